@@ -1,0 +1,110 @@
+"""Plan file → model, or every problem in it with `path:line:column`.
+
+Reading goes: bytes (size limit, UTF-8, BOM) → node tree (yamltree) → typed
+records checked against the model's own field types (shape) → cross-checks
+that need the whole plan (rules).  Each stage reports all it finds; a later
+stage runs on what the earlier one could build, so one run shows everything.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import rules, shape, yamltree
+from .model import Project
+from .problems import Problem, sort_key
+
+MAX_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class Loaded:
+    path: Path
+    project: Project | None
+    problems: list[Problem] = field(default_factory=list)
+    text: str = ""
+    digest: str = ""
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return self.project is not None and not self.errors
+
+
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
+    """The file's text (BOM removed) and raw bytes; raises LoadError."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(Problem(str(path), None, None,
+                                    f"the file is {size:,} bytes, over the limit of {max_bytes:,}; "
+                                    "split the plan or raise the limit with --max-bytes"))
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(Problem(str(path), None, None, "no such file; create it or point --file at the plan")) from None
+    except IsADirectoryError:
+        raise LoadError(Problem(str(path), None, None, "this is a folder, not a plan file")) from None
+    except OSError as exc:
+        raise LoadError(Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")) from None
+    return decode(data, str(path)), data
+
+
+def decode(data: bytes, where: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        raise LoadError(Problem(where, line, column,
+                                f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+class LoadError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Loaded:
+    path = Path(path)
+    try:
+        text, data = read_text(path, max_bytes)
+    except LoadError as exc:
+        return Loaded(path, None, [exc.problem])
+    return load_text(text, path, digest=hashlib.sha256(data).hexdigest())
+
+
+def load_text(text: str, path: str | os.PathLike, digest: str = "") -> Loaded:
+    path = Path(path)
+    where = str(path)
+    # Building hundreds of thousands of small objects makes the cyclic GC scan
+    # over and over; nothing built here is cyclic, so it can wait.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        try:
+            tree = yamltree.parse(text)
+        except yamltree.YamlError as exc:
+            return Loaded(path, None, [Problem(where, exc.line, exc.column, exc.message)], text, digest)
+        problems = [Problem(where, p.line, p.column, p.message) for p in tree.problems]
+        if tree.root is None:
+            problems.append(Problem(where, 1, 1, "the file holds no plan; start it with 'project: NAME' "
+                                                 "and a 'phases:' list"))
+            return Loaded(path, None, problems, text, digest)
+        project = shape.build_project(tree.root, where, problems)
+        if project is not None:
+            rules.check(project, where, problems)
+    finally:
+        if gc_was_on:
+            gc.enable()
+    problems.sort(key=sort_key)
+    return Loaded(path, project, problems, text, digest)

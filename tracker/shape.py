@@ -1,0 +1,238 @@
+"""Node tree → model records, checked against the model's own field types.
+
+Each model type is compiled once into a small checker function; checking a
+node never walks a string letter by letter and never stops at the first
+problem.  A plain scalar given where text belongs keeps the exact text that was
+typed (`title: 1.10` is "1.10", `id: 010` is "010").
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from msgspec import inspect as mi
+
+from .model import Project
+from .problems import Problem, did_you_mean
+
+INVALID = object()
+
+
+def build_project(root, where: str, problems: list[Problem]) -> Project | None:
+    if root.kind != "mapping":
+        problems.append(Problem(where, root.line, root.column,
+                                f"the top level must be a mapping with 'project' and 'phases', not a {_kind(root)}"))
+        return None
+    value = _checker(Project)(root, _Context(where, problems), "the plan")
+    return None if value is INVALID else value
+
+
+class _Context:
+    __slots__ = ("where", "problems")
+
+    def __init__(self, where: str, problems: list[Problem]):
+        self.where = where
+        self.problems = problems
+
+    def error(self, node, message: str) -> object:
+        self.problems.append(Problem(self.where, node.line, node.column, message))
+        return INVALID
+
+
+def _kind(node) -> str:
+    if node.kind == "scalar":
+        if node.value is None:
+            return "empty value"
+        if isinstance(node.value, str):
+            return f"text '{_short(node.text)}'"
+        return f"{type(node.value).__name__} {node.text}"
+    return "list" if node.kind == "sequence" else "mapping"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@cache
+def _checker(tp):
+    return _compile(mi.type_info(tp))
+
+
+def _compile(t):
+    if isinstance(t, mi.Metadata):  # descriptions for the schema; nothing to check
+        return _compile(t.type)
+    if isinstance(t, mi.StructType):
+        return _compile_struct(t)
+    if isinstance(t, mi.ListType):
+        return _compile_list(t)
+    if isinstance(t, mi.UnionType):
+        return _compile_union(t)
+    if isinstance(t, mi.StrType):
+        return _compile_str(t)
+    if isinstance(t, mi.LiteralType):
+        return _compile_literal(t)
+    if isinstance(t, mi.BoolType):
+        return _check_bool
+    if isinstance(t, mi.FloatType):
+        return _compile_float(t)
+    if isinstance(t, mi.IntType):
+        return _check_int
+    raise TypeError(f"the model uses a type the loader cannot check: {t!r}")  # a programming error
+
+
+def _compile_struct(t: mi.StructType):
+    cls = t.cls
+    fields = {f.name: f for f in t.fields if f.name != "at"}
+    required = [f.name for f in t.fields if f.required]
+    checkers: dict = {}
+
+    def check(node, ctx: _Context, what: str):
+        if node.kind != "mapping":
+            return ctx.error(node, f"{what} must be a mapping of keys, not a {_kind(node)}")
+        if not checkers:
+            checkers.update({name: _compile(f.type) for name, f in fields.items()})
+        values: dict = {}
+        at = {"": (node.line, node.column)}
+        broken = False
+        for key, value in node.items:
+            name = key.value
+            spec = fields.get(name)
+            if spec is None:
+                ctx.error(key, f"unknown key '{name}' in {what}{did_you_mean(name, fields)}; "
+                               f"allowed: {', '.join(fields)}")
+                continue
+            at[name] = (value.line, value.column)
+            result = checkers[name](value, ctx, f"'{name}'")
+            if result is INVALID:
+                broken = broken or spec.required
+                continue
+            if result is None and spec.required:
+                ctx.error(value, f"'{name}' is empty; {what} needs a value here")
+                broken = True
+                continue
+            values[name] = result
+        for name in required:
+            if name not in values and name not in at:
+                ctx.error(node, f"{what} is missing the required key '{name}'")
+                broken = True
+        if broken:
+            return INVALID
+        return cls(at=at, **values)
+
+    return check
+
+
+def _compile_list(t: mi.ListType):
+    item = _compile(t.item_type)
+
+    def check(node, ctx: _Context, what: str):
+        if node.kind != "sequence":
+            hint = ""
+            if node.kind == "scalar" and node.value is not None:
+                hint = f"; write it as [{node.text}] or as one '- item' per line"
+            if node.kind == "scalar" and node.value is None:
+                return []
+            return ctx.error(node, f"{what} must be a list, not a {_kind(node)}{hint}")
+        out = []
+        for index, child in enumerate(node.items, 1):
+            value = item(child, ctx, f"item {index} of {what}")
+            if value is not INVALID:
+                out.append(value)
+        return out
+
+    return check
+
+
+def _compile_union(t: mi.UnionType):
+    options = [o for o in t.types if not isinstance(o, mi.NoneType)]
+    nullable = len(options) < len(t.types)
+    kinds = {type(o) for o in options}
+    if kinds == {mi.IntType, mi.StrType}:
+        return _check_id
+    if len(options) != 1:
+        raise TypeError(f"the model uses a union the loader cannot check: {t!r}")
+    inner = _compile(options[0])
+
+    def check(node, ctx: _Context, what: str):
+        if nullable and node.kind == "scalar" and node.value is None and node.plain:
+            return None
+        return inner(node, ctx, what)
+
+    return check
+
+
+def _check_id(node, ctx: _Context, what: str):
+    """An id is a whole number as typed, or else the text as typed."""
+    if node.kind != "scalar":
+        return ctx.error(node, f"{what} must be a number or text, not a {_kind(node)}")
+    if node.value is None and node.plain:
+        return ctx.error(node, f"{what} is empty; give it a number or a name")
+    if type(node.value) is int:
+        return node.value
+    text = node.text
+    if not text.strip():
+        return ctx.error(node, f"{what} is blank; give it a number or a name")
+    return text
+
+
+def _compile_str(t: mi.StrType):
+    import re
+
+    pattern = re.compile(t.pattern) if t.pattern else None
+    needs_text = bool(t.min_length)
+
+    def check(node, ctx: _Context, what: str):
+        if node.kind != "scalar":
+            return ctx.error(node, f"{what} must be text, not a {_kind(node)}")
+        if node.value is None and node.plain:
+            return None if not needs_text else ctx.error(node, f"{what} is empty; write the text here")
+        text = node.text
+        if needs_text and not text.strip():
+            return ctx.error(node, f"{what} is blank; write the text here")
+        if pattern is not None and not pattern.match(text):
+            return ctx.error(node, f"{what} must look like YYYY-MM-DD, not '{_short(text)}'")
+        return text
+
+    return check
+
+
+def _compile_literal(t: mi.LiteralType):
+    allowed = [str(v) for v in t.values]
+
+    def check(node, ctx: _Context, what: str):
+        if node.kind != "scalar" or node.value is None:
+            return ctx.error(node, f"{what} must be one of: {', '.join(allowed)}; not a {_kind(node)}")
+        if node.text not in allowed:
+            return ctx.error(node, f"{what} is '{_short(node.text)}', which is not one of: "
+                                   f"{', '.join(allowed)}{did_you_mean(node.text, allowed)}")
+        return node.text
+
+    return check
+
+
+def _check_bool(node, ctx: _Context, what: str):
+    if node.kind == "scalar" and node.plain and isinstance(node.value, bool):
+        return node.value
+    hint = ""
+    if node.kind == "scalar" and node.text.lower() in ("yes", "no", "on", "off", "y", "n"):
+        hint = " (YAML 1.1 read that as a yes/no; this file is read as YAML 1.2, so write true or false)"
+    return ctx.error(node, f"{what} must be true or false, not a {_kind(node)}{hint}")
+
+
+def _compile_float(t: mi.FloatType):
+    def check(node, ctx: _Context, what: str):
+        value = node.value if node.kind == "scalar" and node.plain else None
+        if type(value) not in (int, float):
+            return ctx.error(node, f"{what} must be a number, not a {_kind(node)}")
+        if (t.ge is not None and value < t.ge) or (t.le is not None and value > t.le):
+            return ctx.error(node, f"{what} must be between {t.ge} and {t.le}, not {node.text}")
+        return float(value)
+
+    return check
+
+
+def _check_int(node, ctx: _Context, what: str):
+    if node.kind == "scalar" and node.plain and type(node.value) is int:
+        return node.value
+    return ctx.error(node, f"{what} must be a whole number, not a {_kind(node)}")
+
