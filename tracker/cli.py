@@ -1,0 +1,113 @@
+"""The command line: parse arguments, call the core, map results to exit codes.
+
+0 success, 1 bad data or a failed operation, 2 wrong usage (click's own).
+Problems go to stderr as `path:line:column: severity: message`.  Heavy
+imports (Textual, GitPython, Jinja2) happen inside the command that needs them.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+
+class Failed(click.ClickException):
+    """A failed operation: its message is already in the compiler form."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+@dataclass
+class Options:
+    file: str | None
+    max_bytes: int
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--file", "-f", "file_", metavar="PATH", help="The plan file (default: $TRACKER_FILE, "
+              "else the nearest data/phases.yaml).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=16 * 1024 * 1024, show_default=True,
+              help="Refuse plan files larger than this.")
+@click.version_option(__version__, prog_name="tracker")
+@click.pass_context
+def main(ctx: click.Context, file_: str | None, max_bytes: int) -> None:
+    """Keep a compliance programme's plan in git: dashboard, progress and session notes.
+
+    With no command, opens the dashboard on the plan.
+    """
+    ctx.obj = Options(file_, max_bytes)
+    if ctx.invoked_subcommand is None:
+        from .tui.run import run_dashboard
+
+        loaded = load_plan(ctx.obj, fail_on_errors=False)
+        sys.exit(run_dashboard(loaded))
+
+
+def plan_path(options: Options) -> Path:
+    from .discovery import PlanNotFound, find_plan
+
+    try:
+        return find_plan(options.file)
+    except PlanNotFound as exc:
+        raise Failed(f"tracker: error: {exc}") from None
+
+
+def load_plan(options: Options, fail_on_errors: bool = True):
+    """The loaded plan; with fail_on_errors, every problem printed and exit 1 if any is an error."""
+    from .loader import load
+
+    loaded = load(plan_path(options), max_bytes=options.max_bytes)
+    if fail_on_errors and not loaded.ok:
+        raise Failed("\n".join(str(p) for p in loaded.problems))
+    return loaded
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="The whole model with computed progress and git state.")
+@click.option("--ascii", "ascii_only", is_flag=True, help="Draw bars with ASCII only.")
+@click.pass_obj
+def status(options: Options, as_json: bool, ascii_only: bool) -> None:
+    """Phases with progress."""
+    loaded = load_plan(options)
+    if as_json:
+        import json
+
+        from .report import status_report
+
+        click.echo(json.dumps(status_report(loaded.project), ensure_ascii=False, indent=2))
+        return
+    from .statustable import render
+
+    click.echo(render(loaded.project, ascii_only=ascii_only), nl=False)
+
+
+@main.command()
+@click.pass_obj
+def validate(options: Options) -> None:
+    """Check the plan; print every problem; exit 1 if any is an error."""
+    loaded = load_plan(options, fail_on_errors=False)
+    for problem in loaded.problems:
+        click.echo(str(problem), err=True)
+    if not loaded.ok:
+        errors = len(loaded.errors)
+        raise Failed(f"{loaded.path}: {errors} error{'s' * (errors != 1)}")
+    warnings = len(loaded.problems)
+    click.echo(f"{loaded.path}: ok" + (f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""))
+
+
+@main.command()
+def schema() -> None:
+    """Print the JSON Schema of the plan file, for editors."""
+    import json
+
+    from .schema import plan_schema
+
+    click.echo(json.dumps(plan_schema(), indent=2))

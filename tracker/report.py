@@ -1,0 +1,67 @@
+"""The plan with computed progress as plain data: what `tracker status --json` prints.
+
+Keys follow PRODUCT.md §4; more may be added, none removed.  `git_of` gives the
+git object of a path (see gitlinks); without it the git fields say there is no
+repository to ask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import progress
+from .model import Deliverable, Issue, Phase, Project
+
+NO_GIT = {"state": "no-git", "lines": None, "last_commit": None}
+GitOf = Callable[[str], dict]
+
+
+def status_report(project: Project, git_of: GitOf | None = None, repo: dict | None = None) -> dict:
+    git_of = git_of or (lambda path: dict(NO_GIT))
+    out = {
+        "project": project.project,
+        "progress": progress.project_percent(project) or 0,
+        "phases": [_phase(project, phase, git_of) for phase in project.phases],
+    }
+    if repo is not None:
+        out["repo"] = repo
+    return out
+
+
+def _phase(project: Project, phase: Phase, git_of: GitOf) -> dict:
+    pct = progress.phase_percent(project, phase)
+    return {
+        "id": phase.id,
+        "title": phase.title,
+        "status": progress.phase_status(project, phase),
+        "progress": pct or 0,
+        "priority": phase.priority,
+        "issues": [_issue(project, issue, git_of) for issue in phase.issues],
+    }
+
+
+def _issue(project: Project, issue: Issue, git_of: GitOf) -> dict:
+    return {
+        "id": issue.id,
+        "title": issue.title,
+        "status": issue.status,
+        "progress": progress.issue_percent(project, issue),
+        "summary": issue.summary,
+        "depends_on": list(issue.depends_on),
+        "deliverables": [_deliverable(issue, d, git_of) for d in issue.deliverables],
+        "steps": [
+            {"title": s.title, "status": s.status, "estimate": s.estimate, "files": list(s.files)}
+            for s in issue.steps
+        ],
+        "files": [{"path": path, "git": git_of(path)} for path in issue.files],
+    }
+
+
+def _deliverable(issue: Issue, deliverable: Deliverable, git_of: GitOf) -> dict:
+    return {
+        "path": deliverable.path,
+        "type": deliverable.type,
+        "purpose": deliverable.purpose,
+        "status": deliverable.status or issue.status,
+        "git": git_of(deliverable.path),
+    }
