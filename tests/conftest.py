@@ -11,7 +11,7 @@ from gitutil import Repo, make_repo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PLAN = ROOT / "data" / "phases.yaml"
-NIST_PLAN = ROOT.parent / "shared" / "data" / "nist-800-53-moderate.yaml"
+NIST_PLAN = ROOT / "tests" / "data" / "nist-800-53-moderate.yaml"
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _PART = re.compile(
-    r"\s*(\d+(?:\.\d+)?|\.\d+)\s*(h|hr|hrs|hour|hours|m|min|mins|minute|minutes)\b\s*",
+    r"\s*(\d+(?:\.\d+)?|\.\d+)\s*(hours|hour|hrs|hr|h|minutes|minute|mins|min|m)(?![a-z])\s*",
     re.IGNORECASE,
 )
 
