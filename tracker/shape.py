@@ -21,7 +21,7 @@ INVALID = object()
 def build_project(root, where: str, problems: list[Problem]) -> Project | None:
     if root.kind != "mapping":
         problems.append(Problem(where, root.line, root.column,
-                                f"the top level must be a mapping with 'project' and 'phases', not a {_kind(root)}"))
+                                f"the top level must be a mapping with 'project' and 'phases', not {_kind(root)}"))
         return None
     value = _checker(Project)(root, _Context(where, problems), "the plan")
     return None if value is INVALID else value
@@ -40,13 +40,16 @@ class _Context:
 
 
 def _kind(node) -> str:
+    """The node described with its article: 'a list', 'the text 'x'', 'the number 5'."""
     if node.kind == "scalar":
         if node.value is None:
-            return "empty value"
+            return "an empty value"
         if isinstance(node.value, str):
-            return f"text '{_short(node.text)}'"
-        return f"{type(node.value).__name__} {node.text}"
-    return "list" if node.kind == "sequence" else "mapping"
+            return f"the text '{_short(node.text)}'"
+        if isinstance(node.value, bool):
+            return f"the boolean {node.text}"
+        return f"the number {node.text}"
+    return "a list" if node.kind == "sequence" else "a mapping"
 
 
 def _short(text: str) -> str:
@@ -88,7 +91,7 @@ def _compile_struct(t: mi.StructType):
 
     def check(node, ctx: _Context, what: str):
         if node.kind != "mapping":
-            return ctx.error(node, f"{what} must be a mapping of keys, not a {_kind(node)}")
+            return ctx.error(node, f"{what} must be a mapping of keys, not {_kind(node)}")
         if not checkers:
             checkers.update({name: _compile(f.type) for name, f in fields.items()})
         values: dict = {}
@@ -132,7 +135,7 @@ def _compile_list(t: mi.ListType):
                 hint = f"; write it as [{node.text}] or as one '- item' per line"
             if node.kind == "scalar" and node.value is None:
                 return []
-            return ctx.error(node, f"{what} must be a list, not a {_kind(node)}{hint}")
+            return ctx.error(node, f"{what} must be a list, not {_kind(node)}{hint}")
         out = []
         for index, child in enumerate(node.items, 1):
             value = item(child, ctx, f"item {index} of {what}")
@@ -164,7 +167,7 @@ def _compile_union(t: mi.UnionType):
 def _check_id(node, ctx: _Context, what: str):
     """An id is a whole number as typed, or else the text as typed."""
     if node.kind != "scalar":
-        return ctx.error(node, f"{what} must be a number or text, not a {_kind(node)}")
+        return ctx.error(node, f"{what} must be a number or text, not {_kind(node)}")
     if node.value is None and node.plain:
         return ctx.error(node, f"{what} is empty; give it a number or a name")
     if type(node.value) is int:
@@ -183,7 +186,7 @@ def _compile_str(t: mi.StrType):
 
     def check(node, ctx: _Context, what: str):
         if node.kind != "scalar":
-            return ctx.error(node, f"{what} must be text, not a {_kind(node)}")
+            return ctx.error(node, f"{what} must be text, not {_kind(node)}")
         if node.value is None and node.plain:
             return None if not needs_text else ctx.error(node, f"{what} is empty; write the text here")
         text = node.text
@@ -201,7 +204,7 @@ def _compile_literal(t: mi.LiteralType):
 
     def check(node, ctx: _Context, what: str):
         if node.kind != "scalar" or node.value is None:
-            return ctx.error(node, f"{what} must be one of: {', '.join(allowed)}; not a {_kind(node)}")
+            return ctx.error(node, f"{what} must be one of: {', '.join(allowed)}; not {_kind(node)}")
         if node.text not in allowed:
             return ctx.error(node, f"{what} is '{_short(node.text)}', which is not one of: "
                                    f"{', '.join(allowed)}{did_you_mean(node.text, allowed)}")
@@ -216,14 +219,14 @@ def _check_bool(node, ctx: _Context, what: str):
     hint = ""
     if node.kind == "scalar" and node.text.lower() in ("yes", "no", "on", "off", "y", "n"):
         hint = " (YAML 1.1 read that as a yes/no; this file is read as YAML 1.2, so write true or false)"
-    return ctx.error(node, f"{what} must be true or false, not a {_kind(node)}{hint}")
+    return ctx.error(node, f"{what} must be true or false, not {_kind(node)}{hint}")
 
 
 def _compile_float(t: mi.FloatType):
     def check(node, ctx: _Context, what: str):
         value = node.value if node.kind == "scalar" and node.plain else None
         if type(value) not in (int, float):
-            return ctx.error(node, f"{what} must be a number, not a {_kind(node)}")
+            return ctx.error(node, f"{what} must be a number, not {_kind(node)}")
         if (t.ge is not None and value < t.ge) or (t.le is not None and value > t.le):
             return ctx.error(node, f"{what} must be between {t.ge} and {t.le}, not {node.text}")
         return float(value)
@@ -234,5 +237,5 @@ def _compile_float(t: mi.FloatType):
 def _check_int(node, ctx: _Context, what: str):
     if node.kind == "scalar" and node.plain and type(node.value) is int:
         return node.value
-    return ctx.error(node, f"{what} must be a whole number, not a {_kind(node)}")
+    return ctx.error(node, f"{what} must be a whole number, not {_kind(node)}")
 

@@ -242,6 +242,13 @@ def _refuse_extras(event, problems) -> None:
         ))
 
 
+_UNCLOSED = {
+    "while scanning a quoted scalar": "this quoted text is never closed; add the closing quote",
+    "while parsing a flow sequence": "this '[' list is never closed; add the closing ']'",
+    "while parsing a flow mapping": "this '{' mapping is never closed; add the closing '}'",
+}
+
+
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or exc.context or "invalid YAML"
@@ -250,8 +257,11 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     at_end = mark is not None and mark.index >= len(text.rstrip())
     if at_end and exc.context_mark is not None:
         mark = exc.context_mark
-        problem = f"{exc.context} that is never closed ({problem})"
+        problem = _UNCLOSED.get(exc.context or "", f"{exc.context} that is never closed")
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    if "maximum nesting depth" in problem:
+        return YamlError(line, column, f"nesting is deeper than {MAX_DEPTH} levels; a plan never needs "
+                                       "this many, so the file is probably broken here")
     lines = text.splitlines()
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     if "\t" in problem or "'\\t'" in problem or (column - 1 < len(here) and here[column - 1:column] == "\t") or (
@@ -259,8 +269,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
     ):
         return YamlError(line, column, "a tab is used for indentation; YAML allows only spaces there "
                          "(replace the tab with spaces)")
+    if at_end and exc.context_mark is not None:
+        return YamlError(line, column, f"invalid YAML: {problem}")
     message = problem[0].lower() + problem[1:] if problem else "invalid YAML"
-    if exc.context and not at_end:
+    if exc.context:
         message += f" ({exc.context}"
         if exc.context_mark is not None:
             message += f" started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"

@@ -1,0 +1,170 @@
+"""Each kind of bad plan: a located message on stderr, exit 1, no traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import run_tracker
+
+PLAN_HEAD = "project: X\nphases:\n"
+
+CASES = {
+    # name: (file bytes, expected "line:column", expected words in the message)
+    "syntax error points at the unclosed quote": (
+        b'project: X\nphases:\n  - id: 1\n    title: "unclosed\n    issues: []\n', "4:12", "never closed"),
+    "unclosed flow list points at its start": (
+        b"project: X\nphases: [a, b\n", "2:9", "never closed"),
+    "bad indentation": (
+        b"project: X\nphases:\n  - id: 1\n  title: x\n - y\n", "4:3", "invalid YAML"),
+    "tab used for indentation": (
+        b"project: X\nphases:\n\t- id: 1\n", "3:1", "tab"),
+    "empty file": (b"", "1:1", "holds no plan"),
+    "only comments": (b"# nothing\n# here\n", "1:1", "holds no plan"),
+    "two documents": (b"project: X\nphases: []\n---\nproject: Y\n", "3:1", "second YAML document"),
+    "top level is a list": (b"- a\n- b\n", "1:1", "top level must be a mapping"),
+    "top level is text": (b"hello\n", "1:1", "top level must be a mapping"),
+    "missing required key": (b"project: X\n", "1:1", "missing the required key 'phases'"),
+    "unknown key with did-you-mean": (b"project: X\nphasse: []\n", "2:1", "did you mean 'phases'"),
+    "string where a list belongs": (
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues: not-a-list\n", "5:13", "must be a list"),
+    "list where text belongs": (b"project: [a, b]\nphases: []\n", "1:10", "must be text"),
+    "unknown status with allowed list": (
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - {id: 1, title: a, status: done}\n",
+        "6:35", "allowed: not_started, in_progress, audit, blocked, verified, complete"),
+    "status no is text, not false": (
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - {id: 1, title: a, status: no}\n",
+        "6:35", "'no' is not a status"),
+    "duplicate phase ids name both places": (
+        PLAN_HEAD.encode() + b"  - {id: P, title: A}\n  - {id: P, title: B}\n", "4:10", "line 3, column 10"),
+    "1 and '1' are the same issue id": (
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n"
+        b"      - {id: 1, title: a, status: complete}\n      - {id: '1', title: b, status: complete}\n",
+        "7:14", "duplicate issue id '1'"),
+    "duplicate mapping key": (b"project: X\nphases: []\nphases: []\n", "3:1", "duplicate key 'phases'"),
+    "key that is not plain text": (b"project: X\n? [a, b]\n: 1\nphases: []\n", "2:3", "keys must be plain text"),
+    "numeric key": (b"project: X\nphases: []\n12: x\n", "3:1", "keys must be plain text"),
+    "python tag constructs nothing": (
+        b'project: !!python/object/apply:os.system ["echo PWNED"]\nphases: []\n', "1:10", "tag"),
+    "anchor refused": (b"project: &p X\nphases: []\n", "1:10", "anchor '&p' is not allowed"),
+    "alias refused": (b"project: X\nphases: []\nsessions: &s []\nx: *s\n", "4:4", "alias"),
+    "nesting too deep": (b"project: X\nphases: " + b"[" * 100 + b"]" * 100 + b"\n", "2:40", "nesting is deeper"),
+    "not UTF-8": (b"project: X\nphases: []\n# caf\xe9\n", "3:6", "not UTF-8"),
+    "null title": (PLAN_HEAD.encode() + b"  - id: P\n    title:\n", "4:11", "'title' is empty"),
+    "blank title": (PLAN_HEAD.encode() + b"  - id: P\n    title: '   '\n", "4:12", "'title' is blank"),
+    "null id": (PLAN_HEAD.encode() + b"  - id:\n    title: T\n", "3:8", "is empty"),
+    "null status": (
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - {id: 1, title: a, status: }\n",
+        "6:35", "'status' is empty"),
+    "bad estimate": (
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: a\n"
+        b"        status: audit\n        steps:\n          - {title: s, estimate: 1:30}\n", "10:34", "not a duration"),
+    "yes is not a boolean": (
+        b"project: X\nstatuses:\n  - {id: open}\n  - {id: shut, done: yes}\nphases: []\n", "4:22", "true or false"),
+    "weight out of range": (
+        b"project: X\nstatuses:\n  - {id: open, weight: 2}\nphases: []\n", "3:24", "between 0 and 1"),
+    "unknown dependency": (
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n"
+        b"      - {id: 1, title: a, status: audit, depends_on: [7]}\n", "6:54", "depends on #7"),
+    "dependency cycle": (
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n"
+        b"      - {id: 1, title: a, status: audit, depends_on: [2]}\n"
+        b"      - {id: 2, title: b, status: audit, depends_on: [1]}\n", "", "dependency cycle"),
+    "bad session date": (b"project: X\nphases: []\nsessions:\n  - date: 2025-13-45\n", "4:11", "calendar date"),
+    "path escaping the repository": (
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: a\n"
+        b"        status: complete\n        deliverables:\n          - path: ../../etc/passwd\n",
+        "10:19", "leaves the repository"),
+    "absolute path": (
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: a\n"
+        b"        status: complete\n        deliverables:\n          - path: /etc/passwd\n", "10:19", "absolute"),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_input_is_located_and_fails(tmp_path, name):
+    data, where, words = CASES[name]
+    plan = tmp_path / "phases.yaml"
+    plan.write_bytes(data)
+    before = plan.read_bytes()
+    done = run_tracker("--file", str(plan), "validate")
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert words in done.stderr
+    prefix = f"{plan}:{where}: error: " if where else f"{plan}:"
+    assert any(line.startswith(prefix) and words in line for line in done.stderr.splitlines()), done.stderr
+    assert plan.read_bytes() == before
+
+
+def test_status_fails_the_same_way(tmp_path):
+    plan = tmp_path / "phases.yaml"
+    plan.write_text("project: X\nphasse: []\n")
+    done = run_tracker("--file", str(plan), "status")
+    assert done.returncode == 1
+    assert f"{plan}:2:1: error: unknown key 'phasse'" in done.stderr
+
+
+def test_every_problem_is_reported_in_one_run(tmp_path):
+    plan = tmp_path / "phases.yaml"
+    plan.write_text(
+        "project: X\nphases:\n  - id: P\n    title: T\n    issues:\n"
+        "      - {id: 1, title: a, status: nope}\n"
+        "      - {id: 2, title: '', status: complete, files: x.js}\n"
+        "      - {id: 1, title: c, status: complete, colour: red}\n"
+    )
+    done = run_tracker("--file", str(plan), "validate")
+    errors = [line for line in done.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 5, done.stderr
+    assert done.stderr.splitlines()[-1].endswith("5 errors")
+
+
+def test_file_larger_than_the_limit(tmp_path):
+    plan = tmp_path / "phases.yaml"
+    plan.write_text("project: X\nphases: []\n" + "# padding\n" * 100)
+    done = run_tracker("--file", str(plan), "--max-bytes", "500", "validate")
+    assert done.returncode == 1
+    assert "over the limit of 500" in done.stderr
+    assert run_tracker("--file", str(plan), "validate").returncode == 0
+
+
+def test_missing_file(tmp_path):
+    done = run_tracker("--file", str(tmp_path / "nope.yaml"), "status")
+    assert done.returncode == 1
+    assert "no such file" in done.stderr
+
+
+def test_no_plan_found_upwards(tmp_path):
+    done = run_tracker("status", cwd=tmp_path)
+    assert done.returncode == 1
+    assert "no data/phases.yaml" in done.stderr
+
+
+def test_unknown_option_is_usage_error(tmp_path):
+    done = run_tracker("status", "--bogus", cwd=tmp_path)
+    assert done.returncode == 2
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ["project: X", "phases: []", 'a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        lines.append(f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]")
+    plan = tmp_path / "phases.yaml"
+    plan.write_text("\n".join(lines) + "\n")
+    done = run_tracker("--file", str(plan), "validate")
+    assert done.returncode == 1
+    assert "alias" in done.stderr
+
+
+def test_very_deep_nesting_does_not_crash_the_process(tmp_path):
+    plan = tmp_path / "phases.yaml"
+    plan.write_text("project: X\nphases: " + "[" * 60000 + "]" * 60000 + "\n")
+    done = run_tracker("--file", str(plan), "validate")
+    assert done.returncode == 1
+    assert "nesting is deeper" in done.stderr
+
+
+def test_deep_block_nesting_is_refused_before_building(tmp_path):
+    plan = tmp_path / "phases.yaml"
+    plan.write_text("project: X\nphases:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 200)))
+    done = run_tracker("--file", str(plan), "validate")
+    assert done.returncode == 1
+    assert ":34:" in done.stderr and "nesting is deeper than 32 levels" in done.stderr

@@ -1,0 +1,114 @@
+"""The one progress rule (PRODUCT.md §2), on plans loaded from real YAML."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import BUNDLED_PLAN, NIST_PLAN, run_tracker
+from tracker import progress
+from tracker.loader import load_text
+
+
+def plan(body: str, statuses: str = ""):
+    loaded = load_text("project: X\n" + statuses + "phases:\n" + body, "phases.yaml")
+    assert loaded.ok, [str(p) for p in loaded.problems]
+    return loaded.project
+
+
+def issues(*rows: str) -> str:
+    return "  - id: P\n    title: T\n    issues:\n" + "".join(f"      - {row}\n" for row in rows)
+
+
+def test_done_status_counts_one_whatever_the_steps():
+    project = plan(issues("{id: 1, title: a, status: complete, steps: [{title: s}]}"))
+    assert progress.project_percent(project) == 100
+
+
+def test_steps_give_partial_credit_when_not_done():
+    project = plan(issues(
+        "{id: 1, title: a, status: audit, steps: [{title: s, status: done}, {title: t}, {title: u}]}"))
+    assert progress.issue_percent(project, project.phases[0].issues[0]) == 33
+
+
+def test_custom_workflow_weights_and_done():
+    statuses = (
+        "statuses:\n  - {id: open}\n  - {id: half, weight: 0.5}\n  - {id: shipped, done: true}\n"
+        "  - {id: closed, done: true, weight: 0.25}\n"
+    )
+    project = plan(issues(
+        "{id: 1, title: a, status: open}", "{id: 2, title: b, status: half}",
+        "{id: 3, title: c, status: shipped}", "{id: 4, title: d, status: closed}"), statuses)
+    # done always counts 1, even with a weight below 1: (0 + 0.5 + 1 + 1) / 4
+    assert progress.project_percent(project) == 62
+
+
+def test_rounding_is_down_and_never_shows_a_false_0_or_100():
+    project = plan(issues(*(f"{{id: {i}, title: t, status: complete}}" for i in range(1, 1000)),
+                          "{id: 1000, title: t, status: not_started}"))
+    assert progress.project_percent(project) == 99
+    tiny = plan(issues("{id: 1, title: a, status: audit, steps: [" + ", ".join(
+        ["{title: s, status: done}"] + ["{title: s}"] * 299) + "]}"))
+    assert progress.project_percent(tiny) == 1
+
+
+def test_thirds_round_down_not_to_nearest():
+    project = plan(issues("{id: 1, title: a, status: complete}", "{id: 2, title: b, status: complete}",
+                          "{id: 3, title: c, status: audit}"))
+    assert progress.project_percent(project) == 66
+
+
+def test_empty_phase_has_no_percent_and_no_division_by_zero():
+    project = plan("  - {id: E, title: Empty}\n" + issues("{id: 1, title: a, status: complete}")[0:0])
+    phase = project.phases[0]
+    assert progress.phase_percent(project, phase) is None
+    assert progress.project_percent(project) is None
+    assert progress.phase_status(project, phase) == "not_started"
+
+
+def test_phase_status_is_derived_unless_given():
+    project = plan(
+        "  - id: A\n    title: all done\n    issues: [{id: 1, title: a, status: complete}]\n"
+        "  - id: B\n    title: none begun\n    issues: [{id: 2, title: b, status: not_started}]\n"
+        "  - id: C\n    title: some\n    issues: [{id: 3, title: c, status: audit}]\n"
+        "  - id: D\n    title: given\n    status: blocked\n    issues: [{id: 4, title: d, status: complete}]\n")
+    assert [progress.phase_status(project, p) for p in project.phases] == [
+        "complete", "not_started", "in_progress", "blocked"]
+
+
+def test_a_ticked_step_means_the_issue_has_begun():
+    project = plan(issues("{id: 1, title: a, status: not_started, steps: [{title: s, status: done}, {title: t}]}"))
+    assert progress.phase_status(project, project.phases[0]) == "in_progress"
+
+
+def test_bundled_plan_matches_the_reference_note():
+    done = run_tracker("--file", str(BUNDLED_PLAN), "status", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [p["progress"] for p in report["phases"]] == [100, 33, 0, 0]
+    assert report["progress"] == 40
+    assert set(report) >= {"project", "progress", "phases"}
+    phase = report["phases"][1]
+    assert set(phase) >= {"id", "title", "status", "progress", "issues"}
+    issue = phase["issues"][2]
+    assert set(issue) >= {"id", "title", "status", "progress", "deliverables"}
+    assert issue["id"] == 6 and issue["status"] == "complete"
+    deliverable = issue["deliverables"][0]
+    assert set(deliverable) >= {"path", "type", "status", "git"}
+    assert set(deliverable["git"]) >= {"state", "lines", "last_commit"}
+
+
+def test_bundled_plan_status_table():
+    done = run_tracker("--file", str(BUNDLED_PLAN), "status")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "LMS Compliance"
+    assert [line.split()[-1] for line in lines if line.startswith("P")] == ["100%", "33%", "0%", "0%"]
+    assert "40%" in next(line for line in lines if line.startswith("Overall"))
+
+
+def test_nist_catalogue_loads_and_counts():
+    done = run_tracker("--file", str(NIST_PLAN), "status", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert len(report["phases"]) == 18
+    assert sum(len(p["issues"]) for p in report["phases"]) == 287
