@@ -49,6 +49,8 @@ class Scalar:
     column: int
     end_line: int
     end_column: int
+    start: int = 0  # character offsets into the parsed text: text[start:end] is the scalar as written
+    end: int = 0
 
     kind = "scalar"
 
@@ -61,6 +63,8 @@ class Sequence:
     items: list = field(default_factory=list)
     end_line: int = 0
     end_column: int = 0
+    start: int = 0  # character offsets, as for Scalar
+    end: int = 0
 
     kind = "sequence"
 
@@ -73,6 +77,8 @@ class Mapping:
     items: list = field(default_factory=list)  # [(key Scalar, value node)]
     end_line: int = 0
     end_column: int = 0
+    start: int = 0  # character offsets, as for Scalar
+    end: int = 0
 
     kind = "mapping"
 
@@ -132,6 +138,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH) -> Tree:
                 node = Scalar(
                     resolve_plain(value) if plain and event.tag is None else value,
                     value, plain, mark.line + 1, mark.column + 1, end.line + 1, end.column + 1,
+                    mark.index, end.index,
                 )
             elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
                 mark = event.start_mark
@@ -143,7 +150,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH) -> Tree:
                     )
                 _refuse_extras(event, problems)
                 container_cls = Mapping if cls is yaml.MappingStartEvent else Sequence
-                node = container_cls(mark.line + 1, mark.column + 1, bool(event.flow_style))
+                node = container_cls(mark.line + 1, mark.column + 1, bool(event.flow_style), start=mark.index)
                 _attach(node, stack, pending_key, seen_keys, problems)
                 stack.append(node)
                 pending_key.append(None)
@@ -155,6 +162,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH) -> Tree:
                 seen_keys.pop()
                 node.end_line = event.end_mark.line + 1
                 node.end_column = event.end_mark.column + 1
+                node.end = event.end_mark.index
                 if not stack:
                     root = node
                 continue
