@@ -92,7 +92,7 @@ def load_text(text: str, path: str | os.PathLike, digest: str = "") -> Loaded:
     gc.disable()
     try:
         try:
-            tree = yamltree.parse(text)
+            tree = yamltree.parse(text, spans=False)
         except yamltree.YamlError as exc:
             return Loaded(path, None, [Problem(where, exc.line, exc.column, exc.message)], text, digest)
         problems = [Problem(where, p.line, p.column, p.message) for p in tree.problems]

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
+from yaml import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
+                  SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
 
 try:  # libyaml is several times faster; the pure-Python parser is the fallback.
     from yaml import CSafeLoader as _EventLoader
@@ -25,9 +27,13 @@ MAX_DEPTH = 32
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?\Z|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
-_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
-_TRUE = frozenset(("true", "True", "TRUE"))
-_FALSE = frozenset(("false", "False", "FALSE"))
+_WORDS = {
+    **dict.fromkeys(("", "~", "null", "Null", "NULL")),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+_NOT_A_WORD = object()
+_NUMBER_START = frozenset("+-.0123456789")  # the first character of every int or float above
 
 
 class YamlError(Exception):
@@ -91,6 +97,8 @@ class Mapping:
 
 Node = Scalar | Sequence | Mapping
 
+_DROPPED = Scalar(None, "", False, 0, 0, 0, 0)  # stands for a refused key: its value is dropped
+
 
 @dataclass(slots=True)
 class Tree:
@@ -100,80 +108,90 @@ class Tree:
 
 def resolve_plain(text: str) -> object:
     """The value of an unquoted scalar under the YAML 1.2 core schema."""
-    if text in _NULLS:
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    if _INT.match(text):
-        return int(text)
-    if _FLOAT.match(text):
-        return float(text)
+    value = _WORDS.get(text, _NOT_A_WORD)
+    if value is not _NOT_A_WORD:
+        return value
+    if text[0] in _NUMBER_START:
+        if _INT.match(text):
+            return int(text)
+        if _FLOAT.match(text):
+            return float(text)
     return text
 
 
-def parse(text: str, max_depth: int = MAX_DEPTH) -> Tree:
+def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
     """Build the node tree of `text`, a single YAML document.
 
     Raises YamlError for what makes the document unreadable (syntax, depth,
     aliases, several documents); collects the rest in `Tree.problems`.
+    With `spans=False` only where each node begins is kept (end_line,
+    end_column, start and end stay 0): the loader needs no more, and a large
+    plan's tree is then a third smaller.
     """
-    loader = _EventLoader(text)
+    # This loop sees every event of the file (650,000 for a 10,000-issue
+    # plan), so the state of the open container lives in locals and the
+    # common cases are written out inline rather than in helper calls.
+    get_event = _EventLoader(text).get_event
     problems: list[YamlError] = []
-    stack: list[Mapping | Sequence] = []
-    pending_key: list[Scalar | None] = []
-    seen_keys: list[dict | None] = []
+    outer: list[tuple] = []  # (container, items, keys, key) of each enclosing container
+    container: Mapping | Sequence | None = None  # the innermost open container
+    items: list | None = None  # its items
+    keys: dict | None = None  # a mapping's keys so far (key text -> key node); None in a sequence
+    key = None  # in a mapping: the key whose value comes next (_DROPPED if refused), else None
     root: Node | None = None
     documents = 0
+    texts: dict[str, str] = {}  # one string object for each short text, however often it appears
     try:
         while True:
-            event = loader.get_event()
+            event = get_event()
             cls = type(event)
-            if cls is yaml.ScalarEvent:
+            if cls is ScalarEvent:
                 mark, end = event.start_mark, event.end_mark
-                _refuse_extras(event, problems)
-                plain = event.style is None or event.style == ""
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_extras(event, problems)
                 value = event.value
-                node = Scalar(
-                    resolve_plain(value) if plain and event.tag is None else value,
-                    value, plain, mark.line + 1, mark.column + 1, end.line + 1, end.column + 1,
-                    mark.index, end.index,
-                )
-            elif cls is yaml.MappingStartEvent or cls is yaml.SequenceStartEvent:
+                if len(value) < 64:  # keys, statuses and paths repeat thousands of times
+                    value = texts.setdefault(value, value)
+                typed = value
+                plain = not event.style  # None or "" for plain scalars
+                if plain and event.tag is None:
+                    typed = resolve_plain(value)
+                if spans:
+                    node = Scalar(typed, value, plain, mark.line + 1, mark.column + 1, end.line + 1, end.column + 1,
+                                  mark.index, end.index)
+                else:
+                    node = Scalar(typed, value, plain, mark.line + 1, mark.column + 1, 0, 0)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 mark = event.start_mark
-                if len(stack) >= max_depth:
+                if len(outer) >= max_depth:
                     raise YamlError(
                         mark.line + 1, mark.column + 1,
                         f"nesting is deeper than {max_depth} levels; a plan never needs this many, "
                         "so the file is probably broken here",
                     )
-                _refuse_extras(event, problems)
-                container_cls = Mapping if cls is yaml.MappingStartEvent else Sequence
-                node = container_cls(mark.line + 1, mark.column + 1, bool(event.flow_style), start=mark.index)
-                _attach(node, stack, pending_key, seen_keys, problems)
-                stack.append(node)
-                pending_key.append(None)
-                seen_keys.append({} if container_cls is Mapping else None)
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_extras(event, problems)
+                node = (Mapping if cls is MappingStartEvent else Sequence)(
+                    mark.line + 1, mark.column + 1, bool(event.flow_style), start=mark.index if spans else 0)
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                if spans:
+                    end = event.end_mark
+                    container.end_line = end.line + 1
+                    container.end_column = end.column + 1
+                    container.end = end.index
+                closed = container
+                container, items, keys, key = outer.pop()
+                if container is None:
+                    root = closed
                 continue
-            elif cls is yaml.MappingEndEvent or cls is yaml.SequenceEndEvent:
-                node = stack.pop()
-                pending_key.pop()
-                seen_keys.pop()
-                node.end_line = event.end_mark.line + 1
-                node.end_column = event.end_mark.column + 1
-                node.end = event.end_mark.index
-                if not stack:
-                    root = node
-                continue
-            elif cls is yaml.AliasEvent:
+            elif cls is AliasEvent:
                 mark = event.start_mark
                 raise YamlError(
                     mark.line + 1, mark.column + 1,
                     f"alias '*{event.anchor}' is not allowed; anchors and aliases are refused "
                     "(write the value out in full)",
                 )
-            elif cls is yaml.DocumentStartEvent:
+            elif cls is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     mark = event.start_mark
@@ -183,55 +201,52 @@ def parse(text: str, max_depth: int = MAX_DEPTH) -> Tree:
                         "(remove the '---' line and what follows, or merge it into the first)",
                     )
                 continue
-            elif cls is yaml.StreamEndEvent:
+            elif cls is StreamEndEvent:
                 break
             else:
                 continue
-            if stack:
-                _attach(node, stack, pending_key, seen_keys, problems)
-            else:
+
+            # Attach the new node to the open container.
+            if container is None:
                 root = node
+            elif keys is None:
+                items.append(node)
+            elif key is None:  # the node is a key
+                name = node.value if node.kind == "scalar" else None
+                if type(name) is not str or not name:
+                    problems.append(_bad_key(node))
+                    key = _DROPPED  # the value that follows pairs with nothing
+                else:
+                    earlier = keys.get(name)
+                    if earlier is None:
+                        keys[name] = key = node
+                    else:
+                        problems.append(YamlError(
+                            node.line, node.column,
+                            f"duplicate key '{name}' (first at line {earlier.line}, column {earlier.column}); "
+                            "YAML would silently keep only the last one, so remove or rename one of them",
+                        ))
+                        key = _DROPPED
+            else:  # the node is the value of `key`
+                if key is not _DROPPED:
+                    items.append((key, node))
+                key = None
+            if node.kind != "scalar":
+                outer.append((container, items, keys, key))
+                container, items, key = node, node.items, None
+                keys = {} if node.kind == "mapping" else None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text) from None
     return Tree(root, problems)
 
 
-def _attach(node, stack, pending_key, seen_keys, problems) -> None:
-    if not stack:
-        return
-    parent = stack[-1]
-    if parent.kind == "sequence":
-        parent.items.append(node)
-        return
-    key = pending_key[-1]
-    if key is None:
-        if node.kind != "scalar" or not isinstance(node.value, str) or not node.value:
-            problems.append(YamlError(
-                node.line, node.column,
-                "keys must be plain text such as 'title'; this key is "
-                + (f"a {node.kind}" if node.kind != "scalar" else f"the {type(node.value).__name__} {node.text!r}")
-                + (" (quote it if it is meant as text)" if node.kind == "scalar" else ""),
-            ))
-            # Keep the slot so the value that follows pairs with something.
-            pending_key[-1] = Scalar(None, node.text if node.kind == "scalar" else "", False,
-                                     node.line, node.column, node.line, node.column)
-            return
-        earlier = seen_keys[-1].get(node.value)
-        if earlier is not None:
-            problems.append(YamlError(
-                node.line, node.column,
-                f"duplicate key '{node.value}' (first at line {earlier.line}, column {earlier.column}); "
-                "YAML would silently keep only the last one, so remove or rename one of them",
-            ))
-        else:
-            seen_keys[-1][node.value] = node
-        pending_key[-1] = node
-        return
-    pending_key[-1] = None
-    if key.value is None:
-        return  # the key was refused above
-    if seen_keys[-1].get(key.value) is key:
-        parent.items.append((key, node))
+def _bad_key(node) -> YamlError:
+    return YamlError(
+        node.line, node.column,
+        "keys must be plain text such as 'title'; this key is "
+        + (f"a {node.kind}" if node.kind != "scalar" else f"the {type(node.value).__name__} {node.text!r}")
+        + (" (quote it if it is meant as text)" if node.kind == "scalar" else ""),
+    )
 
 
 def _refuse_extras(event, problems) -> None:
