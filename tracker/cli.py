@@ -111,3 +111,60 @@ def schema() -> None:
     from .schema import plan_schema
 
     click.echo(json.dumps(plan_schema(), indent=2))
+
+
+@main.command("set")
+@click.argument("issue")
+@click.argument("status")
+@click.option("--step", type=click.IntRange(min=1), metavar="N", help="Set step N of the issue (counting from 1) "
+              "to todo or done.")
+@click.option("--deliverable", metavar="PATH", help="Set the status of the issue's deliverable PATH.")
+@click.pass_obj
+def set_status(options: Options, issue: str, status: str, step: int | None, deliverable: str | None) -> None:
+    """Change the status of ISSUE, or of one of its steps or deliverables, in the file."""
+    from .writer import SetDeliverableStatus, SetIssueStatus, SetStepStatus
+
+    if step is not None and deliverable is not None:
+        raise click.UsageError("use --step or --deliverable, not both")
+    if step is not None:
+        write_change(options, SetStepStatus(issue, step - 1, status))
+    elif deliverable is not None:
+        write_change(options, SetDeliverableStatus(issue, deliverable, status))
+    else:
+        write_change(options, SetIssueStatus(issue, status))
+
+
+@main.group()
+def session() -> None:
+    """Session entries in the plan."""
+
+
+@session.command("start")
+@click.option("--focus", metavar="TEXT", help="What this session is about.")
+@click.pass_obj
+def session_start(options: Options, focus: str | None) -> None:
+    """Append a session dated today that starts at the current git HEAD."""
+    import datetime
+
+    from .gitrepo import GitRepo, GitUnavailable, repo_start
+    from .writer import AppendSession
+
+    loaded = load_plan(options)
+    try:
+        with GitRepo.open(repo_start(loaded.path, loaded.project.repo)) as repo:
+            since = repo.run("rev-parse", "--short", "HEAD").decode().strip() or None
+    except GitUnavailable:
+        since = None  # no git, or no commit yet: the session simply has no start revision
+    write_change(options, AppendSession(datetime.date.today().isoformat(), focus or None, since), loaded)
+
+
+def write_change(options: Options, change, loaded=None) -> None:
+    """Apply `change` through the writer (the TUI's path too) and say what it did."""
+    from .writer import WriteRefused, apply, summary
+
+    loaded = loaded or load_plan(options)
+    try:
+        apply(loaded, change)
+    except WriteRefused as exc:
+        raise Failed(str(exc)) from None
+    click.echo(f"{loaded.path}: {summary(change, loaded.project)}")
