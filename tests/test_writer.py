@@ -1,0 +1,359 @@
+"""The writer edits the plan's text in place, refuses what it cannot do safely, and never loses an update."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from tracker import safewrite, writer
+from tracker.loader import load
+from tracker.writer import (AppendSession, SetDeliverableStatus, SetIssueStatus, SetStepStatus, WriteRefused,
+                            apply)
+
+HAND_WRITTEN = """\
+# Programme plan, kept by hand.
+project: "Ünïcode programme"   # quoted on purpose
+statuses:
+  - {id: not_started, label: Not started}
+  - {id: in_progress}
+  - {id: 'no', label: Declined}          # a status that YAML 1.1 reads as false
+  - {id: complete, done: true}
+
+phases:
+- id: P1                        # an indentless list
+  title: >-
+    A folded
+    phase title
+  description: |
+    Markdown here.
+
+    - with a list
+  issues:
+    - id: 1
+      title: 'Plain: quoted'
+      status: not_started   # trailing comment
+      summary: "double \\"quoted\\""
+      steps:
+        - title: First
+          estimate: 30m
+        - {title: Second, estimate: 1h}
+        - title: Third
+          status: done
+          files: [a.txt, "b c.txt"]
+
+    - {id: 2, title: Flow issue, status: "in_progress"}
+    - id: "003"
+      title: Quoted id
+      status: 'not_started'
+      deliverables:
+        - path: docs/guide.md
+          type: doc
+        - {path: src/x.js, status: in_progress}
+      description: >
+        Folded text that
+        spans lines.
+
+sessions:
+  - date: 2025-11-30
+    focus: Start
+"""
+
+# change, git numstat (added, deleted), the line that carries the change afterwards
+ONE_LINE_CHANGES = [
+    (SetIssueStatus(1, "in_progress"), (1, 1), "      status: in_progress   # trailing comment"),
+    (SetIssueStatus("2", "complete"), (1, 1), '    - {id: 2, title: Flow issue, status: "complete"}'),
+    (SetIssueStatus("003", "complete"), (1, 1), "      status: 'complete'"),
+    (SetIssueStatus(1, "no"), (1, 1), "      status: 'no'   # trailing comment"),
+    (SetStepStatus(1, 0, "done"), (1, 0), "          status: done"),
+    (SetStepStatus(1, 1, "done"), (1, 1), "        - {title: Second, estimate: 1h, status: done}"),
+    (SetStepStatus(1, 2, "todo"), (1, 1), "          status: todo"),
+    (SetDeliverableStatus("003", "docs/guide.md", "complete"), (1, 0), "          status: complete"),
+    (SetDeliverableStatus("003", "src/x.js", "no"), (1, 1), "        - {path: src/x.js, status: 'no'}"),
+]
+
+
+def plan_in_repo(repo, text: str = HAND_WRITTEN):
+    path = repo.write("data/phases.yaml", text)
+    repo.commit("plan", "data/phases.yaml")
+    return path
+
+
+def numstat(repo) -> tuple[int, int]:
+    added, deleted, _ = repo.git("diff", "--numstat").split("\t")
+    return int(added), int(deleted)
+
+
+@pytest.mark.parametrize("change, counts, line", ONE_LINE_CHANGES, ids=lambda v: repr(v)[:60])
+def test_a_change_touches_exactly_one_line(repo, change, counts, line):
+    path = plan_in_repo(repo)
+    before = load(path)
+    assert before.ok, [str(p) for p in before.problems]
+
+    after = apply(before, change)
+
+    assert numstat(repo) == counts
+    assert line in path.read_text(encoding="utf-8").splitlines()
+    assert load(path).project == after.project
+    assert change.value(after.project, "") == change.wanted
+
+
+def test_every_change_in_turn_adds_one_line_each(repo):
+    path = plan_in_repo(repo)
+    loaded = load(path)
+    for change, _, _ in ONE_LINE_CHANGES[:3] + ONE_LINE_CHANGES[4:]:  # one change per item
+        loaded = apply(loaded, change)
+    added, deleted = numstat(repo)
+    assert added == len(ONE_LINE_CHANGES) - 1
+    assert deleted == sum(counts[1] for _, counts, _ in ONE_LINE_CHANGES) - 1
+    assert loaded.digest == load(path).digest
+
+
+def test_value_that_yaml_11_reads_as_false_is_written_quoted_and_read_back_as_text(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    after = apply(load(path), SetIssueStatus(1, "no"))
+    assert after.project.find_issue(1)[1].status == "no"
+    assert "status: 'no'" in path.read_text(encoding="utf-8")
+
+
+def test_bom_crlf_and_mode_bits_survive(tmp_path):
+    path = tmp_path / "phases.yaml"
+    original = b"\xef\xbb\xbf" + HAND_WRITTEN.replace("\n", "\r\n").encode()
+    path.write_bytes(original)
+    path.chmod(0o640)
+
+    loaded = apply(load(path), SetIssueStatus(1, "complete"))
+    loaded = apply(loaded, SetStepStatus(1, 0, "done"))  # an inserted line
+    apply(loaded, AppendSession("2025-12-01", "Next", "abc1234"))
+
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert (path.stat().st_mode & 0o777) == 0o640
+    expected = original.replace(b"status: not_started   #", b"status: complete   #").replace(
+        b"estimate: 30m\r\n", b"estimate: 30m\r\n          status: done\r\n") + (
+        b"  - date: 2025-12-01\r\n    focus: Next\r\n    since: abc1234\r\n")
+    assert data == expected
+
+
+def test_quoting_style_of_the_old_value_is_kept(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    apply(load(path), SetIssueStatus("2", "not_started"))
+    assert '{id: 2, title: Flow issue, status: "not_started"}' in path.read_text(encoding="utf-8")
+
+
+def test_a_file_without_a_final_line_break_gets_one_only_where_a_line_is_added(tmp_path):
+    path = tmp_path / "phases.yaml"
+    text = "project: P\nphases:\n  - id: 1\n    title: T\n    issues:\n      - id: 1\n        title: I\n" \
+           "        status: in_progress\n        steps:\n          - title: S"
+    path.write_text(text, encoding="utf-8")
+    apply(load(path), SetStepStatus(1, 0, "done"))
+    assert path.read_text(encoding="utf-8") == text + "\n            status: done\n"
+
+
+@pytest.mark.parametrize("sessions, expected_tail", [
+    ("", "sessions:\n- date: 2025-12-01\n  focus: 'Phase 3: locks'\n  since: '1234567'\n"),
+    ("sessions: []  # none yet\n", "sessions: [{date: 2025-12-01, focus: 'Phase 3: locks', since: '1234567'}]  # none yet\n"),
+    ("sessions:\n", "sessions:\n- date: 2025-12-01\n  focus: 'Phase 3: locks'\n  since: '1234567'\n"),
+    ("sessions:\n    - date: 2025-11-30\n\n", "sessions:\n    - date: 2025-11-30\n    - date: 2025-12-01\n"
+                                            "      focus: 'Phase 3: locks'\n      since: '1234567'\n\n"),
+])
+def test_a_session_is_appended_in_the_style_of_the_file(tmp_path, sessions, expected_tail):
+    path = tmp_path / "phases.yaml"
+    head = "project: P\nphases:\n- id: 1\n  title: T\n"
+    path.write_text(head + sessions, encoding="utf-8")
+    after = apply(load(path), AppendSession("2025-12-01", "Phase 3: locks", "1234567"))
+    assert path.read_text(encoding="utf-8") == head + expected_tail
+    assert after.project.sessions[-1].since == "1234567"  # a sha of digits stays text
+
+
+@pytest.mark.parametrize("change, message", [
+    (SetIssueStatus(42, "complete"), "error: no issue '42' in the plan (did you mean '2'?); issues: 1, 2, 003"),
+    (SetIssueStatus(1, "finished"), ":21:15: error: 'finished' is not a status of this plan; "
+                                    "allowed: not_started, in_progress, no, complete"),
+    (SetStepStatus(1, 3, "done"), "error: issue #1 has 3 steps, so there is no step 4; choose a step from 1 to 3"),
+    (SetStepStatus(2, 0, "done"), "error: issue #2 has no steps, so there is no step 1"),
+    (SetStepStatus(1, 0, "complete"), "error: a step's status is todo or done, not 'complete'"),
+    (SetDeliverableStatus("003", "nope.md", "complete"), "error: issue #003 has no deliverable 'nope.md'; "
+                                                        "its deliverables: docs/guide.md, src/x.js"),
+    (AppendSession("2025-11-30", "Again"), ":44:5: error: a session on 2025-11-30 is already in the plan"),
+    (AppendSession("2025-13-01"), "error: a session date looks like YYYY-MM-DD, not '2025-13-01'"),
+])
+def test_refused_changes_leave_the_bytes_untouched(tmp_path, change, message):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(WriteRefused) as refused:
+        apply(load(path), change)
+    assert str(refused.value).startswith(str(path))
+    assert message in str(refused.value)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["phases.yaml"]
+
+
+def test_a_plan_with_errors_is_not_written(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN.replace("status: 'not_started'", "status: nope"), encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(WriteRefused, match="the plan has errors, so nothing was written"):
+        apply(load(path), SetIssueStatus(1, "complete"))
+    assert path.read_bytes() == before
+
+
+def test_a_block_scalar_status_is_refused_with_the_fix(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN.replace("status: 'not_started'", "status: |-\n        not_started"), encoding="utf-8")
+    before = path.read_bytes()
+    with pytest.raises(WriteRefused, match=r":34:15: error: 'status' is written as a block of text \(\|\); "
+                                           r"write it on one line"):
+        apply(load(path), SetIssueStatus("003", "complete"))
+    assert path.read_bytes() == before
+
+
+def test_setting_the_value_it_already_has_writes_nothing(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    loaded = load(path)
+    mtime = path.stat().st_mtime_ns
+    time.sleep(0.01)
+    assert apply(loaded, SetStepStatus(1, 0, "todo")) is loaded  # absent means todo
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_an_edit_elsewhere_since_the_read_is_merged(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    loaded = load(path)
+    edited = HAND_WRITTEN.replace("title: Quoted id", "title: Renamed in the editor")
+    path.write_text(edited, encoding="utf-8")
+
+    after = apply(loaded, SetIssueStatus(1, "complete"))
+
+    assert path.read_text(encoding="utf-8") == edited.replace("status: not_started   #", "status: complete   #")
+    assert after.project.find_issue("003")[1].title == "Renamed in the editor"
+
+
+def test_a_conflicting_edit_since_the_read_is_refused_and_kept(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    loaded = load(path)
+    edited = HAND_WRITTEN.replace("status: not_started   #", "status: in_progress   #")
+    path.write_text(edited, encoding="utf-8")
+
+    with pytest.raises(WriteRefused) as refused:
+        apply(loaded, SetIssueStatus(1, "complete"))
+
+    assert str(refused.value) == (
+        f"{path}:21:15: error: the status of issue #1 changed on disk since the plan was read "
+        "(it was 'not_started', it is now 'in_progress'), so 'complete' was not written; "
+        "look at the file and run the command again")
+    assert path.read_text(encoding="utf-8") == edited
+
+
+def test_the_same_edit_made_meanwhile_is_not_written_twice(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    loaded = load(path)
+    edited = HAND_WRITTEN.replace("status: not_started   #", "status: complete      #")
+    path.write_text(edited, encoding="utf-8")
+    after = apply(loaded, SetIssueStatus(1, "complete"))
+    assert path.read_text(encoding="utf-8") == edited
+    assert after.text == edited
+
+
+def test_steps_reordered_since_the_read_are_refused(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    loaded = load(path)
+    path.write_text(HAND_WRITTEN.replace("- title: First", "- title: Zeroth\n        - title: First"), encoding="utf-8")
+    with pytest.raises(WriteRefused, match="this is now the status of step 1 \\('Zeroth'\\) of issue #1, not "
+                                           "the status of step 1 \\('First'\\) of issue #1"):
+        apply(loaded, SetStepStatus(1, 0, "done"))
+
+
+def test_an_issue_removed_since_the_read_is_refused(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    loaded = load(path)
+    path.write_text(HAND_WRITTEN.replace('    - {id: 2, title: Flow issue, status: "in_progress"}\n', ""),
+                    encoding="utf-8")
+    with pytest.raises(WriteRefused, match="no issue '2' in the plan.*\n.*changed on disk since it was read"):
+        apply(loaded, SetIssueStatus(2, "complete"))
+
+
+def test_an_edit_that_would_change_more_than_intended_is_not_written(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    base = load(path)
+    change = SetIssueStatus(1, "complete")
+    sloppy = change.edit(base.text, writer.yamltree.parse(base.text).root, base.project).replace(
+        "title: Quoted id", "title: Also changed")
+    with pytest.raises(WriteRefused, match="would have changed more than that"):
+        writer._verify(base, sloppy, change, str(path))
+    with pytest.raises(WriteRefused, match="would have changed more than that .*error"):
+        writer._verify(base, sloppy.replace("phases:", "phases: [", 1), change, str(path))
+
+
+def test_the_write_goes_through_a_symlink_to_the_real_file(tmp_path):
+    real = tmp_path / "real.yaml"
+    real.write_text(HAND_WRITTEN, encoding="utf-8")
+    link = tmp_path / "phases.yaml"
+    link.symlink_to(real)
+    apply(load(link), SetIssueStatus(1, "complete"))
+    assert link.is_symlink()
+    assert "status: complete   #" in real.read_text(encoding="utf-8")
+
+
+def test_a_lock_left_by_a_dead_process_is_cleared(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    dead = _dead_pid()
+    (tmp_path / "phases.yaml.lock").write_text(f"{dead} {os.uname().nodename} x\n")
+    (tmp_path / f".phases.yaml{safewrite.TEMP_INFIX}{dead}-0.tmp").write_text("half a plan")
+    apply(load(path), SetIssueStatus(1, "complete"), lock_timeout=2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["phases.yaml"]
+
+
+def test_an_old_lock_is_cleared_even_if_its_pid_lives(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    lock = tmp_path / "phases.yaml.lock"
+    lock.write_text(f"{os.getpid()} {os.uname().nodename} x\n")
+    old = time.time() - safewrite.STALE_AFTER - 5
+    os.utime(lock, (old, old))
+    apply(load(path), SetIssueStatus(1, "complete"), lock_timeout=2)
+    assert not lock.exists()
+
+
+def test_an_empty_lock_left_by_a_crash_is_cleared_after_a_grace_period(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    lock = tmp_path / "phases.yaml.lock"
+    lock.write_text("")
+    old = time.time() - safewrite.UNWRITTEN_GRACE - 1
+    os.utime(lock, (old, old))
+    apply(load(path), SetIssueStatus(1, "complete"), lock_timeout=2)
+    assert not lock.exists()
+
+
+def test_a_live_lock_is_waited_for_then_refused_naming_its_holder(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    before = path.read_bytes()
+    lock = tmp_path / "phases.yaml.lock"
+    lock.write_text(f"{os.getpid()} {os.uname().nodename} x\n")
+    with pytest.raises(WriteRefused, match=f"phases.yaml.lock is held by process {os.getpid()} on "):
+        apply(load(path), SetIssueStatus(1, "complete"), lock_timeout=0.2)
+    assert path.read_bytes() == before
+    assert lock.exists()  # not ours to remove
+
+
+def _dead_pid() -> int:
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return pid

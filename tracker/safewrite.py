@@ -1,0 +1,165 @@
+"""Replacing a file so that neither a crash nor a second writer can break it.
+
+Writers take turns through a lock file next to the target (`phases.yaml.lock`,
+created exclusively, like git's `index.lock`) holding `PID HOST TOKEN`.  A lock
+whose process is gone, or that is older than STALE_AFTER seconds, is cleared by
+the next writer; clearing happens under an flock on the folder, so two writers
+that both see a stale lock cannot remove each other's fresh one.
+
+New content goes to a temporary file in the same folder with the target's mode
+bits, is flushed and fsynced, then renamed over the target, and the folder is
+fsynced.  A process killed at any moment leaves the old file or the new one; a
+temporary file it leaves behind is removed by the next writer.  POSIX only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import secrets
+import socket
+import time
+from pathlib import Path
+
+STALE_AFTER = 10.0  # a write takes milliseconds; a lock this old belongs to a stuck or dead process
+UNWRITTEN_GRACE = 2.0  # a lock file still without its PID line after this long was left by a crash
+TEMP_INFIX = ".tracker-"
+
+
+class LockTimeout(Exception):
+    """The lock stayed taken by a live process; the message says by whom."""
+
+
+class Lock:
+    """`with Lock(target):` — the exclusive right to replace `target`."""
+
+    def __init__(self, target: Path, timeout: float = 15.0):
+        self.path = target.with_name(target.name + ".lock")
+        self.timeout = timeout
+        self.token = f"{os.getpid()} {socket.gethostname()} {secrets.token_hex(8)}\n"
+
+    def __enter__(self) -> Lock:
+        deadline = time.monotonic() + self.timeout
+        delay = 0.002
+        while True:
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                self._clear_if_stale()
+                if time.monotonic() > deadline:
+                    raise LockTimeout(self._describe_holder()) from None
+                time.sleep(delay * (0.5 + secrets.randbelow(1000) / 1000))
+                delay = min(delay * 2, 0.05)
+                continue
+            try:
+                os.write(fd, self.token.encode())
+            finally:
+                os.close(fd)
+            return self
+
+    def __exit__(self, *exc) -> None:
+        with self._guard():
+            if self.held():
+                self.path.unlink(missing_ok=True)
+
+    def held(self) -> bool:
+        """Still ours: false only if another writer cleared it as stale (we were stuck too long)."""
+        try:
+            return self.path.read_text(encoding="utf-8", errors="replace") == self.token
+        except OSError:
+            return False
+
+    def _clear_if_stale(self) -> None:
+        with self._guard():
+            try:
+                content = self.path.read_text(encoding="utf-8", errors="replace")
+                age = time.time() - self.path.stat().st_mtime
+            except FileNotFoundError:
+                return
+            if _stale(content, age):
+                self.path.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def _guard(self):
+        """Serialises clearing and releasing; creating needs no guard, O_EXCL decides."""
+        fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing drops the flock
+
+    def _describe_holder(self) -> str:
+        try:
+            pid, host = self.path.read_text(encoding="utf-8", errors="replace").split()[:2]
+            age = time.time() - self.path.stat().st_mtime
+        except (OSError, ValueError):
+            return f"{self.path} is held by another writer"
+        return (f"{self.path} is held by process {pid} on {host} (for {age:.0f} s): another tracker is writing "
+                f"the plan; try again, and if no tracker is running, delete {self.path}")
+
+
+def _stale(content: str, age: float) -> bool:
+    parts = content.split()
+    if len(parts) < 3 or not parts[0].isdigit():
+        return age > UNWRITTEN_GRACE
+    if age > STALE_AFTER:
+        return True
+    return parts[1] == socket.gethostname() and not _alive(int(parts[0]))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    try:  # a killed process that its parent has not reaped yet still answers kill(0)
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+def write_temp(target: Path, data: bytes) -> Path:
+    """`data` in a new file next to `target`, with its mode bits and owner, flushed to disk."""
+    info = target.stat()
+    temp = target.with_name(f".{target.name}{TEMP_INFIX}{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        os.fchmod(fd, info.st_mode & 0o7777)
+        if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+            with contextlib.suppress(PermissionError):
+                os.fchown(fd, info.st_uid, info.st_gid)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        temp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return temp
+
+
+def replace(temp: Path, target: Path) -> None:
+    """Rename `temp` over `target` and make the rename itself durable."""
+    os.replace(temp, target)
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(target: Path) -> None:
+    """Temporary files of writers that were killed; call only while holding the Lock."""
+    for leftover in target.parent.glob(f".{_glob_escape(target.name)}{TEMP_INFIX}*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)

@@ -1,0 +1,426 @@
+"""The only way back from the model to the file: apply one change to the plan on disk.
+
+    from tracker.writer import apply, SetIssueStatus, WriteRefused
+
+    try:
+        loaded = apply(loaded, SetIssueStatus("4", "complete"))
+    except WriteRefused as exc:
+        print(exc)          # `path:line:column: error: ...`; the file was not touched
+
+Changes:
+    SetIssueStatus(issue_id, status)
+    SetStepStatus(issue_id, step_index, status)      step_index counts from 0; status todo | done
+    SetDeliverableStatus(issue_id, path, status)
+    AppendSession(date, focus=None, since=None)      date as YYYY-MM-DD; since a git revision
+
+`apply(loaded, change)` takes the `Loaded` the caller is looking at and returns
+the freshly loaded plan after the write (the same `loaded` when the change is
+already in place).  The value is edited in the YAML text where it stands
+(yamledit), so comments, layout, quoting, a BOM, CRLF and the mode bits stay
+exactly as they were.  On the way:
+
+- the change is checked against the plan (known issue, step, deliverable, status);
+- writers take turns through `phases.yaml.lock` (safewrite.Lock);
+- the file is re-read; if its content differs from what `loaded` holds, the
+  change is re-applied to the new content when the edited value is still what
+  the caller saw, and refused otherwise, naming the item and what changed;
+- the new text is loaded again and must differ from the old model by exactly
+  the intended change, or nothing is written;
+- temporary file, fsync, content compared once more, rename, folder fsync.
+
+WriteRefused is the only exception for the caller to handle; its text is ready
+to print.  TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes the writer wait after the
+temporary file is written, so tests can kill it at the worst moment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+from msgspec.structs import replace
+
+from . import safewrite, yamledit, yamltree
+from .loader import LoadError, Loaded, load_text, read_text
+from .model import Issue, Project, Session, issue_key
+from .planpaths import normalize
+from .problems import did_you_mean
+
+LOCK_TIMEOUT = 15.0
+ROUNDS = 5  # re-reads when the file keeps changing under us before giving up
+BOM = b"\xef\xbb\xbf"
+STEP_STATUSES = ("todo", "done")
+
+
+class WriteRefused(Exception):
+    """The change was not written; str() is the message in `path:line:column: error: ...` form."""
+
+
+@dataclass(frozen=True)
+class SetIssueStatus:
+    issue_id: int | str
+    status: str
+
+    def what(self, project: Project) -> str:
+        return f"the status of issue #{self.issue_id}"
+
+    def value(self, project: Project, where: str) -> str:
+        return _issue(project, self.issue_id, where).status
+
+    @property
+    def wanted(self) -> str:
+        return self.status
+
+    def check(self, project: Project, where: str) -> None:
+        _check_status(project, self.status, where, _issue(project, self.issue_id, where).where("status"))
+
+    def position(self, project: Project) -> tuple[int, int]:
+        return _issue(project, self.issue_id, "").where("status")
+
+    def expected(self, project: Project) -> Project:
+        return _with_issue(project, self.issue_id, lambda issue: replace(issue, status=self.status))
+
+    def edit(self, text: str, root: yamltree.Mapping, project: Project) -> str:
+        return yamledit.set_key(text, _issue_node(root, _issue(project, self.issue_id, "")), "status", self.status)
+
+
+@dataclass(frozen=True)
+class SetStepStatus:
+    issue_id: int | str
+    step_index: int
+    status: str
+
+    def what(self, project: Project) -> str:
+        return f"the status of step {self.step_index + 1} ('{self._step(project, '').title}') of issue #{self.issue_id}"
+
+    def value(self, project: Project, where: str) -> str:
+        return self._step(project, where).status
+
+    def identity(self, project: Project, where: str) -> str:
+        return self._step(project, where).title  # steps have no ids; the title tells if it is the same one
+
+    @property
+    def wanted(self) -> str:
+        return self.status
+
+    def check(self, project: Project, where: str) -> None:
+        if self.status not in STEP_STATUSES:
+            line, column = self._step(project, where).where("status")
+            raise WriteRefused(f"{where}:{line}:{column}: error: a step's status is todo or done, "
+                               f"not '{self.status}'{did_you_mean(self.status, STEP_STATUSES)}")
+
+    def position(self, project: Project) -> tuple[int, int]:
+        return self._step(project, "").where("status")
+
+    def expected(self, project: Project) -> Project:
+        def change(issue: Issue) -> Issue:
+            steps = list(issue.steps)
+            steps[self.step_index] = replace(steps[self.step_index], status=self.status)
+            return replace(issue, steps=steps)
+        return _with_issue(project, self.issue_id, change)
+
+    def edit(self, text: str, root: yamltree.Mapping, project: Project) -> str:
+        issue = _issue(project, self.issue_id, "")
+        node = _item_node(_issue_node(root, issue).get("steps"), self._step(project, ""))
+        return yamledit.set_key(text, node, "status", self.status)
+
+    def _step(self, project: Project, where: str):
+        issue = _issue(project, self.issue_id, where)
+        if 0 <= self.step_index < len(issue.steps):
+            return issue.steps[self.step_index]
+        line, column = issue.where("steps" if issue.steps else "")
+        count = len(issue.steps)
+        choice = f"choose a step from 1 to {count}" if count else "add steps to it in the file first"
+        raise WriteRefused(f"{where}:{line}:{column}: error: issue #{issue.id} has {count or 'no'} "
+                           f"step{'s' * (count != 1)}, so there is no step {self.step_index + 1}; {choice}")
+
+
+@dataclass(frozen=True)
+class SetDeliverableStatus:
+    issue_id: int | str
+    path: str
+    status: str
+
+    def what(self, project: Project) -> str:
+        return f"the status of deliverable '{self.path}' of issue #{self.issue_id}"
+
+    def value(self, project: Project, where: str) -> str | None:
+        return self._deliverable(project, where)[1].status
+
+    @property
+    def wanted(self) -> str:
+        return self.status
+
+    def check(self, project: Project, where: str) -> None:
+        _check_status(project, self.status, where, self._deliverable(project, where)[1].where("status"))
+
+    def position(self, project: Project) -> tuple[int, int]:
+        return self._deliverable(project, "")[1].where("status")
+
+    def expected(self, project: Project) -> Project:
+        def change(issue: Issue) -> Issue:
+            index = self._deliverable(project, "")[0]
+            deliverables = list(issue.deliverables)
+            deliverables[index] = replace(deliverables[index], status=self.status)
+            return replace(issue, deliverables=deliverables)
+        return _with_issue(project, self.issue_id, change)
+
+    def edit(self, text: str, root: yamltree.Mapping, project: Project) -> str:
+        issue = _issue(project, self.issue_id, "")
+        node = _item_node(_issue_node(root, issue).get("deliverables"), self._deliverable(project, "")[1])
+        return yamledit.set_key(text, node, "status", self.status)
+
+    def _deliverable(self, project: Project, where: str):
+        issue = _issue(project, self.issue_id, where)
+        for exact in (True, False):  # `./src/a.js` names `src/a.js` when nothing matches exactly
+            for index, deliverable in enumerate(issue.deliverables):
+                if deliverable.path == self.path if exact else normalize(deliverable.path) == normalize(self.path):
+                    return index, deliverable
+        line, column = issue.where("deliverables" if issue.deliverables else "")
+        paths = [d.path for d in issue.deliverables]
+        known = f"its deliverables: {', '.join(paths)}" if paths else "it has none"
+        raise WriteRefused(f"{where}:{line}:{column}: error: issue #{issue.id} has no deliverable "
+                           f"'{self.path}'{did_you_mean(self.path, paths)}; {known}")
+
+
+@dataclass(frozen=True)
+class AppendSession:
+    date: str
+    focus: str | None = None
+    since: str | None = None
+
+    def what(self, project: Project) -> str:
+        return f"the session on {self.date}"
+
+    def value(self, project: Project, where: str) -> tuple | None:
+        session = project.session(self.date)
+        return None if session is None else (session.focus, session.since)
+
+    @property
+    def wanted(self) -> tuple:
+        return self.focus, self.since
+
+    def check(self, project: Project, where: str) -> None:
+        line, column = project.where("sessions")
+        if not _iso_date(self.date):
+            raise WriteRefused(f"{where}:{line}:{column}: error: a session date looks like YYYY-MM-DD, not '{self.date}'")
+        session = project.session(self.date)
+        if session is not None:
+            line, column = session.where()
+            raise WriteRefused(f"{where}:{line}:{column}: error: a session on {self.date} is already in the plan; "
+                               "edit that one instead of starting another")
+
+    def position(self, project: Project) -> tuple[int, int]:
+        session = project.session(self.date)
+        return session.where() if session is not None else project.where("sessions")
+
+    def expected(self, project: Project) -> Project:
+        return replace(project, sessions=[*project.sessions, Session(date=self.date, focus=self.focus,
+                                                                      since=self.since)])
+
+    def edit(self, text: str, root: yamltree.Mapping, project: Project) -> str:
+        fields = [("date", yamledit.render_scalar(self.date, plain_date=True))]
+        fields += [(key, yamledit.render_scalar(value)) for key, value in
+                   (("focus", self.focus), ("since", self.since)) if value is not None]
+        return yamledit.append_entry(text, root, "sessions", fields, like=root.get("phases"))
+
+
+Change = SetIssueStatus | SetStepStatus | SetDeliverableStatus | AppendSession
+
+
+def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) -> Loaded:
+    """Write `change` into the plan file `loaded` came from; the plan as it now is on disk."""
+    where = str(loaded.path)
+    if not loaded.ok:
+        first = loaded.errors[0] if loaded.errors else f"{where}: error: the plan could not be read"
+        raise WriteRefused(f"{first}\n{where}: error: the plan has errors, so nothing was written; "
+                           "fix them first (tracker validate lists them all)")
+    before = change.value(loaded.project, where)
+    if before == change.wanted:
+        return loaded
+    change.check(loaded.project, where)
+    target = Path(os.path.realpath(loaded.path))  # through a symlink: replace the file, keep the link
+    try:
+        with safewrite.Lock(target, lock_timeout) as lock:
+            safewrite.remove_leftovers(target)
+            for _ in range(ROUNDS):
+                text, data = _read(target, where)
+                base = _base(loaded, text, data, change, before, where)
+                if change.value(base.project, where) == change.wanted:
+                    return base
+                new_text = _edit(base, change, where)
+                new = _verify(base, new_text, change, where)
+                out = (BOM if data.startswith(BOM) else b"") + new_text.encode("utf-8")
+                temp = safewrite.write_temp(target, out)
+                try:
+                    _test_pause()
+                    if _read(target, where)[1] != data:
+                        continue  # changed while we wrote: merge again from the new content
+                    if not lock.held():
+                        raise WriteRefused(f"{where}: error: another writer took the lock while this one was "
+                                           "stalled; nothing was written, run the command again")
+                    safewrite.replace(temp, target)
+                    temp = None
+                finally:
+                    if temp is not None:
+                        temp.unlink(missing_ok=True)
+                return Loaded(loaded.path, new.project, new.problems, new_text, hashlib.sha256(out).hexdigest())
+    except safewrite.LockTimeout as exc:
+        raise WriteRefused(f"{where}: error: {exc}") from None
+    except OSError as exc:
+        raise WriteRefused(f"{where}: error: cannot write the plan: {exc.strerror or exc}; "
+                           "the file was not changed") from None
+    raise WriteRefused(f"{where}: error: the file kept changing on disk while tracker tried to write it; "
+                       "nothing was written, run the command again")
+
+
+def summary(change: Change, project: Project) -> str:
+    """One line for people: what `change` does to `project`, the plan before it."""
+    old = change.value(project, "")
+    what = change.what(project)
+    if isinstance(change, AppendSession):
+        if old is not None:
+            return f"{what} is already in the plan"
+        extra = ", ".join(f"{key} {value}" for key, value in (("focus", change.focus), ("since", change.since)) if value)
+        return f"added {what}" + (f" ({extra})" if extra else "")
+    if old == change.wanted:
+        return f"{what} is already {_show(old)}"
+    return f"{what}: {_show(old)} -> {_show(change.wanted)}"
+
+
+def _read(target: Path, where: str) -> tuple[str, bytes]:
+    try:
+        return read_text(target)
+    except LoadError as exc:
+        raise WriteRefused(f"{exc.problem}; nothing was written") from None
+
+
+def _base(loaded: Loaded, text: str, data: bytes, change: Change, before, where: str) -> Loaded:
+    """What to edit: `loaded` if the file is unchanged, else the file as it is now, if that is safe."""
+    digest = hashlib.sha256(data).hexdigest()
+    if (digest == loaded.digest) if loaded.digest else (text == loaded.text):
+        return loaded
+    current = load_text(text, loaded.path, digest=digest)
+    if not current.ok:
+        first = current.errors[0] if current.errors else f"{where}: error: the plan could not be read"
+        raise WriteRefused(f"{first}\n{where}: error: the file changed on disk since it was read and now has "
+                           f"errors, so {change.what(loaded.project)} was not written; fix the file and try again")
+    try:
+        now = change.value(current.project, where)
+        same = _identity(change, current.project, where) == _identity(change, loaded.project, where)
+    except WriteRefused as exc:
+        raise WriteRefused(f"{exc}\n{where}: error: the file changed on disk since it was read, so "
+                           f"{change.what(loaded.project)} was not written") from None
+    if not same:
+        line, column = change.position(current.project)
+        raise WriteRefused(f"{where}:{line}:{column}: error: the file changed on disk since it was read and "
+                           f"this is now {change.what(current.project)}, not {change.what(loaded.project)}; "
+                           "nothing was written, look at the file and run the command again")
+    if now != before and now != change.wanted:
+        line, column = change.position(current.project)
+        raise WriteRefused(
+            f"{where}:{line}:{column}: error: {change.what(loaded.project)} changed on disk since the plan was read "
+            f"(it was {_show(before)}, it is now {_show(now)}), so {_show(change.wanted)} was not written; "
+            "look at the file and run the command again")
+    if now != change.wanted:
+        change.check(current.project, where)  # e.g. the workflow in the file changed meanwhile
+    return current
+
+
+def _edit(base: Loaded, change: Change, where: str) -> str:
+    try:
+        return change.edit(base.text, yamltree.parse(base.text).root, base.project)
+    except yamledit.EditError as exc:
+        raise WriteRefused(f"{where}:{exc.line}:{exc.column}: error: {exc.message}; nothing was written") from None
+
+
+def _verify(base: Loaded, new_text: str, change: Change, where: str) -> Loaded:
+    """The new text as loaded, if it holds exactly the intended change and nothing else."""
+    new = load_text(new_text, base.path)
+    if new.ok and _plain(new.project) == _plain(change.expected(base.project)):
+        return new
+    detail = f" ({new.errors[0]})" if new.errors else ""
+    raise WriteRefused(f"{where}: error: writing {change.what(base.project)} would have changed more than that"
+                       f"{detail}; nothing was written (this is a bug in tracker, please report it with the file)")
+
+
+def _plain(value):
+    """The model as plain data without positions, which move when a line is added."""
+    if isinstance(value, msgspec.Struct):
+        return {name: _plain(getattr(value, name)) for name in value.__struct_fields__ if name != "at"}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value
+
+
+def _show(value) -> str:
+    if value is None:
+        return "not set"
+    if isinstance(value, tuple):
+        return "a session " + ", ".join(f"{k} '{v}'" for k, v in zip(("focus", "since"), value) if v is not None)
+    return f"'{value}'"
+
+
+def _identity(change: Change, project: Project, where: str):
+    identity = getattr(change, "identity", None)
+    return identity(project, where) if identity is not None else None
+
+
+def _test_pause() -> None:
+    pause = os.environ.get("TRACKER_TEST_PAUSE_AFTER_TEMP")
+    if pause:
+        time.sleep(float(pause))
+
+
+def _iso_date(text: str) -> bool:
+    import datetime
+
+    try:
+        return len(text) == 10 and datetime.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
+def _check_status(project: Project, status: str, where: str, at: tuple[int, int]) -> None:
+    if project.status(status) is None:
+        allowed = [s.id for s in project.workflow]
+        raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: '{status}' is not a status of this plan"
+                           f"{did_you_mean(status, allowed)}; allowed: {', '.join(allowed)}")
+
+
+def _issue(project: Project, issue_id: int | str, where: str) -> Issue:
+    found = project.find_issue(issue_id)
+    if found is not None:
+        return found[1]
+    ids = [issue.key for _, issue in project.issues()]
+    shown = ", ".join(ids[:30]) + (f" and {len(ids) - 30} more (tracker status lists them)" if len(ids) > 30 else "")
+    raise WriteRefused(f"{where}: error: no issue '{issue_key(issue_id)}' in the plan"
+                       f"{did_you_mean(issue_key(issue_id), ids)}; issues: {shown or 'none'}")
+
+
+def _with_issue(project: Project, issue_id: int | str, change) -> Project:
+    key = issue_key(issue_id)
+    phases = [replace(phase, issues=[change(i) if i.key == key else i for i in phase.issues])
+              for phase in project.phases]
+    return replace(project, phases=phases)
+
+
+def _issue_node(root: yamltree.Mapping, issue: Issue) -> yamltree.Mapping:
+    """The issue's mapping in the tree: the one that starts where the model says the issue starts."""
+    for phase in root.get("phases").items:
+        issues = phase.get("issues") if phase.kind == "mapping" else None
+        for node in issues.items if issues is not None and issues.kind == "sequence" else ():
+            if (node.line, node.column) == issue.where():
+                return node
+    raise LookupError(f"issue #{issue.id} is in the model but not in the tree")  # a bug: both come from one text
+
+
+def _item_node(sequence: yamltree.Sequence, record) -> yamltree.Mapping:
+    for node in sequence.items:
+        if (node.line, node.column) == record.where():
+            return node
+    raise LookupError("a list item is in the model but not in the tree")  # a bug: both come from one text
