@@ -73,20 +73,33 @@ def load_plan(options: Options, fail_on_errors: bool = True):
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="The whole model with computed progress and git state.")
 @click.option("--ascii", "ascii_only", is_flag=True, help="Draw bars with ASCII only.")
+@click.option("--files", "files", is_flag=True, help="Every deliverable and file with its git state, "
+              "line count and last commit.")
 @click.pass_obj
-def status(options: Options, as_json: bool, ascii_only: bool) -> None:
+def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> None:
     """Phases with progress."""
+    from .gitlinks import read_links
+
     loaded = load_plan(options)
+    # The phase table only needs states (for drift marks), not last commits.
+    links = read_links(loaded.project, loaded.path, history=as_json or files)
     if as_json:
         import json
 
         from .report import status_report
 
-        click.echo(json.dumps(status_report(loaded.project), ensure_ascii=False, indent=2))
+        report = status_report(loaded.project, git_of=links.git_of, repo=links.repo.to_json())
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
+    if files:
+        from .filestable import render_files
+
+        click.echo(render_files(loaded.project, links), nl=False)
+        return
+    from .filestable import drift_lines
     from .statustable import render
 
-    click.echo(render(loaded.project, ascii_only=ascii_only), nl=False)
+    click.echo(render(loaded.project, ascii_only=ascii_only) + drift_lines(loaded.project, links), nl=False)
 
 
 @main.command()
@@ -94,6 +107,13 @@ def status(options: Options, as_json: bool, ascii_only: bool) -> None:
 def validate(options: Options) -> None:
     """Check the plan; print every problem; exit 1 if any is an error."""
     loaded = load_plan(options, fail_on_errors=False)
+    if loaded.project is not None:
+        from .gitlinks import link_problems, read_links
+        from .problems import sort_key
+
+        links = read_links(loaded.project, loaded.path, history=False)
+        loaded.problems = sorted(loaded.problems + link_problems(loaded.project, links, str(loaded.path)),
+                                 key=sort_key)
     for problem in loaded.problems:
         click.echo(str(problem), err=True)
     if not loaded.ok:

@@ -10,8 +10,15 @@ TUI runs for hours).
 from __future__ import annotations
 
 import os
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+# Optional locks would let a read-only status refresh the index under the
+# user's feet; LC_ALL=C keeps git's own messages parseable.
+_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
 
 
 class GitUnavailable(Exception):
@@ -22,11 +29,16 @@ class GitUnavailable(Exception):
 class GitRepo:
     root: Path
     _repo: object  # git.Repo, kept untyped so importing this module stays cheap
+    shallow: bool = False
+    shallow_file: Path | None = None  # <git-dir>/shallow: which commits a shallow clone stops at
 
     @classmethod
     def open(cls, start: Path) -> GitRepo:
         """The work tree that contains `start` (a file or folder)."""
-        import git  # imported here: only commands that need git pay for it
+        try:
+            import git  # imported here: only commands that need git pay for it
+        except ImportError:  # GitPython refuses to import when it finds no git program
+            raise GitUnavailable("git is not installed (no 'git' program on PATH)") from None
 
         folder = start if start.is_dir() else start.parent
         try:
@@ -42,7 +54,18 @@ class GitRepo:
         if repo.bare or repo.working_tree_dir is None:
             repo.close()
             raise GitUnavailable("the repository is bare (it has no work tree)")
-        return cls(Path(repo.working_tree_dir), repo)
+        opened = cls(Path(repo.working_tree_dir), repo)
+        # GitPython reads .git by itself; git proper may still refuse the
+        # repository (safe.directory), so ask git once before anyone relies on it.
+        try:
+            shallow, shallow_file = opened.run("rev-parse", "--is-shallow-repository",
+                                               "--git-path", "shallow").splitlines()[:2]
+        except GitUnavailable as exc:
+            opened.close()
+            raise GitUnavailable(_explain(str(exc), opened.root)) from None
+        opened.shallow = shallow == b"true"
+        opened.shallow_file = opened.root / os.fsdecode(shallow_file)
+        return opened
 
     def run(self, *args: str, paths: list[str] | tuple[str, ...] = (), check: bool = True) -> bytes:
         """`git ARGS -- PATHS` in the work tree, returning raw stdout."""
@@ -54,7 +77,7 @@ class GitRepo:
         try:
             return self._repo.git.execute(  # type: ignore[attr-defined]
                 command, as_process=False, stdout_as_string=False, with_extended_output=False,
-                env={"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
+                env=_ENV,
             )
         except git.GitCommandError as exc:
             if check:
@@ -62,6 +85,32 @@ class GitRepo:
                 raise GitUnavailable(_first_line(stderr.strip().removeprefix("stderr: ").strip("'\" ")
                                                  or str(exc))) from None
             return b""
+
+    def ok(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> bool:
+        """Whether `git ARGS -- PATHS` exits 0 (for questions git answers by exit code)."""
+        command = ["git", *args, *(["--", *paths] if paths else [])]
+        done = subprocess.run(command, cwd=self.root, env={**os.environ, **_ENV},
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return done.returncode == 0
+
+    @contextmanager
+    def stream(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> Iterator[Iterator[bytes]]:
+        """`git ARGS -- PATHS` as chunks of stdout, read as they come.
+
+        Leaving the block early kills git: a history walk stops as soon as the
+        caller has what it wants instead of reading to the root commit.
+        """
+        command = ["git", *args, *(["--", *paths] if paths else [])]
+        process = subprocess.Popen(command, cwd=self.root, env={**os.environ, **_ENV},
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert process.stdout is not None
+        try:
+            yield iter(lambda: process.stdout.read1(1 << 16), b"")  # type: ignore[union-attr]
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.stdout.close()
+            process.wait()
 
     def close(self) -> None:
         self._repo.close()  # type: ignore[attr-defined]
@@ -75,6 +124,13 @@ class GitRepo:
 
 def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "git failed"
+
+
+def _explain(message: str, root: Path) -> str:
+    if "dubious ownership" in message:
+        return (f"git refuses to read {root}: another user owns it; if you trust it, run "
+                f"git config --global --add safe.directory {root}")
+    return message
 
 
 def repo_start(plan_file: Path, repo_setting: str | None) -> Path:

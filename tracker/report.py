@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import progress
+from .gitlinks import deliverable_done, drift_reason_of
 from .model import Deliverable, Issue, Phase, Project
 
 NO_GIT = {"state": "no-git", "lines": None, "last_commit": None}
@@ -48,20 +49,25 @@ def _issue(project: Project, issue: Issue, git_of: GitOf) -> dict:
         "progress": progress.issue_percent(project, issue),
         "summary": issue.summary,
         "depends_on": list(issue.depends_on),
-        "deliverables": [_deliverable(issue, d, git_of) for d in issue.deliverables],
+        "deliverables": [_deliverable(project, issue, d, git_of) for d in issue.deliverables],
         "steps": [
-            {"title": s.title, "status": s.status, "estimate": s.estimate, "files": list(s.files)}
+            {"title": s.title, "status": s.status, "estimate": s.estimate, "files": list(s.files),
+             "file_links": [{"path": path, "git": git_of(path)} for path in s.files]}
             for s in issue.steps
         ],
         "files": [{"path": path, "git": git_of(path)} for path in issue.files],
     }
 
 
-def _deliverable(issue: Issue, deliverable: Deliverable, git_of: GitOf) -> dict:
+def _deliverable(project: Project, issue: Issue, deliverable: Deliverable, git_of: GitOf) -> dict:
+    git = git_of(deliverable.path)
+    done = deliverable_done(project, issue, deliverable)
     return {
         "path": deliverable.path,
         "type": deliverable.type,
         "purpose": deliverable.purpose,
         "status": deliverable.status or issue.status,
-        "git": git_of(deliverable.path),
+        "git": git,
+        # Marked done, yet the file is missing or not committed as it is: why, else null.
+        "drift": drift_reason_of(git["state"], git.get("kind", "file")) if done else None,
     }

@@ -1,0 +1,553 @@
+"""Git links on real repositories: states, lines, last commits, blobs, globs, odd names, escapes, repo kinds."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import msgspec
+import pytest
+from gitutil import Repo, make_repo
+
+from tracker.gitlinks import link_problems, read_links
+from tracker.gitrepo import GitRepo
+from tracker.lastcommit import cache_file
+from tracker.loader import load_text
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    """A cache folder of our own, and no user or system git config leaking in."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+def plan_text(deliverables=(), files=(), status="complete", step_files=(), repo_setting=None) -> str:
+    lines = ["project: Test"]
+    if repo_setting:
+        lines.append(f"repo: {json.dumps(repo_setting)}")
+    lines += ["phases:", "  - id: P1", "    title: Phase", "    issues:", "      - id: 1", "        title: Issue",
+              f"        status: {status}"]
+    if files:
+        lines.append("        files:")
+        lines += [f"          - {json.dumps(path)}" for path in files]
+    if deliverables:
+        lines.append("        deliverables:")
+        lines += [f"          - path: {json.dumps(path)}" for path in deliverables]
+    if step_files:
+        lines += ["        steps:", "          - title: Step", "            files:"]
+        lines += [f"              - {json.dumps(path)}" for path in step_files]
+    return "\n".join(lines) + "\n"
+
+
+def links_of(root: Path, text: str, history: bool = True):
+    """Write the plan into root/data/phases.yaml (untracked) and read its links."""
+    plan = root / "data" / "phases.yaml"
+    plan.parent.mkdir(parents=True, exist_ok=True)
+    plan.write_text(text, encoding="utf-8")
+    loaded = load_text(text, plan)
+    assert loaded.project is not None, loaded.problems
+    return loaded, read_links(loaded.project, plan, history=history)
+
+
+def link(root: Path, path: str, **kw):
+    kind = kw.pop("as_", "files")
+    _, links = links_of(root, plan_text(**{kind: [path]}, **kw))
+    return links.get(path)
+
+
+def short(repo: Repo, rev: str = "HEAD") -> str:
+    return repo.git("rev-parse", "--short", rev)
+
+
+# --- each state ---------------------------------------------------------------------
+
+
+def test_each_state_with_lines_size_blob_and_last_commit(repo: Repo):
+    repo.write("src/old.js", "one\ntwo\nthree\n")
+    repo.write("src/edited.js", "a\n")
+    repo.write("src/staged.js", "a\n")
+    repo.write("src/gone.js", "a\n")
+    repo.write("src/unstaged_delete.js", "a\n")
+    repo.write(".gitignore", "*.log\n")
+    first = repo.commit("Add the first files", date="2025-11-01T10:00:00+00:00")
+    repo.write("src/edited.js", "a\nb\n")
+    repo.write("src/staged.js", "a\nb\n")
+    second = repo.commit("Touch edited and staged", "src/edited.js", "src/staged.js",
+                         date="2025-11-02T10:00:00+00:00")
+    repo.write("src/edited.js", "a\nb\nc\n")
+    repo.write("src/staged.js", "a\nb\nc\nd\n")
+    repo.git("add", "src/staged.js")
+    repo.write("src/added.js", "new\n")
+    repo.git("add", "src/added.js")
+    repo.write("src/untracked.js", "u\nv")
+    repo.write("build.log", "log\n")
+    repo.git("rm", "-q", "src/gone.js")
+    (repo.root / "src/unstaged_delete.js").unlink()
+
+    names = ["src/old.js", "src/edited.js", "src/staged.js", "src/added.js", "src/untracked.js", "build.log",
+             "src/gone.js", "src/unstaged_delete.js", "src/never.js"]
+    _, links = links_of(repo.root, plan_text(files=names))
+    got = {name: links.get(name) for name in names}
+    assert {n: l.state for n, l in got.items()} == {
+        "src/old.js": "committed", "src/edited.js": "modified", "src/staged.js": "staged",
+        "src/added.js": "staged", "src/untracked.js": "untracked", "build.log": "ignored",
+        "src/gone.js": "missing", "src/unstaged_delete.js": "missing", "src/never.js": "missing",
+    }
+    assert (got["src/old.js"].lines, got["src/old.js"].size) == (3, 14)
+    assert got["src/edited.js"].lines == 3  # what is on disk now
+    assert got["src/untracked.js"].lines == 2  # a last line without a newline still counts
+    assert got["src/old.js"].blob == repo.git("rev-parse", "HEAD:src/old.js")
+    assert got["src/staged.js"].blob == repo.git("rev-parse", "HEAD:src/staged.js")  # HEAD's, not the index's
+    assert got["src/added.js"].blob is None and got["src/added.js"].note == "added but not yet committed"
+    assert got["src/gone.js"].note == "its deletion is staged"
+    assert got["src/unstaged_delete.js"].note == "deleted in the work tree; HEAD still has it"
+    assert got["src/unstaged_delete.js"].last_commit.sha == short(repo, first)
+
+    old = got["src/old.js"].last_commit
+    assert old.to_json() == {"sha": short(repo, first), "date": "2025-11-01T10:00:00+00:00",
+                             "author": "Ada Lovelace", "subject": "Add the first files"}
+    assert got["src/edited.js"].last_commit.sha == short(repo, second)
+    for name in ("src/added.js", "src/untracked.js", "build.log", "src/never.js"):
+        assert got[name].last_commit is None
+    assert got["src/old.js"].to_json()["last_commit"]["subject"] == "Add the first files"
+
+    assert links.repo.branch == "main" and links.repo.head == second and not links.repo.detached
+    assert links.repo.changed == 5  # edited, staged, added, gone, unstaged_delete
+    assert links.repo.untracked == 2  # src/untracked.js and the plan itself
+
+
+def test_line_counts(repo: Repo):
+    repo.write("empty.txt", "")
+    repo.write("crlf.txt", "a\r\nb\r\n")
+    repo.write("noend.txt", "a\nb")
+    (repo.root / "bin.dat").write_bytes(b"\x00\x01\x02\n\n")
+    repo.commit("files")
+    names = ["empty.txt", "crlf.txt", "noend.txt", "bin.dat"]
+    _, links = links_of(repo.root, plan_text(files=names))
+    assert [links.get(n).lines for n in names] == [0, 2, 2, None]
+    assert links.get("bin.dat").note == "a binary file" and links.get("bin.dat").size == 5
+
+
+def test_last_commit_is_the_newest_that_touched_the_file_across_a_merge(repo: Repo):
+    repo.write("a.txt", "1\n")
+    repo.write("b.txt", "1\n")
+    repo.commit("base")
+    repo.git("checkout", "-q", "-b", "side")
+    repo.write("b.txt", "2\n")
+    side = repo.commit("change b on a branch")
+    repo.git("checkout", "-q", "main")
+    repo.write("a.txt", "2\n")
+    main = repo.commit("change a on main")
+    repo.git("merge", "-q", "--no-ff", "-m", "merge side", "side")
+    _, links = links_of(repo.root, plan_text(files=["a.txt", "b.txt"]))
+    assert links.get("a.txt").last_commit.sha == short(repo, main)
+    assert links.get("b.txt").last_commit.sha == short(repo, side)
+
+
+# --- globs and folders -------------------------------------------------------------
+
+
+def test_globs_expand_over_tracked_and_untracked_files(repo: Repo):
+    repo.write("src/a.js", "1\n")
+    repo.write("src/deep/b.js", "1\n2\n")
+    repo.write("src/c.ts", "1\n")
+    repo.write("docs/x.md", "1\n")
+    repo.write(".gitignore", "*.gen.js\n")
+    repo.commit("base", date="2025-11-01T10:00:00+00:00")
+    repo.write("src/deep/b.js", "1\n2\n3\n")
+    newest = repo.commit("edit b", date="2025-11-05T10:00:00+00:00")
+    repo.write("src/new.js", "x\n")
+    repo.write("src/skip.gen.js", "ignored\n")
+
+    patterns = ["src/*.js", "src/**/*.js", "**/*.md", "src/[ab].js", "src/?.ts", "src/*.py"]
+    _, links = links_of(repo.root, plan_text(files=patterns))
+    paths = {p: [m.path for m in links.expand(p)] for p in patterns}
+    assert paths == {
+        "src/*.js": ["src/a.js", "src/new.js"],
+        "src/**/*.js": ["src/a.js", "src/deep/b.js", "src/new.js"],
+        "**/*.md": ["docs/x.md"],
+        "src/[ab].js": ["src/a.js"],
+        "src/?.ts": ["src/c.ts"],
+        "src/*.py": [],
+    }
+    every = links.get("src/**/*.js")
+    assert every.kind == "pattern" and every.state == "untracked" and every.lines == 5
+    assert every.last_commit.sha == short(repo, newest)
+    assert every.note == "3 files: 2 committed, 1 untracked"
+    assert links.get("src/*.py").state == "missing"
+    assert links.get("src/*.py").to_json()["matches"] == []
+    assert [m["path"] for m in links.git_of("src/*.js")["matches"]] == ["src/a.js", "src/new.js"]
+
+
+def test_a_folder_stands_for_the_files_in_it(repo: Repo):
+    repo.write("docs/a.md", "1\n")
+    repo.write("docs/b.md", "1\n2\n")
+    repo.commit("docs")
+    (repo.root / "docs/a.md").unlink()
+    (repo.root / "empty").mkdir()
+    _, links = links_of(repo.root, plan_text(files=["docs", "docs/", "empty"]))
+    docs = links.get("docs")
+    assert docs.kind == "folder" and docs.state == "modified" and docs.lines == 2
+    assert [m.path for m in docs.matches] == ["docs/a.md", "docs/b.md"]
+    assert links.get("docs/").state == "modified"
+    assert links.get("empty").state == "untracked" and links.get("empty").kind == "folder"
+
+
+# --- names ---------------------------------------------------------------------------
+
+ODD_NAMES = ["-dash.md", "--", "with space.md", "it's \"quoted\".md", "café ünïcode.md", "中文/文件.md",
+             "tab\there.md", "new\nline.md", "#hash.md", "colon: yes.md", "[brackets].md"]
+
+
+def test_odd_names_are_data(repo: Repo):
+    for index, name in enumerate(ODD_NAMES):
+        repo.write(name, "x\n" * (index + 1))
+    commit = repo.commit("odd names")
+    _, links = links_of(repo.root, plan_text(files=ODD_NAMES))
+    for index, name in enumerate(ODD_NAMES):
+        got = links.get(name)
+        assert (got.state, got.lines) == ("committed", index + 1), name
+        assert got.last_commit.sha == short(repo, commit), name
+        assert got.blob == repo.git("rev-parse", f"HEAD:{name}"), name
+
+
+def test_untracked_and_modified_odd_names(repo: Repo):
+    repo.write("-n", "1\n")
+    repo.commit("dash file")
+    repo.write("-n", "1\n2\n")
+    repo.write("sp ace/-e new.md", "1\n")
+    _, links = links_of(repo.root, plan_text(files=["-n", "sp ace/-e new.md", "sp ace/*.md"]))
+    assert links.get("-n").state == "modified"
+    assert links.get("sp ace/-e new.md").state == "untracked"
+    assert [m.path for m in links.expand("sp ace/*.md")] == ["sp ace/-e new.md"]
+
+
+def test_non_utf8_file_names_in_a_pattern(repo: Repo):
+    (repo.root / os.fsdecode(b"bad-\xff.md")).write_text("x\n")
+    repo.commit("a name that is not UTF-8")
+    _, links = links_of(repo.root, plan_text(files=["bad-*.md"]))
+    [member] = links.expand("bad-*.md")
+    assert member.state == "committed"
+    assert json.dumps(links.git_of("bad-*.md"), ensure_ascii=False)  # printable in JSON
+    assert links.git_of("bad-*.md")["matches"][0]["path"] == "bad-\ufffd.md"
+
+
+def test_another_unicode_form_is_missing_with_a_hint(repo: Repo):
+    nfc = unicodedata.normalize("NFC", "docs/café.md")
+    nfd = unicodedata.normalize("NFD", "docs/café.md")
+    repo.write(nfc, "x\n")
+    repo.commit("accented name")
+    loaded, links = links_of(repo.root, plan_text(deliverables=[nfd], status="in_progress"))
+    got = links.get(nfd)
+    assert got.state == "missing"
+    assert "another Unicode form (NFC)" in got.note
+    problems = link_problems(loaded.project, links, "plan.yaml")
+    assert [(p.severity, p.line) for p in problems] == [("warning", 10)]
+    assert "Unicode form" in problems[0].message
+
+
+def test_letter_case_hint(repo: Repo):
+    repo.write("README.md", "x\n")
+    repo.commit("readme")
+    assert "did you mean 'README.md'" in link(repo.root, "readme.md").note
+
+
+# --- nothing outside the repository ------------------------------------------------------
+
+
+def test_textual_escapes_are_never_read(repo: Repo, tmp_path: Path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("x\n")
+    repo.write("a.txt", "x\n")
+    repo.commit("a")
+    escapes = [str(secret), "/etc/passwd", "~/secret.txt", "../secret.txt", "C:/x", ".git/config", "a/../../x"]
+    _, links = links_of(repo.root, plan_text(deliverables=escapes))
+    for path in escapes:
+        got = links.get(path)
+        assert (got.state, got.lines, got.size, got.blob) == ("unsafe", None, None, None), path
+
+
+def test_symlinks_that_leave_the_work_tree_are_errors(repo: Repo, tmp_path: Path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("x\n")
+    repo.write("inside/real.txt", "1\n2\n")
+    (repo.root / "committed-link").symlink_to(outside)
+    (repo.root / "file-link").symlink_to(outside / "secret.txt")
+    (repo.root / "git-link").symlink_to(repo.root / ".git")
+    (repo.root / "inside-link").symlink_to("inside")
+    repo.commit("links")
+    (repo.root / "untracked-link").symlink_to("/etc")
+    names = ["committed-link/secret.txt", "file-link", "untracked-link/passwd", "git-link/config",
+             "inside-link/real.txt", "*-link"]
+    loaded, links = links_of(repo.root, plan_text(deliverables=names))
+    states = {name: links.get(name).state for name in names}
+    assert states == {"committed-link/secret.txt": "unsafe", "file-link": "unsafe",
+                      "untracked-link/passwd": "unsafe", "git-link/config": "unsafe",
+                      "inside-link/real.txt": "committed", "*-link": "committed"}
+    for name in names[:4]:
+        assert links.get(name).lines is None and links.get(name).size is None
+    inside = links.get("inside-link/real.txt")
+    assert inside.lines == 2 and inside.last_commit is not None and "inside/real.txt" in inside.note
+    pattern = {m.path: m.state for m in links.expand("*-link")}
+    assert pattern == {"committed-link": "unsafe", "file-link": "unsafe", "git-link": "unsafe",
+                       "inside-link": "committed", "untracked-link": "unsafe"}
+
+    problems = [p for p in link_problems(loaded.project, links, "plan.yaml") if p.is_error]
+    lines = [p.line for p in problems]
+    assert lines == [10, 11, 12, 13, 15, 15, 15, 15]
+    assert "leads outside the repository" in problems[0].message
+    assert "'.git/'" in problems[3].message
+    assert "matched by '*-link'" in problems[4].message
+
+
+def test_etc_passwd_never_makes_a_deliverable_look_done(repo: Repo):
+    repo.write("a.txt", "x\n")
+    repo.commit("a")
+    got = link(repo.root, "/etc/passwd", as_="deliverables")
+    assert got.state == "unsafe" and got.last_commit is None
+
+
+def test_special_files_are_not_read(repo: Repo):
+    repo.write("a.txt", "x\n")
+    repo.commit("a")
+    os.mkfifo(repo.root / "pipe")
+    got = link(repo.root, "pipe")  # would block forever if it were opened for reading the usual way
+    assert got.lines is None
+
+
+# --- drift -----------------------------------------------------------------------------
+
+
+def test_drift_of_done_deliverables(repo: Repo):
+    repo.write("done.md", "x\n")
+    repo.write("edited.md", "x\n")
+    repo.commit("deliverables")
+    repo.write("edited.md", "y\n")
+    repo.write("fresh.md", "z\n")
+    names = ["done.md", "edited.md", "fresh.md", "absent.md"]
+    loaded, links = links_of(repo.root, plan_text(deliverables=names))
+    problems = link_problems(loaded.project, links, "plan.yaml")
+    assert [(p.severity, p.line, p.column) for p in problems] == [("warning", 11, 19), ("warning", 12, 19),
+                                                                  ("warning", 13, 19)]
+    assert "'edited.md' of issue #1 is 'complete' but the file has changes that are not committed" \
+        in problems[0].message
+    assert "never committed" in problems[1].message and "does not exist" in problems[2].message
+
+    loaded, links = links_of(repo.root, plan_text(deliverables=names, status="in_progress"))
+    assert link_problems(loaded.project, links, "plan.yaml") == []
+
+
+# --- every kind of repository ----------------------------------------------------------------
+
+
+def test_no_git_at_all(tmp_path: Path):
+    root = tmp_path / "plain"
+    (root / "src").mkdir(parents=True)
+    (root / "src/a.js").write_text("x\n")
+    loaded, links = links_of(root, plan_text(deliverables=["src/a.js", "/etc/passwd"]))
+    assert links.repo.usable is False and links.repo.message == "not in a git repository"
+    assert links.get("src/a.js").state == "no-git"
+    assert links.get("src/a.js").to_json()["last_commit"] is None
+    assert links.get("/etc/passwd").state == "unsafe"
+    assert link_problems(loaded.project, links, "plan.yaml") == []
+
+
+def test_no_commits_yet(repo: Repo):
+    repo.write("a.txt", "x\n")
+    repo.git("add", "a.txt")
+    repo.write("b.txt", "x\n")
+    _, links = links_of(repo.root, plan_text(files=["a.txt", "b.txt"]))
+    assert links.repo.head is None and links.repo.branch == "main"
+    assert links.repo.message == "the repository has no commits yet"
+    assert (links.get("a.txt").state, links.get("b.txt").state) == ("staged", "untracked")
+
+
+def test_detached_head(repo: Repo):
+    repo.write("a.txt", "x\n")
+    first = repo.commit("one")
+    repo.write("a.txt", "y\n")
+    repo.commit("two")
+    repo.git("checkout", "-q", "--detach", first)
+    _, links = links_of(repo.root, plan_text(files=["a.txt"]))
+    assert links.repo.detached and links.repo.branch is None and links.repo.head == first
+    assert links.get("a.txt").last_commit.sha == short(repo, first)
+
+
+def test_shallow_clone(repo: Repo, tmp_path: Path):
+    repo.write("old.txt", "x\n")
+    repo.commit("old")
+    repo.write("new.txt", "x\n")
+    tip = repo.commit("new")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True,
+                   capture_output=True)
+    _, links = links_of(clone, plan_text(files=["old.txt", "new.txt"]))
+    assert links.repo.shallow and "shallow" in links.repo.message
+    # History stops at the cut: the cut commit is the last one git can name for both.
+    assert links.get("old.txt").last_commit.sha == short(repo, tip)
+    assert links.get("new.txt").state == "committed"
+
+
+def test_bare_repository(repo: Repo, tmp_path: Path):
+    repo.write("a.txt", "x\n")
+    repo.commit("a")
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(repo.root), str(bare)], check=True)
+    holder = tmp_path / "holder"
+    _, links = links_of(holder, plan_text(files=["a.txt"], repo_setting="../../bare.git"))
+    assert links.get("a.txt").state == "no-git"
+    assert "bare" in links.repo.message
+
+
+def test_submodules(repo: Repo, tmp_path: Path):
+    lib = make_repo(tmp_path / "lib")
+    lib.write("lib.c", "int x;\n")
+    lib_commit = lib.commit("lib code")
+    repo.write("main.c", "x\n")
+    repo.commit("main")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(lib.root), "vendor/lib")
+    repo.commit("add submodule")
+    (repo.root / "vendor/lib/lib.c").write_text("int y;\nint z;\n")
+    (repo.root / "vendor/lib/extra.c").write_text("new\n")
+    names = ["vendor/lib", "vendor/lib/lib.c", "vendor/lib/extra.c", "vendor/lib/none.c"]
+    _, links = links_of(repo.root, plan_text(files=names))
+    sub = links.get("vendor/lib")
+    assert sub.kind == "submodule" and sub.state == "modified" and sub.blob == lib_commit
+    inner = links.get("vendor/lib/lib.c")
+    assert (inner.state, inner.lines) == ("modified", 2) and inner.note.startswith("in submodule 'vendor/lib'")
+    assert inner.last_commit.subject == "lib code"
+    assert links.get("vendor/lib/extra.c").state == "untracked"
+    assert links.get("vendor/lib/none.c").state == "missing"
+
+    fresh = tmp_path / "fresh"
+    subprocess.run(["git", "clone", "-q", str(repo.root), str(fresh)], check=True)
+    _, links = links_of(fresh, plan_text(files=["vendor/lib/lib.c"]))
+    assert links.get("vendor/lib/lib.c").state == "missing"
+    assert "git submodule update --init" in links.get("vendor/lib/lib.c").note
+
+
+def test_nested_repository_is_untracked(repo: Repo):
+    repo.write("a.txt", "x\n")
+    repo.commit("a")
+    nested = make_repo(repo.root / "nested")
+    nested.write("inner.txt", "x\n")
+    _, links = links_of(repo.root, plan_text(files=["nested", "nested/inner.txt"]))
+    assert links.get("nested").state == "untracked"
+    assert links.get("nested/inner.txt").state == "untracked"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")
+def test_safe_directory_refusal_is_a_message(repo: Repo, tmp_path: Path, monkeypatch):
+    repo.write("a.txt", "x\n")
+    repo.commit("a")
+    config = tmp_path / "gitconfig"
+    config.write_text("[safe]\n\tdirectory = /somewhere/else\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    (repo.root / "data").mkdir()
+    subprocess.run(["chown", "-R", "nobody", str(repo.root)], check=True)
+    _, links = links_of(repo.root, plan_text(files=["a.txt"]))
+    assert links.get("a.txt").state == "no-git"
+    assert "safe.directory" in links.repo.message and "another user owns it" in links.repo.message
+
+
+def test_nothing_stays_open(repo: Repo):
+    repo.write("a.txt", "x\n")
+    repo.commit("a")
+    links_of(repo.root, plan_text(files=["a.txt"]))
+    children = Path(f"/proc/self/task/{os.getpid()}/children")
+    if children.exists():
+        assert children.read_text().split() == []
+
+
+# --- the HEAD cache ------------------------------------------------------------------------
+
+
+def _tamper(root: Path, path: str, subject: str) -> None:
+    file = cache_file(root)
+    data = json.loads(file.read_bytes())
+    data["commits"][path]["subject"] = subject
+    file.write_text(json.dumps(data))
+
+
+def test_a_second_run_on_the_same_head_reads_the_cache(repo: Repo):
+    repo.write("a.txt", "x\n")
+    repo.commit("real subject")
+    text = plan_text(files=["a.txt"])
+    _, links = links_of(repo.root, text)
+    assert cache_file(repo.root).exists()
+    _tamper(repo.root, "a.txt", "from the cache")
+    _, links = links_of(repo.root, text)
+    assert links.get("a.txt").last_commit.subject == "from the cache"
+
+
+def test_a_new_head_walks_only_the_new_commits(repo: Repo):
+    repo.write("a.txt", "x\n")
+    repo.write("b.txt", "x\n")
+    repo.commit("base")
+    text = plan_text(files=["a.txt", "b.txt"])
+    links_of(repo.root, text)
+    _tamper(repo.root, "b.txt", "carried over")
+    repo.write("a.txt", "y\n")
+    repo.commit("edit a")
+    _, links = links_of(repo.root, text)
+    assert links.get("a.txt").last_commit.subject == "edit a"
+    assert links.get("b.txt").last_commit.subject == "carried over"
+
+    repo.git("commit", "-q", "--amend", "-m", "edit a, amended")  # the cached head is no ancestor now
+    _, links = links_of(repo.root, text)
+    assert links.get("a.txt").last_commit.subject == "edit a, amended"
+    assert links.get("b.txt").last_commit.subject == "base"
+
+
+@pytest.mark.parametrize("content", [b"not json", b'{"version": 1}', json.dumps(
+    {"version": 1, "head": "--output=/tmp/pwned", "cut": "", "commits": {}}).encode()])
+def test_a_bad_cache_is_recomputed(repo: Repo, content: bytes):
+    repo.write("a.txt", "x\n")
+    repo.commit("real subject")
+    file = cache_file(repo.root)
+    file.parent.mkdir(parents=True)
+    file.write_bytes(content)
+    _, links = links_of(repo.root, plan_text(files=["a.txt"]))
+    assert links.get("a.txt").last_commit.subject == "real subject"
+    assert msgspec.json.decode(file.read_bytes())["head"] == repo.git("rev-parse", "HEAD")
+
+
+def test_an_unwritable_cache_is_skipped(repo: Repo, tmp_path: Path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    repo.write("a.txt", "x\n")
+    repo.commit("real subject")
+    _, links = links_of(repo.root, plan_text(files=["a.txt"]))
+    assert links.get("a.txt").last_commit.subject == "real subject"
+
+
+def test_without_history_no_walk_is_made(repo: Repo):
+    repo.write("a.txt", "x\n")
+    repo.commit("a")
+    _, links = links_of(repo.root, plan_text(files=["a.txt"]), history=False)
+    assert links.get("a.txt").state == "committed" and links.get("a.txt").last_commit is None
+    assert not cache_file(repo.root).exists()
+
+
+def test_gitrepo_paths_follow_a_double_dash(repo: Repo):
+    repo.write("-p", "x\n")
+    repo.commit("dash")
+    with GitRepo.open(repo.root) as git:
+        assert git.run("ls-files", "-z", paths=["-p"]) == b"-p\0"
+        assert git.ok("cat-file", "-e", "HEAD:-p")
+        assert not git.ok("cat-file", "-e", "HEAD:nothing")
+
+
+def test_a_deleted_folder_is_missing(repo: Repo):
+    repo.write("gone/a.md", "x\n")
+    repo.commit("folder")
+    shutil.rmtree(repo.root / "gone")
+    assert link(repo.root, "gone").state == "missing"

@@ -1,0 +1,522 @@
+"""Each path the plan names, as git and the disk see it: state, lines, size, last commit, blob.
+
+Git is asked a fixed number of times, however many files the plan names:
+`git status --porcelain=v2` (HEAD, branch, changes, untracked files),
+`git ls-tree` (what HEAD holds, with blob ids) and one history walk for last
+commits (lastcommit.py).  The disk is read only for paths proven to stay in the
+work tree: textual escapes (absolute, `~`, `..`, `.git/`) are refused by
+planpaths.unsafe_reason before anything else, symlinks that lead out here.
+
+States: committed, modified, staged, untracked, ignored, missing; "unsafe" for
+a path that is never read; "no-git" when there is no usable repository.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import os
+import re
+import stat
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .gitrepo import GitRepo, GitUnavailable, repo_start
+from .lastcommit import Commit, last_commits
+from .model import Project
+from .planpaths import is_glob, normalize, plan_paths, unsafe_reason
+from .problems import Problem
+
+STATES = ("committed", "modified", "staged", "untracked", "ignored", "missing", "unsafe", "no-git")
+# What a done deliverable must not be, and how to say so.
+DRIFT = {
+    "missing": "the file does not exist",
+    "untracked": "the file was never committed",
+    "modified": "the file has changes that are not committed",
+    "staged": "its changes are staged but not committed",
+    "ignored": "git ignores the file, so it is not in the repository",
+}
+# A pattern or folder shows the least finished state among its files.
+_AGGREGATE_ORDER = ("modified", "staged", "untracked", "ignored", "committed")
+_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class FileLink:
+    path: str  # as the plan writes it; for the files of a pattern, as git spells them
+    state: str
+    lines: int | None = None
+    size: int | None = None
+    last_commit: Commit | None = None
+    blob: str | None = None  # object id of the version HEAD holds
+    note: str | None = None
+    kind: str = "file"  # file | folder | pattern | submodule
+    matches: tuple[FileLink, ...] = ()  # the files a folder or pattern stands for
+
+    def to_json(self) -> dict:
+        out = {
+            "state": self.state,
+            "lines": self.lines,
+            "last_commit": self.last_commit.to_json() if self.last_commit else None,
+            "size": self.size,
+            "blob": self.blob,
+            "kind": self.kind,
+        }
+        if self.note:
+            out["note"] = self.note
+        if self.kind in ("folder", "pattern"):
+            out["matches"] = [{"path": _printable(m.path), **m.to_json()} for m in self.matches]
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RepoInfo:
+    root: str | None = None
+    branch: str | None = None
+    head: str | None = None  # full object id; None before the first commit
+    detached: bool = False
+    shallow: bool = False
+    changed: int = 0  # tracked files with changes
+    untracked: int = 0
+    message: str | None = None  # why there is no usable git, or what is unusual about it
+
+    @property
+    def usable(self) -> bool:
+        return self.root is not None
+
+    def to_json(self) -> dict:
+        return {"root": self.root, "branch": self.branch, "head": self.head, "detached": self.detached,
+                "shallow": self.shallow, "changed": self.changed, "untracked": self.untracked,
+                "message": self.message}
+
+
+@dataclass(slots=True)
+class Links:
+    repo: RepoInfo
+    links: dict[str, FileLink]  # by path as written in the plan
+
+    def get(self, path: str) -> FileLink:
+        """The link of a path the links were read for (KeyError for any other: read again)."""
+        return self.links[path]
+
+    def expand(self, pattern: str) -> list[FileLink]:
+        link = self.links[pattern]
+        return list(link.matches) if link.kind in ("folder", "pattern") else [link]
+
+    def git_of(self, path: str) -> dict:
+        return self.links[path].to_json()
+
+
+def read_links(project: Project, plan_file: Path, extra: tuple[str, ...] = (), history: bool = True) -> Links:
+    """Links for every path the plan names (plus `extra`); `history=False` skips last commits."""
+    written = [mention.path for mention in plan_paths(project)] + list(extra)
+    try:
+        repo = GitRepo.open(repo_start(plan_file, project.repo))
+    except GitUnavailable as exc:
+        return no_git(written, str(exc))
+    with repo:
+        return link_paths(repo, written, history)
+
+
+def no_git(written: list[str], message: str) -> Links:
+    links = {}
+    for path in written:
+        reason = unsafe_reason(path)
+        links[path] = (FileLink(path, "unsafe", note=f"path {reason}; it is never read") if reason
+                       else FileLink(path, "no-git", note=message))
+    return Links(RepoInfo(message=message), links)
+
+
+def link_paths(repo: GitRepo, written: list[str], history: bool = True) -> Links:
+    """Links for paths relative to `repo`'s root, with a fixed number of git calls."""
+    try:
+        tree = _WorkTree.read(repo)
+    except GitUnavailable as exc:
+        return no_git(written, str(exc))
+    builder = _Builder(repo, tree)
+    shapes = {path: builder.shape(path) for path in dict.fromkeys(written)}
+    files = builder.files
+    if history and tree.head:
+        keys = {p: k for p, k in builder.keys.items() if k in tree.committed and files[p].state != "unsafe"}
+        commits = last_commits(repo, tree.head, keys.values())
+        files = {p: replace(link, last_commit=commits[keys[p]]) if commits.get(keys.get(p)) else link
+                 for p, link in files.items()}
+    links = {}
+    for path, shape in shapes.items():
+        if isinstance(shape, _Group):
+            links[path] = _aggregate(path, shape, [files[m] for m in shape.members])
+        elif isinstance(shape, str):
+            links[path] = replace(files[shape], path=path)
+        else:
+            links[path] = shape
+    return Links(tree.info(repo), links)
+
+
+# --- what git says about the work tree ----------------------------------------
+
+
+@dataclass(slots=True)
+class _WorkTree:
+    head: str | None
+    branch: str | None
+    committed: dict[str, tuple[str, str]]  # HEAD's files: path -> (type, object id)
+    changes: dict[str, tuple[str, str]]  # tracked files with changes: path -> (XY, what it is)
+    untracked: set[str]
+    nested: list[str]  # untracked folders git did not enter: repositories of their own, "dir/"
+    universe: list[str] = field(default_factory=list)  # sorted: every tracked or untracked file
+    known: set[str] = field(default_factory=set)  # the same, as a set
+
+    @classmethod
+    def read(cls, repo: GitRepo) -> _WorkTree:
+        raw = repo.run("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
+        head = branch = None
+        changes: dict[str, tuple[str, str]] = {}
+        untracked: set[str] = set()
+        nested: list[str] = []
+        tokens = iter(raw.split(b"\0"))
+        for token in tokens:
+            kind = token[:2]
+            if token.startswith(b"# branch.oid "):
+                oid = token[13:].decode("ascii", "replace")
+                head = None if oid == "(initial)" else oid
+            elif token.startswith(b"# branch.head "):
+                name = token[14:].decode("utf-8", "replace")
+                branch = None if name == "(detached)" else name
+            elif kind in (b"1 ", b"2 ", b"u "):
+                fields = token.split(b" ", {b"1 ": 8, b"2 ": 9, b"u ": 10}[kind])
+                changes[os.fsdecode(fields[-1])] = (fields[1].decode("ascii"), fields[2].decode("ascii"))
+                if kind == b"2 ":
+                    next(tokens, None)  # the name it had before the rename
+            elif kind == b"? ":
+                path = os.fsdecode(token[2:])
+                if path.endswith("/"):
+                    nested.append(path)
+                untracked.add(path.rstrip("/"))
+        committed: dict[str, tuple[str, str]] = {}
+        if head:
+            for entry in repo.run("ls-tree", "-r", "-z", "--full-tree", head).split(b"\0"):
+                if entry:
+                    meta, _, name = entry.partition(b"\t")
+                    _, kind_, oid = meta.split(b" ")
+                    committed[os.fsdecode(name)] = (kind_.decode("ascii"), oid.decode("ascii"))
+        tree = cls(head, branch, committed, changes, untracked, nested)
+        gone = {p for p, (xy, _) in changes.items() if xy[0] == "D"}  # deletion staged: no longer tracked
+        tree.known = (set(committed) | set(changes) | untracked) - gone
+        tree.universe = sorted(tree.known)
+        return tree
+
+    def info(self, repo: GitRepo) -> RepoInfo:
+        message = None
+        if self.head is None:
+            message = "the repository has no commits yet"
+        elif repo.shallow:
+            message = "a shallow clone: commits before the cut are not known"
+        return RepoInfo(str(repo.root), self.branch, self.head, self.head is not None and self.branch is None,
+                        repo.shallow, len(self.changes), len(self.untracked), message)
+
+    def under(self, prefix: str) -> list[str]:
+        """Every tracked or untracked file whose path starts with `prefix`."""
+        start = bisect.bisect_left(self.universe, prefix)
+        end = start
+        while end < len(self.universe) and self.universe[end].startswith(prefix):
+            end += 1
+        return self.universe[start:end]
+
+
+# --- from paths to links -----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Group:
+    kind: str  # folder | pattern
+    members: list[str]
+    empty: FileLink  # what to show when nothing matches
+
+
+class _Builder:
+    def __init__(self, repo: GitRepo, tree: _WorkTree):
+        self.repo = repo
+        self.tree = tree
+        self.root = os.path.realpath(repo.root)
+        self.files: dict[str, FileLink] = {}  # by git path, before last commits are known
+        self.keys: dict[str, str] = {}  # path -> the path git tracks it under (differs through a symlink)
+        self.submodules = sorted(p for p, (kind, _) in tree.committed.items() if kind == "commit")
+        self._folded: dict[str, str] | None = None
+
+    def shape(self, written: str) -> FileLink | _Group | str:
+        """A finished link, a group of files to aggregate, or the git path of one file."""
+        reason = unsafe_reason(written)
+        if reason:
+            return FileLink(written, "unsafe", note=f"path {reason}; it is never read")
+        path = normalize(written)
+        inside = next((s for s in self.submodules if path.startswith(s + "/")), None)
+        if inside:
+            return self._in_submodule(written, inside, path[len(inside) + 1:])
+        if is_glob(path) and path not in self.tree.known:  # a file may be called "[draft].md"
+            literal = re.split(r"[*?\[]", path, maxsplit=1)[0].rpartition("/")[0]
+            matcher = glob_regex(path)
+            members = [p for p in self.tree.under(literal + "/" if literal else "") if matcher.match(p)]
+            empty = FileLink(written, "missing", kind="pattern",
+                             note="the pattern matches no tracked or untracked file")
+            return self._group("pattern", members, empty)
+        members = self.tree.under("" if path == "." else path + "/")
+        if members:
+            return self._group("folder", members, FileLink(written, "missing", kind="folder"))
+        self.file(path)
+        return path
+
+    def _group(self, kind: str, members: list[str], empty: FileLink) -> _Group:
+        for member in members:
+            self.file(member)
+        return _Group(kind, members, empty)
+
+    def file(self, path: str) -> FileLink:
+        if path not in self.files:
+            self.files[path] = self._file(path)
+        return self.files[path]
+
+    def _file(self, path: str) -> FileLink:
+        real = os.path.realpath(os.path.join(self.root, path))
+        relative = os.path.relpath(real, self.root)
+        if relative == ".." or relative.startswith(".." + os.sep):
+            return FileLink(path, "unsafe", note="is, or lies under, a symlink that leads outside the "
+                                                 "repository; it is never read")
+        if relative == ".git" or relative.startswith(".git" + os.sep):
+            return FileLink(path, "unsafe", note="is a symlink into '.git/', git's own storage; it is never read")
+        tree = self.tree
+        # A path under a symlinked folder is tracked under the folder it really is in.
+        key = path if path in tree.committed or path in tree.changes or path in tree.untracked else (
+            relative.replace(os.sep, "/"))
+        kind, blob = tree.committed.get(key, ("blob", None))
+        self.keys[path] = key
+        note = f"reached through a symlink; git knows it as '{key}'" if key != path else None
+        size, lines, disk_note, on_disk = _measure(real)
+        if key in tree.untracked:
+            state = "untracked"
+            if key + "/" in tree.nested:
+                note = "a folder with a git repository of its own"
+        elif key in tree.changes:
+            state, note = _changed(tree.changes[key][0], note)
+        elif blob is not None:
+            state = "committed"
+        elif any(key.startswith(n) for n in tree.nested):
+            state, note = "untracked", "inside a folder with a git repository of its own"
+        elif on_disk and os.path.isdir(real):
+            ignored = self.repo.ok("check-ignore", "-q", paths=[key])
+            note = None if ignored else "a folder with no file in it that git tracks or sees"
+            return FileLink(path, "ignored" if ignored else "untracked", note=note, kind="folder")
+        elif on_disk:
+            state = "ignored"
+        else:
+            return FileLink(path, "missing", note=disk_note or self._spelling_hint(path))
+        if kind == "commit":
+            return FileLink(path, state, blob=blob, kind="submodule", note=f"a submodule at commit {blob[:12]}"
+                            if blob else "a submodule")
+        return FileLink(path, state, lines, size, None, blob, note or disk_note)
+
+    def _in_submodule(self, written: str, submodule: str, rest: str) -> FileLink:
+        where = os.path.join(self.root, submodule)
+        if not os.path.lexists(os.path.join(where, ".git")):
+            return FileLink(written, "missing", note=f"inside submodule '{submodule}', which is not checked "
+                                                     "out; run git submodule update --init")
+        try:
+            sub = GitRepo.open(Path(where))
+        except GitUnavailable as exc:
+            return FileLink(written, "no-git", note=f"inside submodule '{submodule}': {exc}")
+        with sub:
+            link = link_paths(sub, [rest]).get(rest)
+        note = f"in submodule '{submodule}'" + (f"; {link.note}" if link.note else "")
+        return replace(link, path=written, note=note)
+
+    def _spelling_hint(self, path: str) -> str | None:
+        for form in ("NFC", "NFD"):
+            other = unicodedata.normalize(form, path)
+            if other != path and self.tree.under(other)[:1] == [other]:
+                return (f"no such file, but '{other}' exists: the same letters in another Unicode form "
+                        f"({form}); retype the name in the plan")
+        if self._folded is None:
+            self._folded = {p.casefold(): p for p in self.tree.universe}
+        other = self._folded.get(path.casefold())
+        if other:
+            return f"no such file; did you mean '{other}'? (the letter case differs)"
+        return None
+
+
+def _changed(xy: str, note: str | None) -> tuple[str, str | None]:
+    index, work = xy[0], xy[1]
+    if index == "U" or work == "U" or xy in ("AA", "DD"):
+        return "modified", "has merge conflicts"
+    if work == "D":
+        return "missing", "deleted in the work tree; HEAD still has it"
+    if index == "D":
+        return "missing", "its deletion is staged"
+    if work != ".":
+        return "modified", ("also has staged changes" if index != "." else note)
+    if index == "A":
+        return "staged", "added but not yet committed"
+    return "staged", note
+
+
+def _measure(real: str) -> tuple[int | None, int | None, str | None, bool]:
+    """Size, line count, a note, and whether anything is there; only regular files are read."""
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None, None, False
+    except IsADirectoryError:
+        return None, None, None, True
+    except OSError as exc:
+        return None, None, f"cannot be read: {exc.strerror}", os.path.lexists(real)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        return None, None, None if stat.S_ISDIR(info.st_mode) else "not a regular file; it is not read", True
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        newlines, last, binary = 0, b"\n", False
+        while chunk := handle.read(_CHUNK):
+            binary = binary or (newlines == 0 and b"\0" in chunk[:8000])
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+        if binary:
+            return info.st_size, None, "a binary file", True
+        return info.st_size, newlines + (last != b"\n"), None, True
+
+
+def _aggregate(written: str, group: _Group, members: list[FileLink]) -> FileLink:
+    if not members:
+        return group.empty
+    safe = [m for m in members if m.state != "unsafe"]
+    # Files deleted from a folder are a change to it; the folder is missing only when all are gone.
+    states = {("modified" if m.state == "missing" else m.state) for m in safe}
+    if safe and all(m.state == "missing" for m in safe):
+        state = "missing"
+    else:
+        state = next((s for s in _AGGREGATE_ORDER if s in states), "unsafe")
+    counted = [m.lines for m in safe if m.lines is not None]
+    sizes = [m.size for m in safe if m.size is not None]
+    commits = [m.last_commit for m in safe if m.last_commit is not None]
+    tally: dict[str, int] = {}
+    for m in members:
+        tally[m.state] = tally.get(m.state, 0) + 1
+    note = f"{len(members)} file{'s' * (len(members) != 1)}: " + ", ".join(f"{n} {s}" for s, n in tally.items())
+    return FileLink(written, state, sum(counted) if counted else None, sum(sizes) if sizes else None,
+                    max(commits, key=_when, default=None), None, note, group.kind, tuple(members))
+
+
+def _when(commit: Commit) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(commit.date)
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A plan glob as a regex over git paths: `*` and `?` stay in one folder, `**` spans folders."""
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        at_segment = i == 0 or pattern[i - 1] == "/"
+        if at_segment and pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif at_segment and pattern.startswith("**", i) and i + 2 == n:
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[":
+            close = pattern.find("]", i + 2 if pattern.startswith(("[!", "[^"), i) else i + 1)
+            body = pattern[i + 1:close]
+            if close < 0 or not body.lstrip("!^"):
+                out.append(re.escape("["))
+                i += 1
+                continue
+            negate = body[0] in "!^"
+            body = body[1:] if negate else body
+            out.append("(?!/)[" + ("^" if negate else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
+            i = close + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
+
+
+def _printable(path: str) -> str:
+    """A git path as text JSON can carry: bytes that are not UTF-8 become U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+# --- problems for `tracker validate` -------------------------------------------------
+
+
+def deliverable_done(project: Project, issue, deliverable) -> bool:
+    status = project.status(deliverable.status or issue.status)
+    return status is not None and status.done
+
+
+def drift_reason(link: FileLink) -> str | None:
+    """Why a deliverable marked done does not match git, or None when it does (or git cannot tell)."""
+    return drift_reason_of(link.state, link.kind)
+
+
+def drift_reason_of(state: str, kind: str = "file") -> str | None:
+    if state not in DRIFT:
+        return None
+    if kind == "pattern" and state == "missing":
+        return "the pattern matches no file"
+    return DRIFT[state]
+
+
+def drift_problems(project: Project, links: Links, where: str) -> list[Problem]:
+    """Warnings for deliverables marked done whose file is missing or not committed as it is."""
+    out = []
+    for _, issue in project.issues():
+        for deliverable in issue.deliverables:
+            if not deliverable_done(project, issue, deliverable):
+                continue
+            link = links.get(deliverable.path)
+            reason = drift_reason(link)
+            if reason:
+                status = deliverable.status or issue.status
+                hint = f" ({link.note})" if link.state == "missing" and link.note else ""
+                out.append(Problem(where, *deliverable.where("path"),
+                                   f"deliverable '{deliverable.path}' of issue #{issue.id} is '{status}' but "
+                                   f"{reason}{hint}; commit it or change the status", "warning"))
+    return out
+
+
+def unsafe_link_problems(project: Project, links: Links, where: str) -> list[Problem]:
+    """Errors for plan paths that reach outside the work tree through a symlink.
+
+    Textual escapes (absolute, `..`, …) are already reported by rules.py.
+    """
+    out = []
+    seen = set()
+    for mention in plan_paths(project):
+        if unsafe_reason(mention.path) or (mention.path, mention.line, mention.column) in seen:
+            continue
+        seen.add((mention.path, mention.line, mention.column))
+        link = links.get(mention.path)
+        for bad in [link] if link.state == "unsafe" else [m for m in link.matches if m.state == "unsafe"]:
+            name = f"path '{mention.path}'" if bad is link else f"'{bad.path}', matched by '{mention.path}',"
+            out.append(Problem(where, mention.line, mention.column, f"{name} {bad.note}"))
+    return out
+
+
+def spelling_problems(project: Project, links: Links, where: str) -> list[Problem]:
+    """Warnings for paths that miss a file only by Unicode form or letter case: a typo, not a plan."""
+    out = []
+    for mention in plan_paths(project):
+        link = links.get(mention.path)
+        if link.state == "missing" and link.note and ("Unicode form" in link.note or "letter case" in link.note):
+            out.append(Problem(where, mention.line, mention.column,
+                               f"path '{mention.path}': {link.note}", "warning"))
+    return out
+
+
+def link_problems(project: Project, links: Links, where: str) -> list[Problem]:
+    """Everything `tracker validate` says about the plan's paths on disk and in git."""
+    return (unsafe_link_problems(project, links, where) + drift_problems(project, links, where)
+            + spelling_problems(project, links, where))
