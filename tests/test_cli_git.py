@@ -1,0 +1,141 @@
+"""The git columns through the real command line: status --json, status --files, validate."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gitutil import Repo
+
+PLAN = """\
+project: Shop
+phases:
+  - id: P1
+    title: Fixes
+    issues:
+      - id: 1
+        title: Retry
+        status: complete
+        files: [src/*.js]
+        deliverables:
+          - path: src/retry.js
+          - path: docs/guide.md
+        steps:
+          - title: Write it
+            status: done
+            files: [src/retry.js]
+      - id: 2
+        title: Later
+        status: in_progress
+        deliverables:
+          - path: src/later.js
+"""
+
+
+def run(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    base = {**os.environ, "XDG_CACHE_HOME": str(cwd.parent / "cache"), "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_CONFIG_NOSYSTEM": "1"}
+    base.pop("TRACKER_FILE", None)
+    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**base, **(env or {})})
+
+
+@pytest.fixture
+def shop(repo: Repo) -> Repo:
+    repo.write("data/phases.yaml", PLAN)
+    repo.write("src/retry.js", "retry();\nagain();\n")
+    repo.write("docs/guide.md", "# Guide\n")
+    repo.commit("First version", date="2025-11-30T10:00:00+00:00")
+    return repo
+
+
+def test_status_json_carries_the_git_object(shop: Repo):
+    done = run(shop.root, "status", "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    retry = report["phases"][0]["issues"][0]["deliverables"][0]
+    assert retry["git"]["state"] == "committed" and retry["git"]["lines"] == 2
+    assert retry["git"]["last_commit"] == {"sha": shop.git("rev-parse", "--short", "HEAD"),
+                                           "date": "2025-11-30T10:00:00+00:00", "author": "Ada Lovelace",
+                                           "subject": "First version"}
+    assert retry["git"]["blob"] == shop.git("rev-parse", "HEAD:src/retry.js")
+    assert retry["drift"] is None
+    later = report["phases"][0]["issues"][1]["deliverables"][0]
+    assert later["git"]["state"] == "missing" and later["git"]["last_commit"] is None and later["drift"] is None
+    pattern = report["phases"][0]["issues"][0]["files"][0]["git"]
+    assert [m["path"] for m in pattern["matches"]] == ["src/retry.js"]
+    step = report["phases"][0]["issues"][0]["steps"][0]
+    assert step["files"] == ["src/retry.js"] and step["file_links"][0]["git"]["state"] == "committed"
+    assert report["repo"]["branch"] == "main" and report["repo"]["head"] == shop.git("rev-parse", "HEAD")
+
+
+def test_drift_is_marked_in_status_and_warned_by_validate(shop: Repo):
+    shop.write("src/retry.js", "changed\n")
+    (shop.root / "docs/guide.md").unlink()
+
+    plain = run(shop.root, "status")
+    assert plain.returncode == 0
+    assert "! #1 src/retry.js: marked complete but the file has changes that are not committed" in plain.stdout
+    assert "! #1 docs/guide.md: marked complete but the file does not exist" in plain.stdout
+
+    files = run(shop.root, "status", "--files")
+    assert files.returncode == 0, files.stderr
+    rows = files.stdout.splitlines()
+    assert rows[1].startswith("git: main @ ")
+    retry = next(r for r in rows if "deliverable  src/retry.js" in r)
+    assert retry.lstrip().startswith("! deliverable") and "modified" in retry and "1 line" in retry
+    later = next(r for r in rows if "src/later.js" in r)
+    assert not later.lstrip().startswith("!") and "missing" in later
+    assert any("First version" in r for r in rows)
+
+    checked = run(shop.root, "validate")
+    assert checked.returncode == 0, checked.stderr
+    plan = shop.root / "data" / "phases.yaml"
+    assert checked.stderr.splitlines() == [
+        f"{plan}:11:19: warning: deliverable 'src/retry.js' of issue #1 is 'complete' but the file has "
+        "changes that are not committed; commit it or change the status",
+        f"{plan}:12:19: warning: deliverable 'docs/guide.md' of issue #1 is 'complete' but the file "
+        "does not exist (deleted in the work tree; HEAD still has it); commit it or change the status",
+    ]
+    assert checked.stdout == f"{plan}: ok (2 warnings)\n"
+
+
+def test_validate_rejects_a_symlink_out_of_the_repository(shop: Repo, tmp_path: Path):
+    (shop.root / "src/escape.js").symlink_to("/etc/passwd")
+    shop.write("data/phases.yaml", PLAN.replace("src/later.js", "src/escape.js"))
+    checked = run(shop.root, "validate")
+    assert checked.returncode == 1
+    plan = shop.root / "data" / "phases.yaml"
+    errors = checked.stderr.splitlines()
+    assert errors[0].startswith(f"{plan}:9:16: error: 'src/escape.js', matched by 'src/*.js', is, or lies under, "
+                                "a symlink that leads outside the repository")
+    assert errors[1].startswith(f"{plan}:21:19: error: path 'src/escape.js' is, or lies under, a symlink")
+    assert errors[2:] == [f"{plan}: 2 errors"]
+    report = json.loads(run(shop.root, "status", "--json").stdout)
+    escape = report["phases"][0]["issues"][1]["deliverables"][0]["git"]
+    assert escape["state"] == "unsafe" and escape["lines"] is None and escape["size"] is None
+
+
+def test_without_git_everything_still_works(tmp_path: Path):
+    root = tmp_path / "plain"
+    (root / "data").mkdir(parents=True)
+    (root / "data/phases.yaml").write_text(PLAN)
+    for args in (["status"], ["status", "--files"], ["status", "--json"], ["validate"]):
+        done = run(root, *args)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr)
+    report = json.loads(run(root, "status", "--json").stdout)
+    assert report["repo"]["message"] == "not in a git repository"
+    assert report["phases"][0]["issues"][0]["deliverables"][0]["git"]["state"] == "no-git"
+    assert "git: not available (not in a git repository)" in run(root, "status", "--files").stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown")
+def test_a_refused_repository_is_a_message_not_a_traceback(shop: Repo):
+    subprocess.run(["chown", "-R", "nobody", str(shop.root)], check=True)
+    done = run(shop.root, "status", "--files")
+    assert done.returncode == 0 and "Traceback" not in done.stderr
+    assert "git refuses to read" in done.stdout and "safe.directory" in done.stdout
