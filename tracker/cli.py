@@ -133,6 +133,48 @@ def schema() -> None:
     click.echo(json.dumps(plan_schema(), indent=2))
 
 
+def _session_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .history import is_date
+
+    if value is not None and not is_date(value):
+        raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD")
+    return value
+
+
+@main.command()
+@click.option("--since", metavar="REV|DATE", help="Where the session started: a commit, or a day (YYYY-MM-DD) "
+              "meaning just before its first commit. Default: the session's since, else its date.")
+@click.option("--session", "session_date", metavar="DATE", callback=_session_date,
+              help="The session to summarise (default: the last one).")
+@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (atomically) instead of stdout.")
+@click.option("--template", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A Jinja2 template of your own (see docs/summary-template.md).")
+@click.option("--no-front-matter", is_flag=True, help="Leave out the front matter block.")
+@click.option("--plain", is_flag=True, help="No emoji: status words only.")
+@click.pass_obj
+def summary(options: Options, since: str | None, session_date: str | None, output: Path | None,
+            template: Path | None, no_front_matter: bool, plain: bool) -> None:
+    """The session summary as markdown, from the plan and its git history."""
+    from .outfile import write_atomic
+    from .summary import SummaryError, build_summary
+
+    loaded = load_plan(options)
+    try:
+        text = build_summary(loaded, since=since, session=session_date, plain=plain,
+                             front_matter=not no_front_matter, template=template, output=output)
+    except SummaryError as exc:
+        raise Failed(str(exc)) from None
+    data = text.encode("utf-8")
+    if output is None:
+        click.get_binary_stream("stdout").write(data)
+        return
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        raise Failed(f"{output}: error: cannot write the summary: {exc.strerror or exc}") from None
+
+
 @main.command("set")
 @click.argument("issue")
 @click.argument("status")

@@ -1,0 +1,75 @@
+"""The summary's data through a Jinja2 template: the shipped one or the user's own.
+
+Every `{{ value }}` a template prints is escaped as one line of markdown text
+unless a filter already made it markdown (`md`, `code`, `markdown`, `verbatim`,
+`codeblock`), so no template, ours or a user's, can let a title become HTML,
+a table border or a heading.  Templates run in Jinja's sandbox: a template
+file from a shared repository cannot reach Python internals.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from pathlib import Path
+
+from . import mdtext
+from .summary import SummaryError
+
+BUILTIN = "summary.md.j2"
+
+
+def render(context: dict, template: str | os.PathLike | None = None) -> str:
+    from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    name, source = _source(template)
+    # Loading through a loader (not from_string) gives compiled frames the template's file name,
+    # which is how a render error finds its line.
+    env = SandboxedEnvironment(loader=FunctionLoader(lambda _: (source, name, lambda: True)),
+                               undefined=StrictUndefined, finalize=_finalize, autoescape=False,
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(mdtext.FILTERS)
+    try:
+        compiled = env.get_template(name)
+    except TemplateSyntaxError as exc:
+        raise SummaryError(f"{name}:{exc.lineno}: error: {exc.message}") from None
+    try:
+        text = compiled.render(context)
+    except (TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        raise SummaryError(f"{name}:{_template_line(exc, name)}: error: {_first_line(exc)}") from None
+    return text.rstrip("\n") + "\n"
+
+
+def _source(template: str | os.PathLike | None) -> tuple[str, str]:
+    if template is None:
+        from importlib.resources import files
+
+        return BUILTIN, (files("tracker") / "templates" / BUILTIN).read_text(encoding="utf-8")
+    path = Path(template)
+    try:
+        return str(path), path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise SummaryError(f"{path}: error: the template is not UTF-8 text; save it as UTF-8") from None
+    except OSError as exc:
+        raise SummaryError(f"{path}: error: cannot read the template: {exc.strerror}") from None
+
+
+def _finalize(value):
+    if value is None:
+        return ""
+    return mdtext.inline(value)
+
+
+def _template_line(exc: BaseException, name: str) -> int:
+    """The template line a render error came from (Jinja maps its frames back to template lines)."""
+    line = 1
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename == name and frame.lineno:
+            line = frame.lineno
+    return line
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
