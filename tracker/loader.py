@@ -4,6 +4,8 @@ Reading goes: bytes (size limit, UTF-8, BOM) → node tree (yamltree) → typed
 records checked against the model's own field types (shape) → cross-checks
 that need the whole plan (rules).  Each stage reports all it finds; a later
 stage runs on what the earlier one could build, so one run shows everything.
+`load` answers from the parse cache (cache.py) when the same bytes were read
+before; `load_text` always parses.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import rules, shape, yamltree
+from . import cache, rules, shape, yamltree
 from .model import Project
 from .problems import Problem, sort_key
 
@@ -75,12 +77,21 @@ class LoadError(Exception):
 
 
 def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Loaded:
+    """The plan in `path`: from the parse cache when these exact bytes were read before."""
     path = Path(path)
     try:
         text, data = read_text(path, max_bytes)
     except LoadError as exc:
         return Loaded(path, None, [exc.problem])
-    return load_text(text, path, digest=hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data).hexdigest()
+    del data  # a large plan should not be held twice while it is parsed
+    cached = cache.lookup(digest, str(path))
+    if cached is not None:
+        return Loaded(path, cached[0], cached[1], text, digest)
+    loaded = load_text(text, path, digest=digest)
+    if loaded.project is not None:
+        cache.store(digest, loaded.project, loaded.problems)
+    return loaded
 
 
 def load_text(text: str, path: str | os.PathLike, digest: str = "") -> Loaded:
