@@ -74,6 +74,14 @@ ONE_LINE_CHANGES = [
 ]
 
 
+@pytest.fixture
+def folder(tmp_path):
+    """A folder for the plan alone, so tests can check that nothing else is left in it."""
+    path = tmp_path / "plan"
+    path.mkdir()
+    return path
+
+
 def plan_in_repo(repo, text: str = HAND_WRITTEN):
     path = repo.write("data/phases.yaml", text)
     repo.commit("plan", "data/phases.yaml")
@@ -110,16 +118,16 @@ def test_every_change_in_turn_adds_one_line_each(repo):
     assert loaded.digest == load(path).digest
 
 
-def test_value_that_yaml_11_reads_as_false_is_written_quoted_and_read_back_as_text(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_value_that_yaml_11_reads_as_false_is_written_quoted_and_read_back_as_text(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     after = apply(load(path), SetIssueStatus(1, "no"))
     assert after.project.find_issue(1)[1].status == "no"
     assert "status: 'no'" in path.read_text(encoding="utf-8")
 
 
-def test_bom_crlf_and_mode_bits_survive(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_bom_crlf_and_mode_bits_survive(folder):
+    path = folder / "phases.yaml"
     original = b"\xef\xbb\xbf" + HAND_WRITTEN.replace("\n", "\r\n").encode()
     path.write_bytes(original)
     path.chmod(0o640)
@@ -138,15 +146,15 @@ def test_bom_crlf_and_mode_bits_survive(tmp_path):
     assert data == expected
 
 
-def test_quoting_style_of_the_old_value_is_kept(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_quoting_style_of_the_old_value_is_kept(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     apply(load(path), SetIssueStatus("2", "not_started"))
     assert '{id: 2, title: Flow issue, status: "not_started"}' in path.read_text(encoding="utf-8")
 
 
-def test_a_file_without_a_final_line_break_gets_one_only_where_a_line_is_added(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_a_file_without_a_final_line_break_gets_one_only_where_a_line_is_added(folder):
+    path = folder / "phases.yaml"
     text = "project: P\nphases:\n  - id: 1\n    title: T\n    issues:\n      - id: 1\n        title: I\n" \
            "        status: in_progress\n        steps:\n          - title: S"
     path.write_text(text, encoding="utf-8")
@@ -161,8 +169,8 @@ def test_a_file_without_a_final_line_break_gets_one_only_where_a_line_is_added(t
     ("sessions:\n    - date: 2025-11-30\n\n", "sessions:\n    - date: 2025-11-30\n    - date: 2025-12-01\n"
                                             "      focus: 'Phase 3: locks'\n      since: '1234567'\n\n"),
 ])
-def test_a_session_is_appended_in_the_style_of_the_file(tmp_path, sessions, expected_tail):
-    path = tmp_path / "phases.yaml"
+def test_a_session_is_appended_in_the_style_of_the_file(folder, sessions, expected_tail):
+    path = folder / "phases.yaml"
     head = "project: P\nphases:\n- id: 1\n  title: T\n"
     path.write_text(head + sessions, encoding="utf-8")
     after = apply(load(path), AppendSession("2025-12-01", "Phase 3: locks", "1234567"))
@@ -182,8 +190,8 @@ def test_a_session_is_appended_in_the_style_of_the_file(tmp_path, sessions, expe
     (AppendSession("2025-11-30", "Again"), ":44:5: error: a session on 2025-11-30 is already in the plan"),
     (AppendSession("2025-13-01"), "error: a session date looks like YYYY-MM-DD, not '2025-13-01'"),
 ])
-def test_refused_changes_leave_the_bytes_untouched(tmp_path, change, message):
-    path = tmp_path / "phases.yaml"
+def test_refused_changes_leave_the_bytes_untouched(folder, change, message):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     before = path.read_bytes()
     with pytest.raises(WriteRefused) as refused:
@@ -191,11 +199,11 @@ def test_refused_changes_leave_the_bytes_untouched(tmp_path, change, message):
     assert str(refused.value).startswith(str(path))
     assert message in str(refused.value)
     assert path.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["phases.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == ["phases.yaml"]
 
 
-def test_a_plan_with_errors_is_not_written(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_a_plan_with_errors_is_not_written(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN.replace("status: 'not_started'", "status: nope"), encoding="utf-8")
     before = path.read_bytes()
     with pytest.raises(WriteRefused, match="the plan has errors, so nothing was written"):
@@ -203,8 +211,8 @@ def test_a_plan_with_errors_is_not_written(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_a_block_scalar_status_is_refused_with_the_fix(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_a_block_scalar_status_is_refused_with_the_fix(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN.replace("status: 'not_started'", "status: |-\n        not_started"), encoding="utf-8")
     before = path.read_bytes()
     with pytest.raises(WriteRefused, match=r":34:15: error: 'status' is written as a block of text \(\|\); "
@@ -213,8 +221,8 @@ def test_a_block_scalar_status_is_refused_with_the_fix(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_setting_the_value_it_already_has_writes_nothing(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_setting_the_value_it_already_has_writes_nothing(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     loaded = load(path)
     mtime = path.stat().st_mtime_ns
@@ -223,8 +231,8 @@ def test_setting_the_value_it_already_has_writes_nothing(tmp_path):
     assert path.stat().st_mtime_ns == mtime
 
 
-def test_an_edit_elsewhere_since_the_read_is_merged(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_an_edit_elsewhere_since_the_read_is_merged(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     loaded = load(path)
     edited = HAND_WRITTEN.replace("title: Quoted id", "title: Renamed in the editor")
@@ -236,8 +244,8 @@ def test_an_edit_elsewhere_since_the_read_is_merged(tmp_path):
     assert after.project.find_issue("003")[1].title == "Renamed in the editor"
 
 
-def test_a_conflicting_edit_since_the_read_is_refused_and_kept(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_a_conflicting_edit_since_the_read_is_refused_and_kept(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     loaded = load(path)
     edited = HAND_WRITTEN.replace("status: not_started   #", "status: in_progress   #")
@@ -253,8 +261,8 @@ def test_a_conflicting_edit_since_the_read_is_refused_and_kept(tmp_path):
     assert path.read_text(encoding="utf-8") == edited
 
 
-def test_the_same_edit_made_meanwhile_is_not_written_twice(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_the_same_edit_made_meanwhile_is_not_written_twice(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     loaded = load(path)
     edited = HAND_WRITTEN.replace("status: not_started   #", "status: complete      #")
@@ -264,8 +272,8 @@ def test_the_same_edit_made_meanwhile_is_not_written_twice(tmp_path):
     assert after.text == edited
 
 
-def test_steps_reordered_since_the_read_are_refused(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_steps_reordered_since_the_read_are_refused(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     loaded = load(path)
     path.write_text(HAND_WRITTEN.replace("- title: First", "- title: Zeroth\n        - title: First"), encoding="utf-8")
@@ -274,8 +282,8 @@ def test_steps_reordered_since_the_read_are_refused(tmp_path):
         apply(loaded, SetStepStatus(1, 0, "done"))
 
 
-def test_an_issue_removed_since_the_read_is_refused(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_an_issue_removed_since_the_read_is_refused(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     loaded = load(path)
     path.write_text(HAND_WRITTEN.replace('    - {id: 2, title: Flow issue, status: "in_progress"}\n', ""),
@@ -284,8 +292,8 @@ def test_an_issue_removed_since_the_read_is_refused(tmp_path):
         apply(loaded, SetIssueStatus(2, "complete"))
 
 
-def test_an_edit_that_would_change_more_than_intended_is_not_written(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_an_edit_that_would_change_more_than_intended_is_not_written(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     base = load(path)
     change = SetIssueStatus(1, "complete")
@@ -297,30 +305,30 @@ def test_an_edit_that_would_change_more_than_intended_is_not_written(tmp_path):
         writer._verify(base, sloppy.replace("phases:", "phases: [", 1), change, str(path))
 
 
-def test_the_write_goes_through_a_symlink_to_the_real_file(tmp_path):
-    real = tmp_path / "real.yaml"
+def test_the_write_goes_through_a_symlink_to_the_real_file(folder):
+    real = folder / "real.yaml"
     real.write_text(HAND_WRITTEN, encoding="utf-8")
-    link = tmp_path / "phases.yaml"
+    link = folder / "phases.yaml"
     link.symlink_to(real)
     apply(load(link), SetIssueStatus(1, "complete"))
     assert link.is_symlink()
     assert "status: complete   #" in real.read_text(encoding="utf-8")
 
 
-def test_a_lock_left_by_a_dead_process_is_cleared(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_a_lock_left_by_a_dead_process_is_cleared(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     dead = _dead_pid()
-    (tmp_path / "phases.yaml.lock").write_text(f"{dead} {os.uname().nodename} x\n")
-    (tmp_path / f".phases.yaml{safewrite.TEMP_INFIX}{dead}-0.tmp").write_text("half a plan")
+    (folder / "phases.yaml.lock").write_text(f"{dead} {os.uname().nodename} x\n")
+    (folder / f".phases.yaml{safewrite.TEMP_INFIX}{dead}-0.tmp").write_text("half a plan")
     apply(load(path), SetIssueStatus(1, "complete"), lock_timeout=2)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["phases.yaml"]
+    assert sorted(p.name for p in folder.iterdir()) == ["phases.yaml"]
 
 
-def test_an_old_lock_is_cleared_even_if_its_pid_lives(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_an_old_lock_is_cleared_even_if_its_pid_lives(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
-    lock = tmp_path / "phases.yaml.lock"
+    lock = folder / "phases.yaml.lock"
     lock.write_text(f"{os.getpid()} {os.uname().nodename} x\n")
     old = time.time() - safewrite.STALE_AFTER - 5
     os.utime(lock, (old, old))
@@ -328,10 +336,10 @@ def test_an_old_lock_is_cleared_even_if_its_pid_lives(tmp_path):
     assert not lock.exists()
 
 
-def test_an_empty_lock_left_by_a_crash_is_cleared_after_a_grace_period(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_an_empty_lock_left_by_a_crash_is_cleared_after_a_grace_period(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
-    lock = tmp_path / "phases.yaml.lock"
+    lock = folder / "phases.yaml.lock"
     lock.write_text("")
     old = time.time() - safewrite.UNWRITTEN_GRACE - 1
     os.utime(lock, (old, old))
@@ -339,11 +347,11 @@ def test_an_empty_lock_left_by_a_crash_is_cleared_after_a_grace_period(tmp_path)
     assert not lock.exists()
 
 
-def test_a_live_lock_is_waited_for_then_refused_naming_its_holder(tmp_path):
-    path = tmp_path / "phases.yaml"
+def test_a_live_lock_is_waited_for_then_refused_naming_its_holder(folder):
+    path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     before = path.read_bytes()
-    lock = tmp_path / "phases.yaml.lock"
+    lock = folder / "phases.yaml.lock"
     lock.write_text(f"{os.getpid()} {os.uname().nodename} x\n")
     with pytest.raises(WriteRefused, match=f"phases.yaml.lock is held by process {os.getpid()} on "):
         apply(load(path), SetIssueStatus(1, "complete"), lock_timeout=0.2)

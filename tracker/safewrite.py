@@ -17,14 +17,13 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import secrets
-import socket
 import time
 from pathlib import Path
 
 STALE_AFTER = 10.0  # a write takes milliseconds; a lock this old belongs to a stuck or dead process
 UNWRITTEN_GRACE = 2.0  # a lock file still without its PID line after this long was left by a crash
 TEMP_INFIX = ".tracker-"
+_HOST = os.uname().nodename  # a PID means something only on the machine that wrote it
 
 
 class LockTimeout(Exception):
@@ -37,7 +36,7 @@ class Lock:
     def __init__(self, target: Path, timeout: float = 15.0):
         self.path = target.with_name(target.name + ".lock")
         self.timeout = timeout
-        self.token = f"{os.getpid()} {socket.gethostname()} {secrets.token_hex(8)}\n"
+        self.token = f"{os.getpid()} {_HOST} {os.urandom(8).hex()}\n"
 
     def __enter__(self) -> Lock:
         deadline = time.monotonic() + self.timeout
@@ -49,7 +48,7 @@ class Lock:
                 self._clear_if_stale()
                 if time.monotonic() > deadline:
                     raise LockTimeout(self._describe_holder()) from None
-                time.sleep(delay * (0.5 + secrets.randbelow(1000) / 1000))
+                time.sleep(delay * (0.5 + os.urandom(1)[0] / 255))  # jitter: waiters do not retry in step
                 delay = min(delay * 2, 0.05)
                 continue
             try:
@@ -106,7 +105,7 @@ def _stale(content: str, age: float) -> bool:
         return age > UNWRITTEN_GRACE
     if age > STALE_AFTER:
         return True
-    return parts[1] == socket.gethostname() and not _alive(int(parts[0]))
+    return parts[1] == _HOST and not _alive(int(parts[0]))
 
 
 def _alive(pid: int) -> bool:
@@ -126,7 +125,7 @@ def _alive(pid: int) -> bool:
 def write_temp(target: Path, data: bytes) -> Path:
     """`data` in a new file next to `target`, with its mode bits and owner, flushed to disk."""
     info = target.stat()
-    temp = target.with_name(f".{target.name}{TEMP_INFIX}{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    temp = target.with_name(f".{target.name}{TEMP_INFIX}{os.getpid()}-{os.urandom(4).hex()}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         os.fchmod(fd, info.st_mode & 0o7777)

@@ -25,6 +25,10 @@ _YAML11 = yaml.resolver.Resolver()
 _STR_TAG = "tag:yaml.org,2002:str"
 _DATE_TAG = "tag:yaml.org,2002:timestamp"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+# What other readers take as numbers or yes/no beyond the two resolvers used
+# below: YAML 1.2 core ints with leading zeros (a short sha like 0384115) and
+# YAML 1.1's one-letter booleans.
+_OTHER_READERS = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[yYnN]")
 _NAMED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
 
 
@@ -58,7 +62,7 @@ def render_scalar(value: str, style: str | None = None, plain_date: bool = False
 
 
 def _plain_is_text(value: str, plain_date: bool) -> bool:
-    if not _PLAIN.match(value) or yamltree.resolve_plain(value) != value:
+    if not _PLAIN.match(value) or _OTHER_READERS.fullmatch(value) or yamltree.resolve_plain(value) != value:
         return False
     tag = _YAML11.resolve(yaml.ScalarNode, value, (True, False))
     return tag == _STR_TAG or (plain_date and tag == _DATE_TAG and bool(_ISO_DATE.match(value)))

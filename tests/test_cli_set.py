@@ -1,0 +1,205 @@
+"""`tracker set` and `tracker session start` as whole processes: exit codes, messages, concurrency, crashes."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import run_tracker
+from tracker import safewrite
+from tracker.loader import load
+from tracker.writer import SetIssueStatus, apply
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ROOT / "data" / "phases.yaml"
+
+
+def start(*args: str, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tracker", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+
+
+def bundled_copy(folder: Path) -> Path:
+    path = folder / "data" / "phases.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(BUNDLED.read_bytes())
+    return path
+
+
+TWELVE = "# twelve writers at once\nproject: P\nphases:\n  - id: P1\n    title: One\n    issues:\n" + "".join(
+    f"      - id: {n}   # issue {n}\n        title: Issue {n}\n        status: not_started\n\n" for n in range(1, 13))
+
+
+def wait_for_temp(folder: Path, proc: subprocess.Popen) -> Path:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        temps = list(folder.glob(".phases.yaml.tracker-*.tmp"))
+        if temps:
+            return temps[0]
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.01)
+    raise AssertionError("the writer never wrote its temporary file")
+
+
+def test_set_changes_one_line_of_the_bundled_plan(repo):
+    path = bundled_copy(repo.root)
+    repo.commit("plan")
+
+    done = run_tracker("set", "4", "complete", cwd=repo.root)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"{path}: the status of issue #4: 'audit' -> 'complete'\n"
+    assert repo.git("diff", "--numstat") == "1\t1\tdata/phases.yaml"
+    assert load(path).project.find_issue(4)[1].status == "complete"
+
+
+def test_set_a_step_counts_from_one_and_a_deliverable_by_path(repo):
+    path = bundled_copy(repo.root)
+    repo.commit("plan")
+
+    step = run_tracker("set", "4", "--step", "2", "done", cwd=repo.root)
+    deliverable = run_tracker("set", "6", "--deliverable", "src/api/base/RetryHandler.js", "audit", cwd=repo.root)
+
+    assert step.returncode == 0, step.stderr
+    assert "step 2 ('Audit & fix quizServices.js') of issue #4: 'todo' -> 'done'" in step.stdout
+    assert deliverable.returncode == 0, deliverable.stderr
+    assert repo.git("diff", "--numstat") == "2\t0\tdata/phases.yaml"
+    issue = load(path).project.find_issue(4)[1]
+    assert [s.status for s in issue.steps] == ["todo", "done", "todo", "todo", "todo"]
+    assert load(path).project.find_issue(6)[1].deliverables[0].status == "audit"
+
+
+def test_setting_the_status_it_has_says_so_and_writes_nothing(tmp_path):
+    path = bundled_copy(tmp_path)
+    done = run_tracker("--file", str(path), "set", "5", "verified")
+    assert done.returncode == 0
+    assert done.stdout.endswith("the status of issue #5 is already 'verified'\n")
+    assert path.read_bytes() == BUNDLED.read_bytes()
+
+
+@pytest.mark.parametrize("args, message", [
+    (("set", "44", "complete"), "phases.yaml: error: no issue '44' in the plan (did you mean '4'?); "
+                                "issues: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10\n"),
+    (("set", "4", "finished"), "phases.yaml:51:17: error: 'finished' is not a status of this plan; "
+                               "allowed: not_started, in_progress, audit, blocked, verified, complete\n"),
+    (("set", "4", "--step", "9", "done"), "phases.yaml:60:11: error: issue #4 has 5 steps, so there is no step 9; "
+                                          "choose a step from 1 to 5\n"),
+    (("set", "4", "--step", "1", "complete"), "error: a step's status is todo or done, not 'complete'\n"),
+    (("set", "6", "--deliverable", "nope.js", "audit"), "error: issue #6 has no deliverable 'nope.js'; "
+                                                        "its deliverables: src/api/base/RetryHandler.js, "),
+])
+def test_unknown_ids_and_statuses_exit_1_and_leave_the_file_alone(tmp_path, args, message):
+    path = bundled_copy(tmp_path)
+    done = run_tracker("--file", str(path), *args)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert message in done.stderr and done.stderr.startswith(str(path))
+    assert "Traceback" not in done.stderr
+    assert path.read_bytes() == BUNDLED.read_bytes()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
+
+
+@pytest.mark.parametrize("args", [("set", "4"), ("set", "4", "--step", "0", "done"),
+                                  ("set", "4", "--step", "1", "--deliverable", "x", "done")])
+def test_wrong_usage_exits_2(tmp_path, args):
+    path = bundled_copy(tmp_path)
+    done = run_tracker("--file", str(path), *args)
+    assert done.returncode == 2
+    assert path.read_bytes() == BUNDLED.read_bytes()
+
+
+def test_session_start_records_today_and_head(repo):
+    path = bundled_copy(repo.root)
+    repo.commit("plan")
+    head = repo.git("rev-parse", "--short", "HEAD")
+
+    done = run_tracker("session", "start", "--focus", "Phase 3: locks", cwd=repo.root)
+
+    assert done.returncode == 0, done.stderr
+    today = datetime.date.today().isoformat()
+    session = load(path).project.sessions[-1]
+    assert (session.date, session.focus, session.since) == (today, "Phase 3: locks", head)
+    *_, date, focus, since = path.read_text(encoding="utf-8").splitlines()
+    assert (date, focus) == (f"  - date: {today}", "    focus: 'Phase 3: locks'")
+    assert since in (f"    since: {head}", f"    since: '{head}'")  # quoted when the sha looks like a number
+
+    again = run_tracker("session", "start", "--focus", "Other", cwd=repo.root)
+    assert again.returncode == 1
+    assert f"error: a session on {today} is already in the plan" in again.stderr
+
+
+def test_session_start_without_git_has_no_since(tmp_path):
+    assert subprocess.run(["git", "rev-parse"], cwd=tmp_path, capture_output=True).returncode != 0
+    path = bundled_copy(tmp_path)
+    done = run_tracker("--file", str(path), "session", "start")
+    assert done.returncode == 0, done.stderr
+    session = load(path).project.sessions[-1]
+    assert (session.date, session.focus, session.since) == (datetime.date.today().isoformat(), None, None)
+
+
+@pytest.mark.parametrize("round_", range(4))
+def test_twelve_writers_at_once_all_land(tmp_path, round_):
+    path = tmp_path / "plan" / "phases.yaml"
+    path.parent.mkdir()
+    path.write_text(TWELVE, encoding="utf-8")
+    status = ["in_progress", "complete", "blocked", "audit"][round_]
+    procs = [start("--file", str(path), "set", str(n), status) for n in range(1, 13)]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in procs]
+
+    assert all(code == 0 for code, _, _ in results), results
+    loaded = load(path)
+    assert [issue.status for _, issue in loaded.project.issues()] == [status] * 12
+    assert path.read_text(encoding="utf-8") == TWELVE.replace("status: not_started", f"status: {status}")
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
+
+
+def test_an_edit_made_while_the_writer_writes_is_merged(tmp_path):
+    path = bundled_copy(tmp_path)
+    writer = start("--file", str(path), "set", "4", "complete", env={"TRACKER_TEST_PAUSE_AFTER_TEMP": "0.5"})
+    wait_for_temp(path.parent, writer)
+    edited = BUNDLED.read_text(encoding="utf-8").replace("title: Concurrent Locks", "title: Locks (edited)")
+    path.write_text(edited, encoding="utf-8")
+
+    assert writer.wait(timeout=60) == 0, writer.communicate()
+    assert path.read_text(encoding="utf-8") == edited.replace("status: audit", "status: complete")
+
+
+def test_a_conflicting_edit_made_while_the_writer_writes_is_kept_and_the_write_refused(tmp_path):
+    path = bundled_copy(tmp_path)
+    writer = start("--file", str(path), "set", "4", "complete", env={"TRACKER_TEST_PAUSE_AFTER_TEMP": "0.5"})
+    wait_for_temp(path.parent, writer)
+    edited = BUNDLED.read_text(encoding="utf-8").replace("status: audit", "status: blocked")
+    path.write_text(edited, encoding="utf-8")
+
+    assert writer.wait(timeout=60) == 1
+    _, stderr = writer.communicate()
+    assert stderr == (f"{path}:51:17: error: the status of issue #4 changed on disk since the plan was read "
+                      "(it was 'audit', it is now 'blocked'), so 'complete' was not written; "
+                      "look at the file and run the command again\n")
+    assert path.read_text(encoding="utf-8") == edited
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
+
+
+def test_a_writer_killed_mid_write_leaves_a_loadable_file_and_no_blocking_lock(tmp_path):
+    path = bundled_copy(tmp_path)
+    writer = start("--file", str(path), "set", "4", "complete", env={"TRACKER_TEST_PAUSE_AFTER_TEMP": "60"})
+    wait_for_temp(path.parent, writer)
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait(timeout=10)
+
+    assert load(path).ok
+    assert path.read_bytes() == BUNDLED.read_bytes()
+    assert (path.parent / "phases.yaml.lock").exists()  # what the killed writer left behind
+
+    # A lock wait far shorter than STALE_AFTER: the lock must go because its process is dead.
+    after = apply(load(path), SetIssueStatus(7, "in_progress"), lock_timeout=safewrite.STALE_AFTER / 5)
+    assert load(path).project == after.project
+    assert after.project.find_issue(7)[1].status == "in_progress"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
