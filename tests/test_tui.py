@@ -1,0 +1,542 @@
+"""The dashboard driven as a user drives it: keys in, the plan file checked afterwards.
+
+Every test runs the real app (headless, via Textual's pilot) on the bundled plan
+committed in a real temporary git repository.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import functools
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from tracker.loader import load
+from tracker.tui.app import make_app
+from tracker.tui.refs import Ref
+from tracker.tui.screens.dashboard import DashboardScreen
+from tracker.tui.screens.help import HelpScreen
+from tracker.tui.screens.status_picker import StatusPicker
+from tracker.tui.settings import Settings
+from tracker.tui.widgets.detail import DetailPane
+from tracker.tui.widgets.header import PlanHeader
+from tracker.tui.widgets.phase_bars import PhaseBars
+from tracker.tui.widgets.plan_tree import PlanTree
+from tracker.tui.widgets.problems import ProblemsView
+from tuiplan import changed_lines, make_plan_repo
+
+def synchronously(test):
+    """Run an async pilot test in its own event loop (no async plugin needed)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+SIZE = (100, 30)
+TODAY = datetime.date(2025, 12, 1)
+
+
+@pytest.fixture
+def plan(repo) -> Path:
+    return make_plan_repo(repo)
+
+
+def app_for(plan: Path, poll: float = 0.1):
+    return make_app(load(plan), Settings(poll_seconds=poll, git_seconds=None, today=lambda: TODAY))
+
+
+async def settle(pilot, seconds: float = 0.05) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(seconds)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def dashboard(app) -> DashboardScreen:
+    screen = app.get_default_screen() if False else app.screen_stack[0]
+    assert isinstance(screen, DashboardScreen)
+    return screen
+
+
+def text_of(widget) -> str:
+    return widget.render().plain
+
+
+def tree_lines(app) -> list[str]:
+    tree = dashboard(app).query_one(PlanTree)
+    return [tree.render_label(line.node, tree.rich_style, tree.rich_style).plain for line in tree._tree_lines]
+
+
+def detail_text(app) -> str:
+    pane = dashboard(app).query_one(DetailPane)
+    return "\n".join(text_of(w) for w in pane.query("Lines"))
+
+
+def notes(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
+    waited = 0.0
+    while not condition():
+        assert waited < timeout, "the dashboard did not catch up in time"
+        await pilot.pause(0.05)
+        waited += 0.05
+
+
+def issue4() -> Ref:
+    return Ref("issue", "P2", "4")
+
+
+# --- at a glance ---------------------------------------------------------------------
+
+
+@synchronously
+async def test_first_screen_shows_project_phases_tree_and_git(plan):
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = dashboard(app)
+        header = text_of(screen.query_one(PlanHeader))
+        assert "LMS Compliance" in header and "40% overall" in header
+        assert "⎇ main" in header and "1 changed file" in header and "1 untracked" in header
+        bars = text_of(screen.query_one(PhaseBars)).splitlines()
+        assert len(bars) == 4
+        assert "High-Priority Robustness" in bars[1] and "33%" in bars[1] and "In progress" in bars[1]
+        assert "100%" in bars[0] and "Complete" in bars[0]
+        lines = tree_lines(app)
+        assert lines[0].startswith("▼ ✔ P1  Critical Fixes")
+        assert any("4  Race Conditions" in line for line in lines)
+
+
+@synchronously
+async def test_detail_pane_shows_steps_remaining_deliverables_git_and_drift(plan):
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        await settle(pilot)
+        text = detail_text(app)
+        assert "4  Race Conditions" in text and "Audit" in text
+        assert "Replace read-modify-write" in text
+        assert "Depends on" in text and "5  Server Timestamps" in text and "Verified" in text
+        assert "0 of 5 done · 2h remaining" in text
+        assert "Audit enrollmentServices.js" in text and "30m" in text
+
+        dashboard(app).jump(Ref("issue", "P2", "6"))
+        await settle(pilot)
+        text = detail_text(app)
+        assert "RetryHandler.js" in text
+        assert "committed · 3 lines" in text and "Retry handler with tests" in text
+        assert "Drift" in text
+        assert "RetryHandler.test.js: complete in the plan, but the file has changes that are not committed" in text
+        assert "PHASE2_PROGRESS.md: complete in the plan, but the file does not exist" in text
+        assert "never committed" in text
+
+
+@synchronously
+async def test_tree_opens_issue_parts_and_marks_git_state(plan):
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P2", "6"))
+        await pilot.press("right")
+        await settle(pilot)
+        lines = tree_lines(app)
+        start = next(i for i, line in enumerate(lines) if "6  Network Retry Logic" in line)
+        parts = lines[start + 1:start + 6]
+        assert "src/api/base/RetryHandler.js" in parts[0] and "missing" not in parts[0]
+        assert "Handler.test.js" in parts[1] and "modified" in parts[1]
+        assert "untracked" in parts[2]
+        assert "PHASE2_PROGRESS.md" in parts[3] and "missing" in parts[3]
+        assert "src/api/client.js" in parts[4]
+
+
+# --- acting -------------------------------------------------------------------------
+
+
+@synchronously
+async def test_status_picker_writes_one_line(plan):
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StatusPicker)
+        options = app.screen.query_one(OptionList)
+        assert options.highlighted == 2  # audit, in the default workflow
+        await pilot.press("down", "down", "enter")  # blocked, verified
+        await settle(pilot)
+        after = plan.read_text()
+        assert changed_lines(before, after) == ["-        status: audit", "+        status: verified"]
+        assert "Verified" in detail_text(app)
+        assert any("'audit' -> 'verified'" in n for n in notes(app))
+
+
+@synchronously
+async def test_escape_leaves_the_picker_without_writing(plan):
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        await pilot.press("s", "down", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+    assert plan.read_text() == before
+
+
+@synchronously
+async def test_next_moves_one_step_along_the_workflow(plan):
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P2", "5"))
+        await pilot.press("n")
+        await settle(pilot)
+        assert changed_lines(before, plan.read_text()) == ["-        status: verified", "+        status: complete"]
+        await pilot.press("n")
+        await settle(pilot)
+        assert any("last status" in n for n in notes(app))
+        bars = text_of(dashboard(app).query_one(PhaseBars)).splitlines()
+        assert "66%" in bars[1]
+
+
+@synchronously
+async def test_tick_step_marks_it_done_and_back(plan):
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("step", "P2", "4", 1))
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        ticked = plan.read_text()
+        diff = changed_lines(before, ticked)
+        assert diff == ["+            status: done"]
+        assert "1 of 5 done · 1h 30m remaining" in detail_text(app)
+        assert dashboard(app).selected == Ref("step", "P2", "4", 1)  # the cursor stays on the step
+        await pilot.press("x")
+        await settle(pilot)
+        diff = changed_lines(ticked, plan.read_text())
+        assert diff == ["-            status: done", "+            status: todo"]
+
+
+@synchronously
+async def test_tick_is_not_offered_on_an_issue(plan):
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        await pilot.press("x")
+        await settle(pilot)
+        assert dashboard(app).check_action("tick_step", ()) is False
+    assert plan.read_text() == before
+
+
+@synchronously
+async def test_a_change_made_on_disk_meanwhile_is_not_overwritten(plan):
+    app = app_for(plan, poll=60)  # the dashboard has not noticed the edit below
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        theirs = plan.read_text().replace("status: audit", "status: in_progress", 1)
+        plan.write_text(theirs)
+        await pilot.press("n")
+        await settle(pilot)
+        assert plan.read_text() == theirs
+        assert any("Not written" == n.title for n in app._notifications)
+        refused = next(n.message for n in app._notifications if n.title == "Not written")
+        assert "phases.yaml:" in refused and "#4" in refused
+
+
+# --- the editor ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def editor(tmp_path: Path, monkeypatch) -> Path:
+    """A real program named `vi` that records its arguments (vi takes +LINE)."""
+    log = tmp_path / "editor.log"
+    script = tmp_path / "bin" / "vi"
+    script.parent.mkdir()
+    script.write_text(f"#!{sys.executable}\nimport sys\nopen({str(log)!r}, 'a').write(repr(sys.argv[1:]) + '\\n')\n")
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(script))
+    return log
+
+
+@synchronously
+async def test_open_runs_the_editor_on_the_selected_file(plan, editor):
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("deliverable", "P2", "6", 0))
+        await pilot.press("o")
+        await settle(pilot)
+    root = plan.parent.parent.resolve()
+    assert editor.read_text().splitlines() == [repr([str(root / "src/api/base/RetryHandler.js")])]
+
+
+@synchronously
+async def test_open_on_an_issue_and_e_open_the_plan_at_its_line(plan, editor):
+    line = plan.read_text().splitlines().index("      - id: 4") + 1
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        await pilot.press("o")
+        await settle(pilot)
+        dashboard(app).jump(Ref("step", "P2", "4", 0))
+        await pilot.press("e")
+        await settle(pilot)
+    step_line = plan.read_text().splitlines().index("          - title: Audit enrollmentServices.js") + 1
+    assert editor.read_text().splitlines() == [repr([f"+{line}", str(plan.resolve())]),
+                                               repr([f"+{step_line}", str(plan.resolve())])]
+
+
+@synchronously
+async def test_edits_made_in_the_editor_show_at_once(plan, tmp_path, monkeypatch):
+    script = tmp_path / "vi"
+    script.write_text(f"#!{sys.executable}\nimport sys\np = sys.argv[-1]\n"
+                      "t = open(p).read().replace('status: audit', 'status: in_progress', 1)\n"
+                      "open(p, 'w').write(t)\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    app = app_for(plan, poll=60)  # no help from the timer: the return from the editor looks
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        await pilot.press("e")
+        await settle(pilot)
+        assert "In progress" in detail_text(app)
+
+
+@synchronously
+async def test_a_missing_editor_is_reported(plan, monkeypatch):
+    monkeypatch.setenv("EDITOR", "/nonexistent/editor-xyz")
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        assert any("Cannot run /nonexistent/editor-xyz" in n for n in notes(app))
+
+
+@synchronously
+async def test_a_path_leaving_the_repository_is_not_opened(repo, editor):
+    text = make_plan_text_with("        files: [src/api/client.js]", "        files: [../outside.txt]")
+    plan = make_plan_repo(repo, text)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("file", "P2", "6", 0))
+        await pilot.press("o")
+        await settle(pilot)
+        assert any("leaves the repository" in n for n in notes(app))
+    assert not editor.exists()
+
+
+def make_plan_text_with(old: str, new: str) -> str:
+    from tuiplan import BUNDLED
+
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+# --- filter, palette, help, quit ------------------------------------------------------
+
+
+@synchronously
+async def test_filter_by_text_then_by_status(plan):
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"retry")
+        await settle(pilot)
+        lines = tree_lines(app)
+        assert [line.split("  ")[0][-2:] for line in lines] == ["P2", " 6"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(tree_lines(app)) > 10
+        assert app.focused is dashboard(app).query_one(PlanTree)
+
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, StatusPicker)
+        await pilot.press("down", "enter")  # not started
+        await settle(pilot)
+        lines = tree_lines(app)
+        assert len(lines) == 6 and all("○" in line for line in lines)
+
+
+@synchronously
+async def test_command_palette_jumps_to_an_issue(plan):
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Concurrent")
+        await settle(pilot, 0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert dashboard(app).selected == Ref("issue", "P3", "8")
+        assert "8  Concurrent Locks" in detail_text(app)
+
+
+@synchronously
+async def test_help_lists_every_key(plan):
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for binding in DashboardScreen.BINDINGS:
+            assert binding.description in text, binding.description
+        for words in ("Quit", "Help", "command palette", "Cursor Up"):
+            assert words in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+@synchronously
+async def test_q_quits_with_status_zero(plan):
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+# --- live -----------------------------------------------------------------------------
+
+
+@synchronously
+async def test_a_new_file_renamed_over_the_plan_reloads_and_keeps_the_selection(plan):
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("step", "P2", "4", 2))
+        await settle(pilot)
+        temp = plan.with_name(".phases.yaml.swp")
+        temp.write_text(plan.read_text().replace("title: Race Conditions", "title: Race Conditions (renamed)"))
+        os.replace(temp, plan)
+        await wait_for(pilot, lambda: "Race Conditions (renamed)" in detail_text(app))
+        assert dashboard(app).selected == Ref("step", "P2", "4", 2)
+        assert dashboard(app).query_one(PlanTree).ref == Ref("step", "P2", "4", 2)
+
+
+@synchronously
+async def test_a_plan_that_stops_loading_shows_errors_and_keeps_the_last_good_one(plan):
+    good = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        broken = good.replace("status: audit", "status: [unclosed", 1)
+        plan.write_text(broken)
+        problems = dashboard(app).query_one(ProblemsView)
+        await wait_for(pilot, lambda: problems.display)
+        text = text_of(problems.query_one("Lines"))
+        line = good.splitlines().index("        status: audit") + 1
+        assert f"phases.yaml:{line + 1}:16: error: invalid YAML" in text  # the flow list runs on to the next line
+        assert f"started at line {line}, column 17" in text
+        assert "Showing the last good version" in text
+        assert "4  Race Conditions" in detail_text(app)  # still the good plan
+        await pilot.press("n")
+        await settle(pilot)
+        assert any(n.title == "Not written" for n in app._notifications)
+        assert plan.read_text() == broken
+
+        plan.write_text(good.replace("status: audit", "status: blocked", 1))
+        await wait_for(pilot, lambda: not problems.display)
+        assert "Blocked" in detail_text(app)
+
+
+@synchronously
+async def test_a_plan_that_never_loaded_shows_only_errors(repo):
+    plan = make_plan_repo(repo, "project: [\n")
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        problems = dashboard(app).query_one(ProblemsView)
+        assert problems.display
+        assert "phases.yaml:" in text_of(problems.query_one("Lines"))
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+@synchronously
+async def test_reload_key_and_git_refresh_after_a_commit(plan, repo):
+    app = app_for(plan, poll=60)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = dashboard(app).query_one(PlanHeader)
+        assert "1 untracked" in text_of(header)
+        repo.commit("Add the guide")
+        await pilot.press("r")
+        await settle(pilot, 0.2)
+        assert "0 changed files" in text_of(header) and "untracked" not in text_of(header)
+
+
+@synchronously
+async def test_no_git_processes_are_left_running(plan):
+    def children() -> list[str]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    if int(fields[1]) == os.getpid():
+                        found.append((entry / "comm").read_text().strip())
+                except (OSError, IndexError):
+                    pass
+        return found
+
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(5):
+            await pilot.press("r")
+            await settle(pilot, 0.1)
+        assert [c for c in children() if c.startswith("git")] == []
+
+
+# --- user text is data ---------------------------------------------------------------
+
+
+@synchronously
+async def test_titles_are_shown_as_typed_never_as_markup_or_escapes(repo):
+    text = make_plan_text_with("title: Network Retry Logic", 'title: "Fix [/] closing tag [@click=app.quit] \\e[31mred"')
+    text = text.replace("summary: Exponential backoff with jitter", "summary: '[b]not bold[/b]'", 1)
+    plan = make_plan_repo(repo, text)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P2", "6"))
+        await settle(pilot)
+        detail = detail_text(app)
+        assert "Fix [/] closing tag [@click=app.quit] [31mred" in detail
+        assert "\x1b" not in detail
+        assert "[b]not bold[/b]" in detail
+        assert any("Fix [/] closing tag" in line for line in tree_lines(app))
+        await pilot.click(DetailPane, offset=(10, 0))
+        await settle(pilot)
+        assert app.is_running

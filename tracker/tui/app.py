@@ -1,0 +1,68 @@
+"""The dashboard app: one screen of plan, a few modal screens, keys in the footer.
+
+`make_app` is the one way to build it, for `tracker` and for tests alike.
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from ..loader import Loaded
+from .commands import IssueCommands
+from .screens.dashboard import DashboardScreen
+from .screens.help import HelpScreen
+from .settings import Settings
+
+
+class TrackerApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "tracker"
+    COMMANDS = App.COMMANDS | {IssueCommands}
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help"),
+    ]
+
+    def __init__(self, loaded: Loaded, settings: Settings):
+        super().__init__()
+        self.loaded = loaded
+        self.settings = settings
+
+    def get_default_screen(self) -> DashboardScreen:
+        return DashboardScreen(self.loaded, self.settings)
+
+    def action_quit(self) -> None:
+        self.exit(0)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.key_sections()))
+
+    def key_sections(self):
+        """Every key bound where the user is (focused widget, screen, app), greyed-out ones too."""
+        sections: dict[str, dict[str, list[str]]] = {}
+        # The binding chain is private API; active_bindings would leave out keys
+        # that check_action hides for the current item, and help must show them all.
+        for node, bindings in self.screen._modal_binding_chain:
+            owner = "Everywhere" if node is self else SECTION_TITLES.get(type(node).__name__, type(node).__name__)
+            for _, binding in bindings:
+                text = DESCRIPTIONS.get(binding.action, binding.description)
+                if binding.system or not text:
+                    continue
+                keys = sections.setdefault(owner, {}).setdefault(text, [])
+                display = self.get_key_display(binding)
+                if display not in keys:
+                    keys.append(display)
+        return [(owner, [(" ".join(keys), text) for text, keys in rows.items()]) for owner, rows in sections.items()]
+
+
+SECTION_TITLES = {"DashboardScreen": "Dashboard", "PlanTree": "Plan tree", "FilterBar": "Filter"}
+DESCRIPTIONS = {"command_palette": "Jump to an issue, change theme (command palette)"}
+
+
+def make_app(loaded: Loaded, settings: Settings | None = None) -> TrackerApp:
+    return TrackerApp(loaded, settings or Settings())

@@ -1,0 +1,60 @@
+"""What the views ask of git, answered the same way before, with and without a repository.
+
+Before the first read finishes there is nothing to say yet ("reading git…");
+afterwards each path has a FileLink from tracker.gitlinks, and drift (done in
+the plan, missing or not committed in the repository) is the core's own rule.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..gitlinks import FileLink, Links, deliverable_done, drift_reason, read_links
+from ..model import Issue, Project
+
+
+def read_git(project: Project, plan_file: Path) -> GitView:
+    """Read in a worker thread; read_links opens and closes its own repository each time."""
+    return GitView(read_links(project, plan_file))
+
+
+class GitView:
+    def __init__(self, links: Links | None = None):
+        self.links = links
+
+    @property
+    def ready(self) -> bool:
+        return self.links is not None
+
+    def root(self) -> Path | None:
+        if self.links is None or self.links.repo.root is None:
+            return None
+        return Path(self.links.repo.root)
+
+    def link(self, path: str) -> FileLink | None:
+        if self.links is None:
+            return None
+        try:
+            return self.links.get(path)
+        except KeyError:  # a path added since git was last read; the next read has it
+            return None
+
+    def state(self, path: str) -> str | None:
+        link = self.link(path)
+        return link.state if link is not None else None
+
+    def drifting(self, path: str, done: bool) -> bool:
+        link = self.link(path)
+        return done and link is not None and drift_reason(link) is not None
+
+    def drift(self, project: Project, issue: Issue) -> list[str]:
+        """One line per deliverable of `issue` that is done in the plan but not so in git."""
+        out = []
+        for deliverable in issue.deliverables:
+            link = self.link(deliverable.path)
+            if link is None or not deliverable_done(project, issue, deliverable):
+                continue
+            reason = drift_reason(link)
+            if reason:
+                out.append(f"{deliverable.path}: {deliverable.status or issue.status} in the plan, but {reason}")
+        return out

@@ -1,0 +1,361 @@
+"""The main screen: header, phase bars, the plan tree and the detail pane.
+
+It owns the plan being shown and keeps it in step with the disk: a cheap
+stat poll notices new content, a worker thread loads it, and a plan that
+fails to load is shown as located errors while the last good plan stays on
+screen (and nothing is written).  Git is read in another worker that only
+posts its result back, so no frame waits for history.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from ... import writer
+from ...editor import NoEditor, editor_command, editor_setting
+from ...filewatch import FileWatch
+from ...gitrepo import repo_start
+from ...loader import Loaded, load
+from ...model import Project
+from ...planpaths import is_glob, normalize, unsafe_reason
+from ...statustable import status_label
+from ...textsafe import block, one_line
+from ..gitview import GitView, read_git
+from ..refs import Item, Ref, nearest
+from ..settings import Settings
+from ..widgets.detail import DetailPane
+from ..widgets.filter_bar import FilterBar
+from ..widgets.header import PlanHeader
+from ..widgets.phase_bars import PhaseBars
+from ..widgets.plan_tree import PlanTree
+from ..widgets.problems import ProblemsView
+from .status_picker import ANY, StatusPicker
+from .summary import SummaryScreen
+
+
+ITEM_ACTIONS = {"pick_status", "next_status", "tick_step"}
+
+
+class DashboardScreen(Screen):
+    BINDINGS = [
+        Binding("s", "pick_status", "Status"),
+        Binding("n", "next_status", "Next"),
+        Binding("x", "tick_step", "Tick"),
+        Binding("o", "open", "Open"),
+        Binding("e", "edit_plan", "Edit the plan at this item", show=False),
+        Binding("slash", "filter_text", "Filter"),
+        Binding("f", "filter_status", "Filter by status", show=False),
+        Binding("m", "summary", "Summary"),
+        Binding("r", "reload", "Reload", show=False),
+    ]
+
+    @dataclass
+    class PlanRead(Message):
+        loaded: Loaded
+
+    @dataclass
+    class GitRead(Message):
+        git: GitView
+
+    @dataclass
+    class Written(Message):
+        loaded: Loaded
+        what: str
+
+    @dataclass
+    class WriteRefused(Message):
+        reason: str
+
+    def __init__(self, loaded: Loaded, settings: Settings):
+        super().__init__()
+        self.settings = settings
+        self.path = loaded.path
+        self.shown: Loaded | None = loaded if loaded.project is not None else None
+        self.broken: Loaded | None = None if loaded.ok else loaded
+        self.git = GitView(None)
+        self.selected: Ref | None = None
+        self.filter_text = ""
+        self.filter_statuses: frozenset[str] = frozenset()
+        self.watch = FileWatch(self.path, loaded.digest)
+        self._write_lock = threading.Lock()
+        self._git_busy = self._git_again = False
+
+    @property
+    def project(self) -> Project | None:
+        return self.shown.project if self.shown is not None else None
+
+    def compose(self) -> ComposeResult:
+        yield PlanHeader(id="header")
+        with Vertical(id="phases"):
+            yield PhaseBars(id="phase-bars")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield FilterBar(id="filter")
+                yield PlanTree(id="tree")
+            yield DetailPane(id="detail")
+        yield ProblemsView(id="problems")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(FilterBar).display = False
+        self.show_plan()
+        self.query_one(PlanTree).focus()
+        self.set_interval(self.settings.poll_seconds, self.poll)
+        if self.settings.git_seconds:
+            self.set_interval(self.settings.git_seconds, self.refresh_git)
+        self.refresh_git()
+
+    # -- showing --------------------------------------------------------
+
+    def show_plan(self) -> None:
+        project = self.project
+        warning = "plan has errors" if self.broken is not None else ""
+        self.query_one(PlanHeader).show(project, self.git, warning)
+        self.query_one(PhaseBars).show(project)
+        self.query_one(ProblemsView).show(self.broken, keeping=project is not None)
+        tree = self.query_one(PlanTree)
+        if project is not None:
+            tree.show_plan(project, self.filter_text, self.filter_statuses, keep=self.selected)
+        self.show_detail()
+
+    def show_detail(self) -> None:
+        project = self.project
+        item = nearest(project, self.selected) if project is not None else None
+        self.query_one(DetailPane).show(project, item, self.git)
+
+    def on_plan_tree_cursor_moved(self, event: PlanTree.CursorMoved) -> None:
+        self.selected = event.ref
+        self.show_detail()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """Keys that need a certain kind of item: hidden (False) or greyed (None) without one."""
+        item = self.selected_item() if action in ITEM_ACTIONS else None
+        if action in ("pick_status", "next_status"):
+            return True if item is not None and item.issue is not None else None
+        if action == "tick_step":
+            return item is not None and item.ref.kind == "step"
+        return True
+
+    def selected_item(self) -> Item | None:
+        return nearest(self.project, self.selected) if self.project is not None else None
+
+    # -- keeping up with the disk ---------------------------------------
+
+    def poll(self) -> None:
+        if self.watch.changed():
+            self.load_plan()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_plan(self) -> None:
+        loaded = load(self.path)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.PlanRead(loaded))
+
+    def on_dashboard_screen_plan_read(self, message: PlanRead) -> None:
+        self.take(message.loaded)
+
+    def take(self, loaded: Loaded) -> None:
+        if loaded.ok:
+            self.shown, self.broken = loaded, None
+        else:
+            self.broken = loaded
+            if self.shown is None and loaded.project is not None:
+                self.shown = loaded
+        self.show_plan()
+        self.refresh_git()
+
+    def refresh_git(self) -> None:
+        if self.project is None:
+            return
+        if self._git_busy:  # one reader at a time: a slow repository must not pile up git processes
+            self._git_again = True
+            return
+        self._git_busy, self._git_again = True, False
+        self.read_git_worker(self.project)
+
+    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
+    def read_git_worker(self, project: Project) -> None:
+        self.post_message(self.GitRead(read_git(project, self.path)))
+
+    def on_dashboard_screen_git_read(self, message: GitRead) -> None:
+        self.git = message.git
+        self.query_one(PlanTree).set_git(self.git)
+        self.query_one(PlanHeader).show(self.project, self.git, self.query_one(PlanHeader).warning)
+        self.show_detail()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "git" and worker.is_finished:
+            self._git_busy = False
+            if self._git_again:
+                self.refresh_git()
+        if event.state == WorkerState.ERROR:
+            self.notify(f"{worker.group}: {one_line(str(worker.error))}", title="Something failed",
+                        severity="error", markup=False)
+
+    def action_reload(self) -> None:
+        self.load_plan()
+
+    # -- changing the plan ----------------------------------------------
+
+    def change(self, change) -> None:
+        if self.broken is not None:
+            self.notify("The plan on disk does not load; fix the errors shown below first. Nothing was written.",
+                        title="Not written", severity="error", markup=False)
+            return
+        self.write_worker(self.shown, change)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def write_worker(self, base: Loaded, change) -> None:
+        # Writes go one at a time; a later one starts from the disk the earlier left.
+        with self._write_lock:
+            what = writer.summary(change, base.project)
+            try:
+                written = writer.apply(base, change)
+            except writer.WriteRefused as exc:
+                self.post_message(self.WriteRefused(str(exc)))
+                return
+            self.post_message(self.Written(written, what))
+
+    def on_dashboard_screen_written(self, message: Written) -> None:
+        self.watch.seen(message.loaded.digest)
+        self.take(message.loaded)
+        self.notify(one_line(message.what), title="Written", markup=False)
+
+    def on_dashboard_screen_write_refused(self, message: WriteRefused) -> None:
+        self.notify(block(message.reason), title="Not written", severity="error", markup=False)
+
+    def action_pick_status(self) -> None:
+        issue = self.selected_item().issue
+
+        def chosen(status: str | None) -> None:
+            if status is not None and status != issue.status:
+                self.change(writer.SetIssueStatus(issue.id, status))
+
+        title = f"Status of {one_line(str(issue.id))}  {one_line(issue.title)}"
+        self.app.push_screen(StatusPicker(self.project, title, issue.status), chosen)
+
+    def action_next_status(self) -> None:
+        item = self.selected_item()
+        ids = [s.id for s in self.project.workflow]
+        at = ids.index(item.issue.status) if item.issue.status in ids else -1
+        if at == len(ids) - 1:
+            self.notify(f"Already at the last status ({status_label(self.project, ids[-1])}).", markup=False)
+            return
+        self.change(writer.SetIssueStatus(item.issue.id, ids[at + 1]))
+
+    def action_tick_step(self) -> None:
+        item = self.selected_item()
+        step = item.part
+        self.change(writer.SetStepStatus(item.issue.id, item.ref.index, "todo" if step.done else "done"))
+
+    # -- editor ---------------------------------------------------------
+
+    def action_open(self) -> None:
+        """The selected item's file in the editor; for an item without one, the plan at its line."""
+        item = self.selected_item()
+        path = item.path if item is not None else None
+        if path is None:
+            self.action_edit_plan()
+            return
+        reason = unsafe_reason(path) or ("is a pattern, not one file" if is_glob(path) else None)
+        if reason:
+            self.notify(f"{one_line(path)} {reason}.", title="Not opened", severity="error", markup=False)
+            return
+        self.run_editor(self.repo_root() / normalize(path))
+
+    def action_edit_plan(self) -> None:
+        item = self.selected_item()
+        self.run_editor(self.path, item.line if item is not None else None)
+
+    def repo_root(self) -> Path:
+        root = self.git.root()
+        if root is not None:
+            return root
+        return repo_start(self.path, self.project.repo if self.project else None)
+
+    def run_editor(self, path: Path, line: int | None = None) -> None:
+        try:
+            command = editor_command(editor_setting(), path.resolve(), line)
+        except NoEditor as exc:
+            self.notify(str(exc), title="No editor", severity="error", markup=False)
+            return
+        try:
+            if self.app.is_headless:  # no terminal to hand over
+                subprocess.run(command, check=False)
+            else:
+                with self.app.suspend():
+                    subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot be handed to an editor.", severity="error", markup=False)
+        except OSError as exc:
+            self.notify(f"Cannot run {one_line(command[0])}: {exc.strerror}; set $EDITOR.", title="No editor",
+                        severity="error", markup=False)
+        self.poll()
+        self.refresh_git()
+
+    # -- filtering and finding ------------------------------------------
+
+    def action_filter_text(self) -> None:
+        bar = self.query_one(FilterBar)
+        bar.display = True
+        bar.focus_text()
+
+    def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
+        self.filter_text = event.text
+        self.show_plan()
+
+    def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
+        bar = self.query_one(FilterBar)
+        bar.display = bool(self.filter_text or self.filter_statuses)
+        self.query_one(PlanTree).focus()
+
+    def action_filter_status(self) -> None:
+        if self.project is None:
+            return
+        current = next(iter(self.filter_statuses), ANY)
+
+        def chosen(status: str | None) -> None:
+            if status is None:
+                return
+            self.filter_statuses = frozenset({status}) if status else frozenset()
+            bar = self.query_one(FilterBar)
+            bar.show_status(status_label(self.project, status) if status else "")
+            bar.display = bool(self.filter_text or self.filter_statuses)
+            self.show_plan()
+
+        self.app.push_screen(StatusPicker(self.project, "Show issues with status", current, any_choice=True),
+                             chosen)
+
+    def jump(self, ref: Ref) -> None:
+        """Put the cursor on `ref`, clearing filters that hide it."""
+        if self.filter_text or self.filter_statuses:
+            self.filter_text, self.filter_statuses = "", frozenset()
+            bar = self.query_one(FilterBar)
+            bar.query_one("#filter-text").value = ""
+            bar.show_status("")
+            bar.display = False
+        self.selected = ref
+        self.show_plan()
+        self.query_one(PlanTree).focus()
+
+    # -- summary --------------------------------------------------------
+
+    def action_summary(self) -> None:
+        if self.shown is None or self.shown.project is None:
+            self.notify("There is no plan to summarise yet.", markup=False)
+            return
+        self.app.push_screen(SummaryScreen(self.shown, self.settings))

@@ -1,0 +1,184 @@
+"""The text of the detail pane, as lines for a given width.
+
+Pure functions of (plan, selected item, git view): the pane only places them.
+All plan text goes in as plain Content (never markup) after one_line/block.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from ... import progress
+from ...estimate import format_minutes, parse_minutes
+from ...model import Deliverable, Issue, Project, Step
+from ...statustable import status_label
+from ...textsafe import ellipsize, one_line
+from ..gitview import GitView
+from ..marks import STEP_MARKS, mark
+from ..refs import Item
+from ..textfit import ellipsize_path, estimate_text
+
+
+def head(project: Project, item: Item):
+    def build(width: int, style) -> list[Content]:
+        if item.issue is None:
+            phase = item.phase
+            pct = progress.phase_percent(project, phase)
+            status = progress.phase_status(project, phase)
+            done = sum(progress.is_done(project, i) for i in phase.issues)
+            facts = [f"{'—' if pct is None else pct}%", f"{done} of {len(phase.issues)} issues done"]
+            if phase.priority:
+                facts.append(f"priority {phase.priority}")
+            return [Content.styled(f"{one_line(str(phase.id))}  {one_line(phase.title)}", style("title")),
+                    _status_line(project, status, facts, style)]
+        issue = item.issue
+        facts = [f"{progress.issue_percent(project, issue)}%",
+                 f"{one_line(str(item.phase.id))} {one_line(item.phase.title)}"]
+        if issue.priority:
+            facts.append(f"priority {issue.priority}")
+        lines = [Content.styled(f"{one_line(str(issue.id))}  {one_line(issue.title)}", style("title")),
+                 _status_line(project, issue.status, facts, style)]
+        if issue.summary:
+            lines.append(Content(one_line(issue.summary)))
+        return lines
+
+    return build
+
+
+def _status_line(project: Project, status: str, facts: list[str], style) -> Content:
+    sign, tone = mark(project, status)
+    return Content.assemble((f"{sign} {status_label(project, status)}", style(tone)),
+                            (" · " + " · ".join(facts), style("muted")))
+
+
+def parts(project: Project, item: Item, git: GitView):
+    """Selected part, dependencies, steps, deliverables, files and drift of the item's issue."""
+
+    def build(width: int, style) -> list[Content]:
+        issue = item.issue
+        if issue is None:
+            return []
+        lines: list[Content] = []
+        if item.ref.kind != "issue":
+            lines += _selected(project, item, git, width, style)
+        lines += _depends(project, issue, width, style)
+        lines += _steps(issue, width, style)
+        lines += _files(project, issue, git, width, style)
+        lines += _drift(project, issue, git, width, style)
+        return lines
+
+    return build
+
+
+def _section(title: str, style, note: str = "") -> list[Content]:
+    return [Content(""), Content.assemble((title, style("label")), (note, style("muted")))]
+
+
+def _selected(project: Project, item: Item, git: GitView, width: int, style) -> list[Content]:
+    part = item.part
+    if isinstance(part, Step):
+        estimate = estimate_text(part)
+        lines = _section("Selected step", style)
+        lines.append(Content.assemble(f"{STEP_MARKS[part.status]} ",
+                                      ellipsize(one_line(part.title), width - 12), (f"  {estimate}", style("muted"))))
+        for path in part.files:
+            lines += _path_lines(path, "", git, False, width, style)
+        return lines
+    # The full path and git facts, wrapped rather than cut: this is where they are read.
+    lines = _section("Selected deliverable" if isinstance(part, Deliverable) else "Selected file", style)
+    lines.append(Content("  " + one_line(item.path)))
+    lines.append(Content.styled("    " + git_text(git, item.path), style("muted")))
+    return lines
+
+
+def _depends(project: Project, issue: Issue, width: int, style) -> list[Content]:
+    if not issue.depends_on:
+        return []
+    lines = _section("Depends on", style)
+    for dep in issue.depends_on:
+        found = project.find_issue(dep)
+        if found is None:
+            lines.append(Content.styled(ellipsize(f"✖ {one_line(str(dep))} is not in the plan", width),
+                                        style("error")))
+            continue
+        other = found[1]
+        sign, tone = mark(project, other.status)
+        text = f"{one_line(str(other.id))}  {one_line(other.title)}"
+        label = status_label(project, other.status)
+        lines.append(Content.assemble((f"  {sign} ", style(tone)), ellipsize(text, width - len(label) - 8),
+                                      (f"  {label}", style("muted"))))
+    return lines
+
+
+def _steps(issue: Issue, width: int, style) -> list[Content]:
+    if not issue.steps:
+        return []
+    todo = [s for s in issue.steps if not s.done]
+    minutes = [parse_minutes(s.estimate) if s.estimate else None for s in todo]
+    known = [m for m in minutes if m is not None]
+    note = f" · {len(issue.steps) - len(todo)} of {len(issue.steps)} done"
+    if todo:
+        note += f" · {format_minutes(sum(known))} remaining"
+        unknown = len(minutes) - len(known)
+        if unknown:
+            note += f" (+{unknown} without estimate)"
+    lines = _section("Steps", style, note)
+    for step in issue.steps:
+        estimate = estimate_text(step)
+        room = width - len(estimate) - 6
+        tone = "done" if step.done else "todo"
+        lines.append(Content.assemble((f"  {STEP_MARKS[step.status]} ", style(tone)),
+                                      ellipsize(one_line(step.title), room).ljust(room),
+                                      (f"  {estimate}", style("muted"))))
+    return lines
+
+
+def _files(project: Project, issue: Issue, git: GitView, width: int, style) -> list[Content]:
+    lines: list[Content] = []
+    if issue.deliverables:
+        lines += _section("Deliverables", style)
+        for d in issue.deliverables:
+            done = progress.is_done(project, issue) if d.status is None else bool(
+                (s := project.status(d.status)) and s.done)
+            about = " — ".join(one_line(x) for x in (d.type or "", d.purpose or "") if x)
+            lines += _path_lines(d.path, about, git, done, width, style)
+    if issue.files:
+        lines += _section("Files", style)
+        for path in issue.files:
+            lines += _path_lines(path, "", git, False, width, style)
+    return lines
+
+
+def _path_lines(path: str, about: str, git: GitView, done: bool, width: int, style) -> list[Content]:
+    first = Content.assemble("  ", ellipsize_path(one_line(path), width - 2))
+    if about:
+        first = Content.assemble(first, (ellipsize(f"  {about}", max(width - first.cell_length, 0)), style("muted")))
+    # Git facts wrap rather than being cut: the commit subject is what tells files apart.
+    return [first, Content.styled("    " + git_text(git, path), style("warning" if git.drifting(path, done) else "muted"))]
+
+
+def git_text(git: GitView, path: str) -> str:
+    if not git.ready:
+        return "reading git…"
+    link = git.link(path)
+    if link is None:
+        return "not looked up"
+    facts = [link.state]
+    if link.lines is not None:
+        facts.append(f"{link.lines} line{'s' * (link.lines != 1)}")
+    commit = link.last_commit
+    if commit is not None:
+        facts.append(f"{commit.sha} {commit.date[:10]} {one_line(commit.author)}: {one_line(commit.subject)}")
+    if link.note:
+        facts.append(one_line(link.note))
+    return " · ".join(facts)
+
+
+def _drift(project: Project, issue: Issue, git: GitView, width: int, style) -> list[Content]:
+    warnings = git.drift(project, issue)
+    if not warnings:
+        return []
+    lines = _section("Drift", style)
+    for text in warnings:
+        lines.append(Content.styled(f"  ⚠ {one_line(text)}", style("warning")))
+    return lines

@@ -1,0 +1,48 @@
+"""The filter line above the tree: words to look for, and the status filter in force."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Static
+
+
+class FilterBar(Horizontal):
+    BINDINGS = [Binding("escape", "clear", "Clear filter"), Binding("down,enter", "done", "To the tree", show=False)]
+
+    @dataclass
+    class Changed(Message):
+        text: str
+
+    @dataclass
+    class Closed(Message):
+        pass
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: words in id, title, paths", id="filter-text", compact=True)
+        yield Static("", id="filter-status", markup=False)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Closed())
+
+    def action_done(self) -> None:
+        self.post_message(self.Closed())
+
+    def action_clear(self) -> None:
+        self.query_one(Input).value = ""
+        self.post_message(self.Closed())
+
+    def focus_text(self) -> None:
+        self.query_one(Input).focus()
+
+    def show_status(self, label: str) -> None:
+        self.query_one("#filter-status", Static).update(f"status: {label}" if label else "")

@@ -1,0 +1,59 @@
+"""One line: the project, its overall progress, and the repository's branch and changes."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widget import Widget
+
+from ... import progress
+from ...model import Project
+from ...textsafe import ellipsize, one_line
+from ..gitview import GitView
+
+
+class PlanHeader(Widget):
+    COMPONENT_CLASSES = {"plan-header--project", "plan-header--percent", "plan-header--git",
+                         "plan-header--warning"}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.project: Project | None = None
+        self.git = GitView(None)
+        self.warning = ""
+
+    def show(self, project: Project | None, git: GitView, warning: str = "") -> None:
+        self.project, self.git, self.warning = project, git, warning
+        self.refresh()
+
+    def repo_text(self) -> str:
+        if not self.git.ready:
+            return "reading git…"
+        repo = self.git.links.repo
+        if repo.root is None:
+            return f"no git: {one_line(repo.message or 'no repository')}"
+        if repo.head is None:
+            where = f"⎇ {one_line(repo.branch or '?')} (no commits yet)"
+        else:
+            where = f"⎇ {one_line(repo.branch)}" if repo.branch else f"detached at {repo.head[:7]}"
+        changed = f"{repo.changed} changed file{'s' * (repo.changed != 1)}"
+        return f"{where} · {changed}" + (f" · {repo.untracked} untracked" if repo.untracked else "")
+
+    def render(self) -> Content:
+        style = self.get_visual_style
+        name, parts = "tracker", []
+        if self.project is not None:
+            name = one_line(self.project.project)
+            pct = progress.project_percent(self.project)
+            parts.append(Content.styled(f"{'—' if pct is None else pct}% overall", style("plan-header--percent")))
+        if self.warning:
+            parts.append(Content.styled(self.warning, style("plan-header--warning")))
+        middle = Content("  ").join(parts)
+        right = Content.styled(self.repo_text(), style("plan-header--git"))
+        width = self.size.width
+        room = width - right.cell_length - middle.cell_length - 6
+        left = Content.styled(ellipsize(name, max(room, 8)), style("plan-header--project"))
+        line = Content.assemble(" ", left, "  ", middle)
+        gap = width - line.cell_length - right.cell_length - 1
+        if gap < 2:
+            return line
+        return Content.assemble(line, " " * gap, right)

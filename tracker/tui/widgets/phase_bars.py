@@ -1,0 +1,54 @@
+"""Every phase on one line: id, title, a progress bar, percent and status."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.widget import Widget
+
+from ... import progress
+from ...model import Project
+from ...statustable import status_label
+from ...textsafe import ellipsize, one_line
+from ..marks import mark
+
+
+class PhaseBars(Widget):
+    COMPONENT_CLASSES = {"phase-bars--id", "phase-bars--filled", "phase-bars--empty", "phase-bars--percent",
+                         "phase-bars--done", "phase-bars--active", "phase-bars--todo", "phase-bars--blocked"}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.project: Project | None = None
+
+    def show(self, project: Project | None) -> None:
+        self.project = project
+        self.refresh(layout=True)
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return len(self.project.phases) if self.project is not None else 0
+
+    def render(self) -> Content:
+        if self.project is None:
+            return Content("")
+        project, width = self.project, self.size.width
+        rows = [(one_line(str(p.id)), one_line(p.title), progress.phase_percent(project, p),
+                 progress.phase_status(project, p)) for p in project.phases]
+        id_width = min(max((len(r[0]) for r in rows), default=2), 10)
+        status_width = min(max((len(status_label(project, r[3])) for r in rows), default=8), 14)
+        bar_width = max(10, min(30, width // 5))
+        title_width = max(width - id_width - bar_width - status_width - 14, 8)
+        style = self.get_visual_style
+        lines = []
+        for pid, title, pct, status in rows:
+            filled = 0 if pct is None else pct * bar_width // 100
+            sign, tone = mark(project, status)
+            lines.append(Content.assemble(
+                " ", (ellipsize(pid, id_width).ljust(id_width), style("phase-bars--id")),
+                "  ", ellipsize(title, title_width).ljust(title_width),
+                "  ", ("█" * filled, style("phase-bars--filled")),
+                ("░" * (bar_width - filled), style("phase-bars--empty")),
+                " ", (("—" if pct is None else f"{pct}%").rjust(4), style("phase-bars--percent")),
+                "  ", (sign, style(f"phase-bars--{tone}")), " ",
+                ellipsize(status_label(project, status), status_width),
+            ))
+        return Content("\n").join(lines)

@@ -1,0 +1,233 @@
+"""Phases → issues → deliverables, files and steps, one mark per status.
+
+Labels are plain text built from the plan (never markup), cut with an
+ellipsis to the width there is.  An issue's parts are added when it is first
+opened, so a plan with ten thousand issues builds its tree quickly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from ... import progress
+from ...filtering import matches
+from ...model import Issue, Phase, Project
+from ...textsafe import ellipsize, one_line
+from ..marks import STEP_MARKS, mark
+from ..gitview import GitView
+from ..refs import Ref, issue_ref, phase_ref
+from ..textfit import ellipsize_path, estimate_text
+
+QUIET_STATES = {"committed"}
+
+
+@dataclass(slots=True)
+class Node:
+    ref: Ref
+    mark: str
+    tone: str
+    text: str
+    tail: str = ""  # right-hand note: percent, estimate
+    path: str | None = None  # a repository file, for its git state
+
+
+class PlanTree(Tree[Node]):
+    COMPONENT_CLASSES = {
+        "plan-tree--done", "plan-tree--active", "plan-tree--todo", "plan-tree--blocked",
+        "plan-tree--tail", "plan-tree--git", "plan-tree--drift",
+    }
+
+    BINDINGS = [
+        Binding("right", "open", "Open the item", show=False),
+        Binding("left", "close", "Close it, or go to its parent", show=False),
+    ]
+
+    @dataclass
+    class CursorMoved(Message):
+        ref: Ref | None
+
+    def __init__(self, **kwargs):
+        super().__init__("plan", **kwargs)
+        self.show_root = False
+        self.guide_depth = 3
+        self.project: Project | None = None
+        self.git = GitView(None)
+        self.expanded: set[Ref] | None = None  # None: nothing chosen yet, open every phase
+        self._issues: dict[int, tuple[Phase, Issue]] = {}
+
+    # -- building -------------------------------------------------------
+
+    def show_plan(self, project: Project, text: str = "", statuses: frozenset[str] = frozenset(),
+                  keep: Ref | None = None) -> None:
+        """Rebuild from `project`, keeping open nodes and putting the cursor back on `keep`."""
+        self.project = project
+        filtering = bool(text.strip() or statuses)
+        self.clear()
+        self._issues.clear()
+        first = self.expanded is None
+        if first:
+            self.expanded = {phase_ref(p) for p in project.phases}
+        for phase in project.phases:
+            issues = [i for i in phase.issues if matches(i, text, statuses)] if filtering else phase.issues
+            if filtering and not issues:
+                continue
+            ref = phase_ref(phase)
+            pct = progress.phase_percent(project, phase)
+            sign, tone = mark(project, progress.phase_status(project, phase))
+            node = self.root.add(Text(), Node(ref, sign, tone, f"{one_line(str(phase.id))}  {one_line(phase.title)}",
+                                              "" if pct is None else f"{pct}%"),
+                                 expand=filtering or ref in self.expanded, allow_expand=bool(issues))
+            for issue in issues:
+                self._add_issue(node, phase, issue)
+        self.put_cursor(keep)
+
+    def _add_issue(self, parent: TreeNode[Node], phase: Phase, issue: Issue) -> None:
+        ref = issue_ref(phase, issue)
+        sign, tone = mark(self.project, issue.status)
+        parts = bool(issue.deliverables or issue.files or issue.steps)
+        tail = f"{progress.issue_percent(self.project, issue)}%" if issue.steps else ""
+        node = parent.add(Text(), Node(ref, sign, tone, f"{one_line(str(issue.id))}  {one_line(issue.title)}", tail),
+                          allow_expand=parts)
+        self._issues[node.id] = (phase, issue)
+        if parts and ref in self.expanded:
+            self._fill(node)
+            node.expand()
+
+    def _fill(self, node: TreeNode[Node]) -> None:
+        if node.children or node.id not in self._issues:
+            return
+        phase, issue = self._issues[node.id]
+        key = node.data.ref
+        for index, deliverable in enumerate(issue.deliverables):
+            sign, tone = mark(self.project, deliverable.status or issue.status)
+            node.add_leaf(Text(), Node(Ref("deliverable", key.phase, key.issue, index), sign, tone,
+                                       one_line(deliverable.path), path=deliverable.path))
+        for index, path in enumerate(issue.files):
+            node.add_leaf(Text(), Node(Ref("file", key.phase, key.issue, index), "·", "todo", one_line(path),
+                                       path=path))
+        for index, step in enumerate(issue.steps):
+            node.add_leaf(Text(), Node(Ref("step", key.phase, key.issue, index), STEP_MARKS[step.status],
+                                       "done" if step.done else "todo", one_line(step.title), estimate_text(step)))
+
+    def put_cursor(self, ref: Ref | None) -> None:
+        """Move the cursor to `ref`, or its closest ancestor shown, or the first line."""
+        target = None
+        while ref is not None and target is None:
+            target = self.find(ref)
+            ref = ref.parent()
+        if target is None and self.root.children:
+            target = self.root.children[0]
+        if target is not None:
+            parent = target.parent
+            while parent is not None and parent is not self.root:
+                parent.expand()
+                parent = parent.parent
+        if self.last_line >= 0:  # reading it lays out the lines, so nodes know their line numbers
+            self.move_cursor(target)
+        self.post_message(self.CursorMoved(target.data.ref if target is not None else None))
+
+    def find(self, ref: Ref) -> TreeNode[Node] | None:
+        for phase in self.root.children:
+            if phase.data.ref.phase != ref.phase:
+                continue
+            if ref.kind == "phase":
+                return phase
+            for issue in phase.children:
+                if issue.data.ref.issue != ref.issue:
+                    continue
+                if ref.kind == "issue":
+                    return issue
+                self._fill(issue)
+                return next((n for n in issue.children if n.data.ref == ref), None)
+        return None
+
+    def set_git(self, git: GitView) -> None:
+        self.git = git
+        for phase in self.root.children:
+            for issue in phase.children:
+                for part in issue.children:
+                    if part.data.path:
+                        part.refresh()
+
+    # -- events ---------------------------------------------------------
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
+        self._fill(event.node)
+        if self.expanded is not None:
+            self.expanded.add(event.node.data.ref)
+
+    def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[Node]) -> None:
+        if self.expanded is not None:
+            self.expanded.discard(event.node.data.ref)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.CursorMoved(event.node.data.ref))
+
+    def action_open(self) -> None:
+        node = self.cursor_node
+        if node is None or not node.allow_expand:
+            return
+        if node.is_expanded and node.children:
+            self.move_cursor(node.children[0])
+        else:
+            node.expand()
+
+    def action_close(self) -> None:
+        node = self.cursor_node
+        if node is None:
+            return
+        if node.allow_expand and node.is_expanded:
+            node.collapse()
+        elif node.parent is not None and node.parent is not self.root:
+            self.move_cursor(node.parent)
+
+    @property
+    def ref(self) -> Ref | None:
+        node = self.cursor_node
+        return node.data.ref if node is not None and node.data is not None else None
+
+    # -- drawing --------------------------------------------------------
+
+    def render_label(self, node: TreeNode[Node], base_style: Style, style: Style) -> Text:
+        data = node.data
+        if data is None:
+            return Text()
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth, parent = depth + 1, parent.parent
+        icon = ""
+        if node.allow_expand:
+            icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
+        tail = data.tail
+        git_note, drift = "", False
+        if data.path is not None:
+            link = self.git.state(data.path)
+            if link is not None and link not in QUIET_STATES:
+                git_note = link
+            drift = self.git.drifting(data.path, data.tone == "done")
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        fixed = len(icon) + 2 + (len(tail) + 2 if tail else 0) + (len(git_note) + 2 if git_note else 0)
+        fit = ellipsize_path if data.path is not None else ellipsize
+        body = data.text if room <= 0 else fit(data.text, max(room - fixed, 8))
+        text = Text(icon, style=base_style + Style(dim=True))
+        text.append(data.mark, self.get_component_rich_style(f"plan-tree--{data.tone}", partial=True))
+        text.append(" ")
+        text.append(body, style)
+        if git_note:
+            text.append("  ")
+            text.append(git_note, self.get_component_rich_style(
+                "plan-tree--drift" if drift else "plan-tree--git", partial=True))
+        if tail:
+            text.append("  ")
+            text.append(tail, self.get_component_rich_style("plan-tree--tail", partial=True))
+        return text

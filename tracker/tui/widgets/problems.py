@@ -1,0 +1,35 @@
+"""The error view: every located problem of a plan that does not load."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+
+from ...loader import Loaded
+from ...textsafe import one_line
+from .lines import Lines
+
+
+class ProblemsView(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Lines(id="problems-lines")
+
+    def show(self, broken: Loaded | None, keeping: bool) -> None:
+        """`broken` is the plan that failed to load; `keeping`: an older good plan is still shown."""
+        self.display = broken is not None
+        if broken is None:
+            return
+        errors = len(broken.errors)
+        heading = (f"{one_line(str(broken.path))} does not load ({errors} error{'s' * (errors != 1)}). "
+                   + ("Showing the last good version; nothing is written until the file loads. "
+                      if keeping else "")
+                   + "Fix the file and save: it reloads by itself.")
+
+        def build(width: int, style) -> list[Content]:
+            lines = [Content.styled(heading, style("error"))]
+            for problem in broken.problems:
+                lines.append(Content.styled(one_line(str(problem)), style("error" if problem.is_error else "warning")))
+            return lines
+
+        self.query_one(Lines).show(build)
