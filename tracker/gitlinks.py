@@ -243,6 +243,7 @@ class _Builder:
         self.keys: dict[str, str] = {}  # path -> the path git tracks it under (differs through a symlink)
         self.submodules = sorted(p for p, (kind, _) in tree.committed.items() if kind == "commit")
         self._folded: dict[str, str] | None = None
+        self._folders: dict[str, str] = {}  # folder as the plan names it -> its real path
 
     def shape(self, written: str) -> FileLink | _Group | str:
         """A finished link, a group of files to aggregate, or the git path of one file."""
@@ -276,14 +277,27 @@ class _Builder:
             self.files[path] = self._file(path)
         return self.files[path]
 
+    def _real(self, path: str) -> str:
+        """Where `path` really is, symlinks resolved; folders are resolved once for all their files."""
+        parent, _, name = path.rpartition("/")
+        real_parent = self._folders.get(parent)
+        if real_parent is None:
+            real_parent = self._folders[parent] = os.path.realpath(os.path.join(self.root, parent))
+        candidate = os.path.join(real_parent, name)
+        return os.path.realpath(candidate) if os.path.islink(candidate) else os.path.normpath(candidate)
+
     def _file(self, path: str) -> FileLink:
-        real = os.path.realpath(os.path.join(self.root, path))
-        relative = os.path.relpath(real, self.root)
-        if relative == ".." or relative.startswith(".." + os.sep):
-            return FileLink(path, "unsafe", note="is, or lies under, a symlink that leads outside the "
-                                                 "repository; it is never read")
+        real = self._real(path)
+        if real == self.root:
+            relative = "."
+        elif real.startswith(self.root.rstrip(os.sep) + os.sep):
+            relative = real[len(self.root.rstrip(os.sep)) + 1:]
+        else:
+            return FileLink(path, "unsafe", note="leads outside the repository through a symlink; "
+                                                 "it is never read")
         if relative == ".git" or relative.startswith(".git" + os.sep):
-            return FileLink(path, "unsafe", note="is a symlink into '.git/', git's own storage; it is never read")
+            return FileLink(path, "unsafe", note="leads into '.git/', git's own storage, through a symlink; "
+                                                 "it is never read")
         tree = self.tree
         # A path under a symlinked folder is tracked under the folder it really is in.
         key = path if path in tree.committed or path in tree.changes or path in tree.untracked else (
