@@ -15,7 +15,8 @@ Changes:
 
 `apply(loaded, change)` takes the `Loaded` the caller is looking at and returns
 the freshly loaded plan after the write (the same `loaded` when the change is
-already in place).  The value is edited in the YAML text where it stands
+already in place).  `summary(change, project)` is the one line to show for it,
+e.g. "the status of issue #4: 'audit' -> 'complete'".  The value is edited in the YAML text where it stands
 (yamledit), so comments, layout, quoting, a BOM, CRLF and the mode bits stay
 exactly as they were.  On the way:
 
