@@ -286,18 +286,21 @@ class _Builder:
         candidate = os.path.join(real_parent, name)
         return os.path.realpath(candidate) if os.path.islink(candidate) else os.path.normpath(candidate)
 
-    def _file(self, path: str) -> FileLink:
+    def _escape(self, path: str) -> tuple[str, str, str | None]:
+        """Where `path` really is, that place relative to the root, and why it may not be read (or None)."""
         real = self._real(path)
-        if real == self.root:
-            relative = "."
-        elif real.startswith(self.root.rstrip(os.sep) + os.sep):
-            relative = real[len(self.root.rstrip(os.sep)) + 1:]
-        else:
-            return FileLink(path, "unsafe", note="leads outside the repository through a symlink; "
-                                                 "it is never read")
+        base = self.root.rstrip(os.sep) + os.sep
+        if real != self.root and not real.startswith(base):
+            return real, "", "leads outside the repository through a symlink; it is never read"
+        relative = real[len(base):] if real != self.root else "."
         if relative == ".git" or relative.startswith(".git" + os.sep):
-            return FileLink(path, "unsafe", note="leads into '.git/', git's own storage, through a symlink; "
-                                                 "it is never read")
+            return real, relative, "leads into '.git/', git's own storage, through a symlink; it is never read"
+        return real, relative, None
+
+    def _file(self, path: str) -> FileLink:
+        real, relative, refused = self._escape(path)
+        if refused:
+            return FileLink(path, "unsafe", note=refused)
         tree = self.tree
         # A path under a symlinked folder is tracked under the folder it really is in.
         key = path if path in tree.committed or path in tree.changes or path in tree.untracked else (
@@ -330,7 +333,9 @@ class _Builder:
         return FileLink(path, state, lines, size, None, blob, note or disk_note)
 
     def _in_submodule(self, written: str, submodule: str, rest: str) -> FileLink:
-        where = os.path.join(self.root, submodule)
+        where, _, refused = self._escape(submodule)
+        if refused:
+            return FileLink(written, "unsafe", note=refused)
         if not os.path.lexists(os.path.join(where, ".git")):
             return FileLink(written, "missing", note=f"inside submodule '{submodule}', which is not checked "
                                                      "out; run git submodule update --init")
