@@ -529,6 +529,12 @@ def test_an_unwritable_cache_is_skipped(repo: Repo, tmp_path: Path, monkeypatch)
     assert links.get("a.txt").last_commit.subject == "real subject"
 
 
+def test_names_split_across_reads_are_joined():
+    from tracker.lastcommit import _tokens
+
+    assert list(_tokens([b"\0abc", b"de\0\0f", b"g\0", b"h"])) == [b"", b"abcde", b"", b"fg", b"h"]
+
+
 def test_without_history_no_walk_is_made(repo: Repo):
     repo.write("a.txt", "x\n")
     repo.commit("a")

@@ -69,31 +69,34 @@ def last_commits(repo: GitRepo, head: str, wanted: Iterable[str]) -> dict[str, C
 
 def walk(repo: GitRepo, revisions: list[str], wanted: Iterable[str]) -> dict[str, Commit]:
     """One `git log --name-only` walk over `revisions`, stopped once every wanted path is seen."""
-    todo = set(wanted)
+    todo = {os.fsencode(path): path for path in wanted}  # names compared as bytes: no decoding per name
     found: dict[str, Commit] = {}
     if not todo:
         return found
     args = ["log", "--no-color", "--no-show-signature", "--no-renames", "--name-only", "-z", _FORMAT, *revisions]
     with repo.stream(*args) as chunks:
-        tokens = _tokens(chunks)
         header: list[bytes] = []
+        pending = 0  # header fields still to come
         commit: Commit | None = None
         first_name = False
-        for token in tokens:
+        for token in _tokens(chunks):
+            if pending:
+                header.append(token)
+                pending -= 1
+                continue
             if not token:
-                header = [next(tokens, b"") for _ in range(5)]
-                commit, first_name = None, True
+                header, pending, commit, first_name = [], 5, None, True
                 continue
             if first_name:  # git puts a newline between a commit's header and its names
                 token, first_name = token.removeprefix(b"\n"), False
-            path = os.fsdecode(token)
-            if path in todo:
-                if commit is None:
-                    commit = Commit(*(part.decode("utf-8", "replace") for part in header[1:]))
-                found[path] = commit
-                todo.discard(path)
-                if not todo:
-                    break
+            path = todo.pop(token, None)
+            if path is None:
+                continue
+            if commit is None:
+                commit = Commit(*(part.decode("utf-8", "replace") for part in header[1:]))
+            found[path] = commit
+            if not todo:
+                break
     return found
 
 
