@@ -83,14 +83,15 @@ def day_start(repo: GitRepo, day: str) -> Start:
     out = repo.run("log", "--first-parent", f"--since={bound.isoformat()}T00:00:00+00:00",
                    "--format=%H%x09%P%x09%cI", tip, "--").decode("ascii", "replace")
     first: tuple[str, str] | None = None
+    parent_date: str | None = None
     for line in out.splitlines():
         sha, parents, date = line.split("\t")
         if date[:10] < day:
+            parent_date = date[:10]  # the walk follows first parents: this is the session's start
             break
         first = (sha, parents)
     if first is None:
-        date = repo.run("log", "-1", "--format=%cI", tip, "--").decode().strip()
-        return Start(tip, date[:10], f"HEAD, as nothing was committed on or after {day}")
+        return Start(tip, parent_date or _date_of(repo, tip), f"HEAD, as nothing was committed on or after {day}")
     sha, parents = first
     if not parents:
         if _is_shallow_boundary(repo, sha):
@@ -98,8 +99,12 @@ def day_start(repo: GitRepo, day: str) -> Start:
                                f"of {day}; fetch more history (git fetch --deepen=50) or pass --since REV")
         return Start(None, None, f"the start of history (the first commit, {sha[:7]}, is on or after {day})")
     parent = parents.split()[0]
-    date = repo.run("log", "-1", "--format=%cI", parent, "--").decode().strip()
-    return Start(parent, date[:10], f"the last commit before the first one on or after {day}")
+    return Start(parent, parent_date or _date_of(repo, parent),
+                 f"the last commit before the first one on or after {day}")
+
+
+def _date_of(repo: GitRepo, sha: str) -> str:
+    return repo.run("log", "-1", "--format=%cI", sha, "--").decode().strip()[:10]
 
 
 def _is_shallow_boundary(repo: GitRepo, sha: str) -> bool:

@@ -9,13 +9,12 @@ is fsynced so the rename survives a crash.  A new file gets the usual mode
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 
 def write_atomic(target: str | os.PathLike, data: bytes) -> None:
     target = Path(target)
-    temp = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
+    temp = target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         try:

@@ -1,7 +1,7 @@
 """`tracker summary`: the session note, from the plan, its git history and the work tree.
 
-Two steps.  `summary_context` gathers plain data (the dataclasses below and a
-dict of them): the plan now, the plan as it was when the session started, and
+Two steps.  `summary_context` gathers plain data (the frozen records below and
+a dict of them): the plan now, the plan as it was when the session started, and
 what git says was created or changed since.  `summary_render.render` turns
 that data into markdown through a Jinja2 template.  Nothing here reads a
 clock: the session's own date is the only date, so the same plan, history and
@@ -17,6 +17,8 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from . import progress
 from .estimate import format_minutes, parse_minutes
@@ -46,24 +48,21 @@ class SummaryError(Exception):
     """The summary cannot be made; the message is ready for stderr (`where: error: what, and how to fix it`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class StatusView:
+class StatusView(Struct, frozen=True):
     id: str
     label: str
     mark: str  # "" with --plain
     done: bool
 
 
-@dataclass(frozen=True, slots=True)
-class FileView:
+class FileView(Struct, frozen=True):
     path: str
     lines: int | None
     state: str  # committed | modified | staged | untracked | ignored | missing | unsafe | no-git (tracker.gitlinks)
     note: str  # "145 lines", "missing", "binary", "moved from …", "this file" … ("" when there is nothing to say)
 
 
-@dataclass(frozen=True, slots=True)
-class DeliverableView:
+class DeliverableView(Struct, frozen=True):
     path: str
     type: str | None
     type_label: str
@@ -73,8 +72,7 @@ class DeliverableView:
     issue_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class StepView:
+class StepView(Struct, frozen=True):
     number: int  # 1-based place in the issue's steps
     title: str
     estimate: str | None
@@ -83,8 +81,7 @@ class StepView:
     files: list[str]
 
 
-@dataclass(frozen=True, slots=True)
-class IssueView:
+class IssueView(Struct, frozen=True):
     id: str
     title: str
     summary: str
@@ -95,8 +92,7 @@ class IssueView:
     depends_on: list[str]
 
 
-@dataclass(frozen=True, slots=True)
-class PhaseView:
+class PhaseView(Struct, frozen=True):
     id: str
     name: str  # "Phase 2" for P2 or 2, else "Phase <id>"
     title: str
@@ -107,8 +103,7 @@ class PhaseView:
     issues: list[IssueView]
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(Struct, frozen=True):
     """One numbered item of "Accomplished": an issue that changed, or a session `accomplished` entry."""
 
     kind: str  # "issue" | "entry"
@@ -122,8 +117,7 @@ class Change:
     files: list[FileView]
 
 
-@dataclass(frozen=True, slots=True)
-class NextIssue:
+class NextIssue(Struct, frozen=True):
     issue: IssueView
     phase: str  # the phase's name
     verb: str  # Start | Continue | Finish | Then
@@ -134,8 +128,7 @@ class NextIssue:
     waits_for: list[str]  # issue ids not done yet (only for waiting issues)
 
 
-@dataclass(frozen=True, slots=True)
-class Next:
+class Next(Struct, frozen=True):
     issues: list[NextIssue]
     waiting: list[NextIssue]  # open issues of the same phase whose depends_on is not done
     minutes: int
@@ -143,28 +136,24 @@ class Next:
     unestimated: int
 
 
-@dataclass(frozen=True, slots=True)
-class TreeLine:
+class TreeLine(Struct, frozen=True):
     prefix: str  # "├── ", "│   └── " …
     name: str
     note: str
 
 
-@dataclass(frozen=True, slots=True)
-class TreeBlock:
+class TreeBlock(Struct, frozen=True):
     root: str  # "src/api/base/", "./" for files at the top of the repository
     lines: list[TreeLine]
 
 
-@dataclass(frozen=True, slots=True)
-class Created:
+class Created(Struct, frozen=True):
     files: list[FileView]  # note: "145 lines", "moved from …", "untracked", "this file"
     tree: list[TreeBlock]
     more: int  # files left out after CREATED_LIMIT
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryView:
+class HistoryView(Struct, frozen=True):
     available: bool
     reason: str  # why not, when not available
     start: str | None  # short sha; None before the first commit
@@ -174,8 +163,7 @@ class HistoryView:
     plan_problem: str
 
 
-@dataclass(frozen=True, slots=True)
-class SessionView:
+class SessionView(Struct, frozen=True):
     date: str
     date_long: str  # "November 30, 2025"
     focus: str
@@ -183,14 +171,12 @@ class SessionView:
     duration: str
 
 
-@dataclass(frozen=True, slots=True)
-class InsightView:
+class InsightView(Struct, frozen=True):
     title: str
     body: str  # markdown
 
 
-@dataclass(frozen=True, slots=True)
-class Closing:
+class Closing(Struct, frozen=True):
     phase: PhaseView | None  # the phase the next work is in; None when everything is done
     next: NextIssue | None
     percent: int

@@ -1,0 +1,405 @@
+"""`tracker summary` on real repositories: what history tells, every section, and the command line."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from gitutil import Repo, make_repo
+
+from tracker.loader import load
+from tracker.summary import SummaryError, build_summary, summary_context
+
+SESSION = "2025-11-30"
+DAY_BEFORE = "2025-11-29T16:00:00+00:00"
+
+
+def plan(s1="not_started", s2="in_progress", s3="in_progress", step1="todo", extra="", session_extra=""):
+    return f"""\
+project: Shop
+phases:
+  - id: P1
+    title: Fixes
+    issues:
+      - id: 1
+        title: Retry
+        status: {s1}
+        deliverables:
+          - path: src/retry.js
+            type: source
+            purpose: Backoff and retry
+      - id: 2
+        title: Timestamps
+        status: {s2}
+        steps:
+          - title: Audit writes
+            estimate: 30m
+            status: {step1}
+          - title: Fix writes
+            estimate: 1h
+            files: [src/app.js]
+          - title: Test writes
+            estimate: 1h10m
+      - id: 3
+        title: Locks
+        status: {s3}
+  - id: P2
+    title: Later
+    issues:
+      - id: 4
+        title: Checkpoints
+        status: not_started
+        depends_on: [2]
+        steps:
+          - title: Design
+            estimate: 40m
+{extra}
+sessions:
+  - date: {SESSION}
+    focus: Fixes
+{session_extra}"""
+
+
+NEW_ISSUE = """\
+      - id: 5
+        title: New work
+        status: in_progress
+"""
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def shop(repo: Repo) -> dict:
+    """Plan committed the day before; work committed on the session's day; more work in the work tree."""
+    repo.write(".gitignore", "build/\n")
+    repo.write("data/phases.yaml", plan())
+    repo.write("src/app.js", "app();\n")
+    repo.write("docs/old.md", "# Old\n")
+    a = repo.commit("Plan", date=DAY_BEFORE)
+    repo.write("src/retry.js", "retry();\nagain();\nlast();")  # 3 lines, the last without a newline
+    repo.write("data/phases.yaml", plan(s1="in_progress"))
+    b = repo.commit("Retry", date=f"{SESSION}T10:00:00+00:00")
+    repo.git("mv", "docs/old.md", "docs/archive-old.md")
+    repo.write("src/app.js", "app();\nmore();\n")
+    c = repo.commit("Archive, app", date=f"{SESSION}T11:00:00+00:00")
+    repo.write("data/phases.yaml", plan(s1="complete", step1="done", extra=NEW_ISSUE))
+    repo.write("notes/todo.md", "- one\n- two\n")
+    repo.write("build/out.log", "ignored\n")
+    return {"repo": repo, "a": a, "b": b, "c": c, "plan": repo.root / "data" / "phases.yaml"}
+
+
+def summary(path: Path, **kwargs) -> str:
+    return build_summary(load(path), **kwargs)
+
+
+def section(text: str, title: str) -> str:
+    """The body of the `## … title` section."""
+    match = re.search(rf"^## [^\n]*{re.escape(title)}[^\n]*\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    assert match, f"no section {title!r} in:\n{text}"
+    return match.group(1)
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "XDG_CACHE_HOME": str(cwd.parent / "cache"), "GIT_CONFIG_GLOBAL": os.devnull,
+           "GIT_CONFIG_NOSYSTEM": "1"}
+    env.pop("TRACKER_FILE", None)
+    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=cwd, capture_output=True, env=env)
+
+
+# --- accomplished: what changed since the start ---------------------------------------------
+
+
+def test_status_changes_steps_and_added_issues_are_listed_and_unchanged_issues_are_not(shop):
+    done = section(summary(shop["plan"]), "Accomplished This Session")
+    assert "### 1. Issue #1: Retry ✅\n- Issue #1: not started → complete\n" in done
+    assert "### 2. Issue #2: Timestamps 🔄\n- Step 1 done: Audit writes\n" in done
+    assert "### 3. Issue #5: New work 🔄\n- Added to the plan, status In progress\n" in done
+    assert "Issue #3" not in done and "Issue #4" not in done
+    assert "### 4. Fixes" not in done  # the session's focus is not an accomplishment
+
+
+def test_deliverables_carry_line_counts_and_purposes(shop):
+    text = summary(shop["plan"])
+    assert "- **File**: `src/retry.js` (3 lines)\n  - Backoff and retry\n" in section(text, "Accomplished")
+    table = section(text, "Deliverables This Session")
+    assert "| `src/retry.js` | Source (3 lines) | Backoff and retry | ✅ Complete |" in table
+
+
+def test_the_start_is_before_the_first_commit_of_the_session_day(shop):
+    text = summary(shop["plan"])
+    assert f"**Since**: `{shop['a'][:7]}`, the last commit before the first one on or after {SESSION}" in text
+
+
+def test_since_a_revision_starts_there(shop):
+    text = summary(shop["plan"], since=shop["b"])
+    done = section(text, "Accomplished")
+    assert "- Issue #1: in progress → complete" in done
+    created = section(text, "Files Created")
+    assert "retry.js" not in created  # it existed at the start
+    assert "archive-old.md (1 line, moved from docs/old.md)" in created
+
+
+def test_since_a_later_day_with_no_commits_starts_at_head(shop):
+    text = summary(shop["plan"], since="2025-12-01")
+    assert f"**Since**: `{shop['c'][:7]}`, HEAD, as nothing was committed on or after 2025-12-01" in text
+    assert "- Issue #1: in progress → complete" in text
+    assert "archive-old.md" not in section(text, "Files Created")
+
+
+def test_the_sessions_since_is_used_when_there_is_no_option(shop):
+    path = shop["plan"]
+    path.write_text(plan(s1="complete", session_extra=f"    since: {shop['b'][:9]}\n"))
+    assert "- Issue #1: in progress → complete" in summary(path)
+    assert "- Issue #1: not started → complete" in summary(path, since=SESSION)
+
+
+def test_a_plan_missing_at_the_start_makes_every_issue_new(repo: Repo):
+    repo.write("README.md", "hello\n")
+    repo.commit("Readme", date=DAY_BEFORE)
+    repo.write("data/phases.yaml", plan())
+    text = summary(repo.root / "data" / "phases.yaml")
+    done = section(text, "Accomplished")
+    assert [int(n) for n in re.findall(r"^### \d+\. Issue #(\d+)", done, re.M)] == [1, 2, 3, 4]
+    assert "phases.yaml (" in section(text, "Files Created")
+
+
+def test_a_plan_unreadable_at_the_start_is_said_and_issues_are_left_out(repo: Repo):
+    repo.write("data/phases.yaml", "project: [unclosed\n")
+    repo.commit("Broken", date=DAY_BEFORE)
+    repo.write("data/phases.yaml", plan())
+    text = summary(repo.root / "data" / "phases.yaml")
+    assert "> The plan at the start could not be read (" in text
+    assert "Issue #1" not in section(text, "Accomplished")
+
+
+# --- files created -----------------------------------------------------------------------------
+
+
+def test_created_files_are_drawn_as_a_tree_with_line_counts(shop):
+    created = section(summary(shop["plan"]), "Files Created This Session")
+    assert created == (
+        "\n```\n"
+        "docs/\n"
+        "└── archive-old.md (1 line, moved from docs/old.md)\n"
+        "\n"
+        "notes/\n"
+        "└── todo.md (2 lines, untracked)\n"
+        "\n"
+        "src/\n"
+        "└── retry.js (3 lines)\n"
+        "```\n\n---\n\n"
+    )
+
+
+def test_tree_nests_folders_and_joins_single_folder_chains(repo: Repo):
+    repo.write("data/phases.yaml", plan())
+    repo.commit("Plan", date=DAY_BEFORE)
+    for path in ("src/api/base/RetryHandler.js", "src/api/base/__tests__/RetryHandler.test.js",
+                 "src/api/base/__tests__/more.test.js", "top.txt"):
+        repo.write(path, "x\n")
+    created = section(summary(repo.root / "data" / "phases.yaml"), "Files Created")
+    assert (
+        "./\n"
+        "└── top.txt (1 line, untracked)\n"
+        "\n"
+        "src/api/base/\n"
+        "├── __tests__/\n"
+        "│   ├── RetryHandler.test.js (1 line, untracked)\n"
+        "│   └── more.test.js (1 line, untracked)\n"
+        "└── RetryHandler.js (1 line, untracked)\n"
+    ) in created
+
+
+def test_the_output_file_is_listed_as_this_file_and_runs_repeat_byte_for_byte(shop):
+    root = shop["repo"].root
+    first = run(root, "summary", "-o", "SESSION.md")
+    assert first.returncode == 0, first.stderr
+    one = (root / "SESSION.md").read_bytes()
+    second = run(root, "summary", "-o", "SESSION.md")
+    assert second.returncode == 0, second.stderr
+    assert (root / "SESSION.md").read_bytes() == one
+    assert "└── SESSION.md (this file)" in one.decode()
+    assert not [p for p in root.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_same_inputs_give_the_same_bytes(shop):
+    root = shop["repo"].root
+    outputs = {run(root, "summary").stdout for _ in range(2)}
+    assert len(outputs) == 1
+    assert summary(shop["plan"]).encode() in outputs
+
+
+# --- overall status, what's next, closing --------------------------------------------------------
+
+
+def test_overall_status_has_every_phase_with_percent_and_each_issue(shop):
+    overall = section(summary(shop["plan"]), "Overall Shop Status")
+    assert "### Phase 1: Fixes 🔄 IN PROGRESS (44%)" in overall  # (1 + 1/3 + 0) / 3
+    assert "- Issue #2: Timestamps - **IN PROGRESS** 🔄 (1 of 3 steps done)" in overall
+    assert "### Phase 2: Later 🔄 IN PROGRESS (0%)" in overall  # #5 has begun, but earns no credit yet
+    assert "- Issue #4: Checkpoints - **NOT STARTED** ⬜" in overall
+
+
+def test_whats_next_lists_ready_issues_their_open_steps_and_the_total(shop):
+    text = summary(shop["plan"])
+    next_up = section(text, "What's Next")
+    assert next_up.startswith("\n### Immediate Priority: Issue #2 (Timestamps)\n")
+    assert "**Step 2: Fix writes** (1h)\n- `src/app.js`\n" in next_up
+    assert "**Step 3: Test writes** (1h10m)\n" in next_up
+    assert "Audit writes" not in next_up  # done
+    assert "### Then: Issue #3 (Locks)" in next_up
+    assert "**Total time**: 2h 10m" in next_up
+    assert "Issue #4" not in next_up  # it waits for #2, in another phase
+    recommendation = section(text, "Recommendation")
+    assert "1. **Continue Issue #2: Timestamps** - 2 open steps, 2h 10m" in recommendation
+    assert "2. **Finish Issue #3: Locks** - no open steps, now In progress" in recommendation
+    assert "**Phase 1 is 44% complete** (1 of 3 issues done)" in section(text, "Summary")
+
+
+def test_an_issue_whose_dependencies_are_not_done_waits(tmp_path: Path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(plan(s1="complete", s2="not_started").replace("        status: not_started\n",
+                                                                 "        status: not_started\n"
+                                                                 "        depends_on: [3]\n", 1))
+    text = summary(path)
+    next_up = section(text, "What's Next")
+    assert "### Immediate Priority: Issue #3 (Locks)" in next_up
+    assert "- Issue #2 (Timestamps) waits for #3" in next_up
+    assert "Step 2: Fix writes" not in next_up
+    assert "2. **Then Issue #2: Timestamps**, once #3 is done - 3 open steps, 2h 40m" in text
+
+
+def test_when_everything_is_done_nothing_is_next(tmp_path: Path):
+    path = tmp_path / "phases.yaml"
+    text = plan(s1="complete", s2="complete", s3="complete").replace("status: not_started", "status: complete")
+    path.write_text(text)
+    out = summary(path)
+    assert "Every issue in the plan is done." in out
+    assert "**Overall**: 100% (4 of 4 issues done)" in out
+    assert " is 100% complete" not in out
+
+
+# --- without git -------------------------------------------------------------------------------
+
+
+def test_without_git_the_summary_renders_and_says_what_it_leaves_out(tmp_path: Path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(plan(s1="complete"))
+    text = summary(path)
+    assert "> No git history (not in a git repository): issue changes and created files are left out." in text
+    assert "Files Created" not in text and "**Since**" not in text
+    assert "### Phase 1: Fixes 🔄 IN PROGRESS (33%)" in text
+    with pytest.raises(SummaryError, match=r"^tracker: error: --since HEAD needs the git history"):
+        summary(path, since="HEAD")
+
+
+# --- options -------------------------------------------------------------------------------------
+
+
+def test_plain_has_no_emoji_and_no_front_matter_drops_the_block(shop):
+    text = summary(shop["plan"], plain=True, front_matter=False)
+    assert not re.search("[\u2600-\u27bf\U0001f300-\U0001faff]", text)
+    assert text.startswith("# Session Summary - November 30, 2025\n")
+    assert "## Accomplished This Session" in text
+    assert "- Issue #2: Timestamps - **IN PROGRESS** (1 of 3 steps done)" in text
+    assert summary(shop["plan"]).startswith("---\ndescription: Session Summary - November 30, 2025\n"
+                                            "alwaysApply: true\n---\n\n# Session Summary")
+
+
+def test_session_picks_an_older_session(tmp_path: Path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(plan(session_extra="  - date: 2025-12-02\n    focus: Later work\n"))
+    assert "**Focus**: Later work" in summary(path)
+    older = summary(path, session="2025-11-30")
+    assert older.startswith("---\ndescription: Session Summary - November 30, 2025\n")
+    with pytest.raises(SummaryError, match=r"phases.yaml:\d+:\d+: error: no session on 2025-12-24; "
+                                           r"the plan has sessions on 2025-11-30, 2025-12-02"):
+        summary(path, session="2025-12-24")
+
+
+def test_a_user_template_gets_the_same_variables(shop, tmp_path: Path):
+    template = tmp_path / "mine.md.j2"
+    template.write_text("{{ session.date }} {{ project }}: {% for p in phases %}{{ p.name }}={{ p.percent }}% "
+                        "{% endfor %}\n{% for c in accomplished %}{{ c.title }}|{% endfor %}\n{{ next.time }}\n")
+    assert summary(shop["plan"], template=template) == (
+        "2025-11-30 Shop: Phase 1=44% Phase 2=0% Retry|Timestamps|New work|2h 10m\n")  # trim_blocks is on
+
+
+def test_template_errors_point_at_the_template_line(shop, tmp_path: Path):
+    broken = tmp_path / "broken.j2"
+    broken.write_text("fine\n{% for x in phases %}\n")
+    with pytest.raises(SummaryError, match=rf"^{re.escape(str(broken))}:\d+: error: "):
+        summary(shop["plan"], template=broken)
+    unknown = tmp_path / "unknown.j2"
+    unknown.write_text("line one\n{{ nothing.here }}\n")
+    with pytest.raises(SummaryError, match=rf"^{re.escape(str(unknown))}:2: error: 'nothing' is undefined"):
+        summary(shop["plan"], template=unknown)
+
+
+def test_the_context_is_plain_data(shop):
+    context = summary_context(load(shop["plan"]))
+    assert [c.issue.id for c in context["accomplished"] if c.issue] == ["1", "2", "5"]
+    assert context["next"].minutes == 130 and context["next"].time == "2h 10m"
+    assert [f.path for f in context["created"].files] == ["docs/archive-old.md", "notes/todo.md", "src/retry.js"]
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_cli_errors_are_located_and_exit_1_or_2(shop):
+    root = shop["repo"].root
+    bad = run(root, "summary", "--since", "nope")
+    assert bad.returncode == 1
+    assert bad.stderr.decode().startswith("tracker: error: --since nope: 'nope' is not a commit in the repository")
+    usage = run(root, "summary", "--session", "banana")
+    assert usage.returncode == 2 and b"'banana' is not a date" in usage.stderr
+    missing = run(root, "summary", "--session", "2025-12-24")
+    assert missing.returncode == 1 and b"error: no session on 2025-12-24" in missing.stderr
+    unwritable = run(root, "summary", "-o", "no/such/folder/x.md")
+    assert unwritable.returncode == 1
+    assert unwritable.stderr.decode().startswith("no/such/folder/x.md: error: cannot write the summary")
+    shop["plan"].write_text(plan(session_extra="    since: deadbeef\n"))
+    located = run(root, "summary")
+    assert located.returncode == 1
+    assert re.match(rb".*/data/phases.yaml:\d+:\d+: error: session 2025-11-30: 'deadbeef' is not a commit",
+                    located.stderr), located.stderr
+    for result in (bad, usage, missing, located, unwritable):
+        assert b"Traceback" not in result.stderr and result.stdout == b""
+
+
+def test_cli_writes_the_file_and_prints_nothing(shop):
+    root = shop["repo"].root
+    done = run(root, "summary", "--plain", "--no-front-matter", "-o", "out/summary.md")
+    assert done.returncode == 1  # the folder does not exist: nothing is created for you
+    (root / "out").mkdir()
+    done = run(root, "summary", "--plain", "--no-front-matter", "-o", "out/summary.md")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == b""
+    assert (root / "out" / "summary.md").read_text().startswith("# Session Summary - November 30, 2025\n")
+
+
+def test_a_shallow_clone_that_stops_inside_the_session_says_so(shop, tmp_path: Path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{shop['repo'].root}", str(clone)], check=True,
+                   env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
+    with pytest.raises(SummaryError, match="the history of this shallow clone stops at"):
+        summary(clone / "data" / "phases.yaml")
+
+
+def test_a_repository_with_no_commits_lists_the_index_and_untracked_files(tmp_path: Path):
+    repo = make_repo(tmp_path / "fresh")
+    repo.write("data/phases.yaml", plan())
+    repo.write("src/a.js", "a\n")
+    repo.git("add", "src/a.js")
+    text = summary(repo.root / "data" / "phases.yaml")
+    assert "**Since**: no commits yet" in text
+    created = section(text, "Files Created")
+    assert "└── a.js (1 line)" in created and "phases.yaml (" in created
