@@ -1,0 +1,442 @@
+"""tracker's speed, measured against the floor and against Taskwarrior.
+
+    .venv/bin/python bench/run.py [--runs 5] [--big 50000] [--out bench/RESULTS.md]
+
+Builds, in a scratch folder: a git repository with 20,000 commits over 5,000
+files (gitrepo_fixture, via git fast-import) and plans of 100, 1,000 and
+10,000 issues (planfixture; three deliverables and two steps each, naming the
+repository's files), committed there.  Then times whole processes, several
+runs each, median and spread:
+
+- the floor: Python starting and loading the same file with PyYAML's C loader, GC paused;
+- `tracker status --json`: first run with nothing cached, first run on a new
+  plan (git's HEAD cache warm), and repeated; `tracker status`, `validate`,
+  `summary`, `set`; the dashboard's first frame (bench/tui_first_frame.py);
+- linking the 5,000 files (in process) against one `git log --name-only` walk;
+- `task summary` on as many tasks, when Taskwarrior is installed;
+- `status --json` on a 50,000-issue plan (--big 0 skips it).
+
+Prints the tables and the targets of issue 7 with met / not met, and writes
+them to --out.  Child processes run as a user's would: with bytecode caching
+on, in a fresh cache folder, with git's global configuration ignored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from gitrepo_fixture import ENV, build_history_repo  # noqa: E402
+from planfixture import STATUSES, write_plan  # noqa: E402
+
+PY = sys.executable
+MIB = 1024 * 1024
+FLOOR = ("import gc, sys\ngc.disable()\nimport yaml\n"
+         "with open(sys.argv[1], 'rb') as f:\n    yaml.load(f.read(), Loader=yaml.CSafeLoader)\n")
+
+
+@dataclass
+class Timing:
+    seconds: list[float] = field(default_factory=list)
+    peak: int = 0  # bytes, the largest resident set of any run
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def cell(self) -> str:
+        if len(self.seconds) == 1:
+            return f"{self.median:.3f}"
+        return f"{self.median:.3f} ({min(self.seconds):.3f}–{max(self.seconds):.3f})"
+
+
+class Bench:
+    def __init__(self, work: Path, runs: int):
+        self.work = work
+        self.runs = runs
+        self.cache = work / "cache"
+        self.env = {**os.environ, **ENV, "XDG_CACHE_HOME": str(self.cache), "LC_ALL": "C.UTF-8"}
+        for name in ("PYTHONDONTWRITEBYTECODE", "TRACKER_FILE", "PYTHONPROFILEIMPORTTIME"):
+            self.env.pop(name, None)
+        script = Path(PY).with_name("tracker")
+        self.tracker = [str(script)] if script.exists() else [PY, "-m", "tracker"]
+
+    def run(self, command: list[str], cwd: Path, before=None, runs: int | None = None,
+            ok: tuple[int, ...] = (0,)) -> Timing:
+        """Time `command` as a whole process, `runs` times; `before` runs untimed ahead of each."""
+        timing = Timing()
+        for _ in range(runs or self.runs):
+            if before is not None:
+                before()
+            with tempfile.TemporaryFile() as errors:
+                start = time.perf_counter()
+                process = subprocess.Popen(command, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL,
+                                           stdout=subprocess.DEVNULL, stderr=errors)
+                _, status, usage = os.wait4(process.pid, 0)
+                elapsed = time.perf_counter() - start
+                process.returncode = os.waitstatus_to_exitcode(status)
+                if process.returncode not in ok:
+                    errors.seek(0)
+                    raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n"
+                                     f"{errors.read().decode(errors='replace')[-3000:]}")
+            timing.seconds.append(elapsed)
+            timing.peak = max(timing.peak, usage.ru_maxrss * 1024)
+        return timing
+
+    def output(self, command: list[str], cwd: Path) -> str:
+        return subprocess.run(command, cwd=cwd, env=self.env, capture_output=True, text=True, check=True).stdout
+
+    def clear_cache(self) -> None:
+        shutil.rmtree(self.cache, ignore_errors=True)
+
+    def clear_plan_cache(self) -> None:
+        for entry in self.cache.glob("tracker/plan-*"):
+            entry.unlink()
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True,
+                          env={**os.environ, **ENV}).stdout
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+        memory = f", {kib / MIB:.0f} GiB RAM"
+    except (OSError, AttributeError):
+        pass
+    git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
+    return (f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+            f"Python {platform.python_version()}; {git_version}")
+
+
+# --- Taskwarrior -------------------------------------------------------------------------
+
+
+def taskwarrior_import(bench: Bench, issues: int) -> dict[str, str] | None:
+    """A Taskwarrior database with one task per issue (same titles, projects, done-ness); its env."""
+    task = shutil.which("task")
+    if task is None:
+        return None
+    folder = bench.work / f"task-{issues}"
+    folder.mkdir()
+    rc = folder / "taskrc"
+    rc.write_text(f"data.location={folder / 'data'}\nconfirmation=off\nverbose=nothing\n"
+                  "recurrence=off\nhooks=off\nnews.version=2.6.0\n")
+    lines = []
+    for n in range(1, issues + 1):
+        done = STATUSES[n % len(STATUSES)] == "complete"
+        record = {"uuid": f"00000000-0000-4000-8000-{n:012d}", "description": f"Issue {n} — harden the service layer",
+                  "project": f"P{(n - 1) // 100 + 1}", "entry": "20251101T000000Z",
+                  "status": "completed" if done else "pending"}
+        if done:
+            record["end"] = "20251102T000000Z"
+        lines.append(json.dumps(record, ensure_ascii=False))
+    source = folder / "tasks.json"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {**bench.env, "TASKRC": str(rc), "TASKDATA": str(folder / "data")}
+    subprocess.run([task, "import", str(source)], env=env, check=True, capture_output=True)
+    subprocess.run([task, "summary"], env=env, check=True, capture_output=True)  # first-run housekeeping
+    return env
+
+
+def time_taskwarrior(bench: Bench, env: dict[str, str]) -> Timing:
+    saved, bench.env = bench.env, env
+    try:
+        return bench.run([shutil.which("task") or "task", "summary"], bench.work)
+    finally:
+        bench.env = saved
+
+
+# --- the measurements ---------------------------------------------------------------------
+
+
+def link_timings(bench: Bench, repo: Path, plan: Path) -> dict[str, Timing]:
+    """Linking every file the plan names, in process, against git's own walk."""
+    os.environ.update(ENV)
+    os.environ["XDG_CACHE_HOME"] = str(bench.cache)
+    from tracker.gitlinks import read_links
+    from tracker.loader import load
+
+    project = load(plan).project
+    out = {"walk": Timing(), "cold": Timing(), "warm": Timing()}
+    for _ in range(bench.runs):
+        start = time.perf_counter()
+        subprocess.run(["git", "log", "--name-only", "-z", "--format=%H", "HEAD"], cwd=repo, check=True,
+                       stdout=subprocess.DEVNULL, env={**os.environ, **ENV})
+        out["walk"].seconds.append(time.perf_counter() - start)
+        for name in ("last-commits",):
+            for entry in bench.cache.glob(f"tracker/{name}-*"):
+                entry.unlink()
+        start = time.perf_counter()
+        links = read_links(project, plan)
+        out["cold"].seconds.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        read_links(project, plan)
+        out["warm"].seconds.append(time.perf_counter() - start)
+    out["files"] = len({link.path for link in links.links.values()})  # type: ignore[assignment]
+    return out
+
+
+def import_report(bench: Bench, plan: Path, cwd: Path) -> list[tuple[str, float, str]]:
+    """Per command: total import time and which heavy packages it loaded (python -X importtime)."""
+    heavy = ("textual", "rich", "git", "jinja2", "yaml", "msgspec", "click", "markdown_it")
+    rows = []
+    for args in (["status"], ["status", "--json"], ["validate"], ["summary"]):
+        command = [PY, "-X", "importtime", "-m", "tracker", "--file", str(plan), *args]
+        done = subprocess.run(command, cwd=cwd, env=bench.env, capture_output=True, text=True)
+        total, loaded = 0, set()
+        for line in done.stderr.splitlines():
+            match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
+            if match and len(match.group(2)) == 1:  # imported by no other module: count it whole
+                total += int(match.group(1))
+                top = match.group(3).split(".")[0]
+                if top in heavy:
+                    loaded.add(top)
+        rows.append((" ".join(args), total / 1e6, ", ".join(sorted(loaded)) or "—"))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs per figure (3 for the slow ones)")
+    parser.add_argument("--sizes", default="100,1000,10000", help="plan sizes (issues), comma-separated")
+    parser.add_argument("--big", type=int, default=50000, help="issues in the large plan (0: skip it)")
+    parser.add_argument("--commits", type=int, default=20000)
+    parser.add_argument("--files", type=int, default=5000)
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args()
+    args.sizes = [int(n) for n in args.sizes.split(",")]
+    began = time.perf_counter()
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(work, args.runs)
+    slow = max(3, args.runs - 2)
+    repo = work / "repo"
+    try:
+        say(f"scratch folder {work}")
+        start = time.perf_counter()
+        if (repo / ".git").exists():
+            shutil.rmtree(repo)
+        paths = build_history_repo(repo, args.commits, args.files)
+        build_seconds = time.perf_counter() - start
+        say(f"repository: {args.commits} commits, {args.files} files in {build_seconds:.1f} s")
+        sizes = [*args.sizes, *([args.big] if args.big else [])]
+        plans = {n: write_plan(repo / "data" / f"plan-{n}.yaml", n, paths) for n in sizes}
+        git(repo, "add", "data")
+        git(repo, "-c", "user.name=Bench", "-c", "user.email=bench@example.org", "commit", "-q", "-m", "plans")
+
+        # Bytecode written once, as after any install; then every figure below is a warm start.
+        subprocess.run([PY, "-c", "import tracker.cli, tracker.tui.app, tracker.summary, tracker.gitlinks"],
+                       env=bench.env, check=True)
+
+        rows: dict[int, dict[str, Timing]] = {}
+        for n in args.sizes:
+            plan = plans[n]
+            say(f"{n} issues ({plan.stat().st_size / MIB:.1f} MiB)")
+            cli = [*bench.tracker, "--file", str(plan)]
+            r = rows[n] = {}
+            r["floor"] = bench.run([PY, "-c", FLOOR, str(plan)], repo)
+            r["first-cold"] = bench.run([*cli, "status", "--json"], repo, before=bench.clear_cache,
+                                        runs=slow)
+            bench.run([*cli, "status", "--json"], repo, runs=1)
+            r["first-new"] = bench.run([*cli, "status", "--json"], repo, before=bench.clear_plan_cache,
+                                       runs=slow)
+            bench.run([*cli, "status", "--json"], repo, runs=1)
+            r["json"] = bench.run([*cli, "status", "--json"], repo)
+            r["status"] = bench.run([*cli, "status"], repo)
+            r["validate"] = bench.run([*cli, "validate"], repo)
+            r["summary"] = bench.run([*cli, "summary"], repo)
+            r["tui"] = bench.run([PY, str(HERE / "tui_first_frame.py"), str(plan)], repo, runs=slow)
+            # Each run completes another not-started issue, on the plan the run before wrote:
+            # what a user's run of `set` commands looks like.
+            edited = plan.with_name(f"set-{n}.yaml")
+            shutil.copy(plan, edited)
+            set_cli = [*bench.tracker, "--file", str(edited), "set"]
+            not_started = [i for i in range(1, n + 1) if STATUSES[i % len(STATUSES)] == "not_started"]
+            bench.run([*set_cli, str(not_started[0]), "complete"], repo, runs=1)
+            r["set"] = Timing()
+            for issue in not_started[1:1 + slow]:
+                one = bench.run([*set_cli, str(issue), "complete"], repo, runs=1)
+                r["set"].seconds += one.seconds
+                r["set"].peak = max(r["set"].peak, one.peak)
+
+        bundled = ROOT / "data" / "phases.yaml"
+        say("bundled plan")
+        bench.run([*bench.tracker, "--file", str(bundled), "status"], ROOT, runs=1)
+        bundled_rows = {
+            "status": bench.run([*bench.tracker, "--file", str(bundled), "status"], ROOT),
+            "json": bench.run([*bench.tracker, "--file", str(bundled), "status", "--json"], ROOT),
+            "tui": bench.run([PY, str(HERE / "tui_first_frame.py"), str(bundled)], ROOT),
+            "empty": bench.run([PY, "-c", "pass"], ROOT),
+        }
+
+        say("linking")
+        links = link_timings(bench, repo, plans[args.sizes[-1]])
+
+        big: dict[str, Timing] = {}
+        if args.big:
+            say(f"{args.big} issues")
+            cli = [*bench.tracker, "--file", str(plans[args.big]), "--max-bytes", str(1 << 30)]
+            big["first"] = bench.run([*cli, "status", "--json"], repo, runs=1)
+            big["json"] = bench.run([*cli, "status", "--json"], repo, runs=slow)
+
+        task: dict[int, Timing] = {}
+        task_version = None
+        if shutil.which("task"):
+            task_version = subprocess.run(["task", "--version"], capture_output=True, text=True).stdout.strip()
+            for n in sizes:
+                say(f"Taskwarrior, {n} tasks")
+                env = taskwarrior_import(bench, n)
+                task[n] = time_taskwarrior(bench, env)
+        imports = import_report(bench, bundled, ROOT)
+
+        report = render(args, rows, bundled_rows, links, big, task, task_version, imports, plans,
+                        build_seconds, time.perf_counter() - began)
+        print(report)
+        args.out.write_text(report, encoding="utf-8")
+        say(f"written to {args.out}")
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def say(text: str) -> None:
+    print(f"[bench] {text}", file=sys.stderr, flush=True)
+
+
+def mib(n: int) -> str:
+    return f"{n / MIB:.0f}"
+
+
+def render(args, rows, bundled, links, big, task, task_version, imports, plans, build_seconds,
+           total_seconds) -> str:
+    sizes = args.sizes
+    largest = sizes[-1]
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out = [
+        "# Benchmark results",
+        "",
+        f"{when}, `.venv/bin/python bench/run.py` (runs: {args.runs}; 3 for the slow ones).",
+        f"Machine: {machine()}.",
+        f"Taskwarrior: {task_version or 'not installed'}.",
+        f"Repository: {args.commits:,} commits over {args.files:,} files, built in {build_seconds:.0f} s.",
+        "",
+        "Seconds for the whole process, median (min–max); peak resident memory in MiB.",
+        "",
+        "| command | " + " | ".join(f"{n:,} issues ({plans[n].stat().st_size / MIB:.1f} MiB)" for n in sizes)
+        + " |",
+        "| --- |" + " --- |" * len(sizes),
+    ]
+    labels = [
+        ("floor", "floor: python + PyYAML C loader, GC paused"),
+        ("first-cold", "`status --json`, first run, nothing cached"),
+        ("first-new", "`status --json`, first run on a new plan (git cache warm)"),
+        ("json", "`status --json`, repeated"),
+        ("status", "`status`, repeated"),
+        ("validate", "`validate`, repeated"),
+        ("summary", "`summary`, repeated"),
+        ("set", "`set ISSUE complete` (each run on the plan the last one wrote)"),
+        ("tui", "dashboard, first frame (headless)"),
+    ]
+    for key, label in labels:
+        out.append(f"| {label} | " + " | ".join(rows[n][key].cell() for n in sizes) + " |")
+    if task:
+        out.append("| Taskwarrior `task summary`, as many tasks | "
+                   + " | ".join(task[n].cell() if n in task else "—" for n in sizes) + " |")
+        out.append("| ratio: `status --json` repeated / `task summary` | "
+                   + " | ".join(f"{rows[n]['json'].median / task[n].median:.1f}×" if n in task else "—"
+                                for n in sizes) + " |")
+    out.append("| ratio: first run on a new plan / floor | "
+               + " | ".join(f"{rows[n]['first-new'].median / rows[n]['floor'].median:.2f}×" for n in sizes) + " |")
+    out.append("| ratio: first run, nothing cached / floor | "
+               + " | ".join(f"{rows[n]['first-cold'].median / rows[n]['floor'].median:.2f}×" for n in sizes) + " |")
+    out.append("| peak memory, any command above (MiB) | "
+               + " | ".join(mib(max(t.peak for k, t in rows[n].items() if k != "floor")) for n in sizes) + " |")
+    out.append("| peak memory of the floor (MiB) | " + " | ".join(mib(rows[n]["floor"].peak) for n in sizes) + " |")
+    out += ["", "Bundled plan (`data/phases.yaml`):", "",
+            "| command | seconds | peak MiB |", "| --- | --- | --- |",
+            f"| `python -c pass` | {bundled['empty'].cell()} | {mib(bundled['empty'].peak)} |",
+            f"| `tracker status` | {bundled['status'].cell()} | {mib(bundled['status'].peak)} |",
+            f"| `tracker status --json` | {bundled['json'].cell()} | {mib(bundled['json'].peak)} |",
+            f"| dashboard, first frame (headless) | {bundled['tui'].cell()} | {mib(bundled['tui'].peak)} |"]
+    files = links["files"]
+    out += ["", f"Linking the {files:,} files the {largest:,}-issue plan names (in process, `read_links`):", "",
+            "| what | seconds |", "| --- | --- |",
+            f"| one `git log --name-only` walk of HEAD | {links['walk'].cell()} |",
+            f"| `read_links`, no cache | {links['cold'].cell()} |",
+            f"| `read_links`, same HEAD (HEAD cache) | {links['warm'].cell()} |",
+            f"| ratio: no cache / git walk | {links['cold'].median / links['walk'].median:.2f}× |"]
+    if big:
+        n = args.big
+        out += ["", f"{n:,} issues ({plans[n].stat().st_size / MIB:.1f} MiB, `--max-bytes` raised):", "",
+                "| what | seconds | peak MiB |", "| --- | --- | --- |",
+                f"| `status --json`, first run | {big['first'].cell()} | {mib(big['first'].peak)} |",
+                f"| `status --json`, repeated | {big['json'].cell()} | {mib(big['json'].peak)} |"]
+        if n in task:
+            out += [f"| Taskwarrior `task summary`, {n:,} tasks | {task[n].cell()} | {mib(task[n].peak)} |",
+                    f"| ratio | {big['json'].median / task[n].median:.2f}× | |"]
+    out += ["", "Imports per command (`python -X importtime`, bundled plan):", "",
+            "| command | import seconds | heavy packages loaded |", "| --- | --- | --- |"]
+    out += [f"| `tracker {name}` | {seconds:.3f} | {loaded} |" for name, seconds, loaded in imports]
+
+    targets = []
+
+    def target(text: str, value: str, met: bool | None) -> None:
+        targets.append(f"| {text} | {value} | {'—' if met is None else ('met' if met else '**not met**')} |")
+
+    ten = rows[largest]
+    if largest in task:
+        ratio = ten["json"].median / task[largest].median
+        target(f"`status --json` repeated, {largest:,} issues ≤ 2× `task summary`", f"{ratio:.2f}×", ratio <= 2)
+    else:
+        target(f"`status --json` repeated, {largest:,} issues ≤ 2× `task summary`", "Taskwarrior not installed", None)
+    if big and args.big in task:
+        ratio = big["json"].median / task[args.big].median
+        target(f"`status --json` repeated, {args.big:,} issues < `task summary`", f"{ratio:.2f}×", ratio < 1)
+    ratio = ten["first-new"].median / ten["floor"].median
+    target(f"first run on a new plan ≤ 1.2× the floor ({largest:,} issues)", f"{ratio:.2f}×", ratio <= 1.2)
+    ratio = links["cold"].median / links["walk"].median
+    target(f"linking {files:,} files ≤ 1.2× one `git log --name-only` walk", f"{ratio:.2f}×", ratio <= 1.2)
+    target("linking with the HEAD cache < 0.1 s", f"{links['warm'].median:.3f} s", links["warm"].median < 0.1)
+    target("`tracker status`, bundled plan < 0.25 s", f"{bundled['status'].median:.3f} s",
+           bundled["status"].median < 0.25)
+    target("dashboard first frame, bundled plan < 0.6 s", f"{bundled['tui'].median:.3f} s",
+           bundled["tui"].median < 0.6)
+    target(f"dashboard first frame, {largest:,} issues < 2 s", f"{ten['tui'].median:.3f} s", ten["tui"].median < 2)
+    peak = max(t.peak for k, t in ten.items() if k != "floor")
+    target(f"peak memory, {largest:,} issues < 200 MiB", f"{mib(peak)} MiB", peak < 200 * MIB)
+    out += ["", "Targets (issue 7):", "", "| target | measured | |", "| --- | --- | --- |", *targets,
+            "", f"Whole run: {total_seconds / 60:.1f} minutes.", ""]
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    main()
