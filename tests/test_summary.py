@@ -403,3 +403,27 @@ def test_a_repository_with_no_commits_lists_the_index_and_untracked_files(tmp_pa
     assert "**Since**: no commits yet" in text
     created = section(text, "Files Created")
     assert "└── a.js (1 line)" in created and "phases.yaml (" in created
+
+
+def test_a_plan_outside_its_repository_still_lists_created_files(tmp_path: Path):
+    code = make_repo(tmp_path / "code")
+    code.write("src/a.js", "a\n")
+    code.commit("Code", date=DAY_BEFORE)
+    code.write("src/b.js", "b\nb\n")
+    path = tmp_path / "plans" / "phases.yaml"
+    path.parent.mkdir()
+    path.write_text(plan().replace("project: Shop\n", "project: Shop\nrepo: ../code\n"))
+    text = summary(path)
+    assert "> The plan file is outside the repository at " in text
+    assert "└── b.js (2 lines, untracked)" in section(text, "Files Created")
+
+
+def test_a_long_list_of_created_files_is_cut_and_counted(repo: Repo):
+    repo.write("data/phases.yaml", plan())
+    repo.commit("Plan", date=DAY_BEFORE)
+    for n in range(205):
+        repo.write(f"gen/f{n:03}.txt", "")
+    created = section(summary(repo.root / "data" / "phases.yaml"), "Files Created")
+    assert created.count("(0 lines, untracked)") == 200
+    assert "f199.txt" in created and "f200.txt" not in created
+    assert "And 5 more files." in created

@@ -120,7 +120,7 @@ def resolve_since(repo: GitRepo, since: str) -> Start:
     """`--since`: a date (YYYY-MM-DD) means that day's start; anything else is a revision."""
     if is_date(since):
         return day_start(repo, since)
-    return revision(repo, since, f"--since {since}")
+    return revision(repo, since, f"given with --since {since}")
 
 
 def file_at(repo: GitRepo, start: Start, path: str) -> bytes | None:
@@ -148,9 +148,8 @@ def changes(repo: GitRepo, start: Start) -> Changes:
         i = 0
         while i < len(fields):
             code = fields[i]
-            if code.startswith(("R", "C")):
-                old, new = fields[i + 1], fields[i + 2]
-                added[new] = f"moved from {old}" if code.startswith("R") else f"copied from {old}"
+            if code.startswith("R"):  # -M: a rename comes as R<score>, old path, new path
+                added[fields[i + 2]] = f"moved from {fields[i + 1]}"
                 i += 3
                 continue
             path = fields[i + 1]
