@@ -7,7 +7,6 @@ committed in a real temporary git repository.
 from __future__ import annotations
 
 import asyncio
-import datetime
 import functools
 import os
 import stat
@@ -42,7 +41,6 @@ def synchronously(test):
 
 
 SIZE = (100, 30)
-TODAY = datetime.date(2025, 12, 1)
 
 
 @pytest.fixture
@@ -51,7 +49,7 @@ def plan(repo) -> Path:
 
 
 def app_for(plan: Path, poll: float = 0.1):
-    return make_app(load(plan), Settings(poll_seconds=poll, git_seconds=None, today=lambda: TODAY))
+    return make_app(load(plan), Settings(poll_seconds=poll, git_seconds=None))
 
 
 async def settle(pilot, seconds: float = 0.05) -> None:
@@ -136,11 +134,18 @@ async def test_detail_pane_shows_steps_remaining_deliverables_git_and_drift(plan
         await settle(pilot)
         text = detail_text(app)
         assert "RetryHandler.js" in text
-        assert "committed · 3 lines" in text and "Retry handler with tests" in text
-        assert "Drift" in text
-        assert "RetryHandler.test.js: complete in the plan, but the file has changes that are not committed" in text
-        assert "PHASE2_PROGRESS.md: complete in the plan, but the file does not exist" in text
-        assert "never committed" in text
+        assert "committed · 3 lines · " in text
+        drift = text[text.index("Drift · done in the plan, but:"):text.index("Deliverables")].strip().splitlines()
+        assert drift[1:] == [
+            "  ⚠ src/api/base/__tests__/RetryHandler.test.js", "    the file has changes that are not committed",
+            "  ⚠ …rules/PHASE2_RACE_CONDITIONS_AND_RESILIENCE.md", "    the file was never committed",
+            "  ⚠ .zencoder/rules/PHASE2_PROGRESS.md", "    the file does not exist"]
+
+        dashboard(app).jump(Ref("deliverable", "P2", "6", 0))
+        await settle(pilot)
+        text = detail_text(app)
+        assert "Selected deliverable" in text
+        assert "committed · 3 lines · " in text and "2025-11-29 Ada Lovelace: Retry handler with tests" in text
 
 
 @synchronously
@@ -408,10 +413,10 @@ async def test_help_lists_every_key(plan):
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-text").render())
+        text = app.screen.text()
         for binding in DashboardScreen.BINDINGS:
-            assert binding.description in text, binding.description
-        for words in ("Quit", "Help", "command palette", "Cursor Up"):
+            assert binding.tooltip in text, binding.tooltip
+        for words in ("Quit tracker", "This list of keys", "command palette", "Cursor Up", "Open the item"):
             assert words in text
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
@@ -424,6 +429,58 @@ async def test_q_quits_with_status_zero(plan):
         await settle(pilot)
         await pilot.press("q")
     assert app.return_code == 0
+
+
+# --- the session summary ----------------------------------------------------------------
+
+
+@synchronously
+async def test_summary_preview_and_export_match_tracker_summary(plan, tmp_path, monkeypatch):
+    from conftest import run_tracker
+    from textual.widgets import Markdown
+
+    from tracker.summary import build_summary
+    from tracker.tui.screens.summary import SummaryScreen
+
+    work = tmp_path / "out"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot, 0.2)
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.query_one(Markdown).source == build_summary(load(plan))
+        await pilot.press("w")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        assert field.value == "SESSION_SUMMARY_2025-11-30.md"
+        await pilot.press("enter")
+        await settle(pilot, 0.2)
+        assert any("Wrote SESSION_SUMMARY_2025-11-30.md" in n for n in notes(app))
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+    exported = (work / "SESSION_SUMMARY_2025-11-30.md").read_bytes()
+    done = run_tracker("--file", str(plan), "summary", "-o", "cli.md", cwd=work)
+    assert done.returncode == 0, done.stderr
+    assert exported == (work / "cli.md").read_bytes().replace(b"cli.md", b"SESSION_SUMMARY_2025-11-30.md")
+
+
+@synchronously
+async def test_a_summary_that_cannot_be_made_says_why(repo):
+    text = make_plan_text_with("sessions:\n  - date: 2025-11-30", "sessions:\n  - date: 2025-11-30\n    since: nosuchrev")
+    plan = make_plan_repo(repo, text)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot, 0.2)
+        error = app.screen.query_one("#summary-error")
+        assert error.display and "nosuchrev" in str(error.render())
+        await pilot.press("w")
+        await settle(pilot)
+        assert any("no summary to export" in n for n in notes(app))
 
 
 # --- live -----------------------------------------------------------------------------

@@ -22,8 +22,8 @@ class TrackerApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark,f1", "help", "Help"),
+        Binding("q", "quit", "Quit", tooltip="Quit tracker"),
+        Binding("question_mark,f1", "help", "Help", tooltip="This list of keys"),
     ]
 
     def __init__(self, loaded: Loaded, settings: Settings):
@@ -49,15 +49,18 @@ class TrackerApp(App[int]):
         # that check_action hides for the current item, and help must show them all.
         for node, bindings in self.screen._modal_binding_chain:
             owner = "Everywhere" if node is self else SECTION_TITLES.get(type(node).__name__, type(node).__name__)
-            for _, binding in bindings:
-                text = DESCRIPTIONS.get(binding.action, binding.description)
+            own = {b.action for b in getattr(type(node), "BINDINGS", []) if isinstance(b, Binding)}
+            rows = sorted(bindings, key=lambda pair: pair[1].action not in own)  # its own keys before inherited
+            for _, binding in rows:
+                text = DESCRIPTIONS.get(binding.action, binding.tooltip or binding.description)
                 if binding.system or not text:
                     continue
                 keys = sections.setdefault(owner, {}).setdefault(text, [])
                 display = self.get_key_display(binding)
                 if display not in keys:
                     keys.append(display)
-        return [(owner, [(" ".join(keys), text) for text, keys in rows.items()]) for owner, rows in sections.items()]
+        order = sorted(sections, key=lambda owner: (owner != "Dashboard", owner == "Everywhere"))
+        return [(owner, [(" ".join(keys), text) for text, keys in sections[owner].items()]) for owner in order]
 
 
 SECTION_TITLES = {"DashboardScreen": "Dashboard", "PlanTree": "Plan tree", "FilterBar": "Filter"}

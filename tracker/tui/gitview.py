@@ -47,8 +47,8 @@ class GitView:
         link = self.link(path)
         return done and link is not None and drift_reason(link) is not None
 
-    def drift(self, project: Project, issue: Issue) -> list[str]:
-        """One line per deliverable of `issue` that is done in the plan but not so in git."""
+    def drift(self, project: Project, issue: Issue) -> list[tuple[str, str]]:
+        """(path, why) for each deliverable of `issue` that is done in the plan but not so in git."""
         out = []
         for deliverable in issue.deliverables:
             link = self.link(deliverable.path)
@@ -56,5 +56,5 @@ class GitView:
                 continue
             reason = drift_reason(link)
             if reason:
-                out.append(f"{deliverable.path}: {deliverable.status or issue.status} in the plan, but {reason}")
+                out.append((deliverable.path, reason))
         return out

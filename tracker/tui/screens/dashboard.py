@@ -50,15 +50,15 @@ ITEM_ACTIONS = {"pick_status", "next_status", "tick_step"}
 
 class DashboardScreen(Screen):
     BINDINGS = [
-        Binding("s", "pick_status", "Status"),
-        Binding("n", "next_status", "Next"),
-        Binding("x", "tick_step", "Tick"),
-        Binding("o", "open", "Open"),
-        Binding("e", "edit_plan", "Edit the plan at this item", show=False),
-        Binding("slash", "filter_text", "Filter"),
-        Binding("f", "filter_status", "Filter by status", show=False),
-        Binding("m", "summary", "Summary"),
-        Binding("r", "reload", "Reload", show=False),
+        Binding("s", "pick_status", "Status", tooltip="Pick the issue's status from the workflow"),
+        Binding("n", "next_status", "Next", tooltip="Move the issue's status one step along the workflow"),
+        Binding("x", "tick_step", "Tick", tooltip="Mark the step done, or back to todo"),
+        Binding("o", "open", "Open", tooltip="Open the selected file in $EDITOR (else the plan at the item)"),
+        Binding("e", "edit_plan", "Edit plan", show=False, tooltip="Open the plan in $EDITOR at the item's line"),
+        Binding("slash", "filter_text", "Filter", tooltip="Filter issues by words (Escape clears)"),
+        Binding("f", "filter_status", "Filter by status", show=False, tooltip="Show only issues with one status"),
+        Binding("m", "summary", "Summary", tooltip="Preview the session summary; export it to a file"),
+        Binding("r", "reload", "Reload", show=False, tooltip="Read the plan and git again"),
     ]
 
     @dataclass
@@ -358,4 +358,4 @@ class DashboardScreen(Screen):
         if self.shown is None or self.shown.project is None:
             self.notify("There is no plan to summarise yet.", markup=False)
             return
-        self.app.push_screen(SummaryScreen(self.shown, self.settings))
+        self.app.push_screen(SummaryScreen(self.shown))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -20,15 +20,17 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        width = max((len(key) for _, rows in self.sections for key, _ in rows), default=4) + 2
-        parts: list[Content] = []
-        for title, rows in self.sections:
-            if parts:
-                parts.append(Content(""))
-            parts.append(Content.styled(title, "bold"))
-            parts += [Content.assemble((key.rjust(width), "bold $accent"), "  ", text) for key, text in rows]
         with VerticalScroll(id="help"):
-            yield Static(Content("\n").join(parts), id="help-text")
+            with Grid(id="help-keys"):
+                for title, rows in self.sections:
+                    yield Static(Content(title), classes="help-section")
+                    for keys, text in rows:
+                        yield Static(Content(keys), classes="help-key")
+                        yield Static(Content(text), classes="help-text")
+
+    def text(self) -> str:
+        """The list as plain text, the way it reads on screen."""
+        return "\n".join(str(cell.render()) for cell in self.query(Static))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,4 +1,4 @@
-"""The session summary as `tracker summary` writes it, previewed, and exported to a file."""
+"""The session summary exactly as `tracker summary` makes it: previewed, then exported to a file."""
 
 from __future__ import annotations
 
@@ -15,72 +15,99 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
 from ...loader import Loaded
-from ...textsafe import one_line
-from ..settings import Settings
-from .export import ExportScreen, export
+from ...textsafe import block, one_line
+from .export import ExportScreen
 
 
 class SummaryScreen(Screen):
     BINDINGS = [
-        Binding("w", "export", "Export to file"),
+        Binding("w", "export", "Export to a file"),
         Binding("escape,m", "close", "Back"),
     ]
 
     @dataclass
     class Built(Message):
-        text: str
+        text: str | None
+        error: str | None = None
 
-    def __init__(self, loaded: Loaded, settings: Settings):
+    @dataclass
+    class Exported(Message):
+        path: Path
+        error: str | None = None
+
+    def __init__(self, loaded: Loaded):
         super().__init__()
-        self.loaded, self.settings = loaded, settings
+        self.loaded = loaded
         self.text: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Session summary — building…"), id="summary-title")
         with VerticalScroll(id="summary-body"):
             yield Markdown(id="summary-preview")
-        yield Footer()
+            yield Static("", id="summary-error", markup=False)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.query_one("#summary-error").display = False
         self.build()
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
+    @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def build(self) -> None:
-        # The summary reads the plan's git history, which can take a while; its
+        # The summary walks the plan's git history, which can take a while; its
         # module (and Jinja2) is imported here so the dashboard starts without them.
-        from ...summary import build_summary
+        from ...summary import SummaryError, build_summary
 
-        self.post_message(self.Built(build_summary(self.loaded, today=self.settings.today())))
+        try:
+            self.post_message(self.Built(build_summary(self.loaded)))
+        except SummaryError as exc:
+            self.post_message(self.Built(None, str(exc)))
 
     def on_summary_screen_built(self, message: Built) -> None:
+        title = self.query_one("#summary-title", Static)
+        if message.error is not None:
+            title.update(Content("Session summary — cannot be made"))
+            error = self.query_one("#summary-error", Static)
+            error.update(block(message.error))
+            error.display = True
+            return
         self.text = message.text
-        self.query_one("#summary-title", Static).update(
-            Content("Session summary — preview (w exports it to a file)"))
+        title.update(Content("Session summary — preview; w writes it to a file"))
         self.query_one(Markdown).update(message.text)
 
     def action_export(self) -> None:
         if self.text is None:
-            self.notify("The summary is still being built.", markup=False)
+            self.notify("There is no summary to export yet.", markup=False)
             return
-        text = self.text
+        self.app.push_screen(ExportScreen(self.default_name()), self.export_to)
 
-        def chosen(path: Path | None) -> None:
-            if path is None:
-                return
-            try:
-                export(path, text)
-            except OSError as exc:
-                self.notify(f"Cannot write {one_line(str(path))}: {exc.strerror}", title="Not exported",
-                            severity="error", markup=False)
-                return
-            self.notify(f"Wrote {one_line(str(path))}", title="Exported", markup=False)
+    def export_to(self, path: Path | None) -> None:
+        if path is not None:
+            self.export(path)
 
-        self.app.push_screen(ExportScreen(self.default_name()), chosen)
+    @work(thread=True, group="export", exit_on_error=False)
+    def export(self, path: Path) -> None:
+        # Built again with the file name, as `tracker summary -o FILE` does: the note lists itself.
+        from ...outfile import write_atomic
+        from ...summary import SummaryError, build_summary
+
+        try:
+            write_atomic(path, build_summary(self.loaded, output=path).encode("utf-8"))
+        except SummaryError as exc:
+            self.post_message(self.Exported(path, str(exc)))
+        except OSError as exc:
+            self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror or exc}"))
+        else:
+            self.post_message(self.Exported(path))
+
+    def on_summary_screen_exported(self, message: Exported) -> None:
+        if message.error is not None:
+            self.notify(block(message.error), title="Not exported", severity="error", markup=False)
+        else:
+            self.notify(f"Wrote {one_line(str(message.path))}", title="Exported", markup=False)
 
     def default_name(self) -> str:
         session = self.loaded.project.session()
-        date = session.date if session is not None else self.settings.today().isoformat()
-        return f"SESSION_SUMMARY_{date}.md"
+        return f"SESSION_SUMMARY_{session.date}.md" if session is not None else "SESSION_SUMMARY.md"
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -17,19 +17,22 @@ from .lines import Lines
 class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Lines(id="detail-head")
+        yield Lines(id="detail-drift")  # up here: a done deliverable that is not in git is news
         yield Markdown(id="detail-description")
         yield Lines(id="detail-parts")
 
     def show(self, project: Project | None, item: Item | None, git: GitView) -> None:
         head = self.query_one("#detail-head", Lines)
+        drift = self.query_one("#detail-drift", Lines)
         parts = self.query_one("#detail-parts", Lines)
         description = self.query_one("#detail-description", Markdown)
         if project is None or item is None:
-            head.show(lambda width, style: [])
-            parts.show(lambda width, style: [])
+            for lines in (head, drift, parts):
+                lines.show(lambda width, style: [])
             description.display = False
             return
         head.show(detail_lines.head(project, item))
+        drift.show(detail_lines.drift(project, item, git))
         parts.show(detail_lines.parts(project, item, git))
         text = block((item.issue or item.phase).description or "").strip()
         description.display = bool(text)

@@ -64,7 +64,6 @@ def parts(project: Project, item: Item, git: GitView):
         lines += _depends(project, issue, width, style)
         lines += _steps(issue, width, style)
         lines += _files(project, issue, git, width, style)
-        lines += _drift(project, issue, git, width, style)
         return lines
 
     return build
@@ -153,8 +152,9 @@ def _path_lines(path: str, about: str, git: GitView, done: bool, width: int, sty
     first = Content.assemble("  ", ellipsize_path(one_line(path), width - 2))
     if about:
         first = Content.assemble(first, (ellipsize(f"  {about}", max(width - first.cell_length, 0)), style("muted")))
-    # Git facts wrap rather than being cut: the commit subject is what tells files apart.
-    return [first, Content.styled("    " + git_text(git, path), style("warning" if git.drifting(path, done) else "muted"))]
+    # Cut to one line here; the selected file's section shows them whole.
+    return [first, Content.styled(ellipsize("    " + git_text(git, path), width),
+                                  style("warning" if git.drifting(path, done) else "muted"))]
 
 
 def git_text(git: GitView, path: str) -> str:
@@ -174,11 +174,17 @@ def git_text(git: GitView, path: str) -> str:
     return " · ".join(facts)
 
 
-def _drift(project: Project, issue: Issue, git: GitView, width: int, style) -> list[Content]:
-    warnings = git.drift(project, issue)
-    if not warnings:
-        return []
-    lines = _section("Drift", style)
-    for text in warnings:
-        lines.append(Content.styled(f"  ⚠ {one_line(text)}", style("warning")))
-    return lines
+def drift(project: Project, item: Item, git: GitView):
+    """Deliverables of the item's issue that are done in the plan but not in git."""
+
+    def build(width: int, style) -> list[Content]:
+        warnings = git.drift(project, item.issue) if item.issue is not None else []
+        if not warnings:
+            return []
+        lines = _section("Drift", style, " · done in the plan, but:")
+        for path, why in warnings:
+            lines.append(Content.styled("  ⚠ " + ellipsize_path(one_line(path), width - 4), style("warning")))
+            lines.append(Content.styled(f"    {one_line(why)}", style("muted")))
+        return lines
+
+    return build

@@ -1,0 +1,82 @@
+"""Pictures of the dashboard, compared with the accepted ones in tests/__snapshots__/.
+
+Fixed terminal size, fixed repository (dates, identities, content), the plan
+loaded by a relative path (so no temporary folder name shows), and git read
+before the picture is taken.  Update with:
+    pytest tests/test_tui_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tracker.loader import load
+from tracker.tui.app import make_app
+from tracker.tui.refs import Ref
+from tracker.tui.settings import Settings
+from tuiplan import PLAN, make_plan_repo
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def app(repo, monkeypatch):
+    make_plan_repo(repo)
+    monkeypatch.chdir(repo.root)
+    return make_app(load(Path(PLAN)), Settings(poll_seconds=60, git_seconds=None))
+
+
+def at(ref: Ref | None = None, *keys: str):
+    """Wait for git, put the cursor on `ref`, press `keys`, wait for what they start."""
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if ref is not None:
+            pilot.app.screen_stack[0].jump(ref)
+        await pilot.press(*keys)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+
+    return run_before
+
+
+def test_main_screen(app, snap_compare):
+    assert snap_compare(app, terminal_size=SIZE, run_before=at())
+
+
+def test_main_screen_at_80_by_24(app, snap_compare):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=at(Ref("issue", "P2", "4"), "right"))
+
+
+def test_detail_pane_with_git_and_drift(app, snap_compare):
+    assert snap_compare(app, terminal_size=SIZE, run_before=at(Ref("issue", "P2", "6"), "right"))
+
+
+def test_status_picker(app, snap_compare):
+    assert snap_compare(app, terminal_size=SIZE, run_before=at(Ref("issue", "P2", "4"), "s"))
+
+
+def test_help_screen(app, snap_compare):
+    assert snap_compare(app, terminal_size=SIZE, run_before=at(None, "question_mark"))
+
+
+def test_error_view(repo, monkeypatch, snap_compare):
+    plan = make_plan_repo(repo)
+    monkeypatch.chdir(repo.root)
+    app = make_app(load(Path(PLAN)), Settings(poll_seconds=0.05, git_seconds=None))
+
+    async def run_before(pilot) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        pilot.app.screen_stack[0].jump(Ref("issue", "P2", "4"))
+        plan.write_text(plan.read_text().replace("status: audit", "status: [unclosed", 1))
+        while not pilot.app.screen_stack[0].query_one("#problems").display:
+            await pilot.pause(0.05)
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
