@@ -134,13 +134,16 @@ def test_created_files_tree_matches_the_reference_layout(note: str):
         "```\n\n---\n\n")
 
 
-def test_whats_next_follows_the_dependencies(note: str):
-    # #4 depends on #5, which is verified but not done, so #5 comes first and #4 waits.
+def test_whats_next_starts_with_issue_4_and_its_steps(note: str):
+    # As in the reference note: #4 first, its five open steps with their estimates, 2h in all.
     next_up = section(note, "What's Next")
-    assert next_up.startswith("\n### Immediate Priority: Issue #5 (Server Timestamps)\n")
-    assert "- Issue #4 (Race Conditions) waits for #5" in next_up
+    assert next_up.startswith("\n### Immediate Priority: Issue #4 (Race Conditions)\n")
+    steps = [line for line in next_up.splitlines() if line.startswith("**Step ")]
+    assert steps[0] == "**Step 1: Audit enrollmentServices.js** (30 mins)"
+    assert len(steps) == 5
+    assert "**Total time**: 2h" in next_up
     recommendation = section(note, "Recommendation for Next Session")
-    assert "2. **Then Issue #4: Race Conditions**, once #5 is done - 5 open steps, 2h" in recommendation
+    assert "1. **Continue Issue #4: Race Conditions** - 5 open steps, 2h" in recommendation
 
 
 def test_the_whole_note_is_the_golden_file(note: str):
