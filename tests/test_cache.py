@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED_PLAN, run_tracker
 
-from tracker import cache
+from tracker import cache, cachefiles
 from tracker.loader import load, load_text
 from tracker.model import Phase, Project
 
@@ -101,7 +101,7 @@ def test_a_changed_file_is_parsed_again(plan: Path):
 
 def test_another_tracker_version_does_not_read_the_entry(plan: Path, monkeypatch: pytest.MonkeyPatch):
     cache.store(digest_of(plan), planted(), [])
-    monkeypatch.setattr(cache, "__version__", "999.0")
+    monkeypatch.setattr(cachefiles, "__version__", "999.0")
     assert load(plan).project.project == "Cached"
 
 

@@ -7,7 +7,7 @@ import sys
 
 CORE = ["model", "loader", "yamltree", "shape", "rules", "progress", "estimate", "planpaths", "problems",
         "report", "statustable", "textsafe", "discovery", "schema", "gitrepo"]
-OPTIONAL_CORE = ["gitlinks", "writer", "summary", "history", "cache"]
+OPTIONAL_CORE = ["gitlinks", "writer", "summary", "history", "cache", "cachefiles", "answers"]
 
 
 def test_core_modules_do_not_import_textual_or_click():

@@ -18,20 +18,19 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import os
 from pathlib import Path
 from typing import Literal
 
 import msgspec
 
-from . import __version__
+from .cachefiles import cache_dir, code_key, write_entry
 from .model import Project
 from .problems import Problem
 
 FORMAT = "tracker plan cache 1"
 KEEP = 8  # entries kept: a few plans, or the last few versions of one
 # The modules whose code decides what a plan loads to; editing one changes the key.
-_LOADER_MODULES = ("cache", "estimate", "loader", "model", "planpaths", "problems", "rules", "shape", "yamltree")
+LOADER_MODULES = ("cache", "estimate", "loader", "model", "planpaths", "problems", "rules", "shape", "yamltree")
 
 
 class _Entry(msgspec.Struct, array_like=True):
@@ -42,32 +41,14 @@ class _Entry(msgspec.Struct, array_like=True):
     problems: list[tuple[int | None, int | None, str, Literal["error", "warning"]]]
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "tracker"
-
-
-def code_key() -> str:
-    """tracker's version plus the size and time of each loader module, so a development edit counts too."""
-    parts = [__version__]
-    here = Path(__file__).parent
-    for name in _LOADER_MODULES:
-        try:
-            info = os.stat(here / f"{name}.py")
-            parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
-        except OSError:  # run from a zip or a frozen build: the version alone decides
-            pass
-    return "|".join(parts)
-
-
 def entry_path(digest: str, code: str | None = None) -> Path:
-    name = hashlib.sha256(f"{FORMAT}\0{code or code_key()}\0{digest}".encode()).hexdigest()[:40]
+    name = hashlib.sha256(f"{FORMAT}\0{code or code_key(LOADER_MODULES)}\0{digest}".encode()).hexdigest()[:40]
     return cache_dir() / f"plan-{name}.msgpack"
 
 
 def lookup(digest: str, where: str) -> tuple[Project, list[Problem]] | None:
     """The cached model and problems of the file whose bytes hash to `digest`, or None."""
-    code = code_key()
+    code = code_key(LOADER_MODULES)
     file = entry_path(digest, code)
     # As in the loader: a model is hundreds of thousands of objects, none in a cycle.
     gc_was_on = gc.isenabled()
@@ -88,34 +69,8 @@ def lookup(digest: str, where: str) -> tuple[Project, list[Problem]] | None:
 
 def store(digest: str, project: Project, problems: list[Problem]) -> None:
     """Keep the model for the next command; a cache that cannot be written is skipped silently."""
-    code = code_key()
+    code = code_key(LOADER_MODULES)
     file = entry_path(digest, code)
     entry = _Entry(FORMAT, code, digest, project,
                    [(p.line, p.column, p.message, p.severity) for p in problems])
-    temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.write(msgspec.msgpack.encode(entry))
-        os.replace(temporary, file)  # readers see the old entry or the whole new one
-    except OSError:
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
-        return
-    _prune(file.parent)
-
-
-def _prune(folder: Path) -> None:
-    """Remove all but the KEEP newest entries: every edit of a plan makes a new one."""
-    try:
-        entries = []
-        for item in os.scandir(folder):
-            if item.name.startswith("plan-") and item.name.endswith(".msgpack"):
-                entries.append((item.stat().st_mtime_ns, item.path))
-        for _, path in sorted(entries, reverse=True)[KEEP:]:
-            os.unlink(path)
-    except OSError:
-        pass
+    write_entry(file, msgspec.msgpack.encode(entry), KEEP)

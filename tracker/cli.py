@@ -78,9 +78,23 @@ def load_plan(options: Options, fail_on_errors: bool = True):
 @click.pass_obj
 def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> None:
     """Phases with progress."""
+    from . import answers
+
+    plan = plan_path(options)
+    command = ["status", f"--json={as_json}", f"--ascii={ascii_only}", f"--files={files}",
+               f"--max-bytes={options.max_bytes}"]
+    answer = answers.replay(plan, command)  # the last answer, when plan, code and git are as they were
+    if answer is None:
+        answer = status_answer(options, as_json, ascii_only, files, answers.Recorder(plan, command))
+    click.echo(answer, nl=False)
+
+
+def status_answer(options: Options, as_json: bool, ascii_only: bool, files: bool, recorder) -> str | bytes:
     from .gitlinks import read_links
+    from .gitrepo import repo_start
 
     loaded = load_plan(options)
+    recorder.before_git(repo_start(loaded.path, loaded.project.repo))
     # The phase table only needs states (for drift marks), not last commits.
     links = read_links(loaded.project, loaded.path, history=as_json or files)
     if as_json:
@@ -90,17 +104,18 @@ def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> No
 
         report = status_report(loaded.project, git_of=links.git_of, repo=links.repo.to_json())
         # The same bytes as json.dumps(indent=2, ensure_ascii=False), a dozen times faster on a big plan.
-        click.echo(msgspec.json.format(msgspec.json.encode(report), indent=2))
-        return
-    if files:
+        answer: str | bytes = msgspec.json.format(msgspec.json.encode(report), indent=2) + b"\n"
+    elif files:
         from .filestable import render_files
 
-        click.echo(render_files(loaded.project, links), nl=False)
-        return
-    from .filestable import drift_lines
-    from .statustable import render
+        answer = render_files(loaded.project, links)
+    else:
+        from .filestable import drift_lines
+        from .statustable import render
 
-    click.echo(render(loaded.project, ascii_only=ascii_only) + drift_lines(loaded.project, links), nl=False)
+        answer = render(loaded.project, ascii_only=ascii_only) + drift_lines(loaded.project, links)
+    recorder.finish(loaded.digest, links, answer)
+    return answer
 
 
 @main.command()

@@ -1,0 +1,220 @@
+"""`tracker status` answers are replayed only while nothing they depend on has changed.
+
+To tell a replayed answer from a computed one, a test overwrites the recorded
+answer with REPLAYED (keeping the entry well formed); then it changes one
+thing, and the next answer must be computed again and be what a run with no
+cache at all prints.  The two-second guard against changes made during a run
+is set to zero here, except in the test of that guard.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from gitutil import ENV, Repo
+
+from tracker import answers, cachefiles
+from tracker.cli import main
+
+PLAN = """\
+project: Shop
+phases:
+  - id: P1
+    title: Fixes
+    issues:
+      - id: 1
+        title: Retry
+        status: complete
+        files: [src/*.js]
+        deliverables:
+          - path: src/retry.js
+          - path: build/out.js
+      - id: 2
+        title: Later
+        status: in_progress
+        deliverables:
+          - path: src/later.js
+"""
+REPLAYED = b"REPLAYED\n"
+
+
+@pytest.fixture
+def shop(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(answers, "RACY_NS", 0)
+    repo.write("data/phases.yaml", PLAN)
+    repo.write("src/retry.js", "retry();\nagain();\n")
+    repo.write(".gitignore", "build/\n")
+    repo.write("build/out.js", "out();\n")
+    repo.commit("First version")
+    return repo
+
+
+def status(repo: Repo, *args: str) -> bytes:
+    result = CliRunner().invoke(main, ["--file", str(repo.root / "data" / "phases.yaml"), "status", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout_bytes
+
+
+def fresh(repo: Repo, *args: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+    """What the command prints with an empty cache folder."""
+    with monkeypatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"))
+        return status(repo, *args)
+
+
+def entries() -> list[Path]:
+    return sorted(cachefiles.cache_dir().glob("answer-*.bin"))
+
+
+def mark_recorded_answers() -> None:
+    """Replace every recorded answer by REPLAYED, as a well-formed entry."""
+    assert entries(), "an answer was recorded"
+    for entry in entries():
+        data = entry.read_bytes()
+        size = int.from_bytes(data[:4], "big")
+        header = json.loads(data[4:4 + size])
+        header.update(size=len(REPLAYED), crc=zlib.crc32(REPLAYED), text=False)
+        encoded = json.dumps(header).encode()
+        entry.write_bytes(len(encoded).to_bytes(4, "big") + encoded + REPLAYED)
+
+
+@pytest.mark.parametrize("args", [(), ("--json",), ("--files",), ("--ascii",)])
+def test_an_unchanged_answer_is_replayed(shop: Repo, args: tuple[str, ...]):
+    first = status(shop, *args)
+    assert status(shop, *args) == first
+    mark_recorded_answers()
+    assert status(shop, *args) == REPLAYED
+
+
+def test_each_command_line_has_its_own_answer(shop: Repo):
+    plain, as_json = status(shop), status(shop, "--json")
+    assert plain != as_json and len(entries()) == 2
+    assert status(shop) == plain and status(shop, "--json") == as_json
+
+
+def change_linked_file_again(repo: Repo) -> None:
+    repo.write("src/retry.js", "retry();\nagain();\nand again();\n")
+
+
+def change_ignored_file(repo: Repo) -> None:
+    repo.write("build/out.js", "out();\nmore();\n")
+
+
+def commit(repo: Repo) -> None:
+    repo.write("src/retry.js", "retry();\n")
+    repo.commit("Shorter", "src/retry.js")
+
+
+def stage(repo: Repo) -> None:
+    repo.git("add", "src/retry.js")
+
+
+def add_untracked_match(repo: Repo) -> None:
+    repo.write("src/new.js", "new();\n")
+
+
+def create_missing_deliverable(repo: Repo) -> None:
+    repo.write("src/later.js", "later();\n")
+
+
+def delete_deliverable(repo: Repo) -> None:
+    (repo.root / "src" / "retry.js").unlink()
+
+
+def edit_plan(repo: Repo) -> None:
+    repo.write("data/phases.yaml", PLAN.replace("status: in_progress", "status: complete"))
+
+
+def new_repository_nearer_the_plan(repo: Repo) -> None:
+    subprocess.run(["git", "init", "-q", str(repo.root / "data")], check=True, env={**os.environ, **ENV})
+
+
+def new_tracker_version(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cachefiles, "__version__", "999.0")
+
+
+@pytest.mark.parametrize("change", [
+    change_linked_file_again, change_ignored_file, commit, stage, add_untracked_match, create_missing_deliverable,
+    delete_deliverable, edit_plan, new_repository_nearer_the_plan, new_tracker_version,
+])
+@pytest.mark.parametrize("args", [(), ("--json",)])
+def test_a_change_means_computing_again(shop: Repo, change, args: tuple[str, ...], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch):
+    shop.write("src/retry.js", "retry();\nagain();\nagain!\n")  # modified: a further change leaves git status as is
+    status(shop, *args)
+    mark_recorded_answers()
+    assert status(shop, *args) == REPLAYED
+    if change is new_tracker_version:
+        change(shop, monkeypatch)
+    else:
+        change(shop)
+    answer = status(shop, *args)
+    assert answer != REPLAYED
+    assert answer == fresh(shop, *args, tmp_path=tmp_path, monkeypatch=monkeypatch)
+
+
+def test_touching_the_plan_without_changing_it_still_replays(shop: Repo):
+    status(shop, "--json")
+    mark_recorded_answers()
+    plan = shop.root / "data" / "phases.yaml"
+    os.utime(plan, ns=(plan.stat().st_atime_ns, plan.stat().st_mtime_ns + 10**9))
+    assert status(shop, "--json") == REPLAYED
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "empty", "answer changed", "header only"])
+def test_a_damaged_entry_means_computing_again(shop: Repo, damage: str):
+    first = status(shop, "--json")
+    (entry,) = entries()
+    data = entry.read_bytes()
+    entry.write_bytes({
+        "truncated": data[: len(data) - 10],
+        "garbage": b"\xff" * 64,
+        "empty": b"",
+        "answer changed": data[:-3] + b"!!\n",
+        "header only": data[: 4 + int.from_bytes(data[:4], "big")],
+    }[damage])
+    assert status(shop, "--json") == first
+
+
+def test_a_file_changed_just_before_the_run_is_not_trusted(shop: Repo, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(answers, "RACY_NS", 2_000_000_000)
+    shop.write("src/retry.js", "changed a moment ago\n")
+    status(shop, "--json")
+    assert entries() == []
+
+
+def test_without_git_nothing_is_recorded(tmp_path: Path):
+    plan = tmp_path / "plain" / "phases.yaml"
+    plan.parent.mkdir()
+    plan.write_text(PLAN)
+    result = CliRunner().invoke(main, ["--file", str(plan), "status", "--json"])
+    assert result.exit_code == 0 and '"no-git"' in result.output
+    assert entries() == []
+
+
+def test_a_replayed_answer_loads_neither_yaml_nor_git_nor_the_model(shop: Repo):
+    plan = str(shop.root / "data" / "phases.yaml")
+    code = (
+        "import sys\n"
+        "from tracker import answers\n"
+        "from tracker.cli import main\n"
+        "answers.RACY_NS = 0\n"
+        "main(['--file', sys.argv[1], 'status', '--json'], standalone_mode=False)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'git', 'msgspec', 'textual')))\n"
+    )
+    env = {**os.environ}
+    first = subprocess.run([sys.executable, "-c", code, plan], capture_output=True, text=True, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "'yaml'" in first.stdout and "'git'" in first.stdout  # computed: it parsed and asked GitPython
+    again = subprocess.run([sys.executable, "-c", code, plan], capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.splitlines()[-1] == "[]"
