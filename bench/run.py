@@ -106,7 +106,8 @@ class Bench:
         shutil.rmtree(self.cache, ignore_errors=True)
 
     def clear_plan_cache(self) -> None:
-        for entry in self.cache.glob("tracker/plan-*"):
+        """Forget parsed plans and recorded answers; keep the HEAD cache (last commits)."""
+        for entry in [*self.cache.glob("tracker/plan-*"), *self.cache.glob("tracker/answer-*")]:
             entry.unlink()
 
 

@@ -80,11 +80,11 @@ def mark_recorded_answers() -> None:
     assert entries(), "an answer was recorded"
     for entry in entries():
         data = entry.read_bytes()
-        size = int.from_bytes(data[:4], "big")
-        header = json.loads(data[4:4 + size])
+        length = int.from_bytes(data[-4:], "big")
+        header = json.loads(data[-4 - length:-4])
         header.update(size=len(REPLAYED), crc=zlib.crc32(REPLAYED), text=False)
         encoded = json.dumps(header).encode()
-        entry.write_bytes(len(encoded).to_bytes(4, "big") + encoded + REPLAYED)
+        entry.write_bytes(REPLAYED + encoded + len(encoded).to_bytes(4, "big"))
 
 
 @pytest.mark.parametrize("args", [(), ("--json",), ("--files",), ("--ascii",)])
@@ -175,12 +175,13 @@ def test_a_damaged_entry_means_computing_again(shop: Repo, damage: str):
     first = status(shop, "--json")
     (entry,) = entries()
     data = entry.read_bytes()
+    length = int.from_bytes(data[-4:], "big")
     entry.write_bytes({
-        "truncated": data[: len(data) - 10],
+        "truncated": data[10:],
         "garbage": b"\xff" * 64,
         "empty": b"",
-        "answer changed": data[:-3] + b"!!\n",
-        "header only": data[: 4 + int.from_bytes(data[:4], "big")],
+        "answer changed": b"!!" + data[2:],
+        "header only": data[-4 - length:],
     }[damage])
     assert status(shop, "--json") == first
 

@@ -29,11 +29,11 @@ import stat
 import subprocess
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
-from .cachefiles import cache_dir, code_key, write_entry
+from .cachefiles import NewEntry, cache_dir, code_key
 
 if TYPE_CHECKING:
     from .gitlinks import Links
@@ -47,21 +47,46 @@ _STATUS = ("git", "status", "--porcelain=v2", "-z", "--branch", "--untracked-fil
 Signature = list[int]  # empty: nothing there
 
 
-def replay(plan: Path, command: Iterable[str]) -> str | bytes | None:
-    """The recorded answer of `command` on `plan`, if everything it depends on is unchanged."""
+Write = Callable[[str | bytes], None]
+
+
+def replay(plan: Path, command: Iterable[str], write: Write) -> bool:
+    """Write the recorded answer of `command` on `plan` if all it depends on is unchanged; else write nothing."""
     key = _key(plan, command)
     try:
         with open(_entry_path(key), "rb") as file:
-            entry = json.loads(file.read(int.from_bytes(file.read(4), "big")))
-            if entry["format"] != FORMAT or entry["key"] != key or not _unchanged(plan, entry):
-                return None
-            answer = file.read(entry["size"] + 1)
-        if len(answer) != entry["size"] or zlib.crc32(answer) != entry["crc"]:
-            return None
-        return answer.decode("utf-8") if entry["text"] else answer
+            end = file.seek(-4, os.SEEK_END)
+            length = int.from_bytes(file.read(4), "big")
+            file.seek(end - length)
+            entry = json.loads(file.read(length))
+            if (entry["format"] != FORMAT or entry["key"] != key or entry["size"] != end - length
+                    or not _unchanged(plan, entry)):
+                return False
+            # Check the whole answer before writing any of it; the second read comes from the page cache.
+            crc = 0
+            for chunk in _chunks(file, entry["size"]):
+                crc = zlib.crc32(chunk, crc)
+            if crc != entry["crc"]:
+                return False
+            if entry["text"]:
+                write(b"".join(_chunks(file, entry["size"])).decode("utf-8"))
+            else:
+                for chunk in _chunks(file, entry["size"]):
+                    write(chunk)
+            return True
     # Whatever a damaged or foreign entry makes go wrong here, the answer is computed afresh.
     except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
-        return None
+        return False
+
+
+def _chunks(file: BinaryIO, size: int) -> Iterator[bytes]:
+    file.seek(0)
+    while size > 0:
+        chunk = file.read(min(size, 1 << 20))
+        if not chunk:
+            raise ValueError("the entry is shorter than it says")
+        size -= len(chunk)
+        yield chunk
 
 
 def _unchanged(plan: Path, entry: dict) -> bool:
@@ -75,7 +100,7 @@ def _unchanged(plan: Path, entry: dict) -> bool:
 
 
 class Recorder:
-    """What an answer depends on, taken before it is computed; `finish` stores the answer if it still holds."""
+    """What an answer depends on, taken before it is computed; `record` keeps the answer if it still holds."""
 
     def __init__(self, plan: Path, command: Iterable[str]):
         self.plan = plan
@@ -90,14 +115,49 @@ class Recorder:
         self.start = str(start)
         self.status = _git_status(self.start)
 
-    def finish(self, digest: str, links: Links, answer: str | bytes) -> None:
-        """Store `answer`, computed from the plan with `digest` and from `links`, if it is safe to replay."""
+    def record(self, digest: str, links: Links, answer: Iterable[str | bytes], write: Write) -> None:
+        """Write the answer's pieces through `write`, keeping them if the answer is safe to replay.
+
+        `digest` is the SHA-256 of the plan the answer was computed from, `links` the git links it used.
+        """
+        entry = NewEntry(_entry_path(self.key), KEEP) if self.status is not None else None
+        size = crc = 0
+        text = False
+        for piece in answer:
+            write(piece)
+            if entry is not None:
+                text = isinstance(piece, str)
+                data = piece.encode("utf-8") if text else piece
+                entry.write(data)
+                size, crc = size + len(data), zlib.crc32(data, crc)
+        if entry is None:
+            return
+        files = self._files(links)
+        if files is None or _git_status(self.start) != self.status:
+            entry.discard()
+            return
+        header = json.dumps({
+            "format": FORMAT, "key": self.key,
+            "plan": self.plan_signature or [],  # empty: written too recently to trust its times; hash it
+            "digest": digest,
+            "start": self.start,  # where git is asked from
+            "status": _sha(self.status),
+            "root": links.repo.root,
+            "files": files,  # [path under root, lstat, where a symlink leads]
+            "text": text,  # text is written in the terminal's encoding; JSON is UTF-8
+            "size": size, "crc": crc,
+        }).encode()
+        entry.write(header + len(header).to_bytes(4, "big"))
+        entry.commit()
+
+    def _files(self, links: Links) -> list | None:
+        """Every file the links were measured from, and what decides what git ignores or remembers;
+        None if one of them changed too recently to be trusted."""
         from .planpaths import normalize, unsafe_reason  # here: replaying needs neither the model nor msgspec
 
         root = links.repo.root
-        if self.start is None or self.status is None or root is None or _git_status(self.start) != self.status:
-            return
-        # Every file the links were measured from, and what decides what git ignores or remembers.
+        if root is None:
+            return None
         paths = {".gitignore", ".git/info/exclude", ".git/shallow"}
         for written, link in links.links.items():
             if not unsafe_reason(written):
@@ -107,21 +167,9 @@ class Recorder:
         for path in sorted(paths):
             signature, target = _file_signature(root, path)
             if self._settled(signature) is None:
-                return
+                return None
             files.append([path, signature, target])
-        data = answer.encode("utf-8") if isinstance(answer, str) else answer
-        header = json.dumps({
-            "format": FORMAT, "key": self.key,
-            "plan": self.plan_signature or [],  # empty: written too recently to trust its times; hash it
-            "digest": digest,
-            "start": self.start,  # where git is asked from
-            "status": _sha(self.status),
-            "root": root,
-            "files": files,  # [path under root, lstat, where a symlink leads]
-            "text": isinstance(answer, str),  # text is written in the terminal's encoding; JSON is UTF-8
-            "size": len(data), "crc": zlib.crc32(data),
-        }).encode()
-        write_entry(_entry_path(self.key), [len(header).to_bytes(4, "big"), header, data], KEEP)
+        return files
 
     def _settled(self, signature: Signature) -> Signature | None:
         """The signature, or None if its times are too close to this run to prove anything."""
@@ -139,7 +187,7 @@ def _key(plan: Path, command: Iterable[str]) -> str:
 
 
 def _entry_path(key: str) -> Path:
-    return cache_dir() / f"answer-{key[:40]}.bin"  # a JSON header, then the answer
+    return cache_dir() / f"answer-{key[:40]}.bin"  # the answer, a JSON header, the header's length
 
 
 def _sha(data: bytes) -> str:

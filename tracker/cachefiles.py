@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import BinaryIO
 
 from . import __version__
 
@@ -34,30 +35,69 @@ def code_key(modules: Iterable[str]) -> str:
     return "|".join(parts)
 
 
-def write_entry(file: Path, data: bytes | list[bytes], keep: int) -> None:
-    """Write `file` atomically, then remove all but the `keep` newest entries of its kind.
+def write_entry(file: Path, data: bytes, keep: int) -> None:
+    """Write `file` atomically, then keep only the `keep` newest entries of its kind."""
+    entry = NewEntry(file, keep)
+    entry.write(data)
+    entry.commit()
 
-    Every edit of a plan makes a new entry, so old ones must go.  A cache that
-    cannot be written (read-only, full, not a folder) is skipped silently.
+
+class NewEntry:
+    """An entry written piece by piece into a temporary file, renamed into place by `commit`.
+
+    Readers see the old entry or the whole new one.  Every new entry pushes
+    out the oldest of its kind beyond `keep` (every edit of a plan makes one).
+    A cache that cannot be written (read-only, full, not a folder) is skipped
+    silently: `write` and `commit` then do nothing.
     """
-    temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
-        with os.fdopen(fd, "wb") as out:
-            out.writelines([data] if isinstance(data, bytes) else data)
-        os.replace(temporary, file)  # readers see the old entry or the whole new one
-    except OSError:
+
+    def __init__(self, file: Path, keep: int):
+        self.file = file
+        self.keep = keep
+        self.temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
         try:
-            temporary.unlink()
+            file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+            self.out: BinaryIO | None = os.fdopen(fd, "wb")
+        except OSError:
+            self.out = None
+
+    def write(self, data: bytes) -> None:
+        if self.out is None:
+            return
+        try:
+            self.out.write(data)
+        except OSError:
+            self.discard()
+
+    def commit(self) -> None:
+        if self.out is None:
+            return
+        try:
+            self.out.close()
+            os.replace(self.temporary, self.file)
+        except OSError:
+            self.discard()
+            return
+        self.out = None
+        kind = self.file.name.split("-", 1)[0] + "-"
+        try:
+            entries = sorted(((item.stat().st_mtime_ns, item.path) for item in os.scandir(self.file.parent)
+                              if item.name.startswith(kind) and item.name.endswith(self.file.suffix)),
+                             reverse=True)
+            for _, path in entries[self.keep:]:
+                os.unlink(path)
         except OSError:
             pass
-        return
-    kind = file.name.split("-", 1)[0] + "-"
-    try:
-        entries = sorted(((item.stat().st_mtime_ns, item.path) for item in os.scandir(file.parent)
-                          if item.name.startswith(kind) and item.name.endswith(file.suffix)), reverse=True)
-        for _, path in entries[keep:]:
-            os.unlink(path)
-    except OSError:
-        pass
+
+    def discard(self) -> None:
+        if self.out is not None:
+            try:
+                self.out.close()
+            except OSError:
+                pass
+            self.out = None
+        try:
+            self.temporary.unlink()
+        except OSError:
+            pass

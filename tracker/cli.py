@@ -8,6 +8,7 @@ imports (Textual, GitPython, Jinja2) happen inside the command that needs them.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,39 +84,40 @@ def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> No
     plan = plan_path(options)
     command = ["status", f"--json={as_json}", f"--ascii={ascii_only}", f"--files={files}",
                f"--max-bytes={options.max_bytes}"]
-    answer = answers.replay(plan, command)  # the last answer, when plan, code and git are as they were
-    if answer is None:
-        answer = status_answer(options, as_json, ascii_only, files, answers.Recorder(plan, command))
-    click.echo(answer, nl=False)
 
+    def write(piece: str | bytes) -> None:
+        click.echo(piece, nl=False)  # bytes (JSON) as they are, text in the terminal's encoding
 
-def status_answer(options: Options, as_json: bool, ascii_only: bool, files: bool, recorder) -> str | bytes:
+    # The last answer, when plan, code and git are as they were; else a new one, recorded as it is written.
+    if answers.replay(plan, command, write):
+        return
     from .gitlinks import read_links
     from .gitrepo import repo_start
 
+    recorder = answers.Recorder(plan, command)
     loaded = load_plan(options)
     recorder.before_git(repo_start(loaded.path, loaded.project.repo))
     # The phase table only needs states (for drift marks), not last commits.
     links = read_links(loaded.project, loaded.path, history=as_json or files)
+    recorder.record(loaded.digest, links, status_answer(loaded, links, as_json, ascii_only, files), write)
+
+
+def status_answer(loaded, links, as_json: bool, ascii_only: bool, files: bool) -> Iterator[str | bytes]:
     if as_json:
-        import msgspec
+        from .report import status_json
 
-        from .report import status_report
-
-        report = status_report(loaded.project, git_of=links.git_of, repo=links.repo.to_json())
-        # The same bytes as json.dumps(indent=2, ensure_ascii=False), a dozen times faster on a big plan.
-        answer: str | bytes = msgspec.json.format(msgspec.json.encode(report), indent=2) + b"\n"
+        # A phase at a time: a big plan is never held as one document.
+        yield from status_json(loaded.project, git_of=links.git_of, repo=links.repo.to_json())
+        yield b"\n"
     elif files:
         from .filestable import render_files
 
-        answer = render_files(loaded.project, links)
+        yield render_files(loaded.project, links)
     else:
         from .filestable import drift_lines
         from .statustable import render
 
-        answer = render(loaded.project, ascii_only=ascii_only) + drift_lines(loaded.project, links)
-    recorder.finish(loaded.digest, links, answer)
-    return answer
+        yield render(loaded.project, ascii_only=ascii_only) + drift_lines(loaded.project, links)
 
 
 @main.command()

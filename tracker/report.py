@@ -7,7 +7,9 @@ repository to ask.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+
+from msgspec.structs import replace
 
 from . import progress
 from .gitlinks import deliverable_done, drift_reason_of
@@ -27,6 +29,30 @@ def status_report(project: Project, git_of: GitOf | None = None, repo: dict | No
     if repo is not None:
         out["repo"] = repo
     return out
+
+
+def status_json(project: Project, git_of: GitOf | None = None, repo: dict | None = None) -> Iterator[bytes]:
+    """`status_report` as JSON indented by 2 (the bytes of json.dumps(indent=2, ensure_ascii=False)), in pieces.
+
+    A phase at a time, so that a plan of 10,000 issues is never held as one
+    report plus its encodings (tens of megabytes each) at once.
+    """
+    import msgspec
+
+    git_of = git_of or (lambda path: dict(NO_GIT))
+    top = status_report(replace(project, phases=[]), git_of, repo)
+    top["progress"] = progress.project_percent(project) or 0
+    text = msgspec.json.format(msgspec.json.encode(top), indent=2)
+    if not project.phases:
+        yield text
+        return
+    # Only a top-level key sits after a newline and two spaces; string values hold no raw newline.
+    at = text.index(b'\n  "phases": []')
+    yield text[:at] + b'\n  "phases": [\n    '
+    for index, phase in enumerate(project.phases):
+        body = msgspec.json.format(msgspec.json.encode(_phase(project, phase, git_of)), indent=2)
+        yield (b",\n    " if index else b"") + body.replace(b"\n", b"\n    ")
+    yield b"\n  ]" + text[at + len(b'\n  "phases": []'):]
 
 
 def _phase(project: Project, phase: Phase, git_of: GitOf) -> dict:
