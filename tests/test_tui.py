@@ -356,9 +356,9 @@ async def test_a_path_leaving_the_repository_is_not_opened(repo, editor):
 
 
 def make_plan_text_with(old: str, new: str) -> str:
-    from tuiplan import BUNDLED
+    from tuiplan import PLAN_TEXT
 
-    text = BUNDLED.read_text(encoding="utf-8")
+    text = PLAN_TEXT.read_text(encoding="utf-8")
     assert old in text
     return text.replace(old, new, 1)
 
@@ -555,6 +555,17 @@ async def test_reload_key_and_git_refresh_after_a_commit(plan, repo):
 
 
 @synchronously
+async def test_git_is_read_again_on_its_own(plan, repo):
+    app = make_app(load(plan), Settings(poll_seconds=60, git_seconds=0.2))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        header = dashboard(app).query_one(PlanHeader)
+        assert "1 untracked" in text_of(header)
+        repo.commit("Add the guide")
+        await wait_for(pilot, lambda: "untracked" not in text_of(header))
+
+
+@synchronously
 async def test_no_git_processes_are_left_running(plan):
     def children() -> list[str]:
         found = []
@@ -570,10 +581,13 @@ async def test_no_git_processes_are_left_running(plan):
 
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        open_files = len(os.listdir("/proc/self/fd"))
         for _ in range(5):
             await pilot.press("r")
             await settle(pilot, 0.1)
         assert [c for c in children() if c.startswith("git")] == []
+        assert len(os.listdir("/proc/self/fd")) <= open_files
 
 
 # --- user text is data ---------------------------------------------------------------
@@ -597,3 +611,45 @@ async def test_titles_are_shown_as_typed_never_as_markup_or_escapes(repo):
         await pilot.click(DetailPane, offset=(10, 0))
         await settle(pilot)
         assert app.is_running
+
+
+@synchronously
+async def test_long_titles_are_cut_with_an_ellipsis_to_the_width(repo):
+    long = "Audit every service " * 12
+    plan = make_plan_repo(repo, make_plan_text_with("title: Concurrent Locks", f"title: {long.strip()}"))
+    app = app_for(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        tree = dashboard(app).query_one(PlanTree)
+        line = next(line for line in tree_lines(app) if "Audit every service" in line)
+        assert line.endswith("…") and len(line) + tree.guide_depth <= tree.scrollable_content_region.width
+
+
+@synchronously
+async def test_no_color_turns_the_screen_grey(plan, monkeypatch):
+    import re
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        svg = app.export_screenshot()
+    picture = {"ff5f57", "febc2e", "28c840", "c5c8c6"}  # the SVG's window buttons and default text, not the app
+    colours = set(re.findall(r"#([0-9a-f]{6})", svg)) - picture
+    assert colours and all(c[0:2] == c[2:4] == c[4:6] for c in colours), colours
+
+
+@synchronously
+async def test_colours_follow_the_theme(plan):
+    from textual.color import Color
+
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bars = dashboard(app).query_one(PhaseBars)
+        for theme in ("textual-light", "nord", "gruvbox"):
+            app.theme = theme
+            await settle(pilot)
+            drawn = bars.get_visual_style("phase-bars--filled").foreground
+            wanted = Color.parse(app.current_theme.success)
+            assert all(abs(a - b) <= 2 for a, b in zip(drawn.rgb, wanted.rgb)), (theme, drawn, wanted)

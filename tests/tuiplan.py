@@ -1,6 +1,6 @@
 """A real plan in a real repository for the dashboard's tests.
 
-The bundled plan, committed, with some of its deliverables on disk in every
+The bundled plan (a copy frozen in tests/data/dashboard-plan.yaml), committed, with some of its deliverables on disk in every
 state: committed, modified after commit, untracked, missing.  Dates and
 identities are fixed (gitutil), so shas and the screen are the same each run.
 """
@@ -12,12 +12,12 @@ from pathlib import Path
 
 from gitutil import Repo
 
-BUNDLED = Path(__file__).resolve().parent.parent / "data" / "phases.yaml"
+PLAN_TEXT = Path(__file__).resolve().parent / "data" / "dashboard-plan.yaml"
 PLAN = "data/phases.yaml"
 
 
 def make_plan_repo(repo: Repo, text: str | None = None) -> Path:
-    repo.write(PLAN, BUNDLED.read_text(encoding="utf-8") if text is None else text)
+    repo.write(PLAN, PLAN_TEXT.read_text(encoding="utf-8") if text is None else text)
     repo.write("src/api/base/RetryHandler.js", "export class RetryHandler {\n  // backoff\n}\n")
     repo.write("src/api/base/__tests__/RetryHandler.test.js", "test('retries', () => {});\n")
     repo.write("src/api/client.js", "import { RetryHandler } from './base/RetryHandler';\n")

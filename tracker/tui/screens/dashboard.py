@@ -90,6 +90,7 @@ class DashboardScreen(Screen):
         self.filter_statuses: frozenset[str] = frozenset()
         self.watch = FileWatch(self.path, loaded.digest)
         self._write_lock = threading.Lock()
+        self._writing = 0  # writes sent to the worker and not yet answered
         self._git_busy = self._git_again = False
 
     @property
@@ -115,20 +116,23 @@ class DashboardScreen(Screen):
         self.set_interval(self.settings.poll_seconds, self.poll)
         if self.settings.git_seconds:
             self.set_interval(self.settings.git_seconds, self.refresh_git)
-        self.refresh_git()
+        self.call_after_refresh(self.refresh_git)  # the first frame does not wait for git
 
     # -- showing --------------------------------------------------------
 
     def show_plan(self) -> None:
         project = self.project
-        warning = "plan has errors" if self.broken is not None else ""
-        self.query_one(PlanHeader).show(project, self.git, warning)
+        self.show_header()
         self.query_one(PhaseBars).show(project)
         self.query_one(ProblemsView).show(self.broken, keeping=project is not None)
         tree = self.query_one(PlanTree)
         if project is not None:
             tree.show_plan(project, self.filter_text, self.filter_statuses, keep=self.selected)
         self.show_detail()
+
+    def show_header(self) -> None:
+        notes = (["plan has errors"] if self.broken is not None else []) + (["writing…"] if self._writing else [])
+        self.query_one(PlanHeader).show(self.project, self.git, " · ".join(notes))
 
     def show_detail(self) -> None:
         project = self.project
@@ -193,7 +197,7 @@ class DashboardScreen(Screen):
     def on_dashboard_screen_git_read(self, message: GitRead) -> None:
         self.git = message.git
         self.query_one(PlanTree).set_git(self.git)
-        self.query_one(PlanHeader).show(self.project, self.git, self.query_one(PlanHeader).warning)
+        self.show_header()
         self.show_detail()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -202,6 +206,9 @@ class DashboardScreen(Screen):
             self._git_busy = False
             if self._git_again:
                 self.refresh_git()
+        if worker.group == "write" and worker.is_finished:
+            self._writing -= 1
+            self.show_header()
         if event.state == WorkerState.ERROR:
             self.notify(f"{worker.group}: {one_line(str(worker.error))}", title="Something failed",
                         severity="error", markup=False)
@@ -216,6 +223,8 @@ class DashboardScreen(Screen):
             self.notify("The plan on disk does not load; fix the errors shown below first. Nothing was written.",
                         title="Not written", severity="error", markup=False)
             return
+        self._writing += 1
+        self.show_header()
         self.write_worker(self.shown, change)
 
     @work(thread=True, group="write", exit_on_error=False)

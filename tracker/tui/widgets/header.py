@@ -18,11 +18,13 @@ class PlanHeader(Widget):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.project: Project | None = None
+        self.percent: int | None = None
         self.git = GitView(None)
         self.warning = ""
 
     def show(self, project: Project | None, git: GitView, warning: str = "") -> None:
         self.project, self.git, self.warning = project, git, warning
+        self.percent = progress.project_percent(project) if project is not None else None
         self.refresh()
 
     def repo_text(self) -> str:
@@ -43,7 +45,7 @@ class PlanHeader(Widget):
         name, parts = "tracker", []
         if self.project is not None:
             name = one_line(self.project.project)
-            pct = progress.project_percent(self.project)
+            pct = self.percent
             parts.append(Content.styled(f"{'—' if pct is None else pct}% overall", style("plan-header--percent")))
         if self.warning:
             parts.append(Content.styled(self.warning, style("plan-header--warning")))

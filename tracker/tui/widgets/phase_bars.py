@@ -19,20 +19,23 @@ class PhaseBars(Widget):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.project: Project | None = None
+        self.rows: list[tuple[str, str, int | None, str]] = []
 
     def show(self, project: Project | None) -> None:
+        # Progress is worked out once per plan, not on every repaint.
         self.project = project
+        self.rows = [] if project is None else [
+            (one_line(str(p.id)), one_line(p.title), progress.phase_percent(project, p),
+             progress.phase_status(project, p)) for p in project.phases]
         self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:
-        return len(self.project.phases) if self.project is not None else 0
+        return len(self.rows)
 
     def render(self) -> Content:
         if self.project is None:
             return Content("")
-        project, width = self.project, self.size.width
-        rows = [(one_line(str(p.id)), one_line(p.title), progress.phase_percent(project, p),
-                 progress.phase_status(project, p)) for p in project.phases]
+        project, width, rows = self.project, self.size.width, self.rows
         id_width = min(max((len(r[0]) for r in rows), default=2), 10)
         status_width = min(max((len(status_label(project, r[3])) for r in rows), default=8), 14)
         bar_width = max(10, min(30, width // 5))

@@ -26,6 +26,7 @@ from ..refs import Ref, issue_ref, phase_ref
 from ..textfit import ellipsize_path, estimate_text
 
 QUIET_STATES = {"committed"}
+OPEN_ALL_UP_TO = 1000  # issues; a bigger plan (or filter result) starts with its phases closed
 
 
 @dataclass(slots=True)
@@ -59,8 +60,8 @@ class PlanTree(Tree[Node]):
         self.guide_depth = 3
         self.project: Project | None = None
         self.git = GitView(None)
-        self.expanded: set[Ref] | None = None  # None: nothing chosen yet, open every phase
-        self._issues: dict[int, tuple[Phase, Issue]] = {}
+        self.expanded: set[Ref] | None = None  # None: nothing chosen yet
+        self._content: dict[int, tuple[Phase, list[Issue]] | tuple[Phase, Issue]] = {}  # what a node opens to
 
     # -- building -------------------------------------------------------
 
@@ -69,42 +70,39 @@ class PlanTree(Tree[Node]):
         """Rebuild from `project`, keeping open nodes and putting the cursor back on `keep`."""
         self.project = project
         filtering = bool(text.strip() or statuses)
+        shown = [(phase, [i for i in phase.issues if matches(i, text, statuses)] if filtering else phase.issues)
+                 for phase in project.phases]
+        shown = [(phase, issues) for phase, issues in shown if issues or not filtering]
+        few = sum(len(issues) for _, issues in shown) <= OPEN_ALL_UP_TO
+        if self.expanded is None:
+            self.expanded = {phase_ref(phase) for phase, _ in shown} if few else set()
         self.clear()
-        self._issues.clear()
-        first = self.expanded is None
-        if first:
-            self.expanded = {phase_ref(p) for p in project.phases}
-        for phase in project.phases:
-            issues = [i for i in phase.issues if matches(i, text, statuses)] if filtering else phase.issues
-            if filtering and not issues:
-                continue
+        self._content.clear()
+        for phase, issues in shown:
             ref = phase_ref(phase)
             pct = progress.phase_percent(project, phase)
             sign, tone = mark(project, progress.phase_status(project, phase))
             node = self.root.add(Text(), Node(ref, sign, tone, f"{one_line(str(phase.id))}  {one_line(phase.title)}",
-                                              "" if pct is None else f"{pct}%"),
-                                 expand=filtering or ref in self.expanded, allow_expand=bool(issues))
-            for issue in issues:
-                self._add_issue(node, phase, issue)
+                                              "" if pct is None else f"{pct}%"), allow_expand=bool(issues))
+            self._content[node.id] = (phase, issues)
+            if issues and (ref in self.expanded or (filtering and few)):
+                self._open(node)
         self.put_cursor(keep)
 
-    def _add_issue(self, parent: TreeNode[Node], phase: Phase, issue: Issue) -> None:
-        ref = issue_ref(phase, issue)
-        sign, tone = mark(self.project, issue.status)
-        parts = bool(issue.deliverables or issue.files or issue.steps)
-        tail = f"{progress.issue_percent(self.project, issue)}%" if issue.steps else ""
-        node = parent.add(Text(), Node(ref, sign, tone, f"{one_line(str(issue.id))}  {one_line(issue.title)}", tail),
-                          allow_expand=parts)
-        self._issues[node.id] = (phase, issue)
-        if parts and ref in self.expanded:
-            self._fill(node)
-            node.expand()
+    def _open(self, node: TreeNode[Node]) -> None:
+        self._fill(node)
+        node.expand()
 
     def _fill(self, node: TreeNode[Node]) -> None:
-        if node.children or node.id not in self._issues:
+        """Add a node's children the first time they are needed."""
+        if node.children or node.id not in self._content:
             return
-        phase, issue = self._issues[node.id]
-        key = node.data.ref
+        phase, content = self._content[node.id]
+        if isinstance(content, list):
+            for issue in content:
+                self._add_issue(node, phase, issue)
+            return
+        issue, key = content, node.data.ref
         for index, deliverable in enumerate(issue.deliverables):
             sign, tone = mark(self.project, deliverable.status or issue.status)
             node.add_leaf(Text(), Node(Ref("deliverable", key.phase, key.issue, index), sign, tone,
@@ -115,6 +113,17 @@ class PlanTree(Tree[Node]):
         for index, step in enumerate(issue.steps):
             node.add_leaf(Text(), Node(Ref("step", key.phase, key.issue, index), STEP_MARKS[step.status],
                                        "done" if step.done else "todo", one_line(step.title), estimate_text(step)))
+
+    def _add_issue(self, parent: TreeNode[Node], phase: Phase, issue: Issue) -> None:
+        ref = issue_ref(phase, issue)
+        sign, tone = mark(self.project, issue.status)
+        parts = bool(issue.deliverables or issue.files or issue.steps)
+        tail = f"{progress.issue_percent(self.project, issue)}%" if issue.steps else ""
+        node = parent.add(Text(), Node(ref, sign, tone, f"{one_line(str(issue.id))}  {one_line(issue.title)}", tail),
+                          allow_expand=parts)
+        self._content[node.id] = (phase, issue)
+        if parts and ref in self.expanded:
+            self._open(node)
 
     def put_cursor(self, ref: Ref | None) -> None:
         """Move the cursor to `ref`, or its closest ancestor shown, or the first line."""
@@ -139,6 +148,7 @@ class PlanTree(Tree[Node]):
                 continue
             if ref.kind == "phase":
                 return phase
+            self._fill(phase)
             for issue in phase.children:
                 if issue.data.ref.issue != ref.issue:
                     continue
@@ -196,6 +206,15 @@ class PlanTree(Tree[Node]):
         return node.data.ref if node is not None and node.data is not None else None
 
     # -- drawing --------------------------------------------------------
+
+    def get_label_width(self, node: TreeNode[Node]) -> int:
+        # Tree asks this of every line on each rebuild (to size horizontal
+        # scrolling); labels are fitted to the width anyway, so the plain
+        # length does, at a fraction of the cost of drawing the label.
+        data = node.data
+        if data is None:
+            return 0
+        return 4 + len(data.text) + (len(data.tail) + 2 if data.tail else 0)
 
     def render_label(self, node: TreeNode[Node], base_style: Style, style: Style) -> Text:
         data = node.data
