@@ -39,7 +39,7 @@ def status_json(project: Project, git_of: GitOf | None = None, repo: dict | None
     """
     import msgspec
 
-    git_of = git_of or (lambda path: dict(NO_GIT))
+    git_of = _once(git_of or (lambda path: dict(NO_GIT)))
     top = status_report(replace(project, phases=[]), git_of, repo)
     top["progress"] = progress.project_percent(project) or 0
     text = msgspec.json.format(msgspec.json.encode(top), indent=2)
@@ -53,6 +53,19 @@ def status_json(project: Project, git_of: GitOf | None = None, repo: dict | None
         body = msgspec.json.format(msgspec.json.encode(_phase(project, phase, git_of)), indent=2)
         yield (b",\n    " if index else b"") + body.replace(b"\n", b"\n    ")
     yield b"\n  ]" + text[at + len(b'\n  "phases": []'):]
+
+
+def _once(git_of: GitOf) -> GitOf:
+    """`git_of`, asked once per path: a plan names the same files many times."""
+    known: dict[str, dict] = {}
+
+    def cached(path: str) -> dict:
+        git = known.get(path)
+        if git is None:
+            git = known[path] = git_of(path)
+        return git
+
+    return cached
 
 
 def _phase(project: Project, phase: Phase, git_of: GitOf) -> dict:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 
+import msgspec
 import yaml
 from yaml import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
                   SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
@@ -46,8 +48,9 @@ class YamlError(Exception):
         self.message = message
 
 
-@dataclass(slots=True)
-class Scalar:
+# msgspec Structs rather than dataclasses: built in C, with no GC header (a tree
+# never holds a cycle), so the half million nodes of a big plan cost less.
+class Scalar(msgspec.Struct, gc=False):
     value: object
     text: str
     plain: bool
@@ -58,35 +61,33 @@ class Scalar:
     start: int = 0  # character offsets into the parsed text: text[start:end] is the scalar as written
     end: int = 0
 
-    kind = "scalar"
+    kind: ClassVar[str] = "scalar"
 
 
-@dataclass(slots=True)
-class Sequence:
+class Sequence(msgspec.Struct, gc=False):
     line: int
     column: int
     flow: bool
-    items: list = field(default_factory=list)
+    items: list = msgspec.field(default_factory=list)
     end_line: int = 0
     end_column: int = 0
     start: int = 0  # character offsets, as for Scalar
     end: int = 0
 
-    kind = "sequence"
+    kind: ClassVar[str] = "sequence"
 
 
-@dataclass(slots=True)
-class Mapping:
+class Mapping(msgspec.Struct, gc=False):
     line: int
     column: int
     flow: bool
-    items: list = field(default_factory=list)  # [(key Scalar, value node)]
+    items: list = msgspec.field(default_factory=list)  # [(key Scalar, value node)]
     end_line: int = 0
     end_column: int = 0
     start: int = 0  # character offsets, as for Scalar
     end: int = 0
 
-    kind = "mapping"
+    kind: ClassVar[str] = "mapping"
 
     def get(self, key: str):
         for k, v in self.items:
@@ -154,8 +155,10 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
                     value = texts.setdefault(value, value)
                 typed = value
                 plain = not event.style  # None or "" for plain scalars
-                if plain and event.tag is None:
-                    typed = resolve_plain(value)
+                if plain and event.tag is None:  # resolve_plain, written out
+                    typed = _WORDS.get(value, value)
+                    if typed is value and value[0] in _NUMBER_START:
+                        typed = resolve_plain(value)
                 if spans:
                     node = Scalar(typed, value, plain, mark.line + 1, mark.column + 1, end.line + 1, end.column + 1,
                                   mark.index, end.index)
