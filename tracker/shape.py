@@ -87,29 +87,32 @@ def _compile_struct(t: mi.StructType):
     cls = t.cls
     fields = {f.name: f for f in t.fields if f.name != "at"}
     required = [f.name for f in t.fields if f.required]
-    checkers: dict = {}
+    # name -> (checker, required, how messages name it); compiled on first use,
+    # since the model's types refer to each other.
+    steps: dict = {}
 
     def check(node, ctx: _Context, what: str):
         if node.kind != "mapping":
             return ctx.error(node, f"{what} must be a mapping of keys, not {_kind(node)}")
-        if not checkers:
-            checkers.update({name: _compile(f.type) for name, f in fields.items()})
+        if not steps:
+            steps.update({name: (_compile(f.type), f.required, f"'{name}'") for name, f in fields.items()})
         values: dict = {}
         at = {"": (node.line, node.column)}
         broken = False
         for key, value in node.items:
             name = key.value
-            spec = fields.get(name)
-            if spec is None:
+            step = steps.get(name)
+            if step is None:
                 ctx.error(key, f"unknown key '{name}' in {what}{did_you_mean(name, fields)}; "
                                f"allowed: {', '.join(fields)}")
                 continue
+            checker, needed, label = step
             at[name] = (value.line, value.column)
-            result = checkers[name](value, ctx, f"'{name}'")
+            result = checker(value, ctx, label)
             if result is INVALID:
-                broken = broken or spec.required
+                broken = broken or needed
                 continue
-            if result is None and spec.required:
+            if result is None and needed:
                 ctx.error(value, f"'{name}' is empty; {what} needs a value here")
                 broken = True
                 continue
@@ -154,7 +157,12 @@ def _compile_union(t: mi.UnionType):
         return _check_id
     if len(options) != 1:
         raise TypeError(f"the model uses a union the loader cannot check: {t!r}")
-    inner = _compile(options[0])
+    option = options[0].type if isinstance(options[0], mi.Metadata) else options[0]
+    if nullable and isinstance(option, mi.StrType):  # the common optional fields, checked in one call
+        return _compile_str(option, nullable=True)
+    if nullable and isinstance(option, mi.LiteralType):
+        return _compile_literal(option, nullable=True)
+    inner = _compile(option)
 
     def check(node, ctx: _Context, what: str):
         if nullable and node.kind == "scalar" and node.value is None and node.plain:
@@ -178,11 +186,12 @@ def _check_id(node, ctx: _Context, what: str):
     return text
 
 
-def _compile_str(t: mi.StrType):
+def _compile_str(t: mi.StrType, nullable: bool = False):
     import re
 
     pattern = re.compile(t.pattern) if t.pattern else None
-    needs_text = bool(t.min_length)
+    blank_refused = bool(t.min_length)
+    needs_text = blank_refused and not nullable
 
     def check(node, ctx: _Context, what: str):
         if node.kind != "scalar":
@@ -190,7 +199,7 @@ def _compile_str(t: mi.StrType):
         if node.value is None and node.plain:
             return None if not needs_text else ctx.error(node, f"{what} is empty; write the text here")
         text = node.text
-        if needs_text and not text.strip():
+        if blank_refused and not text.strip():
             return ctx.error(node, f"{what} is blank; write the text here")
         if pattern is not None and not pattern.match(text):
             return ctx.error(node, f"{what} must look like YYYY-MM-DD, not '{_short(text)}'")
@@ -199,13 +208,16 @@ def _compile_str(t: mi.StrType):
     return check
 
 
-def _compile_literal(t: mi.LiteralType):
+def _compile_literal(t: mi.LiteralType, nullable: bool = False):
     allowed = [str(v) for v in t.values]
+    known = frozenset(allowed)
 
     def check(node, ctx: _Context, what: str):
         if node.kind != "scalar" or node.value is None:
+            if nullable and node.kind == "scalar" and node.plain:
+                return None
             return ctx.error(node, f"{what} must be one of: {', '.join(allowed)}; not {_kind(node)}")
-        if node.text not in allowed:
+        if node.text not in known:
             return ctx.error(node, f"{what} is '{_short(node.text)}', which is not one of: "
                                    f"{', '.join(allowed)}{did_you_mean(node.text, allowed)}")
         return node.text
