@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 _PART = re.compile(
     r"\s*(\d+(?:\.\d+)?|\.\d+)\s*(hours|hour|hrs|hr|h|minutes|minute|mins|min|m)(?![a-z])\s*",
@@ -10,6 +11,7 @@ _PART = re.compile(
 )
 
 
+@cache  # a plan repeats the same few estimates thousands of times
 def parse_minutes(text: str) -> int | None:
     """Minutes in `text`, or None when it is not a duration this tool reads."""
     text = text.strip()

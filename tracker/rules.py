@@ -17,9 +17,10 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
 
     _check_workflow(project, error)
     allowed = [s.id for s in project.workflow]
+    known = set(allowed)
 
     def check_status(record, key: str, value: str, what: str) -> None:
-        if project.status(value) is None:
+        if value not in known:
             hint = did_you_mean(value, allowed)
             if value.lower() in ("no", "yes", "on", "off", "true", "false"):
                 hint += " (if you meant a status, write one of the ids above)"
