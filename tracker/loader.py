@@ -111,7 +111,7 @@ def load_text(text: str, path: str | os.PathLike, digest: str = "") -> Loaded:
             problems.append(Problem(where, 1, 1, "the file holds no plan; start it with 'project: NAME' "
                                                  "and a 'phases:' list"))
             return Loaded(path, None, problems, text, digest)
-        project = shape.build_project(tree.root, where, problems)
+        project = shape.build_project(tree.root, where, problems, consume=True)
         if project is not None:
             rules.check(project, where, problems)
     finally:

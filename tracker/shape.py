@@ -18,21 +18,28 @@ from .problems import Problem, did_you_mean
 INVALID = object()
 
 
-def build_project(root, where: str, problems: list[Problem]) -> Project | None:
+def build_project(root, where: str, problems: list[Problem], consume: bool = False) -> Project | None:
+    """The plan in the tree under `root`, or None; every problem found is added to `problems`.
+
+    With `consume`, each list item of the tree is let go once its record is
+    built, so that a large plan is never held whole both as a tree and as a
+    model (the loader passes it; the tree is no use after).
+    """
     if root.kind != "mapping":
         problems.append(Problem(where, root.line, root.column,
                                 f"the top level must be a mapping with 'project' and 'phases', not {_kind(root)}"))
         return None
-    value = _checker(Project)(root, _Context(where, problems), "the plan")
+    value = _checker(Project)(root, _Context(where, problems, consume), "the plan")
     return None if value is INVALID else value
 
 
 class _Context:
-    __slots__ = ("where", "problems")
+    __slots__ = ("where", "problems", "consume")
 
-    def __init__(self, where: str, problems: list[Problem]):
+    def __init__(self, where: str, problems: list[Problem], consume: bool):
         self.where = where
         self.problems = problems
+        self.consume = consume
 
     def error(self, node, message: str) -> object:
         self.problems.append(Problem(self.where, node.line, node.column, message))
@@ -140,7 +147,10 @@ def _compile_list(t: mi.ListType):
                 return []
             return ctx.error(node, f"{what} must be a list, not {_kind(node)}{hint}")
         out = []
-        for index, child in enumerate(node.items, 1):
+        children = node.items
+        for index, child in enumerate(children, 1):
+            if ctx.consume:
+                children[index - 1] = None
             value = item(child, ctx, f"item {index} of {what}")
             if value is not INVALID:
                 out.append(value)
