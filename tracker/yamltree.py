@@ -147,19 +147,22 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
             event = get_event()
             cls = type(event)
             if cls is ScalarEvent:
-                mark, end = event.start_mark, event.end_mark
-                if event.anchor is not None or event.tag is not None:
+                opens = False
+                mark = event.start_mark
+                tag = event.tag
+                if tag is not None or event.anchor is not None:
                     _refuse_extras(event, problems)
                 value = event.value
                 if len(value) < 64:  # keys, statuses and paths repeat thousands of times
                     value = texts.setdefault(value, value)
                 typed = value
                 plain = not event.style  # None or "" for plain scalars
-                if plain and event.tag is None:  # resolve_plain, written out
+                if plain and tag is None:  # resolve_plain, written out
                     typed = _WORDS.get(value, value)
                     if typed is value and value[0] in _NUMBER_START:
                         typed = resolve_plain(value)
                 if spans:
+                    end = event.end_mark
                     node = Scalar(typed, value, plain, mark.line + 1, mark.column + 1, end.line + 1, end.column + 1,
                                   mark.index, end.index)
                 else:
@@ -174,8 +177,9 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
                     )
                 if event.anchor is not None or event.tag is not None:
                     _refuse_extras(event, problems)
+                opens = True
                 node = (Mapping if cls is MappingStartEvent else Sequence)(
-                    mark.line + 1, mark.column + 1, bool(event.flow_style), start=mark.index if spans else 0)
+                    mark.line + 1, mark.column + 1, bool(event.flow_style), [], 0, 0, mark.index if spans else 0)
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 if spans:
                     end = event.end_mark
@@ -215,7 +219,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
             elif keys is None:
                 items.append(node)
             elif key is None:  # the node is a key
-                name = node.value if node.kind == "scalar" else None
+                name = None if opens else node.value
                 if type(name) is not str or not name:
                     problems.append(_bad_key(node))
                     key = _DROPPED  # the value that follows pairs with nothing
@@ -234,10 +238,10 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
                 if key is not _DROPPED:
                     items.append((key, node))
                 key = None
-            if node.kind != "scalar":
+            if opens:
                 outer.append((container, items, keys, key))
                 container, items, key = node, node.items, None
-                keys = {} if node.kind == "mapping" else None
+                keys = {} if cls is MappingStartEvent else None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text) from None
     return Tree(root, problems)
