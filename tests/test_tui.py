@@ -596,7 +596,8 @@ async def test_no_git_processes_are_left_running(plan):
 @synchronously
 async def test_titles_are_shown_as_typed_never_as_markup_or_escapes(repo):
     text = make_plan_text_with("title: Network Retry Logic", 'title: "Fix [/] closing tag [@click=app.quit] \\e[31mred"')
-    text = text.replace("summary: Exponential backoff with jitter", "summary: '[b]not bold[/b]'", 1)
+    text = text.replace("summary: Exponential backoff with jitter", "summary: '[b]not bold[/b]'\n"
+                        "        description: 'Press [@click=app.quit]here[/] <script>alert(1)</script>'", 1)
     plan = make_plan_repo(repo, text)
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
@@ -608,7 +609,11 @@ async def test_titles_are_shown_as_typed_never_as_markup_or_escapes(repo):
         assert "\x1b" not in detail
         assert "[b]not bold[/b]" in detail
         assert any("Fix [/] closing tag" in line for line in tree_lines(app))
-        await pilot.click(DetailPane, offset=(10, 0))
+        paragraph = dashboard(app).query_one("#detail-description MarkdownParagraph")
+        assert "Press [@click=app.quit]here[/]" in str(paragraph.render())
+        for y in range(6):
+            await pilot.click(DetailPane, offset=(8, y))
+            await pilot.click(DetailPane, offset=(12, y))
         await settle(pilot)
         assert app.is_running
 
@@ -653,3 +658,61 @@ async def test_colours_follow_the_theme(plan):
             drawn = bars.get_visual_style("phase-bars--filled").foreground
             wanted = Color.parse(app.current_theme.success)
             assert all(abs(a - b) <= 2 for a, b in zip(drawn.rgb, wanted.rgb)), (theme, drawn, wanted)
+
+
+# --- the real command in a real terminal -----------------------------------------------
+
+
+def test_tracker_in_a_terminal_changes_one_line_and_quits_with_zero(plan):
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    before = plan.read_text()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(plan.parent.parent)
+        os.execve(sys.executable, [sys.executable, "-m", "tracker"], {**os.environ, "TERM": "xterm-256color"})
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    seen = b""
+
+    def read_for(seconds: float, until: bytes | None = None) -> None:
+        nonlocal seen
+        end = time.monotonic() + seconds
+        while time.monotonic() < end and not (until and until in seen):
+            if select.select([fd], [], [], 0.05)[0]:
+                try:
+                    seen += os.read(fd, 65536)
+                except OSError:
+                    return
+
+    try:
+        read_for(30, until=b"Video Checkpoints")  # the first frame, down to the last phase
+        phase2 = seen[seen.index(b"High-Priority Robustness"):]
+        assert b"33%" in phase2[:600]
+        read_for(1)
+        for _ in range(5):  # P1, 1, 2, 3, P2, then issue 4
+            os.write(fd, b"\x1b[B")
+            read_for(0.1)
+        os.write(fd, b"n")
+        deadline = time.monotonic() + 30
+        while plan.read_text() == before and time.monotonic() < deadline:
+            read_for(0.05)
+        assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: blocked"]
+        os.write(fd, b"q")
+        read_for(10, until=b"\x1b[?1049l")  # the alternate screen is left
+    finally:
+        status = None
+        for _ in range(100):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.1)
+        else:  # still running after q: stop it, and the exit code below says so
+            os.kill(pid, 9)
+            _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 0

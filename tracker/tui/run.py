@@ -7,5 +7,7 @@ from .app import make_app
 
 
 def run_dashboard(loaded: Loaded) -> int:
-    result = make_app(loaded).run()
-    return 0 if result is None else result
+    """The exit status: 0 after q, 1 if the app stopped on an error."""
+    app = make_app(loaded)
+    app.run()
+    return app.return_code or 0
