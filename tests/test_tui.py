@@ -60,7 +60,7 @@ async def settle(pilot, seconds: float = 0.05) -> None:
 
 
 def dashboard(app) -> DashboardScreen:
-    screen = app.get_default_screen() if False else app.screen_stack[0]
+    screen = app.screen_stack[0]
     assert isinstance(screen, DashboardScreen)
     return screen
 

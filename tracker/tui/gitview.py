@@ -26,11 +26,6 @@ class GitView:
     def ready(self) -> bool:
         return self.links is not None
 
-    def root(self) -> Path | None:
-        if self.links is None or self.links.repo.root is None:
-            return None
-        return Path(self.links.repo.root)
-
     def link(self, path: str) -> FileLink | None:
         if self.links is None:
             return None

@@ -9,13 +9,12 @@ posts its result back, so no frame waits for history.
 
 from __future__ import annotations
 
-import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual import work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -24,14 +23,13 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ... import writer
-from ...editor import NoEditor, editor_command, editor_setting
 from ...filewatch import FileWatch
-from ...gitrepo import repo_start
 from ...loader import Loaded, load
 from ...model import Project
 from ...planpaths import is_glob, normalize, unsafe_reason
 from ...statustable import status_label
 from ...textsafe import block, one_line
+from ..editing import open_in_editor, work_tree
 from ..gitview import GitView, read_git
 from ..refs import Item, Ref, nearest
 from ..settings import Settings
@@ -159,7 +157,8 @@ class DashboardScreen(Screen):
     # -- keeping up with the disk ---------------------------------------
 
     def poll(self) -> None:
-        if self.watch.changed():
+        # Not while our own write is on its way: its result replaces the plan anyway.
+        if not self._writing and self.watch.changed():
             self.load_plan()
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
@@ -284,36 +283,15 @@ class DashboardScreen(Screen):
         if reason:
             self.notify(f"{one_line(path)} {reason}.", title="Not opened", severity="error", markup=False)
             return
-        self.run_editor(self.repo_root() / normalize(path))
+        self.run_editor(work_tree(self.path, self.project.repo) / normalize(path))
 
     def action_edit_plan(self) -> None:
         item = self.selected_item()
         self.run_editor(self.path, item.line if item is not None else None)
 
-    def repo_root(self) -> Path:
-        root = self.git.root()
-        if root is not None:
-            return root
-        return repo_start(self.path, self.project.repo if self.project else None)
-
     def run_editor(self, path: Path, line: int | None = None) -> None:
-        try:
-            command = editor_command(editor_setting(), path.resolve(), line)
-        except NoEditor as exc:
-            self.notify(str(exc), title="No editor", severity="error", markup=False)
-            return
-        try:
-            if self.app.is_headless:  # no terminal to hand over
-                subprocess.run(command, check=False)
-            else:
-                with self.app.suspend():
-                    subprocess.run(command, check=False)
-        except SuspendNotSupported:
-            self.notify("This terminal cannot be handed to an editor.", severity="error", markup=False)
-        except OSError as exc:
-            self.notify(f"Cannot run {one_line(command[0])}: {exc.strerror}; set $EDITOR.", title="No editor",
-                        severity="error", markup=False)
-        self.poll()
+        open_in_editor(self.app, path, line)
+        self.poll()  # what the editor saved shows at once
         self.refresh_git()
 
     # -- filtering and finding ------------------------------------------
