@@ -171,3 +171,12 @@ def test_the_cli_answers_the_same_from_the_cache(tmp_path: Path):
     assert list((tmp_path / "cli-cache" / "tracker").glob("plan-*.msgpack"))
     second = run_tracker("--file", str(BUNDLED_PLAN), "status", "--json", env=env)
     assert (second.returncode, second.stdout, second.stderr) == (0, first.stdout, first.stderr)
+
+
+def test_a_plan_the_writer_wrote_is_stored_for_the_next_command(plan: Path):
+    from tracker.writer import SetIssueStatus, apply
+
+    written = apply(load(plan), SetIssueStatus(1, "in_progress"))
+    assert written.digest == digest_of(plan)
+    assert cache.entry_path(digest_of(plan)).is_file()  # stored by the writer, not by a load
+    assert load(plan).project == written.project

@@ -45,7 +45,7 @@ from pathlib import Path
 import msgspec
 from msgspec.structs import replace
 
-from . import safewrite, yamledit, yamltree
+from . import cache, safewrite, yamledit, yamltree
 from .loader import LoadError, Loaded, load_text, read_text
 from .model import Issue, Project, Session, issue_key
 from .planpaths import normalize
@@ -269,7 +269,9 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
                 finally:
                     if temp is not None:
                         temp.unlink(missing_ok=True)
-                return Loaded(loaded.path, new.project, new.problems, new_text, hashlib.sha256(out).hexdigest())
+                written = Loaded(loaded.path, new.project, new.problems, new_text, hashlib.sha256(out).hexdigest())
+                cache.store(written.digest, written.project, written.problems)  # the next command need not parse it
+                return written
     except safewrite.LockTimeout as exc:
         raise WriteRefused(f"{where}: error: {exc}") from None
     except OSError as exc:
