@@ -10,6 +10,7 @@ posts its result back, so no frame waits for history.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -66,6 +68,7 @@ class DashboardScreen(Screen):
     @dataclass
     class GitRead(Message):
         git: GitView
+        seconds: float  # how long the read took
 
     @dataclass
     class Written(Message):
@@ -90,6 +93,8 @@ class DashboardScreen(Screen):
         self._write_lock = threading.Lock()
         self._writing = 0  # writes sent to the worker and not yet answered
         self._git_busy = self._git_again = False
+        self._git_timer: Timer | None = None
+        self._git_took = 0.0  # seconds the last git read took
 
     @property
     def project(self) -> Project | None:
@@ -112,8 +117,6 @@ class DashboardScreen(Screen):
         self.show_plan()
         self.query_one(PlanTree).focus()
         self.set_interval(self.settings.poll_seconds, self.poll)
-        if self.settings.git_seconds:
-            self.set_interval(self.settings.git_seconds, self.refresh_git)
         self.call_after_refresh(self.refresh_git)  # the first frame does not wait for git
 
     # -- showing --------------------------------------------------------
@@ -191,13 +194,16 @@ class DashboardScreen(Screen):
 
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def read_git_worker(self, project: Project) -> None:
-        self.post_message(self.GitRead(read_git(project, self.path)))
+        start = time.perf_counter()
+        git = read_git(project, self.path)
+        self.post_message(self.GitRead(git, time.perf_counter() - start))
 
     def on_dashboard_screen_git_read(self, message: GitRead) -> None:
         self.git = message.git
         self.query_one(PlanTree).set_git(self.git)
         self.show_header()
         self.show_detail()
+        self._git_took = message.seconds
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -205,6 +211,12 @@ class DashboardScreen(Screen):
             self._git_busy = False
             if self._git_again:
                 self.refresh_git()
+            elif self.settings.git_seconds:
+                # Read again later; a repository that is slow to read is read less
+                # often, so that reading git never takes more than a fifth of the time.
+                if self._git_timer is not None:
+                    self._git_timer.stop()
+                self._git_timer = self.set_timer(max(self.settings.git_seconds, 5 * self._git_took), self.refresh_git)
         if worker.group == "write" and worker.is_finished:
             self._writing -= 1
             self.show_header()

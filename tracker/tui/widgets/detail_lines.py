@@ -124,7 +124,7 @@ def _steps(issue: Issue, width: int, style) -> list[Content]:
     lines = _section("Steps", style, note)
     for step in issue.steps:
         estimate = estimate_text(step)
-        room = width - len(estimate) - 6
+        room = min(width - len(estimate) - 6, 60)  # estimates stay near their titles on wide screens
         tone = "done" if step.done else "todo"
         lines.append(Content.assemble((f"  {STEP_MARKS[step.status]} ", style(tone)),
                                       ellipsize(one_line(step.title), room).ljust(room),

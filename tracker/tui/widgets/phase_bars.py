@@ -39,7 +39,7 @@ class PhaseBars(Widget):
         id_width = min(max((len(r[0]) for r in rows), default=2), 10)
         status_width = min(max((len(status_label(project, r[3])) for r in rows), default=8), 14)
         bar_width = max(10, min(30, width // 5))
-        title_width = max(width - id_width - bar_width - status_width - 14, 8)
+        title_width = min(max(width - id_width - bar_width - status_width - 14, 8), 60)
         style = self.get_visual_style
         lines = []
         for pid, title, pct, status in rows:

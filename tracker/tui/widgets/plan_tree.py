@@ -189,7 +189,7 @@ class PlanTree(Tree[Node]):
         if node.is_expanded and node.children:
             self.move_cursor(node.children[0])
         else:
-            node.expand()
+            self._open(node)  # children now, so a key typed right after finds them
 
     def action_close(self) -> None:
         node = self.cursor_node
