@@ -180,3 +180,15 @@ def test_a_plan_the_writer_wrote_is_stored_for_the_next_command(plan: Path):
     assert written.digest == digest_of(plan)
     assert cache.entry_path(digest_of(plan)).is_file()  # stored by the writer, not by a load
     assert load(plan).project == written.project
+
+
+def test_plan_bytes_from_elsewhere_go_through_the_cache_too(plan: Path):
+    from tracker.loader import LoadError, load_data
+
+    data = plan.read_bytes()
+    first = load_data(data, "abc1234:data/phases.yaml")
+    assert first.ok and str(first.problems[0]).startswith("abc1234:data/phases.yaml:")
+    cache.store(hashlib.sha256(data).hexdigest(), planted(), [])
+    assert load_data(data, "abc1234:data/phases.yaml").project.project == "FROM CACHE"
+    with pytest.raises(LoadError):
+        load_data(b"project: \xff\n", "abc1234:data/phases.yaml")

@@ -85,6 +85,18 @@ def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Loaded:
         return Loaded(path, None, [exc.problem])
     digest = hashlib.sha256(data).hexdigest()
     del data  # a large plan should not be held twice while it is parsed
+    return _load_cached(text, digest, path)
+
+
+def load_data(data: bytes, where: str | os.PathLike) -> Loaded:
+    """The plan in `data` (a file as git holds it, say), through the parse cache as `load` goes.
+
+    Raises LoadError when the bytes are not UTF-8.
+    """
+    return _load_cached(decode(data, str(where)), hashlib.sha256(data).hexdigest(), Path(where))
+
+
+def _load_cached(text: str, digest: str, path: Path) -> Loaded:
     cached = cache.lookup(digest, str(path))
     if cached is not None:
         return Loaded(path, cached[0], cached[1], text, digest)

@@ -25,7 +25,7 @@ from .estimate import format_minutes, parse_minutes
 from .gitlinks import FileLink, Links, link_paths, no_git
 from .gitrepo import GitRepo, GitUnavailable, repo_start
 from .history import Changes, HistoryError, Start, changes, day_start, file_at, is_ignored, resolve_since, revision
-from .loader import Loaded, LoadError, decode, load_text
+from .loader import Loaded, LoadError, load_data
 from .model import Deliverable, Issue, Phase, Project, Session, StatusDef, Step
 from .planpaths import normalize
 from .textsafe import one_line
@@ -309,7 +309,7 @@ def _read_plan_at_start(facts: _Facts, repo: GitRepo, start: Start, plan: str) -
         return
     where = f"{start.short}:{plan}"
     try:
-        old = load_text(decode(data, where), where)
+        old = load_data(data, where)
     except LoadError as exc:
         facts.history = _with_plan(facts.history, "unreadable", str(exc.problem))
         return
