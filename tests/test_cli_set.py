@@ -89,7 +89,7 @@ def test_setting_the_status_it_has_says_so_and_writes_nothing(tmp_path):
                                 "issues: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10\n"),
     (("set", "4", "finished"), "phases.yaml:51:17: error: 'finished' is not a status of this plan; "
                                "allowed: not_started, in_progress, audit, blocked, verified, complete\n"),
-    (("set", "4", "--step", "9", "done"), "phases.yaml:60:11: error: issue #4 has 5 steps, so there is no step 9; "
+    (("set", "4", "--step", "9", "done"), "phases.yaml:59:11: error: issue #4 has 5 steps, so there is no step 9; "
                                           "choose a step from 1 to 5\n"),
     (("set", "4", "--step", "1", "complete"), "error: a step's status is todo or done, not 'complete'\n"),
     (("set", "6", "--deliverable", "nope.js", "audit"), "error: issue #6 has no deliverable 'nope.js'; "
