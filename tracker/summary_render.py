@@ -3,8 +3,10 @@
 Every `{{ value }}` a template prints is escaped as one line of markdown text
 unless a filter already made it markdown (`md`, `code`, `markdown`, `verbatim`,
 `codeblock`), so no template, ours or a user's, can let a title become HTML,
-a table border or a heading.  Templates run in Jinja's sandbox: a template
-file from a shared repository cannot reach Python internals.
+a table border or a heading.  A user's template runs in Jinja's sandbox: a
+template file from a shared repository cannot reach Python internals.  The
+shipped one is ours and runs without it (the sandbox checks every attribute
+access, which costs seconds on a large plan).
 """
 
 from __future__ import annotations
@@ -20,15 +22,16 @@ BUILTIN = "summary.md.j2"
 
 
 def render(context: dict, template: str | os.PathLike | None = None) -> str:
-    from jinja2 import FunctionLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+    from jinja2 import Environment, FunctionLoader, StrictUndefined, TemplateError, TemplateSyntaxError
     from jinja2.sandbox import SandboxedEnvironment
 
     name, source = _source(template)
+    environment = Environment if template is None else SandboxedEnvironment
     # Loading through a loader (not from_string) gives compiled frames the template's file name,
     # which is how a render error finds its line.
-    env = SandboxedEnvironment(loader=FunctionLoader(lambda _: (source, name, lambda: True)),
-                               undefined=StrictUndefined, finalize=_finalize, autoescape=False,
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = environment(loader=FunctionLoader(lambda _: (source, name, lambda: True)),
+                      undefined=StrictUndefined, finalize=_finalize, autoescape=False,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(mdtext.FILTERS)
     try:
         compiled = env.get_template(name)
