@@ -192,7 +192,8 @@ class DashboardScreen(Screen):
         self._git_busy, self._git_again = True, False
         self.read_git_worker(self.project)
 
-    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
+    # A description, or Textual names the worker by the repr of its arguments: the whole plan.
+    @work(thread=True, exclusive=True, group="git", exit_on_error=False, description="read git")
     def read_git_worker(self, project: Project) -> None:
         start = time.perf_counter()
         git = read_git(project, self.path)
@@ -238,7 +239,7 @@ class DashboardScreen(Screen):
         self.show_header()
         self.write_worker(self.shown, change)
 
-    @work(thread=True, group="write", exit_on_error=False)
+    @work(thread=True, group="write", exit_on_error=False, description="write the plan")
     def write_worker(self, base: Loaded, change) -> None:
         # Writes go one at a time; a later one starts from the disk the earlier left.
         with self._write_lock:
