@@ -56,6 +56,10 @@ class Timing:
     seconds: list[float] = field(default_factory=list)
     peak: int = 0  # bytes, the largest resident set of any run
 
+    def add(self, other: Timing) -> None:
+        self.seconds += other.seconds
+        self.peak = max(self.peak, other.peak)
+
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
@@ -280,12 +284,16 @@ def main() -> None:
             say(f"{n} issues ({plan.stat().st_size / MIB:.1f} MiB)")
             cli = [*bench.tracker, "--file", str(plan)]
             r = rows[n] = {}
-            r["floor"] = bench.run([PY, "-c", FLOOR, str(plan)], repo)
-            r["first-cold"] = bench.run([*cli, "status", "--json"], repo, before=bench.clear_cache,
-                                        runs=slow)
-            bench.run([*cli, "status", "--json"], repo, runs=1)
-            r["first-new"] = bench.run([*cli, "status", "--json"], repo, before=bench.clear_plan_cache,
-                                       runs=slow)
+            # The floor and the first runs take turns, so that a busy moment of the machine
+            # weighs on both sides of their ratio alike.
+            r["floor"], r["first-cold"], r["first-new"] = Timing(), Timing(), Timing()
+            bench.run([*cli, "status", "--json"], repo, runs=1)  # the HEAD cache, for first-new
+            for turn in range(slow):
+                r["floor"].add(bench.run([PY, "-c", FLOOR, str(plan)], repo, runs=1))
+                r["first-new"].add(bench.run([*cli, "status", "--json"], repo, before=bench.clear_plan_cache,
+                                             runs=1))
+                r["first-cold"].add(bench.run([*cli, "status", "--json"], repo, before=bench.clear_cache,
+                                              runs=1))
             bench.run([*cli, "status", "--json"], repo, runs=1)
             r["json"] = bench.run([*cli, "status", "--json"], repo)
             r["status"] = bench.run([*cli, "status"], repo)
@@ -301,9 +309,7 @@ def main() -> None:
             bench.run([*set_cli, str(not_started[0]), "complete"], repo, runs=1)
             r["set"] = Timing()
             for issue in not_started[1:1 + slow]:
-                one = bench.run([*set_cli, str(issue), "complete"], repo, runs=1)
-                r["set"].seconds += one.seconds
-                r["set"].peak = max(r["set"].peak, one.peak)
+                r["set"].add(bench.run([*set_cli, str(issue), "complete"], repo, runs=1))
 
         # The bundled plan as a user starts with it: copied into a repository of their own, committed.
         say("bundled plan")
@@ -404,9 +410,10 @@ def render(args, rows, bundled, links, big, task, task_version, imports, plans, 
                + " | ".join(f"{rows[n]['first-new'].median / rows[n]['floor'].median:.2f}×" for n in sizes) + " |")
     out.append("| ratio: first run, nothing cached / floor | "
                + " | ".join(f"{rows[n]['first-cold'].median / rows[n]['floor'].median:.2f}×" for n in sizes) + " |")
-    out.append("| peak memory, any command above (MiB) | "
-               + " | ".join(mib(max(t.peak for k, t in rows[n].items() if k != "floor")) for n in sizes) + " |")
-    out.append("| peak memory of the floor (MiB) | " + " | ".join(mib(rows[n]["floor"].peak) for n in sizes) + " |")
+    out += ["", "Peak resident memory of the same processes, MiB (the largest of the runs):", "",
+            "| command | " + " | ".join(f"{n:,} issues" for n in sizes) + " |", "| --- |" + " --- |" * len(sizes)]
+    for key, label in labels:
+        out.append(f"| {label} | " + " | ".join(mib(rows[n][key].peak) for n in sizes) + " |")
     out += ["", "Bundled plan (`data/phases.yaml`):", "",
             "| command | seconds | peak MiB |", "| --- | --- | --- |",
             f"| `python -c pass` | {bundled['empty'].cell()} | {mib(bundled['empty'].peak)} |",
@@ -461,8 +468,13 @@ def render(args, rows, bundled, links, big, task, task_version, imports, plans, 
     target("dashboard first frame, bundled plan < 0.6 s", f"{bundled['tui'].median:.3f} s",
            bundled["tui"].median < 0.6)
     target(f"dashboard first frame, {largest:,} issues < 2 s", f"{ten['tui'].median:.3f} s", ten["tui"].median < 2)
+    over = [label.split(",")[0] for key, label in labels if key != "floor" and ten[key].peak >= 200 * MIB]
     peak = max(t.peak for k, t in ten.items() if k != "floor")
-    target(f"peak memory, {largest:,} issues < 200 MiB", f"{mib(peak)} MiB", peak < 200 * MIB)
+    target(f"peak memory, {largest:,} issues < 200 MiB", f"largest {mib(peak)} MiB"
+           + (f"; over: {', '.join(over)}" if over else ""), not over)
+    status_peak = max(ten[key].peak for key in ("first-cold", "first-new", "json", "status"))
+    target(f"peak memory of `tracker status`, {largest:,} issues < 200 MiB", f"{mib(status_peak)} MiB",
+           status_peak < 200 * MIB)
     out += ["", "Targets (issue 7):", "", "| target | measured | |", "| --- | --- | --- |", *targets,
             "", f"Whole run: {total_seconds / 60:.1f} minutes.", ""]
     return "\n".join(out)
