@@ -296,9 +296,11 @@ def main() -> None:
                                               runs=1))
             bench.run([*cli, "status", "--json"], repo, runs=1)
             r["json"] = bench.run([*cli, "status", "--json"], repo)
-            r["status"] = bench.run([*cli, "status"], repo)
-            r["validate"] = bench.run([*cli, "validate"], repo)
-            r["summary"] = bench.run([*cli, "summary"], repo)
+            # "Repeated": each command once untimed first, as a user has run it before.
+            for key, command in (("status", [*cli, "status"]), ("validate", [*cli, "validate"]),
+                                 ("summary", [*cli, "summary"])):
+                bench.run(command, repo, runs=1)
+                r[key] = bench.run(command, repo)
             r["tui"] = bench.run([PY, str(HERE / "tui_first_frame.py"), str(plan)], repo, runs=slow)
             # Each run completes another not-started issue, on the plan the run before wrote:
             # what a user's run of `set` commands looks like.
@@ -322,8 +324,10 @@ def main() -> None:
         git(home, "-c", "user.name=Bench", "-c", "user.email=bench@example.org", "commit", "-q", "-m", "plan")
         bundled_cli = [*bench.tracker, "--file", str(bundled)]
         time.sleep(2.1)  # files younger than 2 s are never trusted by the answer cache (answers.RACY_NS)
+        first = bench.run([*bundled_cli, "status"], home, before=bench.clear_cache)
+        bench.run([*bundled_cli, "status", "--json"], home, runs=1)
         bundled_rows = {
-            "first": bench.run([*bundled_cli, "status"], home, before=bench.clear_cache),
+            "first": first,
             "status": bench.run([*bundled_cli, "status"], home),
             "json": bench.run([*bundled_cli, "status", "--json"], home),
             "tui": bench.run([PY, str(HERE / "tui_first_frame.py"), str(bundled)], home),
