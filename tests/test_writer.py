@@ -60,6 +60,20 @@ sessions:
     focus: Start
 """
 
+# Plans whose issue 1 cannot be read from its own lines (yamlwindow), so the writer reads the whole tree.
+WHOLE_TREE_ONLY = {
+    "issues in a flow list": "project: P\nphases:\n  - id: 1\n    title: T\n"
+                             "    issues: [{id: 1, title: I, status: not_started}]\n",
+    "a flow mapping continued further left": "project: P\nphases:\n  - id: 1\n    title: T\n    issues:\n"
+                                             "      - {id: 1, title: I,\n    status: not_started}\n",
+    "quoted text continued further left": "project: P\nphases:\n  - id: 1\n    title: T\n    issues:\n"
+                                          "      - id: 1\n        title: \"I\n   more\"\n        status: not_started\n",
+    "a line separator in a title": "project: P\nphases:\n  - id: 1\n    title: T\n    issues:\n"
+                                   "      - id: 1\n        title: \"a\u2028b\"\n        status: not_started\n",
+    "old Mac line breaks": "project: P\rphases:\r  - id: 1\r    title: T\r    issues:\r      - id: 1\r"
+                           "        title: I\r        status: not_started\r",
+}
+
 # change, git numstat (added, deleted), the line that carries the change afterwards
 ONE_LINE_CHANGES = [
     (SetIssueStatus(1, "in_progress"), (1, 1), "      status: in_progress   # trailing comment"),
@@ -244,6 +258,29 @@ def test_an_edit_elsewhere_since_the_read_is_merged(folder):
     assert after.project.find_issue("003")[1].title == "Renamed in the editor"
 
 
+def test_an_edit_that_moves_the_issue_since_the_read_is_merged_at_its_new_place(folder):
+    path = folder / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    loaded = load(path)
+    edited = HAND_WRITTEN.replace("phases:\n", "phases:\n# two lines added\n# above every issue\n")
+    path.write_text(edited, encoding="utf-8")
+
+    after = apply(apply(loaded, SetIssueStatus(1, "complete")), SetStepStatus(1, 0, "done"))
+
+    assert path.read_text(encoding="utf-8") == edited.replace("status: not_started   #", "status: complete   #") \
+        .replace("estimate: 30m\n", "estimate: 30m\n          status: done\n")
+    assert after.project == load(path).project
+
+
+@pytest.mark.parametrize("text", WHOLE_TREE_ONLY.values(), ids=WHOLE_TREE_ONLY.keys())
+def test_an_issue_that_cannot_be_read_from_its_own_lines_is_edited_through_the_whole_tree(folder, text):
+    path = folder / "phases.yaml"
+    path.write_bytes(text.encode())
+    after = apply(load(path), SetIssueStatus(1, "complete"))
+    assert path.read_bytes() == text.replace("status: not_started", "status: complete").encode()
+    assert after.project == load(path).project
+
+
 def test_a_conflicting_edit_since_the_read_is_refused_and_kept(folder):
     path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
@@ -297,7 +334,7 @@ def test_an_edit_that_would_change_more_than_intended_is_not_written(folder):
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     base = load(path)
     change = SetIssueStatus(1, "complete")
-    sloppy = change.edit(base.text, writer.yamltree.parse(base.text).root, base.project).replace(
+    sloppy = change.edit(base.text, writer._Nodes(base.text), base.project).replace(
         "title: Quoted id", "title: Also changed")
     with pytest.raises(WriteRefused, match="would have changed more than that"):
         writer._verify(base, sloppy, change, str(path))

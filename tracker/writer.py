@@ -25,8 +25,10 @@ exactly as they were.  On the way:
 - the file is re-read; if its content differs from what `loaded` holds, the
   change is re-applied to the new content when the edited value is still what
   the caller saw, and refused otherwise, naming the item and what changed;
-- the new text is loaded again and must differ from the old model by exactly
-  the intended change, or nothing is written;
+- the nodes to edit are read from the item's own lines (yamlwindow), not
+  from the whole file, so the one whole parse is of the new text: it is
+  loaded again and must differ from the old model by exactly the intended
+  change, or nothing is written;
 - temporary file, fsync, content compared once more, rename, folder fsync.
 
 WriteRefused is the only exception for the caller to handle; its text is ready
@@ -36,6 +38,7 @@ temporary file is written, so tests can kill it at the worst moment.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -45,7 +48,7 @@ from pathlib import Path
 import msgspec
 from msgspec.structs import replace
 
-from . import cache, safewrite, yamledit, yamltree
+from . import cache, safewrite, yamledit, yamltree, yamlwindow
 from .loader import LoadError, Loaded, load_text, read_text
 from .model import Issue, Project, Session, issue_key
 from .planpaths import normalize
@@ -85,8 +88,8 @@ class SetIssueStatus:
     def expected(self, project: Project) -> Project:
         return _with_issue(project, self.issue_id, lambda issue: replace(issue, status=self.status))
 
-    def edit(self, text: str, root: yamltree.Mapping, project: Project) -> str:
-        return yamledit.set_key(text, _issue_node(root, _issue(project, self.issue_id, "")), "status", self.status)
+    def edit(self, text: str, nodes: _Nodes, project: Project) -> str:
+        return yamledit.set_key(text, nodes.issue(_issue(project, self.issue_id, "")), "status", self.status)
 
 
 @dataclass(frozen=True)
@@ -124,9 +127,8 @@ class SetStepStatus:
             return replace(issue, steps=steps)
         return _with_issue(project, self.issue_id, change)
 
-    def edit(self, text: str, root: yamltree.Mapping, project: Project) -> str:
-        issue = _issue(project, self.issue_id, "")
-        node = _item_node(_issue_node(root, issue).get("steps"), self._step(project, ""))
+    def edit(self, text: str, nodes: _Nodes, project: Project) -> str:
+        node = _item_node(nodes.issue(_issue(project, self.issue_id, "")).get("steps"), self._step(project, ""))
         return yamledit.set_key(text, node, "status", self.status)
 
     def _step(self, project: Project, where: str):
@@ -170,9 +172,9 @@ class SetDeliverableStatus:
             return replace(issue, deliverables=deliverables)
         return _with_issue(project, self.issue_id, change)
 
-    def edit(self, text: str, root: yamltree.Mapping, project: Project) -> str:
-        issue = _issue(project, self.issue_id, "")
-        node = _item_node(_issue_node(root, issue).get("deliverables"), self._deliverable(project, "")[1])
+    def edit(self, text: str, nodes: _Nodes, project: Project) -> str:
+        issue = nodes.issue(_issue(project, self.issue_id, ""))
+        node = _item_node(issue.get("deliverables"), self._deliverable(project, "")[1])
         return yamledit.set_key(text, node, "status", self.status)
 
     def _deliverable(self, project: Project, where: str):
@@ -223,7 +225,8 @@ class AppendSession:
         return replace(project, sessions=[*project.sessions, Session(date=self.date, focus=self.focus,
                                                                       since=self.since)])
 
-    def edit(self, text: str, root: yamltree.Mapping, project: Project) -> str:
+    def edit(self, text: str, nodes: _Nodes, project: Project) -> str:
+        root = nodes.root
         fields = [("date", yamledit.render_scalar(self.date, plain_date=True))]
         fields += [(key, yamledit.render_scalar(value)) for key, value in
                    (("focus", self.focus), ("since", self.since)) if value is not None]
@@ -336,9 +339,37 @@ def _base(loaded: Loaded, text: str, data: bytes, change: Change, before, where:
 
 def _edit(base: Loaded, change: Change, where: str) -> str:
     try:
-        return change.edit(base.text, yamltree.parse(base.text).root, base.project)
+        return change.edit(base.text, _Nodes(base.text), base.project)
     except yamledit.EditError as exc:
         raise WriteRefused(f"{where}:{exc.line}:{exc.column}: error: {exc.message}; nothing was written") from None
+
+
+class _Nodes:
+    """The tree nodes an edit needs, read from no more of the text than it takes.
+
+    An issue comes from its own lines (yamlwindow), checked against the model;
+    the whole text is parsed only when they do not do (or to append a session).
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._root = None
+
+    @property
+    def root(self) -> yamltree.Mapping:
+        if self._root is None:
+            gc_was_on = gc.isenabled()
+            gc.disable()  # as in the loader: a big tree has no cycles to collect
+            try:
+                self._root = yamltree.parse(self.text).root
+            finally:
+                if gc_was_on:
+                    gc.enable()
+        return self._root
+
+    def issue(self, issue: Issue) -> yamltree.Mapping:
+        node = yamlwindow.block_item(self.text, *issue.where())
+        return node if node is not None and _placed_as(node, issue) else _issue_node(self.root, issue)
 
 
 def _verify(base: Loaded, new_text: str, change: Change, where: str) -> Loaded:
@@ -355,14 +386,18 @@ def _same_data(a, b) -> bool:
     """Whether two models hold the same data, positions aside (they move when a line is added).
 
     Walked side by side rather than copied to plain data first: on a big plan
-    those copies cost seconds and a hundred megabytes.
+    those copies cost seconds and a hundred megabytes.  Records equal with
+    their positions are equal without them, so msgspec's own comparison (in C)
+    settles every part the edit left in place, and only the rest is walked.
     """
+    if a == b:
+        return True
     if isinstance(a, msgspec.Struct):
         return type(a) is type(b) and all(_same_data(getattr(a, name), getattr(b, name))
                                           for name in a.__struct_fields__ if name != "at")
     if isinstance(a, list):
         return isinstance(b, list) and len(a) == len(b) and all(map(_same_data, a, b))
-    return a == b
+    return False
 
 
 def _show(value) -> str:
@@ -432,3 +467,10 @@ def _item_node(sequence: yamltree.Sequence, record) -> yamltree.Mapping:
         if (node.line, node.column) == record.where():
             return node
     raise LookupError("a list item is in the model but not in the tree")  # a bug: both come from one text
+
+
+def _placed_as(node: yamltree.Node, record) -> bool:
+    """Whether `node` holds the keys of `record` at the places the model has their values."""
+    return node.kind == "mapping" and (node.line, node.column) == record.where() and (
+        {key.value: (value.line, value.column) for key, value in node.items}
+        == {key: at for key, at in record.at.items() if key})
