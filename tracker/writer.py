@@ -388,16 +388,14 @@ def _same_data(a, b) -> bool:
     Walked side by side rather than copied to plain data first: on a big plan
     those copies cost seconds and a hundred megabytes.  Records equal with
     their positions are equal without them, so msgspec's own comparison (in C)
-    settles every part the edit left in place, and only the rest is walked.
+    settles each list item the edit left in place, and only the rest is walked.
     """
-    if a == b:
-        return True
     if isinstance(a, msgspec.Struct):
         return type(a) is type(b) and all(_same_data(getattr(a, name), getattr(b, name))
                                           for name in a.__struct_fields__ if name != "at")
     if isinstance(a, list):
-        return isinstance(b, list) and len(a) == len(b) and all(map(_same_data, a, b))
-    return False
+        return isinstance(b, list) and len(a) == len(b) and all(x == y or _same_data(x, y) for x, y in zip(a, b))
+    return a == b
 
 
 def _show(value) -> str:
