@@ -219,3 +219,19 @@ def test_a_replayed_answer_loads_neither_yaml_nor_git_nor_the_model(shop: Repo):
     again = subprocess.run([sys.executable, "-c", code, plan], capture_output=True, text=True, env=env)
     assert again.returncode == 0, again.stderr
     assert again.stdout.splitlines()[-1] == "[]"
+
+
+def test_an_error_writing_the_answer_is_the_caller_s_not_a_miss(shop: Repo):
+    from tracker.launch import DEFAULT_MAX_BYTES
+
+    status(shop, "--json")
+    written = []
+
+    def full_disk(piece) -> None:
+        written.append(piece)
+        raise OSError(28, "No space left on device")
+
+    command = answers.status_command(True, False, False, DEFAULT_MAX_BYTES)
+    with pytest.raises(OSError):
+        answers.replay(shop.root / "data" / "phases.yaml", command, full_disk)
+    assert len(written) == 1  # and nothing is written again by computing the answer afresh

@@ -50,33 +50,52 @@ Signature = list[int]  # empty: nothing there
 Write = Callable[[str | bytes], None]
 
 
+def status_command(as_json: bool, ascii_only: bool, files: bool, max_bytes: int) -> list[str]:
+    """How a `tracker status` command line is named in the cache, however it was spelled."""
+    return ["status", f"--json={as_json}", f"--ascii={ascii_only}", f"--files={files}", f"--max-bytes={max_bytes}"]
+
+
 def replay(plan: Path, command: Iterable[str], write: Write) -> bool:
-    """Write the recorded answer of `command` on `plan` if all it depends on is unchanged; else write nothing."""
+    """Write the recorded answer of `command` on `plan` if all it depends on is unchanged; else write nothing.
+
+    Errors of `write` itself (a closed pipe, a full disk) are the caller's: they are not a cache miss.
+    """
     key = _key(plan, command)
     try:
-        with open(_entry_path(key), "rb") as file:
-            end = file.seek(-4, os.SEEK_END)
-            length = int.from_bytes(file.read(4), "big")
-            file.seek(end - length)
-            entry = json.loads(file.read(length))
-            if (entry["format"] != FORMAT or entry["key"] != key or entry["size"] != end - length
-                    or not _unchanged(plan, entry)):
-                return False
-            # Check the whole answer before writing any of it; the second read comes from the page cache.
-            crc = 0
-            for chunk in _chunks(file, entry["size"]):
-                crc = zlib.crc32(chunk, crc)
-            if crc != entry["crc"]:
-                return False
-            if entry["text"]:
-                write(b"".join(_chunks(file, entry["size"])).decode("utf-8"))
-            else:
-                for chunk in _chunks(file, entry["size"]):
-                    write(chunk)
-            return True
-    # Whatever a damaged or foreign entry makes go wrong here, the answer is computed afresh.
-    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        file = open(_entry_path(key), "rb")
+    except OSError:
         return False
+    with file:
+        try:
+            entry = _valid_entry(file, plan, key)
+            text = b"".join(_chunks(file, entry["size"])).decode("utf-8") if entry and entry["text"] else None
+        # Whatever a damaged or foreign entry makes go wrong here, the answer is computed afresh.
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            return False
+        if entry is None:
+            return False
+        if text is not None:
+            write(text)
+        else:
+            for chunk in _chunks(file, entry["size"]):
+                write(chunk)
+    return True
+
+
+def _valid_entry(file: BinaryIO, plan: Path, key: str) -> dict | None:
+    """The entry's header if it is for `key` and everything it depends on is unchanged, else None."""
+    end = file.seek(-4, os.SEEK_END)
+    length = int.from_bytes(file.read(4), "big")
+    file.seek(end - length)
+    entry = json.loads(file.read(length))
+    if (entry["format"] != FORMAT or entry["key"] != key or entry["size"] != end - length
+            or not _unchanged(plan, entry)):
+        return None
+    # Check the whole answer before writing any of it; the second read comes from the page cache.
+    crc = 0
+    for chunk in _chunks(file, entry["size"]):
+        crc = zlib.crc32(chunk, crc)
+    return entry if crc == entry["crc"] else None
 
 
 def _chunks(file: BinaryIO, size: int) -> Iterator[bytes]:

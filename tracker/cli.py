@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .launch import DEFAULT_MAX_BYTES
 
 
 class Failed(click.ClickException):
@@ -36,7 +37,7 @@ class Options:
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--file", "-f", "file_", metavar="PATH", help="The plan file (default: $TRACKER_FILE, "
               "else the nearest data/phases.yaml).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=16 * 1024 * 1024, show_default=True,
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="Refuse plan files larger than this.")
 @click.version_option(__version__, prog_name="tracker")
 @click.pass_context
@@ -86,8 +87,7 @@ def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> No
     from . import answers
 
     plan = plan_path(options)
-    command = ["status", f"--json={as_json}", f"--ascii={ascii_only}", f"--files={files}",
-               f"--max-bytes={options.max_bytes}"]
+    command = answers.status_command(as_json, ascii_only, files, options.max_bytes)
 
     def write(piece: str | bytes) -> None:
         click.echo(piece, nl=False)  # bytes (JSON) as they are, text in the terminal's encoding

@@ -1,0 +1,106 @@
+"""The `tracker` program answers a plain repeated `tracker status` before importing the CLI, with the same bytes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from gitutil import ENV, make_repo
+
+from tracker.launch import DEFAULT_MAX_BYTES, plain_status
+
+PLAN = """\
+project: Shop
+phases:
+  - id: P1
+    title: Fixes
+    issues:
+      - id: 1
+        title: Retry
+        status: complete
+        deliverables:
+          - path: src/retry.js
+"""
+
+NO = {"json": False, "ascii": False, "files": False}
+
+
+@pytest.mark.parametrize("args, found", [
+    (["status"], (None, DEFAULT_MAX_BYTES, NO)),
+    (["--file", "p.yaml", "status", "--json"], ("p.yaml", DEFAULT_MAX_BYTES, {**NO, "json": True})),
+    (["-f", "p.yaml", "--max-bytes", "99", "status", "--files", "--ascii"],
+     ("p.yaml", 99, {"json": False, "ascii": True, "files": True})),
+    (["-f", "a", "-f", "b", "status"], ("b", DEFAULT_MAX_BYTES, NO)),  # the last one, as click takes it
+])
+def test_plain_status_command_lines_are_recognised(args, found):
+    assert plain_status(args) == found
+
+
+@pytest.mark.parametrize("args", [
+    [], ["validate"], ["status", "--help"], ["status", "-h"], ["--help", "status"], ["--version"],
+    ["--file=p.yaml", "status"], ["-fp.yaml", "status"], ["--file", "status"], ["--file", "--json", "status"],
+    ["--max-bytes", "0", "status"], ["--max-bytes", "1e3", "status"], ["--max-bytes", "٣", "status"],
+    ["status", "--json", "extra"], ["status", "--", "--json"], ["status", "--jso"], ["stat"], ["-f"],
+])
+def test_anything_else_goes_to_the_cli(args):
+    assert plain_status(args) is None
+
+
+@pytest.fixture(scope="module")
+def settled(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """A repository whose files are older than the answer cache's two-second guard."""
+    root = tmp_path_factory.mktemp("launch")
+    repo = make_repo(root / "repo")
+    repo.write("data/phases.yaml", PLAN)
+    repo.write("src/retry.js", "retry();\n")
+    repo.commit("First")
+    time.sleep(2.1)
+    env = {**os.environ, **ENV, "XDG_CACHE_HOME": str(root / "cache")}
+    env.pop("TRACKER_FILE", None)
+    return {"root": repo.root, "env": env}
+
+
+def tracker(settled: dict, *args: str, code: str | None = None) -> subprocess.CompletedProcess:
+    command = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "tracker", *args]
+    return subprocess.run(command, cwd=settled["root"], env=settled["env"], capture_output=True)
+
+
+WHICH_PATH = (
+    "import sys\n"
+    "sys.argv = ['tracker', *sys.argv[1:]]\n"
+    "from tracker.launch import main\n"
+    "try:\n"
+    "    main()\n"
+    "finally:\n"
+    "    sys.stderr.write('click loaded' if 'click' in sys.modules else 'click not loaded')\n"
+)
+
+
+@pytest.mark.parametrize("args", [
+    ("status",), ("status", "--json"), ("--file", "data/phases.yaml", "status", "--files"),
+])
+def test_a_repeated_status_is_replayed_without_the_cli(settled: dict, args: tuple[str, ...]):
+    first = tracker(settled, *args, code=WHICH_PATH)
+    assert first.returncode == 0 and first.stderr.endswith(b"click loaded"), first.stderr
+    again = tracker(settled, *args, code=WHICH_PATH)
+    assert again.returncode == 0 and again.stderr == b"click not loaded"
+    assert again.stdout == first.stdout == tracker(settled, *args).stdout
+
+
+def test_a_closed_pipe_ends_quietly(settled: dict):
+    tracker(settled, "status", "--json")
+    process = subprocess.Popen([sys.executable, "-m", "tracker", "status", "--json"], cwd=settled["root"],
+                               env=settled["env"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before the answer is written
+    stderr = process.stderr.read()
+    assert process.wait() == 1 and b"Traceback" not in stderr, stderr
+
+
+def test_a_plan_that_is_not_found_is_the_cli_s_error(tmp_path: Path):
+    done = subprocess.run([sys.executable, "-m", "tracker", "status"], cwd=tmp_path, capture_output=True, text=True,
+                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert done.returncode == 1 and "no data/phases.yaml" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,73 @@
+"""The `tracker` program: a repeated `tracker status` is answered before the CLI is imported.
+
+Replaying a recorded answer (answers.py) takes a tenth of a second; importing
+click and the CLI would add a third to that.  So the plain forms of the
+command, `tracker [-f|--file PATH] [--max-bytes N] status [--json] [--ascii]
+[--files]`, are recognised here and replayed when the answer still holds.
+Anything else, and every answer that does not hold, goes to the click CLI
+(cli.py), which then does all the work as usual, including trying the replay.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+DEFAULT_MAX_BYTES = 16 * 1024 * 1024  # the CLI's --max-bytes default too
+_STATUS_FLAGS = {"--json": "json", "--ascii": "ascii", "--files": "files"}
+
+
+def main() -> None:
+    found = plain_status(sys.argv[1:])
+    if found is not None and _replayed(*found):
+        return
+    from .cli import main as cli
+
+    cli()
+
+
+def plain_status(args: list[str]) -> tuple[str | None, int, dict[str, bool]] | None:
+    """(--file, --max-bytes, flags) of a plain `status` command line, or None for anything else."""
+    file, max_bytes = None, DEFAULT_MAX_BYTES
+    index = 0
+    while index < len(args) and args[index] != "status":
+        option = args[index]
+        value = args[index + 1] if index + 1 < len(args) else ""
+        if not value or value.startswith("-"):
+            return None
+        if option in ("-f", "--file"):
+            file = value
+        elif option == "--max-bytes" and value.isascii() and value.isdigit() and int(value) >= 1:
+            max_bytes = int(value)
+        else:
+            return None
+        index += 2
+    flags = dict.fromkeys(_STATUS_FLAGS.values(), False)
+    for arg in args[index + 1:]:
+        if arg not in _STATUS_FLAGS:
+            return None
+        flags[_STATUS_FLAGS[arg]] = True
+    return (file, max_bytes, flags) if index < len(args) else None
+
+
+def _replayed(file: str | None, max_bytes: int, flags: dict[str, bool]) -> bool:
+    from . import answers
+    from .discovery import PlanNotFound, find_plan
+
+    try:
+        plan = find_plan(file)
+    except PlanNotFound:
+        return False  # the CLI says so properly
+    command = answers.status_command(flags["json"], flags["ascii"], flags["files"], max_bytes)
+    try:
+        return answers.replay(plan, command, _write)
+    except BrokenPipeError:  # `tracker status | head`: end quietly, as the click CLI does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+
+
+def _write(piece: str | bytes) -> None:
+    if isinstance(piece, bytes):
+        sys.stdout.buffer.write(piece)
+    else:
+        sys.stdout.write(piece)
