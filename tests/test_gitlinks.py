@@ -13,7 +13,8 @@ import msgspec
 import pytest
 from gitutil import Repo, make_repo
 
-from tracker.gitlinks import link_problems, read_links
+from tracker.gitlinks import read_links
+from tracker.linkchecks import link_problems
 from tracker.gitrepo import GitRepo
 from tracker.lastcommit import cache_file
 from tracker.loader import load_text

@@ -130,7 +130,8 @@ def validate(options: Options) -> None:
     """Check the plan; print every problem; exit 1 if any is an error."""
     loaded = load_plan(options, fail_on_errors=False)
     if loaded.project is not None:
-        from .gitlinks import link_problems, read_links
+        from .gitlinks import read_links
+        from .linkchecks import link_problems
         from .problems import sort_key
 
         links = read_links(loaded.project, loaded.path, history=False)

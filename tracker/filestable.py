@@ -7,7 +7,8 @@ marked done whose file is missing or not committed as it is.
 
 from __future__ import annotations
 
-from .gitlinks import FileLink, Links, deliverable_done, drift_reason
+from .gitlinks import FileLink, Links
+from .linkchecks import deliverable_done, drift_reason
 from .model import Project
 from .statustable import status_label
 from .textsafe import ellipsize, one_line

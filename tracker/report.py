@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from msgspec.structs import replace
 
 from . import progress
-from .gitlinks import deliverable_done, drift_reason_of
+from .linkchecks import deliverable_done, drift_reason_of
 from .model import Deliverable, Issue, Phase, Project
 
 NO_GIT = {"state": "no-git", "lines": None, "last_commit": None}

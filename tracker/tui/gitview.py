@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..gitlinks import FileLink, Links, deliverable_done, drift_reason, read_links
+from ..gitlinks import FileLink, Links, read_links
+from ..linkchecks import deliverable_done, drift_reason
 from ..model import Issue, Project
 
 
