@@ -18,8 +18,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from msgspec import Struct
-
 from . import progress
 from .estimate import format_minutes, parse_minutes
 from .gitlinks import FileLink, Links, link_paths, no_git
@@ -29,6 +27,10 @@ from .loader import Loaded, LoadError, load_data
 from .model import Deliverable, Issue, Phase, Project, Session, StatusDef, Step
 from .planpaths import normalize
 from .textsafe import one_line
+from .filetree import draw_tree
+from .summary_views import (
+    StatusView, FileView, DeliverableView, StepView, IssueView, PhaseView, Change, NextIssue, Next, TreeLine, TreeBlock, Created, HistoryView, SessionView, InsightView, Closing,
+)
 
 NEXT_LIMIT = 3  # open issues shown under "What's next"
 CREATED_LIMIT = 200  # files drawn in the "created" tree; the rest are counted
@@ -46,142 +48,6 @@ TYPE_LABELS = {"source": "Source", "test": "Tests", "doc": "Documentation", "rep
 
 class SummaryError(Exception):
     """The summary cannot be made; the message is ready for stderr (`where: error: what, and how to fix it`)."""
-
-
-class StatusView(Struct, frozen=True):
-    id: str
-    label: str
-    mark: str  # "" with --plain
-    done: bool
-
-
-class FileView(Struct, frozen=True):
-    path: str
-    lines: int | None
-    state: str  # committed | modified | staged | untracked | ignored | missing | unsafe | no-git (tracker.gitlinks)
-    note: str  # "145 lines", "missing", "binary", "moved from …", "this file" … ("" when there is nothing to say)
-
-
-class DeliverableView(Struct, frozen=True):
-    path: str
-    type: str | None
-    type_label: str
-    purpose: str
-    file: FileView
-    status: StatusView
-    issue_id: str
-
-
-class StepView(Struct, frozen=True):
-    number: int  # 1-based place in the issue's steps
-    title: str
-    estimate: str | None
-    minutes: int | None
-    done: bool
-    files: list[str]
-
-
-class IssueView(Struct, frozen=True):
-    id: str
-    title: str
-    summary: str
-    status: StatusView
-    percent: int
-    steps_done: int
-    steps_total: int
-    depends_on: list[str]
-
-
-class PhaseView(Struct, frozen=True):
-    id: str
-    name: str  # "Phase 2" for P2 or 2, else "Phase <id>"
-    title: str
-    status: StatusView
-    percent: int | None  # None: a phase without issues
-    done: int
-    total: int
-    issues: list[IssueView]
-
-
-class Change(Struct, frozen=True):
-    """One numbered item of "Accomplished": an issue that changed, or a session `accomplished` entry."""
-
-    kind: str  # "issue" | "entry"
-    title: str
-    issue: IssueView | None
-    before: StatusView | None  # the status at the start, when it differs from now
-    added: bool  # the issue was not in the plan at the start
-    steps_done: list[StepView]
-    deliverables: list[DeliverableView]
-    details: list[str]
-    files: list[FileView]
-
-
-class NextIssue(Struct, frozen=True):
-    issue: IssueView
-    phase: str  # the phase's name
-    verb: str  # Start | Continue | Finish | Then
-    steps: list[StepView]  # the open ones
-    minutes: int
-    time: str  # "2h 10m", "" when no step has an estimate
-    unestimated: int  # open steps without an estimate
-    waits_for: list[str]  # issue ids not done yet (only for waiting issues)
-
-
-class Next(Struct, frozen=True):
-    issues: list[NextIssue]
-    waiting: list[NextIssue]  # open issues of the same phase whose depends_on is not done
-    minutes: int
-    time: str
-    unestimated: int
-
-
-class TreeLine(Struct, frozen=True):
-    prefix: str  # "├── ", "│   └── " …
-    name: str
-    note: str
-
-
-class TreeBlock(Struct, frozen=True):
-    root: str  # "src/api/base/", "./" for files at the top of the repository
-    lines: list[TreeLine]
-
-
-class Created(Struct, frozen=True):
-    files: list[FileView]  # note: "145 lines", "moved from …", "untracked", "this file"
-    tree: list[TreeBlock]
-    more: int  # files left out after CREATED_LIMIT
-
-
-class HistoryView(Struct, frozen=True):
-    available: bool
-    reason: str  # why not, when not available
-    start: str | None  # short sha; None before the first commit
-    start_date: str | None
-    how: str
-    plan: str  # "read" | "absent" | "outside" | "unreadable" | "" (no git)
-    plan_problem: str
-
-
-class SessionView(Struct, frozen=True):
-    date: str
-    date_long: str  # "November 30, 2025"
-    focus: str
-    headline: str
-    duration: str
-
-
-class InsightView(Struct, frozen=True):
-    title: str
-    body: str  # markdown
-
-
-class Closing(Struct, frozen=True):
-    phase: PhaseView | None  # the phase the next work is in; None when everything is done
-    next: NextIssue | None
-    percent: int
-    done: int
-    total: int
 
 
 @dataclass(slots=True)
@@ -530,53 +396,7 @@ def _created(facts: _Facts, paths: list[str], views: _Views) -> Created | None:
     if facts.changes is None:
         return None
     shown = [views.file(path, facts.changes.added[path]) for path in paths[:CREATED_LIMIT]]
-    return Created(shown, _tree(shown), max(0, len(paths) - CREATED_LIMIT))
-
-
-def _tree(files: list[FileView]) -> list[TreeBlock]:
-    """Files grouped under their top folders, drawn like `tree` (├── └── │); single-folder chains join up."""
-    root: dict = {}
-    for item in files:
-        *folders, name = item.path.split("/")
-        node = root
-        for folder in folders:
-            node = node.setdefault(folder + "/", {})
-        node[name] = item
-    blocks = []
-    top_files = {name: item for name, item in root.items() if isinstance(item, FileView)}
-    if top_files:
-        blocks.append(TreeBlock("./", _draw(top_files, "")))
-    for name in sorted(n for n, v in root.items() if isinstance(v, dict)):
-        label, node = _join_chain(name, root[name])
-        blocks.append(TreeBlock(label, _draw(node, "")))
-    return blocks
-
-
-def _join_chain(label: str, node: dict) -> tuple[str, dict]:
-    while len(node) == 1:
-        (child, value), = node.items()
-        if not isinstance(value, dict):
-            break
-        label, node = label + child, value
-    return label, node
-
-
-def _draw(node: dict, indent: str) -> list[TreeLine]:
-    folders = sorted(name for name, value in node.items() if isinstance(value, dict))
-    files = sorted(name for name, value in node.items() if not isinstance(value, dict))
-    names = folders + files
-    lines: list[TreeLine] = []
-    for index, name in enumerate(names):
-        last = index == len(names) - 1
-        branch = "└── " if last else "├── "
-        value = node[name]
-        if isinstance(value, dict):
-            label, value = _join_chain(name, value)
-            lines.append(TreeLine(indent + branch, label, ""))
-            lines += _draw(value, indent + ("    " if last else "│   "))
-        else:
-            lines.append(TreeLine(indent + branch, name, value.note))
-    return lines
+    return Created(shown, draw_tree(shown), max(0, len(paths) - CREATED_LIMIT))
 
 
 def _notes(facts: _Facts) -> list[str]:
