@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_tracker
-from tracker import safewrite
+from tracker import filelock
 from tracker.loader import load
 from tracker.writer import SetIssueStatus, apply
 
@@ -199,7 +199,7 @@ def test_a_writer_killed_mid_write_leaves_a_loadable_file_and_no_blocking_lock(t
     assert (path.parent / "phases.yaml.lock").exists()  # what the killed writer left behind
 
     # A lock wait far shorter than STALE_AFTER: the lock must go because its process is dead.
-    after = apply(load(path), SetIssueStatus(7, "in_progress"), lock_timeout=safewrite.STALE_AFTER / 5)
+    after = apply(load(path), SetIssueStatus(7, "in_progress"), lock_timeout=filelock.STALE_AFTER / 5)
     assert load(path).project == after.project
     assert after.project.find_issue(7)[1].status == "in_progress"
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]

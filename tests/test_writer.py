@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tracker import safewrite, writer
+from tracker import atomicfile, filelock, writer
 from tracker.loader import load
 from tracker.writer import (AppendSession, SetDeliverableStatus, SetIssueStatus, SetStepStatus, WriteRefused,
                             apply)
@@ -357,7 +357,7 @@ def test_a_lock_left_by_a_dead_process_is_cleared(folder):
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     dead = _dead_pid()
     (folder / "phases.yaml.lock").write_text(f"{dead} {os.uname().nodename} x\n")
-    (folder / f".phases.yaml{safewrite.TEMP_INFIX}{dead}-0.tmp").write_text("half a plan")
+    (folder / f".phases.yaml{atomicfile.TEMP_INFIX}{dead}-0.tmp").write_text("half a plan")
     apply(load(path), SetIssueStatus(1, "complete"), lock_timeout=2)
     assert sorted(p.name for p in folder.iterdir()) == ["phases.yaml"]
 
@@ -367,7 +367,7 @@ def test_an_old_lock_is_cleared_even_if_its_pid_lives(folder):
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     lock = folder / "phases.yaml.lock"
     lock.write_text(f"{os.getpid()} {os.uname().nodename} x\n")
-    old = time.time() - safewrite.STALE_AFTER - 5
+    old = time.time() - filelock.STALE_AFTER - 5
     os.utime(lock, (old, old))
     apply(load(path), SetIssueStatus(1, "complete"), lock_timeout=2)
     assert not lock.exists()
@@ -378,7 +378,7 @@ def test_an_empty_lock_left_by_a_crash_is_cleared_after_a_grace_period(folder):
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     lock = folder / "phases.yaml.lock"
     lock.write_text("")
-    old = time.time() - safewrite.UNWRITTEN_GRACE - 1
+    old = time.time() - filelock.UNWRITTEN_GRACE - 1
     os.utime(lock, (old, old))
     apply(load(path), SetIssueStatus(1, "complete"), lock_timeout=2)
     assert not lock.exists()

@@ -179,7 +179,7 @@ def _session_date(ctx: click.Context, param: click.Parameter, value: str | None)
 def summary(options: Options, since: str | None, session_date: str | None, output: Path | None,
             template: Path | None, no_front_matter: bool, plain: bool) -> None:
     """The session summary as markdown, from the plan and its git history."""
-    from .outfile import write_atomic
+    from .atomicfile import write_atomic
     from .summary import SummaryError, build_summary
 
     loaded = load_plan(options)

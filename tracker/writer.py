@@ -21,7 +21,7 @@ e.g. "the status of issue #4: 'audit' -> 'complete'".  The value is edited in th
 exactly as they were.  On the way:
 
 - the change is checked against the plan (known issue, step, deliverable, status);
-- writers take turns through `phases.yaml.lock` (safewrite.Lock);
+- writers take turns through `phases.yaml.lock` (filelock.Lock);
 - the file is re-read; if its content differs from what `loaded` holds, the
   change is re-applied to the new content when the edited value is still what
   the caller saw, and refused otherwise, naming the item and what changed;
@@ -48,7 +48,7 @@ from pathlib import Path
 import msgspec
 from msgspec.structs import replace
 
-from . import cache, safewrite, yamledit, yamltree, yamlwindow
+from . import atomicfile, cache, filelock, yamledit, yamltree, yamlwindow
 from .loader import LoadError, Loaded, load_text, read_text
 from .model import Issue, Project, Session, issue_key
 from .planpaths import normalize
@@ -249,8 +249,8 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
     change.check(loaded.project, where)
     target = Path(os.path.realpath(loaded.path))  # through a symlink: replace the file, keep the link
     try:
-        with safewrite.Lock(target, lock_timeout) as lock:
-            safewrite.remove_leftovers(target)
+        with filelock.Lock(target, lock_timeout) as lock:
+            atomicfile.remove_leftovers(target)
             for _ in range(ROUNDS):
                 text, data = _read(target, where)
                 base = _base(loaded, text, data, change, before, where)
@@ -259,7 +259,7 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
                 new_text = _edit(base, change, where)
                 new = _verify(base, new_text, change, where)
                 out = (BOM if data.startswith(BOM) else b"") + new_text.encode("utf-8")
-                temp = safewrite.write_temp(target, out)
+                temp = atomicfile.write_temp(target, out)
                 try:
                     _test_pause()
                     if _read(target, where)[1] != data:
@@ -267,7 +267,7 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
                     if not lock.held():
                         raise WriteRefused(f"{where}: error: another writer took the lock while this one was "
                                            "stalled; nothing was written, run the command again")
-                    safewrite.replace(temp, target)
+                    atomicfile.replace(temp, target)
                     temp = None
                 finally:
                     if temp is not None:
@@ -275,7 +275,7 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
                 written = Loaded(loaded.path, new.project, new.problems, new_text, hashlib.sha256(out).hexdigest())
                 cache.store(written.digest, written.project, written.problems)  # the next command need not parse it
                 return written
-    except safewrite.LockTimeout as exc:
+    except filelock.LockTimeout as exc:
         raise WriteRefused(f"{where}: error: {exc}") from None
     except OSError as exc:
         raise WriteRefused(f"{where}: error: cannot write the plan: {exc.strerror or exc}; "

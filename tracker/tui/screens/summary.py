@@ -87,7 +87,7 @@ class SummaryScreen(Screen):
     @work(thread=True, group="export", exit_on_error=False)
     def export(self, path: Path) -> None:
         # Built again with the file name, as `tracker summary -o FILE` does: the note lists itself.
-        from ...outfile import write_atomic
+        from ...atomicfile import write_atomic
         from ...summary import SummaryError, build_summary
 
         try:

@@ -1,4 +1,4 @@
-"""Replacing a file so that neither a crash nor a second writer can break it.
+"""Taking turns at replacing a file, so that no second writer can break it.
 
 Writers take turns through a lock file next to the target (`phases.yaml.lock`,
 created exclusively, like git's `index.lock`) holding `PID HOST TOKEN`.  A lock
@@ -6,10 +6,7 @@ whose process is gone, or that is older than STALE_AFTER seconds, is cleared by
 the next writer; clearing happens under an flock on the folder, so two writers
 that both see a stale lock cannot remove each other's fresh one.
 
-New content goes to a temporary file in the same folder with the target's mode
-bits, is flushed and fsynced, then renamed over the target, and the folder is
-fsynced.  A process killed at any moment leaves the old file or the new one; a
-temporary file it leaves behind is removed by the next writer.  POSIX only.
+POSIX only (fcntl, kill(pid, 0)).
 """
 
 from __future__ import annotations
@@ -22,7 +19,6 @@ from pathlib import Path
 
 STALE_AFTER = 10.0  # a write takes milliseconds; a lock this old belongs to a stuck or dead process
 UNWRITTEN_GRACE = 2.0  # a lock file still without its PID line after this long was left by a crash
-TEMP_INFIX = ".tracker-"
 _HOST = os.uname().nodename  # a PID means something only on the machine that wrote it
 
 
@@ -120,45 +116,3 @@ def _alive(pid: int) -> bool:
             return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
     except (OSError, IndexError):
         return True
-
-
-def write_temp(target: Path, data: bytes) -> Path:
-    """`data` in a new file next to `target`, with its mode bits and owner, flushed to disk."""
-    info = target.stat()
-    temp = target.with_name(f".{target.name}{TEMP_INFIX}{os.getpid()}-{os.urandom(4).hex()}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.fchmod(fd, info.st_mode & 0o7777)
-        if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
-            with contextlib.suppress(PermissionError):
-                os.fchown(fd, info.st_uid, info.st_gid)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        os.fsync(fd)
-    except BaseException:
-        os.close(fd)
-        temp.unlink(missing_ok=True)
-        raise
-    os.close(fd)
-    return temp
-
-
-def replace(temp: Path, target: Path) -> None:
-    """Rename `temp` over `target` and make the rename itself durable."""
-    os.replace(temp, target)
-    fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def remove_leftovers(target: Path) -> None:
-    """Temporary files of writers that were killed; call only while holding the Lock."""
-    for leftover in target.parent.glob(f".{_glob_escape(target.name)}{TEMP_INFIX}*.tmp"):
-        leftover.unlink(missing_ok=True)
-
-
-def _glob_escape(name: str) -> str:
-    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)

@@ -1,0 +1,68 @@
+"""Replacing a file so that readers see the old one or the new one, never half of either.
+
+New content goes to a temporary file in the target's folder (same file system,
+so the rename is atomic) with the target's mode bits and owner, is flushed and
+fsynced, then renamed over the target; the folder is fsynced so the rename
+survives a crash.  A new file gets the usual mode (0666 less the umask).  A
+process killed at any moment leaves the old file or the new one; the temporary
+file it leaves behind is named so that the next writer can remove it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+TEMP_INFIX = ".tracker-"
+
+
+def write_atomic(target: str | os.PathLike, data: bytes) -> None:
+    target = Path(target)
+    replace(write_temp(target, data), target)
+
+
+def write_temp(target: Path, data: bytes) -> Path:
+    """`data` in a new file next to `target`, with its mode bits and owner if it exists, flushed to disk."""
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        info = None
+    temp = target.with_name(f".{target.name}{TEMP_INFIX}{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if info is None else 0o600)
+    try:
+        if info is not None:
+            os.fchmod(fd, info.st_mode & 0o7777)
+            if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
+                with contextlib.suppress(PermissionError):
+                    os.fchown(fd, info.st_uid, info.st_gid)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+    except BaseException:
+        os.close(fd)
+        temp.unlink(missing_ok=True)
+        raise
+    os.close(fd)
+    return temp
+
+
+def replace(temp: Path, target: Path) -> None:
+    """Rename `temp` over `target` and make the rename itself durable."""
+    os.replace(temp, target)
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def remove_leftovers(target: Path) -> None:
+    """Temporary files of writers that were killed; call only while holding the target's lock."""
+    for leftover in target.parent.glob(f".{_glob_escape(target.name)}{TEMP_INFIX}*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+def _glob_escape(name: str) -> str:
+    return "".join(f"[{ch}]" if ch in "*?[" else ch for ch in name)
