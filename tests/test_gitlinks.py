@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ from tracker.gitlinks import read_links
 from tracker.linkchecks import link_problems
 from tracker.gitrepo import GitRepo
 from tracker.lastcommit import cache_file
+from tracker.linkcache import LinkCache
 from tracker.loader import load_text
 
 
@@ -558,3 +560,97 @@ def test_a_deleted_folder_is_missing(repo: Repo):
     repo.commit("folder")
     shutil.rmtree(repo.root / "gone")
     assert link(repo.root, "gone").state == "missing"
+
+
+# --- what linking remembers per HEAD and per blob ------------------------------------
+
+
+def _links_cache(root: Path) -> Path:
+    return LinkCache.load(root).file
+
+
+def test_clean_committed_files_take_their_line_count_from_the_blob_cache(repo: Repo):
+    repo.write("a.txt", "1\n2\n")
+    repo.commit("a")
+    text = plan_text(files=["a.txt"])
+    links_of(repo.root, text)
+    file = _links_cache(repo.root)
+    data = json.loads(file.read_bytes())
+    blob = repo.git("rev-parse", "HEAD:a.txt")
+    assert data["counts"] == {blob: [4, 2]}
+    data["counts"][blob] = [4, 99]  # what only the cache says: the file is not read again
+    file.write_text(json.dumps(data))
+    assert links_of(repo.root, text)[1].get("a.txt").lines == 99
+
+    repo.write("a.txt", "1\n2\n3\n")  # modified, same HEAD: counted from the disk
+    got = links_of(repo.root, text)[1].get("a.txt")
+    assert (got.state, got.lines, got.size) == ("modified", 3, 6)
+    repo.write("a.txt", "1\n")
+    assert links_of(repo.root, text)[1].get("a.txt").lines == 1
+
+
+def test_a_file_git_assumes_unchanged_is_recounted_when_its_size_differs(repo: Repo):
+    repo.write("a.txt", "1\n2\n")
+    repo.commit("a")
+    text = plan_text(files=["a.txt"])
+    links_of(repo.root, text)
+    repo.git("update-index", "--assume-unchanged", "a.txt")
+    repo.write("a.txt", "1\n2\n3\n4\n")
+    got = links_of(repo.root, text)[1].get("a.txt")
+    assert (got.state, got.lines, got.size) == ("committed", 4, 8)
+
+
+def test_heads_file_list_is_remembered_per_head(repo: Repo):
+    repo.write("a.txt", "x\n")
+    first = repo.commit("a")
+    text = plan_text(files=["a.txt"])
+    links_of(repo.root, text)
+    file = _links_cache(repo.root)
+    data = json.loads(file.read_bytes())
+    assert data["head"] == first
+    blob = repo.git("rev-parse", "HEAD:a.txt")
+    listing = base64.b64decode(data["tree"]).replace(blob.encode(), b"f" * 40)
+    file.write_text(json.dumps({**data, "tree": base64.b64encode(listing).decode()}))
+    assert links_of(repo.root, text)[1].get("a.txt").blob == "f" * 40  # read back, not asked again
+
+    repo.write("a.txt", "y\n")
+    second = repo.commit("b")  # a new HEAD is listed afresh
+    assert links_of(repo.root, text)[1].get("a.txt").blob == repo.git("rev-parse", "HEAD:a.txt")
+    assert json.loads(file.read_bytes())["head"] == second
+
+
+@pytest.mark.parametrize("content", [b"not json", b'{"version": 1}', json.dumps(
+    {"version": 1, "head": "--output=/tmp/pwned", "tree": "", "counts": {}}).encode(), json.dumps(
+    {"version": 99, "head": "0" * 40, "tree": "", "counts": {}}).encode()])
+def test_a_bad_links_cache_is_recomputed(repo: Repo, content: bytes):
+    repo.write("a.txt", "1\n2\n")
+    repo.commit("a")
+    file = _links_cache(repo.root)
+    file.parent.mkdir(parents=True)
+    file.write_bytes(content)
+    got = links_of(repo.root, plan_text(files=["a.txt"]))[1].get("a.txt")
+    assert (got.state, got.lines, got.blob) == ("committed", 2, repo.git("rev-parse", "HEAD:a.txt"))
+    assert json.loads(file.read_bytes())["head"] == repo.git("rev-parse", "HEAD")
+
+
+def test_a_links_cache_that_cannot_be_read_or_written_is_skipped(repo: Repo):
+    repo.write("a.txt", "1\n2\n")
+    repo.commit("a")
+    _links_cache(repo.root).mkdir(parents=True)  # a folder where the file goes: no read, no replace (even as root)
+    for _ in range(2):
+        got = links_of(repo.root, plan_text(files=["a.txt"]))[1].get("a.txt")
+        assert (got.state, got.lines) == ("committed", 2)
+    assert _links_cache(repo.root).is_dir() and not list(_links_cache(repo.root).parent.glob(".*.tmp"))
+
+
+def test_a_known_file_turned_into_a_symlink_out_is_caught(repo: Repo, tmp_path: Path):
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret\n")
+    repo.write("a.txt", "1\n2\n")
+    repo.commit("a")
+    text = plan_text(files=["a.txt"])
+    links_of(repo.root, text)  # blob count and HEAD's list cached
+    (repo.root / "a.txt").unlink()
+    (repo.root / "a.txt").symlink_to(outside)
+    got = links_of(repo.root, text)[1].get("a.txt")
+    assert got.state == "unsafe" and got.lines is None and got.size is None

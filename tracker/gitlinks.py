@@ -2,8 +2,9 @@
 
 Git is asked a fixed number of times, however many files the plan names:
 `git status --porcelain=v2` (HEAD, branch, changes, untracked files),
-`git ls-tree` (what HEAD holds, with blob ids) and one history walk for last
-commits (lastcommit.py).  The disk is read only for paths proven to stay in the
+`git ls-tree` (what HEAD holds, with blob ids; remembered per HEAD) and one
+history walk for last commits (lastcommit.py).  Clean committed files are not
+read again once their blob's line count is known (linkcache.py).  The disk is read only for paths proven to stay in the
 work tree: textual escapes (absolute, `~`, `..`, `.git/`) are refused by
 planpaths.unsafe_reason before anything else, symlinks that lead out here.
 
@@ -24,13 +25,16 @@ from pathlib import Path
 
 from .gitrepo import GitRepo, GitUnavailable, repo_start
 from .lastcommit import Commit, last_commits
+from .linkcache import LinkCache
 from .model import Project
-from .planpaths import is_glob, normalize, plan_paths, unsafe_reason
+from .planpaths import GLOB_CHARS, normalize, plan_paths, unsafe_reason
 
 STATES = ("committed", "modified", "staged", "untracked", "ignored", "missing", "unsafe", "no-git")
 # A pattern or folder shows the least finished state among its files.
 _AGGREGATE_ORDER = ("modified", "staged", "untracked", "ignored", "committed")
 _CHUNK = 1 << 20
+_GLOB = re.compile("[" + re.escape("".join(sorted(GLOB_CHARS))) + "]")
+_REGULAR = ("100644", "100755")  # file modes whose blob is the file's content (not a symlink's target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,24 +125,30 @@ def no_git(written: list[str], message: str) -> Links:
 
 def link_paths(repo: GitRepo, written: list[str], history: bool = True) -> Links:
     """Links for paths relative to `repo`'s root, with a fixed number of git calls."""
+    cache = LinkCache.load(repo.root)
     try:
-        tree = _WorkTree.read(repo)
+        tree = _WorkTree.read(repo, cache)
     except GitUnavailable as exc:
         return no_git(written, str(exc))
-    builder = _Builder(repo, tree)
+    builder = _Builder(repo, tree, cache)
     shapes = {path: builder.shape(path) for path in dict.fromkeys(written)}
+    cache.save()
     files = builder.files
     if history and tree.head:
         keys = {p: k for p, k in builder.keys.items() if k in tree.committed and files[p].state != "unsafe"}
         commits = last_commits(repo, tree.head, keys.values())
-        files = {p: replace(link, last_commit=commits[keys[p]]) if commits.get(keys.get(p)) else link
-                 for p, link in files.items()}
+        for path, key in keys.items():
+            commit = commits.get(key)
+            if commit is not None:
+                link = files[path]  # built here a moment ago and shared with no one: rebuilt, not replace()d
+                files[path] = FileLink(link.path, link.state, link.lines, link.size, commit, link.blob, link.note,
+                                       link.kind, link.matches)
     links = {}
     for path, shape in shapes.items():
         if isinstance(shape, _Group):
             links[path] = _aggregate(path, shape, [files[m] for m in shape.members])
         elif isinstance(shape, str):
-            links[path] = replace(files[shape], path=path)
+            links[path] = files[shape] if shape == path else replace(files[shape], path=path)
         else:
             links[path] = shape
     return Links(tree.info(repo), links)
@@ -152,6 +162,7 @@ class _WorkTree:
     head: str | None
     branch: str | None
     committed: dict[str, tuple[str, str]]  # HEAD's files: path -> (type, object id)
+    regular: set[str]  # those of HEAD's files that are plain files (not symlinks, not submodules)
     changes: dict[str, tuple[str, str]]  # tracked files with changes: path -> (XY, what it is)
     untracked: set[str]
     nested: list[str]  # untracked folders git did not enter: repositories of their own, "dir/"
@@ -159,7 +170,7 @@ class _WorkTree:
     known: set[str] = field(default_factory=set)  # the same, as a set
 
     @classmethod
-    def read(cls, repo: GitRepo) -> _WorkTree:
+    def read(cls, repo: GitRepo, cache: LinkCache) -> _WorkTree:
         raw = repo.run("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
         head = branch = None
         changes: dict[str, tuple[str, str]] = {}
@@ -185,13 +196,21 @@ class _WorkTree:
                     nested.append(path)
                 untracked.add(path.rstrip("/"))
         committed: dict[str, tuple[str, str]] = {}
+        regular: set[str] = set()
         if head:
-            for entry in repo.run("ls-tree", "-r", "-z", "--full-tree", head).split(b"\0"):
+            listing = cache.tree_of(head)
+            if listing is None:
+                listing = repo.run("ls-tree", "-r", "-z", "--full-tree", head)
+                cache.keep_tree(head, listing)
+            for entry in listing.split(b"\0"):
                 if entry:
                     meta, _, name = entry.partition(b"\t")
-                    _, kind_, oid = meta.split(b" ")
-                    committed[os.fsdecode(name)] = (kind_.decode("ascii"), oid.decode("ascii"))
-        tree = cls(head, branch, committed, changes, untracked, nested)
+                    mode, kind_, oid = meta.decode("ascii").split(" ")
+                    path = os.fsdecode(name)
+                    committed[path] = (kind_, oid)
+                    if mode in _REGULAR:
+                        regular.add(path)
+        tree = cls(head, branch, committed, regular, changes, untracked, nested)
         gone = {p for p, (xy, _) in changes.items() if xy[0] == "D"}  # deletion staged: no longer tracked
         tree.known = (set(committed) | set(changes) | untracked) - gone
         tree.universe = sorted(tree.known)
@@ -226,9 +245,10 @@ class _Group:
 
 
 class _Builder:
-    def __init__(self, repo: GitRepo, tree: _WorkTree):
+    def __init__(self, repo: GitRepo, tree: _WorkTree, cache: LinkCache):
         self.repo = repo
         self.tree = tree
+        self.cache = cache
         self.root = os.path.realpath(repo.root)
         self.files: dict[str, FileLink] = {}  # by git path, before last commits are known
         self.keys: dict[str, str] = {}  # path -> the path git tracks it under (differs through a symlink)
@@ -245,7 +265,7 @@ class _Builder:
         inside = next((s for s in self.submodules if path.startswith(s + "/")), None)
         if inside:
             return self._in_submodule(written, inside, path[len(inside) + 1:])
-        if is_glob(path) and path not in self.tree.known:  # a file may be called "[draft].md"
+        if _GLOB.search(path) and path not in self.tree.known:  # a file may be called "[draft].md"
             literal = re.split(r"[*?\[]", path, maxsplit=1)[0].rpartition("/")[0]
             matcher = glob_regex(path)
             members = [p for p in self.tree.under(literal + "/" if literal else "") if matcher.match(p)]
@@ -268,28 +288,37 @@ class _Builder:
             self.files[path] = self._file(path)
         return self.files[path]
 
-    def _real(self, path: str) -> str:
-        """Where `path` really is, symlinks resolved; folders are resolved once for all their files."""
+    def _real(self, path: str) -> tuple[str, os.stat_result | None]:
+        """Where `path` really is, symlinks resolved, and its lstat when it is not a symlink.
+
+        Folders are resolved once for all their files; each file costs one lstat, every run,
+        so a symlink that leads out is caught however long the cache has known the file.
+        """
         parent, _, name = path.rpartition("/")
         real_parent = self._folders.get(parent)
         if real_parent is None:
             real_parent = self._folders[parent] = os.path.realpath(os.path.join(self.root, parent))
-        candidate = os.path.join(real_parent, name)
-        return os.path.realpath(candidate) if os.path.islink(candidate) else os.path.normpath(candidate)
+        candidate = os.path.normpath(os.path.join(real_parent, name))
+        try:
+            info = os.lstat(candidate)
+        except OSError:
+            return candidate, None
+        return (os.path.realpath(candidate), None) if stat.S_ISLNK(info.st_mode) else (candidate, info)
 
-    def _escape(self, path: str) -> tuple[str, str, str | None]:
-        """Where `path` really is, that place relative to the root, and why it may not be read (or None)."""
-        real = self._real(path)
+    def _escape(self, path: str) -> tuple[str, str, str | None, os.stat_result | None]:
+        """Where `path` really is, that place relative to the root, why it may not be read (or None), its lstat."""
+        real, info = self._real(path)
         base = self.root.rstrip(os.sep) + os.sep
         if real != self.root and not real.startswith(base):
-            return real, "", "leads outside the repository through a symlink; it is never read"
+            return real, "", "leads outside the repository through a symlink; it is never read", None
         relative = real[len(base):] if real != self.root else "."
         if relative == ".git" or relative.startswith(".git" + os.sep):
-            return real, relative, "leads into '.git/', git's own storage, through a symlink; it is never read"
-        return real, relative, None
+            return (real, relative, "leads into '.git/', git's own storage, through a symlink; it is never read",
+                    None)
+        return real, relative, None, info
 
     def _file(self, path: str) -> FileLink:
-        real, relative, refused = self._escape(path)
+        real, relative, refused, info = self._escape(path)
         if refused:
             return FileLink(path, "unsafe", note=refused)
         tree = self.tree
@@ -299,7 +328,17 @@ class _Builder:
         kind, blob = tree.committed.get(key, ("blob", None))
         self.keys[path] = key
         note = f"reached through a symlink; git knows it as '{key}'" if key != path else None
-        size, lines, disk_note, on_disk = _measure(real)
+        # Clean (git status says the work tree holds HEAD's blob) and a plain file: the blob's count stands.
+        clean = (blob is not None and key == path and key in tree.regular and key not in tree.changes
+                 and info is not None and stat.S_ISREG(info.st_mode))
+        known = self.cache.count(blob, info.st_size) if clean else None
+        if known is not None:
+            size, lines = known
+            disk_note, on_disk = (None if lines is not None else "a binary file"), True
+        else:
+            size, lines, disk_note, on_disk = _measure(real)
+            if clean and size is not None and (lines is not None or disk_note == "a binary file"):
+                self.cache.keep_count(blob, size, lines)
         if key in tree.untracked:
             state = "untracked"
             if key + "/" in tree.nested:
@@ -324,7 +363,7 @@ class _Builder:
         return FileLink(path, state, lines, size, None, blob, note or disk_note)
 
     def _in_submodule(self, written: str, submodule: str, rest: str) -> FileLink:
-        where, _, refused = self._escape(submodule)
+        where, _, refused, _ = self._escape(submodule)
         if refused:
             return FileLink(written, "unsafe", note=refused)
         if not os.path.lexists(os.path.join(where, ".git")):
