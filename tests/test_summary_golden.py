@@ -18,7 +18,7 @@ import pytest
 from conftest import BUNDLED_PLAN, ROOT
 from gitutil import Repo
 
-REFERENCE = Path("/work/shared/reference/SESSION_SUMMARY_NOV30.md")
+REFERENCE = Path(__file__).parent / "data" / "SESSION_SUMMARY_NOV30.md"  # the hand-written note, copied from the spec
 GOLDEN = ROOT / "tests" / "data" / "summary_nov30.md"
 NOTE = ".zencoder/rules/SESSION_SUMMARY_NOV30.md"
 
