@@ -168,3 +168,16 @@ def test_deep_block_nesting_is_refused_before_building(tmp_path):
     done = run_tracker("--file", str(plan), "validate")
     assert done.returncode == 1
     assert ":34:" in done.stderr and "nesting is deeper than 32 levels" in done.stderr
+
+
+def test_escape_sequences_in_the_plan_never_reach_the_terminal(tmp_path):
+    plan = tmp_path / "phases.yaml"
+    plan.write_text(
+        'project: X\nstatuses:\n  - {id: open, label: "Open \\e]0;pwned\\a"}\nphases:\n  - id: P\n    title: T\n'
+        '    issues:\n      - {id: 1, title: a, status: "bad\\e[2J\\a"}\n      - {id: 2, title: b, status: open}\n'
+        '    "k\\e[31m": 1\n')
+    for args in (("validate",), ("status",), ("set", "2", "nope\x1b[2J")):
+        done = run_tracker("--file", str(plan), *args)
+        assert done.returncode == 1
+        assert "\x1b" not in done.stderr + done.stdout and "\x07" not in done.stderr + done.stdout
+        assert "bad[2J" in done.stderr or "nope[2J" in done.stderr

@@ -25,7 +25,10 @@ class Failed(click.ClickException):
     exit_code = 1
 
     def show(self, file=None) -> None:
-        click.echo(self.format_message(), err=True)
+        # The message may quote the plan or the command line; no escape sequence passes.
+        from .textsafe import block
+
+        click.echo(block(self.format_message()), err=True)
 
 
 @dataclass
@@ -48,9 +51,13 @@ def main(ctx: click.Context, file_: str | None, max_bytes: int) -> None:
     """
     ctx.obj = Options(file_, max_bytes)
     if ctx.invoked_subcommand is None:
+        loaded = load_plan(ctx.obj, fail_on_errors=False)
+        if not loaded.path.is_file():
+            # A plan that loads badly is shown with its errors and watched until fixed;
+            # a path with no file behind it is a typo, not a plan to watch.
+            raise Failed("\n".join(str(p) for p in loaded.problems))
         from .tui.run import run_dashboard
 
-        loaded = load_plan(ctx.obj, fail_on_errors=False)
         sys.exit(run_dashboard(loaded))
 
 
@@ -252,4 +259,6 @@ def write_change(options: Options, change, loaded=None) -> None:
         apply(loaded, change)
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
-    click.echo(f"{loaded.path}: {summary(change, loaded.project)}")
+    from .textsafe import one_line
+
+    click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project)}"))

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta, Struct, field
 
+from .textsafe import one_line
+
 IssueId = int | str
 Priority = Literal["critical", "high", "medium", "low"]
 DeliverableType = Literal["source", "test", "doc", "report", "config", "other"]
@@ -50,7 +52,8 @@ class StatusDef(Record, kw_only=True):
 
     @property
     def name(self) -> str:
-        return self.label or self.id.replace("_", " ").capitalize()
+        """The label to show: one line, no control characters, whatever the file holds."""
+        return one_line(self.label or status_words(self.id))
 
 
 DEFAULT_STATUSES: tuple[StatusDef, ...] = (
@@ -165,6 +168,11 @@ class Project(Record, kw_only=True):
             if session.date == date:
                 return session
         return None
+
+
+def status_words(status_id: str) -> str:
+    """`in_progress` → `In progress`, for statuses without a label."""
+    return one_line(status_id.replace("_", " ").capitalize())
 
 
 def issue_key(issue_id: IssueId) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .textsafe import one_line
+
 Severity = Literal["error", "warning"]
 
 
@@ -17,10 +19,11 @@ class Problem:
     severity: Severity = "error"
 
     def __str__(self) -> str:
-        where = self.path
+        # Messages quote the plan's own text; an escape sequence in it must not reach the terminal.
+        where = one_line(self.path)
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        return f"{where}: {self.severity}: {self.message}"
+        return f"{where}: {self.severity}: {one_line(self.message)}"
 
     @property
     def is_error(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import progress
-from .model import Project
+from .model import Project, status_words
 from .textsafe import ellipsize, one_line
 
 BAR_WIDTH = 20
@@ -19,7 +19,7 @@ def status_label(project: Project, status_id: str) -> str:
     status = project.status(status_id)
     if status is not None:
         return status.name
-    return status_id.replace("_", " ").capitalize()
+    return status_words(status_id)
 
 
 def render(project: Project, ascii_only: bool = False, title_width: int = 40) -> str:

@@ -24,7 +24,7 @@ from .gitlinks import FileLink, Links, link_paths, no_git
 from .gitrepo import GitRepo, GitUnavailable, repo_start
 from .history import Changes, HistoryError, Start, changes, day_start, file_at, is_ignored, resolve_since, revision
 from .loader import Loaded, LoadError, load_data
-from .model import Deliverable, Issue, Phase, Project, Session, StatusDef, Step
+from .model import Deliverable, Issue, Phase, Project, Session, StatusDef, Step, status_words
 from .planpaths import normalize
 from .textsafe import one_line
 from .filetree import draw_tree
@@ -253,7 +253,7 @@ class _Views:
 
     def status(self, status_id: str, fallback: Project | None = None) -> StatusView:
         known = self.project.status(status_id) or (fallback.status(status_id) if fallback else None)
-        label = known.name if known else status_id.replace("_", " ").capitalize()
+        label = known.name if known else status_words(status_id)
         done = bool(known and known.done)
         return StatusView(status_id, label, "" if self.plain else _mark(self.project, status_id, known), done)
 
