@@ -11,6 +11,7 @@ file it leaves behind is named so that the next writer can remove it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from pathlib import Path
 
@@ -24,6 +25,8 @@ def write_atomic(target: str | os.PathLike, data: bytes) -> None:
 
 def write_temp(target: Path, data: bytes) -> Path:
     """`data` in a new file next to `target`, with its mode bits and owner if it exists, flushed to disk."""
+    if target.name in ("", ".", "..") or target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file name", str(target))
     try:
         info = target.stat()
     except FileNotFoundError:
