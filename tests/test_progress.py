@@ -112,3 +112,16 @@ def test_nist_catalogue_loads_and_counts():
     report = json.loads(done.stdout)
     assert len(report["phases"]) == 18
     assert sum(len(p["issues"]) for p in report["phases"]) == 287
+
+
+def test_100_percent_only_when_every_issue_is_done():
+    statuses = "statuses:\n  - {id: open}\n  - {id: almost, weight: 1}\n  - {id: shipped, done: true}\n"
+    project = plan(issues(
+        "{id: 1, title: a, status: open, steps: [{title: s, status: done}]}",
+        "{id: 2, title: b, status: almost}"), statuses)
+    phase = project.phases[0]
+    assert [progress.issue_percent(project, i) for i in phase.issues] == [99, 99]
+    assert progress.phase_percent(project, phase) == 99
+    assert progress.project_percent(project) == 99
+    done = plan(issues("{id: 1, title: a, status: shipped}"), statuses)
+    assert progress.project_percent(done) == 100

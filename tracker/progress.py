@@ -38,12 +38,16 @@ def mean_credit(project: Project, issues) -> float | None:
     return sum(credits) / len(credits) if credits else None
 
 
-def percent(credit: float | None) -> int | None:
-    """Whole percent rounded down; 100 only when all is done, 0 only when nothing is."""
+def percent(credit: float | None, all_done: bool = True) -> int | None:
+    """Whole percent rounded down; 100 only when all is done, 0 only when nothing is.
+
+    Credit can reach 1 without everything being done (every step ticked, or a
+    status weighted 1 that is not a done status); that shows as 99.
+    """
     if credit is None:
         return None
     if credit >= 1.0:
-        return 100
+        return 100 if all_done else 99
     if credit <= 0.0:
         return 0
     # Float noise (0.1 + 0.2 ...) must not push a value just under a boundary.
@@ -52,15 +56,22 @@ def percent(credit: float | None) -> int | None:
 
 
 def phase_percent(project: Project, phase: Phase) -> int | None:
-    return percent(mean_credit(project, phase.issues))
+    return _percent_of(project, phase.issues)
 
 
 def project_percent(project: Project) -> int | None:
-    return percent(mean_credit(project, (issue for _, issue in project.issues())))
+    return _percent_of(project, [issue for _, issue in project.issues()])
 
 
 def issue_percent(project: Project, issue: Issue) -> int:
-    return percent(issue_credit(project, issue)) or 0
+    return percent(issue_credit(project, issue), is_done(project, issue)) or 0
+
+
+def _percent_of(project: Project, issues: list[Issue]) -> int | None:
+    credit = mean_credit(project, issues)
+    if credit is not None and credit >= 1.0:
+        return percent(credit, all(is_done(project, issue) for issue in issues))
+    return percent(credit)
 
 
 def phase_status(project: Project, phase: Phase) -> str:
