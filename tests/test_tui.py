@@ -716,3 +716,22 @@ def test_tracker_in_a_terminal_changes_one_line_and_quits_with_zero(plan):
             _, status = os.waitpid(pid, 0)
         os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 0
+
+
+@synchronously
+async def test_only_web_links_in_plan_markdown_are_opened(plan):
+    from textual.widgets import Markdown
+
+    from tracker.tui.widgets.safe_markdown import SafeMarkdown
+
+    app = app_for(plan)
+    opened: list[str] = []
+    app.open_url = lambda url, **kwargs: opened.append(url)  # the system opener is not ours to run in a test
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        description = dashboard(app).query_one("#detail-description", SafeMarkdown)
+        for href in ("file:///etc/passwd", "javascript:alert(1)", "https://example.org/guide"):
+            description.post_message(Markdown.LinkClicked(description, href))
+        await settle(pilot)
+    assert opened == ["https://example.org/guide"]
+    assert sum("Not opened" in note for note in notes(app)) == 2

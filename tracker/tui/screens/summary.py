@@ -16,6 +16,7 @@ from textual.widgets import Footer, Markdown, Static
 
 from ...loader import Loaded
 from ...textsafe import block, one_line
+from ..widgets.safe_markdown import SafeMarkdown
 from .export import ExportScreen
 
 
@@ -43,7 +44,7 @@ class SummaryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(Content("Session summary — building…"), id="summary-title")
         with VerticalScroll(id="summary-body"):
-            yield Markdown(id="summary-preview")
+            yield SafeMarkdown(id="summary-preview")
             yield Static("", id="summary-error", markup=False)
         yield Footer(compact=True)
 

@@ -6,6 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Markdown
 
+from .safe_markdown import SafeMarkdown
+
 from ...model import Project
 from ...textsafe import block
 from ..gitview import GitView
@@ -18,7 +20,7 @@ class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Lines(id="detail-head")
         yield Lines(id="detail-drift")  # up here: a done deliverable that is not in git is news
-        yield Markdown(id="detail-description")
+        yield SafeMarkdown(id="detail-description")
         yield Lines(id="detail-parts")
 
     def show(self, project: Project | None, item: Item | None, git: GitView) -> None:
