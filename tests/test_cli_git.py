@@ -111,7 +111,7 @@ def test_validate_rejects_a_symlink_out_of_the_repository(shop: Repo, tmp_path: 
     assert checked.returncode == 1
     plan = shop.root / "data" / "phases.yaml"
     errors = checked.stderr.splitlines()
-    assert errors[0].startswith(f"{plan}:9:16: error: 'src/escape.js', matched by 'src/*.js', leads outside "
+    assert errors[0].startswith(f"{plan}:9:17: error: 'src/escape.js', matched by 'src/*.js', leads outside "
                                 "the repository through a symlink; it is never read")
     assert errors[1].startswith(f"{plan}:21:19: error: path 'src/escape.js' leads outside the repository")
     assert errors[2:] == [f"{plan}: 2 errors"]

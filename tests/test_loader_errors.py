@@ -64,7 +64,7 @@ CASES = {
         b"project: X\nstatuses:\n  - {id: open, weight: 2}\nphases: []\n", "3:24", "between 0 and 1"),
     "unknown dependency": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n"
-        b"      - {id: 1, title: a, status: audit, depends_on: [7]}\n", "6:54", "depends on #7"),
+        b"      - {id: 1, title: a, status: audit, depends_on: [7]}\n", "6:55", "depends on #7"),
     "dependency cycle": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n"
         b"      - {id: 1, title: a, status: audit, depends_on: [2]}\n"
@@ -181,3 +181,14 @@ def test_escape_sequences_in_the_plan_never_reach_the_terminal(tmp_path):
         assert done.returncode == 1
         assert "\x1b" not in done.stderr + done.stdout and "\x07" not in done.stderr + done.stdout
         assert "bad[2J" in done.stderr or "nope[2J" in done.stderr
+
+
+def test_each_list_item_is_located_on_its_own(tmp_path):
+    plan = tmp_path / "phases.yaml"
+    plan.write_text("project: X\nphases:\n  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: a\n"
+                    "        status: audit\n        files:\n          - ok.js\n          - ../../etc/passwd\n"
+                    "        depends_on: [1, 9]\n")
+    done = run_tracker("--file", str(plan), "validate")
+    assert f"{plan}:11:13: error: path '../../etc/passwd' leaves the repository" in done.stderr
+    assert f"{plan}:12:22: error: issue #1 depends on itself" in done.stderr
+    assert f"{plan}:12:25: error: issue #1 depends on #9" in done.stderr

@@ -55,31 +55,25 @@ def is_glob(path: str) -> bool:
 
 
 def plan_paths(project: Project) -> list[PlanPath]:
-    """Every path the plan names, in plan order.
-
-    Positions are kept per key, not per list item, so each item of a `files`
-    list points at the list; close enough for a message and an editor jump.
-    """
+    """Every path the plan names, in plan order, each at its own place in the file."""
     out: list[PlanPath] = []
     add = out.append
     for phase in project.phases:
         for issue in phase.issues:
-            if issue.files:
-                line, column = issue.where("files")
-                for path in issue.files:
-                    add(PlanPath(path, "file", line, column))
+            for index, path in enumerate(issue.files):
+                add(PlanPath(path, "file", *_item_at(issue, "files", index)))
             for deliverable in issue.deliverables:
                 line, column = deliverable.where("path")
                 add(PlanPath(deliverable.path, "deliverable", line, column))
             for step in issue.steps:
-                if step.files:
-                    line, column = step.where("files")
-                    for path in step.files:
-                        add(PlanPath(path, "step-file", line, column))
+                for index, path in enumerate(step.files):
+                    add(PlanPath(path, "step-file", *_item_at(step, "files", index)))
     for session in project.sessions:
         for item in session.accomplished:
-            if item.files:
-                line, column = item.where("files")
-                for path in item.files:
-                    add(PlanPath(path, "session-file", line, column))
+            for index, path in enumerate(item.files):
+                add(PlanPath(path, "session-file", *_item_at(item, "files", index)))
     return out
+
+
+def _item_at(record, key: str, index: int) -> tuple[int, int]:
+    return record.at.get(f"{key}.{index}") or record.where(key)

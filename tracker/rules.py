@@ -44,13 +44,14 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
                                             "write it like 30m, 1.5h, 1h30m, '2 hours' or '30 mins'")
 
     for phase, issue in project.issues():
-        for dep in issue.depends_on:
+        for index, dep in enumerate(issue.depends_on):
             key = issue_key(dep)
+            at = f"depends_on.{index}" if f"depends_on.{index}" in issue.at else "depends_on"
             if key == issue.key:
-                error(issue, "depends_on", f"issue #{issue.id} depends on itself")
+                error(issue, at, f"issue #{issue.id} depends on itself")
             elif key not in issue_ids:
-                error(issue, "depends_on", f"issue #{issue.id} depends on #{dep}, which is not in the plan"
-                                           f"{did_you_mean(key, issue_ids)}")
+                error(issue, at, f"issue #{issue.id} depends on #{dep}, which is not in the plan"
+                                 f"{did_you_mean(key, issue_ids)}")
     _check_cycles(project, issue_ids, error)
 
     seen_dates: dict[str, object] = {}

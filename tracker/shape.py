@@ -115,6 +115,11 @@ def _compile_struct(t: mi.StructType):
                 continue
             checker, needed, label = step
             at[name] = (value.line, value.column)
+            if value.kind == "sequence" and value.items and value.items[0].kind == "scalar":
+                # Each item of a list of text (files, depends_on) keeps its own place, so
+                # a message about one path points at that path.
+                for index, item in enumerate(value.items):
+                    at[f"{name}.{index}"] = (item.line, item.column)
             result = checker(value, ctx, label)
             if result is INVALID:
                 broken = broken or needed
