@@ -139,3 +139,11 @@ def test_a_refused_repository_is_a_message_not_a_traceback(shop: Repo):
     done = run(shop.root, "status", "--files")
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert "git refuses to read" in done.stdout and "safe.directory" in done.stdout
+
+
+def test_json_and_files_views_are_one_or_the_other(tmp_path):
+    from conftest import BUNDLED_PLAN, run_tracker
+
+    done = run_tracker("--file", str(BUNDLED_PLAN), "status", "--json", "--files")
+    assert done.returncode == 2
+    assert "use one of --json and --files" in done.stderr

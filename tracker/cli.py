@@ -91,6 +91,8 @@ def load_plan(options: Options, fail_on_errors: bool = True):
 @click.pass_obj
 def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> None:
     """Phases with progress."""
+    if as_json and files:
+        raise click.UsageError("--json already carries every file's git state; use one of --json and --files")
     from . import answers
 
     plan = plan_path(options)
