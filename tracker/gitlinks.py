@@ -257,6 +257,7 @@ class _Builder:
         self.tree = tree
         self.cache = cache
         self.root = os.path.realpath(repo.root)
+        self._base = self.root.rstrip(os.sep) + os.sep
         self.files: dict[str, FileLink] = {}  # by git path, before last commits are known
         self.keys: dict[str, str] = {}  # path -> the path git tracks it under (differs through a symlink)
         self.submodules = sorted(p for p, (kind, _) in tree.committed.items() if kind == "commit")
@@ -270,6 +271,10 @@ class _Builder:
         if reason:
             return FileLink(written, "unsafe", note=f"path {reason}; it is never read")
         path = normalize(written)
+        tree = self.tree
+        if path in tree.committed and path not in tree.changes:  # a clean file of HEAD: no folder, no pattern
+            self.file(path)
+            return path
         inside = next((s for s in self.submodules if path.startswith(s + "/")), None)
         if inside:
             return self._in_submodule(written, inside, path[len(inside) + 1:])
@@ -306,7 +311,8 @@ class _Builder:
         real_parent = self._folders.get(parent)
         if real_parent is None:
             real_parent = self._folders[parent] = os.path.realpath(os.path.join(self.root, parent))
-        candidate = os.path.normpath(os.path.join(real_parent, name))
+        candidate = real_parent + os.sep + name if name not in ("", ".", "..") and real_parent != os.sep else (
+            os.path.normpath(os.path.join(real_parent, name)))
         try:
             info = os.lstat(candidate)
         except OSError:
@@ -316,7 +322,7 @@ class _Builder:
     def _escape(self, path: str) -> tuple[str, str, str | None, os.stat_result | None]:
         """Where `path` really is, that place relative to the root, why it may not be read (or None), its lstat."""
         real, info = self._real(path)
-        base = self.root.rstrip(os.sep) + os.sep
+        base = self._base
         if real != self.root and not real.startswith(base):
             return real, "", "leads outside the repository through a symlink; it is never read", None
         relative = real[len(base):] if real != self.root else "."
