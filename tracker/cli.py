@@ -166,9 +166,9 @@ def schema() -> None:
 
 
 def _session_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from .history import is_date
+    from .model import is_iso_date
 
-    if value is not None and not is_date(value):
+    if value is not None and not is_iso_date(value):
         raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD")
     return value
 

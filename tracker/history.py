@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import datetime
 import os
-import re
 from dataclasses import dataclass
 
 from .gitrepo import GitRepo
+from .model import is_iso_date
 
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Commits are walked back from HEAD only this far before the day asked for;
 # the margin covers committers whose clocks sit in other time zones.
 _ZONE_MARGIN = datetime.timedelta(days=2)
@@ -45,16 +44,6 @@ class Changes:
 
     added: dict[str, str]  # path -> "" | "untracked" | "moved from OLD"
     modified: frozenset[str]
-
-
-def is_date(text: str) -> bool:
-    if not DATE.match(text):
-        return False
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def head(repo: GitRepo) -> str | None:
@@ -118,7 +107,7 @@ def _is_shallow_boundary(repo: GitRepo, sha: str) -> bool:
 
 def resolve_since(repo: GitRepo, since: str) -> Start:
     """`--since`: a date (YYYY-MM-DD) means that day's start; anything else is a revision."""
-    if is_date(since):
+    if is_iso_date(since):
         return day_start(repo, since)
     return revision(repo, since, f"given with --since {since}")
 

@@ -170,6 +170,16 @@ class Project(Record, kw_only=True):
         return None
 
 
+def is_iso_date(text: str) -> bool:
+    """A real calendar day written YYYY-MM-DD (what a session's `date` holds)."""
+    import datetime
+
+    try:
+        return len(text) == 10 and datetime.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
 def status_words(status_id: str) -> str:
     """`in_progress` → `In progress`, for statuses without a label."""
     return one_line(status_id.replace("_", " ").capitalize())

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime
-
 from .estimate import parse_minutes
-from .model import Project, issue_key
+from .model import Project, is_iso_date, issue_key
 from .planpaths import plan_paths, unsafe_reason
 from .problems import Problem, did_you_mean
 
@@ -56,9 +54,7 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
 
     seen_dates: dict[str, object] = {}
     for session in project.sessions:
-        try:
-            datetime.date.fromisoformat(session.date)
-        except ValueError:
+        if not is_iso_date(session.date):
             error(session, "date", f"session date '{session.date}' is not a real calendar date")
         if session.date in seen_dates:
             line, column = seen_dates[session.date].where("date")  # type: ignore[attr-defined]

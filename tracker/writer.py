@@ -50,7 +50,7 @@ from msgspec.structs import replace
 
 from . import atomicfile, cache, filelock, yamledit, yamltree, yamlwindow
 from .loader import LoadError, Loaded, load_text, read_text
-from .model import Issue, Project, Session, issue_key
+from .model import Issue, Project, Session, is_iso_date, issue_key
 from .planpaths import normalize
 from .problems import did_you_mean
 
@@ -209,7 +209,7 @@ class AppendSession:
 
     def check(self, project: Project, where: str) -> None:
         line, column = project.where("sessions")
-        if not _iso_date(self.date):
+        if not is_iso_date(self.date):
             raise WriteRefused(f"{where}:{line}:{column}: error: a session date looks like YYYY-MM-DD, not '{self.date}'")
         session = project.session(self.date)
         if session is not None:
@@ -415,15 +415,6 @@ def _test_pause() -> None:
     pause = os.environ.get("TRACKER_TEST_PAUSE_AFTER_TEMP")
     if pause:
         time.sleep(float(pause))
-
-
-def _iso_date(text: str) -> bool:
-    import datetime
-
-    try:
-        return len(text) == 10 and datetime.date.fromisoformat(text).isoformat() == text
-    except ValueError:
-        return False
 
 
 def _check_status(project: Project, status: str, where: str, at: tuple[int, int]) -> None:
