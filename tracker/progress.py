@@ -85,6 +85,18 @@ def phase_status(project: Project, phase: Phase) -> str:
     return IN_PROGRESS
 
 
+def status_kind(project: Project, status_id: str) -> str:
+    """What a status means, whatever the user named it: done, blocked, todo (the first) or active."""
+    status = project.status(status_id)
+    if status is not None and status.done:
+        return "done"
+    if status_id == "blocked":
+        return "blocked"
+    if status_id == project.workflow[0].id:
+        return "todo"
+    return "active"
+
+
 def _begun(project: Project, issue: Issue) -> bool:
     first = project.workflow[0].id
     return issue.status != first or issue_credit(project, issue) > 0

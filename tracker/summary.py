@@ -40,6 +40,9 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 # The note's marks for the default workflow; other statuses get one by what they mean.
 MARKS = {"not_started": "⬜", "in_progress": "🔄", "audit": "🔍", "blocked": "⛔", "verified": "☑️",
          "complete": "✅"}
+# Statuses of the user's own workflow get the mark of what they mean.
+KIND_MARKS = {"done": MARKS["complete"], "blocked": MARKS["blocked"], "todo": MARKS["not_started"],
+              "active": MARKS["in_progress"]}
 ICONS = {"accomplished": "🎯", "status": "📊", "deliverables": "🎁", "next": "🚀", "files": "📁",
          "insights": "💡", "recommendation": "📋", "summary": "✨", "done": "✅"}
 TYPE_LABELS = {"source": "Source", "test": "Tests", "doc": "Documentation", "report": "Report", "config": "Config",
@@ -299,13 +302,9 @@ def _size_note(link: FileLink) -> str:
 
 
 def _mark(project: Project, status_id: str, known: StatusDef | None) -> str:
-    if known is not None and known.done:
-        return MARKS["complete"]
-    if status_id in MARKS and status_id != "complete":
+    if status_id in MARKS and not (known is not None and known.done):
         return MARKS[status_id]
-    if status_id == project.workflow[0].id:
-        return MARKS["not_started"]
-    return MARKS["in_progress"]
+    return KIND_MARKS[progress.status_kind(project, status_id)]
 
 
 def _phase_name(phase: Phase) -> str:
