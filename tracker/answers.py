@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from .cachefiles import NewEntry, cache_dir, code_key
+from .gitrepo import GIT_ENV
 
 if TYPE_CHECKING:
     from .gitlinks import Links
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 FORMAT = "tracker answer cache 1"
 KEEP = 16  # answers kept: one per plan and command line
 RACY_NS = 2_000_000_000  # a file changed this close to the computation may have changed during it
-_GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}  # as gitrepo runs git: never touch the index
 _STATUS = ("git", "status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
 
 Signature = list[int]  # empty: nothing there
@@ -243,7 +243,7 @@ def _same_plan(plan: Path, signature: Signature, digest: str) -> bool:
 
 def _git_status(start: str) -> bytes | None:
     try:
-        done = subprocess.run(_STATUS, cwd=start, env={**os.environ, **_GIT_ENV}, stdin=subprocess.DEVNULL,
+        done = subprocess.run(_STATUS, cwd=start, env={**os.environ, **GIT_ENV}, stdin=subprocess.DEVNULL,
                               capture_output=True)
     except OSError:
         return None

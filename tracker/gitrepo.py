@@ -1,7 +1,10 @@
 """The one door to git: find the work tree of a plan and run git in it.
 
-Every git call in tracker goes through `GitRepo.run`, which puts paths after
-`--` and reads raw bytes, so file names are never options and never quoted.
+Every git call in tracker goes through `GitRepo` (`run`, `ok`, `stream`), which
+puts paths after `--` and reads raw bytes, so file names are never options and
+never quoted.  The one exception is the `git status` with which answers.py
+decides whether to replay an answer: it runs before anything heavy is imported,
+with the same GIT_ENV.
 GitPython finds and opens the repository; what it opens is closed by
 `GitRepo.close()` (it keeps `git cat-file` processes alive otherwise, and the
 TUI runs for hours).
@@ -13,24 +16,27 @@ import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 # Optional locks would let a read-only status refresh the index under the
 # user's feet; LC_ALL=C keeps git's own messages parseable.
-_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
 
 
 class GitUnavailable(Exception):
     """No usable git work tree; the message says why, for the git columns."""
 
 
-@dataclass(slots=True)
 class GitRepo:
-    root: Path
-    _repo: object  # git.Repo, kept untyped so importing this module stays cheap
-    shallow: bool = False
-    shallow_file: Path | None = None  # <git-dir>/shallow: which commits a shallow clone stops at
+    # A plain class, not a dataclass: answers.py imports this module on the path
+    # that replays `tracker status`, where importing dataclasses alone costs 15 ms.
+    __slots__ = ("root", "_repo", "shallow", "shallow_file")
+
+    def __init__(self, root: Path, repo: object, shallow: bool = False, shallow_file: Path | None = None):
+        self.root = root
+        self._repo = repo  # git.Repo, kept untyped so importing this module stays cheap
+        self.shallow = shallow
+        self.shallow_file = shallow_file  # <git-dir>/shallow: which commits a shallow clone stops at
 
     @classmethod
     def open(cls, start: Path) -> GitRepo:
@@ -77,7 +83,7 @@ class GitRepo:
         try:
             return self._repo.git.execute(  # type: ignore[attr-defined]
                 command, as_process=False, stdout_as_string=False, with_extended_output=False,
-                env=_ENV,
+                env=GIT_ENV,
             )
         except git.GitCommandError as exc:
             if check:
@@ -89,7 +95,7 @@ class GitRepo:
     def ok(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> bool:
         """Whether `git ARGS -- PATHS` exits 0 (for questions git answers by exit code)."""
         command = ["git", *args, *(["--", *paths] if paths else [])]
-        done = subprocess.run(command, cwd=self.root, env={**os.environ, **_ENV},
+        done = subprocess.run(command, cwd=self.root, env={**os.environ, **GIT_ENV},
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return done.returncode == 0
 
@@ -101,7 +107,7 @@ class GitRepo:
         caller has what it wants instead of reading to the root commit.
         """
         command = ["git", *args, *(["--", *paths] if paths else [])]
-        process = subprocess.Popen(command, cwd=self.root, env={**os.environ, **_ENV},
+        process = subprocess.Popen(command, cwd=self.root, env={**os.environ, **GIT_ENV},
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert process.stdout is not None
         try:
