@@ -107,3 +107,19 @@ def test_from_the_middle_of_a_mapping_it_reads_the_rest_so_the_writer_checks_it_
 
 def test_a_line_past_the_end_gives_none():
     assert yamlwindow.block_item(ODD_FORMS, ODD_FORMS.count("\n") + 2, 1) is None
+
+
+def test_an_issue_with_lists_of_paths_is_edited_from_its_own_lines():
+    # Items of `files:` keep their own positions in the model; that must not
+    # send the writer to a whole-file parse.
+    from tracker.loader import load
+    from tracker.writer import _Nodes
+
+    from conftest import BUNDLED_PLAN
+
+    loaded = load(BUNDLED_PLAN)
+    _, issue = loaded.project.find_issue(4)
+    assert "files.0" in issue.at
+    nodes = _Nodes(loaded.text)
+    assert nodes.issue(issue).get("status").value == issue.status
+    assert nodes._root is None
