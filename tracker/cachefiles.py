@@ -17,6 +17,10 @@ from typing import BinaryIO
 from . import __version__
 
 
+# Caches made per work tree (last commits, links) keep the newest this many.
+WORK_TREES_KEPT = 32
+
+
 def cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "tracker"
@@ -54,7 +58,8 @@ class NewEntry:
     def __init__(self, file: Path, keep: int):
         self.file = file
         self.keep = keep
-        self.temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
+        # The pid alone is not enough: the dashboard writes caches from more than one thread.
+        self.temporary = file.with_name(f".{file.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import msgspec
 
+from .cachefiles import WORK_TREES_KEPT, cache_dir, write_entry
 from .gitrepo import GitRepo
 
 CACHE_VERSION = 1
@@ -110,11 +111,6 @@ def _tokens(chunks: Iterable[bytes]) -> Iterator[bytes]:
         yield rest
 
 
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "tracker"
-
-
 def cache_file(root: Path) -> Path:
     key = hashlib.sha256(os.fsencode(os.path.realpath(root))).hexdigest()[:20]
     return cache_dir() / f"last-commits-{key}.json"
@@ -143,18 +139,8 @@ def _load(file: Path) -> _CacheFile | None:
 
 
 def _save(file: Path, data: _CacheFile) -> None:
-    """Write atomically; a cache that cannot be written (read-only home, full disk) is simply skipped."""
-    temporary = file.with_name(f".{file.name}.{os.getpid()}.tmp")
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        data.commits = {_to_key(path): commit for path, commit in data.commits.items()}
-        temporary.write_bytes(msgspec.json.encode(data))
-        os.replace(temporary, file)
-    except OSError:
-        try:
-            temporary.unlink()
-        except OSError:
-            pass
+    data.commits = {_to_key(path): commit for path, commit in data.commits.items()}
+    write_entry(file, msgspec.json.encode(data), keep=WORK_TREES_KEPT)
 
 
 def _to_key(path: str) -> str:

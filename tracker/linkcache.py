@@ -19,7 +19,7 @@ from pathlib import Path
 
 import msgspec
 
-from .lastcommit import cache_dir
+from .cachefiles import WORK_TREES_KEPT, cache_dir, write_entry
 
 CACHE_VERSION = 1
 _OID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
@@ -75,13 +75,5 @@ class LinkCache:
         """Write atomically, keeping only the counts this run used; an unwritable cache is skipped."""
         if not self.dirty or not self.head:
             return
-        temporary = self.file.with_name(f".{self.file.name}.{os.getpid()}.tmp")
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            temporary.write_bytes(msgspec.json.encode(_CacheFile(CACHE_VERSION, self.head, self.tree, self.used)))
-            os.replace(temporary, self.file)
-        except OSError:
-            try:
-                temporary.unlink()
-            except OSError:
-                pass
+        write_entry(self.file, msgspec.json.encode(_CacheFile(CACHE_VERSION, self.head, self.tree, self.used)),
+                    keep=WORK_TREES_KEPT)
