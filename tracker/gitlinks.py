@@ -1,11 +1,10 @@
 """Each path the plan names, as git and the disk see it: state, lines, size, last commit, blob.
 
 Git is asked a fixed number of times, however many files the plan names:
-`git status --porcelain=v2` (HEAD, branch, changes, untracked files),
-`git ls-tree` (what HEAD holds, with blob ids; remembered per HEAD) and one
-history walk for last commits (lastcommit.py).  Clean committed files are not
-read again once their blob's line count is known (linkcache.py).  The disk is read only for paths proven to stay in the
-work tree: textual escapes (absolute, `~`, `..`, `.git/`) are refused by
+`git status` and `git ls-tree` (worktree.py; the listing remembered per HEAD)
+and one history walk for last commits (lastcommit.py).  Clean committed files
+are not read again once their blob's line count is known (linkcache.py).  The
+disk is read only for paths proven to stay in the work tree: textual escapes (absolute, `~`, `..`, `.git/`) are refused by
 planpaths.unsafe_reason before anything else, symlinks that lead out here.
 
 States: committed, modified, staged, untracked, ignored, missing; "unsafe" for
@@ -14,14 +13,13 @@ a path that is never read; "no-git" when there is no usable repository.
 
 from __future__ import annotations
 
-import bisect
 import datetime
 import os
 import re
 import stat
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .gitrepo import GitRepo, GitUnavailable, repo_start
@@ -29,13 +27,13 @@ from .lastcommit import Commit, last_commits
 from .linkcache import LinkCache
 from .model import Project
 from .planpaths import GLOB_CHARS, normalize, plan_paths, unsafe_reason
+from .worktree import WorkTree, change_state
 
 STATES = ("committed", "modified", "staged", "untracked", "ignored", "missing", "unsafe", "no-git")
 # A pattern or folder shows the least finished state among its files.
 _AGGREGATE_ORDER = ("modified", "staged", "untracked", "ignored", "committed")
 _CHUNK = 1 << 20
 _GLOB = re.compile("[" + re.escape("".join(sorted(GLOB_CHARS))) + "]")
-_REGULAR = ("100644", "100755")  # file modes whose blob is the file's content (not a symlink's target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +126,7 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True) -> Links
     """Links for paths relative to `repo`'s root, with a fixed number of git calls."""
     cache = LinkCache.load(repo.root)
     try:
-        tree = _WorkTree.read(repo, cache)
+        tree = WorkTree.read(repo, cache)
     except GitUnavailable as exc:
         return no_git(written, str(exc))
     builder = _Builder(repo, tree, cache)
@@ -158,87 +156,17 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True) -> Links
             links[path] = files[shape] if shape == path else replace(files[shape], path=path)
         else:
             links[path] = shape
-    return Links(tree.info(repo), links)
+    return Links(_repo_info(tree, repo), links)
 
 
-# --- what git says about the work tree ----------------------------------------
-
-
-@dataclass(slots=True)
-class _WorkTree:
-    head: str | None
-    branch: str | None
-    committed: dict[str, tuple[str, str]]  # HEAD's files: path -> (type, object id)
-    regular: set[str]  # those of HEAD's files that are plain files (not symlinks, not submodules)
-    changes: dict[str, tuple[str, str]]  # tracked files with changes: path -> (XY, what it is)
-    untracked: set[str]
-    nested: list[str]  # untracked folders git did not enter: repositories of their own, "dir/"
-    universe: list[str] = field(default_factory=list)  # sorted: every tracked or untracked file
-    known: set[str] = field(default_factory=set)  # the same, as a set
-
-    @classmethod
-    def read(cls, repo: GitRepo, cache: LinkCache) -> _WorkTree:
-        raw = repo.run("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
-        head = branch = None
-        changes: dict[str, tuple[str, str]] = {}
-        untracked: set[str] = set()
-        nested: list[str] = []
-        tokens = iter(raw.split(b"\0"))
-        for token in tokens:
-            kind = token[:2]
-            if token.startswith(b"# branch.oid "):
-                oid = token[13:].decode("ascii", "replace")
-                head = None if oid == "(initial)" else oid
-            elif token.startswith(b"# branch.head "):
-                name = token[14:].decode("utf-8", "replace")
-                branch = None if name == "(detached)" else name
-            elif kind in (b"1 ", b"2 ", b"u "):
-                fields = token.split(b" ", {b"1 ": 8, b"2 ": 9, b"u ": 10}[kind])
-                changes[os.fsdecode(fields[-1])] = (fields[1].decode("ascii"), fields[2].decode("ascii"))
-                if kind == b"2 ":
-                    next(tokens, None)  # the name it had before the rename
-            elif kind == b"? ":
-                path = os.fsdecode(token[2:])
-                if path.endswith("/"):
-                    nested.append(path)
-                untracked.add(path.rstrip("/"))
-        committed: dict[str, tuple[str, str]] = {}
-        regular: set[str] = set()
-        if head:
-            listing = cache.tree_of(head)
-            if listing is None:
-                listing = repo.run("ls-tree", "-r", "-z", "--full-tree", head)
-                cache.keep_tree(head, listing)
-            for entry in listing.split(b"\0"):
-                if entry:
-                    meta, _, name = entry.partition(b"\t")
-                    mode, kind_, oid = meta.decode("ascii").split(" ")
-                    path = os.fsdecode(name)
-                    committed[path] = (kind_, oid)
-                    if mode in _REGULAR:
-                        regular.add(path)
-        tree = cls(head, branch, committed, regular, changes, untracked, nested)
-        gone = {p for p, (xy, _) in changes.items() if xy[0] == "D"}  # deletion staged: no longer tracked
-        tree.known = (set(committed) | set(changes) | untracked) - gone
-        tree.universe = sorted(tree.known)
-        return tree
-
-    def info(self, repo: GitRepo) -> RepoInfo:
-        message = None
-        if self.head is None:
-            message = "the repository has no commits yet"
-        elif repo.shallow:
-            message = "a shallow clone: commits before the cut are not known"
-        return RepoInfo(str(repo.root), self.branch, self.head, self.head is not None and self.branch is None,
-                        repo.shallow, len(self.changes), len(self.untracked), message)
-
-    def under(self, prefix: str) -> list[str]:
-        """Every tracked or untracked file whose path starts with `prefix`."""
-        start = bisect.bisect_left(self.universe, prefix)
-        end = start
-        while end < len(self.universe) and self.universe[end].startswith(prefix):
-            end += 1
-        return self.universe[start:end]
+def _repo_info(tree: WorkTree, repo: GitRepo) -> RepoInfo:
+    message = None
+    if tree.head is None:
+        message = "the repository has no commits yet"
+    elif repo.shallow:
+        message = "a shallow clone: commits before the cut are not known"
+    return RepoInfo(str(repo.root), tree.branch, tree.head, tree.head is not None and tree.branch is None,
+                    repo.shallow, len(tree.changes), len(tree.untracked), message)
 
 
 # --- from paths to links -----------------------------------------------------------
@@ -252,7 +180,7 @@ class _Group:
 
 
 class _Builder:
-    def __init__(self, repo: GitRepo, tree: _WorkTree, cache: LinkCache):
+    def __init__(self, repo: GitRepo, tree: WorkTree, cache: LinkCache):
         self.repo = repo
         self.tree = tree
         self.cache = cache
@@ -347,7 +275,7 @@ class _Builder:
             if key + "/" in tree.nested:
                 note = "a folder with a git repository of its own"
         elif key in tree.changes:
-            state, note = _changed(tree.changes[key][0], note)
+            state, note = change_state(tree.changes[key][0], note)
         elif blob is not None:
             state = "committed"
         else:  # git does not know it: what is on the disk decides
@@ -414,21 +342,6 @@ class _Builder:
         if other:
             return f"no such file; did you mean '{other}'? (the letter case differs)"
         return None
-
-
-def _changed(xy: str, note: str | None) -> tuple[str, str | None]:
-    index, work = xy[0], xy[1]
-    if index == "U" or work == "U" or xy in ("AA", "DD"):
-        return "modified", "has merge conflicts"
-    if work == "D":
-        return "missing", "deleted in the work tree; HEAD still has it"
-    if index == "D":
-        return "missing", "its deletion is staged"
-    if work != ".":
-        return "modified", ("also has staged changes" if index != "." else note)
-    if index == "A":
-        return "staged", "added but not yet committed"
-    return "staged", note
 
 
 def _measure(real: str) -> tuple[int | None, int | None, str | None, bool]:
