@@ -4,8 +4,9 @@ Git is asked a fixed number of times, however many files the plan names:
 `git status` and `git ls-tree` (worktree.py; the listing remembered per HEAD)
 and one history walk for last commits (lastcommit.py).  Clean committed files
 are not read again once their blob's line count is known (linkcache.py).  The
-disk is read only for paths proven to stay in the work tree: textual escapes (absolute, `~`, `..`, `.git/`) are refused by
-planpaths.unsafe_reason before anything else, symlinks that lead out here.
+disk is read only for paths proven to stay in the work tree: textual escapes
+(absolute, `~`, `..`, `.git/`) are refused by planpaths.unsafe_reason before
+anything else, symlinks that lead out here.
 
 States: committed, modified, staged, untracked, ignored, missing; "unsafe" for
 a path that is never read; "no-git" when there is no usable repository.
