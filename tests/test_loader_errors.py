@@ -192,3 +192,17 @@ def test_each_list_item_is_located_on_its_own(tmp_path):
     assert f"{plan}:11:13: error: path '../../etc/passwd' leaves the repository" in done.stderr
     assert f"{plan}:12:22: error: issue #1 depends on itself" in done.stderr
     assert f"{plan}:12:25: error: issue #1 depends on #9" in done.stderr
+
+
+def test_the_dashboard_refuses_to_draw_into_a_pipe(tmp_path):
+    from conftest import BUNDLED_PLAN
+
+    done = run_tracker("--file", str(BUNDLED_PLAN), input="")
+    assert done.returncode == 2
+    assert "needs a terminal" in done.stderr and done.stdout == ""
+
+
+def test_a_missing_plan_does_not_open_the_dashboard(tmp_path):
+    done = run_tracker("--file", str(tmp_path / "typo.yaml"), input="")
+    assert done.returncode == 1
+    assert "no such file" in done.stderr

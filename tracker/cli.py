@@ -56,6 +56,9 @@ def main(ctx: click.Context, file_: str | None, max_bytes: int) -> None:
             # A plan that loads badly is shown with its errors and watched until fixed;
             # a path with no file behind it is a typo, not a plan to watch.
             raise Failed("\n".join(str(p) for p in loaded.problems))
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise click.UsageError("the dashboard needs a terminal; in a script or a pipe use "
+                                   "'tracker status' (or --json) and 'tracker summary'")
         from .tui.run import run_dashboard
 
         sys.exit(run_dashboard(loaded))
