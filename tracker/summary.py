@@ -20,17 +20,30 @@ from pathlib import Path
 
 from . import progress
 from .estimate import format_minutes, parse_minutes
+from .filetree import draw_tree
 from .gitlinks import FileLink, Links, link_paths, no_git
 from .gitrepo import GitRepo, GitUnavailable, repo_start
 from .history import Changes, HistoryError, Start, changes, day_start, file_at, is_ignored, resolve_since, revision
 from .loader import Loaded, LoadError, load_data
 from .model import Deliverable, Issue, Phase, Project, Session, StatusDef, Step, status_words
 from .planpaths import normalize
-from .textsafe import one_line
-from .filetree import draw_tree
 from .summary_views import (
-    StatusView, FileView, DeliverableView, StepView, IssueView, PhaseView, Change, NextIssue, Next, TreeLine, TreeBlock, Created, HistoryView, SessionView, InsightView, Closing,
+    Change,
+    Closing,
+    Created,
+    DeliverableView,
+    FileView,
+    HistoryView,
+    InsightView,
+    IssueView,
+    Next,
+    NextIssue,
+    PhaseView,
+    SessionView,
+    StatusView,
+    StepView,
 )
+from .textsafe import one_line
 
 NEXT_LIMIT = 3  # open issues shown under "What's next"
 CREATED_LIMIT = 200  # files drawn in the "created" tree; the rest are counted
