@@ -220,6 +220,31 @@ async def test_next_moves_one_step_along_the_workflow(plan):
 
 
 @synchronously
+async def test_keys_in_the_key_bar_work_when_clicked_and_greyed_ones_do_not(plan):
+    from tracker.tui.widgets.key_bar import KeyBar
+
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = dashboard(app).query_one(KeyBar)
+        line = text_of(bar)
+        assert line.startswith("s Status n Next o Open")
+        assert line.rstrip().endswith("^p palette")
+        await pilot.click(bar, offset=(line.index("n Next") + 2, 0))  # on a phase: Next is greyed out
+        await settle(pilot)
+        assert plan.read_text() == before
+        dashboard(app).jump(Ref("issue", "P2", "5"))
+        await settle(pilot)
+        await pilot.click(bar, offset=(text_of(bar).index("n Next") + 2, 0))
+        await settle(pilot)
+        assert changed_lines(before, plan.read_text()) == ["-        status: verified", "+        status: complete"]
+        await pilot.click(bar, offset=(text_of(bar).index("? Help"), 0))
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+
+
+@synchronously
 async def test_tick_step_marks_it_done_and_back(plan):
     before = plan.read_text()
     app = app_for(plan)

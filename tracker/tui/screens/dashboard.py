@@ -21,7 +21,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from ... import writer
@@ -38,11 +37,11 @@ from ..settings import Settings
 from ..widgets.detail import DetailPane
 from ..widgets.filter_bar import FilterBar
 from ..widgets.header import PlanHeader
+from ..widgets.key_bar import KeyBar
 from ..widgets.phase_bars import PhaseBars
 from ..widgets.plan_tree import PlanTree
 from ..widgets.problems import ProblemsView
 from .status_picker import ANY, StatusPicker
-from .summary import SummaryScreen
 
 
 ITEM_ACTIONS = {"pick_status", "next_status", "tick_step"}
@@ -110,7 +109,7 @@ class DashboardScreen(Screen):
                 yield PlanTree(id="tree")
             yield DetailPane(id="detail")
         yield ProblemsView(id="problems")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(FilterBar).display = False
@@ -358,4 +357,6 @@ class DashboardScreen(Screen):
         if self.shown is None or self.shown.project is None:
             self.notify("There is no plan to summarise yet.", markup=False)
             return
+        from .summary import SummaryScreen  # here: it loads Markdown, which the first frame need not wait for
+
         self.app.push_screen(SummaryScreen(self.shown))

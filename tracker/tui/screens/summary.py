@@ -12,10 +12,11 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from ...loader import Loaded
 from ...textsafe import block, one_line
+from ..widgets.key_bar import KeyBar
 from ..widgets.safe_markdown import SafeMarkdown
 from .export import ExportScreen
 
@@ -46,7 +47,7 @@ class SummaryScreen(Screen):
         with VerticalScroll(id="summary-body"):
             yield SafeMarkdown(id="summary-preview")
             yield Static("", id="summary-error", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#summary-error").display = False

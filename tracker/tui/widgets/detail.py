@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Markdown
-
-from .safe_markdown import SafeMarkdown
 
 from ...model import Project
 from ...textsafe import block
@@ -17,26 +14,45 @@ from .lines import Lines
 
 
 class DetailPane(VerticalScroll):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._description = ""
+        self._markdown = None  # the SafeMarkdown, made when a description first needs it
+
     def compose(self) -> ComposeResult:
         yield Lines(id="detail-head")
         yield Lines(id="detail-drift")  # up here: a done deliverable that is not in git is news
-        yield SafeMarkdown(id="detail-description")
         yield Lines(id="detail-parts")
 
     def show(self, project: Project | None, item: Item | None, git: GitView) -> None:
         head = self.query_one("#detail-head", Lines)
         drift = self.query_one("#detail-drift", Lines)
         parts = self.query_one("#detail-parts", Lines)
-        description = self.query_one("#detail-description", Markdown)
         if project is None or item is None:
             for lines in (head, drift, parts):
                 lines.show(lambda width, style: [])
-            description.display = False
-            return
-        head.show(detail_lines.head(project, item))
-        drift.show(detail_lines.drift(project, item, git))
-        parts.show(detail_lines.parts(project, item, git))
-        text = block((item.issue or item.phase).description or "").strip()
-        description.display = bool(text)
-        if text != description.source:
-            description.update(text)
+            self._description = ""
+        else:
+            head.show(detail_lines.head(project, item))
+            drift.show(detail_lines.drift(project, item, git))
+            parts.show(detail_lines.parts(project, item, git))
+            self._description = block((item.issue or item.phase).description or "").strip()
+        if self._markdown is not None:
+            self._show_description()
+        elif self._description:
+            # Markdown (and markdown-it under it) is loaded after the frame that shows the
+            # rest, so the dashboard's first frame does not wait for it.
+            self.call_after_refresh(self._show_description)
+
+    def _show_description(self) -> None:
+        text = self._description
+        if self._markdown is None:
+            if not text:
+                return
+            from .safe_markdown import SafeMarkdown
+
+            self._markdown = SafeMarkdown(text, id="detail-description")
+            self.mount(self._markdown, before="#detail-parts")
+        self._markdown.display = bool(text)
+        if text != self._markdown.source:
+            self._markdown.update(text)
