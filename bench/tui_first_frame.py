@@ -1,31 +1,37 @@
-"""Start the dashboard headless on a plan and stop as soon as its first frame is laid out.
+"""Start the dashboard headless on a plan and stop as soon as its first frame is drawn.
 
     python bench/tui_first_frame.py PLAN
 
 What `tracker` does before the user sees anything (load the plan, import
-Textual, build the app through make_app, compose and lay out the first
-screen), minus writing the escape codes to a terminal.  bench/run.py times
-this as a whole process, which ends at that frame.
+Textual, build the app, compose, lay out and draw the first screen), minus
+writing the escape codes to a terminal.  bench/run.py times this as a whole
+process, which ends at that frame.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
+import tracker.tui.app
 from tracker.loader import load
-from tracker.tui.app import make_app
+from tracker.tui.app import TrackerApp
+from tracker.tui.settings import Settings
 
 
-async def stop_at_first_frame(pilot) -> None:
-    await pilot.pause()  # every pending message handled: the screen is composed and laid out
-    # The process ends here: what a user waits for is the frame, not the teardown (nor the
-    # git worker the dashboard starts after its first frame, which would otherwise be joined).
-    os._exit(0)
+class FirstFrame(TrackerApp):
+    CSS_PATH = str(Path(tracker.tui.app.__file__).with_name("app.tcss"))  # relative to the class's own file
+
+    def on_ready(self) -> None:
+        # Textual sends Ready once the first screen has been laid out and drawn.  The process
+        # ends here: what a user waits for is that frame, not the git worker the dashboard
+        # starts after it (a pilot's pause() would wait for that thread to go idle too).
+        os._exit(0)
 
 
 def main() -> int:
-    make_app(load(sys.argv[1])).run(headless=True, size=(120, 40), auto_pilot=stop_at_first_frame)
+    FirstFrame(load(sys.argv[1]), Settings()).run(headless=True, size=(120, 40))
     return 1  # only reached if the app stopped before its first frame
 
 
