@@ -114,11 +114,12 @@ def load_text(text: str, path: str | os.PathLike, digest: str = "") -> Loaded:
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
+        problems: list[Problem] = []
         try:
-            tree = yamltree.parse(text, spans=False)
+            tree = yamltree.parse(text, spans=False, fold=shape.issue_fold(where, problems))
         except yamltree.YamlError as exc:
             return Loaded(path, None, [Problem(where, exc.line, exc.column, exc.message)], text, digest)
-        problems = [Problem(where, p.line, p.column, p.message) for p in tree.problems]
+        problems += [Problem(where, p.line, p.column, p.message) for p in tree.problems]
         if tree.root is None:
             problems.append(Problem(where, 1, 1, "the file holds no plan; start it with 'project: NAME' "
                                                  "and a 'phases:' list"))

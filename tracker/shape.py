@@ -12,10 +12,11 @@ from functools import cache
 
 from msgspec import inspect as mi
 
-from .model import Project
+from .model import Issue, Project
 from .problems import Problem, did_you_mean
 
 INVALID = object()
+ISSUES = ("phases", None, "issues", None)  # where the issues stand in the tree (a yamltree fold path)
 
 
 def build_project(root, where: str, problems: list[Problem], consume: bool = False) -> Project | None:
@@ -31,6 +32,33 @@ def build_project(root, where: str, problems: list[Problem], consume: bool = Fal
         return None
     value = _checker(Project)(root, _Context(where, problems, consume), "the plan")
     return None if value is INVALID else value
+
+
+def issue_fold(where: str, problems: list[Problem]) -> tuple:
+    """A yamltree fold that checks each issue as soon as the parser has read it.
+
+    The issue's nodes are then let go at once, and the tree keeps only its
+    record (or INVALID, its problems added to `problems`), which
+    `build_project` takes as it is.  A plan of 10,000 issues is so never held
+    whole as nodes.
+    """
+    ctx = _Context(where, problems, consume=True)
+    check = _checker(Issue)
+
+    def fold(node, index: int) -> _Checked:
+        return _Checked(check(node, ctx, _item_label(index, "'issues'")))
+
+    return ISSUES, fold
+
+
+class _Checked:
+    """A node of the tree already turned into its record while the tree was read."""
+
+    __slots__ = ("value",)
+    kind = "checked"
+
+    def __init__(self, value):
+        self.value = value
 
 
 class _Context:
@@ -156,12 +184,16 @@ def _compile_list(t: mi.ListType):
         for index, child in enumerate(children, 1):
             if ctx.consume:
                 children[index - 1] = None
-            value = item(child, ctx, f"item {index} of {what}")
+            value = child.value if child.kind == "checked" else item(child, ctx, _item_label(index, what))
             if value is not INVALID:
                 out.append(value)
         return out
 
     return check
+
+
+def _item_label(index: int, what: str) -> str:
+    return f"item {index} of {what}"
 
 
 def _compile_union(t: mi.UnionType):

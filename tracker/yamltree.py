@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import ClassVar
 
 import msgspec
@@ -97,6 +98,7 @@ class Mapping(msgspec.Struct, gc=False):
 
 
 Node = Scalar | Sequence | Mapping
+Fold = tuple[tuple, Callable[[Node, int], object]]  # see parse()
 
 _DROPPED = Scalar(None, "", False, 0, 0, 0, 0)  # stands for a refused key: its value is dropped
 
@@ -120,7 +122,7 @@ def resolve_plain(text: str) -> object:
     return text
 
 
-def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
+def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold | None = None) -> Tree:
     """Build the node tree of `text`, a single YAML document.
 
     Raises YamlError for what makes the document unreadable (syntax, depth,
@@ -128,13 +130,21 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
     With `spans=False` only where each node begins is kept (end_line,
     end_column, start and end stay 0): the loader needs no more, and a large
     plan's tree is then a third smaller.
+
+    With `fold` = (path, function), each container found at `path` is handed
+    to `function(node, index)` as soon as it is complete, and what that returns
+    takes its place in the tree (`index` counts the items of its list from 1).
+    A path names keys from the root, None standing for any item of a list,
+    and ends with None: ("phases", None, "issues", None) is every issue.  The
+    loader turns each issue into its record there, so that the nodes of a
+    whole plan never exist at once.
     """
     # This loop sees every event of the file (650,000 for a 10,000-issue
     # plan), so the state of the open container lives in locals and the
     # common cases are written out inline rather than in helper calls.
     get_event = _EventLoader(text).get_event
     problems: list[YamlError] = []
-    outer: list[tuple] = []  # (container, items, keys, key) of each enclosing container
+    outer: list[tuple] = []  # (container, items, keys, key, level) of each enclosing container
     container: Mapping | Sequence | None = None  # the innermost open container
     items: list | None = None  # its items
     keys: dict | None = None  # a mapping's keys so far (key text -> key node); None in a sequence
@@ -142,6 +152,11 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
     root: Node | None = None
     documents = 0
     texts: dict[str, str] = {}  # one string object for each short text, however often it appears
+    path, folder = fold if fold is not None else ((), None)
+    if fold is not None and (not path or path[-1] is not None):
+        raise ValueError("a fold path ends with None: it names the items of a list")
+    # How many steps of `path` lead to the open container (-1: it is off the path).
+    level = -1
     try:
         while True:
             event = get_event()
@@ -180,6 +195,17 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
                 opens = True
                 node = (Mapping if cls is MappingStartEvent else Sequence)(
                     mark.line + 1, mark.column + 1, bool(event.flow_style), [], 0, 0, mark.index if spans else 0)
+                if folder is None:
+                    inner = -1
+                elif container is None:
+                    inner = 0
+                elif level < 0 or level == len(path):
+                    inner = -1
+                elif keys is None:  # an item of a list
+                    inner = level + 1 if path[level] is None else -1
+                else:  # the value of `key` (or, with no key yet, a key: never on a path)
+                    step = path[level]
+                    inner = level + 1 if key is not None and step is not None and key.value == step else -1
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 if spans:
                     end = event.end_mark
@@ -187,9 +213,12 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
                     container.end_column = end.column + 1
                     container.end = end.index
                 closed = container
-                container, items, keys, key = outer.pop()
+                on_path = level == len(path)
+                container, items, keys, key, level = outer.pop()
                 if container is None:
                     root = closed
+                elif on_path:  # path ends with None: `closed` is the last item of a list
+                    items[-1] = folder(closed, len(items))
                 continue
             elif cls is AliasEvent:
                 mark = event.start_mark
@@ -239,8 +268,8 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True) -> Tree:
                     items.append((key, node))
                 key = None
             if opens:
-                outer.append((container, items, keys, key))
-                container, items, key = node, node.items, None
+                outer.append((container, items, keys, key, level))
+                container, items, key, level = node, node.items, None, inner
                 keys = {} if cls is MappingStartEvent else None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text) from None
