@@ -19,8 +19,6 @@ class TrackerApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "tracker"
     COMMANDS = App.COMMANDS | {IssueCommands}
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit tracker"),
         Binding("question_mark,f1", "help", "Help", tooltip="This list of keys"),
