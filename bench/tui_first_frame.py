@@ -10,6 +10,7 @@ process, which ends at that frame.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -31,7 +32,9 @@ class FirstFrame(TrackerApp):
 
 
 def main() -> int:
-    FirstFrame(load(sys.argv[1]), Settings()).run(headless=True, size=(120, 40))
+    loaded = load(sys.argv[1])
+    gc.freeze()  # as tracker.cli.load_plan does before it starts the dashboard
+    FirstFrame(loaded, Settings()).run(headless=True, size=(120, 40))
     return 1  # only reached if the app stopped before its first frame
 
 
