@@ -38,10 +38,33 @@ def render(context: dict, template: str | os.PathLike | None = None) -> str:
     except TemplateSyntaxError as exc:
         raise SummaryError(f"{name}:{exc.lineno}: error: {exc.message}") from None
     try:
-        text = compiled.render(context)
+        parts = _joined(compiled.generate(context))
     except (TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
         raise SummaryError(f"{name}:{_template_line(exc, name)}: error: {_first_line(exc)}") from None
-    return text.rstrip("\n") + "\n"
+    while parts and not parts[-1].rstrip("\n"):  # the text ends with exactly one line break
+        parts.pop()
+    if parts:
+        parts[-1] = parts[-1].rstrip("\n")
+    parts.append("\n")
+    return "".join(parts)
+
+
+def _joined(chunks, size: int = 4096) -> list[str]:
+    """The template's output in pieces of `size` chunks each.
+
+    Jinja's own render() gathers every chunk before joining them: on a large
+    plan that is millions of small strings alive at once, several times the
+    size of the text they make.
+    """
+    parts: list[str] = []
+    batch: list[str] = []
+    for chunk in chunks:
+        batch.append(chunk)
+        if len(batch) == size:
+            parts.append("".join(batch))
+            batch.clear()
+    parts.append("".join(batch))
+    return parts
 
 
 def _source(template: str | os.PathLike | None) -> tuple[str, str]:
