@@ -61,3 +61,17 @@ def test_problems_of_folded_issues_are_reported_as_from_the_whole_tree():
         "p.yaml:9:9: error: item 2 of 'issues' is missing the required key 'title'",
         "p.yaml:10:17: error: 'status' must be text, not a list",
     ]
+
+
+def test_issues_equal_to_those_of_the_plan_before_an_edit_are_shared_with_it():
+    text = ("project: X\nphases:\n  - id: P\n    title: T\n    issues:\n"
+            "      - {id: 1, title: A, status: audit}\n      - {id: 2, title: B, status: audit}\n"
+            "      - {id: 3, title: C, status: audit}\n")
+    before = load_text(text, "p.yaml").project
+    after = load_text(text.replace("B, status: audit", "B, status: blocked"), "p.yaml", like=before).project
+    kept, changed, same_data = after.phases[0].issues
+    assert kept is before.phases[0].issues[0]
+    assert changed is not before.phases[0].issues[1] and changed.status == "blocked"
+    assert same_data is before.phases[0].issues[2]
+    moved = load_text(text.replace("title: T\n", "title: T\n\n"), "p.yaml", like=before).project.phases[0].issues[0]
+    assert moved.where() == (7, 9) and moved is not before.phases[0].issues[0]  # positions are part of the record

@@ -42,20 +42,25 @@ class Loaded:
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
     """The file's text (BOM removed) and raw bytes; raises LoadError."""
+    data = read_bytes(path, max_bytes)
+    return decode(data, str(path)), data
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's raw bytes; raises LoadError."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
             raise LoadError(Problem(str(path), None, None,
                                     f"the file is {size:,} bytes, over the limit of {max_bytes:,}; "
                                     "split the plan or raise the limit with --max-bytes"))
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise LoadError(Problem(str(path), None, None, "no such file; create it or point --file at the plan")) from None
     except IsADirectoryError:
         raise LoadError(Problem(str(path), None, None, "this is a folder, not a plan file")) from None
     except OSError as exc:
         raise LoadError(Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")) from None
-    return decode(data, str(path)), data
 
 
 def decode(data: bytes, where: str) -> str:
@@ -106,7 +111,8 @@ def _load_cached(text: str, digest: str, path: Path) -> Loaded:
     return loaded
 
 
-def load_text(text: str, path: str | os.PathLike, digest: str = "") -> Loaded:
+def load_text(text: str, path: str | os.PathLike, digest: str = "", like: Project | None = None) -> Loaded:
+    """The plan in `text`, parsed.  Issues equal to those of `like` are shared with it (see shape.issue_fold)."""
     path = Path(path)
     where = str(path)
     # Building hundreds of thousands of small objects makes the cyclic GC scan
@@ -116,7 +122,7 @@ def load_text(text: str, path: str | os.PathLike, digest: str = "") -> Loaded:
     try:
         problems: list[Problem] = []
         try:
-            tree = yamltree.parse(text, spans=False, fold=shape.issue_fold(where, problems))
+            tree = yamltree.parse(text, spans=False, fold=shape.issue_fold(where, problems, like))
         except yamltree.YamlError as exc:
             return Loaded(path, None, [Problem(where, exc.line, exc.column, exc.message)], text, digest)
         problems += [Problem(where, p.line, p.column, p.message) for p in tree.problems]

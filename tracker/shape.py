@@ -34,19 +34,27 @@ def build_project(root, where: str, problems: list[Problem], consume: bool = Fal
     return None if value is INVALID else value
 
 
-def issue_fold(where: str, problems: list[Problem]) -> tuple:
+def issue_fold(where: str, problems: list[Problem], like: Project | None = None) -> tuple:
     """A yamltree fold that checks each issue as soon as the parser has read it.
 
     The issue's nodes are then let go at once, and the tree keeps only its
     record (or INVALID, its problems added to `problems`), which
     `build_project` takes as it is.  A plan of 10,000 issues is so never held
-    whole as nodes.
+    whole as nodes.  With `like` (the plan before an edit), an issue equal to
+    `like`'s issue of the same id, positions included, is taken from `like`:
+    the two plans share it instead of each holding a copy.
     """
     ctx = _Context(where, problems, consume=True)
     check = _checker(Issue)
+    known = {issue.key: issue for _, issue in like.issues()} if like is not None else {}
 
     def fold(node, index: int) -> _Checked:
-        return _Checked(check(node, ctx, _item_label(index, "'issues'")))
+        value = check(node, ctx, _item_label(index, "'issues'"))
+        if known and value is not INVALID:
+            same = known.get(value.key)
+            if same is not None and same == value:
+                value = same
+        return _Checked(value)
 
     return ISSUES, fold
 

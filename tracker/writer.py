@@ -55,7 +55,7 @@ from .changes import (
     SetStepStatus,
     WriteRefused,
 )
-from .loader import LoadError, Loaded, load_text, read_text
+from .loader import LoadError, Loaded, load_text, read_bytes, read_text
 from .model import Issue, Project
 
 # The changes are part of the writer's API: callers import them from here.
@@ -83,17 +83,18 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
         with filelock.Lock(target, lock_timeout) as lock:
             atomicfile.remove_leftovers(target)
             for _ in range(ROUNDS):
-                text, data = _read(target, where)
-                base = _base(loaded, text, data, change, before, where)
+                base, digest, bom = _current(target, loaded, change, before, where)
                 if change.value(base.project, where) == change.wanted:
                     return base
                 new_text = _edit(base, change, where)
                 new = _verify(base, new_text, change, where)
-                out = (BOM if data.startswith(BOM) else b"") + new_text.encode("utf-8")
+                out = (BOM if bom else b"") + new_text.encode("utf-8")
+                new_digest = hashlib.sha256(out).hexdigest()
                 temp = atomicfile.write_temp(target, out)
+                del out  # a big plan's bytes need not stay while it is checked and cached
                 try:
                     _test_pause()
-                    if _read(target, where)[1] != data:
+                    if _digest(target, where) != digest:
                         continue  # changed while we wrote: merge again from the new content
                     if not lock.held():
                         raise WriteRefused(f"{where}: error: another writer took the lock while this one was "
@@ -103,7 +104,7 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
                 finally:
                     if temp is not None:
                         temp.unlink(missing_ok=True)
-                written = Loaded(loaded.path, new.project, new.problems, new_text, hashlib.sha256(out).hexdigest())
+                written = Loaded(loaded.path, new.project, new.problems, new_text, new_digest)
                 cache.store(written.digest, written.project, written.problems)  # the next command need not parse it
                 return written
     except filelock.LockTimeout as exc:
@@ -129,19 +130,31 @@ def summary(change: Change, project: Project) -> str:
     return f"{what}: {_show(old)} -> {_show(change.wanted)}"
 
 
-def _read(target: Path, where: str) -> tuple[str, bytes]:
+def _current(target: Path, loaded: Loaded, change: Change, before, where: str) -> tuple[Loaded, str, bool]:
+    """The plan to edit (see _base), the digest of the file's bytes, and whether they start with a BOM.
+
+    Only one copy of a big plan's text is kept: `loaded`'s when the file is unchanged.
+    """
     try:
-        return read_text(target)
+        text, data = read_text(target)
+    except LoadError as exc:
+        raise WriteRefused(f"{exc.problem}; nothing was written") from None
+    digest = hashlib.sha256(data).hexdigest()
+    return _base(loaded, text, digest, change, before, where), digest, data.startswith(BOM)
+
+
+def _digest(target: Path, where: str) -> str:
+    try:
+        return hashlib.sha256(read_bytes(target)).hexdigest()
     except LoadError as exc:
         raise WriteRefused(f"{exc.problem}; nothing was written") from None
 
 
-def _base(loaded: Loaded, text: str, data: bytes, change: Change, before, where: str) -> Loaded:
+def _base(loaded: Loaded, text: str, digest: str, change: Change, before, where: str) -> Loaded:
     """What to edit: `loaded` if the file is unchanged, else the file as it is now, if that is safe."""
-    digest = hashlib.sha256(data).hexdigest()
     if (digest == loaded.digest) if loaded.digest else (text == loaded.text):
         return loaded
-    current = load_text(text, loaded.path, digest=digest)
+    current = load_text(text, loaded.path, digest=digest, like=loaded.project)
     if not current.ok:
         first = current.errors[0] if current.errors else f"{where}: error: the plan could not be read"
         raise WriteRefused(f"{first}\n{where}: error: the file changed on disk since it was read and now has "
@@ -205,7 +218,7 @@ class _Nodes:
 
 def _verify(base: Loaded, new_text: str, change: Change, where: str) -> Loaded:
     """The new text as loaded, if it holds exactly the intended change and nothing else."""
-    new = load_text(new_text, base.path)
+    new = load_text(new_text, base.path, like=base.project)  # the issues the edit left alone are not held twice
     if new.ok and _same_data(new.project, change.expected(base.project)):
         return new
     detail = f" ({new.errors[0]})" if new.errors else ""
