@@ -14,20 +14,26 @@ import msgspec
 import pytest
 from gitutil import Repo, make_repo
 
+from tracker import linkmemo
 from tracker.gitlinks import read_links
 from tracker.linkchecks import link_problems
 from tracker.gitrepo import GitRepo
-from tracker.lastcommit import cache_file
+from tracker.lastcommit import WALK, cache_file, first_touches
 from tracker.linkcache import LinkCache
 from tracker.loader import load_text
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path, monkeypatch):
-    """A cache folder of our own, and no user or system git config leaking in."""
+    """A cache folder of our own, and no user or system git config leaking in.
+
+    Links are never remembered whole here, however slowly a test runs: these
+    tests are about making them (test_linkmemo.py is about remembering them).
+    """
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setattr(linkmemo, "RACY_NS", 1 << 62)
 
 
 def plan_text(deliverables=(), files=(), status="complete", step_files=(), repo_setting=None) -> str:
@@ -532,10 +538,28 @@ def test_an_unwritable_cache_is_skipped(repo: Repo, tmp_path: Path, monkeypatch)
     assert links.get("a.txt").last_commit.subject == "real subject"
 
 
-def test_names_split_across_reads_are_joined():
-    from tracker.lastcommit import _tokens
-
-    assert list(_tokens([b"\0abc", b"de\0\0f", b"g\0", b"h"])) == [b"", b"abcde", b"", b"fg", b"h"]
+def test_a_walk_read_in_any_pieces_finds_the_same_commits(repo: Repo):
+    repo.write("a.txt", "1\n")
+    repo.commit("one")
+    repo.write("\nstarts with a line break", "x\n")
+    repo.write("two\nlines", "x\n")
+    repo.commit("two")
+    repo.git("commit", "-q", "--allow-empty", "--allow-empty-message", "-m", "")
+    repo.write("b.txt", "x\n")
+    repo.git("add", "b.txt")
+    repo.git("commit", "-q", "--allow-empty-message", "-m", "")
+    repo.write("a.txt", "2\n")
+    last = repo.commit("a.txt")  # a subject that is also a name
+    output = subprocess.run(["git", *WALK, "HEAD"], cwd=repo.root, capture_output=True, check=True).stdout
+    wanted = ["a.txt", "b.txt", "\nstarts with a line break", "two\nlines", "never.txt"]
+    whole, tip = first_touches([output], wanted)
+    assert tip == last
+    assert {path: commit.subject for path, commit in whole.items()} == {
+        "a.txt": "a.txt", "b.txt": "", "\nstarts with a line break": "two", "two\nlines": "two"}
+    assert whole["a.txt"].sha == short(repo) and whole["a.txt"].author == "Ada Lovelace"
+    for cut in range(len(output) + 1):
+        assert first_touches([output[:cut], output[cut:]], wanted) == (whole, tip), cut
+    assert first_touches([output[i:i + 1] for i in range(len(output))], wanted) == (whole, tip)
 
 
 def test_without_history_no_walk_is_made(repo: Repo):

@@ -2,9 +2,11 @@
 
 Git is asked a fixed number of times, however many files the plan names:
 `git status` and `git ls-tree` (worktree.py; the listing remembered per HEAD)
-and one history walk for last commits (lastcommit.py).  Clean committed files
-are not read again once their blob's line count is known (linkcache.py).  The
-disk is read only for paths proven to stay in the work tree: textual escapes
+and one history walk for last commits (lastcommit.py), which runs in git's own
+process while the files are looked at.  Clean committed files are not read
+again once their blob's line count is known (linkcache.py), and links made
+from an unchanged work tree are given back whole (linkmemo.py).  The disk is
+read only for paths proven to stay in the work tree: textual escapes
 (absolute, `~`, `..`, `.git/`) are refused by planpaths.unsafe_reason before
 anything else, symlinks that lead out here.
 
@@ -19,16 +21,20 @@ import os
 import re
 import stat
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
+from msgspec.structs import replace
+
 from .gitrepo import GitRepo, GitUnavailable, repo_start
-from .lastcommit import Commit, last_commits
+from .lastcommit import Commit, LastCommits, Walk, cache_file, history_cut
 from .linkcache import LinkCache
+from .linkmemo import LinkMemo
 from .model import Project
 from .planpaths import GLOB_CHARS, normalize, plan_paths, unsafe_reason
-from .worktree import WorkTree, change_state
+from .worktree import STATUS_ARGS, WorkTree, change_state, head_of
 
 STATES = ("committed", "modified", "staged", "untracked", "ignored", "missing", "unsafe", "no-git")
 # A pattern or folder shows the least finished state among its files.
@@ -37,8 +43,7 @@ _CHUNK = 1 << 20
 _GLOB = re.compile("[" + re.escape("".join(sorted(GLOB_CHARS))) + "]")
 
 
-@dataclass(frozen=True, slots=True)
-class FileLink:
+class FileLink(msgspec.Struct, frozen=True, array_like=True, gc=False):
     path: str  # as the plan writes it; for the files of a pattern, as git spells them
     state: str
     lines: int | None = None
@@ -65,8 +70,7 @@ class FileLink:
         return out
 
 
-@dataclass(frozen=True, slots=True)
-class RepoInfo:
+class RepoInfo(msgspec.Struct, frozen=True, array_like=True, gc=False):
     root: str | None = None
     branch: str | None = None
     head: str | None = None  # full object id; None before the first commit
@@ -123,32 +127,59 @@ def no_git(written: list[str], message: str) -> Links:
     return Links(RepoInfo(message=message), links)
 
 
-def link_paths(repo: GitRepo, written: list[str], history: bool = True) -> Links:
-    """Links for paths relative to `repo`'s root, with a fixed number of git calls."""
+def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember: bool = True) -> Links:
+    """Links for paths relative to `repo`'s root, with a fixed number of git calls.
+
+    With `remember`, links made from the same work tree and paths before are
+    given back as they were (linkmemo.py), and new ones are kept.
+    """
+    memo = LinkMemo(repo.root, written, history, history_cut(repo)) if remember else None
+    with ExitStack() as running:
+        early = None
+        if history and memo is not None and not memo.file.exists() and not cache_file(repo.root).exists():
+            # Nothing remembered: the walk of history will be needed, and starts before HEAD is even known.
+            early = running.enter_context(Walk(repo, ["HEAD"]))
+        status = repo.start(*STATUS_ARGS)  # git looks at the work tree while we look at what we remember
+        if memo is not None:
+            memo.load()
+        try:
+            raw = status.output()
+        except GitUnavailable as exc:
+            return no_git(written, str(exc))
+        kept = memo.links(raw) if memo is not None else None
+        if kept is not None:
+            try:
+                found = _LINKS.decode(kept)
+                return Links(found.repo, found.links)
+            except (msgspec.DecodeError, msgspec.ValidationError):
+                pass
+        head = head_of(raw)
+        # The history walk runs in git's own process while the files are looked at.
+        commits = running.enter_context(LastCommits(repo, head, early)) if history and head else None
+        return _link(repo, written, raw, commits, memo)
+
+
+def _link(repo: GitRepo, written: list[str], raw: bytes, commits: LastCommits | None, memo: LinkMemo | None
+          ) -> Links:
     cache = LinkCache.load(repo.root)
     try:
-        tree = WorkTree.read(repo, cache)
+        tree = WorkTree.read(repo, cache, raw)
     except GitUnavailable as exc:
         return no_git(written, str(exc))
     builder = _Builder(repo, tree, cache)
     shapes = {path: builder.shape(path) for path in dict.fromkeys(written)}
-    files = builder.files
-    if history and tree.head:
-        keys = {p: k for p, k in builder.keys.items() if k in tree.committed and files[p].state != "unsafe"}
-        # git walks history in a process of its own: read the files while it does.
-        with ThreadPoolExecutor(1) as pool:
-            walking = pool.submit(last_commits, repo, tree.head, keys.values())
-            builder.measure()
-            commits = walking.result()
-        for path, key in keys.items():
-            commit = commits.get(key)
-            if commit is not None:
-                link = files[path]  # built here a moment ago and shared with no one: rebuilt, not replace()d
-                files[path] = FileLink(link.path, link.state, link.lines, link.size, commit, link.blob, link.note,
-                                       link.kind, link.matches)
-    else:
-        builder.measure()
+    builder.measure()
     cache.save()
+    files = builder.files
+    if memo is not None and not builder.volatile:
+        memo.depend_on(files, builder.lstats)
+    if commits is not None:
+        keys = {p: k for p, k in builder.keys.items() if k in tree.committed and files[p].state != "unsafe"}
+        found = commits.of(keys.values())
+        for path, key in keys.items():
+            commit = found.get(key)
+            if commit is not None:
+                files[path] = replace(files[path], last_commit=commit)
     links = {}
     for path, shape in shapes.items():
         if isinstance(shape, _Group):
@@ -157,7 +188,23 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True) -> Links
             links[path] = files[shape] if shape == path else replace(files[shape], path=path)
         else:
             links[path] = shape
-    return Links(_repo_info(tree, repo), links)
+    result = Links(_repo_info(tree, repo), links)
+    if memo is not None and not builder.volatile:
+        try:
+            memo.keep(raw, msgspec.msgpack.encode(_Kept(result.repo, result.links)))
+        except UnicodeEncodeError:  # a name that is not UTF-8: such links are made afresh each time
+            pass
+    return result
+
+
+class _Kept(msgspec.Struct, array_like=True):
+    """Links as linkmemo keeps them."""
+
+    repo: RepoInfo
+    links: dict[str, FileLink]
+
+
+_LINKS = msgspec.msgpack.Decoder(_Kept)
 
 
 def _repo_info(tree: WorkTree, repo: GitRepo) -> RepoInfo:
@@ -192,7 +239,11 @@ class _Builder:
         self.submodules = sorted(p for p, (kind, _) in tree.committed.items() if kind == "commit")
         self._folded: dict[str, str] | None = None
         self._folders: dict[str, str] = {}  # folder as the plan names it -> its real path
+        self.lstats: dict[str, os.stat_result | None] = {}  # what each file's lstat said (None: nothing there)
         self._unmeasured: list[tuple[str, str, str | None]] = []  # (path, real path, its blob when clean)
+        # Whether a link depends on what `git status` does not show (a submodule's insides, ignore rules
+        # for a folder git sees no file in): such links are not remembered whole.
+        self.volatile = False
 
     def shape(self, written: str) -> FileLink | _Group | str:
         """A finished link, a group of files to aggregate, or the git path of one file."""
@@ -245,7 +296,9 @@ class _Builder:
         try:
             info = os.lstat(candidate)
         except OSError:
+            self.lstats[path] = None
             return candidate, None
+        self.lstats[path] = info
         return (os.path.realpath(candidate), None) if stat.S_ISLNK(info.st_mode) else (candidate, info)
 
     def _escape(self, path: str) -> tuple[str, str, str | None, os.stat_result | None]:
@@ -284,6 +337,7 @@ class _Builder:
             if any(key.startswith(n) for n in tree.nested):
                 state, note = "untracked", "inside a folder with a git repository of its own"
             elif on_disk and os.path.isdir(real):
+                self.volatile = True
                 ignored = self.repo.ok("check-ignore", "-q", paths=[key])
                 note = None if ignored else "a folder with no file in it that git tracks or sees"
                 return FileLink(path, "ignored" if ignored else "untracked", note=note, kind="folder")
@@ -316,6 +370,7 @@ class _Builder:
         self._unmeasured.clear()
 
     def _in_submodule(self, written: str, submodule: str, rest: str) -> FileLink:
+        self.volatile = True
         where, _, refused, _ = self._escape(submodule)
         if refused:
             return FileLink(written, "unsafe", note=refused)
@@ -327,7 +382,7 @@ class _Builder:
         except GitUnavailable as exc:
             return FileLink(written, "no-git", note=f"inside submodule '{submodule}': {exc}")
         with sub:
-            link = link_paths(sub, [rest]).get(rest)
+            link = link_paths(sub, [rest], remember=False).get(rest)
         note = f"in submodule '{submodule}'" + (f"; {link.note}" if link.note else "")
         return replace(link, path=written, note=note)
 
@@ -360,9 +415,12 @@ def _measure(real: str) -> tuple[int | None, int | None, str | None, bool]:
     if not stat.S_ISREG(info.st_mode):
         os.close(fd)
         return None, None, None if stat.S_ISDIR(info.st_mode) else "not a regular file; it is not read", True
-    try:  # plain os.read: no file object per file, which was a fifth of reading 5,000 small files
-        newlines, last, binary = 0, b"\n", False
-        while chunk := os.read(fd, _CHUNK):
+    # Plain os.read: no file object per file, which was a fifth of reading 5,000 small files.  Reading
+    # stops at the size fstat gave (the size reported), which spares each file a last, empty read.
+    try:
+        newlines, last, binary, left = 0, b"\n", False, info.st_size
+        while left > 0 and (chunk := os.read(fd, min(left, _CHUNK))):
+            left -= len(chunk)
             binary = binary or (newlines == 0 and b"\0" in chunk[:8000])
             newlines += chunk.count(b"\n")
             last = chunk[-1:]

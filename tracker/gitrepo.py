@@ -1,8 +1,8 @@
 """The one door to git: find the work tree of a plan and run git in it.
 
-Every git call in tracker goes through `GitRepo` (`run`, `ok`, `stream`), which
-puts paths after `--` and reads raw bytes, so file names are never options and
-never quoted.  The one exception is the `git status` with which answers.py
+Every git call in tracker goes through `GitRepo` (`run`, `ok`, `start`,
+`stream`), which puts paths after `--` and reads raw bytes, so file names are
+never options and never quoted.  The one exception is the `git status` with which answers.py
 decides whether to replay an answer: it runs before anything heavy is imported,
 with the same GIT_ENV.
 GitPython finds and opens the repository; what it opens is closed by
@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    from fcntl import F_SETPIPE_SZ, fcntl
+except ImportError:  # not Linux: a stream's pipe keeps the size the system gives it
+    F_SETPIPE_SZ = None
 
 # Optional locks would let a read-only status refresh the index under the
 # user's feet; LC_ALL=C keeps git's own messages parseable.
@@ -99,29 +104,98 @@ class GitRepo:
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return done.returncode == 0
 
-    @contextmanager
-    def stream(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> Iterator[Iterator[bytes]]:
-        """`git ARGS -- PATHS` as chunks of stdout, read as they come.
+    def start(self, *args: str) -> Running:
+        """`git ARGS` started now, in its own process; `Running.output()` waits for what it prints."""
+        process = subprocess.Popen(["git", *args], cwd=self.root, env={**os.environ, **GIT_ENV},
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return Running(process)
 
-        Leaving the block early kills git: a history walk stops as soon as the
-        caller has what it wants instead of reading to the root commit.
-        """
-        command = ["git", *args, *(["--", *paths] if paths else [])]
-        process = subprocess.Popen(command, cwd=self.root, env={**os.environ, **GIT_ENV},
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        assert process.stdout is not None
-        try:
-            yield iter(lambda: process.stdout.read1(1 << 16), b"")  # type: ignore[union-attr]
-        finally:
-            if process.poll() is None:
-                process.kill()
-            process.stdout.close()
-            process.wait()
+    def stream(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> Stream:
+        """`git ARGS -- PATHS` started now; its stdout is gathered as it comes (see Stream)."""
+        return Stream(["git", *args, *(["--", *paths] if paths else [])], self.root)
 
     def close(self) -> None:
         self._repo.close()  # type: ignore[attr-defined]
 
     def __enter__(self) -> GitRepo:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Running:
+    """A git process started by `GitRepo.start`, so that Python can work while git does."""
+
+    __slots__ = ("_process",)
+
+    def __init__(self, process: subprocess.Popen):
+        self._process = process
+
+    def output(self) -> bytes:
+        """What git printed, once it is done; GitUnavailable if it failed."""
+        out, err = self._process.communicate()
+        if self._process.returncode:
+            raise GitUnavailable(_first_line(err.decode("utf-8", "replace")))
+        return out
+
+
+class Stream:
+    """The stdout of a git process, gathered by a thread as git writes it.
+
+    Git never waits for Python: a history walk runs at full speed while the
+    caller does other work.  The pipe is made large where the system allows
+    and the thread pauses between reads, so git's writes rarely wake anyone
+    (a pipe read as fast as it fills costs git a fifth more time).  Closing
+    kills git if it is still running: a walk stops as soon as the caller has
+    what it wants instead of reading to the root commit.
+    """
+
+    def __init__(self, command: list[str], cwd: Path):
+        import queue
+        import threading
+
+        read_end, write_end = os.pipe()
+        if F_SETPIPE_SZ is not None:
+            try:
+                fcntl(write_end, F_SETPIPE_SZ, 1 << 20)
+            except OSError:  # over the system's limit: the pipe stays as it is
+                pass
+        try:
+            self._process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **GIT_ENV},
+                                             stdin=subprocess.DEVNULL, stdout=write_end, stderr=subprocess.DEVNULL)
+        except BaseException:
+            os.close(read_end)
+            raise
+        finally:
+            os.close(write_end)
+        self._chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self._reader = threading.Thread(target=self._gather, args=(read_end,), daemon=True)
+        self._reader.start()
+
+    def _gather(self, fd: int) -> None:
+        try:
+            while chunk := os.read(fd, 1 << 20):
+                self._chunks.put(chunk)
+                time.sleep(0.002)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+            self._chunks.put(b"")
+
+    def chunks(self) -> Iterator[bytes]:
+        """Git's output in pieces, waiting for each, up to where it ends (or git is stopped); read once."""
+        while chunk := self._chunks.get():
+            yield chunk
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._reader.join()
+
+    def __enter__(self) -> Stream:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -3,9 +3,11 @@
 `git log -1 -- PATH` costs a process and a walk per file (0.12 s a file on a
 20,000-commit history).  One `git log --name-only` walk, read as it streams and
 stopped as soon as every wanted path has shown up, answers all of them at the
-cost of a few of those.  The answer depends only on HEAD (and, in a shallow
-clone, on where history is cut), so it is kept in the user's cache folder; a
-HEAD that descends from the cached one only needs its new commits walked.
+cost of a few of those; it is started before the paths are known, so that git
+walks while the caller looks at the work tree.  The answer depends only on
+HEAD (and, in a shallow clone, on where history is cut), so it is kept in the
+user's cache folder; a HEAD that descends from the cached one only needs its
+new commits walked.
 """
 
 from __future__ import annotations
@@ -22,13 +24,13 @@ from .cachefiles import WORK_TREES_KEPT, cache_dir, write_entry
 from .gitrepo import GitRepo
 
 CACHE_VERSION = 1
-# A NUL before each commit makes an empty token, which no file name can be:
-# commit headers and names can never be confused, whatever the names hold.
-_FORMAT = "--format=%x00%H%x00%h%x00%aI%x00%an%x00%s"
+# A NUL before each commit's header, a line per field: see first_touches.
+WALK = ("log", "--no-color", "--no-show-signature", "--no-renames", "--name-only", "-z",
+        "--format=%x00%H%n%h%n%aI%n%an%n%s")
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
-class Commit(msgspec.Struct, frozen=True):
+class Commit(msgspec.Struct, frozen=True, gc=False):
     sha: str  # abbreviated, as git abbreviates in this repository
     date: str  # author date, ISO 8601 with offset
     author: str
@@ -45,68 +47,135 @@ class _CacheFile(msgspec.Struct):
     commits: dict[str, Commit | None]
 
 
-def last_commits(repo: GitRepo, head: str, wanted: Iterable[str]) -> dict[str, Commit | None]:
-    """For each wanted path (as git spells it), the newest commit reachable from `head` that touched it."""
-    wanted = list(dict.fromkeys(wanted))
-    cut = _cut(repo)
-    file = cache_file(repo.root)
-    cached = _load(file)
-    known: dict[str, Commit | None] = {}
-    if cached is not None and cached.cut == cut:
-        if cached.head == head:
-            known = dict(cached.commits)
-        elif repo.ok("merge-base", "--is-ancestor", cached.head, head):
+class LastCommits:
+    """The last commits of HEAD's files, asked for before it is known which files.
+
+    Made as soon as HEAD is known, it starts the walk it will most likely
+    need (or takes over one started earlier on "HEAD"), so git walks history
+    while the caller reads the work tree; `of` then names the files.  Use it
+    in a `with` block: leaving it stops git.
+    """
+
+    def __init__(self, repo: GitRepo, head: str, early: Walk | None = None):
+        self.repo = repo
+        self.head = head
+        self.file = cache_file(repo.root)
+        self.cut = history_cut(repo)
+        cached = _load(self.file)
+        if cached is not None and (cached.cut != self.cut or cached.head != head and not repo.ok(
+                "merge-base", "--is-ancestor", cached.head, head)):
+            cached = None  # another cut, or history was rewritten: nothing cached can be trusted
+        self.cached = cached
+        self._newer: Walk | None = None  # the commits since the cached HEAD
+        self._full: Walk | None = None  # all of history
+        if cached is None:
+            self._full = early or Walk(repo, [head])
+        else:
+            if early is not None:
+                early.close()
+            if cached.head != head:
+                self._newer = Walk(repo, [head, "^" + cached.head])
+
+    def of(self, wanted: Iterable[str]) -> dict[str, Commit | None]:
+        """For each wanted path (as git spells it), the newest commit reachable from HEAD that touched it."""
+        wanted = list(dict.fromkeys(wanted))
+        cached = self.cached
+        known: dict[str, Commit | None] = {}
+        if cached is not None:
             carried = [path for path in wanted if path in cached.commits]
-            fresh = walk(repo, [head, "^" + cached.head], carried) if carried else {}
+            fresh = self._newer.commits(carried) if self._newer else {}
             known = {path: fresh.get(path, cached.commits[path]) for path in carried}
-    missing = [path for path in wanted if path not in known]
-    if missing:
-        found = walk(repo, [head], missing)
-        known.update((path, found.get(path)) for path in missing)
-    if cached is None or missing or cached.head != head:
-        _save(file, _CacheFile(CACHE_VERSION, head, cut, known))
-    return {path: known[path] for path in wanted}
+        missing = [path for path in wanted if path not in known]
+        if missing:
+            if self._full is None:
+                self._full = Walk(self.repo, [self.head])
+            found = self._full.commits(missing)
+            if self._full.tip not in (None, self.head):  # HEAD moved after a walk of "HEAD" began
+                self._full = Walk(self.repo, [self.head])
+                found = self._full.commits(missing)
+            known.update((path, found.get(path)) for path in missing)
+        if cached is None or missing or cached.head != self.head:
+            _save(self.file, _CacheFile(CACHE_VERSION, self.head, self.cut, known))
+        return {path: known[path] for path in wanted}
+
+    def close(self) -> None:
+        for walk in (self._newer, self._full):
+            if walk is not None:
+                walk.close()
+
+    def __enter__(self) -> LastCommits:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
-def walk(repo: GitRepo, revisions: list[str], wanted: Iterable[str]) -> dict[str, Commit]:
-    """One `git log --name-only` walk over `revisions`, stopped once every wanted path is seen."""
+class Walk:
+    """One `git log --name-only` over `revisions`, running from the moment it is made."""
+
+    def __init__(self, repo: GitRepo, revisions: list[str]):
+        self._stream = repo.stream(*WALK, *revisions)
+        self.tip: str | None = None  # the first commit shown: what a walk of "HEAD" started from
+
+    def commits(self, wanted: Iterable[str]) -> dict[str, Commit]:
+        """The newest commit of the walk that touched each wanted path; git is stopped once all are seen.
+
+        Called once: the walk is read through and cannot be read again.
+        """
+        found, self.tip = first_touches(self._stream.chunks(), wanted)
+        self.close()
+        return found
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> Walk:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def first_touches(chunks: Iterable[bytes], wanted: Iterable[str]) -> tuple[dict[str, Commit], str | None]:
+    """The first commit naming each wanted path in the output of `git WALK`, read in pieces until all
+    are seen; and the first commit's full id.
+
+    Git writes each commit as `NUL header NUL LF name NUL name ... NUL`, the
+    header being five fields on lines of their own (none can hold a line
+    break).  No name is empty, so two NULs in a row are always where one
+    commit ends and the next begins: the output is cut into commits with one
+    `split`, and a commit's names are checked against the wanted ones with
+    one set operation, not name by name.
+    """
     todo = {os.fsencode(path): path for path in wanted}  # names compared as bytes: no decoding per name
     found: dict[str, Commit] = {}
-    if not todo:
-        return found
-    args = ["log", "--no-color", "--no-show-signature", "--no-renames", "--name-only", "-z", _FORMAT, *revisions]
-    with repo.stream(*args) as chunks:
-        header: list[bytes] = []
-        pending = 0  # header fields still to come
-        commit: Commit | None = None
-        first_name = False
-        for token in _tokens(chunks):
-            if pending:
-                header.append(token)
-                pending -= 1
-                continue
-            if not token:
-                header, pending, commit, first_name = [], 5, None, True
-                continue
-            if first_name:  # git puts a newline between a commit's header and its names
-                token, first_name = token.removeprefix(b"\n"), False
-            path = todo.pop(token, None)
-            if path is None:
-                continue
-            if commit is None:
-                commit = Commit(*(part.decode("utf-8", "replace") for part in header[1:]))
-            found[path] = commit
-            if not todo:
-                break
-    return found
+    tip = None
+    for commit in _commits(chunks) if todo else ():
+        header, _, names = commit.partition(b"\0\n")
+        if tip is None:
+            tip = header.partition(b"\n")[0].decode("ascii", "replace")
+        seen = todo.keys() & names.split(b"\0")
+        fields = header.decode("utf-8", "replace").split("\n", 4) if seen else ()
+        if len(fields) < 5:  # nothing wanted here, or not git's format
+            continue
+        last = Commit(*fields[1:])
+        for name in seen:
+            found[todo.pop(name)] = last
+        if not todo:
+            break
+    return found, tip
 
 
-def _tokens(chunks: Iterable[bytes]) -> Iterator[bytes]:
+def _commits(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """Each commit's `header NUL LF names`, whole however the chunks cut it."""
     rest = b""
     for chunk in chunks:
-        parts = (rest + chunk).split(b"\0")
-        rest = parts.pop()
-        yield from parts
+        commits = (rest + chunk).split(b"\0\0")
+        rest = commits.pop()
+        if commits and commits[0].startswith(b"\0"):  # the NUL before the first commit
+            commits[0] = commits[0][1:]
+        yield from commits
+    rest = rest.removeprefix(b"\0").removesuffix(b"\0")
     if rest:
         yield rest
 
@@ -116,7 +185,8 @@ def cache_file(root: Path) -> Path:
     return cache_dir() / f"last-commits-{key}.json"
 
 
-def _cut(repo: GitRepo) -> str:
+def history_cut(repo: GitRepo) -> str:
+    """Where a shallow clone's history stops, as a digest; "" when history is whole."""
     if not repo.shallow or repo.shallow_file is None:
         return ""
     try:
@@ -139,8 +209,12 @@ def _load(file: Path) -> _CacheFile | None:
 
 
 def _save(file: Path, data: _CacheFile) -> None:
-    data.commits = {_to_key(path): commit for path, commit in data.commits.items()}
-    write_entry(file, msgspec.json.encode(data), keep=WORK_TREES_KEPT)
+    try:
+        encoded = msgspec.json.encode(data)
+    except UnicodeEncodeError:  # a name that is not UTF-8: all names go through _to_key
+        data.commits = {_to_key(path): commit for path, commit in data.commits.items()}
+        encoded = msgspec.json.encode(data)
+    write_entry(file, encoded, keep=WORK_TREES_KEPT)
 
 
 def _to_key(path: str) -> str:

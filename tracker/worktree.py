@@ -15,6 +15,7 @@ from .gitrepo import GitRepo
 from .linkcache import LinkCache
 
 _REGULAR = ("100644", "100755")  # file modes whose blob is the file's content (not a symlink's target)
+STATUS_ARGS = ("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
 
 
 @dataclass(slots=True)
@@ -30,19 +31,16 @@ class WorkTree:
     known: set[str] = field(default_factory=set)  # the same, as a set
 
     @classmethod
-    def read(cls, repo: GitRepo, cache: LinkCache) -> WorkTree:
-        raw = repo.run("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
-        head = branch = None
+    def read(cls, repo: GitRepo, cache: LinkCache, raw: bytes) -> WorkTree:
+        """The work tree from `raw`, the output of `git status` run with STATUS_ARGS, and HEAD's listing."""
+        head, branch = head_of(raw), None
         changes: dict[str, tuple[str, str]] = {}
         untracked: set[str] = set()
         nested: list[str] = []
         tokens = iter(raw.split(b"\0"))
         for token in tokens:
             kind = token[:2]
-            if token.startswith(b"# branch.oid "):
-                oid = token[13:].decode("ascii", "replace")
-                head = None if oid == "(initial)" else oid
-            elif token.startswith(b"# branch.head "):
+            if token.startswith(b"# branch.head "):
                 name = token[14:].decode("utf-8", "replace")
                 branch = None if name == "(detached)" else name
             elif kind in (b"1 ", b"2 ", b"u "):
@@ -83,6 +81,14 @@ class WorkTree:
         while end < len(self.universe) and self.universe[end].startswith(prefix):
             end += 1
         return self.universe[start:end]
+
+
+def head_of(raw: bytes) -> str | None:
+    """HEAD's object id from `git status` output; None before the first commit."""
+    # `--branch` makes it the first line, before any file name.
+    first = raw[:raw.find(b"\0")] if raw.startswith(b"# branch.oid ") else b"# branch.oid (initial)"
+    oid = first[13:].decode("ascii", "replace")
+    return None if oid == "(initial)" else oid
 
 
 def change_state(xy: str, note: str | None) -> tuple[str, str | None]:
