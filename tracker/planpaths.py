@@ -76,4 +76,4 @@ def plan_paths(project: Project) -> list[PlanPath]:
 
 
 def _item_at(record, key: str, index: int) -> tuple[int, int]:
-    return record.at.get(f"{key}.{index}") or record.where(key)
+    return record.where(f"{key}.{index}", key)

@@ -12,7 +12,7 @@ from functools import cache
 
 from msgspec import inspect as mi
 
-from .model import Issue, Project
+from .model import COLUMN_BITS, Issue, Project
 from .problems import Problem, did_you_mean
 
 INVALID = object()
@@ -140,7 +140,7 @@ def _compile_struct(t: mi.StructType):
         if not steps:
             steps.update({name: (_compile(f.type), f.required, f"'{name}'") for name, f in fields.items()})
         values: dict = {}
-        at = {"": (node.line, node.column)}
+        at = {"": node.line << COLUMN_BITS | node.column}
         broken = False
         for key, value in node.items:
             name = key.value
@@ -150,12 +150,12 @@ def _compile_struct(t: mi.StructType):
                                f"allowed: {', '.join(fields)}")
                 continue
             checker, needed, label = step
-            at[name] = (value.line, value.column)
+            at[name] = value.line << COLUMN_BITS | value.column  # model.place, written out
             if value.kind == "sequence" and value.items and value.items[0].kind == "scalar":
                 # Each item of a list of text (files, depends_on) keeps its own place, so
                 # a message about one path points at that path.
                 for index, item in enumerate(value.items):
-                    at[f"{name}.{index}"] = (item.line, item.column)
+                    at[f"{name}.{index}"] = item.line << COLUMN_BITS | item.column
             result = checker(value, ctx, label)
             if result is INVALID:
                 broken = broken or needed

@@ -56,7 +56,7 @@ from .changes import (
     WriteRefused,
 )
 from .loader import LoadError, Loaded, load_text, read_bytes, read_text
-from .model import Issue, Project
+from .model import Issue, Project, place
 
 # The changes are part of the writer's API: callers import them from here.
 __all__ = ["apply", "summary", "WriteRefused", "SetIssueStatus", "SetStepStatus", "SetDeliverableStatus",
@@ -274,5 +274,5 @@ def _issue_node(root: yamltree.Mapping, issue: Issue) -> yamltree.Mapping:
 def _placed_as(node: yamltree.Node, record) -> bool:
     """Whether `node` holds the keys of `record` at the places the model has their values."""
     return node.kind == "mapping" and (node.line, node.column) == record.where() and (
-        {key.value: (value.line, value.column) for key, value in node.items}
+        {key.value: place(value.line, value.column) for key, value in node.items}
         == {key: at for key, at in record.at.items() if key and "." not in key})  # not list items' places
