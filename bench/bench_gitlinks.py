@@ -96,6 +96,13 @@ def main() -> None:
         for path in sample:
             git(root, "log", "-1", "--format=%H", "--", path)
 
+    def status_changed() -> None:
+        """A new untracked file the plan does not name: the links are made again, from the caches of the parts."""
+        stray = root / f"stray-{time.monotonic_ns()}.tmp"
+        stray.write_text("")
+        read_links(project, plan)
+        stray.unlink()
+
     # The walk, cold and warm interleaved, so that a busy moment of the machine weighs on all three alike.
     series: dict[str, list[float]] = {"walk": [], "cold": [], "warm": []}
     for _ in range(args.runs):
@@ -112,6 +119,7 @@ def main() -> None:
         (f"read_links, {len(paths)} files, cold cache", middle["cold"]),
         (f"read_links, {len(paths)} files, same HEAD (cache)", middle["warm"]),
         (f"read_links, {len(paths)} files, no history", timed(lambda: read_links(project, plan, history=False))),
+        (f"read_links, {len(paths)} files, same HEAD, git status changed (no whole links)", timed(status_changed)),
     ]
     cold()
     other = "bench/not-a-file"  # another set of paths: linked afresh, from the caches of the parts only
