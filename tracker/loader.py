@@ -93,19 +93,20 @@ def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Loaded:
     return _load_cached(text, digest, path)
 
 
-def load_data(data: bytes, where: str | os.PathLike) -> Loaded:
+def load_data(data: bytes, where: str | os.PathLike, like: Project | None = None) -> Loaded:
     """The plan in `data` (a file as git holds it, say), through the parse cache as `load` goes.
 
+    When it is parsed, issues equal to those of `like` are shared with it (see load_text).
     Raises LoadError when the bytes are not UTF-8.
     """
-    return _load_cached(decode(data, str(where)), hashlib.sha256(data).hexdigest(), Path(where))
+    return _load_cached(decode(data, str(where)), hashlib.sha256(data).hexdigest(), Path(where), like)
 
 
-def _load_cached(text: str, digest: str, path: Path) -> Loaded:
+def _load_cached(text: str, digest: str, path: Path, like: Project | None = None) -> Loaded:
     cached = cache.lookup(digest, str(path))
     if cached is not None:
         return Loaded(path, cached[0], cached[1], text, digest)
-    loaded = load_text(text, path, digest=digest)
+    loaded = load_text(text, path, digest=digest, like=like)
     if loaded.project is not None:
         cache.store(digest, loaded.project, loaded.problems)
     return loaded

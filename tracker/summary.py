@@ -178,12 +178,12 @@ def _read_history(loaded: Loaded, repo: GitRepo, session: Session, since: str | 
     if plan is None:
         facts.history = _with_plan(facts.history, "outside", "")
     else:
-        _read_plan_at_start(facts, repo, start, plan)
+        _read_plan_at_start(facts, repo, start, plan, loaded.project)
     facts.changes = _with_output(changes(repo, start), repo, start, output)
     return facts
 
 
-def _read_plan_at_start(facts: _Facts, repo: GitRepo, start: Start, plan: str) -> None:
+def _read_plan_at_start(facts: _Facts, repo: GitRepo, start: Start, plan: str, now: Project) -> None:
     data = file_at(repo, start, plan)
     if data is None:
         facts.before = Project(project="", phases=[])  # nothing at the start: every issue is new
@@ -191,7 +191,7 @@ def _read_plan_at_start(facts: _Facts, repo: GitRepo, start: Start, plan: str) -
         return
     where = f"{start.short}:{plan}"
     try:
-        old = load_data(data, where)
+        old = load_data(data, where, like=now)  # the issues the session left alone are not held twice
     except LoadError as exc:
         facts.history = _with_plan(facts.history, "unreadable", str(exc.problem))
         return
