@@ -162,6 +162,17 @@ def test_last_commit_is_the_newest_that_touched_the_file_across_a_merge(repo: Re
 # --- globs and folders -------------------------------------------------------------
 
 
+def test_last_commit_dates_are_written_as_git_writes_them_in_any_time_zone(repo: Repo):
+    dates = {"east.txt": "2025-11-30T23:45:00+14:00", "west.txt": "2025-06-01T04:15:40-05:30",
+             "old.txt": "1970-01-01T00:00:01+00:00"}
+    for name, date in dates.items():
+        repo.write(name, "x\n")
+        repo.commit(name, name, date=date)
+    _, links = links_of(repo.root, plan_text(files=list(dates)))
+    for name in dates:
+        assert links.get(name).last_commit.date == repo.git("log", "-1", "--format=%aI", "--", name) == dates[name]
+
+
 def test_globs_expand_over_tracked_and_untracked_files(repo: Repo):
     repo.write("src/a.js", "1\n")
     repo.write("src/deep/b.js", "1\n2\n")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -24,9 +25,11 @@ from .cachefiles import WORK_TREES_KEPT, cache_dir, write_entry
 from .gitrepo import GitRepo
 
 CACHE_VERSION = 1
-# A NUL before each commit's header, a line per field: see first_touches.
-WALK = ("log", "--no-color", "--no-show-signature", "--no-renames", "--name-only", "-z",
-        "--format=%x00%H%n%h%n%aI%n%an%n%s")
+# A NUL before each commit's header, a line per field: see first_touches.  The date comes raw and is
+# written as ISO 8601 here, for the few commits that are someone's last: git formatting it for every
+# commit of the walk cost the walk 2% more.
+WALK = ("log", "--no-color", "--no-show-signature", "--no-renames", "--name-only", "-z", "--date=raw",
+        "--format=%x00%H%n%h%n%ad%n%an%n%s")
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
@@ -158,12 +161,25 @@ def first_touches(chunks: Iterable[bytes], wanted: Iterable[str]) -> tuple[dict[
         fields = header.decode("utf-8", "replace").split("\n", 4) if seen else ()
         if len(fields) < 5:  # nothing wanted here, or not git's format
             continue
-        last = Commit(*fields[1:])
+        last = Commit(fields[1], _iso_date(fields[2]), fields[3], fields[4])
         for name in seen:
             found[todo.pop(name)] = last
         if not todo:
             break
     return found, tip
+
+
+def _iso_date(raw: str) -> str:
+    """A raw git date (`1601199940 +0200`) as `%aI` writes it (`2020-09-27T11:45:40+02:00`)."""
+    try:
+        seconds, zone = raw.split(" ")
+        tz = int(zone)
+        minutes = (abs(tz) // 100 * 60 + abs(tz) % 100) * (-1 if tz < 0 else 1)
+        t = time.gmtime(int(seconds) + minutes * 60)
+    except (ValueError, OverflowError, OSError):  # not a date git could write: shown as it came
+        return raw
+    return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
+            f"{'-' if tz < 0 else '+'}{abs(tz) // 100:02d}:{abs(tz) % 100:02d}")
 
 
 def _commits(chunks: Iterable[bytes]) -> Iterator[bytes]:
