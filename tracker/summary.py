@@ -260,23 +260,40 @@ def _listed_deliverables(project: Project, changed: dict, found: Changes | None)
 
 
 class _Views:
-    """Plan records as views."""
+    """Plan records as views.
+
+    Views are frozen, so one view of a status, an issue or a file serves every
+    place that shows it: a note on 10,000 issues would otherwise hold each of
+    them several times over.
+    """
 
     def __init__(self, project: Project, links: Links, plain: bool):
         self.project = project
         self.links = links
         self.plain = plain
+        self._statuses: dict[str, StatusView] = {}
+        self._issues: dict[int, IssueView] = {}  # by id() of issues of `project`, which outlive this
+        self._files: dict[tuple[str, str], FileView] = {}
 
     def status(self, status_id: str, fallback: Project | None = None) -> StatusView:
+        if fallback is None and status_id in self._statuses:
+            return self._statuses[status_id]
         known = self.project.status(status_id) or (fallback.status(status_id) if fallback else None)
         label = known.name if known else status_words(status_id)
         done = bool(known and known.done)
-        return StatusView(status_id, label, "" if self.plain else _mark(self.project, status_id, known), done)
+        view = StatusView(status_id, label, "" if self.plain else _mark(self.project, status_id, known), done)
+        if fallback is None:
+            self._statuses[status_id] = view
+        return view
 
     def issue(self, issue: Issue) -> IssueView:
-        return IssueView(str(issue.id), issue.title, issue.summary or "", self.status(issue.status),
-                         progress.issue_percent(self.project, issue), sum(s.done for s in issue.steps),
-                         len(issue.steps), [str(d) for d in issue.depends_on])
+        view = self._issues.get(id(issue))
+        if view is None:
+            view = self._issues[id(issue)] = IssueView(
+                str(issue.id), issue.title, issue.summary or "", self.status(issue.status),
+                progress.issue_percent(self.project, issue), sum(s.done for s in issue.steps), len(issue.steps),
+                [str(d) for d in issue.depends_on])
+        return view
 
     def phase(self, phase: Phase) -> PhaseView:
         done = sum(progress.is_done(self.project, issue) for issue in phase.issues)
@@ -296,11 +313,15 @@ class _Views:
                                str(issue.id))
 
     def file(self, path: str, how: str = "") -> FileView:
-        link = self.links.links.get(path)
-        state = link.state if link else ""
-        lines = link.lines if link else None
-        parts = [_size_note(link) if link else "", how]
-        return FileView(_shown(path), lines, state, ", ".join(part for part in parts if part))
+        view = self._files.get((path, how))
+        if view is None:
+            link = self.links.links.get(path)
+            state = link.state if link else ""
+            lines = link.lines if link else None
+            parts = [_size_note(link) if link else "", how]
+            view = self._files[path, how] = FileView(_shown(path), lines, state,
+                                                     ", ".join(part for part in parts if part))
+        return view
 
 
 def _size_note(link: FileLink) -> str:
