@@ -5,11 +5,14 @@
 Builds the repository with gitrepo_fixture (or reuses --repo DIR when it holds
 one), writes a plan naming every file as a deliverable, and times:
 the floors (git status + ls-files; one full `git log --name-only` walk; one
-`git log -1 -- path`), then read_links cold (empty cache), warm (same HEAD),
-after one new commit (walks only that commit) and without history.  The walk,
-cold and warm runs alternate; their minimum and median are printed with the
-ratios the targets of issue #7 name (cold at most 1.2x the walk, warm under
-0.1 s).
+`git log -1 -- path`), then read_links cold (empty cache), warm (same HEAD and
+work tree: the links given back whole), with the same HEAD after git status
+changed elsewhere (links made again from the caches of their parts), after
+one new commit (walks only that commit) and without history.  The walk, cold
+and warm runs alternate; their minimum and median are printed with the ratios
+the targets of issue #7 name (cold at most 1.2x the walk, warm under 0.1 s).
+It also checks that the links given back equal links made afresh, and that
+last commits agree with `git log -1 -- path`.
 """
 
 from __future__ import annotations
