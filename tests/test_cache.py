@@ -65,6 +65,16 @@ def test_a_loaded_plan_is_stored_and_the_next_load_reads_the_entry(plan: Path):
     assert load(plan).project.project == "FROM CACHE"
 
 
+def test_a_plan_from_the_cache_gives_its_text_as_a_parsed_one_does(tmp_path: Path):
+    path = tmp_path / "phases.yaml"
+    path.write_bytes(b"\xef\xbb\xbf" + PLAN.replace("One", "One \u2014 \U0001f680").encode("utf-8"))
+    first = load(path)
+    again = load(path)
+    assert isinstance(again.source, bytes)  # from the cache: not decoded until asked for
+    assert again.text == first.text == PLAN.replace("One", "One \u2014 \U0001f680")  # no BOM
+    assert again.source == first.text
+
+
 def test_cached_problems_carry_the_path_the_plan_is_read_from(plan: Path, tmp_path: Path):
     first = load(plan)
     assert [p.severity for p in first.problems] == ["warning"]  # the second session on the same day

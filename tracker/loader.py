@@ -5,7 +5,7 @@ records checked against the model's own field types (shape) → cross-checks
 that need the whole plan (rules).  Each stage reports all it finds; a later
 stage runs on what the earlier one could build, so one run shows everything.
 `load` answers from the parse cache (cache.py) when the same bytes were read
-before; `load_text` always parses.
+before (undecoded: see Loaded.text); `load_text` always parses.
 """
 
 from __future__ import annotations
@@ -28,8 +28,19 @@ class Loaded:
     path: Path
     project: Project | None
     problems: list[Problem] = field(default_factory=list)
-    text: str = ""
+    source: str | bytes = ""  # the text; from the parse cache, the bytes it is decoded from when asked for
     digest: str = ""
+
+    @property
+    def text(self) -> str:
+        """The plan's text (BOM removed).
+
+        Most commands answered from the parse cache never look at it, so it
+        is decoded only here: a large plan's text weighs twice its bytes.
+        """
+        if isinstance(self.source, bytes):
+            self.source = decode(self.source, str(self.path))  # decoded before, when it was parsed
+        return self.source
 
     @property
     def errors(self) -> list[Problem]:
@@ -85,12 +96,16 @@ def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Loaded:
     """The plan in `path`: from the parse cache when these exact bytes were read before."""
     path = Path(path)
     try:
-        text, data = read_text(path, max_bytes)
+        data = read_bytes(path, max_bytes)
+        digest = hashlib.sha256(data).hexdigest()
+        cached = cache.lookup(digest, str(path))
+        if cached is not None:
+            return Loaded(path, cached[0], cached[1], data, digest)
+        text = decode(data, str(path))
     except LoadError as exc:
         return Loaded(path, None, [exc.problem])
-    digest = hashlib.sha256(data).hexdigest()
     del data  # a large plan should not be held twice while it is parsed
-    return _load_cached(text, digest, path)
+    return _parse(text, digest, path)
 
 
 def load_data(data: bytes, where: str | os.PathLike, like: Project | None = None) -> Loaded:
@@ -99,13 +114,16 @@ def load_data(data: bytes, where: str | os.PathLike, like: Project | None = None
     When it is parsed, issues equal to those of `like` are shared with it (see load_text).
     Raises LoadError when the bytes are not UTF-8.
     """
-    return _load_cached(decode(data, str(where)), hashlib.sha256(data).hexdigest(), Path(where), like)
-
-
-def _load_cached(text: str, digest: str, path: Path, like: Project | None = None) -> Loaded:
+    path = Path(where)
+    digest = hashlib.sha256(data).hexdigest()
     cached = cache.lookup(digest, str(path))
     if cached is not None:
-        return Loaded(path, cached[0], cached[1], text, digest)
+        return Loaded(path, cached[0], cached[1], data, digest)
+    return _parse(decode(data, str(path)), digest, path, like)
+
+
+def _parse(text: str, digest: str, path: Path, like: Project | None = None) -> Loaded:
+    """load_text, and the model kept in the parse cache for the next command."""
     loaded = load_text(text, path, digest=digest, like=like)
     if loaded.project is not None:
         cache.store(digest, loaded.project, loaded.problems)

@@ -83,10 +83,11 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
         with filelock.Lock(target, lock_timeout) as lock:
             atomicfile.remove_leftovers(target)
             for _ in range(ROUNDS):
-                base, digest, bom = _current(target, loaded, change, before, where)
+                base, text, digest, bom = _current(target, loaded, change, before, where)
                 if change.value(base.project, where) == change.wanted:
                     return base
-                new_text = _edit(base, change, where)
+                new_text = _edit(base, text, change, where)
+                del text
                 new = _verify(base, new_text, change, where)
                 out = (BOM if bom else b"") + new_text.encode("utf-8")
                 new_digest = hashlib.sha256(out).hexdigest()
@@ -130,17 +131,14 @@ def summary(change: Change, project: Project) -> str:
     return f"{what}: {_show(old)} -> {_show(change.wanted)}"
 
 
-def _current(target: Path, loaded: Loaded, change: Change, before, where: str) -> tuple[Loaded, str, bool]:
-    """The plan to edit (see _base), the digest of the file's bytes, and whether they start with a BOM.
-
-    Only one copy of a big plan's text is kept: `loaded`'s when the file is unchanged.
-    """
+def _current(target: Path, loaded: Loaded, change: Change, before, where: str) -> tuple[Loaded, str, str, bool]:
+    """The plan to edit (see _base), its text, the digest of the file's bytes, and whether they start with a BOM."""
     try:
         text, data = read_text(target)
     except LoadError as exc:
         raise WriteRefused(f"{exc.problem}; nothing was written") from None
     digest = hashlib.sha256(data).hexdigest()
-    return _base(loaded, text, digest, change, before, where), digest, data.startswith(BOM)
+    return _base(loaded, text, digest, change, before, where), text, digest, data.startswith(BOM)
 
 
 def _digest(target: Path, where: str) -> str:
@@ -181,9 +179,9 @@ def _base(loaded: Loaded, text: str, digest: str, change: Change, before, where:
     return current
 
 
-def _edit(base: Loaded, change: Change, where: str) -> str:
+def _edit(base: Loaded, text: str, change: Change, where: str) -> str:
     try:
-        return change.edit(base.text, _Nodes(base.text), base.project)
+        return change.edit(text, _Nodes(text), base.project)
     except yamledit.EditError as exc:
         raise WriteRefused(f"{where}:{exc.line}:{exc.column}: error: {exc.message}; nothing was written") from None
 
