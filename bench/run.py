@@ -207,7 +207,7 @@ def time_links(repo: Path, plan: Path, runs: int) -> None:
         subprocess.run(["git", "log", "--name-only", "-z", "--format=%H", "HEAD"], cwd=repo, check=True,
                        stdout=subprocess.DEVNULL)
         timings["walk"].append(time.perf_counter() - start)
-        for entry in cache.glob("last-commits-*"):
+        for entry in cache.glob("*"):  # every cache, whatever linking keeps now or later
             entry.unlink()
         start = time.perf_counter()
         links = read_links(project, plan)
