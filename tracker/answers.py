@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from .cachefiles import NewEntry, cache_dir, code_key
-from .gitrepo import GIT_ENV
+from .gitrepo import GIT_ENV, STATUS_ARGS
 
 if TYPE_CHECKING:
     from .gitlinks import Links
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 FORMAT = "tracker answer cache 1"
 KEEP = 16  # answers kept: one per plan and command line
 RACY_NS = 2_000_000_000  # a file changed this close to the computation may have changed during it
-_STATUS = ("git", "status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
 
 Signature = list[int]  # empty: nothing there
 
@@ -243,7 +242,7 @@ def _same_plan(plan: Path, signature: Signature, digest: str) -> bool:
 
 def _git_status(start: str) -> bytes | None:
     try:
-        done = subprocess.run(_STATUS, cwd=start, env={**os.environ, **GIT_ENV}, stdin=subprocess.DEVNULL,
+        done = subprocess.run(["git", *STATUS_ARGS], cwd=start, env={**os.environ, **GIT_ENV}, stdin=subprocess.DEVNULL,
                               capture_output=True)
     except OSError:
         return None

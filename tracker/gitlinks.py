@@ -28,13 +28,13 @@ from pathlib import Path
 import msgspec
 from msgspec.structs import replace
 
-from .gitrepo import GitRepo, GitUnavailable, repo_start
+from .gitrepo import STATUS_ARGS, GitRepo, GitUnavailable, repo_start
 from .lastcommit import Commit, LastCommits, Walk, cache_file, history_cut
 from .linkcache import LinkCache
 from .linkmemo import LinkMemo
 from .model import Project
 from .planpaths import GLOB_CHARS, normalize, plan_paths, unsafe_reason
-from .worktree import STATUS_ARGS, WorkTree, change_state, head_of
+from .worktree import WorkTree, change_state, head_of
 
 STATES = ("committed", "modified", "staged", "untracked", "ignored", "missing", "unsafe", "no-git")
 # A pattern or folder shows the least finished state among its files.

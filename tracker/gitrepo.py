@@ -26,6 +26,8 @@ except ImportError:  # not Linux: a stream's pipe keeps the size the system give
 # Optional locks would let a read-only status refresh the index under the
 # user's feet; LC_ALL=C keeps git's own messages parseable.
 GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+# What linking reads the work tree with, and what a replayed answer is checked against.
+STATUS_ARGS = ("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
 
 
 class GitUnavailable(Exception):

@@ -15,7 +15,6 @@ from .gitrepo import GitRepo
 from .linkcache import LinkCache
 
 _REGULAR = ("100644", "100755")  # file modes whose blob is the file's content (not a symlink's target)
-STATUS_ARGS = ("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
 
 
 @dataclass(slots=True)
@@ -32,7 +31,7 @@ class WorkTree:
 
     @classmethod
     def read(cls, repo: GitRepo, cache: LinkCache, raw: bytes) -> WorkTree:
-        """The work tree from `raw`, the output of `git status` run with STATUS_ARGS, and HEAD's listing."""
+        """The work tree from `raw`, the output of `git status` run with gitrepo.STATUS_ARGS, and HEAD's listing."""
         head, branch = head_of(raw), None
         changes: dict[str, tuple[str, str]] = {}
         untracked: set[str] = set()
