@@ -32,12 +32,18 @@ ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"
        "GIT_COMMITTER_EMAIL": "bench@example.org"}
 
 
-def timed(args: list[str], cwd: Path) -> float:
+def timed(args: list[str], cwd: Path, peaks: list[int] | None = None) -> float:
+    """Seconds `tracker ARGS` takes as a whole process; its peak resident memory (bytes) goes to `peaks`."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "tracker", *args], cwd=cwd, capture_output=True, env=ENV)
+    process = subprocess.Popen([sys.executable, "-m", "tracker", *args], cwd=cwd, env=ENV,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    if done.returncode:
-        raise SystemExit(done.stderr.decode())
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(errors.decode())
+    if peaks is not None:
+        peaks.append(usage.ru_maxrss * 1024)
     return elapsed
 
 
@@ -67,7 +73,8 @@ def nist_repo(folder: Path) -> Path:
 
 def measure(name: str, plan: Path, runs: int) -> None:
     cwd = plan.parent.parent
-    whole = [timed(["--file", str(plan), "summary"], cwd) for _ in range(runs)]
+    peaks: list[int] = []
+    whole = [timed(["--file", str(plan), "summary"], cwd, peaks) for _ in range(runs)]
     loaded = load(plan)
     context_times, render_times = [], []
     for _ in range(runs):
@@ -78,7 +85,8 @@ def measure(name: str, plan: Path, runs: int) -> None:
         context_times.append(middle - started)
         render_times.append(time.perf_counter() - middle)
     print(f"{name}: whole process median {statistics.median(whole) * 1000:.0f} ms "
-          f"(min {min(whole) * 1000:.0f}, max {max(whole) * 1000:.0f}); in process: data "
+          f"(min {min(whole) * 1000:.0f}, max {max(whole) * 1000:.0f}; peak {max(peaks) / 2**20:.0f} MiB); "
+          f"in process: data "
           f"{statistics.median(context_times) * 1000:.0f} ms, template {statistics.median(render_times) * 1000:.0f} ms")
 
 
