@@ -97,10 +97,9 @@ def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Loaded:
     path = Path(path)
     try:
         data = read_bytes(path, max_bytes)
-        digest = hashlib.sha256(data).hexdigest()
-        cached = cache.lookup(digest, str(path))
+        digest, cached = _cached(data, path)
         if cached is not None:
-            return Loaded(path, cached[0], cached[1], data, digest)
+            return cached
         text = decode(data, str(path))
     except LoadError as exc:
         return Loaded(path, None, [exc.problem])
@@ -115,11 +114,17 @@ def load_data(data: bytes, where: str | os.PathLike, like: Project | None = None
     Raises LoadError when the bytes are not UTF-8.
     """
     path = Path(where)
+    digest, cached = _cached(data, path)
+    if cached is not None:
+        return cached
+    return _parse(decode(data, str(path)), digest, path, like)
+
+
+def _cached(data: bytes, path: Path) -> tuple[str, Loaded | None]:
+    """The digest of `data`, and the plan the parse cache holds for it (its text not decoded yet), if any."""
     digest = hashlib.sha256(data).hexdigest()
     cached = cache.lookup(digest, str(path))
-    if cached is not None:
-        return Loaded(path, cached[0], cached[1], data, digest)
-    return _parse(decode(data, str(path)), digest, path, like)
+    return digest, None if cached is None else Loaded(path, cached[0], cached[1], data, digest)
 
 
 def _parse(text: str, digest: str, path: Path, like: Project | None = None) -> Loaded:
