@@ -689,3 +689,23 @@ def test_a_known_file_turned_into_a_symlink_out_is_caught(repo: Repo, tmp_path: 
     (repo.root / "a.txt").symlink_to(outside)
     got = links_of(repo.root, text)[1].get("a.txt")
     assert got.state == "unsafe" and got.lines is None and got.size is None
+
+
+def test_root_files_named_like_revisions_do_not_stop_the_walk(repo: Repo):
+    repo.write("HEAD", "a file, not a revision\n")
+    repo.write("a.txt", "x\n")
+    first = repo.commit("both")
+    text = plan_text(files=["HEAD", "a.txt"])
+    _, links = links_of(repo.root, text)  # nothing cached: a walk of "HEAD", started before HEAD is known
+    assert links.get("HEAD").last_commit.sha == links.get("a.txt").last_commit.sha == short(repo, first)
+
+    repo.write(first, "named like the cached HEAD\n")  # what the walk of new commits excludes
+    repo.write("a.txt", "y\n")
+    second = repo.commit("second")
+    repo.write(second, "named like HEAD\n")
+    third = repo.commit("third")
+    repo.write(third, "named like HEAD\n")
+    _, links = links_of(repo.root, plan_text(files=["HEAD", "a.txt", first, second]))
+    assert links.get("HEAD").last_commit.sha == short(repo, first)
+    assert links.get("a.txt").last_commit.sha == links.get(first).last_commit.sha == short(repo, second)
+    assert links.get(second).last_commit.sha == short(repo, third)

@@ -117,7 +117,8 @@ class Walk:
     """One `git log --name-only` over `revisions`, running from the moment it is made."""
 
     def __init__(self, repo: GitRepo, revisions: list[str]):
-        self._stream = repo.stream(*WALK, *revisions)
+        # "--" ends the revisions: a file named "HEAD" or like a commit would make them ambiguous.
+        self._stream = repo.stream(*WALK, *revisions, "--")
         self.tip: str | None = None  # the first commit shown: what a walk of "HEAD" started from
 
     def commits(self, wanted: Iterable[str]) -> dict[str, Commit]:
