@@ -709,3 +709,22 @@ def test_root_files_named_like_revisions_do_not_stop_the_walk(repo: Repo):
     assert links.get("HEAD").last_commit.sha == short(repo, first)
     assert links.get("a.txt").last_commit.sha == links.get(first).last_commit.sha == short(repo, second)
     assert links.get(second).last_commit.sha == short(repo, third)
+
+
+def test_a_history_git_cannot_read_is_a_message_and_nothing_is_cached(repo: Repo, monkeypatch):
+    monkeypatch.setattr(linkmemo, "RACY_NS", 0)  # links would be remembered whole
+    repo.write("old/a.txt", "x\n")
+    repo.commit("old")
+    repo.write("new.txt", "x\n")
+    repo.commit("middle")
+    repo.write("new.txt", "y\n")
+    repo.commit("new")
+    tree = repo.git("rev-parse", "HEAD~1^{tree}")  # the tree git must read on its way to old/a.txt
+    (repo.root / ".git" / "objects" / tree[:2] / tree[2:]).unlink()
+    text = plan_text(files=["old/a.txt", "new.txt"])
+    for _ in range(2):
+        _, links = links_of(repo.root, text)
+        assert links.get("old/a.txt").state == "no-git"
+        assert links.repo.message.startswith("the history cannot be read") and tree in links.repo.message
+        assert not cache_file(repo.root).exists()
+        assert not list(cache_file(repo.root).parent.glob("linkmemo-*"))

@@ -175,7 +175,10 @@ def _link(repo: GitRepo, written: list[str], raw: bytes, commits: LastCommits | 
         memo.depend_on(files, builder.lstats)
     if commits is not None:
         keys = {p: k for p, k in builder.keys.items() if k in tree.committed and files[p].state != "unsafe"}
-        found = commits.of(keys.values())
+        try:
+            found = commits.of(keys.values())
+        except GitUnavailable as exc:  # a damaged repository: no link can be vouched for
+            return no_git(written, f"the history cannot be read: {exc}; run git fsck to see what is damaged")
         for path, key in keys.items():
             commit = found.get(key)
             if commit is not None:

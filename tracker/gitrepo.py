@@ -150,11 +150,14 @@ class Stream:
     and the thread pauses between reads, so git's writes rarely wake anyone
     (a pipe read as fast as it fills costs git a fifth more time).  Closing
     kills git if it is still running: a walk stops as soon as the caller has
-    what it wants instead of reading to the root commit.
+    what it wants instead of reading to the root commit.  Git failing on its
+    own (a corrupt repository) is an error where its output ends, never a
+    short answer.
     """
 
     def __init__(self, command: list[str], cwd: Path):
         import queue
+        import tempfile
         import threading
 
         read_end, write_end = os.pipe()
@@ -163,11 +166,14 @@ class Stream:
                 fcntl(write_end, F_SETPIPE_SZ, 1 << 20)
             except OSError:  # over the system's limit: the pipe stays as it is
                 pass
+        # A file, not a pipe, for git's messages: nobody reads them while git runs, and a full pipe would stop it.
+        self._errors = tempfile.TemporaryFile()
         try:
             self._process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **GIT_ENV},
-                                             stdin=subprocess.DEVNULL, stdout=write_end, stderr=subprocess.DEVNULL)
+                                             stdin=subprocess.DEVNULL, stdout=write_end, stderr=self._errors)
         except BaseException:
             os.close(read_end)
+            self._errors.close()
             raise
         finally:
             os.close(write_end)
@@ -187,15 +193,24 @@ class Stream:
             self._chunks.put(b"")
 
     def chunks(self) -> Iterator[bytes]:
-        """Git's output in pieces, waiting for each, up to where it ends (or git is stopped); read once."""
+        """Git's output in pieces, waiting for each, up to where it ends (or git is stopped); read once.
+
+        GitUnavailable, with git's message, when the output ended because git failed.
+        """
         while chunk := self._chunks.get():
             yield chunk
+        if self._process.wait():
+            # Git says why it dies last, after any warnings.
+            self._errors.seek(max(0, self._errors.seek(0, os.SEEK_END) - 4096))
+            said = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitUnavailable(said[-1] if said else f"git exited with status {self._process.returncode}")
 
     def close(self) -> None:
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
         self._reader.join()
+        self._errors.close()
 
     def __enter__(self) -> Stream:
         return self

@@ -80,7 +80,10 @@ class LastCommits:
                 self._newer = Walk(repo, [head, "^" + cached.head])
 
     def of(self, wanted: Iterable[str]) -> dict[str, Commit | None]:
-        """For each wanted path (as git spells it), the newest commit reachable from HEAD that touched it."""
+        """For each wanted path (as git spells it), the newest commit reachable from HEAD that touched it.
+
+        GitUnavailable when git cannot read the history; nothing is cached then.
+        """
         wanted = list(dict.fromkeys(wanted))
         cached = self.cached
         known: dict[str, Commit | None] = {}
@@ -124,10 +127,13 @@ class Walk:
     def commits(self, wanted: Iterable[str]) -> dict[str, Commit]:
         """The newest commit of the walk that touched each wanted path; git is stopped once all are seen.
 
-        Called once: the walk is read through and cannot be read again.
+        Called once: the walk is read through and cannot be read again.  GitUnavailable when git
+        failed before all were seen (then nothing it did show can be trusted to be the newest).
         """
-        found, self.tip = first_touches(self._stream.chunks(), wanted)
-        self.close()
+        try:
+            found, self.tip = first_touches(self._stream.chunks(), wanted)
+        finally:
+            self.close()
         return found
 
     def close(self) -> None:
