@@ -728,3 +728,23 @@ def test_a_history_git_cannot_read_is_a_message_and_nothing_is_cached(repo: Repo
         assert links.repo.message.startswith("the history cannot be read") and tree in links.repo.message
         assert not cache_file(repo.root).exists()
         assert not list(cache_file(repo.root).parent.glob("linkmemo-*"))
+
+
+@pytest.mark.parametrize("how", ["name too long", "mode 000"])
+def test_a_cache_folder_that_cannot_be_searched_is_skipped(repo: Repo, tmp_path: Path, monkeypatch, request,
+                                                           how: str):
+    cache = tmp_path / "locked"
+    if how == "mode 000":
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            pytest.skip("root searches any folder")
+        (cache / "tracker").mkdir(parents=True)
+        cache.chmod(0)
+        request.addfinalizer(lambda: cache.chmod(0o700))  # so that pytest can remove it
+    else:  # a name no file system takes: every look into the folder fails, even as root
+        cache = tmp_path / ("x" * 300)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    repo.write("a.txt", "x\n")
+    repo.commit("real subject")
+    for _ in range(2):
+        _, links = links_of(repo.root, plan_text(files=["a.txt"]))
+        assert links.get("a.txt").last_commit.subject == "real subject"

@@ -29,7 +29,7 @@ import msgspec
 from msgspec.structs import replace
 
 from .gitrepo import STATUS_ARGS, GitRepo, GitUnavailable, repo_start
-from .lastcommit import Commit, LastCommits, Walk, cache_file, history_cut
+from .lastcommit import Commit, LastCommits, early_walk, history_cut
 from .linkcache import LinkCache
 from .linkmemo import LinkMemo
 from .model import Project
@@ -136,9 +136,12 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember
     memo = LinkMemo(repo.root, written, history, history_cut(repo)) if remember else None
     with ExitStack() as running:
         early = None
-        if history and memo is not None and not memo.file.exists() and not cache_file(repo.root).exists():
-            # Nothing remembered: the walk of history will be needed, and starts before HEAD is even known.
-            early = running.enter_context(Walk(repo, ["HEAD"]))
+        # Links not remembered (any trouble with the folder counts as not): the walk of history may be
+        # needed, and starts before HEAD is even known.
+        if history and memo is not None and not os.path.exists(memo.file):
+            early = early_walk(repo)
+            if early is not None:
+                running.callback(early.close)
         status = repo.start(*STATUS_ARGS)  # git looks at the work tree while we look at what we remember
         if memo is not None:
             memo.load()

@@ -116,6 +116,12 @@ class LastCommits:
         self.close()
 
 
+def early_walk(repo: GitRepo) -> Walk | None:
+    """A walk of "HEAD" started now, before HEAD is known, when nothing is cached for the work tree
+    (so the walk will be needed); None when the cache may spare it.  LastCommits takes it over."""
+    return None if os.path.exists(cache_file(repo.root)) else Walk(repo, ["HEAD"])  # any trouble: not cached
+
+
 class Walk:
     """One `git log --name-only` over `revisions`, running from the moment it is made."""
 
