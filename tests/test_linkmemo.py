@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 from gitutil import Repo, make_repo
 
@@ -246,16 +247,39 @@ def test_a_corrupt_or_foreign_entry_is_ignored(base: Repo, content: bytes):
     assert entry().read_bytes() != content  # kept anew
 
 
-def test_an_entry_with_links_that_are_not_links_is_ignored(base: Repo):
-    import msgspec
-
-    run = Run(base, PATHS)
+def rewrite_entry(change) -> bytes:
+    """Give the entry's fields, as plain msgpack values, to `change`; write what it returns.  Returns that."""
     file = entry()
-    fields = msgspec.msgpack.decode(file.read_bytes())
-    fields[-1] = msgspec.msgpack.encode(["not", "links"])
-    file.write_bytes(msgspec.msgpack.encode(fields[:-1] + [msgspec.Raw(fields[-1])]))
-    links, _ = run.again()
-    assert links.get("notes.txt").lines == 2
+    content = msgspec.msgpack.encode(change(msgspec.msgpack.decode(file.read_bytes())))
+    file.write_bytes(content)
+    return content
+
+
+def made_afresh(run: Run, tampered: bytes) -> None:
+    links, given_back = run.again()
+    assert not given_back and entry().read_bytes() != tampered  # kept anew
+    assert links.get("notes.txt").lines == 2 and links.get("a.txt").last_commit.subject == (
+        "from the last-commits cache")
+
+
+def test_an_entry_with_links_that_are_not_links_is_ignored(base: Repo):
+    run = Run(base, PATHS)
+    made_afresh(run, rewrite_entry(lambda fields: fields[:-1] + [msgspec.msgpack.encode(["not", "links"])]))
+
+
+def test_an_entry_nested_too_deep_is_ignored(base: Repo):
+    too_deep = msgspec.Raw(b"\x91" * 100_000 + b"\x90")  # an array in an array in ...
+    run = Run(base, PATHS)
+    made_afresh(run, rewrite_entry(lambda fields: fields + [too_deep]))  # a field it does not have
+
+
+def test_links_nested_too_deep_are_ignored(base: Repo):
+    # A folder link whose one file is a folder whose one file is ...: links as gitlinks types them.
+    folder = msgspec.msgpack.encode(["x", "committed", None, None, None, None, None, "folder"])
+    nested = b"\x99" + folder[1:] + b"\x91"  # nine fields, the last an array of one link
+    links = b"\x92\x90\x81\xa1x" + nested * 100_000 + msgspec.msgpack.encode(["x", "committed"])
+    run = Run(base, PATHS)
+    made_afresh(run, rewrite_entry(lambda fields: fields[:-1] + [links]))
 
 
 def test_files_changed_just_before_the_run_are_not_trusted(repo: Repo, monkeypatch):

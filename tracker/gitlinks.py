@@ -154,7 +154,7 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember
             try:
                 found = _LINKS.decode(kept)
                 return Links(found.repo, found.links)
-            except (msgspec.DecodeError, msgspec.ValidationError):
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # not links: made afresh
                 pass
         head = head_of(raw)
         # The history walk runs in git's own process while the files are looked at.

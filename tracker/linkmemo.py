@@ -12,8 +12,9 @@ Not kept: links inside a submodule or of a folder git sees no file in (what
 decides them does not show in `git status`), and links of files changed less
 than two seconds before the run began (a change within one tick of the file
 system's clock would not show in their times).  The entry is msgpack, read
-only into the type below (the links in it are the caller's to encode and
-decode); one that is corrupt, foreign or unwritable means linking afresh.
+only into the type below; the links in it are one string of bytes, the
+caller's to encode and decode, so that reading an entry never walks them.
+One that is corrupt, foreign, nested too deep or unwritable means linking afresh.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class _Entry(msgspec.Struct, array_like=True):
     status: str  # digest of `git status`
     files: list[str]  # every file the links were read from, relative to the root
     signatures: str  # digest of their signatures
-    links: msgspec.Raw  # the links as the caller encoded them; decoded only when everything above holds
+    links: memoryview  # the links as the caller encoded them; decoded only when everything above holds
 
 
 class LinkMemo:
@@ -64,13 +65,13 @@ class LinkMemo:
         """Read the entry and take the signatures of its files (meant to run while `git status` does)."""
         try:
             entry = msgspec.msgpack.decode(self.file.read_bytes(), type=_Entry)
-        except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             return
         if entry.format == FORMAT and entry.key == self.key:
             self._entry = entry
             self._now = signatures(self.root, entry.files)
 
-    def links(self, status: bytes) -> msgspec.Raw | None:
+    def links(self, status: bytes) -> memoryview | None:
         """The links kept, as encoded, if nothing they were made from has changed."""
         entry, now = self._entry, self._now
         if entry is None or now is None or entry.status != _digest(status) or entry.signatures != now[0]:
@@ -90,7 +91,7 @@ class LinkMemo:
             return
         try:
             data = msgspec.msgpack.encode(
-                _Entry(FORMAT, self.key, _digest(status), self._files, self._signatures, msgspec.Raw(links)))
+                _Entry(FORMAT, self.key, _digest(status), self._files, self._signatures, memoryview(links)))
         except UnicodeEncodeError:  # a file name that is not UTF-8: such links are made afresh each time
             return
         write_entry(self.file, data, keep=KEPT)
