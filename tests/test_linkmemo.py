@@ -331,3 +331,21 @@ def test_a_cache_folder_that_cannot_be_written_is_skipped(base: Repo, tmp_path: 
     for _ in range(2):
         assert read_links(project, plan).get("notes.txt").lines == 2
 
+
+
+def test_paths_that_join_alike_are_kept_apart(base: Repo):
+    one, plan = plan_of(base.root, ["a.txt\0b.txt"])  # one path, never read: it holds a NUL
+    assert read_links(one, plan).get("a.txt\0b.txt").state == "unsafe"
+    two, plan = plan_of(base.root, ["a.txt", "b.txt"])
+    links = read_links(two, plan)
+    assert (links.get("a.txt").state, links.get("b.txt").lines) == ("committed", 1)
+
+
+def test_an_entry_without_a_link_for_each_path_is_ignored(base: Repo):
+    def drop_a_link(fields):
+        repo, links = msgspec.msgpack.decode(fields[-1])
+        del links["a.txt"]
+        return fields[:-1] + [msgspec.msgpack.encode([repo, links])]
+
+    run = Run(base, PATHS)
+    made_afresh(run, rewrite_entry(drop_a_link))

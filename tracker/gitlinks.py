@@ -153,9 +153,10 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember
         if kept is not None:
             try:
                 found = _LINKS.decode(kept)
-                return Links(found.repo, found.links)
             except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # not links: made afresh
-                pass
+                found = None
+            if found is not None and found.links.keys() == set(written):  # a link for each path, no other
+                return Links(found.repo, found.links)
         head = head_of(raw)
         # The history walk runs in git's own process while the files are looked at.
         commits = running.enter_context(LastCommits(repo, head, early)) if history and head else None

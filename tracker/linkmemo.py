@@ -51,7 +51,8 @@ class LinkMemo:
         self.began = time.time_ns()  # before git or the disk is asked anything
         self.root = os.path.realpath(root)
         where = self.root.encode("utf-8", "surrogateescape")
-        paths = "\0".join(written).encode("utf-8", "surrogateescape")
+        # Each path length-prefixed: no two lists of paths alike (a path may hold any character).
+        paths = _digest(*(path.encode("utf-8", "surrogateescape") for path in written)).encode()
         git_env = "\0".join(sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("GIT_")))
         self.file = cache_dir() / f"linkmemo-{_digest(where, paths, str(history).encode())[:32]}.bin"
         self.key = _digest(code_key(_CODE).encode(), where, paths, str(history).encode(),
