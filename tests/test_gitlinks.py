@@ -17,7 +17,7 @@ from gitutil import Repo, make_repo
 from tracker import linkmemo
 from tracker.gitlinks import read_links
 from tracker.linkchecks import link_problems
-from tracker.gitrepo import GitRepo
+from tracker.gitrepo import GitRepo, Stream
 from tracker.lastcommit import WALK, cache_file, first_touches
 from tracker.linkcache import LinkCache
 from tracker.loader import load_text
@@ -588,6 +588,27 @@ def test_gitrepo_paths_follow_a_double_dash(repo: Repo):
         assert git.run("ls-files", "-z", paths=["-p"]) == b"-p\0"
         assert git.ok("cat-file", "-e", "HEAD:-p")
         assert not git.ok("cat-file", "-e", "HEAD:nothing")
+
+
+def test_a_stream_nobody_reads_makes_git_wait_and_closes_at_once(repo: Repo):
+    data = os.urandom(1 << 16) * 256  # 16 MiB, several times what a stream holds unread
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.root, input=data, check=True,
+                          capture_output=True).stdout.decode().strip()
+    with GitRepo.open(repo.root) as git:
+        stream = git.stream("cat-file", "blob", blob)
+        with stream._handed:  # wait (as long as it takes) until the reader has all it may hold
+            assert stream._handed.wait_for(lambda: stream._unread >= Stream.UNREAD or stream._ended, timeout=120)
+        assert stream._process.poll() is None  # git waits: most of its output is still to be written
+        assert stream._unread <= Stream.UNREAD + (1 << 20)
+        stream.close()  # with the reader waiting for room
+        assert stream._process.returncode is not None and not stream._reader.is_alive()
+
+        stream = git.stream("cat-file", "blob", blob)
+        assert b"".join(stream.chunks()) == data  # read through, all of it in order
+        stream.close()
+    children = Path(f"/proc/self/task/{os.getpid()}/children")
+    if children.exists():
+        assert children.read_text().split() == []
 
 
 def test_a_deleted_folder_is_missing(repo: Repo):

@@ -145,20 +145,23 @@ class Running:
 class Stream:
     """The stdout of a git process, gathered by a thread as git writes it.
 
-    Git never waits for Python: a history walk runs at full speed while the
-    caller does other work.  The pipe is made large where the system allows
-    and the thread pauses between reads, so git's writes rarely wake anyone
-    (a pipe read as fast as it fills costs git a fifth more time).  Closing
-    kills git if it is still running: a walk stops as soon as the caller has
-    what it wants instead of reading to the root commit.  Git failing on its
-    own (a corrupt repository) is an error where its output ends, never a
-    short answer.
+    Git does not wait for Python: a history walk runs at full speed while the
+    caller does other work, up to UNREAD bytes ahead of what the caller has
+    read (then git waits, so a long history never piles up in memory).  The
+    pipe is made large where the system allows and the thread pauses between
+    reads, so git's writes rarely wake anyone (a pipe read as fast as it fills
+    costs git a fifth more time).  Closing kills git if it is still running:
+    a walk stops as soon as the caller has what it wants instead of reading to
+    the root commit.  Git failing on its own (a corrupt repository) is an
+    error where its output ends, never a short answer.
     """
 
+    UNREAD = 4 << 20  # a 20,000-commit walk of 5,000 files writes 3 MiB in all
+
     def __init__(self, command: list[str], cwd: Path):
-        import queue
         import tempfile
         import threading
+        from collections import deque
 
         read_end, write_end = os.pipe()
         if F_SETPIPE_SZ is not None:
@@ -177,27 +180,50 @@ class Stream:
             raise
         finally:
             os.close(write_end)
-        self._chunks: queue.SimpleQueue[bytes] = queue.SimpleQueue()
+        self._handed = threading.Condition()  # guards the four below; either side waits on it for the other
+        self._chunks: deque[bytes] = deque()
+        self._unread = 0  # bytes in _chunks
+        self._ended = False  # git's output ended: _chunks holds the last of it
+        self._closed = False  # the caller wants no more: the reader stops
         self._reader = threading.Thread(target=self._gather, args=(read_end,), daemon=True)
         self._reader.start()
 
     def _gather(self, fd: int) -> None:
+        handed = self._handed
         try:
             while chunk := os.read(fd, 1 << 20):
-                self._chunks.put(chunk)
+                with handed:
+                    self._chunks.append(chunk)
+                    self._unread += len(chunk)
+                    handed.notify()
+                    while self._unread >= self.UNREAD and not self._closed:
+                        handed.wait()  # git goes on until the pipe is full, then waits too
+                    if self._closed:
+                        return
                 time.sleep(0.002)
         except OSError:
             pass
         finally:
             os.close(fd)
-            self._chunks.put(b"")
+            with handed:
+                self._ended = True
+                handed.notify()
 
     def chunks(self) -> Iterator[bytes]:
         """Git's output in pieces, waiting for each, up to where it ends (or git is stopped); read once.
 
         GitUnavailable, with git's message, when the output ended because git failed.
         """
-        while chunk := self._chunks.get():
+        handed = self._handed
+        while True:
+            with handed:
+                while not self._chunks and not self._ended:
+                    handed.wait()
+                if not self._chunks:
+                    break
+                chunk = self._chunks.popleft()
+                self._unread -= len(chunk)
+                handed.notify()
             yield chunk
         if self._process.wait():
             # Git says why it dies last, after any warnings.
@@ -209,6 +235,9 @@ class Stream:
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
+        with self._handed:  # a reader waiting for room stops waiting
+            self._closed = True
+            self._handed.notify()
         self._reader.join()
         self._errors.close()
 
