@@ -112,9 +112,9 @@ class GitRepo:
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return Running(process)
 
-    def stream(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> Stream:
-        """`git ARGS -- PATHS` started now; its stdout is gathered as it comes (see Stream)."""
-        return Stream(["git", *args, *(["--", *paths] if paths else [])], self.root)
+    def stream(self, *args: str) -> Stream:
+        """`git ARGS` started now; its stdout is gathered as it comes (see Stream)."""
+        return Stream(["git", *args], self.root)
 
     def close(self) -> None:
         self._repo.close()  # type: ignore[attr-defined]
@@ -240,12 +240,6 @@ class Stream:
             self._handed.notify()
         self._reader.join()
         self._errors.close()
-
-    def __enter__(self) -> Stream:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def _first_line(text: str) -> str:

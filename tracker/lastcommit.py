@@ -145,12 +145,6 @@ class Walk:
     def close(self) -> None:
         self._stream.close()
 
-    def __enter__(self) -> Walk:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
 
 def first_touches(chunks: Iterable[bytes], wanted: Iterable[str]) -> tuple[dict[str, Commit], str | None]:
     """The first commit naming each wanted path in the output of `git WALK`, read in pieces until all

@@ -29,15 +29,13 @@ import msgspec
 
 from .cachefiles import cache_dir, code_key, write_entry
 
-FORMAT = 1
 KEPT = 8  # one per work tree and set of paths: the status view, the summary, the dashboard
 RACY_NS = 2_000_000_000
 _CODE = ("gitlinks", "gitrepo", "lastcommit", "linkcache", "linkmemo", "planpaths", "worktree")
 
 
 class _Entry(msgspec.Struct, array_like=True):
-    format: int
-    key: str  # the code, the work tree, the paths, history or not, git's environment, the cut
+    key: str  # the code (so also this layout), the work tree, the paths, history or not, git's environment, the cut
     status: str  # digest of `git status`
     files: list[str]  # every file the links were read from, relative to the root
     signatures: str  # digest of their signatures
@@ -68,7 +66,7 @@ class LinkMemo:
             entry = msgspec.msgpack.decode(self.file.read_bytes(), type=_Entry)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             return
-        if entry.format == FORMAT and entry.key == self.key:
+        if entry.key == self.key:
             self._entry = entry
             self._now = signatures(self.root, entry.files)
 
@@ -92,7 +90,7 @@ class LinkMemo:
             return
         try:
             data = msgspec.msgpack.encode(
-                _Entry(FORMAT, self.key, _digest(status), self._files, self._signatures, memoryview(links)))
+                _Entry(self.key, _digest(status), self._files, self._signatures, memoryview(links)))
         except UnicodeEncodeError:  # a file name that is not UTF-8: such links are made afresh each time
             return
         write_entry(self.file, data, keep=KEPT)
