@@ -18,7 +18,7 @@ from tracker import linkmemo
 from tracker.gitlinks import read_links
 from tracker.linkchecks import link_problems
 from tracker.gitrepo import GitRepo, Stream
-from tracker.lastcommit import WALK, cache_file, first_touches
+from tracker.lastcommit import WALK, LastCommits, Walk, cache_file, first_touches
 from tracker.linkcache import LinkCache
 from tracker.loader import load_text
 
@@ -524,6 +524,19 @@ def test_a_new_head_walks_only_the_new_commits(repo: Repo):
     _, links = links_of(repo.root, text)
     assert links.get("a.txt").last_commit.subject == "edit a, amended"
     assert links.get("b.txt").last_commit.subject == "base"
+
+
+def test_a_walk_begun_before_head_moved_is_made_again(repo: Repo):
+    repo.write("a.txt", "1\n")
+    repo.commit("one")
+    with GitRepo.open(repo.root) as git:
+        early = Walk(git, ["HEAD"])  # as linking starts it, before HEAD is known
+        early._stream._process.wait()  # git has read HEAD (and written all of this short history)
+        repo.write("a.txt", "2\n")
+        head = repo.commit("two")
+        with LastCommits(git, head, early) as commits:
+            assert commits.of(["a.txt"])["a.txt"].subject == "two"
+    assert json.loads(cache_file(repo.root).read_bytes())["commits"]["a.txt"]["subject"] == "two"
 
 
 @pytest.mark.parametrize("content", [b"not json", b'{"version": 1}', json.dumps(
