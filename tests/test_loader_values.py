@@ -65,3 +65,17 @@ def test_empty_lists_and_nulls_default_sensibly():
     assert loaded.ok, [str(p) for p in loaded.problems]
     assert loaded.project.phases[0].issues == []
     assert loaded.project.sessions == []
+
+
+def test_places_far_along_a_line_are_kept_exactly(tmp_path):
+    issues = ", ".join(f"{{id: {n}, title: T{n}, status: audit}}" for n in range(1, 30))
+    text = f"project: W\nphases:\n  - {{id: P, title: T, issues: [{issues}, {{id: 30, title: T, status: audti}}]}}\n"
+    column = text.index("audti") - text.index("\n  - ")  # 1-based column on line 3
+    assert column > 256
+    path = tmp_path / "phases.yaml"
+    path.write_text(text, encoding="utf-8")
+    for loaded in (load_text(text, path), load(path), load(path)):  # parsed, parsed and cached, from the cache
+        assert [str(p).split(" is not")[0] for p in loaded.problems] == [
+            f"{path}:3:{column}: error: status of issue #30 'audti'"]
+        _, issue = loaded.project.find_issue(30)
+        assert issue.where("status") == (3, column) and issue.where("title") == (3, column - 11)

@@ -29,16 +29,15 @@ Estimate = Annotated[
     str,
     Meta(description="a duration such as 30m, 1.5h, 1h30m, '2 hours', '30 mins'"),
 ]
-# A place is one int, place(line, column): a tuple per value would cost a
-# 10,000-issue plan 17 MiB more, held by every command.
+# A place is one int (see place): a tuple per value would cost a 10,000-issue
+# plan 17 MiB more, held by every command.
 Positions = dict[str, int]
-COLUMN_BITS = 32  # bits of a place that hold the column
-_FIRST = 1 << COLUMN_BITS | 1  # line 1, column 1
+WIDE = 256  # a column below this is kept as line * WIDE + column, an int CPython computes and stores cheaply
 
 
 def place(line: int, column: int) -> int:
-    """(line, column) as a Positions value."""
-    return line << COLUMN_BITS | column
+    """(line, column) as a Positions value; a column of WIDE or more (rare) makes it negative."""
+    return line * WIDE + column if column < WIDE else -(line << 32 | column)
 
 
 class Record(Struct, kw_only=True, omit_defaults=True):
@@ -47,8 +46,8 @@ class Record(Struct, kw_only=True, omit_defaults=True):
     def where(self, key: str = "", fallback: str = "") -> tuple[int, int]:
         """(line, column) of `key`'s value, else of `fallback`'s, else of the record itself."""
         at = self.at
-        packed = at.get(key) or at.get(fallback) or at.get("", _FIRST)
-        return packed >> COLUMN_BITS, packed & ((1 << COLUMN_BITS) - 1)
+        packed = at.get(key) or at.get(fallback) or at.get("", WIDE + 1)
+        return divmod(packed, WIDE) if packed > 0 else (-packed >> 32, -packed & 0xFFFFFFFF)
 
 
 class StatusDef(Record, kw_only=True):

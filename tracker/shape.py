@@ -12,7 +12,7 @@ from functools import cache
 
 from msgspec import inspect as mi
 
-from .model import COLUMN_BITS, Issue, Project
+from .model import WIDE, Issue, Project, place
 from .problems import Problem, did_you_mean
 
 INVALID = object()
@@ -49,7 +49,7 @@ def issue_fold(where: str, problems: list[Problem], like: Project | None = None)
     known = {issue.key: issue for _, issue in like.issues()} if like is not None else {}
 
     def fold(node, index: int) -> _Checked:
-        value = check(node, ctx, _item_label(index, "'issues'"))
+        value = check(node, ctx, f"item {index} of 'issues'")  # as the list of issues names its items
         if known and value is not INVALID:
             same = known.get(value.key)
             if same is not None and same == value:
@@ -140,7 +140,8 @@ def _compile_struct(t: mi.StructType):
         if not steps:
             steps.update({name: (_compile(f.type), f.required, f"'{name}'") for name, f in fields.items()})
         values: dict = {}
-        at = {"": node.line << COLUMN_BITS | node.column}
+        column = node.column
+        at = {"": node.line * WIDE + column if column < WIDE else place(node.line, column)}
         broken = False
         for key, value in node.items:
             name = key.value
@@ -150,12 +151,13 @@ def _compile_struct(t: mi.StructType):
                                f"allowed: {', '.join(fields)}")
                 continue
             checker, needed, label = step
-            at[name] = value.line << COLUMN_BITS | value.column  # model.place, written out
+            column = value.column  # model.place, written out: this runs for every value of a plan
+            at[name] = value.line * WIDE + column if column < WIDE else place(value.line, column)
             if value.kind == "sequence" and value.items and value.items[0].kind == "scalar":
                 # Each item of a list of text (files, depends_on) keeps its own place, so
                 # a message about one path points at that path.
                 for index, item in enumerate(value.items):
-                    at[f"{name}.{index}"] = item.line << COLUMN_BITS | item.column
+                    at[f"{name}.{index}"] = place(item.line, item.column)
             result = checker(value, ctx, label)
             if result is INVALID:
                 broken = broken or needed
@@ -192,16 +194,12 @@ def _compile_list(t: mi.ListType):
         for index, child in enumerate(children, 1):
             if ctx.consume:
                 children[index - 1] = None
-            value = child.value if child.kind == "checked" else item(child, ctx, _item_label(index, what))
+            value = child.value if child.kind == "checked" else item(child, ctx, f"item {index} of {what}")
             if value is not INVALID:
                 out.append(value)
         return out
 
     return check
-
-
-def _item_label(index: int, what: str) -> str:
-    return f"item {index} of {what}"
 
 
 def _compile_union(t: mi.UnionType):

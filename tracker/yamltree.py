@@ -157,6 +157,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
         raise ValueError("a fold path ends with None: it names the items of a list")
     # How many steps of `path` lead to the open container (-1: it is off the path).
     level = -1
+    steps = len(path)
     try:
         while True:
             event = get_event()
@@ -199,7 +200,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                     inner = -1
                 elif container is None:
                     inner = 0
-                elif level < 0 or level == len(path):
+                elif level < 0 or level == steps:
                     inner = -1
                 elif keys is None:  # an item of a list
                     inner = level + 1 if path[level] is None else -1
@@ -213,7 +214,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                     container.end_column = end.column + 1
                     container.end = end.index
                 closed = container
-                on_path = level == len(path)
+                on_path = level == steps
                 container, items, keys, key, level = outer.pop()
                 if container is None:
                     root = closed
