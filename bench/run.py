@@ -446,7 +446,7 @@ def render(args, rows, bundled, links, big, task, task_version, imports, plans, 
             "| what | seconds |", "| --- | --- |",
             f"| one `git log --name-only` walk of HEAD | {links['walk'].cell()} |",
             f"| `read_links`, no cache | {links['cold'].cell()} |",
-            f"| `read_links`, same HEAD (HEAD cache) | {links['warm'].cell()} |",
+            f"| `read_links` again, same HEAD and work tree (caches warm) | {links['warm'].cell()} |",
             f"| ratio: no cache / git walk | {links['cold'].median / links['walk'].median:.2f}× |"]
     if big:
         n = args.big
