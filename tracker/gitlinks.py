@@ -33,7 +33,7 @@ from .lastcommit import Commit, LastCommits, early_walk, history_cut
 from .linkcache import LinkCache
 from .linkmemo import LinkMemo
 from .model import Project
-from .planpaths import GLOB_CHARS, normalize, plan_paths, unsafe_reason
+from .planpaths import GLOB_CHARS, named_paths, normalize, unsafe_reason
 from .worktree import WorkTree, change_state, head_of
 
 STATES = ("committed", "modified", "staged", "untracked", "ignored", "missing", "unsafe", "no-git")
@@ -109,7 +109,7 @@ class Links:
 
 def read_links(project: Project, plan_file: Path, extra: tuple[str, ...] = (), history: bool = True) -> Links:
     """Links for every path the plan names (plus `extra`); `history=False` skips last commits."""
-    written = [mention.path for mention in plan_paths(project)] + list(extra)
+    written = list(dict.fromkeys([*named_paths(project), *extra]))
     try:
         repo = GitRepo.open(repo_start(plan_file, project.repo))
     except GitUnavailable as exc:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
-from .model import Project
+from .model import Project, Record
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 GLOB_CHARS = frozenset("*?[")
@@ -57,23 +58,33 @@ def is_glob(path: str) -> bool:
 def plan_paths(project: Project) -> list[PlanPath]:
     """Every path the plan names, in plan order, each at its own place in the file."""
     out: list[PlanPath] = []
-    add = out.append
-    for phase in project.phases:
-        for issue in phase.issues:
-            for index, path in enumerate(issue.files):
-                add(PlanPath(path, "file", *_item_at(issue, "files", index)))
-            for deliverable in issue.deliverables:
-                line, column = deliverable.where("path")
-                add(PlanPath(deliverable.path, "deliverable", line, column))
-            for step in issue.steps:
-                for index, path in enumerate(step.files):
-                    add(PlanPath(path, "step-file", *_item_at(step, "files", index)))
-    for session in project.sessions:
-        for item in session.accomplished:
-            for index, path in enumerate(item.files):
-                add(PlanPath(path, "session-file", *_item_at(item, "files", index)))
+    for path, kind, record, key, index in _mentions(project):
+        line, column = record.where(key if index is None else f"{key}.{index}", key)
+        out.append(PlanPath(path, kind, line, column))
     return out
 
 
-def _item_at(record, key: str, index: int) -> tuple[int, int]:
-    return record.where(f"{key}.{index}", key)
+def named_paths(project: Project) -> list[str]:
+    """Each path the plan names once, in plan order: what git is asked about.
+
+    No positions: working them out for every mention was most of linking an
+    unchanged 10,000-issue plan, which names each file many times.
+    """
+    return list(dict.fromkeys(mention[0] for mention in _mentions(project)))
+
+
+def _mentions(project: Project) -> Iterator[tuple[str, str, Record, str, int | None]]:
+    """(path, kind, record, key, list index) of each mention, in plan order."""
+    for phase in project.phases:
+        for issue in phase.issues:
+            for index, path in enumerate(issue.files):
+                yield path, "file", issue, "files", index
+            for deliverable in issue.deliverables:
+                yield deliverable.path, "deliverable", deliverable, "path", None
+            for step in issue.steps:
+                for index, path in enumerate(step.files):
+                    yield path, "step-file", step, "files", index
+    for session in project.sessions:
+        for item in session.accomplished:
+            for index, path in enumerate(item.files):
+                yield path, "session-file", item, "files", index
