@@ -16,7 +16,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cache, rules, shape, yamltree
+from . import cache
 from .model import Project
 from .problems import Problem, sort_key
 
@@ -137,6 +137,10 @@ def _parse(text: str, digest: str, path: Path, like: Project | None = None) -> L
 
 def load_text(text: str, path: str | os.PathLike, digest: str = "", like: Project | None = None) -> Loaded:
     """The plan in `text`, parsed.  Issues equal to those of `like` are shared with it (see shape.issue_fold)."""
+    # Imported here: a plan answered from the parse cache needs no parser (PyYAML's import
+    # alone is 20 ms of a command that can take 90).
+    from . import rules, shape, yamltree
+
     path = Path(path)
     where = str(path)
     # Building hundreds of thousands of small objects makes the cyclic GC scan

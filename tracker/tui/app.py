@@ -30,7 +30,13 @@ class TrackerApp(App[int]):
         self.settings = settings
 
     def get_default_screen(self) -> DashboardScreen:
-        return DashboardScreen(self.loaded, self.settings)
+        self.dashboard = DashboardScreen(self.loaded, self.settings)
+        return self.dashboard
+
+    def on_ready(self) -> None:
+        # Textual is Ready once the first frame is drawn.  Reading git starts only then:
+        # started earlier, its thread (GitPython's import first) slowed that frame down.
+        self.dashboard.refresh_git()
 
     def action_quit(self) -> None:
         self.exit(0)

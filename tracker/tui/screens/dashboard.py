@@ -4,7 +4,9 @@ It owns the plan being shown and keeps it in step with the disk: a cheap
 stat poll notices new content, a worker thread loads it, and a plan that
 fails to load is shown as located errors while the last good plan stays on
 screen (and nothing is written).  Git is read in another worker that only
-posts its result back, so no frame waits for history.
+posts its result back, so no frame waits for history.  tracker.writer (and
+the YAML parser it brings) is imported by the methods that change the plan,
+on the first change: the first frame does not need it.
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ... import writer
 from ...filewatch import FileWatch
 from ...loader import Loaded, load
 from ...model import Project
@@ -116,7 +117,7 @@ class DashboardScreen(Screen):
         self.show_plan()
         self.query_one(PlanTree).focus()
         self.set_interval(self.settings.poll_seconds, self.poll)
-        self.call_after_refresh(self.refresh_git)  # the first frame does not wait for git
+        # Git is first read when the app is Ready (TrackerApp.on_ready), after the first frame.
 
     # -- showing --------------------------------------------------------
 
@@ -241,6 +242,8 @@ class DashboardScreen(Screen):
     @work(thread=True, group="write", exit_on_error=False, description="write the plan")
     def write_worker(self, base: Loaded, change) -> None:
         # Writes go one at a time; a later one starts from the disk the earlier left.
+        from ... import writer
+
         with self._write_lock:
             what = writer.summary(change, base.project)
             try:
@@ -259,6 +262,8 @@ class DashboardScreen(Screen):
         self.notify(block(message.reason), title="Not written", severity="error", markup=False)
 
     def action_pick_status(self) -> None:
+        from ... import writer
+
         issue = self.selected_item().issue
 
         def chosen(status: str | None) -> None:
@@ -269,6 +274,8 @@ class DashboardScreen(Screen):
         self.app.push_screen(StatusPicker(self.project, title, issue.status), chosen)
 
     def action_next_status(self) -> None:
+        from ... import writer
+
         item = self.selected_item()
         ids = [s.id for s in self.project.workflow]
         at = ids.index(item.issue.status) if item.issue.status in ids else -1
@@ -278,6 +285,8 @@ class DashboardScreen(Screen):
         self.change(writer.SetIssueStatus(item.issue.id, ids[at + 1]))
 
     def action_tick_step(self) -> None:
+        from ... import writer
+
         item = self.selected_item()
         step = item.part
         self.change(writer.SetStepStatus(item.issue.id, item.ref.index, "todo" if step.done else "done"))
