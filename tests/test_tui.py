@@ -25,6 +25,7 @@ from tracker.tui.screens.status_picker import StatusPicker
 from tracker.tui.settings import Settings
 from tracker.tui.widgets.detail import DetailPane
 from tracker.tui.widgets.header import PlanHeader
+from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.phase_bars import PhaseBars
 from tracker.tui.widgets.plan_tree import PlanTree
 from tracker.tui.widgets.problems import ProblemsView
@@ -221,8 +222,6 @@ async def test_next_moves_one_step_along_the_workflow(plan):
 
 @synchronously
 async def test_keys_in_the_key_bar_work_when_clicked_and_greyed_ones_do_not(plan):
-    from tracker.tui.widgets.key_bar import KeyBar
-
     before = plan.read_text()
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
