@@ -344,7 +344,7 @@ def main() -> None:
         git(home, "add", "data")
         git(home, "-c", "user.name=Bench", "-c", "user.email=bench@example.org", "commit", "-q", "-m", "plan")
         bundled_cli = [*bench.tracker, "--file", str(bundled)]
-        time.sleep(2.1)  # files younger than 2 s are never trusted by the answer cache (answers.RACY_NS)
+        time.sleep(2.1)  # files younger than 2 s are never trusted by the answer cache (cachefiles.RACY_NS)
         first = bench.run([*bundled_cli, "status"], home, before=bench.clear_cache)
         bench.run([*bundled_cli, "status", "--json"], home, runs=1)
         bundled_rows = {

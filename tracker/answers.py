@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from .cachefiles import NewEntry, cache_dir, code_key
+from .cachefiles import RACY_NS, NewEntry, cache_dir, code_key, git_environment, stat_signature
 from .gitrepo import GIT_ENV, STATUS_ARGS
 
 if TYPE_CHECKING:
@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 FORMAT = "tracker answer cache 1"
 KEEP = 16  # answers kept: one per plan and command line
-RACY_NS = 2_000_000_000  # a file changed this close to the computation may have changed during it
 
 Signature = list[int]  # empty: nothing there
 
@@ -199,8 +198,7 @@ class Recorder:
 def _key(plan: Path, command: Iterable[str]) -> str:
     package = Path(__file__).parent
     modules = sorted(name[:-3] for name in os.listdir(package) if name.endswith(".py"))
-    git_env = sorted(f"{name}={value}" for name, value in os.environ.items() if name.startswith("GIT_"))
-    material = "\0".join([FORMAT, code_key(modules), os.path.realpath(plan), *command, "", *git_env])
+    material = "\0".join([FORMAT, code_key(modules), os.path.realpath(plan), *command, "", *git_environment()])
     return _sha(material.encode("utf-8", "surrogateescape"))
 
 
@@ -217,7 +215,7 @@ def _signature(path: str | os.PathLike, follow: bool = False) -> Signature:
         info = os.stat(path) if follow else os.lstat(path)
     except (OSError, ValueError):
         return []
-    return [info.st_mode, info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+    return stat_signature(info)
 
 
 def _file_signature(root: str, path: str) -> tuple[Signature, str]:

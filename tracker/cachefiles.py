@@ -1,10 +1,12 @@
 """Where tracker keeps its caches, and how an entry gets there.
 
-Two caches live in $XDG_CACHE_HOME/tracker (else ~/.cache/tracker): parsed
-plans (cache.py) and answers of `tracker status` (answers.py).  Both name
-their entries by what the entry depends on, including tracker's code, and
-both treat any trouble with the folder as a cache miss.  This module imports
-nothing heavy: a replayed answer should not pay for what it replays.
+The caches live in $XDG_CACHE_HOME/tracker (else ~/.cache/tracker): parsed
+plans (cache.py), answers of `tracker status` (answers.py) and what linking
+remembers (lastcommit.py, linkcache.py, linkmemo.py).  Each names its entries
+by what the entry depends on, including tracker's code, and treats any
+trouble with the folder as a cache miss; the file signature and the rule for
+files too new to trust are shared here.  This module imports nothing heavy:
+a replayed answer should not pay for what it replays.
 """
 
 from __future__ import annotations
@@ -19,6 +21,20 @@ from . import __version__
 
 # Caches made per work tree (last commits, links) keep the newest this many.
 WORK_TREES_KEPT = 32
+# A file changed this close to a computation may have changed during it without its times
+# showing it (their granularity; git keeps the same rule for its index): never trusted.
+RACY_NS = 2_000_000_000
+
+
+def stat_signature(info: os.stat_result) -> list[int]:
+    """What shows that a file changed since: its type and mode, identity, size and both times."""
+    return [info.st_mode, info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def git_environment() -> list[str]:
+    """The GIT_* variables, sorted: they change what git answers, so they are part of any key
+    under which an answer of git's is kept."""
+    return sorted(f"{name}={value}" for name, value in os.environ.items() if name.startswith("GIT_"))
 
 
 def cache_dir() -> Path:

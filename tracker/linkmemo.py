@@ -27,10 +27,9 @@ from collections.abc import Iterable, Mapping
 
 import msgspec
 
-from .cachefiles import cache_dir, code_key, write_entry
+from .cachefiles import RACY_NS, cache_dir, code_key, git_environment, stat_signature, write_entry
 
 KEPT = 8  # one per work tree and set of paths: the status view, the summary, the dashboard
-RACY_NS = 2_000_000_000
 _CODE = ("gitlinks", "gitrepo", "lastcommit", "linkcache", "linkmemo", "planpaths", "worktree")
 
 
@@ -51,7 +50,7 @@ class LinkMemo:
         where = self.root.encode("utf-8", "surrogateescape")
         # Each path length-prefixed: no two lists of paths alike (a path may hold any character).
         paths = _digest(*(path.encode("utf-8", "surrogateescape") for path in written)).encode()
-        git_env = "\0".join(sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("GIT_")))
+        git_env = "\0".join(git_environment())
         self.file = cache_dir() / f"linkmemo-{_digest(where, paths, str(history).encode())[:32]}.bin"
         self.key = _digest(code_key(_CODE).encode(), where, paths, str(history).encode(),
                            git_env.encode("utf-8", "surrogateescape"), cut.encode())
@@ -108,13 +107,13 @@ def signatures(root: str, files: list[str], lstats: Mapping[str, os.stat_result 
         info = lstats[path] if path in lstats else _stat(full, os.lstat)
         if info is not None and stat.S_ISLNK(info.st_mode):
             target = os.path.realpath(full)
-            out += [_fields(info), os.fsencode(target)]
+            out += [stat_signature(info), os.fsencode(target)]
             newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
             info = _stat(target, os.stat)
         if info is None:
             out.append(None)
             continue
-        out.append(_fields(info))
+        out.append(stat_signature(info))
         newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
     return _digest(msgspec.msgpack.encode(out)), newest
 
@@ -124,10 +123,6 @@ def _stat(path: str, how) -> os.stat_result | None:
         return how(path)
     except (OSError, ValueError):
         return None
-
-
-def _fields(info: os.stat_result) -> tuple[int, ...]:
-    return info.st_mode, info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns
 
 
 def _digest(*parts: bytes) -> str:
