@@ -54,16 +54,17 @@ class KeyBar(Widget):
                 shown[binding.action] = (binding, enabled)
         line = Content("")
         for binding, enabled in shown.values():
-            line = self._add(line + (" " if line else ""), binding, enabled)
+            line = self._add(line + (" " if line else ""), self._key(binding, enabled), binding.key, enabled)
         if palette is not None:
-            gap = self.size.width - line.cell_length - self._key(*palette).cell_length - 1
-            line = self._add(line + " " * max(gap, 1), *palette)
+            right = self._key(*palette)
+            gap = self.size.width - line.cell_length - right.cell_length - 1
+            line = self._add(line + " " * max(gap, 1), right, palette[0].key, palette[1])
         return line
 
-    def _add(self, line: Content, binding: Binding, enabled: bool) -> Content:
-        key = self._key(binding, enabled)
-        self._spans.append((line.cell_length, line.cell_length + key.cell_length, binding.key, enabled))
-        return line + key
+    def _add(self, line: Content, drawn: Content, key: str, enabled: bool) -> Content:
+        """`line` with `drawn` after it, remembering where the click on `key` lands."""
+        self._spans.append((line.cell_length, line.cell_length + drawn.cell_length, key, enabled))
+        return line + drawn
 
     def _key(self, binding: Binding, enabled: bool) -> Content:
         key_style = self.get_visual_style("key-bar--key")
