@@ -61,6 +61,7 @@ def settled(tmp_path_factory: pytest.TempPathFactory) -> dict:
     time.sleep(2.1)
     env = {**os.environ, **ENV, "XDG_CACHE_HOME": str(root / "cache")}
     env.pop("TRACKER_FILE", None)
+    env.pop("PYTHONUNBUFFERED", None)  # output waits in buffers, as on users' machines: main() must flush it
     return {"root": repo.root, "env": env}
 
 
@@ -72,11 +73,10 @@ def tracker(settled: dict, *args: str, code: str | None = None) -> subprocess.Co
 WHICH_PATH = (
     "import sys\n"
     "sys.argv = ['tracker', *sys.argv[1:]]\n"
-    "from tracker.launch import main\n"
-    "try:\n"
-    "    main()\n"
-    "finally:\n"
-    "    sys.stderr.write('click loaded' if 'click' in sys.modules else 'click not loaded')\n"
+    "from tracker.launch import run\n"
+    "status = run()\n"
+    "sys.stderr.write('click loaded' if 'click' in sys.modules else 'click not loaded')\n"
+    "sys.exit(status)\n"
 )
 
 
@@ -104,3 +104,15 @@ def test_a_plan_that_is_not_found_is_the_cli_s_error(tmp_path: Path):
     done = subprocess.run([sys.executable, "-m", "tracker", "status"], cwd=tmp_path, capture_output=True, text=True,
                           env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
     assert done.returncode == 1 and "no data/phases.yaml" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("args, code, out, err", [
+    (("--version",), 0, b"tracker", b""),
+    (("no-such-command",), 2, b"", b"No such command"),
+    (("--file", "missing.yaml", "validate"), 1, b"", b"missing.yaml"),
+    (("status", "--json", "--files"), 2, b"", b"use one of --json and --files"),
+])
+def test_the_program_ends_with_the_command_s_status_and_all_its_output(settled: dict, args, code, out, err):
+    done = tracker(settled, *args)  # main() ends the process with os._exit: the streams must be flushed first
+    assert done.returncode == code and out in done.stdout and err in done.stderr, done
+    assert b"Traceback" not in done.stderr
