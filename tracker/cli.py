@@ -51,7 +51,8 @@ def main(ctx: click.Context, file_: str | None, max_bytes: int) -> None:
     """
     ctx.obj = Options(file_, max_bytes)
     if ctx.invoked_subcommand is None:
-        loaded = load_plan(ctx.obj, fail_on_errors=False)
+        # The dashboard turns the cyclic GC back on after its first frame (TrackerApp.on_ready).
+        loaded = load_plan(ctx.obj, fail_on_errors=False, start_gc=False)
         if not loaded.path.is_file():
             # A plan that loads badly is shown with its errors and watched until fixed;
             # a path with no file behind it is a typo, not a plan to watch.
@@ -73,14 +74,19 @@ def plan_path(options: Options) -> Path:
         raise Failed(f"tracker: error: {exc}") from None
 
 
-def load_plan(options: Options, fail_on_errors: bool = True):
-    """The loaded plan; with fail_on_errors, every problem printed and exit 1 if any is an error."""
+def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = True):
+    """The loaded plan; with fail_on_errors, every problem printed and exit 1 if any is an error.
+
+    `tracker` starts with the cyclic GC off (launch.main); start_gc turns it on again.
+    """
     from .loader import load
 
     loaded = load(plan_path(options), max_bytes=options.max_bytes)
     # The plan lives as long as the command does: keep the cyclic GC from scanning
     # its hundreds of thousands of objects again and again (a second on a big plan).
     gc.freeze()
+    if start_gc:
+        gc.enable()
     if fail_on_errors and not loaded.ok:
         raise Failed("\n".join(str(p) for p in loaded.problems))
     return loaded

@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from textual.app import App
 from textual.binding import Binding
 
@@ -34,8 +36,13 @@ class TrackerApp(App[int]):
         return self.dashboard
 
     def on_ready(self) -> None:
-        # Textual is Ready once the first frame is drawn.  Reading git starts only then:
-        # started earlier, its thread (GitPython's import first) slowed that frame down.
+        # Textual is Ready once the first frame is drawn.  `tracker` draws it with the cyclic
+        # GC off (launch.main); what it built lives as long as the app, so it is frozen out of
+        # the collector's sight and the collector goes back to work.
+        gc.freeze()
+        gc.enable()
+        # Reading git starts only now: started earlier, its thread (GitPython's import first)
+        # slowed the first frame down.
         self.dashboard.refresh_git()
 
     def action_quit(self) -> None:

@@ -55,7 +55,7 @@ class PlanTree(Tree[Node]):
         ref: Ref | None
 
     def __init__(self, **kwargs):
-        super().__init__("plan", **kwargs)
+        super().__init__(Text("plan"), **kwargs)  # a str would be parsed as markup (and load Rich's emoji table)
         self.show_root = False
         self.guide_depth = 3
         self.project: Project | None = None
