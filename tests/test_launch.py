@@ -116,3 +116,20 @@ def test_the_program_ends_with_the_command_s_status_and_all_its_output(settled: 
     done = tracker(settled, *args)  # main() ends the process with os._exit: the streams must be flushed first
     assert done.returncode == code and out in done.stdout and err in done.stderr, done
     assert b"Traceback" not in done.stderr
+
+
+GC_AFTER = (
+    "import gc, sys\n"
+    "sys.argv = ['tracker', *sys.argv[1:]]\n"
+    "from tracker.launch import run\n"
+    "gc.disable()\n"  # as main() starts
+    "status = run()\n"
+    "sys.stderr.write(f'gc on: {gc.isenabled()}, frozen: {gc.get_freeze_count() > 0}')\n"
+    "sys.exit(status)\n"
+)
+
+
+@pytest.mark.parametrize("args", [("validate",), ("status", "--ascii")])  # no other test records --ascii
+def test_a_command_turns_the_cyclic_gc_back_on_once_the_plan_is_loaded_and_frozen(settled: dict, args):
+    done = tracker(settled, *args, code=GC_AFTER)
+    assert done.returncode == 0 and done.stderr.endswith(b"gc on: True, frozen: True"), done.stderr

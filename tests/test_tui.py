@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import os
 import stat
 import sys
@@ -115,6 +116,19 @@ async def test_first_screen_shows_project_phases_tree_and_git(plan):
         lines = tree_lines(app)
         assert lines[0].startswith("▼ ✔ P1  Critical Fixes")
         assert any("4  Race Conditions" in line for line in lines)
+
+
+@synchronously
+async def test_the_cyclic_gc_is_back_on_and_the_start_frozen_after_the_first_frame(plan):
+    gc.disable()  # as `tracker` starts (launch.main)
+    frozen = gc.get_freeze_count()
+    try:
+        app = app_for(plan)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert gc.isenabled() and gc.get_freeze_count() > frozen
+    finally:
+        gc.enable()
 
 
 @synchronously
