@@ -548,8 +548,9 @@ async def test_a_plan_that_stops_loading_shows_errors_and_keeps_the_last_good_on
         dashboard(app).jump(issue4())
         broken = good.replace("status: audit", "status: [unclosed", 1)
         plan.write_text(broken)
+        assert not dashboard(app).query(ProblemsView)  # the error view joins the screen when first needed
+        await wait_for(pilot, lambda: dashboard(app).query(ProblemsView) and dashboard(app).query_one(ProblemsView).display)
         problems = dashboard(app).query_one(ProblemsView)
-        await wait_for(pilot, lambda: problems.display)
         text = text_of(problems.query_one("Lines"))
         line = good.splitlines().index("        status: audit") + 1
         assert f"phases.yaml:{line + 1}:16: error: invalid YAML" in text  # the flow list runs on to the next line

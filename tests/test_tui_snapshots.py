@@ -74,7 +74,7 @@ def test_error_view(repo, monkeypatch, snap_compare):
         await pilot.app.workers.wait_for_complete()
         pilot.app.screen_stack[0].jump(Ref("issue", "P2", "4"))
         plan.write_text(plan.read_text().replace("status: audit", "status: [unclosed", 1))
-        while not pilot.app.screen_stack[0].query_one("#problems").display:
+        while not any(view.display for view in pilot.app.screen_stack[0].query("#problems")):
             await pilot.pause(0.05)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.1)

@@ -7,10 +7,14 @@ symlink.  Spelling: a path that misses a file only by Unicode form or case.
 
 from __future__ import annotations
 
-from .gitlinks import FileLink, Links
+from typing import TYPE_CHECKING
+
 from .model import Project
 from .planpaths import plan_paths, unsafe_reason
 from .problems import Problem
+
+if TYPE_CHECKING:  # the dashboard's first frame uses these checks before git is read
+    from .gitlinks import FileLink, Links
 
 # What a done deliverable must not be, and how to say so.
 DRIFT = {

@@ -8,14 +8,19 @@ the plan, missing or not committed in the repository) is the core's own rule.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..gitlinks import FileLink, Links, read_links
 from ..linkchecks import deliverable_done, drift_reason
 from ..model import Issue, Project
+
+if TYPE_CHECKING:
+    from ..gitlinks import FileLink, Links
 
 
 def read_git(project: Project, plan_file: Path) -> GitView:
     """Read in a worker thread; read_links opens and closes its own repository each time."""
+    from ..gitlinks import read_links  # here: the first frame, drawn before git is read, does without it
+
     return GitView(read_links(project, plan_file))
 
 

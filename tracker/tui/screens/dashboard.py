@@ -105,15 +105,14 @@ class DashboardScreen(Screen):
         with Vertical(id="phases"):
             yield PhaseBars(id="phase-bars")
         with Horizontal(id="body"):
+            # The filter line and the error view join when first needed: the first frame,
+            # which waits for every widget's styles, goes without them.
             with Vertical(id="left"):
-                yield FilterBar(id="filter")
                 yield PlanTree(id="tree")
             yield DetailPane(id="detail")
-        yield ProblemsView(id="problems")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(FilterBar).display = False
         self.show_plan()
         self.query_one(PlanTree).focus()
         self.set_interval(self.settings.poll_seconds, self.poll)
@@ -125,11 +124,20 @@ class DashboardScreen(Screen):
         project = self.project
         self.show_header()
         self.query_one(PhaseBars).show(project)
-        self.query_one(ProblemsView).show(self.broken, keeping=project is not None)
+        self.show_problems(keeping=project is not None)
         tree = self.query_one(PlanTree)
         if project is not None:
             tree.show_plan(project, self.filter_text, self.filter_statuses, keep=self.selected)
         self.show_detail()
+
+    def show_problems(self, keeping: bool) -> None:
+        views = self.query(ProblemsView)
+        if not views and self.broken is None:
+            return
+        view = views.first() if views else ProblemsView(id="problems")
+        view.show(self.broken, keeping)
+        if not views:
+            self.mount(view, before=self.query_one(KeyBar))
 
     def show_header(self) -> None:
         notes = (["plan has errors"] if self.broken is not None else []) + (["writing…"] if self._writing else [])
@@ -317,8 +325,15 @@ class DashboardScreen(Screen):
 
     # -- filtering and finding ------------------------------------------
 
-    def action_filter_text(self) -> None:
-        bar = self.query_one(FilterBar)
+    async def filter_bar(self) -> FilterBar:
+        for bar in self.query(FilterBar):
+            return bar
+        bar = FilterBar(id="filter")
+        await self.query_one("#left").mount(bar, before=self.query_one(PlanTree))
+        return bar
+
+    async def action_filter_text(self) -> None:
+        bar = await self.filter_bar()
         bar.display = True
         bar.focus_text()
 
@@ -336,11 +351,11 @@ class DashboardScreen(Screen):
             return
         current = next(iter(self.filter_statuses), ANY)
 
-        def chosen(status: str | None) -> None:
+        async def chosen(status: str | None) -> None:
             if status is None:
                 return
             self.filter_statuses = frozenset({status}) if status else frozenset()
-            bar = self.query_one(FilterBar)
+            bar = await self.filter_bar()
             bar.show_status(status_label(self.project, status) if status else "")
             bar.display = bool(self.filter_text or self.filter_statuses)
             self.show_plan()
@@ -352,10 +367,10 @@ class DashboardScreen(Screen):
         """Put the cursor on `ref`, clearing filters that hide it."""
         if self.filter_text or self.filter_statuses:
             self.filter_text, self.filter_statuses = "", frozenset()
-            bar = self.query_one(FilterBar)
-            bar.query_one("#filter-text").value = ""
-            bar.show_status("")
-            bar.display = False
+            for bar in self.query(FilterBar):  # there is one: a filter was set with it
+                bar.query_one("#filter-text").value = ""
+                bar.show_status("")
+                bar.display = False
         self.selected = ref
         self.show_plan()
         self.query_one(PlanTree).focus()

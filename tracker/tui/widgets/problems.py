@@ -12,8 +12,12 @@ from .lines import Lines
 
 
 class ProblemsView(VerticalScroll):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.lines = Lines(id="problems-lines")  # here, so `show` works before the view is mounted
+
     def compose(self) -> ComposeResult:
-        yield Lines(id="problems-lines")
+        yield self.lines
 
     def show(self, broken: Loaded | None, keeping: bool) -> None:
         """`broken` is the plan that failed to load; `keeping`: an older good plan is still shown."""
@@ -32,4 +36,4 @@ class ProblemsView(VerticalScroll):
                 lines.append(Content.styled(one_line(str(problem)), style("error" if problem.is_error else "warning")))
             return lines
 
-        self.query_one(Lines).show(build)
+        self.lines.show(build)
