@@ -106,11 +106,32 @@ def test_a_plan_that_is_not_found_is_the_cli_s_error(tmp_path: Path):
     assert done.returncode == 1 and "no data/phases.yaml" in done.stderr and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("args", [("--version",), ("validate",), ("status",), ("status", "--json")])
+def test_output_that_cannot_be_written_is_one_error_line_and_status_1(settled: dict, args):
+    tracker(settled, *args)  # a status is then replayed: written without click, flushed at the end only
+    with open("/dev/full", "wb") as full:  # every write fails: No space left on device
+        done = subprocess.run([sys.executable, "-m", "tracker", *args], cwd=settled["root"], env=settled["env"],
+                              stdout=full, stderr=subprocess.PIPE)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.endswith(b"tracker: error: cannot write the output: No space left on device\n"), done.stderr
+
+
+@pytest.mark.parametrize("args, code", [(("--version",), 0), (("status",), 0), (("status",), 0),
+                                        (("no-such-command",), 2)])
+def test_a_closed_stdout_is_no_traceback(settled: dict, args, code):
+    # Started with descriptor 1 closed (as from cron or a daemon): sys.stdout is None.
+    done = subprocess.run([sys.executable, "-m", "tracker", *args], cwd=settled["root"], env=settled["env"],
+                          stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    assert done.returncode == code and b"Traceback" not in done.stderr, done.stderr
+
+
 @pytest.mark.parametrize("args, code, out, err", [
     (("--version",), 0, b"tracker", b""),
     (("no-such-command",), 2, b"", b"No such command"),
     (("--file", "missing.yaml", "validate"), 1, b"", b"missing.yaml"),
     (("status", "--json", "--files"), 2, b"", b"use one of --json and --files"),
+    (("status",), 0, b"Fixes", b""),  # replayed after the first: written by tracker, not click, then flushed
+    (("status",), 0, b"Fixes", b""),
 ])
 def test_the_program_ends_with_the_command_s_status_and_all_its_output(settled: dict, args, code, out, err):
     done = tracker(settled, *args)  # main() ends the process with os._exit: the streams must be flushed first

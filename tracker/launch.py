@@ -31,30 +31,46 @@ def main() -> None:
     Unloading GitPython, PyYAML, msgspec and click module by module takes
     longer than many commands do (40-75 ms), and nothing is left to release by
     then: files are written and closed, locks are let go, git processes are
-    done.  Only the standard streams still hold output, so they are flushed.
+    done.  Only the standard streams still hold output: `run` flushes them.
     """
     gc.disable()
-    status = run()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: `tracker status | head` fails, as click has it
-            status = status or 1
-    os._exit(status)
+    os._exit(run())
 
 
 def run() -> int:
-    """The command line's exit status: a plain repeated `status` replayed, anything else by the click CLI."""
-    try:
-        found = plain_status(sys.argv[1:])
-        if found is not None and _replayed(*found):
-            return 0
-        from .cli import main as cli
+    """The command line's exit status, its output flushed: a plain repeated `status` replayed, else the click CLI.
 
-        cli()  # standalone: it always ends in SystemExit
-    except SystemExit as exc:
-        return _exit_status(exc.code)
-    return 0
+    Output that cannot be written (a full disk, a quota) is a one-line error
+    and status 1; a reader that went away (`tracker status | head`) is status
+    1 without a word, as click has it.
+    """
+    try:
+        try:
+            found = plain_status(sys.argv[1:])
+            if found is not None and _replayed(*found):
+                status = 0
+            else:
+                from .cli import main as cli
+
+                cli()  # standalone: it always ends in SystemExit
+                status = 0
+        except SystemExit as exc:
+            status = _exit_status(exc.code)
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: started with that descriptor closed
+                stream.flush()
+        return status
+    except BrokenPipeError:
+        return 1
+    except OSError as exc:
+        from .textsafe import one_line
+
+        where = f"{one_line(str(exc.filename))}: " if exc.filename else "cannot write the output: "
+        try:  # not through sys.stderr: it may be the stream that failed
+            os.write(2, f"tracker: error: {where}{exc.strerror or exc}\n".encode(errors="replace"))
+        except OSError:
+            pass
+        return 1
 
 
 def _exit_status(code: object) -> int:
@@ -108,6 +124,8 @@ def _replayed(file: str | None, max_bytes: int, flags: dict[str, bool]) -> bool:
 
 
 def _write(piece: str | bytes) -> None:
+    if sys.stdout is None:  # started with stdout closed: nowhere to write, as click.echo has it
+        return
     if isinstance(piece, bytes):
         sys.stdout.buffer.write(piece)
     else:

@@ -352,10 +352,10 @@ class DashboardScreen(Screen):
         current = next(iter(self.filter_statuses), ANY)
 
         async def chosen(status: str | None) -> None:
-            if status is None:
-                return
+            if status is None or (not status and not self.query(FilterBar)):
+                return  # cancelled, or "any status" with no filter ever set
+            bar = await self.filter_bar()  # first: a filter in force always has its bar
             self.filter_statuses = frozenset({status}) if status else frozenset()
-            bar = await self.filter_bar()
             bar.show_status(status_label(self.project, status) if status else "")
             bar.display = bool(self.filter_text or self.filter_statuses)
             self.show_plan()
