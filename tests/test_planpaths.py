@@ -42,10 +42,19 @@ def test_named_paths_are_every_mention_once_in_plan_order():
         ("src/a.py", "file"), ("src/b.py", "file"), ("docs/a.md", "deliverable"), ("src/a.py", "deliverable"),
         ("src/c.py", "step-file"), ("docs/a.md", "step-file"), ("src/b.py", "file"),
         ("notes/s.md", "session-file"), ("src/a.py", "session-file")]
-    assert named_paths(project) == ["src/a.py", "src/b.py", "docs/a.md", "src/c.py", "notes/s.md"]
+    assert named_paths(project) == ("src/a.py", "src/b.py", "docs/a.md", "src/c.py", "notes/s.md")
 
 
 @pytest.mark.parametrize("plan", [BUNDLED_PLAN, NIST_PLAN], ids=["bundled", "nist"])
 def test_named_paths_agree_with_the_mentions_on_real_plans(plan):
     project = load(plan).project
-    assert named_paths(project) == list(dict.fromkeys(m.path for m in plan_paths(project)))
+    assert named_paths(project) == tuple(dict.fromkeys(m.path for m in plan_paths(project)))
+
+
+def test_the_answer_kept_for_the_last_plan_is_never_another_plan_s():
+    first = load_text(EVERY_KIND, "plan.yaml").project
+    same_text = load_text(EVERY_KIND, "plan.yaml").project  # equal, but another load: asked afresh
+    edited = load_text(EVERY_KIND.replace("src/c.py", "src/d.py"), "plan.yaml").project
+    assert named_paths(first) is named_paths(first)  # the dashboard's repeated git reads
+    assert "src/d.py" in named_paths(edited) and "src/c.py" not in named_paths(edited)
+    assert "src/c.py" in named_paths(first) and named_paths(same_text) == named_paths(first)
