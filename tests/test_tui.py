@@ -235,6 +235,34 @@ async def test_next_moves_one_step_along_the_workflow(plan):
 
 
 @synchronously
+async def test_status_keys_on_a_deliverable_change_the_deliverable_not_its_issue(plan):
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("deliverable", "P2", "6", 3))  # PHASE2_PROGRESS.md: no status of its own
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StatusPicker)
+        assert app.screen.query_one(OptionList).highlighted == 5  # complete, its issue's
+        await pilot.press("up", "enter")
+        await settle(pilot)
+        picked = plan.read_text()
+        assert changed_lines(before, picked) == ["+            status: verified"]
+        assert "PHASE2_PROGRESS.md" in picked.splitlines()[picked.splitlines().index("            status: verified") - 3]
+        assert any("not set -> 'verified'" in n for n in notes(app))
+        await pilot.press("n")
+        await settle(pilot)
+        assert changed_lines(picked, plan.read_text()) == ["-            status: verified",
+                                                          "+            status: complete"]
+        assert dashboard(app).selected == Ref("deliverable", "P2", "6", 3)
+        await pilot.press("n")
+        await settle(pilot)
+        assert any("last status" in n for n in notes(app))
+
+
+@synchronously
 async def test_keys_in_the_key_bar_work_when_clicked_and_greyed_ones_do_not(plan):
     before = plan.read_text()
     app = app_for(plan)

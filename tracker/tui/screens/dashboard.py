@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from ...filewatch import FileWatch
 from ...loader import Loaded, load
-from ...model import Project
+from ...model import Deliverable, Project
 from ...planpaths import is_glob, normalize, unsafe_reason
 from ...statustable import status_label
 from ...textsafe import block, one_line
@@ -50,8 +50,9 @@ ITEM_ACTIONS = {"pick_status", "next_status", "tick_step"}
 
 class DashboardScreen(Screen):
     BINDINGS = [
-        Binding("s", "pick_status", "Status", tooltip="Pick the issue's status from the workflow"),
-        Binding("n", "next_status", "Next", tooltip="Move the issue's status one step along the workflow"),
+        Binding("s", "pick_status", "Status",
+                tooltip="Pick the status of the issue, or of the deliverable under the cursor, from the workflow"),
+        Binding("n", "next_status", "Next", tooltip="Move that status one step along the workflow"),
         Binding("x", "tick_step", "Tick", tooltip="Mark the step done, or back to todo"),
         Binding("o", "open", "Open", tooltip="Open the selected file in $EDITOR (else the plan at the item)"),
         Binding("e", "edit_plan", "Edit plan", show=False, tooltip="Open the plan in $EDITOR at the item's line"),
@@ -270,27 +271,44 @@ class DashboardScreen(Screen):
         self.notify(block(message.reason), title="Not written", severity="error", markup=False)
 
     def action_pick_status(self) -> None:
-        from ... import writer
-
-        issue = self.selected_item().issue
+        item = self.selected_item()
+        current = self._status_of(item)
+        if isinstance(item.part, Deliverable):
+            title = f"Status of deliverable {one_line(item.part.path)}"
+        else:
+            title = f"Status of {one_line(str(item.issue.id))}  {one_line(item.issue.title)}"
 
         def chosen(status: str | None) -> None:
-            if status is not None and status != issue.status:
-                self.change(writer.SetIssueStatus(issue.id, status))
+            if status is not None and status != current:
+                self.change(self._status_change(item, status))
 
-        title = f"Status of {one_line(str(issue.id))}  {one_line(issue.title)}"
-        self.app.push_screen(StatusPicker(self.project, title, issue.status), chosen)
+        self.app.push_screen(StatusPicker(self.project, title, current), chosen)
 
     def action_next_status(self) -> None:
-        from ... import writer
-
         item = self.selected_item()
+        current = self._status_of(item)
         ids = [s.id for s in self.project.workflow]
-        at = ids.index(item.issue.status) if item.issue.status in ids else -1
+        at = ids.index(current) if current in ids else -1
         if at == len(ids) - 1:
             self.notify(f"Already at the last status ({status_label(self.project, ids[-1])}).", markup=False)
             return
-        self.change(writer.SetIssueStatus(item.issue.id, ids[at + 1]))
+        self.change(self._status_change(item, ids[at + 1]))
+
+    @staticmethod
+    def _status_of(item: Item) -> str:
+        """The status `s` and `n` change: the deliverable's under the cursor (its issue's unless it has its own),
+        else the issue's."""
+        if isinstance(item.part, Deliverable):
+            return item.part.status or item.issue.status
+        return item.issue.status
+
+    @staticmethod
+    def _status_change(item: Item, status: str):
+        from ... import writer
+
+        if isinstance(item.part, Deliverable):
+            return writer.SetDeliverableStatus(item.issue.id, item.part.path, status)
+        return writer.SetIssueStatus(item.issue.id, status)
 
     def action_tick_step(self) -> None:
         from ... import writer
