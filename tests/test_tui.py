@@ -7,10 +7,12 @@ committed in a real temporary git repository.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import functools
 import gc
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -469,6 +471,34 @@ async def test_command_palette_jumps_to_an_issue(plan):
         await settle(pilot)
         assert dashboard(app).selected == Ref("issue", "P3", "8")
         assert "8  Concurrent Locks" in detail_text(app)
+
+
+@synchronously
+async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_does(plan, repo):
+    before = plan.read_text()
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo.root, capture_output=True,
+                          text=True, check=True).stdout.strip()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Start a session")
+        await settle(pilot, 0.5)
+        await pilot.press("enter")
+        await settle(pilot, 0.2)
+        await wait_for(pilot, lambda: plan.read_text() != before)
+        await settle(pilot)
+        today = datetime.date.today().isoformat()
+        assert changed_lines(before, plan.read_text()) == [f"+  - date: {today}", f"+    since: {head}"]
+        assert any(f"the session on {today}" in n for n in notes(app))
+        await pilot.press("ctrl+p")  # once more on the same day: refused, with the reason, and nothing written
+        await settle(pilot)
+        await pilot.press(*"Start a session")
+        await settle(pilot, 0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("already in the plan" in n for n in notes(app)))
+    assert changed_lines(before, plan.read_text()) == [f"+  - date: {today}", f"+    since: {head}"]
 
 
 @synchronously

@@ -249,15 +249,11 @@ def session_start(options: Options, focus: str | None) -> None:
     """Append a session dated today that starts at the current git HEAD."""
     import datetime
 
-    from .gitrepo import GitRepo, GitUnavailable, repo_start
+    from .gitrepo import session_start_revision
     from .writer import AppendSession
 
     loaded = load_plan(options)
-    try:
-        with GitRepo.open(repo_start(loaded.path, loaded.project.repo)) as repo:
-            since = repo.run("rev-parse", "--short", "HEAD").decode().strip() or None
-    except GitUnavailable:
-        since = None  # no git, or no commit yet: the session simply has no start revision
+    since = session_start_revision(loaded.path, loaded.project.repo)  # None: no git or no commit, no start revision
     write_change(options, AppendSession(datetime.date.today().isoformat(), focus or None, since), loaded)
 
 

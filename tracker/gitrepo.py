@@ -253,6 +253,15 @@ def _explain(message: str, root: Path) -> str:
     return message
 
 
+def session_start_revision(plan_file: Path, repo_setting: str | None) -> str | None:
+    """HEAD's short name in the plan's work tree, where a session starting now begins; None without git or a commit."""
+    try:
+        with GitRepo.open(repo_start(plan_file, repo_setting)) as repo:
+            return repo.run("rev-parse", "--short", "HEAD").decode().strip() or None
+    except GitUnavailable:
+        return None
+
+
 def repo_start(plan_file: Path, repo_setting: str | None) -> Path:
     """Where to look for the work tree: the plan's `repo:` relative to the file, else the file's folder."""
     base = plan_file.resolve().parent

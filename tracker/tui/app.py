@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import gc
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from ..loader import Loaded
@@ -45,6 +45,12 @@ class TrackerApp(App[int]):
         # slowed the first frame down.
         self.dashboard.refresh_git()
 
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, DashboardScreen):
+            yield SystemCommand("Start a session", "Append a session dated today that starts at the current git HEAD "
+                                "(as tracker session start)", screen.action_start_session)
+
     def action_quit(self) -> None:
         self.exit(0)
 
@@ -75,7 +81,7 @@ class TrackerApp(App[int]):
 
 
 SECTION_TITLES = {"DashboardScreen": "Dashboard", "PlanTree": "Plan tree", "FilterBar": "Filter"}
-DESCRIPTIONS = {"command_palette": "Jump to an issue, change theme (command palette)"}
+DESCRIPTIONS = {"command_palette": "Jump to an issue, start a session, change theme (command palette)"}
 
 
 def make_app(loaded: Loaded, settings: Settings | None = None) -> TrackerApp:

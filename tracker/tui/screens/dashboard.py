@@ -317,6 +317,23 @@ class DashboardScreen(Screen):
         step = item.part
         self.change(writer.SetStepStatus(item.issue.id, item.ref.index, "todo" if step.done else "done"))
 
+    def action_start_session(self) -> None:
+        if self.project is None:
+            self.notify("There is no plan to add a session to yet.", markup=False)
+            return
+        self.start_session_worker(self.path, self.project.repo)
+
+    # Git is asked where the session starts, so in a thread; the change itself goes the usual way.
+    @work(thread=True, exclusive=True, group="session", exit_on_error=False, description="start a session")
+    def start_session_worker(self, plan: Path, repo_setting: str | None) -> None:
+        import datetime
+
+        from ... import writer
+        from ...gitrepo import session_start_revision
+
+        since = session_start_revision(plan, repo_setting)
+        self.app.call_from_thread(self.change, writer.AppendSession(datetime.date.today().isoformat(), None, since))
+
     # -- editor ---------------------------------------------------------
 
     def action_open(self) -> None:
