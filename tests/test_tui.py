@@ -87,6 +87,16 @@ def notes(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+async def in_palette(pilot, words: str) -> None:
+    """Open the command palette, type `words`, and run what it offers first."""
+    await pilot.press("ctrl+p")
+    await settle(pilot)
+    await pilot.press(*words)
+    await settle(pilot, 0.5)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
     waited = 0.0
     while not condition():
@@ -463,12 +473,7 @@ async def test_command_palette_jumps_to_an_issue(plan):
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await pilot.press(*"Concurrent")
-        await settle(pilot, 0.5)
-        await pilot.press("enter")
-        await settle(pilot)
+        await in_palette(pilot, "Concurrent")
         assert dashboard(app).selected == Ref("issue", "P3", "8")
         assert "8  Concurrent Locks" in detail_text(app)
 
@@ -481,22 +486,13 @@ async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_doe
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await pilot.press(*"Start a session")
-        await settle(pilot, 0.5)
-        await pilot.press("enter")
-        await settle(pilot, 0.2)
+        await in_palette(pilot, "Start a session")
         await wait_for(pilot, lambda: plan.read_text() != before)
         await settle(pilot)
         today = datetime.date.today().isoformat()
         assert changed_lines(before, plan.read_text()) == [f"+  - date: {today}", f"+    since: {head}"]
         assert any(f"the session on {today}" in n for n in notes(app))
-        await pilot.press("ctrl+p")  # once more on the same day: refused, with the reason, and nothing written
-        await settle(pilot)
-        await pilot.press(*"Start a session")
-        await settle(pilot, 0.5)
-        await pilot.press("enter")
+        await in_palette(pilot, "Start a session")  # once more on the same day: refused, with the reason
         await wait_for(pilot, lambda: any("already in the plan" in n for n in notes(app)))
     assert changed_lines(before, plan.read_text()) == [f"+  - date: {today}", f"+    since: {head}"]
 
