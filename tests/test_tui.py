@@ -32,7 +32,7 @@ from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.phase_bars import PhaseBars
 from tracker.tui.widgets.plan_tree import PlanTree
 from tracker.tui.widgets.problems import ProblemsView
-from tuiplan import changed_lines, make_plan_repo
+from tuiplan import PLAN_TEXT, changed_lines, make_plan_repo
 
 def synchronously(test):
     """Run an async pilot test in its own event loop (no async plugin needed)."""
@@ -85,6 +85,16 @@ def detail_text(app) -> str:
 
 def notes(app) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+async def picker_on(pilot, ref: Ref) -> int:
+    """Put the cursor on `ref`, press `s`: the status picker is open; the status it highlights, by position."""
+    dashboard(pilot.app).jump(ref)
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StatusPicker)
+    return pilot.app.screen.query_one(OptionList).highlighted
 
 
 async def in_palette(pilot, words: str) -> None:
@@ -202,12 +212,7 @@ async def test_status_picker_writes_one_line(plan):
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(issue4())
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, StatusPicker)
-        options = app.screen.query_one(OptionList)
-        assert options.highlighted == 2  # audit, in the default workflow
+        assert await picker_on(pilot, issue4()) == 2  # audit, in the default workflow
         await pilot.press("down", "down", "enter")  # blocked, verified
         await settle(pilot)
         after = plan.read_text()
@@ -252,12 +257,8 @@ async def test_status_keys_on_a_deliverable_change_the_deliverable_not_its_issue
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(Ref("deliverable", "P2", "6", 3))  # PHASE2_PROGRESS.md: no status of its own
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, StatusPicker)
-        assert app.screen.query_one(OptionList).highlighted == 5  # complete, its issue's
+        # PHASE2_PROGRESS.md: no status of its own, so its issue's (complete) is highlighted
+        assert await picker_on(pilot, Ref("deliverable", "P2", "6", 3)) == 5
         await pilot.press("up", "enter")
         await settle(pilot)
         picked = plan.read_text()
@@ -272,6 +273,52 @@ async def test_status_keys_on_a_deliverable_change_the_deliverable_not_its_issue
         await pilot.press("n")
         await settle(pilot)
         assert any("last status" in n for n in notes(app))
+
+
+TWICE = """\
+          - path: src/api/base/RetryHandler.js
+            type: source
+            purpose: Exponential backoff retry
+            status: in_progress
+"""
+
+
+@synchronously
+async def test_a_path_named_twice_in_an_issue_changes_the_row_under_the_cursor(repo):
+    text = PLAN_TEXT.read_text(encoding="utf-8").replace(
+        "          - path: src/api/base/RetryHandler.js\n            type: source\n"
+        "            purpose: Exponential backoff retry\n", TWICE, 1)
+    text = text.replace("            purpose: Session progress report\n",
+                        "            purpose: Session progress report\n          - path: src/api/base/RetryHandler.js\n", 1)
+    plan = make_plan_repo(repo, text)
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        # The second RetryHandler.js: no status of its own, so its issue's (complete) is highlighted
+        assert await picker_on(pilot, Ref("deliverable", "P2", "6", 4)) == 5
+        await pilot.press("enter")  # the inherited status, now written as its own
+        await settle(pilot)
+    after = plan.read_text()
+    assert changed_lines(before, after) == ["+            status: complete"]
+    second = after.index("          - path: src/api/base/RetryHandler.js\n", after.index("Session progress report"))
+    assert after[second:].startswith("          - path: src/api/base/RetryHandler.js\n            status: complete\n")
+    assert after.count("            status: in_progress\n") == before.count("            status: in_progress\n")
+
+
+@synchronously
+async def test_a_status_changed_on_disk_while_the_picker_is_open_is_not_overwritten(plan):
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await picker_on(pilot, issue4())
+        meanwhile = plan.read_text().replace("status: audit", "status: blocked", 1)
+        plan.write_text(meanwhile)  # as another `tracker set` would
+        await wait_for(pilot, lambda: "        status: blocked" in dashboard(app).shown.text)  # reloaded
+        await pilot.press("up", "enter")  # in_progress, chosen while the picker showed audit
+        await wait_for(pilot, lambda: any(n.title == "Not written" for n in app._notifications))
+        assert "changed on disk" in " ".join(notes(app))
+    assert plan.read_text() == meanwhile
 
 
 @synchronously
@@ -492,8 +539,9 @@ async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_doe
         today = datetime.date.today().isoformat()
         assert changed_lines(before, plan.read_text()) == [f"+  - date: {today}", f"+    since: {head}"]
         assert any(f"the session on {today}" in n for n in notes(app))
-        await in_palette(pilot, "Start a session")  # once more on the same day: refused, with the reason
-        await wait_for(pilot, lambda: any("already in the plan" in n for n in notes(app)))
+        await in_palette(pilot, "Start a session")  # once more on the same day, same HEAD: nothing to do
+        await wait_for(pilot, lambda: any(n.title == "Nothing to write" and "already in the plan" in n.message
+                                          for n in app._notifications))
     assert changed_lines(before, plan.read_text()) == [f"+  - date: {today}", f"+    since: {head}"]
 
 

@@ -201,6 +201,10 @@ def test_a_session_is_appended_in_the_style_of_the_file(folder, sessions, expect
     (SetStepStatus(1, 0, "complete"), "error: a step's status is todo or done, not 'complete'"),
     (SetDeliverableStatus("003", "nope.md", "complete"), "error: issue #003 has no deliverable 'nope.md'; "
                                                         "its deliverables: docs/guide.md, src/x.js"),
+    (SetDeliverableStatus("003", "src/x.js", "complete", index=0), "error: deliverable 1 of issue #003 is no longer "
+                                                                   "'src/x.js'"),
+    (SetDeliverableStatus("003", "src/x.js", "complete", index=2), "error: deliverable 3 of issue #003 is no longer "
+                                                                   "'src/x.js'"),
     (AppendSession("2025-11-30", "Again"), ":44:5: error: a session on 2025-11-30 is already in the plan"),
     (AppendSession("2025-13-01"), "error: a session date looks like YYYY-MM-DD, not '2025-13-01'"),
 ])

@@ -111,6 +111,7 @@ class SetDeliverableStatus:
     issue_id: int | str
     path: str
     status: str
+    index: int | None = None  # which of the issue's deliverables (the dashboard's row): a path may be named twice
 
     def what(self, project: Project) -> str:
         return f"the status of deliverable '{self.path}' of issue #{self.issue_id}"
@@ -143,6 +144,12 @@ class SetDeliverableStatus:
 
     def _deliverable(self, project: Project, where: str):
         issue = _issue(project, self.issue_id, where)
+        if self.index is not None:
+            if self.index < len(issue.deliverables) and issue.deliverables[self.index].path == self.path:
+                return self.index, issue.deliverables[self.index]
+            line, column = issue.where("deliverables" if issue.deliverables else "")
+            raise WriteRefused(f"{where}:{line}:{column}: error: deliverable {self.index + 1} of issue #{issue.id} "
+                               f"is no longer '{self.path}'")
         for exact in (True, False):  # `./src/a.js` names `src/a.js` when nothing matches exactly
             for index, deliverable in enumerate(issue.deliverables):
                 if deliverable.path == self.path if exact else normalize(deliverable.path) == normalize(self.path):

@@ -52,7 +52,8 @@ class DashboardScreen(Screen):
     BINDINGS = [
         Binding("s", "pick_status", "Status",
                 tooltip="Pick the status of the issue, or of the deliverable under the cursor, from the workflow"),
-        Binding("n", "next_status", "Next", tooltip="Move that status one step along the workflow"),
+        Binding("n", "next_status", "Next",
+                tooltip="Move the status of the issue, or of the deliverable under the cursor, one step on"),
         Binding("x", "tick_step", "Tick", tooltip="Mark the step done, or back to todo"),
         Binding("o", "open", "Open", tooltip="Open the selected file in $EDITOR (else the plan at the item)"),
         Binding("e", "edit_plan", "Edit plan", show=False, tooltip="Open the plan in $EDITOR at the item's line"),
@@ -75,6 +76,11 @@ class DashboardScreen(Screen):
     class Written(Message):
         loaded: Loaded
         what: str
+        changed: bool  # False: the change was in place already, nothing was written
+
+    @dataclass
+    class SessionStartRead(Message):
+        since: str | None  # where git says a session starting now begins
 
     @dataclass
     class WriteRefused(Message):
@@ -239,14 +245,15 @@ class DashboardScreen(Screen):
 
     # -- changing the plan ----------------------------------------------
 
-    def change(self, change) -> None:
+    def change(self, change, base: Loaded | None = None) -> None:
+        """Write `change`, made by looking at `base` (the plan on screen when the user chose it)."""
         if self.broken is not None:
             self.notify("The plan on disk does not load; fix the errors shown below first. Nothing was written.",
                         title="Not written", severity="error", markup=False)
             return
         self._writing += 1
         self.show_header()
-        self.write_worker(self.shown, change)
+        self.write_worker(base or self.shown, change)
 
     @work(thread=True, group="write", exit_on_error=False, description="write the plan")
     def write_worker(self, base: Loaded, change) -> None:
@@ -260,29 +267,31 @@ class DashboardScreen(Screen):
             except writer.WriteRefused as exc:
                 self.post_message(self.WriteRefused(str(exc)))
                 return
-            self.post_message(self.Written(written, what))
+            self.post_message(self.Written(written, what, changed=written is not base))
 
     def on_dashboard_screen_written(self, message: Written) -> None:
         self.watch.seen(message.loaded.digest)
         self.take(message.loaded)
-        self.notify(one_line(message.what), title="Written", markup=False)
+        self.notify(one_line(message.what), title="Written" if message.changed else "Nothing to write", markup=False)
 
     def on_dashboard_screen_write_refused(self, message: WriteRefused) -> None:
         self.notify(block(message.reason), title="Not written", severity="error", markup=False)
 
     def action_pick_status(self) -> None:
-        item = self.selected_item()
-        current = self._status_of(item)
+        item, base = self.selected_item(), self.shown
         if isinstance(item.part, Deliverable):
             title = f"Status of deliverable {one_line(item.part.path)}"
+            own = item.part.status  # None: its issue's; picking that one writes it as the deliverable's own
         else:
             title = f"Status of {one_line(str(item.issue.id))}  {one_line(item.issue.title)}"
+            own = item.issue.status
 
         def chosen(status: str | None) -> None:
-            if status is not None and status != current:
-                self.change(self._status_change(item, status))
+            # From the plan the picker was opened on: a change made on disk meanwhile is merged or refused.
+            if status is not None and status != own:
+                self.change(self._status_change(item, status), base)
 
-        self.app.push_screen(StatusPicker(self.project, title, current), chosen)
+        self.app.push_screen(StatusPicker(self.project, title, self._status_of(item)), chosen)
 
     def action_next_status(self) -> None:
         item = self.selected_item()
@@ -307,7 +316,7 @@ class DashboardScreen(Screen):
         from ... import writer
 
         if isinstance(item.part, Deliverable):
-            return writer.SetDeliverableStatus(item.issue.id, item.part.path, status)
+            return writer.SetDeliverableStatus(item.issue.id, item.part.path, status, index=item.ref.index)
         return writer.SetIssueStatus(item.issue.id, status)
 
     def action_tick_step(self) -> None:
@@ -326,13 +335,18 @@ class DashboardScreen(Screen):
     # Git is asked where the session starts, so in a thread; the change itself goes the usual way.
     @work(thread=True, exclusive=True, group="session", exit_on_error=False, description="start a session")
     def start_session_worker(self, plan: Path, repo_setting: str | None) -> None:
-        import datetime
-
-        from ... import writer
         from ...gitrepo import session_start_revision
 
         since = session_start_revision(plan, repo_setting)
-        self.app.call_from_thread(self.change, writer.AppendSession(datetime.date.today().isoformat(), None, since))
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.SessionStartRead(since))
+
+    def on_dashboard_screen_session_start_read(self, message: SessionStartRead) -> None:
+        import datetime
+
+        from ... import writer
+
+        self.change(writer.AppendSession(datetime.date.today().isoformat(), None, message.since))
 
     # -- editor ---------------------------------------------------------
 
