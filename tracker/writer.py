@@ -10,7 +10,7 @@
 Changes:
     SetIssueStatus(issue_id, status)
     SetStepStatus(issue_id, step_index, status)      step_index counts from 0; status todo | done
-    SetDeliverableStatus(issue_id, path, status)
+    SetDeliverableStatus(issue_id, path, status, index=None)   index: which entry, when a path is named twice
     AppendSession(date, focus=None, since=None)      date as YYYY-MM-DD; since a git revision
 
 `apply(loaded, change)` takes the `Loaded` the caller is looking at and returns
