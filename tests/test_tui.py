@@ -87,6 +87,14 @@ def notes(app) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+def save(plan: Path, text: str) -> None:
+    """Write the plan whole at once, as `tracker set` and most editors do: the dashboard polls every 0.1 s
+    here, and a plain write_text could be read half done (a broken plan for a moment)."""
+    temp = plan.with_name(plan.name + ".new")
+    temp.write_text(text)
+    os.replace(temp, plan)
+
+
 async def picker_on(pilot, ref: Ref) -> int:
     """Put the cursor on `ref`, press `s`: the status picker is open; the status it highlights, by position."""
     dashboard(pilot.app).jump(ref)
@@ -313,7 +321,7 @@ async def test_a_status_changed_on_disk_while_the_picker_is_open_is_not_overwrit
         await settle(pilot)
         await picker_on(pilot, issue4())
         meanwhile = plan.read_text().replace("status: audit", "status: blocked", 1)
-        plan.write_text(meanwhile)  # as another `tracker set` would
+        save(plan, meanwhile)  # as another `tracker set` would
         await wait_for(pilot, lambda: "        status: blocked" in dashboard(app).shown.text)  # reloaded
         await pilot.press("up", "enter")  # in_progress, chosen while the picker showed audit
         await wait_for(pilot, lambda: any(n.title == "Not written" for n in app._notifications))
@@ -385,7 +393,7 @@ async def test_a_change_made_on_disk_meanwhile_is_not_overwritten(plan):
         await settle(pilot)
         dashboard(app).jump(issue4())
         theirs = plan.read_text().replace("status: audit", "status: in_progress", 1)
-        plan.write_text(theirs)
+        save(plan, theirs)
         await pilot.press("n")
         await settle(pilot)
         assert plan.read_text() == theirs
@@ -649,7 +657,7 @@ async def test_a_plan_that_stops_loading_shows_errors_and_keeps_the_last_good_on
         await settle(pilot)
         dashboard(app).jump(issue4())
         broken = good.replace("status: audit", "status: [unclosed", 1)
-        plan.write_text(broken)
+        save(plan, broken)
         assert not dashboard(app).query(ProblemsView)  # the error view joins the screen when first needed
         await wait_for(pilot, lambda: dashboard(app).query(ProblemsView) and dashboard(app).query_one(ProblemsView).display)
         problems = dashboard(app).query_one(ProblemsView)
@@ -664,7 +672,7 @@ async def test_a_plan_that_stops_loading_shows_errors_and_keeps_the_last_good_on
         assert any(n.title == "Not written" for n in app._notifications)
         assert plan.read_text() == broken
 
-        plan.write_text(good.replace("status: audit", "status: blocked", 1))
+        save(plan, good.replace("status: audit", "status: blocked", 1))
         await wait_for(pilot, lambda: not problems.display)
         assert "Blocked" in detail_text(app)
 

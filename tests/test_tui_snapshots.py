@@ -8,6 +8,7 @@ before the picture is taken.  Update with:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,10 @@ def test_error_view(repo, monkeypatch, snap_compare):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
         pilot.app.screen_stack[0].jump(Ref("issue", "P2", "4"))
-        plan.write_text(plan.read_text().replace("status: audit", "status: [unclosed", 1))
+        # Whole at once (a new file renamed over it): a plain write could be polled half done.
+        temp = plan.with_name("phases.yaml.new")
+        temp.write_text(plan.read_text().replace("status: audit", "status: [unclosed", 1))
+        os.replace(temp, plan)
         while not any(view.display for view in pilot.app.screen_stack[0].query("#problems")):
             await pilot.pause(0.05)
         await pilot.app.workers.wait_for_complete()
