@@ -18,7 +18,7 @@ from tracker import linkmemo
 from tracker.gitlinks import read_links
 from tracker.linkchecks import link_problems
 from tracker.gitrepo import GitRepo, Stream
-from tracker.lastcommit import WALK, LastCommits, Walk, cache_file, first_touches
+from tracker.lastcommit import WALK, LastCommits, Walk, cache_file, first_touches, history_cut
 from tracker.linkcache import LinkCache
 from tracker.loader import load_text
 
@@ -534,7 +534,7 @@ def test_a_walk_begun_before_head_moved_is_made_again(repo: Repo):
         early._stream._process.wait()  # git has read HEAD (and written all of this short history)
         repo.write("a.txt", "2\n")
         head = repo.commit("two")
-        with LastCommits(git, head, early) as commits:
+        with LastCommits(git, head, history_cut(git), early) as commits:
             assert commits.of(["a.txt"])["a.txt"].subject == "two"
     assert json.loads(cache_file(repo.root).read_bytes())["commits"]["a.txt"]["subject"] == "two"
 

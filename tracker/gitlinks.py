@@ -133,7 +133,8 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember
     With `remember`, links made from the same work tree and paths before are
     given back as they were (linkmemo.py), and new ones are kept.
     """
-    memo = LinkMemo(repo.root, written, history, history_cut(repo)) if remember else None
+    cut = history_cut(repo)  # a shallow clone's cut: read once, for the memo's key and the last commits'
+    memo = LinkMemo(repo.root, written, history, cut) if remember else None
     with ExitStack() as running:
         early = None
         # Links not remembered (any trouble with the folder counts as not): the walk of history may be
@@ -159,7 +160,7 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember
                 return Links(found.repo, found.links)
         head = head_of(raw)
         # The history walk runs in git's own process while the files are looked at.
-        commits = running.enter_context(LastCommits(repo, head, early)) if history and head else None
+        commits = running.enter_context(LastCommits(repo, head, cut, early)) if history and head else None
         return _link(repo, written, raw, commits, memo)
 
 

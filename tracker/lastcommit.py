@@ -59,11 +59,12 @@ class LastCommits:
     in a `with` block: leaving it stops git.
     """
 
-    def __init__(self, repo: GitRepo, head: str, early: Walk | None = None):
+    def __init__(self, repo: GitRepo, head: str, cut: str, early: Walk | None = None):
+        """`cut` is history_cut(repo), which the caller has already asked for its own keys."""
         self.repo = repo
         self.head = head
         self.file = cache_file(repo.root)
-        self.cut = history_cut(repo)
+        self.cut = cut
         cached = _load(self.file)
         if cached is not None and (cached.cut != self.cut or cached.head != head and not repo.ok(
                 "merge-base", "--is-ancestor", cached.head, head)):
