@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, OptionList
 
 from tracker.loader import load
@@ -327,6 +328,18 @@ async def test_a_status_changed_on_disk_while_the_picker_is_open_is_not_overwrit
         await wait_for(pilot, lambda: any(n.title == "Not written" for n in app._notifications))
         assert "changed on disk" in " ".join(notes(app))
     assert plan.read_text() == meanwhile
+
+
+@synchronously
+async def test_keys_typed_ahead_act_on_the_row_the_cursor_reached(plan):
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # the cursor on P1; five rows down is issue 4
+        for key in ("down", "down", "down", "down", "down", "n"):  # all at once, as a fast typist or a paste
+            app.post_message(events.Key(key, None))
+        await settle(pilot)
+    assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: blocked"]
 
 
 @synchronously

@@ -170,7 +170,11 @@ class DashboardScreen(Screen):
         return True
 
     def selected_item(self) -> Item | None:
-        return nearest(self.project, self.selected) if self.project is not None else None
+        """What a key acts on: the tree's cursor as it is now.  Keys typed quickly reach the screen before
+        the tree's CursorMoved messages do, so `selected` (which the detail pane follows) may lag behind."""
+        if self.project is None:
+            return None
+        return nearest(self.project, self.query_one(PlanTree).cursor_ref or self.selected)
 
     # -- keeping up with the disk ---------------------------------------
 

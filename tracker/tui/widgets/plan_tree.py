@@ -177,6 +177,12 @@ class PlanTree(Tree[Node]):
         if self.expanded is not None:
             self.expanded.discard(event.node.data.ref)
 
+    @property
+    def cursor_ref(self) -> Ref | None:
+        """The item under the cursor now, ahead of the CursorMoved messages still on their way."""
+        node = self.cursor_node
+        return node.data.ref if node is not None and node.data is not None else None
+
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Node]) -> None:
         event.stop()
         if event.node.data is not None:
