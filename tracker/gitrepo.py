@@ -1,13 +1,15 @@
 """The one door to git: find the work tree of a plan and run git in it.
 
-Every git call in tracker goes through `GitRepo` (`run`, `ok`, `start`,
+Every git command in tracker goes through `GitRepo` (`run`, `ok`, `start`,
 `stream`), which puts paths after `--` and reads raw bytes, so file names are
 never options and never quoted.  The one exception is the `git status` with which answers.py
 decides whether to replay an answer: it runs before anything heavy is imported,
 with the same GIT_ENV.
-GitPython finds and opens the repository; what it opens is closed by
-`GitRepo.close()` (it keeps `git cat-file` processes alive otherwise, and the
-TUI runs for hours).
+Git's own `rev-parse` finds the work tree, so git's rules (parent folders,
+GIT_DIR, `safe.directory`) decide what tracker reads.  GitPython is imported
+only by `objects()`, for reading commits and files as they were (the summary's
+history): at 0.1-0.2 s its import alone would be more than a whole repeated
+`tracker status`, which needs none of it.
 """
 
 from __future__ import annotations
@@ -37,87 +39,85 @@ class GitUnavailable(Exception):
 class GitRepo:
     # A plain class, not a dataclass: answers.py imports this module on the path
     # that replays `tracker status`, where importing dataclasses alone costs 15 ms.
-    __slots__ = ("root", "_repo", "shallow", "shallow_file")
+    __slots__ = ("root", "shallow", "shallow_file", "_env", "_objects")
 
-    def __init__(self, root: Path, repo: object, shallow: bool = False, shallow_file: Path | None = None):
+    def __init__(self, root: Path, shallow: bool = False, shallow_file: Path | None = None):
         self.root = root
-        self._repo = repo  # git.Repo, kept untyped so importing this module stays cheap
         self.shallow = shallow
         self.shallow_file = shallow_file  # <git-dir>/shallow: which commits a shallow clone stops at
+        self._env = {**os.environ, **GIT_ENV}
+        self._objects = None  # GitPython's Repo, once objects() is asked
 
     @classmethod
     def open(cls, start: Path) -> GitRepo:
         """The work tree that contains `start` (a file or folder)."""
-        try:
-            import git  # imported here: only commands that need git pay for it
-        except ImportError:  # GitPython refuses to import when it finds no git program
-            raise GitUnavailable("git is not installed (no 'git' program on PATH)") from None
-
         folder = start if start.is_dir() else start.parent
+        if not folder.is_dir():
+            raise GitUnavailable(f"{folder} does not exist")
         try:
-            repo = git.Repo(folder, search_parent_directories=True)
-        except git.NoSuchPathError:
-            raise GitUnavailable(f"{folder} does not exist") from None
-        except git.InvalidGitRepositoryError:
-            raise GitUnavailable("not in a git repository") from None
-        except git.GitCommandNotFound:
-            raise GitUnavailable("git is not installed") from None
-        except git.GitError as exc:  # e.g. safe.directory refusals surface here
-            raise GitUnavailable(_first_line(str(exc))) from None
-        if repo.bare or repo.working_tree_dir is None:
-            repo.close()
+            # Printed in this order up to the first that fails: a bare repository
+            # still says so before --show-toplevel refuses.
+            found = subprocess.run(["git", "rev-parse", "--is-bare-repository", "--is-shallow-repository",
+                                    "--git-path", "shallow", "--show-toplevel"],
+                                   cwd=folder, env={**os.environ, **GIT_ENV}, stdin=subprocess.DEVNULL,
+                                   capture_output=True)
+        except FileNotFoundError:
+            raise GitUnavailable("git is not installed (no 'git' program on PATH)") from None
+        answers = found.stdout.split(b"\n", 3)
+        if answers[0] == b"true":
             raise GitUnavailable("the repository is bare (it has no work tree)")
-        opened = cls(Path(repo.working_tree_dir), repo)
-        # GitPython reads .git by itself; git proper may still refuse the
-        # repository (safe.directory), so ask git once before anyone relies on it.
-        try:
-            shallow, shallow_file = opened.run("rev-parse", "--is-shallow-repository",
-                                               "--git-path", "shallow").splitlines()[:2]
-        except GitUnavailable as exc:
-            opened.close()
-            raise GitUnavailable(_explain(str(exc), opened.root)) from None
-        opened.shallow = shallow == b"true"
-        opened.shallow_file = opened.root / os.fsdecode(shallow_file)
-        return opened
+        if found.returncode or len(answers) < 4:
+            said = found.stderr.decode("utf-8", "replace")
+            if "not a git repository" in said:
+                raise GitUnavailable("not in a git repository")
+            raise GitUnavailable(_explain(said))
+        # --git-path answers relative to where git ran.
+        return cls(Path(os.fsdecode(answers[3].removesuffix(b"\n"))), answers[1] == b"true",
+                   folder / os.fsdecode(answers[2]))
 
     def run(self, *args: str, paths: list[str] | tuple[str, ...] = (), check: bool = True) -> bytes:
         """`git ARGS -- PATHS` in the work tree, returning raw stdout."""
-        import git
-
-        command = ["git", *args]
-        if paths:
-            command += ["--", *paths]
-        try:
-            return self._repo.git.execute(  # type: ignore[attr-defined]
-                command, as_process=False, stdout_as_string=False, with_extended_output=False,
-                env=GIT_ENV,
-            )
-        except git.GitCommandError as exc:
+        command = ["git", *args, *(["--", *paths] if paths else [])]
+        done = subprocess.run(command, cwd=self.root, env=self._env, stdin=subprocess.DEVNULL, capture_output=True)
+        if done.returncode:
             if check:
-                stderr = exc.stderr if isinstance(exc.stderr, str) else str(exc.stderr)
-                raise GitUnavailable(_first_line(stderr.strip().removeprefix("stderr: ").strip("'\" ")
-                                                 or str(exc))) from None
+                raise GitUnavailable(_first_line(done.stderr.decode("utf-8", "replace")))
             return b""
+        return done.stdout
 
     def ok(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> bool:
         """Whether `git ARGS -- PATHS` exits 0 (for questions git answers by exit code)."""
         command = ["git", *args, *(["--", *paths] if paths else [])]
-        done = subprocess.run(command, cwd=self.root, env={**os.environ, **GIT_ENV},
+        done = subprocess.run(command, cwd=self.root, env=self._env,
                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return done.returncode == 0
 
     def start(self, *args: str) -> Running:
         """`git ARGS` started now, in its own process; `Running.output()` waits for what it prints."""
-        process = subprocess.Popen(["git", *args], cwd=self.root, env={**os.environ, **GIT_ENV},
+        process = subprocess.Popen(["git", *args], cwd=self.root, env=self._env,
                                    stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         return Running(process)
 
     def stream(self, *args: str) -> Stream:
         """`git ARGS` started now; its stdout is gathered as it comes (see Stream)."""
-        return Stream(["git", *args], self.root)
+        return Stream(["git", *args], self.root, self._env)
+
+    def objects(self):
+        """GitPython's Repo on this work tree, for reading commits, trees and blobs; opened on first use.
+
+        It keeps `git cat-file --batch` running for the reads, so a history
+        of many objects costs one process, not one each (`close` ends it).
+        """
+        if self._objects is None:
+            import git
+
+            self._objects = git.Repo(self.root)
+        return self._objects
 
     def close(self) -> None:
-        self._repo.close()  # type: ignore[attr-defined]
+        if self._objects is not None:
+            self._objects.close()
+            self._objects = None
 
     def __enter__(self) -> GitRepo:
         return self
@@ -158,7 +158,7 @@ class Stream:
 
     UNREAD = 4 << 20  # a 20,000-commit walk of 5,000 files writes 3 MiB in all
 
-    def __init__(self, command: list[str], cwd: Path):
+    def __init__(self, command: list[str], cwd: Path, env: dict[str, str]):
         import tempfile
         import threading
         from collections import deque
@@ -172,7 +172,7 @@ class Stream:
         # A file, not a pipe, for git's messages: nobody reads them while git runs, and a full pipe would stop it.
         self._errors = tempfile.TemporaryFile()
         try:
-            self._process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **GIT_ENV},
+            self._process = subprocess.Popen(command, cwd=cwd, env=env,
                                              stdin=subprocess.DEVNULL, stdout=write_end, stderr=self._errors)
         except BaseException:
             os.close(read_end)
@@ -246,11 +246,13 @@ def _first_line(text: str) -> str:
     return text.strip().splitlines()[0] if text.strip() else "git failed"
 
 
-def _explain(message: str, root: Path) -> str:
-    if "dubious ownership" in message:
+def _explain(said: str) -> str:
+    """Git's refusal in one line; for `safe.directory`, with the folder git itself names."""
+    if "dubious ownership" in said:
+        root = said.rstrip().rpartition("safe.directory ")[2] if "safe.directory " in said else "it"
         return (f"git refuses to read {root}: another user owns it; if you trust it, run "
                 f"git config --global --add safe.directory {root}")
-    return message
+    return _first_line(said).removeprefix("fatal: ")
 
 
 def session_start_revision(plan_file: Path, repo_setting: str | None) -> str | None:

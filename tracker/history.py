@@ -4,8 +4,9 @@ then, and which files it created or changed.
 A session starts at a revision: `--since REV`, the session's `since:`, or,
 from a date, just before the first commit made on or after that day (the
 day's first commit is part of the session's work, so the state before it is
-the start).  The plan at the start is read from the object database
-(`git ls-tree` + `git cat-file`), never by checking anything out, so the
+the start).  Git names the commits (any revision it understands, and the
+first-parent walk by date); GitPython reads them and the plan as it was at
+the start from the object database, never by checking anything out, so the
 work tree and index stay untouched.
 """
 
@@ -55,12 +56,10 @@ def revision(repo: GitRepo, rev: str, how: str) -> Start:
     """The commit `rev` names (a sha, branch, tag, HEAD~3 …)."""
     if not rev or rev.startswith("-"):
         raise HistoryError(f"'{rev}' is not a revision")
-    out = repo.run("log", "-1", "--no-walk", "--format=%H%x09%cI", f"{rev}^{{commit}}", "--",
-                   check=False).decode("utf-8", "replace").strip()
-    if not out:
+    sha = repo.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False).decode("ascii", "replace")
+    if not sha.strip():
         raise HistoryError(f"'{rev}' is not a commit in the repository at {repo.root}")
-    sha, date = out.split("\t")
-    return Start(sha, date[:10], how)
+    return Start(sha.strip(), _date_of(repo, sha.strip()), how)
 
 
 def day_start(repo: GitRepo, day: str) -> Start:
@@ -93,7 +92,8 @@ def day_start(repo: GitRepo, day: str) -> Start:
 
 
 def _date_of(repo: GitRepo, sha: str) -> str:
-    return repo.run("log", "-1", "--format=%cI", sha, "--").decode().strip()[:10]
+    """The day the commit was made, in its committer's own zone (as `git log --format=%cI` has it)."""
+    return repo.objects().commit(sha).committed_datetime.date().isoformat()
 
 
 def _is_shallow_boundary(repo: GitRepo, sha: str) -> bool:
@@ -116,13 +116,11 @@ def file_at(repo: GitRepo, start: Start, path: str) -> bytes | None:
     """The bytes of `path` (relative to the work tree root) at the start, or None if it did not exist."""
     if start.sha is None:
         return None
-    listing = repo.run("ls-tree", "-z", "--full-tree", start.sha, paths=[path])
-    for entry in listing.split(b"\0"):
-        meta, _, name = entry.partition(b"\t")
-        fields = meta.split()
-        if name == os.fsencode(path) and len(fields) == 3 and fields[1] == b"blob":
-            return repo.run("cat-file", "blob", fields[2].decode())
-    return None
+    try:
+        found = repo.objects().commit(start.sha).tree / path
+    except KeyError:  # not in that commit's tree
+        return None
+    return found.data_stream.read() if found.type == "blob" else None
 
 
 def changes(repo: GitRepo, start: Start) -> Changes:
