@@ -45,6 +45,7 @@ def test_plain_status_command_lines_are_recognised(args, found):
     ["--file=p.yaml", "status"], ["-fp.yaml", "status"], ["--file", "status"], ["--file", "--json", "status"],
     ["--max-bytes", "0", "status"], ["--max-bytes", "1e3", "status"], ["--max-bytes", "٣", "status"],
     ["status", "--json", "extra"], ["status", "--", "--json"], ["status", "--jso"], ["stat"], ["-f"],
+    ["status", "--json", "--files"],
 ])
 def test_anything_else_goes_to_the_cli(args):
     assert plain_status(args) is None
@@ -75,7 +76,8 @@ WHICH_PATH = (
     "sys.argv = ['tracker', *sys.argv[1:]]\n"
     "from tracker.launch import run\n"
     "status = run()\n"
-    "sys.stderr.write('click loaded' if 'click' in sys.modules else 'click not loaded')\n"
+    "sys.stderr.write(' '.join(f'{name} {\"loaded\" if name in sys.modules else \"not loaded\"}'\n"
+    "                          for name in ('click', 'tracker.gitlinks')))\n"
     "sys.exit(status)\n"
 )
 
@@ -83,12 +85,15 @@ WHICH_PATH = (
 @pytest.mark.parametrize("args", [
     ("status",), ("status", "--json"), ("--file", "data/phases.yaml", "status", "--files"),
 ])
-def test_a_repeated_status_is_replayed_without_the_cli(settled: dict, args: tuple[str, ...]):
+def test_a_status_is_answered_without_the_cli_and_replayed_without_linking(settled: dict, args: tuple[str, ...]):
     first = tracker(settled, *args, code=WHICH_PATH)
-    assert first.returncode == 0 and first.stderr.endswith(b"click loaded"), first.stderr
+    assert first.returncode == 0 and first.stderr == b"click not loaded tracker.gitlinks loaded", first.stderr
     again = tracker(settled, *args, code=WHICH_PATH)
-    assert again.returncode == 0 and again.stderr == b"click not loaded"
+    assert again.returncode == 0 and again.stderr == b"click not loaded tracker.gitlinks not loaded"
     assert again.stdout == first.stdout == tracker(settled, *args).stdout
+    # The CLI's own `status` answers with the same bytes.
+    from_cli = tracker(settled, *args, code="import sys; from tracker.cli import main; main(sys.argv[1:])")
+    assert from_cli.returncode == 0 and from_cli.stdout == first.stdout
 
 
 def test_a_closed_pipe_ends_quietly(settled: dict):

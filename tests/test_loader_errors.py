@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from conftest import run_tracker
@@ -97,10 +100,15 @@ def test_bad_input_is_located_and_fails(tmp_path, name):
 
 def test_status_fails_the_same_way(tmp_path):
     plan = tmp_path / "phases.yaml"
-    plan.write_text("project: X\nphasse: []\n")
+    plan.write_text('project: X\nphasse: []\n"\\e[2Jphases": []\n')
     done = run_tracker("--file", str(plan), "status")
     assert done.returncode == 1
     assert f"{plan}:2:1: error: unknown key 'phasse'" in done.stderr
+    assert "\x1b" not in done.stderr and "[2Jphases" in done.stderr  # the plan's text, never an escape
+    # `tracker` answers a plain status without click (launch.py): the CLI's own `status` says the same.
+    through_click = subprocess.run([sys.executable, "-c", "import sys; from tracker.cli import main; main()",
+                                    "--file", str(plan), "status"], capture_output=True, text=True)
+    assert (through_click.returncode, through_click.stderr) == (1, done.stderr)
 
 
 def test_every_problem_is_reported_in_one_run(tmp_path):

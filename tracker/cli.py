@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .launch import DEFAULT_MAX_BYTES
+from .launch import DEFAULT_MAX_BYTES, collect_again
 
 
 class Failed(click.ClickException):
@@ -82,11 +81,10 @@ def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = Tr
     from .loader import load
 
     loaded = load(plan_path(options), max_bytes=options.max_bytes)
-    # The plan lives as long as the command does: keep the cyclic GC from scanning
-    # its hundreds of thousands of objects again and again (a second on a big plan).
-    gc.freeze()
     if start_gc:
-        gc.enable()
+        collect_again()
+    else:
+        gc.freeze()  # the dashboard turns the GC on itself, freezing what its first frame made too
     if fail_on_errors and not loaded.ok:
         raise Failed("\n".join(str(p) for p in loaded.problems))
     return loaded
@@ -102,44 +100,14 @@ def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> No
     """Phases with progress."""
     if as_json and files:
         raise click.UsageError("--json already carries every file's git state; use one of --json and --files")
-    from . import answers
-
-    plan = plan_path(options)
-    command = answers.status_command(as_json, ascii_only, files, options.max_bytes)
+    from .status import answer
 
     def write(piece: str | bytes) -> None:
         click.echo(piece, nl=False)  # bytes (JSON) as they are, text in the terminal's encoding
 
-    # The last answer, when plan, code and git are as they were; else a new one, recorded as it is written.
-    if answers.replay(plan, command, write):
-        return
-    from .gitlinks import read_links
-    from .gitrepo import repo_start
-
-    recorder = answers.Recorder(plan, command)
-    loaded = load_plan(options)
-    recorder.before_git(repo_start(loaded.path, loaded.project.repo))
-    # The phase table only needs states (for drift marks), not last commits.
-    links = read_links(loaded.project, loaded.path, history=as_json or files)
-    recorder.record(loaded.digest, links, status_answer(loaded, links, as_json, ascii_only, files), write)
-
-
-def status_answer(loaded, links, as_json: bool, ascii_only: bool, files: bool) -> Iterator[str | bytes]:
-    if as_json:
-        from .report import status_json
-
-        # A phase at a time: a big plan is never held as one document.
-        yield from status_json(loaded.project, git_of=links.git_of, repo=links.repo.to_json())
-        yield b"\n"
-    elif files:
-        from .filestable import render_files
-
-        yield render_files(loaded.project, links)
-    else:
-        from .filestable import drift_lines
-        from .statustable import render
-
-        yield render(loaded.project, ascii_only=ascii_only) + drift_lines(loaded.project, links)
+    problems = answer(plan_path(options), options.max_bytes, as_json, ascii_only, files, write)
+    if problems is not None:
+        raise Failed(problems)
 
 
 @main.command()

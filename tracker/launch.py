@@ -1,12 +1,12 @@
-"""The `tracker` program: a repeated `tracker status` is answered before the CLI is imported.
+"""The `tracker` program: a plain `tracker status` is answered before click is imported.
 
-Replaying a recorded answer (answers.py) takes a tenth of a second; importing
-click and the CLI would add a third to that.  So the plain forms of the
-command, `tracker [-f|--file PATH] [--max-bytes N] status [--json] [--ascii]
-[--files]`, are recognised here and replayed when the answer still holds.
-Anything else, and every answer that does not hold, goes to the click CLI
-(cli.py), which then does all the work as usual, including trying the replay.
-Either way the process then ends at once (see `main`).
+Replaying a recorded answer (answers.py) takes a tenth of a second;
+importing click and the CLI would add a third to that, and a tenth to a
+first run.  So the plain forms of the command, `tracker [-f|--file PATH]
+[--max-bytes N] status [--json|--files] [--ascii]`, are recognised here and
+answered by status.py, as the CLI's `status` would.  Anything else, and a
+plan that is not found, goes to the click CLI (cli.py).  Either way the
+process then ends at once (see `main`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def main() -> None:
 
 
 def run() -> int:
-    """The command line's exit status, its output flushed: a plain repeated `status` replayed, else the click CLI.
+    """The command line's exit status, its output flushed: a plain `status` answered here, else the click CLI.
 
     Output that cannot be written (a full disk, a quota) is a one-line error
     and status 1; a reader that went away (`tracker status | head`) is status
@@ -47,8 +47,9 @@ def run() -> int:
     try:
         try:
             found = plain_status(sys.argv[1:])
-            if found is not None and _replayed(*found):
-                status = 0
+            answered = _answered(*found) if found is not None else None
+            if answered is not None:
+                status = answered
             else:
                 from .cli import main as cli
 
@@ -56,6 +57,10 @@ def run() -> int:
                 status = 0
         except SystemExit as exc:
             status = _exit_status(exc.code)
+        except KeyboardInterrupt:  # Ctrl+C while a status is computed here: said as click says it
+            if sys.stderr is not None:
+                sys.stderr.write("\nAborted!\n")
+            status = 1
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:  # None: started with that descriptor closed
                 stream.flush()
@@ -71,6 +76,16 @@ def run() -> int:
         except OSError:
             pass
         return 1
+
+
+def collect_again() -> None:
+    """The cyclic GC on again, with all that exists now (modules, a loaded plan) frozen out of its sight.
+
+    What a command has loaded lives as long as the command does: scanning its
+    hundreds of thousands of objects again and again takes a second on a big plan.
+    """
+    gc.freeze()
+    gc.enable()
 
 
 def _exit_status(code: object) -> int:
@@ -104,23 +119,32 @@ def plain_status(args: list[str]) -> tuple[str | None, int, dict[str, bool]] | N
         if arg not in _STATUS_FLAGS:
             return None
         flags[_STATUS_FLAGS[arg]] = True
+    if flags["json"] and flags["files"]:
+        return None  # a usage error, worded by the CLI
     return (file, max_bytes, flags) if index < len(args) else None
 
 
-def _replayed(file: str | None, max_bytes: int, flags: dict[str, bool]) -> bool:
-    from . import answers
+def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int | None:
+    """The exit status of a plain `status`, its answer or the plan's problems written; None for the CLI to take."""
     from .discovery import PlanNotFound, find_plan
+    from .status import answer
 
     try:
         plan = find_plan(file)
     except PlanNotFound:
-        return False  # the CLI says so properly
-    command = answers.status_command(flags["json"], flags["ascii"], flags["files"], max_bytes)
+        return None  # the CLI says so properly
     try:
-        return answers.replay(plan, command, _write)
+        problems = answer(plan, max_bytes, flags["json"], flags["ascii"], flags["files"], _write)
     except BrokenPipeError:  # `tracker status | head`: end quietly, as the click CLI does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        sys.exit(1)
+        return 1
+    if problems is None:
+        return 0
+    from .textsafe import block
+
+    if sys.stderr is not None:
+        sys.stderr.write(block(problems) + "\n")  # as cli.Failed shows them
+    return 1
 
 
 def _write(piece: str | bytes) -> None:
