@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -103,6 +104,18 @@ def test_a_closed_pipe_ends_quietly(settled: dict):
     process.stdout.close()  # before the answer is written
     stderr = process.stderr.read()
     assert process.wait() == 1 and b"Traceback" not in stderr, stderr
+
+
+def test_ctrl_c_while_a_status_is_computed_is_said_as_click_says_it(tmp_path: Path):
+    plan = tmp_path / "phases.yaml"
+    os.mkfifo(plan)  # tracker waits in its read of the plan until the test writes
+    process = subprocess.Popen([sys.executable, "-m", "tracker", "--file", str(plan), "status"], cwd=tmp_path,
+                               env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with open(plan, "wb"):  # opens once tracker has opened the plan for reading
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1 and stderr == b"\nAborted!\n", stderr
 
 
 def test_a_plan_that_is_not_found_is_the_cli_s_error(tmp_path: Path):

@@ -138,6 +138,33 @@ def test_the_start_is_before_the_first_commit_of_the_session_day(shop):
     assert f"**Since**: `{shop['a'][:7]}`, the last commit before the first one on or after {SESSION}" in text
 
 
+def test_history_reads_files_as_they_were_and_leaves_no_git_process_once_closed(shop):
+    from tracker.gitrepo import GitRepo
+    from tracker.history import file_at, revision
+
+    with GitRepo.open(shop["repo"].root) as git:  # kept in `git` after the block: only close() ends its reader
+        start = revision(git, shop["a"], "given")
+        assert (start.sha, start.date) == (shop["a"], "2025-11-29")
+        then = shop["repo"].git("show", f"{shop['a']}:data/phases.yaml")
+        assert file_at(git, start, "data/phases.yaml").decode().strip() == then
+        assert file_at(git, start, "notes/todo.md") is None  # not there yet
+        assert file_at(git, start, "data") is None  # a folder is not a file
+    children = Path(f"/proc/self/task/{os.getpid()}/children")
+    if children.exists():
+        assert children.read_text().split() == []
+
+
+def test_a_commit_s_day_is_the_one_its_committer_saw(repo: Repo):
+    from tracker.gitrepo import GitRepo
+    from tracker.history import revision
+
+    repo.write("a.txt", "x\n")
+    sha = repo.commit("late", date="2025-11-30T23:30:00-05:00")  # already December 1st in UTC
+    with GitRepo.open(repo.root) as git:
+        assert revision(git, "HEAD", "given") == revision(git, sha[:7], "given")
+        assert revision(git, "HEAD", "given").date == "2025-11-30"
+
+
 def test_since_a_revision_starts_there(shop):
     text = summary(shop["plan"], since=shop["b"])
     done = section(text, "Accomplished")
