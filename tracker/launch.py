@@ -26,9 +26,9 @@ def main() -> None:
     the dashboard's widgets), so the collector would scan it again and again
     for nothing: a tenth of the dashboard's first frame.  It is turned on
     again, with all of that frozen out of its sight, once the plan is loaded
-    (cli.load_plan) or the dashboard has drawn its first frame (TrackerApp).
+    (`collect_again`) or the dashboard has drawn its first frame (TrackerApp).
 
-    Unloading GitPython, PyYAML, msgspec and click module by module takes
+    Unloading PyYAML, msgspec, click (GitPython, Jinja2 for a summary) module by module takes
     longer than many commands do (40-75 ms), and nothing is left to release by
     then: files are written and closed, locks are let go, git processes are
     done.  Only the standard streams still hold output: `run` flushes them.

@@ -5,11 +5,10 @@
 
 from __future__ import annotations
 
-import gc
-
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
+from ..launch import collect_again
 from ..loader import Loaded
 from .commands import IssueCommands
 from .screens.dashboard import DashboardScreen
@@ -39,10 +38,9 @@ class TrackerApp(App[int]):
         # Textual is Ready once the first frame is drawn.  `tracker` draws it with the cyclic
         # GC off (launch.main); what it built lives as long as the app, so it is frozen out of
         # the collector's sight and the collector goes back to work.
-        gc.freeze()
-        gc.enable()
-        # Reading git starts only now: started earlier, its thread (GitPython's import first)
-        # slowed the first frame down.
+        collect_again()
+        # Reading git starts only now: started earlier, its thread (the git reader's imports
+        # first) slowed the first frame down.
         self.dashboard.refresh_git()
 
     def get_system_commands(self, screen):
