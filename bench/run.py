@@ -238,11 +238,12 @@ def import_report(bench: Bench, plan: Path, cwd: Path) -> list[tuple[str, float,
         total, loaded = 0, set()
         for line in done.stderr.splitlines():
             match = re.match(r"import time:\s+\d+ \|\s+(\d+) \|( *)(\S+)", line)
-            if match and len(match.group(2)) == 1:  # imported by no other module: count it whole
+            if not match:
+                continue
+            if len(match.group(2)) == 1:  # imported by no other module: count it whole
                 total += int(match.group(1))
-                top = match.group(3).split(".")[0]
-                if top in heavy:
-                    loaded.add(top)
+            if match.group(3).split(".")[0] in heavy:  # at any depth: tracker's modules import them
+                loaded.add(match.group(3).split(".")[0])
         rows.append((f"{' '.join(args)}` ({how})", total / 1e6, ", ".join(sorted(loaded)) or "—"))
     return rows
 

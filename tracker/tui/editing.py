@@ -21,7 +21,7 @@ def work_tree(plan_file: Path, repo_setting: str | None) -> Path:
     """Where plan paths start: the git work tree of the plan, else the folder `repo:` names."""
     start = repo_start(plan_file, repo_setting)
     try:
-        with GitRepo.open(start) as repo:  # reads .git only; no git process
+        with GitRepo.open(start) as repo:  # one `git rev-parse`, quick enough for a key press
             return repo.root
     except GitUnavailable:
         return start
