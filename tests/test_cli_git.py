@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gitutil import Repo
+from gitutil import ENV, Repo
 
 PLAN = """\
 project: Shop
@@ -131,6 +131,38 @@ def test_without_git_everything_still_works(tmp_path: Path):
     assert report["repo"]["message"] == "not in a git repository"
     assert report["phases"][0]["issues"][0]["deliverables"][0]["git"]["state"] == "no-git"
     assert "git: not available (not in a git repository)" in run(root, "status", "--files").stdout
+
+
+def test_a_git_dir_from_a_hook_does_not_move_the_work_tree(shop: Repo):
+    # Hooks export GIT_DIR alone; from the plan's folder git would take data/ for the whole work tree.
+    done = run(shop.root, "status", "--json", env={"GIT_DIR": str(shop.root / ".git")})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["repo"]["root"] == str(shop.root)
+    assert report["phases"][0]["issues"][0]["deliverables"][0]["git"]["state"] == "committed"
+
+
+def test_a_work_tree_kept_apart_from_its_git_dir(tmp_path: Path):
+    # A home folder kept in a bare repository: GIT_DIR and GIT_WORK_TREE name both.
+    home, dots = tmp_path / "home", tmp_path / "dots.git"
+    (home / "data").mkdir(parents=True)
+    plan = PLAN + "sessions:\n  - date: 2025-11-30\n"
+    (home / "data/phases.yaml").write_text(plan)
+    (home / "src").mkdir()
+    (home / "src/retry.js").write_text("retry();\n")
+    subprocess.run(["git", "init", "-q", "--bare", str(dots)], check=True)
+    apart = {**os.environ, **ENV, "GIT_DIR": str(dots), "GIT_WORK_TREE": str(home)}
+    subprocess.run(["git", "add", "data", "src"], cwd=home, check=True, env=apart)
+    subprocess.run(["git", "commit", "-q", "-m", "plan"], cwd=home, check=True, env=apart)
+    first = subprocess.run(["git", "rev-parse", "HEAD"], cwd=home, check=True, env=apart, capture_output=True,
+                           text=True).stdout.strip()
+    (home / "data/phases.yaml").write_text(plan.replace("status: in_progress", "status: complete"))
+    report = json.loads(run(home, "status", "--json", env=apart).stdout)
+    assert report["repo"]["root"] == str(home)
+    assert report["phases"][0]["issues"][0]["deliverables"][0]["git"]["state"] == "committed"
+    done = run(home, "summary", "--since", first, env=apart)  # the plan then, read from dots.git by GitPython
+    assert done.returncode == 0, done.stderr
+    assert "- Issue #2: in progress → complete" in done.stdout
 
 
 def test_without_a_git_program_status_says_so(shop: Repo, tmp_path: Path):

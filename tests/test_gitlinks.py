@@ -17,7 +17,7 @@ from gitutil import Repo, make_repo
 from tracker import linkmemo
 from tracker.gitlinks import read_links
 from tracker.linkchecks import link_problems
-from tracker.gitrepo import GitRepo, Stream
+from tracker.gitrepo import GitRepo, GitUnavailable, Stream
 from tracker.lastcommit import WALK, LastCommits, Walk, cache_file, first_touches, history_cut
 from tracker.linkcache import LinkCache
 from tracker.loader import load_text
@@ -601,6 +601,33 @@ def test_gitrepo_paths_follow_a_double_dash(repo: Repo):
         assert git.run("ls-files", "-z", paths=["-p"]) == b"-p\0"
         assert git.ok("cat-file", "-e", "HEAD:-p")
         assert not git.ok("cat-file", "-e", "HEAD:nothing")
+
+
+def test_a_newline_in_the_work_tree_s_name_is_part_of_it(tmp_path: Path):
+    repo = make_repo(tmp_path / "two\nlines")
+    repo.write("data/a.txt", "x\n")
+    repo.commit("a")
+    with GitRepo.open(repo.root / "data") as git:
+        assert (git.root, git.git_dir.resolve()) == (repo.root, repo.root / ".git")
+        assert git.run("ls-files") == b"data/a.txt\n"
+
+
+def test_a_plan_inside_the_git_folder_is_not_in_a_work_tree(repo: Repo):
+    repo.write("a.txt", "x\n")
+    repo.commit("a")
+    with pytest.raises(GitUnavailable, match=r"^not in a git work tree \(the plan is inside a \.git folder\)$"):
+        GitRepo.open(repo.root / ".git" / "info")
+
+
+def test_a_work_tree_that_is_gone_is_unavailable_not_a_crash(repo: Repo, tmp_path: Path):
+    repo.write("a.txt", "x\n")
+    repo.commit("a")
+    with GitRepo.open(repo.root) as git:
+        repo.root.rename(tmp_path / "elsewhere")  # as while the dashboard runs for hours
+        for ask in (lambda: git.run("status"), lambda: git.ok("status"), lambda: git.start("status"),
+                    lambda: git.stream("status")):
+            with pytest.raises(GitUnavailable, match="cannot run git: No such file or directory"):
+                ask()
 
 
 def test_a_stream_nobody_reads_makes_git_wait_and_closes_at_once(repo: Repo):

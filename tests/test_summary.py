@@ -154,6 +154,15 @@ def test_history_reads_files_as_they_were_and_leaves_no_git_process_once_closed(
         assert children.read_text().split() == []
 
 
+def test_a_missing_object_is_said_as_a_git_failure_not_a_traceback(shop):
+    repo = shop["repo"]
+    blob = repo.git("rev-parse", f"{shop['a']}:data/phases.yaml")
+    (repo.root / ".git/objects" / blob[:2] / blob[2:]).unlink()  # the plan as it was at the start
+    done = run(repo.root, "summary")
+    assert done.returncode == 1 and b"Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"tracker: error: git failed in {repo.root}: ".encode()), done.stderr
+
+
 def test_a_commit_s_day_is_the_one_its_committer_saw(repo: Repo):
     from tracker.gitrepo import GitRepo
     from tracker.history import revision

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from .cachefiles import RACY_NS, NewEntry, cache_dir, code_key, git_environment, stat_signature
-from .gitrepo import GIT_ENV, STATUS_ARGS
+from .gitrepo import STATUS_ARGS, git_env
 
 if TYPE_CHECKING:
     from .gitlinks import Links
@@ -240,7 +240,7 @@ def _same_plan(plan: Path, signature: Signature, digest: str) -> bool:
 
 def _git_status(start: str) -> bytes | None:
     try:
-        done = subprocess.run(["git", *STATUS_ARGS], cwd=start, env={**os.environ, **GIT_ENV}, stdin=subprocess.DEVNULL,
+        done = subprocess.run(["git", *STATUS_ARGS], cwd=start, env=git_env(), stdin=subprocess.DEVNULL,
                               capture_output=True)
     except OSError:
         return None

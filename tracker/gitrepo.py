@@ -4,10 +4,10 @@ Every git command in tracker goes through `GitRepo` (`run`, `ok`, `start`,
 `stream`), which puts paths after `--` and reads raw bytes, so file names are
 never options and never quoted.  The one exception is the `git status` with which answers.py
 decides whether to replay an answer: it runs before anything heavy is imported,
-with the same GIT_ENV.
+in the same `git_env()`.
 Git's own `rev-parse` finds the work tree, so git's rules (parent folders,
-GIT_DIR, `safe.directory`) decide what tracker reads.  GitPython is imported
-only by `objects()`, for reading commits and files as they were (the summary's
+GIT_WORK_TREE, `safe.directory`) decide what tracker reads.  GitPython is
+imported only by the object reads (`commit_day`, `file_at`: the summary's
 history): at 0.1-0.2 s its import alone would be more than a whole repeated
 `tracker status`, which needs none of it.
 """
@@ -36,49 +36,72 @@ class GitUnavailable(Exception):
     """No usable git work tree; the message says why, for the git columns."""
 
 
+def git_env() -> dict[str, str]:
+    """The environment git runs in for tracker: GIT_ENV over the user's, less a GIT_DIR that names no work tree.
+
+    Git's hooks (and `rebase -x`, `submodule foreach`) export GIT_DIR alone;
+    git then takes the folder it runs in as the top of the work tree, and
+    asked from the plan's folder would call everything outside it deleted.
+    Without it, git finds the plan's repository as it would for the user
+    there.  GIT_DIR with GIT_WORK_TREE (a home folder kept in a bare
+    repository) names both, and is kept.
+    """
+    env = {**os.environ, **GIT_ENV}
+    if "GIT_WORK_TREE" not in env:
+        env.pop("GIT_DIR", None)
+    return env
+
+
 class GitRepo:
     # A plain class, not a dataclass: answers.py imports this module on the path
     # that replays `tracker status`, where importing dataclasses alone costs 15 ms.
-    __slots__ = ("root", "shallow", "shallow_file", "_env", "_objects")
+    __slots__ = ("root", "git_dir", "shallow", "_env", "_objects")
 
-    def __init__(self, root: Path, shallow: bool = False, shallow_file: Path | None = None):
+    def __init__(self, root: Path, git_dir: Path, shallow: bool):
         self.root = root
+        self.git_dir = git_dir  # the common one: objects, refs, `shallow` (worktrees share it)
         self.shallow = shallow
-        self.shallow_file = shallow_file  # <git-dir>/shallow: which commits a shallow clone stops at
-        self._env = {**os.environ, **GIT_ENV}
-        self._objects = None  # GitPython's Repo, once objects() is asked
+        self._env = git_env()
+        self._objects = None  # GitPython's Repo, opened by the first object read
+
+    @property
+    def shallow_file(self) -> Path:
+        """Where a shallow clone lists the commits its history stops at."""
+        return self.git_dir / "shallow"
 
     @classmethod
     def open(cls, start: Path) -> GitRepo:
         """The work tree that contains `start` (a file or folder)."""
-        folder = start if start.is_dir() else start.parent
+        folder = (start if start.is_dir() else start.parent).absolute()
         if not folder.is_dir():
             raise GitUnavailable(f"{folder} does not exist")
-        try:
-            # Printed in this order up to the first that fails: a bare repository
-            # still says so before --show-toplevel refuses.
-            found = subprocess.run(["git", "rev-parse", "--is-bare-repository", "--is-shallow-repository",
-                                    "--git-path", "shallow", "--show-toplevel"],
-                                   cwd=folder, env={**os.environ, **GIT_ENV}, stdin=subprocess.DEVNULL,
-                                   capture_output=True)
-        except FileNotFoundError:
-            raise GitUnavailable("git is not installed (no 'git' program on PATH)") from None
-        answers = found.stdout.split(b"\n", 3)
+        env = git_env()
+        # Printed in this order up to the first that fails: a bare repository
+        # still says so before --show-toplevel refuses.
+        found = _rev_parse(folder, env, "--is-bare-repository", "--is-shallow-repository", "--git-common-dir",
+                           "--show-toplevel")
+        answers = found.stdout.split(b"\n")
         if answers[0] == b"true":
             raise GitUnavailable("the repository is bare (it has no work tree)")
-        if found.returncode or len(answers) < 4:
+        if found.returncode:
             said = found.stderr.decode("utf-8", "replace")
             if "not a git repository" in said:
                 raise GitUnavailable("not in a git repository")
+            if "must be run in a work tree" in said:
+                raise GitUnavailable("not in a git work tree (the plan is inside a .git folder)")
             raise GitUnavailable(_explain(said))
-        # --git-path answers relative to where git ran.
-        return cls(Path(os.fsdecode(answers[3].removesuffix(b"\n"))), answers[1] == b"true",
-                   folder / os.fsdecode(answers[2]))
+        if len(answers) == 5:
+            git_dir, root = answers[2], answers[3]
+        else:  # a newline in a path: ask for each on its own
+            git_dir = _rev_parse(folder, env, "--git-common-dir").stdout.removesuffix(b"\n")
+            root = _rev_parse(folder, env, "--show-toplevel").stdout.removesuffix(b"\n")
+        # The git folder may be told relative to where git ran.
+        return cls(Path(os.fsdecode(root)), folder / os.fsdecode(git_dir), answers[1] == b"true")
 
     def run(self, *args: str, paths: list[str] | tuple[str, ...] = (), check: bool = True) -> bytes:
         """`git ARGS -- PATHS` in the work tree, returning raw stdout."""
         command = ["git", *args, *(["--", *paths] if paths else [])]
-        done = subprocess.run(command, cwd=self.root, env=self._env, stdin=subprocess.DEVNULL, capture_output=True)
+        done = _run(command, self.root, self._env, capture_output=True)
         if done.returncode:
             if check:
                 raise GitUnavailable(_first_line(done.stderr.decode("utf-8", "replace")))
@@ -88,31 +111,50 @@ class GitRepo:
     def ok(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> bool:
         """Whether `git ARGS -- PATHS` exits 0 (for questions git answers by exit code)."""
         command = ["git", *args, *(["--", *paths] if paths else [])]
-        done = subprocess.run(command, cwd=self.root, env=self._env,
-                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return done.returncode == 0
+        return _run(command, self.root, self._env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
 
     def start(self, *args: str) -> Running:
         """`git ARGS` started now, in its own process; `Running.output()` waits for what it prints."""
-        process = subprocess.Popen(["git", *args], cwd=self.root, env=self._env,
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        try:
+            process = subprocess.Popen(["git", *args], cwd=self.root, env=self._env,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise GitUnavailable(_cannot_run(exc)) from None
         return Running(process)
 
     def stream(self, *args: str) -> Stream:
         """`git ARGS` started now; its stdout is gathered as it comes (see Stream)."""
         return Stream(["git", *args], self.root, self._env)
 
-    def objects(self):
-        """GitPython's Repo on this work tree, for reading commits, trees and blobs; opened on first use.
+    def commit_day(self, sha: str) -> str:
+        """The day commit `sha` was made (YYYY-MM-DD), in its committer's own zone, as `git log --format=%cI` has it."""
+        return self._read(lambda objects: objects.commit(sha).committed_datetime.date().isoformat())
 
-        It keeps `git cat-file --batch` running for the reads, so a history
-        of many objects costs one process, not one each (`close` ends it).
+    def file_at(self, sha: str, path: str) -> bytes | None:
+        """The bytes of `path` (from the work tree's root) in commit `sha`; None if it held no file there."""
+        def read(objects) -> bytes | None:
+            try:
+                found = objects.commit(sha).tree / path
+            except KeyError:
+                return None
+            return found.data_stream.read() if found.type == "blob" else None
+
+        return self._read(read)
+
+    def _read(self, read):
+        """`read(repo)` on GitPython's Repo, opened on first use; what fails is GitUnavailable.
+
+        GitPython keeps one `git cat-file --batch` running for all the reads
+        (`close` ends it): a history of many objects costs one process.
         """
-        if self._objects is None:
-            import git
+        import git
 
-            self._objects = git.Repo(self.root)
-        return self._objects
+        try:
+            if self._objects is None:
+                self._objects = git.Repo(self.git_dir)
+            return read(self._objects)
+        except (git.GitError, git.exc.ODBError, ValueError, OSError) as exc:  # e.g. a corrupt or missing object
+            raise GitUnavailable(_first_line(str(exc))) from None
 
     def close(self) -> None:
         if self._objects is not None:
@@ -124,6 +166,24 @@ class GitRepo:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str], **options) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, **options)
+    except OSError as exc:
+        raise GitUnavailable(_cannot_run(exc)) from None
+
+
+def _rev_parse(folder: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return _run(["git", "rev-parse", *args], folder, env, capture_output=True)
+
+
+def _cannot_run(exc: OSError) -> str:
+    """Why git could not be started: no git program, or a work tree that is gone."""
+    if isinstance(exc, FileNotFoundError) and exc.filename == "git":
+        return "git is not installed (no 'git' program on PATH)"
+    return f"cannot run git: {exc.strerror or exc}"
 
 
 class Running:
@@ -174,9 +234,11 @@ class Stream:
         try:
             self._process = subprocess.Popen(command, cwd=cwd, env=env,
                                              stdin=subprocess.DEVNULL, stdout=write_end, stderr=self._errors)
-        except BaseException:
+        except BaseException as exc:
             os.close(read_end)
             self._errors.close()
+            if isinstance(exc, OSError):
+                raise GitUnavailable(_cannot_run(exc)) from None
             raise
         finally:
             os.close(write_end)

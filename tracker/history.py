@@ -59,7 +59,7 @@ def revision(repo: GitRepo, rev: str, how: str) -> Start:
     sha = repo.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False).decode("ascii", "replace")
     if not sha.strip():
         raise HistoryError(f"'{rev}' is not a commit in the repository at {repo.root}")
-    return Start(sha.strip(), _date_of(repo, sha.strip()), how)
+    return Start(sha.strip(), repo.commit_day(sha.strip()), how)
 
 
 def day_start(repo: GitRepo, day: str) -> Start:
@@ -79,7 +79,7 @@ def day_start(repo: GitRepo, day: str) -> Start:
             break
         first = (sha, parents)
     if first is None:
-        return Start(tip, parent_date or _date_of(repo, tip), f"HEAD, as nothing was committed on or after {day}")
+        return Start(tip, parent_date or repo.commit_day(tip), f"HEAD, as nothing was committed on or after {day}")
     sha, parents = first
     if not parents:
         if _is_shallow_boundary(repo, sha):
@@ -87,17 +87,12 @@ def day_start(repo: GitRepo, day: str) -> Start:
                                f"of {day}; fetch more history (git fetch --deepen=50) or pass --since REV")
         return Start(None, None, f"the start of history (the first commit, {sha[:7]}, is on or after {day})")
     parent = parents.split()[0]
-    return Start(parent, parent_date or _date_of(repo, parent),
+    return Start(parent, parent_date or repo.commit_day(parent),
                  f"the last commit before the first one on or after {day}")
 
 
-def _date_of(repo: GitRepo, sha: str) -> str:
-    """The day the commit was made, in its committer's own zone (as `git log --format=%cI` has it)."""
-    return repo.objects().commit(sha).committed_datetime.date().isoformat()
-
-
 def _is_shallow_boundary(repo: GitRepo, sha: str) -> bool:
-    if not repo.shallow or repo.shallow_file is None:
+    if not repo.shallow:
         return False
     try:
         return sha.encode() in repo.shallow_file.read_bytes().split()
@@ -114,13 +109,7 @@ def resolve_since(repo: GitRepo, since: str) -> Start:
 
 def file_at(repo: GitRepo, start: Start, path: str) -> bytes | None:
     """The bytes of `path` (relative to the work tree root) at the start, or None if it did not exist."""
-    if start.sha is None:
-        return None
-    try:
-        found = repo.objects().commit(start.sha).tree / path
-    except KeyError:  # not in that commit's tree
-        return None
-    return found.data_stream.read() if found.type == "blob" else None
+    return repo.file_at(start.sha, path) if start.sha is not None else None
 
 
 def changes(repo: GitRepo, start: Start) -> Changes:

@@ -211,7 +211,7 @@ def cache_file(root: Path) -> Path:
 
 def history_cut(repo: GitRepo) -> str:
     """Where a shallow clone's history stops, as a digest; "" when history is whole."""
-    if not repo.shallow or repo.shallow_file is None:
+    if not repo.shallow:
         return ""
     try:
         return hashlib.sha256(repo.shallow_file.read_bytes()).hexdigest()
