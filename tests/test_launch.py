@@ -106,6 +106,20 @@ def test_a_closed_pipe_ends_quietly(settled: dict):
     assert process.wait() == 1 and b"Traceback" not in stderr, stderr
 
 
+@pytest.mark.parametrize("text, code", [(PLAN.replace("Fixes", "Größen"), 0), ("project: X\nphäses: []\n", 1)])
+def test_an_ascii_stream_gets_utf_8_as_from_the_cli(tmp_path: Path, text: str, code: int):
+    plan = tmp_path / "phases.yaml"
+    plan.write_text(text)
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    answered = subprocess.run([sys.executable, "-m", "tracker", "--file", str(plan), "status"], env=env,
+                              capture_output=True)
+    through_click = subprocess.run([sys.executable, "-c", "from tracker.cli import main; main()", "--file",
+                                    str(plan), "status"], env=env, capture_output=True)
+    assert answered.returncode == through_click.returncode == code, answered.stderr
+    assert (answered.stdout, answered.stderr) == (through_click.stdout, through_click.stderr)
+    assert "Größen".encode() in answered.stdout or "phäses".encode() in answered.stderr
+
+
 def test_ctrl_c_while_a_status_is_computed_is_said_as_click_says_it(tmp_path: Path):
     plan = tmp_path / "phases.yaml"
     os.mkfifo(plan)  # tracker waits in its read of the plan until the test writes

@@ -133,6 +133,7 @@ def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int |
         plan = find_plan(file)
     except PlanNotFound:
         return None  # the CLI says so properly
+    _unless_ascii(sys.stdout, sys.stderr)
     try:
         problems = answer(plan, max_bytes, flags["json"], flags["ascii"], flags["files"], _write)
     except BrokenPipeError:  # `tracker status | head`: end quietly, as the click CLI does
@@ -145,6 +146,16 @@ def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int |
     if sys.stderr is not None:
         sys.stderr.write(block(problems) + "\n")  # as cli.Failed shows them
     return 1
+
+
+def _unless_ascii(*streams) -> None:
+    """Streams set to ASCII (PYTHONIOENCODING=ascii, an old locale) write UTF-8 instead, as click.echo has it."""
+    import codecs
+
+    for stream in streams:
+        encoding = getattr(stream, "encoding", None)
+        if encoding and codecs.lookup(encoding).name == "ascii" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
 
 
 def _write(piece: str | bytes) -> None:
