@@ -165,6 +165,14 @@ def test_a_work_tree_kept_apart_from_its_git_dir(tmp_path: Path):
     assert "- Issue #2: in progress → complete" in done.stdout
 
 
+def test_a_file_name_that_is_not_utf_8_is_shown_escaped(shop: Repo):
+    (shop.root / os.fsdecode(b"src/odd-\xff.js")).write_text("x\n")  # matched by the issue's src/*.js
+    first = run(shop.root, "status", "--files")
+    assert first.returncode == 0 and "Traceback" not in first.stderr, first.stderr
+    assert "src/odd-\\xff.js" in first.stdout and "untracked" in first.stdout
+    assert run(shop.root, "status", "--files").stdout == first.stdout  # as recorded, replayed
+
+
 def test_without_a_git_program_status_says_so(shop: Repo, tmp_path: Path):
     nowhere = tmp_path / "empty-path"
     nowhere.mkdir()

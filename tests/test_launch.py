@@ -120,6 +120,21 @@ def test_an_ascii_stream_gets_utf_8_as_from_the_cli(tmp_path: Path, text: str, c
     assert "Größen".encode() in answered.stdout or "phäses".encode() in answered.stderr
 
 
+def test_a_closed_pipe_while_an_answer_is_computed_leaves_no_half_entry(tmp_path: Path):
+    repo = make_repo(tmp_path / "repo")
+    issues = "".join(f"      - {{id: {n}, title: Issue {n}, status: complete}}\n" for n in range(1, 301))
+    repo.write("data/phases.yaml", "project: Big\nphases:\n  - id: P1\n    title: All\n    issues:\n" + issues)
+    repo.commit("plan")
+    env = {**os.environ, **ENV, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    process = subprocess.Popen([sys.executable, "-m", "tracker", "status", "--json"], cwd=repo.root, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the answer (60 kB) fails on its first full buffer
+    stderr = process.stderr.read()
+    assert process.wait() == 1 and b"Traceback" not in stderr, stderr
+    assert (tmp_path / "cache" / "tracker").is_dir()  # it got as far as the answer
+    assert [p.name for p in (tmp_path / "cache" / "tracker").iterdir() if p.name.endswith(".tmp")] == []
+
+
 def test_ctrl_c_while_a_status_is_computed_is_said_as_click_says_it(tmp_path: Path):
     plan = tmp_path / "phases.yaml"
     os.mkfifo(plan)  # tracker waits in its read of the plan until the test writes

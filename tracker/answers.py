@@ -140,13 +140,18 @@ class Recorder:
         entry = NewEntry(_entry_path(self.key), KEEP) if self.status is not None else None
         size = crc = 0
         text = False
-        for piece in answer:
-            write(piece)
+        try:
+            for piece in answer:
+                write(piece)
+                if entry is not None:
+                    text = isinstance(piece, str)
+                    data = piece.encode("utf-8") if text else piece
+                    entry.write(data)
+                    size, crc = size + len(data), zlib.crc32(data, crc)
+        except BaseException:  # a closed pipe, Ctrl+C: no half answer stays behind in the cache
             if entry is not None:
-                text = isinstance(piece, str)
-                data = piece.encode("utf-8") if text else piece
-                entry.write(data)
-                size, crc = size + len(data), zlib.crc32(data, crc)
+                entry.discard()
+            raise
         if entry is None:
             return
         files = self._files(links)

@@ -3,26 +3,33 @@
 C0/C1 control characters (ESC sequences, BEL, backspace …) and the Unicode
 bidirectional overrides that can make text read differently from what it is
 are replaced before any view shows text.  Newlines and tabs become spaces in
-one-line contexts.
+one-line contexts.  A file name's bytes that are not UTF-8 (kept as lone
+surrogates by os.fsdecode) are shown as `\\xNN`: no encoder can write them.
 """
 
 from __future__ import annotations
 
 import re
 
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROLS_AND_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+_CONTROLS_AND_BREAKS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\udc80-\udcff]")
+
+
+def _replaced(match: re.Match) -> str:
+    char = match.group()
+    return f"\\x{ord(char) - 0xDC00:02x}" if char >= "\udc80" else ""
 
 
 def one_line(text: str) -> str:
     """Text for a single line: controls dropped, line breaks and tabs become spaces."""
     text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
-    return _CONTROLS_AND_BREAKS.sub("", text)
+    return _CONTROLS_AND_BREAKS.sub(_replaced, text)
 
 
 def block(text: str) -> str:
     """Text that may span lines: controls dropped, newlines and tabs kept."""
-    return _CONTROLS.sub("", text.replace("\r\n", "\n"))
+    return _CONTROLS.sub(_replaced, text.replace("\r\n", "\n"))
 
 
 def ellipsize(text: str, width: int) -> str:
