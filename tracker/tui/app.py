@@ -10,16 +10,21 @@ from textual.binding import Binding
 
 from ..launch import collect_again
 from ..loader import Loaded
-from .commands import IssueCommands
 from .screens.dashboard import DashboardScreen
-from .screens.help import HelpScreen
 from .settings import Settings
+
+
+def issue_commands():
+    """The palette's issue finder, imported when the palette first opens (Textual takes a callable)."""
+    from .commands import IssueCommands
+
+    return IssueCommands
 
 
 class TrackerApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "tracker"
-    COMMANDS = App.COMMANDS | {IssueCommands}
+    COMMANDS = App.COMMANDS | {issue_commands}
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit tracker"),
         Binding("question_mark,f1", "help", "Help", tooltip="This list of keys"),
@@ -53,6 +58,8 @@ class TrackerApp(App[int]):
         self.exit(0)
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.key_sections()))

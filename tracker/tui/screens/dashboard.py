@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -31,18 +32,17 @@ from ...model import Deliverable, Project
 from ...planpaths import is_glob, normalize, unsafe_reason
 from ...statustable import status_label
 from ...textsafe import block, one_line
-from ..editing import open_in_editor, work_tree
 from ..gitview import GitView, read_git
 from ..refs import Item, Ref, nearest
 from ..settings import Settings
 from ..widgets.detail import DetailPane
-from ..widgets.filter_bar import FilterBar
 from ..widgets.header import PlanHeader
 from ..widgets.key_bar import KeyBar
 from ..widgets.phase_bars import PhaseBars
 from ..widgets.plan_tree import PlanTree
-from ..widgets.problems import ProblemsView
-from .status_picker import ANY, StatusPicker
+
+if TYPE_CHECKING:  # the filter line, the error view and the pickers are imported when first shown
+    from ..widgets.filter_bar import FilterBar
 
 
 ITEM_ACTIONS = {"pick_status", "next_status", "tick_step"}
@@ -138,10 +138,15 @@ class DashboardScreen(Screen):
         self.show_detail()
 
     def show_problems(self, keeping: bool) -> None:
-        views = self.query(ProblemsView)
+        views = self.query("#problems")
         if not views and self.broken is None:
             return
-        view = views.first() if views else ProblemsView(id="problems")
+        if views:
+            view = views.first()
+        else:
+            from ..widgets.problems import ProblemsView
+
+            view = ProblemsView(id="problems")
         view.show(self.broken, keeping)
         if not views:
             self.mount(view, before=self.query_one(KeyBar))
@@ -295,6 +300,8 @@ class DashboardScreen(Screen):
             if status is not None and status != own:
                 self.change(self._status_change(item, status), base)
 
+        from .status_picker import StatusPicker
+
         self.app.push_screen(StatusPicker(self.project, title, self._status_of(item)), chosen)
 
     def action_next_status(self) -> None:
@@ -365,6 +372,8 @@ class DashboardScreen(Screen):
         if reason:
             self.notify(f"{one_line(path)} {reason}.", title="Not opened", severity="error", markup=False)
             return
+        from ..editing import work_tree
+
         self.run_editor(work_tree(self.path, self.project.repo) / normalize(path))
 
     def action_edit_plan(self) -> None:
@@ -372,6 +381,8 @@ class DashboardScreen(Screen):
         self.run_editor(self.path, item.line if item is not None else None)
 
     def run_editor(self, path: Path, line: int | None = None) -> None:
+        from ..editing import open_in_editor
+
         open_in_editor(self.app, path, line)
         self.poll()  # what the editor saved shows at once
         self.refresh_git()
@@ -379,8 +390,10 @@ class DashboardScreen(Screen):
     # -- filtering and finding ------------------------------------------
 
     async def filter_bar(self) -> FilterBar:
-        for bar in self.query(FilterBar):
+        for bar in self.query("#filter"):
             return bar
+        from ..widgets.filter_bar import FilterBar
+
         bar = FilterBar(id="filter")
         await self.query_one("#left").mount(bar, before=self.query_one(PlanTree))
         return bar
@@ -395,17 +408,19 @@ class DashboardScreen(Screen):
         self.show_plan()
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
-        bar = self.query_one(FilterBar)
+        bar = self.query_one("#filter")
         bar.display = bool(self.filter_text or self.filter_statuses)
         self.query_one(PlanTree).focus()
 
     def action_filter_status(self) -> None:
         if self.project is None:
             return
+        from .status_picker import ANY, StatusPicker
+
         current = next(iter(self.filter_statuses), ANY)
 
         async def chosen(status: str | None) -> None:
-            if status is None or (not status and not self.query(FilterBar)):
+            if status is None or (not status and not self.query("#filter")):
                 return  # cancelled, or "any status" with no filter ever set
             bar = await self.filter_bar()  # first: a filter in force always has its bar
             self.filter_statuses = frozenset({status}) if status else frozenset()
@@ -420,7 +435,7 @@ class DashboardScreen(Screen):
         """Put the cursor on `ref`, clearing filters that hide it."""
         if self.filter_text or self.filter_statuses:
             self.filter_text, self.filter_statuses = "", frozenset()
-            for bar in self.query(FilterBar):  # there is one: a filter was set with it
+            for bar in self.query("#filter"):  # there is one: a filter was set with it
                 bar.query_one("#filter-text").value = ""
                 bar.show_status("")
                 bar.display = False

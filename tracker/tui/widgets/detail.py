@@ -20,21 +20,22 @@ class DetailPane(VerticalScroll):
         self._markdown = None  # the SafeMarkdown, made when a description first needs it
 
     def compose(self) -> ComposeResult:
+        # Two, not one: the description (Markdown) goes between them.  Not more: each
+        # Lines is styled with all its component classes before the first frame.
         yield Lines(id="detail-head")
-        yield Lines(id="detail-drift")  # up here: a done deliverable that is not in git is news
         yield Lines(id="detail-parts")
 
     def show(self, project: Project | None, item: Item | None, git: GitView) -> None:
         head = self.query_one("#detail-head", Lines)
-        drift = self.query_one("#detail-drift", Lines)
         parts = self.query_one("#detail-parts", Lines)
         if project is None or item is None:
-            for lines in (head, drift, parts):
+            for lines in (head, parts):
                 lines.show(lambda width, style: [])
             self._description = ""
         else:
-            head.show(detail_lines.head(project, item))
-            drift.show(detail_lines.drift(project, item, git))
+            title, drift = detail_lines.head(project, item), detail_lines.drift(project, item, git)
+            # The drift up here, under the title: a done deliverable that is not in git is news.
+            head.show(lambda width, style: title(width, style) + drift(width, style))
             parts.show(detail_lines.parts(project, item, git))
             self._description = block((item.issue or item.phase).description or "").strip()
         if self._markdown is not None:
