@@ -612,6 +612,16 @@ def test_a_newline_in_the_work_tree_s_name_is_part_of_it(tmp_path: Path):
         assert git.run("ls-files") == b"data/a.txt\n"
 
 
+def test_a_work_tree_reached_through_a_symlink_reads_its_own_objects(repo: Repo, tmp_path: Path):
+    repo.write("src/a.txt", "x\n")
+    sha = repo.commit("a")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "code").symlink_to(repo.root / "src")  # git names ../.git from src/
+    with GitRepo.open(tmp_path / "elsewhere" / "code") as git:
+        assert (git.root, git.git_dir) == (repo.root, repo.root / ".git")
+        assert git.file_at(sha, "src/a.txt") == b"x\n"
+
+
 def test_a_plan_inside_the_git_folder_is_not_in_a_work_tree(repo: Repo):
     repo.write("a.txt", "x\n")
     repo.commit("a")

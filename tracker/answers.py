@@ -138,20 +138,24 @@ class Recorder:
         `digest` is the SHA-256 of the plan the answer was computed from, `links` the git links it used.
         """
         entry = NewEntry(_entry_path(self.key), KEEP) if self.status is not None else None
-        size = crc = 0
-        text = False
         try:
-            for piece in answer:
-                write(piece)
-                if entry is not None:
-                    text = isinstance(piece, str)
-                    data = piece.encode("utf-8") if text else piece
-                    entry.write(data)
-                    size, crc = size + len(data), zlib.crc32(data, crc)
+            self._record(digest, links, answer, write, entry)
         except BaseException:  # a closed pipe, Ctrl+C: no half answer stays behind in the cache
             if entry is not None:
                 entry.discard()
             raise
+
+    def _record(self, digest: str, links: Links, answer: Iterable[str | bytes], write: Write,
+                entry: NewEntry | None) -> None:
+        size = crc = 0
+        text = False
+        for piece in answer:
+            write(piece)
+            if entry is not None:
+                text = isinstance(piece, str)
+                data = piece.encode("utf-8") if text else piece
+                entry.write(data)
+                size, crc = size + len(data), zlib.crc32(data, crc)
         if entry is None:
             return
         files = self._files(links)

@@ -95,8 +95,8 @@ class GitRepo:
         else:  # a newline in a path: ask for each on its own
             git_dir = _rev_parse(folder, env, "--git-common-dir").stdout.removesuffix(b"\n")
             root = _rev_parse(folder, env, "--show-toplevel").stdout.removesuffix(b"\n")
-        # The git folder may be told relative to where git ran.
-        return cls(Path(os.fsdecode(root)), folder / os.fsdecode(git_dir), answers[1] == b"true")
+        # The git folder may be told relative to where git ran, which git took with symlinks resolved.
+        return cls(Path(os.fsdecode(root)), (folder / os.fsdecode(git_dir)).resolve(), answers[1] == b"true")
 
     def run(self, *args: str, paths: list[str] | tuple[str, ...] = (), check: bool = True) -> bytes:
         """`git ARGS -- PATHS` in the work tree, returning raw stdout."""
