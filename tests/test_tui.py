@@ -526,6 +526,7 @@ async def test_filter_by_text_then_by_status(plan):
         await settle(pilot)
         assert len(tree_lines(app)) > 10
         assert app.focused is dashboard(app).query_one(PlanTree)
+        assert not dashboard(app).query_one("#filter").display  # cleared: no empty line left above the tree
 
         await pilot.press("f")
         await settle(pilot)

@@ -404,10 +404,12 @@ class DashboardScreen(Screen):
         bar.focus_text()
 
     def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self.filter_text = event.text
-        self.show_plan()
+        if event.text != self.filter_text:
+            self.filter_text = event.text
+            self.show_plan()
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
+        self.on_filter_bar_changed(event)
         bar = self.query_one("#filter")
         bar.display = bool(self.filter_text or self.filter_statuses)
         self.query_one(PlanTree).focus()

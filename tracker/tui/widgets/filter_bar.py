@@ -20,7 +20,7 @@ class FilterBar(Horizontal):
 
     @dataclass
     class Closed(Message):
-        pass
+        text: str  # the words in force: Escape's "" reaches the screen before the Input's own Changed
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter: words in id, title, paths", id="filter-text", compact=True)
@@ -32,14 +32,14 @@ class FilterBar(Horizontal):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.Closed())
+        self.post_message(self.Closed(event.value))
 
     def action_done(self) -> None:
-        self.post_message(self.Closed())
+        self.post_message(self.Closed(self.query_one(Input).value))
 
     def action_clear(self) -> None:
         self.query_one(Input).value = ""
-        self.post_message(self.Closed())
+        self.post_message(self.Closed(""))
 
     def focus_text(self) -> None:
         self.query_one(Input).focus()
