@@ -23,6 +23,7 @@ from textual.widgets import Input, OptionList
 from tracker.loader import load
 from tracker.tui.app import make_app
 from tracker.tui.refs import Ref
+from tracker.tui.screens.ask import AskScreen
 from tracker.tui.screens.dashboard import DashboardScreen
 from tracker.tui.screens.help import HelpScreen
 from tracker.tui.screens.status_picker import StatusPicker
@@ -556,15 +557,28 @@ async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_doe
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await in_palette(pilot, "Start a session")
+        assert isinstance(app.screen, AskScreen)  # what the session is about: Escape cancels
+        await pilot.press("escape")
+        await settle(pilot)
+        assert plan.read_text() == before
+        await in_palette(pilot, "Start a session")
+        await pilot.press(*"Audit: [b]locks", "enter")  # the focus as typed, markup and colon included
         await wait_for(pilot, lambda: plan.read_text() != before)
         await settle(pilot)
         today = datetime.date.today().isoformat()
-        assert changed_lines(before, plan.read_text()) == [f"+  - date: {today}", f"+    since: {head}"]
+        added = [f"+  - date: {today}", "+    focus: 'Audit: [b]locks'", f"+    since: {head}"]
+        assert changed_lines(before, plan.read_text()) == added
+        assert load(plan).project.session(today).focus == "Audit: [b]locks"
         assert any(f"the session on {today}" in n for n in notes(app))
         await in_palette(pilot, "Start a session")  # once more on the same day, same HEAD: nothing to do
+        await pilot.press(*"Audit: [b]locks", "enter")
         await wait_for(pilot, lambda: any(n.title == "Nothing to write" and "already in the plan" in n.message
                                           for n in app._notifications))
-    assert changed_lines(before, plan.read_text()) == [f"+  - date: {today}", f"+    since: {head}"]
+        await in_palette(pilot, "Start a session")  # the same day, about something else: as the CLI, refused
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.title == "Not written" and "edit that one" in n.message
+                                          for n in app._notifications))
+    assert changed_lines(before, plan.read_text()) == added
 
 
 @synchronously

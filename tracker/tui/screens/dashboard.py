@@ -81,6 +81,7 @@ class DashboardScreen(Screen):
     @dataclass
     class SessionStartRead(Message):
         since: str | None  # where git says a session starting now begins
+        focus: str | None  # what the user said the session is about
 
     @dataclass
     class WriteRefused(Message):
@@ -341,23 +342,30 @@ class DashboardScreen(Screen):
         if self.project is None:
             self.notify("There is no plan to add a session to yet.", markup=False)
             return
-        self.start_session_worker(self.path, self.project.repo)
+        from .ask import AskScreen
+
+        def asked(focus: str | None) -> None:
+            if focus is not None:
+                self.start_session_worker(self.path, self.project.repo, one_line(focus).strip() or None)
+
+        self.app.push_screen(AskScreen("A session dated today, starting at the current git HEAD. What is it about? "
+                                       "(optional; Enter starts it, Escape cancels)"), asked)
 
     # Git is asked where the session starts, so in a thread; the change itself goes the usual way.
     @work(thread=True, exclusive=True, group="session", exit_on_error=False, description="start a session")
-    def start_session_worker(self, plan: Path, repo_setting: str | None) -> None:
+    def start_session_worker(self, plan: Path, repo_setting: str | None, focus: str | None) -> None:
         from ...gitrepo import session_start_revision
 
         since = session_start_revision(plan, repo_setting)
         if not get_current_worker().is_cancelled:
-            self.post_message(self.SessionStartRead(since))
+            self.post_message(self.SessionStartRead(since, focus))
 
     def on_dashboard_screen_session_start_read(self, message: SessionStartRead) -> None:
         import datetime
 
         from ... import writer
 
-        self.change(writer.AppendSession(datetime.date.today().isoformat(), None, message.since))
+        self.change(writer.AppendSession(datetime.date.today().isoformat(), message.focus, message.since))
 
     # -- editor ---------------------------------------------------------
 

@@ -18,7 +18,7 @@ from ...loader import Loaded
 from ...textsafe import block, one_line
 from ..widgets.key_bar import KeyBar
 from ..widgets.safe_markdown import SafeMarkdown
-from .export import ExportScreen
+from .ask import AskScreen
 
 
 class SummaryScreen(Screen):
@@ -80,11 +80,12 @@ class SummaryScreen(Screen):
         if self.text is None:
             self.notify("There is no summary to export yet.", markup=False)
             return
-        self.app.push_screen(ExportScreen(self.default_name()), self.export_to)
+        question = "Write the summary to (relative to the current folder); Enter writes, Escape cancels:"
+        self.app.push_screen(AskScreen(question, self.default_name()), self.export_to)
 
-    def export_to(self, path: Path | None) -> None:
-        if path is not None:
-            self.export(path)
+    def export_to(self, answer: str | None) -> None:
+        if answer is not None and answer.strip():
+            self.export(Path(answer.strip()).expanduser())
 
     @work(thread=True, group="export", exit_on_error=False)
     def export(self, path: Path) -> None:

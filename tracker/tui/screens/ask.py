@@ -1,8 +1,6 @@
-"""Ask where to export the summary."""
+"""Ask for one line of text: where to export the summary, what a new session is about."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,23 +10,24 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 
-class ExportScreen(ModalScreen[Path | None]):
+class AskScreen(ModalScreen[str | None]):
+    """Dismissed with the text as typed (Enter), or None (Escape)."""
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, suggested: str):
+    def __init__(self, question: str, answer: str = ""):
         super().__init__()
-        self.suggested = suggested
+        self.question = question
+        self.answer = answer
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="export"):
-            yield Static(Content("Write the summary to (relative to the current folder); Enter writes, "
-                                 "Escape cancels:"))
-            yield Input(self.suggested, id="export-path")
+        with Vertical(id="ask"):
+            yield Static(Content(self.question))
+            yield Input(self.answer, id="ask-answer")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        text = event.value.strip()
-        self.dismiss(Path(text).expanduser() if text else None)
+        self.dismiss(event.value)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
