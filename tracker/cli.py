@@ -55,7 +55,7 @@ def main(ctx: click.Context, file_: str | None, max_bytes: int) -> None:
         if not loaded.path.is_file():
             # A plan that loads badly is shown with its errors and watched until fixed;
             # a path with no file behind it is a typo, not a plan to watch.
-            raise Failed("\n".join(str(p) for p in loaded.problems))
+            raise Failed(loaded.report())
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
             raise click.UsageError("the dashboard needs a terminal; in a script or a pipe use "
                                    "'tracker status' (or --json) and 'tracker summary'")
@@ -86,7 +86,7 @@ def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = Tr
     else:
         gc.freeze()  # the dashboard turns the GC on itself, freezing what its first frame made too
     if fail_on_errors and not loaded.ok:
-        raise Failed("\n".join(str(p) for p in loaded.problems))
+        raise Failed(loaded.report())
     return loaded
 
 

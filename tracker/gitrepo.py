@@ -57,11 +57,11 @@ class GitRepo:
     # that replays `tracker status`, where importing dataclasses alone costs 15 ms.
     __slots__ = ("root", "git_dir", "shallow", "_env", "_objects")
 
-    def __init__(self, root: Path, git_dir: Path, shallow: bool):
+    def __init__(self, root: Path, git_dir: Path, shallow: bool, env: dict[str, str]):
         self.root = root
         self.git_dir = git_dir  # the common one: objects, refs, `shallow` (worktrees share it)
         self.shallow = shallow
-        self._env = git_env()
+        self._env = env  # git_env(), as the repository was found with it
         self._objects = None  # GitPython's Repo, opened by the first object read
 
     @property
@@ -96,12 +96,11 @@ class GitRepo:
             git_dir = _rev_parse(folder, env, "--git-common-dir").stdout.removesuffix(b"\n")
             root = _rev_parse(folder, env, "--show-toplevel").stdout.removesuffix(b"\n")
         # The git folder may be told relative to where git ran, which git took with symlinks resolved.
-        return cls(Path(os.fsdecode(root)), (folder / os.fsdecode(git_dir)).resolve(), answers[1] == b"true")
+        return cls(Path(os.fsdecode(root)), (folder / os.fsdecode(git_dir)).resolve(), answers[1] == b"true", env)
 
     def run(self, *args: str, paths: list[str] | tuple[str, ...] = (), check: bool = True) -> bytes:
         """`git ARGS -- PATHS` in the work tree, returning raw stdout."""
-        command = ["git", *args, *(["--", *paths] if paths else [])]
-        done = _run(command, self.root, self._env, capture_output=True)
+        done = _run(_command(args, paths), self.root, self._env, capture_output=True)
         if done.returncode:
             if check:
                 raise GitUnavailable(_first_line(done.stderr.decode("utf-8", "replace")))
@@ -110,8 +109,8 @@ class GitRepo:
 
     def ok(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> bool:
         """Whether `git ARGS -- PATHS` exits 0 (for questions git answers by exit code)."""
-        command = ["git", *args, *(["--", *paths] if paths else [])]
-        return _run(command, self.root, self._env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+        return _run(_command(args, paths), self.root, self._env, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL).returncode == 0
 
     def start(self, *args: str) -> Running:
         """`git ARGS` started now, in its own process; `Running.output()` waits for what it prints."""
@@ -166,6 +165,11 @@ class GitRepo:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _command(args: tuple[str, ...], paths: list[str] | tuple[str, ...]) -> list[str]:
+    """`git ARGS -- PATHS`: after `--`, a path is never taken for an option or a revision."""
+    return ["git", *args, *(["--", *paths] if paths else [])]
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str], **options) -> subprocess.CompletedProcess:

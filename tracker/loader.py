@@ -50,6 +50,10 @@ class Loaded:
     def ok(self) -> bool:
         return self.project is not None and not self.errors
 
+    def report(self) -> str:
+        """Every problem, one `path:line:column: severity: message` line each, as commands print them."""
+        return "\n".join(str(p) for p in self.problems)
+
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
     """The file's text (BOM removed) and raw bytes; raises LoadError."""

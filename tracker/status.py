@@ -28,7 +28,7 @@ def answer(plan: Path, max_bytes: int, as_json: bool, ascii_only: bool, files: b
     loaded = load(plan, max_bytes=max_bytes)
     collect_again()
     if not loaded.ok:
-        return "\n".join(str(p) for p in loaded.problems)
+        return loaded.report()
     recorder.before_git(repo_start(loaded.path, loaded.project.repo))
     # The phase table only needs states (for drift marks), not last commits.
     links = read_links(loaded.project, loaded.path, history=as_json or files)

@@ -412,15 +412,18 @@ class DashboardScreen(Screen):
         bar.focus_text()
 
     def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        if event.text != self.filter_text:
-            self.filter_text = event.text
-            self.show_plan()
+        self.filter_by_text(event.text)
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
-        self.on_filter_bar_changed(event)
+        self.filter_by_text(event.text)
         bar = self.query_one("#filter")
         bar.display = bool(self.filter_text or self.filter_statuses)
         self.query_one(PlanTree).focus()
+
+    def filter_by_text(self, text: str) -> None:
+        if text != self.filter_text:
+            self.filter_text = text
+            self.show_plan()
 
     def action_filter_status(self) -> None:
         if self.project is None:
