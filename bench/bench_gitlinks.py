@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from gitrepo_fixture import ENV, build_history_repo, file_path  # noqa: E402
 
-from tracker.gitlinks import Links, read_links  # noqa: E402
-from tracker.loader import load  # noqa: E402
+from tracker.git.links import Links, read_links  # noqa: E402
+from tracker.plan.loader import load  # noqa: E402
 
 
 def timed(action, repeat: int = 3) -> float:

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker.loader import load  # noqa: E402
-from tracker.writer import SetIssueStatus, apply  # noqa: E402
+from tracker.plan.loader import load  # noqa: E402
+from tracker.edit.writer import SetIssueStatus, apply  # noqa: E402
 
 DEFAULT_PLANS = [ROOT / "data" / "phases.yaml", ROOT / "tests" / "data" / "nist-800-53-moderate.yaml"]
 
@@ -50,7 +50,7 @@ def first_issue(plan: Path) -> tuple[str, list[str]]:
     Read in a child process: a child's peak memory counts its parent's when it
     starts, so this process stays small until every `tracker set` is timed.
     """
-    script = ("import sys\nfrom tracker.loader import load\nproject = load(sys.argv[1]).project\n"
+    script = ("import sys\nfrom tracker.plan.loader import load\nproject = load(sys.argv[1]).project\n"
               "print(next(project.issues())[1].id, *(s.id for s in project.workflow[:2]))")
     done = subprocess.run([sys.executable, "-c", script, str(plan)], capture_output=True, text=True, check=True)
     issue, *statuses = done.stdout.split()

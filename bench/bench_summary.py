@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker.loader import load  # noqa: E402
-from tracker.summary import summary_context  # noqa: E402
-from tracker.summary_render import render  # noqa: E402
+from tracker.plan.loader import load  # noqa: E402
+from tracker.notes.gather import summary_context  # noqa: E402
+from tracker.notes.render import render  # noqa: E402
 
 ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Bench",
        "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "Bench",

@@ -202,8 +202,8 @@ def link_timings(bench: Bench, repo: Path, plan: Path) -> dict:
 
 def time_links(repo: Path, plan: Path, runs: int) -> None:
     """The child's side of link_timings: print the timings as JSON."""
-    from tracker.gitlinks import read_links
-    from tracker.loader import load
+    from tracker.git.links import read_links
+    from tracker.plan.loader import load
 
     project = load(plan).project
     cache = Path(os.environ["XDG_CACHE_HOME"]) / "tracker"
@@ -292,7 +292,7 @@ def main() -> None:
         git(repo, "update-index", "-q", "--refresh")
 
         # Bytecode written once, as after any install; then every figure below is a warm start.
-        subprocess.run([PY, "-c", "import tracker.cli, tracker.tui.app, tracker.summary, tracker.gitlinks"],
+        subprocess.run([PY, "-c", "import tracker.cli.commands, tracker.tui.app, tracker.notes.gather, tracker.git.links"],
                        env=bench.env, check=True)
 
         # Taskwarrior databases with as many tasks, when it is installed; timed in turns with tracker below.

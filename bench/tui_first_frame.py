@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import gc
 
-gc.disable()  # as tracker.launch.main does first: the dashboard turns it on after its first frame
+gc.disable()  # as tracker.cli.launch.main does first: the dashboard turns it on after its first frame
 
 import os  # noqa: E402 (the imports below are part of what is timed, with the GC off)
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import tracker.tui.app  # noqa: E402
-from tracker.loader import load  # noqa: E402
+from tracker.plan.loader import load  # noqa: E402
 from tracker.tui.app import TrackerApp  # noqa: E402
 from tracker.tui.settings import Settings  # noqa: E402
 
@@ -36,7 +36,7 @@ class FirstFrame(TrackerApp):
 
 def main() -> int:
     loaded = load(sys.argv[1])
-    gc.freeze()  # as tracker.cli.load_plan does before it starts the dashboard (the GC is off: see above)
+    gc.freeze()  # as tracker.cli.commands.load_plan does before it starts the dashboard (the GC is off: see above)
     FirstFrame(loaded, Settings()).run(headless=True, size=(120, 40))
     return 1  # only reached if the app stopped before its first frame
 

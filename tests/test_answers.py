@@ -20,8 +20,9 @@ import pytest
 from click.testing import CliRunner
 from gitutil import ENV, Repo
 
-from tracker import answers, cachefiles
-from tracker.cli import main
+from tracker.cli import replay
+from tracker.support import cachefiles
+from tracker.cli.commands import main
 
 PLAN = """\
 project: Shop
@@ -49,7 +50,7 @@ REPLAYED = b"REPLAYED\n"
 def shop(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
     for name, value in ENV.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(answers, "RACY_NS", 0)
+    monkeypatch.setattr(replay, "RACY_NS", 0)
     repo.write("data/phases.yaml", PLAN)
     repo.write("src/retry.js", "retry();\nagain();\n")
     repo.write(".gitignore", "build/\n")
@@ -187,7 +188,7 @@ def test_a_damaged_entry_means_computing_again(shop: Repo, damage: str):
 
 
 def test_a_file_changed_just_before_the_run_is_not_trusted(shop: Repo, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(answers, "RACY_NS", 2_000_000_000)
+    monkeypatch.setattr(replay, "RACY_NS", 2_000_000_000)
     shop.write("src/retry.js", "changed a moment ago\n")
     status(shop, "--json")
     assert entries() == []
@@ -206,9 +207,9 @@ def test_a_replayed_answer_loads_neither_yaml_nor_git_nor_the_model(shop: Repo):
     plan = str(shop.root / "data" / "phases.yaml")
     code = (
         "import sys\n"
-        "from tracker import answers\n"
-        "from tracker.cli import main\n"
-        "answers.RACY_NS = 0\n"
+        "from tracker.cli import replay\n"
+        "from tracker.cli.commands import main\n"
+        "replay.RACY_NS = 0\n"
         "main(['--file', sys.argv[1], 'status', '--json'], standalone_mode=False)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('yaml', 'git', 'msgspec', 'textual')))\n"
     )
@@ -223,7 +224,7 @@ def test_a_replayed_answer_loads_neither_yaml_nor_git_nor_the_model(shop: Repo):
 
 
 def test_an_error_writing_the_answer_is_the_caller_s_not_a_miss(shop: Repo):
-    from tracker.launch import DEFAULT_MAX_BYTES
+    from tracker.cli.discovery import DEFAULT_MAX_BYTES
 
     status(shop, "--json")
     written = []
@@ -232,7 +233,7 @@ def test_an_error_writing_the_answer_is_the_caller_s_not_a_miss(shop: Repo):
         written.append(piece)
         raise OSError(28, "No space left on device")
 
-    command = answers.status_command(True, False, False, DEFAULT_MAX_BYTES)
+    command = replay.status_command(True, False, False, DEFAULT_MAX_BYTES)
     with pytest.raises(OSError):
-        answers.replay(shop.root / "data" / "phases.yaml", command, full_disk)
+        replay.replay(shop.root / "data" / "phases.yaml", command, full_disk)
     assert len(written) == 1  # and nothing is written again by computing the answer afresh

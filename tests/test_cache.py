@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import BUNDLED_PLAN, run_tracker
 
-from tracker import cache, cachefiles
-from tracker.loader import load, load_text
-from tracker.model import Phase, Project
+from tracker.plan import parsecache
+from tracker.support import cachefiles
+from tracker.plan.loader import load, load_text
+from tracker.plan.model import Phase, Project
 
 PLAN = """\
 project: Cached
@@ -54,14 +55,14 @@ def plan(tmp_path: Path) -> Path:
 def test_a_loaded_plan_is_stored_and_the_next_load_reads_the_entry(plan: Path):
     first = load(plan)
     assert first.ok and first.project.project == "Cached"
-    assert cache.entry_path(digest_of(plan)).is_file()
+    assert parsecache.entry_path(digest_of(plan)).is_file()
 
     again = load(plan)
     assert again.project == first.project  # positions (`at`) included
     assert again.problems == first.problems
     assert again.text == first.text and again.digest == first.digest
 
-    cache.store(digest_of(plan), planted(), [])
+    parsecache.store(digest_of(plan), planted(), [])
     assert load(plan).project.project == "FROM CACHE"
 
 
@@ -98,11 +99,11 @@ def test_unreadable_plan_is_not_stored(tmp_path: Path):
     path = tmp_path / "broken.yaml"
     path.write_text("project: [unclosed\n", encoding="utf-8")
     assert load(path).project is None
-    assert not cache.entry_path(digest_of(path)).exists()
+    assert not parsecache.entry_path(digest_of(path)).exists()
 
 
 def test_a_changed_file_is_parsed_again(plan: Path):
-    cache.store(digest_of(plan), planted(), [])
+    parsecache.store(digest_of(plan), planted(), [])
     plan.write_text(PLAN.replace("title: One", "title: Uno"), encoding="utf-8")
     loaded = load(plan)
     assert loaded.project.project == "Cached"
@@ -110,15 +111,15 @@ def test_a_changed_file_is_parsed_again(plan: Path):
 
 
 def test_another_tracker_version_does_not_read_the_entry(plan: Path, monkeypatch: pytest.MonkeyPatch):
-    cache.store(digest_of(plan), planted(), [])
+    parsecache.store(digest_of(plan), planted(), [])
     monkeypatch.setattr(cachefiles, "__version__", "999.0")
     assert load(plan).project.project == "Cached"
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "empty", "pickle", "json"])
 def test_a_corrupt_entry_is_ignored_and_replaced(plan: Path, damage: str):
-    entry = cache.entry_path(digest_of(plan))
-    cache.store(digest_of(plan), planted(), [])
+    entry = parsecache.entry_path(digest_of(plan))
+    parsecache.store(digest_of(plan), planted(), [])
     good = entry.read_bytes()
     entry.write_bytes({
         "garbage": b"\x93\xff\x00not msgpack at all",
@@ -135,7 +136,7 @@ def test_an_entry_of_another_file_is_ignored(plan: Path, tmp_path: Path):
     other = tmp_path / "other.yaml"
     other.write_text(PLAN.replace("project: Cached", "project: Other"), encoding="utf-8")
     load(other)
-    shutil.copy(cache.entry_path(digest_of(other)), cache.entry_path(digest_of(plan)))
+    shutil.copy(parsecache.entry_path(digest_of(other)), parsecache.entry_path(digest_of(plan)))
     assert load(plan).project.project == "Cached"
 
 
@@ -151,7 +152,7 @@ def test_a_cache_folder_that_cannot_be_created_means_parsing_every_time(
 
 @pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root writes to read-only folders")
 def test_a_read_only_cache_folder_means_parsing_every_time(plan: Path):
-    folder = cache.cache_dir()
+    folder = parsecache.cache_dir()
     folder.mkdir(parents=True)
     folder.chmod(0o500)
     try:
@@ -162,16 +163,16 @@ def test_a_read_only_cache_folder_means_parsing_every_time(plan: Path):
 
 
 def test_only_the_most_recent_entries_are_kept(tmp_path: Path):
-    for n in range(cache.KEEP + 3):
+    for n in range(parsecache.KEEP + 3):
         path = tmp_path / f"plan{n}.yaml"
         path.write_text(PLAN.replace("title: One", f"title: One {n}"), encoding="utf-8")
         load(path)
-        entry = cache.entry_path(digest_of(path))
+        entry = parsecache.entry_path(digest_of(path))
         os.utime(entry, ns=(n * 10**9, n * 10**9))  # creation order, whatever the clock's resolution
-    kept = sorted(cache.cache_dir().glob("plan-*.msgpack"))
-    assert len(kept) == cache.KEEP
-    newest = tmp_path / f"plan{cache.KEEP + 2}.yaml"
-    assert cache.entry_path(digest_of(newest)) in kept
+    kept = sorted(parsecache.cache_dir().glob("plan-*.msgpack"))
+    assert len(kept) == parsecache.KEEP
+    newest = tmp_path / f"plan{parsecache.KEEP + 2}.yaml"
+    assert parsecache.entry_path(digest_of(newest)) in kept
 
 
 def test_the_cli_answers_the_same_from_the_cache(tmp_path: Path):
@@ -184,21 +185,21 @@ def test_the_cli_answers_the_same_from_the_cache(tmp_path: Path):
 
 
 def test_a_plan_the_writer_wrote_is_stored_for_the_next_command(plan: Path):
-    from tracker.writer import SetIssueStatus, apply
+    from tracker.edit.writer import SetIssueStatus, apply
 
     written = apply(load(plan), SetIssueStatus(1, "in_progress"))
     assert written.digest == digest_of(plan)
-    assert cache.entry_path(digest_of(plan)).is_file()  # stored by the writer, not by a load
+    assert parsecache.entry_path(digest_of(plan)).is_file()  # stored by the writer, not by a load
     assert load(plan).project == written.project
 
 
 def test_plan_bytes_from_elsewhere_go_through_the_cache_too(plan: Path):
-    from tracker.loader import LoadError, load_data
+    from tracker.plan.loader import LoadError, load_data
 
     data = plan.read_bytes()
     first = load_data(data, "abc1234:data/phases.yaml")
     assert first.ok and str(first.problems[0]).startswith("abc1234:data/phases.yaml:")
-    cache.store(hashlib.sha256(data).hexdigest(), planted(), [])
+    parsecache.store(hashlib.sha256(data).hexdigest(), planted(), [])
     assert load_data(data, "abc1234:data/phases.yaml").project.project == "FROM CACHE"
     with pytest.raises(LoadError):
         load_data(b"project: \xff\n", "abc1234:data/phases.yaml")

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conftest import run_tracker
-from tracker import filelock
-from tracker.loader import load
-from tracker.writer import SetIssueStatus, apply
+from tracker.edit import lock as filelock
+from tracker.plan.loader import load
+from tracker.edit.writer import SetIssueStatus, apply
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "phases.yaml"

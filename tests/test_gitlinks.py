@@ -14,13 +14,13 @@ import msgspec
 import pytest
 from gitutil import Repo, make_repo
 
-from tracker import linkmemo
-from tracker.gitlinks import read_links
-from tracker.linkchecks import link_problems
-from tracker.gitrepo import GitRepo, GitUnavailable, Stream
-from tracker.lastcommit import WALK, LastCommits, Walk, cache_file, first_touches, history_cut
-from tracker.linkcache import LinkCache
-from tracker.loader import load_text
+from tracker.git import linkmemo
+from tracker.git.links import read_links
+from tracker.git.drift import link_problems
+from tracker.git.repo import GitRepo, GitUnavailable, Stream
+from tracker.git.lastcommit import WALK, LastCommits, Walk, cache_file, first_touches, history_cut
+from tracker.git.linkcache import LinkCache
+from tracker.plan.loader import load_text
 
 
 @pytest.fixture(autouse=True)

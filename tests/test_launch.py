@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from gitutil import ENV, make_repo
 
-from tracker.launch import DEFAULT_MAX_BYTES, plain_status
+from tracker.cli.discovery import DEFAULT_MAX_BYTES
+from tracker.cli.launch import plain_status
 
 PLAN = """\
 project: Shop
@@ -75,10 +76,10 @@ def tracker(settled: dict, *args: str, code: str | None = None) -> subprocess.Co
 WHICH_PATH = (
     "import sys\n"
     "sys.argv = ['tracker', *sys.argv[1:]]\n"
-    "from tracker.launch import run\n"
+    "from tracker.cli.launch import run\n"
     "status = run()\n"
     "sys.stderr.write(' '.join(f'{name} {\"loaded\" if name in sys.modules else \"not loaded\"}'\n"
-    "                          for name in ('click', 'tracker.gitlinks')))\n"
+    "                          for name in ('click', 'tracker.git.links')))\n"
     "sys.exit(status)\n"
 )
 
@@ -88,12 +89,12 @@ WHICH_PATH = (
 ])
 def test_a_status_is_answered_without_the_cli_and_replayed_without_linking(settled: dict, args: tuple[str, ...]):
     first = tracker(settled, *args, code=WHICH_PATH)
-    assert first.returncode == 0 and first.stderr == b"click not loaded tracker.gitlinks loaded", first.stderr
+    assert first.returncode == 0 and first.stderr == b"click not loaded tracker.git.links loaded", first.stderr
     again = tracker(settled, *args, code=WHICH_PATH)
-    assert again.returncode == 0 and again.stderr == b"click not loaded tracker.gitlinks not loaded"
+    assert again.returncode == 0 and again.stderr == b"click not loaded tracker.git.links not loaded"
     assert again.stdout == first.stdout == tracker(settled, *args).stdout
     # The CLI's own `status` answers with the same bytes.
-    from_cli = tracker(settled, *args, code="import sys; from tracker.cli import main; main(sys.argv[1:])")
+    from_cli = tracker(settled, *args, code="import sys; from tracker.cli.commands import main; main(sys.argv[1:])")
     assert from_cli.returncode == 0 and from_cli.stdout == first.stdout
 
 
@@ -113,7 +114,7 @@ def test_an_ascii_stream_gets_utf_8_as_from_the_cli(tmp_path: Path, text: str, c
     env = {**os.environ, "PYTHONIOENCODING": "ascii", "XDG_CACHE_HOME": str(tmp_path / "cache")}
     answered = subprocess.run([sys.executable, "-m", "tracker", "--file", str(plan), "status"], env=env,
                               capture_output=True)
-    through_click = subprocess.run([sys.executable, "-c", "from tracker.cli import main; main()", "--file",
+    through_click = subprocess.run([sys.executable, "-c", "from tracker.cli.commands import main; main()", "--file",
                                     str(plan), "status"], env=env, capture_output=True)
     assert answered.returncode == through_click.returncode == code, answered.stderr
     assert (answered.stdout, answered.stderr) == (through_click.stdout, through_click.stderr)
@@ -189,7 +190,7 @@ def test_the_program_ends_with_the_command_s_status_and_all_its_output(settled: 
 GC_AFTER = (
     "import gc, sys\n"
     "sys.argv = ['tracker', *sys.argv[1:]]\n"
-    "from tracker.launch import run\n"
+    "from tracker.cli.launch import run\n"
     "gc.disable()\n"  # as main() starts
     "status = run()\n"
     "sys.stderr.write(f'gc on: {gc.isenabled()}, frozen: {gc.get_freeze_count() > 0}')\n"

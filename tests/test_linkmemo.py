@@ -18,10 +18,11 @@ import msgspec
 import pytest
 from gitutil import Repo, make_repo
 
-from tracker import cachefiles, linkmemo
-from tracker.gitlinks import Links, read_links
-from tracker.lastcommit import cache_file
-from tracker.loader import load_text
+from tracker.support import cachefiles
+from tracker.git import linkmemo
+from tracker.git.links import Links, read_links
+from tracker.git.lastcommit import cache_file
+from tracker.plan.loader import load_text
 
 HOUR_AGO = 3600 * 10**9
 

@@ -105,8 +105,8 @@ def test_status_fails_the_same_way(tmp_path):
     assert done.returncode == 1
     assert f"{plan}:2:1: error: unknown key 'phasse'" in done.stderr
     assert "\x1b" not in done.stderr and "[2Jphases" in done.stderr  # the plan's text, never an escape
-    # `tracker` answers a plain status without click (launch.py): the CLI's own `status` says the same.
-    through_click = subprocess.run([sys.executable, "-c", "import sys; from tracker.cli import main; main()",
+    # `tracker` answers a plain status without click (cli/launch.py): the CLI's own `status` says the same.
+    through_click = subprocess.run([sys.executable, "-c", "import sys; from tracker.cli.commands import main; main()",
                                     "--file", str(plan), "status"], capture_output=True, text=True)
     assert (through_click.returncode, through_click.stderr) == (1, done.stderr)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.loader import load, load_text
+from tracker.plan.loader import load, load_text
 
 PLAN = """\
 project: on

@@ -8,8 +8,8 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from tracker.mdtext import Md, code, codeblock, inline, markdown
-from tracker.textsafe import one_line
+from tracker.notes.mdtext import Md, code, codeblock, inline, markdown
+from tracker.support.textsafe import one_line
 
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 ALPHABET = list("\\`*_[]()<>!#|~&;:-+=.1 aZé\t\n") + ["&amp;", "&#60;", "<b>", "</b>", "<!--", "```", "    ", "\x1b"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import BUNDLED_PLAN, NIST_PLAN
-from tracker.loader import load, load_text
-from tracker.planpaths import named_paths, plan_paths
+from tracker.plan.loader import load, load_text
+from tracker.plan.paths import named_paths, plan_paths
 
 EVERY_KIND = """\
 project: Paths

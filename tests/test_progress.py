@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from conftest import BUNDLED_PLAN, NIST_PLAN, run_tracker
-from tracker import progress
-from tracker.loader import load_text
+from tracker.plan import progress
+from tracker.plan.loader import load_text
 
 
 def plan(body: str, statuses: str = ""):

@@ -7,8 +7,8 @@ import json
 import pytest
 from conftest import BUNDLED_PLAN, NIST_PLAN
 
-from tracker.loader import load, load_text
-from tracker.report import status_json, status_report
+from tracker.plan.loader import load, load_text
+from tracker.cli.report import status_json, status_report
 
 TRICKY = r'''project: "a\n  \"phases\": [] — é"
 phases:

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from gitutil import Repo, make_repo
 
-from tracker.loader import load
-from tracker.summary import SummaryError, build_summary, summary_context
+from tracker.plan.loader import load
+from tracker.notes.errors import SummaryError
+from tracker.notes.gather import build_summary, summary_context
 
 SESSION = "2025-11-30"
 DAY_BEFORE = "2025-11-29T16:00:00+00:00"
@@ -139,8 +140,8 @@ def test_the_start_is_before_the_first_commit_of_the_session_day(shop):
 
 
 def test_history_reads_files_as_they_were_and_leaves_no_git_process_once_closed(shop):
-    from tracker.gitrepo import GitRepo
-    from tracker.history import file_at, revision
+    from tracker.git.repo import GitRepo
+    from tracker.notes.history import file_at, revision
 
     with GitRepo.open(shop["repo"].root) as git:  # kept in `git` after the block: only close() ends its reader
         start = revision(git, shop["a"], "given")
@@ -164,8 +165,8 @@ def test_a_missing_object_is_said_as_a_git_failure_not_a_traceback(shop):
 
 
 def test_a_commit_s_day_is_the_one_its_committer_saw(repo: Repo):
-    from tracker.gitrepo import GitRepo
-    from tracker.history import revision
+    from tracker.git.repo import GitRepo
+    from tracker.notes.history import revision
 
     repo.write("a.txt", "x\n")
     sha = repo.commit("late", date="2025-11-30T23:30:00-05:00")  # already December 1st in UTC

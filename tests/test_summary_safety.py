@@ -11,9 +11,9 @@ import pytest
 from gitutil import Repo
 from markdown_it import MarkdownIt
 
-from tracker.loader import load
-from tracker.summary import build_summary
-from tracker.textsafe import one_line
+from tracker.plan.loader import load
+from tracker.notes.gather import build_summary
+from tracker.support.textsafe import one_line
 
 NASTY = [
     "a | b | c",

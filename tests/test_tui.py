@@ -20,7 +20,7 @@ import pytest
 from textual import events
 from textual.widgets import Input, OptionList
 
-from tracker.loader import load
+from tracker.plan.loader import load
 from tracker.tui.app import make_app
 from tracker.tui.refs import Ref
 from tracker.tui.screens.ask import AskScreen
@@ -615,7 +615,7 @@ async def test_summary_preview_and_export_match_tracker_summary(plan, tmp_path, 
     from conftest import run_tracker
     from textual.widgets import Markdown
 
-    from tracker.summary import build_summary
+    from tracker.notes.gather import build_summary
     from tracker.tui.screens.summary import SummaryScreen
 
     work = tmp_path / "out"

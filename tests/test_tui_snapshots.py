@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.loader import load
+from tracker.plan.loader import load
 from tracker.tui.app import make_app
 from tracker.tui.refs import Ref
 from tracker.tui.settings import Settings

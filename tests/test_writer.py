@@ -7,10 +7,18 @@ import time
 
 import pytest
 
-from tracker import atomicfile, filelock, writer
-from tracker.loader import load
-from tracker.writer import (AppendSession, SetDeliverableStatus, SetIssueStatus, SetStepStatus, WriteRefused,
-                            apply)
+from tracker.support import atomicfile
+from tracker.edit import lock as filelock, writer
+from tracker.edit.nodes import Nodes
+from tracker.plan.loader import load
+from tracker.edit.writer import (
+    AppendSession,
+    SetDeliverableStatus,
+    SetIssueStatus,
+    SetStepStatus,
+    WriteRefused,
+    apply,
+)
 
 HAND_WRITTEN = """\
 # Programme plan, kept by hand.
@@ -60,7 +68,7 @@ sessions:
     focus: Start
 """
 
-# Plans whose issue 1 cannot be read from its own lines (yamlwindow), so the writer reads the whole tree.
+# Plans whose issue 1 cannot be read from its own lines (edit/window.py), so the writer reads the whole tree.
 WHOLE_TREE_ONLY = {
     "issues in a flow list": "project: P\nphases:\n  - id: 1\n    title: T\n"
                              "    issues: [{id: 1, title: I, status: not_started}]\n",
@@ -338,7 +346,7 @@ def test_an_edit_that_would_change_more_than_intended_is_not_written(folder):
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     base = load(path)
     change = SetIssueStatus(1, "complete")
-    sloppy = change.edit(base.text, writer._Nodes(base.text), base.project).replace(
+    sloppy = change.edit(base.text, Nodes(base.text), base.project).replace(
         "title: Quoted id", "title: Also changed")
     with pytest.raises(WriteRefused, match="would have changed more than that"):
         writer._verify(base, sloppy, change, str(path))

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tracker import yamltree
-from tracker.loader import load_text
+from tracker.plan import yamltree
+from tracker.plan.loader import load_text
 
 TEXT = """\
 phases:

@@ -6,8 +6,9 @@ import pytest
 from conftest import BUNDLED_PLAN, NIST_PLAN
 from test_writer import HAND_WRITTEN, WHOLE_TREE_ONLY
 
-from tracker import writer, yamltree, yamlwindow
-from tracker.loader import load_text
+from tracker.edit import nodes, window
+from tracker.plan import yamltree
+from tracker.plan.loader import load_text
 
 ODD_FORMS = """\
 # comments and odd forms around the issues
@@ -86,40 +87,40 @@ def test_every_issue_is_the_node_of_the_whole_tree_spans_and_all(text):
     issues = [issue for _, issue in loaded.project.issues()]
     assert issues
     for issue in issues:
-        assert yamlwindow.block_item(text, *issue.where()) == whole[issue.where()], issue.id
+        assert window.block_item(text, *issue.where()) == whole[issue.where()], issue.id
 
 
 @pytest.mark.parametrize("text", WHOLE_TREE_ONLY.values(), ids=WHOLE_TREE_ONLY.keys())
 def test_what_cannot_be_cut_out_cleanly_is_left_to_the_whole_parse(text):
     loaded = load_text(text, "phases.yaml")
     assert loaded.ok, [str(p) for p in loaded.problems]
-    assert yamlwindow.block_item(text, *loaded.project.find_issue(1)[1].where()) is None
+    assert window.block_item(text, *loaded.project.find_issue(1)[1].where()) is None
 
 
 def test_from_the_middle_of_a_mapping_it_reads_the_rest_so_the_writer_checks_it_against_the_model():
     issue = load_text(ODD_FORMS, "phases.yaml").project.find_issue(1)[1]
     title_key = (issue.where("title")[0], issue.where()[1])
-    rest = yamlwindow.block_item(ODD_FORMS, *title_key)
+    rest = window.block_item(ODD_FORMS, *title_key)
     assert [key.value for key, _ in rest.items] == ["title", "status", "description"]
-    assert not writer._placed_as(rest, issue)
-    assert writer._placed_as(yamlwindow.block_item(ODD_FORMS, *issue.where()), issue)
+    assert not nodes.placed_as(rest, issue)
+    assert nodes.placed_as(window.block_item(ODD_FORMS, *issue.where()), issue)
 
 
 def test_a_line_past_the_end_gives_none():
-    assert yamlwindow.block_item(ODD_FORMS, ODD_FORMS.count("\n") + 2, 1) is None
+    assert window.block_item(ODD_FORMS, ODD_FORMS.count("\n") + 2, 1) is None
 
 
 def test_an_issue_with_lists_of_paths_is_edited_from_its_own_lines():
     # Items of `files:` keep their own positions in the model; that must not
     # send the writer to a whole-file parse.
-    from tracker.loader import load
-    from tracker.writer import _Nodes
+    from tracker.plan.loader import load
+    from tracker.edit.nodes import Nodes
 
     from conftest import BUNDLED_PLAN
 
     loaded = load(BUNDLED_PLAN)
     _, issue = loaded.project.find_issue(4)
     assert "files.0" in issue.at
-    nodes = _Nodes(loaded.text)
+    nodes = Nodes(loaded.text)
     assert nodes.issue(issue).get("status").value == issue.status
     assert nodes._root is None

@@ -1,3 +1,3 @@
-from .launch import main
+from tracker.cli.launch import main
 
 main()

@@ -1,1 +1,1 @@
-"""The dashboard: a Textual view of the plan that writes back through tracker.writer."""
+"""The dashboard: a Textual view of the plan that writes back through tracker.edit.writer."""

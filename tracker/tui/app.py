@@ -8,15 +8,15 @@ from __future__ import annotations
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from ..launch import collect_again
-from ..loader import Loaded
-from .screens.dashboard import DashboardScreen
-from .settings import Settings
+from tracker.support.memory import collect_again
+from tracker.plan.loader import Loaded
+from tracker.tui.screens.dashboard import DashboardScreen
+from tracker.tui.settings import Settings
 
 
 def issue_commands():
     """The palette's issue finder, imported when the palette first opens (Textual takes a callable)."""
-    from .commands import IssueCommands
+    from tracker.tui.commands import IssueCommands
 
     return IssueCommands
 
@@ -58,7 +58,7 @@ class TrackerApp(App[int]):
         self.exit(0)
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from tracker.tui.screens.help import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             return

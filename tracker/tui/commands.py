@@ -6,13 +6,13 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from ..textsafe import ellipsize, one_line
-from .refs import issue_ref
+from tracker.support.textsafe import ellipsize, one_line
+from tracker.tui.refs import issue_ref
 
 
 class IssueCommands(Provider):
     def _issues(self):
-        from .screens.dashboard import DashboardScreen
+        from tracker.tui.screens.dashboard import DashboardScreen
 
         screen = self.screen
         if not isinstance(screen, DashboardScreen) or screen.project is None:

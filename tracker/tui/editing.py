@@ -12,9 +12,9 @@ from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
 
-from ..editor import NoEditor, editor_command, editor_setting
-from ..gitrepo import GitRepo, GitUnavailable, repo_start
-from ..textsafe import one_line
+from tracker.tui.editor import NoEditor, editor_command, editor_setting
+from tracker.git.repo import GitRepo, GitUnavailable, repo_start
+from tracker.support.textsafe import one_line
 
 
 def work_tree(plan_file: Path, repo_setting: str | None) -> Path:

@@ -1,7 +1,7 @@
 """What the views ask of git, answered the same way before, with and without a repository.
 
 Before the first read finishes there is nothing to say yet ("reading git…");
-afterwards each path has a FileLink from tracker.gitlinks, and drift (done in
+afterwards each path has a FileLink from tracker.git.links, and drift (done in
 the plan, missing or not committed in the repository) is the core's own rule.
 """
 
@@ -10,16 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..linkchecks import deliverable_done, drift_reason
-from ..model import Issue, Project
+from tracker.git.drift import deliverable_done, drift_reason
+from tracker.plan.model import Issue, Project
 
 if TYPE_CHECKING:
-    from ..gitlinks import FileLink, Links
+    from tracker.git.links import FileLink, Links
 
 
 def read_git(project: Project, plan_file: Path) -> GitView:
     """Read in a worker thread; read_links opens and closes its own repository each time."""
-    from ..gitlinks import read_links  # here: the first frame, drawn before git is read, does without it
+    from tracker.git.links import read_links  # here: the first frame, drawn before git is read, does without it
 
     return GitView(read_links(project, plan_file))
 

@@ -7,8 +7,8 @@ or somewhere in between.  Tones name CSS component classes, which themes colour.
 
 from __future__ import annotations
 
-from ..model import Project
-from ..progress import status_kind
+from tracker.plan.model import Project
+from tracker.plan.progress import status_kind
 
 MARKS = {"done": "✔", "blocked": "✖", "todo": "○", "active": "◐"}
 STEP_MARKS = {"done": "☑", "todo": "☐"}

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..loader import Loaded
-from .app import make_app
+from tracker.plan.loader import Loaded
+from tracker.tui.app import make_app
 
 
 def run_dashboard(loaded: Loaded) -> int:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..estimate import format_minutes, parse_minutes
-from ..model import Step
-from ..textsafe import one_line
+from tracker.plan.estimate import format_minutes, parse_minutes
+from tracker.plan.model import Step
+from tracker.support.textsafe import one_line
 
 
 def ellipsize_path(path: str, width: int) -> str:

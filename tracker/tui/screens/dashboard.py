@@ -4,7 +4,7 @@ It owns the plan being shown and keeps it in step with the disk: a cheap
 stat poll notices new content, a worker thread loads it, and a plan that
 fails to load is shown as located errors while the last good plan stays on
 screen (and nothing is written).  Git is read in another worker that only
-posts its result back, so no frame waits for history.  tracker.writer (and
+posts its result back, so no frame waits for history.  tracker.edit.writer (and
 the YAML parser it brings) is imported by the methods that change the plan,
 on the first change: the first frame does not need it.
 """
@@ -26,23 +26,22 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from ...filewatch import FileWatch
-from ...loader import Loaded, load
-from ...model import Deliverable, Project
-from ...planpaths import is_glob, normalize, unsafe_reason
-from ...statustable import status_label
-from ...textsafe import block, one_line
-from ..gitview import GitView, read_git
-from ..refs import Item, Ref, nearest
-from ..settings import Settings
-from ..widgets.detail import DetailPane
-from ..widgets.header import PlanHeader
-from ..widgets.key_bar import KeyBar
-from ..widgets.phase_bars import PhaseBars
-from ..widgets.plan_tree import PlanTree
+from tracker.tui.filewatch import FileWatch
+from tracker.plan.loader import Loaded, load
+from tracker.plan.model import Deliverable, Project
+from tracker.plan.paths import is_glob, normalize, unsafe_reason
+from tracker.support.textsafe import block, one_line
+from tracker.tui.gitview import GitView, read_git
+from tracker.tui.refs import Item, Ref, nearest
+from tracker.tui.settings import Settings
+from tracker.tui.widgets.detail import DetailPane
+from tracker.tui.widgets.header import PlanHeader
+from tracker.tui.widgets.key_bar import KeyBar
+from tracker.tui.widgets.phase_bars import PhaseBars
+from tracker.tui.widgets.plan_tree import PlanTree
 
 if TYPE_CHECKING:  # the filter line, the error view and the pickers are imported when first shown
-    from ..widgets.filter_bar import FilterBar
+    from tracker.tui.widgets.filter_bar import FilterBar
 
 
 ITEM_ACTIONS = {"pick_status", "next_status", "tick_step"}
@@ -145,7 +144,7 @@ class DashboardScreen(Screen):
         if views:
             view = views.first()
         else:
-            from ..widgets.problems import ProblemsView
+            from tracker.tui.widgets.problems import ProblemsView
 
             view = ProblemsView(id="problems")
         view.show(self.broken, keeping)
@@ -268,7 +267,7 @@ class DashboardScreen(Screen):
     @work(thread=True, group="write", exit_on_error=False, description="write the plan")
     def write_worker(self, base: Loaded, change) -> None:
         # Writes go one at a time; a later one starts from the disk the earlier left.
-        from ... import writer
+        from tracker.edit import writer
 
         with self._write_lock:
             what = writer.summary(change, base.project)
@@ -301,7 +300,7 @@ class DashboardScreen(Screen):
             if status is not None and status != own:
                 self.change(self._status_change(item, status), base)
 
-        from .status_picker import StatusPicker
+        from tracker.tui.screens.status_picker import StatusPicker
 
         self.app.push_screen(StatusPicker(self.project, title, self._status_of(item)), chosen)
 
@@ -311,7 +310,7 @@ class DashboardScreen(Screen):
         ids = [s.id for s in self.project.workflow]
         at = ids.index(current) if current in ids else -1
         if at == len(ids) - 1:
-            self.notify(f"Already at the last status ({status_label(self.project, ids[-1])}).", markup=False)
+            self.notify(f"Already at the last status ({self.project.label(ids[-1])}).", markup=False)
             return
         self.change(self._status_change(item, ids[at + 1]))
 
@@ -325,14 +324,14 @@ class DashboardScreen(Screen):
 
     @staticmethod
     def _status_change(item: Item, status: str):
-        from ... import writer
+        from tracker.edit import writer
 
         if isinstance(item.part, Deliverable):
             return writer.SetDeliverableStatus(item.issue.id, item.part.path, status, index=item.ref.index)
         return writer.SetIssueStatus(item.issue.id, status)
 
     def action_tick_step(self) -> None:
-        from ... import writer
+        from tracker.edit import writer
 
         item = self.selected_item()
         step = item.part
@@ -342,7 +341,7 @@ class DashboardScreen(Screen):
         if self.project is None:
             self.notify("There is no plan to add a session to yet.", markup=False)
             return
-        from .ask import AskScreen
+        from tracker.tui.screens.ask import AskScreen
 
         def asked(focus: str | None) -> None:
             if focus is not None:
@@ -354,7 +353,7 @@ class DashboardScreen(Screen):
     # Git is asked where the session starts, so in a thread; the change itself goes the usual way.
     @work(thread=True, exclusive=True, group="session", exit_on_error=False, description="start a session")
     def start_session_worker(self, plan: Path, repo_setting: str | None, focus: str | None) -> None:
-        from ...gitrepo import session_start_revision
+        from tracker.git.repo import session_start_revision
 
         since = session_start_revision(plan, repo_setting)
         if not get_current_worker().is_cancelled:
@@ -363,7 +362,7 @@ class DashboardScreen(Screen):
     def on_dashboard_screen_session_start_read(self, message: SessionStartRead) -> None:
         import datetime
 
-        from ... import writer
+        from tracker.edit import writer
 
         self.change(writer.AppendSession(datetime.date.today().isoformat(), message.focus, message.since))
 
@@ -380,7 +379,7 @@ class DashboardScreen(Screen):
         if reason:
             self.notify(f"{one_line(path)} {reason}.", title="Not opened", severity="error", markup=False)
             return
-        from ..editing import work_tree
+        from tracker.tui.editing import work_tree
 
         self.run_editor(work_tree(self.path, self.project.repo) / normalize(path))
 
@@ -389,7 +388,7 @@ class DashboardScreen(Screen):
         self.run_editor(self.path, item.line if item is not None else None)
 
     def run_editor(self, path: Path, line: int | None = None) -> None:
-        from ..editing import open_in_editor
+        from tracker.tui.editing import open_in_editor
 
         open_in_editor(self.app, path, line)
         self.poll()  # what the editor saved shows at once
@@ -400,7 +399,7 @@ class DashboardScreen(Screen):
     async def filter_bar(self) -> FilterBar:
         for bar in self.query("#filter"):
             return bar
-        from ..widgets.filter_bar import FilterBar
+        from tracker.tui.widgets.filter_bar import FilterBar
 
         bar = FilterBar(id="filter")
         await self.query_one("#left").mount(bar, before=self.query_one(PlanTree))
@@ -428,7 +427,7 @@ class DashboardScreen(Screen):
     def action_filter_status(self) -> None:
         if self.project is None:
             return
-        from .status_picker import ANY, StatusPicker
+        from tracker.tui.screens.status_picker import ANY, StatusPicker
 
         current = next(iter(self.filter_statuses), ANY)
 
@@ -437,7 +436,7 @@ class DashboardScreen(Screen):
                 return  # cancelled, or "any status" with no filter ever set
             bar = await self.filter_bar()  # first: a filter in force always has its bar
             self.filter_statuses = frozenset({status}) if status else frozenset()
-            bar.show_status(status_label(self.project, status) if status else "")
+            bar.show_status(self.project.label(status) if status else "")
             bar.display = bool(self.filter_text or self.filter_statuses)
             self.show_plan()
 
@@ -462,6 +461,6 @@ class DashboardScreen(Screen):
         if self.shown is None or self.shown.project is None:
             self.notify("There is no plan to summarise yet.", markup=False)
             return
-        from .summary import SummaryScreen  # here: it loads Markdown, which the first frame need not wait for
+        from tracker.tui.screens.summary import SummaryScreen  # here: it loads Markdown, which the first frame need not wait for
 
         self.app.push_screen(SummaryScreen(self.shown))

@@ -10,9 +10,9 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...model import Project
-from ...textsafe import one_line
-from ..marks import mark
+from tracker.plan.model import Project
+from tracker.support.textsafe import one_line
+from tracker.tui.marks import mark
 
 ANY = ""  # the "every status" choice of the status filter
 

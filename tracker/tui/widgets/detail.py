@@ -5,12 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
-from ...model import Project
-from ...textsafe import block
-from ..gitview import GitView
-from ..refs import Item
-from . import detail_lines
-from .lines import Lines
+from tracker.plan.model import Project
+from tracker.support.textsafe import block
+from tracker.tui.gitview import GitView
+from tracker.tui.refs import Item
+from tracker.tui.widgets import detail_lines
+from tracker.tui.widgets.lines import Lines
 
 
 class DetailPane(VerticalScroll):
@@ -50,7 +50,7 @@ class DetailPane(VerticalScroll):
         if self._markdown is None:
             if not text:
                 return
-            from .safe_markdown import SafeMarkdown
+            from tracker.tui.widgets.safe_markdown import SafeMarkdown
 
             self._markdown = SafeMarkdown(text, id="detail-description")
             self.mount(self._markdown, before="#detail-parts")

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from ... import progress
-from ...estimate import format_minutes, parse_minutes
-from ...model import Deliverable, Issue, Project, Step
-from ...statustable import status_label
-from ...textsafe import ellipsize, one_line
-from ..gitview import GitView
-from ..marks import STEP_MARKS, mark
-from ..refs import Item
-from ..textfit import ellipsize_path, estimate_text
+from tracker.plan import progress
+from tracker.plan.estimate import format_minutes, parse_minutes
+from tracker.plan.model import Deliverable, Issue, Project, Step
+from tracker.support.textsafe import ellipsize, one_line
+from tracker.tui.gitview import GitView
+from tracker.tui.marks import STEP_MARKS, mark
+from tracker.tui.refs import Item
+from tracker.tui.textfit import ellipsize_path, estimate_text
 
 
 def head(project: Project, item: Item):
@@ -47,7 +46,7 @@ def head(project: Project, item: Item):
 
 def _status_line(project: Project, status: str, facts: list[str], style) -> Content:
     sign, tone = mark(project, status)
-    return Content.assemble((f"{sign} {status_label(project, status)}", style(tone)),
+    return Content.assemble((f"{sign} {project.label(status)}", style(tone)),
                             (" · " + " · ".join(facts), style("muted")))
 
 
@@ -103,7 +102,7 @@ def _depends(project: Project, issue: Issue, width: int, style) -> list[Content]
         other = found[1]
         sign, tone = mark(project, other.status)
         text = f"{one_line(str(other.id))}  {one_line(other.title)}"
-        label = status_label(project, other.status)
+        label = project.label(other.status)
         lines.append(Content.assemble((f"  {sign} ", style(tone)), ellipsize(text, width - len(label) - 8),
                                       (f"  {label}", style("muted"))))
     return lines

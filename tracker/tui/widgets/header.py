@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from ... import progress
-from ...model import Project
-from ...textsafe import ellipsize, one_line
-from ..gitview import GitView
+from tracker.plan import progress
+from tracker.plan.model import Project
+from tracker.support.textsafe import ellipsize, one_line
+from tracker.tui.gitview import GitView
 
 
 class PlanHeader(Widget):

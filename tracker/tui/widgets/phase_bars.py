@@ -5,11 +5,10 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from ... import progress
-from ...model import Project
-from ...statustable import status_label
-from ...textsafe import ellipsize, one_line
-from ..marks import mark
+from tracker.plan import progress
+from tracker.plan.model import Project
+from tracker.support.textsafe import ellipsize, one_line
+from tracker.tui.marks import mark
 
 
 class PhaseBars(Widget):
@@ -37,7 +36,7 @@ class PhaseBars(Widget):
             return Content("")
         project, width, rows = self.project, self.size.width, self.rows
         id_width = min(max((len(r[0]) for r in rows), default=2), 10)
-        status_width = min(max((len(status_label(project, r[3])) for r in rows), default=8), 14)
+        status_width = min(max((len(project.label(r[3])) for r in rows), default=8), 14)
         bar_width = max(10, min(30, width // 5))
         title_width = min(max(width - id_width - bar_width - status_width - 14, 8), 60)
         style = self.get_visual_style
@@ -52,6 +51,6 @@ class PhaseBars(Widget):
                 ("░" * (bar_width - filled), style("phase-bars--empty")),
                 " ", (("—" if pct is None else f"{pct}%").rjust(4), style("phase-bars--percent")),
                 "  ", (sign, style(f"phase-bars--{tone}")), " ",
-                ellipsize(status_label(project, status), status_width),
+                ellipsize(project.label(status), status_width),
             ))
         return Content("\n").join(lines)

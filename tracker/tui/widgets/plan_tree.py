@@ -16,14 +16,14 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ... import progress
-from ...filtering import matches
-from ...model import Issue, Phase, Project
-from ...textsafe import ellipsize, one_line
-from ..marks import STEP_MARKS, mark
-from ..gitview import GitView
-from ..refs import Ref, issue_ref, phase_ref
-from ..textfit import ellipsize_path, estimate_text
+from tracker.plan import progress
+from tracker.plan.filtering import matches
+from tracker.plan.model import Issue, Phase, Project
+from tracker.support.textsafe import ellipsize, one_line
+from tracker.tui.marks import STEP_MARKS, mark
+from tracker.tui.gitview import GitView
+from tracker.tui.refs import Ref, issue_ref, phase_ref
+from tracker.tui.textfit import ellipsize_path, estimate_text
 
 QUIET_STATES = {"committed"}
 OPEN_ALL_UP_TO = 1000  # issues; a bigger plan (or filter result) starts with its phases closed

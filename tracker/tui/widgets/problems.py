@@ -6,9 +6,9 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 
-from ...loader import Loaded
-from ...textsafe import one_line
-from .lines import Lines
+from tracker.plan.loader import Loaded
+from tracker.support.textsafe import one_line
+from tracker.tui.widgets.lines import Lines
 
 
 class ProblemsView(VerticalScroll):

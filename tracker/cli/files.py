@@ -1,0 +1,87 @@
+"""`tracker status --files` for people: every path the plan names, with its git state.
+
+One row per deliverable, issue file and step file, under its issue; the files a
+folder or pattern stands for are listed under it.  `!` marks a deliverable
+marked done whose file is missing or not committed as it is.
+"""
+
+from __future__ import annotations
+
+from tracker.git.links import FileLink, Links
+from tracker.git.drift import deliverable_done, drift_reason
+from tracker.plan.model import Project
+from tracker.support.textsafe import ellipsize, one_line
+
+PATH_WIDTH = 48
+DRIFT_MARK = "!"
+
+
+def repo_line(links: Links) -> str:
+    repo = links.repo
+    if not repo.usable:
+        return f"git: not available ({one_line(repo.message or 'no repository')})"
+    where = "detached HEAD" if repo.detached else one_line(repo.branch or "?")
+    head = repo.head[:7] if repo.head else "no commits yet"
+    line = f"git: {where} @ {head}, {repo.changed} changed, {repo.untracked} untracked"
+    return line + (" (shallow clone)" if repo.shallow else "")
+
+
+def render_files(project: Project, links: Links) -> str:
+    rows: list[tuple[str, str, str, FileLink] | str] = []
+    for phase in project.phases:
+        for issue in phase.issues:
+            rows.append(f"#{one_line(str(issue.id))} {one_line(issue.title)} "
+                        f"({project.label(issue.status)})")
+            for deliverable in issue.deliverables:
+                link = links.get(deliverable.path)
+                drift = deliverable_done(project, issue, deliverable) and drift_reason(link)
+                rows.append((DRIFT_MARK if drift else "", "deliverable", deliverable.path, link))
+            rows.extend(("", "file", path, links.get(path)) for path in issue.files)
+            for step in issue.steps:
+                rows.extend(("", "step file", path, links.get(path)) for path in step.files)
+    for session in project.sessions:
+        paths = [path for item in session.accomplished for path in item.files]
+        if paths:
+            rows.append(f"Session {session.date}")
+            rows.extend(("", "session file", path, links.get(path)) for path in paths)
+    lines = [one_line(project.project), repo_line(links), ""]
+    drifted = False
+    for row in rows:
+        if isinstance(row, str):
+            lines.append(row)
+            continue
+        mark, kind, path, link = row
+        drifted = drifted or bool(mark)
+        lines.append(_row(mark, kind, path, link))
+        lines.extend(_row("", "", "  " + member.path, member) for member in link.matches)
+    if drifted:
+        lines += ["", f"{DRIFT_MARK} marked done, but the file is missing or not committed as it is"]
+    return "\n".join(lines) + "\n"
+
+
+def _row(mark: str, kind: str, path: str, link: FileLink) -> str:
+    lines = "" if link.lines is None else f"{link.lines} line{'s' * (link.lines != 1)}"
+    commit = link.last_commit
+    last = (f"{commit.sha} {commit.date[:10]} {ellipsize(one_line(commit.author), 20)}: "
+            f"{ellipsize(one_line(commit.subject), 50)}") if commit else ""
+    text = (f"{mark:1} {kind:<12} {ellipsize(one_line(path), PATH_WIDTH):<{PATH_WIDTH}} "
+            f"{link.state:<9} {lines:>11}  {last}")
+    if link.note:
+        text += f"  ({one_line(link.note)})"
+    return "  " + text.rstrip()
+
+
+def drift_lines(project: Project, links: Links) -> str:
+    """Lines marking each deliverable marked done that git does not back, for plain `tracker status`."""
+    out = []
+    for _, issue in project.issues():
+        for deliverable in issue.deliverables:
+            if deliverable_done(project, issue, deliverable):
+                reason = drift_reason(links.get(deliverable.path))
+                if reason:
+                    out.append(f"{DRIFT_MARK} #{one_line(str(issue.id))} {one_line(deliverable.path)}: "
+                               f"marked {project.label(deliverable.status or issue.status).lower()} "
+                               f"but {reason}")
+    if out:
+        out.append("  (tracker status --files shows every file with its git state)")
+    return "\n" + "\n".join(out) + "\n" if out else ""

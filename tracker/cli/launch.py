@@ -1,0 +1,158 @@
+"""The `tracker` program: a plain `tracker status` is answered before click is imported.
+
+Replaying a recorded answer (cli/replay.py) takes a tenth of a second;
+importing click and the CLI would add a third to that, and a tenth to a
+first run.  So the plain forms of the command, `tracker [-f|--file PATH]
+[--max-bytes N] status [--json|--files] [--ascii]`, are recognised here and
+answered by cli/status.py, as the CLI's `status` would.  Anything else, and a
+plan that is not found, goes to the click CLI (cli/commands.py).  Either way the
+process then ends at once (see `main`).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+
+_STATUS_FLAGS = {"--json": "json", "--ascii": "ascii", "--files": "files"}
+
+
+def main() -> None:
+    """Run the command line with the cyclic GC off while it starts, then end without tearing Python down.
+
+    Starting up allocates what lives to the end (modules, classes, the plan,
+    the dashboard's widgets), so the collector would scan it again and again
+    for nothing: a tenth of the dashboard's first frame.  It is turned on
+    again, with all of that frozen out of its sight, once the plan is loaded
+    (`collect_again`) or the dashboard has drawn its first frame (TrackerApp).
+
+    Unloading PyYAML, msgspec, click (GitPython, Jinja2 for a summary) module by module takes
+    longer than many commands do (40-75 ms), and nothing is left to release by
+    then: files are written and closed, locks are let go, git processes are
+    done.  Only the standard streams still hold output: `run` flushes them.
+    """
+    gc.disable()
+    os._exit(run())
+
+
+def run() -> int:
+    """The command line's exit status, its output flushed: a plain `status` answered here, else the click CLI.
+
+    Output that cannot be written (a full disk, a quota) is a one-line error
+    and status 1; a reader that went away (`tracker status | head`) is status
+    1 without a word, as click has it.
+    """
+    try:
+        try:
+            found = plain_status(sys.argv[1:])
+            answered = _answered(*found) if found is not None else None
+            if answered is not None:
+                status = answered
+            else:
+                from tracker.cli.commands import main as cli
+
+                cli()  # standalone: it always ends in SystemExit
+                status = 0
+        except SystemExit as exc:
+            status = _exit_status(exc.code)
+        except KeyboardInterrupt:  # Ctrl+C while a status is computed here: said as click says it
+            if sys.stderr is not None:
+                sys.stderr.write("\nAborted!\n")
+            status = 1
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: started with that descriptor closed
+                stream.flush()
+        return status
+    except BrokenPipeError:
+        return 1
+    except OSError as exc:
+        from tracker.support.textsafe import one_line
+
+        where = f"{one_line(str(exc.filename))}: " if exc.filename else "cannot write the output: "
+        try:  # not through sys.stderr: it may be the stream that failed
+            os.write(2, f"tracker: error: {where}{exc.strerror or exc}\n".encode(errors="replace"))
+        except OSError:
+            pass
+        return 1
+
+
+def _exit_status(code: object) -> int:
+    """What Python itself would exit with for `sys.exit(code)`."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def plain_status(args: list[str]) -> tuple[str | None, int, dict[str, bool]] | None:
+    """(--file, --max-bytes, flags) of a plain `status` command line, or None for anything else."""
+    from tracker.cli.discovery import DEFAULT_MAX_BYTES
+
+    file, max_bytes = None, DEFAULT_MAX_BYTES
+    index = 0
+    while index < len(args) and args[index] != "status":
+        option = args[index]
+        value = args[index + 1] if index + 1 < len(args) else ""
+        if not value or value.startswith("-"):
+            return None
+        if option in ("-f", "--file"):
+            file = value
+        elif option == "--max-bytes" and value.isascii() and value.isdigit() and int(value) >= 1:
+            max_bytes = int(value)
+        else:
+            return None
+        index += 2
+    flags = dict.fromkeys(_STATUS_FLAGS.values(), False)
+    for arg in args[index + 1:]:
+        if arg not in _STATUS_FLAGS:
+            return None
+        flags[_STATUS_FLAGS[arg]] = True
+    if flags["json"] and flags["files"]:
+        return None  # a usage error, worded by the CLI
+    return (file, max_bytes, flags) if index < len(args) else None
+
+
+def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int | None:
+    """The exit status of a plain `status`, its answer or the plan's problems written; None for the CLI to take."""
+    from tracker.cli.discovery import PlanNotFound, find_plan
+    from tracker.cli.status import answer
+
+    try:
+        plan = find_plan(file)
+    except PlanNotFound:
+        return None  # the CLI says so properly
+    _unless_ascii(sys.stdout, sys.stderr)
+    try:
+        problems = answer(plan, max_bytes, flags["json"], flags["ascii"], flags["files"], _write)
+    except BrokenPipeError:  # `tracker status | head`: end quietly, as the click CLI does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    if problems is None:
+        return 0
+    from tracker.support.textsafe import block
+
+    if sys.stderr is not None:
+        sys.stderr.write(block(problems) + "\n")  # as cli.Failed shows them
+    return 1
+
+
+def _unless_ascii(*streams) -> None:
+    """Streams set to ASCII (PYTHONIOENCODING=ascii, an old locale) write UTF-8 instead, as click.echo has it."""
+    import codecs
+
+    for stream in streams:
+        encoding = getattr(stream, "encoding", None)
+        if encoding and codecs.lookup(encoding).name == "ascii" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def _write(piece: str | bytes) -> None:
+    if sys.stdout is None:  # started with stdout closed: nowhere to write, as click.echo has it
+        return
+    if isinstance(piece, bytes):
+        sys.stdout.buffer.write(piece)
+    else:
+        sys.stdout.write(piece)

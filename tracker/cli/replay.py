@@ -1,0 +1,254 @@
+"""`tracker status` answers, replayed while nothing they depend on has changed.
+
+On a 10,000-issue plan `status --json` spends its time building and encoding
+a report of tens of megabytes that is, most of the time, the one it printed
+last time.  That
+answer depends on the plan's bytes, tracker's code, the command line, and
+git's view of the work tree.  An entry records each of them, and every run
+checks each of them again before replaying:
+
+- the plan: its stat signature, or else its SHA-256;
+- the code: tracker's version and the size and time of each of its modules;
+- `git status` (HEAD, branch, index and untracked files), asked every time
+  from the same folder, so a repository appearing nearer the plan shows too;
+- every file the answer reports on: its lstat (inode, size, times) and, for a
+  symlink, where it leads.
+
+An answer is recorded only when git said the same before and after it was
+computed, and no file it depends on changed within two seconds of that (the
+rule git uses for its own index): a change made while the answer was being
+computed can then never hide behind it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import subprocess
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from tracker.support.cachefiles import RACY_NS, NewEntry, cache_dir, code_key, git_environment, stat_signature
+from tracker.git.repo import STATUS_ARGS, git_env
+
+if TYPE_CHECKING:
+    from tracker.git.links import Links
+
+FORMAT = "tracker answer cache 1"
+KEEP = 16  # answers kept: one per plan and command line
+
+Signature = list[int]  # empty: nothing there
+
+
+Write = Callable[[str | bytes], None]
+
+
+def status_command(as_json: bool, ascii_only: bool, files: bool, max_bytes: int) -> list[str]:
+    """How a `tracker status` command line is named in the cache, however it was spelled."""
+    return ["status", f"--json={as_json}", f"--ascii={ascii_only}", f"--files={files}", f"--max-bytes={max_bytes}"]
+
+
+def replay(plan: Path, command: Iterable[str], write: Write) -> bool:
+    """Write the recorded answer of `command` on `plan` if all it depends on is unchanged; else write nothing.
+
+    Errors of `write` itself (a closed pipe, a full disk) are the caller's: they are not a cache miss.
+    """
+    key = _key(plan, command)
+    try:
+        file = open(_entry_path(key), "rb")
+    except OSError:
+        return False
+    with file:
+        try:
+            entry = _valid_entry(file, plan, key)
+            text = b"".join(_chunks(file, entry["size"])).decode("utf-8") if entry and entry["text"] else None
+        # Whatever a damaged or foreign entry makes go wrong here, the answer is computed afresh.
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            return False
+        if entry is None:
+            return False
+        if text is not None:
+            write(text)
+        else:
+            for chunk in _chunks(file, entry["size"]):
+                write(chunk)
+    return True
+
+
+def _valid_entry(file: BinaryIO, plan: Path, key: str) -> dict | None:
+    """The entry's header if it is for `key` and everything it depends on is unchanged, else None."""
+    end = file.seek(-4, os.SEEK_END)
+    length = int.from_bytes(file.read(4), "big")
+    file.seek(end - length)
+    entry = json.loads(file.read(length))
+    if (entry["format"] != FORMAT or entry["key"] != key or entry["size"] != end - length
+            or not _unchanged(plan, entry)):
+        return None
+    # Check the whole answer before writing any of it; the second read comes from the page cache.
+    crc = 0
+    for chunk in _chunks(file, entry["size"]):
+        crc = zlib.crc32(chunk, crc)
+    return entry if crc == entry["crc"] else None
+
+
+def _chunks(file: BinaryIO, size: int) -> Iterator[bytes]:
+    file.seek(0)
+    while size > 0:
+        chunk = file.read(min(size, 1 << 20))
+        if not chunk:
+            raise ValueError("the entry is shorter than it says")
+        size -= len(chunk)
+        yield chunk
+
+
+def _unchanged(plan: Path, entry: dict) -> bool:
+    if not _same_plan(plan, entry["plan"], entry["digest"]):
+        return False
+    status = _git_status(entry["start"])
+    if status is None or _sha(status) != entry["status"]:
+        return False
+    root = entry["root"]
+    return all(_file_signature(root, path) == (signature, target) for path, signature, target in entry["files"])
+
+
+class Recorder:
+    """What an answer depends on, taken before it is computed; `record` keeps the answer if it still holds."""
+
+    def __init__(self, plan: Path, command: Iterable[str]):
+        self.plan = plan
+        self.key = _key(plan, command)
+        self.began = time.time_ns()
+        self.plan_signature = self._settled(_signature(plan, follow=True))  # taken before the plan is read
+        self.start: str | None = None
+        self.status: bytes | None = None
+
+    def before_git(self, start: Path) -> None:
+        """Call with the folder git will be asked from, before anything asks it."""
+        self.start = str(start)
+        self.status = _git_status(self.start)
+
+    def record(self, digest: str, links: Links, answer: Iterable[str | bytes], write: Write) -> None:
+        """Write the answer's pieces through `write`, keeping them if the answer is safe to replay.
+
+        `digest` is the SHA-256 of the plan the answer was computed from, `links` the git links it used.
+        """
+        entry = NewEntry(_entry_path(self.key), KEEP) if self.status is not None else None
+        try:
+            self._record(digest, links, answer, write, entry)
+        except BaseException:  # a closed pipe, Ctrl+C: no half answer stays behind in the cache
+            if entry is not None:
+                entry.discard()
+            raise
+
+    def _record(self, digest: str, links: Links, answer: Iterable[str | bytes], write: Write,
+                entry: NewEntry | None) -> None:
+        size = crc = 0
+        text = False
+        for piece in answer:
+            write(piece)
+            if entry is not None:
+                text = isinstance(piece, str)
+                data = piece.encode("utf-8") if text else piece
+                entry.write(data)
+                size, crc = size + len(data), zlib.crc32(data, crc)
+        if entry is None:
+            return
+        files = self._files(links)
+        if files is None or _git_status(self.start) != self.status:
+            entry.discard()
+            return
+        header = json.dumps({
+            "format": FORMAT, "key": self.key,
+            "plan": self.plan_signature or [],  # empty: written too recently to trust its times; hash it
+            "digest": digest,
+            "start": self.start,  # where git is asked from
+            "status": _sha(self.status),
+            "root": links.repo.root,
+            "files": files,  # [path under root, lstat, where a symlink leads]
+            "text": text,  # text is written in the terminal's encoding; JSON is UTF-8
+            "size": size, "crc": crc,
+        }).encode()
+        entry.write(header + len(header).to_bytes(4, "big"))
+        entry.commit()
+
+    def _files(self, links: Links) -> list | None:
+        """Every file the links were measured from, and what decides what git ignores or remembers;
+        None if one of them changed too recently to be trusted."""
+        from tracker.plan.paths import normalize, unsafe_reason  # here: replaying needs neither the model nor msgspec
+
+        root = links.repo.root
+        if root is None:
+            return None
+        paths = {".gitignore", ".git/info/exclude", ".git/shallow"}
+        for written, link in links.links.items():
+            if not unsafe_reason(written):
+                paths.add(normalize(written))
+            paths.update(member.path for member in link.matches)
+        files = []
+        for path in sorted(paths):
+            signature, target = _file_signature(root, path)
+            if self._settled(signature) is None:
+                return None
+            files.append([path, signature, target])
+        return files
+
+    def _settled(self, signature: Signature) -> Signature | None:
+        """The signature, or None if its times are too close to this run to prove anything."""
+        if signature and max(signature[4], signature[5]) >= self.began - RACY_NS:
+            return None
+        return signature
+
+
+def _key(plan: Path, command: Iterable[str]) -> str:
+    material = "\0".join([FORMAT, code_key(), os.path.realpath(plan), *command, "", *git_environment()])
+    return _sha(material.encode("utf-8", "surrogateescape"))
+
+
+def _entry_path(key: str) -> Path:
+    return cache_dir() / f"answer-{key[:40]}.bin"  # the answer, a JSON header, the header's length
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _signature(path: str | os.PathLike, follow: bool = False) -> Signature:
+    try:
+        info = os.stat(path) if follow else os.lstat(path)
+    except (OSError, ValueError):
+        return []
+    return stat_signature(info)
+
+
+def _file_signature(root: str, path: str) -> tuple[Signature, str]:
+    full = f"{root}/{path}"  # git paths use "/" on every system
+    signature = _signature(full)
+    if not signature or not stat.S_ISLNK(signature[0]):
+        return signature, ""
+    target = os.path.realpath(full)
+    inside = target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+    # What a link inside the work tree leads to is read; one leading out never is.
+    return signature + (_signature(target) if inside else []), target
+
+
+def _same_plan(plan: Path, signature: Signature, digest: str) -> bool:
+    if signature and _signature(plan, follow=True) == signature:
+        return True
+    try:
+        return _sha(plan.read_bytes()) == digest
+    except OSError:
+        return False
+
+
+def _git_status(start: str) -> bytes | None:
+    try:
+        done = subprocess.run(["git", *STATUS_ARGS], cwd=start, env=git_env(), stdin=subprocess.DEVNULL,
+                              capture_output=True)
+    except OSError:
+        return None
+    return done.stdout if done.returncode == 0 else None

@@ -1,0 +1,54 @@
+"""`tracker status` without its command line: the last answer replayed, or a new one computed and recorded.
+
+Two doors call `answer`: the click CLI, and cli/launch.py, which takes a plain
+`tracker status` without importing click at all (click is a tenth of a
+first run on a small plan).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from tracker.cli import replay
+
+
+def answer(plan: Path, max_bytes: int, as_json: bool, ascii_only: bool, files: bool,
+           write: replay.Write) -> str | None:
+    """Write the status of `plan`; None once written, else the plan's problems (one per line), nothing written."""
+    command = replay.status_command(as_json, ascii_only, files, max_bytes)
+    if replay.replay(plan, command, write):
+        return None
+    from tracker.git.links import read_links
+    from tracker.git.repo import repo_start
+    from tracker.support.memory import collect_again
+    from tracker.plan.loader import load
+
+    recorder = replay.Recorder(plan, command)
+    loaded = load(plan, max_bytes=max_bytes)
+    collect_again()
+    if not loaded.ok:
+        return loaded.report()
+    recorder.before_git(repo_start(loaded.path, loaded.project.repo))
+    # The phase table only needs states (for drift marks), not last commits.
+    links = read_links(loaded.project, loaded.path, history=as_json or files)
+    recorder.record(loaded.digest, links, _pieces(loaded, links, as_json, ascii_only, files), write)
+    return None
+
+
+def _pieces(loaded, links, as_json: bool, ascii_only: bool, files: bool) -> Iterator[str | bytes]:
+    if as_json:
+        from tracker.cli.report import status_json
+
+        # A phase at a time: a big plan is never held as one document.
+        yield from status_json(loaded.project, git_of=links.git_of, repo=links.repo.to_json())
+        yield b"\n"
+    elif files:
+        from tracker.cli.files import render_files
+
+        yield render_files(loaded.project, links)
+    else:
+        from tracker.cli.files import drift_lines
+        from tracker.cli.table import render
+
+        yield render(loaded.project, ascii_only=ascii_only) + drift_lines(loaded.project, links)

@@ -1,0 +1,55 @@
+"""The YAML nodes a change edits, read from as little of the text as will do."""
+
+from __future__ import annotations
+
+import gc
+
+from tracker.edit import window
+from tracker.plan import yamltree
+from tracker.plan.model import Issue, place
+
+
+class Nodes:
+    """The tree nodes an edit needs, read from no more of the text than it takes.
+
+    An issue comes from its own lines (edit/window.py), checked against the model;
+    the whole text is parsed only when they do not do (or to append a session).
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self._root = None
+
+    @property
+    def root(self) -> yamltree.Mapping:
+        if self._root is None:
+            gc_was_on = gc.isenabled()
+            gc.disable()  # as in the loader: a big tree has no cycles to collect
+            try:
+                self._root = yamltree.parse(self.text).root
+            finally:
+                if gc_was_on:
+                    gc.enable()
+        return self._root
+
+    def issue(self, issue: Issue) -> yamltree.Mapping:
+        node = window.block_item(self.text, *issue.where())
+        return node if node is not None and placed_as(node, issue) else issue_node(self.root, issue)
+
+
+
+def issue_node(root: yamltree.Mapping, issue: Issue) -> yamltree.Mapping:
+    """The issue's mapping in the tree: the one that starts where the model says the issue starts."""
+    for phase in root.get("phases").items:
+        issues = phase.get("issues") if phase.kind == "mapping" else None
+        for node in issues.items if issues is not None and issues.kind == "sequence" else ():
+            if (node.line, node.column) == issue.where():
+                return node
+    raise LookupError(f"issue #{issue.id} is in the model but not in the tree")  # a bug: both come from one text
+
+
+def placed_as(node: yamltree.Node, record) -> bool:
+    """Whether `node` holds the keys of `record` at the places the model has their values."""
+    return node.kind == "mapping" and (node.line, node.column) == record.where() and (
+        {key.value: place(value.line, value.column) for key, value in node.items}
+        == {key: at for key, at in record.at.items() if key and "." not in key})  # not list items' places

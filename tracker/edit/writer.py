@@ -1,0 +1,234 @@
+"""The only way back from the model to the file: apply one change to the plan on disk.
+
+    from tracker.edit.writer import apply, SetIssueStatus, WriteRefused
+
+    try:
+        loaded = apply(loaded, SetIssueStatus("4", "complete"))
+    except WriteRefused as exc:
+        print(exc)          # `path:line:column: error: ...`; the file was not touched
+
+Changes:
+    SetIssueStatus(issue_id, status)
+    SetStepStatus(issue_id, step_index, status)      step_index counts from 0; status todo | done
+    SetDeliverableStatus(issue_id, path, status, index=None)   index: which entry, when a path is named twice
+    AppendSession(date, focus=None, since=None)      date as YYYY-MM-DD; since a git revision
+
+`apply(loaded, change)` takes the `Loaded` the caller is looking at and returns
+the freshly loaded plan after the write (the same `loaded` when the change is
+already in place).  `summary(change, project)` is the one line to show for it,
+e.g. "the status of issue #4: 'audit' -> 'complete'".  The value is edited in the YAML text where it stands
+(edit/textedit.py), so comments, layout, quoting, a BOM, CRLF and the mode bits stay
+exactly as they were.  On the way:
+
+- the change is checked against the plan (known issue, step, deliverable, status);
+- writers take turns through `phases.yaml.lock` (lock.Lock);
+- the file is re-read; if its content differs from what `loaded` holds, the
+  change is re-applied to the new content when the edited value is still what
+  the caller saw, and refused otherwise, naming the item and what changed;
+- the nodes to edit are read from the item's own lines (edit/window.py), not
+  from the whole file, so the one whole parse is of the new text: it is
+  loaded again and must differ from the old model by exactly the intended
+  change, or nothing is written;
+- temporary file, fsync, content compared once more, rename, folder fsync.
+
+WriteRefused is the only exception for the caller to handle; its text is ready
+to print.  TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes the writer wait after the
+temporary file is written, so tests can kill it at the worst moment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from pathlib import Path
+
+import msgspec
+
+from tracker.support import atomicfile
+from tracker.plan import parsecache
+from tracker.edit import textedit
+from tracker.edit.lock import Lock, LockTimeout
+from tracker.edit.nodes import Nodes
+from tracker.edit.commands import (
+    AppendSession,
+    Change,
+    SetDeliverableStatus,
+    SetIssueStatus,
+    SetStepStatus,
+    WriteRefused,
+)
+from tracker.plan.loader import LoadError, Loaded, load_text, read_bytes, read_text
+from tracker.plan.model import Project
+
+# The changes are part of the writer's API: callers import them from here.
+__all__ = ["apply", "summary", "WriteRefused", "SetIssueStatus", "SetStepStatus", "SetDeliverableStatus",
+           "AppendSession", "Change"]
+
+LOCK_TIMEOUT = 15.0
+ROUNDS = 5  # re-reads when the file keeps changing under us before giving up
+BOM = b"\xef\xbb\xbf"
+
+
+def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) -> Loaded:
+    """Write `change` into the plan file `loaded` came from; the plan as it now is on disk."""
+    where = str(loaded.path)
+    if not loaded.ok:
+        first = loaded.errors[0] if loaded.errors else f"{where}: error: the plan could not be read"
+        raise WriteRefused(f"{first}\n{where}: error: the plan has errors, so nothing was written; "
+                           "fix them first (tracker validate lists them all)")
+    before = change.value(loaded.project, where)
+    if before == change.wanted:
+        return loaded
+    change.check(loaded.project, where)
+    target = Path(os.path.realpath(loaded.path))  # through a symlink: replace the file, keep the link
+    try:
+        with Lock(target, lock_timeout) as lock:
+            atomicfile.remove_leftovers(target)
+            for _ in range(ROUNDS):
+                base, text, digest, bom = _current(target, loaded, change, before, where)
+                if change.value(base.project, where) == change.wanted:
+                    return base
+                new_text = _edit(base, text, change, where)
+                del text
+                new = _verify(base, new_text, change, where)
+                out = (BOM if bom else b"") + new_text.encode("utf-8")
+                new_digest = hashlib.sha256(out).hexdigest()
+                temp = atomicfile.write_temp(target, out)
+                del out  # a big plan's bytes need not stay while it is checked and cached
+                try:
+                    _test_pause()
+                    if _digest(target, where) != digest:
+                        continue  # changed while we wrote: merge again from the new content
+                    if not lock.held():
+                        raise WriteRefused(f"{where}: error: another writer took the lock while this one was "
+                                           "stalled; nothing was written, run the command again")
+                    atomicfile.replace(temp, target)
+                    temp = None
+                finally:
+                    if temp is not None:
+                        temp.unlink(missing_ok=True)
+                written = Loaded(loaded.path, new.project, new.problems, new_text, new_digest)
+                parsecache.store(written.digest, written.project, written.problems)  # the next command need not parse it
+                return written
+    except LockTimeout as exc:
+        raise WriteRefused(f"{where}: error: {exc}") from None
+    except OSError as exc:
+        raise WriteRefused(f"{where}: error: cannot write the plan: {exc.strerror or exc}; "
+                           "the file was not changed") from None
+    raise WriteRefused(f"{where}: error: the file kept changing on disk while tracker tried to write it; "
+                       "nothing was written, run the command again")
+
+
+def summary(change: Change, project: Project) -> str:
+    """One line for people: what `change` does to `project`, the plan before it."""
+    old = change.value(project, "")
+    what = change.what(project)
+    if isinstance(change, AppendSession):
+        if old is not None:
+            return f"{what} is already in the plan"
+        extra = ", ".join(f"{key} {value}" for key, value in (("focus", change.focus), ("since", change.since)) if value)
+        return f"added {what}" + (f" ({extra})" if extra else "")
+    if old == change.wanted:
+        return f"{what} is already {_show(old)}"
+    return f"{what}: {_show(old)} -> {_show(change.wanted)}"
+
+
+def _current(target: Path, loaded: Loaded, change: Change, before, where: str) -> tuple[Loaded, str, str, bool]:
+    """The plan to edit (see _base), its text, the digest of the file's bytes, and whether they start with a BOM."""
+    try:
+        text, data = read_text(target)
+    except LoadError as exc:
+        raise WriteRefused(f"{exc.problem}; nothing was written") from None
+    digest = hashlib.sha256(data).hexdigest()
+    return _base(loaded, text, digest, change, before, where), text, digest, data.startswith(BOM)
+
+
+def _digest(target: Path, where: str) -> str:
+    try:
+        return hashlib.sha256(read_bytes(target)).hexdigest()
+    except LoadError as exc:
+        raise WriteRefused(f"{exc.problem}; nothing was written") from None
+
+
+def _base(loaded: Loaded, text: str, digest: str, change: Change, before, where: str) -> Loaded:
+    """What to edit: `loaded` if the file is unchanged, else the file as it is now, if that is safe."""
+    if (digest == loaded.digest) if loaded.digest else (text == loaded.text):
+        return loaded
+    current = load_text(text, loaded.path, digest=digest, like=loaded.project)
+    if not current.ok:
+        first = current.errors[0] if current.errors else f"{where}: error: the plan could not be read"
+        raise WriteRefused(f"{first}\n{where}: error: the file changed on disk since it was read and now has "
+                           f"errors, so {change.what(loaded.project)} was not written; fix the file and try again")
+    try:
+        now = change.value(current.project, where)
+        same = _identity(change, current.project, where) == _identity(change, loaded.project, where)
+    except WriteRefused as exc:
+        raise WriteRefused(f"{exc}\n{where}: error: the file changed on disk since it was read, so "
+                           f"{change.what(loaded.project)} was not written") from None
+    if not same:
+        line, column = change.position(current.project)
+        raise WriteRefused(f"{where}:{line}:{column}: error: the file changed on disk since it was read and "
+                           f"this is now {change.what(current.project)}, not {change.what(loaded.project)}; "
+                           "nothing was written, look at the file and run the command again")
+    if now != before and now != change.wanted:
+        line, column = change.position(current.project)
+        raise WriteRefused(
+            f"{where}:{line}:{column}: error: {change.what(loaded.project)} changed on disk since the plan was read "
+            f"(it was {_show(before)}, it is now {_show(now)}), so {_show(change.wanted)} was not written; "
+            "look at the file and run the command again")
+    if now != change.wanted:
+        change.check(current.project, where)  # e.g. the workflow in the file changed meanwhile
+    return current
+
+
+def _edit(base: Loaded, text: str, change: Change, where: str) -> str:
+    try:
+        return change.edit(text, Nodes(text), base.project)
+    except textedit.EditError as exc:
+        raise WriteRefused(f"{where}:{exc.line}:{exc.column}: error: {exc.message}; nothing was written") from None
+
+
+def _verify(base: Loaded, new_text: str, change: Change, where: str) -> Loaded:
+    """The new text as loaded, if it holds exactly the intended change and nothing else."""
+    new = load_text(new_text, base.path, like=base.project)  # the issues the edit left alone are not held twice
+    if new.ok and _same_data(new.project, change.expected(base.project)):
+        return new
+    detail = f" ({new.errors[0]})" if new.errors else ""
+    raise WriteRefused(f"{where}: error: writing {change.what(base.project)} would have changed more than that"
+                       f"{detail}; nothing was written (this is a bug in tracker, please report it with the file)")
+
+
+def _same_data(a, b) -> bool:
+    """Whether two models hold the same data, positions aside (they move when a line is added).
+
+    Walked side by side rather than copied to plain data first: on a big plan
+    those copies cost seconds and a hundred megabytes.  Records equal with
+    their positions are equal without them, so msgspec's own comparison (in C)
+    settles each list item the edit left in place, and only the rest is walked.
+    """
+    if isinstance(a, msgspec.Struct):
+        return type(a) is type(b) and all(_same_data(getattr(a, name), getattr(b, name))
+                                          for name in a.__struct_fields__ if name != "at")
+    if isinstance(a, list):
+        return isinstance(b, list) and len(a) == len(b) and all(x == y or _same_data(x, y) for x, y in zip(a, b))
+    return a == b
+
+
+def _show(value) -> str:
+    if value is None:
+        return "not set"
+    if isinstance(value, tuple):
+        return "a session " + ", ".join(f"{k} '{v}'" for k, v in zip(("focus", "since"), value) if v is not None)
+    return f"'{value}'"
+
+
+def _identity(change: Change, project: Project, where: str):
+    identity = getattr(change, "identity", None)
+    return identity(project, where) if identity is not None else None
+
+
+def _test_pause() -> None:
+    pause = os.environ.get("TRACKER_TEST_PAUSE_AFTER_TEMP")
+    if pause:
+        time.sleep(float(pause))

@@ -1,0 +1,96 @@
+"""What `tracker validate` and the views say about the plan's paths on disk and in git.
+
+Drift: a deliverable the plan calls done whose file is missing, untracked or
+changed.  Escapes: a path that reaches outside the work tree through a
+symlink.  Spelling: a path that misses a file only by Unicode form or case.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tracker.plan.model import Project
+from tracker.plan.paths import plan_paths, unsafe_reason
+from tracker.plan.problems import Problem
+
+if TYPE_CHECKING:  # the dashboard's first frame uses these checks before git is read
+    from tracker.git.links import FileLink, Links
+
+# What a done deliverable must not be, and how to say so.
+DRIFT = {
+    "missing": "the file does not exist",
+    "untracked": "the file was never committed",
+    "modified": "the file has changes that are not committed",
+    "staged": "its changes are staged but not committed",
+    "ignored": "git ignores the file, so it is not in the repository",
+}
+
+def deliverable_done(project: Project, issue, deliverable) -> bool:
+    status = project.status(deliverable.status or issue.status)
+    return status is not None and status.done
+
+
+def drift_reason(link: FileLink) -> str | None:
+    """Why a deliverable marked done does not match git, or None when it does (or git cannot tell)."""
+    return drift_reason_of(link.state, link.kind)
+
+
+def drift_reason_of(state: str, kind: str = "file") -> str | None:
+    if state not in DRIFT:
+        return None
+    if kind == "pattern" and state == "missing":
+        return "the pattern matches no file"
+    return DRIFT[state]
+
+
+def drift_problems(project: Project, links: Links, where: str) -> list[Problem]:
+    """Warnings for deliverables marked done whose file is missing or not committed as it is."""
+    out = []
+    for _, issue in project.issues():
+        for deliverable in issue.deliverables:
+            if not deliverable_done(project, issue, deliverable):
+                continue
+            link = links.get(deliverable.path)
+            reason = drift_reason(link)
+            if reason:
+                status = deliverable.status or issue.status
+                hint = f" ({link.note})" if link.state == "missing" and link.note else ""
+                out.append(Problem(where, *deliverable.where("path"),
+                                   f"deliverable '{deliverable.path}' of issue #{issue.id} is '{status}' but "
+                                   f"{reason}{hint}; commit it or change the status", "warning"))
+    return out
+
+
+def unsafe_link_problems(project: Project, links: Links, where: str) -> list[Problem]:
+    """Errors for plan paths that reach outside the work tree through a symlink.
+
+    Textual escapes (absolute, `..`, …) are already reported by plan/rules.py.
+    """
+    out = []
+    seen = set()
+    for mention in plan_paths(project):
+        if unsafe_reason(mention.path) or (mention.path, mention.line, mention.column) in seen:
+            continue
+        seen.add((mention.path, mention.line, mention.column))
+        link = links.get(mention.path)
+        for bad in [link] if link.state == "unsafe" else [m for m in link.matches if m.state == "unsafe"]:
+            name = f"path '{mention.path}'" if bad is link else f"'{bad.path}', matched by '{mention.path}',"
+            out.append(Problem(where, mention.line, mention.column, f"{name} {bad.note}"))
+    return out
+
+
+def spelling_problems(project: Project, links: Links, where: str) -> list[Problem]:
+    """Warnings for paths that miss a file only by Unicode form or letter case: a typo, not a plan."""
+    out = []
+    for mention in plan_paths(project):
+        link = links.get(mention.path)
+        if link.state == "missing" and link.note and ("Unicode form" in link.note or "letter case" in link.note):
+            out.append(Problem(where, mention.line, mention.column,
+                               f"path '{mention.path}': {link.note}", "warning"))
+    return out
+
+
+def link_problems(project: Project, links: Links, where: str) -> list[Problem]:
+    """Everything `tracker validate` says about the plan's paths on disk and in git."""
+    return (unsafe_link_problems(project, links, where) + drift_problems(project, links, where)
+            + spelling_problems(project, links, where))

@@ -1,0 +1,503 @@
+"""Each path the plan names, as git and the disk see it: state, lines, size, last commit, blob.
+
+Git is asked a fixed number of times, however many files the plan names:
+`git status` and `git ls-tree` (git/worktree.py; the listing remembered per HEAD)
+and one history walk for last commits (git/lastcommit.py), which runs in git's own
+process while the files are looked at.  Clean committed files are not read
+again once their blob's line count is known (git/linkcache.py), and links made
+from an unchanged work tree are given back whole (git/linkmemo.py).  The disk is
+read only for paths proven to stay in the work tree: textual escapes
+(absolute, `~`, `..`, `.git/`) are refused by planpaths.unsafe_reason before
+anything else, symlinks that lead out here.
+
+States: committed, modified, staged, untracked, ignored, missing; "unsafe" for
+a path that is never read; "no-git" when there is no usable repository.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+import stat
+import unicodedata
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+from msgspec.structs import replace
+
+from tracker.git.repo import STATUS_ARGS, GitRepo, GitUnavailable, repo_start
+from tracker.git.lastcommit import Commit, LastCommits, early_walk, history_cut
+from tracker.git.linkcache import LinkCache
+from tracker.git.linkmemo import LinkMemo
+from tracker.plan.model import Project
+from tracker.plan.paths import GLOB_CHARS, named_paths, normalize, unsafe_reason
+from tracker.git.worktree import WorkTree, change_state, head_of
+
+STATES = ("committed", "modified", "staged", "untracked", "ignored", "missing", "unsafe", "no-git")
+# A pattern or folder shows the least finished state among its files.
+_AGGREGATE_ORDER = ("modified", "staged", "untracked", "ignored", "committed")
+_CHUNK = 1 << 20
+_GLOB = re.compile("[" + re.escape("".join(sorted(GLOB_CHARS))) + "]")
+
+
+class FileLink(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    path: str  # as the plan writes it; for the files of a pattern, as git spells them
+    state: str
+    lines: int | None = None
+    size: int | None = None
+    last_commit: Commit | None = None
+    blob: str | None = None  # object id of the version HEAD holds
+    note: str | None = None
+    kind: str = "file"  # file | folder | pattern | submodule
+    matches: tuple[FileLink, ...] = ()  # the files a folder or pattern stands for
+
+    def to_json(self) -> dict:
+        out = {
+            "state": self.state,
+            "lines": self.lines,
+            "last_commit": self.last_commit.to_json() if self.last_commit else None,
+            "size": self.size,
+            "blob": self.blob,
+            "kind": self.kind,
+        }
+        if self.note:
+            out["note"] = self.note
+        if self.kind in ("folder", "pattern"):
+            out["matches"] = [{"path": _printable(m.path), **m.to_json()} for m in self.matches]
+        return out
+
+
+class RepoInfo(msgspec.Struct, frozen=True, array_like=True, gc=False):
+    root: str | None = None
+    branch: str | None = None
+    head: str | None = None  # full object id; None before the first commit
+    detached: bool = False
+    shallow: bool = False
+    changed: int = 0  # tracked files with changes
+    untracked: int = 0
+    message: str | None = None  # why there is no usable git, or what is unusual about it
+
+    @property
+    def usable(self) -> bool:
+        return self.root is not None
+
+    def to_json(self) -> dict:
+        return {"root": self.root, "branch": self.branch, "head": self.head, "detached": self.detached,
+                "shallow": self.shallow, "changed": self.changed, "untracked": self.untracked,
+                "message": self.message}
+
+
+@dataclass(slots=True)
+class Links:
+    repo: RepoInfo
+    links: dict[str, FileLink]  # by path as written in the plan
+
+    def get(self, path: str) -> FileLink:
+        """The link of a path the links were read for (KeyError for any other: read again)."""
+        return self.links[path]
+
+    def expand(self, pattern: str) -> list[FileLink]:
+        link = self.links[pattern]
+        return list(link.matches) if link.kind in ("folder", "pattern") else [link]
+
+    def git_of(self, path: str) -> dict:
+        return self.links[path].to_json()
+
+
+def read_links(project: Project, plan_file: Path, extra: tuple[str, ...] = (), history: bool = True) -> Links:
+    """Links for every path the plan names (plus `extra`); `history=False` skips last commits."""
+    written = list(dict.fromkeys([*named_paths(project), *extra]))
+    try:
+        repo = GitRepo.open(repo_start(plan_file, project.repo))
+    except GitUnavailable as exc:
+        return no_git(written, str(exc))
+    with repo:
+        return link_paths(repo, written, history)
+
+
+def no_git(written: list[str], message: str) -> Links:
+    links = {}
+    for path in written:
+        reason = unsafe_reason(path)
+        links[path] = (FileLink(path, "unsafe", note=f"path {reason}; it is never read") if reason
+                       else FileLink(path, "no-git", note=message))
+    return Links(RepoInfo(message=message), links)
+
+
+def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember: bool = True) -> Links:
+    """Links for paths relative to `repo`'s root, with a fixed number of git calls.
+
+    With `remember`, links made from the same work tree and paths before are
+    given back as they were (git/linkmemo.py), and new ones are kept.
+    """
+    cut = history_cut(repo)  # a shallow clone's cut: read once, for the memo's key and the last commits'
+    memo = LinkMemo(repo.root, written, history, cut) if remember else None
+    with ExitStack() as running:
+        early = None
+        # Links not remembered (any trouble with the folder counts as not): the walk of history may be
+        # needed, and starts before HEAD is even known.
+        if history and memo is not None and not os.path.exists(memo.file):
+            early = early_walk(repo)
+            if early is not None:
+                running.callback(early.close)
+        status = repo.start(*STATUS_ARGS)  # git looks at the work tree while we look at what we remember
+        if memo is not None:
+            memo.load()
+        try:
+            raw = status.output()
+        except GitUnavailable as exc:
+            return no_git(written, str(exc))
+        kept = memo.links(raw) if memo is not None else None
+        if kept is not None:
+            try:
+                found = _LINKS.decode(kept)
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # not links: made afresh
+                found = None
+            if found is not None and found.links.keys() == set(written):  # a link for each path, no other
+                return Links(found.repo, found.links)
+        head = head_of(raw)
+        # The history walk runs in git's own process while the files are looked at.
+        commits = running.enter_context(LastCommits(repo, head, cut, early)) if history and head else None
+        return _link(repo, written, raw, commits, memo)
+
+
+def _link(repo: GitRepo, written: list[str], raw: bytes, commits: LastCommits | None, memo: LinkMemo | None
+          ) -> Links:
+    cache = LinkCache.load(repo.root)
+    try:
+        tree = WorkTree.read(repo, cache, raw)
+    except GitUnavailable as exc:
+        return no_git(written, str(exc))
+    builder = _Builder(repo, tree, cache)
+    shapes = {path: builder.shape(path) for path in dict.fromkeys(written)}
+    builder.measure()
+    cache.save()
+    files = builder.files
+    if memo is not None and not builder.volatile:
+        memo.depend_on(files, builder.lstats)
+    if commits is not None:
+        keys = {p: k for p, k in builder.keys.items() if k in tree.committed and files[p].state != "unsafe"}
+        try:
+            found = commits.of(keys.values())
+        except GitUnavailable as exc:  # a damaged repository: no link can be vouched for
+            return no_git(written, f"the history cannot be read: {exc}; run git fsck to see what is damaged")
+        for path, key in keys.items():
+            commit = found.get(key)
+            if commit is not None:
+                files[path] = replace(files[path], last_commit=commit)
+    links = {}
+    for path, shape in shapes.items():
+        if isinstance(shape, _Group):
+            links[path] = _aggregate(path, shape, [files[m] for m in shape.members])
+        elif isinstance(shape, str):
+            links[path] = files[shape] if shape == path else replace(files[shape], path=path)
+        else:
+            links[path] = shape
+    result = Links(_repo_info(tree, repo), links)
+    if memo is not None and not builder.volatile:
+        try:
+            memo.keep(raw, msgspec.msgpack.encode(_Kept(result.repo, result.links)))
+        except UnicodeEncodeError:  # a name that is not UTF-8: such links are made afresh each time
+            pass
+    return result
+
+
+class _Kept(msgspec.Struct, array_like=True):
+    """Links as linkmemo keeps them."""
+
+    repo: RepoInfo
+    links: dict[str, FileLink]
+
+
+_LINKS = msgspec.msgpack.Decoder(_Kept)
+
+
+def _repo_info(tree: WorkTree, repo: GitRepo) -> RepoInfo:
+    message = None
+    if tree.head is None:
+        message = "the repository has no commits yet"
+    elif repo.shallow:
+        message = "a shallow clone: commits before the cut are not known"
+    return RepoInfo(str(repo.root), tree.branch, tree.head, tree.head is not None and tree.branch is None,
+                    repo.shallow, len(tree.changes), len(tree.untracked), message)
+
+
+# --- from paths to links -----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Group:
+    kind: str  # folder | pattern
+    members: list[str]
+    empty: FileLink  # what to show when nothing matches
+
+
+class _Builder:
+    def __init__(self, repo: GitRepo, tree: WorkTree, cache: LinkCache):
+        self.repo = repo
+        self.tree = tree
+        self.cache = cache
+        self.root = os.path.realpath(repo.root)
+        self._base = self.root.rstrip(os.sep) + os.sep
+        self.files: dict[str, FileLink] = {}  # by git path, before last commits are known
+        self.keys: dict[str, str] = {}  # path -> the path git tracks it under (differs through a symlink)
+        self.submodules = sorted(p for p, (kind, _) in tree.committed.items() if kind == "commit")
+        self._folded: dict[str, str] | None = None
+        self._folders: dict[str, str] = {}  # folder as the plan names it -> its real path
+        self.lstats: dict[str, os.stat_result | None] = {}  # what each file's lstat said (None: nothing there)
+        self._unmeasured: list[tuple[str, str, str | None]] = []  # (path, real path, its blob when clean)
+        # Whether a link depends on what `git status` does not show (a submodule's insides, ignore rules
+        # for a folder git sees no file in): such links are not remembered whole.
+        self.volatile = False
+
+    def shape(self, written: str) -> FileLink | _Group | str:
+        """A finished link, a group of files to aggregate, or the git path of one file."""
+        reason = unsafe_reason(written)
+        if reason:
+            return FileLink(written, "unsafe", note=f"path {reason}; it is never read")
+        path = normalize(written)
+        tree = self.tree
+        if path in tree.committed and path not in tree.changes:  # a clean file of HEAD: no folder, no pattern
+            self.file(path)
+            return path
+        inside = next((s for s in self.submodules if path.startswith(s + "/")), None)
+        if inside:
+            return self._in_submodule(written, inside, path[len(inside) + 1:])
+        if _GLOB.search(path) and path not in self.tree.known:  # a file may be called "[draft].md"
+            literal = re.split(r"[*?\[]", path, maxsplit=1)[0].rpartition("/")[0]
+            matcher = glob_regex(path)
+            members = [p for p in self.tree.under(literal + "/" if literal else "") if matcher.match(p)]
+            empty = FileLink(written, "missing", kind="pattern",
+                             note="the pattern matches no tracked or untracked file")
+            return self._group("pattern", members, empty)
+        members = self.tree.under("" if path == "." else path + "/")
+        if members:
+            return self._group("folder", members, FileLink(written, "missing", kind="folder"))
+        self.file(path)
+        return path
+
+    def _group(self, kind: str, members: list[str], empty: FileLink) -> _Group:
+        for member in members:
+            self.file(member)
+        return _Group(kind, members, empty)
+
+    def file(self, path: str) -> FileLink:
+        if path not in self.files:
+            self.files[path] = self._file(path)
+        return self.files[path]
+
+    def _real(self, path: str) -> tuple[str, os.stat_result | None]:
+        """Where `path` really is, symlinks resolved, and its lstat when it is not a symlink.
+
+        Folders are resolved once for all their files; each file costs one lstat, every run,
+        so a symlink that leads out is caught however long the cache has known the file.
+        """
+        parent, _, name = path.rpartition("/")
+        real_parent = self._folders.get(parent)
+        if real_parent is None:
+            real_parent = self._folders[parent] = os.path.realpath(os.path.join(self.root, parent))
+        candidate = real_parent + os.sep + name if name not in ("", ".", "..") and real_parent != os.sep else (
+            os.path.normpath(os.path.join(real_parent, name)))
+        try:
+            info = os.lstat(candidate)
+        except OSError:
+            self.lstats[path] = None
+            return candidate, None
+        self.lstats[path] = info
+        return (os.path.realpath(candidate), None) if stat.S_ISLNK(info.st_mode) else (candidate, info)
+
+    def _escape(self, path: str) -> tuple[str, str, str | None, os.stat_result | None]:
+        """Where `path` really is, that place relative to the root, why it may not be read (or None), its lstat."""
+        real, info = self._real(path)
+        base = self._base
+        if real != self.root and not real.startswith(base):
+            return real, "", "leads outside the repository through a symlink; it is never read", None
+        relative = real[len(base):] if real != self.root else "."
+        if relative == ".git" or relative.startswith(".git" + os.sep):
+            return (real, relative, "leads into '.git/', git's own storage, through a symlink; it is never read",
+                    None)
+        return real, relative, None, info
+
+    def _file(self, path: str) -> FileLink:
+        real, relative, refused, info = self._escape(path)
+        if refused:
+            return FileLink(path, "unsafe", note=refused)
+        tree = self.tree
+        # A path under a symlinked folder is tracked under the folder it really is in.
+        key = path if path in tree.committed or path in tree.changes or path in tree.untracked else (
+            relative.replace(os.sep, "/"))
+        kind, blob = tree.committed.get(key, ("blob", None))
+        self.keys[path] = key
+        note = f"reached through a symlink; git knows it as '{key}'" if key != path else None
+        if key in tree.untracked:
+            state = "untracked"
+            if key + "/" in tree.nested:
+                note = "a folder with a git repository of its own"
+        elif key in tree.changes:
+            state, note = change_state(tree.changes[key][0], note)
+        elif blob is not None:
+            state = "committed"
+        else:  # git does not know it: what is on the disk decides
+            size, lines, disk_note, on_disk = _measure(real)
+            if any(key.startswith(n) for n in tree.nested):
+                state, note = "untracked", "inside a folder with a git repository of its own"
+            elif on_disk and os.path.isdir(real):
+                self.volatile = True
+                ignored = self.repo.ok("check-ignore", "-q", paths=[key])
+                note = None if ignored else "a folder with no file in it that git tracks or sees"
+                return FileLink(path, "ignored" if ignored else "untracked", note=note, kind="folder")
+            elif on_disk:
+                state = "ignored"
+            else:
+                return FileLink(path, "missing", note=disk_note or self._spelling_hint(path))
+            return FileLink(path, state, lines, size, None, blob, note or disk_note)
+        if kind == "commit":
+            return FileLink(path, state, blob=blob, kind="submodule", note=f"a submodule at commit {blob[:12]}"
+                            if blob else "a submodule")
+        # Clean (git status says the work tree holds HEAD's blob) and a plain file: the blob's count stands.
+        clean = (state == "committed" and key == path and key in tree.regular
+                 and info is not None and stat.S_ISREG(info.st_mode))
+        known = self.cache.count(blob, info.st_size) if clean else None
+        if known is not None:
+            return FileLink(path, state, known[1], known[0], None, blob, note or (
+                None if known[1] is not None else "a binary file"))
+        self._unmeasured.append((path, real, blob if clean else None))
+        return FileLink(path, state, None, None, None, blob, note)
+
+    def measure(self) -> None:
+        """Read the files whose state git gave but whose lines it did not (apart, so a history walk can overlap)."""
+        for path, real, clean_blob in self._unmeasured:
+            link = self.files[path]
+            size, lines, disk_note, _ = _measure(real)
+            if clean_blob and size is not None and (lines is not None or disk_note == "a binary file"):
+                self.cache.keep_count(clean_blob, size, lines)
+            self.files[path] = FileLink(path, link.state, lines, size, None, link.blob, link.note or disk_note)
+        self._unmeasured.clear()
+
+    def _in_submodule(self, written: str, submodule: str, rest: str) -> FileLink:
+        self.volatile = True
+        where, _, refused, _ = self._escape(submodule)
+        if refused:
+            return FileLink(written, "unsafe", note=refused)
+        if not os.path.lexists(os.path.join(where, ".git")):
+            return FileLink(written, "missing", note=f"inside submodule '{submodule}', which is not checked "
+                                                     "out; run git submodule update --init")
+        try:
+            sub = GitRepo.open(Path(where))
+        except GitUnavailable as exc:
+            return FileLink(written, "no-git", note=f"inside submodule '{submodule}': {exc}")
+        with sub:
+            link = link_paths(sub, [rest], remember=False).get(rest)
+        note = f"in submodule '{submodule}'" + (f"; {link.note}" if link.note else "")
+        return replace(link, path=written, note=note)
+
+    def _spelling_hint(self, path: str) -> str | None:
+        for form in ("NFC", "NFD"):
+            other = unicodedata.normalize(form, path)
+            if other != path and self.tree.under(other)[:1] == [other]:
+                return (f"no such file, but '{other}' exists: the same letters in another Unicode form "
+                        f"({form}); retype the name in the plan")
+        if self._folded is None:
+            self._folded = {p.casefold(): p for p in self.tree.universe}
+        other = self._folded.get(path.casefold())
+        if other:
+            return f"no such file; did you mean '{other}'? (the letter case differs)"
+        return None
+
+
+def _measure(real: str) -> tuple[int | None, int | None, str | None, bool]:
+    """Size, line count, a note, and whether anything is there; only regular files are read."""
+    try:
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0))
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None, None, False
+    except IsADirectoryError:
+        return None, None, None, True
+    except OSError as exc:
+        return None, None, f"cannot be read: {exc.strerror}", os.path.lexists(real)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        return None, None, None if stat.S_ISDIR(info.st_mode) else "not a regular file; it is not read", True
+    # Plain os.read: no file object per file, which was a fifth of reading 5,000 small files.  Reading
+    # stops at the size fstat gave (the size reported), which spares each file a last, empty read.
+    try:
+        newlines, last, binary, left = 0, b"\n", False, info.st_size
+        while left > 0 and (chunk := os.read(fd, min(left, _CHUNK))):
+            left -= len(chunk)
+            binary = binary or (newlines == 0 and b"\0" in chunk[:8000])
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    finally:
+        os.close(fd)
+    if binary:
+        return info.st_size, None, "a binary file", True
+    return info.st_size, newlines + (last != b"\n"), None, True
+
+
+def _aggregate(written: str, group: _Group, members: list[FileLink]) -> FileLink:
+    if not members:
+        return group.empty
+    safe = [m for m in members if m.state != "unsafe"]
+    # Files deleted from a folder are a change to it; the folder is missing only when all are gone.
+    states = {("modified" if m.state == "missing" else m.state) for m in safe}
+    if safe and all(m.state == "missing" for m in safe):
+        state = "missing"
+    else:
+        state = next((s for s in _AGGREGATE_ORDER if s in states), "unsafe")
+    counted = [m.lines for m in safe if m.lines is not None]
+    sizes = [m.size for m in safe if m.size is not None]
+    commits = [m.last_commit for m in safe if m.last_commit is not None]
+    tally: dict[str, int] = {}
+    for m in members:
+        tally[m.state] = tally.get(m.state, 0) + 1
+    note = f"{len(members)} file{'s' * (len(members) != 1)}: " + ", ".join(f"{n} {s}" for s, n in tally.items())
+    return FileLink(written, state, sum(counted) if counted else None, sum(sizes) if sizes else None,
+                    max(commits, key=_when, default=None), None, note, group.kind, tuple(members))
+
+
+def _when(commit: Commit) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(commit.date)
+
+
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A plan glob as a regex over git paths: `*` and `?` stay in one folder, `**` spans folders."""
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        at_segment = i == 0 or pattern[i - 1] == "/"
+        if at_segment and pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif at_segment and pattern.startswith("**", i) and i + 2 == n:
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[":
+            close = pattern.find("]", i + 2 if pattern.startswith(("[!", "[^"), i) else i + 1)
+            body = pattern[i + 1:close]
+            if close < 0 or not body.lstrip("!^"):
+                out.append(re.escape("["))
+                i += 1
+                continue
+            negate = body[0] in "!^"
+            body = body[1:] if negate else body
+            out.append("(?!/)[" + ("^" if negate else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
+            i = close + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
+
+
+def _printable(path: str) -> str:
+    """A git path as text JSON can carry: bytes that are not UTF-8 become U+FFFD."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

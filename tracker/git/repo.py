@@ -1,0 +1,338 @@
+"""The one door to git: find the work tree of a plan and run git in it.
+
+Every git command in tracker goes through `GitRepo` (`run`, `ok`, `start`,
+`stream`), which puts paths after `--` and reads raw bytes, so file names are
+never options and never quoted.  The one exception is the `git status` with which cli/replay.py
+decides whether to replay an answer: it runs before anything heavy is imported,
+in the same `git_env()`.
+Git's own `rev-parse` finds the work tree, so git's rules (parent folders,
+GIT_WORK_TREE, `safe.directory`) decide what tracker reads.  GitPython is
+imported only by the object reads (`commit_day`, `file_at`: the summary's
+history): at 0.1-0.2 s its import alone would be more than a whole repeated
+`tracker status`, which needs none of it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+try:
+    from fcntl import F_SETPIPE_SZ, fcntl
+except ImportError:  # not Linux: a stream's pipe keeps the size the system gives it
+    F_SETPIPE_SZ = None
+
+# Optional locks would let a read-only status refresh the index under the
+# user's feet; LC_ALL=C keeps git's own messages parseable.
+GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+# What linking reads the work tree with, and what a replayed answer is checked against.
+STATUS_ARGS = ("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
+
+
+class GitUnavailable(Exception):
+    """No usable git work tree; the message says why, for the git columns."""
+
+
+def git_env() -> dict[str, str]:
+    """The environment git runs in for tracker: GIT_ENV over the user's, less a GIT_DIR that names no work tree.
+
+    Git's hooks (and `rebase -x`, `submodule foreach`) export GIT_DIR alone;
+    git then takes the folder it runs in as the top of the work tree, and
+    asked from the plan's folder would call everything outside it deleted.
+    Without it, git finds the plan's repository as it would for the user
+    there.  GIT_DIR with GIT_WORK_TREE (a home folder kept in a bare
+    repository) names both, and is kept.
+    """
+    env = {**os.environ, **GIT_ENV}
+    if "GIT_WORK_TREE" not in env:
+        env.pop("GIT_DIR", None)
+    return env
+
+
+class GitRepo:
+    # A plain class, not a dataclass: cli/replay.py imports this module on the path
+    # that replays `tracker status`, where importing dataclasses alone costs 15 ms.
+    __slots__ = ("root", "git_dir", "shallow", "_env", "_objects")
+
+    def __init__(self, root: Path, git_dir: Path, shallow: bool, env: dict[str, str]):
+        self.root = root
+        self.git_dir = git_dir  # the common one: objects, refs, `shallow` (worktrees share it)
+        self.shallow = shallow
+        self._env = env  # git_env(), as the repository was found with it
+        self._objects = None  # GitPython's Repo, opened by the first object read
+
+    @property
+    def shallow_file(self) -> Path:
+        """Where a shallow clone lists the commits its history stops at."""
+        return self.git_dir / "shallow"
+
+    @classmethod
+    def open(cls, start: Path) -> GitRepo:
+        """The work tree that contains `start` (a file or folder)."""
+        folder = (start if start.is_dir() else start.parent).absolute()
+        if not folder.is_dir():
+            raise GitUnavailable(f"{folder} does not exist")
+        env = git_env()
+        # Printed in this order up to the first that fails: a bare repository
+        # still says so before --show-toplevel refuses.
+        found = _rev_parse(folder, env, "--is-bare-repository", "--is-shallow-repository", "--git-common-dir",
+                           "--show-toplevel")
+        answers = found.stdout.split(b"\n")
+        if answers[0] == b"true":
+            raise GitUnavailable("the repository is bare (it has no work tree)")
+        if found.returncode:
+            said = found.stderr.decode("utf-8", "replace")
+            if "not a git repository" in said:
+                raise GitUnavailable("not in a git repository")
+            if "must be run in a work tree" in said:
+                raise GitUnavailable("not in a git work tree (the plan is inside a .git folder)")
+            raise GitUnavailable(_explain(said))
+        if len(answers) == 5:
+            git_dir, root = answers[2], answers[3]
+        else:  # a newline in a path: ask for each on its own
+            git_dir = _rev_parse(folder, env, "--git-common-dir").stdout.removesuffix(b"\n")
+            root = _rev_parse(folder, env, "--show-toplevel").stdout.removesuffix(b"\n")
+        # The git folder may be told relative to where git ran, which git took with symlinks resolved.
+        return cls(Path(os.fsdecode(root)), (folder / os.fsdecode(git_dir)).resolve(), answers[1] == b"true", env)
+
+    def run(self, *args: str, paths: list[str] | tuple[str, ...] = (), check: bool = True) -> bytes:
+        """`git ARGS -- PATHS` in the work tree, returning raw stdout."""
+        done = _run(_command(args, paths), self.root, self._env, capture_output=True)
+        if done.returncode:
+            if check:
+                raise GitUnavailable(_first_line(done.stderr.decode("utf-8", "replace")))
+            return b""
+        return done.stdout
+
+    def ok(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> bool:
+        """Whether `git ARGS -- PATHS` exits 0 (for questions git answers by exit code)."""
+        return _run(_command(args, paths), self.root, self._env, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL).returncode == 0
+
+    def start(self, *args: str) -> Running:
+        """`git ARGS` started now, in its own process; `Running.output()` waits for what it prints."""
+        try:
+            process = subprocess.Popen(["git", *args], cwd=self.root, env=self._env,
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        except OSError as exc:
+            raise GitUnavailable(_cannot_run(exc)) from None
+        return Running(process)
+
+    def stream(self, *args: str) -> Stream:
+        """`git ARGS` started now; its stdout is gathered as it comes (see Stream)."""
+        return Stream(["git", *args], self.root, self._env)
+
+    def commit_day(self, sha: str) -> str:
+        """The day commit `sha` was made (YYYY-MM-DD), in its committer's own zone, as `git log --format=%cI` has it."""
+        return self._read(lambda objects: objects.commit(sha).committed_datetime.date().isoformat())
+
+    def file_at(self, sha: str, path: str) -> bytes | None:
+        """The bytes of `path` (from the work tree's root) in commit `sha`; None if it held no file there."""
+        def read(objects) -> bytes | None:
+            try:
+                found = objects.commit(sha).tree / path
+            except KeyError:
+                return None
+            return found.data_stream.read() if found.type == "blob" else None
+
+        return self._read(read)
+
+    def _read(self, read):
+        """`read(repo)` on GitPython's Repo, opened on first use; what fails is GitUnavailable.
+
+        GitPython keeps one `git cat-file --batch` running for all the reads
+        (`close` ends it): a history of many objects costs one process.
+        """
+        import git
+
+        try:
+            if self._objects is None:
+                self._objects = git.Repo(self.git_dir)
+            return read(self._objects)
+        except (git.GitError, git.exc.ODBError, ValueError, OSError) as exc:  # e.g. a corrupt or missing object
+            raise GitUnavailable(_first_line(str(exc))) from None
+
+    def close(self) -> None:
+        if self._objects is not None:
+            self._objects.close()
+            self._objects = None
+
+    def __enter__(self) -> GitRepo:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _command(args: tuple[str, ...], paths: list[str] | tuple[str, ...]) -> list[str]:
+    """`git ARGS -- PATHS`: after `--`, a path is never taken for an option or a revision."""
+    return ["git", *args, *(["--", *paths] if paths else [])]
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str], **options) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, **options)
+    except OSError as exc:
+        raise GitUnavailable(_cannot_run(exc)) from None
+
+
+def _rev_parse(folder: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return _run(["git", "rev-parse", *args], folder, env, capture_output=True)
+
+
+def _cannot_run(exc: OSError) -> str:
+    """Why git could not be started: no git program, or a work tree that is gone."""
+    if isinstance(exc, FileNotFoundError) and exc.filename == "git":
+        return "git is not installed (no 'git' program on PATH)"
+    return f"cannot run git: {exc.strerror or exc}"
+
+
+class Running:
+    """A git process started by `GitRepo.start`, so that Python can work while git does."""
+
+    __slots__ = ("_process",)
+
+    def __init__(self, process: subprocess.Popen):
+        self._process = process
+
+    def output(self) -> bytes:
+        """What git printed, once it is done; GitUnavailable if it failed."""
+        out, err = self._process.communicate()
+        if self._process.returncode:
+            raise GitUnavailable(_first_line(err.decode("utf-8", "replace")))
+        return out
+
+
+class Stream:
+    """The stdout of a git process, gathered by a thread as git writes it.
+
+    Git does not wait for Python: a history walk runs at full speed while the
+    caller does other work, up to UNREAD bytes ahead of what the caller has
+    read (then git waits, so a long history never piles up in memory).  The
+    pipe is made large where the system allows and the thread pauses between
+    reads, so git's writes rarely wake anyone (a pipe read as fast as it fills
+    costs git a fifth more time).  Closing kills git if it is still running:
+    a walk stops as soon as the caller has what it wants instead of reading to
+    the root commit.  Git failing on its own (a corrupt repository) is an
+    error where its output ends, never a short answer.
+    """
+
+    UNREAD = 4 << 20  # a 20,000-commit walk of 5,000 files writes 3 MiB in all
+
+    def __init__(self, command: list[str], cwd: Path, env: dict[str, str]):
+        import tempfile
+        import threading
+        from collections import deque
+
+        read_end, write_end = os.pipe()
+        if F_SETPIPE_SZ is not None:
+            try:
+                fcntl(write_end, F_SETPIPE_SZ, 1 << 20)
+            except OSError:  # over the system's limit: the pipe stays as it is
+                pass
+        # A file, not a pipe, for git's messages: nobody reads them while git runs, and a full pipe would stop it.
+        self._errors = tempfile.TemporaryFile()
+        try:
+            self._process = subprocess.Popen(command, cwd=cwd, env=env,
+                                             stdin=subprocess.DEVNULL, stdout=write_end, stderr=self._errors)
+        except BaseException as exc:
+            os.close(read_end)
+            self._errors.close()
+            if isinstance(exc, OSError):
+                raise GitUnavailable(_cannot_run(exc)) from None
+            raise
+        finally:
+            os.close(write_end)
+        self._handed = threading.Condition()  # guards the four below; either side waits on it for the other
+        self._chunks: deque[bytes] = deque()
+        self._unread = 0  # bytes in _chunks
+        self._ended = False  # git's output ended: _chunks holds the last of it
+        self._closed = False  # the caller wants no more: the reader stops
+        self._reader = threading.Thread(target=self._gather, args=(read_end,), daemon=True)
+        self._reader.start()
+
+    def _gather(self, fd: int) -> None:
+        handed = self._handed
+        try:
+            while chunk := os.read(fd, 1 << 20):
+                with handed:
+                    self._chunks.append(chunk)
+                    self._unread += len(chunk)
+                    handed.notify()
+                    while self._unread >= self.UNREAD and not self._closed:
+                        handed.wait()  # git goes on until the pipe is full, then waits too
+                    if self._closed:
+                        return
+                time.sleep(0.002)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+            with handed:
+                self._ended = True
+                handed.notify()
+
+    def chunks(self) -> Iterator[bytes]:
+        """Git's output in pieces, waiting for each, up to where it ends (or git is stopped); read once.
+
+        GitUnavailable, with git's message, when the output ended because git failed.
+        """
+        handed = self._handed
+        while True:
+            with handed:
+                while not self._chunks and not self._ended:
+                    handed.wait()
+                if not self._chunks:
+                    break
+                chunk = self._chunks.popleft()
+                self._unread -= len(chunk)
+                handed.notify()
+            yield chunk
+        if self._process.wait():
+            # Git says why it dies last, after any warnings.
+            self._errors.seek(max(0, self._errors.seek(0, os.SEEK_END) - 4096))
+            said = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise GitUnavailable(said[-1] if said else f"git exited with status {self._process.returncode}")
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        with self._handed:  # a reader waiting for room stops waiting
+            self._closed = True
+            self._handed.notify()
+        self._reader.join()
+        self._errors.close()
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "git failed"
+
+
+def _explain(said: str) -> str:
+    """Git's refusal in one line; for `safe.directory`, with the folder git itself names."""
+    if "dubious ownership" in said:
+        root = said.rstrip().rpartition("safe.directory ")[2] if "safe.directory " in said else "it"
+        return (f"git refuses to read {root}: another user owns it; if you trust it, run "
+                f"git config --global --add safe.directory {root}")
+    return _first_line(said).removeprefix("fatal: ")
+
+
+def session_start_revision(plan_file: Path, repo_setting: str | None) -> str | None:
+    """HEAD's short name in the plan's work tree, where a session starting now begins; None without git or a commit."""
+    try:
+        with GitRepo.open(repo_start(plan_file, repo_setting)) as repo:
+            return repo.run("rev-parse", "--short", "HEAD").decode().strip() or None
+    except GitUnavailable:
+        return None
+
+
+def repo_start(plan_file: Path, repo_setting: str | None) -> Path:
+    """Where to look for the work tree: the plan's `repo:` relative to the file, else the file's folder."""
+    base = plan_file.resolve().parent
+    if repo_setting:
+        return Path(os.path.normpath(base / repo_setting))
+    return base

@@ -1,0 +1,149 @@
+"""What git history tells about a session: where it started, the plan as it was
+then, and which files it created or changed.
+
+A session starts at a revision: `--since REV`, the session's `since:`, or,
+from a date, just before the first commit made on or after that day (the
+day's first commit is part of the session's work, so the state before it is
+the start).  Git names the commits (any revision it understands, and the
+first-parent walk by date); GitPython reads them and the plan as it was at
+the start from the object database, never by checking anything out, so the
+work tree and index stay untouched.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+
+from tracker.git.repo import GitRepo
+from tracker.plan.model import is_iso_date
+
+# Commits are walked back from HEAD only this far before the day asked for;
+# the margin covers committers whose clocks sit in other time zones.
+_ZONE_MARGIN = datetime.timedelta(days=2)
+
+
+class HistoryError(Exception):
+    """A revision or date that does not lead to a commit; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    sha: str | None  # None: before the first commit, so everything in the tree is new
+    date: str | None  # the start commit's date (YYYY-MM-DD, committer's own zone)
+    how: str  # why this is the start, in words for the note
+
+    @property
+    def short(self) -> str | None:
+        return self.sha[:7] if self.sha else None
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """Paths (as git spells them) that the session added, moved or modified."""
+
+    added: dict[str, str]  # path -> "" | "untracked" | "moved from OLD"
+    modified: frozenset[str]
+
+
+def head(repo: GitRepo) -> str | None:
+    """HEAD's sha, or None on a branch with no commits yet."""
+    return repo.run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).decode().strip() or None
+
+
+def revision(repo: GitRepo, rev: str, how: str) -> Start:
+    """The commit `rev` names (a sha, branch, tag, HEAD~3 …)."""
+    if not rev or rev.startswith("-"):
+        raise HistoryError(f"'{rev}' is not a revision")
+    sha = repo.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False).decode("ascii", "replace")
+    if not sha.strip():
+        raise HistoryError(f"'{rev}' is not a commit in the repository at {repo.root}")
+    return Start(sha.strip(), repo.commit_day(sha.strip()), how)
+
+
+def day_start(repo: GitRepo, day: str) -> Start:
+    """Where a session on `day` began: before the first commit on or after it on HEAD's first-parent line."""
+    tip = head(repo)
+    if tip is None:
+        return Start(None, None, "no commits yet")
+    bound = datetime.date.fromisoformat(day) - _ZONE_MARGIN
+    out = repo.run("log", "--first-parent", f"--since={bound.isoformat()}T00:00:00+00:00",
+                   "--format=%H%x09%P%x09%cI", tip, "--").decode("ascii", "replace")
+    first: tuple[str, str] | None = None
+    parent_date: str | None = None
+    for line in out.splitlines():
+        sha, parents, date = line.split("\t")
+        if date[:10] < day:
+            parent_date = date[:10]  # the walk follows first parents: this is the session's start
+            break
+        first = (sha, parents)
+    if first is None:
+        return Start(tip, parent_date or repo.commit_day(tip), f"HEAD, as nothing was committed on or after {day}")
+    sha, parents = first
+    if not parents:
+        if _is_shallow_boundary(repo, sha):
+            raise HistoryError(f"the history of this shallow clone stops at {sha[:7]}, inside the session "
+                               f"of {day}; fetch more history (git fetch --deepen=50) or pass --since REV")
+        return Start(None, None, f"the start of history (the first commit, {sha[:7]}, is on or after {day})")
+    parent = parents.split()[0]
+    return Start(parent, parent_date or repo.commit_day(parent),
+                 f"the last commit before the first one on or after {day}")
+
+
+def _is_shallow_boundary(repo: GitRepo, sha: str) -> bool:
+    if not repo.shallow:
+        return False
+    try:
+        return sha.encode() in repo.shallow_file.read_bytes().split()
+    except OSError:
+        return False
+
+
+def resolve_since(repo: GitRepo, since: str) -> Start:
+    """`--since`: a date (YYYY-MM-DD) means that day's start; anything else is a revision."""
+    if is_iso_date(since):
+        return day_start(repo, since)
+    return revision(repo, since, f"given with --since {since}")
+
+
+def file_at(repo: GitRepo, start: Start, path: str) -> bytes | None:
+    """The bytes of `path` (relative to the work tree root) at the start, or None if it did not exist."""
+    return repo.file_at(start.sha, path) if start.sha is not None else None
+
+
+def changes(repo: GitRepo, start: Start) -> Changes:
+    """Files the work tree has that the start did not (committed since, staged, or untracked), and modified ones."""
+    added: dict[str, str] = {}
+    modified: set[str] = set()
+    if start.sha is None:
+        for path in _paths(repo.run("ls-files", "-z")):
+            added[path] = ""
+    else:
+        fields = _paths(repo.run("diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-color", start.sha))
+        i = 0
+        while i < len(fields):
+            code = fields[i]
+            if code.startswith("R"):  # -M: a rename comes as R<score>, old path, new path
+                added[fields[i + 2]] = f"moved from {fields[i + 1]}"
+                i += 3
+                continue
+            path = fields[i + 1]
+            if code == "A":
+                added[path] = ""
+            elif code in ("M", "T"):
+                modified.add(path)
+            i += 2
+    for path in _paths(repo.run("ls-files", "--others", "--exclude-standard", "-z")):
+        added[path] = "untracked"
+    return Changes(added, frozenset(modified))
+
+
+def is_ignored(repo: GitRepo, path: str) -> bool:
+    return bool(repo.run("check-ignore", "--no-index", paths=[path], check=False).strip())
+
+
+def _paths(out: bytes) -> list[str]:
+    # git prints paths as they are on disk; surrogateescape keeps odd bytes so the path still opens.
+    return [os.fsdecode(part) for part in out.split(b"\0") if part]
+

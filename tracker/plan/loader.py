@@ -1,0 +1,172 @@
+"""Plan file → model, or every problem in it with `path:line:column`.
+
+Reading goes: bytes (size limit, UTF-8, BOM) → node tree (yamltree) → typed
+records checked against the model's own field types (shape) → cross-checks
+that need the whole plan (rules).  Each stage reports all it finds; a later
+stage runs on what the earlier one could build, so one run shows everything.
+`load` answers from the parse cache (parsecache.py) when the same bytes were read
+before (undecoded: see Loaded.text); `load_text` always parses.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tracker.plan import parsecache
+from tracker.plan.model import Project
+from tracker.plan.problems import Problem, sort_key
+
+MAX_BYTES = 16 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class Loaded:
+    path: Path
+    project: Project | None
+    problems: list[Problem] = field(default_factory=list)
+    source: str | bytes = ""  # the text; from the parse cache, the bytes it is decoded from when asked for
+    digest: str = ""
+
+    @property
+    def text(self) -> str:
+        """The plan's text (BOM removed).
+
+        Most commands answered from the parse cache never look at it, so it
+        is decoded only here: a large plan's text weighs twice its bytes.
+        """
+        if isinstance(self.source, bytes):
+            self.source = decode(self.source, str(self.path))  # decoded before, when it was parsed
+        return self.source
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return self.project is not None and not self.errors
+
+    def report(self) -> str:
+        """Every problem, one `path:line:column: severity: message` line each, as commands print them."""
+        return "\n".join(str(p) for p in self.problems)
+
+
+def read_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
+    """The file's text (BOM removed) and raw bytes; raises LoadError."""
+    data = read_bytes(path, max_bytes)
+    return decode(data, str(path)), data
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The file's raw bytes; raises LoadError."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise LoadError(Problem(str(path), None, None,
+                                    f"the file is {size:,} bytes, over the limit of {max_bytes:,}; "
+                                    "split the plan or raise the limit with --max-bytes"))
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(Problem(str(path), None, None, "no such file; create it or point --file at the plan")) from None
+    except IsADirectoryError:
+        raise LoadError(Problem(str(path), None, None, "this is a folder, not a plan file")) from None
+    except OSError as exc:
+        raise LoadError(Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")) from None
+
+
+def decode(data: bytes, where: str) -> str:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        raise LoadError(Problem(where, line, column,
+                                f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+class LoadError(Exception):
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Loaded:
+    """The plan in `path`: from the parse cache when these exact bytes were read before."""
+    path = Path(path)
+    try:
+        data = read_bytes(path, max_bytes)
+        digest, cached = _cached(data, path)
+        if cached is not None:
+            return cached
+        text = decode(data, str(path))
+    except LoadError as exc:
+        return Loaded(path, None, [exc.problem])
+    del data  # a large plan should not be held twice while it is parsed
+    return _parse(text, digest, path)
+
+
+def load_data(data: bytes, where: str | os.PathLike, like: Project | None = None) -> Loaded:
+    """The plan in `data` (a file as git holds it, say), through the parse cache as `load` goes.
+
+    When it is parsed, issues equal to those of `like` are shared with it (see load_text).
+    Raises LoadError when the bytes are not UTF-8.
+    """
+    path = Path(where)
+    digest, cached = _cached(data, path)
+    if cached is not None:
+        return cached
+    return _parse(decode(data, str(path)), digest, path, like)
+
+
+def _cached(data: bytes, path: Path) -> tuple[str, Loaded | None]:
+    """The digest of `data`, and the plan the parse cache holds for it (its text not decoded yet), if any."""
+    digest = hashlib.sha256(data).hexdigest()
+    cached = parsecache.lookup(digest, str(path))
+    return digest, None if cached is None else Loaded(path, cached[0], cached[1], data, digest)
+
+
+def _parse(text: str, digest: str, path: Path, like: Project | None = None) -> Loaded:
+    """load_text, and the model kept in the parse cache for the next command."""
+    loaded = load_text(text, path, digest=digest, like=like)
+    if loaded.project is not None:
+        parsecache.store(digest, loaded.project, loaded.problems)
+    return loaded
+
+
+def load_text(text: str, path: str | os.PathLike, digest: str = "", like: Project | None = None) -> Loaded:
+    """The plan in `text`, parsed.  Issues equal to those of `like` are shared with it (see shape.issue_fold)."""
+    # Imported here: a plan answered from the parse cache needs no parser (PyYAML's import
+    # alone is 20 ms of a command that can take 90).
+    from tracker.plan import rules, shape, yamltree
+
+    path = Path(path)
+    where = str(path)
+    # Building hundreds of thousands of small objects makes the cyclic GC scan
+    # over and over; nothing built here is cyclic, so it can wait.
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        problems: list[Problem] = []
+        try:
+            tree = yamltree.parse(text, spans=False, fold=shape.issue_fold(where, problems, like))
+        except yamltree.YamlError as exc:
+            return Loaded(path, None, [Problem(where, exc.line, exc.column, exc.message)], text, digest)
+        problems += [Problem(where, p.line, p.column, p.message) for p in tree.problems]
+        if tree.root is None:
+            problems.append(Problem(where, 1, 1, "the file holds no plan; start it with 'project: NAME' "
+                                                 "and a 'phases:' list"))
+            return Loaded(path, None, problems, text, digest)
+        project = shape.build_project(tree.root, where, problems, consume=True)
+        if project is not None:
+            rules.check(project, where, problems)
+    finally:
+        if gc_was_on:
+            gc.enable()
+    problems.sort(key=sort_key)
+    return Loaded(path, project, problems, text, digest)

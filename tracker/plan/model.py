@@ -1,0 +1,218 @@
+"""The plan as plain types: project → phases → issues → deliverables and steps.
+
+These types are the single description of the file format: the loader checks
+YAML against them field by field, and `tracker schema` derives the JSON Schema
+from them.  They know nothing of the terminal, the CLI or git.
+
+`at` on each record maps a key to the place (line and column, see `place`) of
+its value ("" is the record itself, "files.2" an item of a list), so that
+later checks and the TUI can point into the file; `where` reads it.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta, Struct, field
+
+from tracker.support.textsafe import one_line
+
+IssueId = int | str
+Priority = Literal["critical", "high", "medium", "low"]
+DeliverableType = Literal["source", "test", "doc", "report", "config", "other"]
+StepStatus = Literal["todo", "done"]
+Text = Annotated[str, Meta(min_length=1)]
+Weight = Annotated[float, Meta(ge=0, le=1)]
+IsoDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+Estimate = Annotated[
+    str,
+    Meta(description="a duration such as 30m, 1.5h, 1h30m, '2 hours', '30 mins'"),
+]
+# A place is one int (see place): a tuple per value would cost a 10,000-issue
+# plan 17 MiB more, held by every command.
+Positions = dict[str, int]
+WIDE = 256  # a column below this is kept as line * WIDE + column, an int CPython computes and stores cheaply
+
+
+def place(line: int, column: int) -> int:
+    """(line, column) as a Positions value; a column of WIDE or more (rare) makes it negative."""
+    return line * WIDE + column if column < WIDE else -(line << 32 | column)
+
+
+# gc=False: a record holds text, numbers and records below it, never anything
+# above, so it can be in no cycle, and the collector need not walk the 60,000
+# records of a big plan each time it runs (a tenth of a second after each load).
+class Record(Struct, kw_only=True, omit_defaults=True, gc=False):
+    at: Positions = field(default_factory=dict)
+
+    def where(self, key: str = "", fallback: str = "") -> tuple[int, int]:
+        """(line, column) of `key`'s value, else of `fallback`'s, else of the record itself."""
+        at = self.at
+        packed = at.get(key) or at.get(fallback) or at.get("", WIDE + 1)
+        return divmod(packed, WIDE) if packed > 0 else (-packed >> 32, -packed & 0xFFFFFFFF)
+
+
+class StatusDef(Record, kw_only=True):
+    id: Text
+    label: str | None = None
+    done: bool = False
+    weight: Weight | None = None
+
+    @property
+    def credit(self) -> float:
+        if self.weight is not None:
+            return self.weight
+        return 1.0 if self.done else 0.0
+
+    @property
+    def name(self) -> str:
+        """The label to show: one line, no control characters, whatever the file holds."""
+        return one_line(self.label or status_words(self.id))
+
+
+DEFAULT_STATUSES: tuple[StatusDef, ...] = (
+    StatusDef(id="not_started", label="Not started"),
+    StatusDef(id="in_progress", label="In progress"),
+    StatusDef(id="audit", label="Audit"),
+    StatusDef(id="blocked", label="Blocked"),
+    StatusDef(id="verified", label="Verified"),
+    StatusDef(id="complete", label="Complete", done=True),
+)
+
+
+class Deliverable(Record, kw_only=True):
+    path: Text
+    type: DeliverableType | None = None
+    purpose: str | None = None
+    status: Text | None = None
+
+
+class Step(Record, kw_only=True):
+    title: Text
+    estimate: Estimate | None = None
+    status: StepStatus = "todo"
+    files: list[Text] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
+
+
+class Issue(Record, kw_only=True):
+    id: IssueId
+    title: Text
+    status: Text
+    summary: str | None = None
+    description: str | None = None
+    priority: Priority | None = None
+    depends_on: list[IssueId] = field(default_factory=list)
+    files: list[Text] = field(default_factory=list)
+    deliverables: list[Deliverable] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return issue_key(self.id)
+
+
+class Phase(Record, kw_only=True):
+    id: IssueId
+    title: Text
+    status: Text | None = None
+    priority: Priority | None = None
+    description: str | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+class Accomplishment(Record, kw_only=True):
+    title: Text
+    details: list[str] = field(default_factory=list)
+    files: list[Text] = field(default_factory=list)
+
+
+class Insight(Record, kw_only=True):
+    title: Text
+    body: str | None = None
+
+
+class Session(Record, kw_only=True):
+    date: IsoDate
+    focus: str | None = None
+    headline: str | None = None
+    duration: str | None = None
+    since: str | None = None
+    accomplished: list[Accomplishment] = field(default_factory=list)
+    insights: list[Insight] = field(default_factory=list)
+
+
+class Project(Record, kw_only=True):
+    project: Text
+    repo: str | None = None
+    statuses: list[StatusDef] | None = None
+    phases: list[Phase]
+    sessions: list[Session] = field(default_factory=list)
+
+    @property
+    def workflow(self) -> tuple[StatusDef, ...]:
+        return tuple(self.statuses) if self.statuses else DEFAULT_STATUSES
+
+    def status(self, status_id: str) -> StatusDef | None:
+        for status in self.workflow:
+            if status.id == status_id:
+                return status
+        return None
+
+    def label(self, status_id: str) -> str:
+        """How a status is shown: its label in this plan's workflow, else its id in words."""
+        status = self.status(status_id)
+        return status.name if status is not None else status_words(status_id)
+
+    def issues(self):
+        for phase in self.phases:
+            yield from ((phase, issue) for issue in phase.issues)
+
+    def find_issue(self, issue_id: IssueId) -> tuple[Phase, Issue] | None:
+        wanted = issue_key(issue_id)
+        for phase, issue in self.issues():
+            if issue.key == wanted:
+                return phase, issue
+        return None
+
+    def session(self, date: str | None = None) -> Session | None:
+        if not self.sessions:
+            return None
+        if date is None:
+            return self.sessions[-1]
+        for session in self.sessions:
+            if session.date == date:
+                return session
+        return None
+
+
+def is_iso_date(text: str) -> bool:
+    """A real calendar day written YYYY-MM-DD (what a session's `date` holds)."""
+    import datetime
+
+    try:
+        return len(text) == 10 and datetime.date.fromisoformat(text).isoformat() == text
+    except ValueError:
+        return False
+
+
+def status_words(status_id: str) -> str:
+    """`in_progress` → `In progress`, for statuses without a label."""
+    return one_line(status_id.replace("_", " ").capitalize())
+
+
+def issue_key(issue_id: IssueId) -> str:
+    """Ids compare as text: `1` and `"1"` name the same issue."""
+    return str(issue_id)
+
+
+def encode(project: Project) -> bytes:
+    return msgspec.json.encode(project)
+
+
+def decode(data: bytes) -> Project:
+    return msgspec.json.decode(data, type=Project)

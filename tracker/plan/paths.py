@@ -1,0 +1,112 @@
+"""Which paths a plan names, and whether a path may be looked at at all.
+
+A plan path is data relative to the repository root.  Anything that could
+reach outside the work tree (absolute, `~`, a drive letter, `..` that climbs
+out, `.git/`) is refused here, before any file system or git call sees it.
+Symlinks are the git reader's concern, since only the disk knows where they go.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import NamedTuple
+
+from tracker.plan.model import Project, Record
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+GLOB_CHARS = frozenset("*?[")
+
+
+class PlanPath(NamedTuple):
+    """One mention of a path in the plan (a plan of 10,000 issues makes 50,000 of them)."""
+
+    path: str  # as written
+    kind: str  # deliverable | file | step-file | session-file
+    line: int
+    column: int
+
+
+@cache  # a plan names the same paths many times, and every command asks
+def unsafe_reason(path: str) -> str | None:
+    """Why `path` may not be read, or None when it stays inside the repository."""
+    if "\x00" in path:
+        return "contains a NUL character"
+    if path.startswith("~"):
+        return "starts with '~'; write it relative to the repository root"
+    if path.startswith(("/", "\\")) or _DRIVE.match(path):
+        return "is absolute; write it relative to the repository root"
+    normal = posixpath.normpath(path.replace("\\", "/"))
+    if normal == ".." or normal.startswith("../"):
+        return "leaves the repository through '..'; write it relative to the repository root"
+    if normal == ".git" or normal.startswith(".git/"):
+        return "points into '.git/', which is git's own storage, not a file of the project"
+    return None
+
+
+def normalize(path: str) -> str:
+    """The path as git spells it: forward slashes, no `./`, no trailing slash."""
+    return posixpath.normpath(path.replace("\\", "/")).lstrip("/") if path else path
+
+
+def is_glob(path: str) -> bool:
+    return any(ch in GLOB_CHARS for ch in path)
+
+
+def plan_paths(project: Project) -> list[PlanPath]:
+    """Every path the plan names, in plan order, each at its own place in the file."""
+    out: list[PlanPath] = []
+    for path, kind, record, key, index in _mentions(project):
+        line, column = record.where(key if index is None else f"{key}.{index}", key)
+        out.append(PlanPath(path, kind, line, column))
+    return out
+
+
+_named: tuple[Project, tuple[str, ...]] | None = None  # the last plan asked about, and its answer
+
+
+def named_paths(project: Project) -> tuple[str, ...]:
+    """Each path the plan names once, in plan order: what git is asked about.
+
+    No positions: working them out for every mention was most of linking an
+    unchanged 10,000-issue plan, which names each file many times.  The
+    dashboard asks again about the same plan each time it reads git, so the
+    last answer is kept (a loaded plan is never changed in place).
+    """
+    global _named
+    last = _named
+    if last is not None and last[0] is project:
+        return last[1]
+    # The walk of _mentions without a tuple per mention, which took it from 40 to 16 ms.
+    paths: list[str] = []
+    for phase in project.phases:
+        for issue in phase.issues:
+            paths += issue.files
+            paths += [deliverable.path for deliverable in issue.deliverables]
+            for step in issue.steps:
+                paths += step.files
+    for session in project.sessions:
+        for item in session.accomplished:
+            paths += item.files
+    named = tuple(dict.fromkeys(paths))
+    _named = (project, named)
+    return named
+
+
+def _mentions(project: Project) -> Iterator[tuple[str, str, Record, str, int | None]]:
+    """(path, kind, record, key, list index) of each mention, in plan order."""
+    for phase in project.phases:
+        for issue in phase.issues:
+            for index, path in enumerate(issue.files):
+                yield path, "file", issue, "files", index
+            for deliverable in issue.deliverables:
+                yield deliverable.path, "deliverable", deliverable, "path", None
+            for step in issue.steps:
+                for index, path in enumerate(step.files):
+                    yield path, "step-file", step, "files", index
+    for session in project.sessions:
+        for item in session.accomplished:
+            for index, path in enumerate(item.files):
+                yield path, "session-file", item, "files", index

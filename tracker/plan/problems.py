@@ -1,0 +1,42 @@
+"""A problem found in a plan, located the way compilers locate them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from tracker.support.textsafe import one_line
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: str
+    line: int | None
+    column: int | None
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        # Messages quote the plan's own text; an escape sequence in it must not reach the terminal.
+        where = one_line(self.path)
+        if self.line is not None:
+            where += f":{self.line}:{self.column or 1}"
+        return f"{where}: {self.severity}: {one_line(self.message)}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+def sort_key(problem: Problem) -> tuple:
+    return (problem.path, problem.line or 0, problem.column or 0, problem.message)
+
+
+def did_you_mean(word: str, choices) -> str:
+    """' (did you mean 'x'?)' when one of `choices` is close to `word`, else ''."""
+    import difflib
+
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

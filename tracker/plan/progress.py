@@ -1,0 +1,102 @@
+"""The one progress rule of the contract (PRODUCT.md §2).
+
+An issue counts 1 when its status is done; otherwise the share of its steps
+that are done, if it has steps; otherwise its status's weight.  A phase is the
+mean of its issues, the project the mean of all issues.  Percentages are whole
+and rounded down, except that anything begun and unfinished never shows as 0%
+or 100%.
+"""
+
+from __future__ import annotations
+
+import math
+
+from tracker.plan.model import Issue, Phase, Project
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+COMPLETE = "complete"
+
+
+def issue_credit(project: Project, issue: Issue) -> float:
+    status = project.status(issue.status)
+    if status is not None and status.done:
+        return 1.0
+    if issue.steps:
+        return sum(step.done for step in issue.steps) / len(issue.steps)
+    return status.credit if status is not None else 0.0
+
+
+def is_done(project: Project, issue: Issue) -> bool:
+    status = project.status(issue.status)
+    return bool(status and status.done)
+
+
+def mean_credit(project: Project, issues) -> float | None:
+    """The mean credit, or None when there are no issues to average."""
+    credits = [issue_credit(project, issue) for issue in issues]
+    return sum(credits) / len(credits) if credits else None
+
+
+def percent(credit: float | None, all_done: bool = True) -> int | None:
+    """Whole percent rounded down; 100 only when all is done, 0 only when nothing is.
+
+    Credit can reach 1 without everything being done (every step ticked, or a
+    status weighted 1 that is not a done status); that shows as 99.
+    """
+    if credit is None:
+        return None
+    if credit >= 1.0:
+        return 100 if all_done else 99
+    if credit <= 0.0:
+        return 0
+    # Float noise (0.1 + 0.2 ...) must not push a value just under a boundary.
+    value = math.floor(credit * 100 + 1e-9)
+    return min(max(value, 1), 99)
+
+
+def phase_percent(project: Project, phase: Phase) -> int | None:
+    return _percent_of(project, phase.issues)
+
+
+def project_percent(project: Project) -> int | None:
+    return _percent_of(project, [issue for _, issue in project.issues()])
+
+
+def issue_percent(project: Project, issue: Issue) -> int:
+    return percent(issue_credit(project, issue), is_done(project, issue)) or 0
+
+
+def _percent_of(project: Project, issues: list[Issue]) -> int | None:
+    credit = mean_credit(project, issues)
+    if credit is not None and credit >= 1.0:
+        return percent(credit, all(is_done(project, issue) for issue in issues))
+    return percent(credit)
+
+
+def phase_status(project: Project, phase: Phase) -> str:
+    """The phase's own `status` if given, else derived from its issues."""
+    if phase.status:
+        return phase.status
+    if phase.issues and all(is_done(project, issue) for issue in phase.issues):
+        return COMPLETE
+    if not any(_begun(project, issue) for issue in phase.issues):
+        return NOT_STARTED
+    return IN_PROGRESS
+
+
+def status_kind(project: Project, status_id: str) -> str:
+    """What a status means, whatever the user named it: done, blocked, todo (the first) or active."""
+    status = project.status(status_id)
+    if status is not None and status.done:
+        return "done"
+    if status_id == "blocked":
+        return "blocked"
+    if status_id == project.workflow[0].id:
+        return "todo"
+    return "active"
+
+
+def _begun(project: Project, issue: Issue) -> bool:
+    first = project.workflow[0].id
+    return issue.status != first or issue_credit(project, issue) > 0

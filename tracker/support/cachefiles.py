@@ -1,0 +1,142 @@
+"""Where tracker keeps its caches, and how an entry gets there.
+
+The caches live in $XDG_CACHE_HOME/tracker (else ~/.cache/tracker): parsed
+plans (plan/parsecache.py), answers of `tracker status` (cli/replay.py) and what linking
+remembers (git/lastcommit.py, git/linkcache.py, git/linkmemo.py).  Each names its entries
+by what the entry depends on, including tracker's code, and treats any
+trouble with the folder as a cache miss; the file signature and the rule for
+files too new to trust are shared here.  This module imports nothing heavy:
+a replayed answer should not pay for what it replays.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from tracker import __version__
+
+
+# Caches made per work tree (last commits, links) keep the newest this many.
+WORK_TREES_KEPT = 32
+# A file changed this close to a computation may have changed during it without its times
+# showing it (their granularity; git keeps the same rule for its index): never trusted.
+RACY_NS = 2_000_000_000
+
+
+def stat_signature(info: os.stat_result) -> list[int]:
+    """What shows that a file changed since: its type and mode, identity, size and both times."""
+    return [info.st_mode, info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def git_environment() -> list[str]:
+    """The GIT_* variables, sorted: they change what git answers, so they are part of any key
+    under which an answer of git's is kept."""
+    return sorted(f"{name}={value}" for name, value in os.environ.items() if name.startswith("GIT_"))
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "tracker"
+
+
+def code_key(*parts: str) -> str:
+    """tracker's version plus the size and time of every module of the named parts of the package
+    (`"plan"`, `"git"`, ...; none: the whole package), so that an upgrade, a development edit and a
+    module moved between parts all change the key.
+
+    The modules are found by walking the part's folders, not from a list kept by hand: a list
+    misses the module added next, and a cache keyed by it serves what old code computed.
+    """
+    return _code_key(parts, __version__)
+
+
+@functools.lru_cache(maxsize=None)
+def _code_key(parts: tuple[str, ...], version: str) -> str:
+    package = Path(__file__).resolve().parent.parent
+    items = [f"version:{version}"]
+    for part in sorted(parts) or [""]:
+        top = package / part
+        for folder, dirs, names in os.walk(top):
+            dirs[:] = sorted(name for name in dirs if name != "__pycache__")
+            for name in sorted(names):
+                if not name.endswith((".py", ".j2")):
+                    continue
+                path = os.path.join(folder, name)
+                try:
+                    info = os.stat(path)
+                except OSError:
+                    continue
+                items.append(f"{os.path.relpath(path, package)}:{info.st_size}:{info.st_mtime_ns}")
+    return "|".join(items)
+
+
+def write_entry(file: Path, data: bytes, keep: int) -> None:
+    """Write `file` atomically, then keep only the `keep` newest entries of its kind."""
+    entry = NewEntry(file, keep)
+    entry.write(data)
+    entry.commit()
+
+
+class NewEntry:
+    """An entry written piece by piece into a temporary file, renamed into place by `commit`.
+
+    Readers see the old entry or the whole new one.  Every new entry pushes
+    out the oldest of its kind beyond `keep` (every edit of a plan makes one).
+    A cache that cannot be written (read-only, full, not a folder) is skipped
+    silently: `write` and `commit` then do nothing.
+    """
+
+    def __init__(self, file: Path, keep: int):
+        self.file = file
+        self.keep = keep
+        # The pid alone is not enough: the dashboard writes caches from more than one thread.
+        self.temporary = file.with_name(f".{file.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+        try:
+            file.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
+            self.out: BinaryIO | None = os.fdopen(fd, "wb")
+        except OSError:
+            self.out = None
+
+    def write(self, data: bytes) -> None:
+        if self.out is None:
+            return
+        try:
+            self.out.write(data)
+        except OSError:
+            self.discard()
+
+    def commit(self) -> None:
+        if self.out is None:
+            return
+        try:
+            self.out.close()
+            os.replace(self.temporary, self.file)
+        except OSError:
+            self.discard()
+            return
+        self.out = None
+        kind = self.file.name.split("-", 1)[0] + "-"
+        try:
+            entries = sorted(((item.stat().st_mtime_ns, item.path) for item in os.scandir(self.file.parent)
+                              if item.name.startswith(kind) and item.name.endswith(self.file.suffix)),
+                             reverse=True)
+            for _, path in entries[self.keep:]:
+                os.unlink(path)
+        except OSError:
+            pass
+
+    def discard(self) -> None:
+        if self.out is not None:
+            try:
+                self.out.close()
+            except OSError:
+                pass
+            self.out = None
+        try:
+            self.temporary.unlink()
+        except OSError:
+            pass
