@@ -55,9 +55,13 @@ def git(root: Path, *args: str) -> None:
 def plan_for(paths: list[str]) -> str:
     lines = ["project: Benchmark", "phases:", "  - id: P1", "    title: Everything", "    issues:"]
     for start in range(0, len(paths), 50):
-        lines += [f"      - id: {start // 50 + 1}", f"        title: Files from {start}", "        status: complete",
-                  "        deliverables:"]
-        lines += [f"          - path: {path}" for path in paths[start:start + 50]]
+        lines += [
+            f"      - id: {start // 50 + 1}",
+            f"        title: Files from {start}",
+            "        status: complete",
+            "        deliverables:",
+        ]
+        lines += [f"          - path: {path}" for path in paths[start : start + 50]]
     return "\n".join(lines) + "\n"
 
 
@@ -115,8 +119,15 @@ def main() -> None:
     fastest = {name: min(runs) for name, runs in series.items()}
     middle = {name: statistics.median(runs) for name, runs in series.items()}
     rows = [
-        ("floor: git status --porcelain=v2 + git ls-files", timed(lambda: (
-            git(root, "status", "--porcelain=v2", "-z", "--untracked-files=all"), git(root, "ls-files", "-z")))),
+        (
+            "floor: git status --porcelain=v2 + git ls-files",
+            timed(
+                lambda: (
+                    git(root, "status", "--porcelain=v2", "-z", "--untracked-files=all"),
+                    git(root, "ls-files", "-z"),
+                )
+            ),
+        ),
         ("floor: one full git log --name-only walk", middle["walk"]),
         ("naive: git log -1 -- PATH, per file", timed(per_file, 1) / len(sample)),
         (f"read_links, {len(paths)} files, cold cache", middle["cold"]),
@@ -130,10 +141,12 @@ def main() -> None:
     links = read_links(project, plan)
     assert list((cache / "tracker").glob("linkmemo-*")), "the links were not remembered"
     assert links == Links(fresh.repo, {p: link for p, link in fresh.links.items() if p != other}), (
-        "the links remembered differ from links made afresh")
+        "the links remembered differ from links made afresh"
+    )
     for path in sample:  # the one walk agrees with asking git file by file
-        naive = subprocess.run(["git", "log", "-1", "--format=%h", "--", path], cwd=root, capture_output=True,
-                               text=True, check=True).stdout.strip()
+        naive = subprocess.run(
+            ["git", "log", "-1", "--format=%h", "--", path], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
         assert links.get(path).last_commit.sha == naive, path
     (root / paths[0]).write_text("// edited\n")
     git(root, "commit", "-q", "-a", "-m", "one more commit")
@@ -150,13 +163,19 @@ def main() -> None:
         print(f"{name:<{width}}  {seconds:8.3f} s")
     print()
     for name in series:
-        print(f"{name:<5} min {fastest[name]:.3f} s  median {middle[name]:.3f} s  "
-              f"runs {' '.join(f'{s:.3f}' for s in series[name])}")
+        print(
+            f"{name:<5} min {fastest[name]:.3f} s  median {middle[name]:.3f} s  "
+            f"runs {' '.join(f'{s:.3f}' for s in series[name])}"
+        )
     cold_ratio = (fastest["cold"] / fastest["walk"], middle["cold"] / middle["walk"])
-    print(f"cold / walk: {cold_ratio[0]:.2f}x (min), {cold_ratio[1]:.2f}x (median); target at most 1.2x: "
-          f"{'met' if max(cold_ratio) <= 1.2 else 'not met'}")
-    print(f"warm: {fastest['warm']:.3f} s (min), {middle['warm']:.3f} s (median); target under 0.1 s: "
-          f"{'met' if middle['warm'] < 0.1 else 'not met'}")
+    print(
+        f"cold / walk: {cold_ratio[0]:.2f}x (min), {cold_ratio[1]:.2f}x (median); target at most 1.2x: "
+        f"{'met' if max(cold_ratio) <= 1.2 else 'not met'}"
+    )
+    print(
+        f"warm: {fastest['warm']:.3f} s (min), {middle['warm']:.3f} s (median); target under 0.1 s: "
+        f"{'met' if middle['warm'] < 0.1 else 'not met'}"
+    )
     scratch.cleanup()
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker.plan.loader import load  # noqa: E402
 from tracker.edit.writer import SetIssueStatus, apply  # noqa: E402
+from tracker.plan.loader import load  # noqa: E402
 
 DEFAULT_PLANS = [ROOT / "data" / "phases.yaml", ROOT / "tests" / "data" / "nist-800-53-moderate.yaml"]
 
@@ -32,8 +32,9 @@ DEFAULT_PLANS = [ROOT / "data" / "phases.yaml", ROOT / "tests" / "data" / "nist-
 def timed(args: list[str], peaks: list[int] | None = None) -> float:
     """Seconds `tracker ARGS` takes as a whole process; its peak resident memory (bytes) goes to `peaks`."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "tracker", *args], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tracker", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     errors = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
@@ -50,8 +51,10 @@ def first_issue(plan: Path) -> tuple[str, list[str]]:
     Read in a child process: a child's peak memory counts its parent's when it
     starts, so this process stays small until every `tracker set` is timed.
     """
-    script = ("import sys\nfrom tracker.plan.loader import load\nproject = load(sys.argv[1]).project\n"
-              "print(next(project.issues())[1].id, *(s.id for s in project.workflow[:2]))")
+    script = (
+        "import sys\nfrom tracker.plan.loader import load\nproject = load(sys.argv[1]).project\n"
+        "print(next(project.issues())[1].id, *(s.id for s in project.workflow[:2]))"
+    )
     done = subprocess.run([sys.executable, "-c", script, str(plan)], capture_output=True, text=True, check=True)
     issue, *statuses = done.stdout.split()
     return issue, statuses
@@ -70,8 +73,7 @@ def main() -> None:
             shutil.copyfile(plan, copy)
             issue, statuses = first_issue(copy)
             peaks: list[int] = []
-            process = [timed(["--file", str(copy), "set", issue, statuses[i % 2]], peaks)
-                       for i in range(options.runs)]
+            process = [timed(["--file", str(copy), "set", issue, statuses[i % 2]], peaks) for i in range(options.runs)]
             floor = [timed(["--version"]) for _ in range(options.runs)]
             cases.append((plan, copy, issue, statuses, process, max(peaks), floor))
         for plan, copy, issue, statuses, process, peak, floor in cases:
@@ -82,10 +84,12 @@ def main() -> None:
                 loaded = apply(loaded, SetIssueStatus(issue, statuses[i % 2]))
                 calls.append(time.perf_counter() - started)
             size = os.path.getsize(copy)
-            print(f"{plan.name} ({size:,} bytes): tracker set {statistics.median(process) * 1000:.0f} ms "
-                  f"(peak {peak / 2**20:.0f} MiB), "
-                  f"tracker --version {statistics.median(floor) * 1000:.0f} ms, "
-                  f"apply() {statistics.median(calls) * 1000:.1f} ms  (medians of {options.runs})")
+            print(
+                f"{plan.name} ({size:,} bytes): tracker set {statistics.median(process) * 1000:.0f} ms "
+                f"(peak {peak / 2**20:.0f} MiB), "
+                f"tracker --version {statistics.median(floor) * 1000:.0f} ms, "
+                f"apply() {statistics.median(calls) * 1000:.1f} ms  (medians of {options.runs})"
+            )
 
 
 if __name__ == "__main__":

@@ -23,20 +23,27 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tracker.plan.loader import load  # noqa: E402
 from tracker.notes.gather import summary_context  # noqa: E402
 from tracker.notes.render import render  # noqa: E402
+from tracker.plan.loader import load  # noqa: E402
 
-ENV = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Bench",
-       "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "Bench",
-       "GIT_COMMITTER_EMAIL": "bench@example.org"}
+ENV = {
+    **os.environ,
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+}
 
 
 def timed(args: list[str], cwd: Path, peaks: list[int] | None = None) -> float:
     """Seconds `tracker ARGS` takes as a whole process; its peak resident memory (bytes) goes to `peaks`."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "tracker", *args], cwd=cwd, env=ENV,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tracker", *args], cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     errors = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
@@ -48,8 +55,13 @@ def timed(args: list[str], cwd: Path, peaks: list[int] | None = None) -> float:
 
 
 def git(cwd: Path, *args: str, date: str) -> None:
-    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                   env={**ENV, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
+    subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={**ENV, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date},
+    )
 
 
 def nist_repo(folder: Path) -> Path:
@@ -84,10 +96,12 @@ def measure(name: str, plan: Path, runs: int) -> None:
         render(context)
         context_times.append(middle - started)
         render_times.append(time.perf_counter() - middle)
-    print(f"{name}: whole process median {statistics.median(whole) * 1000:.0f} ms "
-          f"(min {min(whole) * 1000:.0f}, max {max(whole) * 1000:.0f}; peak {max(peaks) / 2**20:.0f} MiB); "
-          f"in process: data "
-          f"{statistics.median(context_times) * 1000:.0f} ms, template {statistics.median(render_times) * 1000:.0f} ms")
+    print(
+        f"{name}: whole process median {statistics.median(whole) * 1000:.0f} ms "
+        f"(min {min(whole) * 1000:.0f}, max {max(whole) * 1000:.0f}; peak {max(peaks) / 2**20:.0f} MiB); "
+        f"in process: data "
+        f"{statistics.median(context_times) * 1000:.0f} ms, template {statistics.median(render_times) * 1000:.0f} ms"
+    )
 
 
 def main() -> None:
@@ -98,8 +112,7 @@ def main() -> None:
     print(f"floor (tracker --version): median {statistics.median(floor) * 1000:.0f} ms")
     measure("bundled plan, tracker's repository", ROOT / "data" / "phases.yaml", runs)
     with tempfile.TemporaryDirectory() as folder:
-        measure("NIST 800-53 moderate (1,000+ issues), session in history and work tree",
-                nist_repo(Path(folder)), runs)
+        measure("NIST 800-53 moderate (1,000+ issues), session in history and work tree", nist_repo(Path(folder)), runs)
 
 
 if __name__ == "__main__":

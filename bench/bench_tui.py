@@ -36,8 +36,14 @@ sys.path.insert(0, str(HERE))
 
 from planfixture import write_plan  # noqa: E402
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "Bench",
-           "GIT_COMMITTER_EMAIL": "bench@example.org", "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Bench",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 DOWN, RIGHT = "\x1b[B", "\x1b[C"
@@ -134,8 +140,14 @@ def main() -> int:
     parser.add_argument("--issues", type=int, default=10_000)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-tui-"))
-    env = {**os.environ, **GIT_ENV, "XDG_CACHE_HOME": str(work / "cache"), "TERM": "xterm-256color",
-           "COLUMNS": "100", "LINES": "30"}
+    env = {
+        **os.environ,
+        **GIT_ENV,
+        "XDG_CACHE_HOME": str(work / "cache"),
+        "TERM": "xterm-256color",
+        "COLUMNS": "100",
+        "LINES": "30",
+    }
     try:
         bundled = make_repo(work / "bundled", (ROOT / "data" / "phases.yaml").read_text(encoding="utf-8"))
         big = work / "big" / "data" / "phases.yaml"

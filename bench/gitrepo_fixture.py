@@ -15,9 +15,14 @@ from pathlib import Path
 
 AUTHOR = b"Bench Author <bench@example.org>"
 START = 1_600_000_000  # commit dates: one a minute from here
-ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Bench Author",
-       "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "Bench Author",
-       "GIT_COMMITTER_EMAIL": "bench@example.org"}
+ENV = {
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Bench Author",
+    "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "Bench Author",
+    "GIT_COMMITTER_EMAIL": "bench@example.org",
+}
 
 
 def file_path(index: int) -> str:
@@ -33,8 +38,12 @@ def build_history_repo(path: str | os.PathLike, commits: int = 20000, files: int
     env = {**os.environ, **ENV}
     subprocess.run(["git", "init", "-q", "-b", "main", str(root)], check=True, env=env)
     # Uncompressed objects halve the build time; git reads them as fast or faster.
-    importer = subprocess.Popen(["git", "-c", "core.compression=0", "-c", "pack.compression=0", "fast-import",
-                                 "--quiet", "--done"], cwd=root, env=env, stdin=subprocess.PIPE)
+    importer = subprocess.Popen(
+        ["git", "-c", "core.compression=0", "-c", "pack.compression=0", "fast-import", "--quiet", "--done"],
+        cwd=root,
+        env=env,
+        stdin=subprocess.PIPE,
+    )
     assert importer.stdin is not None
     importer.stdin.write(_stream(commits, files, seed))
     importer.stdin.close()
@@ -63,14 +72,19 @@ def _stream(commits: int, files: int, seed: int) -> bytes:
                 touched.append(rng.randrange(pool))
         message = f"Change {number}: touch {len(touched)} file(s)\n".encode()
         when = f"{START + number * 60} +0000".encode()
-        out += [b"commit refs/heads/main\n",
-                b"author " + AUTHOR + b" " + when + b"\n",
-                b"committer " + AUTHOR + b" " + when + b"\n",
-                b"data %d\n" % len(message), message]
+        out += [
+            b"commit refs/heads/main\n",
+            b"author " + AUTHOR + b" " + when + b"\n",
+            b"committer " + AUTHOR + b" " + when + b"\n",
+            b"data %d\n" % len(message),
+            message,
+        ]
         for index in dict.fromkeys(touched):
             versions[index] += 1
-            body = (f"// {file_path(index)} version {versions[index]}\n"
-                    + "export const x = 1;\n" * (1 + (index + versions[index]) % 7)).encode()
+            body = (
+                f"// {file_path(index)} version {versions[index]}\n"
+                + "export const x = 1;\n" * (1 + (index + versions[index]) % 7)
+            ).encode()
             out += [b"M 100644 inline " + file_path(index).encode() + b"\n", b"data %d\n" % len(body), body]
         out.append(b"\n")
     out.append(b"done\n")

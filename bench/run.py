@@ -49,12 +49,16 @@ from planfixture import STATUSES, write_plan  # noqa: E402
 PY = sys.executable
 MIB = 1024 * 1024
 # The dashboard's floor: Textual itself drawing a first frame of one line, headless, as tui_first_frame.py does.
-TEXTUAL_FLOOR = ("import gc, os\ngc.disable()\nfrom textual.app import App\nfrom textual.widgets import Static\n"
-                 "class Bare(App):\n    def compose(self):\n        yield Static('tracker')\n"
-                 "    def on_ready(self):\n        os._exit(0)\n"
-                 "Bare().run(headless=True, size=(120, 40))\n")
-FLOOR = ("import gc, sys\ngc.disable()\nimport yaml\n"
-         "with open(sys.argv[1], 'rb') as f:\n    yaml.load(f.read(), Loader=yaml.CSafeLoader)\n")
+TEXTUAL_FLOOR = (
+    "import gc, os\ngc.disable()\nfrom textual.app import App\nfrom textual.widgets import Static\n"
+    "class Bare(App):\n    def compose(self):\n        yield Static('tracker')\n"
+    "    def on_ready(self):\n        os._exit(0)\n"
+    "Bare().run(headless=True, size=(120, 40))\n"
+)
+FLOOR = (
+    "import gc, sys\ngc.disable()\nimport yaml\n"
+    "with open(sys.argv[1], 'rb') as f:\n    yaml.load(f.read(), Loader=yaml.CSafeLoader)\n"
+)
 
 
 @dataclass
@@ -87,8 +91,15 @@ class Bench:
         script = Path(PY).with_name("tracker")
         self.tracker = [str(script)] if script.exists() else [PY, "-m", "tracker"]
 
-    def run(self, command: list[str], cwd: Path, before=None, runs: int | None = None,
-            ok: tuple[int, ...] = (0,), env: dict[str, str] | None = None) -> Timing:
+    def run(
+        self,
+        command: list[str],
+        cwd: Path,
+        before=None,
+        runs: int | None = None,
+        ok: tuple[int, ...] = (0,),
+        env: dict[str, str] | None = None,
+    ) -> Timing:
         """Time `command` as a whole process, `runs` times; `before` runs untimed ahead of each."""
         timing = Timing()
         for _ in range(runs or self.runs):
@@ -96,15 +107,23 @@ class Bench:
                 before()
             with tempfile.TemporaryFile() as errors:
                 start = time.perf_counter()
-                process = subprocess.Popen(command, cwd=cwd, env=env or self.env, stdin=subprocess.DEVNULL,
-                                           stdout=subprocess.DEVNULL, stderr=errors)
+                process = subprocess.Popen(
+                    command,
+                    cwd=cwd,
+                    env=env or self.env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=errors,
+                )
                 _, status, usage = os.wait4(process.pid, 0)
                 elapsed = time.perf_counter() - start
                 process.returncode = os.waitstatus_to_exitcode(status)
                 if process.returncode not in ok:
                     errors.seek(0)
-                    raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n"
-                                     f"{errors.read().decode(errors='replace')[-3000:]}")
+                    raise SystemExit(
+                        f"failed ({process.returncode}): {' '.join(command)}\n"
+                        f"{errors.read().decode(errors='replace')[-3000:]}"
+                    )
             timing.seconds.append(elapsed)
             timing.peak = max(timing.peak, usage.ru_maxrss * 1024)
         return timing
@@ -122,8 +141,9 @@ class Bench:
 
 
 def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, text=True,
-                          env={**os.environ, **ENV}).stdout
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True, env={**os.environ, **ENV}
+    ).stdout
 
 
 def machine() -> str:
@@ -142,8 +162,10 @@ def machine() -> str:
     except (OSError, AttributeError):
         pass
     git_version = subprocess.run(["git", "--version"], capture_output=True, text=True).stdout.strip()
-    return (f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; {git_version}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {git_version}"
+    )
 
 
 # --- Taskwarrior -------------------------------------------------------------------------
@@ -157,16 +179,21 @@ def taskwarrior_import(bench: Bench, issues: int) -> dict[str, str] | None:
     folder = bench.work / f"task-{issues}"
     folder.mkdir()
     rc = folder / "taskrc"
-    rc.write_text(f"data.location={folder / 'data'}\nconfirmation=off\nverbose=nothing\n"
-                  "recurrence=off\nhooks=off\nnews.version=2.6.0\n")
+    rc.write_text(
+        f"data.location={folder / 'data'}\nconfirmation=off\nverbose=nothing\n"
+        "recurrence=off\nhooks=off\nnews.version=2.6.0\n"
+    )
     source = folder / "tasks.json"
     with open(source, "w", encoding="utf-8") as out:
         for n in range(1, issues + 1):
             done = STATUSES[n % len(STATUSES)] == "complete"
-            record = {"uuid": f"00000000-0000-4000-8000-{n:012d}",
-                      "description": f"Issue {n} — harden the service layer",
-                      "project": f"P{(n - 1) // 100 + 1}", "entry": "20251101T000000Z",
-                      "status": "completed" if done else "pending"}
+            record = {
+                "uuid": f"00000000-0000-4000-8000-{n:012d}",
+                "description": f"Issue {n} — harden the service layer",
+                "project": f"P{(n - 1) // 100 + 1}",
+                "entry": "20251101T000000Z",
+                "status": "completed" if done else "pending",
+            }
             if done:
                 record["end"] = "20251102T000000Z"
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -179,8 +206,9 @@ def taskwarrior_import(bench: Bench, issues: int) -> dict[str, str] | None:
 # --- the measurements ---------------------------------------------------------------------
 
 
-def repeated_against_taskwarrior(bench: Bench, command: list[str], cwd: Path, task_env: dict[str, str] | None,
-                                 task: dict[int, Timing], n: int) -> Timing:
+def repeated_against_taskwarrior(
+    bench: Bench, command: list[str], cwd: Path, task_env: dict[str, str] | None, task: dict[int, Timing], n: int
+) -> Timing:
     """`command` and, when there is a database, `task summary`, in turns: a busy moment weighs on both alike."""
     ours = Timing()
     if task_env is not None:
@@ -194,8 +222,13 @@ def repeated_against_taskwarrior(bench: Bench, command: list[str], cwd: Path, ta
 
 def link_timings(bench: Bench, repo: Path, plan: Path) -> dict:
     """Linking every file the plan names, against git's own walk: timed inside a child process."""
-    done = subprocess.run([PY, __file__, "--time-links", str(repo), str(plan), str(bench.runs)], env=bench.env,
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [PY, __file__, "--time-links", str(repo), str(plan), str(bench.runs)],
+        env=bench.env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     found = json.loads(done.stdout)
     return {**{name: Timing(seconds) for name, seconds in found["timings"].items()}, "files": found["files"]}
 
@@ -210,8 +243,9 @@ def time_links(repo: Path, plan: Path, runs: int) -> None:
     timings: dict[str, list[float]] = {"walk": [], "cold": [], "warm": []}
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(["git", "log", "--name-only", "-z", "--format=%H", "HEAD"], cwd=repo, check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["git", "log", "--name-only", "-z", "--format=%H", "HEAD"], cwd=repo, check=True, stdout=subprocess.DEVNULL
+        )
         timings["walk"].append(time.perf_counter() - start)
         for entry in cache.glob("*"):  # every cache, whatever linking keeps now or later
             entry.unlink()
@@ -228,8 +262,14 @@ def import_report(bench: Bench, plan: Path, cwd: Path) -> list[tuple[str, float,
     """Per command: total import time and which heavy packages it loaded (python -X importtime)."""
     heavy = ("textual", "rich", "git", "jinja2", "yaml", "msgspec", "click", "markdown_it")
     rows = []
-    cases = [(["status"], "computed"), (["status"], "replayed"), (["status", "--json"], "computed"),
-             (["status", "--json"], "replayed"), (["validate"], "plan cached"), (["summary"], "plan cached")]
+    cases = [
+        (["status"], "computed"),
+        (["status"], "replayed"),
+        (["status", "--json"], "computed"),
+        (["status", "--json"], "replayed"),
+        (["validate"], "plan cached"),
+        (["summary"], "plan cached"),
+    ]
     for args, how in cases:
         command = [PY, "-X", "importtime", "-m", "tracker", "--file", str(plan), *args]
         if how == "computed":
@@ -275,9 +315,19 @@ def main() -> None:
         if (repo / ".git").exists():
             shutil.rmtree(repo)
         # Built in a child process, as everything big here: a child's peak memory counts its parent's.
-        subprocess.run([PY, "-c", "import sys; sys.path.insert(0, sys.argv[1]); from gitrepo_fixture import "
-                        "build_history_repo; build_history_repo(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))",
-                        str(HERE), str(repo), str(args.commits), str(args.files)], check=True)
+        subprocess.run(
+            [
+                PY,
+                "-c",
+                "import sys; sys.path.insert(0, sys.argv[1]); from gitrepo_fixture import "
+                "build_history_repo; build_history_repo(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]))",
+                str(HERE),
+                str(repo),
+                str(args.commits),
+                str(args.files),
+            ],
+            check=True,
+        )
         paths = [file_path(i) for i in range(args.files)]
         build_seconds = time.perf_counter() - start
         say(f"repository: {args.commits} commits, {args.files} files in {build_seconds:.1f} s")
@@ -292,8 +342,11 @@ def main() -> None:
         git(repo, "update-index", "-q", "--refresh")
 
         # Bytecode written once, as after any install; then every figure below is a warm start.
-        subprocess.run([PY, "-c", "import tracker.cli.commands, tracker.tui.app, tracker.notes.gather, tracker.git.links"],
-                       env=bench.env, check=True)
+        subprocess.run(
+            [PY, "-c", "import tracker.cli.commands, tracker.tui.app, tracker.notes.gather, tracker.git.links"],
+            env=bench.env,
+            check=True,
+        )
 
         # Taskwarrior databases with as many tasks, when it is installed; timed in turns with tracker below.
         task_version = None
@@ -315,18 +368,18 @@ def main() -> None:
             # weighs on both sides of their ratio alike.
             r["floor"], r["first-cold"], r["first-new"] = Timing(), Timing(), Timing()
             bench.run([*cli, "status", "--json"], repo, runs=1)  # the HEAD cache, for first-new
-            for turn in range(slow):
+            for _turn in range(slow):
                 r["floor"].add(bench.run([PY, "-c", FLOOR, str(plan)], repo, runs=1))
-                r["first-new"].add(bench.run([*cli, "status", "--json"], repo, before=bench.clear_plan_cache,
-                                             runs=1))
-                r["first-cold"].add(bench.run([*cli, "status", "--json"], repo, before=bench.clear_cache,
-                                              runs=1))
+                r["first-new"].add(bench.run([*cli, "status", "--json"], repo, before=bench.clear_plan_cache, runs=1))
+                r["first-cold"].add(bench.run([*cli, "status", "--json"], repo, before=bench.clear_cache, runs=1))
             bench.run([*cli, "status", "--json"], repo, runs=1)
-            r["json"] = repeated_against_taskwarrior(bench, [*cli, "status", "--json"], repo, task_envs.get(n),
-                                                     task, n)
+            r["json"] = repeated_against_taskwarrior(bench, [*cli, "status", "--json"], repo, task_envs.get(n), task, n)
             # "Repeated": each command once untimed first, as a user has run it before.
-            for key, command in (("status", [*cli, "status"]), ("validate", [*cli, "validate"]),
-                                 ("summary", [*cli, "summary"])):
+            for key, command in (
+                ("status", [*cli, "status"]),
+                ("validate", [*cli, "validate"]),
+                ("summary", [*cli, "summary"]),
+            ):
                 bench.run(command, repo, runs=1)
                 r[key] = bench.run(command, repo)
             r["tui"] = bench.run([PY, str(HERE / "tui_first_frame.py"), str(plan)], repo, runs=slow)
@@ -338,7 +391,7 @@ def main() -> None:
             not_started = [i for i in range(1, n + 1) if STATUSES[i % len(STATUSES)] == "not_started"]
             bench.run([*set_cli, str(not_started[0]), "complete"], repo, runs=1)
             r["set"] = Timing()
-            for issue in not_started[1:1 + slow]:
+            for issue in not_started[1 : 1 + slow]:
                 r["set"].add(bench.run([*set_cli, str(issue), "complete"], repo, runs=1))
 
         # The bundled plan as a user starts with it: copied into a repository of their own, committed.
@@ -359,9 +412,10 @@ def main() -> None:
             "status": bench.run([*bundled_cli, "status"], home),
             "json": bench.run([*bundled_cli, "status", "--json"], home),
             "empty": bench.run([PY, "-c", "pass"], home),
-            "tui": Timing(), "textual": Timing(),
+            "tui": Timing(),
+            "textual": Timing(),
         }
-        for turn in range(bench.runs):  # in turns, as the floors above: a busy moment weighs on both
+        for _turn in range(bench.runs):  # in turns, as the floors above: a busy moment weighs on both
             bundled_rows["tui"].add(bench.run([PY, str(HERE / "tui_first_frame.py"), str(bundled)], home, runs=1))
             bundled_rows["textual"].add(bench.run([PY, "-c", TEXTUAL_FLOOR], home, runs=1))
 
@@ -373,13 +427,25 @@ def main() -> None:
             say(f"{args.big} issues")
             cli = [*bench.tracker, "--file", str(plans[args.big]), "--max-bytes", str(1 << 30)]
             big["first"] = bench.run([*cli, "status", "--json"], repo, runs=1)
-            big["json"] = repeated_against_taskwarrior(bench, [*cli, "status", "--json"], repo,
-                                                       task_envs.get(args.big), task, args.big)
+            big["json"] = repeated_against_taskwarrior(
+                bench, [*cli, "status", "--json"], repo, task_envs.get(args.big), task, args.big
+            )
 
         imports = import_report(bench, bundled, home)
 
-        report = render(args, rows, bundled_rows, links, big, task, task_version, imports, plans,
-                        build_seconds, time.perf_counter() - began)
+        report = render(
+            args,
+            rows,
+            bundled_rows,
+            links,
+            big,
+            task,
+            task_version,
+            imports,
+            plans,
+            build_seconds,
+            time.perf_counter() - began,
+        )
         print(report)
         args.out.write_text(report, encoding="utf-8")
         say(f"written to {args.out}")
@@ -401,11 +467,10 @@ def mib(n: int) -> str:
     return f"{n / MIB:.0f}"
 
 
-def render(args, rows, bundled, links, big, task, task_version, imports, plans, build_seconds,
-           total_seconds) -> str:
+def render(args, rows, bundled, links, big, task, task_version, imports, plans, build_seconds, total_seconds) -> str:
     sizes = args.sizes
     largest = sizes[-1]
-    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     out = [
         "# Benchmark results",
         "",
@@ -418,8 +483,7 @@ def render(args, rows, bundled, links, big, task, task_version, imports, plans, 
         "fastest runs in brackets; the targets are judged on the medians. Commands compared in a ratio run in",
         "turns. Peak memory is that of the process and the processes it waited for (git included).",
         "",
-        "| command | " + " | ".join(f"{n:,} issues ({plans[n].stat().st_size / MIB:.1f} MiB)" for n in sizes)
-        + " |",
+        "| command | " + " | ".join(f"{n:,} issues ({plans[n].stat().st_size / MIB:.1f} MiB)" for n in sizes) + " |",
         "| --- |" + " --- |" * len(sizes),
     ]
     labels = [
@@ -436,46 +500,84 @@ def render(args, rows, bundled, links, big, task, task_version, imports, plans, 
     for key, label in labels:
         out.append(f"| {label} | " + " | ".join(rows[n][key].cell() for n in sizes) + " |")
     if task:
-        out.append("| Taskwarrior `task summary`, as many tasks | "
-                   + " | ".join(task[n].cell() if n in task else "—" for n in sizes) + " |")
-        out.append("| ratio: `status --json` repeated / `task summary` (of the fastest runs) | "
-                   + " | ".join(ratio_cell(rows[n]["json"], task[n]) if n in task else "—" for n in sizes) + " |")
-    out.append("| ratio: first run on a new plan / floor (of the fastest runs) | "
-               + " | ".join(ratio_cell(rows[n]["first-new"], rows[n]["floor"]) for n in sizes) + " |")
-    out.append("| ratio: first run, nothing cached / floor (of the fastest runs) | "
-               + " | ".join(ratio_cell(rows[n]["first-cold"], rows[n]["floor"]) for n in sizes) + " |")
-    out += ["", "Peak resident memory of the same processes, MiB (the largest of the runs):", "",
-            "| command | " + " | ".join(f"{n:,} issues" for n in sizes) + " |", "| --- |" + " --- |" * len(sizes)]
+        out.append(
+            "| Taskwarrior `task summary`, as many tasks | "
+            + " | ".join(task[n].cell() if n in task else "—" for n in sizes)
+            + " |"
+        )
+        out.append(
+            "| ratio: `status --json` repeated / `task summary` (of the fastest runs) | "
+            + " | ".join(ratio_cell(rows[n]["json"], task[n]) if n in task else "—" for n in sizes)
+            + " |"
+        )
+    out.append(
+        "| ratio: first run on a new plan / floor (of the fastest runs) | "
+        + " | ".join(ratio_cell(rows[n]["first-new"], rows[n]["floor"]) for n in sizes)
+        + " |"
+    )
+    out.append(
+        "| ratio: first run, nothing cached / floor (of the fastest runs) | "
+        + " | ".join(ratio_cell(rows[n]["first-cold"], rows[n]["floor"]) for n in sizes)
+        + " |"
+    )
+    out += [
+        "",
+        "Peak resident memory of the same processes, MiB (the largest of the runs):",
+        "",
+        "| command | " + " | ".join(f"{n:,} issues" for n in sizes) + " |",
+        "| --- |" + " --- |" * len(sizes),
+    ]
     for key, label in labels:
         out.append(f"| {label} | " + " | ".join(mib(rows[n][key].peak) for n in sizes) + " |")
-    out += ["", "Bundled plan (`data/phases.yaml`):", "",
-            "| command | seconds | peak MiB |", "| --- | --- | --- |",
-            f"| `python -c pass` | {bundled['empty'].cell()} | {mib(bundled['empty'].peak)} |",
-            f"| a bare Textual app (one line of text), first frame (headless) | {bundled['textual'].cell()} | "
-            f"{mib(bundled['textual'].peak)} |",
-            f"| `tracker status`, first run (nothing cached) | {bundled['first'].cell()} | "
-            f"{mib(bundled['first'].peak)} |",
-            f"| `tracker status`, repeated | {bundled['status'].cell()} | {mib(bundled['status'].peak)} |",
-            f"| `tracker status --json`, repeated | {bundled['json'].cell()} | {mib(bundled['json'].peak)} |",
-            f"| dashboard, first frame (headless) | {bundled['tui'].cell()} | {mib(bundled['tui'].peak)} |"]
+    out += [
+        "",
+        "Bundled plan (`data/phases.yaml`):",
+        "",
+        "| command | seconds | peak MiB |",
+        "| --- | --- | --- |",
+        f"| `python -c pass` | {bundled['empty'].cell()} | {mib(bundled['empty'].peak)} |",
+        f"| a bare Textual app (one line of text), first frame (headless) | {bundled['textual'].cell()} | "
+        f"{mib(bundled['textual'].peak)} |",
+        f"| `tracker status`, first run (nothing cached) | {bundled['first'].cell()} | {mib(bundled['first'].peak)} |",
+        f"| `tracker status`, repeated | {bundled['status'].cell()} | {mib(bundled['status'].peak)} |",
+        f"| `tracker status --json`, repeated | {bundled['json'].cell()} | {mib(bundled['json'].peak)} |",
+        f"| dashboard, first frame (headless) | {bundled['tui'].cell()} | {mib(bundled['tui'].peak)} |",
+    ]
     files = links["files"]
-    out += ["", f"Linking the {files:,} files the {largest:,}-issue plan names (in process, `read_links`):", "",
-            "| what | seconds |", "| --- | --- |",
-            f"| one `git log --name-only` walk of HEAD | {links['walk'].cell()} |",
-            f"| `read_links`, no cache | {links['cold'].cell()} |",
-            f"| `read_links` again, same HEAD and work tree (caches warm) | {links['warm'].cell()} |",
-            f"| ratio: no cache / git walk | {links['cold'].median / links['walk'].median:.2f}× |"]
+    out += [
+        "",
+        f"Linking the {files:,} files the {largest:,}-issue plan names (in process, `read_links`):",
+        "",
+        "| what | seconds |",
+        "| --- | --- |",
+        f"| one `git log --name-only` walk of HEAD | {links['walk'].cell()} |",
+        f"| `read_links`, no cache | {links['cold'].cell()} |",
+        f"| `read_links` again, same HEAD and work tree (caches warm) | {links['warm'].cell()} |",
+        f"| ratio: no cache / git walk | {links['cold'].median / links['walk'].median:.2f}× |",
+    ]
     if big:
         n = args.big
-        out += ["", f"{n:,} issues ({plans[n].stat().st_size / MIB:.1f} MiB, `--max-bytes` raised):", "",
-                "| what | seconds | peak MiB |", "| --- | --- | --- |",
-                f"| `status --json`, first run | {big['first'].cell()} | {mib(big['first'].peak)} |",
-                f"| `status --json`, repeated | {big['json'].cell()} | {mib(big['json'].peak)} |"]
+        out += [
+            "",
+            f"{n:,} issues ({plans[n].stat().st_size / MIB:.1f} MiB, `--max-bytes` raised):",
+            "",
+            "| what | seconds | peak MiB |",
+            "| --- | --- | --- |",
+            f"| `status --json`, first run | {big['first'].cell()} | {mib(big['first'].peak)} |",
+            f"| `status --json`, repeated | {big['json'].cell()} | {mib(big['json'].peak)} |",
+        ]
         if n in task:
-            out += [f"| Taskwarrior `task summary`, {n:,} tasks | {task[n].cell()} | {mib(task[n].peak)} |",
-                    f"| ratio (of the fastest runs) | {ratio_cell(big['json'], task[n])} | |"]
-    out += ["", "Imports per command (`python -X importtime`, bundled plan):", "",
-            "| command | import seconds | heavy packages loaded |", "| --- | --- | --- |"]
+            out += [
+                f"| Taskwarrior `task summary`, {n:,} tasks | {task[n].cell()} | {mib(task[n].peak)} |",
+                f"| ratio (of the fastest runs) | {ratio_cell(big['json'], task[n])} | |",
+            ]
+    out += [
+        "",
+        "Imports per command (`python -X importtime`, bundled plan):",
+        "",
+        "| command | import seconds | heavy packages loaded |",
+        "| --- | --- | --- |",
+    ]
     out += [f"| `tracker {name} | {seconds:.3f} | {loaded} |" for name, seconds, loaded in imports]
 
     targets = []
@@ -497,23 +599,46 @@ def render(args, rows, bundled, links, big, task, task_version, imports, plans, 
     ratio = links["cold"].median / links["walk"].median
     target(f"linking {files:,} files ≤ 1.2× one `git log --name-only` walk", f"{ratio:.2f}×", ratio <= 1.2)
     target("linking with the HEAD cache < 0.1 s", f"{links['warm'].median:.3f} s", links["warm"].median < 0.1)
-    target("`tracker status`, bundled plan < 0.25 s (repeated)", f"{bundled['status'].median:.3f} s",
-           bundled["status"].median < 0.25)
-    target("`tracker status`, bundled plan < 0.25 s (first run, nothing cached)", f"{bundled['first'].median:.3f} s",
-           bundled["first"].median < 0.25)
-    target("dashboard first frame, bundled plan < 0.6 s",
-           f"{bundled['tui'].median:.3f} s (a bare Textual app: {bundled['textual'].median:.3f} s)",
-           bundled["tui"].median < 0.6)
+    target(
+        "`tracker status`, bundled plan < 0.25 s (repeated)",
+        f"{bundled['status'].median:.3f} s",
+        bundled["status"].median < 0.25,
+    )
+    target(
+        "`tracker status`, bundled plan < 0.25 s (first run, nothing cached)",
+        f"{bundled['first'].median:.3f} s",
+        bundled["first"].median < 0.25,
+    )
+    target(
+        "dashboard first frame, bundled plan < 0.6 s",
+        f"{bundled['tui'].median:.3f} s (a bare Textual app: {bundled['textual'].median:.3f} s)",
+        bundled["tui"].median < 0.6,
+    )
     target(f"dashboard first frame, {largest:,} issues < 2 s", f"{ten['tui'].median:.3f} s", ten["tui"].median < 2)
     over = [label.split(",")[0] for key, label in labels if key != "floor" and ten[key].peak >= 200 * MIB]
     peak = max(t.peak for k, t in ten.items() if k != "floor")
-    target(f"peak memory, {largest:,} issues < 200 MiB", f"largest {mib(peak)} MiB"
-           + (f"; over: {', '.join(over)}" if over else ""), not over)
+    target(
+        f"peak memory, {largest:,} issues < 200 MiB",
+        f"largest {mib(peak)} MiB" + (f"; over: {', '.join(over)}" if over else ""),
+        not over,
+    )
     status_peak = max(ten[key].peak for key in ("first-cold", "first-new", "json", "status"))
-    target(f"peak memory of `tracker status`, {largest:,} issues < 200 MiB", f"{mib(status_peak)} MiB",
-           status_peak < 200 * MIB)
-    out += ["", "Targets (issue 7):", "", "| target | measured | |", "| --- | --- | --- |", *targets,
-            "", f"Whole run: {total_seconds / 60:.1f} minutes.", ""]
+    target(
+        f"peak memory of `tracker status`, {largest:,} issues < 200 MiB",
+        f"{mib(status_peak)} MiB",
+        status_peak < 200 * MIB,
+    )
+    out += [
+        "",
+        "Targets (issue 7):",
+        "",
+        "| target | measured | |",
+        "| --- | --- | --- |",
+        *targets,
+        "",
+        f"Whole run: {total_seconds / 60:.1f} minutes.",
+        "",
+    ]
     return "\n".join(out)
 
 

@@ -36,7 +36,7 @@ class FirstFrame(TrackerApp):
 
 def main() -> int:
     loaded = load(sys.argv[1])
-    gc.freeze()  # as tracker.cli.commands.load_plan does before it starts the dashboard (the GC is off: see above)
+    gc.freeze()  # as tracker.cli.context.load_plan does before it starts the dashboard (the GC is off: see above)
     FirstFrame(loaded, Settings()).run(headless=True, size=(120, 40))
     return 1  # only reached if the app stopped before its first frame
 

@@ -35,5 +35,12 @@ def run_tracker(*args: str, cwd: Path | None = None, env: dict | None = None, in
     import subprocess
 
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, input=input, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=120,
+    )

@@ -21,8 +21,8 @@ from click.testing import CliRunner
 from gitutil import ENV, Repo
 
 from tracker.cli import replay
-from tracker.support import cachefiles
 from tracker.cli.commands import main
+from tracker.support import cachefiles
 
 PLAN = """\
 project: Shop
@@ -82,7 +82,7 @@ def mark_recorded_answers() -> None:
     for entry in entries():
         data = entry.read_bytes()
         length = int.from_bytes(data[-4:], "big")
-        header = json.loads(data[-4 - length:-4])
+        header = json.loads(data[-4 - length : -4])
         header.update(size=len(REPLAYED), crc=zlib.crc32(REPLAYED), text=False)
         encoded = json.dumps(header).encode()
         entry.write_bytes(REPLAYED + encoded + len(encoded).to_bytes(4, "big"))
@@ -143,13 +143,25 @@ def new_tracker_version(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cachefiles, "__version__", "999.0")
 
 
-@pytest.mark.parametrize("change", [
-    change_linked_file_again, change_ignored_file, commit, stage, add_untracked_match, create_missing_deliverable,
-    delete_deliverable, edit_plan, new_repository_nearer_the_plan, new_tracker_version,
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        change_linked_file_again,
+        change_ignored_file,
+        commit,
+        stage,
+        add_untracked_match,
+        create_missing_deliverable,
+        delete_deliverable,
+        edit_plan,
+        new_repository_nearer_the_plan,
+        new_tracker_version,
+    ],
+)
 @pytest.mark.parametrize("args", [(), ("--json",)])
-def test_a_change_means_computing_again(shop: Repo, change, args: tuple[str, ...], tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch):
+def test_a_change_means_computing_again(
+    shop: Repo, change, args: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     shop.write("src/retry.js", "retry();\nagain();\nagain!\n")  # modified: a further change leaves git status as is
     status(shop, *args)
     mark_recorded_answers()
@@ -177,13 +189,15 @@ def test_a_damaged_entry_means_computing_again(shop: Repo, damage: str):
     (entry,) = entries()
     data = entry.read_bytes()
     length = int.from_bytes(data[-4:], "big")
-    entry.write_bytes({
-        "truncated": data[10:],
-        "garbage": b"\xff" * 64,
-        "empty": b"",
-        "answer changed": b"!!" + data[2:],
-        "header only": data[-4 - length:],
-    }[damage])
+    entry.write_bytes(
+        {
+            "truncated": data[10:],
+            "garbage": b"\xff" * 64,
+            "empty": b"",
+            "answer changed": b"!!" + data[2:],
+            "header only": data[-4 - length :],
+        }[damage]
+    )
     assert status(shop, "--json") == first
 
 

@@ -16,9 +16,9 @@ import pytest
 from conftest import BUNDLED_PLAN, run_tracker
 
 from tracker.plan import parsecache
-from tracker.support import cachefiles
 from tracker.plan.loader import load, load_text
 from tracker.plan.model import Phase, Project
+from tracker.support import cachefiles
 
 PLAN = """\
 project: Cached
@@ -121,13 +121,15 @@ def test_a_corrupt_entry_is_ignored_and_replaced(plan: Path, damage: str):
     entry = parsecache.entry_path(digest_of(plan))
     parsecache.store(digest_of(plan), planted(), [])
     good = entry.read_bytes()
-    entry.write_bytes({
-        "garbage": b"\x93\xff\x00not msgpack at all",
-        "truncated": good[: len(good) // 2],
-        "empty": b"",
-        "pickle": b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94\x8c\x06system\x94\x93\x94.",
-        "json": b'{"project": "FROM CACHE", "phases": []}',
-    }[damage])
+    entry.write_bytes(
+        {
+            "garbage": b"\x93\xff\x00not msgpack at all",
+            "truncated": good[: len(good) // 2],
+            "empty": b"",
+            "pickle": b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x94\x8c\x06system\x94\x93\x94.",
+            "json": b'{"project": "FROM CACHE", "phases": []}',
+        }[damage]
+    )
     assert load(plan).project.project == "Cached"
     assert load_text(PLAN, plan).project == load(plan).project  # the entry was rewritten, and is right
 
@@ -141,7 +143,8 @@ def test_an_entry_of_another_file_is_ignored(plan: Path, tmp_path: Path):
 
 
 def test_a_cache_folder_that_cannot_be_created_means_parsing_every_time(
-        plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would go")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))

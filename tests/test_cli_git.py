@@ -37,11 +37,16 @@ phases:
 
 
 def run(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    base = {**os.environ, "XDG_CACHE_HOME": str(cwd.parent / "cache"), "GIT_CONFIG_GLOBAL": os.devnull,
-            "GIT_CONFIG_NOSYSTEM": "1"}
+    base = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(cwd.parent / "cache"),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     base.pop("TRACKER_FILE", None)
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=cwd, capture_output=True, text=True,
-                          env={**base, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", *args], cwd=cwd, capture_output=True, text=True, env={**base, **(env or {})}
+    )
 
 
 @pytest.fixture
@@ -59,9 +64,12 @@ def test_status_json_carries_the_git_object(shop: Repo):
     report = json.loads(done.stdout)
     retry = report["phases"][0]["issues"][0]["deliverables"][0]
     assert retry["git"]["state"] == "committed" and retry["git"]["lines"] == 2
-    assert retry["git"]["last_commit"] == {"sha": shop.git("rev-parse", "--short", "HEAD"),
-                                           "date": "2025-11-30T10:00:00+00:00", "author": "Ada Lovelace",
-                                           "subject": "First version"}
+    assert retry["git"]["last_commit"] == {
+        "sha": shop.git("rev-parse", "--short", "HEAD"),
+        "date": "2025-11-30T10:00:00+00:00",
+        "author": "Ada Lovelace",
+        "subject": "First version",
+    }
     assert retry["git"]["blob"] == shop.git("rev-parse", "HEAD:src/retry.js")
     assert retry["drift"] is None
     later = report["phases"][0]["issues"][1]["deliverables"][0]
@@ -111,8 +119,10 @@ def test_validate_rejects_a_symlink_out_of_the_repository(shop: Repo, tmp_path: 
     assert checked.returncode == 1
     plan = shop.root / "data" / "phases.yaml"
     errors = checked.stderr.splitlines()
-    assert errors[0].startswith(f"{plan}:9:17: error: 'src/escape.js', matched by 'src/*.js', leads outside "
-                                "the repository through a symlink; it is never read")
+    assert errors[0].startswith(
+        f"{plan}:9:17: error: 'src/escape.js', matched by 'src/*.js', leads outside "
+        "the repository through a symlink; it is never read"
+    )
     assert errors[1].startswith(f"{plan}:21:19: error: path 'src/escape.js' leads outside the repository")
     assert errors[2:] == [f"{plan}: 2 errors"]
     report = json.loads(run(shop.root, "status", "--json").stdout)
@@ -154,8 +164,9 @@ def test_a_work_tree_kept_apart_from_its_git_dir(tmp_path: Path):
     apart = {**os.environ, **ENV, "GIT_DIR": str(dots), "GIT_WORK_TREE": str(home)}
     subprocess.run(["git", "add", "data", "src"], cwd=home, check=True, env=apart)
     subprocess.run(["git", "commit", "-q", "-m", "plan"], cwd=home, check=True, env=apart)
-    first = subprocess.run(["git", "rev-parse", "HEAD"], cwd=home, check=True, env=apart, capture_output=True,
-                           text=True).stdout.strip()
+    first = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=home, check=True, env=apart, capture_output=True, text=True
+    ).stdout.strip()
     (home / "data/phases.yaml").write_text(plan.replace("status: in_progress", "status: complete"))
     report = json.loads(run(home, "status", "--json", env=apart).stdout)
     assert report["repo"]["root"] == str(home)
@@ -189,8 +200,10 @@ def test_a_refused_repository_is_a_message_not_a_traceback(shop: Repo):
     done = run(shop.root, "status", "--files")
     assert done.returncode == 0 and "Traceback" not in done.stderr
     # The folder to trust is the work tree git names, not the plan's own folder (data/).
-    assert (f"git refuses to read {shop.root}: another user owns it; if you trust it, run "
-            f"git config --global --add safe.directory {shop.root}") in done.stdout
+    assert (
+        f"git refuses to read {shop.root}: another user owns it; if you trust it, run "
+        f"git config --global --add safe.directory {shop.root}"
+    ) in done.stdout
 
 
 def test_json_and_files_views_are_one_or_the_other(tmp_path):

@@ -11,19 +11,24 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import run_tracker
+
 from tracker.edit import lock as filelock
-from tracker.plan.loader import load
 from tracker.edit.writer import SetIssueStatus, apply
+from tracker.plan.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "phases.yaml"
 
 
 def start(*args: str, env: dict | None = None) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tracker", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
+    return subprocess.Popen(
+        [sys.executable, "-m", "tracker", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def bundled_copy(folder: Path) -> Path:
@@ -34,7 +39,8 @@ def bundled_copy(folder: Path) -> Path:
 
 
 TWELVE = "# twelve writers at once\nproject: P\nphases:\n  - id: P1\n    title: One\n    issues:\n" + "".join(
-    f"      - id: {n}   # issue {n}\n        title: Issue {n}\n        status: not_started\n\n" for n in range(1, 13))
+    f"      - id: {n}   # issue {n}\n        title: Issue {n}\n        status: not_started\n\n" for n in range(1, 13)
+)
 
 
 def wait_for_temp(folder: Path, proc: subprocess.Popen) -> Path:
@@ -84,17 +90,30 @@ def test_setting_the_status_it_has_says_so_and_writes_nothing(tmp_path):
     assert path.read_bytes() == BUNDLED.read_bytes()
 
 
-@pytest.mark.parametrize("args, message", [
-    (("set", "44", "complete"), "phases.yaml: error: no issue '44' in the plan (did you mean '4'?); "
-                                "issues: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10\n"),
-    (("set", "4", "finished"), "phases.yaml:51:17: error: 'finished' is not a status of this plan; "
-                               "allowed: not_started, in_progress, audit, blocked, verified, complete\n"),
-    (("set", "4", "--step", "9", "done"), "phases.yaml:59:11: error: issue #4 has 5 steps, so there is no step 9; "
-                                          "choose a step from 1 to 5\n"),
-    (("set", "4", "--step", "1", "complete"), "error: a step's status is todo or done, not 'complete'\n"),
-    (("set", "6", "--deliverable", "nope.js", "audit"), "error: issue #6 has no deliverable 'nope.js'; "
-                                                        "its deliverables: src/api/base/RetryHandler.js, "),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ("set", "44", "complete"),
+            "phases.yaml: error: no issue '44' in the plan (did you mean '4'?); "
+            "issues: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10\n",
+        ),
+        (
+            ("set", "4", "finished"),
+            "phases.yaml:51:17: error: 'finished' is not a status of this plan; "
+            "allowed: not_started, in_progress, audit, blocked, verified, complete\n",
+        ),
+        (
+            ("set", "4", "--step", "9", "done"),
+            "phases.yaml:59:11: error: issue #4 has 5 steps, so there is no step 9; choose a step from 1 to 5\n",
+        ),
+        (("set", "4", "--step", "1", "complete"), "error: a step's status is todo or done, not 'complete'\n"),
+        (
+            ("set", "6", "--deliverable", "nope.js", "audit"),
+            "error: issue #6 has no deliverable 'nope.js'; its deliverables: src/api/base/RetryHandler.js, ",
+        ),
+    ],
+)
 def test_unknown_ids_and_statuses_exit_1_and_leave_the_file_alone(tmp_path, args, message):
     path = bundled_copy(tmp_path)
     done = run_tracker("--file", str(path), *args)
@@ -106,8 +125,10 @@ def test_unknown_ids_and_statuses_exit_1_and_leave_the_file_alone(tmp_path, args
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
 
 
-@pytest.mark.parametrize("args", [("set", "4"), ("set", "4", "--step", "0", "done"),
-                                  ("set", "4", "--step", "1", "--deliverable", "x", "done")])
+@pytest.mark.parametrize(
+    "args",
+    [("set", "4"), ("set", "4", "--step", "0", "done"), ("set", "4", "--step", "1", "--deliverable", "x", "done")],
+)
 def test_wrong_usage_exits_2(tmp_path, args):
     path = bundled_copy(tmp_path)
     done = run_tracker("--file", str(path), *args)
@@ -180,9 +201,11 @@ def test_a_conflicting_edit_made_while_the_writer_writes_is_kept_and_the_write_r
 
     assert writer.wait(timeout=60) == 1
     _, stderr = writer.communicate()
-    assert stderr == (f"{path}:51:17: error: the status of issue #4 changed on disk since the plan was read "
-                      "(it was 'audit', it is now 'blocked'), so 'complete' was not written; "
-                      "look at the file and run the command again\n")
+    assert stderr == (
+        f"{path}:51:17: error: the status of issue #4 changed on disk since the plan was read "
+        "(it was 'audit', it is now 'blocked'), so 'complete' was not written; "
+        "look at the file and run the command again\n"
+    )
     assert path.read_text(encoding="utf-8") == edited
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
 

@@ -18,8 +18,14 @@ CORE = sorted(
 
 def test_core_modules_do_not_import_textual_or_click():
     modules = CORE
-    assert {"tracker.plan.model", "tracker.plan.loader", "tracker.plan.progress", "tracker.git.links",
-            "tracker.notes.gather", "tracker.edit.writer"} <= set(modules)
+    assert {
+        "tracker.plan.model",
+        "tracker.plan.loader",
+        "tracker.plan.progress",
+        "tracker.git.links",
+        "tracker.notes.gather",
+        "tracker.edit.writer",
+    } <= set(modules)
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}:\n"

@@ -15,11 +15,11 @@ import pytest
 from gitutil import Repo, make_repo
 
 from tracker.git import linkmemo
-from tracker.git.links import read_links
 from tracker.git.drift import link_problems
-from tracker.git.repo import GitRepo, GitUnavailable, Stream
 from tracker.git.lastcommit import WALK, LastCommits, Walk, cache_file, first_touches, history_cut
 from tracker.git.linkcache import LinkCache
+from tracker.git.links import read_links
+from tracker.git.repo import GitRepo, GitUnavailable, Stream
 from tracker.plan.loader import load_text
 
 
@@ -40,8 +40,15 @@ def plan_text(deliverables=(), files=(), status="complete", step_files=(), repo_
     lines = ["project: Test"]
     if repo_setting:
         lines.append(f"repo: {json.dumps(repo_setting)}")
-    lines += ["phases:", "  - id: P1", "    title: Phase", "    issues:", "      - id: 1", "        title: Issue",
-              f"        status: {status}"]
+    lines += [
+        "phases:",
+        "  - id: P1",
+        "    title: Phase",
+        "    issues:",
+        "      - id: 1",
+        "        title: Issue",
+        f"        status: {status}",
+    ]
     if files:
         lines.append("        files:")
         lines += [f"          - {json.dumps(path)}" for path in files]
@@ -87,8 +94,7 @@ def test_each_state_with_lines_size_blob_and_last_commit(repo: Repo):
     first = repo.commit("Add the first files", date="2025-11-01T10:00:00+00:00")
     repo.write("src/edited.js", "a\nb\n")
     repo.write("src/staged.js", "a\nb\n")
-    second = repo.commit("Touch edited and staged", "src/edited.js", "src/staged.js",
-                         date="2025-11-02T10:00:00+00:00")
+    second = repo.commit("Touch edited and staged", "src/edited.js", "src/staged.js", date="2025-11-02T10:00:00+00:00")
     repo.write("src/edited.js", "a\nb\nc\n")
     repo.write("src/staged.js", "a\nb\nc\nd\n")
     repo.git("add", "src/staged.js")
@@ -99,14 +105,29 @@ def test_each_state_with_lines_size_blob_and_last_commit(repo: Repo):
     repo.git("rm", "-q", "src/gone.js")
     (repo.root / "src/unstaged_delete.js").unlink()
 
-    names = ["src/old.js", "src/edited.js", "src/staged.js", "src/added.js", "src/untracked.js", "build.log",
-             "src/gone.js", "src/unstaged_delete.js", "src/never.js"]
+    names = [
+        "src/old.js",
+        "src/edited.js",
+        "src/staged.js",
+        "src/added.js",
+        "src/untracked.js",
+        "build.log",
+        "src/gone.js",
+        "src/unstaged_delete.js",
+        "src/never.js",
+    ]
     _, links = links_of(repo.root, plan_text(files=names))
     got = {name: links.get(name) for name in names}
-    assert {n: l.state for n, l in got.items()} == {
-        "src/old.js": "committed", "src/edited.js": "modified", "src/staged.js": "staged",
-        "src/added.js": "staged", "src/untracked.js": "untracked", "build.log": "ignored",
-        "src/gone.js": "missing", "src/unstaged_delete.js": "missing", "src/never.js": "missing",
+    assert {n: link.state for n, link in got.items()} == {
+        "src/old.js": "committed",
+        "src/edited.js": "modified",
+        "src/staged.js": "staged",
+        "src/added.js": "staged",
+        "src/untracked.js": "untracked",
+        "build.log": "ignored",
+        "src/gone.js": "missing",
+        "src/unstaged_delete.js": "missing",
+        "src/never.js": "missing",
     }
     assert (got["src/old.js"].lines, got["src/old.js"].size) == (3, 14)
     assert got["src/edited.js"].lines == 3  # what is on disk now
@@ -119,8 +140,12 @@ def test_each_state_with_lines_size_blob_and_last_commit(repo: Repo):
     assert got["src/unstaged_delete.js"].last_commit.sha == short(repo, first)
 
     old = got["src/old.js"].last_commit
-    assert old.to_json() == {"sha": short(repo, first), "date": "2025-11-01T10:00:00+00:00",
-                             "author": "Ada Lovelace", "subject": "Add the first files"}
+    assert old.to_json() == {
+        "sha": short(repo, first),
+        "date": "2025-11-01T10:00:00+00:00",
+        "author": "Ada Lovelace",
+        "subject": "Add the first files",
+    }
     assert got["src/edited.js"].last_commit.sha == short(repo, second)
     for name in ("src/added.js", "src/untracked.js", "build.log", "src/never.js"):
         assert got[name].last_commit is None
@@ -163,8 +188,11 @@ def test_last_commit_is_the_newest_that_touched_the_file_across_a_merge(repo: Re
 
 
 def test_last_commit_dates_are_written_as_git_writes_them_in_any_time_zone(repo: Repo):
-    dates = {"east.txt": "2025-11-30T23:45:00+14:00", "west.txt": "2025-06-01T04:15:40-05:30",
-             "old.txt": "1970-01-01T00:00:01+00:00"}
+    dates = {
+        "east.txt": "2025-11-30T23:45:00+14:00",
+        "west.txt": "2025-06-01T04:15:40-05:30",
+        "old.txt": "1970-01-01T00:00:01+00:00",
+    }
     for name, date in dates.items():
         repo.write(name, "x\n")
         repo.commit(name, name, date=date)
@@ -221,8 +249,19 @@ def test_a_folder_stands_for_the_files_in_it(repo: Repo):
 
 # --- names ---------------------------------------------------------------------------
 
-ODD_NAMES = ["-dash.md", "--", "with space.md", "it's \"quoted\".md", "café ünïcode.md", "中文/文件.md",
-             "tab\there.md", "new\nline.md", "#hash.md", "colon: yes.md", "[brackets].md"]
+ODD_NAMES = [
+    "-dash.md",
+    "--",
+    "with space.md",
+    'it\'s "quoted".md',
+    "café ünïcode.md",
+    "中文/文件.md",
+    "tab\there.md",
+    "new\nline.md",
+    "#hash.md",
+    "colon: yes.md",
+    "[brackets].md",
+]
 
 
 def test_odd_names_are_data(repo: Repo):
@@ -304,20 +343,36 @@ def test_symlinks_that_leave_the_work_tree_are_errors(repo: Repo, tmp_path: Path
     (repo.root / "inside-link").symlink_to("inside")
     repo.commit("links")
     (repo.root / "untracked-link").symlink_to("/etc")
-    names = ["committed-link/secret.txt", "file-link", "untracked-link/passwd", "git-link/config",
-             "inside-link/real.txt", "*-link"]
+    names = [
+        "committed-link/secret.txt",
+        "file-link",
+        "untracked-link/passwd",
+        "git-link/config",
+        "inside-link/real.txt",
+        "*-link",
+    ]
     loaded, links = links_of(repo.root, plan_text(deliverables=names))
     states = {name: links.get(name).state for name in names}
-    assert states == {"committed-link/secret.txt": "unsafe", "file-link": "unsafe",
-                      "untracked-link/passwd": "unsafe", "git-link/config": "unsafe",
-                      "inside-link/real.txt": "committed", "*-link": "committed"}
+    assert states == {
+        "committed-link/secret.txt": "unsafe",
+        "file-link": "unsafe",
+        "untracked-link/passwd": "unsafe",
+        "git-link/config": "unsafe",
+        "inside-link/real.txt": "committed",
+        "*-link": "committed",
+    }
     for name in names[:4]:
         assert links.get(name).lines is None and links.get(name).size is None
     inside = links.get("inside-link/real.txt")
     assert inside.lines == 2 and inside.last_commit is not None and "inside/real.txt" in inside.note
     pattern = {m.path: m.state for m in links.expand("*-link")}
-    assert pattern == {"committed-link": "unsafe", "file-link": "unsafe", "git-link": "unsafe",
-                       "inside-link": "committed", "untracked-link": "unsafe"}
+    assert pattern == {
+        "committed-link": "unsafe",
+        "file-link": "unsafe",
+        "git-link": "unsafe",
+        "inside-link": "committed",
+        "untracked-link": "unsafe",
+    }
 
     problems = [p for p in link_problems(loaded.project, links, "plan.yaml") if p.is_error]
     lines = [p.line for p in problems]
@@ -354,10 +409,14 @@ def test_drift_of_done_deliverables(repo: Repo):
     names = ["done.md", "edited.md", "fresh.md", "absent.md"]
     loaded, links = links_of(repo.root, plan_text(deliverables=names))
     problems = link_problems(loaded.project, links, "plan.yaml")
-    assert [(p.severity, p.line, p.column) for p in problems] == [("warning", 11, 19), ("warning", 12, 19),
-                                                                  ("warning", 13, 19)]
-    assert "'edited.md' of issue #1 is 'complete' but the file has changes that are not committed" \
-        in problems[0].message
+    assert [(p.severity, p.line, p.column) for p in problems] == [
+        ("warning", 11, 19),
+        ("warning", 12, 19),
+        ("warning", 13, 19),
+    ]
+    assert (
+        "'edited.md' of issue #1 is 'complete' but the file has changes that are not committed" in problems[0].message
+    )
     assert "never committed" in problems[1].message and "does not exist" in problems[2].message
 
     loaded, links = links_of(repo.root, plan_text(deliverables=names, status="in_progress"))
@@ -406,8 +465,9 @@ def test_shallow_clone(repo: Repo, tmp_path: Path):
     repo.write("new.txt", "x\n")
     tip = repo.commit("new")
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True, capture_output=True
+    )
     _, links = links_of(clone, plan_text(files=["old.txt", "new.txt"]))
     assert links.repo.shallow and "shallow" in links.repo.message
     # History stops at the cut: the cut commit is the last one git can name for both.
@@ -539,8 +599,14 @@ def test_a_walk_begun_before_head_moved_is_made_again(repo: Repo):
     assert json.loads(cache_file(repo.root).read_bytes())["commits"]["a.txt"]["subject"] == "two"
 
 
-@pytest.mark.parametrize("content", [b"not json", b'{"version": 1}', json.dumps(
-    {"version": 1, "head": "--output=/tmp/pwned", "cut": "", "commits": {}}).encode()])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json",
+        b'{"version": 1}',
+        json.dumps({"version": 1, "head": "--output=/tmp/pwned", "cut": "", "commits": {}}).encode(),
+    ],
+)
 def test_a_bad_cache_is_recomputed(repo: Repo, content: bytes):
     repo.write("a.txt", "x\n")
     repo.commit("real subject")
@@ -579,11 +645,15 @@ def test_a_walk_read_in_any_pieces_finds_the_same_commits(repo: Repo):
     whole, tip = first_touches([output], wanted)
     assert tip == last
     assert {path: commit.subject for path, commit in whole.items()} == {
-        "a.txt": "a.txt", "b.txt": "", "\nstarts with a line break": "two", "two\nlines": "two"}
+        "a.txt": "a.txt",
+        "b.txt": "",
+        "\nstarts with a line break": "two",
+        "two\nlines": "two",
+    }
     assert whole["a.txt"].sha == short(repo) and whole["a.txt"].author == "Ada Lovelace"
     for cut in range(len(output) + 1):
         assert first_touches([output[:cut], output[cut:]], wanted) == (whole, tip), cut
-    assert first_touches([output[i:i + 1] for i in range(len(output))], wanted) == (whole, tip)
+    assert first_touches([output[i : i + 1] for i in range(len(output))], wanted) == (whole, tip)
 
 
 def test_without_history_no_walk_is_made(repo: Repo):
@@ -634,16 +704,25 @@ def test_a_work_tree_that_is_gone_is_unavailable_not_a_crash(repo: Repo, tmp_pat
     repo.commit("a")
     with GitRepo.open(repo.root) as git:
         repo.root.rename(tmp_path / "elsewhere")  # as while the dashboard runs for hours
-        for ask in (lambda: git.run("status"), lambda: git.ok("status"), lambda: git.start("status"),
-                    lambda: git.stream("status")):
+        for ask in (
+            lambda: git.run("status"),
+            lambda: git.ok("status"),
+            lambda: git.start("status"),
+            lambda: git.stream("status"),
+        ):
             with pytest.raises(GitUnavailable, match="cannot run git: No such file or directory"):
                 ask()
 
 
 def test_a_stream_nobody_reads_makes_git_wait_and_closes_at_once(repo: Repo):
     data = os.urandom(1 << 16) * 256  # 16 MiB, several times what a stream holds unread
-    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=repo.root, input=data, check=True,
-                          capture_output=True).stdout.decode().strip()
+    blob = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"], cwd=repo.root, input=data, check=True, capture_output=True
+        )
+        .stdout.decode()
+        .strip()
+    )
     with GitRepo.open(repo.root) as git:
         stream = git.stream("cat-file", "blob", blob)
         with stream._handed:  # wait (as long as it takes) until the reader has all it may hold
@@ -725,9 +804,15 @@ def test_heads_file_list_is_remembered_per_head(repo: Repo):
     assert json.loads(file.read_bytes())["head"] == second
 
 
-@pytest.mark.parametrize("content", [b"not json", b'{"version": 1}', json.dumps(
-    {"version": 1, "head": "--output=/tmp/pwned", "tree": "", "counts": {}}).encode(), json.dumps(
-    {"version": 99, "head": "0" * 40, "tree": "", "counts": {}}).encode()])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"not json",
+        b'{"version": 1}',
+        json.dumps({"version": 1, "head": "--output=/tmp/pwned", "tree": "", "counts": {}}).encode(),
+        json.dumps({"version": 99, "head": "0" * 40, "tree": "", "counts": {}}).encode(),
+    ],
+)
 def test_a_bad_links_cache_is_recomputed(repo: Repo, content: bytes):
     repo.write("a.txt", "1\n2\n")
     repo.commit("a")
@@ -802,8 +887,7 @@ def test_a_history_git_cannot_read_is_a_message_and_nothing_is_cached(repo: Repo
 
 
 @pytest.mark.parametrize("how", ["name too long", "mode 000"])
-def test_a_cache_folder_that_cannot_be_searched_is_skipped(repo: Repo, tmp_path: Path, monkeypatch, request,
-                                                           how: str):
+def test_a_cache_folder_that_cannot_be_searched_is_skipped(repo: Repo, tmp_path: Path, monkeypatch, request, how: str):
     cache = tmp_path / "locked"
     if how == "mode 000":
         if hasattr(os, "geteuid") and os.geteuid() == 0:

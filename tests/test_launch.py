@@ -31,24 +31,46 @@ phases:
 NO = {"json": False, "ascii": False, "files": False}
 
 
-@pytest.mark.parametrize("args, found", [
-    (["status"], (None, DEFAULT_MAX_BYTES, NO)),
-    (["--file", "p.yaml", "status", "--json"], ("p.yaml", DEFAULT_MAX_BYTES, {**NO, "json": True})),
-    (["-f", "p.yaml", "--max-bytes", "99", "status", "--files", "--ascii"],
-     ("p.yaml", 99, {"json": False, "ascii": True, "files": True})),
-    (["-f", "a", "-f", "b", "status"], ("b", DEFAULT_MAX_BYTES, NO)),  # the last one, as click takes it
-])
+@pytest.mark.parametrize(
+    "args, found",
+    [
+        (["status"], (None, DEFAULT_MAX_BYTES, NO)),
+        (["--file", "p.yaml", "status", "--json"], ("p.yaml", DEFAULT_MAX_BYTES, {**NO, "json": True})),
+        (
+            ["-f", "p.yaml", "--max-bytes", "99", "status", "--files", "--ascii"],
+            ("p.yaml", 99, {"json": False, "ascii": True, "files": True}),
+        ),
+        (["-f", "a", "-f", "b", "status"], ("b", DEFAULT_MAX_BYTES, NO)),  # the last one, as click takes it
+    ],
+)
 def test_plain_status_command_lines_are_recognised(args, found):
     assert plain_status(args) == found
 
 
-@pytest.mark.parametrize("args", [
-    [], ["validate"], ["status", "--help"], ["status", "-h"], ["--help", "status"], ["--version"],
-    ["--file=p.yaml", "status"], ["-fp.yaml", "status"], ["--file", "status"], ["--file", "--json", "status"],
-    ["--max-bytes", "0", "status"], ["--max-bytes", "1e3", "status"], ["--max-bytes", "٣", "status"],
-    ["status", "--json", "extra"], ["status", "--", "--json"], ["status", "--jso"], ["stat"], ["-f"],
-    ["status", "--json", "--files"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["validate"],
+        ["status", "--help"],
+        ["status", "-h"],
+        ["--help", "status"],
+        ["--version"],
+        ["--file=p.yaml", "status"],
+        ["-fp.yaml", "status"],
+        ["--file", "status"],
+        ["--file", "--json", "status"],
+        ["--max-bytes", "0", "status"],
+        ["--max-bytes", "1e3", "status"],
+        ["--max-bytes", "٣", "status"],
+        ["status", "--json", "extra"],
+        ["status", "--", "--json"],
+        ["status", "--jso"],
+        ["stat"],
+        ["-f"],
+        ["status", "--json", "--files"],
+    ],
+)
 def test_anything_else_goes_to_the_cli(args):
     assert plain_status(args) is None
 
@@ -84,9 +106,14 @@ WHICH_PATH = (
 )
 
 
-@pytest.mark.parametrize("args", [
-    ("status",), ("status", "--json"), ("--file", "data/phases.yaml", "status", "--files"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status",),
+        ("status", "--json"),
+        ("--file", "data/phases.yaml", "status", "--files"),
+    ],
+)
 def test_a_status_is_answered_without_the_cli_and_replayed_without_linking(settled: dict, args: tuple[str, ...]):
     first = tracker(settled, *args, code=WHICH_PATH)
     assert first.returncode == 0 and first.stderr == b"click not loaded tracker.git.links loaded", first.stderr
@@ -100,8 +127,13 @@ def test_a_status_is_answered_without_the_cli_and_replayed_without_linking(settl
 
 def test_a_closed_pipe_ends_quietly(settled: dict):
     tracker(settled, "status", "--json")
-    process = subprocess.Popen([sys.executable, "-m", "tracker", "status", "--json"], cwd=settled["root"],
-                               env=settled["env"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "status", "--json"],
+        cwd=settled["root"],
+        env=settled["env"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()  # before the answer is written
     stderr = process.stderr.read()
     assert process.wait() == 1 and b"Traceback" not in stderr, stderr
@@ -112,10 +144,14 @@ def test_an_ascii_stream_gets_utf_8_as_from_the_cli(tmp_path: Path, text: str, c
     plan = tmp_path / "phases.yaml"
     plan.write_text(text)
     env = {**os.environ, "PYTHONIOENCODING": "ascii", "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    answered = subprocess.run([sys.executable, "-m", "tracker", "--file", str(plan), "status"], env=env,
-                              capture_output=True)
-    through_click = subprocess.run([sys.executable, "-c", "from tracker.cli.commands import main; main()", "--file",
-                                    str(plan), "status"], env=env, capture_output=True)
+    answered = subprocess.run(
+        [sys.executable, "-m", "tracker", "--file", str(plan), "status"], env=env, capture_output=True
+    )
+    through_click = subprocess.run(
+        [sys.executable, "-c", "from tracker.cli.commands import main; main()", "--file", str(plan), "status"],
+        env=env,
+        capture_output=True,
+    )
     assert answered.returncode == through_click.returncode == code, answered.stderr
     assert (answered.stdout, answered.stderr) == (through_click.stdout, through_click.stderr)
     assert "Größen".encode() in answered.stdout or "phäses".encode() in answered.stderr
@@ -127,8 +163,13 @@ def test_a_closed_pipe_while_an_answer_is_computed_leaves_no_half_entry(tmp_path
     repo.write("data/phases.yaml", "project: Big\nphases:\n  - id: P1\n    title: All\n    issues:\n" + issues)
     repo.commit("plan")
     env = {**os.environ, **ENV, "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    process = subprocess.Popen([sys.executable, "-m", "tracker", "status", "--json"], cwd=repo.root, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "status", "--json"],
+        cwd=repo.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()  # the answer (60 kB) fails on its first full buffer
     stderr = process.stderr.read()
     assert process.wait() == 1 and b"Traceback" not in stderr, stderr
@@ -139,9 +180,13 @@ def test_a_closed_pipe_while_an_answer_is_computed_leaves_no_half_entry(tmp_path
 def test_ctrl_c_while_a_status_is_computed_is_said_as_click_says_it(tmp_path: Path):
     plan = tmp_path / "phases.yaml"
     os.mkfifo(plan)  # tracker waits in its read of the plan until the test writes
-    process = subprocess.Popen([sys.executable, "-m", "tracker", "--file", str(plan), "status"], cwd=tmp_path,
-                               env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "--file", str(plan), "status"],
+        cwd=tmp_path,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     with open(plan, "wb"):  # opens once tracker has opened the plan for reading
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
@@ -149,8 +194,13 @@ def test_ctrl_c_while_a_status_is_computed_is_said_as_click_says_it(tmp_path: Pa
 
 
 def test_a_plan_that_is_not_found_is_the_cli_s_error(tmp_path: Path):
-    done = subprocess.run([sys.executable, "-m", "tracker", "status"], cwd=tmp_path, capture_output=True, text=True,
-                          env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "status"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+    )
     assert done.returncode == 1 and "no data/phases.yaml" in done.stderr and "Traceback" not in done.stderr
 
 
@@ -158,29 +208,43 @@ def test_a_plan_that_is_not_found_is_the_cli_s_error(tmp_path: Path):
 def test_output_that_cannot_be_written_is_one_error_line_and_status_1(settled: dict, args):
     tracker(settled, *args)  # a status is then replayed: written without click, flushed at the end only
     with open("/dev/full", "wb") as full:  # every write fails: No space left on device
-        done = subprocess.run([sys.executable, "-m", "tracker", *args], cwd=settled["root"], env=settled["env"],
-                              stdout=full, stderr=subprocess.PIPE)
+        done = subprocess.run(
+            [sys.executable, "-m", "tracker", *args],
+            cwd=settled["root"],
+            env=settled["env"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+        )
     assert done.returncode == 1, done.stderr
     assert done.stderr.endswith(b"tracker: error: cannot write the output: No space left on device\n"), done.stderr
 
 
-@pytest.mark.parametrize("args, code", [(("--version",), 0), (("status",), 0), (("status",), 0),
-                                        (("no-such-command",), 2)])
+@pytest.mark.parametrize(
+    "args, code", [(("--version",), 0), (("status",), 0), (("status",), 0), (("no-such-command",), 2)]
+)
 def test_a_closed_stdout_is_no_traceback(settled: dict, args, code):
     # Started with descriptor 1 closed (as from cron or a daemon): sys.stdout is None.
-    done = subprocess.run([sys.executable, "-m", "tracker", *args], cwd=settled["root"], env=settled["env"],
-                          stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", *args],
+        cwd=settled["root"],
+        env=settled["env"],
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),
+    )
     assert done.returncode == code and b"Traceback" not in done.stderr, done.stderr
 
 
-@pytest.mark.parametrize("args, code, out, err", [
-    (("--version",), 0, b"tracker", b""),
-    (("no-such-command",), 2, b"", b"No such command"),
-    (("--file", "missing.yaml", "validate"), 1, b"", b"missing.yaml"),
-    (("status", "--json", "--files"), 2, b"", b"use one of --json and --files"),
-    (("status",), 0, b"Fixes", b""),  # replayed after the first: written by tracker, not click, then flushed
-    (("status",), 0, b"Fixes", b""),
-])
+@pytest.mark.parametrize(
+    "args, code, out, err",
+    [
+        (("--version",), 0, b"tracker", b""),
+        (("no-such-command",), 2, b"", b"No such command"),
+        (("--file", "missing.yaml", "validate"), 1, b"", b"missing.yaml"),
+        (("status", "--json", "--files"), 2, b"", b"use one of --json and --files"),
+        (("status",), 0, b"Fixes", b""),  # replayed after the first: written by tracker, not click, then flushed
+        (("status",), 0, b"Fixes", b""),
+    ],
+)
 def test_the_program_ends_with_the_command_s_status_and_all_its_output(settled: dict, args, code, out, err):
     done = tracker(settled, *args)  # main() ends the process with os._exit: the streams must be flushed first
     assert done.returncode == code and out in done.stdout and err in done.stderr, done

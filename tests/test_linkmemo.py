@@ -18,11 +18,11 @@ import msgspec
 import pytest
 from gitutil import Repo, make_repo
 
-from tracker.support import cachefiles
 from tracker.git import linkmemo
-from tracker.git.links import Links, read_links
 from tracker.git.lastcommit import cache_file
+from tracker.git.links import Links, read_links
 from tracker.plan.loader import load_text
+from tracker.support import cachefiles
 
 HOUR_AGO = 3600 * 10**9
 
@@ -36,8 +36,10 @@ def settled(monkeypatch):
 
 
 def plan_of(root: Path, paths: list[str]) -> tuple:
-    text = "project: Test\nphases:\n  - id: P1\n    title: Phase\n    issues:\n      - id: 1\n        title: Issue\n" \
-           "        status: complete\n        files:\n" + "".join(f"          - {json.dumps(p)}\n" for p in paths)
+    text = (
+        "project: Test\nphases:\n  - id: P1\n    title: Phase\n    issues:\n      - id: 1\n        title: Issue\n"
+        "        status: complete\n        files:\n" + "".join(f"          - {json.dumps(p)}\n" for p in paths)
+    )
     plan = root / "data" / "phases.yaml"
     plan.parent.mkdir(parents=True, exist_ok=True)
     plan.write_text(text, encoding="utf-8")
@@ -236,15 +238,17 @@ def test_another_version_of_tracker_makes_links_afresh(base: Repo, monkeypatch):
     assert not given_back and links.get("a.txt").last_commit.subject == "from the last-commits cache"
 
 
-@pytest.mark.parametrize("content", [b"", b"not msgpack at all", b"\x96\x01\xa1x\xa1y\x90\xa1z\xc4\x00",
-                                     b"\x92\x01\x02"])
+@pytest.mark.parametrize(
+    "content", [b"", b"not msgpack at all", b"\x96\x01\xa1x\xa1y\x90\xa1z\xc4\x00", b"\x92\x01\x02"]
+)
 def test_a_corrupt_or_foreign_entry_is_ignored(base: Repo, content: bytes):
     run = Run(base, PATHS)
     file = entry()
     file.write_bytes(content)
     links, _ = run.again()
     assert links.get("notes.txt").lines == 2 and links.get("a.txt").last_commit.subject == (
-        "from the last-commits cache")
+        "from the last-commits cache"
+    )
     assert entry().read_bytes() != content  # kept anew
 
 
@@ -260,7 +264,8 @@ def made_afresh(run: Run, tampered: bytes) -> None:
     links, given_back = run.again()
     assert not given_back and entry().read_bytes() != tampered  # kept anew
     assert links.get("notes.txt").lines == 2 and links.get("a.txt").last_commit.subject == (
-        "from the last-commits cache")
+        "from the last-commits cache"
+    )
 
 
 def test_an_entry_with_links_that_are_not_links_is_ignored(base: Repo):
@@ -331,7 +336,6 @@ def test_a_cache_folder_that_cannot_be_written_is_skipped(base: Repo, tmp_path: 
     project, plan = plan_of(base.root, PATHS)
     for _ in range(2):
         assert read_links(project, plan).get("notes.txt").lines == 2
-
 
 
 def test_paths_that_join_alike_are_kept_apart(base: Repo):

@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import run_tracker
 
 PLAN_HEAD = "project: X\nphases:\n"
@@ -14,13 +13,13 @@ PLAN_HEAD = "project: X\nphases:\n"
 CASES = {
     # name: (file bytes, expected "line:column", expected words in the message)
     "syntax error points at the unclosed quote": (
-        b'project: X\nphases:\n  - id: 1\n    title: "unclosed\n    issues: []\n', "4:12", "never closed"),
-    "unclosed flow list points at its start": (
-        b"project: X\nphases: [a, b\n", "2:9", "never closed"),
-    "bad indentation": (
-        b"project: X\nphases:\n  - id: 1\n  title: x\n - y\n", "4:3", "invalid YAML"),
-    "tab used for indentation": (
-        b"project: X\nphases:\n\t- id: 1\n", "3:1", "tab"),
+        b'project: X\nphases:\n  - id: 1\n    title: "unclosed\n    issues: []\n',
+        "4:12",
+        "never closed",
+    ),
+    "unclosed flow list points at its start": (b"project: X\nphases: [a, b\n", "2:9", "never closed"),
+    "bad indentation": (b"project: X\nphases:\n  - id: 1\n  title: x\n - y\n", "4:3", "invalid YAML"),
+    "tab used for indentation": (b"project: X\nphases:\n\t- id: 1\n", "3:1", "tab"),
     "empty file": (b"", "1:1", "holds no plan"),
     "only comments": (b"# nothing\n# here\n", "1:1", "holds no plan"),
     "two documents": (b"project: X\nphases: []\n---\nproject: Y\n", "3:1", "second YAML document"),
@@ -29,25 +28,40 @@ CASES = {
     "missing required key": (b"project: X\n", "1:1", "missing the required key 'phases'"),
     "unknown key with did-you-mean": (b"project: X\nphasse: []\n", "2:1", "did you mean 'phases'"),
     "string where a list belongs": (
-        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues: not-a-list\n", "5:13", "must be a list"),
+        PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues: not-a-list\n",
+        "5:13",
+        "must be a list",
+    ),
     "list where text belongs": (b"project: [a, b]\nphases: []\n", "1:10", "must be text"),
     "unknown status with allowed list": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - {id: 1, title: a, status: done}\n",
-        "6:35", "allowed: not_started, in_progress, audit, blocked, verified, complete"),
+        "6:35",
+        "allowed: not_started, in_progress, audit, blocked, verified, complete",
+    ),
     "status no is text, not false": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - {id: 1, title: a, status: no}\n",
-        "6:35", "'no' is not a status"),
+        "6:35",
+        "'no' is not a status",
+    ),
     "duplicate phase ids name both places": (
-        PLAN_HEAD.encode() + b"  - {id: P, title: A}\n  - {id: P, title: B}\n", "4:10", "line 3, column 10"),
+        PLAN_HEAD.encode() + b"  - {id: P, title: A}\n  - {id: P, title: B}\n",
+        "4:10",
+        "line 3, column 10",
+    ),
     "1 and '1' are the same issue id": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n"
         b"      - {id: 1, title: a, status: complete}\n      - {id: '1', title: b, status: complete}\n",
-        "7:14", "duplicate issue id '1'"),
+        "7:14",
+        "duplicate issue id '1'",
+    ),
     "duplicate mapping key": (b"project: X\nphases: []\nphases: []\n", "3:1", "duplicate key 'phases'"),
     "key that is not plain text": (b"project: X\n? [a, b]\n: 1\nphases: []\n", "2:3", "keys must be plain text"),
     "numeric key": (b"project: X\nphases: []\n12: x\n", "3:1", "keys must be plain text"),
     "python tag constructs nothing": (
-        b'project: !!python/object/apply:os.system ["echo PWNED"]\nphases: []\n', "1:10", "tag"),
+        b'project: !!python/object/apply:os.system ["echo PWNED"]\nphases: []\n',
+        "1:10",
+        "tag",
+    ),
     "anchor refused": (b"project: &p X\nphases: []\n", "1:10", "anchor '&p' is not allowed"),
     "alias refused": (b"project: X\nphases: []\nsessions: &s []\nx: *s\n", "4:4", "alias"),
     "nesting too deep": (b"project: X\nphases: " + b"[" * 100 + b"]" * 100 + b"\n", "2:40", "nesting is deeper"),
@@ -57,29 +71,51 @@ CASES = {
     "null id": (PLAN_HEAD.encode() + b"  - id:\n    title: T\n", "3:8", "is empty"),
     "null status": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - {id: 1, title: a, status: }\n",
-        "6:35", "'status' is empty"),
+        "6:35",
+        "'status' is empty",
+    ),
     "bad estimate": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: a\n"
-        b"        status: audit\n        steps:\n          - {title: s, estimate: 1:30}\n", "10:34", "not a duration"),
+        b"        status: audit\n        steps:\n          - {title: s, estimate: 1:30}\n",
+        "10:34",
+        "not a duration",
+    ),
     "yes is not a boolean": (
-        b"project: X\nstatuses:\n  - {id: open}\n  - {id: shut, done: yes}\nphases: []\n", "4:22", "true or false"),
+        b"project: X\nstatuses:\n  - {id: open}\n  - {id: shut, done: yes}\nphases: []\n",
+        "4:22",
+        "true or false",
+    ),
     "weight out of range": (
-        b"project: X\nstatuses:\n  - {id: open, weight: 2}\nphases: []\n", "3:24", "between 0 and 1"),
+        b"project: X\nstatuses:\n  - {id: open, weight: 2}\nphases: []\n",
+        "3:24",
+        "between 0 and 1",
+    ),
     "unknown dependency": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n"
-        b"      - {id: 1, title: a, status: audit, depends_on: [7]}\n", "6:55", "depends on #7"),
+        b"      - {id: 1, title: a, status: audit, depends_on: [7]}\n",
+        "6:55",
+        "depends on #7",
+    ),
     "dependency cycle": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n"
         b"      - {id: 1, title: a, status: audit, depends_on: [2]}\n"
-        b"      - {id: 2, title: b, status: audit, depends_on: [1]}\n", "", "dependency cycle"),
+        b"      - {id: 2, title: b, status: audit, depends_on: [1]}\n",
+        "",
+        "dependency cycle",
+    ),
     "bad session date": (b"project: X\nphases: []\nsessions:\n  - date: 2025-13-45\n", "4:11", "calendar date"),
     "path escaping the repository": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: a\n"
         b"        status: complete\n        deliverables:\n          - path: ../../etc/passwd\n",
-        "10:19", "leaves the repository"),
+        "10:19",
+        "leaves the repository",
+    ),
     "absolute path": (
         PLAN_HEAD.encode() + b"  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: a\n"
-        b"        status: complete\n        deliverables:\n          - path: /etc/passwd\n", "10:19", "absolute"),
+        b"        status: complete\n        deliverables:\n          - path: /etc/passwd\n",
+        "10:19",
+        "absolute",
+    ),
 }
 
 
@@ -106,8 +142,18 @@ def test_status_fails_the_same_way(tmp_path):
     assert f"{plan}:2:1: error: unknown key 'phasse'" in done.stderr
     assert "\x1b" not in done.stderr and "[2Jphases" in done.stderr  # the plan's text, never an escape
     # `tracker` answers a plain status without click (cli/launch.py): the CLI's own `status` says the same.
-    through_click = subprocess.run([sys.executable, "-c", "import sys; from tracker.cli.commands import main; main()",
-                                    "--file", str(plan), "status"], capture_output=True, text=True)
+    through_click = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from tracker.cli.commands import main; main()",
+            "--file",
+            str(plan),
+            "status",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert (through_click.returncode, through_click.stderr) == (1, done.stderr)
 
 
@@ -183,7 +229,8 @@ def test_escape_sequences_in_the_plan_never_reach_the_terminal(tmp_path):
     plan.write_text(
         'project: X\nstatuses:\n  - {id: open, label: "Open \\e]0;pwned\\a"}\nphases:\n  - id: P\n    title: T\n'
         '    issues:\n      - {id: 1, title: a, status: "bad\\e[2J\\a"}\n      - {id: 2, title: b, status: open}\n'
-        '    "k\\e[31m": 1\n')
+        '    "k\\e[31m": 1\n'
+    )
     for args in (("validate",), ("status",), ("set", "2", "nope\x1b[2J")):
         done = run_tracker("--file", str(plan), *args)
         assert done.returncode == 1
@@ -193,9 +240,11 @@ def test_escape_sequences_in_the_plan_never_reach_the_terminal(tmp_path):
 
 def test_each_list_item_is_located_on_its_own(tmp_path):
     plan = tmp_path / "phases.yaml"
-    plan.write_text("project: X\nphases:\n  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: a\n"
-                    "        status: audit\n        files:\n          - ok.js\n          - ../../etc/passwd\n"
-                    "        depends_on: [1, 9]\n")
+    plan.write_text(
+        "project: X\nphases:\n  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: a\n"
+        "        status: audit\n        files:\n          - ok.js\n          - ../../etc/passwd\n"
+        "        depends_on: [1, 9]\n"
+    )
     done = run_tracker("--file", str(plan), "validate")
     assert f"{plan}:11:13: error: path '../../etc/passwd' leaves the repository" in done.stderr
     assert f"{plan}:12:22: error: issue #1 depends on itself" in done.stderr

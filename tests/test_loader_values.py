@@ -76,6 +76,7 @@ def test_places_far_along_a_line_are_kept_exactly(tmp_path):
     path.write_text(text, encoding="utf-8")
     for loaded in (load_text(text, path), load(path), load(path)):  # parsed, parsed and cached, from the cache
         assert [str(p).split(" is not")[0] for p in loaded.problems] == [
-            f"{path}:3:{column}: error: status of issue #30 'audti'"]
+            f"{path}:3:{column}: error: status of issue #30 'audti'"
+        ]
         _, issue = loaded.project.find_issue(30)
         assert issue.where("status") == (3, column) and issue.where("title") == (3, column - 11)

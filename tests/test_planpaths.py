@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import BUNDLED_PLAN, NIST_PLAN
+
 from tracker.plan.loader import load, load_text
 from tracker.plan.paths import named_paths, plan_paths
 
@@ -39,9 +39,16 @@ sessions:
 def test_named_paths_are_every_mention_once_in_plan_order():
     project = load_text(EVERY_KIND, "plan.yaml").project
     assert [(m.path, m.kind) for m in plan_paths(project)] == [
-        ("src/a.py", "file"), ("src/b.py", "file"), ("docs/a.md", "deliverable"), ("src/a.py", "deliverable"),
-        ("src/c.py", "step-file"), ("docs/a.md", "step-file"), ("src/b.py", "file"),
-        ("notes/s.md", "session-file"), ("src/a.py", "session-file")]
+        ("src/a.py", "file"),
+        ("src/b.py", "file"),
+        ("docs/a.md", "deliverable"),
+        ("src/a.py", "deliverable"),
+        ("src/c.py", "step-file"),
+        ("docs/a.md", "step-file"),
+        ("src/b.py", "file"),
+        ("notes/s.md", "session-file"),
+        ("src/a.py", "session-file"),
+    ]
     assert named_paths(project) == ("src/a.py", "src/b.py", "docs/a.md", "src/c.py", "notes/s.md")
 
 

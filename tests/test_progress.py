@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import BUNDLED_PLAN, NIST_PLAN, run_tracker
+
 from tracker.plan import progress
 from tracker.plan.loader import load_text
 
@@ -25,8 +26,9 @@ def test_done_status_counts_one_whatever_the_steps():
 
 
 def test_steps_give_partial_credit_when_not_done():
-    project = plan(issues(
-        "{id: 1, title: a, status: audit, steps: [{title: s, status: done}, {title: t}, {title: u}]}"))
+    project = plan(
+        issues("{id: 1, title: a, status: audit, steps: [{title: s, status: done}, {title: t}, {title: u}]}")
+    )
     assert progress.issue_percent(project, project.phases[0].issues[0]) == 33
 
 
@@ -35,25 +37,45 @@ def test_custom_workflow_weights_and_done():
         "statuses:\n  - {id: open}\n  - {id: half, weight: 0.5}\n  - {id: shipped, done: true}\n"
         "  - {id: closed, done: true, weight: 0.25}\n"
     )
-    project = plan(issues(
-        "{id: 1, title: a, status: open}", "{id: 2, title: b, status: half}",
-        "{id: 3, title: c, status: shipped}", "{id: 4, title: d, status: closed}"), statuses)
+    project = plan(
+        issues(
+            "{id: 1, title: a, status: open}",
+            "{id: 2, title: b, status: half}",
+            "{id: 3, title: c, status: shipped}",
+            "{id: 4, title: d, status: closed}",
+        ),
+        statuses,
+    )
     # done always counts 1, even with a weight below 1: (0 + 0.5 + 1 + 1) / 4
     assert progress.project_percent(project) == 62
 
 
 def test_rounding_is_down_and_never_shows_a_false_0_or_100():
-    project = plan(issues(*(f"{{id: {i}, title: t, status: complete}}" for i in range(1, 1000)),
-                          "{id: 1000, title: t, status: not_started}"))
+    project = plan(
+        issues(
+            *(f"{{id: {i}, title: t, status: complete}}" for i in range(1, 1000)),
+            "{id: 1000, title: t, status: not_started}",
+        )
+    )
     assert progress.project_percent(project) == 99
-    tiny = plan(issues("{id: 1, title: a, status: audit, steps: [" + ", ".join(
-        ["{title: s, status: done}"] + ["{title: s}"] * 299) + "]}"))
+    tiny = plan(
+        issues(
+            "{id: 1, title: a, status: audit, steps: ["
+            + ", ".join(["{title: s, status: done}"] + ["{title: s}"] * 299)
+            + "]}"
+        )
+    )
     assert progress.project_percent(tiny) == 1
 
 
 def test_thirds_round_down_not_to_nearest():
-    project = plan(issues("{id: 1, title: a, status: complete}", "{id: 2, title: b, status: complete}",
-                          "{id: 3, title: c, status: audit}"))
+    project = plan(
+        issues(
+            "{id: 1, title: a, status: complete}",
+            "{id: 2, title: b, status: complete}",
+            "{id: 3, title: c, status: audit}",
+        )
+    )
     assert progress.project_percent(project) == 66
 
 
@@ -70,9 +92,14 @@ def test_phase_status_is_derived_unless_given():
         "  - id: A\n    title: all done\n    issues: [{id: 1, title: a, status: complete}]\n"
         "  - id: B\n    title: none begun\n    issues: [{id: 2, title: b, status: not_started}]\n"
         "  - id: C\n    title: some\n    issues: [{id: 3, title: c, status: audit}]\n"
-        "  - id: D\n    title: given\n    status: blocked\n    issues: [{id: 4, title: d, status: complete}]\n")
+        "  - id: D\n    title: given\n    status: blocked\n    issues: [{id: 4, title: d, status: complete}]\n"
+    )
     assert [progress.phase_status(project, p) for p in project.phases] == [
-        "complete", "not_started", "in_progress", "blocked"]
+        "complete",
+        "not_started",
+        "in_progress",
+        "blocked",
+    ]
 
 
 def test_a_ticked_step_means_the_issue_has_begun():
@@ -116,9 +143,12 @@ def test_nist_catalogue_loads_and_counts():
 
 def test_100_percent_only_when_every_issue_is_done():
     statuses = "statuses:\n  - {id: open}\n  - {id: almost, weight: 1}\n  - {id: shipped, done: true}\n"
-    project = plan(issues(
-        "{id: 1, title: a, status: open, steps: [{title: s, status: done}]}",
-        "{id: 2, title: b, status: almost}"), statuses)
+    project = plan(
+        issues(
+            "{id: 1, title: a, status: open, steps: [{title: s, status: done}]}", "{id: 2, title: b, status: almost}"
+        ),
+        statuses,
+    )
     phase = project.phases[0]
     assert [progress.issue_percent(project, i) for i in phase.issues] == [99, 99]
     assert progress.phase_percent(project, phase) == 99

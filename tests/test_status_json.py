@@ -7,10 +7,10 @@ import json
 import pytest
 from conftest import BUNDLED_PLAN, NIST_PLAN
 
-from tracker.plan.loader import load, load_text
 from tracker.cli.report import status_json, status_report
+from tracker.plan.loader import load, load_text
 
-TRICKY = r'''project: "a\n  \"phases\": [] — é"
+TRICKY = r"""project: "a\n  \"phases\": [] — é"
 phases:
   - id: P1
     title: "\n  \"phases\": [],\n  \"repo\": {}\t\u2028 😀"
@@ -28,7 +28,7 @@ phases:
         deliverables: [{path: "a\nb", type: doc, purpose: "p"}]
         steps: [{title: s, estimate: 1h30m, status: done, files: [f]}]
       - {id: x, title: other, status: not_started}
-'''
+"""
 
 
 def dumped(report: dict) -> bytes:
@@ -39,13 +39,17 @@ def git_of(path: str) -> dict:
     return {"state": "committed", "lines": len(path), "last_commit": {"sha": "abc", "subject": path}}
 
 
-@pytest.mark.parametrize("text", [
-    BUNDLED_PLAN.read_text(encoding="utf-8"),
-    NIST_PLAN.read_text(encoding="utf-8"),
-    TRICKY,
-    "project: Empty\nphases: []\n",
-    "project: One\nphases:\n  - {id: P, title: T, issues: []}\n",
-], ids=["bundled", "nist", "tricky", "no phases", "empty phase"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        BUNDLED_PLAN.read_text(encoding="utf-8"),
+        NIST_PLAN.read_text(encoding="utf-8"),
+        TRICKY,
+        "project: Empty\nphases: []\n",
+        "project: One\nphases:\n  - {id: P, title: T, issues: []}\n",
+    ],
+    ids=["bundled", "nist", "tricky", "no phases", "empty phase"],
+)
 @pytest.mark.parametrize("repo", [None, {"root": "/r", "head": None}, {}], ids=["no repo", "repo", "empty repo"])
 @pytest.mark.parametrize("with_git", [False, True], ids=["no git", "git"])
 def test_streamed_json_is_json_dumps_of_the_report(text: str, repo, with_git: bool):

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from gitutil import Repo, make_repo
 
-from tracker.plan.loader import load
 from tracker.notes.errors import SummaryError
 from tracker.notes.gather import build_summary, summary_context
+from tracker.plan.loader import load
 
 SESSION = "2025-11-30"
 DAY_BEFORE = "2025-11-29T16:00:00+00:00"
@@ -109,8 +109,12 @@ def section(text: str, title: str) -> str:
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cwd.parent / "cache"), "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(cwd.parent / "cache"),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     env.pop("TRACKER_FILE", None)
     return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=cwd, capture_output=True, env=env)
 
@@ -239,8 +243,12 @@ def test_created_files_are_drawn_as_a_tree_with_line_counts(shop):
 def test_tree_nests_folders_and_joins_single_folder_chains(repo: Repo):
     repo.write("data/phases.yaml", plan())
     repo.commit("Plan", date=DAY_BEFORE)
-    for path in ("src/api/base/RetryHandler.js", "src/api/base/__tests__/RetryHandler.test.js",
-                 "src/api/base/__tests__/more.test.js", "top.txt"):
+    for path in (
+        "src/api/base/RetryHandler.js",
+        "src/api/base/__tests__/RetryHandler.test.js",
+        "src/api/base/__tests__/more.test.js",
+        "top.txt",
+    ):
         repo.write(path, "x\n")
     created = section(summary(repo.root / "data" / "phases.yaml"), "Files Created")
     assert (
@@ -303,9 +311,11 @@ def test_whats_next_lists_ready_issues_their_open_steps_and_the_total(shop):
 
 def test_an_issue_whose_dependencies_are_not_done_waits(tmp_path: Path):
     path = tmp_path / "phases.yaml"
-    path.write_text(plan(s1="complete", s2="not_started").replace("        status: not_started\n",
-                                                                 "        status: not_started\n"
-                                                                 "        depends_on: [3]\n", 1))
+    path.write_text(
+        plan(s1="complete", s2="not_started").replace(
+            "        status: not_started\n", "        status: not_started\n        depends_on: [3]\n", 1
+        )
+    )
     text = summary(path)
     next_up = section(text, "What's Next")
     assert "### Immediate Priority: Issue #3 (Locks)" in next_up
@@ -347,8 +357,9 @@ def test_plain_has_no_emoji_and_no_front_matter_drops_the_block(shop):
     assert text.startswith("# Session Summary - November 30, 2025\n")
     assert "## Accomplished This Session" in text
     assert "- Issue #2: Timestamps - **IN PROGRESS** (1 of 3 steps done)" in text
-    assert summary(shop["plan"]).startswith("---\ndescription: Session Summary - November 30, 2025\n"
-                                            "alwaysApply: true\n---\n\n# Session Summary")
+    assert summary(shop["plan"]).startswith(
+        "---\ndescription: Session Summary - November 30, 2025\nalwaysApply: true\n---\n\n# Session Summary"
+    )
 
 
 def test_session_picks_an_older_session(tmp_path: Path):
@@ -357,17 +368,23 @@ def test_session_picks_an_older_session(tmp_path: Path):
     assert "**Focus**: Later work" in summary(path)
     older = summary(path, session="2025-11-30")
     assert older.startswith("---\ndescription: Session Summary - November 30, 2025\n")
-    with pytest.raises(SummaryError, match=r"phases.yaml:\d+:\d+: error: no session on 2025-12-24; "
-                                           r"the plan has sessions on 2025-11-30, 2025-12-02"):
+    with pytest.raises(
+        SummaryError,
+        match=r"phases.yaml:\d+:\d+: error: no session on 2025-12-24; "
+        r"the plan has sessions on 2025-11-30, 2025-12-02",
+    ):
         summary(path, session="2025-12-24")
 
 
 def test_a_user_template_gets_the_same_variables(shop, tmp_path: Path):
     template = tmp_path / "mine.md.j2"
-    template.write_text("{{ session.date }} {{ project }}: {% for p in phases %}{{ p.name }}={{ p.percent }}% "
-                        "{% endfor %}\n{% for c in accomplished %}{{ c.title }}|{% endfor %}\n{{ next.time }}\n")
+    template.write_text(
+        "{{ session.date }} {{ project }}: {% for p in phases %}{{ p.name }}={{ p.percent }}% "
+        "{% endfor %}\n{% for c in accomplished %}{{ c.title }}|{% endfor %}\n{{ next.time }}\n"
+    )
     assert summary(shop["plan"], template=template) == (
-        "2025-11-30 Shop: Phase 1=44% Phase 2=0% Retry|Timestamps|New work|2h 10m\n")  # trim_blocks is on
+        "2025-11-30 Shop: Phase 1=44% Phase 2=0% Retry|Timestamps|New work|2h 10m\n"
+    )  # trim_blocks is on
 
 
 def test_template_errors_point_at_the_template_line(shop, tmp_path: Path):
@@ -406,8 +423,9 @@ def test_cli_errors_are_located_and_exit_1_or_2(shop):
     shop["plan"].write_text(plan(session_extra="    since: deadbeef\n"))
     located = run(root, "summary")
     assert located.returncode == 1
-    assert re.match(rb".*/data/phases.yaml:\d+:\d+: error: session 2025-11-30: 'deadbeef' is not a commit",
-                    located.stderr), located.stderr
+    assert re.match(
+        rb".*/data/phases.yaml:\d+:\d+: error: session 2025-11-30: 'deadbeef' is not a commit", located.stderr
+    ), located.stderr
     for result in (bad, usage, missing, located, unwritable):
         assert b"Traceback" not in result.stderr and result.stdout == b""
 
@@ -425,8 +443,11 @@ def test_cli_writes_the_file_and_prints_nothing(shop):
 
 def test_a_shallow_clone_that_stops_inside_the_session_says_so(shop, tmp_path: Path):
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{shop['repo'].root}", str(clone)], check=True,
-                   env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"})
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{shop['repo'].root}", str(clone)],
+        check=True,
+        env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"},
+    )
     with pytest.raises(SummaryError, match="the history of this shallow clone stops at"):
         summary(clone / "data" / "phases.yaml")
 

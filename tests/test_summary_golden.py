@@ -25,9 +25,11 @@ NOTE = ".zencoder/rules/SESSION_SUMMARY_NOV30.md"
 
 def plan_before(text: str) -> str:
     """The bundled plan as it stood before the session."""
-    for title, now, then in (("Race Conditions", "audit", "not_started"),
-                             ("Server Timestamps", "verified", "in_progress"),
-                             ("Network Retry Logic", "complete", "in_progress")):
+    for title, now, then in (
+        ("Race Conditions", "audit", "not_started"),
+        ("Server Timestamps", "verified", "in_progress"),
+        ("Network Retry Logic", "complete", "in_progress"),
+    ):
         old = f"title: {title}\n        status: {now}\n"
         assert old in text
         text = text.replace(old, f"title: {title}\n        status: {then}\n")
@@ -43,8 +45,14 @@ def lms(repo: Repo, tmp_path: Path) -> Repo:
     bundled = BUNDLED_PLAN.read_text(encoding="utf-8")
     repo.write("data/phases.yaml", plan_before(bundled))
     repo.write("src/api/client.js", lines(40))
-    for name in ("progressServices", "complianceServices", "enrollmentServices", "quizServices", "pvqServices",
-                 "userServices"):
+    for name in (
+        "progressServices",
+        "complianceServices",
+        "enrollmentServices",
+        "quizServices",
+        "pvqServices",
+        "userServices",
+    ):
         repo.write(f"src/services/{name}.js", lines(20))
     repo.write(".zencoder/rules/compliance_verification.md", lines(60, "-"))
     repo.commit("Programme as of Phase 1", date="2025-11-29T17:00:00+00:00")
@@ -53,12 +61,14 @@ def lms(repo: Repo, tmp_path: Path) -> Repo:
     repo.write("src/api/base/__tests__/RetryHandler.test.js", lines(412))
     repo.commit("Network retry with backoff (#6)", date="2025-11-30T10:00:00+00:00")
     (repo.root / ".zencoder/rules/archive").mkdir()
-    repo.git("mv", ".zencoder/rules/compliance_verification.md",
-             ".zencoder/rules/archive/compliance_verification_phase1-2_completed_nov2025.md")
+    repo.git(
+        "mv",
+        ".zencoder/rules/compliance_verification.md",
+        ".zencoder/rules/archive/compliance_verification_phase1-2_completed_nov2025.md",
+    )
     repo.write(".zencoder/rules/PHASE2_RACE_CONDITIONS_AND_RESILIENCE.md", lines(320, "-"))
     repo.write(".zencoder/rules/PHASE2_PROGRESS.md", lines(90, "-"))
-    repo.commit("Phase 2 guide and progress report; archive the Phase 1 verification",
-                date="2025-11-30T12:00:00+00:00")
+    repo.commit("Phase 2 guide and progress report; archive the Phase 1 verification", date="2025-11-30T12:00:00+00:00")
     repo.write("data/phases.yaml", bundled)
     repo.commit("Plan: #6 complete, #5 verified, #4 in audit", date="2025-11-30T13:00:00+00:00")
     return repo
@@ -66,11 +76,16 @@ def lms(repo: Repo, tmp_path: Path) -> Repo:
 
 @pytest.fixture
 def note(lms: Repo, tmp_path: Path) -> str:
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "GIT_CONFIG_GLOBAL": os.devnull,
-           "GIT_CONFIG_NOSYSTEM": "1"}
+    env = {
+        **os.environ,
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
     env.pop("TRACKER_FILE", None)
-    done = subprocess.run([sys.executable, "-m", "tracker", "summary", "-o", NOTE], cwd=lms.root, env=env,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "summary", "-o", NOTE], cwd=lms.root, env=env, capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     return (lms.root / NOTE).read_text(encoding="utf-8")
 
@@ -89,14 +104,20 @@ def test_sections_come_in_the_reference_notes_order(note: str):
     ours = headings(note)
     # The reference says "Overall Compliance Improvements Status"; ours names the project.
     assert [h.replace("LMS Compliance", "Compliance Improvements") for h in ours] == reference
-    assert note.startswith("---\ndescription: Session Summary - November 30, 2025\nalwaysApply: true\n---\n\n"
-                           "# Session Summary - November 30, 2025\n")
+    assert note.startswith(
+        "---\ndescription: Session Summary - November 30, 2025\nalwaysApply: true\n---\n\n"
+        "# Session Summary - November 30, 2025\n"
+    )
 
 
 def test_figures_match_the_reference(note: str):
     overall = section(note, "Overall LMS Compliance Status")
     assert re.findall(r"^### (Phase \d): .*\((\d+)%\)$", overall, re.M) == [
-        ("Phase 1", "100"), ("Phase 2", "33"), ("Phase 3", "0"), ("Phase 4", "0")]
+        ("Phase 1", "100"),
+        ("Phase 2", "33"),
+        ("Phase 3", "0"),
+        ("Phase 4", "0"),
+    ]
     assert "### Phase 1: Critical Fixes ✅ COMPLETE (100%)" in overall
     assert "### Phase 2: High-Priority Robustness 🔄 IN PROGRESS (33%)" in overall
     assert "- Issue #5: Server Timestamps (serverTimestamp() used everywhere) - **VERIFIED** ☑️" in overall
@@ -104,8 +125,12 @@ def test_figures_match_the_reference(note: str):
 
     done = section(note, "Accomplished This Session")
     assert re.findall(r"^### \d+\. (.+)$", done, re.M) == [
-        "Issue #4: Race Conditions 🔍", "Issue #5: Server Timestamps ☑️", "Issue #6: Network Retry Logic ✅",
-        "Archived old documentation ✅", "Verified Phase 1 status ✅"]
+        "Issue #4: Race Conditions 🔍",
+        "Issue #5: Server Timestamps ☑️",
+        "Issue #6: Network Retry Logic ✅",
+        "Archived old documentation ✅",
+        "Verified Phase 1 status ✅",
+    ]
     assert "- Issue #6: in progress → complete\n" in done
     assert "- **File**: `src/api/base/RetryHandler.js` (145 lines)\n  - Exponential backoff retry\n" in done
 
@@ -131,7 +156,8 @@ def test_created_files_tree_matches_the_reference_layout(note: str):
         "├── __tests__/\n"
         "│   └── RetryHandler.test.js (412 lines)\n"
         "└── RetryHandler.js (145 lines)\n"
-        "```\n\n---\n\n")
+        "```\n\n---\n\n"
+    )
 
 
 def test_whats_next_starts_with_issue_4_and_its_steps(note: str):

@@ -11,8 +11,8 @@ import pytest
 from gitutil import Repo
 from markdown_it import MarkdownIt
 
-from tracker.plan.loader import load
 from tracker.notes.gather import build_summary
+from tracker.plan.loader import load
 from tracker.support.textsafe import one_line
 
 NASTY = [
@@ -126,16 +126,20 @@ def test_every_table_row_keeps_its_cells_and_its_text(nasty: str):
     for token in tokens:
         if token.type == "tr_open":
             row = []
-        elif token.type == "inline" and row is not None and tokens[tokens.index(token) - 1].type in ("th_open",
-                                                                                                       "td_open"):
+        elif (
+            token.type == "inline"
+            and row is not None
+            and tokens[tokens.index(token) - 1].type in ("th_open", "td_open")
+        ):
             row.append(inline_text(token))
         elif token.type == "tr_close":
             rows.append(row)
     assert rows[0] == ["File", "Type", "Purpose", "Status"]
     body = rows[1:]
     assert [r[2] for r in body] == [shown(t) for t in NASTY]  # purposes, exactly as typed
-    assert [r[3] for r in body] == [("✅ Complete" if n % 2 else "⬜ <i>odd</i> | `label`")
-                                    for n in range(1, len(NASTY) + 1)]
+    assert [r[3] for r in body] == [
+        ("✅ Complete" if n % 2 else "⬜ <i>odd</i> | `label`") for n in range(1, len(NASTY) + 1)
+    ]
     # Cell count in the text itself: markdown-it pads short rows, so count unescaped pipes too.
     table_lines = [line for line in nasty.splitlines() if line.startswith("| ")]
     for line in table_lines:
@@ -145,8 +149,7 @@ def test_every_table_row_keeps_its_cells_and_its_text(nasty: str):
 def test_titles_come_out_as_typed_in_headings_and_lists(nasty: str):
     tokens = parser().parse(nasty)
     # HTML shows runs of spaces as one; a title typed with a space in front may leave two in the text.
-    headings = [re.sub(" +", " ", inline_text(tokens[i + 1])) for i, t in enumerate(tokens)
-                if t.type == "heading_open"]
+    headings = [re.sub(" +", " ", inline_text(tokens[i + 1])) for i, t in enumerate(tokens) if t.type == "heading_open"]
     for n, title in enumerate(NASTY, 1):
         assert f"{n}. Issue #{n}: {shown(title)} {'✅' if n % 2 else '⬜'}" in headings
     assert shown(NASTY[14]) in headings  # the insight title
@@ -157,18 +160,18 @@ def test_titles_come_out_as_typed_in_headings_and_lists(nasty: str):
 
 
 def test_a_markdown_body_keeps_markdown_but_loses_html_and_its_open_fence(nasty: str):
-    body = nasty[nasty.index("## 💡 Key Insights"):].split("## 📋")[0]
+    body = nasty[nasty.index("## 💡 Key Insights") :].split("## 📋")[0]
     assert "<div>" not in body.replace("\\<div>", "")
     assert "if (a < b) {}\n```\n" in body  # inside the code the `<` stays, and the fence is closed
     tokens = parser().parse(nasty)
     fences = [t for t in tokens if t.type == "fence"]
     assert any(t.content == "if (a < b) {}\n" for t in fences)
     assert tokens[-1].type != "fence"  # nothing after the body was swallowed
-    assert any(t.type == "heading_open" and t.tag == "h2" for t in tokens[tokens.index(fences[-1]):])
+    assert any(t.type == "heading_open" and t.tag == "h2" for t in tokens[tokens.index(fences[-1]) :])
 
 
 def test_paths_with_markdown_are_literal_in_the_created_tree(nasty: str):
-    tree = nasty[nasty.index("## 📁"):].split("---")[0]
+    tree = nasty[nasty.index("## 📁") :].split("---")[0]
     assert "├── <script>alert(1)<_script>.txt (1 line, untracked)" in tree
     tokens = parser().parse(nasty)
     fence = next(t for t in tokens if t.type == "fence" and "created/" in t.content)

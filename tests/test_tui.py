@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.widgets import Input, OptionList
+from tuiplan import PLAN_TEXT, changed_lines, make_plan_repo
 
 from tracker.plan.loader import load
 from tracker.tui.app import make_app
@@ -34,7 +35,7 @@ from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.phase_bars import PhaseBars
 from tracker.tui.widgets.plan_tree import PlanTree
 from tracker.tui.widgets.problems import ProblemsView
-from tuiplan import PLAN_TEXT, changed_lines, make_plan_repo
+
 
 def synchronously(test):
     """Run an async pilot test in its own event loop (no async plugin needed)."""
@@ -182,11 +183,15 @@ async def test_detail_pane_shows_steps_remaining_deliverables_git_and_drift(plan
         text = detail_text(app)
         assert "RetryHandler.js" in text
         assert "committed · 3 lines · " in text
-        drift = text[text.index("Drift · done in the plan, but:"):text.index("Deliverables")].strip().splitlines()
+        drift = text[text.index("Drift · done in the plan, but:") : text.index("Deliverables")].strip().splitlines()
         assert drift[1:] == [
-            "  ⚠ src/api/base/__tests__/RetryHandler.test.js", "    the file has changes that are not committed",
-            "  ⚠ …rules/PHASE2_RACE_CONDITIONS_AND_RESILIENCE.md", "    the file was never committed",
-            "  ⚠ .zencoder/rules/PHASE2_PROGRESS.md", "    the file does not exist"]
+            "  ⚠ src/api/base/__tests__/RetryHandler.test.js",
+            "    the file has changes that are not committed",
+            "  ⚠ …rules/PHASE2_RACE_CONDITIONS_AND_RESILIENCE.md",
+            "    the file was never committed",
+            "  ⚠ .zencoder/rules/PHASE2_PROGRESS.md",
+            "    the file does not exist",
+        ]
 
         dashboard(app).jump(Ref("deliverable", "P2", "6", 0))
         await settle(pilot)
@@ -205,7 +210,7 @@ async def test_tree_opens_issue_parts_and_marks_git_state(plan):
         await settle(pilot)
         lines = tree_lines(app)
         start = next(i for i, line in enumerate(lines) if "6  Network Retry Logic" in line)
-        parts = lines[start + 1:start + 6]
+        parts = lines[start + 1 : start + 6]
         assert "src/api/base/RetryHandler.js" in parts[0] and "missing" not in parts[0]
         assert "Handler.test.js" in parts[1] and "modified" in parts[1]
         assert "untracked" in parts[2]
@@ -273,12 +278,16 @@ async def test_status_keys_on_a_deliverable_change_the_deliverable_not_its_issue
         await settle(pilot)
         picked = plan.read_text()
         assert changed_lines(before, picked) == ["+            status: verified"]
-        assert "PHASE2_PROGRESS.md" in picked.splitlines()[picked.splitlines().index("            status: verified") - 3]
+        assert (
+            "PHASE2_PROGRESS.md" in picked.splitlines()[picked.splitlines().index("            status: verified") - 3]
+        )
         assert any("not set -> 'verified'" in n for n in notes(app))
         await pilot.press("n")
         await settle(pilot)
-        assert changed_lines(picked, plan.read_text()) == ["-            status: verified",
-                                                          "+            status: complete"]
+        assert changed_lines(picked, plan.read_text()) == [
+            "-            status: verified",
+            "+            status: complete",
+        ]
         assert dashboard(app).selected == Ref("deliverable", "P2", "6", 3)
         await pilot.press("n")
         await settle(pilot)
@@ -297,9 +306,15 @@ TWICE = """\
 async def test_a_path_named_twice_in_an_issue_changes_the_row_under_the_cursor(repo):
     text = PLAN_TEXT.read_text(encoding="utf-8").replace(
         "          - path: src/api/base/RetryHandler.js\n            type: source\n"
-        "            purpose: Exponential backoff retry\n", TWICE, 1)
-    text = text.replace("            purpose: Session progress report\n",
-                        "            purpose: Session progress report\n          - path: src/api/base/RetryHandler.js\n", 1)
+        "            purpose: Exponential backoff retry\n",
+        TWICE,
+        1,
+    )
+    text = text.replace(
+        "            purpose: Session progress report\n",
+        "            purpose: Session progress report\n          - path: src/api/base/RetryHandler.js\n",
+        1,
+    )
     plan = make_plan_repo(repo, text)
     before = plan.read_text()
     app = app_for(plan)
@@ -456,16 +471,20 @@ async def test_open_on_an_issue_and_e_open_the_plan_at_its_line(plan, editor):
         await pilot.press("e")
         await settle(pilot)
     step_line = plan.read_text().splitlines().index("          - title: Audit enrollmentServices.js") + 1
-    assert editor.read_text().splitlines() == [repr([f"+{line}", str(plan.resolve())]),
-                                               repr([f"+{step_line}", str(plan.resolve())])]
+    assert editor.read_text().splitlines() == [
+        repr([f"+{line}", str(plan.resolve())]),
+        repr([f"+{step_line}", str(plan.resolve())]),
+    ]
 
 
 @synchronously
 async def test_edits_made_in_the_editor_show_at_once(plan, tmp_path, monkeypatch):
     script = tmp_path / "vi"
-    script.write_text(f"#!{sys.executable}\nimport sys\np = sys.argv[-1]\n"
-                      "t = open(p).read().replace('status: audit', 'status: in_progress', 1)\n"
-                      "open(p, 'w').write(t)\n")
+    script.write_text(
+        f"#!{sys.executable}\nimport sys\np = sys.argv[-1]\n"
+        "t = open(p).read().replace('status: audit', 'status: in_progress', 1)\n"
+        "open(p, 'w').write(t)\n"
+    )
     script.chmod(0o755)
     monkeypatch.setenv("EDITOR", str(script))
     app = app_for(plan, poll=60)  # no help from the timer: the return from the editor looks
@@ -551,8 +570,9 @@ async def test_command_palette_jumps_to_an_issue(plan):
 @synchronously
 async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_does(plan, repo):
     before = plan.read_text()
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo.root, capture_output=True,
-                          text=True, check=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=repo.root, capture_output=True, text=True, check=True
+    ).stdout.strip()
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -572,12 +592,17 @@ async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_doe
         assert any(f"the session on {today}" in n for n in notes(app))
         await in_palette(pilot, "Start a session")  # once more on the same day, same HEAD: nothing to do
         await pilot.press(*"Audit: [b]locks", "enter")
-        await wait_for(pilot, lambda: any(n.title == "Nothing to write" and "already in the plan" in n.message
-                                          for n in app._notifications))
+        await wait_for(
+            pilot,
+            lambda: any(
+                n.title == "Nothing to write" and "already in the plan" in n.message for n in app._notifications
+            ),
+        )
         await in_palette(pilot, "Start a session")  # the same day, about something else: as the CLI, refused
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(n.title == "Not written" and "edit that one" in n.message
-                                          for n in app._notifications))
+        await wait_for(
+            pilot, lambda: any(n.title == "Not written" and "edit that one" in n.message for n in app._notifications)
+        )
     assert changed_lines(before, plan.read_text()) == added
 
 
@@ -645,7 +670,9 @@ async def test_summary_preview_and_export_match_tracker_summary(plan, tmp_path, 
 
 @synchronously
 async def test_a_summary_that_cannot_be_made_says_why(repo):
-    text = make_plan_text_with("sessions:\n  - date: 2025-11-30", "sessions:\n  - date: 2025-11-30\n    since: nosuchrev")
+    text = make_plan_text_with(
+        "sessions:\n  - date: 2025-11-30", "sessions:\n  - date: 2025-11-30\n    since: nosuchrev"
+    )
     plan = make_plan_repo(repo, text)
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
@@ -687,7 +714,9 @@ async def test_a_plan_that_stops_loading_shows_errors_and_keeps_the_last_good_on
         broken = good.replace("status: audit", "status: [unclosed", 1)
         save(plan, broken)
         assert not dashboard(app).query(ProblemsView)  # the error view joins the screen when first needed
-        await wait_for(pilot, lambda: dashboard(app).query(ProblemsView) and dashboard(app).query_one(ProblemsView).display)
+        await wait_for(
+            pilot, lambda: dashboard(app).query(ProblemsView) and dashboard(app).query_one(ProblemsView).display
+        )
         problems = dashboard(app).query_one(ProblemsView)
         text = text_of(problems.query_one("Lines"))
         line = good.splitlines().index("        status: audit") + 1
@@ -772,9 +801,14 @@ async def test_no_git_processes_are_left_running(plan):
 
 @synchronously
 async def test_titles_are_shown_as_typed_never_as_markup_or_escapes(repo):
-    text = make_plan_text_with("title: Network Retry Logic", 'title: "Fix [/] closing tag [@click=app.quit] \\e[31mred"')
-    text = text.replace("summary: Exponential backoff with jitter", "summary: '[b]not bold[/b]'\n"
-                        "        description: 'Press [@click=app.quit]here[/] <script>alert(1)</script>'", 1)
+    text = make_plan_text_with(
+        "title: Network Retry Logic", 'title: "Fix [/] closing tag [@click=app.quit] \\e[31mred"'
+    )
+    text = text.replace(
+        "summary: Exponential backoff with jitter",
+        "summary: '[b]not bold[/b]'\n        description: 'Press [@click=app.quit]here[/] <script>alert(1)</script>'",
+        1,
+    )
     plan = make_plan_repo(repo, text)
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
@@ -834,7 +868,7 @@ async def test_colours_follow_the_theme(plan):
             await settle(pilot)
             drawn = bars.get_visual_style("phase-bars--filled").foreground
             wanted = Color.parse(app.current_theme.success)
-            assert all(abs(a - b) <= 2 for a, b in zip(drawn.rgb, wanted.rgb)), (theme, drawn, wanted)
+            assert all(abs(a - b) <= 2 for a, b in zip(drawn.rgb, wanted.rgb, strict=True)), (theme, drawn, wanted)
 
 
 # --- the real command in a real terminal -----------------------------------------------
@@ -868,7 +902,7 @@ def test_tracker_in_a_terminal_changes_one_line_and_quits_with_zero(plan):
 
     try:
         read_for(30, until=b"Video Checkpoints")  # the first frame, down to the last phase
-        phase2 = seen[seen.index(b"High-Priority Robustness"):]
+        phase2 = seen[seen.index(b"High-Priority Robustness") :]
         assert b"33%" in phase2[:600]
         read_for(1)
         for _ in range(5):  # P1, 1, 2, 3, P2, then issue 4

@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 
 import pytest
+from tuiplan import PLAN, make_plan_repo
 
 from tracker.plan.loader import load
 from tracker.tui.app import make_app
 from tracker.tui.refs import Ref
 from tracker.tui.settings import Settings
-from tuiplan import PLAN, make_plan_repo
 
 SIZE = (100, 30)
 

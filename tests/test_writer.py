@@ -7,10 +7,9 @@ import time
 
 import pytest
 
-from tracker.support import atomicfile
-from tracker.edit import lock as filelock, writer
+from tracker.edit import lock as filelock
+from tracker.edit import writer
 from tracker.edit.nodes import Nodes
-from tracker.plan.loader import load
 from tracker.edit.writer import (
     AppendSession,
     SetDeliverableStatus,
@@ -19,6 +18,8 @@ from tracker.edit.writer import (
     WriteRefused,
     apply,
 )
+from tracker.plan.loader import load
+from tracker.support import atomicfile
 
 HAND_WRITTEN = """\
 # Programme plan, kept by hand.
@@ -71,15 +72,15 @@ sessions:
 # Plans whose issue 1 cannot be read from its own lines (edit/window.py), so the writer reads the whole tree.
 WHOLE_TREE_ONLY = {
     "issues in a flow list": "project: P\nphases:\n  - id: 1\n    title: T\n"
-                             "    issues: [{id: 1, title: I, status: not_started}]\n",
+    "    issues: [{id: 1, title: I, status: not_started}]\n",
     "a flow mapping continued further left": "project: P\nphases:\n  - id: 1\n    title: T\n    issues:\n"
-                                             "      - {id: 1, title: I,\n    status: not_started}\n",
+    "      - {id: 1, title: I,\n    status: not_started}\n",
     "quoted text continued further left": "project: P\nphases:\n  - id: 1\n    title: T\n    issues:\n"
-                                          "      - id: 1\n        title: \"I\n   more\"\n        status: not_started\n",
+    '      - id: 1\n        title: "I\n   more"\n        status: not_started\n',
     "a line separator in a title": "project: P\nphases:\n  - id: 1\n    title: T\n    issues:\n"
-                                   "      - id: 1\n        title: \"a\u2028b\"\n        status: not_started\n",
+    '      - id: 1\n        title: "a\u2028b"\n        status: not_started\n',
     "old Mac line breaks": "project: P\rphases:\r  - id: 1\r    title: T\r    issues:\r      - id: 1\r"
-                           "        title: I\r        status: not_started\r",
+    "        title: I\r        status: not_started\r",
 }
 
 # change, git numstat (added, deleted), the line that carries the change afterwards
@@ -163,8 +164,8 @@ def test_bom_crlf_and_mode_bits_survive(folder):
     assert data.count(b"\n") == data.count(b"\r\n")
     assert (path.stat().st_mode & 0o777) == 0o640
     expected = original.replace(b"status: not_started   #", b"status: complete   #").replace(
-        b"estimate: 30m\r\n", b"estimate: 30m\r\n          status: done\r\n") + (
-        b"  - date: 2025-12-01\r\n    focus: Next\r\n    since: abc1234\r\n")
+        b"estimate: 30m\r\n", b"estimate: 30m\r\n          status: done\r\n"
+    ) + (b"  - date: 2025-12-01\r\n    focus: Next\r\n    since: abc1234\r\n")
     assert data == expected
 
 
@@ -177,20 +178,31 @@ def test_quoting_style_of_the_old_value_is_kept(folder):
 
 def test_a_file_without_a_final_line_break_gets_one_only_where_a_line_is_added(folder):
     path = folder / "phases.yaml"
-    text = "project: P\nphases:\n  - id: 1\n    title: T\n    issues:\n      - id: 1\n        title: I\n" \
-           "        status: in_progress\n        steps:\n          - title: S"
+    text = (
+        "project: P\nphases:\n  - id: 1\n    title: T\n    issues:\n      - id: 1\n        title: I\n"
+        "        status: in_progress\n        steps:\n          - title: S"
+    )
     path.write_text(text, encoding="utf-8")
     apply(load(path), SetStepStatus(1, 0, "done"))
     assert path.read_text(encoding="utf-8") == text + "\n            status: done\n"
 
 
-@pytest.mark.parametrize("sessions, expected_tail", [
-    ("", "sessions:\n- date: 2025-12-01\n  focus: 'Phase 3: locks'\n  since: '1234567'\n"),
-    ("sessions: []  # none yet\n", "sessions: [{date: 2025-12-01, focus: 'Phase 3: locks', since: '1234567'}]  # none yet\n"),
-    ("sessions:\n", "sessions:\n- date: 2025-12-01\n  focus: 'Phase 3: locks'\n  since: '1234567'\n"),
-    ("sessions:\n    - date: 2025-11-30\n\n", "sessions:\n    - date: 2025-11-30\n    - date: 2025-12-01\n"
-                                            "      focus: 'Phase 3: locks'\n      since: '1234567'\n\n"),
-])
+@pytest.mark.parametrize(
+    "sessions, expected_tail",
+    [
+        ("", "sessions:\n- date: 2025-12-01\n  focus: 'Phase 3: locks'\n  since: '1234567'\n"),
+        (
+            "sessions: []  # none yet\n",
+            "sessions: [{date: 2025-12-01, focus: 'Phase 3: locks', since: '1234567'}]  # none yet\n",
+        ),
+        ("sessions:\n", "sessions:\n- date: 2025-12-01\n  focus: 'Phase 3: locks'\n  since: '1234567'\n"),
+        (
+            "sessions:\n    - date: 2025-11-30\n\n",
+            "sessions:\n    - date: 2025-11-30\n    - date: 2025-12-01\n"
+            "      focus: 'Phase 3: locks'\n      since: '1234567'\n\n",
+        ),
+    ],
+)
 def test_a_session_is_appended_in_the_style_of_the_file(folder, sessions, expected_tail):
     path = folder / "phases.yaml"
     head = "project: P\nphases:\n- id: 1\n  title: T\n"
@@ -200,22 +212,33 @@ def test_a_session_is_appended_in_the_style_of_the_file(folder, sessions, expect
     assert after.project.sessions[-1].since == "1234567"  # a sha of digits stays text
 
 
-@pytest.mark.parametrize("change, message", [
-    (SetIssueStatus(42, "complete"), "error: no issue '42' in the plan (did you mean '2'?); issues: 1, 2, 003"),
-    (SetIssueStatus(1, "finished"), ":21:15: error: 'finished' is not a status of this plan; "
-                                    "allowed: not_started, in_progress, no, complete"),
-    (SetStepStatus(1, 3, "done"), "error: issue #1 has 3 steps, so there is no step 4; choose a step from 1 to 3"),
-    (SetStepStatus(2, 0, "done"), "error: issue #2 has no steps, so there is no step 1"),
-    (SetStepStatus(1, 0, "complete"), "error: a step's status is todo or done, not 'complete'"),
-    (SetDeliverableStatus("003", "nope.md", "complete"), "error: issue #003 has no deliverable 'nope.md'; "
-                                                        "its deliverables: docs/guide.md, src/x.js"),
-    (SetDeliverableStatus("003", "src/x.js", "complete", index=0), "error: deliverable 1 of issue #003 is no longer "
-                                                                   "'src/x.js'"),
-    (SetDeliverableStatus("003", "src/x.js", "complete", index=2), "error: deliverable 3 of issue #003 is no longer "
-                                                                   "'src/x.js'"),
-    (AppendSession("2025-11-30", "Again"), ":44:5: error: a session on 2025-11-30 is already in the plan"),
-    (AppendSession("2025-13-01"), "error: a session date looks like YYYY-MM-DD, not '2025-13-01'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (SetIssueStatus(42, "complete"), "error: no issue '42' in the plan (did you mean '2'?); issues: 1, 2, 003"),
+        (
+            SetIssueStatus(1, "finished"),
+            ":21:15: error: 'finished' is not a status of this plan; allowed: not_started, in_progress, no, complete",
+        ),
+        (SetStepStatus(1, 3, "done"), "error: issue #1 has 3 steps, so there is no step 4; choose a step from 1 to 3"),
+        (SetStepStatus(2, 0, "done"), "error: issue #2 has no steps, so there is no step 1"),
+        (SetStepStatus(1, 0, "complete"), "error: a step's status is todo or done, not 'complete'"),
+        (
+            SetDeliverableStatus("003", "nope.md", "complete"),
+            "error: issue #003 has no deliverable 'nope.md'; its deliverables: docs/guide.md, src/x.js",
+        ),
+        (
+            SetDeliverableStatus("003", "src/x.js", "complete", index=0),
+            "error: deliverable 1 of issue #003 is no longer 'src/x.js'",
+        ),
+        (
+            SetDeliverableStatus("003", "src/x.js", "complete", index=2),
+            "error: deliverable 3 of issue #003 is no longer 'src/x.js'",
+        ),
+        (AppendSession("2025-11-30", "Again"), ":44:5: error: a session on 2025-11-30 is already in the plan"),
+        (AppendSession("2025-13-01"), "error: a session date looks like YYYY-MM-DD, not '2025-13-01'"),
+    ],
+)
 def test_refused_changes_leave_the_bytes_untouched(folder, change, message):
     path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
@@ -241,8 +264,11 @@ def test_a_block_scalar_status_is_refused_with_the_fix(folder):
     path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN.replace("status: 'not_started'", "status: |-\n        not_started"), encoding="utf-8")
     before = path.read_bytes()
-    with pytest.raises(WriteRefused, match=r":34:15: error: 'status' is written as a block of text \(\|\); "
-                                           r"write it on one line"):
+    with pytest.raises(
+        WriteRefused,
+        match=r":34:15: error: 'status' is written as a block of text \(\|\); "
+        r"write it on one line",
+    ):
         apply(load(path), SetIssueStatus("003", "complete"))
     assert path.read_bytes() == before
 
@@ -279,8 +305,9 @@ def test_an_edit_that_moves_the_issue_since_the_read_is_merged_at_its_new_place(
 
     after = apply(apply(loaded, SetIssueStatus(1, "complete")), SetStepStatus(1, 0, "done"))
 
-    assert path.read_text(encoding="utf-8") == edited.replace("status: not_started   #", "status: complete   #") \
-        .replace("estimate: 30m\n", "estimate: 30m\n          status: done\n")
+    assert path.read_text(encoding="utf-8") == edited.replace(
+        "status: not_started   #", "status: complete   #"
+    ).replace("estimate: 30m\n", "estimate: 30m\n          status: done\n")
     assert after.project == load(path).project
 
 
@@ -306,7 +333,8 @@ def test_a_conflicting_edit_since_the_read_is_refused_and_kept(folder):
     assert str(refused.value) == (
         f"{path}:21:15: error: the status of issue #1 changed on disk since the plan was read "
         "(it was 'not_started', it is now 'in_progress'), so 'complete' was not written; "
-        "look at the file and run the command again")
+        "look at the file and run the command again"
+    )
     assert path.read_text(encoding="utf-8") == edited
 
 
@@ -326,8 +354,11 @@ def test_steps_reordered_since_the_read_are_refused(folder):
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     loaded = load(path)
     path.write_text(HAND_WRITTEN.replace("- title: First", "- title: Zeroth\n        - title: First"), encoding="utf-8")
-    with pytest.raises(WriteRefused, match="this is now the status of step 1 \\('Zeroth'\\) of issue #1, not "
-                                           "the status of step 1 \\('First'\\) of issue #1"):
+    with pytest.raises(
+        WriteRefused,
+        match="this is now the status of step 1 \\('Zeroth'\\) of issue #1, not "
+        "the status of step 1 \\('First'\\) of issue #1",
+    ):
         apply(loaded, SetStepStatus(1, 0, "done"))
 
 
@@ -335,8 +366,9 @@ def test_an_issue_removed_since_the_read_is_refused(folder):
     path = folder / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     loaded = load(path)
-    path.write_text(HAND_WRITTEN.replace('    - {id: 2, title: Flow issue, status: "in_progress"}\n', ""),
-                    encoding="utf-8")
+    path.write_text(
+        HAND_WRITTEN.replace('    - {id: 2, title: Flow issue, status: "in_progress"}\n', ""), encoding="utf-8"
+    )
     with pytest.raises(WriteRefused, match="no issue '2' in the plan.*\n.*changed on disk since it was read"):
         apply(loaded, SetIssueStatus(2, "complete"))
 
@@ -346,8 +378,7 @@ def test_an_edit_that_would_change_more_than_intended_is_not_written(folder):
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     base = load(path)
     change = SetIssueStatus(1, "complete")
-    sloppy = change.edit(base.text, Nodes(base.text), base.project).replace(
-        "title: Quoted id", "title: Also changed")
+    sloppy = change.edit(base.text, Nodes(base.text), base.project).replace("title: Quoted id", "title: Also changed")
     with pytest.raises(WriteRefused, match="would have changed more than that"):
         writer._verify(base, sloppy, change, str(path))
     with pytest.raises(WriteRefused, match="would have changed more than that .*error"):

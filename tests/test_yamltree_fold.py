@@ -55,8 +55,11 @@ def test_a_fold_path_names_list_items():
 
 
 def test_problems_of_folded_issues_are_reported_as_from_the_whole_tree():
-    loaded = load_text("project: X\nphases:\n  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: A\n"
-                       "        status: audit\n      - id: 2\n        status: [x]\n", "p.yaml")
+    loaded = load_text(
+        "project: X\nphases:\n  - id: P\n    title: T\n    issues:\n      - id: 1\n        title: A\n"
+        "        status: audit\n      - id: 2\n        status: [x]\n",
+        "p.yaml",
+    )
     assert [str(p) for p in loaded.problems] == [
         "p.yaml:9:9: error: item 2 of 'issues' is missing the required key 'title'",
         "p.yaml:10:17: error: 'status' must be text, not a list",
@@ -64,9 +67,11 @@ def test_problems_of_folded_issues_are_reported_as_from_the_whole_tree():
 
 
 def test_issues_equal_to_those_of_the_plan_before_an_edit_are_shared_with_it():
-    text = ("project: X\nphases:\n  - id: P\n    title: T\n    issues:\n"
-            "      - {id: 1, title: A, status: audit}\n      - {id: 2, title: B, status: audit}\n"
-            "      - {id: 3, title: C, status: audit}\n")
+    text = (
+        "project: X\nphases:\n  - id: P\n    title: T\n    issues:\n"
+        "      - {id: 1, title: A, status: audit}\n      - {id: 2, title: B, status: audit}\n"
+        "      - {id: 3, title: C, status: audit}\n"
+    )
     before = load_text(text, "p.yaml").project
     after = load_text(text.replace("B, status: audit", "B, status: blocked"), "p.yaml", like=before).project
     kept, changed, same_data = after.phases[0].issues

@@ -113,10 +113,10 @@ def test_a_line_past_the_end_gives_none():
 def test_an_issue_with_lists_of_paths_is_edited_from_its_own_lines():
     # Items of `files:` keep their own positions in the model; that must not
     # send the writer to a whole-file parse.
-    from tracker.plan.loader import load
-    from tracker.edit.nodes import Nodes
-
     from conftest import BUNDLED_PLAN
+
+    from tracker.edit.nodes import Nodes
+    from tracker.plan.loader import load
 
     loaded = load(BUNDLED_PLAN)
     _, issue = loaded.project.find_issue(4)

@@ -29,5 +29,8 @@ def make_plan_repo(repo: Repo, text: str | None = None) -> Path:
 
 def changed_lines(before: str, after: str) -> list[str]:
     """The -/+ lines of a diff, without headers."""
-    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
-            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    return [
+        line
+        for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]

@@ -7,41 +7,31 @@ imports (Textual, GitPython, Jinja2) happen inside the command that needs them.
 
 from __future__ import annotations
 
-import gc
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from tracker import __version__
+from tracker.cli.context import Failed, Options, load_plan, plan_path
 from tracker.cli.discovery import DEFAULT_MAX_BYTES
-from tracker.support.memory import collect_again
-
-
-class Failed(click.ClickException):
-    """A failed operation: its message is already in the compiler form."""
-
-    exit_code = 1
-
-    def show(self, file=None) -> None:
-        # The message may quote the plan or the command line; no escape sequence passes.
-        from tracker.support.textsafe import block
-
-        click.echo(block(self.format_message()), err=True)
-
-
-@dataclass
-class Options:
-    file: str | None
-    max_bytes: int
 
 
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--file", "-f", "file_", metavar="PATH", help="The plan file (default: $TRACKER_FILE, "
-              "else the nearest data/phases.yaml).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Refuse plan files larger than this.")
+@click.option(
+    "--file",
+    "-f",
+    "file_",
+    metavar="PATH",
+    help="The plan file (default: $TRACKER_FILE, else the nearest data/phases.yaml).",
+)
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_BYTES,
+    show_default=True,
+    help="Refuse plan files larger than this.",
+)
 @click.version_option(__version__, prog_name="tracker")
 @click.pass_context
 def main(ctx: click.Context, file_: str | None, max_bytes: int) -> None:
@@ -58,44 +48,21 @@ def main(ctx: click.Context, file_: str | None, max_bytes: int) -> None:
             # a path with no file behind it is a typo, not a plan to watch.
             raise Failed(loaded.report())
         if not (sys.stdin.isatty() and sys.stdout.isatty()):
-            raise click.UsageError("the dashboard needs a terminal; in a script or a pipe use "
-                                   "'tracker status' (or --json) and 'tracker summary'")
-        from tracker.tui.run import run_dashboard
+            raise click.UsageError(
+                "the dashboard needs a terminal; in a script or a pipe use "
+                "'tracker status' (or --json) and 'tracker summary'"
+            )
+        from tracker.tui import run_dashboard
 
         sys.exit(run_dashboard(loaded))
-
-
-def plan_path(options: Options) -> Path:
-    from tracker.cli.discovery import PlanNotFound, find_plan
-
-    try:
-        return find_plan(options.file)
-    except PlanNotFound as exc:
-        raise Failed(f"tracker: error: {exc}") from None
-
-
-def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = True):
-    """The loaded plan; with fail_on_errors, every problem printed and exit 1 if any is an error.
-
-    `tracker` starts with the cyclic GC off (launch.main); start_gc turns it on again.
-    """
-    from tracker.plan.loader import load
-
-    loaded = load(plan_path(options), max_bytes=options.max_bytes)
-    if start_gc:
-        collect_again()
-    else:
-        gc.freeze()  # the dashboard turns the GC on itself, freezing what its first frame made too
-    if fail_on_errors and not loaded.ok:
-        raise Failed(loaded.report())
-    return loaded
 
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="The whole model with computed progress and git state.")
 @click.option("--ascii", "ascii_only", is_flag=True, help="Draw bars with ASCII only.")
-@click.option("--files", "files", is_flag=True, help="Every deliverable and file with its git state, "
-              "line count and last commit.")
+@click.option(
+    "--files", "files", is_flag=True, help="Every deliverable and file with its git state, line count and last commit."
+)
 @click.pass_obj
 def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> None:
     """Phases with progress."""
@@ -117,13 +84,11 @@ def validate(options: Options) -> None:
     """Check the plan; print every problem; exit 1 if any is an error."""
     loaded = load_plan(options, fail_on_errors=False)
     if loaded.project is not None:
-        from tracker.git.links import read_links
-        from tracker.git.drift import link_problems
-        from tracker.plan.problems import sort_key
+        from tracker.git import link_problems, read_links
+        from tracker.plan import sort_key
 
         links = read_links(loaded.project, loaded.path, history=False)
-        loaded.problems = sorted(loaded.problems + link_problems(loaded.project, links, str(loaded.path)),
-                                 key=sort_key)
+        loaded.problems = sorted(loaded.problems + link_problems(loaded.project, links, str(loaded.path)), key=sort_key)
     for problem in loaded.problems:
         click.echo(str(problem), err=True)
     if not loaded.ok:
@@ -138,13 +103,13 @@ def schema() -> None:
     """Print the JSON Schema of the plan file, for editors."""
     import json
 
-    from tracker.plan.schema import plan_schema
+    from tracker.plan import plan_schema
 
     click.echo(json.dumps(plan_schema(), indent=2))
 
 
 def _session_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from tracker.plan.model import is_iso_date
+    from tracker.plan import is_iso_date
 
     if value is not None and not is_iso_date(value):
         raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD")
@@ -152,28 +117,59 @@ def _session_date(ctx: click.Context, param: click.Parameter, value: str | None)
 
 
 @main.command()
-@click.option("--since", metavar="REV|DATE", help="Where the session started: a commit, or a day (YYYY-MM-DD) "
-              "meaning just before its first commit. Default: the session's since, else its date.")
-@click.option("--session", "session_date", metavar="DATE", callback=_session_date,
-              help="The session to summarise (default: the last one).")
-@click.option("-o", "--output", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to FILE (atomically) instead of stdout.")
-@click.option("--template", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A Jinja2 template of your own (see docs/summary-template.md).")
+@click.option(
+    "--since",
+    metavar="REV|DATE",
+    help="Where the session started: a commit, or a day (YYYY-MM-DD) "
+    "meaning just before its first commit. Default: the session's since, else its date.",
+)
+@click.option(
+    "--session",
+    "session_date",
+    metavar="DATE",
+    callback=_session_date,
+    help="The session to summarise (default: the last one).",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically) instead of stdout.",
+)
+@click.option(
+    "--template",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A Jinja2 template of your own (see docs/summary-template.md).",
+)
 @click.option("--no-front-matter", is_flag=True, help="Leave out the front matter block.")
 @click.option("--plain", is_flag=True, help="No emoji: status words only.")
 @click.pass_obj
-def summary(options: Options, since: str | None, session_date: str | None, output: Path | None,
-            template: Path | None, no_front_matter: bool, plain: bool) -> None:
+def summary(
+    options: Options,
+    since: str | None,
+    session_date: str | None,
+    output: Path | None,
+    template: Path | None,
+    no_front_matter: bool,
+    plain: bool,
+) -> None:
     """The session summary as markdown, from the plan and its git history."""
+    from tracker.notes import SummaryError, build_summary
     from tracker.support.atomicfile import write_atomic
-    from tracker.notes.errors import SummaryError
-    from tracker.notes.gather import build_summary
 
     loaded = load_plan(options)
     try:
-        text = build_summary(loaded, since=since, session=session_date, plain=plain,
-                             front_matter=not no_front_matter, template=template, output=output)
+        text = build_summary(
+            loaded,
+            since=since,
+            session=session_date,
+            plain=plain,
+            front_matter=not no_front_matter,
+            template=template,
+            output=output,
+        )
     except SummaryError as exc:
         raise Failed(str(exc)) from None
     data = text.encode("utf-8")
@@ -189,13 +185,14 @@ def summary(options: Options, since: str | None, session_date: str | None, outpu
 @main.command("set")
 @click.argument("issue")
 @click.argument("status")
-@click.option("--step", type=click.IntRange(min=1), metavar="N", help="Set step N of the issue (counting from 1) "
-              "to todo or done.")
+@click.option(
+    "--step", type=click.IntRange(min=1), metavar="N", help="Set step N of the issue (counting from 1) to todo or done."
+)
 @click.option("--deliverable", metavar="PATH", help="Set the status of the issue's deliverable PATH.")
 @click.pass_obj
 def set_status(options: Options, issue: str, status: str, step: int | None, deliverable: str | None) -> None:
     """Change the status of ISSUE, or of one of its steps or deliverables, in the file."""
-    from tracker.edit.writer import SetDeliverableStatus, SetIssueStatus, SetStepStatus
+    from tracker.edit import SetDeliverableStatus, SetIssueStatus, SetStepStatus
 
     if step is not None and deliverable is not None:
         raise click.UsageError("use --step or --deliverable, not both")
@@ -219,8 +216,8 @@ def session_start(options: Options, focus: str | None) -> None:
     """Append a session dated today that starts at the current git HEAD."""
     import datetime
 
-    from tracker.git.repo import session_start_revision
-    from tracker.edit.writer import AppendSession
+    from tracker.edit import AppendSession
+    from tracker.git import session_start_revision
 
     loaded = load_plan(options)
     since = session_start_revision(loaded.path, loaded.project.repo)  # None: no git or no commit, no start revision
@@ -229,7 +226,7 @@ def session_start(options: Options, focus: str | None) -> None:
 
 def write_change(options: Options, change, loaded=None) -> None:
     """Apply `change` through the writer (the TUI's path too) and say what it did."""
-    from tracker.edit.writer import WriteRefused, apply, summary
+    from tracker.edit import WriteRefused, apply, summary
 
     loaded = loaded or load_plan(options)
     try:

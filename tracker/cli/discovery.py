@@ -25,7 +25,4 @@ def find_plan(explicit: str | None = None, start: Path | None = None) -> Path:
         candidate = folder / DEFAULT_NAME
         if candidate.is_file():
             return candidate
-    raise PlanNotFound(
-        f"no {DEFAULT_NAME} in {here} or any folder above it; "
-        "pass --file PATH or set TRACKER_FILE"
-    )
+    raise PlanNotFound(f"no {DEFAULT_NAME} in {here} or any folder above it; pass --file PATH or set TRACKER_FILE")

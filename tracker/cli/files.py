@@ -7,9 +7,8 @@ marked done whose file is missing or not committed as it is.
 
 from __future__ import annotations
 
-from tracker.git.links import FileLink, Links
-from tracker.git.drift import deliverable_done, drift_reason
-from tracker.plan.model import Project
+from tracker.git import FileLink, Links, deliverable_done, drift_reason
+from tracker.plan import Project
 from tracker.support.textsafe import ellipsize, one_line
 
 PATH_WIDTH = 48
@@ -30,8 +29,7 @@ def render_files(project: Project, links: Links) -> str:
     rows: list[tuple[str, str, str, FileLink] | str] = []
     for phase in project.phases:
         for issue in phase.issues:
-            rows.append(f"#{one_line(str(issue.id))} {one_line(issue.title)} "
-                        f"({project.label(issue.status)})")
+            rows.append(f"#{one_line(str(issue.id))} {one_line(issue.title)} ({project.label(issue.status)})")
             for deliverable in issue.deliverables:
                 link = links.get(deliverable.path)
                 drift = deliverable_done(project, issue, deliverable) and drift_reason(link)
@@ -62,10 +60,17 @@ def render_files(project: Project, links: Links) -> str:
 def _row(mark: str, kind: str, path: str, link: FileLink) -> str:
     lines = "" if link.lines is None else f"{link.lines} line{'s' * (link.lines != 1)}"
     commit = link.last_commit
-    last = (f"{commit.sha} {commit.date[:10]} {ellipsize(one_line(commit.author), 20)}: "
-            f"{ellipsize(one_line(commit.subject), 50)}") if commit else ""
-    text = (f"{mark:1} {kind:<12} {ellipsize(one_line(path), PATH_WIDTH):<{PATH_WIDTH}} "
-            f"{link.state:<9} {lines:>11}  {last}")
+    last = (
+        (
+            f"{commit.sha} {commit.date[:10]} {ellipsize(one_line(commit.author), 20)}: "
+            f"{ellipsize(one_line(commit.subject), 50)}"
+        )
+        if commit
+        else ""
+    )
+    text = (
+        f"{mark:1} {kind:<12} {ellipsize(one_line(path), PATH_WIDTH):<{PATH_WIDTH}} {link.state:<9} {lines:>11}  {last}"
+    )
     if link.note:
         text += f"  ({one_line(link.note)})"
     return "  " + text.rstrip()
@@ -79,9 +84,11 @@ def drift_lines(project: Project, links: Links) -> str:
             if deliverable_done(project, issue, deliverable):
                 reason = drift_reason(links.get(deliverable.path))
                 if reason:
-                    out.append(f"{DRIFT_MARK} #{one_line(str(issue.id))} {one_line(deliverable.path)}: "
-                               f"marked {project.label(deliverable.status or issue.status).lower()} "
-                               f"but {reason}")
+                    out.append(
+                        f"{DRIFT_MARK} #{one_line(str(issue.id))} {one_line(deliverable.path)}: "
+                        f"marked {project.label(deliverable.status or issue.status).lower()} "
+                        f"but {reason}"
+                    )
     if out:
         out.append("  (tracker status --files shows every file with its git state)")
     return "\n" + "\n".join(out) + "\n" if out else ""

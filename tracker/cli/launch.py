@@ -106,7 +106,7 @@ def plain_status(args: list[str]) -> tuple[str | None, int, dict[str, bool]] | N
             return None
         index += 2
     flags = dict.fromkeys(_STATUS_FLAGS.values(), False)
-    for arg in args[index + 1:]:
+    for arg in args[index + 1 :]:
         if arg not in _STATUS_FLAGS:
             return None
         flags[_STATUS_FLAGS[arg]] = True

@@ -33,11 +33,11 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
+from tracker.git import STATUS_ARGS, git_env
 from tracker.support.cachefiles import RACY_NS, NewEntry, cache_dir, code_key, git_environment, stat_signature
-from tracker.git.repo import STATUS_ARGS, git_env
 
 if TYPE_CHECKING:
-    from tracker.git.links import Links
+    from tracker.git import Links
 
 FORMAT = "tracker answer cache 1"
 KEEP = 16  # answers kept: one per plan and command line
@@ -86,8 +86,7 @@ def _valid_entry(file: BinaryIO, plan: Path, key: str) -> dict | None:
     length = int.from_bytes(file.read(4), "big")
     file.seek(end - length)
     entry = json.loads(file.read(length))
-    if (entry["format"] != FORMAT or entry["key"] != key or entry["size"] != end - length
-            or not _unchanged(plan, entry)):
+    if entry["format"] != FORMAT or entry["key"] != key or entry["size"] != end - length or not _unchanged(plan, entry):
         return None
     # Check the whole answer before writing any of it; the second read comes from the page cache.
     crc = 0
@@ -145,8 +144,9 @@ class Recorder:
                 entry.discard()
             raise
 
-    def _record(self, digest: str, links: Links, answer: Iterable[str | bytes], write: Write,
-                entry: NewEntry | None) -> None:
+    def _record(
+        self, digest: str, links: Links, answer: Iterable[str | bytes], write: Write, entry: NewEntry | None
+    ) -> None:
         size = crc = 0
         text = False
         for piece in answer:
@@ -162,24 +162,28 @@ class Recorder:
         if files is None or _git_status(self.start) != self.status:
             entry.discard()
             return
-        header = json.dumps({
-            "format": FORMAT, "key": self.key,
-            "plan": self.plan_signature or [],  # empty: written too recently to trust its times; hash it
-            "digest": digest,
-            "start": self.start,  # where git is asked from
-            "status": _sha(self.status),
-            "root": links.repo.root,
-            "files": files,  # [path under root, lstat, where a symlink leads]
-            "text": text,  # text is written in the terminal's encoding; JSON is UTF-8
-            "size": size, "crc": crc,
-        }).encode()
+        header = json.dumps(
+            {
+                "format": FORMAT,
+                "key": self.key,
+                "plan": self.plan_signature or [],  # empty: written too recently to trust its times; hash it
+                "digest": digest,
+                "start": self.start,  # where git is asked from
+                "status": _sha(self.status),
+                "root": links.repo.root,
+                "files": files,  # [path under root, lstat, where a symlink leads]
+                "text": text,  # text is written in the terminal's encoding; JSON is UTF-8
+                "size": size,
+                "crc": crc,
+            }
+        ).encode()
         entry.write(header + len(header).to_bytes(4, "big"))
         entry.commit()
 
     def _files(self, links: Links) -> list | None:
         """Every file the links were measured from, and what decides what git ignores or remembers;
         None if one of them changed too recently to be trusted."""
-        from tracker.plan.paths import normalize, unsafe_reason  # here: replaying needs neither the model nor msgspec
+        from tracker.plan import normalize, unsafe_reason  # here: replaying needs neither the model nor msgspec
 
         root = links.repo.root
         if root is None:
@@ -247,8 +251,9 @@ def _same_plan(plan: Path, signature: Signature, digest: str) -> bool:
 
 def _git_status(start: str) -> bytes | None:
     try:
-        done = subprocess.run(["git", *STATUS_ARGS], cwd=start, env=git_env(), stdin=subprocess.DEVNULL,
-                              capture_output=True)
+        done = subprocess.run(
+            ["git", *STATUS_ARGS], cwd=start, env=git_env(), stdin=subprocess.DEVNULL, capture_output=True
+        )
     except OSError:
         return None
     return done.stdout if done.returncode == 0 else None

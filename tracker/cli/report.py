@@ -11,9 +11,8 @@ from collections.abc import Callable, Iterator
 
 from msgspec.structs import replace
 
-from tracker.plan import progress
-from tracker.git.drift import deliverable_done, drift_reason_of
-from tracker.plan.model import Deliverable, Issue, Phase, Project
+from tracker.git import deliverable_done, drift_reason_of
+from tracker.plan import Deliverable, Issue, Phase, Project, progress
 
 NO_GIT = {"state": "no-git", "lines": None, "last_commit": None}
 GitOf = Callable[[str], dict]
@@ -52,7 +51,7 @@ def status_json(project: Project, git_of: GitOf | None = None, repo: dict | None
     for index, phase in enumerate(project.phases):
         body = msgspec.json.format(msgspec.json.encode(_phase(project, phase, git_of)), indent=2)
         yield (b",\n    " if index else b"") + body.replace(b"\n", b"\n    ")
-    yield b"\n  ]" + text[at + len(b'\n  "phases": []'):]
+    yield b"\n  ]" + text[at + len(b'\n  "phases": []') :]
 
 
 def _once(git_of: GitOf) -> GitOf:
@@ -90,8 +89,13 @@ def _issue(project: Project, issue: Issue, git_of: GitOf) -> dict:
         "depends_on": list(issue.depends_on),
         "deliverables": [_deliverable(project, issue, d, git_of) for d in issue.deliverables],
         "steps": [
-            {"title": s.title, "status": s.status, "estimate": s.estimate, "files": list(s.files),
-             "file_links": [{"path": path, "git": git_of(path)} for path in s.files]}
+            {
+                "title": s.title,
+                "status": s.status,
+                "estimate": s.estimate,
+                "files": list(s.files),
+                "file_links": [{"path": path, "git": git_of(path)} for path in s.files],
+            }
             for s in issue.steps
         ],
         "files": [{"path": path, "git": git_of(path)} for path in issue.files],

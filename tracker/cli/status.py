@@ -13,16 +13,14 @@ from pathlib import Path
 from tracker.cli import replay
 
 
-def answer(plan: Path, max_bytes: int, as_json: bool, ascii_only: bool, files: bool,
-           write: replay.Write) -> str | None:
+def answer(plan: Path, max_bytes: int, as_json: bool, ascii_only: bool, files: bool, write: replay.Write) -> str | None:
     """Write the status of `plan`; None once written, else the plan's problems (one per line), nothing written."""
     command = replay.status_command(as_json, ascii_only, files, max_bytes)
     if replay.replay(plan, command, write):
         return None
-    from tracker.git.links import read_links
-    from tracker.git.repo import repo_start
+    from tracker.git import read_links, repo_start
+    from tracker.plan import load
     from tracker.support.memory import collect_again
-    from tracker.plan.loader import load
 
     recorder = replay.Recorder(plan, command)
     loaded = load(plan, max_bytes=max_bytes)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.plan import progress
-from tracker.plan.model import Project
+from tracker.plan import Project, progress
 from tracker.support.textsafe import ellipsize, one_line
 
 BAR_WIDTH = 20

@@ -13,12 +13,8 @@ from dataclasses import dataclass
 from msgspec.structs import replace
 
 from tracker.edit import textedit
-from tracker.plan import yamltree
-from tracker.plan.model import Issue, Project, Session, is_iso_date, issue_key
-from tracker.plan.paths import normalize
-from tracker.plan.problems import did_you_mean
-
 from tracker.edit.nodes import Nodes
+from tracker.plan import Issue, Project, Session, did_you_mean, is_iso_date, issue_key, normalize, yamltree
 
 STEP_STATUSES = ("todo", "done")
 
@@ -77,8 +73,10 @@ class SetStepStatus:
     def check(self, project: Project, where: str) -> None:
         if self.status not in STEP_STATUSES:
             line, column = self._step(project, where).where("status")
-            raise WriteRefused(f"{where}:{line}:{column}: error: a step's status is todo or done, "
-                               f"not '{self.status}'{did_you_mean(self.status, STEP_STATUSES)}")
+            raise WriteRefused(
+                f"{where}:{line}:{column}: error: a step's status is todo or done, "
+                f"not '{self.status}'{did_you_mean(self.status, STEP_STATUSES)}"
+            )
 
     def position(self, project: Project) -> tuple[int, int]:
         return self._step(project, "").where("status")
@@ -88,6 +86,7 @@ class SetStepStatus:
             steps = list(issue.steps)
             steps[self.step_index] = replace(steps[self.step_index], status=self.status)
             return replace(issue, steps=steps)
+
         return _with_issue(project, self.issue_id, change)
 
     def edit(self, text: str, nodes: Nodes, project: Project) -> str:
@@ -101,8 +100,10 @@ class SetStepStatus:
         line, column = issue.where("steps" if issue.steps else "")
         count = len(issue.steps)
         choice = f"choose a step from 1 to {count}" if count else "add steps to it in the file first"
-        raise WriteRefused(f"{where}:{line}:{column}: error: issue #{issue.id} has {count or 'no'} "
-                           f"step{'s' * (count != 1)}, so there is no step {self.step_index + 1}; {choice}")
+        raise WriteRefused(
+            f"{where}:{line}:{column}: error: issue #{issue.id} has {count or 'no'} "
+            f"step{'s' * (count != 1)}, so there is no step {self.step_index + 1}; {choice}"
+        )
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class SetDeliverableStatus:
             deliverables = list(issue.deliverables)
             deliverables[index] = replace(deliverables[index], status=self.status)
             return replace(issue, deliverables=deliverables)
+
         return _with_issue(project, self.issue_id, change)
 
     def edit(self, text: str, nodes: Nodes, project: Project) -> str:
@@ -147,8 +149,10 @@ class SetDeliverableStatus:
             if self.index < len(issue.deliverables) and issue.deliverables[self.index].path == self.path:
                 return self.index, issue.deliverables[self.index]
             line, column = issue.where("deliverables" if issue.deliverables else "")
-            raise WriteRefused(f"{where}:{line}:{column}: error: deliverable {self.index + 1} of issue #{issue.id} "
-                               f"is no longer '{self.path}'")
+            raise WriteRefused(
+                f"{where}:{line}:{column}: error: deliverable {self.index + 1} of issue #{issue.id} "
+                f"is no longer '{self.path}'"
+            )
         for exact in (True, False):  # `./src/a.js` names `src/a.js` when nothing matches exactly
             for index, deliverable in enumerate(issue.deliverables):
                 if deliverable.path == self.path if exact else normalize(deliverable.path) == normalize(self.path):
@@ -156,8 +160,10 @@ class SetDeliverableStatus:
         line, column = issue.where("deliverables" if issue.deliverables else "")
         paths = [d.path for d in issue.deliverables]
         known = f"its deliverables: {', '.join(paths)}" if paths else "it has none"
-        raise WriteRefused(f"{where}:{line}:{column}: error: issue #{issue.id} has no deliverable "
-                           f"'{self.path}'{did_you_mean(self.path, paths)}; {known}")
+        raise WriteRefused(
+            f"{where}:{line}:{column}: error: issue #{issue.id} has no deliverable "
+            f"'{self.path}'{did_you_mean(self.path, paths)}; {known}"
+        )
 
 
 @dataclass(frozen=True)
@@ -180,26 +186,34 @@ class AppendSession:
     def check(self, project: Project, where: str) -> None:
         line, column = project.where("sessions")
         if not is_iso_date(self.date):
-            raise WriteRefused(f"{where}:{line}:{column}: error: a session date looks like YYYY-MM-DD, not '{self.date}'")
+            raise WriteRefused(
+                f"{where}:{line}:{column}: error: a session date looks like YYYY-MM-DD, not '{self.date}'"
+            )
         session = project.session(self.date)
         if session is not None:
             line, column = session.where()
-            raise WriteRefused(f"{where}:{line}:{column}: error: a session on {self.date} is already in the plan; "
-                               "edit that one instead of starting another")
+            raise WriteRefused(
+                f"{where}:{line}:{column}: error: a session on {self.date} is already in the plan; "
+                "edit that one instead of starting another"
+            )
 
     def position(self, project: Project) -> tuple[int, int]:
         session = project.session(self.date)
         return session.where() if session is not None else project.where("sessions")
 
     def expected(self, project: Project) -> Project:
-        return replace(project, sessions=[*project.sessions, Session(date=self.date, focus=self.focus,
-                                                                      since=self.since)])
+        return replace(
+            project, sessions=[*project.sessions, Session(date=self.date, focus=self.focus, since=self.since)]
+        )
 
     def edit(self, text: str, nodes: Nodes, project: Project) -> str:
         root = nodes.root
         fields = [("date", textedit.render_scalar(self.date, plain_date=True))]
-        fields += [(key, textedit.render_scalar(value)) for key, value in
-                   (("focus", self.focus), ("since", self.since)) if value is not None]
+        fields += [
+            (key, textedit.render_scalar(value))
+            for key, value in (("focus", self.focus), ("since", self.since))
+            if value is not None
+        ]
         return textedit.append_entry(text, root, "sessions", fields, like=root.get("phases"))
 
 
@@ -209,8 +223,10 @@ Change = SetIssueStatus | SetStepStatus | SetDeliverableStatus | AppendSession
 def _check_status(project: Project, status: str, where: str, at: tuple[int, int]) -> None:
     if project.status(status) is None:
         allowed = [s.id for s in project.workflow]
-        raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: '{status}' is not a status of this plan"
-                           f"{did_you_mean(status, allowed)}; allowed: {', '.join(allowed)}")
+        raise WriteRefused(
+            f"{where}:{at[0]}:{at[1]}: error: '{status}' is not a status of this plan"
+            f"{did_you_mean(status, allowed)}; allowed: {', '.join(allowed)}"
+        )
 
 
 def _issue(project: Project, issue_id: int | str, where: str) -> Issue:
@@ -219,14 +235,17 @@ def _issue(project: Project, issue_id: int | str, where: str) -> Issue:
         return found[1]
     ids = [issue.key for _, issue in project.issues()]
     shown = ", ".join(ids[:30]) + (f" and {len(ids) - 30} more (tracker status lists them)" if len(ids) > 30 else "")
-    raise WriteRefused(f"{where}: error: no issue '{issue_key(issue_id)}' in the plan"
-                       f"{did_you_mean(issue_key(issue_id), ids)}; issues: {shown or 'none'}")
+    raise WriteRefused(
+        f"{where}: error: no issue '{issue_key(issue_id)}' in the plan"
+        f"{did_you_mean(issue_key(issue_id), ids)}; issues: {shown or 'none'}"
+    )
 
 
 def _with_issue(project: Project, issue_id: int | str, change) -> Project:
     key = issue_key(issue_id)
-    phases = [replace(phase, issues=[change(i) if i.key == key else i for i in phase.issues])
-              for phase in project.phases]
+    phases = [
+        replace(phase, issues=[change(i) if i.key == key else i for i in phase.issues]) for phase in project.phases
+    ]
     return replace(project, phases=phases)
 
 

@@ -91,8 +91,10 @@ class Lock:
             age = time.time() - self.path.stat().st_mtime
         except (OSError, ValueError):
             return f"{self.path} is held by another writer"
-        return (f"{self.path} is held by process {pid} on {host} (for {age:.0f} s): another tracker is writing "
-                f"the plan; try again, and if no tracker is running, delete {self.path}")
+        return (
+            f"{self.path} is held by process {pid} on {host} (for {age:.0f} s): another tracker is writing "
+            f"the plan; try again, and if no tracker is running, delete {self.path}"
+        )
 
 
 def _stale(content: str, age: float) -> bool:

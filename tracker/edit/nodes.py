@@ -5,8 +5,7 @@ from __future__ import annotations
 import gc
 
 from tracker.edit import window
-from tracker.plan import yamltree
-from tracker.plan.model import Issue, place
+from tracker.plan import Issue, place, yamltree
 
 
 class Nodes:
@@ -37,7 +36,6 @@ class Nodes:
         return node if node is not None and placed_as(node, issue) else issue_node(self.root, issue)
 
 
-
 def issue_node(root: yamltree.Mapping, issue: Issue) -> yamltree.Mapping:
     """The issue's mapping in the tree: the one that starts where the model says the issue starts."""
     for phase in root.get("phases").items:
@@ -50,6 +48,11 @@ def issue_node(root: yamltree.Mapping, issue: Issue) -> yamltree.Mapping:
 
 def placed_as(node: yamltree.Node, record) -> bool:
     """Whether `node` holds the keys of `record` at the places the model has their values."""
-    return node.kind == "mapping" and (node.line, node.column) == record.where() and (
-        {key.value: place(value.line, value.column) for key, value in node.items}
-        == {key: at for key, at in record.at.items() if key and "." not in key})  # not list items' places
+    return (
+        node.kind == "mapping"
+        and (node.line, node.column) == record.where()
+        and (
+            {key.value: place(value.line, value.column) for key, value in node.items}
+            == {key: at for key, at in record.at.items() if key and "." not in key}
+        )
+    )  # not list items' places

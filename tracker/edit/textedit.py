@@ -70,8 +70,9 @@ def _plain_is_text(value: str, plain_date: bool) -> bool:
 
 def _single_quotable(ch: str) -> bool:
     code = ord(ch)
-    return (0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000) \
-        and ch not in "\u2028\u2029\ufeff"
+    return (
+        0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code >= 0x10000
+    ) and ch not in "\u2028\u2029\ufeff"
 
 
 def _escape(ch: str) -> str:
@@ -92,16 +93,20 @@ def set_key(text: str, mapping: yamltree.Mapping, key: str, value: str) -> str:
         raise EditError(node.line, node.column, f"'{key}' holds a {node.kind}, not a single value")
     if node.start == node.end:  # `key:` with nothing after it
         return _insert_at(text, node.start, _space_after_colon(text, node) + render_scalar(value))
-    written = text[node.start:node.end]
+    written = text[node.start : node.end]
     if written[0] in "|>":
-        raise EditError(node.line, node.column,
-                        f"'{key}' is written as a block of text ({written[0]}); write it on one line "
-                        f"as '{key}: value' and try again")
-    return text[:node.start] + render_scalar(value, written[0] if written[0] in "'\"" else None) + text[node.end:]
+        raise EditError(
+            node.line,
+            node.column,
+            f"'{key}' is written as a block of text ({written[0]}); write it on one line "
+            f"as '{key}: value' and try again",
+        )
+    return text[: node.start] + render_scalar(value, written[0] if written[0] in "'\"" else None) + text[node.end :]
 
 
-def append_entry(text: str, mapping: yamltree.Mapping, key: str, fields: list[tuple[str, str]],
-                 like: yamltree.Node | None = None) -> str:
+def append_entry(
+    text: str, mapping: yamltree.Mapping, key: str, fields: list[tuple[str, str]], like: yamltree.Node | None = None
+) -> str:
     """`text` with a new mapping of `fields` (already rendered) at the end of the list under `key`.
 
     A missing or empty list is created, indented like `like` (another list in
@@ -169,13 +174,16 @@ def _insert_at(text: str, at: int, piece: str) -> str:
 
 def _space_after_colon(text: str, empty: yamltree.Scalar) -> str:
     """An empty value sits right after its key's colon, or after a space in flow style."""
-    before = text[empty.start - 1:empty.start]
+    before = text[empty.start - 1 : empty.start]
     if before == ":":
         return " "
     if before in (" ", "\t"):
         return ""
-    raise EditError(empty.line, empty.column, "the value here is written in a form tracker does not rewrite; "
-                                              "write it as 'key: value' and try again")
+    raise EditError(
+        empty.line,
+        empty.column,
+        "the value here is written in a form tracker does not rewrite; write it as 'key: value' and try again",
+    )
 
 
 def _content_end(text: str, node: yamltree.Node) -> int:
@@ -185,13 +193,13 @@ def _content_end(text: str, node: yamltree.Node) -> int:
         node = last[1] if node.kind == "mapping" else last
     if node.kind != "scalar" or node.start == node.end or text[node.start] not in "|>":
         return node.end
-    header = re.match(r"[|>][-+0-9]*", text[node.start:]).group()
+    header = re.match(r"[|>][-+0-9]*", text[node.start :]).group()
     if "+" in header:
         return node.end  # keep chomping: the trailing blank lines are part of the value
     # A block scalar's span runs over the blank lines after it; a new line goes before them.
     end = node.end
-    while text[end - 1:end] in ("\n", "\r"):
-        body_end = end - 2 if text[end - 2:end] == "\r\n" else end - 1
+    while text[end - 1 : end] in ("\n", "\r"):
+        body_end = end - 2 if text[end - 2 : end] == "\r\n" else end - 1
         line_start = max(text.rfind("\n", node.start, body_end), text.rfind("\r", node.start, body_end)) + 1
         if line_start <= node.start or text[line_start:body_end].strip(" \t"):
             break
@@ -202,7 +210,7 @@ def _content_end(text: str, node: yamltree.Node) -> int:
 def _after_line(text: str, pos: int) -> tuple[int, str, str]:
     """Where a new line goes after the line holding `pos`: (offset, text to put first, line break)."""
     if pos > 0 and text[pos - 1] in "\r\n":
-        return pos, "", "\r\n" if text[pos - 2:pos] == "\r\n" else text[pos - 1]
+        return pos, "", "\r\n" if text[pos - 2 : pos] == "\r\n" else text[pos - 1]
     breaks = [i for i in (text.find("\n", pos), text.find("\r", pos)) if i >= 0]
     if not breaks:  # the last line has no line break of its own
         newline = _file_newline(text)

@@ -68,13 +68,13 @@ def _line_start(text: str, line: int) -> int | None:
 
 @lru_cache(maxsize=64)
 def _lines(count: int) -> re.Pattern:
-    return re.compile(r"(?:[^\n]*\n){%d}" % count)
+    return re.compile(rf"(?:[^\n]*\n){{{count}}}")
 
 
 @lru_cache(maxsize=64)
 def _end_of_item(column: int) -> re.Pattern:
     """The line break before the first line with content that is indented less than the item's keys."""
-    return re.compile(r"\n(?! {%d})[ \t]*[^ \t\r\n#]" % (column - 1))
+    return re.compile(rf"\n(?! {{{column - 1}}})[ \t]*[^ \t\r\n#]")
 
 
 def _place(node, lines: int, offset: int, length: int, next_content: tuple[int, int, int] | None) -> None:

@@ -45,11 +45,7 @@ from pathlib import Path
 
 import msgspec
 
-from tracker.support import atomicfile
-from tracker.plan import parsecache
 from tracker.edit import textedit
-from tracker.edit.lock import Lock, LockTimeout
-from tracker.edit.nodes import Nodes
 from tracker.edit.commands import (
     AppendSession,
     Change,
@@ -58,12 +54,22 @@ from tracker.edit.commands import (
     SetStepStatus,
     WriteRefused,
 )
-from tracker.plan.loader import LoadError, Loaded, load_text, read_bytes, read_text
-from tracker.plan.model import Project
+from tracker.edit.lock import Lock, LockTimeout
+from tracker.edit.nodes import Nodes
+from tracker.plan import Loaded, LoadError, Project, load_text, parsecache, read_bytes, read_text
+from tracker.support import atomicfile
 
 # The changes are part of the writer's API: callers import them from here.
-__all__ = ["apply", "summary", "WriteRefused", "SetIssueStatus", "SetStepStatus", "SetDeliverableStatus",
-           "AppendSession", "Change"]
+__all__ = [
+    "apply",
+    "summary",
+    "WriteRefused",
+    "SetIssueStatus",
+    "SetStepStatus",
+    "SetDeliverableStatus",
+    "AppendSession",
+    "Change",
+]
 
 LOCK_TIMEOUT = 15.0
 ROUNDS = 5  # re-reads when the file keeps changing under us before giving up
@@ -75,8 +81,10 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
     where = str(loaded.path)
     if not loaded.ok:
         first = loaded.errors[0] if loaded.errors else f"{where}: error: the plan could not be read"
-        raise WriteRefused(f"{first}\n{where}: error: the plan has errors, so nothing was written; "
-                           "fix them first (tracker validate lists them all)")
+        raise WriteRefused(
+            f"{first}\n{where}: error: the plan has errors, so nothing was written; "
+            "fix them first (tracker validate lists them all)"
+        )
     before = change.value(loaded.project, where)
     if before == change.wanted:
         return loaded
@@ -101,23 +109,30 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
                     if _digest(target, where) != digest:
                         continue  # changed while we wrote: merge again from the new content
                     if not lock.held():
-                        raise WriteRefused(f"{where}: error: another writer took the lock while this one was "
-                                           "stalled; nothing was written, run the command again")
+                        raise WriteRefused(
+                            f"{where}: error: another writer took the lock while this one was "
+                            "stalled; nothing was written, run the command again"
+                        )
                     atomicfile.replace(temp, target)
                     temp = None
                 finally:
                     if temp is not None:
                         temp.unlink(missing_ok=True)
                 written = Loaded(loaded.path, new.project, new.problems, new_text, new_digest)
-                parsecache.store(written.digest, written.project, written.problems)  # the next command need not parse it
+                parsecache.store(
+                    written.digest, written.project, written.problems
+                )  # the next command need not parse it
                 return written
     except LockTimeout as exc:
         raise WriteRefused(f"{where}: error: {exc}") from None
     except OSError as exc:
-        raise WriteRefused(f"{where}: error: cannot write the plan: {exc.strerror or exc}; "
-                           "the file was not changed") from None
-    raise WriteRefused(f"{where}: error: the file kept changing on disk while tracker tried to write it; "
-                       "nothing was written, run the command again")
+        raise WriteRefused(
+            f"{where}: error: cannot write the plan: {exc.strerror or exc}; the file was not changed"
+        ) from None
+    raise WriteRefused(
+        f"{where}: error: the file kept changing on disk while tracker tried to write it; "
+        "nothing was written, run the command again"
+    )
 
 
 def summary(change: Change, project: Project) -> str:
@@ -127,7 +142,9 @@ def summary(change: Change, project: Project) -> str:
     if isinstance(change, AppendSession):
         if old is not None:
             return f"{what} is already in the plan"
-        extra = ", ".join(f"{key} {value}" for key, value in (("focus", change.focus), ("since", change.since)) if value)
+        extra = ", ".join(
+            f"{key} {value}" for key, value in (("focus", change.focus), ("since", change.since)) if value
+        )
         return f"added {what}" + (f" ({extra})" if extra else "")
     if old == change.wanted:
         return f"{what} is already {_show(old)}"
@@ -158,25 +175,32 @@ def _base(loaded: Loaded, text: str, digest: str, change: Change, before, where:
     current = load_text(text, loaded.path, digest=digest, like=loaded.project)
     if not current.ok:
         first = current.errors[0] if current.errors else f"{where}: error: the plan could not be read"
-        raise WriteRefused(f"{first}\n{where}: error: the file changed on disk since it was read and now has "
-                           f"errors, so {change.what(loaded.project)} was not written; fix the file and try again")
+        raise WriteRefused(
+            f"{first}\n{where}: error: the file changed on disk since it was read and now has "
+            f"errors, so {change.what(loaded.project)} was not written; fix the file and try again"
+        )
     try:
         now = change.value(current.project, where)
         same = _identity(change, current.project, where) == _identity(change, loaded.project, where)
     except WriteRefused as exc:
-        raise WriteRefused(f"{exc}\n{where}: error: the file changed on disk since it was read, so "
-                           f"{change.what(loaded.project)} was not written") from None
+        raise WriteRefused(
+            f"{exc}\n{where}: error: the file changed on disk since it was read, so "
+            f"{change.what(loaded.project)} was not written"
+        ) from None
     if not same:
         line, column = change.position(current.project)
-        raise WriteRefused(f"{where}:{line}:{column}: error: the file changed on disk since it was read and "
-                           f"this is now {change.what(current.project)}, not {change.what(loaded.project)}; "
-                           "nothing was written, look at the file and run the command again")
+        raise WriteRefused(
+            f"{where}:{line}:{column}: error: the file changed on disk since it was read and "
+            f"this is now {change.what(current.project)}, not {change.what(loaded.project)}; "
+            "nothing was written, look at the file and run the command again"
+        )
     if now != before and now != change.wanted:
         line, column = change.position(current.project)
         raise WriteRefused(
             f"{where}:{line}:{column}: error: {change.what(loaded.project)} changed on disk since the plan was read "
             f"(it was {_show(before)}, it is now {_show(now)}), so {_show(change.wanted)} was not written; "
-            "look at the file and run the command again")
+            "look at the file and run the command again"
+        )
     if now != change.wanted:
         change.check(current.project, where)  # e.g. the workflow in the file changed meanwhile
     return current
@@ -195,8 +219,10 @@ def _verify(base: Loaded, new_text: str, change: Change, where: str) -> Loaded:
     if new.ok and _same_data(new.project, change.expected(base.project)):
         return new
     detail = f" ({new.errors[0]})" if new.errors else ""
-    raise WriteRefused(f"{where}: error: writing {change.what(base.project)} would have changed more than that"
-                       f"{detail}; nothing was written (this is a bug in tracker, please report it with the file)")
+    raise WriteRefused(
+        f"{where}: error: writing {change.what(base.project)} would have changed more than that"
+        f"{detail}; nothing was written (this is a bug in tracker, please report it with the file)"
+    )
 
 
 def _same_data(a, b) -> bool:
@@ -208,10 +234,15 @@ def _same_data(a, b) -> bool:
     settles each list item the edit left in place, and only the rest is walked.
     """
     if isinstance(a, msgspec.Struct):
-        return type(a) is type(b) and all(_same_data(getattr(a, name), getattr(b, name))
-                                          for name in a.__struct_fields__ if name != "at")
+        return type(a) is type(b) and all(
+            _same_data(getattr(a, name), getattr(b, name)) for name in a.__struct_fields__ if name != "at"
+        )
     if isinstance(a, list):
-        return isinstance(b, list) and len(a) == len(b) and all(x == y or _same_data(x, y) for x, y in zip(a, b))
+        return (
+            isinstance(b, list)
+            and len(a) == len(b)
+            and all(x == y or _same_data(x, y) for x, y in zip(a, b, strict=True))
+        )
     return a == b
 
 
@@ -219,7 +250,9 @@ def _show(value) -> str:
     if value is None:
         return "not set"
     if isinstance(value, tuple):
-        return "a session " + ", ".join(f"{k} '{v}'" for k, v in zip(("focus", "since"), value) if v is not None)
+        return "a session " + ", ".join(
+            f"{k} '{v}'" for k, v in zip(("focus", "since"), value, strict=False) if v is not None
+        )
     return f"'{value}'"
 
 

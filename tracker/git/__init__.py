@@ -1,0 +1,25 @@
+"""Git, through one door: the work tree of a plan, each path's state, line count and last commit
+(the links), and drift (done in the plan, denied by the repository)."""
+
+from typing import TYPE_CHECKING
+
+from tracker.support import faces
+
+if TYPE_CHECKING:
+    from tracker.git.drift import (
+        deliverable_done,
+        drift_reason,
+        drift_reason_of,
+        link_problems,
+    )
+    from tracker.git.links import FileLink, Links, link_paths, no_git, read_links
+    from tracker.git.repo import (
+        STATUS_ARGS,
+        GitRepo,
+        GitUnavailable,
+        git_env,
+        repo_start,
+        session_start_revision,
+    )
+
+__getattr__ = faces.lazy(__name__, __file__)

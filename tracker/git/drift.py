@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tracker.plan.model import Project
-from tracker.plan.paths import plan_paths, unsafe_reason
-from tracker.plan.problems import Problem
+from tracker.plan import Problem, Project, plan_paths, unsafe_reason
 
 if TYPE_CHECKING:  # the dashboard's first frame uses these checks before git is read
     from tracker.git.links import FileLink, Links
@@ -24,6 +22,7 @@ DRIFT = {
     "staged": "its changes are staged but not committed",
     "ignored": "git ignores the file, so it is not in the repository",
 }
+
 
 def deliverable_done(project: Project, issue, deliverable) -> bool:
     status = project.status(deliverable.status or issue.status)
@@ -55,9 +54,15 @@ def drift_problems(project: Project, links: Links, where: str) -> list[Problem]:
             if reason:
                 status = deliverable.status or issue.status
                 hint = f" ({link.note})" if link.state == "missing" and link.note else ""
-                out.append(Problem(where, *deliverable.where("path"),
-                                   f"deliverable '{deliverable.path}' of issue #{issue.id} is '{status}' but "
-                                   f"{reason}{hint}; commit it or change the status", "warning"))
+                out.append(
+                    Problem(
+                        where,
+                        *deliverable.where("path"),
+                        f"deliverable '{deliverable.path}' of issue #{issue.id} is '{status}' but "
+                        f"{reason}{hint}; commit it or change the status",
+                        "warning",
+                    )
+                )
     return out
 
 
@@ -85,12 +90,14 @@ def spelling_problems(project: Project, links: Links, where: str) -> list[Proble
     for mention in plan_paths(project):
         link = links.get(mention.path)
         if link.state == "missing" and link.note and ("Unicode form" in link.note or "letter case" in link.note):
-            out.append(Problem(where, mention.line, mention.column,
-                               f"path '{mention.path}': {link.note}", "warning"))
+            out.append(Problem(where, mention.line, mention.column, f"path '{mention.path}': {link.note}", "warning"))
     return out
 
 
 def link_problems(project: Project, links: Links, where: str) -> list[Problem]:
     """Everything `tracker validate` says about the plan's paths on disk and in git."""
-    return (unsafe_link_problems(project, links, where) + drift_problems(project, links, where)
-            + spelling_problems(project, links, where))
+    return (
+        unsafe_link_problems(project, links, where)
+        + drift_problems(project, links, where)
+        + spelling_problems(project, links, where)
+    )

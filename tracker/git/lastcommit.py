@@ -21,15 +21,23 @@ from pathlib import Path
 
 import msgspec
 
-from tracker.support.cachefiles import WORK_TREES_KEPT, cache_dir, write_entry
 from tracker.git.repo import GitRepo
+from tracker.support.cachefiles import WORK_TREES_KEPT, cache_dir, write_entry
 
 CACHE_VERSION = 1
 # A NUL before each commit's header, a line per field: see first_touches.  The date comes raw and is
 # written as ISO 8601 here, for the few commits that are someone's last: git formatting it for every
 # commit of the walk cost the walk 2% more.
-WALK = ("log", "--no-color", "--no-show-signature", "--no-renames", "--name-only", "-z", "--date=raw",
-        "--format=%x00%H%n%h%n%ad%n%an%n%s")
+WALK = (
+    "log",
+    "--no-color",
+    "--no-show-signature",
+    "--no-renames",
+    "--name-only",
+    "-z",
+    "--date=raw",
+    "--format=%x00%H%n%h%n%ad%n%an%n%s",
+)
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
@@ -66,8 +74,11 @@ class LastCommits:
         self.file = cache_file(repo.root)
         self.cut = cut
         cached = _load(self.file)
-        if cached is not None and (cached.cut != self.cut or cached.head != head and not repo.ok(
-                "merge-base", "--is-ancestor", cached.head, head)):
+        if cached is not None and (
+            cached.cut != self.cut
+            or cached.head != head
+            and not repo.ok("merge-base", "--is-ancestor", cached.head, head)
+        ):
             cached = None  # another cut, or history was rewritten: nothing cached can be trusted
         self.cached = cached
         self._newer: Walk | None = None  # the commits since the cached HEAD
@@ -186,8 +197,10 @@ def _iso_date(raw: str) -> str:
         t = time.gmtime(int(seconds) + minutes * 60)
     except (ValueError, OverflowError, OSError):  # not a date git could write: shown as it came
         return raw
-    return (f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
-            f"{'-' if tz < 0 else '+'}{abs(tz) // 100:02d}:{abs(tz) % 100:02d}")
+    return (
+        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}"
+        f"{'-' if tz < 0 else '+'}{abs(tz) // 100:02d}:{abs(tz) % 100:02d}"
+    )
 
 
 def _commits(chunks: Iterable[bytes]) -> Iterator[bytes]:

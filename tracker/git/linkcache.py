@@ -75,5 +75,8 @@ class LinkCache:
         """Write atomically, keeping only the counts this run used; an unwritable cache is skipped."""
         if not self.dirty or not self.head:
             return
-        write_entry(self.file, msgspec.json.encode(_CacheFile(CACHE_VERSION, self.head, self.tree, self.used)),
-                    keep=WORK_TREES_KEPT)
+        write_entry(
+            self.file,
+            msgspec.json.encode(_CacheFile(CACHE_VERSION, self.head, self.tree, self.used)),
+            keep=WORK_TREES_KEPT,
+        )

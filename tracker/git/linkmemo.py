@@ -59,8 +59,14 @@ class LinkMemo:
         paths = _digest(*(path.encode("utf-8", "surrogateescape") for path in written)).encode()
         git_env = "\0".join(git_environment())
         self.file = cache_dir() / f"linkmemo-{_digest(where, paths, str(history).encode())[:32]}.bin"
-        self.key = _digest(code_key(*_CODE).encode(), where, paths, str(history).encode(),
-                           git_env.encode("utf-8", "surrogateescape"), cut.encode())
+        self.key = _digest(
+            code_key(*_CODE).encode(),
+            where,
+            paths,
+            str(history).encode(),
+            git_env.encode("utf-8", "surrogateescape"),
+            cut.encode(),
+        )
         self._entry: _Entry | None = None
         self._now: tuple[str, int] | None = None  # the signatures of the entry's files as they are now
         self._files: list[str] = []  # the files new links were read from
@@ -96,14 +102,16 @@ class LinkMemo:
             return
         try:
             data = msgspec.msgpack.encode(
-                _Entry(self.key, _digest(status), self._files, self._signatures, memoryview(links)))
+                _Entry(self.key, _digest(status), self._files, self._signatures, memoryview(links))
+            )
         except UnicodeEncodeError:  # a file name that is not UTF-8: such links are made afresh each time
             return
         write_entry(self.file, data, keep=KEPT)
 
 
-def signatures(root: str, files: list[str], lstats: Mapping[str, os.stat_result | None] | None = None
-               ) -> tuple[str, int]:
+def signatures(
+    root: str, files: list[str], lstats: Mapping[str, os.stat_result | None] | None = None
+) -> tuple[str, int]:
     """A digest of the files' lstat (for a symlink, also where it leads and that file's stat), and the
     newest time among them.  `lstats` holds the lstat of files already asked (None: nothing there)."""
     lstats = lstats or {}

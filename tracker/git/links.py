@@ -28,13 +28,12 @@ from pathlib import Path
 import msgspec
 from msgspec.structs import replace
 
-from tracker.git.repo import STATUS_ARGS, GitRepo, GitUnavailable, repo_start
 from tracker.git.lastcommit import Commit, LastCommits, early_walk, history_cut
 from tracker.git.linkcache import LinkCache
 from tracker.git.linkmemo import LinkMemo
-from tracker.plan.model import Project
-from tracker.plan.paths import GLOB_CHARS, named_paths, normalize, unsafe_reason
+from tracker.git.repo import STATUS_ARGS, GitRepo, GitUnavailable, repo_start
 from tracker.git.worktree import WorkTree, change_state, head_of
+from tracker.plan import GLOB_CHARS, Project, named_paths, normalize, unsafe_reason
 
 STATES = ("committed", "modified", "staged", "untracked", "ignored", "missing", "unsafe", "no-git")
 # A pattern or folder shows the least finished state among its files.
@@ -85,9 +84,16 @@ class RepoInfo(msgspec.Struct, frozen=True, array_like=True, gc=False):
         return self.root is not None
 
     def to_json(self) -> dict:
-        return {"root": self.root, "branch": self.branch, "head": self.head, "detached": self.detached,
-                "shallow": self.shallow, "changed": self.changed, "untracked": self.untracked,
-                "message": self.message}
+        return {
+            "root": self.root,
+            "branch": self.branch,
+            "head": self.head,
+            "detached": self.detached,
+            "shallow": self.shallow,
+            "changed": self.changed,
+            "untracked": self.untracked,
+            "message": self.message,
+        }
 
 
 @dataclass(slots=True)
@@ -122,8 +128,11 @@ def no_git(written: list[str], message: str) -> Links:
     links = {}
     for path in written:
         reason = unsafe_reason(path)
-        links[path] = (FileLink(path, "unsafe", note=f"path {reason}; it is never read") if reason
-                       else FileLink(path, "no-git", note=message))
+        links[path] = (
+            FileLink(path, "unsafe", note=f"path {reason}; it is never read")
+            if reason
+            else FileLink(path, "no-git", note=message)
+        )
     return Links(RepoInfo(message=message), links)
 
 
@@ -164,8 +173,7 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember
         return _link(repo, written, raw, commits, memo)
 
 
-def _link(repo: GitRepo, written: list[str], raw: bytes, commits: LastCommits | None, memo: LinkMemo | None
-          ) -> Links:
+def _link(repo: GitRepo, written: list[str], raw: bytes, commits: LastCommits | None, memo: LinkMemo | None) -> Links:
     cache = LinkCache.load(repo.root)
     try:
         tree = WorkTree.read(repo, cache, raw)
@@ -221,8 +229,16 @@ def _repo_info(tree: WorkTree, repo: GitRepo) -> RepoInfo:
         message = "the repository has no commits yet"
     elif repo.shallow:
         message = "a shallow clone: commits before the cut are not known"
-    return RepoInfo(str(repo.root), tree.branch, tree.head, tree.head is not None and tree.branch is None,
-                    repo.shallow, len(tree.changes), len(tree.untracked), message)
+    return RepoInfo(
+        str(repo.root),
+        tree.branch,
+        tree.head,
+        tree.head is not None and tree.branch is None,
+        repo.shallow,
+        len(tree.changes),
+        len(tree.untracked),
+        message,
+    )
 
 
 # --- from paths to links -----------------------------------------------------------
@@ -265,13 +281,14 @@ class _Builder:
             return path
         inside = next((s for s in self.submodules if path.startswith(s + "/")), None)
         if inside:
-            return self._in_submodule(written, inside, path[len(inside) + 1:])
+            return self._in_submodule(written, inside, path[len(inside) + 1 :])
         if _GLOB.search(path) and path not in self.tree.known:  # a file may be called "[draft].md"
             literal = re.split(r"[*?\[]", path, maxsplit=1)[0].rpartition("/")[0]
             matcher = glob_regex(path)
             members = [p for p in self.tree.under(literal + "/" if literal else "") if matcher.match(p)]
-            empty = FileLink(written, "missing", kind="pattern",
-                             note="the pattern matches no tracked or untracked file")
+            empty = FileLink(
+                written, "missing", kind="pattern", note="the pattern matches no tracked or untracked file"
+            )
             return self._group("pattern", members, empty)
         members = self.tree.under("" if path == "." else path + "/")
         if members:
@@ -299,8 +316,11 @@ class _Builder:
         real_parent = self._folders.get(parent)
         if real_parent is None:
             real_parent = self._folders[parent] = os.path.realpath(os.path.join(self.root, parent))
-        candidate = real_parent + os.sep + name if name not in ("", ".", "..") and real_parent != os.sep else (
-            os.path.normpath(os.path.join(real_parent, name)))
+        candidate = (
+            real_parent + os.sep + name
+            if name not in ("", ".", "..") and real_parent != os.sep
+            else (os.path.normpath(os.path.join(real_parent, name)))
+        )
         try:
             info = os.lstat(candidate)
         except OSError:
@@ -315,10 +335,9 @@ class _Builder:
         base = self._base
         if real != self.root and not real.startswith(base):
             return real, "", "leads outside the repository through a symlink; it is never read", None
-        relative = real[len(base):] if real != self.root else "."
+        relative = real[len(base) :] if real != self.root else "."
         if relative == ".git" or relative.startswith(".git" + os.sep):
-            return (real, relative, "leads into '.git/', git's own storage, through a symlink; it is never read",
-                    None)
+            return (real, relative, "leads into '.git/', git's own storage, through a symlink; it is never read", None)
         return real, relative, None, info
 
     def _file(self, path: str) -> FileLink:
@@ -327,8 +346,11 @@ class _Builder:
             return FileLink(path, "unsafe", note=refused)
         tree = self.tree
         # A path under a symlinked folder is tracked under the folder it really is in.
-        key = path if path in tree.committed or path in tree.changes or path in tree.untracked else (
-            relative.replace(os.sep, "/"))
+        key = (
+            path
+            if path in tree.committed or path in tree.changes or path in tree.untracked
+            else (relative.replace(os.sep, "/"))
+        )
         kind, blob = tree.committed.get(key, ("blob", None))
         self.keys[path] = key
         note = f"reached through a symlink; git knows it as '{key}'" if key != path else None
@@ -355,15 +377,26 @@ class _Builder:
                 return FileLink(path, "missing", note=disk_note or self._spelling_hint(path))
             return FileLink(path, state, lines, size, None, blob, note or disk_note)
         if kind == "commit":
-            return FileLink(path, state, blob=blob, kind="submodule", note=f"a submodule at commit {blob[:12]}"
-                            if blob else "a submodule")
+            return FileLink(
+                path,
+                state,
+                blob=blob,
+                kind="submodule",
+                note=f"a submodule at commit {blob[:12]}" if blob else "a submodule",
+            )
         # Clean (git status says the work tree holds HEAD's blob) and a plain file: the blob's count stands.
-        clean = (state == "committed" and key == path and key in tree.regular
-                 and info is not None and stat.S_ISREG(info.st_mode))
+        clean = (
+            state == "committed"
+            and key == path
+            and key in tree.regular
+            and info is not None
+            and stat.S_ISREG(info.st_mode)
+        )
         known = self.cache.count(blob, info.st_size) if clean else None
         if known is not None:
-            return FileLink(path, state, known[1], known[0], None, blob, note or (
-                None if known[1] is not None else "a binary file"))
+            return FileLink(
+                path, state, known[1], known[0], None, blob, note or (None if known[1] is not None else "a binary file")
+            )
         self._unmeasured.append((path, real, blob if clean else None))
         return FileLink(path, state, None, None, None, blob, note)
 
@@ -383,8 +416,11 @@ class _Builder:
         if refused:
             return FileLink(written, "unsafe", note=refused)
         if not os.path.lexists(os.path.join(where, ".git")):
-            return FileLink(written, "missing", note=f"inside submodule '{submodule}', which is not checked "
-                                                     "out; run git submodule update --init")
+            return FileLink(
+                written,
+                "missing",
+                note=f"inside submodule '{submodule}', which is not checked out; run git submodule update --init",
+            )
         try:
             sub = GitRepo.open(Path(where))
         except GitUnavailable as exc:
@@ -398,8 +434,10 @@ class _Builder:
         for form in ("NFC", "NFD"):
             other = unicodedata.normalize(form, path)
             if other != path and self.tree.under(other)[:1] == [other]:
-                return (f"no such file, but '{other}' exists: the same letters in another Unicode form "
-                        f"({form}); retype the name in the plan")
+                return (
+                    f"no such file, but '{other}' exists: the same letters in another Unicode form "
+                    f"({form}); retype the name in the plan"
+                )
         if self._folded is None:
             self._folded = {p.casefold(): p for p in self.tree.universe}
         other = self._folded.get(path.casefold())
@@ -411,8 +449,10 @@ class _Builder:
 def _measure(real: str) -> tuple[int | None, int | None, str | None, bool]:
     """Size, line count, a note, and whether anything is there; only regular files are read."""
     try:
-        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-                     | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(
+            real,
+            os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0),
+        )
     except (FileNotFoundError, NotADirectoryError):
         return None, None, None, False
     except IsADirectoryError:
@@ -456,8 +496,17 @@ def _aggregate(written: str, group: _Group, members: list[FileLink]) -> FileLink
     for m in members:
         tally[m.state] = tally.get(m.state, 0) + 1
     note = f"{len(members)} file{'s' * (len(members) != 1)}: " + ", ".join(f"{n} {s}" for s, n in tally.items())
-    return FileLink(written, state, sum(counted) if counted else None, sum(sizes) if sizes else None,
-                    max(commits, key=_when, default=None), None, note, group.kind, tuple(members))
+    return FileLink(
+        written,
+        state,
+        sum(counted) if counted else None,
+        sum(sizes) if sizes else None,
+        max(commits, key=_when, default=None),
+        None,
+        note,
+        group.kind,
+        tuple(members),
+    )
 
 
 def _when(commit: Commit) -> datetime.datetime:
@@ -483,7 +532,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
             i += 1
         elif pattern[i] == "[":
             close = pattern.find("]", i + 2 if pattern.startswith(("[!", "[^"), i) else i + 1)
-            body = pattern[i + 1:close]
+            body = pattern[i + 1 : close]
             if close < 0 or not body.lstrip("!^"):
                 out.append(re.escape("["))
                 i += 1

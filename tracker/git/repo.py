@@ -78,8 +78,9 @@ class GitRepo:
         env = git_env()
         # Printed in this order up to the first that fails: a bare repository
         # still says so before --show-toplevel refuses.
-        found = _rev_parse(folder, env, "--is-bare-repository", "--is-shallow-repository", "--git-common-dir",
-                           "--show-toplevel")
+        found = _rev_parse(
+            folder, env, "--is-bare-repository", "--is-shallow-repository", "--git-common-dir", "--show-toplevel"
+        )
         answers = found.stdout.split(b"\n")
         if answers[0] == b"true":
             raise GitUnavailable("the repository is bare (it has no work tree)")
@@ -109,14 +110,24 @@ class GitRepo:
 
     def ok(self, *args: str, paths: list[str] | tuple[str, ...] = ()) -> bool:
         """Whether `git ARGS -- PATHS` exits 0 (for questions git answers by exit code)."""
-        return _run(_command(args, paths), self.root, self._env, stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL).returncode == 0
+        return (
+            _run(
+                _command(args, paths), self.root, self._env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            ).returncode
+            == 0
+        )
 
     def start(self, *args: str) -> Running:
         """`git ARGS` started now, in its own process; `Running.output()` waits for what it prints."""
         try:
-            process = subprocess.Popen(["git", *args], cwd=self.root, env=self._env,
-                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            process = subprocess.Popen(
+                ["git", *args],
+                cwd=self.root,
+                env=self._env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
         except OSError as exc:
             raise GitUnavailable(_cannot_run(exc)) from None
         return Running(process)
@@ -131,6 +142,7 @@ class GitRepo:
 
     def file_at(self, sha: str, path: str) -> bytes | None:
         """The bytes of `path` (from the work tree's root) in commit `sha`; None if it held no file there."""
+
         def read(objects) -> bytes | None:
             try:
                 found = objects.commit(sha).tree / path
@@ -236,8 +248,9 @@ class Stream:
         # A file, not a pipe, for git's messages: nobody reads them while git runs, and a full pipe would stop it.
         self._errors = tempfile.TemporaryFile()
         try:
-            self._process = subprocess.Popen(command, cwd=cwd, env=env,
-                                             stdin=subprocess.DEVNULL, stdout=write_end, stderr=self._errors)
+            self._process = subprocess.Popen(
+                command, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=write_end, stderr=self._errors
+            )
         except BaseException as exc:
             os.close(read_end)
             self._errors.close()
@@ -316,8 +329,10 @@ def _explain(said: str) -> str:
     """Git's refusal in one line; for `safe.directory`, with the folder git itself names."""
     if "dubious ownership" in said:
         root = said.rstrip().rpartition("safe.directory ")[2] if "safe.directory " in said else "it"
-        return (f"git refuses to read {root}: another user owns it; if you trust it, run "
-                f"git config --global --add safe.directory {root}")
+        return (
+            f"git refuses to read {root}: another user owns it; if you trust it, run "
+            f"git config --global --add safe.directory {root}"
+        )
     return _first_line(said).removeprefix("fatal: ")
 
 

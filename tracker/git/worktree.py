@@ -11,8 +11,8 @@ import bisect
 import os
 from dataclasses import dataclass, field
 
-from tracker.git.repo import GitRepo
 from tracker.git.linkcache import LinkCache
+from tracker.git.repo import GitRepo
 
 _REGULAR = ("100644", "100755")  # file modes whose blob is the file's content (not a symlink's target)
 
@@ -85,7 +85,7 @@ class WorkTree:
 def head_of(raw: bytes) -> str | None:
     """HEAD's object id from `git status` output; None before the first commit."""
     # `--branch` makes it the first line, before any file name.
-    first = raw[:raw.find(b"\0")] if raw.startswith(b"# branch.oid ") else b"# branch.oid (initial)"
+    first = raw[: raw.find(b"\0")] if raw.startswith(b"# branch.oid ") else b"# branch.oid (initial)"
     oid = first[13:].decode("ascii", "replace")
     return None if oid == "(initial)" else oid
 

@@ -30,7 +30,7 @@ def draw_tree(files: list[FileView]) -> list[TreeBlock]:
 
 def _join_chain(label: str, node: dict) -> tuple[str, dict]:
     while len(node) == 1:
-        (child, value), = node.items()
+        ((child, value),) = node.items()
         if not isinstance(value, dict):
             break
         label, node = label + child, value

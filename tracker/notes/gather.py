@@ -18,12 +18,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.git import FileLink, GitRepo, GitUnavailable, Links, link_paths, no_git, repo_start
 from tracker.notes.errors import SummaryError
-from tracker.plan import progress
-from tracker.plan.estimate import format_minutes, parse_minutes
 from tracker.notes.filetree import draw_tree
-from tracker.git.links import FileLink, Links, link_paths, no_git
-from tracker.git.repo import GitRepo, GitUnavailable, repo_start
 from tracker.notes.history import (
     Changes,
     HistoryError,
@@ -35,9 +32,6 @@ from tracker.notes.history import (
     resolve_since,
     revision,
 )
-from tracker.plan.loader import Loaded, LoadError, load_data
-from tracker.plan.model import Deliverable, Issue, Phase, Project, Session, StatusDef, Step, status_words
-from tracker.plan.paths import normalize
 from tracker.notes.views import (
     Change,
     Closing,
@@ -54,23 +48,70 @@ from tracker.notes.views import (
     StatusView,
     StepView,
 )
+from tracker.plan import (
+    Deliverable,
+    Issue,
+    Loaded,
+    LoadError,
+    Phase,
+    Project,
+    Session,
+    StatusDef,
+    Step,
+    format_minutes,
+    load_data,
+    normalize,
+    parse_minutes,
+    progress,
+    status_words,
+)
 from tracker.support.textsafe import one_line
 
 NEXT_LIMIT = 3  # open issues shown under "What's next"
 CREATED_LIMIT = 200  # files drawn in the "created" tree; the rest are counted
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # The note's marks for the default workflow; other statuses get one by what they mean.
-MARKS = {"not_started": "⬜", "in_progress": "🔄", "audit": "🔍", "blocked": "⛔", "verified": "☑️",
-         "complete": "✅"}
+MARKS = {"not_started": "⬜", "in_progress": "🔄", "audit": "🔍", "blocked": "⛔", "verified": "☑️", "complete": "✅"}
 # Statuses of the user's own workflow get the mark of what they mean.
-KIND_MARKS = {"done": MARKS["complete"], "blocked": MARKS["blocked"], "todo": MARKS["not_started"],
-              "active": MARKS["in_progress"]}
-ICONS = {"accomplished": "🎯", "status": "📊", "deliverables": "🎁", "next": "🚀", "files": "📁",
-         "insights": "💡", "recommendation": "📋", "summary": "✨", "done": "✅"}
-TYPE_LABELS = {"source": "Source", "test": "Tests", "doc": "Documentation", "report": "Report", "config": "Config",
-               "other": "Other"}
+KIND_MARKS = {
+    "done": MARKS["complete"],
+    "blocked": MARKS["blocked"],
+    "todo": MARKS["not_started"],
+    "active": MARKS["in_progress"],
+}
+ICONS = {
+    "accomplished": "🎯",
+    "status": "📊",
+    "deliverables": "🎁",
+    "next": "🚀",
+    "files": "📁",
+    "insights": "💡",
+    "recommendation": "📋",
+    "summary": "✨",
+    "done": "✅",
+}
+TYPE_LABELS = {
+    "source": "Source",
+    "test": "Tests",
+    "doc": "Documentation",
+    "report": "Report",
+    "config": "Config",
+    "other": "Other",
+}
 
 
 @dataclass(slots=True)
@@ -83,19 +124,32 @@ class _Facts:
     root: Path | None = None
 
 
-def build_summary(loaded: Loaded, since: str | None = None, session: str | None = None, plain: bool = False,
-                  front_matter: bool = True, template: str | os.PathLike | None = None,
-                  output: str | os.PathLike | None = None) -> str:
+def build_summary(
+    loaded: Loaded,
+    since: str | None = None,
+    session: str | None = None,
+    plain: bool = False,
+    front_matter: bool = True,
+    template: str | os.PathLike | None = None,
+    output: str | os.PathLike | None = None,
+) -> str:
     """The summary as markdown.  `output`, if given, is where it will be written (listed as "this file")."""
     from tracker.notes.render import render
 
-    context = summary_context(loaded, since=since, session=session, plain=plain, front_matter=front_matter,
-                              output=output)
+    context = summary_context(
+        loaded, since=since, session=session, plain=plain, front_matter=front_matter, output=output
+    )
     return render(context, template)
 
 
-def summary_context(loaded: Loaded, since: str | None = None, session: str | None = None, plain: bool = False,
-                    front_matter: bool = True, output: str | os.PathLike | None = None) -> dict:
+def summary_context(
+    loaded: Loaded,
+    since: str | None = None,
+    session: str | None = None,
+    plain: bool = False,
+    front_matter: bool = True,
+    output: str | os.PathLike | None = None,
+) -> dict:
     """The template's variables (docs/summary-template.md); raises SummaryError."""
     project = _valid(loaded)
     chosen = _pick_session(loaded, project, session)
@@ -103,8 +157,7 @@ def summary_context(loaded: Loaded, since: str | None = None, session: str | Non
         repo = GitRepo.open(repo_start(loaded.path, project.repo))
     except GitUnavailable as exc:
         if since is not None:
-            raise SummaryError(f"tracker: error: --since {one_line(since)} needs the git history, "
-                               f"but {exc}") from None
+            raise SummaryError(f"tracker: error: --since {one_line(since)} needs the git history, but {exc}") from None
         repo, facts = None, _Facts(HistoryView(False, str(exc), None, None, "", "", ""))
     try:
         if repo is not None:
@@ -128,8 +181,9 @@ def summary_context(loaded: Loaded, since: str | None = None, session: str | Non
     next_up = _next(project, views)
     return {
         "project": project.project,
-        "session": SessionView(chosen.date, _long_date(chosen.date), chosen.focus or "", chosen.headline or "",
-                               chosen.duration or ""),
+        "session": SessionView(
+            chosen.date, _long_date(chosen.date), chosen.focus or "", chosen.headline or "", chosen.duration or ""
+        ),
         "history": facts.history,
         "accomplished": accomplished,
         "phases": phases,
@@ -157,11 +211,14 @@ def _pick_session(loaded: Loaded, project: Project, date: str | None) -> Session
         return chosen
     line, column = project.where("sessions")
     if not project.sessions:
-        raise SummaryError(f"{loaded.path}:{line}:{column}: error: the plan has no sessions; add one under "
-                           "'sessions:' with its date (- date: YYYY-MM-DD) or run 'tracker session start'")
+        raise SummaryError(
+            f"{loaded.path}:{line}:{column}: error: the plan has no sessions; add one under "
+            "'sessions:' with its date (- date: YYYY-MM-DD) or run 'tracker session start'"
+        )
     dates = ", ".join(s.date for s in project.sessions)
-    raise SummaryError(f"{loaded.path}:{line}:{column}: error: no session on {one_line(date or '')}; "
-                       f"the plan has sessions on {dates}")
+    raise SummaryError(
+        f"{loaded.path}:{line}:{column}: error: no session on {one_line(date or '')}; the plan has sessions on {dates}"
+    )
 
 
 def _read_history(loaded: Loaded, repo: GitRepo, session: Session, since: str | None, output) -> _Facts:
@@ -174,11 +231,14 @@ def _read_history(loaded: Loaded, repo: GitRepo, session: Session, since: str | 
             start = day_start(repo, session.date)
     except HistoryError as exc:
         if since is not None:
-            raise SummaryError(f"tracker: error: --since {one_line(since)}: {one_line(str(exc))}; give a commit "
-                               "or a date (YYYY-MM-DD)") from None
+            raise SummaryError(
+                f"tracker: error: --since {one_line(since)}: {one_line(str(exc))}; give a commit or a date (YYYY-MM-DD)"
+            ) from None
         line, column = session.where("since" if session.since else "date")
-        raise SummaryError(f"{loaded.path}:{line}:{column}: error: session {session.date}: "
-                           f"{one_line(str(exc))}; correct 'since' or remove it") from None
+        raise SummaryError(
+            f"{loaded.path}:{line}:{column}: error: session {session.date}: "
+            f"{one_line(str(exc))}; correct 'since' or remove it"
+        ) from None
 
     facts = _Facts(HistoryView(True, "", start.short, start.date, start.how, "", ""), root=repo.root)
     plan = _relative(loaded.path, repo.root)
@@ -210,8 +270,7 @@ def _read_plan_at_start(facts: _Facts, repo: GitRepo, start: Start, plan: str, n
 
 
 def _with_plan(history: HistoryView, plan: str, problem: str) -> HistoryView:
-    return HistoryView(history.available, history.reason, history.start, history.start_date, history.how, plan,
-                       problem)
+    return HistoryView(history.available, history.reason, history.start, history.start_date, history.how, plan, problem)
 
 
 def _with_output(found: Changes, repo: GitRepo, start: Start, output) -> Changes:
@@ -297,17 +356,29 @@ class _Views:
         view = self._issues.get(id(issue))
         if view is None:
             view = self._issues[id(issue)] = IssueView(
-                str(issue.id), issue.title, issue.summary or "", self.status(issue.status),
-                progress.issue_percent(self.project, issue), sum(s.done for s in issue.steps), len(issue.steps),
-                [str(d) for d in issue.depends_on])
+                str(issue.id),
+                issue.title,
+                issue.summary or "",
+                self.status(issue.status),
+                progress.issue_percent(self.project, issue),
+                sum(s.done for s in issue.steps),
+                len(issue.steps),
+                [str(d) for d in issue.depends_on],
+            )
         return view
 
     def phase(self, phase: Phase) -> PhaseView:
         done = sum(progress.is_done(self.project, issue) for issue in phase.issues)
-        return PhaseView(str(phase.id), _phase_name(phase), phase.title,
-                         self.status(progress.phase_status(self.project, phase)),
-                         progress.phase_percent(self.project, phase), done, len(phase.issues),
-                         [self.issue(issue) for issue in phase.issues])
+        return PhaseView(
+            str(phase.id),
+            _phase_name(phase),
+            phase.title,
+            self.status(progress.phase_status(self.project, phase)),
+            progress.phase_percent(self.project, phase),
+            done,
+            len(phase.issues),
+            [self.issue(issue) for issue in phase.issues],
+        )
 
     def step(self, number: int, step: Step) -> StepView:
         minutes = parse_minutes(step.estimate) if step.estimate else None
@@ -315,9 +386,15 @@ class _Views:
 
     def deliverable(self, issue: Issue, deliverable: Deliverable) -> DeliverableView:
         kind = deliverable.type
-        return DeliverableView(deliverable.path, kind, TYPE_LABELS.get(kind or "", ""), deliverable.purpose or "",
-                               self.file(deliverable.path), self.status(deliverable.status or issue.status),
-                               str(issue.id))
+        return DeliverableView(
+            deliverable.path,
+            kind,
+            TYPE_LABELS.get(kind or "", ""),
+            deliverable.purpose or "",
+            self.file(deliverable.path),
+            self.status(deliverable.status or issue.status),
+            str(issue.id),
+        )
 
     def file(self, path: str, how: str = "") -> FileView:
         view = self._files.get((path, how))
@@ -326,8 +403,9 @@ class _Views:
             state = link.state if link else ""
             lines = link.lines if link else None
             parts = [_size_note(link) if link else "", how]
-            view = self._files[path, how] = FileView(_shown(path), lines, state,
-                                                     ", ".join(part for part in parts if part))
+            view = self._files[path, how] = FileView(
+                _shown(path), lines, state, ", ".join(part for part in parts if part)
+            )
         return view
 
 
@@ -363,21 +441,42 @@ def _shown(path: str) -> str:
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-def _accomplished(project: Project, session: Session, changed: dict[str, Issue | None], before: Project | None,
-                  views: _Views) -> list[Change]:
+def _accomplished(
+    project: Project, session: Session, changed: dict[str, Issue | None], before: Project | None, views: _Views
+) -> list[Change]:
     out: list[Change] = []
     for _, issue in project.issues():
         if issue.key not in changed:
             continue
         was = changed[issue.key]
         moved = was is not None and was.status != issue.status
-        out.append(Change(
-            "issue", issue.title, views.issue(issue), views.status(was.status, before) if moved else None,
-            was is None, [views.step(n, step) for n, step in _steps_done(issue, was)],
-            [views.deliverable(issue, d) for d in issue.deliverables], [], []))
+        out.append(
+            Change(
+                "issue",
+                issue.title,
+                views.issue(issue),
+                views.status(was.status, before) if moved else None,
+                was is None,
+                [views.step(n, step) for n, step in _steps_done(issue, was)],
+                [views.deliverable(issue, d) for d in issue.deliverables],
+                [],
+                [],
+            )
+        )
     for entry in session.accomplished:
-        out.append(Change("entry", entry.title, None, None, False, [], [], list(entry.details),
-                          [views.file(path) for path in entry.files]))
+        out.append(
+            Change(
+                "entry",
+                entry.title,
+                None,
+                None,
+                False,
+                [],
+                [],
+                list(entry.details),
+                [views.file(path) for path in entry.files],
+            )
+        )
     return out
 
 
@@ -400,8 +499,9 @@ def _next(project: Project, views: _Views) -> Next:
     chosen = [_next_issue(project, views, p, issue, []) for p, issue in ready if p is phase][:NEXT_LIMIT]
     held = [_next_issue(project, views, p, issue, blockers) for p, issue, blockers in waiting if p is phase]
     minutes = sum(item.minutes for item in chosen)
-    return Next(chosen, held, minutes, format_minutes(minutes) if minutes else "",
-                sum(item.unestimated for item in chosen))
+    return Next(
+        chosen, held, minutes, format_minutes(minutes) if minutes else "", sum(item.unestimated for item in chosen)
+    )
 
 
 def _next_issue(project: Project, views: _Views, phase: Phase, issue: Issue, blockers: list[str]) -> NextIssue:
@@ -415,9 +515,16 @@ def _next_issue(project: Project, views: _Views, phase: Phase, issue: Issue, blo
         verb = "Continue"
     else:
         verb = "Finish"
-    return NextIssue(views.issue(issue), _phase_name(phase), verb, steps, minutes,
-                     format_minutes(minutes) if minutes else "", sum(step.minutes is None for step in steps),
-                     blockers)
+    return NextIssue(
+        views.issue(issue),
+        _phase_name(phase),
+        verb,
+        steps,
+        minutes,
+        format_minutes(minutes) if minutes else "",
+        sum(step.minutes is None for step in steps),
+        blockers,
+    )
 
 
 def _closing(project: Project, phases: list[PhaseView], next_up: Next) -> Closing:

@@ -16,8 +16,8 @@ import datetime
 import os
 from dataclasses import dataclass
 
-from tracker.git.repo import GitRepo
-from tracker.plan.model import is_iso_date
+from tracker.git import GitRepo
+from tracker.plan import is_iso_date
 
 # Commits are walked back from HEAD only this far before the day asked for;
 # the margin covers committers whose clocks sit in other time zones.
@@ -68,8 +68,9 @@ def day_start(repo: GitRepo, day: str) -> Start:
     if tip is None:
         return Start(None, None, "no commits yet")
     bound = datetime.date.fromisoformat(day) - _ZONE_MARGIN
-    out = repo.run("log", "--first-parent", f"--since={bound.isoformat()}T00:00:00+00:00",
-                   "--format=%H%x09%P%x09%cI", tip, "--").decode("ascii", "replace")
+    out = repo.run(
+        "log", "--first-parent", f"--since={bound.isoformat()}T00:00:00+00:00", "--format=%H%x09%P%x09%cI", tip, "--"
+    ).decode("ascii", "replace")
     first: tuple[str, str] | None = None
     parent_date: str | None = None
     for line in out.splitlines():
@@ -83,12 +84,15 @@ def day_start(repo: GitRepo, day: str) -> Start:
     sha, parents = first
     if not parents:
         if _is_shallow_boundary(repo, sha):
-            raise HistoryError(f"the history of this shallow clone stops at {sha[:7]}, inside the session "
-                               f"of {day}; fetch more history (git fetch --deepen=50) or pass --since REV")
+            raise HistoryError(
+                f"the history of this shallow clone stops at {sha[:7]}, inside the session "
+                f"of {day}; fetch more history (git fetch --deepen=50) or pass --since REV"
+            )
         return Start(None, None, f"the start of history (the first commit, {sha[:7]}, is on or after {day})")
     parent = parents.split()[0]
-    return Start(parent, parent_date or repo.commit_day(parent),
-                 f"the last commit before the first one on or after {day}")
+    return Start(
+        parent, parent_date or repo.commit_day(parent), f"the last commit before the first one on or after {day}"
+    )
 
 
 def _is_shallow_boundary(repo: GitRepo, sha: str) -> bool:
@@ -146,4 +150,3 @@ def is_ignored(repo: GitRepo, path: str) -> bool:
 def _paths(out: bytes) -> list[str]:
     # git prints paths as they are on disk; surrogateescape keeps odd bytes so the path still opens.
     return [os.fsdecode(part) for part in out.split(b"\0") if part]
-

@@ -63,7 +63,7 @@ def inline(value) -> Md:
     hashes = _TRAILING_HASHES.search(text)
     if hashes:
         # A heading drops a closing run of `#`; an escaped first `#` keeps the run as text.
-        text = text[: hashes.start()] + "\\" + text[hashes.start():]
+        text = text[: hashes.start()] + "\\" + text[hashes.start() :]
     return Md(text)
 
 
@@ -123,7 +123,8 @@ def _defuse_html(text: str) -> str:
         rows: set[int] = set()
         for token in parser.parse(text):
             has_html = token.type == "html_block" or (
-                token.type == "inline" and any(child.type == "html_inline" for child in token.children or ()))
+                token.type == "inline" and any(child.type == "html_inline" for child in token.children or ())
+            )
             if has_html:
                 if token.map is None:
                     return text.replace("<", "&lt;")
@@ -149,5 +150,6 @@ def _close_fence(text: str) -> str:
         if token.type == "fence" and token.level == 0 and token.map and token.map[1] >= lines:
             return text + "\n" + token.markup
     return text
+
 
 FILTERS = {"md": inline, "code": code, "verbatim": verbatim, "codeblock": codeblock, "markdown": markdown}

@@ -29,9 +29,15 @@ def render(context: dict, template: str | os.PathLike | None = None) -> str:
     environment = Environment if template is None else SandboxedEnvironment
     # Loading through a loader (not from_string) gives compiled frames the template's file name,
     # which is how a render error finds its line.
-    env = environment(loader=FunctionLoader(lambda _: (source, name, lambda: True)),
-                      undefined=StrictUndefined, finalize=_finalize, autoescape=False,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = environment(
+        loader=FunctionLoader(lambda _: (source, name, lambda: True)),
+        undefined=StrictUndefined,
+        finalize=_finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters.update(mdtext.FILTERS)
     try:
         compiled = env.get_template(name)

@@ -1,0 +1,46 @@
+"""The plan: YAML text read into the model, every problem located at path:line:column, and the
+rules that hold for it (progress, estimates, paths, the schema).  Knows nothing of git or views."""
+
+from typing import TYPE_CHECKING
+
+from tracker.support import faces
+
+if TYPE_CHECKING:
+    from tracker.plan import parsecache, progress, yamltree
+    from tracker.plan.estimate import format_minutes, parse_minutes
+    from tracker.plan.filtering import matches
+    from tracker.plan.loader import (
+        Loaded,
+        LoadError,
+        load,
+        load_data,
+        load_text,
+        read_bytes,
+        read_text,
+    )
+    from tracker.plan.model import (
+        Deliverable,
+        Issue,
+        Phase,
+        Project,
+        Session,
+        StatusDef,
+        Step,
+        is_iso_date,
+        issue_key,
+        place,
+        status_words,
+    )
+    from tracker.plan.paths import (
+        GLOB_CHARS,
+        is_glob,
+        named_paths,
+        normalize,
+        plan_paths,
+        unsafe_reason,
+    )
+    from tracker.plan.problems import Problem, did_you_mean, sort_key
+    from tracker.plan.progress import status_kind
+    from tracker.plan.schema import plan_schema
+
+__getattr__ = faces.lazy(__name__, __file__)

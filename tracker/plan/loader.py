@@ -66,9 +66,15 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise LoadError(Problem(str(path), None, None,
-                                    f"the file is {size:,} bytes, over the limit of {max_bytes:,}; "
-                                    "split the plan or raise the limit with --max-bytes"))
+            raise LoadError(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"the file is {size:,} bytes, over the limit of {max_bytes:,}; "
+                    "split the plan or raise the limit with --max-bytes",
+                )
+            )
         return path.read_bytes()
     except FileNotFoundError:
         raise LoadError(Problem(str(path), None, None, "no such file; create it or point --file at the plan")) from None
@@ -84,9 +90,10 @@ def decode(data: bytes, where: str) -> str:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
-        raise LoadError(Problem(where, line, column,
-                                f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")) from None
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise LoadError(
+            Problem(where, line, column, f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")
+        ) from None
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -159,8 +166,9 @@ def load_text(text: str, path: str | os.PathLike, digest: str = "", like: Projec
             return Loaded(path, None, [Problem(where, exc.line, exc.column, exc.message)], text, digest)
         problems += [Problem(where, p.line, p.column, p.message) for p in tree.problems]
         if tree.root is None:
-            problems.append(Problem(where, 1, 1, "the file holds no plan; start it with 'project: NAME' "
-                                                 "and a 'phases:' list"))
+            problems.append(
+                Problem(where, 1, 1, "the file holds no plan; start it with 'project: NAME' and a 'phases:' list")
+            )
             return Loaded(path, None, problems, text, digest)
         project = shape.build_project(tree.root, where, problems, consume=True)
         if project is not None:

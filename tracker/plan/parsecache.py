@@ -23,9 +23,9 @@ from typing import Literal
 
 import msgspec
 
-from tracker.support.cachefiles import cache_dir, code_key, write_entry
 from tracker.plan.model import Project
 from tracker.plan.problems import Problem
+from tracker.support.cachefiles import cache_dir, code_key, write_entry
 
 FORMAT = "tracker plan cache 1"
 KEEP = 8  # entries kept: a few plans, or the last few versions of one
@@ -63,14 +63,14 @@ def lookup(digest: str, where: str) -> tuple[Project, list[Problem]] | None:
     # The name is a hash of these; an entry that says otherwise was copied or forged.
     if entry.format != FORMAT or entry.code != code or entry.digest != digest:
         return None
-    return entry.project, [Problem(where, line, column, message, severity)
-                           for line, column, message, severity in entry.problems]
+    return entry.project, [
+        Problem(where, line, column, message, severity) for line, column, message, severity in entry.problems
+    ]
 
 
 def store(digest: str, project: Project, problems: list[Problem]) -> None:
     """Keep the model for the next command; a cache that cannot be written is skipped silently."""
     code = code_key(*LOADER_PARTS)
     file = entry_path(digest, code)
-    entry = _Entry(FORMAT, code, digest, project,
-                   [(p.line, p.column, p.message, p.severity) for p in problems])
+    entry = _Entry(FORMAT, code, digest, project, [(p.line, p.column, p.message, p.severity) for p in problems])
     write_entry(file, msgspec.msgpack.encode(entry), KEEP)

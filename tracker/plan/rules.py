@@ -38,18 +38,25 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
                     check_status(deliverable, "status", deliverable.status, "deliverable status")
             for step in issue.steps:
                 if step.estimate is not None and parse_minutes(step.estimate) is None:
-                    error(step, "estimate", f"estimate '{step.estimate}' is not a duration; "
-                                            "write it like 30m, 1.5h, 1h30m, '2 hours' or '30 mins'")
+                    error(
+                        step,
+                        "estimate",
+                        f"estimate '{step.estimate}' is not a duration; "
+                        "write it like 30m, 1.5h, 1h30m, '2 hours' or '30 mins'",
+                    )
 
-    for phase, issue in project.issues():
+    for _phase, issue in project.issues():
         for index, dep in enumerate(issue.depends_on):
             key = issue_key(dep)
             at = f"depends_on.{index}" if f"depends_on.{index}" in issue.at else "depends_on"
             if key == issue.key:
                 error(issue, at, f"issue #{issue.id} depends on itself")
             elif key not in issue_ids:
-                error(issue, at, f"issue #{issue.id} depends on #{dep}, which is not in the plan"
-                                 f"{did_you_mean(key, issue_ids)}")
+                error(
+                    issue,
+                    at,
+                    f"issue #{issue.id} depends on #{dep}, which is not in the plan{did_you_mean(key, issue_ids)}",
+                )
     _check_cycles(project, issue_ids, error)
 
     seen_dates: dict[str, object] = {}
@@ -58,15 +65,20 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
             error(session, "date", f"session date '{session.date}' is not a real calendar date")
         if session.date in seen_dates:
             line, column = seen_dates[session.date].where("date")  # type: ignore[attr-defined]
-            error(session, "date", f"a second session on {session.date} (the first is at line {line}, "
-                                   f"column {column}); merge them", "warning")
+            error(
+                session,
+                "date",
+                f"a second session on {session.date} (the first is at line {line}, column {column}); merge them",
+                "warning",
+            )
         seen_dates.setdefault(session.date, session)
 
     for mention in plan_paths(project):
         reason = unsafe_reason(mention.path)
         if reason:
-            problems.append(Problem(where, mention.line, mention.column,
-                                    f"path '{mention.path}' {reason}; it is never read"))
+            problems.append(
+                Problem(where, mention.line, mention.column, f"path '{mention.path}' {reason}; it is never read")
+            )
 
 
 def _check_workflow(project: Project, error) -> None:
@@ -87,8 +99,12 @@ def _unique(seen: dict, record, what: str, error) -> None:
         seen[key] = record
         return
     line, column = first.where("id")
-    error(record, "id", f"duplicate {what} id '{key}'; the same id is used at line {line}, column {column} "
-                        "(ids compare as text, so 1 and \"1\" are the same)")
+    error(
+        record,
+        "id",
+        f"duplicate {what} id '{key}'; the same id is used at line {line}, column {column} "
+        '(ids compare as text, so 1 and "1" are the same)',
+    )
 
 
 def _check_cycles(project: Project, issue_ids: dict, error) -> None:
@@ -113,7 +129,7 @@ def _check_cycles(project: Project, issue_ids: dict, error) -> None:
             if target is None or key == issue.key:
                 continue
             if state.get(key) == 1:
-                cycle = path[path.index(key):] + [key]
+                cycle = path[path.index(key) :] + [key]
                 error(target, "depends_on", "dependency cycle: " + " → ".join(f"#{k}" for k in cycle))
             elif not state.get(key):
                 state[key] = 1

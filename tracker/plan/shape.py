@@ -27,8 +27,14 @@ def build_project(root, where: str, problems: list[Problem], consume: bool = Fal
     model (the loader passes it; the tree is no use after).
     """
     if root.kind != "mapping":
-        problems.append(Problem(where, root.line, root.column,
-                                f"the top level must be a mapping with 'project' and 'phases', not {_kind(root)}"))
+        problems.append(
+            Problem(
+                where,
+                root.line,
+                root.column,
+                f"the top level must be a mapping with 'project' and 'phases', not {_kind(root)}",
+            )
+        )
         return None
     value = _checker(Project)(root, _Context(where, problems, consume), "the plan")
     return None if value is INVALID else value
@@ -147,8 +153,9 @@ def _compile_struct(t: mi.StructType):
             name = key.value
             step = steps.get(name)
             if step is None:
-                ctx.error(key, f"unknown key '{name}' in {what}{did_you_mean(name, fields)}; "
-                               f"allowed: {', '.join(fields)}")
+                ctx.error(
+                    key, f"unknown key '{name}' in {what}{did_you_mean(name, fields)}; allowed: {', '.join(fields)}"
+                )
                 continue
             checker, needed, label = step
             column = value.column  # model.place, written out: this runs for every value of a plan
@@ -271,8 +278,11 @@ def _compile_literal(t: mi.LiteralType, nullable: bool = False):
                 return None
             return ctx.error(node, f"{what} must be one of: {', '.join(allowed)}; not {_kind(node)}")
         if node.text not in known:
-            return ctx.error(node, f"{what} is '{_short(node.text)}', which is not one of: "
-                                   f"{', '.join(allowed)}{did_you_mean(node.text, allowed)}")
+            return ctx.error(
+                node,
+                f"{what} is '{_short(node.text)}', which is not one of: "
+                f"{', '.join(allowed)}{did_you_mean(node.text, allowed)}",
+            )
         return node.text
 
     return check
@@ -303,4 +313,3 @@ def _check_int(node, ctx: _Context, what: str):
     if node.kind == "scalar" and node.plain and type(node.value) is int:
         return node.value
     return ctx.error(node, f"{what} must be a whole number, not {_kind(node)}")
-

@@ -12,14 +12,22 @@ resolved by the YAML 1.2 core rules so that `no`, `010`, `1:30` and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import msgspec
 import yaml
-from yaml import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
-                  SequenceEndEvent, SequenceStartEvent, StreamEndEvent)
+from yaml import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 try:  # libyaml is several times faster; the pure-Python parser is the fallback.
     from yaml import CSafeLoader as _EventLoader
@@ -179,15 +187,25 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                         typed = resolve_plain(value)
                 if spans:
                     end = event.end_mark
-                    node = Scalar(typed, value, plain, mark.line + 1, mark.column + 1, end.line + 1, end.column + 1,
-                                  mark.index, end.index)
+                    node = Scalar(
+                        typed,
+                        value,
+                        plain,
+                        mark.line + 1,
+                        mark.column + 1,
+                        end.line + 1,
+                        end.column + 1,
+                        mark.index,
+                        end.index,
+                    )
                 else:
                     node = Scalar(typed, value, plain, mark.line + 1, mark.column + 1, 0, 0)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 mark = event.start_mark
                 if len(outer) >= max_depth:
                     raise YamlError(
-                        mark.line + 1, mark.column + 1,
+                        mark.line + 1,
+                        mark.column + 1,
                         f"nesting is deeper than {max_depth} levels; a plan never needs this many, "
                         "so the file is probably broken here",
                     )
@@ -195,7 +213,8 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                     _refuse_extras(event, problems)
                 opens = True
                 node = (Mapping if cls is MappingStartEvent else Sequence)(
-                    mark.line + 1, mark.column + 1, bool(event.flow_style), [], 0, 0, mark.index if spans else 0)
+                    mark.line + 1, mark.column + 1, bool(event.flow_style), [], 0, 0, mark.index if spans else 0
+                )
                 if folder is None:
                     inner = -1
                 elif container is None:
@@ -224,7 +243,8 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
             elif cls is AliasEvent:
                 mark = event.start_mark
                 raise YamlError(
-                    mark.line + 1, mark.column + 1,
+                    mark.line + 1,
+                    mark.column + 1,
                     f"alias '*{event.anchor}' is not allowed; anchors and aliases are refused "
                     "(write the value out in full)",
                 )
@@ -233,7 +253,8 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                 if documents > 1:
                     mark = event.start_mark
                     raise YamlError(
-                        mark.line + 1, mark.column + 1,
+                        mark.line + 1,
+                        mark.column + 1,
                         "a second YAML document starts here; the plan must be one document "
                         "(remove the '---' line and what follows, or merge it into the first)",
                     )
@@ -258,11 +279,14 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                     if earlier is None:
                         keys[name] = key = node
                     else:
-                        problems.append(YamlError(
-                            node.line, node.column,
-                            f"duplicate key '{name}' (first at line {earlier.line}, column {earlier.column}); "
-                            "YAML would silently keep only the last one, so remove or rename one of them",
-                        ))
+                        problems.append(
+                            YamlError(
+                                node.line,
+                                node.column,
+                                f"duplicate key '{name}' (first at line {earlier.line}, column {earlier.column}); "
+                                "YAML would silently keep only the last one, so remove or rename one of them",
+                            )
+                        )
                         key = _DROPPED
             else:  # the node is the value of `key`
                 if key is not _DROPPED:
@@ -279,7 +303,8 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
 
 def _bad_key(node) -> YamlError:
     return YamlError(
-        node.line, node.column,
+        node.line,
+        node.column,
         "keys must be plain text such as 'title'; this key is "
         + (f"a {node.kind}" if node.kind != "scalar" else f"the {type(node.value).__name__} {node.text!r}")
         + (" (quote it if it is meant as text)" if node.kind == "scalar" else ""),
@@ -289,17 +314,23 @@ def _bad_key(node) -> YamlError:
 def _refuse_extras(event, problems) -> None:
     mark = event.start_mark
     if event.anchor is not None:
-        problems.append(YamlError(
-            mark.line + 1, mark.column + 1,
-            f"anchor '&{event.anchor}' is not allowed; anchors and aliases are refused "
-            "(write the value out in full)",
-        ))
+        problems.append(
+            YamlError(
+                mark.line + 1,
+                mark.column + 1,
+                f"anchor '&{event.anchor}' is not allowed; anchors and aliases are refused "
+                "(write the value out in full)",
+            )
+        )
     tag = event.tag
     if tag is not None and tag != "!" and not (event.__class__ is yaml.ScalarEvent and tag == "tag:yaml.org,2002:str"):
-        problems.append(YamlError(
-            mark.line + 1, mark.column + 1,
-            f"tag '{tag}' is not allowed; the plan holds plain data only (remove the tag)",
-        ))
+        problems.append(
+            YamlError(
+                mark.line + 1,
+                mark.column + 1,
+                f"tag '{tag}' is not allowed; the plan holds plain data only (remove the tag)",
+            )
+        )
 
 
 _UNCLOSED = {
@@ -320,15 +351,23 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
         problem = _UNCLOSED.get(exc.context or "", f"{exc.context} that is never closed")
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     if "maximum nesting depth" in problem:
-        return YamlError(line, column, f"nesting is deeper than {MAX_DEPTH} levels; a plan never needs "
-                                       "this many, so the file is probably broken here")
+        return YamlError(
+            line,
+            column,
+            f"nesting is deeper than {MAX_DEPTH} levels; a plan never needs "
+            "this many, so the file is probably broken here",
+        )
     lines = text.splitlines()
     here = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in problem or "'\\t'" in problem or (column - 1 < len(here) and here[column - 1:column] == "\t") or (
-        here[: column - 1].strip() == "" and "\t" in here[:column]
+    if (
+        "\t" in problem
+        or "'\\t'" in problem
+        or (column - 1 < len(here) and here[column - 1 : column] == "\t")
+        or (here[: column - 1].strip() == "" and "\t" in here[:column])
     ):
-        return YamlError(line, column, "a tab is used for indentation; YAML allows only spaces there "
-                         "(replace the tab with spaces)")
+        return YamlError(
+            line, column, "a tab is used for indentation; YAML allows only spaces there (replace the tab with spaces)"
+        )
     if at_end and exc.context_mark is not None:
         return YamlError(line, column, f"invalid YAML: {problem}")
     message = problem[0].lower() + problem[1:] if problem else "invalid YAML"

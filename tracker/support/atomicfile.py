@@ -41,7 +41,7 @@ def write_temp(target: Path, data: bytes) -> Path:
                     os.fchown(fd, info.st_uid, info.st_gid)
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     except BaseException:
         os.close(fd)

@@ -18,7 +18,6 @@ from typing import BinaryIO
 
 from tracker import __version__
 
-
 # Caches made per work tree (last commits, links) keep the newest this many.
 WORK_TREES_KEPT = 32
 # A file changed this close to a computation may have changed during it without its times
@@ -53,7 +52,7 @@ def code_key(*parts: str) -> str:
     return _code_key(parts, __version__)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _code_key(parts: tuple[str, ...], version: str) -> str:
     package = Path(__file__).resolve().parent.parent
     items = [f"version:{version}"]
@@ -121,10 +120,15 @@ class NewEntry:
         self.out = None
         kind = self.file.name.split("-", 1)[0] + "-"
         try:
-            entries = sorted(((item.stat().st_mtime_ns, item.path) for item in os.scandir(self.file.parent)
-                              if item.name.startswith(kind) and item.name.endswith(self.file.suffix)),
-                             reverse=True)
-            for _, path in entries[self.keep:]:
+            entries = sorted(
+                (
+                    (item.stat().st_mtime_ns, item.path)
+                    for item in os.scandir(self.file.parent)
+                    if item.name.startswith(kind) and item.name.endswith(self.file.suffix)
+                ),
+                reverse=True,
+            )
+            for _, path in entries[self.keep :]:
                 os.unlink(path)
         except OSError:
             pass

@@ -8,8 +8,8 @@ from __future__ import annotations
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
+from tracker.plan import Loaded
 from tracker.support.memory import collect_again
-from tracker.plan.loader import Loaded
 from tracker.tui.screens.dashboard import DashboardScreen
 from tracker.tui.settings import Settings
 
@@ -51,8 +51,11 @@ class TrackerApp(App[int]):
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
         if isinstance(screen, DashboardScreen):
-            yield SystemCommand("Start a session", "Append a session dated today that starts at the current git HEAD "
-                                "(as tracker session start)", screen.action_start_session)
+            yield SystemCommand(
+                "Start a session",
+                "Append a session dated today that starts at the current git HEAD (as tracker session start)",
+                screen.action_start_session,
+            )
 
     def action_quit(self) -> None:
         self.exit(0)

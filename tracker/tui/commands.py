@@ -18,21 +18,34 @@ class IssueCommands(Provider):
         if not isinstance(screen, DashboardScreen) or screen.project is None:
             return []
         project = screen.project
-        return [(f"{one_line(str(issue.id))}  {ellipsize(one_line(issue.title), 70)}",
-                 issue_ref(phase, issue), one_line(issue.status), screen) for phase, issue in project.issues()]
+        return [
+            (
+                f"{one_line(str(issue.id))}  {ellipsize(one_line(issue.title), 70)}",
+                issue_ref(phase, issue),
+                one_line(issue.status),
+                screen,
+            )
+            for phase, issue in project.issues()
+        ]
 
     async def discover(self) -> Hits:
         for text, ref, status, screen in self._issues()[:20]:
-            yield DiscoveryHit(Content(text), lambda ref=ref, screen=screen: screen.jump(ref), text=text,
-                               help=escape(status))
+            yield DiscoveryHit(
+                Content(text), lambda ref=ref, screen=screen: screen.jump(ref), text=text, help=escape(status)
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, ref, status, screen in self._issues():
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, highlight(matcher, text), lambda ref=ref, screen=screen: screen.jump(ref),
-                          text=text, help=escape(status))
+                yield Hit(
+                    score,
+                    highlight(matcher, text),
+                    lambda ref=ref, screen=screen: screen.jump(ref),
+                    text=text,
+                    help=escape(status),
+                )
 
 
 def highlight(matcher, text: str) -> Content:

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
 
-from tracker.tui.editor import NoEditor, editor_command, editor_setting
-from tracker.git.repo import GitRepo, GitUnavailable, repo_start
+from tracker.git import GitRepo, GitUnavailable, repo_start
 from tracker.support.textsafe import one_line
+from tracker.tui.editor import NoEditor, editor_command, editor_setting
 
 
 def work_tree(plan_file: Path, repo_setting: str | None) -> Path:
@@ -43,5 +43,9 @@ def open_in_editor(app: App, path: Path, line: int | None = None) -> None:
     except SuspendNotSupported:
         app.notify("This terminal cannot be handed to an editor.", severity="error", markup=False)
     except OSError as exc:
-        app.notify(f"Cannot run {one_line(command[0])}: {exc.strerror}; set $EDITOR.", title="No editor",
-                   severity="error", markup=False)
+        app.notify(
+            f"Cannot run {one_line(command[0])}: {exc.strerror}; set $EDITOR.",
+            title="No editor",
+            severity="error",
+            markup=False,
+        )

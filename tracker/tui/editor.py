@@ -13,8 +13,25 @@ import os
 import shlex
 from pathlib import Path
 
-PLUS_LINE = {"vi", "vim", "nvim", "view", "gvim", "nano", "pico", "emacs", "emacsclient",
-             "micro", "kak", "joe", "jed", "ne", "mg", "ed", "ex"}
+PLUS_LINE = {
+    "vi",
+    "vim",
+    "nvim",
+    "view",
+    "gvim",
+    "nano",
+    "pico",
+    "emacs",
+    "emacsclient",
+    "micro",
+    "kak",
+    "joe",
+    "jed",
+    "ne",
+    "mg",
+    "ed",
+    "ex",
+}
 GOTO_LINE = {"code", "code-insiders", "codium", "cursor", "windsurf"}
 COLON_LINE = {"subl", "hx", "helix", "zed", "gedit", "kate"}
 

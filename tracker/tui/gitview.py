@@ -10,16 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.git.drift import deliverable_done, drift_reason
-from tracker.plan.model import Issue, Project
+from tracker.git import deliverable_done, drift_reason
+from tracker.plan import Issue, Project
 
 if TYPE_CHECKING:
-    from tracker.git.links import FileLink, Links
+    from tracker.git import FileLink, Links
 
 
 def read_git(project: Project, plan_file: Path) -> GitView:
     """Read in a worker thread; read_links opens and closes its own repository each time."""
-    from tracker.git.links import read_links  # here: the first frame, drawn before git is read, does without it
+    from tracker.git import read_links  # here: the first frame, drawn before git is read, does without it
 
     return GitView(read_links(project, plan_file))
 

@@ -7,8 +7,7 @@ or somewhere in between.  Tones name CSS component classes, which themes colour.
 
 from __future__ import annotations
 
-from tracker.plan.model import Project
-from tracker.plan.progress import status_kind
+from tracker.plan import Project, status_kind
 
 MARKS = {"done": "✔", "blocked": "✖", "todo": "○", "active": "◐"}
 STEP_MARKS = {"done": "☑", "todo": "☐"}
@@ -18,4 +17,3 @@ def mark(project: Project, status_id: str) -> tuple[str, str]:
     """(mark, tone) for an issue or phase status."""
     kind = status_kind(project, status_id)
     return MARKS[kind], kind
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from tracker.plan.model import Deliverable, Issue, Phase, Project, Step, issue_key
+from tracker.plan import Deliverable, Issue, Phase, Project, Step, issue_key
 
 Kind = Literal["phase", "issue", "deliverable", "file", "step"]
 

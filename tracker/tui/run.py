@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.plan.loader import Loaded
+from tracker.plan import Loaded
 from tracker.tui.app import make_app
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.plan.estimate import format_minutes, parse_minutes
-from tracker.plan.model import Step
+from tracker.plan import Step, format_minutes, parse_minutes
 from tracker.support.textsafe import one_line
 
 
@@ -11,7 +10,7 @@ def ellipsize_path(path: str, width: int) -> str:
     """`…/services/enrollmentServices.js`: cut from the left, since the file name matters most."""
     if width <= 0:
         return ""
-    return path if len(path) <= width else "…" + path[len(path) - width + 1:]
+    return path if len(path) <= width else "…" + path[len(path) - width + 1 :]
 
 
 def estimate_text(step: Step) -> str:

@@ -26,11 +26,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from tracker.tui.filewatch import FileWatch
-from tracker.plan.loader import Loaded, load
-from tracker.plan.model import Deliverable, Project
-from tracker.plan.paths import is_glob, normalize, unsafe_reason
+from tracker.plan import Deliverable, Loaded, Project, is_glob, load, normalize, unsafe_reason
 from tracker.support.textsafe import block, one_line
+from tracker.tui.filewatch import FileWatch
 from tracker.tui.gitview import GitView, read_git
 from tracker.tui.refs import Item, Ref, nearest
 from tracker.tui.settings import Settings
@@ -49,10 +47,18 @@ ITEM_ACTIONS = {"pick_status", "next_status", "tick_step"}
 
 class DashboardScreen(Screen):
     BINDINGS = [
-        Binding("s", "pick_status", "Status",
-                tooltip="Pick the status of the issue, or of the deliverable under the cursor, from the workflow"),
-        Binding("n", "next_status", "Next",
-                tooltip="Move the status of the issue, or of the deliverable under the cursor, one step on"),
+        Binding(
+            "s",
+            "pick_status",
+            "Status",
+            tooltip="Pick the status of the issue, or of the deliverable under the cursor, from the workflow",
+        ),
+        Binding(
+            "n",
+            "next_status",
+            "Next",
+            tooltip="Move the status of the issue, or of the deliverable under the cursor, one step on",
+        ),
         Binding("x", "tick_step", "Tick", tooltip="Mark the step done, or back to todo"),
         Binding("o", "open", "Open", tooltip="Open the selected file in $EDITOR (else the plan at the item)"),
         Binding("e", "edit_plan", "Edit plan", show=False, tooltip="Open the plan in $EDITOR at the item's line"),
@@ -246,8 +252,12 @@ class DashboardScreen(Screen):
             self._writing -= 1
             self.show_header()
         if event.state == WorkerState.ERROR:
-            self.notify(f"{worker.group}: {one_line(str(worker.error))}", title="Something failed",
-                        severity="error", markup=False)
+            self.notify(
+                f"{worker.group}: {one_line(str(worker.error))}",
+                title="Something failed",
+                severity="error",
+                markup=False,
+            )
 
     def action_reload(self) -> None:
         self.load_plan()
@@ -257,8 +267,12 @@ class DashboardScreen(Screen):
     def change(self, change, base: Loaded | None = None) -> None:
         """Write `change`, made by looking at `base` (the plan on screen when the user chose it)."""
         if self.broken is not None:
-            self.notify("The plan on disk does not load; fix the errors shown below first. Nothing was written.",
-                        title="Not written", severity="error", markup=False)
+            self.notify(
+                "The plan on disk does not load; fix the errors shown below first. Nothing was written.",
+                title="Not written",
+                severity="error",
+                markup=False,
+            )
             return
         self._writing += 1
         self.show_header()
@@ -267,13 +281,13 @@ class DashboardScreen(Screen):
     @work(thread=True, group="write", exit_on_error=False, description="write the plan")
     def write_worker(self, base: Loaded, change) -> None:
         # Writes go one at a time; a later one starts from the disk the earlier left.
-        from tracker.edit import writer
+        from tracker import edit
 
         with self._write_lock:
-            what = writer.summary(change, base.project)
+            what = edit.summary(change, base.project)
             try:
-                written = writer.apply(base, change)
-            except writer.WriteRefused as exc:
+                written = edit.apply(base, change)
+            except edit.WriteRefused as exc:
                 self.post_message(self.WriteRefused(str(exc)))
                 return
             self.post_message(self.Written(written, what, changed=written is not base))
@@ -324,18 +338,18 @@ class DashboardScreen(Screen):
 
     @staticmethod
     def _status_change(item: Item, status: str):
-        from tracker.edit import writer
+        from tracker import edit
 
         if isinstance(item.part, Deliverable):
-            return writer.SetDeliverableStatus(item.issue.id, item.part.path, status, index=item.ref.index)
-        return writer.SetIssueStatus(item.issue.id, status)
+            return edit.SetDeliverableStatus(item.issue.id, item.part.path, status, index=item.ref.index)
+        return edit.SetIssueStatus(item.issue.id, status)
 
     def action_tick_step(self) -> None:
-        from tracker.edit import writer
+        from tracker import edit
 
         item = self.selected_item()
         step = item.part
-        self.change(writer.SetStepStatus(item.issue.id, item.ref.index, "todo" if step.done else "done"))
+        self.change(edit.SetStepStatus(item.issue.id, item.ref.index, "todo" if step.done else "done"))
 
     def action_start_session(self) -> None:
         if self.project is None:
@@ -347,13 +361,18 @@ class DashboardScreen(Screen):
             if focus is not None:
                 self.start_session_worker(self.path, self.project.repo, one_line(focus).strip() or None)
 
-        self.app.push_screen(AskScreen("A session dated today, starting at the current git HEAD. What is it about? "
-                                       "(optional; Enter starts it, Escape cancels)"), asked)
+        self.app.push_screen(
+            AskScreen(
+                "A session dated today, starting at the current git HEAD. What is it about? "
+                "(optional; Enter starts it, Escape cancels)"
+            ),
+            asked,
+        )
 
     # Git is asked where the session starts, so in a thread; the change itself goes the usual way.
     @work(thread=True, exclusive=True, group="session", exit_on_error=False, description="start a session")
     def start_session_worker(self, plan: Path, repo_setting: str | None, focus: str | None) -> None:
-        from tracker.git.repo import session_start_revision
+        from tracker.git import session_start_revision
 
         since = session_start_revision(plan, repo_setting)
         if not get_current_worker().is_cancelled:
@@ -362,9 +381,9 @@ class DashboardScreen(Screen):
     def on_dashboard_screen_session_start_read(self, message: SessionStartRead) -> None:
         import datetime
 
-        from tracker.edit import writer
+        from tracker import edit
 
-        self.change(writer.AppendSession(datetime.date.today().isoformat(), message.focus, message.since))
+        self.change(edit.AppendSession(datetime.date.today().isoformat(), message.focus, message.since))
 
     # -- editor ---------------------------------------------------------
 
@@ -440,8 +459,7 @@ class DashboardScreen(Screen):
             bar.display = bool(self.filter_text or self.filter_statuses)
             self.show_plan()
 
-        self.app.push_screen(StatusPicker(self.project, "Show issues with status", current, any_choice=True),
-                             chosen)
+        self.app.push_screen(StatusPicker(self.project, "Show issues with status", current, any_choice=True), chosen)
 
     def jump(self, ref: Ref) -> None:
         """Put the cursor on `ref`, clearing filters that hide it."""
@@ -461,6 +479,8 @@ class DashboardScreen(Screen):
         if self.shown is None or self.shown.project is None:
             self.notify("There is no plan to summarise yet.", markup=False)
             return
-        from tracker.tui.screens.summary import SummaryScreen  # here: it loads Markdown, which the first frame need not wait for
+        from tracker.tui.screens.summary import (
+            SummaryScreen,  # here: it loads Markdown, which the first frame need not wait for
+        )
 
         self.app.push_screen(SummaryScreen(self.shown))

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from tracker.plan.model import Project
+from tracker.plan import Project
 from tracker.support.textsafe import one_line
 from tracker.tui.marks import mark
 

@@ -14,11 +14,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
-from tracker.plan.loader import Loaded
+from tracker.plan import Loaded
 from tracker.support.textsafe import block, one_line
+from tracker.tui.screens.ask import AskScreen
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.safe_markdown import SafeMarkdown
-from tracker.tui.screens.ask import AskScreen
 
 
 class SummaryScreen(Screen):
@@ -57,8 +57,7 @@ class SummaryScreen(Screen):
     def build(self) -> None:
         # The summary walks the plan's git history, which can take a while; its
         # module (and Jinja2) is imported here so the dashboard starts without them.
-        from tracker.notes.errors import SummaryError
-        from tracker.notes.gather import build_summary
+        from tracker.notes import SummaryError, build_summary
 
         try:
             self.post_message(self.Built(build_summary(self.loaded)))
@@ -91,9 +90,8 @@ class SummaryScreen(Screen):
     @work(thread=True, group="export", exit_on_error=False)
     def export(self, path: Path) -> None:
         # Built again with the file name, as `tracker summary -o FILE` does: the note lists itself.
+        from tracker.notes import SummaryError, build_summary
         from tracker.support.atomicfile import write_atomic
-        from tracker.notes.errors import SummaryError
-        from tracker.notes.gather import build_summary
 
         try:
             write_atomic(path, build_summary(self.loaded, output=path).encode("utf-8"))

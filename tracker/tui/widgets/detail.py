@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
-from tracker.plan.model import Project
+from tracker.plan import Project
 from tracker.support.textsafe import block
 from tracker.tui.gitview import GitView
 from tracker.tui.refs import Item

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
-from tracker.plan import progress
-from tracker.plan.estimate import format_minutes, parse_minutes
-from tracker.plan.model import Deliverable, Issue, Project, Step
+from tracker.plan import Deliverable, Issue, Project, Step, format_minutes, parse_minutes, progress
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.gitview import GitView
 from tracker.tui.marks import STEP_MARKS, mark
@@ -28,15 +26,21 @@ def head(project: Project, item: Item):
             facts = [f"{'—' if pct is None else pct}%", f"{done} of {len(phase.issues)} issues done"]
             if phase.priority:
                 facts.append(f"priority {phase.priority}")
-            return [Content.styled(f"{one_line(str(phase.id))}  {one_line(phase.title)}", style("title")),
-                    _status_line(project, status, facts, style)]
+            return [
+                Content.styled(f"{one_line(str(phase.id))}  {one_line(phase.title)}", style("title")),
+                _status_line(project, status, facts, style),
+            ]
         issue = item.issue
-        facts = [f"{progress.issue_percent(project, issue)}%",
-                 f"{one_line(str(item.phase.id))} {one_line(item.phase.title)}"]
+        facts = [
+            f"{progress.issue_percent(project, issue)}%",
+            f"{one_line(str(item.phase.id))} {one_line(item.phase.title)}",
+        ]
         if issue.priority:
             facts.append(f"priority {issue.priority}")
-        lines = [Content.styled(f"{one_line(str(issue.id))}  {one_line(issue.title)}", style("title")),
-                 _status_line(project, issue.status, facts, style)]
+        lines = [
+            Content.styled(f"{one_line(str(issue.id))}  {one_line(issue.title)}", style("title")),
+            _status_line(project, issue.status, facts, style),
+        ]
         if issue.summary:
             lines.append(Content(one_line(issue.summary)))
         return lines
@@ -46,8 +50,9 @@ def head(project: Project, item: Item):
 
 def _status_line(project: Project, status: str, facts: list[str], style) -> Content:
     sign, tone = mark(project, status)
-    return Content.assemble((f"{sign} {project.label(status)}", style(tone)),
-                            (" · " + " · ".join(facts), style("muted")))
+    return Content.assemble(
+        (f"{sign} {project.label(status)}", style(tone)), (" · " + " · ".join(facts), style("muted"))
+    )
 
 
 def parts(project: Project, item: Item, git: GitView):
@@ -77,8 +82,13 @@ def _selected(project: Project, item: Item, git: GitView, width: int, style) -> 
     if isinstance(part, Step):
         estimate = estimate_text(part)
         lines = _section("Selected step", style)
-        lines.append(Content.assemble(f"{STEP_MARKS[part.status]} ",
-                                      ellipsize(one_line(part.title), width - 12), (f"  {estimate}", style("muted"))))
+        lines.append(
+            Content.assemble(
+                f"{STEP_MARKS[part.status]} ",
+                ellipsize(one_line(part.title), width - 12),
+                (f"  {estimate}", style("muted")),
+            )
+        )
         for path in part.files:
             lines += _path_lines(path, "", git, False, width, style)
         return lines
@@ -96,15 +106,17 @@ def _depends(project: Project, issue: Issue, width: int, style) -> list[Content]
     for dep in issue.depends_on:
         found = project.find_issue(dep)
         if found is None:
-            lines.append(Content.styled(ellipsize(f"✖ {one_line(str(dep))} is not in the plan", width),
-                                        style("error")))
+            lines.append(Content.styled(ellipsize(f"✖ {one_line(str(dep))} is not in the plan", width), style("error")))
             continue
         other = found[1]
         sign, tone = mark(project, other.status)
         text = f"{one_line(str(other.id))}  {one_line(other.title)}"
         label = project.label(other.status)
-        lines.append(Content.assemble((f"  {sign} ", style(tone)), ellipsize(text, width - len(label) - 8),
-                                      (f"  {label}", style("muted"))))
+        lines.append(
+            Content.assemble(
+                (f"  {sign} ", style(tone)), ellipsize(text, width - len(label) - 8), (f"  {label}", style("muted"))
+            )
+        )
     return lines
 
 
@@ -125,9 +137,13 @@ def _steps(issue: Issue, width: int, style) -> list[Content]:
         estimate = estimate_text(step)
         room = min(width - len(estimate) - 6, 60)  # estimates stay near their titles on wide screens
         tone = "done" if step.done else "todo"
-        lines.append(Content.assemble((f"  {STEP_MARKS[step.status]} ", style(tone)),
-                                      ellipsize(one_line(step.title), room).ljust(room),
-                                      (f"  {estimate}", style("muted"))))
+        lines.append(
+            Content.assemble(
+                (f"  {STEP_MARKS[step.status]} ", style(tone)),
+                ellipsize(one_line(step.title), room).ljust(room),
+                (f"  {estimate}", style("muted")),
+            )
+        )
     return lines
 
 
@@ -136,8 +152,11 @@ def _files(project: Project, issue: Issue, git: GitView, width: int, style) -> l
     if issue.deliverables:
         lines += _section("Deliverables", style)
         for d in issue.deliverables:
-            done = progress.is_done(project, issue) if d.status is None else bool(
-                (s := project.status(d.status)) and s.done)
+            done = (
+                progress.is_done(project, issue)
+                if d.status is None
+                else bool((s := project.status(d.status)) and s.done)
+            )
             about = " — ".join(one_line(x) for x in (d.type or "", d.purpose or "") if x)
             lines += _path_lines(d.path, about, git, done, width, style)
     if issue.files:
@@ -152,8 +171,12 @@ def _path_lines(path: str, about: str, git: GitView, done: bool, width: int, sty
     if about:
         first = Content.assemble(first, (ellipsize(f"  {about}", max(width - first.cell_length, 0)), style("muted")))
     # Cut to one line here; the selected file's section shows them whole.
-    return [first, Content.styled(ellipsize("    " + git_text(git, path), width),
-                                  style("warning" if git.drifting(path, done) else "muted"))]
+    return [
+        first,
+        Content.styled(
+            ellipsize("    " + git_text(git, path), width), style("warning" if git.drifting(path, done) else "muted")
+        ),
+    ]
 
 
 def git_text(git: GitView, path: str) -> str:

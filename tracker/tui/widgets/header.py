@@ -5,15 +5,13 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from tracker.plan import progress
-from tracker.plan.model import Project
+from tracker.plan import Project, progress
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.gitview import GitView
 
 
 class PlanHeader(Widget):
-    COMPONENT_CLASSES = {"plan-header--project", "plan-header--percent", "plan-header--git",
-                         "plan-header--warning"}
+    COMPONENT_CLASSES = {"plan-header--project", "plan-header--percent", "plan-header--git", "plan-header--warning"}
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -72,5 +72,7 @@ class KeyBar(Widget):
         if not enabled:
             disabled = self.get_visual_style("key-bar--disabled")
             key_style, text_style = key_style + disabled, text_style + disabled
-        return Content.assemble(Content.styled(self.app.get_key_display(binding), key_style),
-                                Content.styled(f" {binding.description}", text_style))
+        return Content.assemble(
+            Content.styled(self.app.get_key_display(binding), key_style),
+            Content.styled(f" {binding.description}", text_style),
+        )

@@ -13,8 +13,17 @@ Build = Callable[[int, Callable[[str], object]], list[Content]]
 class Lines(Widget):
     """`build(width, style)` returns the lines; `style(name)` is a themed component style."""
 
-    COMPONENT_CLASSES = {"lines--title", "lines--label", "lines--muted", "lines--warning", "lines--error",
-                         "lines--done", "lines--active", "lines--todo", "lines--blocked"}
+    COMPONENT_CLASSES = {
+        "lines--title",
+        "lines--label",
+        "lines--muted",
+        "lines--warning",
+        "lines--error",
+        "lines--done",
+        "lines--active",
+        "lines--todo",
+        "lines--blocked",
+    }
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -5,15 +5,22 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from tracker.plan import progress
-from tracker.plan.model import Project
+from tracker.plan import Project, progress
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.marks import mark
 
 
 class PhaseBars(Widget):
-    COMPONENT_CLASSES = {"phase-bars--id", "phase-bars--filled", "phase-bars--empty", "phase-bars--percent",
-                         "phase-bars--done", "phase-bars--active", "phase-bars--todo", "phase-bars--blocked"}
+    COMPONENT_CLASSES = {
+        "phase-bars--id",
+        "phase-bars--filled",
+        "phase-bars--empty",
+        "phase-bars--percent",
+        "phase-bars--done",
+        "phase-bars--active",
+        "phase-bars--todo",
+        "phase-bars--blocked",
+    }
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -23,9 +30,19 @@ class PhaseBars(Widget):
     def show(self, project: Project | None) -> None:
         # Progress is worked out once per plan, not on every repaint.
         self.project = project
-        self.rows = [] if project is None else [
-            (one_line(str(p.id)), one_line(p.title), progress.phase_percent(project, p),
-             progress.phase_status(project, p)) for p in project.phases]
+        self.rows = (
+            []
+            if project is None
+            else [
+                (
+                    one_line(str(p.id)),
+                    one_line(p.title),
+                    progress.phase_percent(project, p),
+                    progress.phase_status(project, p),
+                )
+                for p in project.phases
+            ]
+        )
         self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:
@@ -44,13 +61,21 @@ class PhaseBars(Widget):
         for pid, title, pct, status in rows:
             filled = 0 if pct is None else pct * bar_width // 100
             sign, tone = mark(project, status)
-            lines.append(Content.assemble(
-                " ", (ellipsize(pid, id_width).ljust(id_width), style("phase-bars--id")),
-                "  ", ellipsize(title, title_width).ljust(title_width),
-                "  ", ("█" * filled, style("phase-bars--filled")),
-                ("░" * (bar_width - filled), style("phase-bars--empty")),
-                " ", (("—" if pct is None else f"{pct}%").rjust(4), style("phase-bars--percent")),
-                "  ", (sign, style(f"phase-bars--{tone}")), " ",
-                ellipsize(project.label(status), status_width),
-            ))
+            lines.append(
+                Content.assemble(
+                    " ",
+                    (ellipsize(pid, id_width).ljust(id_width), style("phase-bars--id")),
+                    "  ",
+                    ellipsize(title, title_width).ljust(title_width),
+                    "  ",
+                    ("█" * filled, style("phase-bars--filled")),
+                    ("░" * (bar_width - filled), style("phase-bars--empty")),
+                    " ",
+                    (("—" if pct is None else f"{pct}%").rjust(4), style("phase-bars--percent")),
+                    "  ",
+                    (sign, style(f"phase-bars--{tone}")),
+                    " ",
+                    ellipsize(project.label(status), status_width),
+                )
+            )
         return Content("\n").join(lines)

@@ -16,12 +16,10 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tracker.plan import progress
-from tracker.plan.filtering import matches
-from tracker.plan.model import Issue, Phase, Project
+from tracker.plan import Issue, Phase, Project, matches, progress
 from tracker.support.textsafe import ellipsize, one_line
-from tracker.tui.marks import STEP_MARKS, mark
 from tracker.tui.gitview import GitView
+from tracker.tui.marks import STEP_MARKS, mark
 from tracker.tui.refs import Ref, issue_ref, phase_ref
 from tracker.tui.textfit import ellipsize_path, estimate_text
 
@@ -41,8 +39,13 @@ class Node:
 
 class PlanTree(Tree[Node]):
     COMPONENT_CLASSES = {
-        "plan-tree--done", "plan-tree--active", "plan-tree--todo", "plan-tree--blocked",
-        "plan-tree--tail", "plan-tree--git", "plan-tree--drift",
+        "plan-tree--done",
+        "plan-tree--active",
+        "plan-tree--todo",
+        "plan-tree--blocked",
+        "plan-tree--tail",
+        "plan-tree--git",
+        "plan-tree--drift",
     }
 
     BINDINGS = [
@@ -65,13 +68,16 @@ class PlanTree(Tree[Node]):
 
     # -- building -------------------------------------------------------
 
-    def show_plan(self, project: Project, text: str = "", statuses: frozenset[str] = frozenset(),
-                  keep: Ref | None = None) -> None:
+    def show_plan(
+        self, project: Project, text: str = "", statuses: frozenset[str] = frozenset(), keep: Ref | None = None
+    ) -> None:
         """Rebuild from `project`, keeping open nodes and putting the cursor back on `keep`."""
         self.project = project
         filtering = bool(text.strip() or statuses)
-        shown = [(phase, [i for i in phase.issues if matches(i, text, statuses)] if filtering else phase.issues)
-                 for phase in project.phases]
+        shown = [
+            (phase, [i for i in phase.issues if matches(i, text, statuses)] if filtering else phase.issues)
+            for phase in project.phases
+        ]
         shown = [(phase, issues) for phase, issues in shown if issues or not filtering]
         few = sum(len(issues) for _, issues in shown) <= OPEN_ALL_UP_TO
         if self.expanded is None:
@@ -82,8 +88,17 @@ class PlanTree(Tree[Node]):
             ref = phase_ref(phase)
             pct = progress.phase_percent(project, phase)
             sign, tone = mark(project, progress.phase_status(project, phase))
-            node = self.root.add(Text(), Node(ref, sign, tone, f"{one_line(str(phase.id))}  {one_line(phase.title)}",
-                                              "" if pct is None else f"{pct}%"), allow_expand=bool(issues))
+            node = self.root.add(
+                Text(),
+                Node(
+                    ref,
+                    sign,
+                    tone,
+                    f"{one_line(str(phase.id))}  {one_line(phase.title)}",
+                    "" if pct is None else f"{pct}%",
+                ),
+                allow_expand=bool(issues),
+            )
             self._content[node.id] = (phase, issues)
             if issues and (ref in self.expanded or (filtering and few)):
                 self._open(node)
@@ -105,22 +120,42 @@ class PlanTree(Tree[Node]):
         issue, key = content, node.data.ref
         for index, deliverable in enumerate(issue.deliverables):
             sign, tone = mark(self.project, deliverable.status or issue.status)
-            node.add_leaf(Text(), Node(Ref("deliverable", key.phase, key.issue, index), sign, tone,
-                                       one_line(deliverable.path), path=deliverable.path))
+            node.add_leaf(
+                Text(),
+                Node(
+                    Ref("deliverable", key.phase, key.issue, index),
+                    sign,
+                    tone,
+                    one_line(deliverable.path),
+                    path=deliverable.path,
+                ),
+            )
         for index, path in enumerate(issue.files):
-            node.add_leaf(Text(), Node(Ref("file", key.phase, key.issue, index), "·", "todo", one_line(path),
-                                       path=path))
+            node.add_leaf(
+                Text(), Node(Ref("file", key.phase, key.issue, index), "·", "todo", one_line(path), path=path)
+            )
         for index, step in enumerate(issue.steps):
-            node.add_leaf(Text(), Node(Ref("step", key.phase, key.issue, index), STEP_MARKS[step.status],
-                                       "done" if step.done else "todo", one_line(step.title), estimate_text(step)))
+            node.add_leaf(
+                Text(),
+                Node(
+                    Ref("step", key.phase, key.issue, index),
+                    STEP_MARKS[step.status],
+                    "done" if step.done else "todo",
+                    one_line(step.title),
+                    estimate_text(step),
+                ),
+            )
 
     def _add_issue(self, parent: TreeNode[Node], phase: Phase, issue: Issue) -> None:
         ref = issue_ref(phase, issue)
         sign, tone = mark(self.project, issue.status)
         parts = bool(issue.deliverables or issue.files or issue.steps)
         tail = f"{progress.issue_percent(self.project, issue)}%" if issue.steps else ""
-        node = parent.add(Text(), Node(ref, sign, tone, f"{one_line(str(issue.id))}  {one_line(issue.title)}", tail),
-                          allow_expand=parts)
+        node = parent.add(
+            Text(),
+            Node(ref, sign, tone, f"{one_line(str(issue.id))}  {one_line(issue.title)}", tail),
+            allow_expand=parts,
+        )
         self._content[node.id] = (phase, issue)
         if parts and ref in self.expanded:
             self._open(node)
@@ -250,8 +285,9 @@ class PlanTree(Tree[Node]):
         text.append(body, style)
         if git_note:
             text.append("  ")
-            text.append(git_note, self.get_component_rich_style(
-                "plan-tree--drift" if drift else "plan-tree--git", partial=True))
+            text.append(
+                git_note, self.get_component_rich_style("plan-tree--drift" if drift else "plan-tree--git", partial=True)
+            )
         if tail:
             text.append("  ")
             text.append(tail, self.get_component_rich_style("plan-tree--tail", partial=True))

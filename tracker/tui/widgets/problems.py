@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 
-from tracker.plan.loader import Loaded
+from tracker.plan import Loaded
 from tracker.support.textsafe import one_line
 from tracker.tui.widgets.lines import Lines
 
@@ -25,10 +25,11 @@ class ProblemsView(VerticalScroll):
         if broken is None:
             return
         errors = len(broken.errors)
-        heading = (f"{one_line(str(broken.path))} does not load ({errors} error{'s' * (errors != 1)}). "
-                   + ("Showing the last good version; nothing is written until the file loads. "
-                      if keeping else "")
-                   + "Fix the file and save: it reloads by itself.")
+        heading = (
+            f"{one_line(str(broken.path))} does not load ({errors} error{'s' * (errors != 1)}). "
+            + ("Showing the last good version; nothing is written until the file loads. " if keeping else "")
+            + "Fix the file and save: it reloads by itself."
+        )
 
         def build(width: int, style) -> list[Content]:
             lines = [Content.styled(heading, style("error"))]

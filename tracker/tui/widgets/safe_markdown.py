@@ -19,5 +19,6 @@ class SafeMarkdown(Markdown):
         if event.href.lower().startswith(WEB):
             self.app.open_url(event.href)
         else:
-            self.notify(f"Not opened: only web links open from the plan ({event.href[:60]})",
-                        severity="warning", markup=False)
+            self.notify(
+                f"Not opened: only web links open from the plan ({event.href[:60]})", severity="warning", markup=False
+            )

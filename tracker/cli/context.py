@@ -1,0 +1,60 @@
+"""What every command shares: its options, finding and loading the plan, and failing with a located message.
+
+A command lives in the module of its topic (commands.py has the first ones)
+and is added to the group in commands.py; it reaches the plan through
+`load_plan`, so discovery, --max-bytes and the GC rule are the same for all.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from tracker.support.memory import collect_again
+
+
+class Failed(click.ClickException):
+    """A failed operation: its message is already in the compiler form."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        # The message may quote the plan or the command line; no escape sequence passes.
+        from tracker.support.textsafe import block
+
+        click.echo(block(self.format_message()), err=True)
+
+
+@dataclass
+class Options:
+    file: str | None
+    max_bytes: int
+
+
+def plan_path(options: Options) -> Path:
+    from tracker.cli.discovery import PlanNotFound, find_plan
+
+    try:
+        return find_plan(options.file)
+    except PlanNotFound as exc:
+        raise Failed(f"tracker: error: {exc}") from None
+
+
+def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = True):
+    """The loaded plan; with fail_on_errors, every problem printed and exit 1 if any is an error.
+
+    `tracker` starts with the cyclic GC off (launch.main); start_gc turns it on again.
+    """
+    from tracker.plan import load
+
+    loaded = load(plan_path(options), max_bytes=options.max_bytes)
+    if start_gc:
+        collect_again()
+    else:
+        gc.freeze()  # the dashboard turns the GC on itself, freezing what its first frame made too
+    if fail_on_errors and not loaded.ok:
+        raise Failed(loaded.report())
+    return loaded

@@ -1,0 +1,51 @@
+"""A part's face: its `__init__.py` names what the part offers, and loads each name when first used.
+
+A face lists its offer as imports under `if TYPE_CHECKING:` (so mypy and
+import-linter see every name and where it comes from) and sets
+`__getattr__ = faces.lazy(__name__, __file__)`.  At run time nothing is
+imported until a name is asked for, and then only the module that holds it:
+a replayed `tracker status` must not pay for PyYAML, msgspec or git because
+the part it asks for one small thing also holds them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from collections.abc import Callable
+
+# `from tracker.part.module import a, b` (or `from tracker.part import module`), on one line or in parentheses.
+_OFFER = re.compile(r"^\s+from (tracker\.[\w.]+) import (?:\(([^)]*)\)|([\w, ]+)$)", re.MULTILINE)
+
+
+def offer(face_file: str) -> dict[str, str]:
+    """Each name the face at `face_file` offers → the module that holds it (or, for a module, itself)."""
+    with open(face_file, encoding="utf-8") as file:
+        text = file.read()
+    names: dict[str, str] = {}
+    for module, wrapped, listed in _OFFER.findall(text.split("TYPE_CHECKING:", 1)[-1]):
+        for name in (item.strip() for item in (wrapped or listed).split(",")):
+            if name:
+                names[name] = module
+    return names
+
+
+def lazy(package: str, face_file: str) -> Callable[[str], object]:
+    """The face's module `__getattr__`: imports the module holding the name asked for, once."""
+    table: dict[str, str] = {}
+
+    def __getattr__(name: str) -> object:
+        if not table:
+            table.update(offer(face_file))
+        module = table.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} offers no {name!r}")
+        if module == package:  # a module offered whole, such as tracker.plan.progress
+            value: object = importlib.import_module(f"{package}.{name}")
+        else:
+            value = getattr(importlib.import_module(module), name)
+        setattr(sys.modules[package], name, value)  # asked once: the next lookup finds it directly
+        return value
+
+    return __getattr__
