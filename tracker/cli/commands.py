@@ -214,14 +214,13 @@ def session() -> None:
 @click.pass_obj
 def session_start(options: Options, focus: str | None) -> None:
     """Append a session dated today that starts at the current git HEAD."""
-    import datetime
-
     from tracker.edit import AppendSession
     from tracker.git import session_start_revision
+    from tracker.support.clock import today
 
     loaded = load_plan(options)
     since = session_start_revision(loaded.path, loaded.project.repo)  # None: no git or no commit, no start revision
-    write_change(options, AppendSession(datetime.date.today().isoformat(), focus or None, since), loaded)
+    write_change(options, AppendSession(today().isoformat(), focus or None, since), loaded)
 
 
 def write_change(options: Options, change, loaded=None) -> None:

@@ -379,11 +379,10 @@ class DashboardScreen(Screen):
             self.post_message(self.SessionStartRead(since, focus))
 
     def on_dashboard_screen_session_start_read(self, message: SessionStartRead) -> None:
-        import datetime
-
         from tracker import edit
+        from tracker.support.clock import today
 
-        self.change(edit.AppendSession(datetime.date.today().isoformat(), message.focus, message.since))
+        self.change(edit.AppendSession(today().isoformat(), message.focus, message.since))
 
     # -- editor ---------------------------------------------------------
 

@@ -1,0 +1,35 @@
+"""Today and now as tracker sees them: the machine's clock, or `TRACKER_NOW` when it is set.
+
+Dates decide what is overdue, what evidence is stale and when a session
+began or ended.  Tests (and anyone replaying a past day) set
+`TRACKER_NOW=2026-01-15T09:30` (any ISO 8601 date or date-time; without a
+zone it is local time), so every command and the dashboard agree on one
+fixed moment without patching the clock of the process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+
+
+class BadClock(ValueError):
+    """TRACKER_NOW is set to something that is not an ISO 8601 date or date-time."""
+
+
+def now() -> datetime.datetime:
+    """The current moment, in the local zone unless TRACKER_NOW names another."""
+    fixed = os.environ.get("TRACKER_NOW")
+    if not fixed:
+        return datetime.datetime.now().astimezone()
+    try:
+        moment = datetime.datetime.fromisoformat(fixed)
+    except ValueError:
+        raise BadClock(
+            f"TRACKER_NOW={fixed!r} is not a date or date-time; write it like 2026-01-15 or 2026-01-15T09:30"
+        ) from None
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+def today() -> datetime.date:
+    return now().date()
