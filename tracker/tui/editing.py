@@ -8,17 +8,57 @@ run --headless`) has no terminal to hand over, so the editor just runs.
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import App, SuspendNotSupported
+from textual.message import Message
+from textual.screen import Screen
 
-from tracker.git import GitRepo, GitUnavailable, repo_start
+from tracker.plan import is_glob, normalize, unsafe_reason
 from tracker.support.textsafe import one_line
 from tracker.tui.editor import NoEditor, editor_command, editor_setting
+from tracker.tui.refs import Item
+
+
+class Editing:
+    """The `o` and `e` keys: the item's file, or the plan at the item's line, in the editor.
+
+    When the editor has exited, `Editing.Returned` is posted: what it saved shows at once.
+    """
+
+    @dataclass
+    class Returned(Message):
+        pass
+
+    def __init__(self, screen: Screen, plan_file: Path):
+        self.screen = screen
+        self.plan_file = plan_file
+
+    def open(self, item: Item | None, repo_setting: str | None) -> None:
+        """The selected item's file; for an item without one, the plan at its line."""
+        path = item.path if item is not None else None
+        if path is None:
+            self.edit_plan(item)
+            return
+        reason = unsafe_reason(path) or ("is a pattern, not one file" if is_glob(path) else None)
+        if reason:
+            self.screen.notify(f"{one_line(path)} {reason}.", title="Not opened", severity="error", markup=False)
+            return
+        self.run(work_tree(self.plan_file, repo_setting) / normalize(path))
+
+    def edit_plan(self, item: Item | None) -> None:
+        self.run(self.plan_file, item.line if item is not None else None)
+
+    def run(self, path: Path, line: int | None = None) -> None:
+        open_in_editor(self.screen.app, path, line)
+        self.screen.post_message(self.Returned())
 
 
 def work_tree(plan_file: Path, repo_setting: str | None) -> Path:
     """Where plan paths start: the git work tree of the plan, else the folder `repo:` names."""
+    from tracker.git import GitRepo, GitUnavailable, repo_start  # here: the first frame does without them
+
     start = repo_start(plan_file, repo_setting)
     try:
         with GitRepo.open(start) as repo:  # one `git rev-parse`, quick enough for a key press

@@ -1,45 +1,43 @@
 """The main screen: header, phase bars, the plan tree and the detail pane.
 
-It owns the plan being shown and keeps it in step with the disk: a cheap
-stat poll notices new content, a worker thread loads it, and a plan that
-fails to load is shown as located errors while the last good plan stays on
-screen (and nothing is written).  Git is read in another worker that only
-posts its result back, so no frame waits for history.  tracker.edit.writer (and
-the YAML parser it brings) is imported by the methods that change the plan,
-on the first change: the first frame does not need it.
+It composes the widgets, routes keys, and shows what its helpers post back:
+PlanWatcher (the plan on disk), GitSchedule (git, read in a worker so no frame
+waits for history), WriteQueue (changes, one at a time), StatusEdits (the
+status keys and picker), SessionStarter, Editing ($EDITOR) and Filters.
+A plan that fails to load is shown as located errors while the last good
+plan stays on screen (and nothing is written).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import Worker, WorkerState
 
-from tracker.plan import Deliverable, Loaded, Project, is_glob, load, normalize, unsafe_reason
+from tracker.plan import Loaded, Project
 from tracker.support.textsafe import block, one_line
-from tracker.tui.filewatch import FileWatch
-from tracker.tui.gitview import GitView, read_git
+from tracker.tui.editing import Editing
+from tracker.tui.filters import Filters
+from tracker.tui.gitschedule import GitSchedule
+from tracker.tui.gitview import GitView
+from tracker.tui.planwatch import PlanWatcher
 from tracker.tui.refs import Item, Ref, nearest
+from tracker.tui.sessionstart import SessionStarter
 from tracker.tui.settings import Settings
+from tracker.tui.statusedits import StatusEdits
 from tracker.tui.widgets.detail import DetailPane
 from tracker.tui.widgets.header import PlanHeader
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.phase_bars import PhaseBars
 from tracker.tui.widgets.plan_tree import PlanTree
+from tracker.tui.writequeue import WriteQueue
 
-if TYPE_CHECKING:  # the filter line, the error view and the pickers are imported when first shown
-    from tracker.tui.widgets.filter_bar import FilterBar
+if TYPE_CHECKING:
+    from tracker.tui.widgets.filter_bar import FilterBar  # imported when first shown, by Filters
 
 
 ITEM_ACTIONS = {"pick_status", "next_status", "tick_step"}
@@ -68,30 +66,6 @@ class DashboardScreen(Screen):
         Binding("r", "reload", "Reload", show=False, tooltip="Read the plan and git again"),
     ]
 
-    @dataclass
-    class PlanRead(Message):
-        loaded: Loaded
-
-    @dataclass
-    class GitRead(Message):
-        git: GitView
-        seconds: float  # how long the read took
-
-    @dataclass
-    class Written(Message):
-        loaded: Loaded
-        what: str
-        changed: bool  # False: the change was in place already, nothing was written
-
-    @dataclass
-    class SessionStartRead(Message):
-        since: str | None  # where git says a session starting now begins
-        focus: str | None  # what the user said the session is about
-
-    @dataclass
-    class WriteRefused(Message):
-        reason: str
-
     def __init__(self, loaded: Loaded, settings: Settings):
         super().__init__()
         self.settings = settings
@@ -100,14 +74,13 @@ class DashboardScreen(Screen):
         self.broken: Loaded | None = None if loaded.ok else loaded
         self.git = GitView(None)
         self.selected: Ref | None = None
-        self.filter_text = ""
-        self.filter_statuses: frozenset[str] = frozenset()
-        self.watch = FileWatch(self.path, loaded.digest)
-        self._write_lock = threading.Lock()
-        self._writing = 0  # writes sent to the worker and not yet answered
-        self._git_busy = self._git_again = False
-        self._git_timer: Timer | None = None
-        self._git_took = 0.0  # seconds the last git read took
+        self.writes = WriteQueue(self)
+        self.watcher = PlanWatcher(self, self.path, loaded.digest, writing=lambda: bool(self.writes.pending))
+        self.git_schedule = GitSchedule(self, self.path, lambda: self.project, settings.git_seconds)
+        self.status_edits = StatusEdits(self)
+        self.sessions = SessionStarter(self, self.path)
+        self.editing = Editing(self, self.path)
+        self.filters = Filters(self, "#left", PlanTree)
 
     @property
     def project(self) -> Project | None:
@@ -128,7 +101,7 @@ class DashboardScreen(Screen):
     def on_mount(self) -> None:
         self.show_plan()
         self.query_one(PlanTree).focus()
-        self.set_interval(self.settings.poll_seconds, self.poll)
+        self.watcher.start(self.settings.poll_seconds)
         # Git is first read when the app is Ready (TrackerApp.on_ready), after the first frame.
 
     # -- showing --------------------------------------------------------
@@ -140,7 +113,7 @@ class DashboardScreen(Screen):
         self.show_problems(keeping=project is not None)
         tree = self.query_one(PlanTree)
         if project is not None:
-            tree.show_plan(project, self.filter_text, self.filter_statuses, keep=self.selected)
+            tree.show_plan(project, self.filters.text, self.filters.statuses, keep=self.selected)
         self.show_detail()
 
     def show_problems(self, keeping: bool) -> None:
@@ -158,7 +131,7 @@ class DashboardScreen(Screen):
             self.mount(view, before=self.query_one(KeyBar))
 
     def show_header(self) -> None:
-        notes = (["plan has errors"] if self.broken is not None else []) + (["writing…"] if self._writing else [])
+        notes = (["plan has errors"] if self.broken is not None else []) + (["writing…"] if self.writes.pending else [])
         self.query_one(PlanHeader).show(self.project, self.git, " · ".join(notes))
 
     def show_detail(self) -> None:
@@ -187,20 +160,9 @@ class DashboardScreen(Screen):
             return None
         return nearest(self.project, self.query_one(PlanTree).cursor_ref or self.selected)
 
-    # -- keeping up with the disk ---------------------------------------
+    # -- the plan on disk and in git ------------------------------------
 
-    def poll(self) -> None:
-        # Not while our own write is on its way: its result replaces the plan anyway.
-        if not self._writing and self.watch.changed():
-            self.load_plan()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load_plan(self) -> None:
-        loaded = load(self.path)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.PlanRead(loaded))
-
-    def on_dashboard_screen_plan_read(self, message: PlanRead) -> None:
+    def on_plan_watcher_read(self, message: PlanWatcher.Read) -> None:
         self.take(message.loaded)
 
     def take(self, loaded: Loaded) -> None:
@@ -214,42 +176,20 @@ class DashboardScreen(Screen):
         self.refresh_git()
 
     def refresh_git(self) -> None:
-        if self.project is None:
-            return
-        if self._git_busy:  # one reader at a time: a slow repository must not pile up git processes
-            self._git_again = True
-            return
-        self._git_busy, self._git_again = True, False
-        self.read_git_worker(self.project)
+        self.git_schedule.refresh()
 
-    # A description, or Textual names the worker by the repr of its arguments: the whole plan.
-    @work(thread=True, exclusive=True, group="git", exit_on_error=False, description="read git")
-    def read_git_worker(self, project: Project) -> None:
-        start = time.perf_counter()
-        git = read_git(project, self.path)
-        self.post_message(self.GitRead(git, time.perf_counter() - start))
-
-    def on_dashboard_screen_git_read(self, message: GitRead) -> None:
+    def on_git_schedule_read(self, message: GitSchedule.Read) -> None:
         self.git = message.git
         self.query_one(PlanTree).set_git(self.git)
         self.show_header()
         self.show_detail()
-        self._git_took = message.seconds
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if worker.group == "git" and worker.is_finished:
-            self._git_busy = False
-            if self._git_again:
-                self.refresh_git()
-            elif self.settings.git_seconds:
-                # Read again later; a repository that is slow to read is read less
-                # often, so that reading git never takes more than a fifth of the time.
-                if self._git_timer is not None:
-                    self._git_timer.stop()
-                self._git_timer = self.set_timer(max(self.settings.git_seconds, 5 * self._git_took), self.refresh_git)
+            self.git_schedule.finished()
         if worker.group == "write" and worker.is_finished:
-            self._writing -= 1
+            self.writes.finished()
             self.show_header()
         if event.state == WorkerState.ERROR:
             self.notify(
@@ -260,7 +200,7 @@ class DashboardScreen(Screen):
             )
 
     def action_reload(self) -> None:
-        self.load_plan()
+        self.watcher.load()
 
     # -- changing the plan ----------------------------------------------
 
@@ -274,200 +214,72 @@ class DashboardScreen(Screen):
                 markup=False,
             )
             return
-        self._writing += 1
+        self.writes.put(base or self.shown, change)
         self.show_header()
-        self.write_worker(base or self.shown, change)
 
-    @work(thread=True, group="write", exit_on_error=False, description="write the plan")
-    def write_worker(self, base: Loaded, change) -> None:
-        # Writes go one at a time; a later one starts from the disk the earlier left.
-        from tracker import edit
-
-        with self._write_lock:
-            what = edit.summary(change, base.project)
-            try:
-                written = edit.apply(base, change)
-            except edit.WriteRefused as exc:
-                self.post_message(self.WriteRefused(str(exc)))
-                return
-            self.post_message(self.Written(written, what, changed=written is not base))
-
-    def on_dashboard_screen_written(self, message: Written) -> None:
-        self.watch.seen(message.loaded.digest)
+    def on_write_queue_written(self, message: WriteQueue.Written) -> None:
+        self.watcher.seen(message.loaded.digest)
         self.take(message.loaded)
         self.notify(one_line(message.what), title="Written" if message.changed else "Nothing to write", markup=False)
 
-    def on_dashboard_screen_write_refused(self, message: WriteRefused) -> None:
+    def on_write_queue_refused(self, message: WriteQueue.Refused) -> None:
         self.notify(block(message.reason), title="Not written", severity="error", markup=False)
 
+    def on_status_edits_chosen(self, message: StatusEdits.Chosen) -> None:
+        self.change(message.change, message.base)
+
+    def on_session_starter_prepared(self, message: SessionStarter.Prepared) -> None:
+        self.change(message.change)
+
     def action_pick_status(self) -> None:
-        item, base = self.selected_item(), self.shown
-        if isinstance(item.part, Deliverable):
-            title = f"Status of deliverable {one_line(item.part.path)}"
-            own = item.part.status  # None: its issue's; picking that one writes it as the deliverable's own
-        else:
-            title = f"Status of {one_line(str(item.issue.id))}  {one_line(item.issue.title)}"
-            own = item.issue.status
-
-        def chosen(status: str | None) -> None:
-            # From the plan the picker was opened on: a change made on disk meanwhile is merged or refused.
-            if status is not None and status != own:
-                self.change(self._status_change(item, status), base)
-
-        from tracker.tui.screens.status_picker import StatusPicker
-
-        self.app.push_screen(StatusPicker(self.project, title, self._status_of(item)), chosen)
+        self.status_edits.pick(self.selected_item(), self.shown)
 
     def action_next_status(self) -> None:
-        item = self.selected_item()
-        current = self._status_of(item)
-        ids = [s.id for s in self.project.workflow]
-        at = ids.index(current) if current in ids else -1
-        if at == len(ids) - 1:
-            self.notify(f"Already at the last status ({self.project.label(ids[-1])}).", markup=False)
-            return
-        self.change(self._status_change(item, ids[at + 1]))
-
-    @staticmethod
-    def _status_of(item: Item) -> str:
-        """The status `s` and `n` change: the deliverable's under the cursor (its issue's unless it has its own),
-        else the issue's."""
-        if isinstance(item.part, Deliverable):
-            return item.part.status or item.issue.status
-        return item.issue.status
-
-    @staticmethod
-    def _status_change(item: Item, status: str):
-        from tracker import edit
-
-        if isinstance(item.part, Deliverable):
-            return edit.SetDeliverableStatus(item.issue.id, item.part.path, status, index=item.ref.index)
-        return edit.SetIssueStatus(item.issue.id, status)
+        self.status_edits.next(self.selected_item(), self.project)
 
     def action_tick_step(self) -> None:
-        from tracker import edit
-
-        item = self.selected_item()
-        step = item.part
-        self.change(edit.SetStepStatus(item.issue.id, item.ref.index, "todo" if step.done else "done"))
+        self.status_edits.tick(self.selected_item())
 
     def action_start_session(self) -> None:
         if self.project is None:
             self.notify("There is no plan to add a session to yet.", markup=False)
             return
-        from tracker.tui.screens.ask import AskScreen
-
-        def asked(focus: str | None) -> None:
-            if focus is not None:
-                self.start_session_worker(self.path, self.project.repo, one_line(focus).strip() or None)
-
-        self.app.push_screen(
-            AskScreen(
-                "A session dated today, starting at the current git HEAD. What is it about? "
-                "(optional; Enter starts it, Escape cancels)"
-            ),
-            asked,
-        )
-
-    # Git is asked where the session starts, so in a thread; the change itself goes the usual way.
-    @work(thread=True, exclusive=True, group="session", exit_on_error=False, description="start a session")
-    def start_session_worker(self, plan: Path, repo_setting: str | None, focus: str | None) -> None:
-        from tracker.git import session_start_revision
-
-        since = session_start_revision(plan, repo_setting)
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.SessionStartRead(since, focus))
-
-    def on_dashboard_screen_session_start_read(self, message: SessionStartRead) -> None:
-        from tracker import edit
-        from tracker.support.clock import today
-
-        self.change(edit.AppendSession(today().isoformat(), message.focus, message.since))
+        self.sessions.ask(self.project.repo)
 
     # -- editor ---------------------------------------------------------
 
     def action_open(self) -> None:
-        """The selected item's file in the editor; for an item without one, the plan at its line."""
-        item = self.selected_item()
-        path = item.path if item is not None else None
-        if path is None:
-            self.action_edit_plan()
-            return
-        reason = unsafe_reason(path) or ("is a pattern, not one file" if is_glob(path) else None)
-        if reason:
-            self.notify(f"{one_line(path)} {reason}.", title="Not opened", severity="error", markup=False)
-            return
-        from tracker.tui.editing import work_tree
-
-        self.run_editor(work_tree(self.path, self.project.repo) / normalize(path))
+        self.editing.open(self.selected_item(), self.project.repo if self.project is not None else None)
 
     def action_edit_plan(self) -> None:
-        item = self.selected_item()
-        self.run_editor(self.path, item.line if item is not None else None)
+        self.editing.edit_plan(self.selected_item())
 
-    def run_editor(self, path: Path, line: int | None = None) -> None:
-        from tracker.tui.editing import open_in_editor
-
-        open_in_editor(self.app, path, line)
-        self.poll()  # what the editor saved shows at once
+    def on_editing_returned(self, message: Editing.Returned) -> None:
+        self.watcher.poll()  # what the editor saved shows at once
         self.refresh_git()
 
     # -- filtering and finding ------------------------------------------
 
-    async def filter_bar(self) -> FilterBar:
-        for bar in self.query("#filter"):
-            return bar
-        from tracker.tui.widgets.filter_bar import FilterBar
-
-        bar = FilterBar(id="filter")
-        await self.query_one("#left").mount(bar, before=self.query_one(PlanTree))
-        return bar
-
     async def action_filter_text(self) -> None:
-        bar = await self.filter_bar()
-        bar.display = True
-        bar.focus_text()
+        await self.filters.edit_text()
 
     def on_filter_bar_changed(self, event: FilterBar.Changed) -> None:
-        self.filter_by_text(event.text)
+        self.filters.set_text(event.text)
 
     def on_filter_bar_closed(self, event: FilterBar.Closed) -> None:
-        self.filter_by_text(event.text)
-        bar = self.query_one("#filter")
-        bar.display = bool(self.filter_text or self.filter_statuses)
+        self.filters.close_text(event.text)
         self.query_one(PlanTree).focus()
 
-    def filter_by_text(self, text: str) -> None:
-        if text != self.filter_text:
-            self.filter_text = text
-            self.show_plan()
-
     def action_filter_status(self) -> None:
-        if self.project is None:
-            return
-        from tracker.tui.screens.status_picker import ANY, StatusPicker
+        if self.project is not None:
+            self.filters.pick_status(self.project)
 
-        current = next(iter(self.filter_statuses), ANY)
-
-        async def chosen(status: str | None) -> None:
-            if status is None or (not status and not self.query("#filter")):
-                return  # cancelled, or "any status" with no filter ever set
-            bar = await self.filter_bar()  # first: a filter in force always has its bar
-            self.filter_statuses = frozenset({status}) if status else frozenset()
-            bar.show_status(self.project.label(status) if status else "")
-            bar.display = bool(self.filter_text or self.filter_statuses)
-            self.show_plan()
-
-        self.app.push_screen(StatusPicker(self.project, "Show issues with status", current, any_choice=True), chosen)
+    def on_filters_changed(self, message: Filters.Changed) -> None:
+        self.show_plan()
 
     def jump(self, ref: Ref) -> None:
         """Put the cursor on `ref`, clearing filters that hide it."""
-        if self.filter_text or self.filter_statuses:
-            self.filter_text, self.filter_statuses = "", frozenset()
-            for bar in self.query("#filter"):  # there is one: a filter was set with it
-                bar.query_one("#filter-text").value = ""
-                bar.show_status("")
-                bar.display = False
+        self.filters.clear()
         self.selected = ref
         self.show_plan()
         self.query_one(PlanTree).focus()

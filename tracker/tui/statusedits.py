@@ -1,0 +1,76 @@
+"""The status keys: `s` picks a status from the workflow, `n` moves one step on, `x` ticks a step.
+
+They act on the item under the cursor: a deliverable's own status (its
+issue's unless it has its own), else its issue's.  Each decided change is
+posted as `StatusEdits.Chosen`; the screen sends it to the write queue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+from textual.screen import Screen
+
+from tracker.plan import Deliverable, Loaded
+from tracker.support.textsafe import one_line
+from tracker.tui.refs import Item
+
+
+class StatusEdits:
+    @dataclass
+    class Chosen(Message):
+        change: object  # a tracker.edit command
+        base: Loaded | None  # the plan the change was made by looking at; None: the one on screen
+
+    def __init__(self, screen: Screen):
+        self.screen = screen
+
+    def pick(self, item: Item, base: Loaded) -> None:
+        project = base.project
+        if isinstance(item.part, Deliverable):
+            title = f"Status of deliverable {one_line(item.part.path)}"
+            own = item.part.status  # None: its issue's; picking that one writes it as the deliverable's own
+        else:
+            title = f"Status of {one_line(str(item.issue.id))}  {one_line(item.issue.title)}"
+            own = item.issue.status
+
+        def chosen(status: str | None) -> None:
+            # From the plan the picker was opened on: a change made on disk meanwhile is merged or refused.
+            if status is not None and status != own:
+                self.screen.post_message(self.Chosen(status_change(item, status), base))
+
+        from tracker.tui.screens.status_picker import StatusPicker
+
+        self.screen.app.push_screen(StatusPicker(project, title, status_of(item)), chosen)
+
+    def next(self, item: Item, project) -> None:
+        current = status_of(item)
+        ids = [s.id for s in project.workflow]
+        at = ids.index(current) if current in ids else -1
+        if at == len(ids) - 1:
+            self.screen.notify(f"Already at the last status ({project.label(ids[-1])}).", markup=False)
+            return
+        self.screen.post_message(self.Chosen(status_change(item, ids[at + 1]), None))
+
+    def tick(self, item: Item) -> None:
+        from tracker import edit
+
+        step = item.part
+        change = edit.SetStepStatus(item.issue.id, item.ref.index, "todo" if step.done else "done")
+        self.screen.post_message(self.Chosen(change, None))
+
+
+def status_of(item: Item) -> str:
+    """The status `s` and `n` change."""
+    if isinstance(item.part, Deliverable):
+        return item.part.status or item.issue.status
+    return item.issue.status
+
+
+def status_change(item: Item, status: str):
+    from tracker import edit
+
+    if isinstance(item.part, Deliverable):
+        return edit.SetDeliverableStatus(item.issue.id, item.part.path, status, index=item.ref.index)
+    return edit.SetIssueStatus(item.issue.id, status)
