@@ -155,3 +155,30 @@ def test_100_percent_only_when_every_issue_is_done():
     assert progress.project_percent(project) == 99
     done = plan(issues("{id: 1, title: a, status: shipped}"), statuses)
     assert progress.project_percent(done) == 100
+
+
+WEIGHTED = "statuses:\n  - {id: open}\n  - {id: review, weight: 0.6}\n  - {id: shipped, done: true}\n"
+
+
+def test_v2_weight_above_steps_counts_the_weight():
+    project = plan(
+        issues("{id: 1, title: a, status: review, steps: [{title: s, status: done}, {title: t}, {title: u}]}"),
+        WEIGHTED,
+    )
+    assert progress.issue_percent(project, project.phases[0].issues[0]) == 60
+
+
+def test_v2_steps_above_weight_count_the_steps():
+    project = plan(
+        issues(
+            "{id: 1, title: a, status: review, steps: "
+            "[{title: s, status: done}, {title: t, status: done}, {title: u, status: done}, {title: v}]}"
+        ),
+        WEIGHTED,
+    )
+    assert progress.issue_percent(project, project.phases[0].issues[0]) == 75
+
+
+def test_v2_done_counts_one_whatever_weight_and_steps():
+    project = plan(issues("{id: 1, title: a, status: shipped, steps: [{title: s}]}"), WEIGHTED)
+    assert progress.issue_percent(project, project.phases[0].issues[0]) == 100

@@ -59,3 +59,47 @@ def _retype(node):
                 node[index] = int(value)
             else:
                 _retype(value)
+
+
+def test_every_property_has_a_description_for_editors(schema):
+    missing = [
+        f"{name}.{key}"
+        for name, definition in schema["$defs"].items()
+        for key, value in definition.get("properties", {}).items()
+        if not value.get("description")
+    ]
+    assert missing == []
+    assert "at" not in schema["$defs"]["Issue"]["properties"]
+    assert "extensions" not in schema["$defs"]["Issue"]["properties"]
+
+
+def test_schema_takes_extension_keys_and_the_compliance_fields(schema):
+    plan = {
+        "project": "X",
+        "x-team": "grc",
+        "frameworks": [{"id": "SOC2", "controls": ["CC7.1"]}],
+        "review_every": "90d",
+        "phases": [
+            {
+                "id": "P",
+                "title": "T",
+                "reviewed": "2025-11-30",
+                "issues": [
+                    {
+                        "id": 1,
+                        "title": "I",
+                        "status": "audit",
+                        "owner": "dana",
+                        "due": "2026-01-15",
+                        "controls": ["SOC2:CC7.1"],
+                        "tags": ["a"],
+                        "x-jira": "LMS-1",
+                        "deliverables": [{"path": "a", "reviewed": "2025-11-30", "review_every": "180d"}],
+                    }
+                ],
+            }
+        ],
+    }
+    jsonschema.validate(plan, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**plan, "owner": "dana"}, schema)

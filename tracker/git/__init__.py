@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from tracker.support import faces
 
 if TYPE_CHECKING:
+    from tracker.git.attention import KINDS, Attention, attention, coverage_of, evidence_freshness
     from tracker.git.drift import (
         deliverable_done,
         drift_reason,

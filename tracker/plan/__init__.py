@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 from tracker.support import faces
 
 if TYPE_CHECKING:
-    from tracker.plan import parsecache, progress, yamltree
+    from tracker.plan import compliance, parsecache, progress, yamltree
+    from tracker.plan.compliance import Coverage, Freshness
     from tracker.plan.estimate import format_minutes, parse_minutes
     from tracker.plan.filtering import matches
     from tracker.plan.loader import (
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     )
     from tracker.plan.model import (
         Deliverable,
+        Framework,
         Issue,
         Phase,
         Project,

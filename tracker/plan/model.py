@@ -11,7 +11,7 @@ later checks and the TUI can point into the file; `where` reads it.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from msgspec import Meta, Struct, field
@@ -25,6 +25,7 @@ StepStatus = Literal["todo", "done"]
 Text = Annotated[str, Meta(min_length=1)]
 Weight = Annotated[float, Meta(ge=0, le=1)]
 IsoDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+Interval = Annotated[str, Meta(description="how often: 90d, 12w, 6m or 1y (days, weeks, months, years)")]
 Estimate = Annotated[
     str,
     Meta(description="a duration such as 30m, 1.5h, 1h30m, '2 hours', '30 mins'"),
@@ -45,6 +46,8 @@ def place(line: int, column: int) -> int:
 # records of a big plan each time it runs (a tenth of a second after each load).
 class Record(Struct, kw_only=True, omit_defaults=True, gc=False):
     at: Positions = field(default_factory=dict)
+    # `x-*` keys as written (text, numbers, lists, mappings): kept, shown, never checked.
+    extensions: dict[str, Any] | None = None
 
     def where(self, key: str = "", fallback: str = "") -> tuple[int, int]:
         """(line, column) of `key`'s value, else of `fallback`'s, else of the record itself."""
@@ -86,6 +89,8 @@ class Deliverable(Record, kw_only=True):
     type: DeliverableType | None = None
     purpose: str | None = None
     status: Text | None = None
+    reviewed: IsoDate | None = None
+    review_every: Interval | None = None
 
 
 class Step(Record, kw_only=True):
@@ -106,6 +111,12 @@ class Issue(Record, kw_only=True):
     summary: str | None = None
     description: str | None = None
     priority: Priority | None = None
+    owner: Text | None = None
+    due: IsoDate | None = None
+    controls: list[Text] = field(default_factory=list)
+    tags: list[Text] = field(default_factory=list)
+    review_every: Interval | None = None
+    reviewed: IsoDate | None = None
     depends_on: list[IssueId] = field(default_factory=list)
     files: list[Text] = field(default_factory=list)
     deliverables: list[Deliverable] = field(default_factory=list)
@@ -122,7 +133,15 @@ class Phase(Record, kw_only=True):
     status: Text | None = None
     priority: Priority | None = None
     description: str | None = None
+    review_every: Interval | None = None
+    reviewed: IsoDate | None = None
     issues: list[Issue] = field(default_factory=list)
+
+
+class Framework(Record, kw_only=True):
+    id: Text
+    title: str | None = None
+    controls: list[Text] = field(default_factory=list)
 
 
 class Accomplishment(Record, kw_only=True):
@@ -150,6 +169,9 @@ class Project(Record, kw_only=True):
     project: Text
     repo: str | None = None
     statuses: list[StatusDef] | None = None
+    frameworks: list[Framework] = field(default_factory=list)
+    review_every: Interval | None = None
+    reviewed: IsoDate | None = None
     phases: list[Phase]
     sessions: list[Session] = field(default_factory=list)
 
@@ -188,6 +210,89 @@ class Project(Record, kw_only=True):
             if session.date == date:
                 return session
         return None
+
+
+# What each key means, as editors show it on hover (schema.py puts it on every property).
+HELP: dict[str, dict[str, str]] = {
+    "Project": {
+        "project": "The programme's name, shown as the title of every view.",
+        "repo": "The git work tree, relative to this file; default: the work tree that contains it.",
+        "statuses": "Replaces the default workflow (not_started, in_progress, audit, blocked, verified, complete).",
+        "frameworks": "The control catalogues that issues' `controls` refer to (SOC2, ISO27001, NIST 800-53...).",
+        "review_every": "Default review interval for all evidence, e.g. 90d, 12w, 6m, 1y.",
+        "reviewed": "Default date (YYYY-MM-DD) all evidence was last reviewed.",
+        "phases": "The phases of the programme, in order.",
+        "sessions": "Working sessions, oldest first; `tracker session start` appends one.",
+    },
+    "StatusDef": {
+        "id": "The status as issues write it.",
+        "label": "How the status is shown; default: its id in words.",
+        "done": "Whether an issue in this status counts as finished.",
+        "weight": "Partial credit between 0 and 1 for an issue in this status (default 1 when done, else 0).",
+    },
+    "Framework": {
+        "id": "The framework's short name, used as the prefix in controls (SOC2 in SOC2:CC7.1).",
+        "title": "The framework's full name.",
+        "controls": "Every control id of the framework; a control outside this list is an error.",
+    },
+    "Phase": {
+        "id": "Unique among phases, e.g. P1.",
+        "title": "The phase's name.",
+        "status": "Overrides the status derived from its issues.",
+        "priority": "critical, high, medium or low.",
+        "description": "Markdown text about the phase.",
+        "review_every": "Review interval for the evidence of this phase's issues (overrides the top level).",
+        "reviewed": "Date (YYYY-MM-DD) this phase's evidence was last reviewed.",
+        "issues": "The phase's issues, in order.",
+    },
+    "Issue": {
+        "id": "A number or a name, unique in the whole file.",
+        "title": "The issue's name.",
+        "status": "One of the workflow's status ids.",
+        "summary": "One line about what was done or is to be done.",
+        "description": "Markdown text about the issue.",
+        "priority": "critical, high, medium or low.",
+        "owner": "Who answers for the issue (free text).",
+        "due": "Date (YYYY-MM-DD) it must be done by; overdue when past and not done.",
+        "controls": "Control ids it satisfies, written FRAMEWORK:CONTROL (SOC2:CC7.1).",
+        "tags": "Free labels to filter by.",
+        "review_every": "Review interval for this issue's evidence (overrides its phase's), e.g. 90d.",
+        "reviewed": "Date (YYYY-MM-DD) this issue's evidence was last reviewed.",
+        "depends_on": "Ids of issues that must be done first.",
+        "files": "Files the issue touches (paths or globs, relative to the repository).",
+        "deliverables": "Files the issue produces: its evidence.",
+        "steps": "The work, in order, with estimates.",
+    },
+    "Deliverable": {
+        "path": "The file, relative to the repository root.",
+        "type": "source, test, doc, report, config or other.",
+        "purpose": "What the file is for.",
+        "status": "Its own status; default: the issue's.",
+        "reviewed": "Date (YYYY-MM-DD) of its last review; default: the date of its last commit.",
+        "review_every": "How often it must be reviewed (overrides the issue's), e.g. 180d; stale after that.",
+    },
+    "Step": {
+        "title": "What to do.",
+        "estimate": "How long: 30m, 1.5h, 1h30m, '2 hours', '30 mins'.",
+        "status": "todo or done.",
+        "files": "Files the step touches.",
+    },
+    "Session": {
+        "date": "The day the session began (YYYY-MM-DD).",
+        "focus": "What the session is about.",
+        "headline": "The session's main result, in one line.",
+        "duration": "How long it lasted, as free text.",
+        "since": "The git revision where the session started.",
+        "accomplished": "Work that is no issue (moved docs, guides).",
+        "insights": "What was learnt.",
+    },
+    "Accomplishment": {
+        "title": "What was done.",
+        "details": "Lines of detail.",
+        "files": "Files it produced or touched.",
+    },
+    "Insight": {"title": "The insight in one line.", "body": "Markdown text."},
+}
 
 
 def is_iso_date(text: str) -> bool:

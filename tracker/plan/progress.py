@@ -1,7 +1,8 @@
 """The one progress rule of the contract (PRODUCT.md §2).
 
-An issue counts 1 when its status is done; otherwise the share of its steps
-that are done, if it has steps; otherwise its status's weight.  A phase is the
+An issue counts 1 when its status is done; otherwise the larger of its
+status's weight and the share of its steps that are done (v2: v1 ignored the
+weight of an issue with steps).  A phase is the
 mean of its issues, the project the mean of all issues.  Percentages are whole
 and rounded down, except that anything begun and unfinished never shows as 0%
 or 100%.
@@ -22,9 +23,10 @@ def issue_credit(project: Project, issue: Issue) -> float:
     status = project.status(issue.status)
     if status is not None and status.done:
         return 1.0
+    weight = status.credit if status is not None else 0.0
     if issue.steps:
-        return sum(step.done for step in issue.steps) / len(issue.steps)
-    return status.credit if status is not None else 0.0
+        return max(weight, sum(step.done for step in issue.steps) / len(issue.steps))
+    return weight
 
 
 def is_done(project: Project, issue: Issue) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tracker.plan.compliance import INTERVAL_HINT, parse_interval, split_control
 from tracker.plan.estimate import parse_minutes
 from tracker.plan.model import Project, is_iso_date, issue_key
 from tracker.plan.paths import plan_paths, unsafe_reason
@@ -24,18 +25,28 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
                 hint += " (if you meant a status, write one of the ids above)"
             error(record, key, f"{what} '{value}' is not a status of this plan; allowed: {', '.join(allowed)}{hint}")
 
+    catalogue = _check_frameworks(project, error)
+    _check_review(project, "the plan", error)
     phase_ids: dict[str, object] = {}
     issue_ids: dict[str, object] = {}
     for phase in project.phases:
         _unique(phase_ids, phase, "phase", error)
+        _check_review(phase, f"phase {phase.id}", error)
         if phase.status is not None:
             check_status(phase, "status", phase.status, "phase status")
         for issue in phase.issues:
             _unique(issue_ids, issue, "issue", error)
             check_status(issue, "status", issue.status, f"status of issue #{issue.id}")
+            _check_review(issue, f"issue #{issue.id}", error)
+            if issue.due is not None and not is_iso_date(issue.due):
+                error(issue, "due", f"due date '{issue.due}' of issue #{issue.id} is not a real calendar date")
+            if issue.controls:
+                _check_controls(project, issue, catalogue, error)
             for deliverable in issue.deliverables:
                 if deliverable.status is not None:
                     check_status(deliverable, "status", deliverable.status, "deliverable status")
+                if deliverable.reviewed is not None or deliverable.review_every is not None:
+                    _check_review(deliverable, f"deliverable '{deliverable.path}'", error)
             for step in issue.steps:
                 if step.estimate is not None and parse_minutes(step.estimate) is None:
                     error(
@@ -79,6 +90,74 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
             problems.append(
                 Problem(where, mention.line, mention.column, f"path '{mention.path}' {reason}; it is never read")
             )
+
+
+def _check_review(record, what: str, error) -> None:
+    """`reviewed` is a real day and `review_every` an interval, wherever they are set."""
+    if record.reviewed is not None and not is_iso_date(record.reviewed):
+        error(record, "reviewed", f"'reviewed' of {what} is '{record.reviewed}', which is not a real calendar date")
+    if record.review_every is not None and parse_interval(record.review_every) is None:
+        error(
+            record,
+            "review_every",
+            f"'review_every' of {what} is '{record.review_every}', which is not an interval; {INTERVAL_HINT}",
+        )
+
+
+def _check_frameworks(project: Project, error) -> dict[str, set[str]]:
+    """Declared frameworks and their control ids; a framework or control declared twice is an error."""
+    catalogue: dict[str, set[str]] = {}
+    for framework in project.frameworks:
+        key = str(framework.id)
+        if key in catalogue:
+            error(framework, "id", f"framework '{key}' is declared twice; merge the two entries")
+            continue
+        controls: set[str] = set()
+        for index, control in enumerate(framework.controls):
+            if control in controls:
+                error(framework, f"controls.{index}", f"control '{control}' is listed twice in framework '{key}'")
+            controls.add(control)
+        catalogue[key] = controls
+    return catalogue
+
+
+def _check_controls(project: Project, issue, catalogue: dict[str, set[str]], error) -> None:
+    """Each control names a declared control of its framework, with a prefix when several are declared, once."""
+    seen: set[tuple[str | None, str]] = set()
+    for index, control in enumerate(issue.controls):
+        at = f"controls.{index}" if f"controls.{index}" in issue.at else "controls"
+        framework, ident = split_control(project, control)
+        if framework is None and len(catalogue) > 1:
+            homes = [name for name, controls in catalogue.items() if ident in controls]
+            example = f"{homes[0] if homes else next(iter(catalogue))}:{ident}"
+            error(
+                issue,
+                at,
+                f"control '{control}' of issue #{issue.id} names no framework, and this plan declares "
+                f"{', '.join(catalogue)}; write it as {example}",
+            )
+            continue
+        known = catalogue.get(framework) if framework is not None else None
+        if known and ident not in known:
+            error(
+                issue,
+                at,
+                f"control '{ident}' of issue #{issue.id} is not a control of framework '{framework}'"
+                f"{_control_hint(ident, known)}; add it to the framework's controls or fix the id",
+            )
+        elif (framework, ident) in seen:
+            error(issue, at, f"control '{control}' is listed twice on issue #{issue.id}; remove one")
+        seen.add((framework, ident))
+
+
+_LOOKALIKE = str.maketrans("lIiOo", "11100")  # letters typed for digits: CC7.l is CC7.1
+
+
+def _control_hint(ident: str, known: set[str]) -> str:
+    """Did-you-mean for a control id: one that differs only by a letter typed for a digit, else the closest."""
+    folded = ident.translate(_LOOKALIKE).upper()
+    same = [control for control in known if control.translate(_LOOKALIKE).upper() == folded]
+    return f" (did you mean '{same[0]}'?)" if len(same) == 1 else did_you_mean(ident, sorted(known))
 
 
 def _check_workflow(project: Project, error) -> None:

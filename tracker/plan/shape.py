@@ -134,7 +134,7 @@ def _compile(t):
 
 def _compile_struct(t: mi.StructType):
     cls = t.cls
-    fields = {f.name: f for f in t.fields if f.name != "at"}
+    fields = {f.name: f for f in t.fields if f.name not in ("at", "extensions")}
     required = [f.name for f in t.fields if f.required]
     # name -> (checker, required, how messages name it); compiled on first use,
     # since the model's types refer to each other.
@@ -149,12 +149,20 @@ def _compile_struct(t: mi.StructType):
         column = node.column
         at = {"": node.line * WIDE + column if column < WIDE else place(node.line, column)}
         broken = False
+        extensions = None
         for key, value in node.items:
             name = key.value
             step = steps.get(name)
             if step is None:
+                if isinstance(name, str) and name.startswith("x-"):
+                    extensions = extensions or {}
+                    extensions[name] = plain(value)
+                    at[name] = place(value.line, value.column)
+                    continue
                 ctx.error(
-                    key, f"unknown key '{name}' in {what}{did_you_mean(name, fields)}; allowed: {', '.join(fields)}"
+                    key,
+                    f"unknown key '{name}' in {what}{did_you_mean(name, fields)}; allowed: {', '.join(fields)} "
+                    "(or a key of your own starting with x-)",
                 )
                 continue
             checker, needed, label = step
@@ -180,9 +188,20 @@ def _compile_struct(t: mi.StructType):
                 broken = True
         if broken:
             return INVALID
+        if extensions:
+            values["extensions"] = extensions
         return cls(at=at, **values)
 
     return check
+
+
+def plain(node):
+    """A node as plain data (text, numbers, booleans, lists, mappings): what an `x-*` key holds."""
+    if node.kind == "scalar":
+        return node.value
+    if node.kind == "sequence":
+        return [plain(item) for item in node.items]
+    return {str(key.value): plain(value) for key, value in node.items}
 
 
 def _compile_list(t: mi.ListType):

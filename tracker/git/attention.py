@@ -1,0 +1,105 @@
+"""What needs attention in a plan, as git and today's date see it: overdue issues, stale evidence,
+drift, and issues marked done with steps still open; and coverage per framework (PRODUCT.md §7).
+
+The rules are plan.compliance's; this module gives them the last commit of each
+file from the links (read in one history walk for all files, never a git
+process per file) and today's date from the caller.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from tracker.git.drift import deliverable_done, drift_reason
+from tracker.git.links import Links
+from tracker.plan import Coverage, Deliverable, Freshness, Issue, Phase, Project, compliance, progress
+
+Kind = Literal["overdue", "stale", "drift", "open-steps"]
+KINDS: tuple[Kind, ...] = ("overdue", "stale", "drift", "open-steps")
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """One thing to look at: what kind, where in the plan, and what to say about it."""
+
+    kind: Kind
+    phase: Phase
+    issue: Issue
+    deliverable: Deliverable | None
+    message: str
+
+    def where(self) -> tuple[int, int]:
+        if self.deliverable is not None:
+            return self.deliverable.where("reviewed" if self.kind == "stale" else "path", "path")
+        return self.issue.where({"overdue": "due", "open-steps": "steps"}.get(self.kind, "status"))
+
+
+def evidence_freshness(
+    project: Project, phase: Phase, issue: Issue, deliverable: Deliverable, links: Links, today: datetime.date
+) -> Freshness:
+    """compliance.freshness of a deliverable, with its file's last commit from the links."""
+    commit = links.get(deliverable.path).last_commit
+    return compliance.freshness(project, phase, issue, deliverable, commit.date if commit else None, today)
+
+
+def attention(
+    project: Project, links: Links, today: datetime.date, kinds: Iterable[Kind] = KINDS
+) -> Iterator[Attention]:
+    """Everything of `kinds` that needs attention, in plan order."""
+    wanted = set(kinds)
+    for phase, issue in project.issues():
+        if "overdue" in wanted and compliance.is_overdue(project, issue, today):
+            yield Attention("overdue", phase, issue, None, f"issue #{issue.id} was due {issue.due} and is not done")
+        done = progress.is_done(project, issue)
+        if "open-steps" in wanted and done and compliance.open_steps(issue):
+            count = compliance.open_steps(issue)
+            yield Attention(
+                "open-steps",
+                phase,
+                issue,
+                None,
+                f"issue #{issue.id} is marked {project.label(issue.status).lower()} but "
+                f"{count} of its steps {'is' if count == 1 else 'are'} not done",
+            )
+        for deliverable in issue.deliverables:
+            if "drift" in wanted and deliverable_done(project, issue, deliverable):
+                reason = drift_reason(links.get(deliverable.path))
+                if reason:
+                    status = project.label(deliverable.status or issue.status).lower()
+                    yield Attention(
+                        "drift",
+                        phase,
+                        issue,
+                        deliverable,
+                        f"deliverable '{deliverable.path}' of issue #{issue.id} is marked {status} but {reason}",
+                    )
+            if "stale" in wanted:
+                fresh = evidence_freshness(project, phase, issue, deliverable, links, today)
+                if fresh.stale:
+                    yield Attention(
+                        "stale",
+                        phase,
+                        issue,
+                        deliverable,
+                        f"evidence '{deliverable.path}' of issue #{issue.id} was last reviewed {fresh.reviewed}; "
+                        f"its review was due {fresh.review_due}",
+                    )
+
+
+def coverage_of(
+    project: Project, links: Links, today: datetime.date, frameworks: Iterable[str] | None = None
+) -> list[Coverage]:
+    """Coverage per framework; a done issue whose evidence is drifted or stale satisfies nothing."""
+
+    def unsatisfied(phase: Phase, issue: Issue) -> bool:
+        for deliverable in issue.deliverables:
+            if drift_reason(links.get(deliverable.path)) and deliverable_done(project, issue, deliverable):
+                return True
+            if evidence_freshness(project, phase, issue, deliverable, links, today).stale:
+                return True
+        return False
+
+    return compliance.coverage(project, unsatisfied, frameworks)

@@ -1,0 +1,193 @@
+"""The compliance rules of the plan (PRODUCT.md §1, §7): review intervals, evidence freshness,
+overdue issues, and controls mapped to frameworks.
+
+Each rule lives here once; views and `validate --strict` call it.  Nothing
+here reads git or the clock: the last commit's day and today are given.
+
+- `review_every` and `reviewed` are inherited downward: deliverable, issue,
+  phase, top level; the nearest one set wins.
+- A deliverable is stale when today is past its review due day: its last
+  review (`reviewed`, else the day of the last commit touching it) plus its
+  `review_every`.  With no interval, or no known last review, it is not stale.
+- An issue is overdue when its `due` day is past and it is not done.
+- A control is written `FRAMEWORK:CONTROL`, or bare when the plan declares one
+  framework (or none).  It is satisfied when every issue mapping it is done and
+  none of their evidence is drifted or stale (the caller says which are not).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from tracker.plan.model import Deliverable, Issue, Phase, Project, is_iso_date
+from tracker.plan.progress import is_done
+
+_INTERVAL = re.compile(r"\s*([1-9][0-9]{0,4})\s*(d|days?|w|weeks?|m|mo|months?|y|years?)\s*\Z", re.IGNORECASE)
+_MONTHS_PER = {"m": 1, "y": 12}
+INTERVAL_HINT = "write it like 90d, 12w, 6m or 1y (days, weeks, months, years)"
+
+
+@cache
+def parse_interval(text: str) -> tuple[int, int] | None:
+    """`90d` → (90, 0) days and months; `6m` → (0, 6); `1y` → (0, 12); None when it is no interval."""
+    found = _INTERVAL.match(text)
+    if found is None:
+        return None
+    count, unit = int(found[1]), found[2][0].lower()
+    if unit == "d":
+        return count, 0
+    if unit == "w":
+        return 7 * count, 0
+    return 0, count * _MONTHS_PER[unit]
+
+
+def add_interval(day: datetime.date, interval: tuple[int, int]) -> datetime.date:
+    """`day` plus (days, months); a month end stays in its month (Jan 31 + 1m is Feb 28 or 29)."""
+    days, months = interval
+    if months:
+        index = day.month - 1 + months
+        year, month = day.year + index // 12, index % 12 + 1
+        day = day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day + datetime.timedelta(days=days)
+
+
+def review_every_of(project: Project, phase: Phase, issue: Issue, deliverable: Deliverable | None = None) -> str | None:
+    """The review interval in force, inherited from the nearest level that sets one."""
+    if deliverable is not None and deliverable.review_every:
+        return deliverable.review_every
+    return issue.review_every or phase.review_every or project.review_every
+
+
+def reviewed_of(project: Project, phase: Phase, issue: Issue, deliverable: Deliverable | None = None) -> str | None:
+    """The last review day written in the plan, inherited from the nearest level that sets one."""
+    if deliverable is not None and deliverable.reviewed:
+        return deliverable.reviewed
+    return issue.reviewed or phase.reviewed or project.reviewed
+
+
+@dataclass(frozen=True, slots=True)
+class Freshness:
+    reviewed: str | None  # the last review's day: `reviewed`, else the last commit's; None when unknown
+    review_due: str | None  # the day the next review is due; None without an interval
+    stale: bool
+
+
+NOT_REVIEWED = Freshness(None, None, False)
+
+
+def freshness(
+    project: Project, phase: Phase, issue: Issue, deliverable: Deliverable, committed: str | None, today: datetime.date
+) -> Freshness:
+    """How fresh a deliverable is, given the day (YYYY-MM-DD...) of the last commit touching its file, if any."""
+    reviewed = reviewed_of(project, phase, issue, deliverable) or (committed[:10] if committed else None)
+    every = review_every_of(project, phase, issue, deliverable)
+    interval = parse_interval(every) if every else None
+    if reviewed is None or not is_iso_date(reviewed):
+        return NOT_REVIEWED
+    if interval is None:
+        return Freshness(reviewed, None, False)
+    due = add_interval(datetime.date.fromisoformat(reviewed), interval)
+    return Freshness(reviewed, due.isoformat(), today > due)
+
+
+def is_overdue(project: Project, issue: Issue, today: datetime.date) -> bool:
+    """`due` is past and the issue is not done."""
+    due = issue.due
+    if not due or not is_iso_date(due):
+        return False
+    return datetime.date.fromisoformat(due) < today and not is_done(project, issue)
+
+
+def open_steps(issue: Issue) -> int:
+    return sum(not step.done for step in issue.steps)
+
+
+# --- controls and frameworks ---------------------------------------------------------------------
+
+
+def split_control(project: Project, control: str) -> tuple[str | None, str]:
+    """(framework id, control id) of a control as written: `SOC2:CC7.1` → ('SOC2', 'CC7.1').
+
+    A bare id belongs to the one declared framework; with none or several declared, to no framework.
+    """
+    prefix, colon, rest = control.partition(":")
+    if colon and prefix and rest:
+        return prefix, rest
+    if len(project.frameworks) == 1:
+        return str(project.frameworks[0].id), control
+    return None, control
+
+
+@dataclass(slots=True)
+class Coverage:
+    """One framework's coverage: declared (None when the plan does not declare it), mapped, satisfied, unmapped."""
+
+    framework: str | None
+    title: str | None
+    declared: list[str] | None
+    mapped: list[str] = field(default_factory=list)  # in the order of `declared`, else as first mapped
+    satisfied: list[str] = field(default_factory=list)
+    issues: dict[str, list[str]] = field(default_factory=dict)  # control → keys of the issues mapping it
+
+    @property
+    def unmapped(self) -> list[str]:
+        if self.declared is None:
+            return []
+        return [control for control in self.declared if control not in self.issues]
+
+    def to_json(self) -> dict:
+        return {
+            "framework": self.framework,
+            "title": self.title,
+            "declared": None if self.declared is None else len(self.declared),
+            "mapped": len(self.mapped),
+            "satisfied": len(self.satisfied),
+            "unmapped": self.unmapped,
+            "controls": [
+                {"id": c, "issues": self.issues[c], "satisfied": c in set(self.satisfied)} for c in self.mapped
+            ],
+        }
+
+
+def coverage(
+    project: Project, unsatisfied: Callable[[Phase, Issue], bool], frameworks: Iterable[str] | None = None
+) -> list[Coverage]:
+    """Coverage per framework: the declared ones in their order, then those only mapped.
+
+    `unsatisfied(phase, issue)` says whether a done issue's evidence is drifted or stale.
+    `frameworks` keeps only those ids.
+    """
+    out: dict[str | None, Coverage] = {}
+    for declared in project.frameworks:
+        key = str(declared.id)
+        out.setdefault(key, Coverage(key, declared.title, list(dict.fromkeys(declared.controls))))
+    bad: dict[tuple[str | None, str], bool] = {}
+    for phase, issue in project.issues():
+        if not issue.controls:
+            continue
+        failed = not is_done(project, issue) or unsatisfied(phase, issue)
+        for control in issue.controls:
+            framework, ident = split_control(project, control)
+            entry = out.get(framework)
+            if entry is None:
+                entry = out[framework] = Coverage(framework, None, None)
+            keys = entry.issues.setdefault(ident, [])
+            if issue.key not in keys:
+                keys.append(issue.key)
+            bad[framework, ident] = bad.get((framework, ident), False) or failed
+    wanted = None if frameworks is None else set(frameworks)
+    result = []
+    for framework, entry in out.items():
+        if wanted is not None and framework not in wanted:
+            continue
+        order = entry.declared or []
+        known = set(order)
+        entry.mapped = [c for c in order if c in entry.issues] + [c for c in entry.issues if c not in known]
+        entry.satisfied = [c for c in entry.mapped if not bad[framework, c]]
+        result.append(entry)
+    return result
