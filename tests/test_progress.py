@@ -182,3 +182,20 @@ def test_v2_steps_above_weight_count_the_steps():
 def test_v2_done_counts_one_whatever_weight_and_steps():
     project = plan(issues("{id: 1, title: a, status: shipped, steps: [{title: s}]}"), WEIGHTED)
     assert progress.issue_percent(project, project.phases[0].issues[0]) == 100
+
+
+def test_a_deliverable_without_a_status_has_its_issue_s_and_counts_done_by_it():
+    project = plan(
+        issues("{id: 1, title: a, status: complete, deliverables: [{path: a.txt}, {path: b.txt, status: audit}]}")
+    )
+    issue = project.phases[0].issues[0]
+    inherits, own = issue.deliverables
+    assert [issue.status_of(inherits), issue.status_of(own)] == ["complete", "audit"]
+    assert [project.deliverable_done(issue, inherits), project.deliverable_done(issue, own)] == [True, False]
+
+
+def test_the_next_status_follows_the_plan_s_own_workflow():
+    statuses = "statuses:\n  - {id: open}\n  - {id: half}\n  - {id: shipped, done: true}\n"
+    project = plan(issues("{id: 1, title: a, status: open}"), statuses)
+    assert [project.next_status(s) for s in ("open", "half", "shipped")] == ["half", "shipped", None]
+    assert project.next_status("not_in_this_workflow") == "open"  # an unknown status starts the workflow

@@ -7,8 +7,9 @@ marked done whose file is missing or not committed as it is.
 
 from __future__ import annotations
 
-from tracker.git import FileLink, Links, deliverable_done, drift_reason
+from tracker.git import FileLink, Links, deliverable_drift, plan_drift
 from tracker.plan import Project
+from tracker.support.figures import line_count
 from tracker.support.textsafe import ellipsize, one_line
 
 PATH_WIDTH = 48
@@ -32,7 +33,7 @@ def render_files(project: Project, links: Links) -> str:
             rows.append(f"#{one_line(str(issue.id))} {one_line(issue.title)} ({project.label(issue.status)})")
             for deliverable in issue.deliverables:
                 link = links.get(deliverable.path)
-                drift = deliverable_done(project, issue, deliverable) and drift_reason(link)
+                drift = deliverable_drift(project, issue, deliverable, link)
                 rows.append((DRIFT_MARK if drift else "", "deliverable", deliverable.path, link))
             rows.extend(("", "file", path, links.get(path)) for path in issue.files)
             for step in issue.steps:
@@ -58,7 +59,7 @@ def render_files(project: Project, links: Links) -> str:
 
 
 def _row(mark: str, kind: str, path: str, link: FileLink) -> str:
-    lines = "" if link.lines is None else f"{link.lines} line{'s' * (link.lines != 1)}"
+    lines = "" if link.lines is None else line_count(link.lines)
     commit = link.last_commit
     last = (
         (
@@ -78,17 +79,11 @@ def _row(mark: str, kind: str, path: str, link: FileLink) -> str:
 
 def drift_lines(project: Project, links: Links) -> str:
     """Lines marking each deliverable marked done that git does not back, for plain `tracker status`."""
-    out = []
-    for _, issue in project.issues():
-        for deliverable in issue.deliverables:
-            if deliverable_done(project, issue, deliverable):
-                reason = drift_reason(links.get(deliverable.path))
-                if reason:
-                    out.append(
-                        f"{DRIFT_MARK} #{one_line(str(issue.id))} {one_line(deliverable.path)}: "
-                        f"marked {project.label(deliverable.status or issue.status).lower()} "
-                        f"but {reason}"
-                    )
+    out = [
+        f"{DRIFT_MARK} #{one_line(str(issue.id))} {one_line(deliverable.path)}: "
+        f"marked {project.label(issue.status_of(deliverable)).lower()} but {reason}"
+        for issue, deliverable, _, reason in plan_drift(project, links)
+    ]
     if out:
         out.append("  (tracker status --files shows every file with its git state)")
     return "\n" + "\n".join(out) + "\n" if out else ""

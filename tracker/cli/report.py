@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from msgspec.structs import replace
 
-from tracker.git import deliverable_done, drift_reason_of
+from tracker.git import drift_reason_of
 from tracker.plan import Deliverable, Issue, Phase, Project, progress
 
 NO_GIT = {"state": "no-git", "lines": None, "last_commit": None}
@@ -104,12 +104,12 @@ def _issue(project: Project, issue: Issue, git_of: GitOf) -> dict:
 
 def _deliverable(project: Project, issue: Issue, deliverable: Deliverable, git_of: GitOf) -> dict:
     git = git_of(deliverable.path)
-    done = deliverable_done(project, issue, deliverable)
+    done = project.deliverable_done(issue, deliverable)
     return {
         "path": deliverable.path,
         "type": deliverable.type,
         "purpose": deliverable.purpose,
-        "status": deliverable.status or issue.status,
+        "status": issue.status_of(deliverable),
         "git": git,
         # Marked done, yet the file is missing or not committed as it is: why, else null.
         "drift": drift_reason_of(git["state"], git.get("kind", "file")) if done else None,

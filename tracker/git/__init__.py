@@ -8,10 +8,13 @@ from tracker.support import faces
 if TYPE_CHECKING:
     from tracker.git.attention import KINDS, Attention, attention, coverage_of, evidence_freshness
     from tracker.git.drift import (
-        deliverable_done,
+        Drift,
+        deliverable_drift,
         drift_reason,
         drift_reason_of,
+        issue_drift,
         link_problems,
+        plan_drift,
     )
     from tracker.git.links import FileLink, Links, link_paths, no_git, read_links
     from tracker.git.repo import (

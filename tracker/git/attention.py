@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from tracker.git.drift import deliverable_done, drift_reason
+from tracker.git.drift import deliverable_drift
 from tracker.git.links import Links
 from tracker.plan import Coverage, Deliverable, Freshness, Issue, Phase, Project, compliance, progress
 
@@ -65,17 +65,20 @@ def attention(
                 f"{count} of its steps {'is' if count == 1 else 'are'} not done",
             )
         for deliverable in issue.deliverables:
-            if "drift" in wanted and deliverable_done(project, issue, deliverable):
-                reason = drift_reason(links.get(deliverable.path))
-                if reason:
-                    status = project.label(deliverable.status or issue.status).lower()
-                    yield Attention(
-                        "drift",
-                        phase,
-                        issue,
-                        deliverable,
-                        f"deliverable '{deliverable.path}' of issue #{issue.id} is marked {status} but {reason}",
-                    )
+            reason = (
+                deliverable_drift(project, issue, deliverable, links.get(deliverable.path))
+                if "drift" in wanted
+                else None
+            )
+            if reason:
+                status = project.label(issue.status_of(deliverable)).lower()
+                yield Attention(
+                    "drift",
+                    phase,
+                    issue,
+                    deliverable,
+                    f"deliverable '{deliverable.path}' of issue #{issue.id} is marked {status} but {reason}",
+                )
             if "stale" in wanted:
                 fresh = evidence_freshness(project, phase, issue, deliverable, links, today)
                 if fresh.stale:
@@ -96,7 +99,7 @@ def coverage_of(
 
     def unsatisfied(phase: Phase, issue: Issue) -> bool:
         for deliverable in issue.deliverables:
-            if drift_reason(links.get(deliverable.path)) and deliverable_done(project, issue, deliverable):
+            if deliverable_drift(project, issue, deliverable, links.get(deliverable.path)):
                 return True
             if evidence_freshness(project, phase, issue, deliverable, links, today).stale:
                 return True

@@ -7,9 +7,10 @@ symlink.  Spelling: a path that misses a file only by Unicode form or case.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, NamedTuple
 
-from tracker.plan import Problem, Project, plan_paths, unsafe_reason
+from tracker.plan import Deliverable, Issue, Problem, Project, plan_paths, unsafe_reason
 
 if TYPE_CHECKING:  # the dashboard's first frame uses these checks before git is read
     from tracker.git.links import FileLink, Links
@@ -24,9 +25,33 @@ DRIFT = {
 }
 
 
-def deliverable_done(project: Project, issue, deliverable) -> bool:
-    status = project.status(deliverable.status or issue.status)
-    return status is not None and status.done
+class Drift(NamedTuple):
+    issue: Issue
+    deliverable: Deliverable
+    link: FileLink
+    reason: str
+
+
+def deliverable_drift(project: Project, issue: Issue, deliverable: Deliverable, link: FileLink | None) -> str | None:
+    """The drift rule: why a deliverable marked done does not match git; None when it does or git cannot tell."""
+    if link is None or not project.deliverable_done(issue, deliverable):
+        return None
+    return drift_reason(link)
+
+
+def issue_drift(project: Project, issue: Issue, link_of: Callable[[str], FileLink | None]) -> Iterator[Drift]:
+    """Each deliverable of `issue` that drifts; `link_of` may not know a path yet (None)."""
+    for deliverable in issue.deliverables:
+        link = link_of(deliverable.path)
+        reason = deliverable_drift(project, issue, deliverable, link)
+        if reason and link is not None:
+            yield Drift(issue, deliverable, link, reason)
+
+
+def plan_drift(project: Project, links: Links) -> Iterator[Drift]:
+    """Each deliverable of the plan that drifts, in plan order."""
+    for _, issue in project.issues():
+        yield from issue_drift(project, issue, links.get)
 
 
 def drift_reason(link: FileLink) -> str | None:
@@ -45,24 +70,17 @@ def drift_reason_of(state: str, kind: str = "file") -> str | None:
 def drift_problems(project: Project, links: Links, where: str) -> list[Problem]:
     """Warnings for deliverables marked done whose file is missing or not committed as it is."""
     out = []
-    for _, issue in project.issues():
-        for deliverable in issue.deliverables:
-            if not deliverable_done(project, issue, deliverable):
-                continue
-            link = links.get(deliverable.path)
-            reason = drift_reason(link)
-            if reason:
-                status = deliverable.status or issue.status
-                hint = f" ({link.note})" if link.state == "missing" and link.note else ""
-                out.append(
-                    Problem(
-                        where,
-                        *deliverable.where("path"),
-                        f"deliverable '{deliverable.path}' of issue #{issue.id} is '{status}' but "
-                        f"{reason}{hint}; commit it or change the status",
-                        "warning",
-                    )
-                )
+    for issue, deliverable, link, reason in plan_drift(project, links):
+        hint = f" ({link.note})" if link.state == "missing" and link.note else ""
+        out.append(
+            Problem(
+                where,
+                *deliverable.where("path"),
+                f"deliverable '{deliverable.path}' of issue #{issue.id} is '{issue.status_of(deliverable)}' but "
+                f"{reason}{hint}; commit it or change the status",
+                "warning",
+            )
+        )
     return out
 
 

@@ -63,8 +63,8 @@ from tracker.plan import (
     normalize,
     parse_minutes,
     progress,
-    status_words,
 )
+from tracker.support.figures import line_count
 from tracker.support.textsafe import one_line
 
 NEXT_LIMIT = 3  # open issues shown under "What's next"
@@ -344,8 +344,9 @@ class _Views:
     def status(self, status_id: str, fallback: Project | None = None) -> StatusView:
         if fallback is None and status_id in self._statuses:
             return self._statuses[status_id]
-        known = self.project.status(status_id) or (fallback.status(status_id) if fallback else None)
-        label = known.name if known else status_words(status_id)
+        owner = fallback if fallback is not None and self.project.status(status_id) is None else self.project
+        known = owner.status(status_id)
+        label = owner.label(status_id)
         done = bool(known and known.done)
         view = StatusView(status_id, label, "" if self.plain else _mark(self.project, status_id, known), done)
         if fallback is None:
@@ -392,7 +393,7 @@ class _Views:
             TYPE_LABELS.get(kind or "", ""),
             deliverable.purpose or "",
             self.file(deliverable.path),
-            self.status(deliverable.status or issue.status),
+            self.status(issue.status_of(deliverable)),
             str(issue.id),
         )
 
@@ -412,7 +413,7 @@ class _Views:
 def _size_note(link: FileLink) -> str:
     """What to say about a file next to its name: its length, or why there is none."""
     if link.lines is not None:
-        return f"{link.lines} line{'s' * (link.lines != 1)}"
+        return line_count(link.lines)
     if link.state in ("missing", "unsafe"):
         return {"missing": "missing", "unsafe": "not read: " + (link.note or "unsafe path")}[link.state]
     if link.note == "a binary file":

@@ -126,6 +126,10 @@ class Issue(Record, kw_only=True):
     def key(self) -> str:
         return issue_key(self.id)
 
+    def status_of(self, deliverable: Deliverable) -> str:
+        """A deliverable's effective status: its own, else this issue's."""
+        return deliverable.status or self.status
+
 
 class Phase(Record, kw_only=True):
     id: IssueId
@@ -184,6 +188,20 @@ class Project(Record, kw_only=True):
             if status.id == status_id:
                 return status
         return None
+
+    def is_done(self, status_id: str) -> bool:
+        """Whether a status counts as done in this plan's workflow (an unknown one does not)."""
+        status = self.status(status_id)
+        return status is not None and status.done
+
+    def deliverable_done(self, issue: Issue, deliverable: Deliverable) -> bool:
+        return self.is_done(issue.status_of(deliverable))
+
+    def next_status(self, status_id: str) -> str | None:
+        """The status after `status_id` in the workflow (the first for an unknown one); None after the last."""
+        ids = [status.id for status in self.workflow]
+        at = ids.index(status_id) if status_id in ids else -1
+        return ids[at + 1] if at + 1 < len(ids) else None
 
     def label(self, status_id: str) -> str:
         """How a status is shown: its label in this plan's workflow, else its id in words."""

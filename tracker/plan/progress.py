@@ -30,8 +30,7 @@ def issue_credit(project: Project, issue: Issue) -> float:
 
 
 def is_done(project: Project, issue: Issue) -> bool:
-    status = project.status(issue.status)
-    return bool(status and status.done)
+    return project.is_done(issue.status)
 
 
 def mean_credit(project: Project, issues) -> float | None:
@@ -89,8 +88,7 @@ def phase_status(project: Project, phase: Phase) -> str:
 
 def status_kind(project: Project, status_id: str) -> str:
     """What a status means, whatever the user named it: done, blocked, todo (the first) or active."""
-    status = project.status(status_id)
-    if status is not None and status.done:
+    if project.is_done(status_id):
         return "done"
     if status_id == "blocked":
         return "blocked"

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.git import deliverable_done, drift_reason
-from tracker.plan import Issue, Project
+from tracker.git import deliverable_drift, issue_drift
+from tracker.plan import Deliverable, Issue, Project
 
 if TYPE_CHECKING:
     from tracker.git import FileLink, Links
@@ -44,18 +44,9 @@ class GitView:
         link = self.link(path)
         return link.state if link is not None else None
 
-    def drifting(self, path: str, done: bool) -> bool:
-        link = self.link(path)
-        return done and link is not None and drift_reason(link) is not None
+    def drift_of(self, project: Project, issue: Issue, deliverable: Deliverable) -> str | None:
+        return deliverable_drift(project, issue, deliverable, self.link(deliverable.path))
 
     def drift(self, project: Project, issue: Issue) -> list[tuple[str, str]]:
         """(path, why) for each deliverable of `issue` that is done in the plan but not so in git."""
-        out = []
-        for deliverable in issue.deliverables:
-            link = self.link(deliverable.path)
-            if link is None or not deliverable_done(project, issue, deliverable):
-                continue
-            reason = drift_reason(link)
-            if reason:
-                out.append((deliverable.path, reason))
-        return out
+        return [(d.deliverable.path, d.reason) for d in issue_drift(project, issue, self.link)]

@@ -45,13 +45,12 @@ class StatusEdits:
         self.screen.app.push_screen(StatusPicker(project, title, status_of(item)), chosen)
 
     def next(self, item: Item, project) -> None:
-        current = status_of(item)
-        ids = [s.id for s in project.workflow]
-        at = ids.index(current) if current in ids else -1
-        if at == len(ids) - 1:
-            self.screen.notify(f"Already at the last status ({project.label(ids[-1])}).", markup=False)
+        following = project.next_status(status_of(item))
+        if following is None:
+            last = project.workflow[-1].id
+            self.screen.notify(f"Already at the last status ({project.label(last)}).", markup=False)
             return
-        self.screen.post_message(self.Chosen(status_change(item, ids[at + 1]), None))
+        self.screen.post_message(self.Chosen(status_change(item, following), None))
 
     def tick(self, item: Item) -> None:
         from tracker import edit
@@ -64,7 +63,7 @@ class StatusEdits:
 def status_of(item: Item) -> str:
     """The status `s` and `n` change."""
     if isinstance(item.part, Deliverable):
-        return item.part.status or item.issue.status
+        return item.issue.status_of(item.part)
     return item.issue.status
 
 

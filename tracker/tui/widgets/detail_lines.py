@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual.content import Content
 
 from tracker.plan import Deliverable, Issue, Project, Step, format_minutes, parse_minutes, progress
+from tracker.support.figures import line_count
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.gitview import GitView
 from tracker.tui.marks import STEP_MARKS, mark
@@ -152,13 +153,9 @@ def _files(project: Project, issue: Issue, git: GitView, width: int, style) -> l
     if issue.deliverables:
         lines += _section("Deliverables", style)
         for d in issue.deliverables:
-            done = (
-                progress.is_done(project, issue)
-                if d.status is None
-                else bool((s := project.status(d.status)) and s.done)
-            )
             about = " — ".join(one_line(x) for x in (d.type or "", d.purpose or "") if x)
-            lines += _path_lines(d.path, about, git, done, width, style)
+            drifting = git.drift_of(project, issue, d) is not None
+            lines += _path_lines(d.path, about, git, drifting, width, style)
     if issue.files:
         lines += _section("Files", style)
         for path in issue.files:
@@ -166,16 +163,14 @@ def _files(project: Project, issue: Issue, git: GitView, width: int, style) -> l
     return lines
 
 
-def _path_lines(path: str, about: str, git: GitView, done: bool, width: int, style) -> list[Content]:
+def _path_lines(path: str, about: str, git: GitView, drifting: bool, width: int, style) -> list[Content]:
     first = Content.assemble("  ", ellipsize_path(one_line(path), width - 2))
     if about:
         first = Content.assemble(first, (ellipsize(f"  {about}", max(width - first.cell_length, 0)), style("muted")))
     # Cut to one line here; the selected file's section shows them whole.
     return [
         first,
-        Content.styled(
-            ellipsize("    " + git_text(git, path), width), style("warning" if git.drifting(path, done) else "muted")
-        ),
+        Content.styled(ellipsize("    " + git_text(git, path), width), style("warning" if drifting else "muted")),
     ]
 
 
@@ -187,7 +182,7 @@ def git_text(git: GitView, path: str) -> str:
         return "not looked up"
     facts = [link.state]
     if link.lines is not None:
-        facts.append(f"{link.lines} line{'s' * (link.lines != 1)}")
+        facts.append(line_count(link.lines))
     commit = link.last_commit
     if commit is not None:
         facts.append(f"{commit.sha} {commit.date[:10]} {one_line(commit.author)}: {one_line(commit.subject)}")

@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from tracker.plan import Project, progress
+from tracker.support.figures import bar, percent_text
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.marks import mark
 
@@ -59,7 +60,7 @@ class PhaseBars(Widget):
         style = self.get_visual_style
         lines = []
         for pid, title, pct, status in rows:
-            filled = 0 if pct is None else pct * bar_width // 100
+            filled, empty = bar(pct, bar_width)
             sign, tone = mark(project, status)
             lines.append(
                 Content.assemble(
@@ -68,10 +69,10 @@ class PhaseBars(Widget):
                     "  ",
                     ellipsize(title, title_width).ljust(title_width),
                     "  ",
-                    ("█" * filled, style("phase-bars--filled")),
-                    ("░" * (bar_width - filled), style("phase-bars--empty")),
+                    (filled, style("phase-bars--filled")),
+                    (empty, style("phase-bars--empty")),
                     " ",
-                    (("—" if pct is None else f"{pct}%").rjust(4), style("phase-bars--percent")),
+                    (percent_text(pct).rjust(4), style("phase-bars--percent")),
                     "  ",
                     (sign, style(f"phase-bars--{tone}")),
                     " ",

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tracker.plan import Issue, Phase, Project, matches, progress
+from tracker.plan import Deliverable, Issue, Phase, Project, matches, progress
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.gitview import GitView
 from tracker.tui.marks import STEP_MARKS, mark
@@ -35,6 +35,7 @@ class Node:
     text: str
     tail: str = ""  # right-hand note: percent, estimate
     path: str | None = None  # a repository file, for its git state
+    deliverable: tuple[Issue, Deliverable] | None = None  # a deliverable and its issue, for the drift rule
 
 
 class PlanTree(Tree[Node]):
@@ -119,7 +120,7 @@ class PlanTree(Tree[Node]):
             return
         issue, key = content, node.data.ref
         for index, deliverable in enumerate(issue.deliverables):
-            sign, tone = mark(self.project, deliverable.status or issue.status)
+            sign, tone = mark(self.project, issue.status_of(deliverable))
             node.add_leaf(
                 Text(),
                 Node(
@@ -128,6 +129,7 @@ class PlanTree(Tree[Node]):
                     tone,
                     one_line(deliverable.path),
                     path=deliverable.path,
+                    deliverable=(issue, deliverable),
                 ),
             )
         for index, path in enumerate(issue.files):
@@ -274,7 +276,8 @@ class PlanTree(Tree[Node]):
             link = self.git.state(data.path)
             if link is not None and link not in QUIET_STATES:
                 git_note = link
-            drift = self.git.drifting(data.path, data.tone == "done")
+            if data.deliverable is not None and self.project is not None:
+                drift = self.git.drift_of(self.project, *data.deliverable) is not None
         room = self.scrollable_content_region.width - depth * self.guide_depth
         fixed = len(icon) + 2 + (len(tail) + 2 if tail else 0) + (len(git_note) + 2 if git_note else 0)
         fit = ellipsize_path if data.path is not None else ellipsize
