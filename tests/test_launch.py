@@ -41,6 +41,10 @@ NO = {"json": False, "ascii": False, "files": False}
             ("p.yaml", 99, {"json": False, "ascii": True, "files": True}),
         ),
         (["-f", "a", "-f", "b", "status"], ("b", DEFAULT_MAX_BYTES, NO)),  # the last one, as click takes it
+        (["status", "p.yaml", "--json"], ("p.yaml", DEFAULT_MAX_BYTES, {**NO, "json": True})),
+        (["status", "--file", "p.yaml", "--max-bytes", "99"], ("p.yaml", 99, NO)),
+        (["-f", "p.yaml", "status", "p.yaml"], ("p.yaml", DEFAULT_MAX_BYTES, NO)),
+        (["status", "-f", "a", "--files"], ("a", DEFAULT_MAX_BYTES, {**NO, "files": True})),
     ],
 )
 def test_plain_status_command_lines_are_recognised(args, found):
@@ -63,7 +67,8 @@ def test_plain_status_command_lines_are_recognised(args, found):
         ["--max-bytes", "0", "status"],
         ["--max-bytes", "1e3", "status"],
         ["--max-bytes", "٣", "status"],
-        ["status", "--json", "extra"],
+        ["status", "--json", "a.yaml", "b.yaml"],
+        ["-f", "a.yaml", "status", "b.yaml"],
         ["status", "--", "--json"],
         ["status", "--jso"],
         ["stat"],

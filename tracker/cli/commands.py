@@ -17,7 +17,50 @@ from tracker.cli.context import Failed, Options, load_plan, plan_path
 from tracker.cli.discovery import DEFAULT_MAX_BYTES
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+def _set_global(ctx: click.Context, param: click.Parameter, value) -> None:
+    """--file / --max-bytes given after a command's name: as if given before it."""
+    if value is not None and isinstance(ctx.obj, Options):
+        setattr(ctx.obj, "file" if param.name == "file_" else "max_bytes", value)
+
+
+def _global_options() -> list[click.Option]:
+    return [
+        click.Option(
+            ["--file", "-f", "file_"],
+            metavar="PATH",
+            expose_value=False,
+            callback=_set_global,
+            help="The plan file (as before the command's name).",
+        ),
+        click.Option(
+            ["--max-bytes"],
+            type=click.IntRange(min=1),
+            expose_value=False,
+            callback=_set_global,
+            help="Refuse plan files larger than this (as before the command's name).",
+        ),
+    ]
+
+
+class TrackerGroup(click.Group):
+    """A group whose every command also takes the global options, so they may follow the command's name."""
+
+    group_class = type  # subgroups (session, import) are TrackerGroups too
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        _take_global_options(cmd)
+        super().add_command(cmd, name)
+
+
+def _take_global_options(cmd: click.Command) -> None:
+    """Give `cmd` and, if it is a group made elsewhere, every command in it the global options."""
+    names = {opt for param in cmd.params for opt in getattr(param, "opts", [])}
+    cmd.params.extend(option for option in _global_options() if not names & set(option.opts))
+    for sub in getattr(cmd, "commands", {}).values():
+        _take_global_options(sub)
+
+
+@click.group(cls=TrackerGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--file",
     "-f",
@@ -63,9 +106,11 @@ def main(ctx: click.Context, file_: str | None, max_bytes: int) -> None:
 @click.option(
     "--files", "files", is_flag=True, help="Every deliverable and file with its git state, line count and last commit."
 )
+@click.argument("plan", required=False, metavar="[PLAN]")
 @click.pass_obj
-def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> None:
-    """Phases with progress."""
+def status(options: Options, as_json: bool, ascii_only: bool, files: bool, plan: str | None) -> None:
+    """Phases with progress (of PLAN, if given, as --file PLAN)."""
+    _plan_argument(options, plan)
     if as_json and files:
         raise click.UsageError("--json already carries every file's git state; use one of --json and --files")
     from tracker.cli.status import answer
@@ -78,10 +123,21 @@ def status(options: Options, as_json: bool, ascii_only: bool, files: bool) -> No
         raise Failed(problems)
 
 
+def _plan_argument(options: Options, plan: str | None) -> None:
+    """The plan named as an argument stands for --file; naming two different plans is a usage error."""
+    if plan is None:
+        return
+    if options.file is not None and options.file != plan:
+        raise click.UsageError(f"two plans given: --file {options.file} and {plan}; give one")
+    options.file = plan
+
+
 @main.command()
+@click.argument("plan", required=False, metavar="[PLAN]")
 @click.pass_obj
-def validate(options: Options) -> None:
-    """Check the plan; print every problem; exit 1 if any is an error."""
+def validate(options: Options, plan: str | None) -> None:
+    """Check the plan (PLAN, if given, as --file PLAN); print every problem; exit 1 if any is an error."""
+    _plan_argument(options, plan)
     loaded = load_plan(options, fail_on_errors=False)
     if loaded.project is not None:
         from tracker.git import link_problems, read_links
@@ -235,3 +291,12 @@ def write_change(options: Options, change, loaded=None) -> None:
     from tracker.support.textsafe import one_line
 
     click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project)}"))
+
+
+from tracker.cli.starting import import_, init  # noqa: E402  (commands of their own topic, added last)
+
+main.add_command(init)
+main.add_command(import_)
+from tracker.cli.adding import add  # noqa: E402
+
+main.add_command(add)

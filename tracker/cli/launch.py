@@ -4,7 +4,8 @@ Replaying a recorded answer (cli/replay.py) takes a tenth of a second;
 importing click and the CLI would add a third to that, and a tenth to a
 first run.  So the plain forms of the command, `tracker [-f|--file PATH]
 [--max-bytes N] status [--json|--files] [--ascii]`, are recognised here and
-answered by cli/status.py, as the CLI's `status` would.  Anything else, and a
+answered by cli/status.py, as the CLI's `status` would; the global options may
+also follow `status`, and the plan may be its argument (`tracker status PLAN`).  Anything else, and a
 plan that is not found, goes to the click CLI (cli/commands.py).  Either way the
 process then ends at once (see `main`).
 """
@@ -88,31 +89,48 @@ def _exit_status(code: object) -> int:
 
 
 def plain_status(args: list[str]) -> tuple[str | None, int, dict[str, bool]] | None:
-    """(--file, --max-bytes, flags) of a plain `status` command line, or None for anything else."""
+    """(--file, --max-bytes, flags) of a plain `status` command line, or None for anything else.
+
+    As in the click CLI (cli/commands.py), --file/-f and --max-bytes may come
+    before or after `status`, and the plan may be named as its argument.
+    """
     from tracker.cli.discovery import DEFAULT_MAX_BYTES
 
-    file, max_bytes = None, DEFAULT_MAX_BYTES
+    file, max_bytes, plan = None, DEFAULT_MAX_BYTES, None
+    flags = dict.fromkeys(_STATUS_FLAGS.values(), False)
+    seen_status = False
     index = 0
-    while index < len(args) and args[index] != "status":
-        option = args[index]
+    while index < len(args):
+        arg = args[index]
+        if arg == "status" and not seen_status:
+            seen_status = True
+            index += 1
+            continue
+        if seen_status and arg in _STATUS_FLAGS:
+            flags[_STATUS_FLAGS[arg]] = True
+            index += 1
+            continue
+        if seen_status and not arg.startswith("-") and plan is None:
+            plan = arg
+            index += 1
+            continue
         value = args[index + 1] if index + 1 < len(args) else ""
         if not value or value.startswith("-"):
             return None
-        if option in ("-f", "--file"):
-            file = value
-        elif option == "--max-bytes" and value.isascii() and value.isdigit() and int(value) >= 1:
+        if arg in ("-f", "--file"):
+            file = value  # the last one, as click takes it
+        elif arg == "--max-bytes" and value.isascii() and value.isdigit() and int(value) >= 1:
             max_bytes = int(value)
         else:
             return None
         index += 2
-    flags = dict.fromkeys(_STATUS_FLAGS.values(), False)
-    for arg in args[index + 1 :]:
-        if arg not in _STATUS_FLAGS:
+    if not seen_status or (flags["json"] and flags["files"]):
+        return None  # not status, or a usage error worded by the CLI
+    if plan is not None:
+        if file is not None and file != plan:
             return None
-        flags[_STATUS_FLAGS[arg]] = True
-    if flags["json"] and flags["files"]:
-        return None  # a usage error, worded by the CLI
-    return (file, max_bytes, flags) if index < len(args) else None
+        file = plan
+    return file, max_bytes, flags
 
 
 def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int | None:

@@ -6,7 +6,21 @@ from typing import TYPE_CHECKING
 from tracker.support import faces
 
 if TYPE_CHECKING:
+    from tracker.edit.newplan import render
+    from tracker.edit.oscal import NewPlan, OscalError, read_oscal
+    from tracker.edit.starter import (
+        TEMPLATES,
+        StartRefused,
+        add_git_lines,
+        git_lines,
+        template_text,
+        write_plan,
+    )
     from tracker.edit.writer import (
+        AddDeliverable,
+        AddIssue,
+        AddPhase,
+        AddStep,
         AppendSession,
         SetDeliverableStatus,
         SetIssueStatus,

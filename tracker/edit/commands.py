@@ -217,9 +217,6 @@ class AppendSession:
         return textedit.append_entry(text, root, "sessions", fields, like=root.get("phases"))
 
 
-Change = SetIssueStatus | SetStepStatus | SetDeliverableStatus | AppendSession
-
-
 def _check_status(project: Project, status: str, where: str, at: tuple[int, int]) -> None:
     if project.status(status) is None:
         allowed = [s.id for s in project.workflow]

@@ -29,6 +29,7 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 # below: YAML 1.2 core ints with leading zeros (a short sha like 0384115) and
 # YAML 1.1's one-letter booleans.
 _OTHER_READERS = re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[yYnN]")
+_BLANK_LINE = re.compile(r"\r?\n[ \t]*\r?\n")
 _NAMED_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0"}
 
 
@@ -105,16 +106,22 @@ def set_key(text: str, mapping: yamltree.Mapping, key: str, value: str) -> str:
 
 
 def append_entry(
-    text: str, mapping: yamltree.Mapping, key: str, fields: list[tuple[str, str]], like: yamltree.Node | None = None
+    text: str,
+    mapping: yamltree.Mapping,
+    key: str,
+    fields: list[tuple[str, str]],
+    like: yamltree.Node | None = None,
+    spaced: bool = False,
 ) -> str:
     """`text` with a new mapping of `fields` (already rendered) at the end of the list under `key`.
 
     A missing or empty list is created, indented like `like` (another list in
-    `mapping`, e.g. `phases`) when that is a block list.
+    `mapping`, e.g. `phases`) when that is a block list.  With `spaced`, the
+    new entry is set off by a blank line when the list's last two entries are.
     """
     node = mapping.get(key)
     if node is not None and node.kind == "sequence":
-        return _append_to_sequence(text, node, fields)
+        return _append_to_sequence(text, node, fields, spaced)
     if node is not None and not (node.kind == "scalar" and node.start == node.end):
         raise EditError(node.line, node.column, f"'{key}' must be a list to add an entry to it")
     if mapping.flow:
@@ -129,7 +136,7 @@ def append_entry(
     return text[:at] + lead + "".join(line + newline for line in lines) + text[at:]
 
 
-def _append_to_sequence(text: str, seq: yamltree.Sequence, fields: list[tuple[str, str]]) -> str:
+def _append_to_sequence(text: str, seq: yamltree.Sequence, fields: list[tuple[str, str]], spaced: bool) -> str:
     if seq.flow:
         if not seq.items:
             return _insert_at(text, seq.start + 1, _flow_mapping(fields))
@@ -137,6 +144,8 @@ def _append_to_sequence(text: str, seq: yamltree.Sequence, fields: list[tuple[st
     last = seq.items[-1]
     keys = last.column if last.kind == "mapping" and not last.flow else seq.column + 2
     at, lead, newline = _after_line(text, _content_end(text, seq))
+    if spaced and len(seq.items) > 1 and _BLANK_LINE.search(text, _content_end(text, seq.items[-2]), last.start):
+        lead += newline
     return text[:at] + lead + "".join(line + newline for line in _block_entry(seq.column, keys, fields)) + text[at:]
 
 

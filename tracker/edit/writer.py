@@ -12,6 +12,11 @@ Changes:
     SetStepStatus(issue_id, step_index, status)      step_index counts from 0; status todo | done
     SetDeliverableStatus(issue_id, path, status, index=None)   index: which entry, when a path is named twice
     AppendSession(date, focus=None, since=None)      date as YYYY-MM-DD; since a git revision
+    AddPhase(title, id=None)                         id None: the next in the plan's sequence
+    AddIssue(phase, title, id=None, owner=None, due=None, controls=())
+    AddStep(issue_id, title, estimate=None)
+    AddDeliverable(issue_id, path, type=None, purpose=None)
+                                                     (edit/adding.py; `change.added(new_project)` says what was added)
 
 `apply(loaded, change)` takes the `Loaded` the caller is looking at and returns
 the freshly loaded plan after the write (the same `loaded` when the change is
@@ -46,9 +51,9 @@ from pathlib import Path
 import msgspec
 
 from tracker.edit import textedit
+from tracker.edit.adding import ADDED, AddDeliverable, AddIssue, AddPhase, AddStep
 from tracker.edit.commands import (
     AppendSession,
-    Change,
     SetDeliverableStatus,
     SetIssueStatus,
     SetStepStatus,
@@ -68,8 +73,22 @@ __all__ = [
     "SetStepStatus",
     "SetDeliverableStatus",
     "AppendSession",
+    "AddPhase",
+    "AddIssue",
+    "AddStep",
+    "AddDeliverable",
     "Change",
 ]
+Change = (
+    SetIssueStatus
+    | SetStepStatus
+    | SetDeliverableStatus
+    | AppendSession
+    | AddPhase
+    | AddIssue
+    | AddStep
+    | AddDeliverable
+)
 
 LOCK_TIMEOUT = 15.0
 ROUNDS = 5  # re-reads when the file keeps changing under us before giving up
@@ -139,6 +158,8 @@ def summary(change: Change, project: Project) -> str:
     """One line for people: what `change` does to `project`, the plan before it."""
     old = change.value(project, "")
     what = change.what(project)
+    if change.wanted == ADDED:
+        return f"add {what}"
     if isinstance(change, AppendSession):
         if old is not None:
             return f"{what} is already in the plan"

@@ -35,8 +35,15 @@ def sort_key(problem: Problem) -> tuple:
 
 
 def did_you_mean(word: str, choices) -> str:
-    """' (did you mean 'x'?)' when one of `choices` is close to `word`, else ''."""
+    """' (did you mean 'x'?)' when one of `choices` is close to `word`, else ''.
+
+    The one choice that differs from `word` in case alone comes first: `soc-2` means `SOC-2`.
+    """
     import difflib
 
-    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    texts = [str(c) for c in choices]
+    folded = [c for c in texts if c.casefold() == str(word).casefold()]
+    if len(set(folded)) == 1:
+        return f" (did you mean '{folded[0]}'?)"
+    close = difflib.get_close_matches(str(word), texts, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -23,6 +23,21 @@ def write_atomic(target: str | os.PathLike, data: bytes) -> None:
     replace(write_temp(target, data), target)
 
 
+def write_new(target: str | os.PathLike, data: bytes) -> None:
+    """Like write_atomic, but FileExistsError if `target` exists, even if it appears while this writes."""
+    target = Path(target)
+    temp = write_temp(target, data)
+    try:
+        os.link(temp, target)  # unlike a rename, a hard link never replaces what is there
+    finally:
+        temp.unlink(missing_ok=True)
+    fd = os.open(target.parent, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def write_temp(target: Path, data: bytes) -> Path:
     """`data` in a new file next to `target`, with its mode bits and owner if it exists, flushed to disk."""
     if target.name in ("", ".", "..") or target.is_dir():

@@ -1,0 +1,171 @@
+"""`tracker add`: one entry inserted in the style of its neighbours, every other byte kept."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED_PLAN, run_tracker
+
+
+def copy(tmp_path: Path, text: str | bytes) -> Path:
+    plan = tmp_path / "phases.yaml"
+    plan.write_bytes(text if isinstance(text, bytes) else text.encode())
+    return plan
+
+
+def add(plan: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_tracker("add", *args, "-f", str(plan))
+
+
+def test_added_issue_step_and_deliverable_on_the_bundled_plan_byte_for_byte(tmp_path):
+    original = BUNDLED_PLAN.read_text()
+    plan = copy(tmp_path, original)
+    done = add(plan, "issue", "P2", "Rate limiting")
+    assert (done.returncode, done.stdout) == (0, f"{plan}: added issue #11 'Rate limiting' to phase P2\n"), done.stderr
+    assert add(plan, "step", "11", "Write the limiter", "--estimate", "2h").stdout.endswith(
+        "added step 1 'Write the limiter' to issue #11\n"
+    )
+    assert (
+        add(plan, "deliverable", "11", "src/limiter.js", "--type", "source", "--purpose", "The limiter").returncode == 0
+    )
+    anchor = "            purpose: Session progress report\n\n"
+    assert original.count(anchor) == 1
+    expected = original.replace(
+        anchor,
+        anchor + "      - id: 11\n"
+        "        title: Rate limiting\n"
+        "        status: not_started\n"
+        "        steps:\n"
+        "          - title: Write the limiter\n"
+        "            estimate: 2h\n"
+        "        deliverables:\n"
+        "          - path: src/limiter.js\n"
+        "            type: source\n"
+        "            purpose: The limiter\n"
+        "\n",
+    )
+    assert plan.read_text() == expected
+
+
+def test_added_phase_gets_the_next_id_and_its_first_issue_the_plans_indentation(tmp_path):
+    original = BUNDLED_PLAN.read_text()
+    plan = copy(tmp_path, original)
+    assert add(plan, "phase", "Hardening").stdout.endswith("added phase P5 'Hardening'\n")
+    assert add(plan, "issue", "P5", "No: really").stdout.endswith("added issue #11 'No: really' to phase P5\n")
+    anchor = "      - id: 10\n        title: Data Reconciliation\n        status: not_started\n"
+    assert plan.read_text() == original.replace(
+        anchor,
+        anchor + "\n  - id: P5\n    title: Hardening\n    issues:\n"
+        "      - id: 11\n        title: 'No: really'\n        status: not_started\n",
+    )
+    assert run_tracker("validate", str(plan)).returncode == 0
+
+
+CRLF = (
+    "project: P\r\n"
+    "phases:\r\n"
+    "- id: A\r\n"
+    '  title: "First"\r\n'
+    "  issues:\r\n"
+    '  - {id: A-01, title: "One", status: not_started}\r\n'
+    "  - id: A-02\r\n"
+    '    title: "Two"\r\n'
+    "    status: in_progress\r\n"
+    "    steps: [{title: x}]\r\n"
+    "# end\r\n"
+)
+
+
+def test_crlf_flow_lists_and_quotes_follow_the_neighbours(tmp_path):
+    plan = copy(tmp_path, CRLF)
+    assert add(plan, "issue", "A", "Three").stdout.endswith("added issue #A-03 'Three' to phase A\n")
+    assert add(plan, "step", "A-02", "y", "--estimate", "30m").returncode == 0
+    assert add(plan, "phase", "Second").stdout.endswith("added phase 2 'Second'\n")  # no sequence in 'A': a number
+    assert (
+        plan.read_bytes()
+        == CRLF.replace(
+            "    steps: [{title: x}]\r\n",
+            "    steps: [{title: x}, {title: 'y', estimate: 30m}]\r\n"
+            "  - id: A-03\r\n"
+            '    title: "Three"\r\n'
+            "    status: not_started\r\n"
+            "- id: 2\r\n"
+            '  title: "Second"\r\n',
+        ).encode()
+    )
+    assert run_tracker("validate", str(plan)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "ids, near, wanted",
+    [
+        ([1, 2, 10], None, 11),
+        ([], None, 1),
+        (["P1", "P2", "P4"], None, "P5"),
+        (["AC-01", "AC-02", "AC-02(01)"], None, "AC-03"),
+        (["AC-1", "AC-2", "AC-2(1)", "AT-1"], ["AC-1", "AC-2", "AC-2(1)"], "AC-3"),
+        (["SOC-2", "soc-3"], None, "SOC-4"),
+        (["alpha", "beta"], None, 3),
+    ],
+)
+def test_next_id_follows_the_plans_sequence(ids, near, wanted):
+    from tracker.edit.adding import next_id
+
+    assert next_id(ids, near) == wanted
+
+
+def test_ids_stay_unique_and_case_is_suggested_not_applied(tmp_path):
+    plan = copy(
+        tmp_path,
+        "project: P\nphases:\n  - id: S\n    title: S\n    issues:\n      - id: SOC-2\n        title: T\n        status: audit\n",
+    )
+    before = plan.read_bytes()
+    taken = add(plan, "issue", "S", "Again", "--id", "soc-2")
+    assert taken.returncode == 1
+    assert "an issue 'SOC-2' is already in the plan (ids differ only in case)" in taken.stderr
+    wrong = run_tracker("set", "soc-2", "complete", "-f", str(plan))
+    assert wrong.returncode == 1
+    assert "no issue 'soc-2' in the plan (did you mean 'SOC-2'?)" in wrong.stderr
+    phase = add(plan, "issue", "s", "x")
+    assert "no phase 's' in the plan (did you mean 'S'?)" in phase.stderr
+    assert plan.read_bytes() == before
+
+
+def test_bad_values_are_refused_before_anything_is_written(tmp_path):
+    plan = copy(tmp_path, BUNDLED_PLAN.read_text())
+    before = plan.read_bytes()
+    for args, message in [
+        (("step", "6", "x", "--estimate", "soon"), "'soon' is not an estimate"),
+        (("issue", "P1", "x", "--due", "tomorrow"), "a due date looks like YYYY-MM-DD, not 'tomorrow'"),
+        (("deliverable", "6", "../outside.md"), "'../outside.md'"),
+        (("deliverable", "6", "src/api/base/RetryHandler.js"), "already has the deliverable"),
+        (("step", "99", "x"), "no issue '99'"),
+    ]:
+        done = add(plan, *args)
+        assert done.returncode == 1, args
+        assert message in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    empty = add(plan, "phase", " ")
+    assert empty.returncode == 2
+    assert plan.read_bytes() == before
+
+
+def test_two_adds_at_once_both_land_with_different_ids(tmp_path):
+    plan = copy(tmp_path, BUNDLED_PLAN.read_text())
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tracker", "-f", str(plan), "add", "issue", "P3", f"Parallel {n}"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(2)
+    ]
+    results = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], results
+    text = plan.read_text()
+    assert "title: Parallel 0" in text and "title: Parallel 1" in text
+    assert "      - id: 11\n" in text and "      - id: 12\n" in text

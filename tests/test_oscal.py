@@ -1,0 +1,252 @@
+"""`tracker import oscal`: NIST's moderate baseline, profiles resolved against their catalog, and what is refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import ROOT, run_tracker
+
+from tracker.edit.newplan import render
+from tracker.edit.oscal import OscalError, read_oscal
+
+OSCAL = ROOT / "tests" / "data" / "oscal"
+RESOLVED = OSCAL / "NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog-min.json"
+PROFILE = OSCAL / "NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"
+TEMPLATE = ROOT / "tracker" / "edit" / "templates" / "nist-800-53-moderate.yaml"
+
+
+def issues(data: dict) -> list[dict]:
+    return [issue for phase in data["phases"] for issue in phase["issues"]]
+
+
+@pytest.fixture(scope="module")
+def moderate(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("import") / "data" / "phases.yaml"
+    done = run_tracker("import", "oscal", str(RESOLVED), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"wrote {out}: 18 phases, 287 issues\n"
+    return out, yaml.safe_load(out.read_text())
+
+
+def test_the_moderate_baseline_is_18_phases_of_287_issues_with_their_labels(moderate):
+    _, data = moderate
+    assert [phase["id"] for phase in data["phases"]][:3] == ["AC", "AT", "AU"]
+    assert len(data["phases"]) == 18
+    found = issues(data)
+    assert len(found) == 287
+    by_id = {issue["id"]: issue for issue in found}
+    assert by_id["AC-2(1)"]["title"] == "Automated System Account Management"
+    assert by_id["AC-2(1)"]["controls"] == ["SP800-53:AC-2(1)"]
+    assert all(issue["controls"] == [f"SP800-53:{issue['id']}"] for issue in found)
+    assert all(issue["status"] == "not_started" for issue in found)
+    # enhancements follow their control, in the catalog's order
+    ids = [issue["id"] for issue in found]
+    assert ids[:9] == ["AC-1", "AC-2", "AC-2(1)", "AC-2(2)", "AC-2(3)", "AC-2(4)", "AC-2(5)", "AC-2(13)", "AC-3"]
+    [framework] = data["frameworks"]
+    assert framework["id"] == "SP800-53"
+    assert framework["controls"] == ids
+
+
+def test_statement_items_are_steps_with_parameters_as_readable_placeholders(moderate):
+    path, data = moderate
+    text = path.read_text()
+    assert "{{" not in text and "insert:" not in text
+    by_id = {issue["id"]: issue for issue in issues(data)}
+    steps = [step["title"] for step in by_id["AC-2"]["steps"]]
+    assert len(steps) == 12  # items a. to l.
+    assert (
+        steps[2]
+        == "c. Require [Assignment: organization-defined prerequisites and criteria] for group and role membership;"
+    )
+    assert steps[3].startswith("d. Specify: 1. Authorized users of the system; 2. Group and role membership;")
+    ac1 = by_id["AC-1"]["steps"][0]["title"]
+    assert "[Selection (one or more): organization-level; mission/business process-level; system-level]" in ac1
+    assert "organization-defined organization-defined" not in text
+    # an enhancement whose statement has no items is one step
+    assert [s["title"] for s in by_id["AC-2(1)"]["steps"]] == [
+        "Support the management of system accounts using [Assignment: organization-defined automated mechanisms]."
+    ]
+
+
+def test_the_profile_with_its_catalog_gives_the_same_plan(moderate, tmp_path):
+    path, _ = moderate
+    out = tmp_path / "from-profile.yaml"
+    done = run_tracker("import", "oscal", str(PROFILE), str(RESOLVED), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == path.read_bytes()
+
+
+def test_the_nist_template_is_the_importers_output():
+    """The init template is generated (see edit/starter.py), not written by hand."""
+    assert TEMPLATE.read_text(encoding="utf-8") == render(read_oscal([RESOLVED]))
+
+
+def test_it_never_writes_over_a_plan_unless_forced(moderate, tmp_path):
+    out = tmp_path / "plan.yaml"
+    out.write_text("mine\n")
+    done = run_tracker("import", "oscal", str(RESOLVED), "-o", str(out))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"{out}: error: a plan is already there; nothing was written "
+        "(pass --force to replace it, or --file PATH to write another)\n"
+    )
+    assert out.read_text() == "mine\n"
+    assert run_tracker("import", "oscal", str(RESOLVED), "-o", str(out), "--force").returncode == 0
+    assert out.read_bytes() == moderate[0].read_bytes()
+
+
+def test_dash_writes_to_stdout_and_the_default_is_data_phases_yaml(moderate, tmp_path):
+    done = run_tracker("import", "oscal", str(RESOLVED), "-o", "-", cwd=tmp_path)
+    assert done.stdout == moderate[0].read_text()
+    assert list(tmp_path.iterdir()) == []
+    assert run_tracker("import", "oscal", str(RESOLVED), cwd=tmp_path).returncode == 0
+    assert (tmp_path / "data" / "phases.yaml").read_bytes() == moderate[0].read_bytes()
+
+
+# --- small catalogs: nesting, selection, refusals ---------------------------------
+
+
+def control(ident: str, label: str, prose: str = "Do it.", children: list | None = None, **extra) -> dict:
+    return {
+        "id": ident,
+        "class": "TEST",
+        "title": f"Control {label}",
+        "props": [{"name": "label", "value": label}],
+        "parts": [{"id": f"{ident}_smt", "name": "statement", "prose": prose}],
+        "controls": children or [],
+        **extra,
+    }
+
+
+def catalog() -> dict:
+    return {
+        "catalog": {
+            "uuid": "c",
+            "metadata": {"title": "Test catalog", "version": "1"},
+            "params": [
+                {"id": "p-freq", "label": "frequency"},
+                {"id": "p-pick", "select": {"choice": ["daily", "weekly {{ insert: param, p-freq }}"]}},
+                {"id": "p-set", "label": "value", "values": ["every Monday"]},
+            ],
+            "groups": [
+                {
+                    "id": "aa",
+                    "title": "Group A",
+                    "props": [{"name": "label", "value": "AA"}],
+                    "controls": [
+                        control(
+                            "aa-1", "AA-1", "Review it {{ insert: param, p-freq }} ;", [control("aa-1.1", "AA-1(1)")]
+                        ),
+                    ],
+                    "groups": [
+                        {
+                            "id": "inner",
+                            "title": "Inner",
+                            "controls": [control("aa-2", "AA-2", "Pick {{ insert: param, p-pick }}.")],
+                        },
+                    ],
+                },
+                {
+                    "id": "bb",
+                    "title": "Group B",
+                    "controls": [
+                        control("bb-1", "BB-1", "Set {{ insert: param, p-set }}."),
+                        control("bb-2", "BB-2", props=[{"name": "status", "value": "withdrawn"}]),
+                    ],
+                },
+            ],
+        }
+    }
+
+
+def profile(**imported) -> dict:
+    return {
+        "profile": {
+            "uuid": "p",
+            "metadata": {"title": "Test profile"},
+            "imports": [{"href": "#x", **imported}],
+            "merge": {"as-is": True},
+        }
+    }
+
+
+def write(folder: Path, name: str, data: dict) -> Path:
+    path = folder / name
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_nested_groups_join_their_top_group_and_parameters_read_as_text(tmp_path):
+    plan = read_oscal([write(tmp_path, "c.json", catalog())])
+    assert [(p.id, p.title, [i.id for i in p.issues]) for p in plan.phases] == [
+        ("AA", "Group A", ["AA-1", "AA-1(1)", "AA-2"]),
+        ("BB", "Group B", ["BB-1"]),  # withdrawn controls are not work to do
+    ]
+    steps = {i.id: i.steps for p in plan.phases for i in p.issues}
+    assert steps["AA-1"] == ["Review it [Assignment: organization-defined frequency];"]
+    assert steps["AA-2"] == ["Pick [Selection: daily; weekly [Assignment: organization-defined frequency]]."]
+    assert steps["BB-1"] == ["Set every Monday."]
+    assert plan.frameworks[0].id == "TEST"
+    assert plan.frameworks[0].controls == ["AA-1", "AA-1(1)", "AA-2", "BB-1"]
+
+
+@pytest.mark.parametrize(
+    "selection, wanted",
+    [
+        ({"include-all": {}}, ["AA-1", "AA-1(1)", "AA-2", "BB-1"]),
+        ({"include-controls": [{"with-ids": ["aa-1", "bb-1"]}]}, ["AA-1", "BB-1"]),
+        ({"include-controls": [{"with-ids": ["aa-1"], "with-child-controls": "yes"}]}, ["AA-1", "AA-1(1)"]),
+        ({"include-controls": [{"with-ids": ["aa-1.1"]}]}, ["AA-1(1)"]),
+        ({"include-all": {}, "exclude-controls": [{"with-ids": ["aa-2"]}]}, ["AA-1", "AA-1(1)", "BB-1"]),
+    ],
+)
+def test_a_profile_selects_controls_from_its_catalog(tmp_path, selection, wanted):
+    plan = read_oscal([write(tmp_path, "p.json", profile(**selection)), write(tmp_path, "c.json", catalog())])
+    assert [i.id for p in plan.phases for i in p.issues] == wanted
+    assert plan.project == "Test profile"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"modify": {"set-parameters": []}}, "the profile's 'modify' (set-parameters) is not supported"),
+        ({"merge": {"custom": {}}}, "the profile's 'merge: custom' is not supported"),
+        (
+            {"imports": [{"href": "#x", "include-controls": [{"matching": [{"pattern": "aa-*"}]}]}]},
+            "'include-controls' with 'matching' is not supported",
+        ),
+        (
+            {"imports": [{"href": "#x", "include-controls": [{"with-ids": ["zz-9"]}]}]},
+            "'include-controls' names 'zz-9'",
+        ),
+        ({"imports": [{"href": "#x"}]}, "the import includes nothing"),
+    ],
+)
+def test_unsupported_profile_constructs_are_named(tmp_path, change, message):
+    data = profile(**{"include-all": {}})
+    data["profile"].update(change)
+    with pytest.raises(OscalError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_oscal([write(tmp_path, "p.json", data), write(tmp_path, "c.json", catalog())])
+
+
+def test_refusals_through_the_cli(tmp_path):
+    poam = write(tmp_path, "poam.json", {"plan-of-action-and-milestones": {}})
+    done = run_tracker("import", "oscal", str(poam), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "'plan-of-action-and-milestones' is an OSCAL model tracker does not import" in done.stderr
+    odd = catalog()
+    odd["catalog"]["groups"][1]["controls"][0]["parts"][0]["prose"] = "{{ insert: choice, x }}"
+    done = run_tracker("import", "oscal", str(write(tmp_path, "c.json", odd)), cwd=tmp_path)
+    assert done.returncode == 1
+    assert "'{{ insert: choice, … }}' is an OSCAL insert tracker does not support" in done.stderr
+    alone = run_tracker("import", "oscal", str(write(tmp_path, "p.json", profile(**{"include-all": {}}))), cwd=tmp_path)
+    assert "imports a catalog; give it too" in alone.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    done = run_tracker("import", "oscal", str(bad), cwd=tmp_path)
+    assert done.returncode == 1 and done.stderr.startswith(f"{bad}:1:2: error: not OSCAL JSON")
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "data").exists()

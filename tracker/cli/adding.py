@@ -1,0 +1,89 @@
+"""`tracker add phase|issue|step|deliverable`: new entries written into the plan by the one writer."""
+
+from __future__ import annotations
+
+import click
+
+from tracker.cli.context import Failed, Options, load_plan
+
+
+@click.group()
+def add() -> None:
+    """Add a phase, an issue, a step or a deliverable to the plan (the rest of the file is kept as it is)."""
+
+
+@add.command("phase")
+@click.argument("title")
+@click.option("--id", "id_", metavar="ID", help="The phase's id (default: the next in the plan's sequence, e.g. P5).")
+@click.pass_obj
+def add_phase(options: Options, title: str, id_: str | None) -> None:
+    """Append a phase titled TITLE."""
+    from tracker.edit import AddPhase
+
+    _write(options, AddPhase(_text(title, "TITLE"), id_))
+
+
+@add.command("issue")
+@click.argument("phase")
+@click.argument("title")
+@click.option("--id", "id_", metavar="ID", help="The issue's id (default: the next in the plan's sequence).")
+@click.option("--owner", metavar="NAME", help="Who answers for it.")
+@click.option("--due", metavar="DATE", help="When it is due (YYYY-MM-DD).")
+@click.option("--controls", metavar="IDS", help="Comma-separated FRAMEWORK:CONTROL ids, e.g. SOC2:CC6.1,SOC2:CC6.2.")
+@click.pass_obj
+def add_issue(
+    options: Options, phase: str, title: str, id_: str | None, owner: str | None, due: str | None, controls: str | None
+) -> None:
+    """Append an issue titled TITLE to PHASE, with the workflow's first status."""
+    from tracker.edit import AddIssue
+
+    listed = tuple(c.strip() for c in (controls or "").split(",") if c.strip())
+    _write(options, AddIssue(phase, _text(title, "TITLE"), id_, owner, due, listed))
+
+
+@add.command("step")
+@click.argument("issue")
+@click.argument("title")
+@click.option("--estimate", metavar="TIME", help="How long it takes: 30m, 1.5h, 1h30m, '2 hours'.")
+@click.pass_obj
+def add_step(options: Options, issue: str, title: str, estimate: str | None) -> None:
+    """Append a step titled TITLE to ISSUE."""
+    from tracker.edit import AddStep
+
+    _write(options, AddStep(issue, _text(title, "TITLE"), estimate))
+
+
+@add.command("deliverable")
+@click.argument("issue")
+@click.argument("path")
+@click.option(
+    "--type",
+    "type_",
+    type=click.Choice(["source", "test", "doc", "report", "config", "other"]),
+    help="What kind of file it is.",
+)
+@click.option("--purpose", metavar="TEXT", help="What the file is for.")
+@click.pass_obj
+def add_deliverable(options: Options, issue: str, path: str, type_: str | None, purpose: str | None) -> None:
+    """Append a deliverable PATH (relative to the repository's root) to ISSUE."""
+    from tracker.edit import AddDeliverable
+
+    _write(options, AddDeliverable(issue, _text(path, "PATH"), type_, purpose))
+
+
+def _text(value: str, name: str) -> str:
+    if not value.strip():
+        raise click.BadParameter("cannot be empty", param_hint=f"'{name}'")
+    return value
+
+
+def _write(options: Options, change) -> None:
+    from tracker.edit import WriteRefused, apply
+    from tracker.support.textsafe import one_line
+
+    loaded = load_plan(options)
+    try:
+        written = apply(loaded, change)
+    except WriteRefused as exc:
+        raise Failed(str(exc)) from None
+    click.echo(one_line(f"{loaded.path}: {change.added(written.project)}"))

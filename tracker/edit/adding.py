@@ -1,0 +1,338 @@
+"""Changes that add an entry: a phase, an issue to a phase, a step or a deliverable to an issue.
+
+Each is a text insertion at the end of its list (textedit.append_entry), in
+the style of the entries around it: their indentation, block or flow, blank
+lines between them, the quote character of their titles.  An id left out is
+the next one in the plan's own sequence (7 after 6, P5 after P4, AC-23 after
+AC-22), worked out from the plan as it is when the writer edits it, so two
+`tracker add issue` run at once both land with different ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import msgspec
+from msgspec.structs import replace
+
+from tracker.edit import textedit
+from tracker.edit.commands import WriteRefused, _check_status, _issue, _with_issue
+from tracker.edit.nodes import Nodes
+from tracker.plan import Deliverable, Issue, Phase, Project, Step, did_you_mean, is_iso_date, issue_key, yamltree
+
+ADDED = "added"  # what an addition's value becomes: never equal to its value before, so the writer always edits
+_NUMBERED = re.compile(r"(.*?)(\d+)\Z")
+
+
+def next_id(ids: list, near: list | None = None) -> int | str:
+    """A new id in the sequence of `ids` (all ids of its kind): the next number, or prefix and next number.
+
+    `near` (the ids of the same phase) decides the prefix when the plan uses several.
+    """
+    taken = {issue_key(i).casefold() for i in ids}
+    numbers = [i for i in ids if isinstance(i, int) and not isinstance(i, bool)]
+    if len(numbers) == len(ids):
+        return max(numbers, default=0) + 1
+    matches = [m for m in (_NUMBERED.match(str(i)) for i in (near or ids)) if m] or [
+        m for m in (_NUMBERED.match(str(i)) for i in ids) if m
+    ]
+    if matches:
+        prefix = Counter(m.group(1) for m in matches).most_common(1)[0][0]
+        same = [m.group(2) for m in (_NUMBERED.match(str(i)) for i in ids) if m and m.group(1) == prefix]
+        width = max(len(n) for n in same) if all(n.startswith("0") or len(n) > 1 for n in same) else 1
+        number = max(int(n) for n in same) + 1
+        while f"{prefix}{number:0{width}d}".casefold() in taken:
+            number += 1
+        return f"{prefix}{number:0{width}d}"
+    number = len(ids) + 1
+    while str(number).casefold() in taken:
+        number += 1
+    return number
+
+
+def typed_id(text: str, ids: list) -> int | str:
+    """An id typed on the command line as the plan holds it: a number when it is one and the plan's are."""
+    if text.isascii() and text.isdigit() and (text == "0" or not text.startswith("0")):
+        if all(isinstance(i, int) for i in ids):
+            return int(text)
+    return text
+
+
+def _render_id(value: int | str, style: str | None) -> str:
+    return str(value) if isinstance(value, int) else textedit.render_scalar(value, style)
+
+
+def _style(text: str, node) -> str | None:
+    """The quote character a neighbour's scalar is written with, else None (plain when that is safe)."""
+    if node is not None and node.kind == "scalar" and node.end > node.start and text[node.start] in "'\"":
+        return text[node.start]
+    return None
+
+
+def _last_item(seq) -> yamltree.Mapping | None:
+    if seq is not None and seq.kind == "sequence" and seq.items and seq.items[-1].kind == "mapping":
+        return seq.items[-1]
+    return None
+
+
+def _flow_list(values: list[str]) -> str:
+    return "[" + ", ".join(textedit.render_scalar(v) for v in values) + "]"
+
+
+def _duplicate(project_ids: list, wanted, what: str, where: str, at: tuple[int, int]) -> None:
+    key = issue_key(wanted).casefold()
+    for existing in project_ids:
+        if issue_key(existing).casefold() == key:
+            same = issue_key(existing) == issue_key(wanted)
+            raise WriteRefused(
+                f"{where}:{at[0]}:{at[1]}: error: {what} '{issue_key(existing)}' is already in the plan"
+                f"{'' if same else ' (ids differ only in case)'}; choose another id or leave --id out"
+            )
+
+
+@dataclass(frozen=True)
+class AddPhase:
+    title: str
+    id: str | None = None
+
+    def what(self, project: Project) -> str:
+        return f"phase '{self.title}'"
+
+    def value(self, project: Project, where: str) -> None:
+        return None
+
+    wanted = ADDED
+
+    def check(self, project: Project, where: str) -> None:
+        if self.id is not None:
+            _duplicate([p.id for p in project.phases], self.id, "a phase", where, project.where("phases"))
+
+    def position(self, project: Project) -> tuple[int, int]:
+        return project.where("phases")
+
+    def new_id(self, project: Project) -> int | str:
+        ids = [p.id for p in project.phases]
+        return typed_id(self.id, ids) if self.id is not None else next_id(ids)
+
+    def expected(self, project: Project) -> Project:
+        phase = msgspec.convert({"id": self.new_id(project), "title": self.title}, Phase)
+        return replace(project, phases=[*project.phases, phase])
+
+    def edit(self, text: str, nodes: Nodes, project: Project) -> str:
+        phases = nodes.root.get("phases")
+        last = _last_item(phases)
+        fields = [
+            ("id", _render_id(self.new_id(project), _style(text, last and last.get("id")))),
+            ("title", textedit.render_scalar(self.title, _style(text, last and last.get("title")))),
+        ]
+        return textedit.append_entry(text, nodes.root, "phases", fields, spaced=True)
+
+    def added(self, project: Project) -> str:
+        return f"added phase {project.phases[-1].id} '{self.title}'"
+
+
+@dataclass(frozen=True)
+class AddIssue:
+    phase: str
+    title: str
+    id: str | None = None
+    owner: str | None = None
+    due: str | None = None
+    controls: tuple[str, ...] = ()
+
+    def what(self, project: Project) -> str:
+        return f"issue '{self.title}' in phase {self.phase}"
+
+    def value(self, project: Project, where: str) -> None:
+        return None
+
+    wanted = ADDED
+
+    def check(self, project: Project, where: str) -> None:
+        phase = self._phase(project, where)
+        at = phase.where("issues")
+        if self.id is not None:
+            _duplicate([i.id for _, i in project.issues()], self.id, "an issue", where, at)
+        if self.due is not None and not is_iso_date(self.due):
+            raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: a due date looks like YYYY-MM-DD, not '{self.due}'")
+        _check_status(project, project.workflow[0].id, where, at)
+
+    def position(self, project: Project) -> tuple[int, int]:
+        return self._phase(project, "").where("issues")
+
+    def new_id(self, project: Project) -> int | str:
+        ids = [issue.id for _, issue in project.issues()]
+        if self.id is not None:
+            return typed_id(self.id, ids)
+        return next_id(ids, [issue.id for issue in self._phase(project, "").issues])
+
+    def _record(self, project: Project) -> dict:
+        record: dict = {"id": self.new_id(project), "title": self.title, "status": project.workflow[0].id}
+        record.update({k: v for k, v in (("owner", self.owner), ("due", self.due)) if v is not None})
+        if self.controls:
+            record["controls"] = list(self.controls)
+        return record
+
+    def expected(self, project: Project) -> Project:
+        issue = msgspec.convert(self._record(project), Issue)
+        target = self._phase(project, "")
+        phases = [replace(p, issues=[*p.issues, issue]) if p is target else p for p in project.phases]
+        return replace(project, phases=phases)
+
+    def edit(self, text: str, nodes: Nodes, project: Project) -> str:
+        target = self._phase(project, "")
+        index = project.phases.index(target)
+        phase_nodes = nodes.root.get("phases")
+        phase_node = phase_nodes.items[index]
+        siblings = phase_node.get("issues")
+        last = _last_item(siblings) or next(
+            (
+                _last_item(p.get("issues"))
+                for p in reversed(phase_nodes.items)
+                if p.kind == "mapping" and _last_item(p.get("issues"))
+            ),
+            None,
+        )
+        fields = []
+        for key, value in self._record(project).items():
+            if key == "id":
+                fields.append((key, _render_id(value, _style(text, last and last.get("id")))))
+            elif key == "controls":
+                fields.append((key, _flow_list(value)))
+            else:
+                style = _style(text, last and last.get(key))
+                fields.append((key, textedit.render_scalar(value, style, plain_date=key == "due")))
+        like = next(
+            (p.get("issues") for p in phase_nodes.items if p.kind == "mapping" and _last_item(p.get("issues"))), None
+        )
+        return textedit.append_entry(text, phase_node, "issues", fields, like=like, spaced=True)
+
+    def added(self, project: Project) -> str:
+        phase = self._phase(project, "")
+        return f"added issue #{phase.issues[-1].id} '{self.title}' to phase {phase.id}"
+
+    def _phase(self, project: Project, where: str) -> Phase:
+        return find_phase(project, self.phase, where)
+
+
+def find_phase(project: Project, phase_id: str, where: str) -> Phase:
+    """The phase whose id is `phase_id` as typed; else a refusal that suggests a close one."""
+    for phase in project.phases:
+        if issue_key(phase.id) == phase_id:
+            return phase
+    ids = [issue_key(p.id) for p in project.phases]
+    line, column = project.where("phases")
+    raise WriteRefused(
+        f"{where}:{line}:{column}: error: no phase '{phase_id}' in the plan"
+        f"{did_you_mean(phase_id, ids)}; phases: {', '.join(ids) or 'none'}"
+    )
+
+
+@dataclass(frozen=True)
+class AddStep:
+    issue_id: str
+    title: str
+    estimate: str | None = None
+
+    def what(self, project: Project) -> str:
+        return f"step '{self.title}' of issue #{self.issue_id}"
+
+    def value(self, project: Project, where: str) -> None:
+        return None
+
+    wanted = ADDED
+
+    def check(self, project: Project, where: str) -> None:
+        issue = _issue(project, self.issue_id, where)
+        if self.estimate is not None:
+            from tracker.plan import parse_minutes
+
+            if parse_minutes(self.estimate) is None:
+                line, column = issue.where("steps")
+                raise WriteRefused(
+                    f"{where}:{line}:{column}: error: '{self.estimate}' is not an estimate; "
+                    "write it as 30m, 1.5h, 1h30m or '2 hours'"
+                )
+
+    def position(self, project: Project) -> tuple[int, int]:
+        return _issue(project, self.issue_id, "").where("steps")
+
+    def _record(self) -> dict:
+        return {"title": self.title, **({"estimate": self.estimate} if self.estimate is not None else {})}
+
+    def expected(self, project: Project) -> Project:
+        step = msgspec.convert(self._record(), Step)
+        return _with_issue(project, _issue(project, self.issue_id, "").id, lambda i: replace(i, steps=[*i.steps, step]))
+
+    def edit(self, text: str, nodes: Nodes, project: Project) -> str:
+        node = nodes.issue(_issue(project, self.issue_id, ""))
+        return _append_child(text, node, "steps", self._record(), like=node.get("deliverables"))
+
+    def added(self, project: Project) -> str:
+        issue = _issue(project, self.issue_id, "")
+        return f"added step {len(issue.steps)} '{self.title}' to issue #{issue.id}"
+
+
+@dataclass(frozen=True)
+class AddDeliverable:
+    issue_id: str
+    path: str
+    type: str | None = None
+    purpose: str | None = None
+
+    def what(self, project: Project) -> str:
+        return f"deliverable '{self.path}' of issue #{self.issue_id}"
+
+    def value(self, project: Project, where: str) -> None:
+        return None
+
+    wanted = ADDED
+
+    def check(self, project: Project, where: str) -> None:
+        issue = _issue(project, self.issue_id, where)
+        from tracker.plan import unsafe_reason
+
+        reason = unsafe_reason(self.path)
+        if reason:
+            line, column = issue.where("deliverables")
+            raise WriteRefused(f"{where}:{line}:{column}: error: '{self.path}' {reason}")
+        if any(d.path == self.path for d in issue.deliverables):
+            line, column = issue.where("deliverables")
+            raise WriteRefused(
+                f"{where}:{line}:{column}: error: issue #{issue.id} already has the deliverable '{self.path}'"
+            )
+
+    def position(self, project: Project) -> tuple[int, int]:
+        return _issue(project, self.issue_id, "").where("deliverables")
+
+    def _record(self) -> dict:
+        record = {"path": self.path}
+        record.update({k: v for k, v in (("type", self.type), ("purpose", self.purpose)) if v is not None})
+        return record
+
+    def expected(self, project: Project) -> Project:
+        deliverable = msgspec.convert(self._record(), Deliverable)
+        return _with_issue(
+            project,
+            _issue(project, self.issue_id, "").id,
+            lambda i: replace(i, deliverables=[*i.deliverables, deliverable]),
+        )
+
+    def edit(self, text: str, nodes: Nodes, project: Project) -> str:
+        node = nodes.issue(_issue(project, self.issue_id, ""))
+        return _append_child(text, node, "deliverables", self._record(), like=node.get("steps"))
+
+    def added(self, project: Project) -> str:
+        issue = _issue(project, self.issue_id, "")
+        return f"added deliverable '{self.path}' to issue #{issue.id}"
+
+
+def _append_child(text: str, issue_node: yamltree.Mapping, key: str, record: dict, like) -> str:
+    last = _last_item(issue_node.get(key))
+    fields = [(k, textedit.render_scalar(v, _style(text, last and last.get(k)))) for k, v in record.items()]
+    return textedit.append_entry(text, issue_node, key, fields, like=like, spaced=True)
+
+
+Addition = AddPhase | AddIssue | AddStep | AddDeliverable
