@@ -169,3 +169,40 @@ def test_two_adds_at_once_both_land_with_different_ids(tmp_path):
     text = plan.read_text()
     assert "title: Parallel 0" in text and "title: Parallel 1" in text
     assert "      - id: 11\n" in text and "      - id: 12\n" in text
+
+
+NIST = (Path(__file__).parent.parent / "tracker" / "edit" / "templates" / "nist-800-53-moderate.yaml").read_text()
+
+
+def test_an_issue_with_owner_due_and_controls_checked_against_the_framework(tmp_path):
+    plan = copy(tmp_path, NIST)
+    done = add(
+        plan,
+        "issue",
+        "AC",
+        "Break-glass accounts",
+        "--owner",
+        "dana",
+        "--due",
+        "2026-03-31",
+        "--controls",
+        "SP800-53:AC-2, SP800-53:AC-2(1)",
+    )
+    assert done.stdout.endswith("added issue #AC-23 'Break-glass accounts' to phase AC\n"), done.stderr
+    anchor = "\n  - id: AT\n"
+    assert plan.read_text() == NIST.replace(
+        anchor,
+        "      - id: AC-23\n"
+        "        title: Break-glass accounts\n"
+        "        status: not_started\n"
+        "        owner: dana\n"
+        "        due: 2026-03-31\n"
+        "        controls: ['SP800-53:AC-2', 'SP800-53:AC-2(1)']\n" + anchor,
+        1,
+    )
+    before = plan.read_bytes()
+    wrong = add(plan, "issue", "AC", "x", "--controls", "SP800-53:AC-99")
+    assert wrong.returncode == 1
+    assert "control 'AC-99' of issue #AC-24 is not a control of framework 'SP800-53'" in wrong.stderr
+    assert wrong.stderr.rstrip().endswith("nothing was written")
+    assert plan.read_bytes() == before

@@ -80,3 +80,16 @@ def test_templates_are_listed_and_a_wrong_name_is_a_usage_error(repo):
 
 def test_the_example_template_is_the_bundled_plan():
     assert (TEMPLATES / "example.yaml").read_bytes() == BUNDLED_PLAN.read_bytes()
+
+
+def test_the_nist_template_validates_with_18_phases_and_287_issues(repo):
+    done = run_tracker("init", "--template", "nist-800-53-moderate", cwd=repo.root)
+    assert done.returncode == 0, done.stderr
+    assert run_tracker("validate", cwd=repo.root).returncode == 0
+    status = run_tracker("status", cwd=repo.root)
+    assert status.returncode == 0, status.stderr
+    phases = [line for line in status.stdout.splitlines() if line[:2].isupper() and "%" in line]
+    assert len(phases) == 18
+    assert status.stdout.rstrip().endswith("0 of 287 issues done")
+    report = json.loads(run_tracker("status", "--json", cwd=repo.root).stdout)
+    assert sum(len(phase["issues"]) for phase in report["phases"]) == 287

@@ -250,3 +250,8 @@ def test_refusals_through_the_cli(tmp_path):
     assert done.returncode == 1 and done.stderr.startswith(f"{bad}:1:2: error: not OSCAL JSON")
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "data").exists()
+
+
+def test_the_imported_plan_validates(moderate):
+    done = run_tracker("validate", str(moderate[0]))
+    assert (done.returncode, done.stderr) == (0, "")

@@ -239,6 +239,11 @@ def _verify(base: Loaded, new_text: str, change: Change, where: str) -> Loaded:
     new = load_text(new_text, base.path, like=base.project)  # the issues the edit left alone are not held twice
     if new.ok and _same_data(new.project, change.expected(base.project)):
         return new
+    if change.wanted == ADDED and new.errors:
+        # What the user asked for breaks a rule of the plan (a control its framework lacks): say which,
+        # at the place the entry would have gone, since the text that has the error was never written.
+        line, column = change.position(base.project)
+        raise WriteRefused(f"{where}:{line}:{column}: error: {new.errors[0].message}; nothing was written")
     detail = f" ({new.errors[0]})" if new.errors else ""
     raise WriteRefused(
         f"{where}: error: writing {change.what(base.project)} would have changed more than that"
