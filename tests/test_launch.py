@@ -183,18 +183,36 @@ def test_a_closed_pipe_while_an_answer_is_computed_leaves_no_half_entry(tmp_path
 
 
 def test_ctrl_c_while_a_status_is_computed_is_said_as_click_says_it(tmp_path: Path):
-    plan = tmp_path / "phases.yaml"
-    os.mkfifo(plan)  # tracker waits in its read of the plan until the test writes
+    # tracker is held inside git, whose fsmonitor hook says it was called and then waits (60 s at
+    # most) for the test to let it go: Ctrl+C comes while the status is being computed, for sure.
+    repo = make_repo(tmp_path / "repo")
+    repo.write("data/phases.yaml", PLAN)
+    repo.write("src/retry.js", "retry()\n")
+    repo.commit("plan")
+    called, release = tmp_path / "called", tmp_path / "release"
+    hook = tmp_path / "hook.sh"
+    hook.write_text(
+        f"#!/bin/sh\n: > '{called}'\nfor _ in $(seq 600); do [ -e '{release}' ] && exit 0; sleep 0.1; done\n"
+    )
+    hook.chmod(0o755)
+    subprocess.run(["git", "config", "core.fsmonitor", str(hook)], cwd=repo.root, check=True)
     process = subprocess.Popen(
-        [sys.executable, "-m", "tracker", "--file", str(plan), "status"],
-        cwd=tmp_path,
-        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        [sys.executable, "-m", "tracker", "status"],
+        cwd=repo.root,
+        env={**os.environ, **ENV, "XDG_CACHE_HOME": str(tmp_path / "cache")},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    with open(plan, "wb"):  # opens once tracker has opened the plan for reading
+    try:
+        while not called.exists():
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.01)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
+    finally:
+        release.touch()
+        if process.poll() is None:
+            process.kill()
     assert process.returncode == 1 and stderr == b"\nAborted!\n", stderr
 
 

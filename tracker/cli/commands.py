@@ -282,13 +282,13 @@ def session_start(options: Options, focus: str | None) -> None:
 def write_change(options: Options, change, loaded=None) -> None:
     """Apply `change` through the writer (the TUI's path too) and say what it did."""
     from tracker.edit import WriteRefused, apply, summary
+    from tracker.support.textsafe import one_line
 
     loaded = loaded or load_plan(options)
     try:
-        apply(loaded, change)
+        apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True))
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
-    from tracker.support.textsafe import one_line
 
     click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project)}"))
 

@@ -46,6 +46,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import msgspec
@@ -62,7 +63,7 @@ from tracker.edit.commands import (
 from tracker.edit.lock import Lock, LockTimeout
 from tracker.edit.nodes import Nodes
 from tracker.plan import Loaded, LoadError, Project, load_text, parsecache, read_bytes, read_text
-from tracker.support import atomicfile
+from tracker.support import atomicfile, signals
 
 # The changes are part of the writer's API: callers import them from here.
 __all__ = [
@@ -95,8 +96,13 @@ ROUNDS = 5  # re-reads when the file keeps changing under us before giving up
 BOM = b"\xef\xbb\xbf"
 
 
-def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) -> Loaded:
-    """Write `change` into the plan file `loaded` came from; the plan as it now is on disk."""
+def apply(
+    loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT, warn: Callable[[str], None] | None = None
+) -> Loaded:
+    """Write `change` into the plan file `loaded` came from; the plan as it now is on disk.
+
+    `warn` is told what the user should know of a write that was made (a hard link split).
+    """
     where = str(loaded.path)
     if not loaded.ok:
         first = loaded.errors[0] if loaded.errors else f"{where}: error: the plan could not be read"
@@ -110,7 +116,7 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
     change.check(loaded.project, where)
     target = Path(os.path.realpath(loaded.path))  # through a symlink: replace the file, keep the link
     try:
-        with Lock(target, lock_timeout) as lock:
+        with signals.cleanup_first(), Lock(target, lock_timeout) as lock:
             atomicfile.remove_leftovers(target)
             for _ in range(ROUNDS):
                 base, text, digest, bom = _current(target, loaded, change, before, where)
@@ -125,19 +131,22 @@ def apply(loaded: Loaded, change: Change, lock_timeout: float = LOCK_TIMEOUT) ->
                 del out  # a big plan's bytes need not stay while it is checked and cached
                 try:
                     _test_pause()
-                    if _digest(target, where) != digest:
+                    if _digest(target, where, loaded.max_bytes) != digest:
                         continue  # changed while we wrote: merge again from the new content
                     if not lock.held():
                         raise WriteRefused(
                             f"{where}: error: another writer took the lock while this one was "
                             "stalled; nothing was written, run the command again"
                         )
+                    links = target.stat().st_nlink
                     atomicfile.replace(temp, target)
                     temp = None
                 finally:
                     if temp is not None:
                         temp.unlink(missing_ok=True)
-                written = Loaded(loaded.path, new.project, new.problems, new_text, new_digest)
+                if links > 1 and warn is not None:
+                    warn(_split_warning(where, links))
+                written = Loaded(loaded.path, new.project, new.problems, new_text, new_digest, loaded.max_bytes)
                 parsecache.store(
                     written.digest, written.project, written.problems
                 )  # the next command need not parse it
@@ -175,16 +184,16 @@ def summary(change: Change, project: Project) -> str:
 def _current(target: Path, loaded: Loaded, change: Change, before, where: str) -> tuple[Loaded, str, str, bool]:
     """The plan to edit (see _base), its text, the digest of the file's bytes, and whether they start with a BOM."""
     try:
-        text, data = read_text(target)
+        text, data = read_text(target, loaded.max_bytes)
     except LoadError as exc:
         raise WriteRefused(f"{exc.problem}; nothing was written") from None
     digest = hashlib.sha256(data).hexdigest()
     return _base(loaded, text, digest, change, before, where), text, digest, data.startswith(BOM)
 
 
-def _digest(target: Path, where: str) -> str:
+def _digest(target: Path, where: str, max_bytes: int) -> str:
     try:
-        return hashlib.sha256(read_bytes(target)).hexdigest()
+        return hashlib.sha256(read_bytes(target, max_bytes)).hexdigest()
     except LoadError as exc:
         raise WriteRefused(f"{exc.problem}; nothing was written") from None
 
@@ -270,6 +279,14 @@ def _same_data(a, b) -> bool:
             and all(x == y or _same_data(x, y) for x, y in zip(a, b, strict=True))
         )
     return a == b
+
+
+def _split_warning(where: str, links: int) -> str:
+    others = "the other name keeps" if links == 2 else f"the {links - 1} other names keep"
+    return (
+        f"{where}: warning: the plan had {links} hard links; tracker replaces the file as a whole, "
+        f"so this name has the change and {others} the plan as it was"
+    )
 
 
 def _show(value) -> str:

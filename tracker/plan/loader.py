@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,7 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     source: str | bytes = ""  # the text; from the parse cache, the bytes it is decoded from when asked for
     digest: str = ""
+    max_bytes: int = MAX_BYTES  # the size limit it was read under: the writer reads it again under the same
 
     @property
     def text(self) -> str:
@@ -63,25 +65,65 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     """The file's raw bytes; raises LoadError."""
+    fd = open_plan(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise LoadError(
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    f"the file is {size:,} bytes, over the limit of {max_bytes:,}; "
-                    "split the plan or raise the limit with --max-bytes",
-                )
-            )
-        return path.read_bytes()
+        return read_open(fd, path, max_bytes)
+    finally:
+        os.close(fd)
+
+
+def open_plan(path: Path) -> int:
+    """A descriptor of the regular file `path`; raises LoadError for anything else.
+
+    Opened without blocking, so that a FIFO named as the plan cannot hang the
+    open, and checked with fstat before a byte is read: a device or a FIFO is
+    refused, whatever the path looked like a moment earlier.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise LoadError(Problem(str(path), None, None, "no such file; create it or point --file at the plan")) from None
     except IsADirectoryError:
         raise LoadError(Problem(str(path), None, None, "this is a folder, not a plan file")) from None
     except OSError as exc:
         raise LoadError(Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")) from None
+    mode = os.fstat(fd).st_mode
+    if stat.S_ISREG(mode):
+        return fd
+    os.close(fd)
+    what = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a device or socket"
+    raise LoadError(Problem(str(path), None, None, f"this is {what}, not a plan file; point --file at a regular file"))
+
+
+def read_open(fd: int, path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """All of the open file `fd` from its start, or LoadError when it holds more than `max_bytes`.
+
+    Never more than the limit plus one byte is read, whatever fstat said the size was.
+    """
+    try:
+        size = os.fstat(fd).st_size
+        chunks, total = [], 0
+        while size <= max_bytes and total <= max_bytes:
+            # What fstat promised plus one byte (a file that grew shows), then bigger reads up to the limit.
+            chunk = os.pread(fd, min(max(size + 1 - total, 1 << 20), max_bytes + 1 - total), total)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    except OSError as exc:
+        raise LoadError(Problem(str(path), None, None, f"cannot read the file: {exc.strerror}")) from None
+    if size > max_bytes or total > max_bytes:
+        what = f"{size:,} bytes" if size > max_bytes else f"more than {max_bytes:,} bytes"
+        raise LoadError(
+            Problem(
+                str(path),
+                None,
+                None,
+                f"the file is {what}, over the limit of {max_bytes:,}; "
+                "split the plan or raise the limit with --max-bytes",
+            )
+        )
+    return b"".join(chunks)
 
 
 def decode(data: bytes, where: str) -> str:
@@ -110,12 +152,15 @@ def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Loaded:
         data = read_bytes(path, max_bytes)
         digest, cached = _cached(data, path)
         if cached is not None:
+            cached.max_bytes = max_bytes
             return cached
         text = decode(data, str(path))
     except LoadError as exc:
-        return Loaded(path, None, [exc.problem])
+        return Loaded(path, None, [exc.problem], max_bytes=max_bytes)
     del data  # a large plan should not be held twice while it is parsed
-    return _parse(text, digest, path)
+    loaded = _parse(text, digest, path)
+    loaded.max_bytes = max_bytes
+    return loaded
 
 
 def load_data(data: bytes, where: str | os.PathLike, like: Project | None = None) -> Loaded:

@@ -1,7 +1,8 @@
 """Replacing a file so that readers see the old one or the new one, never half of either.
 
 New content goes to a temporary file in the target's folder (same file system,
-so the rename is atomic) with the target's mode bits and owner, is flushed and
+so the rename is atomic) with the target's mode bits and owner (a read-only
+target is refused, as editors refuse it), is flushed and
 fsynced, then renamed over the target; the folder is fsynced so the rename
 survives a crash.  A new file gets the usual mode (0666 less the umask).  A
 process killed at any moment leaves the old file or the new one; the temporary
@@ -46,6 +47,8 @@ def write_temp(target: Path, data: bytes) -> Path:
         info = target.stat()
     except FileNotFoundError:
         info = None
+    if info is not None:
+        refuse_read_only(target, info)
     temp = target.with_name(f".{target.name}{TEMP_INFIX}{os.getpid()}-{os.urandom(4).hex()}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if info is None else 0o600)
     try:
@@ -64,6 +67,18 @@ def write_temp(target: Path, data: bytes) -> Path:
         raise
     os.close(fd)
     return temp
+
+
+def refuse_read_only(target: Path, info: os.stat_result) -> None:
+    """PermissionError for a file that is read-only, as editors refuse it: by its mode bits (for
+    root too, who may write anything) or because this user may not write it."""
+    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
+        raise PermissionError(
+            errno.EACCES,
+            f"the file is read-only (mode {info.st_mode & 0o7777:04o}); make it writable first "
+            "(chmod u+w) if it is meant to change",
+            str(target),
+        )
 
 
 def replace(temp: Path, target: Path) -> None:
