@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from conftest import run_tracker
 
-from tracker.edit import lock as filelock
 from tracker.edit.writer import SetIssueStatus, apply
 from tracker.plan.loader import load
 
@@ -221,8 +220,41 @@ def test_a_writer_killed_mid_write_leaves_a_loadable_file_and_no_blocking_lock(t
     assert path.read_bytes() == BUNDLED.read_bytes()
     assert (path.parent / "phases.yaml.lock").exists()  # what the killed writer left behind
 
-    # A lock wait far shorter than STALE_AFTER: the lock must go because its process is dead.
-    after = apply(load(path), SetIssueStatus(7, "in_progress"), lock_timeout=filelock.STALE_AFTER / 5)
+    # A short lock wait: the kernel dropped the dead writer's flock, nothing is waited out.
+    after = apply(load(path), SetIssueStatus(7, "in_progress"), lock_timeout=0.5)
     assert load(path).project == after.project
     assert after.project.find_issue(7)[1].status == "in_progress"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_writer_terminated_mid_write_cleans_up_and_ends_by_the_signal(tmp_path, signum):
+    path = bundled_copy(tmp_path)
+    writer = start("--file", str(path), "set", "4", "complete", env={"TRACKER_TEST_PAUSE_AFTER_TEMP": "60"})
+    wait_for_temp(path.parent, writer)
+    writer.send_signal(signum)
+    assert writer.wait(timeout=30) == -signum, writer.communicate()
+    assert path.read_bytes() == BUNDLED.read_bytes()
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]  # no temporary file, no lock
+
+
+def test_a_full_disk_leaves_no_lock_and_no_temporary_file(tmp_path):
+    path = bundled_copy(tmp_path)
+
+    def no_room() -> None:  # every write to a file fails, as on a full disk (EFBIG here, ENOSPC there)
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "--file", str(path), "set", "4", "complete"],
+        capture_output=True,
+        text=True,
+        preexec_fn=no_room,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr == f"{path}: error: cannot write the plan: File too large; the file was not changed\n"
+    assert path.read_bytes() == BUNDLED.read_bytes()
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]

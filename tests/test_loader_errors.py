@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import run_tracker
@@ -178,6 +180,24 @@ def test_file_larger_than_the_limit(tmp_path):
     assert done.returncode == 1
     assert "over the limit of 500" in done.stderr
     assert run_tracker("--file", str(plan), "validate").returncode == 0
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_plan_that_is_not_a_regular_file_is_refused_unread(tmp_path, kind):
+    # A FIFO with no writer would hang the open and the read; /dev/zero never ends.
+    plan = tmp_path / "pipe"
+    if kind == "fifo":
+        os.mkfifo(plan)
+    else:
+        plan = Path("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "--file", str(plan), "status"], capture_output=True, text=True, timeout=60
+    )
+    what = "a FIFO" if kind == "fifo" else "a device or socket"
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"{plan}: error: this is {what}, not a plan file; point --file at a regular file\n",
+    )
 
 
 def test_missing_file(tmp_path):
