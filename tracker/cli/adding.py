@@ -83,7 +83,7 @@ def _write(options: Options, change) -> None:
 
     loaded = load_plan(options)
     try:
-        written = apply(loaded, change)
+        written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True))
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
     click.echo(one_line(f"{loaded.path}: {change.added(written.project)}"))
