@@ -300,3 +300,6 @@ main.add_command(import_)
 from tracker.cli.adding import add  # noqa: E402
 
 main.add_command(add)
+from tracker.cli.history import history  # noqa: E402
+
+main.add_command(history)

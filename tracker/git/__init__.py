@@ -1,5 +1,6 @@
 """Git, through one door: the work tree of a plan, each path's state, line count and last commit
-(the links), and drift (done in the plan, denied by the repository)."""
+(the links), drift (done in the plan, denied by the repository), and the plan's progress over time
+read from its own history, with a forecast of the finish."""
 
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
         plan_drift,
     )
     from tracker.git.links import FileLink, Links, link_paths, no_git, read_links
+    from tracker.git.pace import Forecast, forecast
+    from tracker.git.planhistory import BadSince, History, Measure, Row, measure, read_history, rows_since
     from tracker.git.repo import (
         STATUS_ARGS,
         GitRepo,

@@ -7,8 +7,8 @@ decides whether to replay an answer: it runs before anything heavy is imported,
 in the same `git_env()`.
 Git's own `rev-parse` finds the work tree, so git's rules (parent folders,
 GIT_WORK_TREE, `safe.directory`) decide what tracker reads.  GitPython is
-imported only by the object reads (`commit_day`, `file_at`: the summary's
-history): at 0.1-0.2 s its import alone would be more than a whole repeated
+imported only by the object reads (`commit_day`, `file_at`, `blob`: the summary's
+and `tracker history`'s): at 0.1-0.2 s its import alone would be more than a whole repeated
 `tracker status`, which needs none of it.
 """
 
@@ -149,6 +149,17 @@ class GitRepo:
             except KeyError:
                 return None
             return found.data_stream.read() if found.type == "blob" else None
+
+        return self._read(read)
+
+    def blob(self, blob_id: str) -> bytes:
+        """The bytes of the blob `blob_id` (40 hex digits), read through the same `cat-file --batch` as file_at."""
+
+        def read(objects) -> bytes:
+            found = objects.odb.stream(bytes.fromhex(blob_id))
+            if found.type != b"blob":
+                raise ValueError(f"{blob_id} is a {found.type.decode()}, not a file")
+            return found.read()
 
         return self._read(read)
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from tracker.plan.loader import (
         Loaded,
         LoadError,
+        decode,
         load,
         load_data,
         load_text,

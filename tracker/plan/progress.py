@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+from tracker.plan.estimate import parse_minutes
 from tracker.plan.model import Issue, Phase, Project
 
 NOT_STARTED = "not_started"
@@ -100,3 +101,15 @@ def status_kind(project: Project, status_id: str) -> str:
 def _begun(project: Project, issue: Issue) -> bool:
     first = project.workflow[0].id
     return issue.status != first or issue_credit(project, issue) > 0
+
+
+def open_minutes(project: Project, issues) -> int:
+    """The estimate left: minutes of the steps still to do in issues not done (an estimate tracker cannot read counts 0)."""
+    total = 0
+    for issue in issues:
+        if is_done(project, issue):
+            continue
+        for step in issue.steps:
+            if not step.done and step.estimate:
+                total += parse_minutes(step.estimate) or 0
+    return total

@@ -1,0 +1,279 @@
+"""`tracker history` on a real repository: rows per commit, renames, a broken version, the cache, the forecast."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import run_tracker
+from gitutil import Repo
+
+from tracker.git.pace import forecast
+from tracker.git.planhistory import Measure, Row, read_history
+from tracker.git.repo import GitRepo
+from tracker.plan import load_text, progress
+from tracker.support import cachefiles
+
+NOW = {"TRACKER_NOW": "2026-02-09T09:30"}
+
+
+def plan(statuses: list[str], steps: tuple[str, str] = ("todo", "todo")) -> str:
+    """Two phases: issues 1-2 in P1 (issue 2 has two estimated steps), 3-4 in P2."""
+    s1, s2, s3, s4 = statuses
+    return f"""\
+project: Audit
+phases:
+  - id: P1
+    title: Fixes
+    issues:
+      - id: 1
+        title: Retry
+        status: {s1}
+      - id: 2
+        title: Timestamps
+        status: {s2}
+        steps:
+          - title: Audit writes
+            estimate: 1h
+            status: {steps[0]}
+          - title: Fix writes
+            estimate: 30m
+            status: {steps[1]}
+  - id: P2
+    title: Evidence
+    issues:
+      - id: 3
+        title: Logs
+        status: {s3}
+      - id: 4
+        title: Report
+        status: {s4}
+"""
+
+
+def day(n: int) -> str:
+    """Mondays from 2026-01-05, at noon UTC."""
+    return (datetime.date(2026, 1, 5) + datetime.timedelta(weeks=n)).isoformat() + "T12:00:00+00:00"
+
+
+@pytest.fixture
+def history_repo(repo: Repo) -> Repo:
+    """Six weeks of a plan: a rename, a broken version, a fix, an unrelated commit, two commits of one blob."""
+    todo = "not_started"
+    repo.write("data/phases.yaml", plan([todo] * 4))
+    repo.commit("Start the plan", date=day(0))
+    repo.write("data/phases.yaml", plan(["complete", "in_progress", todo, todo], ("done", "todo")))
+    repo.commit("Retry done", date=day(1))
+    repo.write("README.md", "unrelated\n")
+    repo.commit("Readme", date=day(1).replace("12:00", "13:00"))
+    repo.git("mv", "data/phases.yaml", "plan.yaml")
+    repo.write("plan.yaml", plan(["complete", "complete", todo, todo], ("done", "done")))
+    repo.commit("Move the plan; timestamps done", date=day(2))
+    repo.write("plan.yaml", plan(["complete", "complete", todo, todo], ("done", "done")) + "  - id: [broken\n")
+    repo.commit("A bad edit", date=day(3))
+    repo.write("plan.yaml", plan(["complete", "complete", "complete", "in_progress"], ("done", "done")))
+    repo.commit("Fix the plan; logs done", date=day(4))
+    repo.write("plan.yaml", plan(["complete", "complete", "complete", "in_progress"], ("done", "done")) + "# note\n")
+    repo.commit("A comment", date=day(5))
+    return repo
+
+
+def history_json(repo: Repo, *args: str) -> dict:
+    done = run_tracker("-f", "plan.yaml", "history", "--json", *args, cwd=repo.root, env=NOW)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_every_row_is_the_progress_rule_on_the_plan_as_committed(history_repo: Repo):
+    found = history_json(history_repo)
+    rows = found["rows"]
+    assert [row["subject"] for row in rows] == [
+        "Start the plan",
+        "Retry done",
+        "Move the plan; timestamps done",
+        "A bad edit",
+        "Fix the plan; logs done",
+        "A comment",
+    ]  # the readme's commit did not change the plan; the rename is followed
+    assert [row["path"] for row in rows] == ["data/phases.yaml"] * 2 + ["plan.yaml"] * 4
+    for row in rows:
+        text = history_repo.git("show", f"{row['sha']}:{row['path']}") + "\n"
+        loaded = load_text(text, row["path"])
+        assert row["loads"] == loaded.ok
+        if not loaded.ok:
+            assert row["problem"] == str(loaded.errors[0])
+            continue
+        project = loaded.project
+        issues = [issue for _, issue in project.issues()]
+        assert row["percent"] == progress.project_percent(project)
+        assert [(p["id"], p["percent"]) for p in row["phases"]] == [
+            (str(phase.id), progress.phase_percent(project, phase)) for phase in project.phases
+        ]
+        assert row["done"] == sum(progress.is_done(project, issue) for issue in issues)
+        assert row["total"] == 4
+        assert row["estimate_left_minutes"] == progress.open_minutes(project, issues)
+    assert [row["percent"] for row in rows] == [0, 37, 50, None, 75, 75]
+    assert [row["estimate_left_minutes"] for row in rows] == [90, 30, 0, 0, 0, 0]
+    assert rows[3]["problem"].startswith("plan.yaml:")
+    assert ": error: " in rows[3]["problem"]
+    assert rows[0]["date"] == "2026-01-05T12:00:00+00:00"
+
+
+def test_the_text_table_says_which_commit_does_not_load_and_forecasts(history_repo: Repo):
+    done = run_tracker("-f", "plan.yaml", "history", cwd=history_repo.root, env=NOW)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["DATE", "COMMIT", "DONE", "ALL", "LEFT", "P1", "P2", "SUBJECT"]
+    assert lines[1].split()[2:8] == ["0/4", "0%", "1h", "30m", "0%", "0%"]
+    assert "does not load: plan.yaml:" in lines[4] and lines[4].endswith("(A bad edit)")
+    assert lines[5].split()[2:7] == ["3/4", "75%", "-", "100%", "50%"]
+    # 2026-02-09: the window is the 4 weeks after 2026-01-12; 3 done now, 1 then: 0.5 a week, 1 left.
+    assert "Forecast: 100% on 2026-02-23" in done.stdout
+    assert "at 0.5 issues a week over the last 4 weeks; 1 issue left." in done.stdout
+
+
+def test_since_a_day_or_a_revision(history_repo: Repo):
+    assert [row["subject"] for row in history_json(history_repo, "--since", "2026-01-26")["rows"]] == [
+        "A bad edit",
+        "Fix the plan; logs done",
+        "A comment",
+    ]
+    assert [row["subject"] for row in history_json(history_repo, "--since", "HEAD~2")["rows"]] == [
+        "Fix the plan; logs done",
+        "A comment",
+    ]
+
+
+@pytest.mark.parametrize(
+    "args, env, message",
+    [
+        (["--since", "nowhere"], NOW, "tracker: error: --since: 'nowhere' is neither a day"),
+        (["--since", "--json"], NOW, "tracker: error: --since: '--json' is neither a day"),
+        ([], {"TRACKER_NOW": "soon"}, "tracker: error: TRACKER_NOW='soon' is not a date"),
+    ],
+)
+def test_bad_input_is_a_message_and_exit_1(history_repo: Repo, args, env, message):
+    done = run_tracker("-f", "plan.yaml", "history", *args, cwd=history_repo.root, env=env)
+    assert done.returncode == 1
+    assert done.stderr.startswith(message), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_plan_outside_git_is_a_message(tmp_path: Path):
+    (tmp_path / "plan.yaml").write_text(plan(["not_started"] * 4))
+    done = run_tracker("-f", "plan.yaml", "history", cwd=tmp_path, env=NOW)
+    assert done.returncode == 1
+    assert done.stderr.startswith("tracker: error: no history for plan.yaml: not in a git repository")
+
+
+def test_a_plan_never_committed_has_no_rows_and_no_pace(repo: Repo):
+    repo.write("plan.yaml", plan(["not_started"] * 4))
+    repo.write("x", "x")
+    repo.commit("Other", "x", date=day(0))
+    done = run_tracker("-f", "plan.yaml", "history", cwd=repo.root, env=NOW)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("No commit changed plan.yaml")
+    assert "no pace yet" in done.stdout
+
+
+def read(repo: Repo):
+    with GitRepo.open(repo.root) as git:
+        return read_history(git, "plan.yaml", 1 << 24)
+
+
+def test_the_cache_parses_each_version_once_and_only_for_the_same_code(history_repo: Repo, monkeypatch):
+    first = read(history_repo)
+    assert first.parsed == 6  # six distinct blobs
+    again = read(history_repo)
+    assert again.parsed == 0
+    assert again.rows == first.rows
+    history_repo.write("plan.yaml", plan(["complete"] * 4, ("done", "done")))
+    history_repo.commit("All done", date=day(6))
+    one_more = read(history_repo)
+    assert one_more.parsed == 1
+    assert one_more.rows[-1].measure.percent == 100
+    # Another tracker version measures everything again.
+    monkeypatch.setattr(cachefiles, "__version__", "99.0")
+    assert read(history_repo).parsed == 7
+
+
+def test_the_same_blob_twice_is_parsed_once(repo: Repo):
+    repo.write("plan.yaml", plan(["not_started"] * 4))
+    repo.commit("One", date=day(0))
+    repo.write("plan.yaml", plan(["complete"] * 4))
+    repo.commit("Two", date=day(1))
+    repo.git("revert", "--no-edit", "HEAD", date=day(2))
+    found = read(repo)
+    assert [row.measure.percent for row in found.rows] == [0, 100, 0]
+    assert found.parsed == 2
+
+
+def test_a_history_read_starts_no_git_process_per_commit(history_repo: Repo, tmp_path: Path):
+    """Git is started through a PATH wrapper that logs its arguments: one log, one cat-file, whatever the commits."""
+    log = tmp_path / "calls"
+    wrapper = tmp_path / "bin" / "git"
+    wrapper.parent.mkdir()
+    real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True).stdout.strip()
+    wrapper.write_text(f'#!/bin/sh\necho "$1 $2" >> {log}\nexec {real} "$@"\n')
+    wrapper.chmod(0o755)
+    path = f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}"
+    done = run_tracker("-f", "plan.yaml", "history", cwd=history_repo.root, env={**NOW, "PATH": path})
+    assert done.returncode == 0, done.stderr
+    # Six commits changed the plan: still one log and one cat-file (GitPython asks `git version` when it opens).
+    calls = [call.split()[0] for call in log.read_text().splitlines() if call.split()[0] != "version"]
+    assert calls == ["rev-parse", "rev-parse", "log", "cat-file"]
+
+
+def rows(*points: tuple[str, int, int]) -> list[Row]:
+    """Rows at (day, done, open minutes), of 20 issues."""
+    return [
+        Row("0" * 40, f"{when}T12:00:00+00:00", "", "plan.yaml", "", Measure(None, [], done, 20, minutes))
+        for when, done, minutes in points
+    ]
+
+
+def test_the_forecast_at_a_known_pace():
+    # Two issues and 60 minutes of estimate done every week for eight weeks; 16 of 20 done on 2026-03-01.
+    start = datetime.date(2026, 1, 4)
+    series = rows(*(((start + datetime.timedelta(weeks=k)).isoformat(), 2 * k, 600 - 60 * k) for k in range(9)))
+    ahead = forecast(series, datetime.date(2026, 3, 1))
+    assert ahead.pace == 2
+    assert ahead.how == "at 2 issues a week over the last 4 weeks"
+    assert ahead.left == 4
+    assert ahead.date == datetime.date(2026, 3, 15)
+    assert (ahead.early, ahead.late) == (datetime.date(2026, 3, 15), datetime.date(2026, 3, 15))  # every week alike
+    assert ahead.minutes_pace == 60
+    assert ahead.minutes_left == 120
+    assert ahead.minutes_date == datetime.date(2026, 3, 15)
+
+
+def test_the_forecast_range_is_the_fastest_and_slowest_week():
+    series = rows(("2026-02-01", 0, 0), ("2026-02-08", 4, 0), ("2026-02-15", 5, 0), ("2026-02-22", 5, 0))
+    ahead = forecast(series, datetime.date(2026, 3, 1))
+    assert ahead.how == "at 1.2 issues a week over the last 4 weeks"  # 5 in 4 weeks
+    assert ahead.date == datetime.date(2026, 3, 1) + datetime.timedelta(days=84)  # 15 left at 1.25 a week
+    assert ahead.early == datetime.date(2026, 3, 1) + datetime.timedelta(days=27)  # at 4 a week (ceil of 26.25)
+    assert ahead.late is None  # two weeks closed nothing: no latest date is claimed
+
+
+@pytest.mark.parametrize(
+    "series, today, how",
+    [
+        ([], "2026-03-01", "no pace yet: no version of the plan in its history loads"),
+        ([("2026-02-27", 3, 0)], "2026-03-01", "no pace yet: the plan's history covers 2 days; a pace needs a week"),
+        (
+            [("2026-01-01", 3, 0), ("2026-01-20", 5, 0)],
+            "2026-03-01",
+            "no pace yet: no net issue done over the last 4 weeks",
+        ),
+        ([("2026-01-01", 3, 0), ("2026-02-20", 20, 0)], "2026-03-01", "every issue is done"),
+    ],
+)
+def test_no_pace_gives_no_date(series, today, how):
+    ahead = forecast(rows(*series), datetime.date.fromisoformat(today))
+    assert ahead.date is None and ahead.early is None and ahead.late is None
+    assert ahead.how == how

@@ -1,0 +1,130 @@
+"""When the plan reaches 100% at its recent pace: a date, a range, and how they were found.
+
+The pace is issues done per week over the last WINDOW_DAYS (or since the
+day of the plan's first commit, when that is more recent), measured on the
+versions of the plan in its history (planhistory.Row).  The date is today
+plus the issues left at that pace; the range comes from the window's fastest
+and slowest whole weeks.  A window with no net progress, or shorter than a
+week, gives no date: the forecast says why instead of inventing one.  The
+estimate left (open steps' estimates) is forecast the same way, beside it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from tracker.git.planhistory import Row
+
+WINDOW_DAYS = 28
+WEEK = 7
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    date: datetime.date | None  # when 100% is reached at the pace; None: no pace, or nothing left
+    early: datetime.date | None  # at the window's fastest week
+    late: datetime.date | None  # at its slowest week; None with a date: a week closed nothing, no late bound
+    how: str  # how the date was found, or why there is none
+    pace: float | None  # issues a week
+    left: int  # issues not done
+    minutes_left: int
+    minutes_pace: float | None  # estimate burned a week
+    minutes_date: datetime.date | None
+
+    def as_json(self) -> dict:
+        day = _iso
+        return {
+            "date": day(self.date),
+            "early": day(self.early),
+            "late": day(self.late),
+            "how": self.how,
+            "issues_per_week": self.pace,
+            "issues_left": self.left,
+            "estimate_left_minutes": self.minutes_left,
+            "estimate_minutes_per_week": self.minutes_pace,
+            "estimate_date": day(self.minutes_date),
+        }
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def forecast(rows: list[Row], today: datetime.date, window_days: int = WINDOW_DAYS) -> Forecast:
+    points = [(datetime.date.fromisoformat(row.day), row.measure) for row in rows if row.measure.ok]
+    if not points:
+        return _none("no pace yet: no version of the plan in its history loads", 0, 0)
+    now = points[-1][1]
+    left = now.total - now.done
+    if now.total == 0:
+        return _none("no pace yet: the plan has no issues", 0, 0)
+    if left == 0:
+        return _none("every issue is done", 0, now.open_minutes)
+    first = points[0][0]
+    start = max(first, today - datetime.timedelta(days=window_days))
+    days = (today - start).days
+    if days < WEEK:
+        return _none(
+            f"no pace yet: the plan's history covers {_days(days)}; a pace needs a week", left, now.open_minutes
+        )
+
+    def at(day: datetime.date):
+        """The plan as it stood at the end of `day` (the first version, before its history began)."""
+        found = points[0][1]
+        for when, measure in points:
+            if when > day:
+                break
+            found = measure
+        return found
+
+    # The window is the days after `start` up to today: it begins from the plan as `start` ended.
+    before = at(start)
+    gained = now.done - before.done
+    over = f"over {_span(days)}"
+    if gained <= 0:
+        return _none(f"no pace yet: no net issue done {over}", left, now.open_minutes)
+    pace = gained / (days / WEEK)
+    weekly = [
+        at(today - datetime.timedelta(days=WEEK * k)).done - at(today - datetime.timedelta(days=WEEK * (k + 1))).done
+        for k in range(days // WEEK)
+    ]
+    burned = before.open_minutes - now.open_minutes
+    minutes_pace = burned / (days / WEEK) if burned > 0 else None
+    return Forecast(
+        _after(today, left, pace),
+        _after(today, left, max(weekly)) if max(weekly) > 0 else None,
+        _after(today, left, min(weekly)) if min(weekly) > 0 else None,
+        f"at {_number(pace)} issue{'s' if _number(pace) != '1' else ''} a week {over}",
+        pace,
+        left,
+        now.open_minutes,
+        minutes_pace,
+        _after(today, now.open_minutes, minutes_pace) if minutes_pace and now.open_minutes else None,
+    )
+
+
+def _none(how: str, left: int, minutes_left: int) -> Forecast:
+    return Forecast(None, None, None, how, None, left, minutes_left, None, None)
+
+
+def _after(today: datetime.date, left: float, pace: float) -> datetime.date:
+    """The day `left` is used up at `pace` a week, counted in whole days up."""
+    return today + datetime.timedelta(days=math.ceil(left / pace * WEEK))
+
+
+def _number(value: float) -> str:
+    """3.5, 3 (not 3.0), 0.3."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _span(days: int) -> str:
+    if days % WEEK == 0:
+        weeks = days // WEEK
+        return "the last week" if weeks == 1 else f"the last {weeks} weeks"
+    return f"the last {days} days"
+
+
+def _days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
