@@ -139,7 +139,12 @@ def test_without_git_everything_still_works(tmp_path: Path):
         assert done.returncode == 0 and "Traceback" not in done.stderr, (args, done.stderr)
     report = json.loads(run(root, "status", "--json").stdout)
     assert report["repo"]["message"] == "not in a git repository"
-    assert report["phases"][0]["issues"][0]["deliverables"][0]["git"]["state"] == "no-git"
+    # no file there: missing with or without git (so a done deliverable is drift); git's own states need git
+    assert report["phases"][0]["issues"][0]["deliverables"][0]["git"]["state"] == "missing"
+    (root / "docs").mkdir()
+    (root / "docs/guide.md").write_text("# Guide\n")
+    report = json.loads(run(root, "status", "--json").stdout)
+    assert report["phases"][0]["issues"][0]["deliverables"][1]["git"]["state"] == "no-git"
     assert "git: not available (not in a git repository)" in run(root, "status", "--files").stdout
 
 

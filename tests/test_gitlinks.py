@@ -482,8 +482,8 @@ def test_bare_repository(repo: Repo, tmp_path: Path):
     subprocess.run(["git", "clone", "-q", "--bare", str(repo.root), str(bare)], check=True)
     holder = tmp_path / "holder"
     _, links = links_of(holder, plan_text(files=["a.txt"], repo_setting="../../bare.git"))
-    assert links.get("a.txt").state == "no-git"
-    assert "bare" in links.repo.message
+    assert links.get("a.txt").state == "missing"  # no work tree holds it: missing, as outside git
+    assert "bare" in links.repo.message and "bare" in links.get("a.txt").note
 
 
 def test_submodules(repo: Repo, tmp_path: Path):

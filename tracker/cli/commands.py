@@ -118,7 +118,10 @@ def status(options: Options, as_json: bool, ascii_only: bool, files: bool, plan:
     def write(piece: str | bytes) -> None:
         click.echo(piece, nl=False)  # bytes (JSON) as they are, text in the terminal's encoding
 
-    problems = answer(plan_path(options), options.max_bytes, as_json, ascii_only, files, write)
+    from tracker.cli.status import terminal_width
+
+    width = terminal_width(sys.stdout) if files else None
+    problems = answer(plan_path(options), options.max_bytes, as_json, ascii_only, files, write, width)
     if problems is not None:
         raise Failed(problems)
 

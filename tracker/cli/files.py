@@ -10,9 +10,10 @@ from __future__ import annotations
 from tracker.git import FileLink, Links, deliverable_drift, plan_drift
 from tracker.plan import Project
 from tracker.support.figures import line_count
-from tracker.support.textsafe import ellipsize, one_line
+from tracker.support.textsafe import ellipsize, ellipsize_middle, one_line
 
-PATH_WIDTH = 48
+PATH_WIDTH = 48  # the path column at least this wide when piped; paths longer than it widen it
+MIN_PATH = 12  # in a narrow terminal the path keeps this much, and the last commit goes first
 DRIFT_MARK = "!"
 
 
@@ -26,7 +27,8 @@ def repo_line(links: Links) -> str:
     return line + (" (shallow clone)" if repo.shallow else "")
 
 
-def render_files(project: Project, links: Links) -> str:
+def render_files(project: Project, links: Links, width: int | None = None) -> str:
+    """The listing; with `width` (a terminal's), no line is longer: paths lose their middle, commits their end."""
     rows: list[tuple[str, str, str, FileLink] | str] = []
     for phase in project.phases:
         for issue in phase.issues:
@@ -43,22 +45,32 @@ def render_files(project: Project, links: Links) -> str:
         if paths:
             rows.append(f"Session {session.date}")
             rows.extend(("", "session file", path, links.get(path)) for path in paths)
-    lines = [one_line(project.project), repo_line(links), ""]
-    drifted = False
+    entries: list[tuple[str, str, str, FileLink] | str] = []
     for row in rows:
         if isinstance(row, str):
-            lines.append(row)
+            entries.append(row)
             continue
         mark, kind, path, link = row
-        drifted = drifted or bool(mark)
-        lines.append(_row(mark, kind, path, link))
-        lines.extend(_row("", "", "  " + member.path, member) for member in link.matches)
-    if drifted:
+        entries.append((mark, kind, one_line(path), link))
+        entries.extend(("", "", "  " + one_line(member.path), member) for member in link.matches)
+    paths = [len(entry[2]) for entry in entries if not isinstance(entry, str)]
+    path_width = max([PATH_WIDTH, *paths])
+    if width is not None:
+        path_width = max(MIN_PATH, min(max(paths, default=0), width - _FIXED))
+    lines = [one_line(project.project), repo_line(links), ""]
+    for entry in entries:
+        lines.append(entry if isinstance(entry, str) else _row(*entry, path_width, width))
+    if any(not isinstance(entry, str) and entry[0] for entry in entries):
         lines += ["", f"{DRIFT_MARK} marked done, but the file is missing or not committed as it is"]
+    if width is not None:
+        lines = [ellipsize(line, width) for line in lines]
     return "\n".join(lines) + "\n"
 
 
-def _row(mark: str, kind: str, path: str, link: FileLink) -> str:
+_FIXED = 2 + 1 + 1 + 12 + 1 + 1 + 9 + 1 + 11  # a row's width besides its path and last commit (see _row)
+
+
+def _row(mark: str, kind: str, path: str, link: FileLink, path_width: int, width: int | None) -> str:
     lines = "" if link.lines is None else line_count(link.lines)
     commit = link.last_commit
     last = (
@@ -69,12 +81,15 @@ def _row(mark: str, kind: str, path: str, link: FileLink) -> str:
         if commit
         else ""
     )
-    text = (
-        f"{mark:1} {kind:<12} {ellipsize(one_line(path), PATH_WIDTH):<{PATH_WIDTH}} {link.state:<9} {lines:>11}  {last}"
-    )
     if link.note:
-        text += f"  ({one_line(link.note)})"
-    return "  " + text.rstrip()
+        last += f"  ({one_line(link.note)})"
+    shown = ellipsize_middle(path, path_width)
+    text = "  " + f"{mark:1} {kind:<12} {shown:<{path_width}} {link.state:<9} {lines:>11}"
+    if last:
+        room = None if width is None else width - len(text) - 2
+        if room is None or room >= 12:
+            text += "  " + (last if room is None else ellipsize(last, room))
+    return text.rstrip()
 
 
 def drift_lines(project: Project, links: Links) -> str:

@@ -144,7 +144,10 @@ def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int |
         return None  # the CLI says so properly
     _unless_ascii(sys.stdout, sys.stderr)
     try:
-        problems = answer(plan, max_bytes, flags["json"], flags["ascii"], flags["files"], _write)
+        from tracker.cli.status import terminal_width
+
+        width = terminal_width(sys.stdout) if flags["files"] else None
+        problems = answer(plan, max_bytes, flags["json"], flags["ascii"], flags["files"], _write, width)
     except BrokenPipeError:  # `tracker status | head`: end quietly, as the click CLI does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

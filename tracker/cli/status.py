@@ -13,9 +13,21 @@ from pathlib import Path
 from tracker.cli import replay
 
 
-def answer(plan: Path, max_bytes: int, as_json: bool, ascii_only: bool, files: bool, write: replay.Write) -> str | None:
-    """Write the status of `plan`; None once written, else the plan's problems (one per line), nothing written."""
-    command = replay.status_command(as_json, ascii_only, files, max_bytes)
+def answer(
+    plan: Path,
+    max_bytes: int,
+    as_json: bool,
+    ascii_only: bool,
+    files: bool,
+    write: replay.Write,
+    width: int | None = None,
+) -> str | None:
+    """Write the status of `plan`; None once written, else the plan's problems (one per line), nothing written.
+
+    `width`: the terminal's, which `--files` rows fit (None: piped, rows whole).
+    """
+    width = width if files else None
+    command = replay.status_command(as_json, ascii_only, files, max_bytes) + ([f"--width={width}"] if width else [])
     if replay.replay(plan, command, write):
         return None
     from tracker.git import read_links, repo_start
@@ -30,11 +42,11 @@ def answer(plan: Path, max_bytes: int, as_json: bool, ascii_only: bool, files: b
     recorder.before_git(repo_start(loaded.path, loaded.project.repo))
     # The phase table only needs states (for drift marks), not last commits.
     links = read_links(loaded.project, loaded.path, history=as_json or files)
-    recorder.record(loaded.digest, links, _pieces(loaded, links, as_json, ascii_only, files), write)
+    recorder.record(loaded.digest, links, _pieces(loaded, links, as_json, ascii_only, files, width), write)
     return None
 
 
-def _pieces(loaded, links, as_json: bool, ascii_only: bool, files: bool) -> Iterator[str | bytes]:
+def _pieces(loaded, links, as_json: bool, ascii_only: bool, files: bool, width: int | None) -> Iterator[str | bytes]:
     if as_json:
         from tracker.cli.report import status_json
 
@@ -44,9 +56,22 @@ def _pieces(loaded, links, as_json: bool, ascii_only: bool, files: bool) -> Iter
     elif files:
         from tracker.cli.files import render_files
 
-        yield render_files(loaded.project, links)
+        yield render_files(loaded.project, links, width)
     else:
         from tracker.cli.files import drift_lines
         from tracker.cli.table import render
 
         yield render(loaded.project, ascii_only=ascii_only) + drift_lines(loaded.project, links)
+
+
+def terminal_width(stream) -> int | None:
+    """The width to fit rows to when `stream` is a terminal; None when piped (rows stay whole)."""
+    import os
+    import shutil
+
+    try:
+        if stream is None or not os.isatty(stream.fileno()):
+            return None
+    except (AttributeError, OSError, ValueError):
+        return None
+    return shutil.get_terminal_size().columns

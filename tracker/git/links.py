@@ -33,7 +33,7 @@ from tracker.git.linkcache import LinkCache
 from tracker.git.linkmemo import LinkMemo
 from tracker.git.repo import STATUS_ARGS, GitRepo, GitUnavailable, repo_start
 from tracker.git.worktree import WorkTree, change_state, head_of
-from tracker.plan import GLOB_CHARS, Project, named_paths, normalize, unsafe_reason
+from tracker.plan import GLOB_CHARS, Project, is_glob, named_paths, normalize, unsafe_reason
 
 STATES = ("committed", "modified", "staged", "untracked", "ignored", "missing", "unsafe", "no-git")
 # A pattern or folder shows the least finished state among its files.
@@ -119,20 +119,33 @@ def read_links(project: Project, plan_file: Path, extra: tuple[str, ...] = (), h
     try:
         repo = GitRepo.open(repo_start(plan_file, project.repo))
     except GitUnavailable as exc:
-        return no_git(written, str(exc))
+        return no_git(written, str(exc), root=root_without_git(plan_file, project.repo))
     with repo:
         return link_paths(repo, written, history)
 
 
-def no_git(written: list[str], message: str) -> Links:
+def root_without_git(plan_file: Path, repo_setting: str | None) -> Path:
+    """What the plan's paths are relative to when there is no git: `repo:`, else the folder above data/."""
+    start = repo_start(plan_file, repo_setting)
+    if repo_setting is None and start.name == "data":
+        return start.parent  # the plan in its usual place, data/phases.yaml at the project's root
+    return start
+
+
+def no_git(written: list[str], message: str, root: Path | None = None) -> Links:
+    """Links that say git is not there; with `root`, a file (not a pattern) absent under it is `missing`.
+
+    So a deliverable marked done whose file does not exist is drift with or without git.
+    """
     links = {}
     for path in written:
         reason = unsafe_reason(path)
-        links[path] = (
-            FileLink(path, "unsafe", note=f"path {reason}; it is never read")
-            if reason
-            else FileLink(path, "no-git", note=message)
-        )
+        if reason:
+            links[path] = FileLink(path, "unsafe", note=f"path {reason}; it is never read")
+        elif root is not None and not is_glob(path) and not os.path.lexists(root / path):
+            links[path] = FileLink(path, "missing", note=f"no git: {message}")
+        else:
+            links[path] = FileLink(path, "no-git", note=message)
     return Links(RepoInfo(message=message), links)
 
 
