@@ -158,13 +158,14 @@ def validate(options: Options, plan: str | None) -> None:
 
 
 @main.command()
-def schema() -> None:
+@click.option("--markdown", is_flag=True, help="The same, as the reference people read (docs/format.md).")
+def schema(markdown: bool) -> None:
     """Print the JSON Schema of the plan file, for editors."""
     import json
 
-    from tracker.plan import plan_schema
+    from tracker.plan import format_markdown, plan_schema
 
-    click.echo(json.dumps(plan_schema(), indent=2))
+    click.echo(format_markdown() if markdown else json.dumps(plan_schema(), indent=2), nl=not markdown)
 
 
 def _session_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

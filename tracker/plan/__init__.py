@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from tracker.plan.compliance import Coverage, Freshness
     from tracker.plan.estimate import format_minutes, parse_minutes
     from tracker.plan.filtering import matches
+    from tracker.plan.formatdoc import format_markdown
     from tracker.plan.loader import (
         Loaded,
         LoadError,
