@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -234,7 +235,8 @@ def summary(
         raise Failed(str(exc)) from None
     data = text.encode("utf-8")
     if output is None:
-        click.get_binary_stream("stdout").write(data)
+        stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]  # click types it `object`
+        stdout.write(data)
         return
     try:
         write_atomic(output, data)

@@ -153,13 +153,13 @@ class Recorder:
             write(piece)
             if entry is not None:
                 text = isinstance(piece, str)
-                data = piece.encode("utf-8") if text else piece
+                data = piece.encode("utf-8") if isinstance(piece, str) else piece
                 entry.write(data)
                 size, crc = size + len(data), zlib.crc32(data, crc)
         if entry is None:
             return
         files = self._files(links)
-        if files is None or _git_status(self.start) != self.status:
+        if files is None or self.start is None or self.status is None or _git_status(self.start) != self.status:
             entry.discard()
             return
         header = json.dumps(

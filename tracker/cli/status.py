@@ -31,13 +31,13 @@ def answer(
     if replay.replay(plan, command, write):
         return None
     from tracker.git import read_links, repo_start
-    from tracker.plan import load
+    from tracker.plan import is_ok, load
     from tracker.support.memory import collect_again
 
     recorder = replay.Recorder(plan, command)
     loaded = load(plan, max_bytes=max_bytes)
     collect_again()
-    if not loaded.ok:
+    if not is_ok(loaded):
         return loaded.report()
     recorder.before_git(repo_start(loaded.path, loaded.project.repo))
     # The phase table only needs states (for drift marks), not last commits.

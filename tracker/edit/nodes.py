@@ -17,7 +17,7 @@ class Nodes:
 
     def __init__(self, text: str):
         self.text = text
-        self._root = None
+        self._root: yamltree.Mapping | None = None
 
     @property
     def root(self) -> yamltree.Mapping:
@@ -25,7 +25,10 @@ class Nodes:
             gc_was_on = gc.isenabled()
             gc.disable()  # as in the loader: a big tree has no cycles to collect
             try:
-                self._root = yamltree.parse(self.text).root
+                root = yamltree.parse(self.text).root
+                if root is None or root.kind != "mapping":  # a bug: the text loaded as a plan
+                    raise LookupError("the plan's text has no mapping at its top")
+                self._root = root
             finally:
                 if gc_was_on:
                     gc.enable()

@@ -56,8 +56,9 @@ def render_scalar(value: str, style: str | None = None, plain_date: bool = False
         out = "'" + value.replace("'", "''") + "'"
     else:
         out = '"' + "".join(_escape(ch) for ch in value) + '"'
-    parsed = yamltree.parse(f"k: {out}\n").root.items[0][1]
-    if parsed.text != value or (parsed.plain and parsed.value != value):
+    root = yamltree.parse(f"k: {out}\n").root
+    parsed = root.items[0][1] if root is not None and root.kind == "mapping" else None
+    if parsed is None or parsed.text != value or (parsed.plain and parsed.value != value):
         raise ValueError(f"cannot write {value!r} as a YAML scalar")  # a bug in the rules above
     return out
 
@@ -202,7 +203,8 @@ def _content_end(text: str, node: yamltree.Node) -> int:
         node = last[1] if node.kind == "mapping" else last
     if node.kind != "scalar" or node.start == node.end or text[node.start] not in "|>":
         return node.end
-    header = re.match(r"[|>][-+0-9]*", text[node.start :]).group()
+    found = re.match(r"[|>][-+0-9]*", text[node.start :])
+    header = found.group() if found else ""
     if "+" in header:
         return node.end  # keep chomping: the trailing blank lines are part of the value
     # A block scalar's span runs over the blank lines after it; a new line goes before them.

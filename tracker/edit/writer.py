@@ -62,7 +62,7 @@ from tracker.edit.commands import (
 )
 from tracker.edit.lock import Lock, LockTimeout
 from tracker.edit.nodes import Nodes
-from tracker.plan import Loaded, LoadError, Project, load_text, parsecache, read_bytes, read_text
+from tracker.plan import Loaded, LoadedOk, LoadError, Project, is_ok, load_text, parsecache, read_bytes, read_text
 from tracker.support import atomicfile, signals
 
 # The changes are part of the writer's API: callers import them from here.
@@ -104,7 +104,7 @@ def apply(
     `warn` is told what the user should know of a write that was made (a hard link split).
     """
     where = str(loaded.path)
-    if not loaded.ok:
+    if not is_ok(loaded):
         first = loaded.errors[0] if loaded.errors else f"{where}: error: the plan could not be read"
         raise WriteRefused(
             f"{first}\n{where}: error: the plan has errors, so nothing was written; "
@@ -127,7 +127,8 @@ def apply(
                 new = _verify(base, new_text, change, where)
                 out = (BOM if bom else b"") + new_text.encode("utf-8")
                 new_digest = hashlib.sha256(out).hexdigest()
-                temp = atomicfile.write_temp(target, out)
+                staged = atomicfile.write_temp(target, out)
+                temp: Path | None = staged  # None once it has replaced the plan
                 del out  # a big plan's bytes need not stay while it is checked and cached
                 try:
                     _test_pause()
@@ -139,7 +140,7 @@ def apply(
                             "stalled; nothing was written, run the command again"
                         )
                     links = target.stat().st_nlink
-                    atomicfile.replace(temp, target)
+                    atomicfile.replace(staged, target)
                     temp = None
                 finally:
                     if temp is not None:
@@ -147,9 +148,7 @@ def apply(
                 if links > 1 and warn is not None:
                     warn(_split_warning(where, links))
                 written = Loaded(loaded.path, new.project, new.problems, new_text, new_digest, loaded.max_bytes)
-                parsecache.store(
-                    written.digest, written.project, written.problems
-                )  # the next command need not parse it
+                parsecache.store(new_digest, new.project, new.problems)  # the next command need not parse it
                 return written
     except LockTimeout as exc:
         raise WriteRefused(f"{where}: error: {exc}") from None
@@ -181,7 +180,7 @@ def summary(change: Change, project: Project) -> str:
     return f"{what}: {_show(old)} -> {_show(change.wanted)}"
 
 
-def _current(target: Path, loaded: Loaded, change: Change, before, where: str) -> tuple[Loaded, str, str, bool]:
+def _current(target: Path, loaded: LoadedOk, change: Change, before, where: str) -> tuple[LoadedOk, str, str, bool]:
     """The plan to edit (see _base), its text, the digest of the file's bytes, and whether they start with a BOM."""
     try:
         text, data = read_text(target, loaded.max_bytes)
@@ -198,12 +197,12 @@ def _digest(target: Path, where: str, max_bytes: int) -> str:
         raise WriteRefused(f"{exc.problem}; nothing was written") from None
 
 
-def _base(loaded: Loaded, text: str, digest: str, change: Change, before, where: str) -> Loaded:
+def _base(loaded: LoadedOk, text: str, digest: str, change: Change, before, where: str) -> LoadedOk:
     """What to edit: `loaded` if the file is unchanged, else the file as it is now, if that is safe."""
     if (digest == loaded.digest) if loaded.digest else (text == loaded.text):
         return loaded
     current = load_text(text, loaded.path, digest=digest, like=loaded.project)
-    if not current.ok:
+    if not is_ok(current):
         first = current.errors[0] if current.errors else f"{where}: error: the plan could not be read"
         raise WriteRefused(
             f"{first}\n{where}: error: the file changed on disk since it was read and now has "
@@ -236,17 +235,17 @@ def _base(loaded: Loaded, text: str, digest: str, change: Change, before, where:
     return current
 
 
-def _edit(base: Loaded, text: str, change: Change, where: str) -> str:
+def _edit(base: LoadedOk, text: str, change: Change, where: str) -> str:
     try:
         return change.edit(text, Nodes(text), base.project)
     except textedit.EditError as exc:
         raise WriteRefused(f"{where}:{exc.line}:{exc.column}: error: {exc.message}; nothing was written") from None
 
 
-def _verify(base: Loaded, new_text: str, change: Change, where: str) -> Loaded:
+def _verify(base: LoadedOk, new_text: str, change: Change, where: str) -> LoadedOk:
     """The new text as loaded, if it holds exactly the intended change and nothing else."""
     new = load_text(new_text, base.path, like=base.project)  # the issues the edit left alone are not held twice
-    if new.ok and _same_data(new.project, change.expected(base.project)):
+    if is_ok(new) and _same_data(new.project, change.expected(base.project)):
         return new
     if change.wanted == ADDED and new.errors:
         # What the user asked for breaks a rule of the plan (a control its framework lacks): say which,

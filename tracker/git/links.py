@@ -54,7 +54,7 @@ class FileLink(msgspec.Struct, frozen=True, array_like=True, gc=False):
     matches: tuple[FileLink, ...] = ()  # the files a folder or pattern stands for
 
     def to_json(self) -> dict:
-        out = {
+        out: dict[str, object] = {
             "state": self.state,
             "lines": self.lines,
             "last_commit": self.last_commit.to_json() if self.last_commit else None,
@@ -405,7 +405,7 @@ class _Builder:
             and info is not None
             and stat.S_ISREG(info.st_mode)
         )
-        known = self.cache.count(blob, info.st_size) if clean else None
+        known = self.cache.count(blob, info.st_size) if clean and blob and info else None
         if known is not None:
             return FileLink(
                 path, state, known[1], known[0], None, blob, note or (None if known[1] is not None else "a binary file")
@@ -453,9 +453,9 @@ class _Builder:
                 )
         if self._folded is None:
             self._folded = {p.casefold(): p for p in self.tree.universe}
-        other = self._folded.get(path.casefold())
-        if other:
-            return f"no such file; did you mean '{other}'? (the letter case differs)"
+        cased = self._folded.get(path.casefold())
+        if cased:
+            return f"no such file; did you mean '{cased}'? (the letter case differs)"
         return None
 
 

@@ -21,9 +21,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 try:
-    from fcntl import F_SETPIPE_SZ, fcntl
+    from fcntl import F_SETPIPE_SZ as SETPIPE_SZ
+    from fcntl import fcntl
 except ImportError:  # not Linux: a stream's pipe keeps the size the system gives it
-    F_SETPIPE_SZ = None
+    SETPIPE_SZ = None  # type: ignore[misc, assignment]  # the checker reads Linux's fcntl
 
 # Optional locks would let a read-only status refresh the index under the
 # user's feet; LC_ALL=C keeps git's own messages parseable.
@@ -251,9 +252,9 @@ class Stream:
         from collections import deque
 
         read_end, write_end = os.pipe()
-        if F_SETPIPE_SZ is not None:
+        if SETPIPE_SZ is not None:
             try:
-                fcntl(write_end, F_SETPIPE_SZ, 1 << 20)
+                fcntl(write_end, SETPIPE_SZ, 1 << 20)
             except OSError:  # over the system's limit: the pipe stays as it is
                 pass
         # A file, not a pipe, for git's messages: nobody reads them while git runs, and a full pipe would stop it.

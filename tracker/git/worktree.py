@@ -61,9 +61,9 @@ class WorkTree:
                 cache.keep_tree(head, listing)
             for entry in listing.split(b"\0"):
                 if entry:
-                    meta, _, name = entry.partition(b"\t")
+                    meta, _tab, raw_name = entry.partition(b"\t")
                     mode, kind_, oid = meta.decode("ascii").split(" ")
-                    path = os.fsdecode(name)
+                    path = os.fsdecode(raw_name)
                     committed[path] = (kind_, oid)
                     if mode in _REGULAR:
                         regular.add(path)

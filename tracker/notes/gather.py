@@ -164,13 +164,15 @@ def summary_context(
             facts = _read_history(loaded, repo, chosen, since, output)
         changed = _changed_issues(project, facts.before)
         listed = _listed_deliverables(project, changed, facts.changes)
-        created = sorted(facts.changes.added) if facts.changes else []
+        added = facts.changes.added if facts.changes else {}
+        created = sorted(added)
         wanted = [d.path for _, issue in project.issues() if issue.key in changed for d in issue.deliverables]
         wanted += [d.path for _, d in listed] + [path for entry in chosen.accomplished for path in entry.files]
-        wanted += [p for p in created[:CREATED_LIMIT] if facts.changes.added[p] != "this file"]
+        wanted += [p for p in created[:CREATED_LIMIT] if added[p] != "this file"]
         links = link_paths(repo, wanted, history=False) if repo else no_git(wanted, facts.history.reason)
     except GitUnavailable as exc:
-        raise SummaryError(f"tracker: error: git failed in {repo.root}: {exc}") from None
+        where = repo.root if repo is not None else loaded.path.parent
+        raise SummaryError(f"tracker: error: git failed in {where}: {exc}") from None
     finally:
         if repo is not None:
             repo.close()
@@ -244,7 +246,7 @@ def _read_history(loaded: Loaded, repo: GitRepo, session: Session, since: str | 
     plan = _relative(loaded.path, repo.root)
     if plan is None:
         facts.history = _with_plan(facts.history, "outside", "")
-    else:
+    elif loaded.project is not None:  # a summary is made only of a plan that loaded
         _read_plan_at_start(facts, repo, start, plan, loaded.project)
     facts.changes = _with_output(changes(repo, start), repo, start, output)
     return facts
@@ -456,7 +458,7 @@ def _accomplished(
                 "issue",
                 issue.title,
                 views.issue(issue),
-                views.status(was.status, before) if moved else None,
+                views.status(was.status, before) if was is not None and moved else None,
                 was is None,
                 [views.step(n, step) for n, step in _steps_done(issue, was)],
                 [views.deliverable(issue, d) for d in issue.deliverables],

@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     from tracker.plan.formatdoc import format_markdown
     from tracker.plan.loader import (
         Loaded,
+        LoadedOk,
         LoadError,
         decode,
+        is_ok,
         load,
         load_data,
         load_text,

@@ -16,6 +16,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from tracker.plan import parsecache
 from tracker.plan.model import Project
@@ -55,6 +56,18 @@ class Loaded:
     def report(self) -> str:
         """Every problem, one `path:line:column: severity: message` line each, as commands print them."""
         return "\n".join(str(p) for p in self.problems)
+
+
+class LoadedOk(Loaded):
+    """A Loaded that `is_ok` has passed: its plan is there and has no errors.  Never built; only a type."""
+
+    __slots__ = ()
+    project: Project
+
+
+def is_ok(loaded: Loaded) -> TypeGuard[LoadedOk]:
+    """`loaded.ok`, said so that the type checker knows `loaded.project` is there afterwards."""
+    return loaded.ok
 
 
 def read_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:

@@ -319,7 +319,7 @@ def _check_bool(node, ctx: _Context, what: str):
 def _compile_float(t: mi.FloatType):
     def check(node, ctx: _Context, what: str):
         value = node.value if node.kind == "scalar" and node.plain else None
-        if type(value) not in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             return ctx.error(node, f"{what} must be a number, not {_kind(node)}")
         if (t.ge is not None and value < t.ge) or (t.le is not None and value > t.le):
             return ctx.error(node, f"{what} must be between {t.ge} and {t.le}, not {node.text}")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar, Literal
 
 import msgspec
 import yaml
@@ -70,7 +70,7 @@ class Scalar(msgspec.Struct, gc=False):
     start: int = 0  # character offsets into the parsed text: text[start:end] is the scalar as written
     end: int = 0
 
-    kind: ClassVar[str] = "scalar"
+    kind: ClassVar[Literal["scalar"]] = "scalar"
 
 
 class Sequence(msgspec.Struct, gc=False):
@@ -83,7 +83,7 @@ class Sequence(msgspec.Struct, gc=False):
     start: int = 0  # character offsets, as for Scalar
     end: int = 0
 
-    kind: ClassVar[str] = "sequence"
+    kind: ClassVar[Literal["sequence"]] = "sequence"
 
 
 class Mapping(msgspec.Struct, gc=False):
@@ -96,7 +96,7 @@ class Mapping(msgspec.Struct, gc=False):
     start: int = 0  # character offsets, as for Scalar
     end: int = 0
 
-    kind: ClassVar[str] = "mapping"
+    kind: ClassVar[Literal["mapping"]] = "mapping"
 
     def get(self, key: str):
         for k, v in self.items:
@@ -152,15 +152,19 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
     # common cases are written out inline rather than in helper calls.
     get_event = _EventLoader(text).get_event
     problems: list[YamlError] = []
+    # The loop's state is typed loosely (Any): which node a local holds follows from the event's
+    # class, told by `cls is`, which the checker cannot follow.
     outer: list[tuple] = []  # (container, items, keys, key, level) of each enclosing container
-    container: Mapping | Sequence | None = None  # the innermost open container
-    items: list | None = None  # its items
+    container: Any = None  # the innermost open container (Mapping or Sequence)
+    items: Any = None  # its items
     keys: dict | None = None  # a mapping's keys so far (key text -> key node); None in a sequence
     key = None  # in a mapping: the key whose value comes next (_DROPPED if refused), else None
     root: Node | None = None
     documents = 0
     texts: dict[str, str] = {}  # one string object for each short text, however often it appears
+    folder: Any  # called only on the fold's path, which exists only with a fold
     path, folder = fold if fold is not None else ((), None)
+    node: Any  # the node the event makes: Scalar, Mapping or Sequence
     if fold is not None and (not path or path[-1] is not None):
         raise ValueError("a fold path ends with None: it names the items of a list")
     # How many steps of `path` lead to the open container (-1: it is off the path).
@@ -168,7 +172,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
     steps = len(path)
     try:
         while True:
-            event = get_event()
+            event: Any = get_event()
             cls = type(event)
             if cls is ScalarEvent:
                 opens = False
@@ -179,7 +183,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                 value = event.value
                 if len(value) < 64:  # keys, statuses and paths repeat thousands of times
                     value = texts.setdefault(value, value)
-                typed = value
+                typed: Any = value
                 plain = not event.style  # None or "" for plain scalars
                 if plain and tag is None:  # resolve_plain, written out
                     typed = _WORDS.get(value, value)

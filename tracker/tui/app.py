@@ -57,7 +57,7 @@ class TrackerApp(App[int]):
                 screen.action_start_session,
             )
 
-    def action_quit(self) -> None:
+    async def action_quit(self) -> None:
         self.exit(0)
 
     def action_help(self) -> None:

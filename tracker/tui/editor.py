@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 
 PLUS_LINE = {
@@ -40,9 +41,9 @@ class NoEditor(Exception):
     pass
 
 
-def editor_setting(environ: dict[str, str] | None = None) -> str:
-    environ = os.environ if environ is None else environ
-    return environ.get("VISUAL") or environ.get("EDITOR") or "vi"
+def editor_setting(environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    return env.get("VISUAL") or env.get("EDITOR") or "vi"
 
 
 def editor_command(editor: str, path: Path, line: int | None = None) -> list[str]:

@@ -25,7 +25,7 @@ class Filters:
     class Changed(Message):
         pass
 
-    def __init__(self, screen: Screen, home: str, before: Widget | str):
+    def __init__(self, screen: Screen, home: str, before: type[Widget] | str):
         self.screen = screen
         self.home, self.before = home, before  # where the filter line goes: into `home`, above `before`
         self.text = ""

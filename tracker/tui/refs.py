@@ -43,7 +43,7 @@ class Item:
     @property
     def line(self) -> int:
         """The plan line of the item itself, for the editor."""
-        if self.ref.kind == "file":
+        if self.ref.kind == "file" and self.issue is not None:
             return self.issue.where("files")[0]
         record = self.part if isinstance(self.part, (Deliverable, Step)) else self.issue or self.phase
         return record.where()[0]
@@ -79,7 +79,9 @@ def resolve(project: Project, ref: Ref) -> Item | None:
         return None
     if ref.kind == "issue":
         return Item(ref, phase, issue)
-    parts: list = {"deliverable": issue.deliverables, "file": issue.files, "step": issue.steps}[ref.kind]
+    parts: list = (
+        issue.deliverables if ref.kind == "deliverable" else issue.files if ref.kind == "file" else issue.steps
+    )
     if ref.index is None or not 0 <= ref.index < len(parts):
         return None
     return Item(ref, phase, issue, parts[ref.index])

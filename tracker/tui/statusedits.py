@@ -1,8 +1,10 @@
 """The status keys: `s` picks a status from the workflow, `n` moves one step on, `x` ticks a step.
 
-They act on the item under the cursor: a deliverable's own status (its
-issue's unless it has its own), else its issue's.  Each decided change is
-posted as `StatusEdits.Chosen`; the screen sends it to the write queue.
+They act on the item under the cursor: a deliverable's effective status (see
+Issue.status_of), else its issue's.  Each decided change is posted as
+`StatusEdits.Chosen`; the screen sends it to the write queue.  The screen's
+check_action offers these keys only on an issue and its parts (`x` on a step);
+the checks below keep that true for the type checker too.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.screen import Screen
 
-from tracker.plan import Deliverable, Loaded
+from tracker.plan import Deliverable, Issue, Loaded, Project, Step
 from tracker.support.textsafe import one_line
 from tracker.tui.refs import Item
 
@@ -26,50 +28,53 @@ class StatusEdits:
     def __init__(self, screen: Screen):
         self.screen = screen
 
-    def pick(self, item: Item, base: Loaded) -> None:
-        project = base.project
+    def pick(self, item: Item | None, project: Project, base: Loaded | None) -> None:
+        if item is None or item.issue is None:
+            return
+        issue = item.issue
         if isinstance(item.part, Deliverable):
             title = f"Status of deliverable {one_line(item.part.path)}"
             own = item.part.status  # None: its issue's; picking that one writes it as the deliverable's own
         else:
-            title = f"Status of {one_line(str(item.issue.id))}  {one_line(item.issue.title)}"
-            own = item.issue.status
+            title = f"Status of {one_line(str(issue.id))}  {one_line(issue.title)}"
+            own = issue.status
 
         def chosen(status: str | None) -> None:
             # From the plan the picker was opened on: a change made on disk meanwhile is merged or refused.
             if status is not None and status != own:
-                self.screen.post_message(self.Chosen(status_change(item, status), base))
+                self.screen.post_message(self.Chosen(status_change(item, issue, status), base))
 
         from tracker.tui.screens.status_picker import StatusPicker
 
-        self.screen.app.push_screen(StatusPicker(project, title, status_of(item)), chosen)
+        self.screen.app.push_screen(StatusPicker(project, title, status_of(item, issue)), chosen)
 
-    def next(self, item: Item, project) -> None:
-        following = project.next_status(status_of(item))
+    def next(self, item: Item | None, project: Project) -> None:
+        if item is None or item.issue is None:
+            return
+        following = project.next_status(status_of(item, item.issue))
         if following is None:
             last = project.workflow[-1].id
             self.screen.notify(f"Already at the last status ({project.label(last)}).", markup=False)
             return
-        self.screen.post_message(self.Chosen(status_change(item, following), None))
+        self.screen.post_message(self.Chosen(status_change(item, item.issue, following), None))
 
-    def tick(self, item: Item) -> None:
+    def tick(self, item: Item | None) -> None:
         from tracker import edit
 
-        step = item.part
-        change = edit.SetStepStatus(item.issue.id, item.ref.index, "todo" if step.done else "done")
+        if item is None or item.issue is None or not isinstance(item.part, Step) or item.ref.index is None:
+            return
+        change = edit.SetStepStatus(item.issue.id, item.ref.index, "todo" if item.part.done else "done")
         self.screen.post_message(self.Chosen(change, None))
 
 
-def status_of(item: Item) -> str:
+def status_of(item: Item, issue: Issue) -> str:
     """The status `s` and `n` change."""
-    if isinstance(item.part, Deliverable):
-        return item.issue.status_of(item.part)
-    return item.issue.status
+    return issue.status_of(item.part) if isinstance(item.part, Deliverable) else issue.status
 
 
-def status_change(item: Item, status: str):
+def status_change(item: Item, issue: Issue, status: str):
     from tracker import edit
 
     if isinstance(item.part, Deliverable):
-        return edit.SetDeliverableStatus(item.issue.id, item.part.path, status, index=item.ref.index)
-    return edit.SetIssueStatus(item.issue.id, status)
+        return edit.SetDeliverableStatus(issue.id, item.part.path, status, index=item.ref.index)
+    return edit.SetIssueStatus(issue.id, status)

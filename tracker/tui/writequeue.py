@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.screen import Screen
 
-from tracker.plan import Loaded
+from tracker.plan import Loaded, LoadedOk
 
 
 class WriteQueue:
@@ -32,7 +32,7 @@ class WriteQueue:
         self.pending = 0  # writes sent to a worker and not yet finished
         self._lock = threading.Lock()
 
-    def put(self, base: Loaded, change) -> None:
+    def put(self, base: LoadedOk, change) -> None:
         """Write `change`, made by looking at `base` (the plan on screen when the user chose it)."""
         self.pending += 1
         self.screen.run_worker(
@@ -46,7 +46,7 @@ class WriteQueue:
     def finished(self) -> None:
         self.pending -= 1
 
-    def _write(self, base: Loaded, change) -> None:
+    def _write(self, base: LoadedOk, change) -> None:
         from tracker import edit
 
         with self._lock:

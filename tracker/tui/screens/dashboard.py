@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tracker.plan import Loaded, Project
+from tracker.plan import Loaded, Project, is_ok
 from tracker.support.textsafe import block, one_line
 from tracker.tui.editing import Editing
 from tracker.tui.filters import Filters
@@ -120,12 +120,9 @@ class DashboardScreen(Screen):
         views = self.query("#problems")
         if not views and self.broken is None:
             return
-        if views:
-            view = views.first()
-        else:
-            from tracker.tui.widgets.problems import ProblemsView
+        from tracker.tui.widgets.problems import ProblemsView  # here: a plan without errors never needs it
 
-            view = ProblemsView(id="problems")
+        view = views.first(ProblemsView) if views else ProblemsView(id="problems")
         view.show(self.broken, keeping)
         if not views:
             self.mount(view, before=self.query_one(KeyBar))
@@ -206,7 +203,8 @@ class DashboardScreen(Screen):
 
     def change(self, change, base: Loaded | None = None) -> None:
         """Write `change`, made by looking at `base` (the plan on screen when the user chose it)."""
-        if self.broken is not None:
+        base = base or self.shown
+        if self.broken is not None or base is None or not is_ok(base):  # with no errors on disk, base is ok
             self.notify(
                 "The plan on disk does not load; fix the errors shown below first. Nothing was written.",
                 title="Not written",
@@ -214,7 +212,7 @@ class DashboardScreen(Screen):
                 markup=False,
             )
             return
-        self.writes.put(base or self.shown, change)
+        self.writes.put(base, change)
         self.show_header()
 
     def on_write_queue_written(self, message: WriteQueue.Written) -> None:
@@ -232,10 +230,12 @@ class DashboardScreen(Screen):
         self.change(message.change)
 
     def action_pick_status(self) -> None:
-        self.status_edits.pick(self.selected_item(), self.shown)
+        if self.project is not None:
+            self.status_edits.pick(self.selected_item(), self.project, self.shown)
 
     def action_next_status(self) -> None:
-        self.status_edits.next(self.selected_item(), self.project)
+        if self.project is not None:
+            self.status_edits.next(self.selected_item(), self.project)
 
     def action_tick_step(self) -> None:
         self.status_edits.tick(self.selected_item())

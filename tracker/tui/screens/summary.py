@@ -74,7 +74,7 @@ class SummaryScreen(Screen):
             return
         self.text = message.text
         title.update(Content("Session summary — preview; w writes it to a file"))
-        self.query_one(Markdown).update(message.text)
+        self.query_one(Markdown).update(message.text or "")
 
     def action_export(self) -> None:
         if self.text is None:
@@ -109,7 +109,8 @@ class SummaryScreen(Screen):
             self.notify(f"Wrote {one_line(str(message.path))}", title="Exported", markup=False)
 
     def default_name(self) -> str:
-        session = self.loaded.project.session()
+        project = self.loaded.project
+        session = project.session() if project is not None else None
         return f"SESSION_SUMMARY_{session.date}.md" if session is not None else "SESSION_SUMMARY.md"
 
     def action_close(self) -> None:

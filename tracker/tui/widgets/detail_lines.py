@@ -95,8 +95,9 @@ def _selected(project: Project, item: Item, git: GitView, width: int, style) -> 
         return lines
     # The full path and git facts, wrapped rather than cut: this is where they are read.
     lines = _section("Selected deliverable" if isinstance(part, Deliverable) else "Selected file", style)
-    lines.append(Content("  " + one_line(item.path)))
-    lines.append(Content.styled("    " + git_text(git, item.path), style("muted")))
+    path = item.path or ""  # a deliverable or a file: it has one
+    lines.append(Content("  " + one_line(path)))
+    lines.append(Content.styled("    " + git_text(git, path), style("muted")))
     return lines
 
 

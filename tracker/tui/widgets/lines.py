@@ -41,7 +41,8 @@ class Lines(Widget):
 
     def get_content_height(self, container, viewport, width: int) -> int:
         # Measured at the width offered, not the (older) current size.
-        return self._content(width).get_height(self.styles, width) if width else 0
+        # As Textual's own Widget measures a Visual; RulesMap is the type its styles offer to readers.
+        return self._content(width).get_height(self.styles, width) if width else 0  # type: ignore[arg-type]
 
     def render(self) -> Content:
         return self._content(self.size.width)

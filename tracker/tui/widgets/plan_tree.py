@@ -67,6 +67,13 @@ class PlanTree(Tree[Node]):
         self.expanded: set[Ref] | None = None  # None: nothing chosen yet
         self._content: dict[int, tuple[Phase, list[Issue]] | tuple[Phase, Issue]] = {}  # what a node opens to
 
+    @property
+    def plan(self) -> Project:
+        """The plan shown; nodes are built only after show_plan has set it."""
+        if self.project is None:
+            raise LookupError("the tree has no plan yet")
+        return self.project
+
     # -- building -------------------------------------------------------
 
     def show_plan(
@@ -118,9 +125,9 @@ class PlanTree(Tree[Node]):
             for issue in content:
                 self._add_issue(node, phase, issue)
             return
-        issue, key = content, node.data.ref
+        issue, key = content, _data(node).ref
         for index, deliverable in enumerate(issue.deliverables):
-            sign, tone = mark(self.project, issue.status_of(deliverable))
+            sign, tone = mark(self.plan, issue.status_of(deliverable))
             node.add_leaf(
                 Text(),
                 Node(
@@ -150,16 +157,16 @@ class PlanTree(Tree[Node]):
 
     def _add_issue(self, parent: TreeNode[Node], phase: Phase, issue: Issue) -> None:
         ref = issue_ref(phase, issue)
-        sign, tone = mark(self.project, issue.status)
+        sign, tone = mark(self.plan, issue.status)
         parts = bool(issue.deliverables or issue.files or issue.steps)
-        tail = f"{progress.issue_percent(self.project, issue)}%" if issue.steps else ""
+        tail = f"{progress.issue_percent(self.plan, issue)}%" if issue.steps else ""
         node = parent.add(
             Text(),
             Node(ref, sign, tone, f"{one_line(str(issue.id))}  {one_line(issue.title)}", tail),
             allow_expand=parts,
         )
         self._content[node.id] = (phase, issue)
-        if parts and ref in self.expanded:
+        if parts and self.expanded is not None and ref in self.expanded:
             self._open(node)
 
     def put_cursor(self, ref: Ref | None) -> None:
@@ -177,22 +184,22 @@ class PlanTree(Tree[Node]):
                 parent = parent.parent
         if self.last_line >= 0:  # reading it lays out the lines, so nodes know their line numbers
             self.move_cursor(target)
-        self.post_message(self.CursorMoved(target.data.ref if target is not None else None))
+        self.post_message(self.CursorMoved(_data(target).ref if target is not None else None))
 
     def find(self, ref: Ref) -> TreeNode[Node] | None:
         for phase in self.root.children:
-            if phase.data.ref.phase != ref.phase:
+            if _data(phase).ref.phase != ref.phase:
                 continue
             if ref.kind == "phase":
                 return phase
             self._fill(phase)
             for issue in phase.children:
-                if issue.data.ref.issue != ref.issue:
+                if _data(issue).ref.issue != ref.issue:
                     continue
                 if ref.kind == "issue":
                     return issue
                 self._fill(issue)
-                return next((n for n in issue.children if n.data.ref == ref), None)
+                return next((n for n in issue.children if _data(n).ref == ref), None)
         return None
 
     def set_git(self, git: GitView) -> None:
@@ -200,7 +207,7 @@ class PlanTree(Tree[Node]):
         for phase in self.root.children:
             for issue in phase.children:
                 for part in issue.children:
-                    if part.data.path:
+                    if _data(part).path:
                         part.refresh()
 
     # -- events ---------------------------------------------------------
@@ -208,11 +215,11 @@ class PlanTree(Tree[Node]):
     def on_tree_node_expanded(self, event: Tree.NodeExpanded[Node]) -> None:
         self._fill(event.node)
         if self.expanded is not None:
-            self.expanded.add(event.node.data.ref)
+            self.expanded.add(_data(event.node).ref)
 
     def on_tree_node_collapsed(self, event: Tree.NodeCollapsed[Node]) -> None:
         if self.expanded is not None:
-            self.expanded.discard(event.node.data.ref)
+            self.expanded.discard(_data(event.node).ref)
 
     @property
     def cursor_ref(self) -> Ref | None:
@@ -295,3 +302,10 @@ class PlanTree(Tree[Node]):
             text.append("  ")
             text.append(tail, self.get_component_rich_style("plan-tree--tail", partial=True))
         return text
+
+
+def _data(node: TreeNode[Node]) -> Node:
+    """What a node shows: every node has it but the hidden root, which is never asked."""
+    if node.data is None:
+        raise LookupError("the tree's root has no item")
+    return node.data
