@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -147,7 +148,8 @@ def import_oscal(
         plan.project = project
     text = render(plan)
     if output is not None and str(output) == "-":
-        click.get_binary_stream("stdout").write(text.encode("utf-8"))
+        stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]  # click types it `object`
+        stdout.write(text.encode("utf-8"))
         return
     target = _target(options, output)
     try:

@@ -57,7 +57,10 @@ def with_schema_line(text: str) -> str:
 def with_project(text: str, project: str | None) -> str:
     if project is None:
         return text
-    return textedit.set_key(text, yamltree.parse(text).root, "project", project)
+    root = yamltree.parse(text).root
+    if root is None or root.kind != "mapping":  # a bug: every template is a plan, a mapping at its top
+        raise ValueError("the template has no mapping at its top")
+    return textedit.set_key(text, root, "project", project)
 
 
 def write_plan(target: Path, text: str, force: bool, schema: bool = True) -> Written:
