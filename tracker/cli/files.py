@@ -53,10 +53,10 @@ def render_files(project: Project, links: Links, width: int | None = None) -> st
         mark, kind, path, link = row
         entries.append((mark, kind, one_line(path), link))
         entries.extend(("", "", "  " + one_line(member.path), member) for member in link.matches)
-    paths = [len(entry[2]) for entry in entries if not isinstance(entry, str)]
-    path_width = max([PATH_WIDTH, *paths])
+    lengths = [len(entry[2]) for entry in entries if not isinstance(entry, str)]
+    path_width = max([PATH_WIDTH, *lengths])
     if width is not None:
-        path_width = max(MIN_PATH, min(max(paths, default=0), width - _FIXED))
+        path_width = max(MIN_PATH, min(max(lengths, default=0), width - _FIXED))
     lines = [one_line(project.project), repo_line(links), ""]
     for entry in entries:
         lines.append(entry if isinstance(entry, str) else _row(*entry, path_width, width))
