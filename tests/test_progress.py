@@ -197,5 +197,16 @@ def test_a_deliverable_without_a_status_has_its_issue_s_and_counts_done_by_it():
 def test_the_next_status_follows_the_plan_s_own_workflow():
     statuses = "statuses:\n  - {id: open}\n  - {id: half}\n  - {id: shipped, done: true}\n"
     project = plan(issues("{id: 1, title: a, status: open}"), statuses)
-    assert [project.next_status(s) for s in ("open", "half", "shipped")] == ["half", "shipped", None]
+    # n never finishes an issue: a done status is chosen on purpose
+    assert [project.next_status(s) for s in ("open", "half", "shipped")] == ["half", None, None]
+    assert project.following_status("half") == "shipped"
     assert project.next_status("not_in_this_workflow") == "open"  # an unknown status starts the workflow
+
+
+def test_the_next_status_skips_blocked_and_stops_before_done():
+    project = plan(issues("{id: 1, title: a, status: not_started}"))
+    walk = ["not_started"]
+    while (following := project.next_status(walk[-1])) is not None:
+        walk.append(following)
+    assert walk == ["not_started", "in_progress", "audit", "verified"]
+    assert project.next_status("blocked") == "verified"

@@ -251,19 +251,46 @@ async def test_escape_leaves_the_picker_without_writing(plan):
 
 @synchronously
 async def test_next_moves_one_step_along_the_workflow(plan):
+    """n passes Blocked by and stops before Complete: blocking and finishing are chosen with s."""
     before = plan.read_text()
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(Ref("issue", "P2", "5"))
+        dashboard(app).jump(issue4())
         await pilot.press("n")
         await settle(pilot)
-        assert changed_lines(before, plan.read_text()) == ["-        status: verified", "+        status: complete"]
+        assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: verified"]
+        moved = plan.read_text()
         await pilot.press("n")
         await settle(pilot)
-        assert any("last status" in n for n in notes(app))
+        assert "n stops before Complete: press s to choose it on purpose." in notes(app)
+        assert plan.read_text() == moved
         bars = text_of(dashboard(app).query_one(PhaseBars)).splitlines()
-        assert "66%" in bars[1]
+        assert "33%" in bars[1]
+
+
+@synchronously
+async def test_finishing_an_issue_with_open_steps_asks_first(plan):
+    from tracker.tui.screens.confirm import ConfirmScreen
+
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert await picker_on(pilot, issue4()) == 2
+        await pilot.press("end", "enter")  # Complete, with 0 of 5 steps done
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Mark 4 Race Conditions Complete with 5 of 5 steps still open?" in text_of(
+            app.screen.query_one("Static")
+        )
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen) and plan.read_text() == before
+        await picker_on(pilot, issue4())
+        await pilot.press("end", "enter", "y")
+        await settle(pilot)
+        assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: complete"]
 
 
 @synchronously
@@ -282,16 +309,11 @@ async def test_status_keys_on_a_deliverable_change_the_deliverable_not_its_issue
             "PHASE2_PROGRESS.md" in picked.splitlines()[picked.splitlines().index("            status: verified") - 3]
         )
         assert any("not set -> 'verified'" in n for n in notes(app))
-        await pilot.press("n")
+        await pilot.press("n")  # Complete is next: chosen on purpose, with s
         await settle(pilot)
-        assert changed_lines(picked, plan.read_text()) == [
-            "-            status: verified",
-            "+            status: complete",
-        ]
+        assert plan.read_text() == picked
+        assert "n stops before Complete: press s to choose it on purpose." in notes(app)
         assert dashboard(app).selected == Ref("deliverable", "P2", "6", 3)
-        await pilot.press("n")
-        await settle(pilot)
-        assert any("last status" in n for n in notes(app))
 
 
 TWICE = """\
@@ -355,7 +377,7 @@ async def test_keys_typed_ahead_act_on_the_row_the_cursor_reached(plan):
         for key in ("down", "down", "down", "down", "down", "n"):  # all at once, as a fast typist or a paste
             app.post_message(events.Key(key, None))
         await settle(pilot)
-    assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: blocked"]
+    assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: verified"]
 
 
 @synchronously
@@ -366,16 +388,16 @@ async def test_keys_in_the_key_bar_work_when_clicked_and_greyed_ones_do_not(plan
         await settle(pilot)
         bar = dashboard(app).query_one(KeyBar)
         line = text_of(bar)
-        assert line.startswith("s Status n Next o Open")
+        assert line.startswith("s Status n Next a Add o Open")
         assert line.rstrip().endswith("^p palette")
         await pilot.click(bar, offset=(line.index("n Next") + 2, 0))  # on a phase: Next is greyed out
         await settle(pilot)
         assert plan.read_text() == before
-        dashboard(app).jump(Ref("issue", "P2", "5"))
+        dashboard(app).jump(issue4())
         await settle(pilot)
         await pilot.click(bar, offset=(text_of(bar).index("n Next") + 2, 0))
         await settle(pilot)
-        assert changed_lines(before, plan.read_text()) == ["-        status: verified", "+        status: complete"]
+        assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: verified"]
         await pilot.click(bar, offset=(text_of(bar).index("? Help"), 0))
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
@@ -912,7 +934,7 @@ def test_tracker_in_a_terminal_changes_one_line_and_quits_with_zero(plan):
         deadline = time.monotonic() + 30
         while plan.read_text() == before and time.monotonic() < deadline:
             read_for(0.05)
-        assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: blocked"]
+        assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: verified"]
         os.write(fd, b"q")
         read_for(10, until=b"\x1b[?1049l")  # the alternate screen is left
     finally:
@@ -946,3 +968,84 @@ async def test_only_web_links_in_plan_markdown_are_opened(plan):
         await settle(pilot)
     assert opened == ["https://example.org/guide"]
     assert sum("Not opened" in note for note in notes(app)) == 2
+
+
+# --- first hour: a, toasts and modals, deliverable status words -------------------------
+
+
+@synchronously
+async def test_a_adds_an_issue_to_the_phase_or_a_step_to_the_issue(plan):
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("phase", "P3"))
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, AskScreen)
+        await pilot.press(*"Rate limits", "enter")
+        await settle(pilot)
+        assert "added issue #11 'Rate limits' to phase P3" in notes(app)
+        dashboard(app).jump(issue4())
+        await settle(pilot)
+        await pilot.press("a", *"No: really", "enter")
+        await settle(pilot)
+        assert "added step 6 'No: really' to issue #4" in notes(app)
+        await pilot.press("a", "escape")  # Escape adds nothing
+        await settle(pilot)
+    after = plan.read_text()
+    assert sorted(changed_lines(before, after)) == sorted(
+        [
+            "+          - title: 'No: really'",
+            "+      - id: 11",
+            "+        title: Rate limits",
+            "+        status: not_started",
+        ]
+    )
+    assert "        title: Video Checkpoints\n        status: not_started\n      - id: 11\n" not in after  # P3, not P4
+
+
+@synchronously
+async def test_toasts_wait_while_a_modal_is_open_at_80_by_24(plan):
+    app = app_for(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P2", "5"))
+        await pilot.press("n")  # a toast: n stops before Complete
+        await settle(pilot)
+        assert len(notes(app)) == 1
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, StatusPicker)
+        assert notes(app) == []  # the toast waits rather than cover the picker
+        app.notify("meanwhile")
+        await settle(pilot)
+        assert notes(app) == [] and not app.screen.query("Toast")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert notes(app) == ["n stops before Complete: press s to choose it on purpose.", "meanwhile"]
+
+
+@synchronously
+async def test_the_detail_pane_shows_each_deliverables_own_status_as_a_word(plan):
+    text = plan.read_text().replace(
+        "            purpose: Comprehensive test suite\n",
+        "            purpose: Comprehensive test suite\n            status: audit\n",
+        1,
+    )
+    save(plan, text)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P2", "6"))
+        await settle(pilot)
+        shown = detail_text(app)
+        assert "Complete (issue's) · " in shown  # RetryHandler.js: no status of its own
+        assert "Audit · " in shown  # the test suite's own
+        dashboard(app).jump(Ref("deliverable", "P2", "6", 1))
+        await settle(pilot)
+        assert "status: Audit (its own)" in detail_text(app)
+        dashboard(app).jump(Ref("deliverable", "P2", "6", 0))
+        await settle(pilot)
+        assert "status: Complete (its issue's; s gives it one of its own)" in detail_text(app)

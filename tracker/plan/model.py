@@ -197,8 +197,22 @@ class Project(Record, kw_only=True):
     def deliverable_done(self, issue: Issue, deliverable: Deliverable) -> bool:
         return self.is_done(issue.status_of(deliverable))
 
+    def is_blocked(self, status_id: str) -> bool:
+        """Whether a status means the work cannot go on (the workflow's `blocked`)."""
+        return status_id == "blocked"
+
     def next_status(self, status_id: str) -> str | None:
-        """The status after `status_id` in the workflow (the first for an unknown one); None after the last."""
+        """The status `n` moves to: the next in the workflow (from the first, for an unknown one) that is
+        neither blocked nor done; None when none is left.  Blocking and finishing are chosen on purpose."""
+        ids = [status.id for status in self.workflow]
+        at = ids.index(status_id) if status_id in ids else -1
+        for status in self.workflow[at + 1 :]:
+            if not status.done and not self.is_blocked(status.id):
+                return status.id
+        return None
+
+    def following_status(self, status_id: str) -> str | None:
+        """The status right after `status_id` in the workflow, whatever it is; None after the last."""
         ids = [status.id for status in self.workflow]
         at = ids.index(status_id) if status_id in ids else -1
         return ids[at + 1] if at + 1 < len(ids) else None

@@ -91,7 +91,7 @@ def status_kind(project: Project, status_id: str) -> str:
     """What a status means, whatever the user named it: done, blocked, todo (the first) or active."""
     if project.is_done(status_id):
         return "done"
-    if status_id == "blocked":
+    if project.is_blocked(status_id):
         return "blocked"
     if status_id == project.workflow[0].id:
         return "todo"

@@ -12,6 +12,7 @@ from tracker.plan import Loaded
 from tracker.support.memory import collect_again
 from tracker.tui.screens.dashboard import DashboardScreen
 from tracker.tui.settings import Settings
+from tracker.tui.toasts import HeldToasts, Toast
 
 
 def issue_commands():
@@ -34,6 +35,25 @@ class TrackerApp(App[int]):
         super().__init__()
         self.loaded = loaded
         self.settings = settings
+        self.toasts = HeldToasts(self)
+
+    def notify(self, message, *, title="", severity="information", timeout=None, markup=True) -> None:
+        if not self.toasts.holds(Toast(message, title, severity, timeout, markup)):
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def push_screen(self, screen, callback=None, wait_for_dismiss=False, *, mode=None):
+        from textual.screen import ModalScreen
+
+        if isinstance(screen, ModalScreen):
+            self.toasts.modal_opened()
+        return super().push_screen(screen, callback, wait_for_dismiss, mode=mode)
+
+    def show_held_toasts(self) -> None:
+        """The toasts that waited for a modal screen to close (the dashboard calls this when it is back)."""
+        for toast in self.toasts.release():
+            super().notify(
+                toast.message, title=toast.title, severity=toast.severity, timeout=toast.timeout, markup=toast.markup
+            )
 
     def get_default_screen(self) -> DashboardScreen:
         self.dashboard = DashboardScreen(self.loaded, self.settings)

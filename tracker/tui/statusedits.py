@@ -1,5 +1,9 @@
 """The status keys: `s` picks a status from the workflow, `n` moves one step on, `x` ticks a step.
 
+`n` goes to the next status that is neither blocked nor done (Project.next_status):
+blocking and finishing are chosen with `s`, and finishing an issue whose steps
+are still open is asked about first.
+
 They act on the item under the cursor: a deliverable's effective status (see
 Issue.status_of), else its issue's.  Each decided change is posted as
 `StatusEdits.Chosen`; the screen sends it to the write queue.  The screen's
@@ -42,19 +46,47 @@ class StatusEdits:
         def chosen(status: str | None) -> None:
             # From the plan the picker was opened on: a change made on disk meanwhile is merged or refused.
             if status is not None and status != own:
-                self.screen.post_message(self.Chosen(status_change(item, issue, status), base))
+                self.confirm_done(item, issue, status, project, base)
 
         from tracker.tui.screens.status_picker import StatusPicker
 
         self.screen.app.push_screen(StatusPicker(project, title, status_of(item, issue)), chosen)
 
+    def confirm_done(self, item: Item, issue: Issue, status: str, project: Project, base: Loaded | None) -> None:
+        """Post the change; first ask when it finishes an issue whose steps are not all done."""
+        open_steps = sum(not step.done for step in issue.steps)
+        if isinstance(item.part, Deliverable) or not project.is_done(status) or not open_steps:
+            self.screen.post_message(self.Chosen(status_change(item, issue, status), base))
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.screen.post_message(self.Chosen(status_change(item, issue, status), base))
+
+        from tracker.tui.screens.confirm import ConfirmScreen
+
+        total = len(issue.steps)
+        self.screen.app.push_screen(
+            ConfirmScreen(
+                f"Mark {one_line(str(issue.id))} {one_line(issue.title)} "
+                f"{project.label(status)} with {open_steps} of {total} step{'s' * (total != 1)} still open?"
+            ),
+            answered,
+        )
+
     def next(self, item: Item | None, project: Project) -> None:
         if item is None or item.issue is None:
             return
-        following = project.next_status(status_of(item, item.issue))
+        current = status_of(item, item.issue)
+        following = project.next_status(current)
         if following is None:
-            last = project.workflow[-1].id
-            self.screen.notify(f"Already at the last status ({project.label(last)}).", markup=False)
+            after = project.following_status(current)
+            if project.is_done(current) or after is None:
+                self.screen.notify(f"Already at {project.label(current)}, the end of the workflow.", markup=False)
+            else:
+                self.screen.notify(
+                    f"n stops before {project.label(after)}: press s to choose it on purpose.", markup=False
+                )
             return
         self.screen.post_message(self.Chosen(status_change(item, item.issue, following), None))
 

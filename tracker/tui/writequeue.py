@@ -56,4 +56,6 @@ class WriteQueue:
             except edit.WriteRefused as exc:
                 self.screen.post_message(self.Refused(str(exc)))
                 return
+            added = getattr(change, "added", None)  # an addition says what it added (the id it was given)
+            what = added(written.project) if added is not None else what
             self.screen.post_message(self.Written(written, what, changed=written is not base))

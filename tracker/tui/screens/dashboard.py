@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from tracker.plan import Loaded, Project, is_ok
 from tracker.support.textsafe import block, one_line
+from tracker.tui.adding import Adding
 from tracker.tui.editing import Editing
 from tracker.tui.filters import Filters
 from tracker.tui.gitschedule import GitSchedule
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from tracker.tui.widgets.filter_bar import FilterBar  # imported when first shown, by Filters
 
 
-ITEM_ACTIONS = {"pick_status", "next_status", "tick_step"}
+ITEM_ACTIONS = {"pick_status", "next_status", "tick_step", "add"}
 
 
 class DashboardScreen(Screen):
@@ -55,9 +56,11 @@ class DashboardScreen(Screen):
             "n",
             "next_status",
             "Next",
-            tooltip="Move the status of the issue, or of the deliverable under the cursor, one step on",
+            tooltip="Move the status of the issue, or of the deliverable under the cursor, one step on "
+            "(past Blocked; it stops before a done status, which s chooses)",
         ),
         Binding("x", "tick_step", "Tick", tooltip="Mark the step done, or back to todo"),
+        Binding("a", "add", "Add", tooltip="Add an issue to the selected phase, or a step to the selected issue"),
         Binding("o", "open", "Open", tooltip="Open the selected file in $EDITOR (else the plan at the item)"),
         Binding("e", "edit_plan", "Edit plan", show=False, tooltip="Open the plan in $EDITOR at the item's line"),
         Binding("slash", "filter_text", "Filter", tooltip="Filter issues by words (Escape clears)"),
@@ -78,6 +81,7 @@ class DashboardScreen(Screen):
         self.watcher = PlanWatcher(self, self.path, loaded.digest, writing=lambda: bool(self.writes.pending))
         self.git_schedule = GitSchedule(self, self.path, lambda: self.project, settings.git_seconds)
         self.status_edits = StatusEdits(self)
+        self.adding = Adding(self)
         self.sessions = SessionStarter(self, self.path)
         self.editing = Editing(self, self.path)
         self.filters = Filters(self, "#left", PlanTree)
@@ -136,6 +140,9 @@ class DashboardScreen(Screen):
         item = nearest(project, self.selected) if project is not None else None
         self.query_one(DetailPane).show(project, item, self.git)
 
+    def on_screen_resume(self) -> None:
+        self.call_later(self.app.show_held_toasts)  # type: ignore[attr-defined]  # after the modal has left the stack
+
     def on_plan_tree_cursor_moved(self, event: PlanTree.CursorMoved) -> None:
         self.selected = event.ref
         self.show_detail()
@@ -148,6 +155,8 @@ class DashboardScreen(Screen):
             return True if item is not None and item.issue is not None else None
         if action == "tick_step":
             return item is not None and item.ref.kind == "step"
+        if action == "add":
+            return True if item is not None else None
         return True
 
     def selected_item(self) -> Item | None:
@@ -225,6 +234,12 @@ class DashboardScreen(Screen):
 
     def on_status_edits_chosen(self, message: StatusEdits.Chosen) -> None:
         self.change(message.change, message.base)
+
+    def on_adding_chosen(self, message: Adding.Chosen) -> None:
+        self.change(message.change)
+
+    def action_add(self) -> None:
+        self.adding.ask(self.selected_item())
 
     def on_session_starter_prepared(self, message: SessionStarter.Prepared) -> None:
         self.change(message.change)

@@ -97,6 +97,9 @@ def _selected(project: Project, item: Item, git: GitView, width: int, style) -> 
     lines = _section("Selected deliverable" if isinstance(part, Deliverable) else "Selected file", style)
     path = item.path or ""  # a deliverable or a file: it has one
     lines.append(Content("  " + one_line(path)))
+    if isinstance(part, Deliverable) and item.issue is not None:
+        own = "its own" if part.status is not None else "its issue's; s gives it one of its own"
+        lines.append(Content(f"    status: {project.label(item.issue.status_of(part))} ({own})"))
     lines.append(Content.styled("    " + git_text(git, path), style("muted")))
     return lines
 
@@ -156,7 +159,7 @@ def _files(project: Project, issue: Issue, git: GitView, width: int, style) -> l
         for d in issue.deliverables:
             about = " — ".join(one_line(x) for x in (d.type or "", d.purpose or "") if x)
             drifting = git.drift_of(project, issue, d) is not None
-            lines += _path_lines(d.path, about, git, drifting, width, style)
+            lines += _path_lines(d.path, about, git, drifting, width, style, deliverable_status(project, issue, d))
     if issue.files:
         lines += _section("Files", style)
         for path in issue.files:
@@ -164,14 +167,23 @@ def _files(project: Project, issue: Issue, git: GitView, width: int, style) -> l
     return lines
 
 
-def _path_lines(path: str, about: str, git: GitView, drifting: bool, width: int, style) -> list[Content]:
+def deliverable_status(project: Project, issue: Issue, deliverable: Deliverable) -> str:
+    """A deliverable's status as a word, marked when it is its issue's rather than its own."""
+    word = project.label(issue.status_of(deliverable))
+    return word if deliverable.status is not None else f"{word} (issue's)"
+
+
+def _path_lines(
+    path: str, about: str, git: GitView, drifting: bool, width: int, style, status: str | None = None
+) -> list[Content]:
     first = Content.assemble("  ", ellipsize_path(one_line(path), width - 2))
     if about:
         first = Content.assemble(first, (ellipsize(f"  {about}", max(width - first.cell_length, 0)), style("muted")))
     # Cut to one line here; the selected file's section shows them whole.
+    facts = git_text(git, path) if status is None else f"{status} · {git_text(git, path)}"
     return [
         first,
-        Content.styled(ellipsize("    " + git_text(git, path), width), style("warning" if drifting else "muted")),
+        Content.styled(ellipsize("    " + facts, width), style("warning" if drifting else "muted")),
     ]
 
 
