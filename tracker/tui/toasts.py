@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 
 
@@ -13,7 +14,7 @@ from textual.screen import ModalScreen
 class Toast:
     message: str
     title: str
-    severity: str
+    severity: SeverityLevel
     timeout: float | None
     markup: bool
 
