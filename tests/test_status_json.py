@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import BUNDLED_PLAN, NIST_PLAN
 
-from tracker.cli.report import status_json, status_report
+from tracker.export.report import status_json, status_report
 from tracker.plan.loader import load, load_text
 
 TRICKY = r"""project: "a\n  \"phases\": [] — é"

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import BinaryIO
 
 import click
 
 from tracker import __version__
-from tracker.cli.context import Failed, Options, load_plan, plan_path
+from tracker.cli.context import Failed, Options, load_plan, plan_path, write_output
 from tracker.cli.discovery import DEFAULT_MAX_BYTES
 
 
@@ -218,7 +217,6 @@ def summary(
 ) -> None:
     """The session summary as markdown, from the plan and its git history."""
     from tracker.notes import SummaryError, build_summary
-    from tracker.support.atomicfile import write_atomic
 
     loaded = load_plan(options)
     try:
@@ -233,15 +231,7 @@ def summary(
         )
     except SummaryError as exc:
         raise Failed(str(exc)) from None
-    data = text.encode("utf-8")
-    if output is None:
-        stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]  # click types it `object`
-        stdout.write(data)
-        return
-    try:
-        write_atomic(output, data)
-    except OSError as exc:
-        raise Failed(f"{output}: error: cannot write the summary: {exc.strerror or exc}") from None
+    write_output(text.encode("utf-8"), output, "the summary")
 
 
 @main.command("set")
@@ -309,3 +299,6 @@ main.add_command(add)
 from tracker.cli.history import history  # noqa: E402
 
 main.add_command(history)
+from tracker.cli.export import export  # noqa: E402
+
+main.add_command(export)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
@@ -58,3 +59,17 @@ def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = Tr
     if fail_on_errors and not loaded.ok:
         raise Failed(loaded.report())
     return loaded
+
+
+def write_output(data: bytes, output: Path | None, what: str) -> None:
+    """`data` to stdout as it is, or to `output` atomically; a file that cannot be written is a located failure."""
+    if output is None:
+        stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]  # click types it `object`
+        stdout.write(data)
+        return
+    from tracker.support.atomicfile import write_atomic
+
+    try:
+        write_atomic(output, data)
+    except OSError as exc:
+        raise Failed(f"{output}: error: cannot write {what}: {exc.strerror or exc}") from None

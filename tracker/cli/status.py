@@ -48,7 +48,7 @@ def answer(
 
 def _pieces(loaded, links, as_json: bool, ascii_only: bool, files: bool, width: int | None) -> Iterator[str | bytes]:
     if as_json:
-        from tracker.cli.report import status_json
+        from tracker.export import status_json
 
         # A phase at a time: a big plan is never held as one document.
         yield from status_json(loaded.project, git_of=links.git_of, repo=links.repo.to_json())

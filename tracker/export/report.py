@@ -19,7 +19,7 @@ GitOf = Callable[[str], dict]
 
 
 def status_report(project: Project, git_of: GitOf | None = None, repo: dict | None = None) -> dict:
-    git_of = git_of or (lambda path: dict(NO_GIT))
+    git_of = _once(git_of or (lambda path: dict(NO_GIT)))
     out = {
         "project": project.project,
         "progress": progress.project_percent(project) or 0,

@@ -1,0 +1,187 @@
+"""`tracker export csv|html` through the real command line, on real git repositories."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED_PLAN, run_tracker
+from gitutil import Repo
+
+NOW = {"TRACKER_NOW": "2026-01-15T09:30"}
+
+PLAN = """\
+project: "Shop — été"
+phases:
+  - id: P1
+    title: Fixes
+    issues:
+      - id: 1
+        title: "=HYPERLINK(\\"http://evil.example\\", \\"click\\")"
+        status: complete
+        deliverables:
+          - path: src/retry.js
+          - path: docs/guide.md
+          - path: "src/*.js"
+      - id: 2
+        title: "Quotes \\" and, commas\\nand a second line"
+        status: in_progress
+        summary: "+1 -1 @me"
+        steps:
+          - {title: a, status: done}
+          - {title: b}
+        deliverables:
+          - path: src/later.js
+      - id: "-3"
+        title: "<script>alert(1)</script>"
+        status: not_started
+"""
+
+
+@pytest.fixture
+def shop(repo: Repo) -> Repo:
+    repo.write("data/phases.yaml", PLAN)
+    repo.write("src/retry.js", "retry();\nagain();\n")
+    repo.write("docs/guide.md", "# Guide\n")
+    repo.commit("First version", date="2025-11-30T10:00:00+00:00")
+    repo.write("docs/guide.md", "# Guide\n\nMore.\n")
+    repo.commit("Guide: more", date="2025-12-01T10:00:00+00:00")
+    return repo
+
+
+def export(repo: Repo, *args: str):
+    return run_tracker("export", *args, cwd=repo.root, env=NOW)
+
+
+def rows(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM, for Excel"
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_has_one_row_per_issue_and_round_trips_every_cell(shop: Repo):
+    done = export(shop, "csv", "-o", "plan.csv")
+    assert done.returncode == 0, done.stderr
+    data = (shop.root / "plan.csv").read_bytes()
+    assert b"\r\n" in data  # RFC 4180 line ends
+    retry, guide = (shop.git("rev-parse", f"HEAD:{p}") for p in ("src/retry.js", "docs/guide.md"))
+    guide_commit = shop.git("log", "-1", "--format=%h", "--", "docs/guide.md")
+    expected = [
+        ["phase", "id", "title", "status", "progress", "deliverables", "last commit"],
+        [
+            "P1",
+            "1",
+            '\'=HYPERLINK("http://evil.example", "click")',
+            "Complete",
+            "100%",
+            f"src/retry.js (committed, blob {retry})\ndocs/guide.md (committed, blob {guide})\n"
+            f"src/*.js (pattern, 1 files)\n  src/retry.js (committed, blob {retry})",
+            f"{guide_commit} 2025-12-01 Ada Lovelace: Guide: more",
+        ],
+        ["P1", "2", 'Quotes " and, commas\nand a second line', "In progress", "50%", "src/later.js (missing)", ""],
+        ["P1", "'-3", "<script>alert(1)</script>", "Not started", "0%", "", ""],
+    ]
+    assert rows(data) == expected
+    # Written back by the csv module, the cells give the same bytes: every cell round-trips.
+    again = io.StringIO()
+    csv.writer(again, lineterminator="\r\n").writerows(expected)
+    assert data == b"\xef\xbb\xbf" + again.getvalue().encode()
+
+
+def test_csv_to_stdout_is_the_same_bytes(shop: Repo):
+    assert export(shop, "csv", "-o", "plan.csv").returncode == 0
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "export", "csv"],
+        cwd=shop.root,
+        env={**os.environ, **NOW},
+        capture_output=True,
+    )
+    assert done.returncode == 0
+    assert done.stdout == (shop.root / "plan.csv").read_bytes()
+
+
+def test_html_escapes_user_text_and_is_the_same_bytes_each_time(shop: Repo):
+    # Written outside the work tree: a new untracked file there is a change the report would show.
+    out = shop.root.parent
+    assert export(shop, "html", "-o", str(out / "a.html")).returncode == 0
+    assert export(shop, "html", "-o", str(out / "b.html")).returncode == 0
+    page = (out / "a.html").read_bytes()
+    assert page == (out / "b.html").read_bytes()
+    text = page.decode()
+    assert "<script" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert "Shop — été" in text
+    assert shop.git("rev-parse", "HEAD:src/retry.js") in text
+    # Nothing outside the file: no URL to load, and the page forbids loads itself.
+    assert "default-src 'none'" in text
+    for attribute in ("src=", 'href="http', "url(", "@import"):
+        assert attribute not in text
+
+
+def test_bundled_plan_report_shows_its_progress():
+    done = run_tracker("--file", str(BUNDLED_PLAN), "export", "html", env=NOW)
+    assert done.returncode == 0, done.stderr
+    for value in ('data-phase="P1"', "100%</span>", "33%</span>", "40%</span>"):
+        assert value in done.stdout
+
+
+def test_a_plan_with_errors_exports_nothing(tmp_path: Path):
+    plan = tmp_path / "data" / "phases.yaml"
+    plan.parent.mkdir()
+    plan.write_text("project: X\nphases:\n  - id: P1\n    title: T\n    issues:\n      - {id: 1, title: A}\n")
+    done = run_tracker("export", "html", "-o", "out.html", cwd=tmp_path, env=NOW)
+    assert done.returncode == 1
+    assert f"{plan}:6:" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "out.html").exists()
+
+
+def test_an_unwritable_output_is_a_message(shop: Repo):
+    done = export(shop, "csv", "-o", "no/such/folder/plan.csv")
+    assert done.returncode == 1
+    assert done.stderr.startswith("no/such/folder/plan.csv: error: cannot write the csv export:")
+    assert "Traceback" not in done.stderr
+
+
+def test_a_bad_clock_is_a_message(shop: Repo):
+    done = run_tracker("export", "html", cwd=shop.root, env={"TRACKER_NOW": "soon"})
+    assert done.returncode == 1
+    assert done.stderr.startswith("tracker: error: TRACKER_NOW='soon' is not a date")
+
+
+def test_an_unknown_format_is_wrong_usage(shop: Repo):
+    done = export(shop, "pdf")
+    assert done.returncode == 2
+
+
+MARK = "<i>x</i>&amp;"
+EVERYWHERE = f"""\
+project: "{MARK}"
+phases:
+  - id: "{MARK}"
+    title: "{MARK}"
+    issues:
+      - id: "{MARK}"
+        title: "{MARK}"
+        status: complete
+        summary: "{MARK}"
+        steps: [{{title: "{MARK}", status: done}}]
+        deliverables: [{{path: "{MARK}", purpose: "{MARK}"}}, {{path: "docs/a*", purpose: "{MARK}"}}]
+"""
+
+
+def test_html_escapes_every_field(repo: Repo):
+    """Each user text the report shows (plan and git alike) carries markup; none of it is markup in the page."""
+    repo.write("data/phases.yaml", EVERYWHERE)
+    repo.write(f"docs/a{MARK}.md", "text\n")
+    repo.commit(MARK)
+    done = run_tracker("export", "html", cwd=repo.root, env=NOW)
+    assert done.returncode == 0, done.stderr
+    assert "<i>" not in done.stdout
+    escaped = "&lt;i&gt;x&lt;/i&gt;&amp;amp;"
+    # project, phase id and title, issue id (twice: cell and anchor) and title, summary, step, deliverable
+    # path and purpose (twice), the pattern's match, and the commit subject (issue and two evidence rows)
+    assert done.stdout.count(escaped) >= 14, done.stdout

@@ -1,0 +1,58 @@
+"""The exported HTML report in a real browser: what it shows, that no script runs, that it loads nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser import chromium, requested_urls
+from conftest import BUNDLED_PLAN, run_tracker
+from gitutil import Repo
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def report(repo: Repo) -> tuple[Path, str]:
+    """The bundled plan in a repository that holds one of its deliverables; issue 2's title is hostile."""
+    text = BUNDLED_PLAN.read_text(encoding="utf-8").replace("title: Session Closure", f'title: "{HOSTILE}"')
+    repo.write("data/phases.yaml", text)
+    repo.write("src/api/base/RetryHandler.js", "export function retry() {}\n")
+    repo.commit("Plan and the retry handler")
+    out = repo.root.parent / "report.html"
+    done = run_tracker("export", "html", "-o", str(out), cwd=repo.root, env={"TRACKER_NOW": "2026-01-15T09:30"})
+    assert done.returncode == 0, done.stderr
+    return out, repo.git("rev-parse", "HEAD:src/api/base/RetryHandler.js")
+
+
+def test_report_in_chromium_shows_progress_evidence_and_hostile_text(report: tuple[Path, str]):
+    from selenium.common.exceptions import NoAlertPresentException
+    from selenium.webdriver.common.by import By
+
+    page, blob = report
+    with chromium() as browser:
+        browser.get(page.as_uri())
+        phases = {
+            row.find_element(By.CSS_SELECTOR, "td").text: row.find_element(By.CSS_SELECTOR, ".pct-value").text
+            for row in browser.find_elements(By.CSS_SELECTOR, "#phases tr.phase")
+        }
+        assert phases == {"P1": "100%", "P2": "33%", "P3": "0%", "P4": "0%"}
+        assert browser.find_element(By.CSS_SELECTOR, "#overall .pct").text == "40%"
+        assert browser.find_element(By.ID, "project").text == "LMS Compliance"
+        assert blob in [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#evidence code.blob")]
+        # The hostile title is shown as the text it is; no script element exists and none ran.
+        assert browser.find_element(By.CSS_SELECTOR, "#issue-2 .title").text == HOSTILE
+        assert browser.execute_script("return document.scripts.length") == 0
+        with pytest.raises(NoAlertPresentException):
+            browser.switch_to.alert.text  # noqa: B018 (reading it is what raises)
+        # The page itself was the one request: no font, image, style or script came from anywhere.
+        assert requested_urls(browser) == [page.as_uri()]
+
+
+def test_the_request_log_sees_what_a_page_loads(tmp_path: Path):
+    """The check above could not pass by blindness: a page that loads an image is seen doing so."""
+    page = tmp_path / "loads.html"
+    page.write_text('<!DOCTYPE html><img src="http://127.0.0.1:9/pixel.png">', encoding="utf-8")
+    with chromium() as browser:
+        browser.get(page.as_uri())
+        assert "http://127.0.0.1:9/pixel.png" in requested_urls(browser)

@@ -1,0 +1,23 @@
+"""The export formats by name: what `tracker export KIND` and the dashboard's export both call."""
+
+from __future__ import annotations
+
+from tracker.plan import Loaded
+
+FORMATS = ("html", "csv")
+
+
+def export_bytes(loaded: Loaded, kind: str) -> bytes:
+    """The plan (loaded without errors) as `kind`, one of FORMATS."""
+    from tracker.export.view import export_view
+
+    view = export_view(loaded)
+    if kind == "html":
+        from tracker.export.htmlpage import html_bytes
+
+        return html_bytes(view)
+    if kind == "csv":
+        from tracker.export.csvrows import csv_bytes
+
+        return csv_bytes(view)
+    raise ValueError(f"no export format {kind!r}; one of {', '.join(FORMATS)}")
