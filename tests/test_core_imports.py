@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
 # The core: every part below the two front ends (cli/ and tui/).
-CORE_PARTS = ("plan", "git", "edit", "notes", "support")
+CORE_PARTS = ("plan", "git", "edit", "notes", "export", "support")
 CORE = sorted(
     ".".join(("tracker", *path.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__")
     for part in CORE_PARTS
@@ -49,4 +49,15 @@ def test_status_command_does_not_load_the_tui():
     from conftest import BUNDLED_PLAN
 
     done = subprocess.run([sys.executable, "-c", code, str(BUNDLED_PLAN)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_face_offers_a_function_named_like_its_module():
+    """tracker.git offers attention() from tracker/git/attention.py: asked after Attention, it is still the function."""
+    code = (
+        "from tracker.git import Attention\n"
+        "from tracker.git import attention\n"
+        "assert callable(attention) and attention.__name__ == 'attention', attention\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

@@ -24,6 +24,9 @@ phases:
       - id: 1
         title: "=HYPERLINK(\\"http://evil.example\\", \\"click\\")"
         status: complete
+        owner: Dana
+        controls: [SOC2:CC7.1, SOC2:CC7.2]
+        tags: [network, "+retry"]
         deliverables:
           - path: src/retry.js
           - path: docs/guide.md
@@ -31,6 +34,9 @@ phases:
       - id: 2
         title: "Quotes \\" and, commas\\nand a second line"
         status: in_progress
+        owner: "@me"
+        due: 2026-01-01
+        controls: [SOC2:CC7.2]
         summary: "+1 -1 @me"
         steps:
           - {title: a, status: done}
@@ -71,19 +77,47 @@ def test_csv_has_one_row_per_issue_and_round_trips_every_cell(shop: Repo):
     retry, guide = (shop.git("rev-parse", f"HEAD:{p}") for p in ("src/retry.js", "docs/guide.md"))
     guide_commit = shop.git("log", "-1", "--format=%h", "--", "docs/guide.md")
     expected = [
-        ["phase", "id", "title", "status", "progress", "deliverables", "last commit"],
+        [
+            "phase",
+            "id",
+            "title",
+            "status",
+            "progress",
+            "owner",
+            "due",
+            "controls",
+            "tags",
+            "deliverables",
+            "last commit",
+        ],
         [
             "P1",
             "1",
             '\'=HYPERLINK("http://evil.example", "click")',
             "Complete",
             "100%",
+            "Dana",
+            "",
+            "SOC2:CC7.1\nSOC2:CC7.2",
+            "network\n+retry",  # only a cell's first character can start a formula
             f"src/retry.js (committed, blob {retry})\ndocs/guide.md (committed, blob {guide})\n"
             f"src/*.js (pattern, 1 files)\n  src/retry.js (committed, blob {retry})",
             f"{guide_commit} 2025-12-01 Ada Lovelace: Guide: more",
         ],
-        ["P1", "2", 'Quotes " and, commas\nand a second line', "In progress", "50%", "src/later.js (missing)", ""],
-        ["P1", "'-3", "<script>alert(1)</script>", "Not started", "0%", "", ""],
+        [
+            "P1",
+            "2",
+            'Quotes " and, commas\nand a second line',
+            "In progress",
+            "50%",
+            "'@me",
+            "2026-01-01",
+            "SOC2:CC7.2",
+            "",
+            "src/later.js (missing)",
+            "",
+        ],
+        ["P1", "'-3", "<script>alert(1)</script>", "Not started", "0%", "", "", "", "", "", ""],
     ]
     assert rows(data) == expected
     # Written back by the csv module, the cells give the same bytes: every cell round-trips.
@@ -120,6 +154,21 @@ def test_html_escapes_user_text_and_is_the_same_bytes_each_time(shop: Repo):
     assert "default-src 'none'" in text
     for attribute in ("src=", 'href="http', "url(", "@import"):
         assert attribute not in text
+
+
+def test_html_shows_owner_due_controls_attention_and_coverage(shop: Repo):
+    done = export(shop, "html")
+    assert done.returncode == 0, done.stderr
+    page = done.stdout
+    assert "<td>Dana</td>" in page and "<code>SOC2:CC7.1</code>" in page
+    assert '<td class="overdue">2026-01-01</td>' in page  # issue 2 was due before TRACKER_NOW's day
+    assert '<tr class="overdue"><td>overdue</td><td>#2 ' in page
+    # SOC2: two controls mapped, none declared; CC7.1's only issue is done with committed evidence, CC7.2's
+    # second issue is not done.
+    assert (
+        '<tr class="framework"><td>SOC2</td><td class="num">—</td><td class="num">2</td><td class="num">1</td>' in page
+    )
+    assert "50%</span>" in page
 
 
 def test_bundled_plan_report_shows_its_progress():

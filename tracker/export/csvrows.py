@@ -1,5 +1,7 @@
 """`tracker export csv`: one row per issue, for a spreadsheet.
 
+A cell that holds a list (controls, tags, deliverables) has one item a line.
+
 RFC 4180 (Python's csv writer: fields with a comma, quote or line break are
 quoted, quotes doubled, CRLF between records), UTF-8 with a BOM so Excel reads
 accents.  User text is data, never a formula: a cell that begins with `=`, `+`,
@@ -15,7 +17,19 @@ import io
 from tracker.export.view import ExportView, last_commit
 from tracker.support.textsafe import block
 
-COLUMNS = ("phase", "id", "title", "status", "progress", "deliverables", "last commit")
+COLUMNS = (
+    "phase",
+    "id",
+    "title",
+    "status",
+    "progress",
+    "owner",
+    "due",
+    "controls",
+    "tags",
+    "deliverables",
+    "last commit",
+)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -44,6 +58,10 @@ def _row(view: ExportView, phase: dict, issue: dict) -> list[object]:
         issue["title"],
         view.label(issue["status"]),
         f"{issue['progress']}%",
+        issue["owner"] or "",
+        issue["due"] or "",
+        "\n".join(issue["controls"]),
+        "\n".join(issue["tags"]),
         "\n".join(line for d in issue["deliverables"] for line in _deliverable_lines(d)),
         _commit(commit) if commit else "",
     ]

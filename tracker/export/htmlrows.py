@@ -23,7 +23,7 @@ def bar(pct: int, size: str = "bar") -> Markup:
     )
 
 
-def issue_rows(view: ExportView, phase: dict) -> Markup:
+def issue_rows(view: ExportView, phase: dict, overdue: set[str]) -> Markup:
     out = []
     for issue in phase["issues"]:
         ident = escape(issue["id"])
@@ -39,10 +39,17 @@ def issue_rows(view: ExportView, phase: dict) -> Markup:
             f'<td><span class="title">{escape(issue["title"])}</span>{summary}</td>'
             f"<td>{escape(view.label(issue['status']))}</td>"
             f'<td class="pct">{bar(issue["progress"])} {issue["progress"]}%</td>'
+            f"<td>{escape(issue['owner'] or '')}</td>"
+            f"<td{_due_class(issue, overdue)}>{escape(issue['due'] or '')}</td>"
+            f"<td>{'<br>'.join(f'<code>{escape(c)}</code>' for c in issue['controls'])}</td>"
             f"<td>{f'<ul class=steps>{steps}</ul>' if steps else ''}</td>"
             f"<td>{_commit(last_commit(issue))}</td></tr>\n"
         )
     return Markup("".join(out))
+
+
+def _due_class(issue: dict, overdue: set[str]) -> str:
+    return ' class="overdue"' if str(issue["id"]) in overdue else ""
 
 
 def evidence_rows(view: ExportView) -> Markup:

@@ -86,6 +86,10 @@ def _issue(project: Project, issue: Issue, git_of: GitOf) -> dict:
         "status": issue.status,
         "progress": progress.issue_percent(project, issue),
         "summary": issue.summary,
+        "owner": issue.owner,
+        "due": issue.due,
+        "controls": list(issue.controls),
+        "tags": list(issue.tags),
         "depends_on": list(issue.depends_on),
         "deliverables": [_deliverable(project, issue, d, git_of) for d in issue.deliverables],
         "steps": [

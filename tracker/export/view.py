@@ -1,8 +1,10 @@
-"""What both exports show, read once: the status report (`tracker status --json`'s data) and what needs attention.
+"""What both exports show, read once: the status report (`tracker status --json`'s data), what needs
+attention and coverage per framework.
 
 The HTML report and the CSV are two layouts of this one view; neither reads
 the plan or git itself, and neither repeats a rule: progress and drift come in
-the report, computed by plan/progress.py and git/drift.py.
+the report (plan/progress.py, git/drift.py), attention and coverage from
+git/attention.py over plan/compliance.py.
 """
 
 from __future__ import annotations
@@ -10,27 +12,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from tracker import git
 from tracker.export.report import status_report
-from tracker.git import read_links
-from tracker.plan import Loaded, Project
-
-
-@dataclass(frozen=True, slots=True)
-class Attention:
-    """One thing an auditor should look at: what kind, which issue, which file, why."""
-
-    kind: str  # drift
-    issue: int | str
-    title: str
-    path: str
-    reason: str
+from tracker.git import Attention, coverage_of, read_links
+from tracker.plan import Coverage, Loaded, Project, progress
 
 
 @dataclass(slots=True)
 class ExportView:
     project: Project
     report: dict  # status_report with "repo"
-    attention: list[Attention]
+    attention: list[Attention]  # git.attention's: overdue, stale, drift, done with open steps
+    coverage: list[Coverage]  # per framework
     today: str  # the day the view is of (clock.today(), fixed by TRACKER_NOW)
     labels: dict[str, str] = field(default_factory=dict)  # asked 40,000 times on a large plan
 
@@ -40,6 +33,11 @@ class ExportView:
             known = self.labels[status_id] = self.project.label(status_id)
         return known
 
+    @property
+    def overdue(self) -> set[str]:
+        """Keys of the issues past their due day and not done."""
+        return {item.issue.key for item in self.attention if item.kind == "overdue"}
+
 
 def export_view(loaded: Loaded) -> ExportView:
     """The view of a plan that loaded without errors, with every path's git state and last commit."""
@@ -47,28 +45,26 @@ def export_view(loaded: Loaded) -> ExportView:
 
     project = loaded.project
     assert project is not None, "export_view needs a plan that loaded"
+    day = today()
     links = read_links(project, loaded.path, history=True)
     report = status_report(project, git_of=links.git_of, repo=links.repo.to_json())
-    return ExportView(project, report, attention(report), today().isoformat())
+    return ExportView(
+        project, report, list(git.attention(project, links, day)), coverage_of(project, links, day), day.isoformat()
+    )
 
 
-def attention(report: dict) -> list[Attention]:
-    """Deliverables marked done that git denies (the drift rule's own reasons), in plan order."""
-    return [
-        Attention("drift", issue["id"], issue["title"], deliverable["path"], deliverable["drift"])
-        for phase in report["phases"]
-        for issue in phase["issues"]
-        for deliverable in issue["deliverables"]
-        if deliverable["drift"]
-    ]
+def coverage_percent(entry: Coverage) -> int | None:
+    """Satisfied controls over declared ones (else mapped ones), as progress shows a share."""
+    total = len(entry.declared) if entry.declared is not None else len(entry.mapped)
+    return progress.percent(len(entry.satisfied) / total, len(entry.satisfied) == total) if total else None
 
 
 def last_commit(issue: dict) -> dict | None:
     """The newest commit that touched any of the issue's deliverables, files or step files (first named wins a tie)."""
     newest: dict | None = None
     newest_at: datetime.datetime | None = None
-    for git in _gits(issue):
-        for commit in [git["last_commit"], *(m["last_commit"] for m in git.get("matches", ()))]:
+    for link in _gits(issue):
+        for commit in [link["last_commit"], *(m["last_commit"] for m in link.get("matches", ()))]:
             if commit is None:
                 continue
             at = datetime.datetime.fromisoformat(commit["date"])

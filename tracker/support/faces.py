@@ -43,9 +43,15 @@ def lazy(package: str, face_file: str) -> Callable[[str], object]:
             raise AttributeError(f"module {package!r} offers no {name!r}")
         if module == package:  # a module offered whole, such as tracker.plan.progress
             value: object = importlib.import_module(f"{package}.{name}")
-        else:
-            value = getattr(importlib.import_module(module), name)
-        setattr(sys.modules[package], name, value)  # asked once: the next lookup finds it directly
-        return value
+            setattr(sys.modules[package], name, value)  # asked once: the next lookup finds it directly
+            return value
+        home = importlib.import_module(module)
+        # Every name offered from that module is set now, not when asked: importing tracker.git.attention
+        # made `tracker.git.attention` the module, and a later `from tracker.git import attention` would
+        # find it there (never asking this function) instead of the function of that name.
+        for offered, source in table.items():
+            if source == module:
+                setattr(sys.modules[package], offered, getattr(home, offered))
+        return getattr(home, name)
 
     return __getattr__
