@@ -7,6 +7,7 @@ imports (Textual, GitPython, Jinja2) happen inside the command that needs them.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -90,14 +91,16 @@ def main(ctx: click.Context, file_: str | None, max_bytes: int) -> None:
             # A plan that loads badly is shown with its errors and watched until fixed;
             # a path with no file behind it is a typo, not a plan to watch.
             raise Failed(loaded.report())
-        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        from tracker.cli.serve import READ_ONLY_ENV, in_a_browser
+
+        if not (sys.stdin.isatty() and sys.stdout.isatty()) and not in_a_browser():
             raise click.UsageError(
                 "the dashboard needs a terminal; in a script or a pipe use "
                 "'tracker status' (or --json) and 'tracker summary'"
             )
         from tracker.tui import run_dashboard
 
-        sys.exit(run_dashboard(loaded))
+        sys.exit(run_dashboard(loaded, read_only=os.environ.get(READ_ONLY_ENV) == "1"))
 
 
 @main.command()
@@ -302,3 +305,6 @@ main.add_command(history)
 from tracker.cli.export import export  # noqa: E402
 
 main.add_command(export)
+from tracker.cli.serve import serve  # noqa: E402
+
+main.add_command(serve)

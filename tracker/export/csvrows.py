@@ -51,7 +51,7 @@ def neutral(value: object) -> str:
 
 
 def _row(view: ExportView, phase: dict, issue: dict) -> list[object]:
-    commit = last_commit(issue)
+    commit = last_commit(issue, view.moment)
     return [
         phase["id"],
         issue["id"],

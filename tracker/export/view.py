@@ -10,7 +10,9 @@ git/attention.py over plan/compliance.py.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from tracker import git
 from tracker.export.report import status_report
@@ -26,6 +28,7 @@ class ExportView:
     coverage: list[Coverage]  # per framework
     today: str  # the day the view is of (clock.today(), fixed by TRACKER_NOW)
     labels: dict[str, str] = field(default_factory=dict)  # asked 40,000 times on a large plan
+    moment: Callable[[str], datetime.datetime] = field(default_factory=lambda: cache(datetime.datetime.fromisoformat))
 
     def label(self, status_id: str) -> str:
         known = self.labels.get(status_id)
@@ -59,15 +62,20 @@ def coverage_percent(entry: Coverage) -> int | None:
     return progress.percent(len(entry.satisfied) / total, len(entry.satisfied) == total) if total else None
 
 
-def last_commit(issue: dict) -> dict | None:
-    """The newest commit that touched any of the issue's deliverables, files or step files (first named wins a tie)."""
+def last_commit(
+    issue: dict, moment: Callable[[str], datetime.datetime] = datetime.datetime.fromisoformat
+) -> dict | None:
+    """The newest commit that touched any of the issue's deliverables, files or step files (first named wins a tie).
+
+    `moment` reads a commit's date (ExportView.moment remembers them: the same commits come back often).
+    """
     newest: dict | None = None
     newest_at: datetime.datetime | None = None
     for link in _gits(issue):
         for commit in [link["last_commit"], *(m["last_commit"] for m in link.get("matches", ()))]:
             if commit is None:
                 continue
-            at = datetime.datetime.fromisoformat(commit["date"])
+            at = moment(commit["date"])
             if newest_at is None or at > newest_at:
                 newest, newest_at = commit, at
     return newest

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from tracker.plan import Loaded
 from tracker.tui.app import make_app
+from tracker.tui.settings import Settings
 
 
-def run_dashboard(loaded: Loaded) -> int:
-    """The exit status: 0 after q, 1 if the app stopped on an error."""
-    app = make_app(loaded)
+def run_dashboard(loaded: Loaded, read_only: bool = False) -> int:
+    """The exit status: 0 after q, 1 if the app stopped on an error; read_only refuses every write."""
+    app = make_app(loaded, Settings(read_only=read_only))
     app.run()
     return app.return_code or 0

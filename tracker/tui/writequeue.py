@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tracker.plan import Loaded, LoadedOk
+from tracker.tui.settings import refused
 
 
 class WriteQueue:
@@ -34,6 +35,8 @@ class WriteQueue:
 
     def put(self, base: LoadedOk, change) -> None:
         """Write `change`, made by looking at `base` (the plan on screen when the user chose it)."""
+        if refused(self.screen.app):
+            return
         self.pending += 1
         self.screen.run_worker(
             lambda: self._write(base, change),

@@ -17,6 +17,7 @@ from textual.widgets import Markdown, Static
 from tracker.plan import Loaded
 from tracker.support.textsafe import block, one_line
 from tracker.tui.screens.ask import AskScreen
+from tracker.tui.settings import refused
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.safe_markdown import SafeMarkdown
 
@@ -77,6 +78,8 @@ class SummaryScreen(Screen):
         self.query_one(Markdown).update(message.text or "")
 
     def action_export(self) -> None:
+        if refused(self.app):
+            return
         if self.text is None:
             self.notify("There is no summary to export yet.", markup=False)
             return
