@@ -258,3 +258,33 @@ def test_a_full_disk_leaves_no_lock_and_no_temporary_file(tmp_path):
     assert done.stderr == f"{path}: error: cannot write the plan: File too large; the file was not changed\n"
     assert path.read_bytes() == BUNDLED.read_bytes()
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
+
+
+def test_an_in_place_save_under_way_is_waited_for_and_nothing_is_lost(tmp_path):
+    # An editor that saves by truncating and writing (VS Code, nano, `cat >`) pauses mid-save:
+    # the half it wrote parses, and a writer that took it would lose the rest.
+    path = bundled_copy(tmp_path)
+    whole = BUNDLED.read_bytes()
+    half = whole.index(b"\n", len(whole) // 2) + 1
+    with open(path, "r+b") as editor:
+        editor.truncate(0)
+        editor.write(whole[:half])
+        editor.flush()
+        writer = start("--file", str(path), "set", "4", "complete")
+        time.sleep(1)  # the writer gets to the half-saved file
+        editor.write(whole[half:])
+    assert writer.wait(timeout=60) == 0, writer.communicate()
+    assert path.read_bytes() == whole.replace(b"status: audit", b"status: complete", 1)
+
+
+def test_a_write_between_the_last_check_and_the_rename_is_merged_again(tmp_path):
+    path = bundled_copy(tmp_path)
+    writer = start("--file", str(path), "set", "4", "complete", env={"TRACKER_TEST_PAUSE_BEFORE_RENAME": "1"})
+    wait_for_temp(path.parent, writer)
+    time.sleep(0.3)  # the pause before the rename comes after the checks, which take milliseconds
+    with open(path, "a", encoding="utf-8") as appender:  # into the inode the writer is about to replace
+        appender.write("# appended by another program\n")
+    assert writer.wait(timeout=60) == 0, writer.communicate()
+    expected = BUNDLED.read_text(encoding="utf-8").replace("status: audit", "status: complete", 1)
+    assert path.read_text(encoding="utf-8") == expected + "# appended by another program\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]

@@ -34,11 +34,15 @@ exactly as they were.  On the way:
   from the whole file, so the one whole parse is of the new text: it is
   loaded again and must differ from the old model by exactly the intended
   change, or nothing is written;
+- the file is read only while it holds still, and watched across the rename
+  (edit/ondisk.py): an in-place save by another program is waited for, and a
+  write that lands between the last check and the rename is merged again;
 - temporary file, fsync, content compared once more, rename, folder fsync.
 
 WriteRefused is the only exception for the caller to handle; its text is ready
 to print.  TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes the writer wait after the
-temporary file is written, so tests can kill it at the worst moment.
+temporary file is written, so tests can kill it at the worst moment;
+TRACKER_TEST_PAUSE_BEFORE_RENAME=SECONDS, between the last check and the rename.
 """
 
 from __future__ import annotations
@@ -47,11 +51,12 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
-from tracker.edit import textedit
+from tracker.edit import ondisk, textedit
 from tracker.edit.adding import ADDED, AddDeliverable, AddIssue, AddPhase, AddStep
 from tracker.edit.commands import (
     AppendSession,
@@ -62,7 +67,7 @@ from tracker.edit.commands import (
 )
 from tracker.edit.lock import Lock, LockTimeout
 from tracker.edit.nodes import Nodes
-from tracker.plan import Loaded, LoadedOk, LoadError, Project, is_ok, load_text, parsecache, read_bytes, read_text
+from tracker.plan import Loaded, LoadedOk, LoadError, Project, decode, is_ok, load_text, parsecache
 from tracker.support import atomicfile, signals
 
 # The changes are part of the writer's API: callers import them from here.
@@ -92,7 +97,7 @@ Change = (
 )
 
 LOCK_TIMEOUT = 15.0
-ROUNDS = 5  # re-reads when the file keeps changing under us before giving up
+BUSY_FOR = 10.0  # seconds of re-reading a file that keeps changing under us before giving up
 BOM = b"\xef\xbb\xbf"
 
 
@@ -116,50 +121,116 @@ def apply(
     change.check(loaded.project, where)
     target = Path(os.path.realpath(loaded.path))  # through a symlink: replace the file, keep the link
     try:
-        with signals.cleanup_first(), Lock(target, lock_timeout) as lock:
+        with (
+            signals.cleanup_first(),
+            Lock(target, lock_timeout) as lock,
+            ondisk.Watch(target, loaded.max_bytes) as disk,
+        ):
             atomicfile.remove_leftovers(target)
-            for _ in range(ROUNDS):
-                base, text, digest, bom = _current(target, loaded, change, before, where)
-                if change.value(base.project, where) == change.wanted:
-                    return base
-                new_text = _edit(base, text, change, where)
-                del text
-                new = _verify(base, new_text, change, where)
-                out = (BOM if bom else b"") + new_text.encode("utf-8")
-                new_digest = hashlib.sha256(out).hexdigest()
-                staged = atomicfile.write_temp(target, out)
-                temp: Path | None = staged  # None once it has replaced the plan
-                del out  # a big plan's bytes need not stay while it is checked and cached
-                try:
-                    _test_pause()
-                    if _digest(target, where, loaded.max_bytes) != digest:
-                        continue  # changed while we wrote: merge again from the new content
-                    if not lock.held():
-                        raise WriteRefused(
-                            f"{where}: error: another writer took the lock while this one was "
-                            "stalled; nothing was written, run the command again"
-                        )
-                    links = target.stat().st_nlink
-                    atomicfile.replace(staged, target)
-                    temp = None
-                finally:
-                    if temp is not None:
-                        temp.unlink(missing_ok=True)
-                if links > 1 and warn is not None:
-                    warn(_split_warning(where, links))
-                written = Loaded(loaded.path, new.project, new.problems, new_text, new_digest, loaded.max_bytes)
-                parsecache.store(new_digest, new.project, new.problems)  # the next command need not parse it
-                return written
+            written = _write(loaded, change, before, target, lock, disk, where)
     except LockTimeout as exc:
         raise WriteRefused(f"{where}: error: {exc}") from None
+    except ondisk.Unsettled as exc:
+        raise WriteRefused(f"{where}: error: {exc}") from None
+    except LoadError as exc:
+        raise WriteRefused(f"{exc.problem}; nothing was written") from None
     except OSError as exc:
         raise WriteRefused(
             f"{where}: error: cannot write the plan: {exc.strerror or exc}; the file was not changed"
         ) from None
-    raise WriteRefused(
-        f"{where}: error: the file kept changing on disk while tracker tried to write it; "
-        "nothing was written, run the command again"
-    )
+    if written is None:
+        raise WriteRefused(
+            f"{where}: error: the file kept changing on disk while tracker tried to write it; "
+            "nothing was written, run the command again"
+        )
+    if written.links > 1 and warn is not None:
+        warn(_split_warning(where, written.links))
+    return written.loaded
+
+
+@dataclass
+class _Written:
+    loaded: Loaded
+    links: int  # the hard links the replaced file had
+
+
+def _write(
+    loaded: LoadedOk, change: Change, before, target: Path, lock: Lock, disk: ondisk.Watch, where: str
+) -> _Written | None:
+    """The rounds of one write, under the lock: None when the file never held still long enough.
+
+    `source` is the inode whose content the change is made to; `expect` the one
+    the name must still show, unchanged, at the rename.  They differ after a
+    rename that replaced an inode someone wrote to meanwhile: its late content
+    is the next source, and the file just put in place is what is replaced.
+    """
+    source = expect = disk.read()
+    links = source.links
+    deadline = time.monotonic() + BUSY_FOR
+    while time.monotonic() < deadline:
+        try:
+            base, text = _current(source, loaded, change, before, where)
+        except WriteRefused:
+            if source is not expect:
+                _restore(source, expect, target, disk)  # the late writes are not lost to the refusal
+            raise
+        new: LoadedOk
+        if change.value(base.project, where) == change.wanted:
+            if source is expect:
+                return _Written(base, links)
+            new, new_text = base, text  # the late content holds the change already: put it back as it is
+        else:
+            new_text = _edit(base, text, change, where)
+            new = _verify(base, new_text, change, where)
+        del text
+        out = (BOM if source.data.startswith(BOM) else b"") + new_text.encode("utf-8")
+        new_digest = hashlib.sha256(out).hexdigest()
+        staged = atomicfile.write_temp(target, out)
+        temp: Path | None = staged  # None once it has replaced the plan
+        del out  # a big plan's bytes need not stay while it is checked and cached
+        try:
+            _test_pause("TRACKER_TEST_PAUSE_AFTER_TEMP")
+            if not disk.unchanged(expect):
+                source = expect = disk.read()  # changed while we wrote: merge again from the new content
+                continue
+            if not lock.held():
+                raise WriteRefused(
+                    f"{where}: error: the lock file was removed while this writer held it; "
+                    "nothing was written, run the command again"
+                )
+            _test_pause("TRACKER_TEST_PAUSE_BEFORE_RENAME")  # the window between the last check and the rename
+            placed = disk.replace(staged, new_digest)
+            temp = None
+        finally:
+            if temp is not None:
+                temp.unlink(missing_ok=True)
+        if not disk.kept(expect):
+            # Written to between the last check and the rename, or an in-place save still going:
+            # wait for it to end, and write its content again, merged, over the file just put there.
+            source, expect = disk.read_again(expect), placed
+            continue
+        if not disk.still(placed):
+            # Rewritten in place at once, by a program that read the file before the rename: if
+            # the change is gone from what it wrote, it is made again (the next round sees).
+            source = expect = disk.read()
+            continue
+        written = Loaded(loaded.path, new.project, new.problems, new_text, new_digest, loaded.max_bytes)
+        parsecache.store(new_digest, new.project, new.problems)  # the next command need not parse it
+        return _Written(written, links)
+    return None
+
+
+def _restore(source: ondisk.Snapshot, expect: ondisk.Snapshot, target: Path, disk: ondisk.Watch) -> None:
+    """Put the content of `source` back under the name, if what is there is still `expect`."""
+    staged = atomicfile.write_temp(target, source.data)
+    temp: Path | None = staged
+    try:
+        if disk.unchanged(expect):
+            disk.replace(staged, source.digest)
+            temp = None
+    finally:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
 
 
 def summary(change: Change, project: Project) -> str:
@@ -180,21 +251,13 @@ def summary(change: Change, project: Project) -> str:
     return f"{what}: {_show(old)} -> {_show(change.wanted)}"
 
 
-def _current(target: Path, loaded: LoadedOk, change: Change, before, where: str) -> tuple[LoadedOk, str, str, bool]:
-    """The plan to edit (see _base), its text, the digest of the file's bytes, and whether they start with a BOM."""
+def _current(source: ondisk.Snapshot, loaded: LoadedOk, change: Change, before, where: str) -> tuple[LoadedOk, str]:
+    """The plan to edit (see _base) and its text, from the bytes of `source`."""
     try:
-        text, data = read_text(target, loaded.max_bytes)
+        text = decode(source.data, where)
     except LoadError as exc:
         raise WriteRefused(f"{exc.problem}; nothing was written") from None
-    digest = hashlib.sha256(data).hexdigest()
-    return _base(loaded, text, digest, change, before, where), text, digest, data.startswith(BOM)
-
-
-def _digest(target: Path, where: str, max_bytes: int) -> str:
-    try:
-        return hashlib.sha256(read_bytes(target, max_bytes)).hexdigest()
-    except LoadError as exc:
-        raise WriteRefused(f"{exc.problem}; nothing was written") from None
+    return _base(loaded, text, source.digest, change, before, where), text
 
 
 def _base(loaded: LoadedOk, text: str, digest: str, change: Change, before, where: str) -> LoadedOk:
@@ -303,7 +366,7 @@ def _identity(change: Change, project: Project, where: str):
     return identity(project, where) if identity is not None else None
 
 
-def _test_pause() -> None:
-    pause = os.environ.get("TRACKER_TEST_PAUSE_AFTER_TEMP")
+def _test_pause(name: str) -> None:
+    pause = os.environ.get(name)
     if pause:
         time.sleep(float(pause))

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
         load,
         load_data,
         load_text,
+        open_plan,
         read_bytes,
+        read_open,
         read_text,
     )
     from tracker.plan.model import (

@@ -14,6 +14,7 @@ import gc
 import hashlib
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeGuard
@@ -21,8 +22,10 @@ from typing import TypeGuard
 from tracker.plan import parsecache
 from tracker.plan.model import Project
 from tracker.plan.problems import Problem, sort_key
+from tracker.support.stablefile import signature, writing
 
 MAX_BYTES = 16 * 1024 * 1024
+SETTLE = 10.0  # seconds a file being written elsewhere is waited for
 
 
 @dataclass(slots=True)
@@ -77,12 +80,34 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> tuple[str, bytes]:
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
-    """The file's raw bytes; raises LoadError."""
-    fd = open_plan(path)
-    try:
-        return read_open(fd, path, max_bytes)
-    finally:
-        os.close(fd)
+    """The file's raw bytes, read while no one writes it; raises LoadError.
+
+    A file open for writing elsewhere (an editor saving in place), or whose size
+    or times move during the read, is read again a moment later: half a save
+    may parse, and is still not the plan.  After SETTLE seconds of that, LoadError.
+    """
+    deadline = time.monotonic() + SETTLE
+    while True:
+        fd = open_plan(path)
+        try:
+            before = os.fstat(fd)
+            data = read_open(fd, path, max_bytes)
+            after = os.fstat(fd)
+            busy = writing(fd)
+        finally:
+            os.close(fd)
+        if signature(before) == signature(after) and len(data) == after.st_size and not busy:
+            return data
+        if time.monotonic() > deadline:
+            raise LoadError(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"another program kept writing the file for {SETTLE:.0f} s; let it finish and try again",
+                )
+            )
+        time.sleep(0.01)
 
 
 def open_plan(path: Path) -> int:

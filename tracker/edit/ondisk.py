@@ -1,0 +1,158 @@
+"""The plan file as the writer sees it: read only when it holds still, and watched across the rename.
+
+Not every program replaces the plan atomically.  Editors that save in place
+(VS Code, nano, vim with backupcopy=yes, `cat >`) truncate the file and write
+it again, maybe with pauses; other tools append to it.  Text read in the middle
+of such a save may parse, and one line changed in it and renamed over the file
+would lose the rest of the save.  So the writer:
+
+- reads through a descriptor it keeps open (the inode, whatever the name shows
+  later).  The text counts as stable only when the file's size and times did
+  not move across the read, no process has the file open for writing
+  (support/stablefile.py asks the kernel), and its last change is older than RACY_NS (a write
+  in the same clock tick would not show in the times).  Otherwise it waits and
+  reads again; a file that has not held still after SETTLE seconds is refused;
+- checks just before the rename that the name still shows that inode, with the
+  same times, content and no writer;
+- checks just after the rename whether the inode it replaced changed or was
+  open for writing (a write that came in the instant between the check and the
+  rename, or an in-place save that was still going).  If so, it waits for that
+  inode to hold still and writes again from its content, merged as any change
+  on disk is merged (or refused), over the file it has just put there;
+- watches the file it put there for RACY_NS more: a program that read the old
+  file just before the rename and rewrites it in place starts then; the writer
+  reads what it wrote and makes the change again if it is gone.
+
+Where the kernel cannot answer the lease question (another user's file, NFS),
+a file changed within RACY_UNSURE_NS is not trusted instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tracker.plan import open_plan, read_open
+from tracker.support import atomicfile
+from tracker.support.stablefile import signature as _signature
+from tracker.support.stablefile import writing as _writing
+
+RACY_NS = 20_000_000  # a few ticks of the kernel's file clock
+RACY_UNSURE_NS = 1_000_000_000  # without the lease answer: an in-place save may be paused this long
+SETTLE = 10.0  # seconds a moving file is waited for before the write is refused
+POLL = 0.01
+
+
+class Unsettled(Exception):
+    """The file did not hold still; the message says how."""
+
+
+@dataclass
+class Snapshot:
+    """One inode of the plan as read: its descriptor (kept open), signature, bytes and their digest."""
+
+    fd: int
+    signature: tuple
+    data: bytes
+    digest: str
+    links: int
+
+
+class Watch:
+    """`with Watch(target, max_bytes) as disk:` — stable reads of `target`, checks around its rename."""
+
+    def __init__(self, target: Path, max_bytes: int):
+        self.target = target
+        self.max_bytes = max_bytes
+        self._fds: list[int] = []
+
+    def __enter__(self) -> Watch:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for fd in self._fds:
+            os.close(fd)
+        self._fds.clear()
+
+    def read(self) -> Snapshot:
+        """The file the name shows now, once it holds still; LoadError, or Unsettled after SETTLE seconds."""
+        deadline = time.monotonic() + SETTLE
+        while True:
+            fd = open_plan(self.target)
+            try:
+                snap = self._settled(fd, deadline)
+            except BaseException:
+                os.close(fd)
+                raise
+            if snap is not None:
+                self._fds.append(fd)
+                return snap
+            os.close(fd)  # read again from the name: the file may have been replaced meanwhile
+
+    def read_again(self, snap: Snapshot) -> Snapshot:
+        """The inode of `snap` once it holds still (after the rename it is no longer under the name)."""
+        deadline = time.monotonic() + SETTLE
+        while True:
+            again = self._settled(snap.fd, deadline)
+            if again is not None:
+                return again
+
+    def unchanged(self, snap: Snapshot) -> bool:
+        """Whether the name still shows the inode of `snap`, as it was read, and no one is writing it."""
+        try:
+            now = os.stat(self.target)
+        except OSError:
+            return False
+        if (now.st_ino, now.st_dev) != snap.signature[:2] or _signature(now) != snap.signature:
+            return False
+        return self.kept(snap)
+
+    def kept(self, snap: Snapshot) -> bool:
+        """Whether the inode of `snap` kept its content and has no writer, wherever it is now.
+
+        Its ctime is left out: the rename that replaced it changed its link count, and so its ctime.
+        """
+        now = os.fstat(snap.fd)
+        if _signature(now)[:4] != snap.signature[:4] or _writing(snap.fd):
+            return False
+        return _sha(read_open(snap.fd, self.target, self.max_bytes)) == snap.digest
+
+    def still(self, snap: Snapshot) -> bool:
+        """Whether the file just put in place is left alone for the next RACY_NS: a program that read
+        the file before the rename and saves in place opens it within that time."""
+        time.sleep(RACY_NS / 1e9)
+        return self.unchanged(snap)
+
+    def replace(self, temp: Path, digest: str) -> Snapshot:
+        """Rename `temp` (bytes of `digest`) over the target; it, as the next check expects to find it."""
+        fd = open_plan(temp)  # this inode, whatever the name shows after the rename
+        self._fds.append(fd)
+        atomicfile.replace(temp, self.target)
+        info = os.fstat(fd)  # the rename changed its ctime
+        return Snapshot(fd, _signature(info), b"", digest, info.st_nlink)
+
+    def _settled(self, fd: int, deadline: float) -> Snapshot | None:
+        before = os.fstat(fd)
+        data = read_open(fd, self.target, self.max_bytes)
+        after = os.fstat(fd)
+        writing = _writing(fd)
+        age = time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns)
+        window = RACY_NS if writing is not None else RACY_UNSURE_NS
+        racy = age < window
+        if _signature(before) == _signature(after) and len(data) == after.st_size and not writing and not racy:
+            return Snapshot(fd, _signature(after), data, _sha(data), after.st_nlink)
+        if time.monotonic() > deadline:
+            why = "another program kept it open for writing" if writing else "it kept changing"
+            raise Unsettled(
+                f"{why} for {SETTLE:.0f} s while tracker waited to read it whole; "
+                "nothing was written, finish the other program's save and run the command again"
+            )
+        time.sleep(max(POLL, min(0.2, (window - age) / 1e9)) if racy and not writing else POLL)
+        return None
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,44 @@
+"""Whether a file holds still: no process has it open for writing, and its size and times stay put.
+
+Editors that save in place truncate the file and write it again, with pauses
+between the writes; text read in between may parse and is still wrong.  The
+kernel knows whether anyone has a file open for writing: it grants a read
+lease only while no one does.  `writing(fd)` takes such a lease and drops it
+at once; None means the kernel will not say (another user's file without
+CAP_LEASE, a file system without leases such as NFS).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
+
+
+def signature(info: os.stat_result) -> tuple:
+    """What shows that a file's content changed since: inode, size and both times."""
+    return (info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def writing(fd: int) -> bool | None:
+    """Whether any process has the file `fd` (open read-only) open for writing; None when unknown.
+
+    An open for writing in the instant the lease is held waits for it to be
+    dropped; the notice the kernel sends meanwhile is SIGURG, ignored by
+    default (its default, SIGIO, would end the process).
+    """
+    if fcntl is None or not hasattr(fcntl, "F_SETLEASE"):
+        return None
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGURG)
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+    except BlockingIOError:
+        return True
+    except OSError:
+        return None
+    fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+    return False
