@@ -52,6 +52,9 @@ phases:
       - id: 4
         title: Report
         status: {s4}
+        due: 2026-02-16
+sessions:
+  - date: 2026-02-02
 """
 
 
@@ -121,6 +124,7 @@ def test_every_row_is_the_progress_rule_on_the_plan_as_committed(history_repo: R
     assert rows[3]["problem"].startswith("plan.yaml:")
     assert ": error: " in rows[3]["problem"]
     assert rows[0]["date"] == "2026-01-05T12:00:00+00:00"
+    assert found["forecast"]["due"] == [{"date": "2026-02-16", "open_issues": 1}]
 
 
 def test_the_text_table_says_which_commit_does_not_load_and_forecasts(history_repo: Repo):
@@ -134,6 +138,17 @@ def test_the_text_table_says_which_commit_does_not_load_and_forecasts(history_re
     # 2026-02-09: the window is the 4 weeks after 2026-01-12; 3 done now, 1 then: 0.5 a week, 1 left.
     assert "Forecast: 100% on 2026-02-23" in done.stdout
     assert "at 0.5 issues a week over the last 4 weeks; 1 issue left." in done.stdout
+    assert "Due: 2026-02-16 (1 open issue; the forecast is 7 days later)" in done.stdout
+
+
+def test_the_session_note_says_the_change_as_history_measures_it(history_repo: Repo):
+    rows = history_json(history_repo)["rows"]
+    start, now = rows[2], rows[-1]  # the session starts after the rename
+    done = run_tracker("-f", "plan.yaml", "summary", "--since", start["sha"], cwd=history_repo.root, env=NOW)
+    assert done.returncode == 0, done.stderr
+    expected = f"Overall {start['percent']}% → {now['percent']}% this session (+1 issue; 3 of 4 done)"
+    assert expected == "Overall 50% → 75% this session (+1 issue; 3 of 4 done)"
+    assert expected in done.stdout.splitlines()
 
 
 def test_since_a_day_or_a_revision(history_repo: Repo):

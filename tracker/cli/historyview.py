@@ -5,6 +5,8 @@ from __future__ import annotations
 from tracker.plan import format_minutes
 from tracker.support.textsafe import one_line
 
+TARGETS = 3  # due days listed under the forecast; the rest are counted
+
 
 def table(plan: str, rows: list, ahead) -> str:
     if not rows:
@@ -46,12 +48,31 @@ def forecast_lines(ahead) -> str:
         else:
             spread = ""
         lines = [f"Forecast: 100% on {ahead.date}{spread}, {ahead.how}; {left}."]
+    if ahead.targets:
+        lines.append(
+            "Due: " + "; ".join(_target(when, count, ahead) for when, count in ahead.targets[:TARGETS]) + _more(ahead)
+        )
     if ahead.minutes_date is not None and ahead.minutes_pace:
         lines.append(
             f"By estimate: {format_minutes(ahead.minutes_left)} left at "
             f"{format_minutes(round(ahead.minutes_pace))} a week: {ahead.minutes_date}."
         )
     return "\n".join(lines)
+
+
+def _target(when, count: int, ahead) -> str:
+    issues = f"{count} open issue{'' if count == 1 else 's'}"
+    if ahead.date is None:
+        return f"{when} ({issues})"
+    gap = (ahead.date - when).days
+    if gap > 0:
+        return f"{when} ({issues}; the forecast is {gap} day{'' if gap == 1 else 's'} later)"
+    return f"{when} ({issues}; the forecast is on time)"
+
+
+def _more(ahead) -> str:
+    rest = ahead.targets[TARGETS:]
+    return f"; and {sum(count for _, count in rest)} more by {rest[-1][0]}" if rest else ""
 
 
 def _percent(value: int | None) -> str:

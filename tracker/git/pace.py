@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from tracker.git.planhistory import Row
 
@@ -32,6 +32,7 @@ class Forecast:
     minutes_left: int
     minutes_pace: float | None  # estimate burned a week
     minutes_date: datetime.date | None
+    targets: list[tuple[datetime.date, int]] = field(default_factory=list)  # open issues' `due` days, with counts
 
     def as_json(self) -> dict:
         day = _iso
@@ -45,6 +46,7 @@ class Forecast:
             "estimate_left_minutes": self.minutes_left,
             "estimate_minutes_per_week": self.minutes_pace,
             "estimate_date": day(self.minutes_date),
+            "due": [{"date": when.isoformat(), "open_issues": count} for when, count in self.targets],
         }
 
 
@@ -53,6 +55,15 @@ def _iso(day: datetime.date | None) -> str | None:
 
 
 def forecast(rows: list[Row], today: datetime.date, window_days: int = WINDOW_DAYS) -> Forecast:
+    """The forecast, with the `due` days of the latest version that loads set against it."""
+    found = _forecast(rows, today, window_days)
+    latest = next((row.measure for row in reversed(rows) if row.measure.ok), None)
+    if latest is None:
+        return found
+    return replace(found, targets=[(datetime.date.fromisoformat(day), count) for day, count in latest.due])
+
+
+def _forecast(rows: list[Row], today: datetime.date, window_days: int) -> Forecast:
     points = [(datetime.date.fromisoformat(row.day), row.measure) for row in rows if row.measure.ok]
     if not points:
         return _none("no pace yet: no version of the plan in its history loads", 0, 0)

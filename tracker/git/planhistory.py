@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections import Counter
 from dataclasses import dataclass
 
 import msgspec
@@ -22,7 +23,7 @@ from tracker.git.repo import GitRepo
 from tracker.plan import LoadError, Problem, Project, decode, is_iso_date, load_text, progress
 from tracker.support.cachefiles import cache_dir, code_key, write_entry
 
-FORMAT = "tracker history cache 1"
+FORMAT = "tracker history cache 2"
 KEEP = 4  # cache files: one per version of the code that measured
 # What a version comes to depends on the loader, the progress rule and this module.
 MEASURE_PARTS = ("plan", "support", "git")
@@ -42,6 +43,7 @@ class Measure(msgspec.Struct, array_like=True, frozen=True):
     done: int
     total: int
     open_minutes: int  # the estimate left (progress.open_minutes)
+    due: list[tuple[str, int]] = []  # the `due` days of open issues, earliest first, with how many fall on each
     problem: str = ""  # the first error, when the version does not load
     line: int | None = None
     column: int | None = None
@@ -54,17 +56,20 @@ class Measure(msgspec.Struct, array_like=True, frozen=True):
 def measure(project: Project) -> Measure:
     """A loaded plan's figures: the one rule, as `status` shows them."""
     issues = [issue for _, issue in project.issues()]
+    done = [progress.is_done(project, issue) for issue in issues]
+    due = Counter(issue.due for issue, closed in zip(issues, done, strict=True) if issue.due and not closed)
     return Measure(
         progress.project_percent(project),
         [(str(phase.id), phase.title, progress.phase_percent(project, phase)) for phase in project.phases],
-        sum(progress.is_done(project, issue) for issue in issues),
+        sum(done),
         len(issues),
         progress.open_minutes(project, issues),
+        sorted(due.items()),
     )
 
 
 def _broken(problem: Problem) -> Measure:
-    return Measure(None, [], 0, 0, 0, problem.message, problem.line, problem.column)
+    return Measure(None, [], 0, 0, 0, [], problem.message, problem.line, problem.column)
 
 
 @dataclass(frozen=True, slots=True)

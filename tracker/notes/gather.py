@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.git import FileLink, GitRepo, GitUnavailable, Links, link_paths, no_git, repo_start
+from tracker.git import FileLink, GitRepo, GitUnavailable, Links, link_paths, measure, no_git, repo_start
 from tracker.notes.errors import SummaryError
 from tracker.notes.filetree import draw_tree
 from tracker.notes.history import (
@@ -44,6 +44,7 @@ from tracker.notes.views import (
     Next,
     NextIssue,
     PhaseView,
+    ProgressChange,
     SessionView,
     StatusView,
     StepView,
@@ -189,6 +190,7 @@ def summary_context(
         "history": facts.history,
         "accomplished": accomplished,
         "phases": phases,
+        "change": _change(facts.before, project),
         "deliverables": [views.deliverable(issue, d) for issue, d in listed],
         "next": next_up,
         "created": _created(facts, created, views),
@@ -540,6 +542,14 @@ def _closing(project: Project, phases: list[PhaseView], next_up: Next) -> Closin
     else:
         phase = next((p for p in phases if not p.status.done and p.done < p.total), None)
     return Closing(phase, first, progress.project_percent(project) or 0, done, len(issues))
+
+
+def _change(before: Project | None, now: Project) -> ProgressChange | None:
+    """The plan's figures at the session's start and now, measured as `tracker history` measures each commit."""
+    if before is None:
+        return None
+    was, is_ = measure(before), measure(now)
+    return ProgressChange(was.percent or 0, is_.percent or 0, is_.done - was.done, is_.done, is_.total)
 
 
 def _created(facts: _Facts, paths: list[str], views: _Views) -> Created | None:

@@ -143,3 +143,13 @@ class Closing(Struct, frozen=True):
     percent: int
     done: int
     total: int
+
+
+class ProgressChange(Struct, frozen=True):
+    """Where the session took the plan: the overall percent at its start and now, and issues done."""
+
+    before: int
+    now: int
+    gained: int  # issues done now less those done at the start (negative when some were reopened)
+    done: int
+    total: int
