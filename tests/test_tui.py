@@ -1049,3 +1049,34 @@ async def test_the_detail_pane_shows_each_deliverables_own_status_as_a_word(plan
         dashboard(app).jump(Ref("deliverable", "P2", "6", 0))
         await settle(pilot)
         assert "status: Complete (its issue's; s gives it one of its own)" in detail_text(app)
+
+
+# --- progress over time -----------------------------------------------------------------
+
+
+@synchronously
+async def test_h_shows_the_history_of_tracker_history_and_escape_goes_back(repo, monkeypatch):
+    from conftest import run_tracker
+    from historyplan import make_history_repo
+    from textual.widgets import Static
+
+    from tracker.tui.screens.history import HistoryScreen
+    from tracker.tui.widgets.progress_chart import ProgressChart
+
+    make_history_repo(repo)
+    monkeypatch.setenv("TRACKER_NOW", "2026-02-09T09:30")
+    printed = run_tracker("-f", "plan.yaml", "history", cwd=repo.root).stdout
+    app = app_for(repo.root / "plan.yaml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot, 0.2)
+        assert isinstance(app.screen, HistoryScreen)
+        words = str(app.screen.query_one("#history-forecast", Static).render())
+        forecast = printed.split("\n\n", 1)[1].strip()  # the forecast as `tracker history` says it
+        assert words == forecast + "\n1 commit where the plan does not load is left out of the chart."
+        chart = app.screen.query_one(ProgressChart)
+        assert [measure.percent for _, measure in chart.points] == [0, 37, 50, 75, 75]  # the broken one left out
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)

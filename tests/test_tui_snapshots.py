@@ -84,3 +84,17 @@ def test_error_view(repo, monkeypatch, snap_compare):
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "no_color"])
+def test_history_screen_at_80_by_24(repo, monkeypatch, snap_compare, no_color):
+    """Six weeks of the plan's history as a chart, the forecast and the due day under it."""
+    from historyplan import make_history_repo
+
+    make_history_repo(repo)
+    monkeypatch.chdir(repo.root)
+    monkeypatch.setenv("TRACKER_NOW", "2026-02-09T09:30")
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(load(Path("plan.yaml")), Settings(poll_seconds=60, git_seconds=None))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=at(None, "h"))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
@@ -16,7 +15,7 @@ from tracker.cli.context import Failed, Options, plan_path
 @click.pass_obj
 def history(options: Options, since: str | None, as_json: bool) -> None:
     """Progress at every commit that changed the plan (renames followed), and when it reaches 100%."""
-    from tracker.git import BadSince, GitRepo, GitUnavailable, forecast, read_history, rows_since
+    from tracker.git import BadSince, GitRepo, GitUnavailable, forecast, plan_in, read_history, rows_since
     from tracker.support.clock import BadClock, today
 
     path = plan_path(options)
@@ -26,7 +25,7 @@ def history(options: Options, since: str | None, as_json: bool) -> None:
         raise Failed(f"tracker: error: {exc}") from None
     try:
         with GitRepo.open(path) as repo:
-            plan = _from_root(path, repo.root)
+            plan = plan_in(repo, path)
             found = read_history(repo, plan, options.max_bytes)
             rows = rows_since(repo, found.rows, since) if since else found.rows
     except GitUnavailable as exc:
@@ -40,13 +39,6 @@ def history(options: Options, since: str | None, as_json: bool) -> None:
     from tracker.cli.historyview import table
 
     click.echo(table(plan, rows, ahead))
-
-
-def _from_root(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        raise Failed(f"tracker: error: the plan {path} is not inside the work tree at {root}") from None
 
 
 def _row_json(row) -> dict:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     )
     from tracker.git.links import FileLink, Links, link_paths, no_git, read_links
     from tracker.git.pace import Forecast, forecast
-    from tracker.git.planhistory import BadSince, History, Measure, Row, measure, read_history, rows_since
+    from tracker.git.planhistory import BadSince, History, Measure, Row, measure, plan_in, read_history, rows_since
     from tracker.git.repo import (
         STATUS_ARGS,
         GitRepo,

@@ -16,9 +16,11 @@ import math
 from dataclasses import dataclass, field, replace
 
 from tracker.git.planhistory import Row
+from tracker.plan import format_minutes
 
 WINDOW_DAYS = 28
 WEEK = 7
+TARGETS = 3  # due days set against the forecast in words; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,40 @@ class Forecast:
     minutes_pace: float | None  # estimate burned a week
     minutes_date: datetime.date | None
     targets: list[tuple[datetime.date, int]] = field(default_factory=list)  # open issues' `due` days, with counts
+
+    def lines(self) -> list[str]:
+        """The forecast in words, as `tracker history` prints it and the dashboard shows it."""
+        left = f"{self.left} issue{'' if self.left == 1 else 's'} left"
+        if self.date is None:
+            lines = [f"Forecast: {self.how}" + (f"; {left}." if self.left else ".")]
+        else:
+            if self.late is not None:
+                spread = f" (between {self.early} and {self.late})"
+            elif self.early is not None:
+                spread = f" (from {self.early}; a week with nothing done leaves no latest date)"
+            else:
+                spread = ""
+            lines = [f"Forecast: 100% on {self.date}{spread}, {self.how}; {left}."]
+        if self.targets:
+            shown = "; ".join(self._target(when, count) for when, count in self.targets[:TARGETS])
+            rest = self.targets[TARGETS:]
+            more = f"; and {sum(count for _, count in rest)} more by {rest[-1][0]}" if rest else ""
+            lines.append(f"Due: {shown}{more}")
+        if self.minutes_date is not None and self.minutes_pace:
+            lines.append(
+                f"By estimate: {format_minutes(self.minutes_left)} left at "
+                f"{format_minutes(round(self.minutes_pace))} a week: {self.minutes_date}."
+            )
+        return lines
+
+    def _target(self, when: datetime.date, count: int) -> str:
+        issues = f"{count} open issue{'' if count == 1 else 's'}"
+        if self.date is None:
+            return f"{when} ({issues})"
+        gap = (self.date - when).days
+        if gap > 0:
+            return f"{when} ({issues}; the forecast is {gap} day{'' if gap == 1 else 's'} later)"
+        return f"{when} ({issues}; the forecast is on time)"
 
     def as_json(self) -> dict:
         day = _iso

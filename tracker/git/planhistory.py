@@ -16,11 +16,12 @@ import hashlib
 import os
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import msgspec
 
-from tracker.git.repo import GitRepo
-from tracker.plan import LoadError, Problem, Project, decode, is_iso_date, load_text, progress
+from tracker.git.repo import GitRepo, GitUnavailable
+from tracker.plan import MAX_BYTES, LoadError, Problem, Project, decode, is_iso_date, load_text, progress
 from tracker.support.cachefiles import cache_dir, code_key, write_entry
 
 FORMAT = "tracker history cache 2"
@@ -115,7 +116,7 @@ class _Change:
     blob: str
 
 
-def read_history(repo: GitRepo, plan: str, max_bytes: int) -> History:
+def read_history(repo: GitRepo, plan: str, max_bytes: int = MAX_BYTES) -> History:
     """Every commit that changed `plan` (a path from the work tree's root), oldest first, measured."""
     changes = _log(repo, plan)
     known = _load_cache()
@@ -132,6 +133,14 @@ def read_history(repo: GitRepo, plan: str, max_bytes: int) -> History:
     if fresh:
         _store_cache({**known, **fresh})
     return History(rows, len(fresh))
+
+
+def plan_in(repo: GitRepo, path: Path) -> str:
+    """The plan's path from the work tree's root, as git names it; GitUnavailable when it is outside."""
+    try:
+        return path.resolve().relative_to(repo.root.resolve()).as_posix()
+    except ValueError:
+        raise GitUnavailable(f"the plan is not inside the work tree at {repo.root}") from None
 
 
 def rows_since(repo: GitRepo, rows: list[Row], since: str) -> list[Row]:

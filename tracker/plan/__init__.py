@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from tracker.plan.filtering import matches
     from tracker.plan.formatdoc import format_markdown
     from tracker.plan.loader import (
+        MAX_BYTES,
         Loaded,
         LoadedOk,
         LoadError,

@@ -66,6 +66,7 @@ class DashboardScreen(Screen):
         Binding("slash", "filter_text", "Filter", tooltip="Filter issues by words (Escape clears)"),
         Binding("f", "filter_status", "Filter by status", show=False, tooltip="Show only issues with one status"),
         Binding("m", "summary", "Summary", tooltip="Preview the session summary; export it to a file"),
+        Binding("h", "history", "History", tooltip="Progress over time, from git, and a forecast"),
         Binding("r", "reload", "Reload", show=False, tooltip="Read the plan and git again"),
     ]
 
@@ -310,3 +311,8 @@ class DashboardScreen(Screen):
         )
 
         self.app.push_screen(SummaryScreen(self.shown))
+
+    def action_history(self) -> None:
+        from tracker.tui.screens.history import HistoryScreen  # here: the first frame need not wait for it
+
+        self.app.push_screen(HistoryScreen(self.path))
