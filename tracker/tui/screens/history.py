@@ -42,8 +42,9 @@ class HistoryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Static(Content("Progress over time — reading the plan's history…"), id="history-title")
         with VerticalScroll(id="history-body"):
-            yield ProgressChart(id="history-chart")
+            # The forecast first: with many phases the chart runs past an 80x24 screen.
             yield Static("", id="history-forecast", markup=False)
+            yield ProgressChart(id="history-chart")
         yield KeyBar()
 
     def on_mount(self) -> None:
