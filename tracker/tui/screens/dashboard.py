@@ -66,7 +66,7 @@ class DashboardScreen(Screen):
         Binding("slash", "filter_text", "Filter", tooltip="Filter issues by words (Escape clears)"),
         Binding("f", "filter_status", "Filter by status", show=False, tooltip="Show only issues with one status"),
         Binding("m", "summary", "Summary", tooltip="Preview the session summary; export it to a file"),
-        Binding("h", "history", "History", tooltip="Progress over time, from git, and a forecast"),
+        Binding("h", "history", "History", show=False, tooltip="Progress over time, from git, and a forecast"),
         Binding("r", "reload", "Reload", show=False, tooltip="Read the plan and git again"),
     ]
 
