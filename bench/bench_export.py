@@ -59,6 +59,10 @@ def main() -> None:
         repo, cache = Path(work) / "repo", Path(work) / "cache"
         paths = build_history_repo(repo, 20000, 5000)
         plan = write_plan(repo / "data" / "phases.yaml", args.issues, paths)
+        # Committed, so the report's progress over time has a version of the plan to read.
+        git_env = {**ENV, "GIT_AUTHOR_DATE": "2026-01-01T10:00:00", "GIT_COMMITTER_DATE": "2026-01-01T10:00:00"}
+        subprocess.run(["git", "add", "data/phases.yaml"], cwd=repo, env=git_env, check=True)
+        subprocess.run(["git", "commit", "-qm", "The plan"], cwd=repo, env=git_env, check=True)
         env = {**ENV, "XDG_CACHE_HOME": str(cache), "LC_ALL": "C.UTF-8", "TRACKER_NOW": "2026-01-15T09:30"}
         tracker = [PY, "-m", "tracker", "--file", str(plan)]
 

@@ -234,3 +234,27 @@ def test_html_escapes_every_field(repo: Repo):
     # project, phase id and title, issue id (twice: cell and anchor) and title, summary, step, deliverable
     # path and purpose (twice), the pattern's match, and the commit subject (issue and two evidence rows)
     assert done.stdout.count(escaped) >= 14, done.stdout
+
+
+def test_html_charts_progress_over_time_from_the_plans_history(shop: Repo):
+    plan = shop.root / "data" / "phases.yaml"
+    plan.write_text(plan.read_text().replace("status: in_progress", "status: complete"))
+    shop.commit("Issue 2 done", "data/phases.yaml", date="2026-01-05T10:00:00+00:00")
+    done = export(shop, "html")
+    assert done.returncode == 0, done.stderr
+    page = done.stdout
+    assert '<section id="history">' in page
+    # Two versions of the plan: 50% (issue 2 half its steps), then 66%, drawn as a step line.
+    assert page.count('<circle class="point"') == 2
+    assert ">2025-11-30</text>" in page and ">2026-01-05</text>" in page
+    assert "2 commits changed the plan; 1 issues left." in page
+
+
+def test_html_without_git_has_no_history(tmp_path: Path):
+    plan = tmp_path / "data" / "phases.yaml"
+    plan.parent.mkdir()
+    plan.write_text(BUNDLED_PLAN.read_text(encoding="utf-8"))
+    done = run_tracker("export", "html", cwd=tmp_path, env={**NOW, "GIT_CEILING_DIRECTORIES": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert '<section id="history">' not in done.stdout
+    assert "40%</span>" in done.stdout

@@ -52,7 +52,7 @@ def test_read_only_dashboard_refuses_every_write(plan: Path, tmp_path: Path, mon
                 ("s", ["s", "down", "enter"]),
                 ("w", ["m", "w"]),
             ]:
-                app.screen.jump(Ref("issue", "P2", "5"))
+                app.screen.jump(Ref("issue", "P2", "4"))  # audit: n would make it verified
                 count = refusals()
                 for key in keys:
                     await pilot.press(key)

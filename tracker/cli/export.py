@@ -31,7 +31,7 @@ def export(options: Options, kind: str, output: Path | None) -> None:
 
     loaded = load_plan(options)
     try:
-        data = export_bytes(loaded, kind)
+        data = export_bytes(loaded, kind, options.max_bytes)
     except BadClock as exc:
         raise Failed(f"tracker: error: {exc}") from None
     write_output(data, output, f"the {kind} export")

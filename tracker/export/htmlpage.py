@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from tracker.export.htmlrows import bar, evidence_rows, issue_rows
+from tracker.export.htmlrows import bar, evidence_rows, history_chart, issue_rows
 from tracker.export.view import ExportView, coverage_percent
 from tracker.support.textsafe import block
 
@@ -39,7 +39,13 @@ def _template():
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(bar=bar, issue_rows=issue_rows, evidence_rows=evidence_rows, coverage_percent=coverage_percent)
+    env.globals.update(
+        bar=bar,
+        history_chart=history_chart,
+        issue_rows=issue_rows,
+        evidence_rows=evidence_rows,
+        coverage_percent=coverage_percent,
+    )
     return env.get_template(TEMPLATE)
 
 

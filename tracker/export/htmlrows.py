@@ -99,3 +99,39 @@ def _commit(commit: dict | None) -> str:
         f"<code>{esc(commit['sha'])}</code> {esc(commit['date'][:10])} "
         f"{esc(commit['author'])}: {esc(commit['subject'])}"
     )
+
+
+def history_chart(rows: list) -> Markup:
+    """Progress at each commit that changed the plan as an inline SVG step line: days across, 0-100% up."""
+    import datetime
+
+    points = [(datetime.date.fromisoformat(row.day), row.measure.percent) for row in rows if row.measure.ok]
+    if not points:
+        return Markup('<p class="none">No version of the plan in its git history loads.</p>')
+    width, height, left, top = 720, 160, 44, 10
+    first, last = points[0][0], points[-1][0]
+    span = (last - first).days or 1
+
+    def x(day) -> float:
+        return round(left + (day - first).days / span * (width - left - 10), 1)
+
+    def y(pct: int) -> float:
+        return round(top + (100 - pct) / 100 * (height - top - 24), 1)
+
+    path = []
+    for index, (day, pct) in enumerate(points):
+        if index:
+            path.append(f"{x(day)},{y(points[index - 1][1])}")  # flat until the commit that changed it
+        path.append(f"{x(day)},{y(pct)}")
+    grid = "".join(
+        f'<line class="grid" x1="{left}" x2="{width - 10}" y1="{y(p)}" y2="{y(p)}"/>'
+        f'<text class="axis" x="{left - 6}" y="{y(p) + 4}" text-anchor="end">{p}%</text>'
+        for p in (0, 50, 100)
+    )
+    dots = "".join(f'<circle class="point" cx="{x(day)}" cy="{y(pct)}" r="2.5"/>' for day, pct in points)
+    return Markup(
+        f'<svg class="history" viewBox="0 0 {width} {height}" role="img" aria-label="progress over time">{grid}'
+        f'<polyline class="line" points="{" ".join(path)}"/>{dots}'
+        f'<text class="axis" x="{left}" y="{height - 6}">{first}</text>'
+        f'<text class="axis" x="{width - 10}" y="{height - 6}" text-anchor="end">{last}</text></svg>'
+    )

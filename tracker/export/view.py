@@ -1,10 +1,11 @@
 """What both exports show, read once: the status report (`tracker status --json`'s data), what needs
-attention and coverage per framework.
+attention, coverage per framework and progress over time.
 
 The HTML report and the CSV are two layouts of this one view; neither reads
 the plan or git itself, and neither repeats a rule: progress and drift come in
 the report (plan/progress.py, git/drift.py), attention and coverage from
-git/attention.py over plan/compliance.py.
+git/attention.py over plan/compliance.py, history and forecast from
+git/planhistory.py and git/pace.py (as `tracker history`).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from functools import cache
 
 from tracker import git
 from tracker.export.report import status_report
-from tracker.git import Attention, coverage_of, read_links
-from tracker.plan import Coverage, Loaded, Project, progress
+from tracker.git import Attention, Forecast, GitRepo, GitUnavailable, Row, coverage_of, read_links
+from tracker.plan import MAX_BYTES, Coverage, Loaded, Project, progress
 
 
 @dataclass(slots=True)
@@ -27,6 +28,8 @@ class ExportView:
     attention: list[Attention]  # git.attention's: overdue, stale, drift, done with open steps
     coverage: list[Coverage]  # per framework
     today: str  # the day the view is of (clock.today(), fixed by TRACKER_NOW)
+    history: list[Row] | None  # the plan's progress at each commit that changed it; None without git
+    forecast: Forecast | None
     labels: dict[str, str] = field(default_factory=dict)  # asked 40,000 times on a large plan
     moment: Callable[[str], datetime.datetime] = field(default_factory=lambda: cache(datetime.datetime.fromisoformat))
 
@@ -42,7 +45,7 @@ class ExportView:
         return {item.issue.key for item in self.attention if item.kind == "overdue"}
 
 
-def export_view(loaded: Loaded) -> ExportView:
+def export_view(loaded: Loaded, max_bytes: int = MAX_BYTES) -> ExportView:
     """The view of a plan that loaded without errors, with every path's git state and last commit."""
     from tracker.support.clock import today
 
@@ -51,9 +54,26 @@ def export_view(loaded: Loaded) -> ExportView:
     day = today()
     links = read_links(project, loaded.path, history=True)
     report = status_report(project, git_of=links.git_of, repo=links.repo.to_json())
+    rows = _history(loaded, max_bytes)
     return ExportView(
-        project, report, list(git.attention(project, links, day)), coverage_of(project, links, day), day.isoformat()
+        project,
+        report,
+        list(git.attention(project, links, day)),
+        coverage_of(project, links, day),
+        day.isoformat(),
+        rows,
+        git.forecast(rows, day) if rows else None,
     )
+
+
+def _history(loaded: Loaded, max_bytes: int) -> list[Row] | None:
+    """What `tracker history` reads: the plan's progress at every commit that changed it (cached per blob)."""
+    try:
+        with GitRepo.open(loaded.path) as repo:
+            plan = loaded.path.resolve().relative_to(repo.root.resolve()).as_posix()
+            return git.read_history(repo, plan, max_bytes).rows
+    except (GitUnavailable, ValueError):  # no git, or a plan outside the work tree: no history to show
+        return None
 
 
 def coverage_percent(entry: Coverage) -> int | None:

@@ -76,6 +76,16 @@ class TrackerApp(App[int]):
                 "Append a session dated today that starts at the current git HEAD (as tracker session start)",
                 screen.action_start_session,
             )
+            yield SystemCommand(
+                "Export HTML report",
+                "One self-contained page for auditors, as tracker export html (in a browser: a download)",
+                lambda: screen.action_export("html"),
+            )
+            yield SystemCommand(
+                "Export CSV",
+                "One row per issue for spreadsheets, as tracker export csv (in a browser: a download)",
+                lambda: screen.action_export("csv"),
+            )
 
     async def action_quit(self) -> None:
         self.exit(0)

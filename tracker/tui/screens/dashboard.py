@@ -22,6 +22,7 @@ from tracker.plan import Loaded, Project, is_ok
 from tracker.support.textsafe import block, one_line
 from tracker.tui.adding import Adding
 from tracker.tui.editing import Editing
+from tracker.tui.exporting import Exporter
 from tracker.tui.filters import Filters
 from tracker.tui.gitschedule import GitSchedule
 from tracker.tui.gitview import GitView
@@ -85,6 +86,7 @@ class DashboardScreen(Screen):
         self.adding = Adding(self)
         self.sessions = SessionStarter(self, self.path)
         self.editing = Editing(self, self.path)
+        self.exporter = Exporter(self)
         self.filters = Filters(self, "#left", PlanTree)
 
     @property
@@ -269,6 +271,17 @@ class DashboardScreen(Screen):
 
     def action_edit_plan(self) -> None:
         self.editing.edit_plan(self.selected_item())
+
+    # -- exports (the palette's Export HTML report / Export CSV) -----------
+
+    def action_export(self, kind: str) -> None:
+        self.exporter.ask(kind, self.shown)
+
+    def on_exporter_exported(self, message: Exporter.Exported) -> None:
+        if message.error is not None:
+            self.notify(block(message.error), title="Not exported", severity="error", markup=False)
+        else:
+            self.notify(f"Wrote {one_line(message.where)}", title="Exported", markup=False)
 
     def on_editing_returned(self, message: Editing.Returned) -> None:
         self.watcher.poll()  # what the editor saved shows at once

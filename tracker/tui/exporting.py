@@ -1,0 +1,90 @@
+"""The palette's "Export HTML report" and "Export CSV": the bytes `tracker export html|csv` writes.
+
+In a terminal the user is asked for a file name (relative to the current
+folder) and the file is written atomically in a worker thread.  In a browser
+(`tracker serve`) the file is handed to the browser as a download instead:
+nothing is written on the server, so a read-only dashboard offers it too.
+Each export posts `Exporter.Exported`.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual.message import Message
+from textual.screen import Screen
+
+from tracker.plan import Loaded
+from tracker.tui.settings import refused
+
+NAMES = {"html": "report.html", "csv": "plan.csv"}
+MIME = {"html": "text/html", "csv": "text/csv"}
+
+
+class Exporter:
+    @dataclass
+    class Exported(Message):
+        where: str  # the file written, or the name the browser was offered
+        error: str | None = None
+
+    def __init__(self, screen: Screen):
+        self.screen = screen
+
+    def ask(self, kind: str, loaded: Loaded | None) -> None:
+        app = self.screen.app
+        if loaded is None or not loaded.ok:
+            app.notify("There is no plan that loads to export.", markup=False)
+            return
+        if app.is_web:
+            self._run(lambda: self._deliver(kind, loaded))
+            return
+        if refused(app):
+            return
+        from tracker.tui.screens.ask import AskScreen
+
+        def asked(answer: str | None) -> None:
+            if answer is not None and answer.strip():
+                path = Path(answer.strip()).expanduser()
+                self._run(lambda: self._write(kind, loaded, path))
+
+        question = f"Write the {kind.upper()} export to (relative to the current folder); Enter writes, Escape cancels:"
+        app.push_screen(AskScreen(question, NAMES[kind]), asked)
+
+    def _run(self, work) -> None:
+        self.screen.run_worker(work, thread=True, group="export", exit_on_error=False, description="export the plan")
+
+    def _bytes(self, kind: str, loaded: Loaded) -> bytes | None:
+        from tracker.export import export_bytes
+        from tracker.support.clock import BadClock
+
+        try:
+            return export_bytes(loaded, kind)
+        except BadClock as exc:
+            self.screen.post_message(self.Exported(NAMES[kind], str(exc)))
+            return None
+
+    def _write(self, kind: str, loaded: Loaded, path: Path) -> None:
+        from tracker.support.atomicfile import write_atomic
+
+        data = self._bytes(kind, loaded)
+        if data is None:
+            return
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            self.screen.post_message(
+                self.Exported(str(path), f"{path}: error: cannot write the {kind} export: {exc.strerror or exc}")
+            )
+            return
+        self.screen.post_message(self.Exported(str(path)))
+
+    def _deliver(self, kind: str, loaded: Loaded) -> None:
+        data = self._bytes(kind, loaded)
+        if data is None:
+            return
+        self.screen.app.call_from_thread(
+            self.screen.app.deliver_binary, io.BytesIO(data), save_filename=NAMES[kind], mime_type=MIME[kind]
+        )
+        self.screen.post_message(self.Exported(NAMES[kind]))
