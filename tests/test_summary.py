@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -485,3 +487,84 @@ def test_a_long_list_of_created_files_is_cut_and_counted(repo: Repo):
     assert created.count("(0 lines, untracked)") == 200
     assert "f199.txt" in created and "f200.txt" not in created
     assert "And 5 more files." in created
+
+
+# --- -o names a file to write, never one that was not meant to be written ---------------------
+
+
+def test_output_to_a_fifo_is_written_into_it_and_the_fifo_stays(shop, tmp_path):
+    root = shop["repo"].root
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    done = run(root, "summary", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert got == [run(root, "summary").stdout]
+
+
+def test_output_to_a_fifo_no_one_reads_is_refused_not_waited_on(shop, tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    done = run(shop["repo"].root, "summary", "-o", str(fifo))
+    assert done.returncode == 1
+    assert done.stderr.decode() == f"{fifo}: error: cannot write the summary: a FIFO that no program is reading from\n"
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_output_to_dev_stdout_goes_to_the_descriptor_as_the_shell_set_it_up(shop, tmp_path):
+    log = tmp_path / "log.md"
+    log.write_bytes(b"kept\n")
+    with open(log, "ab") as appended:  # `tracker summary -o /dev/stdout >> log.md`
+        done = subprocess.run(
+            [sys.executable, "-m", "tracker", "summary", "-o", "/dev/stdout"],
+            cwd=shop["repo"].root,
+            stdout=appended,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        )
+    assert done.returncode == 0, done.stderr
+    assert log.read_bytes() == b"kept\n" + run(shop["repo"].root, "summary").stdout
+
+
+def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(shop):
+    root = shop["repo"].root
+    (root / "notes").mkdir(exist_ok=True)
+    (root / "notes" / "real.md").write_text("old\n")
+    (root / "latest.md").symlink_to("notes/real.md")
+    assert run(root, "summary", "-o", "latest.md").returncode == 0
+    assert (root / "latest.md").is_symlink()
+    assert (root / "notes" / "real.md").read_bytes().startswith(b"---\n")
+
+
+@pytest.mark.parametrize(
+    "name, why",
+    [
+        ("data/phases.yaml", "this is the plan itself"),
+        (".git/config", "this is inside a .git folder, which git keeps"),
+        (".git/hooks/post-checkout", "this is inside a .git folder, which git keeps"),
+        ("src/app.js", "the file exists and is not a .md file"),
+    ],
+)
+def test_output_over_the_plan_git_or_a_file_of_another_kind_is_refused_without_force(shop, name, why):
+    root = shop["repo"].root
+    target = root / name
+    before = target.read_bytes() if target.exists() else None
+    done = run(root, "summary", "-o", name)
+    assert done.returncode == 1
+    assert done.stderr.decode() == (
+        f"{name}: error: cannot write the summary: {why}; choose another file, or add --force to replace it\n"
+    )
+    assert (target.read_bytes() if target.exists() else None) == before
+    if name == "src/app.js":
+        assert run(root, "summary", "-o", name, "--force").returncode == 0
+        assert target.read_bytes().startswith(b"---\n")
+
+
+def test_output_to_a_new_file_of_any_name_is_written(shop):
+    root = shop["repo"].root
+    assert run(root, "summary", "-o", "notes.txt").returncode == 0
+    assert (root / "notes.txt").read_bytes().startswith(b"---\n")

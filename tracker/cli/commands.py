@@ -198,8 +198,9 @@ def _session_date(ctx: click.Context, param: click.Parameter, value: str | None)
     "--output",
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically) instead of stdout.",
+    help="Write to FILE (atomically; a device or FIFO in place) instead of stdout.",
 )
+@click.option("--force", is_flag=True, help="Replace FILE even if it is not a .md file, or is the plan or in .git.")
 @click.option(
     "--template",
     metavar="FILE",
@@ -214,12 +215,14 @@ def summary(
     since: str | None,
     session_date: str | None,
     output: Path | None,
+    force: bool,
     template: Path | None,
     no_front_matter: bool,
     plain: bool,
 ) -> None:
     """The session summary as markdown, from the plan and its git history."""
     from tracker.notes import SummaryError, build_summary
+    from tracker.support.atomicfile import MARKDOWN
 
     loaded = load_plan(options)
     try:
@@ -234,7 +237,7 @@ def summary(
         )
     except SummaryError as exc:
         raise Failed(str(exc)) from None
-    write_output(text.encode("utf-8"), output, "the summary")
+    write_output(text.encode("utf-8"), output, "the summary", MARKDOWN, force, loaded.path)
 
 
 @main.command("set")

@@ -61,15 +61,16 @@ def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = Tr
     return loaded
 
 
-def write_output(data: bytes, output: Path | None, what: str) -> None:
-    """`data` to stdout as it is, or to `output` atomically; a file that cannot be written is a located failure."""
+def write_output(data: bytes, output: Path | None, what: str, kinds: tuple[str, ...], force: bool, plan: Path) -> None:
+    """`data` to stdout as it is, or to `output` (atomicfile.write_output: never over the plan, into .git or
+    over a file of another kind unless `force`); a file that cannot be written is a located failure."""
     if output is None:
         stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]  # click types it `object`
         stdout.write(data)
         return
-    from tracker.support.atomicfile import write_atomic
+    from tracker.support import atomicfile
 
     try:
-        write_atomic(output, data)
+        atomicfile.write_output(output, data, kinds, force=force, keep=(plan,))
     except OSError as exc:
         raise Failed(f"{output}: error: cannot write {what}: {exc.strerror or exc}") from None

@@ -16,10 +16,11 @@ from tracker.cli.context import Failed, Options, load_plan, write_output
     "--output",
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically) instead of stdout.",
+    help="Write to FILE (atomically; a device or FIFO in place) instead of stdout.",
 )
+@click.option("--force", is_flag=True, help="Replace FILE even if it is not of the KIND, or is the plan or in .git.")
 @click.pass_obj
-def export(options: Options, kind: str, output: Path | None) -> None:
+def export(options: Options, kind: str, output: Path | None, force: bool) -> None:
     """The plan as one self-contained HTML report or a CSV with one row per issue.
 
     html: progress, issues, every deliverable's git state and blob id, what needs
@@ -34,4 +35,5 @@ def export(options: Options, kind: str, output: Path | None) -> None:
         data = export_bytes(loaded, kind, options.max_bytes)
     except BadClock as exc:
         raise Failed(f"tracker: error: {exc}") from None
-    write_output(data, output, f"the {kind} export")
+    kinds = (".html", ".htm") if kind == "html" else (".csv",)
+    write_output(data, output, f"the {kind} export", kinds, force, loaded.path)

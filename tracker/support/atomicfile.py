@@ -14,14 +14,91 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 TEMP_INFIX = ".tracker-"
+MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+# Names of a descriptor this process already has: written to it, never opened again (`-o /dev/stdout >> log`
+# appends, as the shell set it up).
+_DESCRIPTOR = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d+)")
 
 
 def write_atomic(target: str | os.PathLike, data: bytes) -> None:
     target = Path(target)
     replace(write_temp(target, data), target)
+
+
+def write_output(
+    target: str | os.PathLike,
+    data: bytes,
+    kinds: tuple[str, ...] = MARKDOWN,
+    force: bool = False,
+    keep: Iterable[str | os.PathLike] = (),
+) -> None:
+    """Write a file the user named as output (`summary -o FILE`, the dashboard's export).
+
+    A regular file is replaced atomically, through a symlink as the plan
+    writer does (the link stays).  A device or FIFO is written in place, never
+    replaced, and /dev/stdout and its kin go to the descriptor they name.
+    Unless `force`, OSError (its strerror the reason) for a target that is one
+    of `keep` (the plan), lies in a `.git` folder, or exists and is not of the
+    kind written (its name ends in none of `kinds`): an output never replaces
+    a file that was not meant to be written.
+    """
+    target = Path(target)
+    named = _DESCRIPTOR.fullmatch(os.path.abspath(target))
+    if named:
+        _write_all(1 if named[1] else 2 if named[2] else int(named[3] or named[4]), data)
+        return
+    try:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        _write_in_place(target, data)
+        return
+    real = Path(os.path.realpath(target))
+    if not force:
+        _refuse_to_replace(real, info, kinds, keep)
+    replace(write_temp(real, data), real)
+
+
+def _refuse_to_replace(
+    real: Path, info: os.stat_result | None, kinds: tuple[str, ...], keep: Iterable[str | os.PathLike]
+) -> None:
+    why = None
+    if any(os.path.realpath(path) == str(real) for path in keep):
+        why = "this is the plan itself"
+    elif ".git" in real.parts:
+        why = "this is inside a .git folder, which git keeps"
+    elif info is not None and not real.name.lower().endswith(kinds):
+        why = f"the file exists and is not a {kinds[0]} file"
+    if why is not None:
+        raise FileExistsError(errno.EEXIST, f"{why}; choose another file, or add --force to replace it", str(real))
+
+
+def _write_in_place(target: Path, data: bytes) -> None:
+    """Into a device or FIFO, opened without blocking so that a FIFO with no reader is an error, not a hang."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OSError(errno.ENXIO, "a FIFO that no program is reading from", str(target)) from None
+        raise
+    try:
+        os.set_blocking(fd, True)  # the writes wait for a slow reader as a shell's `>` would
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def write_new(target: str | os.PathLike, data: bytes) -> None:

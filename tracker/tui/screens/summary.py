@@ -94,10 +94,11 @@ class SummaryScreen(Screen):
     def export(self, path: Path) -> None:
         # Built again with the file name, as `tracker summary -o FILE` does: the note lists itself.
         from tracker.notes import SummaryError, build_summary
-        from tracker.support.atomicfile import write_atomic
+        from tracker.support import atomicfile
 
         try:
-            write_atomic(path, build_summary(self.loaded, output=path).encode("utf-8"))
+            data = build_summary(self.loaded, output=path).encode("utf-8")
+            atomicfile.write_output(path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,))
         except SummaryError as exc:
             self.post_message(self.Exported(path, str(exc)))
         except OSError as exc:
