@@ -1051,6 +1051,20 @@ async def test_the_detail_pane_shows_each_deliverables_own_status_as_a_word(plan
         assert "status: Complete (its issue's; s gives it one of its own)" in detail_text(app)
 
 
+@synchronously
+async def test_a_reload_reads_under_the_size_limit_the_plan_was_first_read_under(plan):
+    text = plan.read_text()
+    limit = len(text.encode()) + 100
+    app = make_app(load(plan, max_bytes=limit), Settings(poll_seconds=0.1, git_seconds=None))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        save(plan, text + "#" * 200 + "\n")  # over --max-bytes now, far under the built-in limit
+        await wait_for(
+            pilot, lambda: dashboard(app).query(ProblemsView) and dashboard(app).query_one(ProblemsView).display
+        )
+        assert f"over the limit of {limit:,}" in text_of(dashboard(app).query_one(ProblemsView).query_one("Lines"))
+
+
 # --- progress over time -----------------------------------------------------------------
 
 

@@ -13,6 +13,8 @@ import hashlib
 import os
 from pathlib import Path
 
+from tracker.plan import LoadError, read_bytes
+
 
 def digest_of(data: bytes) -> str:
     """The same digest the loader records for a file's bytes."""
@@ -20,9 +22,10 @@ def digest_of(data: bytes) -> str:
 
 
 class FileWatch:
-    def __init__(self, path: Path, digest: str):
+    def __init__(self, path: Path, digest: str, max_bytes: int):
         self.path = path
         self.digest = digest
+        self.max_bytes = max_bytes  # the limit the plan was read under: a FIFO or a huge file is not read whole
         self._stat = self._signature()
 
     def _signature(self) -> tuple | None:
@@ -50,7 +53,9 @@ class FileWatch:
             digest = ""
         else:
             try:
-                digest = digest_of(self.path.read_bytes())
+                digest = digest_of(read_bytes(self.path, self.max_bytes))
+            except LoadError:
+                digest = "unreadable"  # changed all the same: loading it says why
             except OSError:
                 # Mid-rename or unreadable for a moment: look again next poll.
                 self._stat = None

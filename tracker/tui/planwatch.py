@@ -25,10 +25,11 @@ class PlanWatcher:
     class Read(Message):
         loaded: Loaded
 
-    def __init__(self, screen: Screen, path: Path, digest: str, writing: Callable[[], bool]):
+    def __init__(self, screen: Screen, path: Path, digest: str, writing: Callable[[], bool], max_bytes: int):
         self.screen = screen
         self.path = path
-        self.file = FileWatch(path, digest)
+        self.max_bytes = max_bytes  # --max-bytes holds for every reload, not only the first read
+        self.file = FileWatch(path, digest, max_bytes)
         self.writing = writing
 
     def start(self, seconds: float) -> None:
@@ -46,6 +47,6 @@ class PlanWatcher:
         self.screen.run_worker(self._load, thread=True, exclusive=True, group="load", exit_on_error=False)
 
     def _load(self) -> None:
-        loaded = load(self.path)
+        loaded = load(self.path, max_bytes=self.max_bytes)
         if not get_current_worker().is_cancelled:
             self.screen.post_message(self.Read(loaded))

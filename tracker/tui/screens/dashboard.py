@@ -80,7 +80,9 @@ class DashboardScreen(Screen):
         self.git = GitView(None)
         self.selected: Ref | None = None
         self.writes = WriteQueue(self)
-        self.watcher = PlanWatcher(self, self.path, loaded.digest, writing=lambda: bool(self.writes.pending))
+        self.watcher = PlanWatcher(
+            self, self.path, loaded.digest, writing=lambda: bool(self.writes.pending), max_bytes=loaded.max_bytes
+        )
         self.git_schedule = GitSchedule(self, self.path, lambda: self.project, settings.git_seconds)
         self.status_edits = StatusEdits(self)
         self.adding = Adding(self)
