@@ -56,3 +56,19 @@ def test_the_request_log_sees_what_a_page_loads(tmp_path: Path):
     with chromium() as browser:
         browser.get(page.as_uri())
         assert "http://127.0.0.1:9/pixel.png" in requested_urls(browser)
+
+
+def test_report_prints_without_its_navigation(report: tuple[Path, str]):
+    """The print stylesheet: no navigation links on paper, and Chromium's Save as PDF gives a PDF."""
+    import base64
+
+    from selenium.webdriver.common.by import By
+
+    page, _ = report
+    with chromium() as browser:
+        browser.get(page.as_uri())
+        assert browser.find_element(By.TAG_NAME, "nav").is_displayed()
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        assert not browser.find_element(By.TAG_NAME, "nav").is_displayed()
+        pdf = base64.b64decode(browser.print_page())
+        assert pdf.startswith(b"%PDF")

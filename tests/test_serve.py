@@ -137,3 +137,29 @@ def test_serve_refuses_a_plan_that_is_not_there(tmp_path: Path):
     done = run_tracker("--file", str(tmp_path / "nope.yaml"), "serve")
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
+
+
+def test_read_only_served_dashboard_offers_the_csv_as_a_download(tmp_path: Path):
+    """Ctrl+P, Export CSV, Enter in the browser: the file arrives through the browser, the same bytes as the CLI's."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with served(BUNDLED_PLAN, "--read-only") as server, chromium(1280, 800) as browser:
+        browser.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+        browser.get(f"http://127.0.0.1:{server.port}/")
+        screen_text(browser, ["LMS Compliance", "40%"])
+        browser.find_element(By.ID, "terminal").click()
+        ActionChains(browser).key_down(Keys.CONTROL).send_keys("p").key_up(Keys.CONTROL).perform()
+        screen_text(browser, ["Export CSV"])
+        ActionChains(browser).send_keys("Export CSV").perform()
+        time.sleep(1)  # the palette filters as it is typed; Enter picks the first match
+        ActionChains(browser).send_keys(Keys.ENTER).perform()
+        deadline = time.monotonic() + 60
+        while not (downloads / "plan.csv").exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+    done = run_tracker("--file", str(BUNDLED_PLAN), "export", "csv", "-o", str(tmp_path / "cli.csv"))
+    assert done.returncode == 0, done.stderr
+    assert (downloads / "plan.csv").read_bytes() == (tmp_path / "cli.csv").read_bytes()
