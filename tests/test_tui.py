@@ -723,7 +723,7 @@ async def test_a_new_file_renamed_over_the_plan_reloads_and_keeps_the_selection(
         os.replace(temp, plan)
         await wait_for(pilot, lambda: "Race Conditions (renamed)" in detail_text(app))
         assert dashboard(app).selected == Ref("step", "P2", "4", 2)
-        assert dashboard(app).query_one(PlanTree).ref == Ref("step", "P2", "4", 2)
+        assert dashboard(app).query_one(PlanTree).cursor_ref == Ref("step", "P2", "4", 2)
 
 
 @synchronously

@@ -54,7 +54,7 @@ def block_item(text: str, line: int, column: int) -> yamltree.Mapping | None:
         return None
     # In the whole file a block collection ends where the next content starts,
     # past the blank and comment lines that end the window.
-    next_content = (line + window.count("\n"), after.end() - after.start() - 1, after.end() - 1) if after else None
+    next_content = after.end() - 1 if after else None
     _place(node, line - 1, start, len(window), next_content)
     return node
 
@@ -77,7 +77,7 @@ def _end_of_item(column: int) -> re.Pattern:
     return re.compile(rf"\n(?! {{{column - 1}}})[ \t]*[^ \t\r\n#]")
 
 
-def _place(node, lines: int, offset: int, length: int, next_content: tuple[int, int, int] | None) -> None:
+def _place(node, lines: int, offset: int, length: int, next_content: int | None) -> None:
     """Move the nodes of a window's tree (`length` characters) to where the window stands in the whole text."""
     stack = [node]
     while stack:
@@ -85,9 +85,8 @@ def _place(node, lines: int, offset: int, length: int, next_content: tuple[int, 
         node.line += lines
         node.start += offset
         if node.kind != "scalar" and not node.flow and node.end == length and next_content is not None:
-            node.end_line, node.end_column, node.end = next_content
+            node.end = next_content
         else:
-            node.end_line += lines
             node.end += offset
         if node.kind == "mapping":
             for key, value in node.items:

@@ -1,7 +1,7 @@
 """The plan with computed progress as plain data: what `tracker status --json` prints.
 
-Keys follow PRODUCT.md §4; more may be added, none removed.  `git_of` gives the
-git object of a path (see gitlinks); without it the git fields say there is no
+Keys are those README.md's "What it does" promises for `--json`; more may be added, none removed.
+`git_of` gives the git object of a path (see git/links.py); without it the git fields say there is no
 repository to ask.
 """
 

@@ -1,5 +1,5 @@
 """What needs attention in a plan, as git and today's date see it: overdue issues, stale evidence,
-drift, and issues marked done with steps still open; and coverage per framework (PRODUCT.md §7).
+drift, and issues marked done with steps still open; and coverage per framework (README.md, "Compliance fields").
 
 The rules are plan.compliance's; this module gives them the last commit of each
 file from the links (read in one history walk for all files, never a git

@@ -35,7 +35,6 @@ from tracker.git.repo import STATUS_ARGS, GitRepo, GitUnavailable, repo_start
 from tracker.git.worktree import WorkTree, change_state, head_of
 from tracker.plan import GLOB_CHARS, Project, is_glob, named_paths, normalize, unsafe_reason
 
-STATES = ("committed", "modified", "staged", "untracked", "ignored", "missing", "unsafe", "no-git")
 # A pattern or folder shows the least finished state among its files.
 _AGGREGATE_ORDER = ("modified", "staged", "untracked", "ignored", "committed")
 _CHUNK = 1 << 20

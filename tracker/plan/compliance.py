@@ -1,4 +1,4 @@
-"""The compliance rules of the plan (PRODUCT.md §1, §7): review intervals, evidence freshness,
+"""The compliance rules of the plan (README.md, "Compliance fields"; docs/format.md): review intervals, evidence freshness,
 overdue issues, and controls mapped to frameworks.
 
 Each rule lives here once; views and `validate --strict` call it.  Nothing

@@ -1,4 +1,4 @@
-"""The one progress rule of the contract (PRODUCT.md §2).
+"""The one progress rule (README.md and docs/format.md, "Progress, the one rule").
 
 An issue counts 1 when its status is done; otherwise the larger of its
 status's weight and the share of its steps that are done (v2: v1 ignored the

@@ -65,8 +65,6 @@ class Scalar(msgspec.Struct, gc=False):
     plain: bool
     line: int  # 1-based, as editors count
     column: int
-    end_line: int
-    end_column: int
     start: int = 0  # character offsets into the parsed text: text[start:end] is the scalar as written
     end: int = 0
 
@@ -78,8 +76,6 @@ class Sequence(msgspec.Struct, gc=False):
     column: int
     flow: bool
     items: list = msgspec.field(default_factory=list)
-    end_line: int = 0
-    end_column: int = 0
     start: int = 0  # character offsets, as for Scalar
     end: int = 0
 
@@ -91,8 +87,6 @@ class Mapping(msgspec.Struct, gc=False):
     column: int
     flow: bool
     items: list = msgspec.field(default_factory=list)  # [(key Scalar, value node)]
-    end_line: int = 0
-    end_column: int = 0
     start: int = 0  # character offsets, as for Scalar
     end: int = 0
 
@@ -108,7 +102,7 @@ class Mapping(msgspec.Struct, gc=False):
 Node = Scalar | Sequence | Mapping
 Fold = tuple[tuple, Callable[[Node, int], object]]  # see parse()
 
-_DROPPED = Scalar(None, "", False, 0, 0, 0, 0)  # stands for a refused key: its value is dropped
+_DROPPED = Scalar(None, "", False, 0, 0)  # stands for a refused key: its value is dropped
 
 
 @dataclass(slots=True)
@@ -135,8 +129,8 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
 
     Raises YamlError for what makes the document unreadable (syntax, depth,
     aliases, several documents); collects the rest in `Tree.problems`.
-    With `spans=False` only where each node begins is kept (end_line,
-    end_column, start and end stay 0): the loader needs no more, and a large
+    With `spans=False` only where each node begins is kept (start and
+    end stay 0): the loader needs no more, and a large
     plan's tree is then a third smaller.
 
     With `fold` = (path, function), each container found at `path` is handed
@@ -191,19 +185,9 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                         typed = resolve_plain(value)
                 if spans:
                     end = event.end_mark
-                    node = Scalar(
-                        typed,
-                        value,
-                        plain,
-                        mark.line + 1,
-                        mark.column + 1,
-                        end.line + 1,
-                        end.column + 1,
-                        mark.index,
-                        end.index,
-                    )
+                    node = Scalar(typed, value, plain, mark.line + 1, mark.column + 1, mark.index, end.index)
                 else:
-                    node = Scalar(typed, value, plain, mark.line + 1, mark.column + 1, 0, 0)
+                    node = Scalar(typed, value, plain, mark.line + 1, mark.column + 1)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 mark = event.start_mark
                 if len(outer) >= max_depth:
@@ -217,7 +201,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                     _refuse_extras(event, problems)
                 opens = True
                 node = (Mapping if cls is MappingStartEvent else Sequence)(
-                    mark.line + 1, mark.column + 1, bool(event.flow_style), [], 0, 0, mark.index if spans else 0
+                    mark.line + 1, mark.column + 1, bool(event.flow_style), [], mark.index if spans else 0
                 )
                 if folder is None:
                     inner = -1
@@ -233,8 +217,6 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 if spans:
                     end = event.end_mark
-                    container.end_line = end.line + 1
-                    container.end_column = end.column + 1
                     container.end = end.index
                 closed = container
                 on_path = level == steps

@@ -1,6 +1,6 @@
 """One mark and one tone per status, so a glance at the tree reads the workflow.
 
-Workflows are the user's own (PRODUCT.md §1), so marks follow what a status
+Workflows are the user's own (docs/format.md, "The status workflow"), so marks follow what a status
 means rather than its name: done, blocked, not yet begun (the first status),
 or somewhere in between.  Tones name CSS component classes, which themes colour.
 """

@@ -250,11 +250,6 @@ class PlanTree(Tree[Node]):
         elif node.parent is not None and node.parent is not self.root:
             self.move_cursor(node.parent)
 
-    @property
-    def ref(self) -> Ref | None:
-        node = self.cursor_node
-        return node.data.ref if node is not None and node.data is not None else None
-
     # -- drawing --------------------------------------------------------
 
     def get_label_width(self, node: TreeNode[Node]) -> int:
