@@ -34,6 +34,8 @@ phases:
 sessions:
   - date: 2025-11-30
   - date: 2025-11-30
+    started: "10:00"
+    ended: "09:00"
 """
 
 
@@ -78,7 +80,7 @@ def test_a_plan_from_the_cache_gives_its_text_as_a_parsed_one_does(tmp_path: Pat
 
 def test_cached_problems_carry_the_path_the_plan_is_read_from(plan: Path, tmp_path: Path):
     first = load(plan)
-    assert [p.severity for p in first.problems] == ["warning"]  # the second session on the same day
+    assert [p.severity for p in first.problems] == ["warning"]  # a session that ends before it starts
     copy = tmp_path / "elsewhere" / "plan.yaml"
     copy.parent.mkdir()
     shutil.copy(plan, copy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -146,13 +147,15 @@ def test_session_start_records_today_and_head(repo):
     today = datetime.date.today().isoformat()
     session = load(path).project.sessions[-1]
     assert (session.date, session.focus, session.since) == (today, "Phase 3: locks", head)
-    *_, date, focus, since = path.read_text(encoding="utf-8").splitlines()
+    *_, date, started, focus, since = path.read_text(encoding="utf-8").splitlines()
     assert (date, focus) == (f"  - date: {today}", "    focus: 'Phase 3: locks'")
+    assert re.fullmatch(r"    started: '\d\d:\d\d'", started)
     assert since in (f"    since: {head}", f"    since: '{head}'")  # quoted when the sha looks like a number
 
     again = run_tracker("session", "start", "--focus", "Other", cwd=repo.root)
     assert again.returncode == 1
-    assert f"error: a session on {today} is already in the plan" in again.stderr
+    assert f"error: session {today} (started " in again.stderr
+    assert "is still open; end it first with 'tracker session end'" in again.stderr
 
 
 def test_session_start_without_git_has_no_since(tmp_path):

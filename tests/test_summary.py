@@ -304,10 +304,13 @@ def test_whats_next_lists_ready_issues_their_open_steps_and_the_total(shop):
     assert "Audit writes" not in next_up  # done
     assert "### Then: Issue #3 (Locks)" in next_up
     assert "**Total time**: 2h 10m" in next_up
-    assert "Issue #4" not in next_up  # it waits for #2, in another phase
+    assert "### Then: Issue #4" not in next_up  # it waits for #2 (in another phase), and says so
+    assert "- Issue #4 (Checkpoints): waiting on #2\n" in next_up
     recommendation = section(text, "Recommendation")
     assert "1. **Continue Issue #2: Timestamps** - 2 open steps, 2h 10m" in recommendation
-    assert "2. **Finish Issue #3: Locks** - no open steps, now In progress" in recommendation
+    # #5 was added in the session: what the session touched comes before the rest of the plan.
+    assert "2. **Finish Issue #5: New work** - no steps planned yet" in recommendation
+    assert "3. **Finish Issue #3: Locks** - no steps planned yet" in recommendation
     assert "**Phase 1 is 44% complete** (1 of 3 issues done)" in section(text, "Summary")
 
 
@@ -321,7 +324,7 @@ def test_an_issue_whose_dependencies_are_not_done_waits(tmp_path: Path):
     text = summary(path)
     next_up = section(text, "What's Next")
     assert "### Immediate Priority: Issue #3 (Locks)" in next_up
-    assert "- Issue #2 (Timestamps) waits for #3" in next_up
+    assert "- Issue #2 (Timestamps): waiting on #3" in next_up
     assert "Step 2: Fix writes" not in next_up
     assert "2. **Then Issue #2: Timestamps**, once #3 is done - 3 open steps, 2h 40m" in text
 
@@ -373,7 +376,7 @@ def test_session_picks_an_older_session(tmp_path: Path):
     with pytest.raises(
         SummaryError,
         match=r"phases.yaml:\d+:\d+: error: no session on 2025-12-24; "
-        r"the plan has sessions on 2025-11-30, 2025-12-02",
+        r"the plan has sessions 2025-11-30, 2025-12-02",
     ):
         summary(path, session="2025-12-24")
 
@@ -416,12 +419,15 @@ def test_cli_errors_are_located_and_exit_1_or_2(shop):
     assert bad.returncode == 1
     assert bad.stderr.decode().startswith("tracker: error: --since nope: 'nope' is not a commit in the repository")
     usage = run(root, "summary", "--session", "banana")
-    assert usage.returncode == 2 and b"'banana' is not a date" in usage.stderr
+    assert (
+        usage.returncode == 2 and b"'banana' names no session; write YYYY-MM-DD, YYYY-MM-DD#N or last" in usage.stderr
+    )
     missing = run(root, "summary", "--session", "2025-12-24")
     assert missing.returncode == 1 and b"error: no session on 2025-12-24" in missing.stderr
-    unwritable = run(root, "summary", "-o", "no/such/folder/x.md")
+    (root / "plain-file").write_text("x")
+    unwritable = run(root, "summary", "-o", "plain-file/x.md")
     assert unwritable.returncode == 1
-    assert unwritable.stderr.decode().startswith("no/such/folder/x.md: error: cannot write the summary")
+    assert unwritable.stderr.decode().startswith("plain-file/x.md: error: cannot write the summary")
     shop["plan"].write_text(plan(session_extra="    since: deadbeef\n"))
     located = run(root, "summary")
     assert located.returncode == 1
@@ -434,13 +440,13 @@ def test_cli_errors_are_located_and_exit_1_or_2(shop):
 
 def test_cli_writes_the_file_and_prints_nothing(shop):
     root = shop["repo"].root
-    done = run(root, "summary", "--plain", "--no-front-matter", "-o", "out/summary.md")
-    assert done.returncode == 1  # the folder does not exist: nothing is created for you
-    (root / "out").mkdir()
-    done = run(root, "summary", "--plain", "--no-front-matter", "-o", "out/summary.md")
-    assert done.returncode == 0, done.stderr
+    done = run(root, "summary", "--plain", "--no-front-matter", "-o", "notes/2025/summary.md")
+    assert done.returncode == 0, done.stderr  # the folders did not exist: they are made
     assert done.stdout == b""
-    assert (root / "out" / "summary.md").read_text().startswith("# Session Summary - November 30, 2025\n")
+    assert (root / "notes/2025/summary.md").read_text().startswith("# Session Summary - November 30, 2025\n")
+    (root / "file").write_text("x")
+    blocked = run(root, "summary", "-o", "file/summary.md")
+    assert blocked.returncode == 1 and b"file/summary.md: error: cannot write the summary" in blocked.stderr
 
 
 def test_a_shallow_clone_that_stops_inside_the_session_says_so(shop, tmp_path: Path):

@@ -43,6 +43,11 @@ def q(text: str) -> str:
     return json.dumps(text)  # a JSON string is a YAML double-quoted scalar
 
 
+def source_of(title: str) -> str:
+    """A deliverable's file named after a title: no folder, pattern or backslash in it, so it is one file."""
+    return "src/" + re.sub(r"[/\\*?\[\]]", "_", one_line(title)) + ".js"
+
+
 def nasty_plan(odd: str = "complete", even: str = "weird") -> str:
     issues = []
     for n, title in enumerate(NASTY, 1):
@@ -52,7 +57,7 @@ def nasty_plan(odd: str = "complete", even: str = "weird") -> str:
         status: {odd if n % 2 else even}
         summary: {q(title)}
         deliverables:
-          - path: {q("src/" + one_line(title).replace("/", "_") + ".js")}
+          - path: {q(source_of(title))}
             type: source
             purpose: {q(title)}
         steps:
@@ -92,6 +97,8 @@ def nasty(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     repo.write("data/phases.yaml", nasty_plan())
     for title in NASTY[:3]:
         repo.write("created/" + one_line(title).replace("/", "_") + ".txt", "x\n")
+    for title in NASTY:  # deliverables made in the session: only those are listed
+        repo.write(source_of(title), "x\n")
     loaded = load(repo.root / "data" / "phases.yaml")
     assert loaded.ok, loaded.problems
     return build_summary(loaded)

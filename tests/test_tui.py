@@ -11,6 +11,7 @@ import datetime
 import functools
 import gc
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -608,22 +609,15 @@ async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_doe
         await wait_for(pilot, lambda: plan.read_text() != before)
         await settle(pilot)
         today = datetime.date.today().isoformat()
-        added = [f"+  - date: {today}", "+    focus: 'Audit: [b]locks'", f"+    since: {head}"]
-        assert changed_lines(before, plan.read_text()) == added
+        added = changed_lines(before, plan.read_text())
+        assert added[0] == f"+  - date: {today}" and re.fullmatch(r"\+    started: '\d\d:\d\d'", added[1])
+        assert added[2:] == ["+    focus: 'Audit: [b]locks'", f"+    since: {head}"]
         assert load(plan).project.session(today).focus == "Audit: [b]locks"
-        assert any(f"the session on {today}" in n for n in notes(app))
-        await in_palette(pilot, "Start a session")  # once more on the same day, same HEAD: nothing to do
-        await pilot.press(*"Audit: [b]locks", "enter")
-        await wait_for(
-            pilot,
-            lambda: any(
-                n.title == "Nothing to write" and "already in the plan" in n.message for n in app._notifications
-            ),
-        )
-        await in_palette(pilot, "Start a session")  # the same day, about something else: as the CLI, refused
+        assert any(f"a session on {today}" in n for n in notes(app))
+        await in_palette(pilot, "Start a session")  # while that one is open: refused, as by the CLI
         await pilot.press("enter")
         await wait_for(
-            pilot, lambda: any(n.title == "Not written" and "edit that one" in n.message for n in app._notifications)
+            pilot, lambda: any(n.title == "Not written" and "is still open" in n.message for n in app._notifications)
         )
     assert changed_lines(before, plan.read_text()) == added
 

@@ -13,6 +13,7 @@ from tracker.edit import writer
 from tracker.edit.nodes import Nodes
 from tracker.edit.writer import (
     AppendSession,
+    EndSession,
     SetDeliverableStatus,
     SetIssueStatus,
     SetStepStatus,
@@ -236,7 +237,7 @@ def test_a_session_is_appended_in_the_style_of_the_file(folder, sessions, expect
             SetDeliverableStatus("003", "src/x.js", "complete", index=2),
             "error: deliverable 3 of issue #003 is no longer 'src/x.js'",
         ),
-        (AppendSession("2025-11-30", "Again"), ":44:5: error: a session on 2025-11-30 is already in the plan"),
+        (EndSession(1, "10:00"), ":44:3: error: the plan has no session to end; start one first"),
         (AppendSession("2025-13-01"), "error: a session date looks like YYYY-MM-DD, not '2025-13-01'"),
     ],
 )

@@ -171,11 +171,12 @@ def schema(markdown: bool) -> None:
     click.echo(format_markdown() if markdown else json.dumps(plan_schema(), indent=2), nl=not markdown)
 
 
-def _session_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def _session_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     from tracker.plan import is_iso_date
 
-    if value is not None and not is_iso_date(value):
-        raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD")
+    date, _, number = (value or "").partition("#")
+    if value is not None and value != "last" and not (is_iso_date(date) and (not _ or number.isdigit())):
+        raise click.BadParameter(f"'{value}' names no session; write YYYY-MM-DD, YYYY-MM-DD#N or last")
     return value
 
 
@@ -189,16 +190,16 @@ def _session_date(ctx: click.Context, param: click.Parameter, value: str | None)
 @click.option(
     "--session",
     "session_date",
-    metavar="DATE",
-    callback=_session_date,
-    help="The session to summarise (default: the last one).",
+    metavar="DATE|DATE#N|last",
+    callback=_session_name,
+    help="The session to summarise: its date, DATE#N when several share the day (N from 1), or last (the default).",
 )
 @click.option(
     "-o",
     "--output",
     metavar="FILE",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically; a device or FIFO in place) instead of stdout.",
+    help="Write to FILE (atomically; a device or FIFO in place) instead of stdout; missing folders are made.",
 )
 @click.option("--force", is_flag=True, help="Replace FILE even if it is not a .md file, or is the plan or in .git.")
 @click.option(
@@ -207,7 +208,11 @@ def _session_date(ctx: click.Context, param: click.Parameter, value: str | None)
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A Jinja2 template of your own (see docs/summary-template.md).",
 )
-@click.option("--no-front-matter", is_flag=True, help="Leave out the front matter block.")
+@click.option(
+    "--front-matter/--no-front-matter",
+    default=None,
+    help="Start with the front matter block, or leave it out (default: the plan's notes: front_matter:, else on).",
+)
 @click.option("--plain", is_flag=True, help="No emoji: status words only.")
 @click.pass_obj
 def summary(
@@ -217,7 +222,7 @@ def summary(
     output: Path | None,
     force: bool,
     template: Path | None,
-    no_front_matter: bool,
+    front_matter: bool | None,
     plain: bool,
 ) -> None:
     """The session summary as markdown, from the plan and its git history."""
@@ -231,13 +236,13 @@ def summary(
             since=since,
             session=session_date,
             plain=plain,
-            front_matter=not no_front_matter,
+            front_matter=front_matter,
             template=template,
             output=output,
         )
     except SummaryError as exc:
         raise Failed(str(exc)) from None
-    write_output(text.encode("utf-8"), output, "the summary", MARKDOWN, force, loaded.path)
+    write_output(text.encode("utf-8"), output, "the summary", MARKDOWN, force, loaded.path, make_folders=True)
 
 
 @main.command("set")
@@ -262,37 +267,19 @@ def set_status(options: Options, issue: str, status: str, step: int | None, deli
         write_change(options, SetIssueStatus(issue, status))
 
 
-@main.group()
-def session() -> None:
-    """Session entries in the plan."""
-
-
-@session.command("start")
-@click.option("--focus", metavar="TEXT", help="What this session is about.")
-@click.pass_obj
-def session_start(options: Options, focus: str | None) -> None:
-    """Append a session dated today that starts at the current git HEAD."""
-    from tracker.edit import AppendSession
-    from tracker.git import session_start_revision
-    from tracker.support.clock import today
-
-    loaded = load_plan(options)
-    since = session_start_revision(loaded.path, loaded.project.repo)  # None: no git or no commit, no start revision
-    write_change(options, AppendSession(today().isoformat(), focus or None, since), loaded)
-
-
-def write_change(options: Options, change, loaded=None) -> None:
+def write_change(options: Options, change, loaded=None):
     """Apply `change` through the writer (the TUI's path too) and say what it did."""
     from tracker.edit import WriteRefused, apply, summary
     from tracker.support.textsafe import one_line
 
     loaded = loaded or load_plan(options)
     try:
-        apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True))
+        written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True))
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
 
     click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project)}"))
+    return written
 
 
 from tracker.cli.starting import import_, init  # noqa: E402  (commands of their own topic, added last)
@@ -311,3 +298,7 @@ main.add_command(export)
 from tracker.cli.serve import serve  # noqa: E402
 
 main.add_command(serve)
+
+from tracker.cli.session import session  # noqa: E402  (commands of their own topic join the group here)
+
+main.add_command(session)

@@ -61,9 +61,18 @@ def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = Tr
     return loaded
 
 
-def write_output(data: bytes, output: Path | None, what: str, kinds: tuple[str, ...], force: bool, plan: Path) -> None:
+def write_output(
+    data: bytes,
+    output: Path | None,
+    what: str,
+    kinds: tuple[str, ...],
+    force: bool,
+    plan: Path,
+    make_folders: bool = False,
+) -> None:
     """`data` to stdout as it is, or to `output` (atomicfile.write_output: never over the plan, into .git or
-    over a file of another kind unless `force`); a file that cannot be written is a located failure."""
+    over a file of another kind unless `force`; missing folders made with `make_folders`); a file that cannot
+    be written is a located failure."""
     if output is None:
         stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]  # click types it `object`
         stdout.write(data)
@@ -71,6 +80,6 @@ def write_output(data: bytes, output: Path | None, what: str, kinds: tuple[str, 
     from tracker.support import atomicfile
 
     try:
-        atomicfile.write_output(output, data, kinds, force=force, keep=(plan,))
+        atomicfile.write_output(output, data, kinds, force=force, keep=(plan,), make_folders=make_folders)
     except OSError as exc:
         raise Failed(f"{output}: error: cannot write {what}: {exc.strerror or exc}") from None

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from tracker.support import faces
 
 if TYPE_CHECKING:
+    from tracker.edit.commands import open_session
     from tracker.edit.newplan import render
     from tracker.edit.oscal import NewPlan, OscalError, read_oscal
     from tracker.edit.starter import (
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
         AddPhase,
         AddStep,
         AppendSession,
+        EndSession,
         SetDeliverableStatus,
         SetIssueStatus,
         SetStepStatus,

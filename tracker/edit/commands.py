@@ -14,7 +14,18 @@ from msgspec.structs import replace
 
 from tracker.edit import textedit
 from tracker.edit.nodes import Nodes
-from tracker.plan import Issue, Project, Session, did_you_mean, is_iso_date, issue_key, normalize, yamltree
+from tracker.plan import (
+    Accomplishment,
+    Insight,
+    Issue,
+    Project,
+    Session,
+    did_you_mean,
+    is_iso_date,
+    issue_key,
+    normalize,
+    yamltree,
+)
 
 STEP_STATUSES = ("todo", "done")
 
@@ -168,20 +179,24 @@ class SetDeliverableStatus:
 
 @dataclass(frozen=True)
 class AppendSession:
+    """A new session at the end of `sessions`; `count` is how many the caller saw (the change adds one)."""
+
     date: str
     focus: str | None = None
     since: str | None = None
+    started: str | None = None
+    plan_committed: bool | None = None  # False: the plan had uncommitted changes as the session started
+    count: int | None = None  # None: append whatever is there (no check for a session added meanwhile)
 
     def what(self, project: Project) -> str:
-        return f"the session on {self.date}"
+        return f"a session on {self.date}" + (f" at {self.started}" if self.started else "")
 
-    def value(self, project: Project, where: str) -> tuple | None:
-        session = project.session(self.date)
-        return None if session is None else (session.focus, session.since)
+    def value(self, project: Project, where: str) -> int | None:
+        return len(project.sessions) if self.count is not None else None
 
     @property
-    def wanted(self) -> tuple:
-        return self.focus, self.since
+    def wanted(self) -> int:
+        return self.count + 1 if self.count is not None else -1
 
     def check(self, project: Project, where: str) -> None:
         line, column = project.where("sessions")
@@ -189,32 +204,147 @@ class AppendSession:
             raise WriteRefused(
                 f"{where}:{line}:{column}: error: a session date looks like YYYY-MM-DD, not '{self.date}'"
             )
-        session = project.session(self.date)
-        if session is not None:
+        index = open_session(project)
+        if index is not None:
+            session = project.sessions[index]
             line, column = session.where()
             raise WriteRefused(
-                f"{where}:{line}:{column}: error: a session on {self.date} is already in the plan; "
-                "edit that one instead of starting another"
+                f"{where}:{line}:{column}: error: session {project.session_name(index)} "
+                f"(started {session.started}) is still open; end it first with 'tracker session end', "
+                "or start with --end-open to end it now"
             )
 
     def position(self, project: Project) -> tuple[int, int]:
-        session = project.session(self.date)
-        return session.where() if session is not None else project.where("sessions")
+        return project.where("sessions")
 
     def expected(self, project: Project) -> Project:
-        return replace(
-            project, sessions=[*project.sessions, Session(date=self.date, focus=self.focus, since=self.since)]
+        session = Session(
+            date=self.date, started=self.started, focus=self.focus, since=self.since, plan_committed=self.plan_committed
         )
+        return replace(project, sessions=[*project.sessions, session])
 
     def edit(self, text: str, nodes: Nodes, project: Project) -> str:
         root = nodes.root
-        fields = [("date", textedit.render_scalar(self.date, plain_date=True))]
-        fields += [
-            (key, textedit.render_scalar(value))
-            for key, value in (("focus", self.focus), ("since", self.since))
-            if value is not None
+        fields = [
+            (key, textedit.render_scalar(value, plain_date=key == "date"))
+            if isinstance(value, str)
+            else (key, "true" if value else "false")
+            for key, value in self._fields()
         ]
         return textedit.append_entry(text, root, "sessions", fields, like=root.get("phases"))
+
+    def _fields(self) -> list[tuple[str, str | bool]]:
+        values = (
+            ("date", self.date),
+            ("started", self.started),
+            ("focus", self.focus),
+            ("since", self.since),
+            ("plan_committed", self.plan_committed),
+        )
+        return [(key, value) for key, value in values if value is not None]
+
+
+@dataclass(frozen=True)
+class EndSession:
+    """Close the session at `index`: its end time and revision, and what the user says it did."""
+
+    index: int
+    ended: str
+    until: str | None = None
+    headline: str | None = None
+    duration: str | None = None
+    accomplished: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (title, details)
+    insights: tuple[tuple[str, str | None], ...] = ()  # (title, body)
+
+    def what(self, project: Project) -> str:
+        return f"session {project.session_name(self.index)}" if self.index < len(project.sessions) else "the session"
+
+    def value(self, project: Project, where: str) -> tuple:
+        session = self._session(project, where)
+        return session.ended, session.until
+
+    def identity(self, project: Project, where: str) -> tuple:
+        session = self._session(project, where)
+        return session.date, session.started, session.since
+
+    @property
+    def wanted(self) -> tuple:
+        return self.ended, self.until
+
+    def check(self, project: Project, where: str) -> None:
+        session = self._session(project, where)
+        if session.closed:
+            line, column = session.where("ended", "until")
+            raise WriteRefused(
+                f"{where}:{line}:{column}: error: session {project.session_name(self.index)} already ended"
+                f"{' at ' + session.ended if session.ended else ''}; start a new one with 'tracker session start'"
+            )
+
+    def position(self, project: Project) -> tuple[int, int]:
+        return self._session(project, "").where()
+
+    def expected(self, project: Project) -> Project:
+        session = project.sessions[self.index]
+        changed = replace(
+            session,
+            ended=self.ended,
+            until=self.until if self.until is not None else session.until,
+            headline=self.headline if self.headline is not None else session.headline,
+            duration=self.duration if self.duration is not None else session.duration,
+            accomplished=[
+                *session.accomplished,
+                *(Accomplishment(title=t, details=list(d)) for t, d in self.accomplished),
+            ],
+            insights=[*session.insights, *(Insight(title=t, body=b) for t, b in self.insights)],
+        )
+        sessions = list(project.sessions)
+        sessions[self.index] = changed
+        return replace(project, sessions=sessions)
+
+    def edit(self, text: str, nodes: Nodes, project: Project) -> str:
+        # One edit at a time on a fresh parse: each one moves what follows it.
+        values = (
+            ("ended", self.ended),
+            ("until", self.until),
+            ("headline", self.headline),
+            ("duration", self.duration),
+        )
+        for key, value in values:
+            if value is not None:
+                text = textedit.set_key(text, self._node(text), key, value)
+        for title, details in self.accomplished:
+            fields = [("title", textedit.render_scalar(title))]
+            if details:
+                fields.append(("details", "[" + ", ".join(textedit.render_scalar(d) for d in details) + "]"))
+            text = textedit.append_entry(text, self._node(text), "accomplished", fields)
+        for title, body in self.insights:
+            fields = [("title", textedit.render_scalar(title))]
+            if body is not None:
+                fields.append(("body", textedit.render_scalar(body)))
+            text = textedit.append_entry(text, self._node(text), "insights", fields)
+        return text
+
+    def _node(self, text: str) -> yamltree.Mapping:
+        sessions = Nodes(text).root.get("sessions")
+        node = sessions.items[self.index] if isinstance(sessions, yamltree.Sequence) else None
+        if not isinstance(node, yamltree.Mapping):  # a bug: the model was loaded from this text
+            raise LookupError("a session is in the model but not in the tree")
+        return node
+
+    def _session(self, project: Project, where: str) -> Session:
+        if 0 <= self.index < len(project.sessions):
+            return project.sessions[self.index]
+        line, column = project.where("sessions")
+        raise WriteRefused(f"{where}:{line}:{column}: error: the plan has no session to end; start one first")
+
+
+def open_session(project: Project) -> int | None:
+    """The index of the session `tracker session start` opened and nothing ended yet (only the last can be)."""
+    if project.sessions:
+        last = project.sessions[-1]
+        if last.started is not None and not last.closed:
+            return len(project.sessions) - 1
+    return None
 
 
 def _check_status(project: Project, status: str, where: str, at: tuple[int, int]) -> None:

@@ -11,7 +11,9 @@ Changes:
     SetIssueStatus(issue_id, status)
     SetStepStatus(issue_id, step_index, status)      step_index counts from 0; status todo | done
     SetDeliverableStatus(issue_id, path, status, index=None)   index: which entry, when a path is named twice
-    AppendSession(date, focus=None, since=None)      date as YYYY-MM-DD; since a git revision
+    AppendSession(date, focus=None, since=None, started=None, plan_committed=None, count=0)
+                                                     date as YYYY-MM-DD; since a git revision; count: sessions seen
+    EndSession(index, ended, until=None, headline=None, duration=None, accomplished=(), insights=())
     AddPhase(title, id=None)                         id None: the next in the plan's sequence
     AddIssue(phase, title, id=None, owner=None, due=None, controls=())
     AddStep(issue_id, title, estimate=None)
@@ -60,6 +62,7 @@ from tracker.edit import ondisk, textedit
 from tracker.edit.adding import ADDED, AddDeliverable, AddIssue, AddPhase, AddStep
 from tracker.edit.commands import (
     AppendSession,
+    EndSession,
     SetDeliverableStatus,
     SetIssueStatus,
     SetStepStatus,
@@ -83,6 +86,7 @@ __all__ = [
     "AddIssue",
     "AddStep",
     "AddDeliverable",
+    "EndSession",
     "Change",
 ]
 Change = (
@@ -90,6 +94,7 @@ Change = (
     | SetStepStatus
     | SetDeliverableStatus
     | AppendSession
+    | EndSession
     | AddPhase
     | AddIssue
     | AddStep
@@ -240,12 +245,14 @@ def summary(change: Change, project: Project) -> str:
     if change.wanted == ADDED:
         return f"add {what}"
     if isinstance(change, AppendSession):
-        if old is not None:
-            return f"{what} is already in the plan"
         extra = ", ".join(
             f"{key} {value}" for key, value in (("focus", change.focus), ("since", change.since)) if value
         )
         return f"added {what}" + (f" ({extra})" if extra else "")
+    if isinstance(change, EndSession):
+        if old == change.wanted:
+            return f"{what} has already ended"
+        return f"ended {what} at {change.ended}" + (f" (until {change.until})" if change.until else "")
     if old == change.wanted:
         return f"{what} is already {_show(old)}"
     return f"{what}: {_show(old)} -> {_show(change.wanted)}"
@@ -355,9 +362,8 @@ def _show(value) -> str:
     if value is None:
         return "not set"
     if isinstance(value, tuple):
-        return "a session " + ", ".join(
-            f"{k} '{v}'" for k, v in zip(("focus", "since"), value, strict=False) if v is not None
-        )
+        shown = [str(v) for v in value if v is not None]
+        return "'" + ", ".join(shown) + "'" if shown else "not set"
     return f"'{value}'"
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from tracker.support import faces
 
 if TYPE_CHECKING:
-    from tracker.git.attention import KINDS, Attention, attention, coverage_of, evidence_freshness
+    from tracker.git.attention import KINDS, Attention, attention, coverage_of, evidence_freshness, needs_attention
     from tracker.git.drift import (
         Drift,
         deliverable_drift,
@@ -17,16 +17,19 @@ if TYPE_CHECKING:
         link_problems,
         plan_drift,
     )
-    from tracker.git.links import FileLink, Links, link_paths, no_git, read_links
+    from tracker.git.links import FileLink, Links, RepoInfo, link_paths, no_git, read_links
     from tracker.git.pace import Forecast, forecast
     from tracker.git.planhistory import BadSince, History, Measure, Row, measure, plan_in, read_history, rows_since
     from tracker.git.repo import (
         STATUS_ARGS,
         GitRepo,
         GitUnavailable,
+        SessionPoint,
         git_env,
         repo_start,
+        session_point,
         session_start_revision,
     )
+    from tracker.git.snapshot import links_at
 
 __getattr__ = faces.lazy(__name__, __file__)

@@ -350,11 +350,43 @@ def _explain(said: str) -> str:
 
 def session_start_revision(plan_file: Path, repo_setting: str | None) -> str | None:
     """HEAD's short name in the plan's work tree, where a session starting now begins; None without git or a commit."""
+    return session_point(plan_file, repo_setting).head
+
+
+class SessionPoint:
+    """Where the work tree stands as a session starts or ends."""
+
+    __slots__ = ("head", "plan_committed", "uncommitted", "plan_at_head")
+
+    def __init__(
+        self, head: str | None, plan_committed: bool | None, uncommitted: tuple[str, ...], plan_at_head: bytes | None
+    ):
+        self.head = head  # HEAD's short name; None without git or a commit
+        self.plan_committed = plan_committed  # None without git
+        self.uncommitted = uncommitted  # files (the plan aside) with changes git has not committed
+        self.plan_at_head = plan_at_head  # the plan file as HEAD holds it, when it differs from the work tree
+
+
+def session_point(plan_file: Path, repo_setting: str | None) -> SessionPoint:
+    """HEAD, whether the plan file is committed as it is, and what else is not committed."""
     try:
         with GitRepo.open(repo_start(plan_file, repo_setting)) as repo:
-            return repo.run("rev-parse", "--short", "HEAD").decode().strip() or None
-    except GitUnavailable:
-        return None
+            head = repo.run("rev-parse", "--short", "--verify", "--quiet", "HEAD", check=False).decode().strip()
+            out = repo.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames")
+            plan = os.path.realpath(plan_file)
+            changed = []
+            for entry in out.split(b"\0"):
+                if len(entry) > 3:
+                    changed.append(os.fsdecode(entry[3:]))
+            dirty = [path for path in changed if os.path.realpath(repo.root / path) != plan]
+            committed = len(dirty) == len(changed) and (head != "" or not plan_file.exists())
+            held = None
+            if not committed and head:
+                inside = Path(plan).relative_to(os.path.realpath(repo.root)).as_posix()
+                held = repo.run("show", f"HEAD:{inside}", check=False) or None
+            return SessionPoint(head or None, committed, tuple(dirty), held)
+    except (GitUnavailable, ValueError):
+        return SessionPoint(None, None, (), None)
 
 
 def repo_start(plan_file: Path, repo_setting: str | None) -> Path:

@@ -1,24 +1,44 @@
-"""`tracker summary`: the session note, from the plan, its git history and the work tree.
+"""`tracker summary`: the session note, about the session's window of history and nothing else.
 
-Two steps.  `summary_context` gathers plain data (the frozen records below and
-a dict of them): the plan now, the plan as it was when the session started, and
-what git says was created or changed since.  `summary_render.render` turns
-that data into markdown through a Jinja2 template.  Nothing here reads a
-clock: the session's own date is the only date, so the same plan, history and
-work tree give the same bytes.
+A session is a window: from its start (`since`, else the day's first commit)
+to its end (`until`; a session with none ends where the next one starts, and
+the last one stays open: HEAD plus the work tree).  `summary_context` gathers
+plain data (the frozen records of views.py): the plan at the start and at the
+end, and what git says the window created, changed, moved and deleted.
+`render.render` turns that into markdown through a Jinja2 template.  Nothing
+here reads a clock, and a closed window is read from commits alone, so the note
+of a closed session is the same bytes whenever it is made again.
 
-An issue is listed as accomplished when its status differs from the start,
-when it gained done steps, or when it was not in the plan at the start.
+An issue is accomplished when its status differs from the start, it gained
+done steps, it was not in the plan at the start, or one of its deliverables
+is: a deliverable counts when its file changed in the window or its own status
+(set on it, not inherited from the issue) changed, and only if its file exists.
 """
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from tracker.git import FileLink, GitRepo, GitUnavailable, Links, link_paths, measure, no_git, repo_start
+import msgspec
+
+from tracker.git import (
+    FileLink,
+    GitRepo,
+    GitUnavailable,
+    Links,
+    deliverable_drift,
+    evidence_freshness,
+    link_paths,
+    links_at,
+    measure,
+    needs_attention,
+    no_git,
+    repo_start,
+)
 from tracker.notes.errors import SummaryError
 from tracker.notes.filetree import draw_tree
 from tracker.notes.history import (
@@ -33,9 +53,11 @@ from tracker.notes.history import (
     revision,
 )
 from tracker.notes.views import (
+    Attention,
     Change,
     Closing,
     Created,
+    DeliverableMove,
     DeliverableView,
     FileView,
     HistoryView,
@@ -65,10 +87,12 @@ from tracker.plan import (
     parse_minutes,
     progress,
 )
+from tracker.support import clock
 from tracker.support.figures import line_count
 from tracker.support.textsafe import one_line
 
 NEXT_LIMIT = 3  # open issues shown under "What's next"
+WAITING_LIMIT = 5  # issues waiting on others, and blocked ones, named under it
 CREATED_LIMIT = 200  # files drawn in the "created" tree; the rest are counted
 
 MONTHS = (
@@ -103,6 +127,7 @@ ICONS = {
     "insights": "💡",
     "recommendation": "📋",
     "summary": "✨",
+    "attention": "⚠️",
     "done": "✅",
 }
 TYPE_LABELS = {
@@ -121,8 +146,11 @@ class _Facts:
 
     history: HistoryView
     before: Project | None = None
+    after: Project | None = None  # the plan at the end of a closed window (None: the plan as loaded)
     changes: Changes | None = None
     root: Path | None = None
+    end: str | None = None  # the commit a closed window ends at
+    problems: list[str] = field(default_factory=list)
 
 
 def build_summary(
@@ -130,11 +158,14 @@ def build_summary(
     since: str | None = None,
     session: str | None = None,
     plain: bool = False,
-    front_matter: bool = True,
+    front_matter: bool | None = None,
     template: str | os.PathLike | None = None,
     output: str | os.PathLike | None = None,
 ) -> str:
-    """The summary as markdown.  `output`, if given, is where it will be written (listed as "this file")."""
+    """The summary as markdown.  `output`, if given, is where it will be written (listed as "this file").
+
+    `front_matter` None follows the plan's `notes: front_matter:` (default on).
+    """
     from tracker.notes.render import render
 
     context = summary_context(
@@ -148,29 +179,49 @@ def summary_context(
     since: str | None = None,
     session: str | None = None,
     plain: bool = False,
-    front_matter: bool = True,
+    front_matter: bool | None = None,
     output: str | os.PathLike | None = None,
 ) -> dict:
     """The template's variables (docs/summary-template.md); raises SummaryError."""
-    project = _valid(loaded)
-    chosen = _pick_session(loaded, project, session)
+    now = _valid(loaded)
+    index = _pick_session(loaded, now, session)
+    chosen = now.sessions[index]
+    if front_matter is None:
+        front_matter = now.notes.front_matter if now.notes is not None else True
     try:
-        repo = GitRepo.open(repo_start(loaded.path, project.repo))
+        repo = GitRepo.open(repo_start(loaded.path, now.repo))
     except GitUnavailable as exc:
         if since is not None:
             raise SummaryError(f"tracker: error: --since {one_line(since)} needs the git history, but {exc}") from None
         repo, facts = None, _Facts(HistoryView(False, str(exc), None, None, "", "", ""))
     try:
         if repo is not None:
-            facts = _read_history(loaded, repo, chosen, since, output)
-        changed = _changed_issues(project, facts.before)
-        listed = _listed_deliverables(project, changed, facts.changes)
+            facts = _read_history(loaded, now, repo, index, since, output)
+        project = facts.after or now
+        unknown_start = chosen.plan_committed is False
+        changed = {} if unknown_start else _changed_issues(project, facts.before)
+        moves = {} if unknown_start else _own_status_changes(project, facts.before)
+        touched = facts.changes.touched if facts.changes else set()
+        candidates = [
+            (issue, d)
+            for _, issue in project.issues()
+            for d in issue.deliverables
+            if (issue.key, normalize(d.path)) in moves or normalize(d.path) in touched
+        ]
+        created = sorted(facts.changes.added) if facts.changes else []
+        # Every deliverable: drift and stale evidence are looked for in all of them.
+        wanted = [d.path for _, issue in project.issues() for d in issue.deliverables] + [
+            path for entry in chosen.accomplished for path in entry.files
+        ]
         added = facts.changes.added if facts.changes else {}
-        created = sorted(added)
-        wanted = [d.path for _, issue in project.issues() if issue.key in changed for d in issue.deliverables]
-        wanted += [d.path for _, d in listed] + [path for entry in chosen.accomplished for path in entry.files]
         wanted += [p for p in created[:CREATED_LIMIT] if added[p] != "this file"]
-        links = link_paths(repo, wanted, history=False) if repo else no_git(wanted, facts.history.reason)
+        wanted = list(dict.fromkeys(wanted))
+        if repo is None:
+            links = no_git(wanted, facts.history.reason)
+        elif facts.end is not None:
+            links = links_at(repo, facts.end, wanted)
+        else:
+            links = link_paths(repo, wanted)
     except GitUnavailable as exc:
         where = repo.root if repo is not None else loaded.path.parent
         raise SummaryError(f"tracker: error: git failed in {where}: {exc}") from None
@@ -179,18 +230,34 @@ def summary_context(
             repo.close()
 
     views = _Views(project, links, plain)
+    listed = [(issue, d) for issue, d in candidates if _exists(links, d.path)]
     phases = [views.phase(phase) for phase in project.phases]
-    accomplished = _accomplished(project, chosen, changed, facts.before, views)
-    next_up = _next(project, views)
+    accomplished = _accomplished(project, chosen, changed, moves, listed, facts.before, views)
+    today = _today(chosen, facts)
+    needs = _attention(project, chosen, facts, links, views, today)
+    focus = set(re.findall(r"#([\w.-]+)", chosen.focus or ""))
+    next_up = _next(project, views, focus | {item.issue.id for item in accomplished if item.issue})
+    name = now.session_name(index)
     return {
         "project": project.project,
         "session": SessionView(
-            chosen.date, _long_date(chosen.date), chosen.focus or "", chosen.headline or "", chosen.duration or ""
+            chosen.date,
+            _long_date(chosen.date),
+            chosen.focus or "",
+            chosen.headline or "",
+            chosen.duration or "",
+            name,
+            # The first of a day is never numbered: a later session that day must not change its note.
+            _number_of_day(now, index),
+            chosen.started or "",
+            chosen.ended or "",
+            facts.end is not None,
         ),
         "history": facts.history,
         "accomplished": accomplished,
+        "attention": needs,
         "phases": phases,
-        "change": _change(facts.before, project),
+        "change": _change(None if unknown_start else facts.before, project),
         "deliverables": [views.deliverable(issue, d) for issue, d in listed],
         "next": next_up,
         "created": _created(facts, created, views),
@@ -203,34 +270,58 @@ def summary_context(
     }
 
 
+def _today(session: Session, facts: _Facts) -> datetime.date:
+    """The day overdue and stale are judged on: a closed session's own day, so its note never changes."""
+    if facts.end is not None:
+        return datetime.date.fromisoformat(session.date)
+    try:
+        return clock.today()
+    except clock.BadClock as exc:
+        raise SummaryError(f"tracker: error: {exc}") from None
+
+
+def _number_of_day(project: Project, index: int) -> int:
+    """N for the day's second session on, 0 for the first: a later session must not change an earlier note."""
+    number = sum(s.date == project.sessions[index].date for s in project.sessions[: index + 1])
+    return number if number > 1 else 0
+
+
 def _valid(loaded: Loaded) -> Project:
     if not loaded.ok or loaded.project is None:
         raise SummaryError("\n".join(str(p) for p in loaded.errors) or f"{loaded.path}: error: no plan")
     return loaded.project
 
 
-def _pick_session(loaded: Loaded, project: Project, date: str | None) -> Session:
-    chosen = project.session(date)
-    if chosen is not None:
-        return chosen
+def _pick_session(loaded: Loaded, project: Project, name: str | None) -> int:
+    index = project.session_index(name)
+    if index is not None:
+        return index
     line, column = project.where("sessions")
     if not project.sessions:
         raise SummaryError(
             f"{loaded.path}:{line}:{column}: error: the plan has no sessions; add one under "
             "'sessions:' with its date (- date: YYYY-MM-DD) or run 'tracker session start'"
         )
-    dates = ", ".join(s.date for s in project.sessions)
+    names = ", ".join(project.session_name(i) for i in range(len(project.sessions)))
+    shown = one_line(name or "")
+    if "#" not in shown and any(s.date == shown for s in project.sessions):
+        raise SummaryError(
+            f"{loaded.path}:{line}:{column}: error: several sessions on {shown}; name one as {shown}#1, "
+            f"{shown}#2 … (the plan has {names})"
+        )
     raise SummaryError(
-        f"{loaded.path}:{line}:{column}: error: no session on {one_line(date or '')}; the plan has sessions on {dates}"
+        f"{loaded.path}:{line}:{column}: error: no session {'' if '#' in shown else 'on '}{shown}; "
+        f"the plan has sessions {names} (or name the newest: last)"
     )
 
 
-def _read_history(loaded: Loaded, repo: GitRepo, session: Session, since: str | None, output) -> _Facts:
+def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, since: str | None, output) -> _Facts:
+    session = project.sessions[index]
     try:
         if since is not None:
             start = resolve_since(repo, since)
         elif session.since:
-            start = revision(repo, session.since, "the session's since")
+            start = revision(repo, session.since, "where the session started")
         else:
             start = day_start(repo, session.date)
     except HistoryError as exc:
@@ -240,18 +331,63 @@ def _read_history(loaded: Loaded, repo: GitRepo, session: Session, since: str | 
             ) from None
         line, column = session.where("since" if session.since else "date")
         raise SummaryError(
-            f"{loaded.path}:{line}:{column}: error: session {session.date}: "
+            f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: "
             f"{one_line(str(exc))}; correct 'since' or remove it"
         ) from None
+    end, end_at = _window_end(project, index)
+    end_sha = None
+    if end is not None:
+        try:
+            end_sha = revision(repo, end, "where the session ended").sha
+        except HistoryError as exc:
+            line, column = end_at
+            raise SummaryError(
+                f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: "
+                f"{one_line(str(exc))}; correct 'until' or remove it"
+            ) from None
 
-    facts = _Facts(HistoryView(True, "", start.short, start.date, start.how, "", ""), root=repo.root)
+    history = HistoryView(True, "", start.short, start.date, start.how, "", "", end_sha[:7] if end_sha else None)
+    facts = _Facts(history, root=repo.root, end=end_sha)
     plan = _relative(loaded.path, repo.root)
     if plan is None:
         facts.history = _with_plan(facts.history, "outside", "")
-    elif loaded.project is not None:  # a summary is made only of a plan that loaded
-        _read_plan_at_start(facts, repo, start, plan, loaded.project)
-    facts.changes = _with_output(changes(repo, start), repo, start, output)
+    else:
+        _read_plan_at_start(facts, repo, start, plan, project)
+        if end_sha is not None:
+            facts.after = _plan_at_end(facts, repo, end_sha, plan, project)
+    found = changes(repo, start, end_sha)
+    facts.changes = found if end_sha is not None else _with_output(found, repo, start, output)
     return facts
+
+
+def _window_end(project: Project, index: int) -> tuple[str | None, tuple[int, int]]:
+    """Where the session's window ends: its `until`, else where the next session began, else open (None)."""
+    session = project.sessions[index]
+    if session.until:
+        return session.until, session.where("until")
+    for later in project.sessions[index + 1 :]:
+        if later.since:
+            return later.since, later.where("since")
+    return None, session.where()
+
+
+def _plan_at_end(facts: _Facts, repo: GitRepo, end: str, plan: str, now: Project) -> Project | None:
+    """The plan as the end commit holds it: what the window left, whatever was done after it."""
+    data = repo.file_at(end, plan)
+    problem = "it is not in the repository at the end"
+    if data is not None:
+        try:
+            held = load_data(data, f"{end[:7]}:{plan}", like=now)
+        except LoadError as exc:
+            held, problem = None, str(exc.problem)
+        if held is not None and held.project is not None:
+            return held.project
+        if held is not None:
+            problem = str(held.errors[0]) if held.errors else problem
+    facts.problems.append(
+        f"The plan at the end of the session could not be read ({problem}): the plan as it is now is shown."
+    )
+    return None
 
 
 def _read_plan_at_start(facts: _Facts, repo: GitRepo, start: Start, plan: str, now: Project) -> None:
@@ -274,7 +410,7 @@ def _read_plan_at_start(facts: _Facts, repo: GitRepo, start: Start, plan: str, n
 
 
 def _with_plan(history: HistoryView, plan: str, problem: str) -> HistoryView:
-    return HistoryView(history.available, history.reason, history.start, history.start_date, history.how, plan, problem)
+    return msgspec.structs.replace(history, plan=plan, plan_problem=problem)
 
 
 def _with_output(found: Changes, repo: GitRepo, start: Start, output) -> Changes:
@@ -315,18 +451,33 @@ def _steps_done(issue: Issue, was: Issue | None) -> list[tuple[int, Step]]:
     return [(n, step) for n, step in enumerate(issue.steps, 1) if step.done and step.title not in done_before]
 
 
-def _listed_deliverables(project: Project, changed: dict, found: Changes | None) -> list[tuple[Issue, Deliverable]]:
-    """Deliverables of the issues that changed, and any deliverable whose file the session created or changed."""
-    touched = set(found.added) | set(found.modified) if found else set()
-    out, seen = [], set()
+def _own_status_changes(project: Project, before: Project | None) -> dict[tuple[str, str], tuple[str, str]]:
+    """Deliverables whose own `status` changed: (issue key, path) -> (status then, status now), as shown.
+
+    A deliverable without a status of its own has its issue's; a change of the issue alone is the
+    issue's change, not the deliverable's.  Issues new in the window are said as added, not here.
+    """
+    if before is None:
+        return {}
+    old = {issue.key: issue for _, issue in before.issues()}
+    out = {}
     for _, issue in project.issues():
+        was = old.get(issue.key)
+        if was is None:
+            continue
+        then = {normalize(d.path): d for d in was.deliverables}
         for deliverable in issue.deliverables:
             path = normalize(deliverable.path)
-            if path in seen or (issue.key not in changed and path not in touched):
-                continue
-            seen.add(path)
-            out.append((issue, deliverable))
+            prior = then.get(path)
+            if prior is not None and prior.status != deliverable.status:
+                out[issue.key, path] = (prior.status or was.status, deliverable.status or issue.status)
     return out
+
+
+def _exists(links: Links, path: str) -> bool:
+    """Whether the file is there to be shown as made (a missing one never is)."""
+    link = links.links.get(path)
+    return link is not None and link.state not in ("missing", "unsafe", "no-git", "") and link.kind != "pattern"
 
 
 class _Views:
@@ -447,25 +598,40 @@ def _shown(path: str) -> str:
 
 
 def _accomplished(
-    project: Project, session: Session, changed: dict[str, Issue | None], before: Project | None, views: _Views
+    project: Project,
+    session: Session,
+    changed: dict[str, Issue | None],
+    moves: dict[tuple[str, str], tuple[str, str]],
+    listed: list[tuple[Issue, Deliverable]],
+    before: Project | None,
+    views: _Views,
 ) -> list[Change]:
     out: list[Change] = []
+    made: dict[str, list[Deliverable]] = {}
+    for issue, deliverable in listed:
+        made.setdefault(issue.key, []).append(deliverable)
+    moved_in = {key for key, _ in moves}
     for _, issue in project.issues():
-        if issue.key not in changed:
+        if issue.key not in changed and issue.key not in made and issue.key not in moved_in:
             continue
-        was = changed[issue.key]
-        moved = was is not None and was.status != issue.status
+        was = changed.get(issue.key)
+        then_status = was.status if was is not None and was.status != issue.status else None
         out.append(
             Change(
                 "issue",
                 issue.title,
                 views.issue(issue),
-                views.status(was.status, before) if was is not None and moved else None,
-                was is None,
-                [views.step(n, step) for n, step in _steps_done(issue, was)],
-                [views.deliverable(issue, d) for d in issue.deliverables],
+                views.status(then_status, before) if then_status is not None else None,
+                issue.key in changed and was is None,
+                [views.step(n, step) for n, step in _steps_done(issue, was)] if issue.key in changed else [],
+                [views.deliverable(issue, d) for d in made.get(issue.key, [])],
                 [],
                 [],
+                [
+                    DeliverableMove(_shown(d.path), views.status(move[0], before), views.status(move[1]))
+                    for d in issue.deliverables
+                    if (move := moves.get((issue.key, normalize(d.path)))) is not None
+                ],
             )
         )
     for entry in session.accomplished:
@@ -485,41 +651,95 @@ def _accomplished(
     return out
 
 
-def _next(project: Project, views: _Views) -> Next:
-    """The first open issues in plan order whose dependencies are done, all from one phase."""
+def _attention(
+    project: Project, session: Session, facts: _Facts, links: Links, views: _Views, today: datetime.date
+) -> list[Attention]:
+    """What the note must not let pass: the plan unknown at the start, evidence gone or moved, and what
+    `tracker status` warns about (drift, overdue issues, stale evidence) as of the window's end."""
+    out: list[Attention] = []
+    if session.plan_committed is False:
+        out.append(Attention("plan", "", "", "", None, "", ""))
+    gone = facts.changes.deleted if facts.changes else frozenset()
+    moved = (facts.changes.moved or {}) if facts.changes else {}
+    said = set()
+    for _, issue in project.issues():
+        for deliverable in issue.deliverables:
+            path = normalize(deliverable.path)
+            if path in moved:
+                out.append(
+                    Attention(
+                        "moved", _shown(deliverable.path), str(issue.id), issue.title, None, "", _shown(moved[path])
+                    )
+                )
+                said.add(path)
+            elif path in gone:
+                out.append(Attention("deleted", _shown(deliverable.path), str(issue.id), issue.title, None, "", ""))
+                said.add(path)
+    for item in needs_attention(project, links, today, ("overdue", "drift", "stale")):
+        issue, deliverable = item.issue, item.deliverable
+        if item.kind == "overdue":
+            out.append(
+                Attention("overdue", "", str(issue.id), issue.title, views.status(issue.status), issue.due or "", "")
+            )
+        elif deliverable is not None and normalize(deliverable.path) not in said:
+            status = views.status(issue.status_of(deliverable))
+            if item.kind == "drift":
+                reason = deliverable_drift(project, issue, deliverable, links.get(deliverable.path)) or ""
+            else:
+                fresh = evidence_freshness(project, item.phase, issue, deliverable, links, today)
+                reason = f"last reviewed {fresh.reviewed}; its review was due {fresh.review_due}"
+            out.append(Attention(item.kind, _shown(deliverable.path), str(issue.id), issue.title, status, reason, ""))
+    return out
+
+
+def _next(project: Project, views: _Views, first: set[str]) -> Next:
+    """Open issues to do next: those in the focus or touched first, then by priority, then in plan order.
+
+    Done issues and verified ones with no step left are never next; an issue whose dependencies are
+    not done waits on them, and a blocked one is listed as blocked.
+    """
     done = {issue.key for _, issue in project.issues() if progress.is_done(project, issue)}
-    ready: list[tuple[Phase, Issue]] = []
-    waiting: list[tuple[Phase, Issue, list[str]]] = []
-    for phase, issue in project.issues():
+    ready: list[tuple[tuple, Phase, Issue]] = []
+    waiting: list[tuple[tuple, Phase, Issue, list[str]]] = []
+    blocked: list[tuple[Phase, Issue, list[str]]] = []
+    sign_off: list[Issue] = []
+    for order, (phase, issue) in enumerate(project.issues()):
         if issue.key in done:
             continue
         blockers = [str(dep) for dep in issue.depends_on if str(dep) not in done]
-        if blockers:
-            waiting.append((phase, issue, blockers))
+        rank = (issue.key not in first, progress.priority_rank(phase, issue), order)
+        if progress.status_kind(project, issue.status) == "blocked":
+            blocked.append((phase, issue, blockers))
+        elif progress.awaits_sign_off(project, issue):
+            sign_off.append(issue)
+        elif blockers:
+            waiting.append((rank, phase, issue, blockers))
         else:
-            ready.append((phase, issue))
-    if not ready:
-        return Next([], [], 0, "", 0)
-    phase = ready[0][0]
-    chosen = [_next_issue(project, views, p, issue, []) for p, issue in ready if p is phase][:NEXT_LIMIT]
-    held = [_next_issue(project, views, p, issue, blockers) for p, issue, blockers in waiting if p is phase]
+            ready.append((rank, phase, issue))
+    ready.sort(key=lambda item: item[0])
+    waiting.sort(key=lambda item: item[0])
+    chosen = [_next_issue(project, views, p, issue, []) for _, p, issue in ready[:NEXT_LIMIT]]
+    held = [_next_issue(project, views, p, issue, deps) for _, p, issue, deps in waiting[:WAITING_LIMIT]]
     minutes = sum(item.minutes for item in chosen)
     return Next(
-        chosen, held, minutes, format_minutes(minutes) if minutes else "", sum(item.unestimated for item in chosen)
+        chosen,
+        held,
+        minutes,
+        format_minutes(minutes) if minutes else "",
+        sum(item.unestimated for item in chosen),
+        [_next_issue(project, views, p, issue, deps, "Unblock") for p, issue, deps in blocked],
+        [views.issue(issue) for issue in sign_off],
+        max(0, len(waiting) - WAITING_LIMIT),
     )
 
 
-def _next_issue(project: Project, views: _Views, phase: Phase, issue: Issue, blockers: list[str]) -> NextIssue:
+def _next_issue(
+    project: Project, views: _Views, phase: Phase, issue: Issue, blockers: list[str], verb: str = ""
+) -> NextIssue:
     steps = [views.step(n, step) for n, step in enumerate(issue.steps, 1) if not step.done]
     minutes = sum(step.minutes or 0 for step in steps)
-    if blockers:
-        verb = "Then"
-    elif issue.status == project.workflow[0].id and not any(step.done for step in issue.steps):
-        verb = "Start"
-    elif steps:
-        verb = "Continue"
-    else:
-        verb = "Finish"
+    if not verb:
+        verb = _verb(project, issue, steps, blockers)
     return NextIssue(
         views.issue(issue),
         _phase_name(phase),
@@ -530,6 +750,14 @@ def _next_issue(project: Project, views: _Views, phase: Phase, issue: Issue, blo
         sum(step.minutes is None for step in steps),
         blockers,
     )
+
+
+def _verb(project: Project, issue: Issue, steps: list[StepView], blockers: list[str]) -> str:
+    if blockers:
+        return "Then"
+    if issue.status == project.workflow[0].id and not any(step.done for step in issue.steps):
+        return "Start"
+    return "Continue" if steps else "Finish"
 
 
 def _closing(project: Project, phases: list[PhaseView], next_up: Next) -> Closing:
@@ -566,5 +794,8 @@ def _notes(facts: _Facts) -> list[str]:
     if history.plan == "outside":
         return [f"The plan file is outside the repository at {facts.root}: issue changes are left out."]
     if history.plan == "unreadable":
-        return [f"The plan at the start could not be read ({history.plan_problem}): issue changes are left out."]
-    return []
+        return [
+            f"The plan at the start could not be read ({history.plan_problem}): issue changes are left out.",
+            *facts.problems,
+        ]
+    return list(facts.problems)

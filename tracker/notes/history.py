@@ -41,10 +41,16 @@ class Start:
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """Paths (as git spells them) that the session added, moved or modified."""
+    """Paths (as git spells them) that the window added, moved, modified or deleted."""
 
     added: dict[str, str]  # path -> "" | "untracked" | "moved from OLD"
     modified: frozenset[str]
+    deleted: frozenset[str] = frozenset()
+    moved: dict[str, str] | None = None  # old path -> new path
+
+    @property
+    def touched(self) -> set[str]:
+        return set(self.added) | set(self.modified)
 
 
 def head(repo: GitRepo) -> str | None:
@@ -116,20 +122,27 @@ def file_at(repo: GitRepo, start: Start, path: str) -> bytes | None:
     return repo.file_at(start.sha, path) if start.sha is not None else None
 
 
-def changes(repo: GitRepo, start: Start) -> Changes:
-    """Files the work tree has that the start did not (committed since, staged, or untracked), and modified ones."""
+def changes(repo: GitRepo, start: Start, end: str | None = None) -> Changes:
+    """What changed from the start to `end` (a commit), or to the work tree (staged and untracked included)."""
     added: dict[str, str] = {}
     modified: set[str] = set()
+    deleted: set[str] = set()
+    moved: dict[str, str] = {}
     if start.sha is None:
-        for path in _paths(repo.run("ls-files", "-z")):
+        listing = repo.run("ls-tree", "-r", "-z", "--name-only", end) if end else repo.run("ls-files", "-z")
+        for path in _paths(listing):
             added[path] = ""
     else:
-        fields = _paths(repo.run("diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-color", start.sha))
+        target = (end,) if end else ()
+        fields = _paths(
+            repo.run("diff", "--name-status", "-z", "-M", "--no-ext-diff", "--no-color", start.sha, *target)
+        )
         i = 0
         while i < len(fields):
             code = fields[i]
             if code.startswith("R"):  # -M: a rename comes as R<score>, old path, new path
                 added[fields[i + 2]] = f"moved from {fields[i + 1]}"
+                moved[fields[i + 1]] = fields[i + 2]
                 i += 3
                 continue
             path = fields[i + 1]
@@ -137,10 +150,13 @@ def changes(repo: GitRepo, start: Start) -> Changes:
                 added[path] = ""
             elif code in ("M", "T"):
                 modified.add(path)
+            elif code == "D":
+                deleted.add(path)
             i += 2
-    for path in _paths(repo.run("ls-files", "--others", "--exclude-standard", "-z")):
-        added[path] = "untracked"
-    return Changes(added, frozenset(modified))
+    if end is None:
+        for path in _paths(repo.run("ls-files", "--others", "--exclude-standard", "-z")):
+            added[path] = "untracked"
+    return Changes(added, frozenset(modified), frozenset(deleted), moved)
 
 
 def is_ignored(repo: GitRepo, path: str) -> bool:

@@ -26,8 +26,10 @@ class Md(str):
 # Characters that start markup anywhere in a line.  `_` is handled apart:
 # between two letters or digits it can neither open nor close emphasis.
 _ANYWHERE = re.compile(r"[\\`*\[\]<|~]|&(?=#?[A-Za-z0-9]+;)|_")
-# Characters that start a block when they come first (heading, quote, list, setext line).
-_LINE_START = re.compile(r"^(?:[#>+=-]|\d{1,9}(?=[.)]))")
+# What starts a block when it comes first: a heading (`#` to `######` and a space), a quote, a list
+# item (`-`, `+` or `1.` and a space), a setext or thematic line (only `-` or `=`).  `2.5 hours` and
+# `#4` start none, and are left alone.
+_LINE_START = re.compile(r"^(?:#{1,6}(?=[ \t]|$)|>|[-+](?=[ \t]|$)|[-=](?=[-= \t]*$)|\d{1,9}(?=[.)](?:[ \t]|$)))")
 _TRAILING_HASHES = re.compile(r"(?<= )#+$")
 _BACKTICKS = re.compile(r"`+")
 _SPACES = re.compile(r"  +")

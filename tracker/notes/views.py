@@ -64,6 +64,14 @@ class PhaseView(Struct, frozen=True):
     issues: list[IssueView]
 
 
+class DeliverableMove(Struct, frozen=True):
+    """A deliverable whose own status (set on it, not its issue's) changed in the window."""
+
+    path: str
+    before: StatusView
+    after: StatusView
+
+
 class Change(Struct, frozen=True):
     """One numbered item of "Accomplished": an issue that changed, or a session `accomplished` entry."""
 
@@ -73,9 +81,22 @@ class Change(Struct, frozen=True):
     before: StatusView | None  # the status at the start, when it differs from now
     added: bool  # the issue was not in the plan at the start
     steps_done: list[StepView]
-    deliverables: list[DeliverableView]
+    deliverables: list[DeliverableView]  # only those whose file changed in the window, or whose own status did
     details: list[str]
     files: list[FileView]
+    moves: list[DeliverableMove] = []
+
+
+class Attention(Struct, frozen=True):
+    """One item of "Needs attention"."""
+
+    kind: str  # plan | moved | deleted | overdue | drift | stale
+    path: str  # the deliverable's path as the plan names it ("" for plan and overdue)
+    issue_id: str
+    issue_title: str
+    status: StatusView | None  # the deliverable's status (drift, stale), the issue's (overdue)
+    detail: str  # drift: why git denies the status; stale: when reviewed and due; overdue: the due date
+    moved_to: str  # moved: the path git followed it to
 
 
 class NextIssue(Struct, frozen=True):
@@ -86,15 +107,18 @@ class NextIssue(Struct, frozen=True):
     minutes: int
     time: str  # "2h 10m", "" when no step has an estimate
     unestimated: int  # open steps without an estimate
-    waits_for: list[str]  # issue ids not done yet (only for waiting issues)
+    waits_for: list[str]  # issue ids not done yet (only for waiting and blocked issues)
 
 
 class Next(Struct, frozen=True):
-    issues: list[NextIssue]
-    waiting: list[NextIssue]  # open issues of the same phase whose depends_on is not done
+    issues: list[NextIssue]  # focus and touched first, then by priority, then plan order
+    waiting: list[NextIssue]  # open issues whose depends_on is not done ("waiting on #5")
     minutes: int
     time: str
     unestimated: int
+    blocked: list[NextIssue] = []  # issues whose status is blocked; waits_for names undone dependencies
+    sign_off: list[IssueView] = []  # verified with no open step: nothing left but to mark them done
+    more_waiting: int = 0  # waiting issues left out after the first few
 
 
 class TreeLine(Struct, frozen=True):
@@ -122,6 +146,7 @@ class HistoryView(Struct, frozen=True):
     how: str
     plan: str  # "read" | "absent" | "outside" | "unreadable" | "" (no git)
     plan_problem: str
+    end: str | None = None  # short sha where a closed session ended; None: open (HEAD and the work tree)
 
 
 class SessionView(Struct, frozen=True):
@@ -130,6 +155,11 @@ class SessionView(Struct, frozen=True):
     focus: str
     headline: str
     duration: str
+    name: str = ""  # DATE, or DATE#N when several sessions share the day
+    number: int = 0  # which session of its day (2, 3 …); 0 for the first, whose note later sessions must not change
+    started: str = ""  # HH:MM
+    ended: str = ""  # HH:MM; "" while open
+    closed: bool = False
 
 
 class InsightView(Struct, frozen=True):

@@ -27,9 +27,12 @@ if TYPE_CHECKING:
         read_text,
     )
     from tracker.plan.model import (
+        Accomplishment,
         Deliverable,
         Framework,
+        Insight,
         Issue,
+        NotesSettings,
         Phase,
         Project,
         Session,
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
         is_iso_date,
         issue_key,
         place,
+        same_work,
         status_words,
     )
     from tracker.plan.paths import (

@@ -26,6 +26,7 @@ Text = Annotated[str, Meta(min_length=1)]
 Weight = Annotated[float, Meta(ge=0, le=1)]
 IsoDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 Interval = Annotated[str, Meta(description="how often: 90d, 12w, 6m or 1y (days, weeks, months, years)")]
+ClockTime = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="a time of day, HH:MM (24 hours)")]
 Estimate = Annotated[
     str,
     Meta(description="a duration such as 30m, 1.5h, 1h30m, '2 hours', '30 mins'"),
@@ -161,12 +162,25 @@ class Insight(Record, kw_only=True):
 
 class Session(Record, kw_only=True):
     date: IsoDate
+    started: ClockTime | None = None
     focus: str | None = None
     headline: str | None = None
     duration: str | None = None
     since: str | None = None
+    plan_committed: bool | None = None
+    until: str | None = None
+    ended: ClockTime | None = None
     accomplished: list[Accomplishment] = field(default_factory=list)
     insights: list[Insight] = field(default_factory=list)
+
+    @property
+    def closed(self) -> bool:
+        return self.until is not None or self.ended is not None
+
+
+class NotesSettings(Record, kw_only=True):
+    folder: str | None = None
+    front_matter: bool = True
 
 
 class Project(Record, kw_only=True):
@@ -178,6 +192,7 @@ class Project(Record, kw_only=True):
     reviewed: IsoDate | None = None
     phases: list[Phase]
     sessions: list[Session] = field(default_factory=list)
+    notes: NotesSettings | None = None
 
     @property
     def workflow(self) -> tuple[StatusDef, ...]:
@@ -233,15 +248,44 @@ class Project(Record, kw_only=True):
                 return phase, issue
         return None
 
-    def session(self, date: str | None = None) -> Session | None:
+    def session(self, name: str | None = None) -> Session | None:
+        """The session named `name`: DATE (alone that day), DATE#N (N from 1, in file order) or `last`."""
+        index = self.session_index(name)
+        return None if index is None else self.sessions[index]
+
+    def session_index(self, name: str | None = None) -> int | None:
         if not self.sessions:
             return None
-        if date is None:
-            return self.sessions[-1]
-        for session in self.sessions:
-            if session.date == date:
-                return session
+        if name is None or name == "last":
+            return len(self.sessions) - 1
+        date, _, number = name.partition("#")
+        same_day = [i for i, session in enumerate(self.sessions) if session.date == date]
+        if not number:
+            return same_day[0] if len(same_day) == 1 else None
+        if number.isdigit() and 1 <= int(number) <= len(same_day):
+            return same_day[int(number) - 1]
         return None
+
+    def session_name(self, index: int) -> str:
+        """How the session at `index` is named: its date when it is alone that day, else DATE#N."""
+        date = self.sessions[index].date
+        same_day = [i for i, session in enumerate(self.sessions) if session.date == date]
+        return date if len(same_day) == 1 else f"{date}#{same_day.index(index) + 1}"
+
+
+def same_work(a: Project, b: Project) -> bool:
+    """Whether two plans hold the same work: everything but the sessions and the places of values."""
+
+    def plain(value):
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if k != "at"}
+        if isinstance(value, list):
+            return [plain(v) for v in value]
+        return value
+
+    return plain(msgspec.to_builtins(msgspec.structs.replace(a, sessions=[]))) == plain(
+        msgspec.to_builtins(msgspec.structs.replace(b, sessions=[]))
+    )
 
 
 # What each key means, as editors show it on hover (schema.py puts it on every property).
@@ -255,6 +299,11 @@ HELP: dict[str, dict[str, str]] = {
         "reviewed": "Default date (YYYY-MM-DD) all evidence was last reviewed.",
         "phases": "The phases of the programme, in order.",
         "sessions": "Working sessions, oldest first; `tracker session start` appends one.",
+        "notes": "How session notes are written: their folder and front matter.",
+    },
+    "NotesSettings": {
+        "folder": "Where the dashboard writes session notes, relative to the repository root (folders are made).",
+        "front_matter": "Whether a note starts with its front matter block (default true; --no-front-matter).",
     },
     "StatusDef": {
         "id": "The status as issues write it.",
@@ -310,11 +359,16 @@ HELP: dict[str, dict[str, str]] = {
         "files": "Files the step touches.",
     },
     "Session": {
-        "date": "The day the session began (YYYY-MM-DD).",
-        "focus": "What the session is about.",
+        "date": "The day the session began (YYYY-MM-DD); several sessions may share a day (DATE#N names them).",
+        "started": "When it began, HH:MM (tracker session start writes it).",
+        "focus": "What the session is about; issues named as #4 come first in What's Next.",
         "headline": "The session's main result, in one line.",
         "duration": "How long it lasted, as free text.",
-        "since": "The git revision where the session started.",
+        "since": "The git revision where the session started (HEAD then).",
+        "plan_committed": "false when the plan had uncommitted changes as the session started: its note leaves "
+        "status changes out, as they cannot be told apart from earlier ones.",
+        "until": "The git revision where the session ended (tracker session end writes HEAD then).",
+        "ended": "When it ended, HH:MM (tracker session end writes it).",
         "accomplished": "Work that is no issue (moved docs, guides).",
         "insights": "What was learnt.",
     },

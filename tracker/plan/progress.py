@@ -113,3 +113,21 @@ def open_minutes(project: Project, issues) -> int:
             if not step.done and step.estimate:
                 total += parse_minutes(step.estimate) or 0
     return total
+
+
+def awaits_sign_off(project: Project, issue: Issue) -> bool:
+    """Verified, with no step left: nothing to do but mark it done, so never "the next thing to do"."""
+    return (
+        not is_done(project, issue)
+        and issue.status == "verified"
+        and project.status("verified") is not None
+        and not any(not step.done for step in issue.steps)
+    )
+
+
+PRIORITY_RANK = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def priority_rank(phase: Phase, issue: Issue) -> int:
+    """The issue's priority, else its phase's, as a rank (0 first); an unset one ranks as medium."""
+    return PRIORITY_RANK[issue.priority or phase.priority or "medium"]

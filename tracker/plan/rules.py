@@ -70,19 +70,17 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
                 )
     _check_cycles(project, issue_ids, error)
 
-    seen_dates: dict[str, object] = {}
-    for session in project.sessions:
+    for session in project.sessions:  # several sessions may share a day (DATE#N names them)
         if not is_iso_date(session.date):
             error(session, "date", f"session date '{session.date}' is not a real calendar date")
-        if session.date in seen_dates:
-            line, column = seen_dates[session.date].where("date")  # type: ignore[attr-defined]
+        if session.started and session.ended and session.ended < session.started:
             error(
                 session,
-                "date",
-                f"a second session on {session.date} (the first is at line {line}, column {column}); merge them",
+                "ended",
+                f"the session on {session.date} ends at {session.ended}, before it started ({session.started}); "
+                "a session ends on the day it began, so correct one of the times",
                 "warning",
             )
-        seen_dates.setdefault(session.date, session)
 
     for mention in plan_paths(project):
         reason = unsafe_reason(mention.path)

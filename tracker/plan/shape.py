@@ -269,6 +269,8 @@ def _compile_str(t: mi.StrType, nullable: bool = False):
     import re
 
     pattern = re.compile(t.pattern) if t.pattern else None
+    # The model's two patterns are a day and a time of day; the message names the one in force.
+    shape = "HH:MM (24 hours)" if pattern is not None and pattern.match("09:30") else "YYYY-MM-DD"
     blank_refused = bool(t.min_length)
     needs_text = blank_refused and not nullable
 
@@ -281,7 +283,7 @@ def _compile_str(t: mi.StrType, nullable: bool = False):
         if blank_refused and not text.strip():
             return ctx.error(node, f"{what} is blank; write the text here")
         if pattern is not None and not pattern.match(text):
-            return ctx.error(node, f"{what} must look like YYYY-MM-DD, not '{_short(text)}'")
+            return ctx.error(node, f"{what} must look like {shape}, not '{_short(text)}'")
         return text
 
     return check

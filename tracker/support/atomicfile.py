@@ -37,8 +37,11 @@ def write_output(
     kinds: tuple[str, ...] = MARKDOWN,
     force: bool = False,
     keep: Iterable[str | os.PathLike] = (),
+    make_folders: bool = False,
 ) -> None:
     """Write a file the user named as output (`summary -o FILE`, the dashboard's export).
+
+    With `make_folders`, missing folders on the way are made, once the target is known to be one to write.
 
     A regular file is replaced atomically, through a symlink as the plan
     writer does (the link stays).  A device or FIFO is written in place, never
@@ -63,6 +66,8 @@ def write_output(
     real = Path(os.path.realpath(target))
     if not force:
         _refuse_to_replace(real, info, kinds, keep)
+    if make_folders:
+        real.parent.mkdir(parents=True, exist_ok=True)
     replace(write_temp(real, data), real)
 
 

@@ -54,8 +54,10 @@ class SessionStarter:
     def _prepare(self, repo_setting: str | None, focus: str | None) -> None:
         from tracker import edit
         from tracker.git import session_start_revision
-        from tracker.support.clock import today
+        from tracker.support.clock import now
 
         since = session_start_revision(self.path, repo_setting)
+        moment = now()
+        change = edit.AppendSession(moment.date().isoformat(), focus, since, started=moment.strftime("%H:%M"))
         if not get_current_worker().is_cancelled:
-            self.screen.post_message(self.Prepared(edit.AppendSession(today().isoformat(), focus, since)))
+            self.screen.post_message(self.Prepared(change))

@@ -1,0 +1,259 @@
+"""Sessions as windows of history, replayed on a scripted repository over two days.
+
+Three sessions, two of them on the first day, each started and ended with the
+real CLI under a fixed clock (TRACKER_NOW), with real commits back-dated to
+match.  The notes must claim only what happened in their window, keep what
+`tracker status` warns about, and the note of a closed session must be the same
+bytes whenever it is made.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import run_tracker
+from gitutil import Repo
+
+PLAN = """\
+project: Scripted
+phases:
+  - id: P1
+    title: Policies
+    priority: low
+    issues:
+      - id: 1
+        title: Security policy
+        status: in_progress
+        deliverables:
+          - path: docs/policy.md
+            type: doc
+            purpose: The policy
+          - path: docs/untouched.md
+            type: doc
+            purpose: Written a year ago
+          - path: docs/missing.md
+            type: doc
+            purpose: Never written
+        steps:
+          - title: Draft
+            estimate: 1h
+            status: done
+      - id: 2
+        title: Access review
+        status: in_progress
+        deliverables:
+          - path: evidence/access.csv
+            type: report
+            purpose: Quarterly access review
+          - path: evidence/old.md
+            type: report
+            purpose: Last year's review
+            status: complete
+  - id: P2
+    title: Operations
+    priority: high
+    issues:
+      - id: 3
+        title: Vendor contract
+        status: blocked
+        depends_on: [4]
+        steps:
+          - title: Wait for legal
+            estimate: 2h
+      - id: 4
+        title: Backups
+        status: not_started
+        priority: critical
+        steps:
+          - title: Nightly job
+            estimate: 30m
+      - id: 5
+        title: Restore drill
+        status: not_started
+        depends_on: [4]
+"""
+
+
+class Replay:
+    """The repository and the CLI, at fixed moments."""
+
+    def __init__(self, repo: Repo, cache: Path):
+        self.repo = repo
+        self.cache = cache
+
+    def tracker(self, at: str, *args: str, ok: bool = True):
+        env = {"TRACKER_NOW": at, "XDG_CACHE_HOME": str(self.cache), "TRACKER_FILE": ""}
+        done = run_tracker(*args, cwd=self.repo.root, env=env)
+        if ok:
+            assert done.returncode == 0, done.stderr
+        return done
+
+    def note(self, at: str, *args: str) -> str:
+        return self.tracker(at, "summary", *args).stdout
+
+    def commit(self, message: str, at: str) -> None:
+        self.repo.commit(message, date=at + ":00+00:00")
+
+
+@pytest.fixture
+def replay(repo: Repo, tmp_path: Path) -> Replay:
+    repo.write("data/phases.yaml", PLAN)
+    repo.write("docs/policy.md", "# Policy\n")
+    repo.write("docs/untouched.md", "old\n" * 12)
+    repo.write("evidence/access.csv", "user,role\n")
+    repo.write("evidence/old.md", "reviewed\n")
+    repo.commit("The programme so far", date="2025-06-01T08:00:00+00:00")
+    return Replay(repo, tmp_path / "cache")
+
+
+def first_day(r: Replay) -> str:
+    """Sessions 1 and 2 on 2026-01-14; the note of session 1 right after it ended."""
+    r.tracker("2026-01-14T09:00", "session", "start", "--focus", "#2 access, policy")
+    r.commit("Start session 1", "2026-01-14T09:01")
+    r.repo.write("docs/policy.md", "# Policy\n\nKeys rotate every 90 days.\n")
+    r.tracker("2026-01-14T09:40", "set", "1", "complete")
+    r.commit("Policy done (#1)", "2026-01-14T09:45")
+    r.tracker(
+        "2026-01-14T10:30",
+        "session",
+        "end",
+        "--headline",
+        "Policy signed off",
+        "--duration",
+        "1.5h",
+        "--accomplished",
+        "Met the auditor",
+        "--detail",
+        "Walked through 2.5 hours of evidence",
+        "--insight",
+        "Keys rotate",
+        "--body",
+        "Rotate **quarterly**, not yearly.",
+    )
+    r.commit("End session 1", "2026-01-14T10:31")
+    note = r.note("2026-01-14T10:32", "--session", "2026-01-14#1")
+
+    r.tracker("2026-01-14T14:00", "session", "start")
+    r.repo.write("evidence/access.csv", "user,role\nada,admin\n")
+    r.tracker("2026-01-14T14:20", "set", "2", "--deliverable", "evidence/access.csv", "audit")
+    r.commit("Access review evidence (#2)", "2026-01-14T14:30")
+    r.tracker("2026-01-14T15:00", "session", "end")
+    r.commit("End session 2", "2026-01-14T15:01")
+    return note
+
+
+def second_day(r: Replay) -> str:
+    """Session 3 on 2026-01-15, open: evidence deleted, an accepted file edited and not committed."""
+    r.tracker("2026-01-15T09:00", "session", "start", "--focus", "cleanup")
+    r.commit("Start session 3", "2026-01-15T09:01")
+    r.repo.git("rm", "-q", "evidence/old.md")
+    r.commit("Drop last year's review", "2026-01-15T09:30")
+    r.repo.write("docs/policy.md", "# Policy\n\nKeys rotate every 30 days.\n")  # accepted, edited, not committed
+    return r.note("2026-01-15T10:00")
+
+
+def section(text: str, title: str) -> str:
+    found = re.search(rf"^## [^\n]*{re.escape(title)}[^\n]*\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    return found.group(1) if found else ""
+
+
+def test_a_closed_sessions_note_is_the_same_bytes_after_later_sessions(replay: Replay):
+    right_after = first_day(replay)
+    second_day(replay)
+    replay.tracker("2026-01-15T11:00", "session", "end")
+    replay.commit("End session 3", "2026-01-15T11:01")
+    replay.repo.write("docs/policy.md", "# Policy\n\nRewritten after the fact.\n")
+    replay.commit("Later work", "2026-01-16T09:00")
+    assert replay.note("2026-01-20T09:00", "--session", "2026-01-14#1") == right_after
+    assert "# Session Summary - January 14, 2026\n" in right_after
+    assert "**Time**: 09:00 to 10:30" in right_after
+    assert re.search(r"^\*\*Until\*\*: `[0-9a-f]{7}`, where the session ended$", right_after, re.M)
+
+
+def test_only_deliverables_changed_in_the_window_are_claimed(replay: Replay):
+    note = first_day(replay)
+    done = section(note, "Accomplished This Session")
+    table = section(note, "Deliverables This Session")
+    assert "- Issue #1: in progress → complete" in done
+    assert "`docs/policy.md` (3 lines)" in done
+    for path in ("docs/untouched.md", "docs/missing.md", "evidence/access.csv"):
+        assert path not in done and path not in table
+    assert "| `docs/policy.md` |" in table
+
+    second = replay.note("2026-01-14T15:05", "--session", "2026-01-14#2")
+    assert "- Deliverable `evidence/access.csv`: in progress → audit" in section(second, "Accomplished")
+    assert "| `evidence/access.csv` | Report (2 lines) |" in section(second, "Deliverables")
+    assert "docs/policy.md" not in section(second, "Accomplished")  # session 1's work is not session 2's
+
+
+def test_an_open_session_needs_attention_for_edits_and_deleted_evidence(replay: Replay):
+    first_day(replay)
+    note = second_day(replay)
+    attention = section(note, "Needs Attention")
+    assert "- `docs/policy.md` (Issue #1) is Complete ✅, but the file has changes that are not committed" in attention
+    assert "- `evidence/old.md` (Issue #2) was deleted in this session, but the plan still names it" in attention
+    assert "evidence/old.md" not in section(note, "Deliverables")
+
+
+def test_a_renamed_evidence_file_says_where_it_went(replay: Replay):
+    replay.tracker("2026-01-14T09:00", "session", "start")
+    replay.commit("Start", "2026-01-14T09:01")
+    replay.repo.git("mv", "evidence/old.md", "evidence/2025-review.md")
+    replay.commit("Rename", "2026-01-14T09:30")
+    attention = section(replay.note("2026-01-14T10:00"), "Needs Attention")
+    assert "- `evidence/old.md` (Issue #2) was moved to `evidence/2025-review.md` in this session" in attention
+
+
+def test_whats_next_puts_focus_and_priority_first_and_never_a_blocked_issue(replay: Replay):
+    note = first_day(replay)
+    next_up = section(note, "What's Next")
+    assert "Immediate Priority: Issue #2 (Access review)" in next_up  # named in the focus
+    assert "### Then: Issue #4 (Backups)" in next_up  # critical, ahead of the plan's order
+    assert "Issue #3" not in re.findall(r"^### .*$", next_up, re.M)[0]
+    assert "**Blocked**:\n- Issue #3 (Vendor contract): blocked by #4\n" in next_up
+    assert "- Issue #5 (Restore drill): waiting on #4\n" in next_up
+    assert not re.search(r"Immediate Priority: Issue #3", note)
+
+
+def test_session_end_records_headline_accomplishments_and_insights(replay: Replay):
+    note = first_day(replay)
+    assert "**Status**: Policy signed off" in note
+    assert "**Duration**: 1.5h" in note  # not 1\.5h
+    assert "### 2. Met the auditor ✅\n- Walked through 2.5 hours of evidence\n" in note
+    insights = section(note, "Key Insights")
+    assert "### Keys rotate\nRotate **quarterly**, not yearly.\n" in insights
+
+
+def test_an_uncommitted_plan_at_the_start_warns_instead_of_claiming_every_issue(repo: Repo, tmp_path: Path):
+    repo.write("README.md", "hello\n")
+    repo.commit("First", date="2026-01-13T08:00:00+00:00")
+    repo.write("data/phases.yaml", PLAN)  # never committed
+    r = Replay(repo, tmp_path / "cache")
+    started = r.tracker("2026-01-14T09:00", "session", "start")
+    assert "warning: the plan has changes that are not committed" in started.stderr
+    note = r.note("2026-01-14T10:00")
+    assert "Added to the plan" not in note
+    assert "The plan had changes that were not committed when the session started" in section(note, "Needs Attention")
+
+
+def test_starting_while_a_session_is_open_asks_to_end_it_or_ends_it(replay: Replay):
+    replay.tracker("2026-01-14T09:00", "session", "start")
+    refused = replay.tracker("2026-01-14T11:00", "session", "start", ok=False)
+    assert refused.returncode == 1
+    assert "session 2026-01-14 (started 09:00) is still open; end it first" in refused.stderr
+    replay.tracker("2026-01-14T11:00", "session", "start", "--end-open")
+    text = (replay.repo.root / "data/phases.yaml").read_text(encoding="utf-8")
+    assert "    ended: '11:00'\n" in text and text.count("  - date: 2026-01-14\n") == 2
+    several = replay.tracker("2026-01-14T12:00", "summary", "--session", "2026-01-14", ok=False)
+    assert several.returncode == 1 and "several sessions on 2026-01-14; name one as 2026-01-14#1" in several.stderr
+    assert "(session 2)" in replay.note("2026-01-14T12:00", "--session", "last")
+
+
+def test_detail_and_body_must_follow_what_they_belong_to(replay: Replay):
+    replay.tracker("2026-01-14T09:00", "session", "start")
+    wrong = replay.tracker("2026-01-14T10:00", "session", "end", "--body", "text", ok=False)
+    assert wrong.returncode == 2 and "--body TEXT belongs after the --insight TITLE" in wrong.stderr
+    bad_clock = replay.tracker("tomorrow", "session", "end", ok=False)
+    assert bad_clock.returncode == 1 and "tracker: error: TRACKER_NOW='tomorrow'" in bad_clock.stderr

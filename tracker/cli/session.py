@@ -1,0 +1,154 @@
+"""`tracker session start|end`: a session is a window of history, from HEAD as it starts to HEAD as it ends."""
+
+from __future__ import annotations
+
+import click
+
+from tracker.cli.context import Failed, Options, load_plan
+
+
+class _InOrder(click.Command):
+    """Keeps the order options were given in (ctx.meta["order"]): a --detail belongs to the --accomplished before it."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        parser = self.make_parser(ctx)
+        _, _, order = parser.parse_args(args=list(args))
+        ctx.meta["order"] = [param.name for param in order]
+        return super().parse_args(ctx, args)
+
+
+@click.group()
+def session() -> None:
+    """Sessions: windows of history the notes are about."""
+
+
+@session.command("start")
+@click.option("--focus", metavar="TEXT", help="What this session is about (name issues as #4 to put them first).")
+@click.option("--end-open", is_flag=True, help="End a session still open, at the current HEAD, before starting.")
+@click.pass_obj
+def session_start(options: Options, focus: str | None, end_open: bool) -> None:
+    """Start a session now: today's date, the time and the current git HEAD."""
+    from tracker.cli.commands import write_change
+    from tracker.edit import AppendSession, EndSession, open_session
+    from tracker.git import session_point
+
+    moment = _now()
+    loaded = load_plan(options)
+    point = session_point(loaded.path, loaded.project.repo)
+    if point.plan_committed is False and point.plan_at_head is not None:
+        point.plan_committed = _only_sessions_differ(loaded, point.plan_at_head)
+    index = open_session(loaded.project)
+    if index is not None and end_open:
+        loaded = write_change(options, EndSession(index, _hhmm(moment), point.head), loaded)
+    change = AppendSession(
+        moment.date().isoformat(),
+        focus or None,
+        point.head,
+        started=_hhmm(moment),
+        plan_committed=False if point.plan_committed is False else None,
+        count=len(loaded.project.sessions),
+    )
+    write_change(options, change, loaded)
+    if point.plan_committed is False:
+        click.echo(
+            f"{loaded.path}: warning: the plan has changes that are not committed; the session's note compares "
+            "with the plan as last committed, so commit the plan first for a note that shows only this "
+            "session's work",
+            err=True,
+        )
+
+
+@session.command("end", cls=_InOrder)
+@click.option("--headline", metavar="TEXT", help="The session in one line.")
+@click.option("--duration", metavar="D", help="How long it took, as you want it shown (2.5 hours, 1h30m …).")
+@click.option("--accomplished", multiple=True, metavar="TITLE", help="Work that is no issue's status (repeatable).")
+@click.option("--detail", multiple=True, metavar="TEXT", help="A detail of the --accomplished before it (repeatable).")
+@click.option("--insight", multiple=True, metavar="TITLE", help="Something learned (repeatable).")
+@click.option("--body", multiple=True, metavar="TEXT", help="The text of the --insight before it (markdown).")
+@click.pass_context
+def session_end(ctx: click.Context, headline, duration, accomplished, detail, insight, body) -> None:
+    """End the open session now, at the current git HEAD, with what it did."""
+    from tracker.cli.commands import write_change
+    from tracker.edit import EndSession
+    from tracker.git import session_point
+
+    options: Options = ctx.obj
+    done, learned = _grouped(ctx.meta.get("order", []), accomplished, detail, insight, body)
+    moment = _now()
+    loaded = load_plan(options)
+    project = loaded.project
+    if not project.sessions:
+        line, column = project.where("sessions")
+        raise Failed(
+            f"{loaded.path}:{line}:{column}: error: the plan has no session; start one with 'tracker session start'"
+        )
+    point = session_point(loaded.path, project.repo)
+    change = EndSession(
+        len(project.sessions) - 1,
+        _hhmm(moment),
+        point.head,
+        headline=headline or None,
+        duration=duration or None,
+        accomplished=tuple(done),
+        insights=tuple(learned),
+    )
+    write_change(options, change, loaded)
+    if point.uncommitted:
+        shown = ", ".join(point.uncommitted[:5]) + (
+            f" and {len(point.uncommitted) - 5} more" if len(point.uncommitted) > 5 else ""
+        )
+        click.echo(
+            f"{loaded.path}: warning: {len(point.uncommitted)} file{'s' * (len(point.uncommitted) != 1)} "
+            f"not committed ({shown}) are not part of the session, which ends at {point.head or 'no commit'}",
+            err=True,
+        )
+
+
+def _grouped(order: list[str], accomplished, detail, insight, body):
+    """--accomplished/--detail and --insight/--body pairs, in the order given."""
+    done: list[tuple[str, list[str]]] = []
+    learned: list[list] = []
+    taken = dict.fromkeys(("accomplished", "detail", "insight", "body"), 0)
+    values = {"accomplished": accomplished, "detail": detail, "insight": insight, "body": body}
+    for name in order:
+        if name not in values:
+            continue
+        value = values[name][taken[name]]
+        taken[name] += 1
+        if name == "accomplished":
+            done.append((value, []))
+        elif name == "detail":
+            if not done:
+                raise click.UsageError("--detail TEXT belongs after the --accomplished TITLE it details")
+            done[-1][1].append(value)
+        elif name == "insight":
+            learned.append([value, None])
+        elif not learned or learned[-1][1] is not None:
+            raise click.UsageError("--body TEXT belongs after the --insight TITLE it explains (one body each)")
+        else:
+            learned[-1][1] = value
+    return [(title, tuple(details)) for title, details in done], [(title, text) for title, text in learned]
+
+
+def _only_sessions_differ(loaded, held: bytes) -> bool:
+    """Whether the plan differs from HEAD's only in its sessions (the last session's end, say)."""
+    from tracker.plan import LoadError, load_data, same_work
+
+    try:
+        then = load_data(held, f"HEAD:{loaded.path.name}", like=loaded.project)
+    except LoadError:
+        return False
+    return then.project is not None and same_work(then.project, loaded.project)
+
+
+def _now():
+    from tracker.support.clock import BadClock, now
+
+    try:
+        return now()
+    except BadClock as exc:
+        raise Failed(f"tracker: error: {exc}") from None
+
+
+def _hhmm(moment) -> str:
+    return moment.strftime("%H:%M")
