@@ -98,7 +98,8 @@ class SummaryScreen(Screen):
 
         try:
             data = build_summary(self.loaded, output=path).encode("utf-8")
-            atomicfile.write_output(path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,))
+            # As `tracker summary -o`: the notes folder may not exist yet.
+            atomicfile.write_output(path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,), make_folders=True)
         except SummaryError as exc:
             self.post_message(self.Exported(path, str(exc)))
         except OSError as exc:
