@@ -64,7 +64,12 @@ def render_scalar(value: str, style: str | None = None, plain_date: bool = False
 
 
 def _plain_is_text(value: str, plain_date: bool) -> bool:
-    if not _PLAIN.match(value) or _OTHER_READERS.fullmatch(value) or yamltree.resolve_plain(value) != value:
+    if not _PLAIN.match(value) or _OTHER_READERS.fullmatch(value):
+        return False
+    try:
+        if yamltree.resolve_plain(value) != value:
+            return False
+    except ValueError:  # digits past Python's int-string limit: the reader refuses them unquoted
         return False
     tag = _YAML11.resolve(yaml.ScalarNode, value, (True, False))
     return tag == _STR_TAG or (plain_date and tag == _DATE_TAG and bool(_ISO_DATE.match(value)))

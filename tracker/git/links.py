@@ -33,7 +33,7 @@ from tracker.git.linkcache import LinkCache
 from tracker.git.linkmemo import LinkMemo
 from tracker.git.repo import STATUS_ARGS, GitRepo, GitUnavailable, repo_start
 from tracker.git.worktree import WorkTree, change_state, head_of
-from tracker.plan import GLOB_CHARS, Project, is_glob, named_paths, normalize, unsafe_reason
+from tracker.plan import GLOB_CHARS, Project, glob_regex, is_glob, named_paths, normalize, unsafe_reason
 
 # A pattern or folder shows the least finished state among its files.
 _AGGREGATE_ORDER = ("modified", "staged", "untracked", "ignored", "committed")
@@ -523,40 +523,6 @@ def _aggregate(written: str, group: _Group, members: list[FileLink]) -> FileLink
 
 def _when(commit: Commit) -> datetime.datetime:
     return datetime.datetime.fromisoformat(commit.date)
-
-
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A plan glob as a regex over git paths: `*` and `?` stay in one folder, `**` spans folders."""
-    out, i, n = [], 0, len(pattern)
-    while i < n:
-        at_segment = i == 0 or pattern[i - 1] == "/"
-        if at_segment and pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif at_segment and pattern.startswith("**", i) and i + 2 == n:
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        elif pattern[i] == "[":
-            close = pattern.find("]", i + 2 if pattern.startswith(("[!", "[^"), i) else i + 1)
-            body = pattern[i + 1 : close]
-            if close < 0 or not body.lstrip("!^"):
-                out.append(re.escape("["))
-                i += 1
-                continue
-            negate = body[0] in "!^"
-            body = body[1:] if negate else body
-            out.append("(?!/)[" + ("^" if negate else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
-            i = close + 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out) + r"\Z", re.DOTALL)
 
 
 def _printable(path: str) -> str:

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     )
     from tracker.plan.paths import (
         GLOB_CHARS,
+        glob_regex,
         is_glob,
         named_paths,
         normalize,

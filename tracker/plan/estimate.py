@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 from functools import cache
 
 _PART = re.compile(
@@ -11,21 +12,49 @@ _PART = re.compile(
 )
 
 
+# No step of a plan takes ten thousand hours; beyond that an estimate is a typo, and totals of such
+# numbers would only mislead.
+MAX_MINUTES = 10_000 * 60
+_MAX_DIGITS = 12  # of one amount; longer ones are refused before any arithmetic
+
+
 @cache  # a plan repeats the same few estimates thousands of times
 def parse_minutes(text: str) -> int | None:
-    """Minutes in `text`, or None when it is not a duration this tool reads."""
+    """Minutes in `text` (whole, rounded half to even), or None when it is not a duration this tool
+    reads or is over MAX_MINUTES.  Exact arithmetic: `0.1h` is 6 minutes, never 5.999…."""
+    minutes = _exact_minutes(text)
+    return round(minutes) if minutes is not None and minutes <= MAX_MINUTES else None
+
+
+def estimate_error(text: str) -> str | None:
+    """What is wrong with an estimate, or None when parse_minutes reads it."""
+    if parse_minutes(text) is not None:
+        return None
+    if _exact_minutes(text) is None:
+        return f"estimate '{text}' is not a duration; write it like 30m, 1.5h, 1h30m, '2 hours' or '30 mins'"
+    return f"estimate '{text}' is more than {MAX_MINUTES // 60:,} hours; split the step or correct the figure"
+
+
+@cache
+def _exact_minutes(text: str) -> Fraction | None:
+    """The minutes `text` says, exactly; a huge value stays finite (None when it is not a duration)."""
     text = text.strip()
     if not text:
         return None
-    pos, total, matched = 0, 0.0, False
+    pos, total, matched = 0, Fraction(0), False
     while pos < len(text):
         match = _PART.match(text, pos)
         if not match:
             return None
-        amount, unit = float(match.group(1)), match.group(2).lower()
-        total += amount * 60 if unit.startswith("h") else amount
+        amount, unit = match.group(1), match.group(2).lower()
+        whole, _, part = amount.partition(".")
+        if len(part) > _MAX_DIGITS:  # no one estimates to a billionth
+            return None
+        if len(whole.lstrip("0")) > _MAX_DIGITS:
+            return Fraction(MAX_MINUTES + 1)  # absurd, not unreadable
+        total += Fraction(amount) * (60 if unit.startswith("h") else 1)
         pos, matched = match.end(), True
-    return round(total) if matched else None
+    return total if matched else None
 
 
 def format_minutes(minutes: int) -> str:

@@ -41,8 +41,15 @@ def unsafe_reason(path: str) -> str | None:
     normal = posixpath.normpath(path.replace("\\", "/"))
     if normal == ".." or normal.startswith("../"):
         return "leaves the repository through '..'; write it relative to the repository root"
-    if normal == ".git" or normal.startswith(".git/"):
-        return "points into '.git/', which is git's own storage, not a file of the project"
+    # At any depth: a nested repository's or a submodule's `.git` is git's storage too (and a
+    # case-insensitive file system finds `.GIT` there).
+    if any(part.lower() == ".git" for part in normal.split("/")):
+        return "points into a '.git' folder, which is git's own storage, not a file of the project"
+    if is_glob(path):
+        try:
+            glob_regex(normalize(path))
+        except re.error as exc:
+            return f"is a pattern that cannot be read ({exc.msg}); write ranges low to high, like [a-z]"
     return None
 
 
@@ -53,6 +60,44 @@ def normalize(path: str) -> str:
 
 def is_glob(path: str) -> bool:
     return any(ch in GLOB_CHARS for ch in path)
+
+
+@cache
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """A plan glob as a regex over git paths: `*` and `?` stay in one folder, `**` spans folders.
+
+    re.error for a pattern no regex can hold (a range written high to low, `[z-a]`): unsafe_reason
+    refuses such a path, so the git reader never meets one."""
+    out, i, n = [], 0, len(pattern)
+    while i < n:
+        at_segment = i == 0 or pattern[i - 1] == "/"
+        if at_segment and pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif at_segment and pattern.startswith("**", i) and i + 2 == n:
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[":
+            close = pattern.find("]", i + 2 if pattern.startswith(("[!", "[^"), i) else i + 1)
+            body = pattern[i + 1 : close]
+            if close < 0 or not body.lstrip("!^"):
+                out.append(re.escape("["))
+                i += 1
+                continue
+            negate = body[0] in "!^"
+            body = body[1:] if negate else body
+            out.append("(?!/)[" + ("^" if negate else "") + body.replace("\\", "\\\\").replace("[", "\\[") + "]")
+            i = close + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z", re.DOTALL)
 
 
 def plan_paths(project: Project) -> list[PlanPath]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tracker.plan.compliance import INTERVAL_HINT, parse_interval, split_control
-from tracker.plan.estimate import parse_minutes
+from tracker.plan.estimate import estimate_error
 from tracker.plan.model import Project, is_iso_date, issue_key
 from tracker.plan.paths import plan_paths, unsafe_reason
 from tracker.plan.problems import Problem, did_you_mean
@@ -48,13 +48,9 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
                 if deliverable.reviewed is not None or deliverable.review_every is not None:
                     _check_review(deliverable, f"deliverable '{deliverable.path}'", error)
             for step in issue.steps:
-                if step.estimate is not None and parse_minutes(step.estimate) is None:
-                    error(
-                        step,
-                        "estimate",
-                        f"estimate '{step.estimate}' is not a duration; "
-                        "write it like 30m, 1.5h, 1h30m, '2 hours' or '30 mins'",
-                    )
+                wrong = estimate_error(step.estimate) if step.estimate is not None else None
+                if wrong is not None:
+                    error(step, "estimate", wrong)
 
     for _phase, issue in project.issues():
         for index, dep in enumerate(issue.depends_on):

@@ -112,7 +112,9 @@ class Tree:
 
 
 def resolve_plain(text: str) -> object:
-    """The value of an unquoted scalar under the YAML 1.2 core schema."""
+    """The value of an unquoted scalar under the YAML 1.2 core schema.
+
+    ValueError for an integer past Python's int-string limit (4,300 digits)."""
     value = _WORDS.get(text, _NOT_A_WORD)
     if value is not _NOT_A_WORD:
         return value
@@ -144,6 +146,9 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
     # This loop sees every event of the file (650,000 for a 10,000-issue
     # plan), so the state of the open container lives in locals and the
     # common cases are written out inline rather than in helper calls.
+    back = None  # how to give the hidden line separators back, when any were hidden
+    if "\u2028" in text or "\u2029" in text or "\x85" in text:
+        text, back = _hide_breaks(text)
     get_event = _EventLoader(text).get_event
     problems: list[YamlError] = []
     # The loop's state is typed loosely (Any): which node a local holds follows from the event's
@@ -175,6 +180,8 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                 if tag is not None or event.anchor is not None:
                     _refuse_extras(event, problems)
                 value = event.value
+                if back is not None:
+                    value = value.translate(back)
                 if len(value) < 64:  # keys, statuses and paths repeat thousands of times
                     value = texts.setdefault(value, value)
                 typed: Any = value
@@ -182,7 +189,10 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                 if plain and tag is None:  # resolve_plain, written out
                     typed = _WORDS.get(value, value)
                     if typed is value and value[0] in _NUMBER_START:
-                        typed = resolve_plain(value)
+                        try:
+                            typed = resolve_plain(value)
+                        except ValueError:  # past Python's int-string limit: a number no plan means
+                            problems.append(_long_number(mark, value))
                 if spans:
                     end = event.end_mark
                     node = Scalar(typed, value, plain, mark.line + 1, mark.column + 1, mark.index, end.index)
@@ -287,6 +297,28 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
     return Tree(root, problems)
 
 
+def _hide_breaks(text: str) -> tuple[str, dict[int, int]]:
+    """`text` with U+2028, U+2029 and U+0085 swapped for private-use characters it does not contain,
+    and the table that swaps them back.
+
+    libyaml counts these as line breaks (YAML 1.1), so a title pasted with one was refused and every
+    line after it was numbered one more than an editor shows.  YAML 1.2 and editors take them as
+    ordinary text; so does the plan.  The swap is one character for one: places are unchanged.
+    """
+    spare = (chr(code) for code in range(0xE000, 0xF900) if chr(code) not in text)
+    hide = {ord(ch): next(spare) for ch in "\u2028\u2029\x85"}
+    return text.translate(hide), {ord(stand_in): code for code, stand_in in hide.items()}
+
+
+def _long_number(mark, value: str) -> YamlError:
+    return YamlError(
+        mark.line + 1,
+        mark.column + 1,
+        f"a number of {len(value.lstrip('+-'))} digits is too long to read; "
+        "if it is text, put it in quotes, otherwise shorten it",
+    )
+
+
 def _bad_key(node) -> YamlError:
     return YamlError(
         node.line,
@@ -343,7 +375,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
             f"nesting is deeper than {MAX_DEPTH} levels; a plan never needs "
             "this many, so the file is probably broken here",
         )
-    lines = text.splitlines()
+    lines = text.split("\n")  # as editors count: not at \v, \f or the separators splitlines takes
     here = lines[line - 1] if 0 < line <= len(lines) else ""
     if (
         "\t" in problem
