@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from gitutil import ENV, Repo
+from gitutil import ENV, Repo, make_repo
 
 from tracker.cli import replay
 from tracker.cli.commands import main
@@ -251,3 +251,21 @@ def test_an_error_writing_the_answer_is_the_caller_s_not_a_miss(shop: Repo):
     with pytest.raises(OSError):
         replay.replay(shop.root / "data" / "phases.yaml", command, full_disk)
     assert len(written) == 1  # and nothing is written again by computing the answer afresh
+
+
+def test_an_answer_about_a_file_in_a_submodule_is_never_replayed(shop: Repo, tmp_path: Path):
+    """Amending the submodule's commit changes neither the outer `git status` nor any stat the entry
+    would hold (issue 14, D03): such an answer is computed every time, as the link memo does."""
+    lib = make_repo(tmp_path / "lib")
+    lib.write("lib.txt", "a\n")
+    lib.commit("sub: first")
+    shop.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(lib.root), "vendor/sub")
+    shop.write("data/phases.yaml", PLAN.replace("path: src/later.js", "path: vendor/sub/lib.txt"))
+    shop.commit("submodule")
+    inner = Repo(shop.root / "vendor" / "sub")
+    inner.write("lib.txt", "a\nb\n")
+    inner.commit("sub: second")
+    assert b"sub: second" in status(shop, "--files")
+    inner.git("commit", "-q", "--amend", "-m", "sub: second, amended")
+    assert b"sub: second, amended" in status(shop, "--files")
+    assert not entries()

@@ -23,6 +23,7 @@ from tracker.git.lastcommit import cache_file
 from tracker.git.links import Links, read_links
 from tracker.plan.loader import load_text
 from tracker.support import cachefiles
+from tracker.support.cachefiles import read_entry, sealed
 
 HOUR_AGO = 3600 * 10**9
 
@@ -63,11 +64,11 @@ def entry() -> Path | None:
 
 def tamper_subjects(root: Path) -> None:
     file = cache_file(root)
-    data = json.loads(file.read_bytes())
+    data = json.loads(bytes(read_entry(file)))
     for commit in data["commits"].values():
         if commit:
             commit["subject"] = "from the last-commits cache"
-    file.write_text(json.dumps(data))
+    file.write_bytes(sealed(json.dumps(data).encode()))
 
 
 class Run:
@@ -244,20 +245,20 @@ def test_another_version_of_tracker_makes_links_afresh(base: Repo, monkeypatch):
 def test_a_corrupt_or_foreign_entry_is_ignored(base: Repo, content: bytes):
     run = Run(base, PATHS)
     file = entry()
-    file.write_bytes(content)
+    file.write_bytes(sealed(content))  # whole, as written: what is in it must be checked
     links, _ = run.again()
     assert links.get("notes.txt").lines == 2 and links.get("a.txt").last_commit.subject == (
         "from the last-commits cache"
     )
-    assert entry().read_bytes() != content  # kept anew
+    assert entry().read_bytes() != sealed(content)  # kept anew
 
 
 def rewrite_entry(change) -> bytes:
     """Give the entry's fields, as plain msgpack values, to `change`; write what it returns.  Returns that."""
     file = entry()
-    content = msgspec.msgpack.encode(change(msgspec.msgpack.decode(file.read_bytes())))
-    file.write_bytes(content)
-    return content
+    content = msgspec.msgpack.encode(change(msgspec.msgpack.decode(read_entry(file))))
+    file.write_bytes(sealed(content))
+    return sealed(content)
 
 
 def made_afresh(run: Run, tampered: bytes) -> None:

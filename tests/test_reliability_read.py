@@ -3,6 +3,11 @@ to a command that only reads (each test failed before its fix)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+
 import pytest
 from conftest import run_tracker
 from gitutil import make_repo
@@ -10,6 +15,7 @@ from gitutil import make_repo
 from tracker.plan.estimate import MAX_MINUTES, estimate_error, parse_minutes
 from tracker.plan.loader import load_text
 from tracker.plan.paths import unsafe_reason
+from tracker.support.cachefiles import read_entry, write_entry
 
 PLAN = """\
 project: Reliability
@@ -102,3 +108,66 @@ def test_line_separators_are_text_and_lines_are_the_editors(separator):
     assert load_text(plan(title='"Escaped \\L and \\N"'), "p.yaml").project.phases[0].issues[0].title == (
         "Escaped \u2028 and \x85"
     )
+
+
+# D12: every cache entry carries its checksum; a flipped bit is a miss, never data.
+def test_a_flipped_bit_in_any_cache_entry_is_a_miss(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    repo.write("data/phases.yaml", plan(title="Issue two"))
+    repo.write("src/a.py", "a\n")
+    repo.commit("init")
+    assert run_tracker("status", "--files", cwd=repo.root).returncode == 0
+    cache = tmp_path / "cache" / "tracker"
+    (entry,) = cache.glob("plan-*.msgpack")
+    data = bytearray(entry.read_bytes())
+    data[data.index(b"Issue two") + 1] = ord("X")
+    entry.write_bytes(bytes(data))
+    assert "Issue two" in run_tracker("status", "--json", cwd=repo.root).stdout
+    done = run_tracker("set", "1", "audit", cwd=repo.root)
+    assert done.returncode == 0, done.stderr
+    for kind in ("plan-", "last-commits-", "links-", "linkmemo-"):
+        for entry in cache.glob(kind + "*"):
+            whole = entry.read_bytes()
+            assert read_entry(entry) is not None, entry
+            entry.write_bytes(whole[:10] + bytes([whole[10] ^ 1]) + whole[11:])
+            assert read_entry(entry) is None, entry
+    done = run_tracker("status", "--files", cwd=repo.root)
+    assert done.returncode == 0 and "src/a.py" in done.stdout, done.stderr
+
+
+# D11: a cache temporary whose writer was killed is removed by the next entry written.
+def test_temporaries_of_killed_writers_are_pruned(tmp_path):
+    folder = tmp_path / "cache" / "tracker"
+    folder.mkdir(parents=True)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    orphan = folder / f".plan-x.msgpack.0a1b2c3d-{gone.pid}.tmp"
+    orphan.write_bytes(b"x" * 1000)
+    live = folder / f".plan-y.msgpack.0a1b2c3d-{os.getpid()}.tmp"
+    live.write_bytes(b"y")
+    stranger = folder / "notes.tmp"
+    stranger.write_bytes(b"z")
+    old = folder / f".answer-z.bin.0a1b2c3d-{os.getpid()}.tmp"
+    old.write_bytes(b"o")
+    hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(old, ns=(hour_ago, hour_ago))
+    write_entry(folder / "plan-new.msgpack", b"data", keep=8)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["plan-new.msgpack", live.name, stranger.name])
+
+
+# D13: a same-size edit of a file git assumes unchanged (or skips) shows its own line count, warm or cold.
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree"])
+def test_a_file_git_is_told_not_to_look_at_is_counted_from_the_disk(tmp_path, flag):
+    repo = make_repo(tmp_path / "r")
+    repo.write("data/phases.yaml", plan(path="src/a.py"))
+    repo.write("src/a.py", "line1\nline2\nline7\n")
+    repo.commit("init")
+    past = time.time_ns() - 3600 * 10**9  # older than the racy window: a count may be kept
+    os.utime(repo.root / "src/a.py", ns=(past, past))
+    time.sleep(2.1)  # ctime moves with utime; the count is only kept once it is out of the racy window
+    assert " 3 lines " in run_tracker("status", "--files", cwd=repo.root).stdout
+    repo.git("update-index", flag, "src/a.py")
+    (repo.root / "src/a.py").write_text("line1 line2 line7\n")  # the same 18 bytes, one line
+    os.utime(repo.root / "src/a.py", ns=(past, past))
+    warm = run_tracker("status", "--files", cwd=repo.root).stdout
+    assert " 1 line " in warm and " 3 lines " not in warm, warm

@@ -182,11 +182,12 @@ class Recorder:
 
     def _files(self, links: Links) -> list | None:
         """Every file the links were measured from, and what decides what git ignores or remembers;
-        None if one of them changed too recently to be trusted."""
+        None if one of them changed too recently to be trusted, or the links depend on more than
+        files and `git status` show (a submodule's commits: amending one changes no stat here)."""
         from tracker.plan import normalize, unsafe_reason  # here: replaying needs neither the model nor msgspec
 
         root = links.repo.root
-        if root is None:
+        if root is None or links.volatile:
             return None
         paths = {".gitignore", ".git/info/exclude", ".git/shallow"}
         for written, link in links.links.items():

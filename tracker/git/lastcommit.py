@@ -22,7 +22,7 @@ from pathlib import Path
 import msgspec
 
 from tracker.git.repo import GitRepo
-from tracker.support.cachefiles import WORK_TREES_KEPT, cache_dir, write_entry
+from tracker.support.cachefiles import WORK_TREES_KEPT, cache_dir, read_entry, write_entry
 
 CACHE_VERSION = 1
 # A NUL before each commit's header, a line per field: see first_touches.  The date comes raw and is
@@ -235,7 +235,10 @@ def history_cut(repo: GitRepo) -> str:
 def _load(file: Path) -> _CacheFile | None:
     """The cached walk, or None when there is none or it cannot be trusted (then we just walk again)."""
     try:
-        cached = msgspec.json.decode(file.read_bytes(), type=_CacheFile)
+        data = read_entry(file)
+        if data is None:
+            return None
+        cached = msgspec.json.decode(data, type=_CacheFile)
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return None
     # The head goes back to git as a revision: only a plain object id may.

@@ -32,6 +32,7 @@ from tracker.support.cachefiles import (
     cache_dir,
     code_key,
     git_environment,
+    read_entry,
     stat_signature,
     write_entry,
 )
@@ -75,7 +76,10 @@ class LinkMemo:
     def load(self) -> None:
         """Read the entry and take the signatures of its files (meant to run while `git status` does)."""
         try:
-            entry = msgspec.msgpack.decode(self.file.read_bytes(), type=_Entry)
+            data = read_entry(self.file)
+            if data is None:
+                return
+            entry = msgspec.msgpack.decode(data, type=_Entry)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             return
         if entry.key == self.key:

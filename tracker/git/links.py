@@ -99,6 +99,9 @@ class RepoInfo(msgspec.Struct, frozen=True, array_like=True, gc=False):
 class Links:
     repo: RepoInfo
     links: dict[str, FileLink]  # by path as written in the plan
+    # Made from what `git status` and the files' stat do not show (a file inside a submodule, a folder
+    # git sees nothing in): nothing made from these links may be remembered.
+    volatile: bool = False
 
     def get(self, path: str) -> FileLink:
         """The link of a path the links were read for (KeyError for any other: read again)."""
@@ -216,7 +219,7 @@ def _link(repo: GitRepo, written: list[str], raw: bytes, commits: LastCommits | 
             links[path] = files[shape] if shape == path else replace(files[shape], path=path)
         else:
             links[path] = shape
-    result = Links(_repo_info(tree, repo), links)
+    result = Links(_repo_info(tree, repo), links, builder.volatile)
     if memo is not None and not builder.volatile:
         try:
             memo.keep(raw, msgspec.msgpack.encode(_Kept(result.repo, result.links)))
@@ -276,7 +279,8 @@ class _Builder:
         self._folded: dict[str, str] | None = None
         self._folders: dict[str, str] = {}  # folder as the plan names it -> its real path
         self.lstats: dict[str, os.stat_result | None] = {}  # what each file's lstat said (None: nothing there)
-        self._unmeasured: list[tuple[str, str, str | None]] = []  # (path, real path, its blob when clean)
+        # (path, real path, its blob and stat when clean)
+        self._unmeasured: list[tuple[str, str, tuple[str, os.stat_result] | None]] = []
         # Whether a link depends on what `git status` does not show (a submodule's insides, ignore rules
         # for a folder git sees no file in): such links are not remembered whole.
         self.volatile = False
@@ -396,7 +400,7 @@ class _Builder:
                 kind="submodule",
                 note=f"a submodule at commit {blob[:12]}" if blob else "a submodule",
             )
-        # Clean (git status says the work tree holds HEAD's blob) and a plain file: the blob's count stands.
+        # Clean (git says the work tree holds HEAD's blob) and a plain file: its count stands while its stat does.
         clean = (
             state == "committed"
             and key == path
@@ -404,21 +408,21 @@ class _Builder:
             and info is not None
             and stat.S_ISREG(info.st_mode)
         )
-        known = self.cache.count(blob, info.st_size) if clean and blob and info else None
+        known = self.cache.count(blob, info) if clean and blob and info else None
         if known is not None:
             return FileLink(
                 path, state, known[1], known[0], None, blob, note or (None if known[1] is not None else "a binary file")
             )
-        self._unmeasured.append((path, real, blob if clean else None))
+        self._unmeasured.append((path, real, (blob, info) if clean else None))
         return FileLink(path, state, None, None, None, blob, note)
 
     def measure(self) -> None:
         """Read the files whose state git gave but whose lines it did not (apart, so a history walk can overlap)."""
-        for path, real, clean_blob in self._unmeasured:
+        for path, real, clean in self._unmeasured:
             link = self.files[path]
             size, lines, disk_note, _ = _measure(real)
-            if clean_blob and size is not None and (lines is not None or disk_note == "a binary file"):
-                self.cache.keep_count(clean_blob, size, lines)
+            if clean and size is not None and (lines is not None or disk_note == "a binary file"):
+                self.cache.keep_count(*clean, size, lines)
             self.files[path] = FileLink(path, link.state, lines, size, None, link.blob, link.note or disk_note)
         self._unmeasured.clear()
 

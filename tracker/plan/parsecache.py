@@ -25,7 +25,7 @@ import msgspec
 
 from tracker.plan.model import Project
 from tracker.plan.problems import Problem
-from tracker.support.cachefiles import cache_dir, code_key, write_entry
+from tracker.support.cachefiles import cache_dir, code_key, read_entry, write_entry
 
 FORMAT = "tracker plan cache 1"
 KEEP = 8  # entries kept: a few plans, or the last few versions of one
@@ -54,14 +54,15 @@ def lookup(digest: str, where: str) -> tuple[Project, list[Problem]] | None:
     gc_was_on = gc.isenabled()
     gc.disable()
     try:
-        entry = msgspec.msgpack.decode(file.read_bytes(), type=_Entry)
+        data = read_entry(file)
+        entry = msgspec.msgpack.decode(data, type=_Entry) if data is not None else None
     except (OSError, ValueError, RecursionError, msgspec.MsgspecError):
         return None
     finally:
         if gc_was_on:
             gc.enable()
     # The name is a hash of these; an entry that says otherwise was copied or forged.
-    if entry.format != FORMAT or entry.code != code or entry.digest != digest:
+    if entry is None or entry.format != FORMAT or entry.code != code or entry.digest != digest:
         return None
     return entry.project, [
         Problem(where, line, column, message, severity) for line, column, message, severity in entry.problems

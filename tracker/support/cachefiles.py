@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import functools
 import os
+import time
+import zlib
 from pathlib import Path
 from typing import BinaryIO
 
@@ -72,11 +74,39 @@ def _code_key(parts: tuple[str, ...], version: str) -> str:
     return "|".join(items)
 
 
+# Closes every entry write_entry makes: the CRC-32 of what precedes it, then this mark.
+_SEAL = b"tracker-crc32"
+
+
 def write_entry(file: Path, data: bytes, keep: int) -> None:
-    """Write `file` atomically, then keep only the `keep` newest entries of its kind."""
+    """Write `file` atomically with its checksum, then keep only the `keep` newest entries of its kind."""
     entry = NewEntry(file, keep)
     entry.write(data)
+    entry.write(_seal_of(data))
     entry.commit()
+
+
+def sealed(data: bytes) -> bytes:
+    """`data` as write_entry stores it."""
+    return data + _seal_of(data)
+
+
+def _seal_of(data: bytes) -> bytes:
+    return zlib.crc32(data).to_bytes(4, "big") + _SEAL
+
+
+def read_entry(file: Path) -> memoryview | None:
+    """What write_entry wrote to `file`, or None when it is missing, unreadable, or not whole and
+    unchanged: a flipped bit or a truncated write is a cache miss, never data."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return None
+    end = len(data) - len(_SEAL) - 4
+    if end < 0 or not data.endswith(_SEAL):
+        return None
+    body = memoryview(data)[:end]
+    return body if _seal_of(body) == data[end:] else None
 
 
 class NewEntry:
@@ -91,8 +121,9 @@ class NewEntry:
     def __init__(self, file: Path, keep: int):
         self.file = file
         self.keep = keep
-        # The pid alone is not enough: the dashboard writes caches from more than one thread.
-        self.temporary = file.with_name(f".{file.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+        # The pid alone is not enough: the dashboard writes caches from more than one thread.  The pid
+        # comes last but one: it tells a later commit whether the writer is gone (see _abandoned).
+        self.temporary = file.with_name(f".{file.name}.{os.urandom(4).hex()}-{os.getpid()}.tmp")
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0), 0o600)
@@ -120,15 +151,13 @@ class NewEntry:
         self.out = None
         kind = self.file.name.split("-", 1)[0] + "-"
         try:
-            entries = sorted(
-                (
-                    (item.stat().st_mtime_ns, item.path)
-                    for item in os.scandir(self.file.parent)
-                    if item.name.startswith(kind) and item.name.endswith(self.file.suffix)
-                ),
-                reverse=True,
-            )
-            for _, path in entries[self.keep :]:
+            entries = []
+            for item in os.scandir(self.file.parent):
+                if item.name.startswith(kind) and item.name.endswith(self.file.suffix):
+                    entries.append((item.stat().st_mtime_ns, item.path))
+                elif item.name.endswith(".tmp") and _abandoned(item):
+                    os.unlink(item.path)
+            for _, path in sorted(entries, reverse=True)[self.keep :]:
                 os.unlink(path)
         except OSError:
             pass
@@ -144,3 +173,27 @@ class NewEntry:
             self.temporary.unlink()
         except OSError:
             pass
+
+
+# A temporary untouched for this long is abandoned whoever wrote it: no entry takes minutes to write.
+ABANDONED_NS = 15 * 60 * 1_000_000_000
+
+
+def _abandoned(item: os.DirEntry) -> bool:
+    """Whether the temporary `item` was left by a writer that is gone (killed before its rename):
+    its process no longer runs here, or it has not been written to for ABANDONED_NS.  A cache folder
+    shared between machines may see a live writer's temporary as abandoned; removing it only makes
+    that writer skip its entry."""
+    stem = item.name[: -len(".tmp")]
+    pid = stem.rpartition("-")[2]
+    if not item.name.startswith(".") or not pid.isdigit():
+        return False  # not one of ours
+    try:
+        if time.time_ns() - item.stat(follow_symlinks=False).st_mtime_ns > ABANDONED_NS:
+            return True
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (OSError, ValueError, OverflowError):  # PermissionError: the process runs, as another user
+        return False
+    return False
