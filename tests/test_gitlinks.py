@@ -16,7 +16,7 @@ from gitutil import Repo, make_repo
 
 from tracker.git import linkcache, linkmemo
 from tracker.git.drift import link_problems
-from tracker.git.lastcommit import WALK, LastCommits, Walk, cache_file, first_touches, history_cut
+from tracker.git.lastcommit import WALK, LastCommits, Walk, cache_file, chase, history_cut
 from tracker.git.linkcache import LinkCache
 from tracker.git.links import read_links
 from tracker.git.repo import GitRepo, GitUnavailable, Stream
@@ -644,18 +644,23 @@ def test_a_walk_read_in_any_pieces_finds_the_same_commits(repo: Repo):
     last = repo.commit("a.txt")  # a subject that is also a name
     output = subprocess.run(["git", *WALK, "HEAD"], cwd=repo.root, capture_output=True, check=True).stdout
     wanted = ["a.txt", "b.txt", "\nstarts with a line break", "two\nlines", "never.txt"]
-    whole, tip = first_touches([output], wanted)
-    assert tip == last
-    assert {path: commit.subject for path, commit in whole.items()} == {
+
+    def read(chunks):
+        return chase(chunks, dict.fromkeys(wanted, last), lambda *merge: pytest.fail("no merge here"))
+
+    whole, left, tip = read([output])
+    assert tip == last and left == {}
+    assert {path: commit.subject for path, commit in whole.items() if commit} == {
         "a.txt": "a.txt",
         "b.txt": "",
         "\nstarts with a line break": "two",
         "two\nlines": "two",
     }
+    assert whole["never.txt"] is None
     assert whole["a.txt"].sha == short(repo) and whole["a.txt"].author == "Ada Lovelace"
     for cut in range(len(output) + 1):
-        assert first_touches([output[:cut], output[cut:]], wanted) == (whole, tip), cut
-    assert first_touches([output[i : i + 1] for i in range(len(output))], wanted) == (whole, tip)
+        assert read([output[:cut], output[cut:]]) == (whole, left, tip), cut
+    assert read([output[i : i + 1] for i in range(len(output))]) == (whole, left, tip)
 
 
 def test_without_history_no_walk_is_made(repo: Repo):

@@ -4,6 +4,7 @@ to a command that only reads (each test failed before its fix)."""
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 import time
@@ -12,6 +13,8 @@ import pytest
 from conftest import run_tracker
 from gitutil import make_repo
 
+from tracker.git.lastcommit import LastCommits, cache_file, history_cut
+from tracker.git.repo import GitRepo
 from tracker.plan.estimate import MAX_MINUTES, estimate_error, parse_minutes
 from tracker.plan.loader import load_text
 from tracker.plan.paths import unsafe_reason
@@ -171,3 +174,78 @@ def test_a_file_git_is_told_not_to_look_at_is_counted_from_the_disk(tmp_path, fl
     os.utime(repo.root / "src/a.py", ns=(past, past))
     warm = run_tracker("status", "--files", cwd=repo.root).stdout
     assert " 1 line " in warm and " 3 lines " not in warm, warm
+
+
+# D04: "last commit" is one thing, `git log -1 -- PATH`, whatever the cache holds and whatever the clocks say.
+def _last_commits(root, paths: list[str], cold: bool) -> dict[str, str | None]:
+    if cold:
+        cache_file(root).unlink(missing_ok=True)
+    with GitRepo.open(root) as git:
+        head = git.run("rev-parse", "HEAD").decode().strip()
+        with LastCommits(git, head, history_cut(git)) as commits:
+            return {path: commit.sha if commit else None for path, commit in commits.of(paths).items()}
+
+
+def _git_says(repo, paths: list[str]) -> dict[str, str | None]:
+    return {path: repo.git("log", "-1", "--format=%h", "--", path) or None for path in paths}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_last_commits_are_what_git_log_says_across_merges_and_skewed_clocks(tmp_path, seed):
+    rng = random.Random(seed)
+    repo = make_repo(tmp_path / "r")
+    files = [f"f{i}.txt" for i in range(6)]
+    clock = 1_700_000_000
+
+    def when() -> str:  # commit times that jump back and forth by hours: skewed clocks
+        return f"@{clock + rng.randint(-30_000, 30_000)} +0000"
+
+    for name in files[:3]:
+        repo.write(name, f"{name}\n")
+    repo.git("add", ".")
+    repo.git("commit", "-q", "-m", "root", date=when())
+    branches = ["main"]
+    for step in range(45):
+        clock += 600
+        roll = rng.random()
+        if roll < 0.12:
+            branches.append(f"b{step}")
+            repo.git("checkout", "-q", "-b", branches[-1])
+        elif roll < 0.22:
+            repo.git("checkout", "-q", rng.choice(branches))
+        elif roll < 0.4 and len(branches) > 1:
+            how = rng.choice([["--no-ff"], ["-s", "ours"], ["-X", "ours"], ["-X", "theirs"], []])
+            other = rng.choice(branches)
+            repo.git("merge", "-q", "--no-edit", *how, other, date=when())
+        else:
+            for name in rng.sample(files, rng.randint(1, 2)):
+                repo.write(name, f"{name} {step} {rng.random()}\n")
+            repo.git("add", ".")
+            repo.git("commit", "-q", "-m", f"step {step}", date=when())
+        if step in (15, 30):  # the cache then knows an older HEAD: the next look is incremental
+            _last_commits(repo.root, files, cold=False)
+    expected = _git_says(repo, files)
+    assert _last_commits(repo.root, files, cold=False) == expected  # incremental, or from the cache
+    assert _last_commits(repo.root, files, cold=True) == expected
+    assert _last_commits(repo.root, files, cold=False) == expected  # the cache of this HEAD
+
+
+def test_a_merge_that_made_new_content_is_the_last_commit(tmp_path):
+    """The case that was found: a merge with `-X ours` combines both sides, so it differs from each
+    parent in the file and git names it; before, the warm cache named the feature's commit and a
+    cold walk the main one."""
+    repo = make_repo(tmp_path / "r")
+    repo.write("f.py", "line1\nline2\nline10\n")
+    repo.commit("init")
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("f.py", "line1\nline2\nfeature\n")
+    repo.commit("feature: edit (older)")
+    repo.git("checkout", "-q", "main")
+    repo.write("f.py", "line0\nline1\nline2\nline10\n")
+    repo.commit("main: edit (newer)")
+    _last_commits(repo.root, ["f.py"], cold=True)
+    repo.git("merge", "-q", "--no-edit", "-X", "ours", "feature")
+    merge = repo.git("log", "-1", "--format=%h")
+    assert _git_says(repo, ["f.py"]) == {"f.py": merge}
+    assert _last_commits(repo.root, ["f.py"], cold=False) == {"f.py": merge}
+    assert _last_commits(repo.root, ["f.py"], cold=True) == {"f.py": merge}

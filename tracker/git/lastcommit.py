@@ -16,7 +16,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import msgspec
@@ -24,19 +24,24 @@ import msgspec
 from tracker.git.repo import GitRepo
 from tracker.support.cachefiles import WORK_TREES_KEPT, cache_dir, read_entry, write_entry
 
-CACHE_VERSION = 1
-# A NUL before each commit's header, a line per field: see first_touches.  The date comes raw and is
+CACHE_VERSION = 2
+# A NUL before each commit's header, a line per field: see chase.  The date comes raw and is
 # written as ISO 8601 here, for the few commits that are someone's last: git formatting it for every
-# commit of the walk cost the walk 2% more.
+# commit of the walk cost the walk 2% more.  A merge is shown once for each parent it differs from,
+# with the names that differ from that parent (`-m`, whatever log.diffMerges says), so that each
+# path can follow the parent it came from, as `git log -- PATH` does.
 WALK = (
+    "-c",
+    "log.diffMerges=separate",
     "log",
+    "-m",
     "--no-color",
     "--no-show-signature",
     "--no-renames",
     "--name-only",
     "-z",
     "--date=raw",
-    "--format=%x00%H%n%h%n%ad%n%an%n%s",
+    "--format=%x00%H%n%P%n%h%n%ad%n%an%n%s",
 )
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
@@ -92,7 +97,8 @@ class LastCommits:
                 self._newer = Walk(repo, [head, "^" + cached.head])
 
     def of(self, wanted: Iterable[str]) -> dict[str, Commit | None]:
-        """For each wanted path (as git spells it), the newest commit reachable from HEAD that touched it.
+        """For each wanted path (as git spells it), its last commit from HEAD: what `git log -1 -- PATH`
+        shows (see chase: a merge counts when it differs from every parent in the path).
 
         GitUnavailable when git cannot read the history; nothing is cached then.
         """
@@ -101,20 +107,41 @@ class LastCommits:
         known: dict[str, Commit | None] = {}
         if cached is not None:
             carried = [path for path in wanted if path in cached.commits]
-            fresh = self._newer.commits(carried) if self._newer else {}
-            known = {path: fresh.get(path, cached.commits[path]) for path in carried}
+            if self._newer is None:
+                known = {path: cached.commits[path] for path in carried}
+            else:  # follow each path through the new commits; one that reaches the cached HEAD has its answer
+                known = self._follow(dict.fromkeys(carried, self.head), self._newer)
         missing = [path for path in wanted if path not in known]
         if missing:
             if self._full is None:
                 self._full = Walk(self.repo, [self.head])
-            found = self._full.commits(missing)
-            if self._full.tip not in (None, self.head):  # HEAD moved after a walk of "HEAD" began
-                self._full = Walk(self.repo, [self.head])
-                found = self._full.commits(missing)
-            known.update((path, found.get(path)) for path in missing)
+            known.update(self._follow(dict.fromkeys(missing, self.head), self._full))
         if cached is None or missing or cached.head != self.head:
             _save(self.file, _CacheFile(CACHE_VERSION, self.head, self.cut, known))
         return {path: known[path] for path in wanted}
+
+    def _follow(self, starts: dict[str, str], walk: Walk) -> dict[str, Commit | None]:
+        """The last commit of each path from the commit it starts at, by as many walks as it takes: a path
+        whose line leaves a walk (into the history a cached HEAD answers for, or to a commit the walk
+        showed before its child because of a skewed clock) is followed on from where it left."""
+        cached = self.cached
+        out: dict[str, Commit | None] = {}
+        while starts:
+            found, left = walk.chase(starts)
+            if walk.tip not in (None, self.head) and "HEAD" in walk.started:
+                walk = Walk(self.repo, [self.head])  # HEAD moved after a walk of "HEAD" began: walk again
+                continue
+            out.update(found)
+            starts = {}
+            for path, sha in left.items():
+                if cached is not None and sha == cached.head and path in cached.commits:
+                    out[path] = cached.commits[path]
+                elif sha in walk.started and sha not in walk.shown:
+                    out[path] = None  # not a commit git can show: nothing to follow
+                else:
+                    starts[path] = sha
+            walk = Walk(self.repo, sorted(set(starts.values()))) if starts else walk
+        return out
 
     def close(self) -> None:
         for walk in (self._newer, self._full):
@@ -135,57 +162,132 @@ def early_walk(repo: GitRepo) -> Walk | None:
 
 
 class Walk:
-    """One `git log --name-only` over `revisions`, running from the moment it is made."""
+    """One `git log WALK` over `revisions`, running from the moment it is made."""
 
     def __init__(self, repo: GitRepo, revisions: list[str]):
+        self.repo = repo
         # "--" ends the revisions: a file named "HEAD" or like a commit would make them ambiguous.
         self._stream = repo.stream(*WALK, *revisions, "--")
+        self.started = set(revisions)
         self.tip: str | None = None  # the first commit shown: what a walk of "HEAD" started from
+        self.shown: set[str] = set()  # every commit the walk showed (full ids)
 
-    def commits(self, wanted: Iterable[str]) -> dict[str, Commit]:
-        """The newest commit of the walk that touched each wanted path; git is stopped once all are seen.
+    def chase(self, starts: dict[str, str]) -> tuple[dict[str, Commit | None], dict[str, str]]:
+        """The last commit of each path from the commit (full id) it starts at, and where the paths
+        whose line left this walk left it; git is stopped once no path waits for a commit.
 
         Called once: the walk is read through and cannot be read again.  GitUnavailable when git
-        failed before all were seen (then nothing it did show can be trusted to be the newest).
+        failed before every path was placed (then nothing it did show can be trusted).
         """
         try:
-            found, self.tip = first_touches(self._stream.chunks(), wanted)
+            found, left, self.tip = chase(self._stream.chunks(), starts, self._printed, self.shown)
         finally:
             self.close()
-        return found
+        return found, left
+
+    def _printed(self, sha: str, parents: list[str]) -> list[str]:
+        """The parents of merge `sha` that `-m` showed a diff against: those whose tree is not the merge's."""
+        trees = self.repo.run("rev-parse", *(f"{rev}^{{tree}}" for rev in (sha, *parents))).split()
+        return [parent for parent, tree in zip(parents, trees[1:], strict=True) if tree != trees[0]]
 
     def close(self) -> None:
         self._stream.close()
 
 
-def first_touches(chunks: Iterable[bytes], wanted: Iterable[str]) -> tuple[dict[str, Commit], str | None]:
-    """The first commit naming each wanted path in the output of `git WALK`, read in pieces until all
-    are seen; and the first commit's full id.
+def chase(
+    chunks: Iterable[bytes],
+    starts: dict[str, str],
+    printed: Callable[[str, list[str]], list[str]],
+    shown: set[str] | None = None,
+) -> tuple[dict[str, Commit | None], dict[str, str], str | None]:
+    """Follow each path from the commit it starts at through the output of `git WALK`, read in pieces,
+    as `git log -1 -- PATH` does: a commit that changes the path is its last commit; a merge that
+    has the path as one of its parents has it follows the first such parent (the merge did not
+    change it); a merge whose path differs from every parent's is the last commit (it made that
+    content); a root commit without the path ends the search (None).
 
-    Git writes each commit as `NUL header NUL LF name NUL name ... NUL`, the
-    header being five fields on lines of their own (none can hold a line
+    Returns the last commits found, where each path still waiting left the walk (its line goes to a
+    commit the walk does not show, or showed before the path got there), and the first commit's id.
+    `printed(merge, parents)` tells which parents `-m` showed a diff against when some were left out
+    (those the merge does not differ from); `shown` gathers every commit seen.
+
+    Git writes each diff as `NUL header NUL LF name NUL name ... NUL`, the
+    header being six fields on lines of their own (none can hold a line
     break).  No name is empty, so two NULs in a row are always where one
-    commit ends and the next begins: the output is cut into commits with one
-    `split`, and a commit's names are checked against the wanted ones with
-    one set operation, not name by name.
+    diff ends and the next begins: the output is cut with one `split`, and a
+    commit's names are checked against the waiting ones with one set
+    operation, not name by name.  A merge comes once for each parent it
+    differs from, in the order of its parents.
     """
-    todo = {os.fsencode(path): path for path in wanted}  # names compared as bytes: no decoding per name
-    found: dict[str, Commit] = {}
+    shown = set() if shown is None else shown
+    waiting: dict[bytes, set[bytes]] = {}  # commit id -> the names waiting for it
+    names = {os.fsencode(path): path for path in starts}  # names compared as bytes: no decoding per name
+    for path, sha in starts.items():
+        waiting.setdefault(sha.encode("ascii"), set()).add(os.fsencode(path))
+    found: dict[str, Commit | None] = {}
+    left: dict[str, str] = {}
     tip = None
-    for commit in _commits(chunks) if todo else ():
-        header, _, names = commit.partition(b"\0\n")
+    for sha, header, lists in _diffs(chunks) if waiting else ():
         if tip is None:
-            tip = header.partition(b"\n")[0].decode("ascii", "replace")
-        seen = todo.keys() & names.split(b"\0")
-        fields = header.decode("utf-8", "replace").split("\n", 4) if seen else ()
-        if len(fields) < 5:  # nothing wanted here, or not git's format
+            tip = sha.decode("ascii", "replace")
+        shown.add(sha.decode("ascii", "replace"))
+        here = waiting.pop(sha, None)
+        if here is None:
             continue
-        last = Commit(fields[1], _iso_date(fields[2]), fields[3], fields[4])
-        for name in seen:
-            found[todo.pop(name)] = last
-        if not todo:
+        lines = header.split(b"\n", 2)
+        if len(lines) < 3:  # not git's format
+            continue
+        parents = lines[1].decode("ascii", "replace").split()
+        sets = [set(changes.split(b"\0")) for changes in lists]
+        if len(parents) > 1 and len(sets) < len(parents) and here & set().union(*sets):
+            by_parent = dict(zip(printed(sha.decode("ascii"), parents), sets, strict=False))
+            sets = [by_parent.get(parent, set()) for parent in parents]
+        made = None
+        for name in here:
+            changes = [name in changed for changed in sets]
+            if not any(changes):  # the same as in the first parent (a root commit: never there)
+                target = parents[0] if parents else None
+            else:
+                target = next((parent for parent, changed in zip(parents, changes, strict=False) if not changed), None)
+                if target is None or len(parents) == 1:  # a change, or a merge unlike each parent
+                    made = made or _commit(header)
+                    found[names[name]] = made
+                    continue
+            if target is None:
+                found[names[name]] = None
+            elif target in shown:  # a skewed clock showed the parent before this child
+                left[names[name]] = target
+            else:
+                waiting.setdefault(target.encode("ascii"), set()).add(name)
+        if not waiting:
             break
-    return found, tip
+    for sha_, waiting_names in waiting.items():
+        for name in waiting_names:
+            left[names[name]] = sha_.decode("ascii")
+    return found, left, tip
+
+
+def _commit(header: bytes) -> Commit | None:
+    fields = header.decode("utf-8", "replace").split("\n", 5)
+    return Commit(fields[2], _iso_date(fields[3]), fields[4], fields[5]) if len(fields) == 6 else None
+
+
+def _diffs(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, list[bytes]]]:
+    """Each commit of the walk once: its full id, its header, and the names of each diff shown for it."""
+    current: bytes | None = None
+    header = b""
+    lists: list[bytes] = []
+    for diff in _commits(chunks):
+        head, _, names = diff.partition(b"\0\n")
+        sha = head.partition(b"\n")[0]
+        if sha != current:
+            if current is not None:
+                yield current, header, lists
+            current, header, lists = sha, head, []
+        if names:
+            lists.append(names)
+    if current is not None:
+        yield current, header, lists
 
 
 def _iso_date(raw: str) -> str:
