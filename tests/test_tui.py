@@ -544,6 +544,24 @@ async def test_a_path_leaving_the_repository_is_not_opened(repo, editor):
     assert not editor.exists()
 
 
+@synchronously
+async def test_a_file_that_leaves_the_repository_through_a_symlink_is_not_opened(plan, editor, tmp_path):
+    """Issue 14, D09: the dashboard labels such a file "never read"; `o` must not hand it to the editor."""
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret\n")
+    target = plan.parent.parent / "src/api/base/RetryHandler.js"
+    target.unlink()
+    target.symlink_to(outside)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("deliverable", "P2", "6", 0))
+        await pilot.press("o")
+        await settle(pilot)
+        assert any("leads outside the repository through a symlink" in n for n in notes(app))
+    assert not editor.exists()
+
+
 def make_plan_text_with(old: str, new: str) -> str:
     from tuiplan import PLAN_TEXT
 

@@ -348,13 +348,10 @@ class _Builder:
     def _escape(self, path: str) -> tuple[str, str, str | None, os.stat_result | None]:
         """Where `path` really is, that place relative to the root, why it may not be read (or None), its lstat."""
         real, info = self._real(path)
-        base = self._base
-        if real != self.root and not real.startswith(base):
-            return real, "", "leads outside the repository through a symlink; it is never read", None
-        relative = real[len(base) :] if real != self.root else "."
-        if relative == ".git" or relative.startswith(".git" + os.sep):
-            return (real, relative, "leads into '.git/', git's own storage, through a symlink; it is never read", None)
-        return real, relative, None, info
+        refused = symlink_reason(self.root, real)
+        if refused:
+            return real, "", refused, None
+        return real, real[len(self._base) :] if real != self.root else ".", None, info
 
     def _file(self, path: str) -> FileLink:
         real, relative, refused, info = self._escape(path)
@@ -527,6 +524,17 @@ def _aggregate(written: str, group: _Group, members: list[FileLink]) -> FileLink
 
 def _when(commit: Commit) -> datetime.datetime:
     return datetime.datetime.fromisoformat(commit.date)
+
+
+def symlink_reason(root: str, real: str) -> str | None:
+    """Why the file at `real` (symlinks resolved) may not be read from the work tree whose resolved
+    path is `root`: it is outside it, or inside a `.git` folder at any depth; None when it may."""
+    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+        return "leads outside the repository through a symlink; it is never read"
+    relative = real[len(root.rstrip(os.sep)) + 1 :] if real != root else "."
+    if any(part.lower() == ".git" for part in relative.split(os.sep)):
+        return "leads into a '.git' folder, git's own storage, through a symlink; it is never read"
+    return None
 
 
 def _printable(path: str) -> str:

@@ -7,6 +7,7 @@ run --headless`) has no terminal to hand over, so the editor just runs.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,10 +44,17 @@ class Editing:
             self.edit_plan(item)
             return
         reason = unsafe_reason(path) or ("is a pattern, not one file" if is_glob(path) else None)
-        if reason:
+        target = None
+        if not reason:
+            from tracker.git import symlink_reason  # here: the first frame does without git
+
+            root = work_tree(self.plan_file, repo_setting)
+            target = root / normalize(path)
+            reason = symlink_reason(os.path.realpath(root), os.path.realpath(target))
+        if reason or target is None:
             self.screen.notify(f"{one_line(path)} {reason}.", title="Not opened", severity="error", markup=False)
             return
-        self.run(work_tree(self.plan_file, repo_setting) / normalize(path))
+        self.run(target)
 
     def edit_plan(self, item: Item | None) -> None:
         self.run(self.plan_file, item.line if item is not None else None)
