@@ -380,7 +380,7 @@ def test_symlinks_that_leave_the_work_tree_are_errors(repo: Repo, tmp_path: Path
     lines = [p.line for p in problems]
     assert lines == [10, 11, 12, 13, 15, 15, 15, 15]
     assert "leads outside the repository" in problems[0].message
-    assert "'.git/'" in problems[3].message
+    assert "'.git' folder" in problems[3].message
     assert "matched by '*-link'" in problems[4].message
 
 
