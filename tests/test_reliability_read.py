@@ -15,6 +15,8 @@ from gitutil import make_repo
 
 from tracker.git.lastcommit import LastCommits, cache_file, history_cut
 from tracker.git.repo import GitRepo
+from tracker.notes import render as rendering
+from tracker.notes.errors import SummaryError
 from tracker.plan.estimate import MAX_MINUTES, estimate_error, parse_minutes
 from tracker.plan.loader import load_text
 from tracker.plan.paths import unsafe_reason
@@ -249,3 +251,56 @@ def test_a_merge_that_made_new_content_is_the_last_commit(tmp_path):
     assert _git_says(repo, ["f.py"]) == {"f.py": merge}
     assert _last_commits(repo.root, ["f.py"], cold=False) == {"f.py": merge}
     assert _last_commits(repo.root, ["f.py"], cold=True) == {"f.py": merge}
+
+
+# D14: a user's template is one file, and runs with limits on time, memory and output; a located error otherwise.
+SESSION_PLAN = plan() + "sessions:\n  - date: 2025-11-30\n    focus: Reliability\n"
+
+
+@pytest.mark.parametrize(
+    ("template", "said"),
+    [
+        ("ok\n{% include 'header.md.j2' %}\n", ":2: error: a summary template is one file; 'header.md.j2' cannot be"),
+        ("{% extends 'base.j2' %}\n", ":1: error: a summary template is one file; 'base.j2' cannot be"),
+        ("{% import 'macros.j2' as m %}\n", ":1: error: a summary template is one file; 'macros.j2' cannot be"),
+        (
+            "{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}\n{{ f(0) }}\n",
+            ": error: the template calls itself too deeply",
+        ),
+        ('\n{{ "x" * 100000000000 }}\n', ":2: error: the template needs more than"),
+    ],
+)
+def test_a_template_that_would_run_away_is_a_located_error(tmp_path, template, said):
+    repo = make_repo(tmp_path / "r")
+    repo.write("data/phases.yaml", SESSION_PLAN)
+    repo.commit("init")
+    file = tmp_path / "t.j2"
+    file.write_text(template)
+    done = run_tracker("summary", "--template", str(file), cwd=repo.root)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"{file}") and said in line, line
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "template", "said"),
+    [
+        ("TIME_LIMIT", 1, "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}", "ran for"),
+        ("OUTPUT_LIMIT", 1000, "{% for i in range(99999) %}0123456789{% endfor %}", "output is over 0 MiB"),
+        (
+            "MEMORY_LIMIT",
+            1 << 30,
+            '{% set ns = namespace(s="x") %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}',
+            "needs more than 1024 MiB of memory",
+        ),
+    ],
+)
+def test_a_template_stops_at_its_limits(tmp_path, monkeypatch, limit, value, template, said):
+    monkeypatch.setattr(rendering, limit, value)
+    file = tmp_path / "t.j2"
+    file.write_text(template)
+    with pytest.raises(SummaryError) as caught:
+        rendering.render({}, file)
+    assert str(caught.value).startswith(f"{file}") and said in str(caught.value)
+    file.write_text("{{ greeting }}, {{ 6 * 7 }}\n")
+    assert rendering.render({"greeting": "Hello"}, file) == "Hello, 42\n"

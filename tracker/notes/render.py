@@ -7,6 +7,12 @@ a table border or a heading.  A user's template runs in Jinja's sandbox: a
 template file from a shared repository cannot reach Python internals.  The
 shipped one is ours and runs without it (the sandbox checks every attribute
 access, which costs seconds on a large plan).
+
+A template is one file: `include`, `extends` and `import` find nothing (a clear
+error, not the template loading itself until Python's stack runs out).  A
+user's template also runs in a process of its own (notes/sandbox.py) with a
+limit on its time, memory and output, since the sandbox guards what a template
+may reach but not how long it loops or how large a string it builds.
 """
 
 from __future__ import annotations
@@ -21,16 +27,38 @@ from tracker.notes.errors import SummaryError
 BUILTIN = "summary.md.j2"
 
 
+# What a user's template may use (the shipped one is ours and runs in-process, unlimited).
+TIME_LIMIT = 30  # seconds of CPU
+MEMORY_LIMIT = 4 << 30  # bytes of address space for the process that renders it
+OUTPUT_LIMIT = 256 << 20  # characters of output
+
+
 def render(context: dict, template: str | os.PathLike | None = None) -> str:
-    from jinja2 import Environment, FunctionLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+    name, source = _source(template)
+    if template is None:
+        return render_source(context, name, source, sandboxed=False)
+    from tracker.notes.sandbox import render_apart
+
+    return render_apart(context, name, source)
+
+
+def render_source(context: dict, name: str, source: str, sandboxed: bool, limit: int | None = None) -> str:
+    """`source` (the template named `name`) rendered with `context`; at most `limit` characters."""
+    from jinja2 import (
+        Environment,
+        FunctionLoader,
+        StrictUndefined,
+        TemplateError,
+        TemplateNotFound,
+        TemplateSyntaxError,
+    )
     from jinja2.sandbox import SandboxedEnvironment
 
-    name, source = _source(template)
-    environment = Environment if template is None else SandboxedEnvironment
+    environment = SandboxedEnvironment if sandboxed else Environment
     # Loading through a loader (not from_string) gives compiled frames the template's file name,
-    # which is how a render error finds its line.
+    # which is how a render error finds its line.  It knows this one template and no other.
     env = environment(
-        loader=FunctionLoader(lambda _: (source, name, lambda: True)),
+        loader=FunctionLoader(lambda asked: (source, name, lambda: True) if asked == name else None),
         undefined=StrictUndefined,
         finalize=_finalize,
         autoescape=False,
@@ -44,9 +72,19 @@ def render(context: dict, template: str | os.PathLike | None = None) -> str:
     except TemplateSyntaxError as exc:
         raise SummaryError(f"{name}:{exc.lineno}: error: {exc.message}") from None
     try:
-        parts = _joined(compiled.generate(context))
+        parts = _joined(compiled.generate(context), limit=limit)
+    except TemplateNotFound as exc:
+        raise SummaryError(
+            f"{name}:{template_line(exc, name)}: error: a summary template is one file; '{exc.name}' cannot be "
+            "included, extended or imported (copy what you need from it into this template)"
+        ) from None
+    except RecursionError as exc:
+        raise SummaryError(
+            f"{name}:{template_line(exc, name)}: error: the template calls itself too deeply "
+            "(a macro that never stops calling itself?)"
+        ) from None
     except (TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
-        raise SummaryError(f"{name}:{_template_line(exc, name)}: error: {_first_line(exc)}") from None
+        raise SummaryError(f"{name}:{template_line(exc, name)}: error: {_first_line(exc)}") from None
     while parts and not parts[-1].rstrip("\n"):  # the text ends with exactly one line break
         parts.pop()
     if parts:
@@ -55,8 +93,12 @@ def render(context: dict, template: str | os.PathLike | None = None) -> str:
     return "".join(parts)
 
 
-def _joined(chunks, size: int = 4096) -> list[str]:
-    """The template's output in pieces of `size` chunks each.
+class TooLong(Exception):
+    """The template's output passed its limit."""
+
+
+def _joined(chunks, size: int = 4096, limit: int | None = None) -> list[str]:
+    """The template's output in pieces of `size` chunks each; TooLong past `limit` characters.
 
     Jinja's own render() gathers every chunk before joining them: on a large
     plan that is millions of small strings alive at once, several times the
@@ -64,8 +106,13 @@ def _joined(chunks, size: int = 4096) -> list[str]:
     """
     parts: list[str] = []
     batch: list[str] = []
+    total = 0
     for chunk in chunks:
         batch.append(chunk)
+        if limit is not None:
+            total += len(chunk)
+            if total > limit:
+                raise TooLong
         if len(batch) == size:
             parts.append("".join(batch))
             batch.clear()
@@ -93,7 +140,7 @@ def _finalize(value):
     return mdtext.inline(value)
 
 
-def _template_line(exc: BaseException, name: str) -> int:
+def template_line(exc: BaseException, name: str) -> int:
     """The template line a render error came from (Jinja maps its frames back to template lines)."""
     line = 1
     for frame in traceback.extract_tb(exc.__traceback__):
