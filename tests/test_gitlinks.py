@@ -646,7 +646,7 @@ def test_a_walk_read_in_any_pieces_finds_the_same_commits(repo: Repo):
     wanted = ["a.txt", "b.txt", "\nstarts with a line break", "two\nlines", "never.txt"]
 
     def read(chunks):
-        return chase(chunks, dict.fromkeys(wanted, last), lambda *merge: pytest.fail("no merge here"))
+        return chase(chunks, dict.fromkeys(wanted, last), lambda commits: pytest.fail("no merge here"))
 
     whole, left, tip = read([output])
     assert tip == last and left == {}

@@ -41,7 +41,7 @@ WALK = (
     "--name-only",
     "-z",
     "--date=raw",
-    "--format=%x00%H%n%P%n%h%n%ad%n%an%n%s",
+    "--format=%x00%H%n%T%n%P%n%h%n%ad%n%an%n%s",
 )
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
@@ -170,7 +170,7 @@ class Walk:
         self._stream = repo.stream(*WALK, *revisions, "--")
         self.started = set(revisions)
         self.tip: str | None = None  # the first commit shown: what a walk of "HEAD" started from
-        self.shown: set[str] = set()  # every commit the walk showed (full ids)
+        self.shown: dict[str, str] = {}  # every commit the walk showed (full id -> its tree)
 
     def chase(self, starts: dict[str, str]) -> tuple[dict[str, Commit | None], dict[str, str]]:
         """The last commit of each path from the commit (full id) it starts at, and where the paths
@@ -180,15 +180,14 @@ class Walk:
         failed before every path was placed (then nothing it did show can be trusted).
         """
         try:
-            found, left, self.tip = chase(self._stream.chunks(), starts, self._printed, self.shown)
+            found, left, self.tip = chase(self._stream.chunks(), starts, self._trees, self.shown)
         finally:
             self.close()
         return found, left
 
-    def _printed(self, sha: str, parents: list[str]) -> list[str]:
-        """The parents of merge `sha` that `-m` showed a diff against: those whose tree is not the merge's."""
-        trees = self.repo.run("rev-parse", *(f"{rev}^{{tree}}" for rev in (sha, *parents))).split()
-        return [parent for parent, tree in zip(parents, trees[1:], strict=True) if tree != trees[0]]
+    def _trees(self, commits: list[str]) -> list[str]:
+        """The tree of each commit (for the rare merge whose diffs cannot tell their parents apart)."""
+        return self.repo.run("rev-parse", *(f"{commit}^{{tree}}" for commit in commits)).decode("ascii").split()
 
     def close(self) -> None:
         self._stream.close()
@@ -197,8 +196,8 @@ class Walk:
 def chase(
     chunks: Iterable[bytes],
     starts: dict[str, str],
-    printed: Callable[[str, list[str]], list[str]],
-    shown: set[str] | None = None,
+    trees: Callable[[list[str]], list[str]],
+    shown: dict[str, str] | None = None,
 ) -> tuple[dict[str, Commit | None], dict[str, str], str | None]:
     """Follow each path from the commit it starts at through the output of `git WALK`, read in pieces,
     as `git log -1 -- PATH` does: a commit that changes the path is its last commit; a merge that
@@ -208,40 +207,66 @@ def chase(
 
     Returns the last commits found, where each path still waiting left the walk (its line goes to a
     commit the walk does not show, or showed before the path got there), and the first commit's id.
-    `printed(merge, parents)` tells which parents `-m` showed a diff against when some were left out
-    (those the merge does not differ from); `shown` gathers every commit seen.
+    `shown` gathers every commit seen, with its tree.
 
     Git writes each diff as `NUL header NUL LF name NUL name ... NUL`, the
-    header being six fields on lines of their own (none can hold a line
+    header being seven fields on lines of their own (none can hold a line
     break).  No name is empty, so two NULs in a row are always where one
     diff ends and the next begins: the output is cut with one `split`, and a
     commit's names are checked against the waiting ones with one set
     operation, not name by name.  A merge comes once for each parent it
-    differs from, in the order of its parents.
+    differs from, in the order of its parents: one it does not differ from
+    at all is left out.  For a merge of two that came once, the parent left out
+    is the one whose tree is the merge's, known when that parent is shown (or
+    before, with a skewed clock); `trees(commits)` asks git for the trees of
+    commits in the rare cases that cannot wait (octopus merges, parents this
+    walk never shows).
     """
-    shown = set() if shown is None else shown
-    waiting: dict[bytes, set[bytes]] = {}  # commit id -> the names waiting for it
+    shown = {} if shown is None else shown
+    waiting: dict[str, set[bytes]] = {}  # commit id -> the names waiting for it
+    # A parent that may be the one a merge left out -> [(the merge's tree, names, the other parent)]
+    undecided: dict[str, list[tuple[str, set[bytes], str]]] = {}
     names = {os.fsencode(path): path for path in starts}  # names compared as bytes: no decoding per name
     for path, sha in starts.items():
-        waiting.setdefault(sha.encode("ascii"), set()).add(os.fsencode(path))
+        waiting.setdefault(sha, set()).add(os.fsencode(path))
     found: dict[str, Commit | None] = {}
     left: dict[str, str] = {}
     tip = None
-    for sha, header, lists in _diffs(chunks) if waiting else ():
-        if tip is None:
-            tip = sha.decode("ascii", "replace")
-        shown.add(sha.decode("ascii", "replace"))
+
+    def wait(names_: Iterable[bytes], target: str) -> None:
+        if target in shown:  # a skewed clock showed the parent before this child
+            left.update((names[name], target) for name in names_)
+        else:
+            waiting.setdefault(target, set()).update(names_)
+
+    for sha_bytes, header, lists in _diffs(chunks) if waiting else ():
+        sha = sha_bytes.decode("ascii", "replace")
+        lines = header.split(b"\n", 3)
+        tree = lines[1].decode("ascii", "replace") if len(lines) > 3 else ""
+        tip = tip or sha
+        shown[sha] = tree
+        for merge_tree, parked, other in undecided.pop(sha, ()):
+            if merge_tree == tree:  # the parent the merge was left out against: the names are the same here
+                waiting.setdefault(sha, set()).update(parked)
+                undecided[other] = [entry for entry in undecided.get(other, ()) if entry[1] is not parked]
+                if not undecided[other]:
+                    del undecided[other]
         here = waiting.pop(sha, None)
-        if here is None:
+        if here is None or len(lines) < 4:  # nothing waits here, or not git's format
+            if not waiting and not undecided:
+                break
             continue
-        lines = header.split(b"\n", 2)
-        if len(lines) < 3:  # not git's format
-            continue
-        parents = lines[1].decode("ascii", "replace").split()
+        parents = lines[2].decode("ascii", "replace").split()
         sets = [set(changes.split(b"\0")) for changes in lists]
         if len(parents) > 1 and len(sets) < len(parents) and here & set().union(*sets):
-            by_parent = dict(zip(printed(sha.decode("ascii"), parents), sets, strict=False))
-            sets = [by_parent.get(parent, set()) for parent in parents]
+            if len(parents) == 2 and len(sets) == 1:
+                parked = here & sets[0]
+                here -= parked
+                _park(parked, tree, parents, shown, undecided, wait)
+            else:
+                differing = [parent for parent, its in zip(parents, trees(parents), strict=True) if its != tree]
+                by_parent = dict(zip(differing, sets, strict=False))
+                sets = [by_parent.get(parent, set()) for parent in parents]
         made = None
         for name in here:
             changes = [name in changed for changed in sets]
@@ -255,21 +280,39 @@ def chase(
                     continue
             if target is None:
                 found[names[name]] = None
-            elif target in shown:  # a skewed clock showed the parent before this child
-                left[names[name]] = target
             else:
-                waiting.setdefault(target.encode("ascii"), set()).add(name)
-        if not waiting:
+                wait((name,), target)
+        if not waiting and not undecided:
             break
-    for sha_, waiting_names in waiting.items():
-        for name in waiting_names:
-            left[names[name]] = sha_.decode("ascii")
+    for sha, waiting_names in waiting.items():
+        left.update((names[name], sha) for name in waiting_names)
+    seen: set[int] = set()
+    for parent, entries in undecided.items():  # neither parent was shown: ask git which one it is
+        for merge_tree, parked, other in entries:
+            if id(parked) not in seen:
+                seen.add(id(parked))
+                same = parent if trees([parent]) == [merge_tree] else other
+                left.update((names[name], same) for name in parked)
     return found, left, tip
 
 
+def _park(parked: set[bytes], tree: str, parents: list[str], shown: dict[str, str], undecided: dict, wait) -> None:
+    """Names a two-parent merge changed against the parent it was shown with: they are the same as in
+    the other parent, the one whose tree is the merge's.  Followed into it now if either parent was
+    already shown, else when one is."""
+    for parent in parents:
+        if parent in shown:
+            same = parent if shown[parent] == tree else next(p for p in parents if p != parent)
+            wait(parked, same)
+            return
+    first, second = parents
+    undecided.setdefault(first, []).append((tree, parked, second))
+    undecided.setdefault(second, []).append((tree, parked, first))
+
+
 def _commit(header: bytes) -> Commit | None:
-    fields = header.decode("utf-8", "replace").split("\n", 5)
-    return Commit(fields[2], _iso_date(fields[3]), fields[4], fields[5]) if len(fields) == 6 else None
+    fields = header.decode("utf-8", "replace").split("\n", 6)
+    return Commit(fields[3], _iso_date(fields[4]), fields[5], fields[6]) if len(fields) == 7 else None
 
 
 def _diffs(chunks: Iterable[bytes]) -> Iterator[tuple[bytes, bytes, list[bytes]]]:
