@@ -91,7 +91,7 @@ def sealed(data: bytes) -> bytes:
     return data + _seal_of(data)
 
 
-def _seal_of(data: bytes) -> bytes:
+def _seal_of(data: bytes | memoryview) -> bytes:
     return zlib.crc32(data).to_bytes(4, "big") + _SEAL
 
 
