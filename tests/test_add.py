@@ -138,7 +138,7 @@ def test_bad_values_are_refused_before_anything_is_written(tmp_path):
     plan = copy(tmp_path, BUNDLED_PLAN.read_text())
     before = plan.read_bytes()
     for args, message in [
-        (("step", "6", "x", "--estimate", "soon"), "'soon' is not an estimate"),
+        (("step", "6", "x", "--estimate", "soon"), "estimate 'soon' is not a duration"),
         (("issue", "P1", "x", "--due", "tomorrow"), "a due date looks like YYYY-MM-DD, not 'tomorrow'"),
         (("deliverable", "6", "../outside.md"), "'../outside.md'"),
         (("deliverable", "6", "src/api/base/RetryHandler.js"), "already has the deliverable"),

@@ -247,14 +247,12 @@ class AddStep:
     def check(self, project: Project, where: str) -> None:
         issue = _issue(project, self.issue_id, where)
         if self.estimate is not None:
-            from tracker.plan import parse_minutes
+            from tracker.plan import estimate_error
 
-            if parse_minutes(self.estimate) is None:
+            wrong = estimate_error(self.estimate)
+            if wrong is not None:
                 line, column = issue.where("steps")
-                raise WriteRefused(
-                    f"{where}:{line}:{column}: error: '{self.estimate}' is not an estimate; "
-                    "write it as 30m, 1.5h, 1h30m or '2 hours'"
-                )
+                raise WriteRefused(f"{where}:{line}:{column}: error: {wrong}")
 
     def position(self, project: Project) -> tuple[int, int]:
         return _issue(project, self.issue_id, "").where("steps")

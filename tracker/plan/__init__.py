@@ -8,7 +8,7 @@ from tracker.support import faces
 if TYPE_CHECKING:
     from tracker.plan import compliance, parsecache, progress, yamltree
     from tracker.plan.compliance import Coverage, Freshness
-    from tracker.plan.estimate import format_minutes, parse_minutes
+    from tracker.plan.estimate import estimate_error, format_minutes, parse_minutes
     from tracker.plan.filtering import matches
     from tracker.plan.formatdoc import format_markdown
     from tracker.plan.loader import (
