@@ -22,7 +22,7 @@ import msgspec
 
 from tracker.git.repo import GitRepo, GitUnavailable
 from tracker.plan import MAX_BYTES, LoadError, Problem, Project, decode, is_iso_date, load_text, progress
-from tracker.support.cachefiles import cache_dir, code_key, write_entry
+from tracker.support.cachefiles import cache_dir, code_key, read_entry, write_entry
 
 FORMAT = "tracker history cache 2"
 KEEP = 4  # cache files: one per version of the code that measured
@@ -224,9 +224,12 @@ def _cache_file(code: str):
 def _load_cache() -> dict[str, Measure]:
     """Every version measured before by this code; anything wrong with the cache is an empty one."""
     code = code_key(*MEASURE_PARTS)
+    data = read_entry(_cache_file(code))
     try:
-        entry = msgspec.msgpack.decode(_cache_file(code).read_bytes(), type=_Entry)
+        entry = msgspec.msgpack.decode(data, type=_Entry) if data is not None else None
     except (OSError, ValueError, RecursionError, msgspec.MsgspecError):
+        return {}
+    if entry is None:
         return {}
     return entry.measures if entry.format == FORMAT and entry.code == code else {}
 
