@@ -410,7 +410,7 @@ class _Builder:
             return FileLink(
                 path, state, known[1], known[0], None, blob, note or (None if known[1] is not None else "a binary file")
             )
-        self._unmeasured.append((path, real, (blob, info) if clean else None))
+        self._unmeasured.append((path, real, (blob, info) if clean and blob and info else None))
         return FileLink(path, state, None, None, None, blob, note)
 
     def measure(self) -> None:
