@@ -14,11 +14,11 @@ def links_at(repo: GitRepo, sha: str | None, paths: list[str]) -> Links:
     What a closed session's note shows of its files, whatever the work tree holds now.
     """
     links = {}
-    last = (
-        Walk(repo, [sha]).commits([normalize(p) for p in paths if not unsafe_reason(p) and not is_glob(p)])
-        if sha
-        else {}
-    )
+    last: dict = {}
+    if sha:
+        full = repo.run("rev-parse", "--verify", f"{sha}^{{commit}}").decode("ascii").strip()
+        wanted = [normalize(p) for p in paths if not unsafe_reason(p) and not is_glob(p)]
+        last = Walk(repo, [full]).chase(dict.fromkeys(wanted, full))[0]
     for path in paths:
         reason = unsafe_reason(path)
         if reason:
