@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import re
 import stat
 import time
 from dataclasses import dataclass, field
@@ -229,6 +230,36 @@ def _parse(text: str, digest: str, path: Path, like: Project | None = None) -> L
     return loaded
 
 
+CONFLICT_START = re.compile(r"<{7,}(?:[ \t]|$)")
+CONFLICT_END = re.compile(r">{7,}(?:[ \t]|$)")
+
+
+def conflict_problems(text: str, where: str) -> list[Problem]:
+    """One problem per block of git conflict markers left in `text`, at its `<<<<<<<` line."""
+    if "<<<<<<<" not in text:
+        return []
+    problems = []
+    start = None
+    for number, line in enumerate(text.splitlines(), 1):
+        if start is None and CONFLICT_START.match(line):
+            start = number
+        elif start is not None and CONFLICT_END.match(line):
+            problems.append(_conflict(where, start, "to >>>>>>>"))
+            start = None
+    if start is not None:
+        problems.append(_conflict(where, start, "to the end of the file, where >>>>>>> is missing"))
+    return problems
+
+
+def _conflict(where: str, line: int, end: str) -> Problem:
+    return Problem(
+        where,
+        line,
+        1,
+        f"unresolved merge conflict (from <<<<<<< {end}); resolve it, or run git mergetool",
+    )
+
+
 def load_text(text: str, path: str | os.PathLike, digest: str = "", like: Project | None = None) -> Loaded:
     """The plan in `text`, parsed.  Issues equal to those of `like` are shared with it (see shape.issue_fold)."""
     # Imported here: a plan answered from the parse cache needs no parser (PyYAML's import
@@ -237,6 +268,10 @@ def load_text(text: str, path: str | os.PathLike, digest: str = "", like: Projec
 
     path = Path(path)
     where = str(path)
+    conflicts = conflict_problems(text, where)
+    if conflicts:
+        # The markers make the YAML around them meaningless: they alone are reported.
+        return Loaded(path, None, conflicts, text, digest)
     # Building hundreds of thousands of small objects makes the cyclic GC scan
     # over and over; nothing built here is cyclic, so it can wait.
     gc_was_on = gc.isenabled()
