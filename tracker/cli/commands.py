@@ -302,3 +302,9 @@ main.add_command(serve)
 from tracker.cli.session import session  # noqa: E402  (commands of their own topic join the group here)
 
 main.add_command(session)
+from tracker.cli.merge import merge_file  # noqa: E402
+
+main.add_command(merge_file)
+from tracker.cli.merge import git_group  # noqa: E402
+
+main.add_command(git_group)

@@ -7,6 +7,7 @@ from tracker.support import faces
 
 if TYPE_CHECKING:
     from tracker.edit.commands import open_session
+    from tracker.edit.merge import Merged, merge_plans
     from tracker.edit.newplan import render
     from tracker.edit.oscal import NewPlan, OscalError, read_oscal
     from tracker.edit.starter import (

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
         Loaded,
         LoadedOk,
         LoadError,
+        conflict_problems,
         decode,
         is_ok,
         load,

@@ -1,0 +1,78 @@
+"""`tracker merge-file`: the plan's three-way merge, as git's merge driver (`%O %A %B %P %L`)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+from tracker.cli.context import Failed, Options, plan_path
+
+
+@click.command("merge-file")
+@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--path", "path", default=None, help="The plan's path in the repository (git's %P), for messages.")
+@click.option("--marker-size", default=7, type=click.IntRange(1, 100), help="Length of conflict markers (git's %L).")
+@click.option("--ours-label", default="ours", help="Label after <<<<<<< (default: ours).")
+@click.option("--theirs-label", default="theirs", help="Label after >>>>>>> (default: theirs).")
+def merge_file(
+    base: Path, ours: Path, theirs: Path, path: str | None, marker_size: int, ours_label: str, theirs_label: str
+) -> None:
+    """Merge THEIRS' changes from BASE into OURS by the plan's structure; exit 1 on conflict.
+
+    The result replaces OURS.  Set it up as git's merge driver with `tracker git setup`.
+    """
+    from tracker.edit import merge_plans
+    from tracker.git import GitUnavailable
+    from tracker.support.atomicfile import write_atomic
+
+    shown = path or str(ours)
+    try:
+        old, mine, other = (name.read_bytes() for name in (base, ours, theirs))
+    except OSError as exc:
+        raise Failed(f"tracker: error: cannot read {exc.filename}: {exc.strerror}") from None
+    try:
+        merged = merge_plans(
+            old, mine, other, path=shown, labels=("base", ours_label, theirs_label), marker_size=marker_size
+        )
+    except GitUnavailable as exc:
+        raise Failed(f"tracker: error: {exc}; {ours} was left as it was") from None
+    if merged.fallback:
+        click.echo(f"tracker: {shown}: merged line by line with git merge-file: {merged.fallback}", err=True)
+    write_atomic(ours, merged.data)
+    if merged.conflicts:
+        click.echo(f"tracker: {shown}: {merged.conflicts} conflict(s) left to resolve", err=True)
+        sys.exit(1)
+
+
+@click.group("git")
+def git_group() -> None:
+    """How git works with the plan."""
+
+
+@git_group.command("setup")
+@click.option("--undo", is_flag=True, help="Remove the .gitattributes line and the merge.tracker config.")
+@click.pass_obj
+def git_setup(options: Options, undo: bool) -> None:
+    """Make git merge the plan with `tracker merge-file` (.gitattributes and this repository's config)."""
+    from tracker.git import GitUnavailable, set_up_merge, undo_merge
+
+    plan = plan_path(options)
+    try:
+        changes = undo_merge(plan) if undo else set_up_merge(plan, own_command())
+    except (GitUnavailable, ValueError, OSError) as exc:
+        raise Failed(f"tracker: error: {exc}; nothing more was changed") from None
+    for change in changes or ["nothing to change: " + ("not set up" if undo else "already set up")]:
+        click.echo(change)
+
+
+def own_command() -> str:
+    """This tracker as an absolute command git can run (a venv's script, or the interpreter with -m)."""
+    program = Path(sys.argv[0]).resolve()
+    if program.suffix == ".py" or not program.is_file():
+        return f"{shlex.quote(sys.executable)} -m tracker"
+    return shlex.quote(str(program))
