@@ -111,6 +111,26 @@ def test_changes_of_both_sides_combine(tmp_path: Path, case: str, form: str):
     assert repo.git("status", "--porcelain") == ""
 
 
+SESSION = "  - date: {date}\n    focus: {focus}\n"
+
+
+def test_a_session_appended_on_each_side_gives_both_in_date_order(tmp_path: Path):
+    plan = PLAN + "sessions:\n" + SESSION.format(date="2026-01-10", focus="start")
+    theirs = edit(plan, (ISSUE_2, ISSUE_2.replace("not_started", "audit"))) + SESSION.format(
+        date="2026-01-12", focus="b"
+    )
+    ours = plan + SESSION.format(date="2026-01-14", focus="a")
+    repo, done = pull(tmp_path, plan.encode(), theirs.encode(), ours.encode())
+    assert done.returncode == 0, done.stderr
+    assert (repo.root / "data/phases.yaml").read_text() == (
+        edit(plan, (ISSUE_2, ISSUE_2.replace("not_started", "audit")))
+        + SESSION.format(date="2026-01-12", focus="b")
+        + SESSION.format(date="2026-01-14", focus="a")
+    )
+    assert run_tracker("validate", cwd=repo.root).returncode == 0
+    assert repo.git("status", "--porcelain") == ""
+
+
 def test_the_same_status_set_differently_is_a_conflict_on_that_line_alone(tmp_path: Path):
     theirs = edit(
         PLAN, (ISSUE_1, ISSUE_1.replace("not_started", "audit")), (ISSUE_2, ISSUE_2.replace("not_started", "blocked"))

@@ -6,9 +6,11 @@ sides hold the same keys and items in the same places, segment i of the result
 is merged alone: the side that changed it wins, both sides' equal changes are
 one, and different changes are a conflict confined to that segment's line(s).
 So statuses of adjacent issues, two steps of one issue or a comment beside a
-status combine however close their lines are.  Anything else (an item added
-or removed on both sides, a side that does not parse) goes to git's own line
-merge, and the reason is given.
+status combine however close their lines are.  Sessions appended to the
+plan's closing `sessions:` list on either side are set aside first and come
+back after the merge, both sides', in date order.  Anything else (an item
+added or removed on both sides, a side that does not parse) goes to git's
+own line merge, and the reason is given.
 """
 
 from __future__ import annotations
@@ -54,6 +56,7 @@ def merge_plans(
 
 def _structural(base, ours, theirs, path, labels, marker_size) -> Merged:
     texts = [_decode(data, name) for data, name in ((base, "base"), (ours, "ours"), (theirs, "theirs"))]
+    texts, appended = _set_sessions_aside(texts)
     cuts = [_segments(text, name, path) for text, name in zip(texts, ("base", "ours", "theirs"), strict=True)]
     keys = [[key for key, _ in cut] for cut in cuts]
     if not keys[0] == keys[1] == keys[2]:
@@ -74,10 +77,61 @@ def _structural(base, ours, theirs, path, labels, marker_size) -> Merged:
     result = "".join(pieces)
     if clashes:
         result = _mark(result, clashes, labels, marker_size)
-    else:
+    result = _append(result, appended)
+    if not clashes:
         _check(result, texts, path)
     bom = BOM if ours.startswith(BOM.encode()) else ""
     return Merged((bom + result).encode(), len(clashes))
+
+
+def _set_sessions_aside(texts: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """The texts without the sessions each side appended, and those [(date, the item's lines)].
+
+    Only the plan's last key, `sessions:` as a block list, is looked at: there
+    an appended item runs from its line to the end of the file.
+    """
+    lists = [_closing_sessions(text) for text in texts]
+    if lists[0] is None or any(found is None for found in lists):
+        return texts, []
+    known = len(lists[0].items)
+    kept, appended = [texts[0]], []
+    for text, found in zip(texts[1:], lists[1:], strict=True):
+        if found is None or len(found.items) <= known:
+            kept.append(text)
+            continue
+        starts = [text.rfind("\n", 0, item.start) + 1 for item in found.items[known:]] + [len(text)]
+        for item, start, end in zip(found.items[known:], starts, starts[1:], strict=False):
+            date = item.get("date") if isinstance(item, yamltree.Mapping) else None
+            appended.append(("" if date is None else str(date.value), text[start:end]))
+        kept.append(text[: starts[0]])
+    return kept, appended
+
+
+def _closing_sessions(text: str) -> yamltree.Sequence | None:
+    try:
+        root = yamltree.parse(text).root
+    except yamltree.YamlError:
+        return None  # said when the text is cut into segments
+    if not isinstance(root, yamltree.Mapping) or not root.items:
+        return None
+    key, value = root.items[-1]
+    if key.value != "sessions" or not isinstance(value, yamltree.Sequence) or value.flow or not value.items:
+        return None
+    return value
+
+
+def _append(result: str, appended: list[tuple[str, str]]) -> str:
+    """`result` and the appended sessions after it, in date order (ours first on a tie), each once."""
+    newline = "\r\n" if "\r\n" in result else "\n"
+    seen: set[str] = set()
+    for _, lines in sorted(appended, key=lambda pair: pair[0]):
+        if lines in seen:
+            continue
+        seen.add(lines)
+        if result and not result.endswith("\n"):
+            result += newline
+        result += lines
+    return result
 
 
 def _decode(data: bytes, name: str) -> str:
