@@ -55,7 +55,10 @@ def test_added_phase_gets_the_next_id_and_its_first_issue_the_plans_indentation(
     plan = copy(tmp_path, original)
     assert add(plan, "phase", "Hardening").stdout.endswith("added phase P5 'Hardening'\n")
     assert add(plan, "issue", "P5", "No: really").stdout.endswith("added issue #11 'No: really' to phase P5\n")
-    anchor = "      - id: 10\n        title: Data Reconciliation\n        status: not_started\n"
+    anchor = (
+        "      - id: 10\n        title: Data Reconciliation\n        status: not_started\n"
+        "        owner: kim\n        due: 2026-05-01\n        controls: [SOC2:CC7.2, ISO27001:A.8.13]\n        tags: [data]\n"
+    )
     assert plan.read_text() == original.replace(
         anchor,
         anchor + "\n  - id: P5\n    title: Hardening\n    issues:\n"

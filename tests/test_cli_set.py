@@ -100,12 +100,12 @@ def test_setting_the_status_it_has_says_so_and_writes_nothing(tmp_path):
         ),
         (
             ("set", "4", "finished"),
-            "phases.yaml:51:17: error: 'finished' is not a status of this plan; "
+            "phases.yaml:75:17: error: 'finished' is not a status of this plan; "
             "allowed: not_started, in_progress, audit, blocked, verified, complete\n",
         ),
         (
             ("set", "4", "--step", "9", "done"),
-            "phases.yaml:59:11: error: issue #4 has 5 steps, so there is no step 9; choose a step from 1 to 5\n",
+            "phases.yaml:88:11: error: issue #4 has 5 steps, so there is no step 9; choose a step from 1 to 5\n",
         ),
         (("set", "4", "--step", "1", "complete"), "error: a step's status is todo or done, not 'complete'\n"),
         (
@@ -204,7 +204,7 @@ def test_a_conflicting_edit_made_while_the_writer_writes_is_kept_and_the_write_r
     assert writer.wait(timeout=60) == 1
     _, stderr = writer.communicate()
     assert stderr == (
-        f"{path}:51:17: error: the status of issue #4 changed on disk since the plan was read "
+        f"{path}:75:17: error: the status of issue #4 changed on disk since the plan was read "
         "(it was 'audit', it is now 'blocked'), so 'complete' was not written; "
         "look at the file and run the command again\n"
     )

@@ -248,7 +248,11 @@ def test_freshness_overdue_drift_and_open_steps_on_a_real_repository(programme):
     assert [a.issue.id for a in attention(loaded.project, links, datetime.date(2025, 12, 1), ["stale"])] == [1]
     # a review date written by hand wins over the commit's day: old2.md, reviewed 2026-01-02, is due 2026-04-02
     assert [a.issue.id for a in attention(loaded.project, links, datetime.date(2026, 4, 2), ["stale"])] == [1, 2]
-    assert [a.issue.id for a in attention(loaded.project, links, datetime.date(2026, 4, 3), ["stale"])] == [1, 2, 3]
+    assert [a.issue.id for a in attention(loaded.project, links, datetime.date(2026, 4, 3), ["stale"])] == [
+        1,
+        2,
+        3,
+    ]
 
 
 def test_coverage_counts(programme):

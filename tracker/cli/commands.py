@@ -15,6 +15,7 @@ import click
 
 from tracker import __version__
 from tracker.cli.context import Failed, Options, load_plan, plan_path, write_output
+from tracker.cli.coverage import coverage
 from tracker.cli.discovery import DEFAULT_MAX_BYTES
 
 
@@ -140,17 +141,28 @@ def _plan_argument(options: Options, plan: str | None) -> None:
 
 @main.command()
 @click.argument("plan", required=False, metavar="[PLAN]")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also fail on drift, overdue issues, stale evidence and done issues with open steps (for CI and pre-commit).",
+)
 @click.pass_obj
-def validate(options: Options, plan: str | None) -> None:
+def validate(options: Options, plan: str | None, strict: bool) -> None:
     """Check the plan (PLAN, if given, as --file PLAN); print every problem; exit 1 if any is an error."""
     _plan_argument(options, plan)
     loaded = load_plan(options, fail_on_errors=False)
     if loaded.project is not None:
-        from tracker.git import link_problems, read_links
-        from tracker.plan import sort_key
+        from tracker.git import link_problems, read_links, strict_problems
+        from tracker.plan import compliance, sort_key
+        from tracker.support.clock import today
 
-        links = read_links(loaded.project, loaded.path, history=False)
-        loaded.problems = sorted(loaded.problems + link_problems(loaded.project, links, str(loaded.path)), key=sort_key)
+        where = str(loaded.path)
+        history = strict and compliance.reviews_anything(loaded.project)  # last commits date the evidence
+        links = read_links(loaded.project, loaded.path, history=history)
+        found = link_problems(loaded.project, links, where, drift=not strict)
+        if strict:
+            found += strict_problems(loaded.project, links, today(), where)
+        loaded.problems = sorted(loaded.problems + found, key=sort_key)
     for problem in loaded.problems:
         click.echo(str(problem), err=True)
     if not loaded.ok:
@@ -245,30 +257,84 @@ def summary(
     write_output(text.encode("utf-8"), output, "the summary", MARKDOWN, force, loaded.path, make_folders=True)
 
 
+def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A day given on the command line: YYYY-MM-DD, or `today` (clock.today(), so TRACKER_NOW holds)."""
+    from tracker.plan import is_iso_date
+    from tracker.support.clock import today
+
+    if value is None:
+        return None
+    if value.lower() == "today":
+        return today().isoformat()
+    if not is_iso_date(value):
+        raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD or 'today'")
+    return value
+
+
 @main.command("set")
 @click.argument("issue")
-@click.argument("status")
+@click.argument("status", required=False)
 @click.option(
     "--step", type=click.IntRange(min=1), metavar="N", help="Set step N of the issue (counting from 1) to todo or done."
 )
-@click.option("--deliverable", metavar="PATH", help="Set the status of the issue's deliverable PATH.")
+@click.option("--deliverable", metavar="PATH", help="Set the status (or --reviewed) of the issue's deliverable PATH.")
+@click.option("--owner", metavar="NAME", help="Who answers for the issue.")
+@click.option("--due", metavar="DATE", callback=_day, help="When the issue is due: YYYY-MM-DD or 'today'.")
+@click.option(
+    "--reviewed",
+    metavar="DATE",
+    callback=_day,
+    help="With --deliverable: when the evidence was last reviewed (YYYY-MM-DD or 'today').",
+)
 @click.pass_obj
-def set_status(options: Options, issue: str, status: str, step: int | None, deliverable: str | None) -> None:
-    """Change the status of ISSUE, or of one of its steps or deliverables, in the file."""
-    from tracker.edit import SetDeliverableStatus, SetIssueStatus, SetStepStatus
+def set_status(
+    options: Options,
+    issue: str,
+    status: str | None,
+    step: int | None,
+    deliverable: str | None,
+    owner: str | None,
+    due: str | None,
+    reviewed: str | None,
+) -> None:
+    """Change the status of ISSUE (or of one of its steps or deliverables), its owner or due date, or when its
+    evidence was reviewed, in the file: one line per value."""
+    from tracker.edit import (
+        SetDeliverableReviewed,
+        SetDeliverableStatus,
+        SetIssueField,
+        SetIssueStatus,
+        SetStepStatus,
+    )
 
     if step is not None and deliverable is not None:
         raise click.UsageError("use --step or --deliverable, not both")
-    if step is not None:
-        write_change(options, SetStepStatus(issue, step - 1, status))
-    elif deliverable is not None:
-        write_change(options, SetDeliverableStatus(issue, deliverable, status))
-    else:
-        write_change(options, SetIssueStatus(issue, status))
+    if reviewed is not None and deliverable is None:
+        raise click.UsageError("--reviewed is about a piece of evidence: name it with --deliverable PATH")
+    if step is not None and status is None:
+        raise click.UsageError("give the step's new status: tracker set ISSUE todo|done --step N")
+    changes: list = []
+    if status is not None:
+        if step is not None:
+            changes.append(SetStepStatus(issue, step - 1, status))
+        elif deliverable is not None:
+            changes.append(SetDeliverableStatus(issue, deliverable, status))
+        else:
+            changes.append(SetIssueStatus(issue, status))
+    changes += [
+        SetIssueField(issue, key, value) for key, value in (("owner", owner), ("due", due)) if value is not None
+    ]
+    if reviewed is not None and deliverable is not None:
+        changes.append(SetDeliverableReviewed(issue, deliverable, reviewed))
+    if not changes:
+        raise click.UsageError("nothing to change: give a STATUS, --owner, --due or --deliverable PATH --reviewed")
+    loaded = None
+    for change in changes:
+        loaded = write_change(options, change, loaded)
 
 
 def write_change(options: Options, change, loaded=None):
-    """Apply `change` through the writer (the TUI's path too) and say what it did."""
+    """Apply `change` through the writer (the TUI's path too), say what it did, and give the plan as now written."""
     from tracker.edit import WriteRefused, apply, summary
     from tracker.support.textsafe import one_line
 
@@ -308,3 +374,6 @@ main.add_command(merge_file)
 from tracker.cli.merge import git_group  # noqa: E402
 
 main.add_command(git_group)
+
+
+main.add_command(coverage)

@@ -7,7 +7,10 @@ marked done whose file is missing or not committed as it is.
 
 from __future__ import annotations
 
-from tracker.git import FileLink, Links, deliverable_drift, plan_drift
+import datetime
+
+from tracker import git
+from tracker.git import FileLink, Links, deliverable_drift
 from tracker.plan import Project
 from tracker.support.figures import line_count
 from tracker.support.textsafe import ellipsize, ellipsize_middle, one_line
@@ -92,13 +95,29 @@ def _row(mark: str, kind: str, path: str, link: FileLink, path_width: int, width
     return text.rstrip()
 
 
-def drift_lines(project: Project, links: Links) -> str:
-    """Lines marking each deliverable marked done that git does not back, for plain `tracker status`."""
-    out = [
-        f"{DRIFT_MARK} #{one_line(str(issue.id))} {one_line(deliverable.path)}: "
-        f"marked {project.label(issue.status_of(deliverable)).lower()} but {reason}"
-        for issue, deliverable, _, reason in plan_drift(project, links)
-    ]
-    if out:
+def attention_lines(project: Project, links: Links, today: datetime.date) -> str:
+    """For plain `tracker status`: a line per overdue issue, per deliverable marked done that git does not
+    back, and per stale piece of evidence."""
+    out = []
+    drifted = False
+    for item in git.attention(project, links, today, ("overdue", "drift", "stale")):
+        issue, deliverable = item.issue, item.deliverable
+        head = f"{DRIFT_MARK} #{one_line(str(issue.id))}"
+        if item.kind == "overdue":
+            owner = f", owner {one_line(issue.owner)}" if issue.owner else ""
+            out.append(f"{head} overdue: due {issue.due}{owner}")
+        elif item.kind == "drift" and deliverable is not None:
+            drifted = True
+            reason = deliverable_drift(project, issue, deliverable, links.get(deliverable.path))
+            out.append(
+                f"{head} {one_line(deliverable.path)}: marked {project.label(issue.status_of(deliverable)).lower()} "
+                f"but {reason}"
+            )
+        elif item.freshness is not None and deliverable is not None:
+            out.append(
+                f"{head} {one_line(deliverable.path)}: stale: last reviewed {item.freshness.reviewed}, "
+                f"review due {item.freshness.review_due}"
+            )
+    if drifted:
         out.append("  (tracker status --files shows every file with its git state)")
     return "\n" + "\n".join(out) + "\n" if out else ""

@@ -44,6 +44,8 @@ def run() -> int:
     and status 1; a reader that went away (`tracker status | head`) is status
     1 without a word, as click has it.
     """
+    from tracker.support.clock import BadClock
+
     try:
         try:
             found = plain_status(sys.argv[1:])
@@ -60,6 +62,10 @@ def run() -> int:
         except KeyboardInterrupt:  # Ctrl+C while a status is computed here: said as click says it
             if sys.stderr is not None:
                 sys.stderr.write("\nAborted!\n")
+            status = 1
+        except BadClock as exc:  # TRACKER_NOW is no date: whatever command asked for today
+            if sys.stderr is not None:
+                sys.stderr.write(f"tracker: error: {exc}\n")
             status = 1
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:  # None: started with that descriptor closed

@@ -22,6 +22,7 @@ computed can then never hide behind it.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -48,9 +49,23 @@ Signature = list[int]  # empty: nothing there
 Write = Callable[[str | bytes], None]
 
 
-def status_command(as_json: bool, ascii_only: bool, files: bool, max_bytes: int) -> list[str]:
-    """How a `tracker status` command line is named in the cache, however it was spelled."""
-    return ["status", f"--json={as_json}", f"--ascii={ascii_only}", f"--files={files}", f"--max-bytes={max_bytes}"]
+def status_command(
+    as_json: bool, ascii_only: bool, files: bool, max_bytes: int, day: datetime.date | None = None
+) -> list[str]:
+    """How a `tracker status` command line is named in the cache, however it was spelled.
+
+    Today's date is part of it (default: clock.today()): what is overdue or stale changes with the day.
+    """
+    from tracker.support.clock import today
+
+    return [
+        "status",
+        f"--json={as_json}",
+        f"--ascii={ascii_only}",
+        f"--files={files}",
+        f"--max-bytes={max_bytes}",
+        f"--today={day or today()}",
+    ]
 
 
 def replay(plan: Path, command: Iterable[str], write: Write) -> bool:

@@ -7,6 +7,7 @@ first run on a small plan).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,8 +27,13 @@ def answer(
 
     `width`: the terminal's, which `--files` rows fit (None: piped, rows whole).
     """
+    from tracker.support.clock import today
+
+    day = today()  # what is overdue or stale
     width = width if files else None
-    command = replay.status_command(as_json, ascii_only, files, max_bytes) + ([f"--width={width}"] if width else [])
+    command = replay.status_command(as_json, ascii_only, files, max_bytes, day) + (
+        [f"--width={width}"] if width else []
+    )
     if replay.replay(plan, command, write):
         return None
     from tracker.git import read_links, repo_start
@@ -40,28 +46,33 @@ def answer(
     if not is_ok(loaded):
         return loaded.report()
     recorder.before_git(repo_start(loaded.path, loaded.project.repo))
-    # The phase table only needs states (for drift marks), not last commits.
-    links = read_links(loaded.project, loaded.path, history=as_json or files)
-    recorder.record(loaded.digest, links, _pieces(loaded, links, as_json, ascii_only, files, width), write)
+    # The phase table needs states (for drift marks), and last commits only for evidence with a review interval.
+    from tracker.plan import compliance
+
+    history = as_json or files or compliance.reviews_anything(loaded.project)
+    links = read_links(loaded.project, loaded.path, history=history)
+    recorder.record(loaded.digest, links, _pieces(loaded, links, as_json, ascii_only, files, width, day), write)
     return None
 
 
-def _pieces(loaded, links, as_json: bool, ascii_only: bool, files: bool, width: int | None) -> Iterator[str | bytes]:
+def _pieces(
+    loaded, links, as_json: bool, ascii_only: bool, files: bool, width: int | None, today: datetime.date
+) -> Iterator[str | bytes]:
     if as_json:
         from tracker.export import status_json
 
         # A phase at a time: a big plan is never held as one document.
-        yield from status_json(loaded.project, git_of=links.git_of, repo=links.repo.to_json())
+        yield from status_json(loaded.project, git_of=links.git_of, repo=links.repo.to_json(), today=today)
         yield b"\n"
     elif files:
         from tracker.cli.files import render_files
 
         yield render_files(loaded.project, links, width)
     else:
-        from tracker.cli.files import drift_lines
+        from tracker.cli.files import attention_lines
         from tracker.cli.table import render
 
-        yield render(loaded.project, ascii_only=ascii_only) + drift_lines(loaded.project, links)
+        yield render(loaded.project, ascii_only=ascii_only) + attention_lines(loaded.project, links, today)
 
 
 def terminal_width(stream) -> int | None:

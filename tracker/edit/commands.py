@@ -26,6 +26,7 @@ from tracker.plan import (
     normalize,
     yamltree,
 )
+from tracker.support.textsafe import one_line
 
 STEP_STATUSES = ("todo", "done")
 
@@ -155,26 +156,119 @@ class SetDeliverableStatus:
         return textedit.set_key(text, node, "status", self.status)
 
     def _deliverable(self, project: Project, where: str):
-        issue = _issue(project, self.issue_id, where)
-        if self.index is not None:
-            if self.index < len(issue.deliverables) and issue.deliverables[self.index].path == self.path:
-                return self.index, issue.deliverables[self.index]
-            line, column = issue.where("deliverables" if issue.deliverables else "")
-            raise WriteRefused(
-                f"{where}:{line}:{column}: error: deliverable {self.index + 1} of issue #{issue.id} "
-                f"is no longer '{self.path}'"
-            )
-        for exact in (True, False):  # `./src/a.js` names `src/a.js` when nothing matches exactly
-            for index, deliverable in enumerate(issue.deliverables):
-                if deliverable.path == self.path if exact else normalize(deliverable.path) == normalize(self.path):
-                    return index, deliverable
-        line, column = issue.where("deliverables" if issue.deliverables else "")
-        paths = [d.path for d in issue.deliverables]
-        known = f"its deliverables: {', '.join(paths)}" if paths else "it has none"
+        return _find_deliverable(project, self.issue_id, self.path, self.index, where)
+
+
+@dataclass(frozen=True)
+class SetIssueField:
+    """An issue's `owner` or `due`: one line, replaced or added."""
+
+    issue_id: int | str
+    key: str  # owner | due
+    text: str
+
+    def what(self, project: Project) -> str:
+        return f"the {self.key} of issue #{self.issue_id}"
+
+    def value(self, project: Project, where: str) -> str | None:
+        return getattr(_issue(project, self.issue_id, where), self.key)
+
+    @property
+    def wanted(self) -> str:
+        return self.text
+
+    def check(self, project: Project, where: str) -> None:
+        _check_field(self.key, self.text, where, self.position(project, where))
+
+    def position(self, project: Project, where: str = "") -> tuple[int, int]:
+        return _issue(project, self.issue_id, where).where(self.key)
+
+    def expected(self, project: Project) -> Project:
+        return _with_issue(project, self.issue_id, lambda issue: replace(issue, **{self.key: self.text}))
+
+    def edit(self, text: str, nodes: Nodes, project: Project) -> str:
+        node = nodes.issue(_issue(project, self.issue_id, ""))
+        return textedit.set_key(text, node, self.key, self.text, plain_date=self.key == "due", after=_ISSUE_HEAD)
+
+
+@dataclass(frozen=True)
+class SetDeliverableReviewed:
+    """A deliverable's `reviewed` day: how evidence is marked reviewed again."""
+
+    issue_id: int | str
+    path: str
+    day: str
+    index: int | None = None  # which of the issue's deliverables (the dashboard's row)
+
+    def what(self, project: Project) -> str:
+        return f"the review date of deliverable '{self.path}' of issue #{self.issue_id}"
+
+    def value(self, project: Project, where: str) -> str | None:
+        return self._deliverable(project, where)[1].reviewed
+
+    @property
+    def wanted(self) -> str:
+        return self.day
+
+    def check(self, project: Project, where: str) -> None:
+        _check_field("reviewed", self.day, where, self.position(project, where))
+
+    def position(self, project: Project, where: str = "") -> tuple[int, int]:
+        return self._deliverable(project, where)[1].where("reviewed")
+
+    def expected(self, project: Project) -> Project:
+        def change(issue: Issue) -> Issue:
+            index = self._deliverable(project, "")[0]
+            deliverables = list(issue.deliverables)
+            deliverables[index] = replace(deliverables[index], reviewed=self.day)
+            return replace(issue, deliverables=deliverables)
+
+        return _with_issue(project, self.issue_id, change)
+
+    def edit(self, text: str, nodes: Nodes, project: Project) -> str:
+        issue = nodes.issue(_issue(project, self.issue_id, ""))
+        node = _item_node(issue.get("deliverables"), self._deliverable(project, "")[1])
+        return textedit.set_key(text, node, "reviewed", self.day, plain_date=True, after=_DELIVERABLE_HEAD)
+
+    def _deliverable(self, project: Project, where: str):
+        return _find_deliverable(project, self.issue_id, self.path, self.index, where)
+
+
+# A new owner or due date goes among the keys that say what an issue is, before its lists.
+_ISSUE_HEAD = ("id", "title", "status", "summary", "description", "priority", "owner", "due")
+_DELIVERABLE_HEAD = ("path", "type", "purpose", "status")
+
+
+def _check_field(key: str, text: str, where: str, at: tuple[int, int]) -> None:
+    if key == "owner" and not text.strip():
+        raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: an owner is a name, not blank")
+    if key in ("due", "reviewed") and not is_iso_date(text):
         raise WriteRefused(
-            f"{where}:{line}:{column}: error: issue #{issue.id} has no deliverable "
-            f"'{self.path}'{did_you_mean(self.path, paths)}; {known}"
+            f"{where}:{at[0]}:{at[1]}: error: '{one_line(text)}' is not a date; write it as YYYY-MM-DD (or 'today')"
         )
+
+
+def _find_deliverable(project: Project, issue_id: int | str, path: str, index: int | None, where: str):
+    """(index, deliverable) of the issue's deliverable `path`; with `index`, that entry, which must still be `path`."""
+    issue = _issue(project, issue_id, where)
+    if index is not None:
+        if index < len(issue.deliverables) and issue.deliverables[index].path == path:
+            return index, issue.deliverables[index]
+        line, column = issue.where("deliverables" if issue.deliverables else "")
+        raise WriteRefused(
+            f"{where}:{line}:{column}: error: deliverable {index + 1} of issue #{issue.id} is no longer '{path}'"
+        )
+    for exact in (True, False):  # `./src/a.js` names `src/a.js` when nothing matches exactly
+        for at, deliverable in enumerate(issue.deliverables):
+            if deliverable.path == path if exact else normalize(deliverable.path) == normalize(path):
+                return at, deliverable
+    line, column = issue.where("deliverables" if issue.deliverables else "")
+    paths = [d.path for d in issue.deliverables]
+    known = f"its deliverables: {', '.join(paths)}" if paths else "it has none"
+    raise WriteRefused(
+        f"{where}:{line}:{column}: error: issue #{issue.id} has no deliverable "
+        f"'{path}'{did_you_mean(path, paths)}; {known}"
+    )
 
 
 @dataclass(frozen=True)

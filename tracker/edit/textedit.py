@@ -91,15 +91,22 @@ def _escape(ch: str) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def set_key(text: str, mapping: yamltree.Mapping, key: str, value: str) -> str:
-    """`text` with `key: value` in `mapping`: the old value replaced, or the key added."""
+def set_key(
+    text: str, mapping: yamltree.Mapping, key: str, value: str, plain_date: bool = False, after: tuple[str, ...] = ()
+) -> str:
+    """`text` with `key: value` in `mapping`: the old value replaced, or the key added (a date plain with plain_date).
+
+    A new key goes on the line after the last of the keys `after` that the mapping has, else after all its keys.
+    """
     node = mapping.get(key)
     if node is None:
-        return _insert_key(text, mapping, key, render_scalar(value))
+        return _insert_key(text, mapping, key, render_scalar(value, plain_date=plain_date), after)
     if node.kind != "scalar":
         raise EditError(node.line, node.column, f"'{key}' holds a {node.kind}, not a single value")
     if node.start == node.end:  # `key:` with nothing after it
-        return _insert_at(text, node.start, _space_after_colon(text, node) + render_scalar(value))
+        return _insert_at(
+            text, node.start, _space_after_colon(text, node) + render_scalar(value, plain_date=plain_date)
+        )
     written = text[node.start : node.end]
     if written[0] in "|>":
         raise EditError(
@@ -108,7 +115,8 @@ def set_key(text: str, mapping: yamltree.Mapping, key: str, value: str) -> str:
             f"'{key}' is written as a block of text ({written[0]}); write it on one line "
             f"as '{key}: value' and try again",
         )
-    return text[: node.start] + render_scalar(value, written[0] if written[0] in "'\"" else None) + text[node.end :]
+    style = written[0] if written[0] in "'\"" else None
+    return text[: node.start] + render_scalar(value, style, plain_date) + text[node.end :]
 
 
 def append_entry(
@@ -174,12 +182,14 @@ def _list_indent(mapping: yamltree.Mapping, like: yamltree.Node | None) -> tuple
     return mapping.column + 2, mapping.column + 4
 
 
-def _insert_key(text: str, mapping: yamltree.Mapping, key: str, rendered: str) -> str:
+def _insert_key(text: str, mapping: yamltree.Mapping, key: str, rendered: str, after: tuple[str, ...] = ()) -> str:
     if mapping.flow:
         if not mapping.items:
             return _insert_at(text, mapping.start + 1, f"{key}: {rendered}")
         return _insert_at(text, _content_end(text, mapping.items[-1][1]), f", {key}: {rendered}")
-    at, lead, newline = _after_line(text, _content_end(text, mapping))
+    anchors = [value for name, value in mapping.items if name.value in after]
+    anchor = max(anchors, key=lambda node: node.end) if anchors else mapping
+    at, lead, newline = _after_line(text, _content_end(text, anchor))
     return text[:at] + lead + " " * (mapping.column - 1) + f"{key}: {rendered}" + newline + text[at:]
 
 

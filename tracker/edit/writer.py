@@ -11,6 +11,8 @@ Changes:
     SetIssueStatus(issue_id, status)
     SetStepStatus(issue_id, step_index, status)      step_index counts from 0; status todo | done
     SetDeliverableStatus(issue_id, path, status, index=None)   index: which entry, when a path is named twice
+    SetIssueField(issue_id, key, text)               key: owner | due (YYYY-MM-DD)
+    SetDeliverableReviewed(issue_id, path, day, index=None)    day: YYYY-MM-DD, the evidence's last review
     AppendSession(date, focus=None, since=None, started=None, plan_committed=None, count=0)
                                                      date as YYYY-MM-DD; since a git revision; count: sessions seen
     EndSession(index, ended, until=None, headline=None, duration=None, accomplished=(), insights=())
@@ -63,7 +65,9 @@ from tracker.edit.adding import ADDED, AddDeliverable, AddIssue, AddPhase, AddSt
 from tracker.edit.commands import (
     AppendSession,
     EndSession,
+    SetDeliverableReviewed,
     SetDeliverableStatus,
+    SetIssueField,
     SetIssueStatus,
     SetStepStatus,
     WriteRefused,
@@ -81,6 +85,8 @@ __all__ = [
     "SetIssueStatus",
     "SetStepStatus",
     "SetDeliverableStatus",
+    "SetIssueField",
+    "SetDeliverableReviewed",
     "AppendSession",
     "AddPhase",
     "AddIssue",
@@ -93,6 +99,8 @@ Change = (
     SetIssueStatus
     | SetStepStatus
     | SetDeliverableStatus
+    | SetIssueField
+    | SetDeliverableReviewed
     | AppendSession
     | EndSession
     | AddPhase

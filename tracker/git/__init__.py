@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING
 from tracker.support import faces
 
 if TYPE_CHECKING:
-    from tracker.git.attention import KINDS, Attention, attention, coverage_of, evidence_freshness, needs_attention
+    from tracker.git.attention import (
+        KINDS,
+        Attention,
+        attention,
+        coverage_of,
+        evidence_freshness,
+        needs_attention,
+        strict_problems,
+    )
     from tracker.git.drift import (
         Drift,
         deliverable_drift,

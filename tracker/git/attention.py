@@ -15,7 +15,7 @@ from typing import Literal
 
 from tracker.git.drift import deliverable_drift
 from tracker.git.links import Links
-from tracker.plan import Coverage, Deliverable, Freshness, Issue, Phase, Project, compliance, progress
+from tracker.plan import Coverage, Deliverable, Freshness, Issue, Phase, Problem, Project, compliance, progress
 
 Kind = Literal["overdue", "stale", "drift", "open-steps"]
 KINDS: tuple[Kind, ...] = ("overdue", "stale", "drift", "open-steps")
@@ -30,6 +30,7 @@ class Attention:
     issue: Issue
     deliverable: Deliverable | None
     message: str
+    freshness: Freshness | None = None  # of stale evidence: when last reviewed, when due
 
     def where(self) -> tuple[int, int]:
         if self.deliverable is not None:
@@ -89,12 +90,39 @@ def attention(
                         deliverable,
                         f"evidence '{deliverable.path}' of issue #{issue.id} was last reviewed {fresh.reviewed}; "
                         f"its review was due {fresh.review_due}",
+                        fresh,
                     )
 
 
 # The face offers `attention` under this name too: `from tracker.git import attention` names the module
 # as well, which import-linter takes for a way around the face (and Python may hand out the module).
 needs_attention = attention
+
+
+# How to clear each kind, said after what is wrong.
+_FIX = {
+    "overdue": "finish it or move its due date",
+    "stale": "review it, then run: tracker set {issue} --deliverable {path} --reviewed today",
+    "drift": "commit it or change the status",
+    "open-steps": "finish its steps or reopen it",
+}
+
+
+def strict_problems(project: Project, links: Links, today: datetime.date, where: str) -> list[Problem]:
+    """What `validate --strict` fails on: drift, overdue issues, stale evidence, done issues with open steps."""
+    out = []
+    for item in attention(project, links, today):
+        fix = _FIX[item.kind].format(
+            issue=item.issue.id, path=_shell_word(item.deliverable.path) if item.deliverable else ""
+        )
+        out.append(Problem(where, *item.where(), f"{item.message}; {fix}"))
+    return out
+
+
+def _shell_word(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
 
 
 def coverage_of(

@@ -112,10 +112,13 @@ def spelling_problems(project: Project, links: Links, where: str) -> list[Proble
     return out
 
 
-def link_problems(project: Project, links: Links, where: str) -> list[Problem]:
-    """Everything `tracker validate` says about the plan's paths on disk and in git."""
+def link_problems(project: Project, links: Links, where: str, drift: bool = True) -> list[Problem]:
+    """Everything `tracker validate` says about the plan's paths on disk and in git.
+
+    Without `drift`, drift is left to the caller (`validate --strict` makes it an error; see attention.py).
+    """
     return (
         unsafe_link_problems(project, links, where)
-        + drift_problems(project, links, where)
+        + (drift_problems(project, links, where) if drift else [])
         + spelling_problems(project, links, where)
     )

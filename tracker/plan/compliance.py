@@ -95,6 +95,19 @@ def freshness(
     return Freshness(reviewed, due.isoformat(), today > due)
 
 
+def reviews_anything(project: Project) -> bool:
+    """Whether any evidence has a review interval, so that freshness needs the files' last commits."""
+    if project.review_every:
+        return True
+    for phase in project.phases:
+        if phase.review_every:
+            return True
+        for issue in phase.issues:
+            if issue.review_every or any(d.review_every for d in issue.deliverables):
+                return True
+    return False
+
+
 def is_overdue(project: Project, issue: Issue, today: datetime.date) -> bool:
     """`due` is past and the issue is not done."""
     due = issue.due
