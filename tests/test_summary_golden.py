@@ -81,6 +81,8 @@ def note(lms: Repo, tmp_path: Path) -> str:
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
         "GIT_CONFIG_GLOBAL": os.devnull,
         "GIT_CONFIG_NOSYSTEM": "1",
+        # The note is written at the end of that day: what is overdue or stale depends on the day.
+        "TRACKER_NOW": "2025-11-30T17:00:00+00:00",
     }
     env.pop("TRACKER_FILE", None)
     done = subprocess.run(
