@@ -267,6 +267,22 @@ def chase(
                 differing = [parent for parent, its in zip(parents, trees(parents), strict=True) if its != tree]
                 by_parent = dict(zip(differing, sets, strict=False))
                 sets = [by_parent.get(parent, set()) for parent in parents]
+        if len(parents) <= 1:
+            # Not a merge: the names it changed end here, all the others move on to the parent
+            # together.  Name by name, this was most of a cold walk (thousands of names waiting
+            # through thousands of commits).
+            changed = here & sets[0] if sets else set()
+            if changed:
+                made = _commit(header)
+                found.update((names[name], made) for name in changed)
+            rest = here - changed if changed else here
+            if rest and parents:
+                wait(rest, parents[0])
+            elif rest:  # a root commit without them: they were never there
+                found.update((names[name], None) for name in rest)
+            if not waiting and not undecided:
+                break
+            continue
         made = None
         for name in here:
             changes = [name in changed for changed in sets]
