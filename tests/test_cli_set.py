@@ -291,3 +291,19 @@ def test_a_write_between_the_last_check_and_the_rename_is_merged_again(tmp_path)
     expected = BUNDLED.read_text(encoding="utf-8").replace("status: audit", "status: complete", 1)
     assert path.read_text(encoding="utf-8") == expected + "# appended by another program\n"
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
+
+
+def test_a_file_renamed_over_the_plan_between_the_last_check_and_the_rename_is_merged_again(tmp_path):
+    # An editor that saves by writing a temporary file and renaming it, in the instant before tracker's
+    # own rename: tracker exchanges its file with the plan (Linux), sees what it displaced, merges it.
+    path = bundled_copy(tmp_path)
+    writer = start("--file", str(path), "set", "4", "complete", env={"TRACKER_TEST_PAUSE_BEFORE_RENAME": "1"})
+    wait_for_temp(path.parent, writer)
+    time.sleep(0.3)  # the pause before the rename comes after the checks, which take milliseconds
+    saved = path.parent / "saved-by-an-editor.tmp"
+    saved.write_text(path.read_text(encoding="utf-8") + "# saved by another program\n", encoding="utf-8")
+    os.replace(saved, path)
+    assert writer.wait(timeout=60) == 0, writer.communicate()
+    expected = BUNDLED.read_text(encoding="utf-8").replace("status: audit", "status: complete", 1)
+    assert path.read_text(encoding="utf-8") == expected + "# saved by another program\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 
 import pytest
@@ -520,3 +521,38 @@ def _dead_pid() -> int:
         os._exit(0)
     os.waitpid(pid, 0)
     return pid
+
+
+def test_exchange_swaps_two_names_in_one_step(folder):
+    new, old = folder / "new", folder / "old"
+    new.write_bytes(b"new")
+    old.write_bytes(b"old")
+    assert atomicfile.exchange(new, old)  # Linux on ext4, tmpfs, btrfs, xfs: what the tests run on
+    assert (old.read_bytes(), new.read_bytes()) == (b"new", b"old")
+    new.unlink()
+    assert not atomicfile.exchange(old, new)  # nothing to exchange with: the caller renames
+    assert old.read_bytes() == b"new"
+
+
+def test_without_the_exchange_an_append_in_the_last_instant_is_merged_after_the_rename(folder, monkeypatch):
+    # Where the kernel or file system cannot exchange, the writer renames, then checks the inode it replaced.
+    monkeypatch.setattr(atomicfile, "_exchange_missing", {-1})
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.5")
+    path = folder / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    loaded = load(path)
+
+    def appender() -> None:
+        while not list(folder.glob(".phases.yaml.tracker-*.tmp")):
+            time.sleep(0.005)
+        time.sleep(0.2)  # into the pause, after the last check
+        with open(path, "a", encoding="utf-8") as other:
+            other.write("# appended\n")
+
+    thread = threading.Thread(target=appender)
+    thread.start()
+    apply(loaded, SetIssueStatus(1, "complete"))
+    thread.join()
+    changed = HAND_WRITTEN.replace("status: not_started   #", "status: complete   #")
+    assert path.read_text(encoding="utf-8") == changed + "# appended\n"
+    assert sorted(p.name for p in folder.iterdir()) == ["phases.yaml"]

@@ -14,11 +14,16 @@ would lose the rest of the save.  So the writer:
   reads again; a file that has not held still after SETTLE seconds is refused;
 - checks just before the rename that the name still shows that inode, with the
   same times, content and no writer;
-- checks just after the rename whether the inode it replaced changed or was
-  open for writing (a write that came in the instant between the check and the
-  rename, or an in-place save that was still going).  If so, it waits for that
-  inode to hold still and writes again from its content, merged as any change
-  on disk is merged (or refused), over the file it has just put there;
+- on Linux, exchanges its file with the plan in one step (renameat2
+  RENAME_EXCHANGE) and looks at what it displaced: if that is not the inode it
+  read, as it read it, or someone has it open for writing (another program's
+  rename or write in the instant after the check), the two are exchanged back
+  at once and the write starts again from what is under the name, merged as any
+  change on disk is merged (or refused);
+- elsewhere (no renameat2, a file system without the exchange) renames, and
+  checks just after whether the inode it replaced changed or was open for
+  writing.  If so, it waits for that inode to hold still and writes again from
+  its content, merged, over the file it has just put there;
 - watches the file it put there for RACY_NS more: a program that read the old
   file just before the rename and rewrites it in place starts then; the writer
   reads what it wrote and makes the change again if it is gone.
@@ -126,13 +131,36 @@ class Watch:
         time.sleep(RACY_NS / 1e9)
         return self.unchanged(snap)
 
-    def replace(self, temp: Path, digest: str) -> Snapshot:
-        """Rename `temp` (bytes of `digest`) over the target; it, as the next check expects to find it."""
+    def replace(self, temp: Path, digest: str, expect: Snapshot) -> Snapshot | None:
+        """Put `temp` (bytes of `digest`) in place of the target, which should be the file of `expect`.
+
+        Returns the file now under the name, as the next check expects to find
+        it.  On Linux the two are exchanged in one step and what was displaced is
+        looked at: if it is not the file of `expect` as it was read, or someone
+        has it open for writing (a rename or an in-place write by another
+        program since the last check), the two are exchanged back at once, so
+        the name shows what the other program wrote, and None is returned: the
+        write starts again from it.  Elsewhere a plain rename, checked after.
+        """
         fd = open_plan(temp)  # this inode, whatever the name shows after the rename
         self._fds.append(fd)
-        atomicfile.replace(temp, self.target)
+        if not atomicfile.exchange(temp, self.target):
+            os.replace(temp, self.target)
+        elif not self._is(temp, expect):
+            atomicfile.exchange(temp, self.target)
+            os.unlink(temp)
+            atomicfile.sync_folder(self.target.parent)
+            return None
+        else:
+            os.unlink(temp)
+        atomicfile.sync_folder(self.target.parent)
         info = os.fstat(fd)  # the rename changed its ctime
         return Snapshot(fd, _signature(info), b"", digest, info.st_nlink)
+
+    def _is(self, path: Path, snap: Snapshot) -> bool:
+        """Whether `path` names the file of `snap`, size and times as read, with no writer (no read: fast)."""
+        info = os.lstat(path)
+        return _signature(info)[:4] == snap.signature[:4] and not _writing(snap.fd)
 
     def _settled(self, fd: int, deadline: float) -> Snapshot | None:
         before = os.fstat(fd)

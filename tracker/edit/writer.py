@@ -41,7 +41,9 @@ exactly as they were.  On the way:
 - the file is read only while it holds still, and watched across the rename
   (edit/ondisk.py): an in-place save by another program is waited for, and a
   write that lands between the last check and the rename is merged again;
-- temporary file, fsync, content compared once more, rename, folder fsync.
+- temporary file, fsync, content compared once more, rename (on Linux an
+  exchange, so that a file another program renamed over the plan in the last
+  instant is seen and merged), folder fsync.
 
 WriteRefused is the only exception for the caller to handle; its text is ready
 to print.  TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes the writer wait after the
@@ -212,11 +214,16 @@ def _write(
                     "nothing was written, run the command again"
                 )
             _test_pause("TRACKER_TEST_PAUSE_BEFORE_RENAME")  # the window between the last check and the rename
-            placed = disk.replace(staged, new_digest)
+            placed = disk.replace(staged, new_digest, expect)
             temp = None
         finally:
             if temp is not None:
                 temp.unlink(missing_ok=True)
+        if placed is None:
+            # Another program renamed its file over the plan, or wrote to it, between the last check and
+            # the exchange; what it wrote is back under the name: make the change to that.
+            source = expect = disk.read()
+            continue
         if not disk.kept(expect):
             # Written to between the last check and the rename, or an in-place save still going:
             # wait for it to end, and write its content again, merged, over the file just put there.
@@ -239,7 +246,7 @@ def _restore(source: ondisk.Snapshot, expect: ondisk.Snapshot, target: Path, dis
     temp: Path | None = staged
     try:
         if disk.unchanged(expect):
-            disk.replace(staged, source.digest)
+            disk.replace(staged, source.digest, expect)
             temp = None
     finally:
         if temp is not None:

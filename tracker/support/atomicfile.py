@@ -12,6 +12,7 @@ file it leaves behind is named so that the next writer can remove it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import os
 import re
@@ -166,11 +167,52 @@ def refuse_read_only(target: Path, info: os.stat_result) -> None:
 def replace(temp: Path, target: Path) -> None:
     """Rename `temp` over `target` and make the rename itself durable."""
     os.replace(temp, target)
-    fd = os.open(target.parent, os.O_RDONLY)
+    sync_folder(target.parent)
+
+
+def sync_folder(folder: Path) -> None:
+    """Make the renames and removals in `folder` durable."""
+    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+_exchange_missing: set[int] = set()  # devices whose file system cannot exchange (EINVAL), or all (-1: no call)
+
+
+def exchange(temp: Path, target: Path) -> bool:
+    """Swap the names `temp` and `target` in one step (Linux's renameat2 with RENAME_EXCHANGE).
+
+    Afterwards `target` names the new file and `temp` what `target` named
+    before, so the caller can see what its rename displaced, which a plain
+    rename destroys.  False, with nothing done, where this cannot be: not
+    Linux, a C library without renameat2, a file system without the exchange
+    (remembered per device), or `target` gone.  Not made durable: see sync_folder.
+    """
+    if -1 in _exchange_missing:
+        return False
+    try:
+        call = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):
+        _exchange_missing.add(-1)
+        return False
+    device = os.stat(temp).st_dev
+    if device in _exchange_missing:
+        return False
+    call.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    if call(_AT_FDCWD, os.fsencode(temp), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        _exchange_missing.add(-1 if code == errno.ENOSYS else device)
+        return False
+    if code == errno.ENOENT and os.path.exists(temp):
+        return False  # the target is gone: a plain rename puts the file there, displacing nothing
+    raise OSError(code, os.strerror(code), str(target))
 
 
 def remove_leftovers(target: Path) -> None:
