@@ -17,11 +17,10 @@ import zlib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from answerutil import run_cli, run_fresh
 from gitutil import ENV, Repo, make_repo
 
 from tracker.cli import replay
-from tracker.cli.commands import main
 from tracker.support import cachefiles
 
 PLAN = """\
@@ -59,17 +58,15 @@ def shop(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
     return repo
 
 
-def status(repo: Repo, *args: str) -> bytes:
-    result = CliRunner().invoke(main, ["--file", str(repo.root / "data" / "phases.yaml"), "status", *args])
-    assert result.exit_code == 0, result.output
-    return result.stdout_bytes
+def status(repo: Repo | Path, *args: str) -> bytes:
+    return run_cli(repo.root if isinstance(repo, Repo) else repo, "status", *args)
 
 
-def fresh(repo: Repo, *args: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
+def fresh(repo: Repo | Path, *args: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> bytes:
     """What the command prints with an empty cache folder."""
-    with monkeypatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}"))
-        return status(repo, *args)
+    return run_fresh(
+        repo.root if isinstance(repo, Repo) else repo, "status", *args, tmp_path=tmp_path, monkeypatch=monkeypatch
+    )
 
 
 def entries() -> list[Path]:
@@ -83,9 +80,10 @@ def mark_recorded_answers() -> None:
         data = entry.read_bytes()
         length = int.from_bytes(data[-4:], "big")
         header = json.loads(data[-4 - length : -4])
-        header.update(size=len(REPLAYED), crc=zlib.crc32(REPLAYED), text=False)
+        packed = zlib.compress(REPLAYED)
+        header.update(size=len(packed), crc=zlib.crc32(packed), text=False)
         encoded = json.dumps(header).encode()
-        entry.write_bytes(REPLAYED + encoded + len(encoded).to_bytes(4, "big"))
+        entry.write_bytes(packed + encoded + len(encoded).to_bytes(4, "big"))
 
 
 @pytest.mark.parametrize("args", [(), ("--json",), ("--files",), ("--ascii",)])
@@ -208,13 +206,72 @@ def test_a_file_changed_just_before_the_run_is_not_trusted(shop: Repo, monkeypat
     assert entries() == []
 
 
-def test_without_git_nothing_is_recorded(tmp_path: Path):
-    plan = tmp_path / "plain" / "phases.yaml"
-    plan.parent.mkdir()
-    plan.write_text(PLAN)
-    result = CliRunner().invoke(main, ["--file", str(plan), "status", "--json"])
-    assert result.exit_code == 0 and '"no-git"' in result.output
-    assert entries() == []
+@pytest.mark.parametrize("args", [(), ("--json",)])
+def test_an_answer_about_files_still_to_be_written_is_replayed(
+    shop: Repo, args: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Most plans name files not written yet: the answer is replayed (the same bytes as computed
+    afresh) until one of them appears."""
+    first = status(shop, *args)
+    assert first == fresh(shop, *args, tmp_path=tmp_path, monkeypatch=monkeypatch)
+    mark_recorded_answers()
+    assert status(shop, *args) == REPLAYED
+    create_missing_deliverable(shop)
+    answer = status(shop, *args)
+    assert answer != REPLAYED
+    if args:  # the plain table shows no deliverable of an open issue
+        assert answer != first
+    assert answer == fresh(shop, *args, tmp_path=tmp_path, monkeypatch=monkeypatch)
+
+
+def plain_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The shop's plan in a folder no repository holds, src/retry.js written and src/later.js not yet."""
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # no repository above the test's folder
+    monkeypatch.setattr(replay, "RACY_NS", 0)
+    project = tmp_path / "plain"
+    (project / "data").mkdir(parents=True)
+    (project / "data" / "phases.yaml").write_text(PLAN)
+    (project / "src").mkdir()
+    (project / "src" / "retry.js").write_text("retry();\n")
+    return project
+
+
+def write_later(project: Path) -> None:
+    (project / "src" / "later.js").write_text("later();\n")
+
+
+def remove_retry(project: Path) -> None:
+    (project / "src" / "retry.js").unlink()
+
+
+def make_it_a_repository(project: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(project)], check=True, env={**os.environ, **ENV})
+
+
+def edit_plain_plan(project: Path) -> None:
+    (project / "data" / "phases.yaml").write_text(PLAN.replace("status: in_progress", "status: complete"))
+
+
+@pytest.mark.parametrize("change", [write_later, remove_retry, make_it_a_repository, edit_plain_plan])
+@pytest.mark.parametrize("args", [(), ("--json",)])
+def test_without_git_the_answer_is_replayed_until_a_file_or_a_repository_appears(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change, args: tuple[str, ...]
+):
+    project = plain_folder(tmp_path, monkeypatch)
+    first = status(project, *args)
+    assert first == fresh(project, *args, tmp_path=tmp_path, monkeypatch=monkeypatch)
+    if args:
+        links = json.loads(first)["phases"][0]["issues"]
+        states = {d["path"]: d["git"]["state"] for issue in links for d in issue["deliverables"]}
+        assert states["src/later.js"] == "missing" and states["src/retry.js"] == "no-git"
+    mark_recorded_answers()
+    assert status(project, *args) == REPLAYED
+    change(project)
+    answer = status(project, *args)
+    assert answer != REPLAYED
+    assert answer == fresh(project, *args, tmp_path=tmp_path, monkeypatch=monkeypatch)
 
 
 def test_a_replayed_answer_loads_neither_yaml_nor_git_nor_the_model(shop: Repo):

@@ -11,8 +11,11 @@ checks each of them again before replaying:
 - the code: tracker's version and the size and time of each of its modules;
 - `git status` (HEAD, branch, index and untracked files), asked every time
   from the same folder, so a repository appearing nearer the plan shows too;
-- every file the answer reports on: its lstat (inode, size, times) and, for a
-  symlink, where it leads.
+  outside git, its refusal (a repository appearing anywhere above shows);
+- every file the answer reports on, missing ones included: its lstat (inode,
+  size, times; nothing for a file not there yet) and, for a symlink, where it
+  leads.  Outside git, the files are those under the folder the plan's paths
+  were looked for in.
 
 An answer is recorded only when git said the same before and after it was
 computed, and no file it depends on changed within two seconds of that (the
@@ -35,12 +38,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from tracker.git import STATUS_ARGS, git_env
-from tracker.support.cachefiles import RACY_NS, NewEntry, cache_dir, code_key, git_environment, stat_signature
+from tracker.support.cachefiles import (
+    RACY_NS,
+    NewEntry,
+    cache_dir,
+    code_key,
+    git_environment,
+    stat_signature,
+    used,
+)
 
 if TYPE_CHECKING:
     from tracker.git import Links
 
-FORMAT = "tracker answer cache 1"
+FORMAT = "tracker answer cache 2"
 KEEP = 16  # answers kept: one per plan and command line
 
 Signature = list[int]  # empty: nothing there
@@ -81,17 +92,20 @@ def replay(plan: Path, command: Iterable[str], write: Write) -> bool:
     with file:
         try:
             entry = _valid_entry(file, plan, key)
-            text = b"".join(_chunks(file, entry["size"])).decode("utf-8") if entry and entry["text"] else None
+            text = (
+                b"".join(_inflated(_chunks(file, entry["size"]))).decode("utf-8") if entry and entry["text"] else None
+            )
         # Whatever a damaged or foreign entry makes go wrong here, the answer is computed afresh.
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, zlib.error):
             return False
         if entry is None:
             return False
         if text is not None:
             write(text)
         else:
-            for chunk in _chunks(file, entry["size"]):
-                write(chunk)
+            for piece in _inflated(_chunks(file, entry["size"])):
+                write(piece)
+    used(Path(file.name))
     return True
 
 
@@ -108,6 +122,22 @@ def _valid_entry(file: BinaryIO, plan: Path, key: str) -> dict | None:
     for chunk in _chunks(file, entry["size"]):
         crc = zlib.crc32(chunk, crc)
     return entry if crc == entry["crc"] else None
+
+
+def _inflated(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The answer an entry holds compressed, a megabyte at a time (a JSON answer is tens of them)."""
+    inflate = zlib.decompressobj()
+    for chunk in chunks:
+        while chunk:
+            piece = inflate.decompress(chunk, 1 << 20)
+            chunk = inflate.unconsumed_tail
+            if piece:
+                yield piece
+    rest = inflate.flush()
+    if rest:
+        yield rest
+    if not inflate.eof:
+        raise ValueError("the answer is cut short")
 
 
 def _chunks(file: BinaryIO, size: int) -> Iterator[bytes]:
@@ -151,7 +181,7 @@ class Recorder:
 
         `digest` is the SHA-256 of the plan the answer was computed from, `links` the git links it used.
         """
-        entry = NewEntry(_entry_path(self.key), KEEP) if self.status is not None else None
+        entry = NewEntry(_entry_path(self.key), KEEP, self.plan) if self.status is not None else None
         try:
             self._record(digest, links, answer, write, entry)
         except BaseException:  # a closed pipe, Ctrl+C: no half answer stays behind in the cache
@@ -164,15 +194,24 @@ class Recorder:
     ) -> None:
         size = crc = 0
         text = False
+        # Compressed: a JSON answer is four times the plan's size, and thirty times less packed; inflating
+        # it again costs less than reading it whole from the disk would.
+        deflate = zlib.compressobj(3)
+
+        def keep(data: bytes) -> None:
+            nonlocal size, crc
+            if data and entry is not None:
+                entry.write(data)
+                size, crc = size + len(data), zlib.crc32(data, crc)
+
         for piece in answer:
             write(piece)
             if entry is not None:
                 text = isinstance(piece, str)
-                data = piece.encode("utf-8") if isinstance(piece, str) else piece
-                entry.write(data)
-                size, crc = size + len(data), zlib.crc32(data, crc)
+                keep(deflate.compress(piece.encode("utf-8") if isinstance(piece, str) else piece))
         if entry is None:
             return
+        keep(deflate.flush())
         files = self._files(links)
         if files is None or self.start is None or self.status is None or _git_status(self.start) != self.status:
             entry.discard()
@@ -185,10 +224,10 @@ class Recorder:
                 "digest": digest,
                 "start": self.start,  # where git is asked from
                 "status": _sha(self.status),
-                "root": links.repo.root,
+                "root": links.repo.root or links.base,  # what the files' paths are under
                 "files": files,  # [path under root, lstat, where a symlink leads]
                 "text": text,  # text is written in the terminal's encoding; JSON is UTF-8
-                "size": size,
+                "size": size,  # of the compressed answer, which the CRC is of
                 "crc": crc,
             }
         ).encode()
@@ -201,8 +240,11 @@ class Recorder:
         files and `git status` show (a submodule's commits: amending one changes no stat here)."""
         from tracker.plan import normalize, unsafe_reason  # here: replaying needs neither the model nor msgspec
 
-        root = links.repo.root
-        if root is None or links.volatile:
+        refused = self.status is not None and self.status.startswith(_REFUSED)
+        if links.volatile or refused != (links.repo.root is None):
+            return None  # git's view changed between the links and `git status`, or it cannot show all
+        root = links.repo.root or links.base
+        if root is None:
             return None
         paths = {".gitignore", ".git/info/exclude", ".git/shallow"}
         for written, link in links.links.items():
@@ -265,11 +307,18 @@ def _same_plan(plan: Path, signature: Signature, digest: str) -> bool:
         return False
 
 
+# How `git status` saying no (not a repository) is told from its answer: no answer starts with NUL.
+_REFUSED = b"\0refused\0"
+
+
 def _git_status(start: str) -> bytes | None:
+    """What `git status` says from `start`: its answer, or its refusal and why; None if git cannot run."""
     try:
         done = subprocess.run(
             ["git", *STATUS_ARGS], cwd=start, env=git_env(), stdin=subprocess.DEVNULL, capture_output=True
         )
     except OSError:
         return None
-    return done.stdout if done.returncode == 0 else None
+    if done.returncode == 0:
+        return done.stdout
+    return _REFUSED + str(done.returncode).encode() + b"\0" + done.stderr

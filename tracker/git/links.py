@@ -102,6 +102,8 @@ class Links:
     # Made from what `git status` and the files' stat do not show (a file inside a submodule, a folder
     # git sees nothing in): nothing made from these links may be remembered.
     volatile: bool = False
+    # Without git: the folder the plan's paths were looked for in (what decides "missing"), else None.
+    base: str | None = None
 
     def get(self, path: str) -> FileLink:
         """The link of a path the links were read for (KeyError for any other: read again)."""
@@ -148,7 +150,7 @@ def no_git(written: list[str], message: str, root: Path | None = None) -> Links:
             links[path] = FileLink(path, "missing", note=f"no git: {message}")
         else:
             links[path] = FileLink(path, "no-git", note=message)
-    return Links(RepoInfo(message=message), links)
+    return Links(RepoInfo(message=message), links, base=os.path.abspath(root) if root is not None else None)
 
 
 def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember: bool = True) -> Links:

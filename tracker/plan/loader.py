@@ -226,7 +226,7 @@ def _parse(text: str, digest: str, path: Path, like: Project | None = None) -> L
     """load_text, and the model kept in the parse cache for the next command."""
     loaded = load_text(text, path, digest=digest, like=like)
     if loaded.project is not None:
-        parsecache.store(digest, loaded.project, loaded.problems)
+        parsecache.store(digest, loaded.project, loaded.problems, path)
     return loaded
 
 

@@ -69,9 +69,12 @@ def lookup(digest: str, where: str) -> tuple[Project, list[Problem]] | None:
     ]
 
 
-def store(digest: str, project: Project, problems: list[Problem]) -> None:
-    """Keep the model for the next command; a cache that cannot be written is skipped silently."""
+def store(digest: str, project: Project, problems: list[Problem], plan: Path | None = None) -> None:
+    """Keep the model for the next command; a cache that cannot be written is skipped silently.
+
+    `plan`: the file it was read from, which the cache folder then counts among the plans it serves.
+    """
     code = code_key(*LOADER_PARTS)
     file = entry_path(digest, code)
     entry = _Entry(FORMAT, code, digest, project, [(p.line, p.column, p.message, p.severity) for p in problems])
-    write_entry(file, msgspec.msgpack.encode(entry), KEEP)
+    write_entry(file, msgspec.msgpack.encode(entry), KEEP, serves=plan)

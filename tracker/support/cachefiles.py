@@ -11,8 +11,11 @@ a replayed answer should not pay for what it replays.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import json
 import os
+import stat
 import time
 import zlib
 from pathlib import Path
@@ -22,6 +25,14 @@ from tracker import __version__
 
 # Caches made per work tree (last commits, links) keep the newest this many.
 WORK_TREES_KEPT = 32
+# The whole folder holds at most this many times the bytes of the plans it serves (the plans its
+# entries were made for that still exist), and never less than the floor: a small plan's caches
+# of a big repository's history must fit.  The oldest used entries go first.
+SIZE_FACTOR = 3
+SIZE_FLOOR = 4 << 20
+# Where the plans it serves are listed (paths); the newest this many are kept.
+_SERVED = "served-plans.json"
+_SERVED_KEPT = 64
 # A file changed this close to a computation may have changed during it without its times
 # showing it (their granularity; git keeps the same rule for its index): never trusted.
 RACY_NS = 2_000_000_000
@@ -78,9 +89,10 @@ def _code_key(parts: tuple[str, ...], version: str) -> str:
 _SEAL = b"tracker-crc32"
 
 
-def write_entry(file: Path, data: bytes, keep: int) -> None:
-    """Write `file` atomically with its checksum, then keep only the `keep` newest entries of its kind."""
-    entry = NewEntry(file, keep)
+def write_entry(file: Path, data: bytes, keep: int, serves: Path | None = None) -> None:
+    """Write `file` atomically with its checksum, then keep only the `keep` newest entries of its kind
+    (and the folder within its size; `serves`: the plan the entry is for)."""
+    entry = NewEntry(file, keep, serves)
     entry.write(data)
     entry.write(_seal_of(data))
     entry.commit()
@@ -106,7 +118,18 @@ def read_entry(file: Path) -> memoryview | None:
     if end < 0 or not data.endswith(_SEAL):
         return None
     body = memoryview(data)[:end]
-    return body if _seal_of(body) == data[end:] else None
+    if _seal_of(body) != data[end:]:
+        return None
+    used(file)
+    return body
+
+
+def used(file: Path) -> None:
+    """Mark an entry as just used, so that pruning by size takes the least recently used first."""
+    try:
+        os.utime(file)
+    except OSError:  # a read-only folder: the entry only risks going sooner
+        pass
 
 
 class NewEntry:
@@ -118,9 +141,10 @@ class NewEntry:
     silently: `write` and `commit` then do nothing.
     """
 
-    def __init__(self, file: Path, keep: int):
+    def __init__(self, file: Path, keep: int, serves: Path | None = None):
         self.file = file
         self.keep = keep
+        self.serves = serves
         # The pid alone is not enough: the dashboard writes caches from more than one thread.  The pid
         # comes last but one: it tells a later commit whether the writer is gone (see _abandoned).
         self.temporary = file.with_name(f".{file.name}.{os.urandom(4).hex()}-{os.getpid()}.tmp")
@@ -161,6 +185,9 @@ class NewEntry:
                 os.unlink(path)
         except OSError:
             pass
+        if self.serves is not None:
+            _note_served(self.file.parent, self.serves)
+        prune_by_size(self.file.parent, self.file)
 
     def discard(self) -> None:
         if self.out is not None:
@@ -173,6 +200,70 @@ class NewEntry:
             self.temporary.unlink()
         except OSError:
             pass
+
+
+def _note_served(folder: Path, plan: Path) -> None:
+    """Add `plan` to the list of plans the folder serves (rewritten only when it is new there)."""
+    name = os.path.abspath(plan)
+    served = _served(folder)
+    if name in served:
+        return
+    served = [*served[-(_SERVED_KEPT - 1) :], name]
+    temporary = folder / f".{_SERVED}.{os.urandom(4).hex()}-{os.getpid()}.tmp"
+    try:
+        temporary.write_text(json.dumps(served), encoding="utf-8")
+        os.replace(temporary, folder / _SERVED)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def _served(folder: Path) -> list[str]:
+    try:
+        served = json.loads((folder / _SERVED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [name for name in served if isinstance(name, str)] if isinstance(served, list) else []
+
+
+def size_budget(folder: Path) -> int:
+    """How many bytes the folder may hold: SIZE_FACTOR times the plans it serves, at least SIZE_FLOOR."""
+    plans = 0
+    for name in _served(folder):
+        try:
+            plans += os.stat(name).st_size
+        except (OSError, ValueError):  # a plan gone: its entries no longer count for anything
+            pass
+    return max(SIZE_FLOOR, SIZE_FACTOR * plans)
+
+
+def prune_by_size(folder: Path, keep: Path | None = None) -> None:
+    """Remove the least recently used entries until the folder is within its budget; `keep` stays.
+
+    An entry removed is only a cache miss for whoever wanted it next (a reader that has it open
+    still reads it whole).
+    """
+    entries = []
+    try:
+        with os.scandir(folder) as found:
+            for item in found:
+                if item.name.startswith(".") or item.name == _SERVED or (keep is not None and item.name == keep.name):
+                    continue
+                with contextlib.suppress(OSError):  # gone meanwhile: another process pruned it
+                    info = item.stat(follow_symlinks=False)
+                    if stat.S_ISREG(info.st_mode):
+                        entries.append((info.st_mtime_ns, info.st_size, item.path))
+        kept = os.stat(keep).st_size if keep is not None else 0
+    except OSError:
+        return
+    total = kept + sum(size for _, size, _ in entries)
+    budget = size_budget(folder)
+    for _, size, path in sorted(entries):
+        if total <= budget:
+            break
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        total -= size
 
 
 # A temporary untouched for this long is abandoned whoever wrote it: no entry takes minutes to write.
