@@ -383,9 +383,9 @@ def test_an_edit_that_would_change_more_than_intended_is_not_written(folder):
     change = SetIssueStatus(1, "complete")
     sloppy = change.edit(base.text, Nodes(base.text), base.project).replace("title: Quoted id", "title: Also changed")
     with pytest.raises(WriteRefused, match="would have changed more than that"):
-        writer._verify(base, sloppy, change, str(path))
+        writer._verify(base, base.text, sloppy, change, str(path))
     with pytest.raises(WriteRefused, match="would have changed more than that .*error"):
-        writer._verify(base, sloppy.replace("phases:", "phases: [", 1), change, str(path))
+        writer._verify(base, base.text, sloppy.replace("phases:", "phases: [", 1), change, str(path))
 
 
 def test_the_write_goes_through_a_symlink_to_the_real_file(folder):

@@ -35,9 +35,11 @@ exactly as they were.  On the way:
   change is re-applied to the new content when the edited value is still what
   the caller saw, and refused otherwise, naming the item and what changed;
 - the nodes to edit are read from the item's own lines (edit/window.py), not
-  from the whole file, so the one whole parse is of the new text: it is
-  loaded again and must differ from the old model by exactly the intended
-  change, or nothing is written;
+  from the whole file; the new text must load to a plan that differs from the
+  old model by exactly the intended change, or nothing is written.  The edited
+  issue's new lines are read alone and spliced into the old model
+  (plan/splice.py: the bytes outside them must be unchanged); the whole new
+  text is parsed only when they cannot vouch for the result;
 - the file is read only while it holds still, and watched across the rename
   (edit/ondisk.py): an in-place save by another program is waited for, and a
   write that lands between the last check and the rename is merged again;
@@ -76,7 +78,7 @@ from tracker.edit.commands import (
 )
 from tracker.edit.lock import Lock, LockTimeout
 from tracker.edit.nodes import Nodes
-from tracker.plan import Loaded, LoadedOk, LoadError, Project, decode, is_ok, load_text, parsecache
+from tracker.plan import Loaded, LoadedOk, LoadError, Project, decode, is_ok, load_text, parsecache, splice
 from tracker.support import atomicfile, signals
 
 # The changes are part of the writer's API: callers import them from here.
@@ -196,7 +198,7 @@ def _write(
             new, new_text = base, text  # the late content holds the change already: put it back as it is
         else:
             new_text = _edit(base, text, change, where)
-            new = _verify(base, new_text, change, where)
+            new = _verify(base, text, new_text, change, where)
         del text
         out = (BOM if source.data.startswith(BOM) else b"") + new_text.encode("utf-8")
         new_digest = hashlib.sha256(out).hexdigest()
@@ -327,10 +329,19 @@ def _edit(base: LoadedOk, text: str, change: Change, where: str) -> str:
         raise WriteRefused(f"{where}:{exc.line}:{exc.column}: error: {exc.message}; nothing was written") from None
 
 
-def _verify(base: LoadedOk, new_text: str, change: Change, where: str) -> LoadedOk:
-    """The new text as loaded, if it holds exactly the intended change and nothing else."""
+def _verify(base: LoadedOk, text: str, new_text: str, change: Change, where: str) -> LoadedOk:
+    """The new text as loaded, if it holds exactly the intended change and nothing else.
+
+    When the edit stayed inside one issue's lines (or added one), those lines are read again
+    alone and spliced into the model of `text` (plan/splice.py); the whole text is parsed
+    only when that cannot be done, or finds something it cannot vouch for.
+    """
+    expected = change.expected(base.project)
+    spliced = splice.splice(base, text, new_text, whole_rules=False, same=lambda new: _same_data(new, expected))
+    if spliced is not None and is_ok(spliced):
+        return spliced
     new = load_text(new_text, base.path, like=base.project)  # the issues the edit left alone are not held twice
-    if is_ok(new) and _same_data(new.project, change.expected(base.project)):
+    if is_ok(new) and _same_data(new.project, expected):
         return new
     if change.wanted == ADDED and new.errors:
         # What the user asked for breaks a rule of the plan (a control its framework lacks): say which,
@@ -360,7 +371,7 @@ def _same_data(a, b) -> bool:
         return (
             isinstance(b, list)
             and len(a) == len(b)
-            and all(x == y or _same_data(x, y) for x, y in zip(a, b, strict=True))
+            and all(x is y or x == y or _same_data(x, y) for x, y in zip(a, b, strict=True))
         )
     return a == b
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 from tracker.support import faces
 
 if TYPE_CHECKING:
-    from tracker.plan import compliance, parsecache, progress, yamltree
+    from tracker.plan import compliance, parsecache, progress, splice, yamltree
     from tracker.plan.compliance import Coverage, Freshness
     from tracker.plan.estimate import estimate_error, format_minutes, parse_minutes
     from tracker.plan.filtering import matches

@@ -184,8 +184,12 @@ class LoadError(Exception):
         self.problem = problem
 
 
-def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Loaded:
-    """The plan in `path`: from the parse cache when these exact bytes were read before."""
+def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES, before: Loaded | None = None) -> Loaded:
+    """The plan in `path`: from the parse cache when these exact bytes were read before.
+
+    `before` is the plan the file held when last read (the dashboard's, as the file changes
+    under it): when only some issues changed, they alone are read again (splice.py).
+    """
     path = Path(path)
     try:
         data = read_bytes(path, max_bytes)
@@ -193,6 +197,14 @@ def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES) -> Loaded:
         if cached is not None:
             cached.max_bytes = max_bytes
             return cached
+        if before is not None:
+            from tracker.plan import splice  # it builds on this module
+
+            spliced = splice.reload(before, data, digest)
+            if spliced is not None and spliced.project is not None:
+                parsecache.store(digest, spliced.project, spliced.problems)
+                spliced.max_bytes = max_bytes
+                return spliced
         text = decode(data, str(path))
     except LoadError as exc:
         return Loaded(path, None, [exc.problem], max_bytes=max_bytes)

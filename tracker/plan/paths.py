@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import NamedTuple
 
-from tracker.plan.model import Project, Record
+from tracker.plan.model import Issue, Project, Record
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 GLOB_CHARS = frozenset("*?[")
@@ -102,11 +102,12 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 def plan_paths(project: Project) -> list[PlanPath]:
     """Every path the plan names, in plan order, each at its own place in the file."""
-    out: list[PlanPath] = []
-    for path, kind, record, key, index in _mentions(project):
-        line, column = record.where(key if index is None else f"{key}.{index}", key)
-        out.append(PlanPath(path, kind, line, column))
-    return out
+    return [_placed(*mention) for mention in _mentions(project)]
+
+
+def _placed(path: str, kind: str, record: Record, key: str, index: int | None) -> PlanPath:
+    line, column = record.where(key if index is None else f"{key}.{index}", key)
+    return PlanPath(path, kind, line, column)
 
 
 _named: tuple[Project, tuple[str, ...]] | None = None  # the last plan asked about, and its answer
@@ -144,14 +145,27 @@ def _mentions(project: Project) -> Iterator[tuple[str, str, Record, str, int | N
     """(path, kind, record, key, list index) of each mention, in plan order."""
     for phase in project.phases:
         for issue in phase.issues:
-            for index, path in enumerate(issue.files):
-                yield path, "file", issue, "files", index
-            for deliverable in issue.deliverables:
-                yield deliverable.path, "deliverable", deliverable, "path", None
-            for step in issue.steps:
-                for index, path in enumerate(step.files):
-                    yield path, "step-file", step, "files", index
+            yield from _issue_mentions(issue)
     for session in project.sessions:
         for item in session.accomplished:
             for index, path in enumerate(item.files):
                 yield path, "session-file", item, "files", index
+
+
+def unsafe_mentions(project: Project, issue: Issue | None = None) -> list[tuple[PlanPath, str]]:
+    """Each mention of a path that may not be read, in the plan or only in `issue`, with the reason.
+
+    Only these are placed: working out where each of a big plan's 50,000 mentions stands took most of the check.
+    """
+    mentions = _issue_mentions(issue) if issue is not None else _mentions(project)
+    return [(_placed(*mention), reason) for mention in mentions if (reason := unsafe_reason(mention[0]))]
+
+
+def _issue_mentions(issue: Issue) -> Iterator[tuple[str, str, Record, str, int | None]]:
+    for index, path in enumerate(issue.files):
+        yield path, "file", issue, "files", index
+    for deliverable in issue.deliverables:
+        yield deliverable.path, "deliverable", deliverable, "path", None
+    for step in issue.steps:
+        for index, path in enumerate(step.files):
+            yield path, "step-file", step, "files", index

@@ -4,28 +4,15 @@ from __future__ import annotations
 
 from tracker.plan.compliance import INTERVAL_HINT, parse_interval, split_control
 from tracker.plan.estimate import estimate_error
-from tracker.plan.model import Project, is_iso_date, issue_key
-from tracker.plan.paths import plan_paths, unsafe_reason
+from tracker.plan.model import Issue, Project, is_iso_date, issue_key
+from tracker.plan.paths import unsafe_mentions
 from tracker.plan.problems import Problem, did_you_mean
 
 
 def check(project: Project, where: str, problems: list[Problem]) -> None:
-    def error(record, key: str, message: str, severity: str = "error") -> None:
-        line, column = record.where(key)
-        problems.append(Problem(where, line, column, message, severity))  # type: ignore[arg-type]
-
+    error = _reporter(where, problems)
     _check_workflow(project, error)
-    allowed = [s.id for s in project.workflow]
-    known = set(allowed)
-
-    def check_status(record, key: str, value: str, what: str) -> None:
-        if value not in known:
-            hint = did_you_mean(value, allowed)
-            if value.lower() in ("no", "yes", "on", "off", "true", "false"):
-                hint += " (if you meant a status, write one of the ids above)"
-            error(record, key, f"{what} '{value}' is not a status of this plan; allowed: {', '.join(allowed)}{hint}")
-
-    catalogue = _check_frameworks(project, error)
+    issue_rules = _IssueRules(project, error)
     _check_review(project, "the plan", error)
     phase_ids: dict[str, object] = {}
     issue_ids: dict[str, object] = {}
@@ -33,24 +20,10 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
         _unique(phase_ids, phase, "phase", error)
         _check_review(phase, f"phase {phase.id}", error)
         if phase.status is not None:
-            check_status(phase, "status", phase.status, "phase status")
+            issue_rules.status(phase, "status", phase.status, "phase status")
         for issue in phase.issues:
             _unique(issue_ids, issue, "issue", error)
-            check_status(issue, "status", issue.status, f"status of issue #{issue.id}")
-            _check_review(issue, f"issue #{issue.id}", error)
-            if issue.due is not None and not is_iso_date(issue.due):
-                error(issue, "due", f"due date '{issue.due}' of issue #{issue.id} is not a real calendar date")
-            if issue.controls:
-                _check_controls(project, issue, catalogue, error)
-            for deliverable in issue.deliverables:
-                if deliverable.status is not None:
-                    check_status(deliverable, "status", deliverable.status, "deliverable status")
-                if deliverable.reviewed is not None or deliverable.review_every is not None:
-                    _check_review(deliverable, f"deliverable '{deliverable.path}'", error)
-            for step in issue.steps:
-                wrong = estimate_error(step.estimate) if step.estimate is not None else None
-                if wrong is not None:
-                    error(step, "estimate", wrong)
+            issue_rules.check(issue)
 
     for _phase, issue in project.issues():
         for index, dep in enumerate(issue.depends_on):
@@ -78,12 +51,70 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
                 "warning",
             )
 
-    for mention in plan_paths(project):
-        reason = unsafe_reason(mention.path)
-        if reason:
-            problems.append(
-                Problem(where, mention.line, mention.column, f"path '{mention.path}' {reason}; it is never read")
+    _check_paths(unsafe_mentions(project), where, problems)
+
+
+def issue_problems(project: Project, issue: Issue, where: str) -> list[Problem]:
+    """What `check` finds in `issue` on its own: all of it but its id's uniqueness and its dependencies,
+    which need the other issues.  The writer's windowed verification asks it of the one issue it edited."""
+    problems: list[Problem] = []
+    _IssueRules(project, _reporter(where, problems), frameworks_checked=True).check(issue)
+    _check_paths(unsafe_mentions(project, issue), where, problems)
+    return problems
+
+
+def _reporter(where: str, problems: list[Problem]):
+    def error(record, key: str, message: str, severity: str = "error") -> None:
+        line, column = record.where(key)
+        problems.append(Problem(where, line, column, message, severity))  # type: ignore[arg-type]
+
+    return error
+
+
+class _IssueRules:
+    """The rules one issue must keep by itself, against the plan's workflow and frameworks."""
+
+    def __init__(self, project: Project, error, frameworks_checked: bool = False):
+        self.project = project
+        self.error = error
+        self.allowed = [s.id for s in project.workflow]
+        self.known = set(self.allowed)
+        # The frameworks' own problems are the plan's, reported once by `check`; here only their controls.
+        self.catalogue = _check_frameworks(project, (lambda *_: None) if frameworks_checked else error)
+
+    def status(self, record, key: str, value: str, what: str) -> None:
+        if value not in self.known:
+            hint = did_you_mean(value, self.allowed)
+            if value.lower() in ("no", "yes", "on", "off", "true", "false"):
+                hint += " (if you meant a status, write one of the ids above)"
+            self.error(
+                record, key, f"{what} '{value}' is not a status of this plan; allowed: {', '.join(self.allowed)}{hint}"
             )
+
+    def check(self, issue: Issue) -> None:
+        error = self.error
+        self.status(issue, "status", issue.status, f"status of issue #{issue.id}")
+        _check_review(issue, f"issue #{issue.id}", error)
+        if issue.due is not None and not is_iso_date(issue.due):
+            error(issue, "due", f"due date '{issue.due}' of issue #{issue.id} is not a real calendar date")
+        if issue.controls:
+            _check_controls(self.project, issue, self.catalogue, error)
+        for deliverable in issue.deliverables:
+            if deliverable.status is not None:
+                self.status(deliverable, "status", deliverable.status, "deliverable status")
+            if deliverable.reviewed is not None or deliverable.review_every is not None:
+                _check_review(deliverable, f"deliverable '{deliverable.path}'", error)
+        for step in issue.steps:
+            wrong = estimate_error(step.estimate) if step.estimate is not None else None
+            if wrong is not None:
+                error(step, "estimate", wrong)
+
+
+def _check_paths(unsafe, where: str, problems: list[Problem]) -> None:
+    for mention, reason in unsafe:
+        problems.append(
+            Problem(where, mention.line, mention.column, f"path '{mention.path}' {reason}; it is never read")
+        )
 
 
 def _check_review(record, what: str, error) -> None:

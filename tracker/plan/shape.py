@@ -65,6 +65,16 @@ def issue_fold(where: str, problems: list[Problem], like: Project | None = None)
     return ISSUES, fold
 
 
+def issue_checker():
+    """The check that turns an issue's node into its record (or INVALID): `check(node, context(...), what)`."""
+    return _checker(Issue)
+
+
+def context(where: str, problems: list[Problem]) -> _Context:
+    """Where a checker says what it finds: `problems`, located in the file `where`."""
+    return _Context(where, problems, consume=False)
+
+
 class _Checked:
     """A node of the tree already turned into its record while the tree was read."""
 

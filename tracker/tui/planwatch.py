@@ -25,8 +25,17 @@ class PlanWatcher:
     class Read(Message):
         loaded: Loaded
 
-    def __init__(self, screen: Screen, path: Path, digest: str, writing: Callable[[], bool], max_bytes: int):
+    def __init__(
+        self,
+        screen: Screen,
+        path: Path,
+        digest: str,
+        writing: Callable[[], bool],
+        max_bytes: int,
+        shown: Callable[[], Loaded | None] = lambda: None,
+    ):
         self.screen = screen
+        self.shown = shown  # the plan on screen: a change to a few issues is read from their lines alone
         self.path = path
         self.max_bytes = max_bytes  # --max-bytes holds for every reload, not only the first read
         self.file = FileWatch(path, digest, max_bytes)
@@ -47,6 +56,6 @@ class PlanWatcher:
         self.screen.run_worker(self._load, thread=True, exclusive=True, group="load", exit_on_error=False)
 
     def _load(self) -> None:
-        loaded = load(self.path, max_bytes=self.max_bytes)
+        loaded = load(self.path, max_bytes=self.max_bytes, before=self.shown())
         if not get_current_worker().is_cancelled:
             self.screen.post_message(self.Read(loaded))

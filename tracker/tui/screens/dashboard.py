@@ -81,7 +81,12 @@ class DashboardScreen(Screen):
         self.selected: Ref | None = None
         self.writes = WriteQueue(self)
         self.watcher = PlanWatcher(
-            self, self.path, loaded.digest, writing=lambda: bool(self.writes.pending), max_bytes=loaded.max_bytes
+            self,
+            self.path,
+            loaded.digest,
+            writing=lambda: bool(self.writes.pending),
+            max_bytes=loaded.max_bytes,
+            shown=lambda: self.shown,
         )
         self.git_schedule = GitSchedule(self, self.path, lambda: self.project, settings.git_seconds)
         self.status_edits = StatusEdits(self)
