@@ -632,11 +632,9 @@ async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_doe
         assert added[2:] == ["+    focus: 'Audit: [b]locks'", f"+    since: {head}"]
         assert load(plan).project.session(today).focus == "Audit: [b]locks"
         assert any(f"a session on {today}" in n for n in notes(app))
-        await in_palette(pilot, "Start a session")  # while that one is open: refused, as by the CLI
-        await pilot.press("enter")
-        await wait_for(
-            pilot, lambda: any(n.title == "Not written" and "is still open" in n.message for n in app._notifications)
-        )
+        await in_palette(pilot, "Start a session")  # while that one is open: refused before asking anything
+        assert isinstance(app.screen, DashboardScreen)
+        assert any(n.title == "Not started" and "is still open" in n.message for n in app._notifications)
     assert changed_lines(before, plan.read_text()) == added
 
 

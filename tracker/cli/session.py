@@ -29,33 +29,15 @@ def session() -> None:
 def session_start(options: Options, focus: str | None, end_open: bool) -> None:
     """Start a session now: today's date, the time and the current git HEAD."""
     from tracker.cli.commands import write_change
-    from tracker.edit import AppendSession, EndSession, open_session
-    from tracker.git import session_point
+    from tracker.edit import start_session
 
     moment = _now()
     loaded = load_plan(options)
-    point = session_point(loaded.path, loaded.project.repo)
-    if point.plan_committed is False and point.plan_at_head is not None:
-        point.plan_committed = _only_sessions_differ(loaded, point.plan_at_head)
-    index = open_session(loaded.project)
-    if index is not None and end_open:
-        loaded = write_change(options, EndSession(index, _hhmm(moment), point.head), loaded)
-    change = AppendSession(
-        moment.date().isoformat(),
-        focus or None,
-        point.head,
-        started=_hhmm(moment),
-        plan_committed=False if point.plan_committed is False else None,
-        count=len(loaded.project.sessions),
-    )
-    write_change(options, change, loaded)
-    if point.plan_committed is False:
-        click.echo(
-            f"{loaded.path}: warning: the plan has changes that are not committed; the session's note compares "
-            "with the plan as last committed, so commit the plan first for a note that shows only this "
-            "session's work",
-            err=True,
-        )
+    planned = start_session(loaded, moment, focus, end_open)
+    for change in planned.changes:
+        loaded = write_change(options, change, loaded)
+    if planned.warning:
+        click.echo(planned.warning, err=True)
 
 
 @session.command("end", cls=_InOrder)
@@ -69,8 +51,7 @@ def session_start(options: Options, focus: str | None, end_open: bool) -> None:
 def session_end(ctx: click.Context, headline, duration, accomplished, detail, insight, body) -> None:
     """End the open session now, at the current git HEAD, with what it did."""
     from tracker.cli.commands import write_change
-    from tracker.edit import EndSession
-    from tracker.git import session_point
+    from tracker.edit import end_session
 
     options: Options = ctx.obj
     done, learned = _grouped(ctx.meta.get("order", []), accomplished, detail, insight, body)
@@ -82,26 +63,11 @@ def session_end(ctx: click.Context, headline, duration, accomplished, detail, in
         raise Failed(
             f"{loaded.path}:{line}:{column}: error: the plan has no session; start one with 'tracker session start'"
         )
-    point = session_point(loaded.path, project.repo)
-    change = EndSession(
-        len(project.sessions) - 1,
-        _hhmm(moment),
-        point.head,
-        headline=headline or None,
-        duration=duration or None,
-        accomplished=tuple(done),
-        insights=tuple(learned),
-    )
-    write_change(options, change, loaded)
-    if point.uncommitted:
-        shown = ", ".join(point.uncommitted[:5]) + (
-            f" and {len(point.uncommitted) - 5} more" if len(point.uncommitted) > 5 else ""
-        )
-        click.echo(
-            f"{loaded.path}: warning: {len(point.uncommitted)} file{'s' * (len(point.uncommitted) != 1)} "
-            f"not committed ({shown}) are not part of the session, which ends at {point.head or 'no commit'}",
-            err=True,
-        )
+    planned = end_session(loaded, moment, headline, duration, tuple(done), tuple(learned))
+    for change in planned.changes:
+        loaded = write_change(options, change, loaded)
+    if planned.warning:
+        click.echo(planned.warning, err=True)
 
 
 def _grouped(order: list[str], accomplished, detail, insight, body):
@@ -130,17 +96,6 @@ def _grouped(order: list[str], accomplished, detail, insight, body):
     return [(title, tuple(details)) for title, details in done], [(title, text) for title, text in learned]
 
 
-def _only_sessions_differ(loaded, held: bytes) -> bool:
-    """Whether the plan differs from HEAD's only in its sessions (the last session's end, say)."""
-    from tracker.plan import LoadError, load_data, same_work
-
-    try:
-        then = load_data(held, f"HEAD:{loaded.path.name}", like=loaded.project)
-    except LoadError:
-        return False
-    return then.project is not None and same_work(then.project, loaded.project)
-
-
 def _now():
     from tracker.support.clock import BadClock, now
 
@@ -148,7 +103,3 @@ def _now():
         return now()
     except BadClock as exc:
         raise Failed(f"tracker: error: {exc}") from None
-
-
-def _hhmm(moment) -> str:
-    return moment.strftime("%H:%M")

@@ -77,6 +77,11 @@ class TrackerApp(App[int]):
                 screen.action_start_session,
             )
             yield SystemCommand(
+                "End the session",
+                "End the open session at the current git HEAD, with a headline and an insight (as tracker session end)",
+                screen.action_end_session,
+            )
+            yield SystemCommand(
                 "Export HTML report",
                 "One self-contained page for auditors, as tracker export html (in a browser: a download)",
                 lambda: screen.action_export("html"),

@@ -3,7 +3,7 @@
 It composes the widgets, routes keys, and shows what its helpers post back:
 PlanWatcher (the plan on disk), GitSchedule (git, read in a worker so no frame
 waits for history), WriteQueue (changes, one at a time), StatusEdits (the
-status keys and picker), SessionStarter, Editing ($EDITOR) and Filters.
+status keys and picker), Sessions (start and end), Editing ($EDITOR) and Filters.
 A plan that fails to load is shown as located errors while the last good
 plan stays on screen (and nothing is written).
 """
@@ -28,7 +28,7 @@ from tracker.tui.gitschedule import GitSchedule
 from tracker.tui.gitview import GitView
 from tracker.tui.planwatch import PlanWatcher
 from tracker.tui.refs import Item, Ref, nearest
-from tracker.tui.sessionstart import SessionStarter
+from tracker.tui.sessions import Sessions
 from tracker.tui.settings import Settings
 from tracker.tui.statusedits import StatusEdits
 from tracker.tui.widgets.detail import DetailPane
@@ -91,7 +91,7 @@ class DashboardScreen(Screen):
         self.git_schedule = GitSchedule(self, self.path, lambda: self.project, settings.git_seconds)
         self.status_edits = StatusEdits(self)
         self.adding = Adding(self)
-        self.sessions = SessionStarter(self, self.path)
+        self.sessions = Sessions(self)
         self.editing = Editing(self, self.path)
         self.exporter = Exporter(self)
         self.filters = Filters(self, "#left", PlanTree)
@@ -251,8 +251,14 @@ class DashboardScreen(Screen):
     def action_add(self) -> None:
         self.adding.ask(self.selected_item())
 
-    def on_session_starter_prepared(self, message: SessionStarter.Prepared) -> None:
-        self.change(message.change)
+    def on_sessions_prepared(self, message: Sessions.Prepared) -> None:
+        for change in message.changes:
+            self.change(change, message.base)
+        if message.warning:
+            self.notify(block(message.warning), title="Warning", severity="warning", markup=False)
+
+    def on_sessions_failed(self, message: Sessions.Failed) -> None:
+        self.notify(block(message.reason), title="Not written", severity="error", markup=False)
 
     def action_pick_status(self) -> None:
         if self.project is not None:
@@ -266,10 +272,10 @@ class DashboardScreen(Screen):
         self.status_edits.tick(self.selected_item())
 
     def action_start_session(self) -> None:
-        if self.project is None:
-            self.notify("There is no plan to add a session to yet.", markup=False)
-            return
-        self.sessions.ask(self.project.repo)
+        self.sessions.ask_start(self.shown if self.broken is None else None)
+
+    def action_end_session(self) -> None:
+        self.sessions.ask_end(self.shown if self.broken is None else None)
 
     # -- editor ---------------------------------------------------------
 

@@ -1,0 +1,103 @@
+"""Starting and ending a session: the changes `tracker session start|end` and the dashboard's palette write.
+
+Both front ends come here, so a session starts and ends the same way from
+either: at the current git HEAD, with the same fields and the same warnings
+(a plan not committed as the session starts, files not committed as it ends).
+The writer then applies the changes and refuses what its rules refuse.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from tracker.edit.commands import AppendSession, EndSession, open_session
+from tracker.plan import LoadedOk
+
+
+@dataclass(frozen=True)
+class SessionWrite:
+    changes: tuple  # to apply in this order, each to the plan the one before left
+    warning: str | None = None  # what the user should know, located at the plan
+
+
+def start_session(
+    loaded: LoadedOk, moment: datetime.datetime, focus: str | None = None, end_open: bool = False
+) -> SessionWrite:
+    """A session dated `moment`, from HEAD; with `end_open`, the session still open is ended first."""
+    from tracker.git import session_point
+
+    point = session_point(loaded.path, loaded.project.repo)
+    committed = point.plan_committed
+    if committed is False and point.plan_at_head is not None:
+        committed = _only_sessions_differ(loaded, point.plan_at_head)
+    changes: list = []
+    index = open_session(loaded.project)
+    if index is not None and end_open:
+        changes.append(EndSession(index, _hhmm(moment), point.head))
+    changes.append(
+        AppendSession(
+            moment.date().isoformat(),
+            focus or None,
+            point.head,
+            started=_hhmm(moment),
+            plan_committed=False if committed is False else None,
+            count=len(loaded.project.sessions),
+        )
+    )
+    warning = None
+    if committed is False:
+        warning = (
+            f"{loaded.path}: warning: the plan has changes that are not committed; the session's note compares "
+            "with the plan as last committed, so commit the plan first for a note that shows only this "
+            "session's work"
+        )
+    return SessionWrite(tuple(changes), warning)
+
+
+def end_session(
+    loaded: LoadedOk,
+    moment: datetime.datetime,
+    headline: str | None = None,
+    duration: str | None = None,
+    accomplished: tuple[tuple[str, tuple[str, ...]], ...] = (),
+    insights: tuple[tuple[str, str | None], ...] = (),
+) -> SessionWrite:
+    """The last session ended at `moment` and HEAD, with what the user says it did (the writer refuses
+    a plan with no session, or one whose last session already ended)."""
+    from tracker.git import session_point
+
+    point = session_point(loaded.path, loaded.project.repo)
+    change = EndSession(
+        len(loaded.project.sessions) - 1,
+        _hhmm(moment),
+        point.head,
+        headline=headline or None,
+        duration=duration or None,
+        accomplished=accomplished,
+        insights=insights,
+    )
+    warning = None
+    if point.uncommitted:
+        count = len(point.uncommitted)
+        shown = ", ".join(point.uncommitted[:5]) + (f" and {count - 5} more" if count > 5 else "")
+        warning = (
+            f"{loaded.path}: warning: {count} file{'s' * (count != 1)} not committed ({shown}) are not part "
+            f"of the session, which ends at {point.head or 'no commit'}"
+        )
+    return SessionWrite((change,), warning)
+
+
+def _only_sessions_differ(loaded: LoadedOk, held: bytes) -> bool:
+    """Whether the plan differs from HEAD's only in its sessions (the last session's end, say)."""
+    from tracker.plan import LoadError, load_data, same_work
+
+    try:
+        then = load_data(held, f"HEAD:{loaded.path.name}", like=loaded.project)
+    except LoadError:
+        return False
+    return then.project is not None and same_work(then.project, loaded.project)
+
+
+def _hhmm(moment: datetime.datetime) -> str:
+    return moment.strftime("%H:%M")

@@ -1,0 +1,154 @@
+"""Starting and ending a session from the palette, as `tracker session start|end` do (tracker.edit's
+start_session and end_session make the changes for both).
+
+What the user types is never lost to a refusal: a session cannot start while one
+is open, nor end when none is, and that is said before anything is asked.  What
+was typed is kept as a draft for the same session, so if the writer refuses
+later (the file changed on disk, say), asking again starts from it.  Git is
+read in a worker thread; the changes are posted as `Sessions.Prepared` and go
+to the write queue like any other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+from textual.screen import Screen
+
+from tracker.plan import Loaded, is_ok
+from tracker.support.textsafe import one_line
+from tracker.tui.settings import refused
+
+
+@dataclass(frozen=True)
+class Ending:
+    """What the user says the session did (the fields of `tracker session end`)."""
+
+    headline: str | None = None
+    duration: str | None = None
+    accomplished: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    insights: tuple[tuple[str, str | None], ...] = ()
+
+
+class Sessions:
+    @dataclass
+    class Prepared(Message):
+        base: Loaded  # the plan the changes were made from
+        changes: tuple  # tracker.edit changes, written in this order
+        warning: str | None
+
+    @dataclass
+    class Failed(Message):
+        reason: str
+
+    def __init__(self, screen: Screen):
+        self.screen = screen
+        self.focus_draft: tuple[int, str] | None = None  # (sessions seen, focus typed)
+        self.ending_draft: tuple[tuple, Ending] | None = None  # (the session's identity, what was typed)
+
+    # -- start ------------------------------------------------------------
+
+    def ask_start(self, loaded: Loaded | None) -> None:
+        from tracker.tui.screens.ask import AskScreen
+
+        project = self._writable(loaded, "to add a session to")
+        if project is None:
+            return
+        from tracker.edit import open_session
+
+        index = open_session(project)
+        if index is not None:
+            self.screen.notify(
+                f"Session {project.session_name(index)} (started {project.sessions[index].started}) is still open; "
+                "end it first with End the session, in this palette.",
+                title="Not started",
+                severity="warning",
+                markup=False,
+            )
+            return
+        count = len(project.sessions)
+        draft = self.focus_draft[1] if self.focus_draft and self.focus_draft[0] == count else ""
+
+        def asked(focus: str | None) -> None:
+            if focus is not None:
+                self.focus_draft = (count, focus)
+                self._prepare(loaded, lambda moment: _start(loaded, moment, one_line(focus).strip() or None))
+
+        self.screen.app.push_screen(
+            AskScreen(
+                "A session dated today, starting at the current git HEAD. What is it about? "
+                "(optional; name issues as #4 to put them first in What's Next; Enter starts it, Escape cancels)",
+                draft,
+            ),
+            asked,
+        )
+
+    # -- end --------------------------------------------------------------
+
+    def ask_end(self, loaded: Loaded | None) -> None:
+        from tracker.tui.screens.session_end import SessionEndScreen
+
+        project = self._writable(loaded, "with a session to end")
+        if project is None:
+            return
+        if not project.sessions:
+            self._refuse("The plan has no session to end; start one with Start a session, in this palette.")
+            return
+        index = len(project.sessions) - 1
+        session = project.sessions[index]
+        if session.closed:
+            at = f" at {session.ended}" if session.ended else ""
+            self._refuse(f"Session {project.session_name(index)} already ended{at}; start a new one first.")
+            return
+        identity = (session.date, session.started, session.since)
+        draft = self.ending_draft[1] if self.ending_draft and self.ending_draft[0] == identity else Ending()
+
+        def asked(ending: Ending | None) -> None:
+            if ending is not None:
+                self.ending_draft = (identity, ending)
+                self._prepare(loaded, lambda moment: _end(loaded, moment, ending))
+
+        name = project.session_name(index)
+        self.screen.app.push_screen(SessionEndScreen(name, session.started, session.focus, draft), asked)
+
+    # -- shared -----------------------------------------------------------
+
+    def _writable(self, loaded: Loaded | None, what: str):
+        if refused(self.screen.app):
+            return None
+        if loaded is None or not is_ok(loaded):
+            self.screen.notify(f"There is no plan that loads {what}.", markup=False)
+            return None
+        return loaded.project
+
+    def _refuse(self, reason: str) -> None:
+        self.screen.notify(reason, title="Not ended", severity="warning", markup=False)
+
+    def _prepare(self, loaded, make) -> None:
+        def work() -> None:
+            from tracker.support.clock import BadClock, now
+
+            try:
+                moment = now()
+            except BadClock as exc:
+                self.screen.post_message(self.Failed(f"tracker: error: {exc}"))
+                return
+            planned = make(moment)
+            self.screen.post_message(self.Prepared(loaded, planned.changes, planned.warning))
+
+        self.screen.run_worker(
+            work, thread=True, exclusive=True, group="session", exit_on_error=False, description="a session"
+        )
+
+
+def _start(loaded, moment, focus):
+    from tracker.edit import start_session
+
+    return start_session(loaded, moment, focus)
+
+
+def _end(loaded, moment, ending: Ending):
+    from tracker.edit import end_session
+
+    return end_session(loaded, moment, ending.headline, ending.duration, ending.accomplished, ending.insights)
