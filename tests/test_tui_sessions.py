@@ -153,3 +153,105 @@ async def test_what_was_typed_survives_a_form_it_cannot_take_and_a_refused_write
         assert app.screen.query_one("#end-headline", Input).value == "Done"  # the draft, for the same session
         await pilot.press("enter")
         await wait_for(pilot, lambda: "headline: Done" in plan.read_text())
+
+
+# --- the note, exported from the dashboard ------------------------------------------------------
+
+NOTES = "\nnotes:\n  folder: docs/sessions\n  front_matter: false\n"
+
+
+async def open_export(pilot) -> None:
+    from tracker.tui.screens.note_export import NoteExportScreen
+
+    await pilot.press("m")
+    await wait_for(pilot, lambda: getattr(pilot.app.screen, "text", None) is not None)
+    await pilot.press("w")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, NoteExportScreen)
+
+
+@synchronously
+async def test_the_note_goes_to_the_plans_notes_folder_made_on_the_way_with_the_front_matter_chosen(
+    repo, tmp_path, monkeypatch
+):
+    from textual.widgets import Checkbox
+    from tuiplan import PLAN_TEXT
+
+    monkeypatch.setenv("TRACKER_NOW", NOW)
+    text = PLAN_TEXT.read_text(encoding="utf-8") + NOTES
+    plan = make_plan_repo(repo, text)
+    twin = make_plan_repo(make_repo(tmp_path / "twin"), text)
+    monkeypatch.chdir(repo.root / "src")  # the folder is the repository's, wherever the dashboard runs
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_export(pilot)
+        # outside the current folder: shown in full
+        assert app.screen.query_one(Input).value == str(repo.root / "docs/sessions/SESSION_SUMMARY_2025-11-30.md")
+        assert app.screen.query_one("#note-front-matter", Checkbox).value is False  # as the plan says
+        await pilot.press("tab", "space", "shift+tab", "enter")  # front matter after all
+        await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
+    written = repo.root / "docs/sessions/SESSION_SUMMARY_2025-11-30.md"
+    cli = run_tracker(
+        "--file",
+        str(twin),
+        "summary",
+        "-o",
+        "docs/sessions/SESSION_SUMMARY_2025-11-30.md",
+        "--front-matter",
+        cwd=twin.parent.parent,
+        env={"TRACKER_NOW": NOW},
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert written.read_bytes() == (twin.parent.parent / "docs/sessions/SESSION_SUMMARY_2025-11-30.md").read_bytes()
+    assert written.read_text().startswith("---\ndescription: Session Summary - November 30, 2025\n")
+    assert "SESSION_SUMMARY_2025-11-30.md (this file" in written.read_text()
+
+
+@synchronously
+async def test_without_a_notes_folder_the_note_goes_to_the_current_folder_plain_if_chosen(plan, tmp_path, monkeypatch):
+    from tracker.notes.gather import build_summary
+
+    work = tmp_path / "out"
+    work.mkdir()
+    monkeypatch.chdir(work)  # outside the work tree: the note does not list itself
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_export(pilot)
+        assert app.screen.query_one(Input).value == "SESSION_SUMMARY_2025-11-30.md"
+        await pilot.press("tab", "tab", "space", "shift+tab", "shift+tab", "enter")  # plain: no emoji
+        await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
+    written = (work / "SESSION_SUMMARY_2025-11-30.md").read_text()
+    assert written == build_summary(load(plan), plain=True, output=work / "SESSION_SUMMARY_2025-11-30.md")
+    assert written.startswith("---\n") and "🎯" not in written
+
+
+@synchronously
+async def test_a_file_that_is_not_markdown_is_not_replaced_and_the_message_fits_the_dashboard(
+    plan, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("keep me\n")
+    before = plan.read_bytes()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_export(pilot)
+        app.screen.query_one(Input).value = "notes.txt"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any(n.title == "Not exported" for n in app._notifications))
+        message = next(n.message for n in app._notifications if n.title == "Not exported")
+        await pilot.press("escape")
+        app.screen.action_export("html")  # the HTML export over the plan itself: refused as well
+        await settle(pilot)
+        app.screen.query_one(Input).value = str(plan)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("this is the plan itself" in n for n in notes(app)))
+    assert (
+        message
+        == "notes.txt: error: cannot write the summary: the file exists and is not a .md file; choose another file."
+    )
+    assert "--force" not in " ".join(notes(app))
+    assert (tmp_path / "notes.txt").read_text() == "keep me\n"
+    assert plan.read_bytes() == before

@@ -81,5 +81,7 @@ def write_output(
 
     try:
         atomicfile.write_output(output, data, kinds, force=force, keep=(plan,), make_folders=make_folders)
+    except atomicfile.Refused as exc:
+        raise Failed(f"{output}: error: cannot write {what}: {exc.strerror}, or add --force to replace it") from None
     except OSError as exc:
         raise Failed(f"{output}: error: cannot write {what}: {exc.strerror or exc}") from None

@@ -28,6 +28,7 @@ def export(options: Options, kind: str, output: Path | None, force: bool) -> Non
     csv: UTF-8 with a BOM, RFC 4180, formulas neutralised.
     """
     from tracker.export import export_bytes
+    from tracker.support.atomicfile import EXPORTS
     from tracker.support.clock import BadClock
 
     loaded = load_plan(options)
@@ -35,5 +36,4 @@ def export(options: Options, kind: str, output: Path | None, force: bool) -> Non
         data = export_bytes(loaded, kind, options.max_bytes)
     except BadClock as exc:
         raise Failed(f"tracker: error: {exc}") from None
-    kinds = (".html", ".htm") if kind == "html" else (".csv",)
-    write_output(data, output, f"the {kind} export", kinds, force, loaded.path)
+    write_output(data, output, f"the {kind} export", EXPORTS[kind], force, loaded.path)

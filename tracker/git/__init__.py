@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         repo_start,
         session_point,
         session_start_revision,
+        work_tree,
     )
     from tracker.git.snapshot import links_at
 

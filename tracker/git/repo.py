@@ -389,6 +389,16 @@ def session_point(plan_file: Path, repo_setting: str | None) -> SessionPoint:
         return SessionPoint(None, None, (), None)
 
 
+def work_tree(plan_file: Path, repo_setting: str | None) -> Path:
+    """Where plan paths start: the git work tree of the plan, else the folder `repo:` names."""
+    start = repo_start(plan_file, repo_setting)
+    try:
+        with GitRepo.open(start) as repo:  # one `git rev-parse`, quick enough for a key press
+            return repo.root
+    except GitUnavailable:
+        return start
+
+
 def repo_start(plan_file: Path, repo_setting: str | None) -> Path:
     """Where to look for the work tree: the plan's `repo:` relative to the file, else the file's folder."""
     base = plan_file.resolve().parent

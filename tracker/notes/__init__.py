@@ -8,5 +8,6 @@ from tracker.support import faces
 if TYPE_CHECKING:
     from tracker.notes.errors import SummaryError
     from tracker.notes.gather import build_summary
+    from tracker.notes.place import front_matter, note_name, note_path
 
 __getattr__ = faces.lazy(__name__, __file__)

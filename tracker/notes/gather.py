@@ -52,6 +52,7 @@ from tracker.notes.history import (
     resolve_since,
     revision,
 )
+from tracker.notes.place import front_matter as plan_front_matter
 from tracker.notes.views import (
     Attention,
     Change,
@@ -187,7 +188,7 @@ def summary_context(
     index = _pick_session(loaded, now, session)
     chosen = now.sessions[index]
     if front_matter is None:
-        front_matter = now.notes.front_matter if now.notes is not None else True
+        front_matter = plan_front_matter(now)
     try:
         repo = GitRepo.open(repo_start(loaded.path, now.repo))
     except GitUnavailable as exc:

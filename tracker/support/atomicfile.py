@@ -22,6 +22,7 @@ from pathlib import Path
 
 TEMP_INFIX = ".tracker-"
 MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
+EXPORTS = {"html": (".html", ".htm"), "csv": (".csv",)}  # what an export's file may be called to be replaced
 # Names of a descriptor this process already has: written to it, never opened again (`-o /dev/stdout >> log`
 # appends, as the shell set it up).
 _DESCRIPTOR = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d+)")
@@ -30,6 +31,11 @@ _DESCRIPTOR = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d
 def write_atomic(target: str | os.PathLike, data: bytes) -> None:
     target = Path(target)
     replace(write_temp(target, data), target)
+
+
+class Refused(FileExistsError):
+    """An output that would replace a file not meant to be written; the front end says how to insist
+    (the CLI: --force)."""
 
 
 def write_output(
@@ -47,7 +53,7 @@ def write_output(
     A regular file is replaced atomically, through a symlink as the plan
     writer does (the link stays).  A device or FIFO is written in place, never
     replaced, and /dev/stdout and its kin go to the descriptor they name.
-    Unless `force`, OSError (its strerror the reason) for a target that is one
+    Unless `force`, Refused (its strerror the reason) for a target that is one
     of `keep` (the plan), lies in a `.git` folder, or exists and is not of the
     kind written (its name ends in none of `kinds`): an output never replaces
     a file that was not meant to be written.
@@ -83,7 +89,7 @@ def _refuse_to_replace(
     elif info is not None and not real.name.lower().endswith(kinds):
         why = f"the file exists and is not a {kinds[0]} file"
     if why is not None:
-        raise FileExistsError(errno.EEXIST, f"{why}; choose another file, or add --force to replace it", str(real))
+        raise Refused(errno.EEXIST, f"{why}; choose another file", str(real))
 
 
 def _write_in_place(target: Path, data: bytes) -> None:

@@ -46,7 +46,7 @@ class Editing:
         reason = unsafe_reason(path) or ("is a pattern, not one file" if is_glob(path) else None)
         target = None
         if not reason:
-            from tracker.git import symlink_reason  # here: the first frame does without git
+            from tracker.git import symlink_reason, work_tree  # here: the first frame does without git
 
             root = work_tree(self.plan_file, repo_setting)
             target = root / normalize(path)
@@ -64,18 +64,6 @@ class Editing:
             return
         open_in_editor(self.screen.app, path, line)
         self.screen.post_message(self.Returned())
-
-
-def work_tree(plan_file: Path, repo_setting: str | None) -> Path:
-    """Where plan paths start: the git work tree of the plan, else the folder `repo:` names."""
-    from tracker.git import GitRepo, GitUnavailable, repo_start  # here: the first frame does without them
-
-    start = repo_start(plan_file, repo_setting)
-    try:
-        with GitRepo.open(start) as repo:  # one `git rev-parse`, quick enough for a key press
-            return repo.root
-    except GitUnavailable:
-        return start
 
 
 def open_in_editor(app: App, path: Path, line: int | None = None) -> None:

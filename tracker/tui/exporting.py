@@ -66,13 +66,19 @@ class Exporter:
             return None
 
     def _write(self, kind: str, loaded: Loaded, path: Path) -> None:
-        from tracker.support.atomicfile import write_atomic
+        from tracker.support import atomicfile
 
         data = self._bytes(kind, loaded)
         if data is None:
             return
         try:
-            write_atomic(path, data)
+            # As `tracker export -o`: never over the plan, into .git or over a file of another kind.
+            atomicfile.write_output(path, data, atomicfile.EXPORTS[kind], keep=(loaded.path,))
+        except atomicfile.Refused as exc:
+            self.screen.post_message(
+                self.Exported(str(path), f"{path}: error: cannot write the {kind} export: {exc.strerror}.")
+            )
+            return
         except OSError as exc:
             self.screen.post_message(
                 self.Exported(str(path), f"{path}: error: cannot write the {kind} export: {exc.strerror or exc}")

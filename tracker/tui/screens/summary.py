@@ -1,9 +1,16 @@
-"""The session summary exactly as `tracker summary` makes it: previewed, then exported to a file."""
+"""The session summary exactly as `tracker summary` makes it: previewed, then exported to a file.
+
+The export offers the plan's notes folder and the options of `tracker summary -o FILE`
+(front matter on or off, plain), and writes as it does: missing folders made, never over
+the plan, into .git or over a file that is not markdown.
+"""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -16,10 +23,12 @@ from textual.widgets import Markdown, Static
 
 from tracker.plan import Loaded
 from tracker.support.textsafe import block, one_line
-from tracker.tui.screens.ask import AskScreen
 from tracker.tui.settings import refused
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.safe_markdown import SafeMarkdown
+
+if TYPE_CHECKING:
+    from tracker.tui.screens.note_export import NoteExport
 
 
 class SummaryScreen(Screen):
@@ -32,6 +41,7 @@ class SummaryScreen(Screen):
     class Built(Message):
         text: str | None
         error: str | None = None
+        place: Path | None = None  # where the note goes by default (the plan's notes folder)
 
     @dataclass
     class Exported(Message):
@@ -42,6 +52,7 @@ class SummaryScreen(Screen):
         super().__init__()
         self.loaded = loaded
         self.text: str | None = None
+        self.place: Path | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Session summary — building…"), id="summary-title")
@@ -58,10 +69,10 @@ class SummaryScreen(Screen):
     def build(self) -> None:
         # The summary walks the plan's git history, which can take a while; its
         # module (and Jinja2) is imported here so the dashboard starts without them.
-        from tracker.notes import SummaryError, build_summary
+        from tracker.notes import SummaryError, build_summary, note_path
 
         try:
-            self.post_message(self.Built(build_summary(self.loaded)))
+            self.post_message(self.Built(build_summary(self.loaded), place=note_path(self.loaded)))
         except SummaryError as exc:
             self.post_message(self.Built(None, str(exc)))
 
@@ -74,6 +85,7 @@ class SummaryScreen(Screen):
             error.display = True
             return
         self.text = message.text
+        self.place = message.place
         title.update(Content("Session summary — preview; w writes it to a file"))
         self.query_one(Markdown).update(message.text or "")
 
@@ -83,25 +95,31 @@ class SummaryScreen(Screen):
         if self.text is None:
             self.notify("There is no summary to export yet.", markup=False)
             return
-        question = "Write the summary to (relative to the current folder); Enter writes, Escape cancels:"
-        self.app.push_screen(AskScreen(question, self.default_name()), self.export_to)
+        from tracker.notes import front_matter
+        from tracker.tui.screens.note_export import NoteExportScreen
 
-    def export_to(self, answer: str | None) -> None:
-        if answer is not None and answer.strip():
-            self.export(Path(answer.strip()).expanduser())
+        project = self.loaded.project
+        on = front_matter(project) if project is not None else True
+        self.app.push_screen(NoteExportScreen(shown_path(self.place), on), self.export_to)
+
+    def export_to(self, answer: NoteExport | None) -> None:
+        if answer is not None:
+            self.export(answer.path, answer.front_matter, answer.plain)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def export(self, path: Path) -> None:
+    def export(self, path: Path, front_matter: bool, plain: bool) -> None:
         # Built again with the file name, as `tracker summary -o FILE` does: the note lists itself.
         from tracker.notes import SummaryError, build_summary
         from tracker.support import atomicfile
 
         try:
-            data = build_summary(self.loaded, output=path).encode("utf-8")
+            data = build_summary(self.loaded, output=path, front_matter=front_matter, plain=plain).encode("utf-8")
             # As `tracker summary -o`: the notes folder may not exist yet.
             atomicfile.write_output(path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,), make_folders=True)
         except SummaryError as exc:
             self.post_message(self.Exported(path, str(exc)))
+        except atomicfile.Refused as exc:
+            self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror}."))
         except OSError as exc:
             self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror or exc}"))
         else:
@@ -113,10 +131,15 @@ class SummaryScreen(Screen):
         else:
             self.notify(f"Wrote {one_line(str(message.path))}", title="Exported", markup=False)
 
-    def default_name(self) -> str:
-        project = self.loaded.project
-        session = project.session() if project is not None else None
-        return f"SESSION_SUMMARY_{session.date}.md" if session is not None else "SESSION_SUMMARY.md"
-
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def shown_path(place: Path | None) -> str:
+    """The note's default file as the user reads it: relative to the current folder when inside it."""
+    if place is None:
+        return "SESSION_SUMMARY.md"
+    if not place.is_absolute():
+        return str(place)
+    relative = os.path.relpath(place)
+    return str(place) if relative.startswith("..") else relative
