@@ -255,3 +255,19 @@ async def test_a_file_that_is_not_markdown_is_not_replaced_and_the_message_fits_
     assert "--force" not in " ".join(notes(app))
     assert (tmp_path / "notes.txt").read_text() == "keep me\n"
     assert plan.read_bytes() == before
+
+
+def test_a_notes_file_is_named_after_its_session_and_keeps_its_name_when_the_day_gets_another(tmp_path):
+    from tracker.notes import note_name
+
+    plan = tmp_path / "phases.yaml"
+    one = "project: P\nphases: []\nsessions:\n  - date: 2026-01-14\n"
+    plan.write_text(one)
+    assert note_name(load(plan)) == "SESSION_SUMMARY_2026-01-14.md"
+    plan.write_text(one + "  - date: 2026-01-14\n  - date: 2026-01-15\n")
+    loaded = load(plan)
+    assert [note_name(loaded, name) for name in ("2026-01-14#1", "2026-01-14#2", "last")] == [
+        "SESSION_SUMMARY_2026-01-14.md",
+        "SESSION_SUMMARY_2026-01-14-2.md",
+        "SESSION_SUMMARY_2026-01-15.md",
+    ]

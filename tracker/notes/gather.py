@@ -53,6 +53,7 @@ from tracker.notes.history import (
     revision,
 )
 from tracker.notes.place import front_matter as plan_front_matter
+from tracker.notes.place import number_of_day
 from tracker.notes.views import (
     Attention,
     Change,
@@ -249,7 +250,7 @@ def summary_context(
             chosen.duration or "",
             name,
             # The first of a day is never numbered: a later session that day must not change its note.
-            _number_of_day(now, index),
+            number_of_day(now, index),
             chosen.started or "",
             chosen.ended or "",
             facts.end is not None,
@@ -279,12 +280,6 @@ def _today(session: Session, facts: _Facts) -> datetime.date:
         return clock.today()
     except clock.BadClock as exc:
         raise SummaryError(f"tracker: error: {exc}") from None
-
-
-def _number_of_day(project: Project, index: int) -> int:
-    """N for the day's second session on, 0 for the first: a later session must not change an earlier note."""
-    number = sum(s.date == project.sessions[index].date for s in project.sessions[: index + 1])
-    return number if number > 1 else 0
 
 
 def _valid(loaded: Loaded) -> Project:

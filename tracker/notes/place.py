@@ -15,13 +15,21 @@ def front_matter(project: Project) -> bool:
     return project.notes.front_matter if project.notes is not None else True
 
 
+def number_of_day(project: Project, index: int) -> int:
+    """N for the day's second session on, 0 for the first: a later session must not change an earlier note
+    (nor its file's name)."""
+    number = sum(s.date == project.sessions[index].date for s in project.sessions[: index + 1])
+    return number if number > 1 else 0
+
+
 def note_name(loaded: Loaded, session: str | None = None) -> str:
-    """SESSION_SUMMARY_<date>.md, with -N for the Nth of several sessions on one day (DATE#N)."""
+    """SESSION_SUMMARY_<date>.md, with -N for the day's Nth session from the second on."""
     project = loaded.project
     index = project.session_index(session) if project is not None else None
     if project is None or index is None:
         return "SESSION_SUMMARY.md"
-    return f"SESSION_SUMMARY_{project.session_name(index).replace('#', '-')}.md"
+    number = number_of_day(project, index)
+    return f"SESSION_SUMMARY_{project.sessions[index].date}{f'-{number}' if number else ''}.md"
 
 
 def note_path(loaded: Loaded, session: str | None = None) -> Path:
