@@ -44,8 +44,12 @@ class NoteExportScreen(ModalScreen[NoteExport | None]):
             )
             yield Input(self.path, id="note-path")
             with Horizontal(id="note-options"):
-                yield Checkbox(Content("Front matter"), self.front_matter, id="note-front-matter", compact=True)
-                yield Checkbox(Content("Plain (no emoji)"), False, id="note-plain", compact=True)
+                yield Checkbox(_label("front-matter", self.front_matter), self.front_matter, id="note-front-matter")
+                yield Checkbox(_label("plain", False), False, id="note-plain")
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        # Said in words too: a terminal without colour shows an X whether the box is on or off.
+        event.checkbox.label = _label(str(event.checkbox.id).removeprefix("note-"), event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -61,3 +65,10 @@ class NoteExportScreen(ModalScreen[NoteExport | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+LABELS = {"front-matter": "Front matter", "plain": "Plain (no emoji)"}
+
+
+def _label(key: str, on: bool) -> Content:
+    return Content(f"{LABELS[key]}: {'yes' if on else 'no'}")
