@@ -257,3 +257,54 @@ def test_detail_and_body_must_follow_what_they_belong_to(replay: Replay):
     assert wrong.returncode == 2 and "--body TEXT belongs after the --insight TITLE" in wrong.stderr
     bad_clock = replay.tracker("tomorrow", "session", "end", ok=False)
     assert bad_clock.returncode == 1 and "tracker: error: TRACKER_NOW='tomorrow'" in bad_clock.stderr
+
+
+DUES = """\
+project: Dues
+phases:
+  - id: P1
+    title: Operations
+    issues:
+      - id: 1
+        title: Backups
+        status: in_progress
+        due: 2026-01-10
+        deliverables:
+          - path: docs/runbook.md
+            type: doc
+            purpose: How to restore
+            status: complete
+            reviewed: 2025-06-01
+            review_every: 90d
+      - id: 2
+        title: Restore drill
+        status: not_started
+        due: 2026-03-01
+"""
+
+
+def test_overdue_issues_and_stale_evidence_need_attention_as_of_the_sessions_own_day(repo: Repo, tmp_path: Path):
+    repo.write("data/phases.yaml", DUES)
+    repo.write("docs/runbook.md", "# Restore\n")
+    repo.commit("Plan", date="2025-06-01T08:00:00+00:00")
+    r = Replay(repo, tmp_path / "cache")
+    r.tracker("2026-01-14T09:00", "session", "start")
+    r.commit("Start", "2026-01-14T09:01")
+    r.tracker("2026-01-14T10:00", "session", "end")
+    r.commit("End", "2026-01-14T10:01")
+    note = r.note("2026-01-14T10:05")
+    attention = section(note, "Needs Attention")
+    assert "- Issue #1 (Backups) was due 2026-01-10 and is in progress\n" in attention
+    assert "- `docs/runbook.md` (Issue #1) is stale: " in attention
+    assert "Issue #2" not in attention  # due later
+    # Months on, with #2 overdue by then: the note of that session does not change.
+    assert r.note("2026-06-01T09:00", "--session", "2026-01-14") == note
+
+
+def test_the_plan_says_whether_notes_start_with_front_matter_and_the_option_overrides_it(replay: Replay):
+    replay.tracker("2026-01-14T09:00", "session", "start")
+    assert replay.note("2026-01-14T09:05").startswith("---\ndescription: Session Summary")  # default: on
+    plan = replay.repo.root / "data/phases.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "notes:\n  front_matter: false\n", encoding="utf-8")
+    assert replay.note("2026-01-14T09:05").startswith("# Session Summary - January 14, 2026\n")
+    assert replay.note("2026-01-14T09:05", "--front-matter").startswith("---\ndescription: Session Summary")

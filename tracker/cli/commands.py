@@ -196,8 +196,8 @@ def _session_name(ctx: click.Context, param: click.Parameter, value: str | None)
 @click.option(
     "--since",
     metavar="REV|DATE",
-    help="Where the session started: a commit, or a day (YYYY-MM-DD) "
-    "meaning just before its first commit. Default: the session's since, else its date.",
+    help="Where the session started: a commit, or a day (YYYY-MM-DD) meaning just before its first commit. "
+    "Default: the commit the session started at, else just before the first commit of its day.",
 )
 @click.option(
     "--session",
