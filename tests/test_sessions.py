@@ -308,3 +308,23 @@ def test_the_plan_says_whether_notes_start_with_front_matter_and_the_option_over
     plan.write_text(plan.read_text(encoding="utf-8") + "notes:\n  front_matter: false\n", encoding="utf-8")
     assert replay.note("2026-01-14T09:05").startswith("# Session Summary - January 14, 2026\n")
     assert replay.note("2026-01-14T09:05", "--front-matter").startswith("---\ndescription: Session Summary")
+
+
+def test_files_changed_and_deleted_in_the_window_are_listed_with_line_counts_the_plan_aside(replay: Replay):
+    first = first_day(replay)
+    assert section(first, "Files Changed This Session") == "\n- `docs/policy.md` (3 lines)\n\n---\n\n"
+    note = second_day(replay)  # open: the work tree counts, so the uncommitted edit is a change
+    changed = section(note, "Files Changed This Session")
+    assert "- `docs/policy.md` (3 lines)\n" in changed
+    assert "- `evidence/old.md` (deleted)\n" in changed
+    assert "data/phases.yaml" not in changed
+
+
+def test_a_note_written_into_the_repository_keeps_what_needs_attention(replay: Replay):
+    first_day(replay)
+    second_day(replay)
+    replay.tracker("2026-01-15T10:00", "summary", "-o", "notes/SESSION.md")  # the note is a file the window creates
+    note = (replay.repo.root / "notes/SESSION.md").read_text(encoding="utf-8")
+    attention = section(note, "Needs Attention")
+    assert "- `evidence/old.md` (Issue #2) was deleted in this session, but the plan still names it" in attention
+    assert "notes/\n└── SESSION.md (this file)" in section(note, "Files Created")

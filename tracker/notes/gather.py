@@ -17,6 +17,7 @@ is: a deliverable counts when its file changed in the window or its own status
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 import re
@@ -57,6 +58,7 @@ from tracker.notes.place import number_of_day
 from tracker.notes.views import (
     Attention,
     Change,
+    Changed,
     Closing,
     Created,
     DeliverableMove,
@@ -126,6 +128,7 @@ ICONS = {
     "deliverables": "🎁",
     "next": "🚀",
     "files": "📁",
+    "changed": "📝",
     "insights": "💡",
     "recommendation": "📋",
     "summary": "✨",
@@ -211,12 +214,15 @@ def summary_context(
             if (issue.key, normalize(d.path)) in moves or normalize(d.path) in touched
         ]
         created = sorted(facts.changes.added) if facts.changes else []
+        # The plan's own changes are the status changes above; every other file changed is listed.
+        plan_path = _relative(loaded.path, repo.root) if repo is not None else None
+        modified = sorted(facts.changes.modified - {plan_path}) if facts.changes else []
         # Every deliverable: drift and stale evidence are looked for in all of them.
         wanted = [d.path for _, issue in project.issues() for d in issue.deliverables] + [
             path for entry in chosen.accomplished for path in entry.files
         ]
         added = facts.changes.added if facts.changes else {}
-        wanted += [p for p in created[:CREATED_LIMIT] if added[p] != "this file"]
+        wanted += [p for p in created[:CREATED_LIMIT] if added[p] != "this file"] + modified[:CREATED_LIMIT]
         wanted = list(dict.fromkeys(wanted))
         if repo is None:
             links = no_git(wanted, facts.history.reason)
@@ -263,6 +269,7 @@ def summary_context(
         "deliverables": [views.deliverable(issue, d) for issue, d in listed],
         "next": next_up,
         "created": _created(facts, created, views),
+        "changed": _changed_files(facts, modified, views),
         "insights": [InsightView(i.title, i.body or "") for i in chosen.insights],
         "closing": _closing(project, phases, next_up),
         "notes": _notes(facts),
@@ -418,7 +425,8 @@ def _with_output(found: Changes, repo: GitRepo, start: Start, output) -> Changes
         return found
     if path not in found.added and start.sha is not None and file_at(repo, start, path) is not None:
         return found
-    return Changes({**found.added, path: "this file"}, found.modified)
+    # Only the output is added: what the window deleted and moved stays (it needs attention).
+    return dataclasses.replace(found, added={**found.added, path: "this file"})
 
 
 def _relative(path: Path, root: Path) -> str | None:
@@ -781,6 +789,16 @@ def _created(facts: _Facts, paths: list[str], views: _Views) -> Created | None:
         return None
     shown = [views.file(path, facts.changes.added[path]) for path in paths[:CREATED_LIMIT]]
     return Created(shown, draw_tree(shown), max(0, len(paths) - CREATED_LIMIT))
+
+
+def _changed_files(facts: _Facts, modified: list[str], views: _Views) -> Changed | None:
+    if facts.changes is None:
+        return None
+    deleted = sorted(facts.changes.deleted)
+    shown = [views.file(path) for path in modified[:CREATED_LIMIT]]
+    room = max(0, CREATED_LIMIT - len(shown))
+    more = max(0, len(modified) - CREATED_LIMIT) + max(0, len(deleted) - room)
+    return Changed(shown, [_shown(path) for path in deleted[:room]], more)
 
 
 def _notes(facts: _Facts) -> list[str]:

@@ -132,6 +132,12 @@ class TreeBlock(Struct, frozen=True):
     lines: list[TreeLine]
 
 
+class Changed(Struct, frozen=True):
+    files: list[FileView]  # changed files as the window leaves them (note: "12 lines" …), the plan aside
+    deleted: list[str]  # paths deleted in the window (a move is listed as created, "moved from …")
+    more: int  # files left out after CREATED_LIMIT
+
+
 class Created(Struct, frozen=True):
     files: list[FileView]  # note: "145 lines", "moved from …", "untracked", "this file"
     tree: list[TreeBlock]
