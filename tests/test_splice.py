@@ -10,9 +10,10 @@ from conftest import BUNDLED_PLAN, NIST_PLAN
 from test_writer import HAND_WRITTEN
 from test_yamlwindow import ODD_FORMS
 
-from tracker.edit import writer
+from tracker.edit import window, writer
 from tracker.edit.writer import (
     AddDeliverable,
+    AddIssue,
     AddStep,
     SetDeliverableReviewed,
     SetIssueField,
@@ -21,7 +22,7 @@ from tracker.edit.writer import (
     WriteRefused,
     apply,
 )
-from tracker.plan import loader, splice
+from tracker.plan import loader, splice, yamltree
 from tracker.plan.loader import load, load_text
 
 PLANS = {
@@ -140,13 +141,19 @@ CHANGES = [
     SetDeliverableReviewed("003", "src/x.js", "2026-01-02"),  # a flow-style deliverable
     AddStep("003", "Write it down", "30m"),  # lines added, the issues and sessions after it moved
     AddDeliverable(1, "docs/new.md", "doc"),
+    AddIssue("P1", "A new issue", owner="kim"),  # read from the phase's lines, spliced in after its last
 ]
 
 
 def changes_for(text: str):
     if "Ünïcode" in text:
         return CHANGES
-    return [SetIssueStatus(1, "complete"), SetIssueField(2, "owner", "dana"), AddStep(3, "Another step")]
+    return [
+        SetIssueStatus(1, "complete"),
+        SetIssueField(2, "owner", "dana"),
+        AddStep(3, "Another step"),
+        AddIssue("P2", "Another issue"),
+    ]
 
 
 class NoWholeParse(Exception):
@@ -250,3 +257,13 @@ def test_a_reload_it_cannot_splice_is_a_full_load(tmp_path):
     edited = HAND_WRITTEN.replace("Ünïcode programme", "Renamed programme")
     path.write_text(edited, encoding="utf-8")
     assert load(path, before=before).project == load_text(edited, path).project
+
+
+@pytest.mark.parametrize("text", PLANS.values(), ids=PLANS.keys())
+def test_a_phase_read_from_its_own_lines_is_the_node_of_the_whole_tree(text):
+    """`tracker add issue` reads the phase it adds to from its lines: they must give the whole parse's node."""
+    loaded = load_text(text, "phases.yaml")
+    whole = yamltree.parse(text).root.get("phases").items
+    for phase, node in zip(loaded.project.phases, whole, strict=True):
+        alone = window.block_item(text, *phase.where())
+        assert alone is None or alone == node, phase.id

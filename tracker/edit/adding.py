@@ -184,10 +184,14 @@ class AddIssue:
     def edit(self, text: str, nodes: Nodes, project: Project) -> str:
         target = self._phase(project, "")
         index = project.phases.index(target)
+        phase_node = nodes.phase(target, index)
+        last = _last_item(phase_node.get("issues"))
+        if last is not None:  # in the style of the phase's own issues: nothing else is looked at
+            return textedit.append_entry(text, phase_node, "issues", self._fields(text, last, project), spaced=True)
+        # A phase without issues yet: the first is written like the issues of the other phases.
         phase_nodes = nodes.root.get("phases")
         phase_node = phase_nodes.items[index]
-        siblings = phase_node.get("issues")
-        last = _last_item(siblings) or next(
+        last = next(
             (
                 _last_item(p.get("issues"))
                 for p in reversed(phase_nodes.items)
@@ -195,6 +199,15 @@ class AddIssue:
             ),
             None,
         )
+        like = next(
+            (p.get("issues") for p in phase_nodes.items if p.kind == "mapping" and _last_item(p.get("issues"))), None
+        )
+        return textedit.append_entry(
+            text, phase_node, "issues", self._fields(text, last, project), like=like, spaced=True
+        )
+
+    def _fields(self, text: str, last: yamltree.Mapping | None, project: Project) -> list[tuple[str, str]]:
+        """The new issue's keys and values, written as `last` (an issue of the plan) writes them."""
         fields = []
         for key, value in self._record(project).items():
             if key == "id":
@@ -204,10 +217,7 @@ class AddIssue:
             else:
                 style = _style(text, last and last.get(key))
                 fields.append((key, textedit.render_scalar(value, style, plain_date=key == "due")))
-        like = next(
-            (p.get("issues") for p in phase_nodes.items if p.kind == "mapping" and _last_item(p.get("issues"))), None
-        )
-        return textedit.append_entry(text, phase_node, "issues", fields, like=like, spaced=True)
+        return fields
 
     def added(self, project: Project) -> str:
         phase = self._phase(project, "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 from tracker.edit import window
-from tracker.plan import Issue, place, yamltree
+from tracker.plan import Issue, Phase, place, yamltree
 
 
 class Nodes:
@@ -37,6 +37,11 @@ class Nodes:
     def issue(self, issue: Issue) -> yamltree.Mapping:
         node = window.block_item(self.text, *issue.where())
         return node if node is not None and placed_as(node, issue) else issue_node(self.root, issue)
+
+    def phase(self, phase: Phase, index: int) -> yamltree.Mapping:
+        """The phase's mapping (item `index` of `phases`): from its own lines when they do."""
+        node = window.block_item(self.text, *phase.where())
+        return node if node is not None and placed_as(node, phase) else self.root.get("phases").items[index]
 
 
 def issue_node(root: yamltree.Mapping, issue: Issue) -> yamltree.Mapping:
