@@ -98,3 +98,23 @@ def test_history_screen_at_80_by_24(repo, monkeypatch, snap_compare, no_color):
         monkeypatch.setenv("NO_COLOR", "1")
     app = make_app(load(Path("plan.yaml")), Settings(poll_seconds=60, git_seconds=None))
     assert snap_compare(app, terminal_size=(80, 24), run_before=at(None, "h"))
+
+
+def test_overdue_and_stale_marks_with_owner_due_controls_and_review_in_the_detail(repo, monkeypatch, snap_compare):
+    from compliancetui import NOW, make_programme
+
+    monkeypatch.setenv("TRACKER_NOW", NOW)
+    make_programme(repo)
+    monkeypatch.chdir(repo.root)
+    app = make_app(load(Path(PLAN)), Settings(poll_seconds=60, git_seconds=None))
+    assert snap_compare(app, terminal_size=SIZE, run_before=at(Ref("deliverable", "P1", "1", 0)))
+
+
+def test_coverage_screen(repo, monkeypatch, snap_compare):
+    from compliancetui import NOW, make_programme
+
+    monkeypatch.setenv("TRACKER_NOW", NOW)
+    make_programme(repo)
+    monkeypatch.chdir(repo.root)
+    app = make_app(load(Path(PLAN)), Settings(poll_seconds=60, git_seconds=None))
+    assert snap_compare(app, terminal_size=SIZE, run_before=at(None, "c"))

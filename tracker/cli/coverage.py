@@ -59,12 +59,8 @@ def render(title: str, found) -> str:
     for entry in found:
         name = one_line(entry.framework or "(no framework)")
         lines.append(f"{name}  {one_line(entry.title)}" if entry.title else name)
-        declared = "not declared" if entry.declared is None else f"{len(entry.declared)} declared"
+        lines.append(f"  {entry.counts()}")
         unmapped = entry.unmapped
-        lines.append(
-            f"  {declared} · {len(entry.mapped)} mapped · {len(entry.satisfied)} satisfied"
-            + (f" · {len(unmapped)} unmapped" if entry.declared is not None else "")
-        )
         if unmapped:
             text = "unmapped: " + ", ".join(one_line(c) for c in unmapped)
             lines += textwrap.wrap(text, 100, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False)

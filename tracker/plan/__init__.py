@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from tracker.plan import compliance, parsecache, progress, splice, yamltree
     from tracker.plan.compliance import Coverage, Freshness
     from tracker.plan.estimate import estimate_error, format_minutes, parse_minutes
-    from tracker.plan.filtering import matches
+    from tracker.plan.filtering import QUERY_HINT, Query
     from tracker.plan.formatdoc import format_markdown
     from tracker.plan.loader import (
         MAX_BYTES,

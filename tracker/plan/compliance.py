@@ -153,6 +153,12 @@ class Coverage:
             return []
         return [control for control in self.declared if control not in self.issues]
 
+    def counts(self) -> str:
+        """'5 declared · 4 mapped · 1 satisfied · 1 unmapped', as `tracker coverage` and the dashboard say it."""
+        declared = "not declared" if self.declared is None else f"{len(self.declared)} declared"
+        text = f"{declared} · {len(self.mapped)} mapped · {len(self.satisfied)} satisfied"
+        return text if self.declared is None else f"{text} · {len(self.unmapped)} unmapped"
+
     def to_json(self) -> dict:
         return {
             "framework": self.framework,

@@ -1,4 +1,5 @@
-"""Which issues the tree shows: words to look for and a status, with the filter line that shows them.
+"""Which issues the tree shows: words and terms to look for (plan.filtering.Query: owner:, tag:, control:,
+is:overdue|stale|drift|open) and a status, with the filter line that shows them.  Escape clears them all.
 
 The filter line joins the screen when first needed: the first frame, which
 waits for every widget's styles, goes without it.  Each change of what is
@@ -14,7 +15,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 
-from tracker.plan import Project
+from tracker.plan import Project, Query
 
 if TYPE_CHECKING:
     from tracker.tui.widgets.filter_bar import FilterBar
@@ -33,7 +34,11 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.text or self.statuses)
+        return bool(self.text.strip() or self.statuses)
+
+    @property
+    def query(self) -> Query:
+        return Query.parse(self.text, self.statuses)
 
     async def bar(self) -> FilterBar:
         for bar in self.screen.query("#filter"):

@@ -3,6 +3,8 @@
 Before the first read finishes there is nothing to say yet ("reading git…");
 afterwards each path has a FileLink from tracker.git.links, and drift (done in
 the plan, missing or not committed in the repository) is the core's own rule.
+What needs attention (overdue, stale, drift) is worked out with each read, for
+today's date (tracker.support.clock) as the read saw it.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.git import deliverable_drift, issue_drift
-from tracker.plan import Deliverable, Issue, Project
+from tracker.git import deliverable_drift, evidence_freshness, issue_drift
+from tracker.plan import Deliverable, Freshness, Issue, Phase, Project
+from tracker.tui.attentionview import AttentionView, read_attention
 
 if TYPE_CHECKING:
     from tracker.git import FileLink, Links
@@ -20,13 +23,21 @@ if TYPE_CHECKING:
 def read_git(project: Project, plan_file: Path) -> GitView:
     """Read in a worker thread; read_links opens and closes its own repository each time."""
     from tracker.git import read_links  # here: the first frame, drawn before git is read, does without it
+    from tracker.support.clock import BadClock, today
 
-    return GitView(read_links(project, plan_file))
+    links = read_links(project, plan_file)
+    try:
+        day = today()
+    except BadClock as exc:  # TRACKER_NOW is no date: git is shown, what is late is not known
+        return GitView(links, clock_error=str(exc))
+    return GitView(links, read_attention(project, links, day))
 
 
 class GitView:
-    def __init__(self, links: Links | None = None):
+    def __init__(self, links: Links | None = None, attention: AttentionView | None = None, clock_error: str = ""):
         self.links = links
+        self.attention = attention or AttentionView()
+        self.clock_error = clock_error
 
     @property
     def ready(self) -> bool:
@@ -50,3 +61,10 @@ class GitView:
     def drift(self, project: Project, issue: Issue) -> list[tuple[str, str]]:
         """(path, why) for each deliverable of `issue` that is done in the plan but not so in git."""
         return [(d.deliverable.path, d.reason) for d in issue_drift(project, issue, self.link)]
+
+    def freshness(self, project: Project, phase: Phase, issue: Issue, deliverable: Deliverable) -> Freshness | None:
+        """When the evidence was last reviewed and is next due, by the day the attention was read for."""
+        day = self.attention.today
+        if self.links is None or day is None or self.link(deliverable.path) is None:
+            return None
+        return evidence_freshness(project, phase, issue, deliverable, self.links, day)

@@ -1,4 +1,5 @@
-"""The status keys: `s` picks a status from the workflow, `n` moves one step on, `x` ticks a step.
+"""The status keys: `s` picks a status from the workflow, `n` moves one step on, `x` ticks a step,
+`v` marks a piece of evidence reviewed today.
 
 `n` goes to the next status that is neither blocked nor done (Project.next_status):
 blocking and finishing are chosen with `s`, and finishing an issue whose steps
@@ -96,6 +97,22 @@ class StatusEdits:
         if item is None or item.issue is None or not isinstance(item.part, Step) or item.ref.index is None:
             return
         change = edit.SetStepStatus(item.issue.id, item.ref.index, "todo" if item.part.done else "done")
+        self.screen.post_message(self.Chosen(change, None))
+
+    def reviewed(self, item: Item | None) -> None:
+        """The deliverable under the cursor was reviewed today: its `reviewed` line, as
+        `tracker set ISSUE --deliverable PATH --reviewed today` writes it."""
+        from tracker import edit
+        from tracker.support.clock import BadClock, today
+
+        if item is None or item.issue is None or not isinstance(item.part, Deliverable):
+            return
+        try:
+            day = today().isoformat()
+        except BadClock as exc:
+            self.screen.notify(str(exc), title="Not written", severity="error", markup=False)
+            return
+        change = edit.SetDeliverableReviewed(item.issue.id, item.part.path, day, index=item.ref.index)
         self.screen.post_message(self.Chosen(change, None))
 
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from tracker.tui.widgets.filter_bar import FilterBar  # imported when first shown, by Filters
 
 
-ITEM_ACTIONS = {"pick_status", "next_status", "tick_step", "add"}
+ITEM_ACTIONS = {"pick_status", "next_status", "tick_step", "add", "reviewed"}
 
 
 class DashboardScreen(Screen):
@@ -61,11 +61,24 @@ class DashboardScreen(Screen):
             "(past Blocked; it stops before a done status, which s chooses)",
         ),
         Binding("x", "tick_step", "Tick", tooltip="Mark the step done, or back to todo"),
+        Binding(
+            "v",
+            "reviewed",
+            "Reviewed",
+            tooltip="Mark the evidence under the cursor reviewed today (as tracker set --reviewed today)",
+        ),
         Binding("a", "add", "Add", tooltip="Add an issue to the selected phase, or a step to the selected issue"),
         Binding("o", "open", "Open", tooltip="Open the selected file in $EDITOR (else the plan at the item)"),
         Binding("e", "edit_plan", "Edit plan", show=False, tooltip="Open the plan in $EDITOR at the item's line"),
-        Binding("slash", "filter_text", "Filter", tooltip="Filter issues by words (Escape clears)"),
+        Binding(
+            "slash",
+            "filter_text",
+            "Filter",
+            tooltip="Filter issues by words, owner:, tag:, control:, is:overdue|stale|drift|open (Escape clears)",
+        ),
         Binding("f", "filter_status", "Filter by status", show=False, tooltip="Show only issues with one status"),
+        Binding("escape", "clear_filters", "Clear filters", show=False, tooltip="Clear every filter"),
+        Binding("c", "coverage", "Coverage", tooltip="Controls per framework: mapped, satisfied, unmapped"),
         Binding("m", "summary", "Summary", tooltip="Preview the session summary; export it to a file"),
         Binding("h", "history", "History", show=False, tooltip="Progress over time, from git, and a forecast"),
         Binding("r", "reload", "Reload", show=False, tooltip="Read the plan and git again"),
@@ -127,7 +140,7 @@ class DashboardScreen(Screen):
         self.show_problems(keeping=project is not None)
         tree = self.query_one(PlanTree)
         if project is not None:
-            tree.show_plan(project, self.filters.text, self.filters.statuses, keep=self.selected)
+            tree.show_plan(project, self.filters.query, keep=self.selected)
         self.show_detail()
 
     def show_problems(self, keeping: bool) -> None:
@@ -167,6 +180,8 @@ class DashboardScreen(Screen):
             return item is not None and item.ref.kind == "step"
         if action == "add":
             return True if item is not None else None
+        if action == "reviewed":
+            return item is not None and item.ref.kind == "deliverable"
         return True
 
     def selected_item(self) -> Item | None:
@@ -197,6 +212,9 @@ class DashboardScreen(Screen):
     def on_git_schedule_read(self, message: GitSchedule.Read) -> None:
         self.git = message.git
         self.query_one(PlanTree).set_git(self.git)
+        if self.filters.query.states:  # is:overdue and the like are answered by this read
+            self.show_plan()
+            return
         self.show_header()
         self.show_detail()
 
@@ -271,6 +289,9 @@ class DashboardScreen(Screen):
     def action_tick_step(self) -> None:
         self.status_edits.tick(self.selected_item())
 
+    def action_reviewed(self) -> None:
+        self.status_edits.reviewed(self.selected_item())
+
     def action_start_session(self) -> None:
         self.sessions.ask_start(self.shown if self.broken is None else None)
 
@@ -312,6 +333,15 @@ class DashboardScreen(Screen):
         self.filters.close_text(event.text)
         self.query_one(PlanTree).focus()
 
+    def on_filter_bar_cleared(self, event: FilterBar.Cleared) -> None:
+        self.action_clear_filters()
+        self.query_one(PlanTree).focus()
+
+    def action_clear_filters(self) -> None:
+        if self.filters.active:
+            self.filters.clear()
+            self.show_plan()
+
     def action_filter_status(self) -> None:
         if self.project is not None:
             self.filters.pick_status(self.project)
@@ -337,6 +367,21 @@ class DashboardScreen(Screen):
         )
 
         self.app.push_screen(SummaryScreen(self.shown))
+
+    def action_coverage(self) -> None:
+        project, day = self.project, self.git.attention.today
+        if project is None or self.git.links is None or day is None:
+            self.notify(
+                self.git.clock_error or "Coverage needs git, which is still being read; press c again in a moment.",
+                markup=False,
+            )
+            return
+        from tracker.git import coverage_of
+        from tracker.tui.screens.coverage import CoverageScreen  # here: the first frame need not wait for it
+
+        self.app.push_screen(
+            CoverageScreen(project.project, coverage_of(project, self.git.links, day), day.isoformat())
+        )
 
     def action_history(self) -> None:
         from tracker.tui.screens.history import HistoryScreen  # here: the first frame need not wait for it

@@ -33,7 +33,7 @@ class DetailPane(VerticalScroll):
                 lines.show(lambda width, style: [])
             self._description = ""
         else:
-            title, drift = detail_lines.head(project, item), detail_lines.drift(project, item, git)
+            title, drift = detail_lines.head(project, item, git), detail_lines.drift(project, item, git)
             # The drift up here, under the title: a done deliverable that is not in git is news.
             head.show(lambda width, style: title(width, style) + drift(width, style))
             parts.show(detail_lines.parts(project, item, git))

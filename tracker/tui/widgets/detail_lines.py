@@ -15,9 +15,10 @@ from tracker.tui.gitview import GitView
 from tracker.tui.marks import STEP_MARKS, mark
 from tracker.tui.refs import Item
 from tracker.tui.textfit import ellipsize_path, estimate_text
+from tracker.tui.widgets.detail_fields import extension_lines, issue_fields, review_line
 
 
-def head(project: Project, item: Item):
+def head(project: Project, item: Item, git: GitView):
     def build(width: int, style) -> list[Content]:
         if item.issue is None:
             phase = item.phase
@@ -42,6 +43,7 @@ def head(project: Project, item: Item):
             Content.styled(f"{one_line(str(issue.id))}  {one_line(issue.title)}", style("title")),
             _status_line(project, issue.status, facts, style),
         ]
+        lines += issue_fields(project, item.phase, issue, git, width, style)
         if issue.summary:
             lines.append(Content(one_line(issue.summary)))
         return lines
@@ -68,7 +70,7 @@ def parts(project: Project, item: Item, git: GitView):
             lines += _selected(project, item, git, width, style)
         lines += _depends(project, issue, width, style)
         lines += _steps(issue, width, style)
-        lines += _files(project, issue, git, width, style)
+        lines += _files(project, item, git, width, style)
         return lines
 
     return build
@@ -101,6 +103,9 @@ def _selected(project: Project, item: Item, git: GitView, width: int, style) -> 
         own = "its own" if part.status is not None else "its issue's; s gives it one of its own"
         lines.append(Content(f"    status: {project.label(item.issue.status_of(part))} ({own})"))
     lines.append(Content.styled("    " + git_text(git, path), style("muted")))
+    if isinstance(part, Deliverable) and item.issue is not None:
+        lines += review_line(project, item.phase, item.issue, part, git, style)
+        lines += extension_lines(part.extensions, width, style, indent="    ")
     return lines
 
 
@@ -152,14 +157,18 @@ def _steps(issue: Issue, width: int, style) -> list[Content]:
     return lines
 
 
-def _files(project: Project, issue: Issue, git: GitView, width: int, style) -> list[Content]:
+def _files(project: Project, item: Item, git: GitView, width: int, style) -> list[Content]:
     lines: list[Content] = []
+    issue = item.issue
+    if issue is None:
+        return lines
     if issue.deliverables:
         lines += _section("Deliverables", style)
         for d in issue.deliverables:
             about = " — ".join(one_line(x) for x in (d.type or "", d.purpose or "") if x)
             drifting = git.drift_of(project, issue, d) is not None
             lines += _path_lines(d.path, about, git, drifting, width, style, deliverable_status(project, issue, d))
+            lines += review_line(project, item.phase, issue, d, git, style)
     if issue.files:
         lines += _section("Files", style)
         for path in issue.files:

@@ -1,4 +1,4 @@
-"""The filter line above the tree: words to look for, and the status filter in force."""
+"""The filter line above the tree: words and terms to look for, and the status filter in force."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from tracker.plan import QUERY_HINT
+
 
 class FilterBar(Horizontal):
-    BINDINGS = [Binding("escape", "clear", "Clear filter"), Binding("down,enter", "done", "To the tree", show=False)]
+    BINDINGS = [
+        Binding("escape", "clear", "Clear all filters"),
+        Binding("down,enter", "done", "To the tree", show=False),
+    ]
 
     @dataclass
     class Changed(Message):
@@ -20,10 +25,14 @@ class FilterBar(Horizontal):
 
     @dataclass
     class Closed(Message):
-        text: str  # the words in force: Escape's "" reaches the screen before the Input's own Changed
+        text: str  # the words in force
+
+    @dataclass
+    class Cleared(Message):
+        """Escape: every filter goes, the status filter too."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: words in id, title, paths", id="filter-text", compact=True)
+        yield Input(placeholder=QUERY_HINT, id="filter-text", compact=True)
         yield Static("", id="filter-status", markup=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -38,8 +47,7 @@ class FilterBar(Horizontal):
         self.post_message(self.Closed(self.query_one(Input).value))
 
     def action_clear(self) -> None:
-        self.query_one(Input).value = ""
-        self.post_message(self.Closed(""))
+        self.post_message(self.Cleared())
 
     def focus_text(self) -> None:
         self.query_one(Input).focus()

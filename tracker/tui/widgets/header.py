@@ -1,4 +1,5 @@
-"""One line: the project, its overall progress, and the repository's branch and changes."""
+"""One line: the project, its overall progress, what is late ("3 overdue · 5 stale"), and the repository's branch
+and changes."""
 
 from __future__ import annotations
 
@@ -45,6 +46,9 @@ class PlanHeader(Widget):
             name = one_line(self.project.project)
             pct = self.percent
             parts.append(Content.styled(f"{'—' if pct is None else pct}% overall", style("plan-header--percent")))
+        late = self.git.clock_error or self.git.attention.counts()
+        if late:
+            parts.append(Content.styled(one_line(late), style("plan-header--warning")))
         if self.warning:
             parts.append(Content.styled(self.warning, style("plan-header--warning")))
         middle = Content("  ").join(parts)

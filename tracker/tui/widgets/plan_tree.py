@@ -1,7 +1,9 @@
 """Phases → issues → deliverables, files and steps, one mark per status.
 
 Labels are plain text built from the plan (never markup), cut with an
-ellipsis to the width there is.  An issue's parts are added when it is first
+ellipsis to the width there is.  Beside them: a file's git state (in the drift
+colour when done in the plan but not in git), and "overdue" / "stale" from the
+git view's attention.  An issue's parts are added when it is first
 opened, so a plan with ten thousand issues builds its tree quickly.
 """
 
@@ -16,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tracker.plan import Deliverable, Issue, Phase, Project, matches, progress
+from tracker.plan import Deliverable, Issue, Phase, Project, Query, progress
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.gitview import GitView
 from tracker.tui.marks import STEP_MARKS, mark
@@ -47,6 +49,7 @@ class PlanTree(Tree[Node]):
         "plan-tree--tail",
         "plan-tree--git",
         "plan-tree--drift",
+        "plan-tree--late",
     }
 
     BINDINGS = [
@@ -76,14 +79,14 @@ class PlanTree(Tree[Node]):
 
     # -- building -------------------------------------------------------
 
-    def show_plan(
-        self, project: Project, text: str = "", statuses: frozenset[str] = frozenset(), keep: Ref | None = None
-    ) -> None:
+    def show_plan(self, project: Project, query: Query | None = None, keep: Ref | None = None) -> None:
         """Rebuild from `project`, keeping open nodes and putting the cursor back on `keep`."""
         self.project = project
-        filtering = bool(text.strip() or statuses)
+        query = query or Query()
+        filtering = query.active
+        flagged = self.git.attention.issues
         shown = [
-            (phase, [i for i in phase.issues if matches(i, text, statuses)] if filtering else phase.issues)
+            (phase, [i for i in phase.issues if query.keeps(project, i, flagged)] if filtering else phase.issues)
             for phase in project.phases
         ]
         shown = [(phase, issues) for phase, issues in shown if issues or not filtering]
@@ -206,6 +209,7 @@ class PlanTree(Tree[Node]):
         self.git = git
         for phase in self.root.children:
             for issue in phase.children:
+                issue.refresh()  # its overdue / stale marks
                 for part in issue.children:
                     if _data(part).path:
                         part.refresh()
@@ -274,6 +278,7 @@ class PlanTree(Tree[Node]):
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
         tail = data.tail
         git_note, drift = "", False
+        late = self._late(data)
         if data.path is not None:
             link = self.git.state(data.path)
             if link is not None and link not in QUIET_STATES:
@@ -282,6 +287,7 @@ class PlanTree(Tree[Node]):
                 drift = self.git.drift_of(self.project, *data.deliverable) is not None
         room = self.scrollable_content_region.width - depth * self.guide_depth
         fixed = len(icon) + 2 + (len(tail) + 2 if tail else 0) + (len(git_note) + 2 if git_note else 0)
+        fixed += len(late) + 2 if late else 0
         fit = ellipsize_path if data.path is not None else ellipsize
         body = data.text if room <= 0 else fit(data.text, max(room - fixed, 8))
         text = Text(icon, style=base_style + Style(dim=True))
@@ -293,10 +299,20 @@ class PlanTree(Tree[Node]):
             text.append(
                 git_note, self.get_component_rich_style("plan-tree--drift" if drift else "plan-tree--git", partial=True)
             )
+        if late:
+            text.append("  ")
+            text.append(late, self.get_component_rich_style("plan-tree--late", partial=True))
         if tail:
             text.append("  ")
             text.append(tail, self.get_component_rich_style("plan-tree--tail", partial=True))
         return text
+
+    def _late(self, data: Node) -> str:
+        """'overdue', 'stale' or both beside an issue; 'stale' beside a deliverable."""
+        ref = data.ref
+        if ref.issue is None or ref.kind not in ("issue", "deliverable"):
+            return ""
+        return " ".join(self.git.attention.marks(ref.issue, data.path if ref.kind == "deliverable" else None))
 
 
 def _data(node: TreeNode[Node]) -> Node:
