@@ -306,7 +306,7 @@ def test_an_error_writing_the_answer_is_the_caller_s_not_a_miss(shop: Repo):
 
     command = replay.status_command(True, False, False, DEFAULT_MAX_BYTES)
     with pytest.raises(OSError):
-        replay.replay(shop.root / "data" / "phases.yaml", command, full_disk)
+        replay.replay(shop.root / "data" / "phases.yaml", command, full_disk, DEFAULT_MAX_BYTES)
     assert len(written) == 1  # and nothing is written again by computing the answer afresh
 
 
@@ -326,3 +326,26 @@ def test_an_answer_about_a_file_in_a_submodule_is_never_replayed(shop: Repo, tmp
     inner.git("commit", "-q", "--amend", "-m", "sub: second, amended")
     assert b"sub: second, amended" in status(shop, "--files")
     assert not entries()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_plan_replaced_by_a_fifo_or_a_device_is_not_read_to_check_the_answer(shop: Repo, kind: str):
+    # The recorded answer is checked against the plan's bytes when its stat changed: read as every
+    # command reads the plan (a regular file, at most the limit), so this neither hangs nor reads forever.
+    status(shop, "--json")
+    assert entries()
+    plan = shop.root / "data" / "phases.yaml"
+    plan.unlink()
+    if kind == "fifo":
+        os.mkfifo(plan)
+    else:
+        plan.symlink_to("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "--file", str(plan), "status", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    what = "a FIFO" if kind == "fifo" else "a device or socket"
+    assert (done.returncode, done.stdout) == (1, "")
+    assert f"{plan}: error: this is {what}, not a plan file" in done.stderr

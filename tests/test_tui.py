@@ -907,58 +907,28 @@ async def test_colours_follow_the_theme(plan):
 
 
 def test_tracker_in_a_terminal_changes_one_line_and_quits_with_zero(plan):
-    import fcntl
-    import pty
-    import select
-    import struct
-    import termios
     import time
 
+    from terminal import Terminal
+
     before = plan.read_text()
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(plan.parent.parent)
-        os.execve(sys.executable, [sys.executable, "-m", "tracker"], {**os.environ, "TERM": "xterm-256color"})
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    seen = b""
-
-    def read_for(seconds: float, until: bytes | None = None) -> None:
-        nonlocal seen
-        end = time.monotonic() + seconds
-        while time.monotonic() < end and not (until and until in seen):
-            if select.select([fd], [], [], 0.05)[0]:
-                try:
-                    seen += os.read(fd, 65536)
-                except OSError:
-                    return
-
+    terminal = Terminal(plan.parent.parent)
     try:
-        read_for(30, until=b"Video Checkpoints")  # the first frame, down to the last phase
-        phase2 = seen[seen.index(b"High-Priority Robustness") :]
+        terminal.read_for(30, until=b"Video Checkpoints")  # the first frame, down to the last phase
+        phase2 = terminal.seen[terminal.seen.index(b"High-Priority Robustness") :]
         assert b"33%" in phase2[:600]
-        read_for(1)
-        for _ in range(5):  # P1, 1, 2, 3, P2, then issue 4
-            os.write(fd, b"\x1b[B")
-            read_for(0.1)
-        os.write(fd, b"n")
+        terminal.read_for(1)
+        terminal.down(5)  # P1, 1, 2, 3, P2, then issue 4
+        terminal.type(b"n")
         deadline = time.monotonic() + 30
         while plan.read_text() == before and time.monotonic() < deadline:
-            read_for(0.05)
+            terminal.read_for(0.05)
         assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: verified"]
-        os.write(fd, b"q")
-        read_for(10, until=b"\x1b[?1049l")  # the alternate screen is left
+        terminal.type(b"q")
+        terminal.read_for(10, until=b"\x1b[?1049l")  # the alternate screen is left
     finally:
-        status = None
-        for _ in range(100):
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-            time.sleep(0.1)
-        else:  # still running after q: stop it, and the exit code below says so
-            os.kill(pid, 9)
-            _, status = os.waitpid(pid, 0)
-        os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0
+        code = terminal.end()
+    assert code == 0
 
 
 @synchronously

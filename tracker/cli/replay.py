@@ -79,8 +79,10 @@ def status_command(
     ]
 
 
-def replay(plan: Path, command: Iterable[str], write: Write) -> bool:
+def replay(plan: Path, command: Iterable[str], write: Write, max_bytes: int) -> bool:
     """Write the recorded answer of `command` on `plan` if all it depends on is unchanged; else write nothing.
+
+    `max_bytes`: the most of the plan read to compare it, as every command reads it (--max-bytes).
 
     Errors of `write` itself (a closed pipe, a full disk) are the caller's: they are not a cache miss.
     """
@@ -91,7 +93,7 @@ def replay(plan: Path, command: Iterable[str], write: Write) -> bool:
         return False
     with file:
         try:
-            entry = _valid_entry(file, plan, key)
+            entry = _valid_entry(file, plan, key, max_bytes)
             text = (
                 b"".join(_inflated(_chunks(file, entry["size"]))).decode("utf-8") if entry and entry["text"] else None
             )
@@ -109,13 +111,18 @@ def replay(plan: Path, command: Iterable[str], write: Write) -> bool:
     return True
 
 
-def _valid_entry(file: BinaryIO, plan: Path, key: str) -> dict | None:
+def _valid_entry(file: BinaryIO, plan: Path, key: str, max_bytes: int) -> dict | None:
     """The entry's header if it is for `key` and everything it depends on is unchanged, else None."""
     end = file.seek(-4, os.SEEK_END)
     length = int.from_bytes(file.read(4), "big")
     file.seek(end - length)
     entry = json.loads(file.read(length))
-    if entry["format"] != FORMAT or entry["key"] != key or entry["size"] != end - length or not _unchanged(plan, entry):
+    if (
+        entry["format"] != FORMAT
+        or entry["key"] != key
+        or entry["size"] != end - length
+        or not _unchanged(plan, entry, max_bytes)
+    ):
         return None
     # Check the whole answer before writing any of it; the second read comes from the page cache.
     crc = 0
@@ -150,8 +157,8 @@ def _chunks(file: BinaryIO, size: int) -> Iterator[bytes]:
         yield chunk
 
 
-def _unchanged(plan: Path, entry: dict) -> bool:
-    if not _same_plan(plan, entry["plan"], entry["digest"]):
+def _unchanged(plan: Path, entry: dict, max_bytes: int) -> bool:
+    if not _same_plan(plan, entry["plan"], entry["digest"], max_bytes):
         return False
     status = _git_status(entry["start"])
     if status is None or _sha(status) != entry["status"]:
@@ -298,13 +305,23 @@ def _file_signature(root: str, path: str) -> tuple[Signature, str]:
     return signature + (_signature(target) if inside else []), target
 
 
-def _same_plan(plan: Path, signature: Signature, digest: str) -> bool:
+def _same_plan(plan: Path, signature: Signature, digest: str, max_bytes: int) -> bool:
     if signature and _signature(plan, follow=True) == signature:
         return True
+    # Read as every command reads the plan: a FIFO or a device put in its place is not read (a FIFO
+    # would hang, /dev/zero never end), and no more than the limit plus one byte.
+    from tracker.plan import LoadError, open_plan, read_open
+
     try:
-        return _sha(plan.read_bytes()) == digest
-    except OSError:
+        fd = open_plan(plan)
+    except LoadError:
         return False
+    try:
+        return _sha(read_open(fd, plan, max_bytes)) == digest
+    except LoadError:
+        return False
+    finally:
+        os.close(fd)
 
 
 # How `git status` saying no (not a repository) is told from its answer: no answer starts with NUL.

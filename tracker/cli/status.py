@@ -34,7 +34,7 @@ def answer(
     command = replay.status_command(as_json, ascii_only, files, max_bytes, day) + (
         [f"--width={width}"] if width else []
     )
-    if replay.replay(plan, command, write):
+    if replay.replay(plan, command, write, max_bytes):
         return None
     from tracker.git import read_links, repo_start
     from tracker.plan import is_ok, load

@@ -401,4 +401,6 @@ def _identity(change: Change, project: Project, where: str):
 def _test_pause(name: str) -> None:
     pause = os.environ.get(name)
     if pause:
-        time.sleep(float(pause))
+        end = time.monotonic() + float(pause)
+        while time.monotonic() < end:  # short sleeps: a thread told to stop (signals.install) hears it
+            time.sleep(0.05)

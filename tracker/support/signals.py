@@ -7,25 +7,33 @@ temporary file and the lock go); on leaving, the signal is sent again under the
 handler that was there before, so the process still ends by it (a shell sees
 143 for SIGTERM).  A signal that was ignored (nohup) stays ignored.
 
-Handlers can be set from the main thread only; elsewhere (the dashboard writes
-in a worker thread) this does nothing, and the next writer removes what a
-killed one left.
+Handlers can be set from the main thread only.  A program that writes from
+other threads (the dashboard writes in a worker) calls `install()` once from
+its main thread: a signal then raises Terminated in each thread that is inside
+cleanup_first(), waits up to WAIT seconds for them to clean up, and ends the
+process by the signal.  A thread is told between two steps of Python, so one
+blocked in a system call hears it when the call returns.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import threading
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+WAIT = 5.0  # seconds the threads inside cleanup_first() are given to clean up, after install()
+
+_inside: set[int] = set()  # the threads (other than the main one) inside cleanup_first()
+_left = threading.Condition()  # notified as one leaves
 
 
 class Terminated(BaseException):
     """A SIGTERM or SIGHUP that arrived inside cleanup_first(); not an error to handle, a way out."""
 
-    def __init__(self, signum: int):
+    def __init__(self, signum: int = 0):  # 0: raised in a thread by install()'s handler
         super().__init__(signum)
         self.signum = signum
 
@@ -37,7 +45,15 @@ def _raise(signum, frame) -> None:
 @contextlib.contextmanager
 def cleanup_first():
     if threading.current_thread() is not threading.main_thread():
-        yield
+        ident = threading.get_ident()
+        with _left:
+            _inside.add(ident)
+        try:
+            yield
+        finally:
+            with _left:
+                _inside.discard(ident)
+                _left.notify_all()
         return
     before = {}
     for signum in SIGNALS:
@@ -54,3 +70,26 @@ def cleanup_first():
     if caught is not None:
         os.kill(os.getpid(), caught)  # now under the handler from before: by default, the end
         raise SystemExit(128 + caught)  # a handler of the caller's own returned: still, stop here
+
+
+def install() -> None:
+    """From the main thread, once: SIGTERM and SIGHUP let other threads' cleanup_first() clean up first."""
+    for signum in SIGNALS:
+        before = signal.getsignal(signum)
+        if before is not signal.SIG_IGN:
+            signal.signal(signum, _Ending(before))
+
+
+class _Ending:
+    """The handler install() sets: each thread inside cleanup_first() is stopped, then the process ends."""
+
+    def __init__(self, before):
+        self.before = before
+
+    def __call__(self, signum, frame) -> None:
+        with _left:
+            for ident in _inside:
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(Terminated))
+            _left.wait_for(lambda: not _inside, timeout=WAIT)
+        signal.signal(signum, self.before)
+        os.kill(os.getpid(), signum)  # under the handler from before: by default, the end

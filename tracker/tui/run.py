@@ -9,6 +9,9 @@ from tracker.tui.settings import Settings
 
 def run_dashboard(loaded: Loaded, read_only: bool = False) -> int:
     """The exit status: 0 after q, 1 if the app stopped on an error; read_only refuses every write."""
+    from tracker.support import signals
+
     app = make_app(loaded, Settings(read_only=read_only))
+    signals.install()  # a SIGTERM or SIGHUP in the middle of a write in a worker: it cleans up first
     app.run()
     return app.return_code or 0
