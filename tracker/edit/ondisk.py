@@ -25,8 +25,14 @@ would lose the rest of the save.  So the writer:
   writing.  If so, it waits for that inode to hold still and writes again from
   its content, merged, over the file it has just put there;
 - watches the file it put there for RACY_NS more: a program that read the old
-  file just before the rename and rewrites it in place starts then; the writer
-  reads what it wrote and makes the change again if it is gone.
+  file just before the rename and rewrites it in place, or renames its save over
+  it, does so then; the writer reads what it wrote and makes the change again if
+  it is gone.  While another program is editing the plan (it changed the file
+  within RECENT_NS before tracker read it, or during the write) the watch lasts
+  BUSY_WATCH: an editor that read the plan a moment before tracker's rename
+  saves its copy back within that time.  The file tracker put in place last is
+  remembered (in the cache folder), so tracker's own writes in a row do not
+  count as another program's.
 
 Where the kernel cannot answer the lease question (another user's file, NFS),
 a file changed within RACY_UNSURE_NS is not trusted instead.
@@ -34,21 +40,26 @@ a file changed within RACY_UNSURE_NS is not trusted instead.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.plan import open_plan, read_open
-from tracker.support import atomicfile
+from tracker.support import atomicfile, cachefiles
 from tracker.support.stablefile import signature as _signature
 from tracker.support.stablefile import writing as _writing
 
 RACY_NS = 20_000_000  # a few ticks of the kernel's file clock
+RECENT_NS = 2_000_000_000  # a plan another program changed this recently is being edited now
+BUSY_WATCH = 0.5  # seconds the file put in place is watched then; an editor's read-to-save is well inside
 RACY_UNSURE_NS = 1_000_000_000  # without the lease answer: an in-place save may be paused this long
 SETTLE = 10.0  # seconds a moving file is waited for before the write is refused
 POLL = 0.01
+PLACED_KEPT = 16  # plans whose last file put in place by tracker is remembered
 
 
 class Unsettled(Exception):
@@ -73,6 +84,7 @@ class Watch:
         self.target = target
         self.max_bytes = max_bytes
         self._fds: list[int] = []
+        self.busy = False  # another program is editing the plan: watch the file put in place longer
 
     def __enter__(self) -> Watch:
         return self
@@ -94,11 +106,13 @@ class Watch:
                 raise
             if snap is not None:
                 self._fds.append(fd)
+                self._note(snap)
                 return snap
             os.close(fd)  # read again from the name: the file may have been replaced meanwhile
 
     def read_again(self, snap: Snapshot) -> Snapshot:
         """The inode of `snap` once it holds still (after the rename it is no longer under the name)."""
+        self.busy = True  # it was written to after the last check
         deadline = time.monotonic() + SETTLE
         while True:
             again = self._settled(snap.fd, deadline)
@@ -126,10 +140,27 @@ class Watch:
         return _sha(read_open(snap.fd, self.target, self.max_bytes)) == snap.digest
 
     def still(self, snap: Snapshot) -> bool:
-        """Whether the file just put in place is left alone for the next RACY_NS: a program that read
-        the file before the rename and saves in place opens it within that time."""
-        time.sleep(RACY_NS / 1e9)
-        return self.unchanged(snap)
+        """Whether the file just put in place is left alone for the next RACY_NS (BUSY_WATCH while another
+        program edits the plan): one that read the file before the rename and saves its copy back does so then.
+        """
+        end = time.monotonic() + (BUSY_WATCH if self.busy else RACY_NS / 1e9)
+        while time.monotonic() < end:
+            time.sleep(POLL / 2)
+            if not self._is(self.target, snap):  # a stat and the lease question: no read while watching
+                return False
+        if not self.unchanged(snap):
+            return False
+        _remember(self.target, snap)
+        return True
+
+    def _note(self, snap: Snapshot) -> None:
+        """Mark the watch busy if another program changed the file lately, or changed it since the first read."""
+        if len(self._fds) > 1:
+            self.busy = True  # read again: the file changed since the first read, or was put back
+            return
+        age = time.time_ns() - max(snap.signature[3], snap.signature[4])
+        if age < RECENT_NS and list(snap.signature) != _remembered(self.target):
+            self.busy = True
 
     def replace(self, temp: Path, digest: str, expect: Snapshot) -> Snapshot | None:
         """Put `temp` (bytes of `digest`) in place of the target, which should be the file of `expect`.
@@ -184,3 +215,22 @@ class Watch:
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _placed_entry(target: Path) -> Path:
+    return cachefiles.cache_dir() / f"placed-{_sha(str(target).encode('utf-8', 'surrogateescape'))[:40]}.bin"
+
+
+def _remember(target: Path, snap: Snapshot) -> None:
+    """Record that the file `snap` under `target` is tracker's own (best effort: the cache may be read-only)."""
+    with contextlib.suppress(OSError):
+        cachefiles.write_entry(_placed_entry(target), json.dumps(list(snap.signature)).encode(), PLACED_KEPT)
+
+
+def _remembered(target: Path) -> list | None:
+    """The signature of the file tracker last put under `target`, if recorded."""
+    data = cachefiles.read_entry(_placed_entry(target))
+    try:
+        return json.loads(bytes(data)) if data is not None else None
+    except ValueError:
+        return None

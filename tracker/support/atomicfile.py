@@ -20,6 +20,8 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from tracker.support import signals
+
 TEMP_INFIX = ".tracker-"
 MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 EXPORTS = {"html": (".html", ".htm"), "csv": (".csv",)}  # what an export's file may be called to be replaced
@@ -139,6 +141,7 @@ def write_temp(target: Path, data: bytes) -> Path:
     if info is not None:
         refuse_read_only(target, info)
     temp = target.with_name(f".{target.name}{TEMP_INFIX}{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    signals.made(temp)
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if info is None else 0o600)
     try:
         if info is not None:

@@ -27,6 +27,7 @@ SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasat
 WAIT = 5.0  # seconds the threads inside cleanup_first() are given to clean up, after install()
 
 _inside: set[int] = set()  # the threads (other than the main one) inside cleanup_first()
+_made = threading.local()  # .paths: temporary files made inside this thread's cleanup_first(), see made()
 _left = threading.Condition()  # notified as one leaves
 
 
@@ -42,6 +43,30 @@ def _raise(signum, frame) -> None:
     raise Terminated(signum)
 
 
+def made(path: str | os.PathLike) -> None:
+    """Note a temporary file about to be made inside cleanup_first(): if a signal ends it, the file is
+    removed, wherever the signal landed (even between the file's creation and the `try` that cleans it up).
+    Once renamed away the name is free again, and removing it does nothing."""
+    paths = getattr(_made, "paths", None)
+    if paths is not None:
+        paths.append(path)
+
+
+@contextlib.contextmanager
+def _removing_made():
+    outer = getattr(_made, "paths", None)
+    _made.paths = []
+    try:
+        yield
+    except Terminated:
+        for path in _made.paths:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        raise
+    finally:
+        _made.paths = outer
+
+
 @contextlib.contextmanager
 def cleanup_first():
     if threading.current_thread() is not threading.main_thread():
@@ -49,7 +74,8 @@ def cleanup_first():
         with _left:
             _inside.add(ident)
         try:
-            yield
+            with _removing_made():
+                yield
         finally:
             with _left:
                 _inside.discard(ident)
@@ -61,7 +87,8 @@ def cleanup_first():
             before[signum] = signal.signal(signum, _raise)
     caught = None
     try:
-        yield
+        with _removing_made():
+            yield
     except Terminated as exc:
         caught = exc.signum
     finally:
