@@ -7,7 +7,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gitutil import Repo, make_repo  # noqa: E402
+from gitutil import ENV, Repo, make_repo  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_PLAN = ROOT / "data" / "phases.yaml"
@@ -21,6 +21,38 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TRACKER_FILE", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
+
+
+@pytest.fixture
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In this process and the commands it starts: git's fixed identity and no user or system git config
+    (gitutil.ENV), and the answer cache trusting files however fresh, as if each had settled."""
+    from tracker.cli import replay
+
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(replay, "RACY_NS", 0)
+
+
+def tracker_env(cache: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a tracker command a test starts: this process's (isolated_env: the test's cache
+    folder, no TRACKER_FILE), git's fixed identity and no user or system git config (gitutil.ENV), `cache`
+    as the cache folder if given, then `extra`."""
+    import os
+
+    env = {**os.environ, **ENV, **({"XDG_CACHE_HOME": str(cache)} if cache is not None else {}), **extra}
+    env.pop("TRACKER_FILE", None)
+    return env
+
+
+def wait_until_settled() -> None:
+    """Wait until the files written so far are older than the caches' two-second guard: a file changed
+    within it is never trusted by the answer and link caches, and change times cannot be set back."""
+    import time
+
+    from tracker.support.cachefiles import RACY_NS
+
+    time.sleep(RACY_NS / 1e9 + 0.2)
 
 
 @pytest.fixture

@@ -46,10 +46,7 @@ REPLAYED = b"REPLAYED\n"
 
 
 @pytest.fixture
-def shop(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> Repo:
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr(replay, "RACY_NS", 0)
+def shop(repo: Repo, settled: None) -> Repo:
     repo.write("data/phases.yaml", PLAN)
     repo.write("src/retry.js", "retry();\nagain();\n")
     repo.write(".gitignore", "build/\n")
@@ -226,10 +223,7 @@ def test_an_answer_about_files_still_to_be_written_is_replayed(
 
 def plain_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The shop's plan in a folder no repository holds, src/retry.js written and src/later.js not yet."""
-    for name, value in ENV.items():
-        monkeypatch.setenv(name, value)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # no repository above the test's folder
-    monkeypatch.setattr(replay, "RACY_NS", 0)
     project = tmp_path / "plain"
     (project / "data").mkdir(parents=True)
     (project / "data" / "phases.yaml").write_text(PLAN)
@@ -257,7 +251,7 @@ def edit_plain_plan(project: Path) -> None:
 @pytest.mark.parametrize("change", [write_later, remove_retry, make_it_a_repository, edit_plain_plan])
 @pytest.mark.parametrize("args", [(), ("--json",)])
 def test_without_git_the_answer_is_replayed_until_a_file_or_a_repository_appears(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change, args: tuple[str, ...]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None, change, args: tuple[str, ...]
 ):
     project = plain_folder(tmp_path, monkeypatch)
     first = status(project, *args)

@@ -11,17 +11,14 @@ entry change.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from gitutil import ENV, make_repo
-
-from tracker.support.cachefiles import RACY_NS
+from conftest import tracker_env, wait_until_settled
+from gitutil import make_repo
 
 ROOT = Path(__file__).resolve().parent.parent
 PLAN = """\
@@ -64,12 +61,10 @@ def setup(tmp_path: Path):
     repo.commit("First version")
     repo.write("data/phases.yaml", PLAN.replace("status: in_progress", "status: audit"))
     repo.commit("Later moves on")
-    # Files changed in the last seconds are never trusted by the answer and link caches (their change
-    # times cannot be set back): wait until the repository's files are old enough to be trusted.
-    time.sleep(RACY_NS / 1e9 + 0.2)
+    wait_until_settled()
     package = tmp_path / "copy" / "tracker"
     shutil.copytree(ROOT / "tracker", package, ignore=shutil.ignore_patterns("__pycache__"))
-    env = {**os.environ, **ENV, "PYTHONPATH": str(package.parent), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = tracker_env(tmp_path / "cache", PYTHONPATH=str(package.parent))
     return repo.root, package, env, tmp_path / "cache" / "tracker"
 
 

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import tracker_env
 from gitutil import ENV, Repo
 
 PLAN = """\
@@ -37,15 +38,12 @@ phases:
 
 
 def run(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    base = {
-        **os.environ,
-        "XDG_CACHE_HOME": str(cwd.parent / "cache"),
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_NOSYSTEM": "1",
-    }
-    base.pop("TRACKER_FILE", None)
     return subprocess.run(
-        [sys.executable, "-m", "tracker", *args], cwd=cwd, capture_output=True, text=True, env={**base, **(env or {})}
+        [sys.executable, "-m", "tracker", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=tracker_env(cwd.parent / "cache", **(env or {})),
     )
 
 

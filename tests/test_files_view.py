@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import run_tracker
+from conftest import run_tracker, tracker_env
 
 LONG = "src/services/enrollment/" + "very-long-folder-name/" * 4 + "enrollmentServices.js"
 PLAN = f"""project: Shop
@@ -29,8 +29,7 @@ phases:
 def in_terminal(cwd: Path, *args: str, columns: int) -> str:
     """The command's output as a terminal `columns` wide shows it."""
     leader, follower = pty.openpty()
-    env = {**os.environ, "COLUMNS": str(columns), "LINES": "24"}
-    env.pop("TRACKER_FILE", None)
+    env = tracker_env(COLUMNS=str(columns), LINES="24")
     done = subprocess.run(
         [sys.executable, "-m", "tracker", *args], cwd=cwd, stdout=follower, stderr=subprocess.PIPE, env=env, timeout=120
     )

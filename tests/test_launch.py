@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from gitutil import ENV, make_repo
+from conftest import tracker_env, wait_until_settled
+from gitutil import make_repo
 
 from tracker.cli.discovery import DEFAULT_MAX_BYTES
 from tracker.cli.launch import plain_status
@@ -88,9 +89,8 @@ def settled(tmp_path_factory: pytest.TempPathFactory) -> dict:
     repo.write("data/phases.yaml", PLAN)
     repo.write("src/retry.js", "retry();\n")
     repo.commit("First")
-    time.sleep(2.1)
-    env = {**os.environ, **ENV, "XDG_CACHE_HOME": str(root / "cache")}
-    env.pop("TRACKER_FILE", None)
+    wait_until_settled()
+    env = tracker_env(root / "cache")
     env.pop("PYTHONUNBUFFERED", None)  # output waits in buffers, as on users' machines: main() must flush it
     return {"root": repo.root, "env": env}
 
@@ -167,7 +167,7 @@ def test_a_closed_pipe_while_an_answer_is_computed_leaves_no_half_entry(tmp_path
     issues = "".join(f"      - {{id: {n}, title: Issue {n}, status: complete}}\n" for n in range(1, 301))
     repo.write("data/phases.yaml", "project: Big\nphases:\n  - id: P1\n    title: All\n    issues:\n" + issues)
     repo.commit("plan")
-    env = {**os.environ, **ENV, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env = tracker_env(tmp_path / "cache")
     process = subprocess.Popen(
         [sys.executable, "-m", "tracker", "status", "--json"],
         cwd=repo.root,
@@ -199,7 +199,7 @@ def test_ctrl_c_while_a_status_is_computed_is_said_as_click_says_it(tmp_path: Pa
     process = subprocess.Popen(
         [sys.executable, "-m", "tracker", "status"],
         cwd=repo.root,
-        env={**os.environ, **ENV, "XDG_CACHE_HOME": str(tmp_path / "cache")},
+        env=tracker_env(tmp_path / "cache"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
