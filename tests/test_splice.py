@@ -22,7 +22,7 @@ from tracker.edit.writer import (
     WriteRefused,
     apply,
 )
-from tracker.plan import loader, splice, yamltree
+from tracker.plan import loader, rules, splice, yamltree
 from tracker.plan.loader import load, load_text
 
 PLANS = {
@@ -240,14 +240,30 @@ def test_a_reload_after_an_external_edit_reads_only_the_changed_issue_and_equals
     edited = HAND_WRITTEN.replace("title: Quoted id", "title: Quoted id\n      owner: sam")
     path.write_text(edited, encoding="utf-8")
 
-    with monkeypatch.context() as patch:
+    with monkeypatch.context() as patch:  # neither the text nor the plan's rules read whole
         patch.setattr(loader, "load_text", whole_parse)
+        patch.setattr(rules, "check", whole_parse)
         again = load(path, before=before)
     full = load_text(edited, path)
     assert again.project == full.project
     assert again.problems == full.problems
     assert again.digest == load(path).digest
     assert again.project.find_issue("003")[1].owner == "sam"
+
+
+def test_a_reload_that_changes_what_other_issues_see_checks_every_rule_again(tmp_path, monkeypatch):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    before = load(path)
+    edited = HAND_WRITTEN.replace("    - id: 1\n", "    - id: 2\n")  # now a duplicate of the flow issue's id
+    path.write_text(edited, encoding="utf-8")
+    full = load_text(edited, path)
+    checks = []
+    real = rules.check
+    monkeypatch.setattr(rules, "check", lambda *a: checks.append(1) or real(*a))
+    again = load(path, before=before)
+    assert checks == [1]
+    assert not full.ok and again.problems == full.problems and again.project == full.project
 
 
 def test_a_reload_it_cannot_splice_is_a_full_load(tmp_path):

@@ -133,12 +133,13 @@ def splice(
 ) -> Loaded | None:
     """The plan in `new`, read from `base` (the plan in `old`) where only issues changed; else None.
 
-    With `whole_rules`, every rule is checked on the result, which then equals
-    what load_text(new) gives, problems included; `base` must have had none.
-    Without, only the rules the changed issues can break by themselves are, the
-    ids stay unique and no dependency changes (so no rule of the whole plan can
-    change its answer), and any problem found gives None; the result's problems
-    are `base`'s, moved with their lines.
+    The result equals what load_text(new) gives, problems included.  When the
+    changed issues break no rule of their own, keep their ids, keep the ids
+    unique and depend on what they did, no rule of the whole plan can change its
+    answer, so the problems are `base`'s, moved with their lines.  Otherwise,
+    with `whole_rules` every rule is checked again (`base` must have had no
+    problem: those of its kept lines could not be told from the rules'); without
+    (the writer, which refuses such a change anyway), None.
 
     `same`, when given, is asked first about the new plan with nothing moved
     yet (it shares every record but the changed issues with `base`, so it is
@@ -164,17 +165,19 @@ def splice(
     moved = new.count("\n", start, new_end) - (after - line)
     if moved:
         project = _moved(project, phase_index, first + len(issues), after, moved)
-    if whole_rules:
-        problems: list[Problem] = []
+    replaced = phase.issues[first:last]
+    kept = _kept_problems(base.problems, line, after, moved)
+    gone = {issue.key for issue in replaced} - {issue.key for issue in issues}
+    local = kept is not None and not gone and _issues_keep_the_rules(project, replaced, issues, where)
+    if local and kept is not None:
+        # No rule of the whole plan looks at anything that changed: the problems are the ones it had.
+        problems = kept
+    elif whole_rules:
+        problems = []
         rules.check(project, where, problems)
         problems.sort(key=sort_key)
     else:
-        kept = _kept_problems(base.problems, line, after, moved)
-        replaced = phase.issues[first:last]
-        gone = {issue.key for issue in replaced} - {issue.key for issue in issues}
-        if kept is None or gone or not _issues_keep_the_rules(project, replaced, issues, where):
-            return None
-        problems = kept
+        return None
     return Loaded(base.path, project, problems, new, digest, base.max_bytes)
 
 
