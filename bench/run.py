@@ -15,7 +15,9 @@ runs each, median and spread:
   a bare Textual app's, its floor;
 - linking the 5,000 files (in process) against one `git log --name-only` walk;
 - `task summary` on as many tasks, when Taskwarrior is installed;
-- `status --json` on a 50,000-issue plan (--big 0 skips it).
+- `status --json` on a 50,000-issue plan (--big 0 skips it);
+- writes on the largest plan (bench_write.py): `set` and `add` against `task N modify` and the floor of
+  rewriting the file, the dashboard's key to file written and external edit to screen, its idle CPU.
 
 Prints the tables and the targets of issue 7 with met / not met, and writes
 them to --out.  Child processes run as a user's would: with bytecode caching
@@ -445,6 +447,11 @@ def main() -> None:
             plans,
             build_seconds,
             time.perf_counter() - began,
+        )
+        say("writes: set and add against task modify and the rewrite floor, the dashboard (bench_write.py)")
+        writes = [PY, str(HERE / "bench_write.py"), "--runs", str(bench.runs), "--issues", str(max(args.sizes))]
+        report += (
+            "\n## Writes (bench/bench_write.py)\n\n" + subprocess.run(writes, capture_output=True, text=True).stdout
         )
         print(report)
         args.out.write_text(report, encoding="utf-8")
