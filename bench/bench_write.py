@@ -109,6 +109,7 @@ def ratio(ours: list[float], theirs: list[float]) -> float:
 def dashboard(plan: Path, env: dict, runs: int, idle: float) -> dict[str, list[float]]:
     """Key to file written, external edit to screen, and idle CPU seconds per second, in one dashboard."""
     out: dict[str, list[float]] = {"key": [], "external": [], "idle": []}
+    os.chdir(plan.parent.parent)  # `python -m tracker` looks in the current folder first: not at a checkout's code
     term = Terminal(plan, env)
     term.wait_for(b"% overall", timeout=120)
     term.drain(3.0)  # git read, cursor settled
