@@ -233,11 +233,20 @@ def chase(
     left: dict[str, str] = {}
     tip = None
 
-    def wait(names_: Iterable[bytes], target: str) -> None:
+    def wait(names_: set[bytes], target: str) -> None:
+        """`names_` wait for `target` now; the set is handed over, not copied (thousands of names move
+        from commit to commit: copying them each time made the walk quadratic)."""
         if target in shown:  # a skewed clock showed the parent before this child
             left.update((names[name], target) for name in names_)
-        else:
-            waiting.setdefault(target, set()).update(names_)
+            return
+        there = waiting.get(target)
+        if there is None:
+            waiting[target] = names_
+        elif len(there) >= len(names_):
+            there |= names_
+        else:  # lines meeting again: the smaller set goes into the larger
+            names_ |= there
+            waiting[target] = names_
 
     for sha_bytes, header, lists in _diffs(chunks) if waiting else ():
         sha = sha_bytes.decode("ascii", "replace")
@@ -275,11 +284,11 @@ def chase(
             if changed:
                 made = _commit(header)
                 found.update((names[name], made) for name in changed)
-            rest = here - changed if changed else here
-            if rest and parents:
-                wait(rest, parents[0])
-            elif rest:  # a root commit without them: they were never there
-                found.update((names[name], None) for name in rest)
+                here -= changed  # the set popped from waiting is this loop's own
+            if here and parents:
+                wait(here, parents[0])
+            elif here:  # a root commit without them: they were never there
+                found.update((names[name], None) for name in here)
             if not waiting and not undecided:
                 break
             continue
@@ -297,7 +306,7 @@ def chase(
             if target is None:
                 found[names[name]] = None
             else:
-                wait((name,), target)
+                wait({name}, target)
         if not waiting and not undecided:
             break
     for sha, waiting_names in waiting.items():

@@ -280,6 +280,7 @@ class _Builder:
         self.submodules = sorted(p for p, (kind, _) in tree.committed.items() if kind == "commit")
         self._folded: dict[str, str] | None = None
         self._folders: dict[str, str] = {}  # folder as the plan names it -> its real path
+        self._refused: dict[str, str | None] = {}  # real folder -> symlink_reason of it
         self.lstats: dict[str, os.stat_result | None] = {}  # what each file's lstat said (None: nothing there)
         # (path, real path, its blob and stat when clean)
         self._unmeasured: list[tuple[str, str, tuple[str, os.stat_result] | None]] = []
@@ -350,7 +351,15 @@ class _Builder:
     def _escape(self, path: str) -> tuple[str, str, str | None, os.stat_result | None]:
         """Where `path` really is, that place relative to the root, why it may not be read (or None), its lstat."""
         real, info = self._real(path)
-        refused = symlink_reason(self.root, real)
+        if info is not None and real != self.root:  # not a symlink: judged by its folder, once per folder
+            folder, _, name = real.rpartition(os.sep)
+            refused = self._refused.get(folder, "")
+            if refused == "":
+                refused = self._refused[folder] = symlink_reason(self.root, folder or os.sep)
+            if refused is None and name.lower() == ".git":
+                refused = symlink_reason(self.root, real)
+        else:
+            refused = symlink_reason(self.root, real)
         if refused:
             return real, "", refused, None
         return real, real[len(self._base) :] if real != self.root else ".", None, info
