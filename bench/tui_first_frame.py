@@ -1,6 +1,6 @@
 """Start the dashboard headless on a plan and stop as soon as its first frame is drawn.
 
-    python bench/tui_first_frame.py PLAN
+    python bench/tui_first_frame.py PLAN [MAX_BYTES]
 
 What `tracker` does before the user sees anything (load the plan, import
 Textual, build the app, compose, lay out and draw the first screen), minus
@@ -35,7 +35,7 @@ class FirstFrame(TrackerApp):
 
 
 def main() -> int:
-    loaded = load(sys.argv[1])
+    loaded = load(sys.argv[1], *(int(n) for n in sys.argv[2:3]))  # a size limit raised, as --max-bytes does
     gc.freeze()  # as tracker.cli.context.load_plan does before it starts the dashboard (the GC is off: see above)
     FirstFrame(loaded, Settings()).run(headless=True, size=(120, 40))
     return 1  # only reached if the app stopped before its first frame

@@ -1,0 +1,64 @@
+"""Every warm command and the dashboard's first frame on a plan of 100,000 issues (issue 17).
+
+bench/run.py runs this only with `--huge N` (it takes minutes: the plan is ~80 MiB, and the first
+parse of it alone takes tens of seconds).  "Warm": each command has run once on the same plan
+before it is timed, so the parse cache, the link caches and the recorded answers are there; `set`
+then edits a copy of the plan, each run on the plan the last one wrote, and `validate`,
+`summary`, `export` and the dashboard read it through the parse cache.  The target: under 0.5 s.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from planfixture import STATUSES, write_plan
+
+TARGET = 0.5
+
+
+def measure_huge(bench, repo: Path, paths: list[str], issues: int, runs: int, timing: type, tui: list[str]) -> dict:
+    """Timings (of class `timing`) per command, warm, on a plan of `issues` issues in `repo`."""
+    plan = write_plan(repo / "data" / f"huge-{issues}.yaml", issues, paths)
+    cli = [*bench.tracker, "--file", str(plan), "--max-bytes", str(1 << 30)]
+    commands = {
+        "status": [*cli, "status"],
+        "status --json": [*cli, "status", "--json"],
+        "validate": [*cli, "validate"],
+        "summary": [*cli, "summary"],
+        "export csv": [*cli, "export", "csv"],
+        "export html": [*cli, "export", "html"],
+        "dashboard, first frame (headless)": [*tui, str(plan), str(1 << 30)],
+    }
+    out: dict[str, object] = {"size": plan.stat().st_size}
+    for name, command in commands.items():
+        bench.run(command, repo, runs=1)  # warm: as a user who ran it before
+        out[name] = bench.run(command, repo, runs=runs)
+    edited = plan.with_name(f"huge-set-{issues}.yaml")
+    shutil.copy(plan, edited)
+    set_cli = [*bench.tracker, "--file", str(edited), "--max-bytes", str(1 << 30), "set"]
+    not_started = [i for i in range(1, issues + 1) if STATUSES[i % len(STATUSES)] == "not_started"]
+    bench.run([*set_cli, str(not_started[0]), "complete"], repo, runs=1)
+    timed = timing()
+    for issue in not_started[1 : 1 + runs]:
+        timed.add(bench.run([*set_cli, str(issue), "complete"], repo, runs=1))
+    out["set ISSUE complete"] = timed
+    return out
+
+
+def render_huge(huge: dict, issues: int, mib) -> list[str]:
+    out = [
+        "",
+        f"{issues:,} issues ({huge['size'] / 2**20:.0f} MiB), every command warm (run once before; `--huge`); "
+        f"target: under {TARGET} s:",
+        "",
+        "| command | seconds | peak MiB | under 0.5 s? |",
+        "| --- | --- | --- | --- |",
+    ]
+    for name, timed in huge.items():
+        if name == "size":
+            continue
+        out.append(
+            f"| `{name}` | {timed.cell()} | {mib(timed.peak)} | {'met' if timed.median < TARGET else '**not met**'} |"
+        )
+    return out
