@@ -18,6 +18,7 @@ assumed: a recorded answer that was computed again is a new file (another inode)
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -145,3 +146,35 @@ def render_states(states: dict, issues: int, mib) -> list[str]:
             f"{mib(row['status'].peak)} / {mib(row['json'].peak)} / {mib(row['json-computed'].peak)} |"
         )
     return out
+
+
+def cache_figures(bench, plan: Path) -> dict[str, int]:
+    """The cache folder's size against the plans it serves (those it lists that still exist), and the
+    largest answer entry (the `status --json` one) of `plan`'s size."""
+    folder = bench.cache / "tracker"
+    try:
+        served = json.loads((folder / "served-plans.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        served = []
+    return {
+        "folder": sum(entry.stat().st_size for entry in folder.iterdir() if entry.is_file()),
+        "plans": sum(os.stat(name).st_size for name in served if os.path.exists(name)),
+        "answer": max((entry.stat().st_size for entry in folder.glob("answer-*")), default=0),
+        "plan": plan.stat().st_size,
+    }
+
+
+def render_cache(figures: dict[str, int], issues: int) -> tuple[list[str], list[tuple[str, str, bool]]]:
+    """Lines for RESULTS.md, and the targets (text, value, met)."""
+    ratio = figures["folder"] / max(1, figures["plans"])
+    answer = figures["answer"] / figures["plan"]
+    lines = [
+        "",
+        f"Cache folder after the runs above: {figures['folder'] / 2**20:.1f} MiB for {figures['plans'] / 2**20:.1f} MiB "
+        f"of plans served ({ratio:.2f}×); the largest answer entry ({issues:,}-issue `status --json`, compressed) is "
+        f"{answer:.2f}× its plan.",
+    ]
+    return lines, [
+        ("cache folder ≤ 3× the plans it serves", f"{ratio:.2f}×", ratio <= 3),
+        (f"`status --json` answer entry, {issues:,} issues, against its plan", f"{answer:.2f}×", answer <= 1),
+    ]

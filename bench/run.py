@@ -50,7 +50,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from bench_huge import measure_huge, render_huge  # noqa: E402
-from bench_states import build_states, measure_states, render_states  # noqa: E402
+from bench_states import build_states, cache_figures, measure_states, render_cache, render_states  # noqa: E402
 from gitrepo_fixture import ENV, file_path  # noqa: E402
 from planfixture import STATUSES, write_plan  # noqa: E402
 
@@ -469,6 +469,7 @@ def main() -> None:
             slow,
             Timing,
         )
+        cache = cache_figures(bench, plans[largest])
 
         say("linking")
         links = link_timings(bench, repo, plans[args.sizes[-1]])
@@ -514,7 +515,7 @@ def main() -> None:
             rows,
             bundled_rows,
             (links, links_big),
-            states,
+            (states, cache),
             huge,
             big,
             task,
@@ -554,6 +555,8 @@ def render(
     args, rows, bundled, both_links, states, huge, big, task, task_version, imports, plans, build_seconds, total_seconds
 ) -> str:
     links, links_big = both_links
+    states, cache = states
+    cache_lines, cache_targets = render_cache(cache, args.sizes[-1])
     sizes = args.sizes
     largest = sizes[-1]
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -654,6 +657,7 @@ def render(
             f"{timed['cold-cpu'].median:.3f} / {timed['warm-cpu'].median:.3f} |"
         )
     out += render_states(states, largest, mib)
+    out += cache_lines
     if huge:
         out += render_huge(huge, args.huge, mib)
     if big:
@@ -738,6 +742,8 @@ def render(
                 f"{ratio:.2f}×",
                 ratio <= 1.5 and row["replayed"],
             )
+    for text, value, met in cache_targets:
+        target(text, value, met)
     if huge:
         over = [name for name, timed in huge.items() if name != "size" and timed.median >= 0.5]
         target(
@@ -760,7 +766,7 @@ def render(
     )
     out += [
         "",
-        "Targets (issue 7):",
+        "Targets (issues 7 and 17):",
         "",
         "| target | measured | |",
         "| --- | --- | --- |",
