@@ -26,10 +26,11 @@ from tracker import __version__
 # Caches made per work tree (last commits, links) keep the newest this many.
 WORK_TREES_KEPT = 32
 # The whole folder holds at most this many times the bytes of the plans it serves (the plans its
-# entries were made for that still exist), and never less than the floor: a small plan's caches
-# of a big repository's history must fit.  The oldest used entries go first.
+# entries were made for that still exist), and never less than the floor: what linking keeps per
+# work tree (HEAD's listing, last commits) grows with the repository, not the plan, and a small
+# plan in a repository of 50,000 files must keep it (about 10 MiB).  The oldest used entries go first.
 SIZE_FACTOR = 3
-SIZE_FLOOR = 4 << 20
+SIZE_FLOOR = 32 << 20
 # Where the plans it serves are listed (paths); the newest this many are kept.
 _SERVED = "served-plans.json"
 _SERVED_KEPT = 64
