@@ -118,3 +118,31 @@ def test_coverage_screen(repo, monkeypatch, snap_compare):
     monkeypatch.chdir(repo.root)
     app = make_app(load(Path(PLAN)), Settings(poll_seconds=60, git_seconds=None))
     assert snap_compare(app, terminal_size=SIZE, run_before=at(None, "c"))
+
+
+def test_session_end_form(app, monkeypatch, snap_compare):
+    """The palette's End the session: what `tracker session end` takes, as a form."""
+    monkeypatch.setenv("TRACKER_NOW", "2025-11-30T17:00")
+
+    async def run_before(pilot) -> None:
+        await at()(pilot)
+        pilot.app.screen_stack[0].action_end_session()
+        await pilot.pause(0.1)
+        await pilot.press(*"Retry logic done", "tab", *"2.5 hours")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_note_export_form(app, monkeypatch, snap_compare):
+    """w on the summary: where the note goes and its two choices."""
+    monkeypatch.setenv("TRACKER_NOW", "2025-11-30T17:00")
+
+    async def run_before(pilot) -> None:
+        await at(None, "m")(pilot)
+        while getattr(pilot.app.screen, "text", None) is None:  # the preview is built before w can export it
+            await pilot.pause(0.05)
+        await pilot.press("w")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
