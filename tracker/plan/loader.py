@@ -10,7 +10,6 @@ before (undecoded: see Loaded.text); `load_text` always parses.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import re
@@ -23,6 +22,7 @@ from typing import TypeGuard
 from tracker.plan import parsecache
 from tracker.plan.model import Project
 from tracker.plan.problems import Problem, sort_key
+from tracker.support.memory import no_cycle_scans
 from tracker.support.stablefile import signature, writing
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -284,11 +284,7 @@ def load_text(text: str, path: str | os.PathLike, digest: str = "", like: Projec
     if conflicts:
         # The markers make the YAML around them meaningless: they alone are reported.
         return Loaded(path, None, conflicts, text, digest)
-    # Building hundreds of thousands of small objects makes the cyclic GC scan
-    # over and over; nothing built here is cyclic, so it can wait.
-    gc_was_on = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cycle_scans():
         problems: list[Problem] = []
         try:
             tree = yamltree.parse(text, spans=False, fold=shape.issue_fold(where, problems, like))
@@ -303,8 +299,5 @@ def load_text(text: str, path: str | os.PathLike, digest: str = "", like: Projec
         project = shape.build_project(tree.root, where, problems, consume=True)
         if project is not None:
             rules.check(project, where, problems)
-    finally:
-        if gc_was_on:
-            gc.enable()
     problems.sort(key=sort_key)
     return Loaded(path, project, problems, text, digest)

@@ -16,7 +16,6 @@ corrupt or foreign entry — only means the plan is parsed again.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from pathlib import Path
 from typing import Literal
@@ -26,6 +25,7 @@ import msgspec
 from tracker.plan.model import Project
 from tracker.plan.problems import Problem
 from tracker.support.cachefiles import cache_dir, code_key, read_entry, write_entry
+from tracker.support.memory import no_cycle_scans
 
 FORMAT = "tracker plan cache 1"
 KEEP = 8  # entries kept: a few plans, or the last few versions of one
@@ -51,16 +51,12 @@ def lookup(digest: str, where: str) -> tuple[Project, list[Problem]] | None:
     code = code_key(*LOADER_PARTS)
     file = entry_path(digest, code)
     # As in the loader: a model is hundreds of thousands of objects, none in a cycle.
-    gc_was_on = gc.isenabled()
-    gc.disable()
     try:
-        data = read_entry(file)
-        entry = msgspec.msgpack.decode(data, type=_Entry) if data is not None else None
+        with no_cycle_scans():
+            data = read_entry(file)
+            entry = msgspec.msgpack.decode(data, type=_Entry) if data is not None else None
     except (OSError, ValueError, RecursionError, msgspec.MsgspecError):
         return None
-    finally:
-        if gc_was_on:
-            gc.enable()
     # The name is a hash of these; an entry that says otherwise was copied or forged.
     if entry is None or entry.format != FORMAT or entry.code != code or entry.digest != digest:
         return None
