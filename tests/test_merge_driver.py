@@ -1,4 +1,6 @@
-"""The plan's merge driver in real repositories: two clones of one origin each commit, one pulls."""
+"""The plan's merge driver in real repositories: two clones of one origin each commit, one pulls.
+
+Each case checks the merged file byte for byte, `tracker validate` on it, and `git status`."""
 
 from __future__ import annotations
 
@@ -25,11 +27,14 @@ phases:
       - id: 2
         title: two
         status: not_started
+        owner: dana
 """
 
+MESSAGE = "error: unresolved merge conflict (from <<<<<<< to >>>>>>>); resolve it, or run git mergetool"
 
-def clones(tmp_path: Path, plan: bytes) -> tuple[Repo, Repo]:
-    """Two clones of one origin holding `plan`, both set up with `tracker git setup`."""
+
+def clones(tmp_path: Path, plan: bytes, branches: tuple[str, str] = ("main", "main")) -> tuple[Repo, Repo]:
+    """Two clones of one origin holding `plan`, on `branches`, both set up with `tracker git setup`."""
     origin = make_repo(tmp_path / "origin")
     (origin.root / "data").mkdir()
     (origin.root / "data/phases.yaml").write_bytes(plan)
@@ -37,13 +42,19 @@ def clones(tmp_path: Path, plan: bytes) -> tuple[Repo, Repo]:
     origin.commit("plan")
     origin.git("config", "receive.denyCurrentBranch", "ignore")
     made = []
-    for name in ("theirs", "ours"):
+    for name, branch in zip(("theirs", "ours"), branches, strict=True):
         repo = Repo(tmp_path / name)
         Repo(tmp_path).git("clone", "-q", str(origin.root), name)
+        if branch != "main":
+            repo.git("switch", "-q", "-c", branch)
         done = run_tracker("git", "setup", cwd=repo.root, env=ENV)
         assert done.returncode == 0, done.stderr
         made.append(repo)
     return made[0], made[1]
+
+
+def git(repo: Repo, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=repo.root, env={**os.environ, **ENV}, capture_output=True, text=True)
 
 
 def pull(tmp_path: Path, plan: bytes, theirs: bytes, ours: bytes) -> tuple[Repo, subprocess.CompletedProcess]:
@@ -54,14 +65,7 @@ def pull(tmp_path: Path, plan: bytes, theirs: bytes, ours: bytes) -> tuple[Repo,
     their_repo.git("push", "-q", "origin", "main")
     (our_repo.root / "data/phases.yaml").write_bytes(ours)
     our_repo.commit("ours", "data/phases.yaml")
-    done = subprocess.run(
-        ["git", "pull", "--no-rebase", "-q", "origin", "main"],
-        cwd=our_repo.root,
-        env={**os.environ, **ENV},
-        capture_output=True,
-        text=True,
-    )
-    return our_repo, done
+    return our_repo, git(our_repo, "pull", "--no-rebase", "-q", "origin", "main")
 
 
 def edit(text: str, *pairs: tuple[str, str]) -> str:
@@ -71,14 +75,31 @@ def edit(text: str, *pairs: tuple[str, str]) -> str:
     return text
 
 
+def pulled_from(tmp_path: Path) -> str:
+    """git's name for what `git pull` merges, as FETCH_HEAD says it."""
+    return f"branch 'main' of {tmp_path / 'origin'}"
+
+
 ISSUE_1 = "title: one  # the first\n        status: not_started"
 ISSUE_2 = "title: two\n        status: not_started"
+OWNER = "        owner: dana\n"
+ISSUE_2_WHOLE = "      - id: 2\n        " + ISSUE_2 + "\n" + OWNER
 
+
+def added(number: int, status: str = "not_started") -> str:
+    return f"      - id: {number}\n        title: added {number}\n        status: {status}\n"
+
+
+def status(issue: str, new: str) -> tuple[str, str]:
+    return (issue, issue.replace("not_started", new))
+
+
+# case: (theirs' edits, ours' edits, the merged file's edits of PLAN)
 CASES = {
     "a adjacent issues' statuses": (
-        [(ISSUE_1, ISSUE_1.replace("not_started", "complete"))],
-        [(ISSUE_2, ISSUE_2.replace("not_started", "audit"))],
-        [(ISSUE_1, ISSUE_1.replace("not_started", "complete")), (ISSUE_2, ISSUE_2.replace("not_started", "audit"))],
+        [status(ISSUE_1, "complete")],
+        [status(ISSUE_2, "audit")],
+        [status(ISSUE_1, "complete"), status(ISSUE_2, "audit")],
     ),
     "b two steps of one issue": (
         [("{title: a, status: todo}", "{title: a, status: done}")],
@@ -88,78 +109,182 @@ CASES = {
             ("{title: b, status: todo}", "{title: b, status: done}"),
         ],
     ),
+    "d an issue added on each side in the same phase": (
+        [(OWNER, OWNER + added(3))],
+        [(OWNER, OWNER + added(4, "audit"))],
+        [(OWNER, OWNER + added(4, "audit") + added(3))],
+    ),
     "f a comment on one side, a status on the other": (
         [("# the first", "# the first, and the hardest")],
-        [(ISSUE_1, ISSUE_1.replace("not_started", "in_progress"))],
+        [status(ISSUE_1, "in_progress")],
         [("# the first\n        status: not_started", "# the first, and the hardest\n        status: in_progress")],
     ),
+    "a field deleted on one side, the next line changed on the other": (
+        [(OWNER, "")],
+        [status(ISSUE_2, "blocked")],
+        [(OWNER, ""), status(ISSUE_2, "blocked")],
+    ),
+    "an issue deleted on one side, the one before it changed on the other": (
+        [(ISSUE_2_WHOLE, "")],
+        [("{title: b, status: todo}", "{title: b, status: done}")],
+        [(ISSUE_2_WHOLE, ""), ("{title: b, status: todo}", "{title: b, status: done}")],
+    ),
+    "the same issue added alike on both sides, a status on one": (
+        [(OWNER, OWNER + added(3))],
+        [(OWNER, OWNER + added(3)), status(ISSUE_1, "audit")],
+        [(OWNER, OWNER + added(3)), status(ISSUE_1, "audit")],
+    ),
 }
+
+
+def encoded(text: str, form: str) -> bytes:
+    """`text` as a file: plain, or (case g) with CRLF line ends and a byte order mark."""
+    return ("\ufeff" + text.replace("\n", "\r\n")).encode() if form == "crlf-bom" else text.encode()
 
 
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("form", ["plain", "crlf-bom"])
 def test_changes_of_both_sides_combine(tmp_path: Path, case: str, form: str):
     theirs, ours, both = CASES[case]
-
-    def encoded(text: str) -> bytes:
-        return ("\ufeff" + text.replace("\n", "\r\n")).encode() if form == "crlf-bom" else text.encode()
-
-    repo, done = pull(tmp_path, encoded(PLAN), encoded(edit(PLAN, *theirs)), encoded(edit(PLAN, *ours)))
+    repo, done = pull(
+        tmp_path, encoded(PLAN, form), encoded(edit(PLAN, *theirs), form), encoded(edit(PLAN, *ours), form)
+    )
     assert done.returncode == 0, done.stderr
-    assert (repo.root / "data/phases.yaml").read_bytes() == encoded(edit(PLAN, *both))
-    assert run_tracker("validate", cwd=repo.root).returncode == 0
+    assert (repo.root / "data/phases.yaml").read_bytes() == encoded(edit(PLAN, *both), form)
+    checked = run_tracker("validate", cwd=repo.root)
+    assert checked.returncode == 0, checked.stderr
     assert repo.git("status", "--porcelain") == ""
 
 
 SESSION = "  - date: {date}\n    focus: {focus}\n"
 
 
-def test_a_session_appended_on_each_side_gives_both_in_date_order(tmp_path: Path):
+def test_c_a_session_appended_on_each_side_gives_both_in_date_order(tmp_path: Path):
     plan = PLAN + "sessions:\n" + SESSION.format(date="2026-01-10", focus="start")
-    theirs = edit(plan, (ISSUE_2, ISSUE_2.replace("not_started", "audit"))) + SESSION.format(
-        date="2026-01-12", focus="b"
-    )
-    ours = plan + SESSION.format(date="2026-01-14", focus="a")
+    theirs = edit(plan, status(ISSUE_2, "audit")) + SESSION.format(date="2026-01-12", focus="b")
+    ours = plan + SESSION.format(date="2026-01-14", focus="a") + SESSION.format(date="2026-01-15", focus="c")
     repo, done = pull(tmp_path, plan.encode(), theirs.encode(), ours.encode())
     assert done.returncode == 0, done.stderr
-    assert (repo.root / "data/phases.yaml").read_text() == (
-        edit(plan, (ISSUE_2, ISSUE_2.replace("not_started", "audit")))
+    assert (repo.root / "data/phases.yaml").read_bytes() == (
+        edit(plan, status(ISSUE_2, "audit"))
         + SESSION.format(date="2026-01-12", focus="b")
         + SESSION.format(date="2026-01-14", focus="a")
-    )
+        + SESSION.format(date="2026-01-15", focus="c")
+    ).encode()
     assert run_tracker("validate", cwd=repo.root).returncode == 0
     assert repo.git("status", "--porcelain") == ""
 
 
-def test_the_same_status_set_differently_is_a_conflict_on_that_line_alone(tmp_path: Path):
-    theirs = edit(
-        PLAN, (ISSUE_1, ISSUE_1.replace("not_started", "audit")), (ISSUE_2, ISSUE_2.replace("not_started", "blocked"))
-    )
-    ours = edit(PLAN, (ISSUE_1, ISSUE_1.replace("not_started", "complete")))
+def located(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+def test_e_the_same_status_set_differently_is_a_conflict_on_that_line_alone(tmp_path: Path):
+    theirs = edit(PLAN, status(ISSUE_1, "audit"), status(ISSUE_2, "blocked"))
+    ours = edit(PLAN, status(ISSUE_1, "complete"))
     repo, done = pull(tmp_path, PLAN.encode(), theirs.encode(), ours.encode())
-    assert done.returncode != 0
+    assert done.returncode == 1
+    assert "1 conflict(s) left to resolve" in done.stderr
     expected = edit(
         PLAN,
         (
             "# the first\n        status: not_started\n",
-            "# the first\n<<<<<<< ours\n        status: complete\n=======\n        status: audit\n>>>>>>> theirs\n",
+            "# the first\n<<<<<<< HEAD\n        status: complete\n=======\n        status: audit\n"
+            f">>>>>>> {pulled_from(tmp_path)}\n",
         ),
-        (ISSUE_2, ISSUE_2.replace("not_started", "blocked")),
+        status(ISSUE_2, "blocked"),
     )
-    assert (repo.root / "data/phases.yaml").read_text() == expected
+    assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
     assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
-    assert "unresolved merge conflict" in run_tracker("validate", cwd=repo.root).stderr
+    checked = run_tracker("validate", cwd=repo.root)
+    assert checked.returncode == 1
+    assert located(checked.stderr) == [f"{repo.root / 'data/phases.yaml'}:8:1: {MESSAGE}"]
 
 
-def test_a_side_that_does_not_load_falls_back_to_the_line_merge(tmp_path: Path):
-    theirs = edit(PLAN, ("title: one  # the first", 'title: "one  # the first'))
-    ours = edit(PLAN, (ISSUE_1, ISSUE_1.replace("not_started", "complete")))
+def test_an_issue_added_on_both_sides_with_different_content_is_a_conflict_on_that_issue(tmp_path: Path):
+    theirs = edit(PLAN, (OWNER, OWNER + added(3, "blocked")), status(ISSUE_1, "audit"))
+    ours = edit(PLAN, (OWNER, OWNER + added(3, "complete")))
     repo, done = pull(tmp_path, PLAN.encode(), theirs.encode(), ours.encode())
-    assert done.returncode != 0
-    assert "merged line by line with git merge-file: theirs does not load" in done.stderr + done.stdout
-    text = (repo.root / "data/phases.yaml").read_text()
-    assert text.count("<<<<<<< ours") == 1 and 'title: "one' in text and "status: complete" in text
+    assert done.returncode == 1
+    expected = (
+        edit(
+            PLAN,
+            status(ISSUE_1, "audit"),
+            (OWNER, OWNER + f"<<<<<<< HEAD\n{added(3, 'complete')}=======\n{added(3, 'blocked')}>>>>>>> "),
+        )
+        + f"{pulled_from(tmp_path)}\n"
+    )
+    assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
     assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
+    assert located(run_tracker("validate", cwd=repo.root).stderr) == [
+        f"{repo.root / 'data/phases.yaml'}:16:1: {MESSAGE}"
+    ]
+
+
+def test_a_field_deleted_on_one_side_and_changed_on_the_other_is_a_conflict_on_that_field(tmp_path: Path):
+    repo, done = pull(
+        tmp_path, PLAN.encode(), edit(PLAN, (OWNER, "")).encode(), edit(PLAN, (OWNER, "        owner: eve\n")).encode()
+    )
+    assert done.returncode == 1
+    expected = edit(PLAN, (OWNER, f"<<<<<<< HEAD\n        owner: eve\n=======\n>>>>>>> {pulled_from(tmp_path)}\n"))
+    assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
+    assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
+
+
+def test_h_a_side_that_does_not_load_falls_back_to_the_line_merge(tmp_path: Path):
+    theirs = edit(PLAN, ("title: one  # the first", 'title: "one  # the first'))
+    ours = edit(PLAN, status(ISSUE_1, "complete"))
+    repo, done = pull(tmp_path, PLAN.encode(), theirs.encode(), ours.encode())
+    assert done.returncode == 1
+    assert (
+        "tracker: data/phases.yaml: merged line by line with git merge-file: theirs does not load: "
+        "line 7, column 16: invalid YAML: this quoted text is never closed; add the closing quote"
+    ) in done.stderr
+    expected = edit(
+        PLAN,
+        (
+            f"        {ISSUE_1}\n",
+            f"<<<<<<< HEAD\n        {edit(ISSUE_1, status(ISSUE_1, 'complete'))}\n=======\n"
+            f'        title: "one  # the first\n        status: not_started\n>>>>>>> {pulled_from(tmp_path)}\n',
+        ),
+    )
+    assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
+    assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
+    assert located(run_tracker("validate", cwd=repo.root).stderr) == [
+        f"{repo.root / 'data/phases.yaml'}:7:1: {MESSAGE}"
+    ]
+
+
+def test_the_markers_name_the_branches_git_merges(tmp_path: Path):
+    """On named branches, `git merge origin/eve` into dana: HEAD and origin/eve, as git names them."""
+    their_repo, our_repo = clones(tmp_path, PLAN.encode(), ("eve", "dana"))
+    (their_repo.root / "data/phases.yaml").write_text(edit(PLAN, status(ISSUE_1, "audit")))
+    their_repo.commit("theirs", "data/phases.yaml")
+    their_repo.git("push", "-q", "origin", "eve")
+    (our_repo.root / "data/phases.yaml").write_text(edit(PLAN, status(ISSUE_1, "complete")))
+    our_repo.commit("ours", "data/phases.yaml")
+    our_repo.git("fetch", "-q", "origin")
+    done = git(our_repo, "merge", "origin/eve")
+    assert done.returncode == 1
+    text = (our_repo.root / "data/phases.yaml").read_text()
+    assert "<<<<<<< HEAD\n        status: complete\n=======\n        status: audit\n>>>>>>> origin/eve\n" in text
+    assert our_repo.git("status", "--porcelain") == "UU data/phases.yaml"
+
+
+def test_labels_given_by_git_are_used_as_they_are(tmp_path: Path):
+    """git 2.44 and later fill in %X and %Y; any text, spaces and all, goes after the markers."""
+    for name, text in (
+        ("base", PLAN),
+        ("ours", edit(PLAN, status(ISSUE_1, "complete"))),
+        ("theirs", edit(PLAN, status(ISSUE_1, "audit"))),
+    ):
+        (tmp_path / name).write_text(text)
+    done = run_tracker(
+        "merge-file", "base", "ours", "theirs", "--ours-label", "HEAD", "--theirs-label", "eve's work", cwd=tmp_path
+    )
+    assert done.returncode == 1
+    assert "<<<<<<< HEAD\n" in (tmp_path / "ours").read_text()
+    assert ">>>>>>> eve's work\n" in (tmp_path / "ours").read_text()
 
 
 def test_setup_is_idempotent_and_undo_reverses_it(tmp_path: Path):
@@ -169,8 +294,11 @@ def test_setup_is_idempotent_and_undo_reverses_it(tmp_path: Path):
     first = run_tracker("git", "setup", cwd=repo.root, env=ENV)
     assert first.returncode == 0, first.stderr
     assert (repo.root / ".gitattributes").read_text() == "/data/phases.yaml merge=tracker\n"
-    assert "merge-file %O %A %B --path %P --marker-size %L" in repo.git("config", "merge.tracker.driver")
-    assert repo.git("config", "merge.tracker.driver").startswith(sys.executable)
+    driver = repo.git("config", "merge.tracker.driver")
+    assert (
+        driver
+        == f"{sys.executable} -m tracker merge-file %O %A %B --path %P --marker-size %L --ours-label %X --theirs-label %Y"
+    )
     again = run_tracker("git", "setup", cwd=repo.root, env=ENV)
     assert again.stdout == "nothing to change: already set up\n"
     undone = run_tracker("git", "setup", "--undo", cwd=repo.root, env=ENV)

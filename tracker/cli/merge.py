@@ -17,8 +17,14 @@ from tracker.cli.context import Failed, Options, plan_path
 @click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--path", "path", default=None, help="The plan's path in the repository (git's %P), for messages.")
 @click.option("--marker-size", default=7, type=click.IntRange(1, 100), help="Length of conflict markers (git's %L).")
-@click.option("--ours-label", default="ours", help="Label after <<<<<<< (default: ours).")
-@click.option("--theirs-label", default="theirs", help="Label after >>>>>>> (default: theirs).")
+@click.option(
+    "--ours-label", default="ours", help="Label after <<<<<<< (default: ours; %X as git before 2.44 passes it: HEAD)."
+)
+@click.option(
+    "--theirs-label",
+    default="theirs",
+    help="Label after >>>>>>> (default: theirs; %Y as older git passes it: what git merges).",
+)
 def merge_file(
     base: Path, ours: Path, theirs: Path, path: str | None, marker_size: int, ours_label: str, theirs_label: str
 ) -> None:
@@ -27,10 +33,11 @@ def merge_file(
     The result replaces OURS.  Set it up as git's merge driver with `tracker git setup`.
     """
     from tracker.edit import merge_plans
-    from tracker.git import GitUnavailable
+    from tracker.git import GitUnavailable, driver_labels
     from tracker.support.atomicfile import write_atomic
 
     shown = path or str(ours)
+    ours_label, theirs_label = driver_labels(ours_label, theirs_label, Path.cwd())
     try:
         old, mine, other = (name.read_bytes() for name in (base, ours, theirs))
     except OSError as exc:

@@ -1,24 +1,28 @@
 """Three-way merge of plan files by structure: git's merge driver for the plan.
 
-Each side is cut into segments: every scalar (keys and values, as written) and
-the text between them (indentation, punctuation, comments).  When the three
-sides hold the same keys and items in the same places, segment i of the result
-is merged alone: the side that changed it wins, both sides' equal changes are
-one, and different changes are a conflict confined to that segment's line(s).
-So statuses of adjacent issues, two steps of one issue or a comment beside a
-status combine however close their lines are.  Sessions appended to the
-plan's closing `sessions:` list on either side are set aside first and come
-back after the merge, both sides', in date order.  Anything else (an item
-added or removed on both sides, a side that does not parse) goes to git's
-own line merge, and the reason is given.
+Each side is cut into groups that follow the YAML tree (mergecut.py): entries
+named by their key, items by their id, path, date or title, down to each
+scalar with the text around it on its line.  The groups are merged from the
+top: a group one side changed is taken from that side whole, a group both
+changed alike is taken once, and one both changed differently is merged child
+by child.  Children added on one side come in after the child they follow
+there, both sides' at one place in date order when they are dated (sessions),
+else ours first; a child removed on one side and unchanged on the other is
+removed.  What both sides changed differently (a scalar, an item both added
+with the same name, an item one side removed and the other changed) is a
+conflict confined to its line(s), with git's markers.  The merged text is cut
+again and must give the merged tree back; when it does not, or a side does
+not parse, or a side moves items, git's own line merge is used and the reason
+is given.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.edit.mergecut import Group, Uncut, cut
 from tracker.git import line_merge
-from tracker.plan import conflict_problems, load_text, yamltree
+from tracker.plan import conflict_problems
 
 BOM = "\ufeff"
 
@@ -55,83 +59,33 @@ def merge_plans(
 
 
 def _structural(base, ours, theirs, path, labels, marker_size) -> Merged:
-    texts = [_decode(data, name) for data, name in ((base, "base"), (ours, "ours"), (theirs, "theirs"))]
-    texts, appended = _set_sessions_aside(texts)
-    cuts = [_segments(text, name, path) for text, name in zip(texts, ("base", "ours", "theirs"), strict=True)]
-    keys = [[key for key, _ in cut] for cut in cuts]
-    if not keys[0] == keys[1] == keys[2]:
-        raise Unsupported("the sides add, remove or move keys or items, which only a line merge combines here")
-    pieces: list[str] = []
-    clashes: list[tuple[int, int, str]] = []  # (start, end) in the result of ours' text, and theirs' text
-    at = 0
-    for (_, b), (_, o), (_, t) in zip(*cuts, strict=True):
-        if o == t or t == b:
-            piece = o
-        elif o == b:
-            piece = t
-        else:
-            clashes.append((at, at + len(o), t))
-            piece = o
-        pieces.append(piece)
-        at += len(piece)
-    result = "".join(pieces)
-    if clashes:
-        result = _mark(result, clashes, labels, marker_size)
-    result = _append(result, appended)
-    if not clashes:
-        _check(result, texts, path)
+    trees = []
+    for data, name in ((base, "base"), (ours, "ours"), (theirs, "theirs")):
+        text = _decode(data, name)
+        if conflict_problems(text, path):
+            raise Unsupported(f"{name} holds conflict markers")
+        try:
+            trees.append(cut(text))
+        except Uncut as exc:
+            raise Unsupported(f"{name} does not load: {exc}") from None
+    merged = _merge(*trees)
+    assert merged is not None  # the top group is on every side
+    count = 0
+    if merged.clashes:
+        result, clashes = _spans(merged)
+        _parses(result, "ours")
+        _parses(_resolved(result, clashes), "theirs")
+        result, count = _mark(result, clashes, labels, marker_size)
+    else:
+        result = merged.text
+        try:
+            again = cut(result)
+        except Uncut as exc:
+            raise Unsupported(f"the structural merge does not load: {exc}") from None
+        if not _same(again, merged):
+            raise Unsupported("the structural merge does not read back as merged")
     bom = BOM if ours.startswith(BOM.encode()) else ""
-    return Merged((bom + result).encode(), len(clashes))
-
-
-def _set_sessions_aside(texts: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """The texts without the sessions each side appended, and those [(date, the item's lines)].
-
-    Only the plan's last key, `sessions:` as a block list, is looked at: there
-    an appended item runs from its line to the end of the file.
-    """
-    lists = [_closing_sessions(text) for text in texts]
-    if lists[0] is None or any(found is None for found in lists):
-        return texts, []
-    known = len(lists[0].items)
-    kept, appended = [texts[0]], []
-    for text, found in zip(texts[1:], lists[1:], strict=True):
-        if found is None or len(found.items) <= known:
-            kept.append(text)
-            continue
-        starts = [text.rfind("\n", 0, item.start) + 1 for item in found.items[known:]] + [len(text)]
-        for item, start, end in zip(found.items[known:], starts, starts[1:], strict=False):
-            date = item.get("date") if isinstance(item, yamltree.Mapping) else None
-            appended.append(("" if date is None else str(date.value), text[start:end]))
-        kept.append(text[: starts[0]])
-    return kept, appended
-
-
-def _closing_sessions(text: str) -> yamltree.Sequence | None:
-    try:
-        root = yamltree.parse(text).root
-    except yamltree.YamlError:
-        return None  # said when the text is cut into segments
-    if not isinstance(root, yamltree.Mapping) or not root.items:
-        return None
-    key, value = root.items[-1]
-    if key.value != "sessions" or not isinstance(value, yamltree.Sequence) or value.flow or not value.items:
-        return None
-    return value
-
-
-def _append(result: str, appended: list[tuple[str, str]]) -> str:
-    """`result` and the appended sessions after it, in date order (ours first on a tie), each once."""
-    newline = "\r\n" if "\r\n" in result else "\n"
-    seen: set[str] = set()
-    for _, lines in sorted(appended, key=lambda pair: pair[0]):
-        if lines in seen:
-            continue
-        seen.add(lines)
-        if result and not result.endswith("\n"):
-            result += newline
-        result += lines
-    return result
+    return Merged((bom + result).encode(), count)
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -142,75 +96,172 @@ def _decode(data: bytes, name: str) -> str:
     return text[1:] if text.startswith(BOM) else text
 
 
-def _segments(text: str, name: str, path: str) -> list[tuple[object, str]]:
-    """[(what the segment is, its text)] that join to `text` exactly: each scalar and the text before it."""
-    if conflict_problems(text, path):
-        raise Unsupported(f"{name} holds conflict markers")
-    try:
-        tree = yamltree.parse(text)
-    except yamltree.YamlError as exc:
-        raise Unsupported(f"{name} does not load: line {exc.line}, column {exc.column}: {exc.message}") from None
-    scalars: list[tuple[tuple, yamltree.Scalar]] = []
-    stack: list[tuple[tuple, object]] = [((), tree.root)]
-    while stack:
-        where, node = stack.pop()
-        if isinstance(node, yamltree.Scalar):
-            scalars.append((where, node))
-        elif isinstance(node, yamltree.Mapping):
-            for key, value in node.items:
-                scalars.append(((*where, "key", key.text), key))
-                stack.append(((*where, key.text), value))
-        elif isinstance(node, yamltree.Sequence):
-            stack.extend(((*where, index), item) for index, item in enumerate(node.items))
-    scalars.sort(key=lambda pair: pair[1].start)
-    cut: list[tuple[object, str]] = []
+def _merge(base: Group | None, ours: Group | None, theirs: Group | None) -> Group | None:
+    """The merged group (None: there is none), with its clashes marked in it."""
+    mine, other, old = (None if group is None else group.text for group in (ours, theirs, base))
+    if mine == other or other == old:
+        return ours
+    if mine == old:
+        return theirs
+    if base is None or ours is None or theirs is None:
+        return _clash(base, ours, theirs)
+    old_parts, my_parts, other_parts = base.parts(), ours.parts(), theirs.parts()
+    if old_parts is None or my_parts is None or other_parts is None:
+        return _clash(base, ours, theirs)
+    if (base.flow or ours.flow or theirs.flow) and not (
+        _keys(old_parts) == _keys(my_parts) == _keys(other_parts) and base.flow == ours.flow == theirs.flow
+    ):
+        return _clash(base, ours, theirs)  # a flow collection's commas and brackets do not cut apart
+    sides = [{child.key: child for child in side} for side in (old_parts, my_parts, other_parts)]
+    children = []
+    for key in _order(old_parts, my_parts, other_parts):
+        child = _merge(*(side.get(key) for side in sides))
+        if child is not None:
+            children.append(child)
+    text = "".join(child.text for child in children)
+    return Group(
+        ours.key,
+        text,
+        0,
+        len(text),
+        children,
+        flow=ours.flow,
+        order=ours.order,
+        clashes=sum(child.clashes for child in children),
+    )
+
+
+def _clash(base: Group | None, ours: Group | None, theirs: Group | None) -> Group:
+    """Both sides changed this group differently: ours as the text, theirs aside."""
+    key = next(group.key for group in (ours, theirs, base) if group is not None)
+    mine = "" if ours is None else ours.text
+    return Group(key, mine, 0, len(mine), theirs=("" if theirs is None else theirs.text), clashes=1)
+
+
+def _keys(children: list[Group]) -> list[object]:
+    return [child.key for child in children]
+
+
+def _order(base: list[Group], ours: list[Group], theirs: list[Group]) -> list[object]:
+    """The children's keys in the merged order: base's, each side's additions after what they follow there."""
+    place = {child.key: number for number, child in enumerate(base)}
+    added: list[dict[object, list[Group]]] = [{}, {}]
+    for side, name, found in ((ours, "ours", added[0]), (theirs, "theirs", added[1])):
+        last, anchor = -1, None
+        for child in side:
+            number = place.get(child.key)
+            if number is None:
+                found.setdefault(anchor, []).append(child)
+            elif number < last:
+                raise Unsupported(f"{name} moves keys or items, which only a line merge combines here")
+            else:
+                last, anchor = number, child.key
+    keys: list[object] = []
+    seen: set[object] = set()
+    for anchor in [None, *(child.key for child in base)]:
+        if anchor is not None:
+            keys.append(anchor)
+        mine, other = added[0].get(anchor, []), added[1].get(anchor, [])
+        both = mine + other
+        if mine and other and all(child.order is not None for child in both):
+            both.sort(key=lambda child: child.order or ())
+        for child in both:
+            if child.key not in seen:
+                seen.add(child.key)
+                keys.append(child.key)
+    return keys
+
+
+def _same(read: Group, merged: Group) -> bool:
+    """Whether the merged text, cut again, gives the merged tree: the same names and texts throughout."""
+    pairs = [(read, merged)]
+    while pairs:
+        one, two = pairs.pop()
+        if one.key != two.key or one.text != two.text:
+            return False
+        if one.scalar is not None and two.scalar is not None:
+            if (
+                one.scalar[0] - one.start != two.scalar[0] - two.start
+                or one.scalar[1] - one.end != two.scalar[1] - two.end
+            ):
+                return False
+            continue
+        parts = one.parts(), two.parts()
+        if parts[0] is None or parts[1] is None:
+            if parts[0] is not parts[1]:
+                return False
+        elif len(parts[0]) != len(parts[1]):
+            return False
+        else:
+            pairs.extend(zip(parts[0], parts[1], strict=True))
+    return True
+
+
+def _spans(merged: Group) -> tuple[str, list[tuple[int, int, str]]]:
+    """The merged text with ours in each clash, and the clashes [(start, end, theirs)] in it."""
+    clashes: list[tuple[int, int, str]] = []
     at = 0
-    for where, scalar in scalars:
-        if scalar.start < at or scalar.end < scalar.start:
-            raise Unsupported(f"{name}: a value's position could not be told")
-        cut.append((("gap", where), text[at : scalar.start]))
-        cut.append((where, text[scalar.start : scalar.end]))
-        at = scalar.end
-    cut.append((("gap", "end"), text[at:]))
-    if "".join(piece for _, piece in cut) != text:
-        raise Unsupported(f"{name} could not be cut into its values")
-    return cut
+    stack = [merged]
+    while stack:
+        group = stack.pop()
+        if group.theirs is not None:
+            clashes.append((at, at + len(group.text), group.theirs))
+        if group.clashes and group.children is not None:
+            stack.extend(reversed(group.children))
+        else:
+            at += len(group.text)
+    return merged.text, clashes
 
 
-def _mark(result: str, clashes, labels, marker_size: int) -> str:
-    """`result` with each clash's whole line(s) between git's markers: ours, then theirs."""
-    out: list[str] = []
-    done = 0
+def _resolved(result: str, clashes: list[tuple[int, int, str]], first: int = 0, last: int | None = None) -> str:
+    """`result[first:last]` with theirs in every clash (all inside it)."""
+    pieces, done = [], first
+    for start, end, theirs in clashes:
+        pieces += [result[done:start], theirs]
+        done = end
+    return "".join([*pieces, result[done:last]])
+
+
+def _parses(text: str, name: str) -> None:
+    try:
+        cut(text)
+    except Uncut as exc:
+        raise Unsupported(f"taking {name} in every conflict does not load: {exc}") from None
+
+
+def _mark(result: str, clashes: list[tuple[int, int, str]], labels, marker_size: int) -> tuple[str, int]:
+    """`result` with each clash's whole line(s) between git's markers, ours then theirs; and how many blocks.
+
+    Clashes that share a line are one block."""
+    blocks: list[tuple[int, int, list[tuple[int, int, str]]]] = []
     for start, end, theirs in clashes:
         first = result.rfind("\n", 0, start) + 1
-        last = result.find("\n", end)
-        last = len(result) if last < 0 else last + 1
-        if first < done:
-            raise Unsupported("two conflicting values share a line")
-        newline = "\r\n" if result[first:last].endswith("\r\n") else "\n"
-        mine = result[first:last]
-        other = result[first:start] + theirs + result[end:last]
-        if not mine.endswith("\n"):
-            mine, other = mine + newline, other + newline
+        if end == first or (end > first and result[end - 1] == "\n"):
+            last = end  # the clash is whole lines already (or none, at a line's start)
+        else:
+            found = result.find("\n", end)
+            last = len(result) if found < 0 else found + 1
+        if blocks and first < blocks[-1][1]:
+            blocks[-1] = (blocks[-1][0], max(last, blocks[-1][1]), [*blocks[-1][2], (start, end, theirs)])
+        else:
+            blocks.append((first, last, [(start, end, theirs)]))
+    newline = "\r\n" if "\r\n" in result else "\n"
+    out: list[str] = []
+    done = 0
+    for first, last, inside in blocks:
+        mine, other = result[first:last], _resolved(result, inside, first, last)
         out += [
             result[done:first],
             "<" * marker_size + f" {labels[1]}{newline}",
-            mine,
+            _whole_lines(mine, newline),
             "=" * marker_size + newline,
-            other,
+            _whole_lines(other, newline),
             ">" * marker_size + f" {labels[2]}{newline}",
         ]
         done = last
     out.append(result[done:])
-    return "".join(out)
+    return "".join(out), len(blocks)
 
 
-def _check(result: str, texts: list[str], path: str) -> None:
-    """The result must load as well as both sides did; else the line merge is used."""
-    sides = [load_text(text, path) for text in texts[1:]]
-    merged = load_text(result, path)
-    if len(merged.errors) > max(len(side.errors) for side in sides) or (
-        merged.project is None and all(side.project is not None for side in sides)
-    ):
-        first = merged.errors[0] if merged.errors else "no plan"
-        raise Unsupported(f"the structural merge did not load ({first})")
+def _whole_lines(text: str, newline: str) -> str:
+    return text + newline if text and not text.endswith("\n") else text

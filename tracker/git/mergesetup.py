@@ -8,6 +8,9 @@ from tracker.git.repo import GitRepo
 from tracker.support.atomicfile import write_atomic
 
 NAME = "tracker: merge the plan by its structure"
+# git 2.44+ puts the sides' names there (quoted); older git passes them as they are, and the driver
+# names the sides itself (git/mergelabels.py).
+LABELS = "--ours-label %X --theirs-label %Y"
 
 
 def attribute_line(repo: GitRepo, plan: Path) -> str:
@@ -31,7 +34,7 @@ def set_up_merge(plan: Path, command: str) -> list[str]:
         changes.append(f"added to {attributes}: {line}")
     wanted = {
         "merge.tracker.name": NAME,
-        "merge.tracker.driver": f"{command} merge-file %O %A %B --path %P --marker-size %L",
+        "merge.tracker.driver": f"{command} merge-file %O %A %B --path %P --marker-size %L {LABELS}",
     }
     for key, value in wanted.items():
         now = repo.run("config", "--local", "--get", key, check=False).decode("utf-8", "replace").rstrip("\n")

@@ -1,0 +1,47 @@
+"""The names on the plan merge driver's conflict markers: git's labels for the two sides.
+
+git 2.44 and later hand them to a merge driver as %X and %Y, which `tracker git
+setup` puts in merge.tracker.driver; older git leaves `%X` and `%Y` as they
+are.  Then they are found as git finds them for its own markers: `HEAD` for
+ours, and for theirs the name `git merge` was given, which git leaves in the
+environment as GITHEAD_<commit>.  `git pull` merges a bare commit id; that is
+named as FETCH_HEAD names it, e.g. `branch 'main' of /srv/plan.git`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from tracker.git.repo import GitRepo, GitUnavailable
+
+UNSUBSTITUTED = {"ours": "%X", "theirs": "%Y"}  # what git before 2.44 passes for them
+COMMIT_ID = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
+
+
+def driver_labels(ours: str, theirs: str, work_tree: Path) -> tuple[str, str]:
+    """The labels for ours and theirs, as given, or as git would name the sides when it did not give them."""
+    if ours in (UNSUBSTITUTED["ours"], ""):
+        ours = "HEAD"
+    if theirs in (UNSUBSTITUTED["theirs"], ""):
+        heads = [value for name, value in os.environ.items() if name.startswith("GITHEAD_") and value]
+        theirs = heads[0] if len(heads) == 1 else "theirs"
+    return ours, _fetched_name(theirs, work_tree)
+
+
+def _fetched_name(label: str, work_tree: Path) -> str:
+    """FETCH_HEAD's name for `label` when it is a bare commit id fetched for merging; else `label`."""
+    if not COMMIT_ID.match(label):
+        return label
+    try:
+        repo = GitRepo.open(work_tree)
+        fetched = repo.root / os.fsdecode(repo.run("rev-parse", "--git-path", "FETCH_HEAD").rstrip(b"\n"))
+        lines = fetched.read_text(encoding="utf-8", errors="replace").splitlines()
+    except (GitUnavailable, OSError):
+        return label
+    for line in lines:
+        commit, mark, name = (line.split("\t", 2) + ["", ""])[:3]
+        if commit == label and mark == "" and name.strip():
+            return " ".join(name.split())  # one line, as a marker's label must be
+    return label
