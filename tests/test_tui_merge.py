@@ -1,0 +1,94 @@
+"""The dashboard on a plan that holds git's conflict markers: the error view names the conflict, and only it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+from test_merge_driver import ISSUE_1, PLAN, edit, pull, status
+from tuiplan import make_plan_repo
+
+from tracker.plan.loader import load
+from tracker.tui.app import make_app
+from tracker.tui.screens.dashboard import DashboardScreen
+from tracker.tui.settings import Settings
+from tracker.tui.widgets.problems import ProblemsView
+
+SIZE = (100, 30)
+MESSAGE = "error: unresolved merge conflict (from <<<<<<< to >>>>>>>); resolve it, or run git mergetool"
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause(0.05)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def shown(app) -> list[str]:
+    """The error view's lines, or [] while it is hidden or not there."""
+    views = app.screen_stack[0].query(ProblemsView)
+    if not views or not views.first().display:
+        return []
+    return views.first().query_one("Lines").render().plain.splitlines()
+
+
+def test_a_plan_pulled_with_a_conflict_shows_the_located_conflict_alone(tmp_path: Path):
+    theirs = edit(PLAN, status(ISSUE_1, "audit"))
+    ours = edit(PLAN, status(ISSUE_1, "complete"))
+    repo, done = pull(tmp_path, PLAN.encode(), theirs.encode(), ours.encode())
+    assert done.returncode == 1
+    plan = repo.root / "data/phases.yaml"
+
+    async def run() -> list[str]:
+        app = make_app(load(plan), Settings(poll_seconds=0.1, git_seconds=None))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert isinstance(app.screen_stack[0], DashboardScreen)
+            return shown(app)
+
+    assert asyncio.run(run()) == [
+        f"{plan} does not load (1 error). Fix the file and save: it reloads by itself.",
+        f"{plan}:8:1: {MESSAGE}",
+    ]
+
+
+def test_markers_saved_into_a_loaded_plan_show_the_conflict_and_go_when_resolved(repo):
+    plan = make_plan_repo(repo)
+    good = plan.read_text()
+    line = good.splitlines().index("        status: audit") + 1
+    marked = good.replace(
+        "        status: audit\n",
+        "<<<<<<< HEAD\n        status: audit\n=======\n        status: blocked\n>>>>>>> branch 'main' of origin\n",
+        1,
+    )
+
+    def save(text: str) -> None:
+        temp = plan.with_name(plan.name + ".new")
+        temp.write_text(text)
+        os.replace(temp, plan)
+
+    async def wait_until(pilot, condition) -> None:
+        for _ in range(100):
+            if condition():
+                return
+            await pilot.pause(0.05)
+        raise AssertionError("the dashboard did not catch up in time")
+
+    async def run() -> None:
+        app = make_app(load(plan), Settings(poll_seconds=0.1, git_seconds=None))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert shown(app) == []
+            save(marked)
+            await wait_until(pilot, lambda: shown(app) != [])
+            assert shown(app) == [
+                f"{plan} does not load (1 error). Showing the last good version; nothing is written until the "
+                "file loads. Fix the file and save: it reloads by itself.",
+                f"{plan}:{line}:1: {MESSAGE}",
+            ]
+            save(good)
+            await wait_until(pilot, lambda: shown(app) == [])
+
+    asyncio.run(run())
