@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.edit.mergecut import Group, Uncut, cut
+from tracker.edit.mergecut import Group, Uncut, cut, same_inside
 from tracker.git import line_merge
 from tracker.plan import conflict_problems
 
@@ -173,18 +173,14 @@ def _order(base: list[Group], ours: list[Group], theirs: list[Group]) -> list[ob
 
 
 def _same(read: Group, merged: Group) -> bool:
-    """Whether the merged text, cut again, gives the merged tree: the same names and texts throughout."""
+    """Whether the merged text, cut again, gives the merged tree: the same names and texts throughout,
+    and inside what was taken whole from a side, the same nodes at the same places."""
     pairs = [(read, merged)]
     while pairs:
         one, two = pairs.pop()
         if one.key != two.key or one.text != two.text:
             return False
-        if one.scalar is not None and two.scalar is not None:
-            if (
-                one.scalar[0] - one.start != two.scalar[0] - two.start
-                or one.scalar[1] - one.end != two.scalar[1] - two.end
-            ):
-                return False
+        if same_inside(one, two):
             continue
         parts = one.parts(), two.parts()
         if parts[0] is None or parts[1] is None:
