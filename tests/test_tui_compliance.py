@@ -96,6 +96,7 @@ async def test_each_filter_and_several_at_once(plan, text, keys):
         await settle(pilot)
         await filter_by(pilot, text)
         assert issue_keys(app) == keys
+        assert text_of(dashboard(app).query_one("#filter-status")).endswith(f"{len(keys)} of 5")
 
 
 @synchronously

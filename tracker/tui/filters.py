@@ -80,6 +80,11 @@ class Filters:
 
         self.screen.app.push_screen(StatusPicker(project, "Show issues with status", current, any_choice=True), chosen)
 
+    def show_count(self, shown: int, total: int) -> None:
+        """'3 of 10' in the filter line while a filter is in force: an empty tree says why."""
+        for bar in self.screen.query("#filter"):
+            bar.show_count(f"{shown} of {total}" if self.active else "")  # type: ignore[attr-defined]
+
     def clear(self) -> None:
         """Clear every filter at once (the caller shows the plan again)."""
         if not self.active:

@@ -140,7 +140,8 @@ class DashboardScreen(Screen):
         self.show_problems(keeping=project is not None)
         tree = self.query_one(PlanTree)
         if project is not None:
-            tree.show_plan(project, self.filters.query, keep=self.selected)
+            shown = tree.show_plan(project, self.filters.query, keep=self.selected)
+            self.filters.show_count(shown, sum(len(phase.issues) for phase in project.phases))
         self.show_detail()
 
     def show_problems(self, keeping: bool) -> None:

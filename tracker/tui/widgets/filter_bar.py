@@ -31,6 +31,10 @@ class FilterBar(Horizontal):
     class Cleared(Message):
         """Escape: every filter goes, the status filter too."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._status = self._count = ""
+
     def compose(self) -> ComposeResult:
         yield Input(placeholder=QUERY_HINT, id="filter-text", compact=True)
         yield Static("", id="filter-status", markup=False)
@@ -53,4 +57,13 @@ class FilterBar(Horizontal):
         self.query_one(Input).focus()
 
     def show_status(self, label: str) -> None:
-        self.query_one("#filter-status", Static).update(f"status: {label}" if label else "")
+        self._status = f"status: {label}" if label else ""
+        self._show()
+
+    def show_count(self, text: str) -> None:
+        """How many issues the filters keep, of how many: '3 of 10'."""
+        self._count = text
+        self._show()
+
+    def _show(self) -> None:
+        self.query_one("#filter-status", Static).update(" · ".join(x for x in (self._status, self._count) if x))

@@ -79,8 +79,8 @@ class PlanTree(Tree[Node]):
 
     # -- building -------------------------------------------------------
 
-    def show_plan(self, project: Project, query: Query | None = None, keep: Ref | None = None) -> None:
-        """Rebuild from `project`, keeping open nodes and putting the cursor back on `keep`."""
+    def show_plan(self, project: Project, query: Query | None = None, keep: Ref | None = None) -> int:
+        """Rebuild from `project`, keeping open nodes and putting the cursor back on `keep`; how many issues show."""
         self.project = project
         query = query or Query()
         filtering = query.active
@@ -90,7 +90,8 @@ class PlanTree(Tree[Node]):
             for phase in project.phases
         ]
         shown = [(phase, issues) for phase, issues in shown if issues or not filtering]
-        few = sum(len(issues) for _, issues in shown) <= OPEN_ALL_UP_TO
+        count = sum(len(issues) for _, issues in shown)
+        few = count <= OPEN_ALL_UP_TO
         if self.expanded is None:
             self.expanded = {phase_ref(phase) for phase, _ in shown} if few else set()
         self.clear()
@@ -114,6 +115,7 @@ class PlanTree(Tree[Node]):
             if issues and (ref in self.expanded or (filtering and few)):
                 self._open(node)
         self.put_cursor(keep)
+        return count
 
     def _open(self, node: TreeNode[Node]) -> None:
         self._fill(node)
