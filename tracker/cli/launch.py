@@ -1,4 +1,4 @@
-"""The `tracker` program: a plain `tracker status` is answered before click is imported.
+"""The `tracker` program: a plain `tracker status` or `tracker set ISSUE STATUS` is answered before click is imported.
 
 Replaying a recorded answer (cli/replay.py) takes a tenth of a second;
 importing click and the CLI would add a third to that, and a tenth to a
@@ -8,6 +8,10 @@ answered by cli/status.py, as the CLI's `status` would; the global options may
 also follow `status`, and the plan may be its argument (`tracker status PLAN`).  Anything else, and a
 plan that is not found, goes to the click CLI (cli/commands.py).  Either way the
 process then ends at once (see `main`).
+
+`tracker set ISSUE STATUS` with the same global options is taken here too
+(cli/quickset.py): on a big plan, click and the whole cached model are most of
+its time.  What it cannot answer from the issue alone goes to the CLI.
 """
 
 from __future__ import annotations
@@ -50,6 +54,12 @@ def run() -> int:
         try:
             found = plain_status(sys.argv[1:])
             answered = _answered(*found) if found is not None else None
+            setting = plain_set(sys.argv[1:]) if found is None else None
+            if setting is not None:
+                from tracker.cli import quickset
+
+                _unless_ascii(sys.stdout, sys.stderr)
+                answered = quickset.answer(*setting)
             if answered is not None:
                 status = answered
             else:
@@ -100,24 +110,53 @@ def plain_status(args: list[str]) -> tuple[str | None, int, dict[str, bool]] | N
     As in the click CLI (cli/commands.py), --file/-f and --max-bytes may come
     before or after `status`, and the plan may be named as its argument.
     """
+    found = _plain(args, "status", _STATUS_FLAGS, 1)
+    if found is None:
+        return None
+    file, max_bytes, flags, named = found
+    if flags["json"] and flags["files"]:
+        return None  # a usage error worded by the CLI
+    if named:
+        if file is not None and file != named[0]:
+            return None
+        file = named[0]
+    return file, max_bytes, flags
+
+
+def plain_set(args: list[str]) -> tuple[str | None, int, str, str] | None:
+    """(--file, --max-bytes, ISSUE, STATUS) of a plain `set ISSUE STATUS` command line, or None for anything
+    else (another option of `set`, a missing STATUS, `--` before a value)."""
+    found = _plain(args, "set", {}, 2)
+    if found is None or len(found[3]) != 2:
+        return None
+    file, max_bytes, _, (issue, status) = found
+    return file, max_bytes, issue, status
+
+
+def _plain(
+    args: list[str], command: str, flag_names: dict[str, str], most: int
+) -> tuple[str | None, int, dict[str, bool], list[str]] | None:
+    """(--file, --max-bytes, flags, arguments) of `command` with the global options before or after it,
+    its flags and at most `most` arguments; None for any other command line."""
     from tracker.cli.discovery import DEFAULT_MAX_BYTES
 
-    file, max_bytes, plan = None, DEFAULT_MAX_BYTES, None
-    flags = dict.fromkeys(_STATUS_FLAGS.values(), False)
-    seen_status = False
+    file, max_bytes = None, DEFAULT_MAX_BYTES
+    named: list[str] = []
+    flags = dict.fromkeys(flag_names.values(), False)
+    seen = False
     index = 0
     while index < len(args):
         arg = args[index]
-        if arg == "status" and not seen_status:
-            seen_status = True
+        if arg == command and not seen:
+            seen = True
             index += 1
             continue
-        if seen_status and arg in _STATUS_FLAGS:
-            flags[_STATUS_FLAGS[arg]] = True
+        if seen and arg in flag_names:
+            flags[flag_names[arg]] = True
             index += 1
             continue
-        if seen_status and not arg.startswith("-") and plan is None:
-            plan = arg
+        if seen and not arg.startswith("-") and len(named) < most:
+            named.append(arg)
             index += 1
             continue
         value = args[index + 1] if index + 1 < len(args) else ""
@@ -130,13 +169,7 @@ def plain_status(args: list[str]) -> tuple[str | None, int, dict[str, bool]] | N
         else:
             return None
         index += 2
-    if not seen_status or (flags["json"] and flags["files"]):
-        return None  # not status, or a usage error worded by the CLI
-    if plan is not None:
-        if file is not None and file != plan:
-            return None
-        file = plan
-    return file, max_bytes, flags
+    return (file, max_bytes, flags, named) if seen else None
 
 
 def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int | None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         AddStep,
         AppendSession,
         EndSession,
+        NeedWhole,
         SetDeliverableReviewed,
         SetDeliverableStatus,
         SetIssueField,

@@ -48,7 +48,9 @@ exactly as they were.  On the way:
   instant is seen and merged), folder fsync.
 
 WriteRefused is the only exception for the caller to handle; its text is ready
-to print.  TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes the writer wait after the
+to print.  A plan read in part (plan.load_part: one issue decoded from the parse
+cache) can take a change to that issue whose lines stay as many; anything more
+raises NeedWhole before a byte is written, and the caller loads the whole plan.  TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes the writer wait after the
 temporary file is written, so tests can kill it at the worst moment;
 TRACKER_TEST_PAUSE_BEFORE_RENAME=SECONDS, between the last check and the rename.
 """
@@ -86,6 +88,7 @@ __all__ = [
     "apply",
     "summary",
     "WriteRefused",
+    "NeedWhole",
     "SetIssueStatus",
     "SetStepStatus",
     "SetDeliverableStatus",
@@ -112,6 +115,11 @@ Change = (
     | AddStep
     | AddDeliverable
 )
+
+
+class NeedWhole(Exception):
+    """A plan read in part cannot vouch for this write; nothing was written: load the whole plan and apply again."""
+
 
 LOCK_TIMEOUT = 15.0
 BUSY_FOR = 10.0  # seconds of re-reading a file that keeps changing under us before giving up
@@ -237,7 +245,12 @@ def _write(
             source = expect = disk.read()
             continue
         written = Loaded(loaded.path, new.project, new.problems, new_text, new_digest, loaded.max_bytes)
-        parsecache.store(new_digest, new.project, new.problems)  # the next command need not parse it
+        # The next command need not parse it; a plan read in part is kept from the bytes it was read from.
+        if base.part is not None:
+            parsecache.store_part(new_digest, base.part, new.project, new.problems)
+            written.part = base.part
+        else:
+            parsecache.store(new_digest, new.project, new.problems)
         return _Written(written, links)
     return None
 
@@ -337,9 +350,14 @@ def _verify(base: LoadedOk, text: str, new_text: str, change: Change, where: str
     only when that cannot be done, or finds something it cannot vouch for.
     """
     expected = change.expected(base.project)
-    spliced = splice.splice(base, text, new_text, whole_rules=False, same=lambda new: _same_data(new, expected))
+    partial = base.part is not None
+    spliced = splice.splice(
+        base, text, new_text, whole_rules=False, same=lambda new: _same_data(new, expected), partial=partial
+    )
     if spliced is not None and is_ok(spliced):
         return spliced
+    if partial:
+        raise NeedWhole  # its one issue cannot show what a whole parse of the new text would
     new = load_text(new_text, base.path, like=base.project)  # the issues the edit left alone are not held twice
     if is_ok(new) and _same_data(new.project, expected):
         return new

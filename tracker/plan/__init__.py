@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         is_ok,
         load,
         load_data,
+        load_part,
         load_text,
         open_plan,
         read_bytes,

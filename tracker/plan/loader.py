@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeGuard
 
 from tracker.plan import parsecache
-from tracker.plan.model import Project
+from tracker.plan.model import Project, issue_key
 from tracker.plan.problems import Problem, sort_key
 from tracker.support.memory import no_cycle_scans
 from tracker.support.stablefile import signature, writing
@@ -37,6 +37,8 @@ class Loaded:
     source: str | bytes = ""  # the text; from the parse cache, the bytes it is decoded from when asked for
     digest: str = ""
     max_bytes: int = MAX_BYTES  # the size limit it was read under: the writer reads it again under the same
+    # Read from the cache in part (load_part): `project` holds one issue only, the others are bytes here.
+    part: parsecache.Part | None = None
 
     @property
     def text(self) -> str:
@@ -212,6 +214,27 @@ def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES, before: Loaded | N
     loaded = _parse(text, digest, path)
     loaded.max_bytes = max_bytes
     return loaded
+
+
+def load_part(path: str | os.PathLike, issue_id: str, max_bytes: int = MAX_BYTES) -> Loaded | None:
+    """The plan in `path` with only issue `issue_id` decoded, from the parse cache; None when it is not
+    cached, or holds no such issue or more than one.
+
+    Its `project` has that issue alone (in its phase; every other phase has none): what a change to
+    that issue needs, for `tracker set` on a big plan.  Only the writer takes it (edit/writer.py keeps
+    to what one issue can show, and reads the whole plan otherwise).
+    """
+    path = Path(path)
+    try:
+        data = read_bytes(path, max_bytes)
+    except LoadError:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    found = parsecache.lookup_part(digest, str(path), issue_key(issue_id))
+    if found is None:
+        return None
+    project, problems, part = found
+    return Loaded(path, project, problems, data, digest, max_bytes, part)
 
 
 def load_data(data: bytes, where: str | os.PathLike, like: Project | None = None) -> Loaded:

@@ -130,6 +130,7 @@ def splice(
     digest: str = "",
     whole_rules: bool = True,
     same: Callable[[Project], bool] | None = None,
+    partial: bool = False,
 ) -> Loaded | None:
     """The plan in `new`, read from `base` (the plan in `old`) where only issues changed; else None.
 
@@ -144,6 +145,10 @@ def splice(
     `same`, when given, is asked first about the new plan with nothing moved
     yet (it shares every record but the changed issues with `base`, so it is
     compared quickly); when it says no, None.
+
+    `partial`: `base` was read in part (loader.load_part: its plan holds the changed issue and no
+    other), so what needs the other issues is None: lines gained or lost (the others would move),
+    and an id new to the plan (is it unique?).
     """
     if old == new or "<<<<<<<" in new or not plain_breaks(new) or (whole_rules and base.problems):
         return None
@@ -163,12 +168,14 @@ def splice(
         return None
     after = line + old.count("\n", start, old_end)  # the first line past the old issues
     moved = new.count("\n", start, new_end) - (after - line)
+    if moved and partial:
+        return None
     if moved:
         project = _moved(project, phase_index, first + len(issues), after, moved)
     replaced = phase.issues[first:last]
     kept = _kept_problems(base.problems, line, after, moved)
     gone = {issue.key for issue in replaced} - {issue.key for issue in issues}
-    local = kept is not None and not gone and _issues_keep_the_rules(project, replaced, issues, where)
+    local = kept is not None and not gone and _issues_keep_the_rules(project, replaced, issues, where, partial)
     if local and kept is not None:
         # No rule of the whole plan looks at anything that changed: the problems are the ones it had.
         problems = kept
@@ -425,14 +432,17 @@ def _at_line(problem: Problem, line: int) -> Problem:
     return Problem(problem.path, line, problem.column, problem.message, problem.severity)
 
 
-def _issues_keep_the_rules(project: Project, replaced: list, issues: list, where: str) -> bool:
+def _issues_keep_the_rules(project: Project, replaced: list, issues: list, where: str, partial: bool) -> bool:
     """Whether the changed `issues` (in place of `replaced`) break no rule of their own, keep the ids unique,
-    and depend on what they did (an issue new to the plan on nothing)."""
+    and depend on what they did (an issue new to the plan on nothing).  In a plan read in part, a new id
+    cannot be checked against the others: no."""
     before = {issue.key: issue for issue in replaced}
     keys = [issue.key for issue in issues]
     if len(set(keys)) != len(keys):
         return False
     if set(keys) - before.keys():
+        if partial:
+            return False
         every = [issue.key for _, issue in project.issues()]  # an id new to the plan: is it unique?
         if len(set(every)) != len(every):
             return False

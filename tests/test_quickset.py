@@ -1,0 +1,229 @@
+"""`tracker set ISSUE STATUS` from the one issue's part of the parse cache, without click: the same bytes, the
+same cache entry and the same messages as the whole plan through the CLI, and the CLI whenever the part cannot do."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BUNDLED_PLAN, tracker_env
+from test_writer import HAND_WRITTEN
+
+from tracker.cli.discovery import DEFAULT_MAX_BYTES
+from tracker.cli.launch import plain_set
+from tracker.edit import writer
+from tracker.edit.writer import NeedWhole, SetIssueStatus, apply
+from tracker.plan import loader, parsecache, splice
+from tracker.plan.loader import load, load_part, load_text
+
+STYLES = {
+    "hand-written": HAND_WRITTEN,
+    "CRLF": HAND_WRITTEN.replace("\n", "\r\n"),
+    "BOM": "\ufeff" + HAND_WRITTEN,
+    "bundled": BUNDLED_PLAN.read_text(encoding="utf-8"),
+}
+
+
+class WholeRead(Exception):
+    pass
+
+
+def whole(*args, **kwargs):
+    raise WholeRead
+
+
+def entry_bytes(digest: str) -> bytes:
+    return parsecache.entry_path(digest).read_bytes()
+
+
+@pytest.mark.parametrize("text", STYLES.values(), ids=STYLES.keys())
+def test_a_plan_read_in_part_writes_the_bytes_and_the_cache_entry_of_the_whole_plan(tmp_path, monkeypatch, text):
+    fast, slow = tmp_path / "fast.yaml", tmp_path / "slow.yaml"
+    for path in (fast, slow):
+        path.write_bytes(text.encode("utf-8"))
+    project = load_text(text, fast).project
+    statuses = [status.id for status in project.workflow]
+    for _, issue in list(project.issues())[:4]:
+        change = SetIssueStatus(str(issue.id), next(s for s in reversed(statuses) if s != issue.status))
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fast-cache"))
+        load(fast)  # any earlier command: the plan is in the cache
+        with monkeypatch.context() as patch:  # neither the whole model decoded nor the text parsed whole
+            patch.setattr(parsecache, "lookup", whole)
+            patch.setattr(writer, "load_text", whole)
+            part = load_part(fast, str(issue.id))
+            assert part is not None and [len(p.issues) for p in part.project.phases].count(1) == 1
+            written = apply(part, change)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "slow-cache"))
+        with monkeypatch.context() as patch:  # the whole plan, the whole parse
+            patch.setattr(splice, "splice", lambda *args, **kwargs: None)
+            whole_written = apply(load(slow), change)
+        assert fast.read_bytes() == slow.read_bytes(), change
+        assert written.digest == whole_written.digest
+        fast_entry = (tmp_path / "fast-cache" / "tracker" / parsecache.entry_path(written.digest).name).read_bytes()
+        assert fast_entry == entry_bytes(written.digest), change  # store_part made what store makes
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fast-cache"))
+    cached = load(fast)
+    assert cached.project == load_text(fast.read_text(encoding="utf-8-sig"), fast).project
+
+
+def test_what_one_issue_cannot_vouch_for_needs_the_whole_plan_and_writes_nothing(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    load(path)
+    before = path.read_bytes()
+    part = load_part(path, "1")
+    assert part is not None
+
+    class AddsALine(SetIssueStatus):  # lines gained move every issue after it: the others are bytes here
+        def edit(self, text, nodes, project):
+            return super().edit(text, nodes, project).replace("status: complete", "status: complete\n", 1)
+
+    with pytest.raises(NeedWhole):
+        apply(part, AddsALine("1", "complete"))
+    assert path.read_bytes() == before
+
+
+def test_a_file_changed_after_the_part_was_read_is_read_whole_and_both_changes_kept(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    load(path)
+    part = load_part(path, "1")
+    assert part is not None
+    path.write_text(HAND_WRITTEN.replace("Quoted id", "Quoted id, renamed"), encoding="utf-8")  # another program
+    written = apply(part, SetIssueStatus("1", "in_progress"))
+    text = path.read_text(encoding="utf-8")
+    assert "Quoted id, renamed" in text and written.project.find_issue(1)[1].status == "in_progress"
+    assert load(path).project == load_text(text, path).project  # its cache entry is the whole plan's
+
+
+def test_a_part_is_only_an_issue_the_cache_holds_once(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    assert load_part(path, "1") is None  # not cached yet
+    load(path)
+    assert load_part(path, "1") is not None
+    assert load_part(path, "no-such-issue") is None
+    twice = tmp_path / "twice.yaml"
+    twice.write_text(HAND_WRITTEN.replace('id: "003"', "id: 1"), encoding="utf-8")
+    load(twice)
+    assert load_part(twice, "1") is None
+    assert loader.load_part(tmp_path / "missing.yaml", "1") is None
+
+
+# --- the command ----------------------------------------------------------------------------------
+
+PLAN = """\
+project: Shop
+phases:
+  - id: P1
+    title: Fixes
+    issues:
+      - id: 1
+        title: Retry — with backoff
+        status: in_progress   # keep this comment
+      - {id: 2, title: Flow issue, status: audit}
+"""
+
+REPORT = (
+    "import sys\n"
+    "sys.argv = ['tracker', *sys.argv[1:]]\n"
+    "from tracker.plan import loader, parsecache, splice\n"
+    "from tracker.edit import writer\n"
+    "def whole(*args, **kwargs):\n"
+    "    sys.stderr.write('read whole\\n')\n"
+    "    return real(*args, **kwargs)\n"
+    "real = parsecache.lookup\n"
+    "parsecache.lookup = whole\n"
+    "if 'no-splice' in __import__('os').environ.get('TEST_MODE', ''):\n"
+    "    splice.splice = lambda *args, **kwargs: None\n"
+    "from tracker.cli.launch import run\n"
+    "status = run()\n"
+    "sys.stderr.write('click ' + ('loaded' if 'click' in sys.modules else 'not loaded'))\n"
+    "sys.exit(status)\n"
+)
+
+
+def run(folder: Path, *args: str, mode: str = "", cli: bool = False) -> subprocess.CompletedProcess:
+    code = "import sys; from tracker.cli.commands import main; main(sys.argv[1:])" if cli else REPORT
+    env = tracker_env(folder / "cache", TEST_MODE=mode)
+    return subprocess.run([sys.executable, "-c", code, *args], cwd=folder, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> tuple[Path, Path]:
+    """Two folders with the same plan, each with its own cache, both read once (the cache warm)."""
+    folders = []
+    for name in ("fast", "cli"):
+        folder = tmp_path / name
+        (folder / "data").mkdir(parents=True)
+        (folder / "data" / "phases.yaml").write_text(PLAN, encoding="utf-8")
+        assert run(folder, "validate", cli=True).returncode == 0
+        folders.append(folder)
+    return folders[0], folders[1]
+
+
+def test_set_is_answered_from_the_issue_without_click_as_the_cli_answers_it(two):
+    fast, cli = two
+    for args in (["set", "1", "complete"], ["set", "2", "blocked", "-f", "data/phases.yaml"], ["set", "1", "complete"]):
+        taken = run(fast, *args)
+        through_cli = run(cli, *args, cli=True)
+        assert taken.returncode == through_cli.returncode == 0, taken.stderr
+        assert taken.stderr == "click not loaded"  # and the whole model never decoded
+        assert taken.stdout.replace(str(fast), str(cli)) == through_cli.stdout
+        assert (fast / "data/phases.yaml").read_bytes() == (cli / "data/phases.yaml").read_bytes()
+    assert "status: complete   # keep this comment" in (fast / "data/phases.yaml").read_text(encoding="utf-8")
+    again = run(fast, "status", "--json")
+    assert again.returncode == 0 and "read whole" in again.stderr  # the next command finds the plan cached
+    assert run(cli, "status", "--json", cli=True).stdout == again.stdout.replace(str(fast), str(cli))
+
+
+def test_a_status_outside_the_workflow_is_refused_as_the_cli_refuses_it(two):
+    fast, cli = two
+    taken = run(fast, "set", "1", "completed")
+    through_cli = run(cli, "set", "1", "completed", cli=True)
+    assert taken.returncode == through_cli.returncode == 1
+    assert taken.stderr.replace(str(fast), str(cli)) == through_cli.stderr + "click not loaded"
+    assert "did you mean 'complete'" in taken.stderr
+    assert (fast / "data/phases.yaml").read_text(encoding="utf-8") == PLAN
+
+
+def test_what_the_issue_cannot_settle_goes_to_the_cli_with_the_same_result(two):
+    fast, cli = two
+    taken = run(fast, "set", "1", "complete", mode="no-splice")  # the edited lines cannot vouch for the result
+    assert taken.returncode == 0 and taken.stderr.endswith("click loaded"), taken.stderr
+    unknown = run(fast, "set", "9", "complete")  # no such issue: the CLI lists the ones there are
+    assert unknown.returncode == 1 and "no issue '9'" in unknown.stderr and unknown.stderr.endswith("click loaded")
+    assert run(cli, "set", "1", "complete", cli=True).stdout == taken.stdout.replace(str(fast), str(cli))
+    assert (fast / "data/phases.yaml").read_bytes() == (cli / "data/phases.yaml").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "args, found",
+    [
+        (["set", "4", "complete"], (None, DEFAULT_MAX_BYTES, "4", "complete")),
+        (["-f", "p.yaml", "set", "4", "done"], ("p.yaml", DEFAULT_MAX_BYTES, "4", "done")),
+        (["set", "4", "done", "--max-bytes", "99", "--file", "p.yaml"], ("p.yaml", 99, "4", "done")),
+        (["set", "set", "done"], (None, DEFAULT_MAX_BYTES, "set", "done")),
+    ],
+)
+def test_plain_set_command_lines_are_recognised(args, found):
+    assert plain_set(args) == found
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["set", "4"],
+        ["set", "4", "done", "extra"],
+        ["set", "4", "done", "--step", "1"],
+        ["set", "4", "--owner", "kim"],
+        ["set", "--", "4", "done"],
+        ["set", "4", "done", "--help"],
+        ["status", "4", "done"],
+        ["4", "set", "done"],
+    ],
+)
+def test_any_other_set_goes_to_the_cli(args):
+    assert plain_set(args) is None
