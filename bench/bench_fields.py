@@ -1,0 +1,160 @@
+"""A plan with every compliance field filled against the same plan without them (issue 15, "## Speed").
+
+    .venv/bin/python bench/bench_fields.py [--runs 5] [--issues 10000] [--commits 20000] [--files 5000]
+
+Two plans of --issues issues (planfixture) in one repository (gitrepo_fixture, as bench/run.py builds
+it): the plain one, and the same with every field of issue 15 filled (frameworks and controls, owner,
+due, tags, review_every at the top, on each phase, issue and deliverable, reviewed on a deliverable of
+each issue, an x- key).  Each figure is timed on both as whole processes, in turns (plain, fields,
+plain, ...) so that a busy moment of this shared machine weighs on both alike; the target is the
+fields plan within 10% of the plain one (median against median).
+
+Freshness (when evidence was last reviewed, from its file's last commit) must add no git process per
+file: every git process the commands start is counted through a `git` first on PATH that notes each
+call, for a first run with nothing cached and for a computed run with the caches warm.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from gitrepo_fixture import ENV, build_history_repo  # noqa: E402
+from planfixture import STATUSES, write_plan  # noqa: E402
+from run import Bench, Timing  # noqa: E402
+
+PY = sys.executable
+LIMIT = 1.10
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--slow", type=int, default=3, help="runs of the slow figures (nothing cached, summary)")
+    parser.add_argument("--issues", type=int, default=10_000)
+    parser.add_argument("--commits", type=int, default=20_000)
+    parser.add_argument("--files", type=int, default=5_000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-fields-"))
+    try:
+        bench = Bench(work, args.runs)
+        repo = work / "repo"
+        started = time.perf_counter()
+        paths = build_history_repo(repo, args.commits, args.files)
+        plans = {
+            "plain": write_plan(repo / "data" / "plain.yaml", args.issues, paths),
+            "fields": write_plan(repo / "data" / "fields.yaml", args.issues, paths, compliance=True),
+        }
+        env = {**os.environ, **ENV}
+        subprocess.run(["git", "add", "data"], cwd=repo, env=env, check=True)
+        subprocess.run(["git", "commit", "-q", "-m", "plans"], cwd=repo, env=env, check=True)
+        print(f"repository and plans built in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+        figures = measure(bench, repo, plans, args)
+        processes = git_processes(bench, repo, plans, work)
+        report(args, plans, figures, processes)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+def measure(bench: Bench, repo: Path, plans: dict[str, Path], args) -> list[tuple[str, dict[str, Timing]]]:
+    """(figure, {plan name: timing}) of every figure, each timed on the two plans in turns."""
+    cli = {name: [*bench.tracker, "--file", str(plan)] for name, plan in plans.items()}
+    frame = {name: [PY, str(HERE / "tui_first_frame.py"), str(plan)] for name, plan in plans.items()}
+    not_started = iter(i for i in range(1, args.issues + 1) if STATUSES[i % len(STATUSES)] == "not_started")
+
+    def forget_answers() -> None:
+        for entry in bench.cache.glob("tracker/answer-*"):
+            entry.unlink()
+
+    def set_one(name: str) -> list[str]:
+        return [*cli[name], "set", str(next(not_started)), "complete"]
+
+    figures = [
+        ("`status --json`, first run, nothing cached", lambda n: [*cli[n], "status", "--json"], bench.clear_cache, 1),
+        (
+            "`status --json`, computed (plan and git caches warm)",
+            lambda n: [*cli[n], "status", "--json"],
+            forget_answers,
+            0,
+        ),
+        ("`status`, computed (plan and git caches warm)", lambda n: [*cli[n], "status"], forget_answers, 0),
+        ("`status --json`, repeated", lambda n: [*cli[n], "status", "--json"], None, 0),
+        ("`status`, repeated", lambda n: [*cli[n], "status"], None, 0),
+        ("`validate`, repeated", lambda n: [*cli[n], "validate"], None, 0),
+        ("`summary`, repeated", lambda n: [*cli[n], "summary"], None, 1),
+        ("`set N complete` (each run another issue)", set_one, None, 0),
+        ("dashboard first frame (headless), warm", lambda n: frame[n], None, 0),
+    ]
+    out = []
+    for title, command, before, slow in figures:
+        for name in plans:  # warm: what the figure's earlier runs leave behind
+            bench.run(command(name), repo, runs=1, ok=(0, 1))
+        timings = {name: Timing() for name in plans}
+        for _ in range(args.slow if slow else args.runs):
+            for name in plans:
+                timings[name].add(bench.run(command(name), repo, before=before, runs=1, ok=(0, 1)))
+        out.append((title, timings))
+        ratio = statistics.median(timings["fields"].seconds) / statistics.median(timings["plain"].seconds)
+        print(f"{title}: {ratio:.2f}×", file=sys.stderr)
+    return out
+
+
+def git_processes(bench: Bench, repo: Path, plans: dict[str, Path], work: Path) -> dict[str, dict[str, int]]:
+    """How many git processes `status --json` starts on each plan: nothing cached, and computed warm."""
+    shims = work / "shims"
+    shims.mkdir()
+    log = work / "git-calls"
+    real = shutil.which("git")
+    (shims / "git").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    (shims / "git").chmod(0o755)
+    env = {**bench.env, "PATH": f"{shims}{os.pathsep}{bench.env['PATH']}"}
+    counts: dict[str, dict[str, int]] = {"nothing cached": {}, "computed": {}}
+    for name, plan in plans.items():
+        for state in counts:
+            if state == "nothing cached":
+                bench.clear_cache()
+            else:
+                for entry in bench.cache.glob("tracker/answer-*"):
+                    entry.unlink()
+            log.unlink(missing_ok=True)
+            bench.run([*bench.tracker, "--file", str(plan), "status", "--json"], repo, runs=1, ok=(0, 1), env=env)
+            counts[state][name] = len(log.read_text().splitlines()) if log.exists() else 0
+    return counts
+
+
+def report(args, plans, figures, processes) -> None:
+    load = os.getloadavg()
+    sizes = {name: plan.stat().st_size / (1 << 20) for name, plan in plans.items()}
+    print(
+        f"\n{args.issues:,} issues; plain plan {sizes['plain']:.1f} MiB, every field filled {sizes['fields']:.1f} MiB; "
+        f"{args.commits:,} commits over {args.files:,} files; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n"
+    )
+    print("| figure (seconds, median (min–max)) | plain plan | every field filled | ratio (target ≤ 1.10×) |")
+    print("| --- | --- | --- | --- |")
+    for title, timings in figures:
+        ratio = timings["fields"].median / timings["plain"].median
+        verdict = "met" if ratio <= LIMIT else "**not met**"
+        print(f"| {title} | {timings['plain'].cell()} | {timings['fields'].cell()} | {ratio:.2f}× {verdict} |")
+    print()
+    print("| git processes started by `status --json` | plain plan | every field filled | |")
+    print("| --- | --- | --- | --- |")
+    for state, counts in processes.items():
+        same = (
+            "none added" if counts["fields"] <= counts["plain"] else f"**{counts['fields'] - counts['plain']} added**"
+        )
+        print(f"| {state} | {counts['plain']} | {counts['fields']} | {same} |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
