@@ -16,12 +16,13 @@ import pytest
 from conftest import run_tracker
 from gitutil import make_repo
 from test_tui import SIZE, app_for, dashboard, in_palette, notes, save, settle, synchronously, wait_for
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from tuiplan import changed_lines, make_plan_repo
 
 from tracker.notes.gather import build_summary
 from tracker.plan.loader import load
 from tracker.tui.screens.ask import AskScreen
+from tracker.tui.screens.confirm import ConfirmScreen
 from tracker.tui.screens.dashboard import DashboardScreen
 from tracker.tui.screens.session_end import SessionEndScreen
 
@@ -52,7 +53,7 @@ def head(plan: Path) -> str:
 
 
 @synchronously
-async def test_start_writes_what_tracker_session_start_writes_and_a_second_start_is_refused_before_asking(plan, twin):
+async def test_start_writes_what_tracker_session_start_writes_and_a_second_start_asks_before_the_focus(plan, twin):
     before = plan.read_text()
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
@@ -69,12 +70,56 @@ async def test_start_writes_what_tracker_session_start_writes_and_a_second_start
             f"+    since: {head(plan)}",
         ]
         started = plan.read_text()
-        await in_palette(pilot, "Start a session")  # one is open: said before anything is asked
+        await in_palette(pilot, "Start a session")  # one is open: asked before the focus is typed
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
-        assert any("Session 2026-01-15 (started 09:30) is still open; end it first" in n for n in notes(app))
+        assert any(
+            "Session 2026-01-15 (started 09:30) is still open; end it with End the session" in n for n in notes(app)
+        )
     assert plan.read_text() == started
     tracker(twin, NOW, "session", "start", "--focus", "#4 locks")
     assert twin.read_text() == started
+
+
+@synchronously
+async def test_starting_while_a_session_is_open_ends_it_first_when_asked_as_session_start_end_open_does(
+    plan, twin, monkeypatch
+):
+    for where in (plan, twin):
+        tracker(where, NOW, "session", "start", "--focus", "first")
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setenv("TRACKER_NOW", LATER)
+        await in_palette(pilot, "Start a session")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Session 2026-01-15 (started 09:30) is still open. End it now" in str(
+            app.screen.query_one(Static).render()
+        )
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(app.screen, AskScreen)
+        await pilot.press(*"second", "enter")
+        await wait_for(pilot, lambda: "focus: second" in plan.read_text())
+        await settle(pilot)
+    sha = head(plan)
+    assert changed_lines(before, plan.read_text()) == [
+        "+    ended: '11:45'",
+        f"+    until: {sha}",
+        "+  - date: 2026-01-15",
+        "+    started: '11:45'",
+        "+    focus: second",
+        f"+    since: {sha}",
+    ]
+    tracker(twin, LATER, "session", "start", "--end-open", "--focus", "second")
+    assert twin.read_text() == plan.read_text()
+    assert [(project := load(plan).project).session_name(len(project.sessions) + i) for i in (-2, -1)] == [
+        "2026-01-15#1",
+        "2026-01-15#2",
+    ]
 
 
 @synchronously

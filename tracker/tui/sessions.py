@@ -1,8 +1,9 @@
 """Starting and ending a session from the palette, as `tracker session start|end` do (tracker.edit's
 start_session and end_session make the changes for both).
 
-What the user types is never lost to a refusal: a session cannot start while one
-is open, nor end when none is, and that is said before anything is asked.  What
+What the user types is never lost to a refusal: a session cannot end when none is
+open, and that is said before anything is asked; starting while one is open asks
+first whether to end it (as `session start --end-open` does), then for the focus.  What
 was typed is kept as a draft for the same session, so if the writer refuses
 later (the file changed on disk, say), asking again starts from it.  Git is
 read in a worker thread; the changes are posted as `Sessions.Prepared` and go
@@ -50,30 +51,47 @@ class Sessions:
     # -- start ------------------------------------------------------------
 
     def ask_start(self, loaded: Loaded | None) -> None:
-        from tracker.tui.screens.ask import AskScreen
-
         project = self._writable(loaded, "to add a session to")
         if project is None:
             return
         from tracker.edit import open_session
 
         index = open_session(project)
-        if index is not None:
-            self.screen.notify(
-                f"Session {project.session_name(index)} (started {project.sessions[index].started}) is still open; "
-                "end it first with End the session, in this palette.",
-                title="Not started",
-                severity="warning",
-                markup=False,
-            )
+        if index is None:
+            self._ask_focus(loaded, project, end_open=False)
             return
+        from tracker.tui.screens.confirm import ConfirmScreen
+
+        name = f"Session {project.session_name(index)} (started {project.sessions[index].started})"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._ask_focus(loaded, project, end_open=True)
+            else:
+                self.screen.notify(
+                    f"{name} is still open; end it with End the session, in this palette, then start a new one.",
+                    title="Not started",
+                    severity="warning",
+                    markup=False,
+                )
+
+        # Asked before the focus is typed, so a No loses nothing; Yes ends it as `session start --end-open`.
+        self.screen.app.push_screen(
+            ConfirmScreen(f"{name} is still open. End it now, at the current git HEAD, and start a new one?"),
+            answered,
+        )
+
+    def _ask_focus(self, loaded, project, end_open: bool) -> None:
+        from tracker.tui.screens.ask import AskScreen
+
         count = len(project.sessions)
         draft = self.focus_draft[1] if self.focus_draft and self.focus_draft[0] == count else ""
 
         def asked(focus: str | None) -> None:
             if focus is not None:
                 self.focus_draft = (count, focus)
-                self._prepare(loaded, lambda moment: _start(loaded, moment, one_line(focus).strip() or None))
+                text = one_line(focus).strip() or None
+                self._prepare(loaded, lambda moment: _start(loaded, moment, text, end_open))
 
         self.screen.app.push_screen(
             AskScreen(
@@ -142,10 +160,10 @@ class Sessions:
         )
 
 
-def _start(loaded, moment, focus):
+def _start(loaded, moment, focus, end_open: bool):
     from tracker.edit import start_session
 
-    return start_session(loaded, moment, focus)
+    return start_session(loaded, moment, focus, end_open)
 
 
 def _end(loaded, moment, ending: Ending):

@@ -239,8 +239,9 @@ class DashboardScreen(Screen):
 
     # -- changing the plan ----------------------------------------------
 
-    def change(self, change, base: Loaded | None = None) -> None:
-        """Write `change`, made by looking at `base` (the plan on screen when the user chose it)."""
+    def change(self, change, base: Loaded | None = None, more: tuple = ()) -> None:
+        """Write `change`, made by looking at `base` (the plan on screen when the user chose it), then `more`
+        in turn."""
         base = base or self.shown
         if self.broken is not None or base is None or not is_ok(base):  # with no errors on disk, base is ok
             self.notify(
@@ -250,7 +251,7 @@ class DashboardScreen(Screen):
                 markup=False,
             )
             return
-        self.writes.put(base, change)
+        self.writes.put(base, change, *more)
         self.show_header()
 
     def on_write_queue_written(self, message: WriteQueue.Written) -> None:
@@ -271,8 +272,8 @@ class DashboardScreen(Screen):
         self.adding.ask(self.selected_item())
 
     def on_sessions_prepared(self, message: Sessions.Prepared) -> None:
-        for change in message.changes:
-            self.change(change, message.base)
+        first, *more = message.changes
+        self.change(first, message.base, tuple(more))
         if message.warning:
             self.notify(block(message.warning), title="Warning", severity="warning", markup=False)
 
