@@ -234,7 +234,8 @@ async def test_the_note_goes_to_the_plans_notes_folder_made_on_the_way_with_the_
         # outside the current folder: shown in full
         assert app.screen.query_one(Input).value == str(repo.root / "docs/sessions/SESSION_SUMMARY_2025-11-30.md")
         assert app.screen.query_one("#note-front-matter", Checkbox).value is False  # as the plan says
-        await pilot.press("tab", "space", "shift+tab", "enter")  # front matter after all
+        # session, template, then the front matter: on after all; Enter in the template field writes
+        await pilot.press("tab", "tab", "tab", "space", "shift+tab", "enter")
         await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
     written = repo.root / "docs/sessions/SESSION_SUMMARY_2025-11-30.md"
     cli = run_tracker(
@@ -265,7 +266,7 @@ async def test_without_a_notes_folder_the_note_goes_to_the_current_folder_plain_
         await settle(pilot)
         await open_export(pilot)
         assert app.screen.query_one(Input).value == "SESSION_SUMMARY_2025-11-30.md"
-        await pilot.press("tab", "tab", "space", "shift+tab", "shift+tab", "enter")  # plain: no emoji
+        await pilot.press("tab", "tab", "tab", "tab", "space", "shift+tab", "shift+tab", "enter")  # plain: no emoji
         await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
     written = (work / "SESSION_SUMMARY_2025-11-30.md").read_text()
     assert written == build_summary(load(plan), plain=True, output=work / "SESSION_SUMMARY_2025-11-30.md")
@@ -300,6 +301,92 @@ async def test_a_file_that_is_not_markdown_is_not_replaced_and_the_message_fits_
     assert "--force" not in " ".join(notes(app))
     assert (tmp_path / "notes.txt").read_text() == "keep me\n"
     assert plan.read_bytes() == before
+
+
+@synchronously
+async def test_the_export_form_takes_the_session_and_a_template_as_tracker_summary_does(plan, tmp_path, monkeypatch):
+    tracker(plan, NOW, "session", "start", "--focus", "first")
+    tracker(plan, LATER, "session", "start", "--end-open", "--focus", "second")
+    template = tmp_path / "mine.md.j2"
+    template.write_text("# {{ project }}: session {{ session.name }} ({{ session.focus }})\n", encoding="utf-8")
+    work = tmp_path / "out"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_export(pilot)
+        assert app.screen.query_one("#note-path", Input).value == "SESSION_SUMMARY_2026-01-15-2.md"
+        assert app.screen.query_one("#note-session", Input).value == "2026-01-15#2"  # the one previewed
+        await pilot.press("tab", *["backspace"] * 12, *"2026-01-15#1", "tab", *str(template))
+        # the file follows the session it was offered for
+        assert app.screen.query_one("#note-path", Input).value == "SESSION_SUMMARY_2026-01-15.md"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
+    written = (work / "SESSION_SUMMARY_2026-01-15.md").read_bytes()
+    assert written == b"# LMS Compliance: session 2026-01-15#1 (first)\n"
+    cli = tmp_path / "cli"
+    cli.mkdir()
+    done = run_tracker(
+        "--file",
+        str(plan),
+        "summary",
+        "--session",
+        "2026-01-15#1",
+        "--template",
+        str(template),
+        "-o",
+        "SESSION_SUMMARY_2026-01-15.md",
+        cwd=cli,
+        env={"TRACKER_NOW": LATER},
+    )
+    assert done.returncode == 0, done.stderr
+    assert (cli / "SESSION_SUMMARY_2026-01-15.md").read_bytes() == written
+
+
+@synchronously
+async def test_an_unknown_session_or_a_bad_template_is_refused_in_the_form_with_everything_kept(
+    plan, tmp_path, monkeypatch
+):
+    from textual.widgets import Checkbox
+
+    broken = tmp_path / "broken.md.j2"
+    broken.write_text("{% for x in %}\n", encoding="utf-8")
+    work = tmp_path / "out"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_export(pilot)
+        form = app.screen
+        fields = {key: form.query_one(f"#note-{key}", Input) for key in ("path", "session", "template")}
+        fields["path"].value = "mine.md"
+        await pilot.press("tab", "tab", "tab", "tab", "space")  # plain: yes
+        tried = [
+            ("2025-12-01", "", "no session on 2025-12-01; the plan has sessions 2025-11-30"),
+            ("2025-11-30", "missing.md.j2", "missing.md.j2: error: cannot read the template"),
+            ("2025-11-30", str(broken), f"{broken}:1: error:"),
+        ]
+        for session, template, said in tried:
+            fields["session"].value = session
+            fields["template"].value = template
+            fields["session"].focus()
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: form.query_one("#note-error").display)
+            await settle(pilot)
+            assert said in str(form.query_one("#note-error", Static).render())
+            assert app.screen is form  # still open, as typed
+            assert [fields[key].value for key in ("path", "session", "template")] == ["mine.md", session, template]
+            assert form.query_one("#note-plain", Checkbox).value is True
+            assert list(work.iterdir()) == []  # nothing written
+        fields["template"].value = ""
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
+        assert app.screen is not form
+    assert (work / "mine.md").read_text() == build_summary(
+        load(plan), session="2025-11-30", plain=True, output=work / "mine.md"
+    )
 
 
 def test_a_notes_file_is_named_after_its_session_and_keeps_its_name_when_the_day_gets_another(tmp_path):

@@ -135,7 +135,7 @@ def test_session_end_form(app, monkeypatch, snap_compare):
 
 
 def test_note_export_form(app, monkeypatch, snap_compare):
-    """w on the summary: where the note goes and its two choices."""
+    """w on the summary: where the note goes, its session and template, and its two choices."""
     monkeypatch.setenv("TRACKER_NOW", "2025-11-30T17:00")
 
     async def run_before(pilot) -> None:

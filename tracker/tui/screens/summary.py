@@ -1,8 +1,9 @@
 """The session summary exactly as `tracker summary` makes it: previewed, then exported to a file.
 
 The export offers the plan's notes folder and the options of `tracker summary -o FILE`
-(front matter on or off, plain), and writes as it does: missing folders made, never over
-the plan, into .git or over a file that is not markdown.
+(the session, a template of one's own, front matter on or off, plain), and writes as it
+does: missing folders made, never over the plan, into .git or over a file that is not
+markdown.
 """
 
 from __future__ import annotations
@@ -100,24 +101,21 @@ class SummaryScreen(Screen):
 
         project = self.loaded.project
         on = front_matter(project) if project is not None else True
-        self.app.push_screen(NoteExportScreen(shown_path(self.place), on), self.export_to)
+        session = project.session_name(len(project.sessions) - 1) if project is not None and project.sessions else ""
+        self.app.push_screen(NoteExportScreen(self.loaded, shown_path(self.place), session, on), self.export_to)
 
     def export_to(self, answer: NoteExport | None) -> None:
         if answer is not None:
-            self.export(answer.path, answer.front_matter, answer.plain)
+            self.export(answer.path, answer.text)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def export(self, path: Path, front_matter: bool, plain: bool) -> None:
-        # Built again with the file name, as `tracker summary -o FILE` does: the note lists itself.
-        from tracker.notes import SummaryError, build_summary
+    def export(self, path: Path, text: str) -> None:
         from tracker.support import atomicfile
 
         try:
-            data = build_summary(self.loaded, output=path, front_matter=front_matter, plain=plain).encode("utf-8")
             # As `tracker summary -o`: the notes folder may not exist yet.
+            data = text.encode("utf-8")
             atomicfile.write_output(path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,), make_folders=True)
-        except SummaryError as exc:
-            self.post_message(self.Exported(path, str(exc)))
         except atomicfile.Refused as exc:
             self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror}."))
         except OSError as exc:
