@@ -251,6 +251,17 @@ def test_starting_while_a_session_is_open_asks_to_end_it_or_ends_it(replay: Repl
     assert "(session 2)" in replay.note("2026-01-14T12:00", "--session", "last")
 
 
+def test_ending_the_open_session_with_end_open_warns_of_files_left_out_as_session_end_does(replay: Replay):
+    replay.tracker("2026-01-14T09:00", "session", "start")
+    replay.commit("Session started", "2026-01-14T09:01")
+    replay.repo.write("docs/policy.md", "# Policy\n\nEdited, not committed.\n")
+    started = replay.tracker("2026-01-14T11:00", "session", "start", "--end-open")
+    assert started.stderr.endswith(
+        "warning: 1 file not committed (docs/policy.md) is not part of the session, which ends at "
+        f"{replay.repo.git('rev-parse', '--short', 'HEAD')}\n"
+    )
+
+
 def test_detail_and_body_must_follow_what_they_belong_to(replay: Replay):
     replay.tracker("2026-01-14T09:00", "session", "start")
     wrong = replay.tracker("2026-01-14T10:00", "session", "end", "--body", "text", ok=False)

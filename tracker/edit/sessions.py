@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tracker.edit.commands import AppendSession, EndSession, open_session
 from tracker.plan import LoadedOk
+
+if TYPE_CHECKING:
+    from tracker.git import SessionPoint
 
 
 @dataclass(frozen=True)
@@ -45,14 +49,16 @@ def start_session(
             count=len(loaded.project.sessions),
         )
     )
-    warning = None
+    warnings = []
+    if len(changes) > 1:  # the open session ends here, as `session end` would end it
+        warnings.append(_not_in_session(loaded, point))
     if committed is False:
-        warning = (
+        warnings.append(
             f"{loaded.path}: warning: the plan has changes that are not committed; the session's note compares "
             "with the plan as last committed, so commit the plan first for a note that shows only this "
             "session's work"
         )
-    return SessionWrite(tuple(changes), warning)
+    return SessionWrite(tuple(changes), "\n".join(w for w in warnings if w) or None)
 
 
 def end_session(
@@ -77,15 +83,17 @@ def end_session(
         accomplished=accomplished,
         insights=insights,
     )
-    warning = None
-    if point.uncommitted:
-        count = len(point.uncommitted)
-        shown = ", ".join(point.uncommitted[:5]) + (f" and {count - 5} more" if count > 5 else "")
-        warning = (
-            f"{loaded.path}: warning: {count} file{'s' * (count != 1)} not committed ({shown}) are not part "
-            f"of the session, which ends at {point.head or 'no commit'}"
-        )
-    return SessionWrite((change,), warning)
+    return SessionWrite((change,), _not_in_session(loaded, point))
+
+
+def _not_in_session(loaded: LoadedOk, point: SessionPoint) -> str | None:
+    """The warning for files left out of a session that ends at `point`: git's window holds commits only."""
+    if not point.uncommitted:
+        return None
+    count = len(point.uncommitted)
+    shown = ", ".join(point.uncommitted[:5]) + (f" and {count - 5} more" if count > 5 else "")
+    files = f"{count} file{'s' * (count != 1)} not committed ({shown}) {'is' if count == 1 else 'are'}"
+    return f"{loaded.path}: warning: {files} not part of the session, which ends at {point.head or 'no commit'}"
 
 
 def _only_sessions_differ(loaded: LoadedOk, held: bytes) -> bool:
