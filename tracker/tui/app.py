@@ -73,7 +73,8 @@ class TrackerApp(App[int]):
         if isinstance(screen, DashboardScreen):
             yield SystemCommand(
                 "Start a session",
-                "Append a session dated today that starts at the current git HEAD (as tracker session start)",
+                "Append a session dated today that starts at the current git HEAD, ending one still open if you say so "
+                "(as tracker session start [--end-open])",
                 screen.action_start_session,
             )
             yield SystemCommand(
