@@ -610,6 +610,8 @@ async def test_command_palette_jumps_to_an_issue(plan):
 
 @synchronously
 async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_does(plan, repo):
+    from tracker.tui.screens.confirm import ConfirmScreen
+
     before = plan.read_text()
     head = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=repo.root, capture_output=True, text=True, check=True
@@ -632,7 +634,10 @@ async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_doe
         assert added[2:] == ["+    focus: 'Audit: [b]locks'", f"+    since: {head}"]
         assert load(plan).project.session(today).focus == "Audit: [b]locks"
         assert any(f"a session on {today}" in n for n in notes(app))
-        await in_palette(pilot, "Start a session")  # while that one is open: refused before asking anything
+        await in_palette(pilot, "Start a session")  # while that one is open: asks to end it before anything else
+        assert isinstance(app.screen, ConfirmScreen), app.screen
+        await pilot.press("escape")  # no: nothing typed, nothing written
+        await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
         assert any(n.title == "Not started" and "is still open" in n.message for n in app._notifications)
     assert changed_lines(before, plan.read_text()) == added
