@@ -140,7 +140,7 @@ def test_set_owner_due_and_reviewed_change_one_line_each(programme):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         f"{plan}: the owner of issue #2: not set -> 'lee'",
-        f"{plan}: the due of issue #2: '2026-01-20' -> '2026-02-01'",
+        f"{plan}: the due date of issue #2: '2026-01-20' -> '2026-02-01'",
     ]
     done = tracker(programme, "set", "1", "--deliverable", "docs/logging.md", "--reviewed", "today")
     assert done.returncode == 0, done.stderr

@@ -168,7 +168,7 @@ class SetIssueField:
     text: str
 
     def what(self, project: Project) -> str:
-        return f"the {self.key} of issue #{self.issue_id}"
+        return f"the {'due date' if self.key == 'due' else self.key} of issue #{self.issue_id}"
 
     def value(self, project: Project, where: str) -> str | None:
         return getattr(_issue(project, self.issue_id, where), self.key)
