@@ -50,8 +50,9 @@ exactly as they were.  On the way:
 WriteRefused is the only exception for the caller to handle; its text is ready
 to print.  A plan read in part (plan.load_part: one issue decoded from the parse
 cache) can take a change to that issue whose lines stay as many; anything more
-raises NeedWhole before a byte is written, and the caller loads the whole plan.  TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes the writer wait after the
-temporary file is written, so tests can kill it at the worst moment;
+raises NeedWhole before a byte is written, and the caller loads the whole plan.
+TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes the writer wait after the temporary
+file is written (atomicfile.write_temp), so tests can kill it at the worst moment;
 TRACKER_TEST_PAUSE_BEFORE_RENAME=SECONDS, between the last check and the rename.
 """
 
@@ -214,7 +215,6 @@ def _write(
         temp: Path | None = staged  # None once it has replaced the plan
         del out  # a big plan's bytes need not stay while it is checked and cached
         try:
-            _test_pause("TRACKER_TEST_PAUSE_AFTER_TEMP")
             if not disk.unchanged(expect):
                 source = expect = disk.read()  # changed while we wrote: merge again from the new content
                 continue
@@ -223,7 +223,8 @@ def _write(
                     f"{where}: error: the lock file was removed while this writer held it; "
                     "nothing was written, run the command again"
                 )
-            _test_pause("TRACKER_TEST_PAUSE_BEFORE_RENAME")  # the window between the last check and the rename
+            # The window between the last check and the rename, held open for tests.
+            atomicfile.pause_for_tests("TRACKER_TEST_PAUSE_BEFORE_RENAME")
             placed = disk.replace(staged, new_digest, expect)
             temp = None
         finally:
@@ -414,11 +415,3 @@ def _show(value) -> str:
 def _identity(change: Change, project: Project, where: str):
     identity = getattr(change, "identity", None)
     return identity(project, where) if identity is not None else None
-
-
-def _test_pause(name: str) -> None:
-    pause = os.environ.get(name)
-    if pause:
-        end = time.monotonic() + float(pause)
-        while time.monotonic() < end:  # short sleeps: a thread told to stop (signals.install) hears it
-            time.sleep(0.05)

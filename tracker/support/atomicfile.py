@@ -6,7 +6,12 @@ target is refused, as editors refuse it), is flushed and
 fsynced, then renamed over the target; the folder is fsynced so the rename
 survives a crash.  A new file gets the usual mode (0666 less the umask).  A
 process killed at any moment leaves the old file or the new one; the temporary
-file it leaves behind is named so that the next writer can remove it.
+file it leaves behind is named so that the next writer can remove it, and one
+ended by SIGTERM or SIGHUP removes its own first (signals.cleanup_first), whether
+it writes the plan, an output the user named, or a setup file.
+
+TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes every writer wait once its temporary
+file is written, so that tests can end it at the worst moment.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import errno
 import os
 import re
 import stat
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,7 +38,8 @@ _DESCRIPTOR = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d
 
 def write_atomic(target: str | os.PathLike, data: bytes) -> None:
     target = Path(target)
-    replace(write_temp(target, data), target)
+    with signals.cleanup_first():
+        replace(write_temp(target, data), target)
 
 
 class Refused(FileExistsError):
@@ -60,7 +67,18 @@ def write_output(
     kind written (its name ends in none of `kinds`): an output never replaces
     a file that was not meant to be written.
     """
-    target = Path(target)
+    with signals.cleanup_first():  # a SIGTERM or SIGHUP mid-write: the temporary file goes, then the process
+        _write_output(Path(target), data, kinds, force, keep, make_folders)
+
+
+def _write_output(
+    target: Path,
+    data: bytes,
+    kinds: tuple[str, ...],
+    force: bool,
+    keep: Iterable[str | os.PathLike],
+    make_folders: bool,
+) -> None:
     named = _DESCRIPTOR.fullmatch(os.path.abspath(target))
     if named:
         _write_all(1 if named[1] else 2 if named[2] else int(named[3] or named[4]), data)
@@ -118,11 +136,12 @@ def _write_all(fd: int, data: bytes) -> None:
 def write_new(target: str | os.PathLike, data: bytes) -> None:
     """Like write_atomic, but FileExistsError if `target` exists, even if it appears while this writes."""
     target = Path(target)
-    temp = write_temp(target, data)
-    try:
-        os.link(temp, target)  # unlike a rename, a hard link never replaces what is there
-    finally:
-        temp.unlink(missing_ok=True)
+    with signals.cleanup_first():
+        temp = write_temp(target, data)
+        try:
+            os.link(temp, target)  # unlike a rename, a hard link never replaces what is there
+        finally:
+            temp.unlink(missing_ok=True)
     fd = os.open(target.parent, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -153,12 +172,22 @@ def write_temp(target: Path, data: bytes) -> Path:
         while view:
             view = view[os.write(fd, view) :]
         os.fsync(fd)
+        pause_for_tests("TRACKER_TEST_PAUSE_AFTER_TEMP")
     except BaseException:
         os.close(fd)
         temp.unlink(missing_ok=True)
         raise
     os.close(fd)
     return temp
+
+
+def pause_for_tests(name: str) -> None:
+    """Wait the seconds the environment variable `name` gives, if any: the tests' way to end a writer mid-write."""
+    pause = os.environ.get(name)
+    if pause:
+        end = time.monotonic() + float(pause)
+        while time.monotonic() < end:  # short sleeps: a thread told to stop (signals.install) hears it
+            time.sleep(0.05)
 
 
 def refuse_read_only(target: Path, info: os.stat_result) -> None:

@@ -1,0 +1,83 @@
+"""SIGTERM and SIGHUP while an output the user named is written (`summary -o`, `export -o`, the
+dashboard's export): the temporary file beside it goes, and the process still ends by the signal."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import tracker_env
+from terminal import Terminal
+from tuiplan import make_plan_repo
+
+PAUSE = {"TRACKER_TEST_PAUSE_AFTER_TEMP": "60", "TRACKER_NOW": "2026-01-15T09:30"}
+
+
+def wait_for_temp(folder: Path, name: str, alive) -> None:
+    deadline = time.monotonic() + 60
+    while not list(folder.glob(f".{name}.tracker-*.tmp")):
+        assert alive(), "the writer ended before it wrote its temporary file"
+        assert time.monotonic() < deadline, "the writer never wrote its temporary file"
+        time.sleep(0.02)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize(
+    "args, name",
+    [(("summary", "-o"), "out.md"), (("export", "html", "-o"), "out.html"), (("export", "csv", "-o"), "out.csv")],
+)
+def test_an_output_file_interrupted_by_a_signal_leaves_no_temporary_file(repo, signum, args, name):
+    make_plan_repo(repo)
+    out = repo.root / "out"
+    out.mkdir()
+    (out / name).write_bytes(b"the previous output\n")
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "tracker", *args, f"out/{name}"],
+        cwd=repo.root,
+        env=tracker_env(**PAUSE),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_temp(out, name, lambda: writer.poll() is None)
+        writer.send_signal(signum)
+        assert writer.wait(timeout=30) == -signum, writer.communicate()
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+    assert sorted(p.name for p in out.iterdir()) == [name]  # no temporary file
+    assert (out / name).read_bytes() == b"the previous output\n"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_while_the_dashboard_exports_leaves_no_temporary_file(repo, signum):
+    plan = make_plan_repo(repo)
+    out = repo.root / "out"
+    out.mkdir()
+    terminal = Terminal(out, env={**PAUSE, "TRACKER_FILE": str(plan)})
+    try:
+        terminal.read_for(30, until=b"Video Checkpoints")  # the first frame, down to the last phase
+        terminal.read_for(1)
+        terminal.type(b"\x10")  # ctrl+p: the command palette
+        terminal.read_for(5, until=b"Search")
+        terminal.type(b"Export CSV")
+        terminal.read_for(5, until=b"Export CSV")
+        terminal.read_for(0.5)
+        terminal.type(b"\r")
+        terminal.read_for(10, until=b"Escape cancels")
+        terminal.type(b"\r")  # the name offered: plan.csv
+        deadline = time.monotonic() + 60
+        while not list(out.glob(".plan.csv.tracker-*.tmp")) and time.monotonic() < deadline:
+            terminal.read_for(0.05)
+        assert list(out.glob(".plan.csv.tracker-*.tmp")), "the export never began"
+        os.kill(terminal.pid, signum)
+    finally:
+        code = terminal.end(30)
+    assert code == -signum  # ended by the signal, as without a write under way
+    assert list(out.iterdir()) == []
