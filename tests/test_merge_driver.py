@@ -201,24 +201,78 @@ def test_e_the_same_status_set_differently_is_a_conflict_on_that_line_alone(tmp_
     assert located(checked.stderr) == [f"{repo.root / 'data/phases.yaml'}:8:1: {MESSAGE}"]
 
 
+def merge_branch(tmp_path: Path, theirs: str, ours: str) -> tuple[Repo, subprocess.CompletedProcess]:
+    """On named branches, `git merge origin/eve` into dana: neither side is known to be only this clone's."""
+    their_repo, our_repo = clones(tmp_path, PLAN.encode(), ("eve", "dana"))
+    (their_repo.root / "data/phases.yaml").write_text(theirs)
+    their_repo.commit("theirs", "data/phases.yaml")
+    their_repo.git("push", "-q", "origin", "eve")
+    (our_repo.root / "data/phases.yaml").write_text(ours)
+    our_repo.commit("ours", "data/phases.yaml")
+    our_repo.git("fetch", "-q", "origin")
+    return our_repo, git(our_repo, "merge", "origin/eve")
+
+
 def test_an_issue_added_on_both_sides_with_different_content_is_a_conflict_on_that_issue(tmp_path: Path):
     theirs = edit(PLAN, (OWNER, OWNER + added(3, "blocked")), status(ISSUE_1, "audit"))
     ours = edit(PLAN, (OWNER, OWNER + added(3, "complete")))
-    repo, done = pull(tmp_path, PLAN.encode(), theirs.encode(), ours.encode())
+    repo, done = merge_branch(tmp_path, theirs, ours)
     assert done.returncode == 1
-    expected = (
-        edit(
-            PLAN,
-            status(ISSUE_1, "audit"),
-            (OWNER, OWNER + f"<<<<<<< HEAD\n{added(3, 'complete')}=======\n{added(3, 'blocked')}>>>>>>> "),
-        )
-        + f"{pulled_from(tmp_path)}\n"
+    expected = edit(
+        PLAN,
+        status(ISSUE_1, "audit"),
+        (OWNER, OWNER + f"<<<<<<< HEAD\n{added(3, 'complete')}=======\n{added(3, 'blocked')}>>>>>>> origin/eve\n"),
     )
     assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
     assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
     assert located(run_tracker("validate", cwd=repo.root).stderr) == [
         f"{repo.root / 'data/phases.yaml'}:16:1: {MESSAGE}"
     ]
+
+
+# `tracker add issue` on each side picks the same next id.  In a pull the side only this clone has is
+# ours, in a rebase theirs (the commits replayed): that issue gets the next free id and comes after the
+# other, whose id others may know already.
+RENUMBERED = edit(
+    PLAN,
+    status(ISSUE_1, "audit"),
+    (OWNER, OWNER + added(3, "blocked") + added(3, "complete").replace("id: 3", "id: 4")),
+)
+
+
+@pytest.mark.parametrize("how", ["--no-rebase", "--rebase"])
+def test_an_id_added_on_both_sides_in_a_pull_keeps_both_and_yours_gets_the_next_id(tmp_path: Path, how: str):
+    their_repo, our_repo = clones(tmp_path, PLAN.encode())
+    (their_repo.root / "data/phases.yaml").write_text(
+        edit(PLAN, (OWNER, OWNER + added(3, "blocked")), status(ISSUE_1, "audit"))
+    )
+    their_repo.commit("theirs", "data/phases.yaml")
+    their_repo.git("push", "-q", "origin", "main")
+    (our_repo.root / "data/phases.yaml").write_text(edit(PLAN, (OWNER, OWNER + added(3, "complete"))))
+    our_repo.commit("ours", "data/phases.yaml")
+    done = git(our_repo, "pull", how, "-q", "origin", "main")
+    assert done.returncode == 0, done.stderr
+    assert "tracker: data/phases.yaml: issue #3 was added on both sides; yours, 'added 3', is now #4" in done.stderr
+    assert (our_repo.root / "data/phases.yaml").read_bytes() == RENUMBERED.encode()
+    checked = run_tracker("validate", cwd=our_repo.root)
+    assert checked.returncode == 0, checked.stderr
+    assert our_repo.git("status", "--porcelain") == ""
+
+
+def test_an_id_yours_refers_to_is_not_renumbered_but_a_conflict(tmp_path: Path):
+    theirs = edit(PLAN, (OWNER, OWNER + added(3, "blocked")))
+    ours = edit(PLAN, (OWNER, OWNER + "        depends_on: [3]\n" + added(3, "complete")))
+    repo, done = pull(tmp_path, PLAN.encode(), theirs.encode(), ours.encode())
+    assert done.returncode == 1
+    expected = (
+        edit(
+            ours,
+            (added(3, "complete"), f"<<<<<<< HEAD\n{added(3, 'complete')}=======\n{added(3, 'blocked')}>>>>>>> "),
+        )
+        + f"{pulled_from(tmp_path)}\n"
+    )
+    assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
+    assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
 
 
 def test_a_field_deleted_on_one_side_and_changed_on_the_other_is_a_conflict_on_that_field(tmp_path: Path):

@@ -33,8 +33,9 @@ def merge_file(
     The result replaces OURS.  Set it up as git's merge driver with `tracker git setup`.
     """
     from tracker.edit import merge_plans
-    from tracker.git import GitUnavailable, driver_labels
+    from tracker.git import GitUnavailable, driver_labels, local_side
     from tracker.support.atomicfile import write_atomic
+    from tracker.support.textsafe import one_line
 
     shown = path or str(ours)
     ours_label, theirs_label = driver_labels(ours_label, theirs_label, Path.cwd())
@@ -44,12 +45,24 @@ def merge_file(
         raise Failed(f"tracker: error: cannot read {exc.filename}: {exc.strerror}") from None
     try:
         merged = merge_plans(
-            old, mine, other, path=shown, labels=("base", ours_label, theirs_label), marker_size=marker_size
+            old,
+            mine,
+            other,
+            path=shown,
+            labels=("base", ours_label, theirs_label),
+            marker_size=marker_size,
+            local=local_side(Path.cwd()),
         )
     except GitUnavailable as exc:
         raise Failed(f"tracker: error: {exc}; {ours} was left as it was") from None
     if merged.fallback:
         click.echo(f"tracker: {shown}: merged line by line with git merge-file: {merged.fallback}", err=True)
+    for moved in merged.renumbered:
+        click.echo(
+            f"tracker: {shown}: issue #{moved.old} was added on both sides; yours, {one_line(moved.title)!r}, "
+            f"is now #{moved.new}",
+            err=True,
+        )
     write_atomic(ours, merged.data)
     if merged.conflicts:
         click.echo(f"tracker: {shown}: {merged.conflicts} conflict(s) left to resolve", err=True)

@@ -13,7 +13,8 @@ with the same name, an item one side removed and the other changed) is a
 conflict confined to its line(s), with git's markers.  The merged text is cut
 again and must give the merged tree back; when it does not, or a side does
 not parse, or a side moves items, git's own line merge is used and the reason
-is given.
+is given.  An issue id both sides added differently is first taken from the
+side only this clone has, when the caller knows which (mergeids.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.edit.mergecut import Group, Uncut, cut, same_inside
+from tracker.edit.mergeids import Renumbered, renumber
 from tracker.git import line_merge
 from tracker.plan import conflict_problems
 
@@ -32,6 +34,7 @@ class Merged:
     data: bytes
     conflicts: int  # conflict blocks in `data`
     fallback: str = ""  # why git's line merge was used instead, if it was
+    renumbered: tuple[Renumbered, ...] = ()  # the local side's issues given a new id (see mergeids.py)
 
 
 class Unsupported(Exception):
@@ -45,30 +48,41 @@ def merge_plans(
     path: str = "plan",
     labels: tuple[str, str, str] = ("base", "ours", "theirs"),
     marker_size: int = 7,
+    local: str | None = None,
 ) -> Merged:
-    """The merge of `theirs` into `ours`, both changed from `base`."""
+    """The merge of `theirs` into `ours`, both changed from `base`.
+
+    `local` ("ours" or "theirs"): the side only this clone has, whose issues added under an id the other
+    side also added may be given the next free id (mergeids.py); None: such an issue is a conflict."""
     if ours == theirs or theirs == base:
         return Merged(ours, 0)
     if ours == base:
         return Merged(theirs, 0)
     try:
-        return _structural(base, ours, theirs, path, labels, marker_size)
+        return _structural(base, ours, theirs, path, labels, marker_size, local)
     except Unsupported as exc:
         data, conflicted = line_merge(base, ours, theirs, labels, marker_size)
         return Merged(data, int(conflicted), str(exc))
 
 
-def _structural(base, ours, theirs, path, labels, marker_size) -> Merged:
-    trees = []
-    for data, name in ((base, "base"), (ours, "ours"), (theirs, "theirs")):
-        text = _decode(data, name)
+def _structural(base, ours, theirs, path, labels, marker_size, local) -> Merged:
+    names = ("base", "ours", "theirs")
+    texts = [_decode(data, name) for data, name in zip((base, ours, theirs), names, strict=True)]
+    for text, name in zip(texts, names, strict=True):
         if conflict_problems(text, path):
             raise Unsupported(f"{name} holds conflict markers")
+    moved: list[Renumbered] = []
+    if local in names[1:]:
+        side = names.index(local)
+        texts[side], moved = renumber(texts, side)
+    trees = []
+    for text, name in zip(texts, names, strict=True):
         try:
             trees.append(cut(text))
         except Uncut as exc:
             raise Unsupported(f"{name} does not load: {exc}") from None
-    merged = _merge(*trees)
+    late = frozenset(("id", str(one.new), 0) for one in moved)
+    merged = _merge(trees[0], trees[1], trees[2], late)
     assert merged is not None  # the top group is on every side
     count = 0
     if merged.clashes:
@@ -85,7 +99,7 @@ def _structural(base, ours, theirs, path, labels, marker_size) -> Merged:
         if not _same(again, merged):
             raise Unsupported("the structural merge does not read back as merged")
     bom = BOM if ours.startswith(BOM.encode()) else ""
-    return Merged((bom + result).encode(), count)
+    return Merged((bom + result).encode(), count, renumbered=tuple(moved))
 
 
 def _decode(data: bytes, name: str) -> str:
@@ -96,8 +110,9 @@ def _decode(data: bytes, name: str) -> str:
     return text[1:] if text.startswith(BOM) else text
 
 
-def _merge(base: Group | None, ours: Group | None, theirs: Group | None) -> Group | None:
-    """The merged group (None: there is none), with its clashes marked in it."""
+def _merge(base: Group | None, ours: Group | None, theirs: Group | None, late: frozenset = frozenset()) -> Group | None:
+    """The merged group (None: there is none), with its clashes marked in it; `late`: keys of items that,
+    added on one side, come after the other side's additions at the same place (renumbered issues)."""
     mine, other, old = (None if group is None else group.text for group in (ours, theirs, base))
     if mine == other or other == old:
         return ours
@@ -114,8 +129,8 @@ def _merge(base: Group | None, ours: Group | None, theirs: Group | None) -> Grou
         return _clash(base, ours, theirs)  # a flow collection's commas and brackets do not cut apart
     sides = [{child.key: child for child in side} for side in (old_parts, my_parts, other_parts)]
     children = []
-    for key in _order(old_parts, my_parts, other_parts):
-        child = _merge(*(side.get(key) for side in sides))
+    for key in _order(old_parts, my_parts, other_parts, late):
+        child = _merge(sides[0].get(key), sides[1].get(key), sides[2].get(key), late)
         if child is not None:
             children.append(child)
     text = "".join(child.text for child in children)
@@ -142,7 +157,7 @@ def _keys(children: list[Group]) -> list[object]:
     return [child.key for child in children]
 
 
-def _order(base: list[Group], ours: list[Group], theirs: list[Group]) -> list[object]:
+def _order(base: list[Group], ours: list[Group], theirs: list[Group], late: frozenset) -> list[object]:
     """The children's keys in the merged order: base's, each side's additions after what they follow there."""
     place = {child.key: number for number, child in enumerate(base)}
     added: list[dict[object, list[Group]]] = [{}, {}]
@@ -165,6 +180,8 @@ def _order(base: list[Group], ours: list[Group], theirs: list[Group]) -> list[ob
         both = mine + other
         if mine and other and all(child.order is not None for child in both):
             both.sort(key=lambda child: child.order or ())
+        if late:
+            both.sort(key=lambda child: child.key in late)  # stable: the rest keep their order
         for child in both:
             if child.key not in seen:
                 seen.add(child.key)

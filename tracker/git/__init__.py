@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     )
     from tracker.git.linemerge import line_merge
     from tracker.git.links import FileLink, Links, RepoInfo, link_paths, no_git, read_links, symlink_reason
-    from tracker.git.mergelabels import driver_labels
+    from tracker.git.mergelabels import driver_labels, local_side
     from tracker.git.mergesetup import set_up_merge, undo_merge
     from tracker.git.pace import Forecast, forecast
     from tracker.git.planhistory import BadSince, History, Measure, Row, measure, plan_in, read_history, rows_since

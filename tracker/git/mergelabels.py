@@ -6,6 +6,10 @@ are.  Then they are found as git finds them for its own markers: `HEAD` for
 ours, and for theirs the name `git merge` was given, which git leaves in the
 environment as GITHEAD_<commit>.  `git pull` merges a bare commit id; that is
 named as FETCH_HEAD names it, e.g. `branch 'main' of /srv/plan.git`.
+
+It also tells which side of the merge only this clone has, where git's state
+says: in a rebase the commits being replayed (theirs), in `git pull`'s merge
+of a fetched commit ours.
 """
 
 from __future__ import annotations
@@ -30,17 +34,33 @@ def driver_labels(ours: str, theirs: str, work_tree: Path) -> tuple[str, str]:
     return ours, _fetched_name(theirs, work_tree)
 
 
+def local_side(work_tree: Path) -> str | None:
+    """ "theirs" during a rebase, "ours" in the merge of a commit fetched for it (`git pull`), else None."""
+    try:
+        repo = GitRepo.open(work_tree)
+        if any(_git_path(repo, name).is_dir() for name in ("rebase-merge", "rebase-apply")):
+            return "theirs"
+    except (GitUnavailable, OSError):
+        return None
+    heads = [name[len("GITHEAD_") :] for name, value in os.environ.items() if name.startswith("GITHEAD_")]
+    if len(heads) == 1 and COMMIT_ID.match(heads[0]) and _fetched_name(heads[0], work_tree) != heads[0]:
+        return "ours"
+    return None
+
+
+def _git_path(repo: GitRepo, name: str) -> Path:
+    return repo.root / os.fsdecode(repo.run("rev-parse", "--git-path", name).rstrip(b"\n"))
+
+
 def _fetched_name(label: str, work_tree: Path) -> str:
     """FETCH_HEAD's name for `label` when it is a bare commit id fetched for merging; else `label`."""
     if not COMMIT_ID.match(label):
         return label
     try:
-        repo = GitRepo.open(work_tree)
-        fetched = repo.root / os.fsdecode(repo.run("rev-parse", "--git-path", "FETCH_HEAD").rstrip(b"\n"))
-        lines = fetched.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = _git_path(GitRepo.open(work_tree), "FETCH_HEAD").read_text(encoding="utf-8", errors="replace")
     except (GitUnavailable, OSError):
         return label
-    for line in lines:
+    for line in lines.splitlines():
         commit, mark, name = (line.split("\t", 2) + ["", ""])[:3]
         if commit == label and mark == "" and name.strip():
             return " ".join(name.split())  # one line, as a marker's label must be
