@@ -205,6 +205,14 @@ async def test_what_was_typed_survives_a_form_it_cannot_take_and_a_refused_write
 NOTES = "\nnotes:\n  folder: docs/sessions\n  front_matter: false\n"
 
 
+def outside(tmp_path: Path, monkeypatch) -> Path:
+    """A current folder outside the work tree, where a note does not list itself."""
+    work = tmp_path / "out"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    return work
+
+
 async def open_export(pilot) -> None:
     from tracker.tui.screens.note_export import NoteExportScreen
 
@@ -258,9 +266,7 @@ async def test_the_note_goes_to_the_plans_notes_folder_made_on_the_way_with_the_
 async def test_without_a_notes_folder_the_note_goes_to_the_current_folder_plain_if_chosen(plan, tmp_path, monkeypatch):
     from tracker.notes.gather import build_summary
 
-    work = tmp_path / "out"
-    work.mkdir()
-    monkeypatch.chdir(work)  # outside the work tree: the note does not list itself
+    work = outside(tmp_path, monkeypatch)
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -309,9 +315,7 @@ async def test_the_export_form_takes_the_session_and_a_template_as_tracker_summa
     tracker(plan, LATER, "session", "start", "--end-open", "--focus", "second")
     template = tmp_path / "mine.md.j2"
     template.write_text("# {{ project }}: session {{ session.name }} ({{ session.focus }})\n", encoding="utf-8")
-    work = tmp_path / "out"
-    work.mkdir()
-    monkeypatch.chdir(work)
+    work = outside(tmp_path, monkeypatch)
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -345,6 +349,23 @@ async def test_the_export_form_takes_the_session_and_a_template_as_tracker_summa
 
 
 @synchronously
+async def test_the_palette_writes_the_session_note_through_the_same_form(plan, tmp_path, monkeypatch):
+    from tracker.tui.screens.note_export import NoteExportScreen
+
+    work = outside(tmp_path, monkeypatch)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await in_palette(pilot, "Write the session note")
+        await wait_for(pilot, lambda: isinstance(app.screen, NoteExportScreen))  # once the note is built
+        app.screen.query_one("#note-path", Input).value = "later/notes/mine.md"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
+    written = work / "later/notes/mine.md"
+    assert written.read_text() == build_summary(load(plan), output=written)
+
+
+@synchronously
 async def test_an_unknown_session_or_a_bad_template_is_refused_in_the_form_with_everything_kept(
     plan, tmp_path, monkeypatch
 ):
@@ -352,9 +373,7 @@ async def test_an_unknown_session_or_a_bad_template_is_refused_in_the_form_with_
 
     broken = tmp_path / "broken.md.j2"
     broken.write_text("{% for x in %}\n", encoding="utf-8")
-    work = tmp_path / "out"
-    work.mkdir()
-    monkeypatch.chdir(work)
+    work = outside(tmp_path, monkeypatch)
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

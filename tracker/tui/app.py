@@ -83,6 +83,11 @@ class TrackerApp(App[int]):
                 screen.action_end_session,
             )
             yield SystemCommand(
+                "Write the session note",
+                "The session note to a file, with the options of tracker summary -o FILE (as m, then w)",
+                screen.action_write_note,
+            )
+            yield SystemCommand(
                 "Export HTML report",
                 "One self-contained page for auditors, as tracker export html (in a browser: a download)",
                 lambda: screen.action_export("html"),

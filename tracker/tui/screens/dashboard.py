@@ -360,7 +360,7 @@ class DashboardScreen(Screen):
 
     # -- summary --------------------------------------------------------
 
-    def action_summary(self) -> None:
+    def action_summary(self, write: bool = False) -> None:
         if self.shown is None or self.shown.project is None:
             self.notify("There is no plan to summarise yet.", markup=False)
             return
@@ -368,7 +368,11 @@ class DashboardScreen(Screen):
             SummaryScreen,  # here: it loads Markdown, which the first frame need not wait for
         )
 
-        self.app.push_screen(SummaryScreen(self.shown))
+        self.app.push_screen(SummaryScreen(self.shown, write=write))
+
+    def action_write_note(self) -> None:
+        """The palette's Write the session note: the preview, with the export form over it once it is built."""
+        self.action_summary(write=True)
 
     def action_coverage(self) -> None:
         project, day = self.project, self.git.attention.today

@@ -49,9 +49,10 @@ class SummaryScreen(Screen):
         path: Path
         error: str | None = None
 
-    def __init__(self, loaded: Loaded):
+    def __init__(self, loaded: Loaded, write: bool = False):
         super().__init__()
         self.loaded = loaded
+        self.export_when_built = write  # open the export form as soon as the note is built (the palette's command)
         self.text: str | None = None
         self.place: Path | None = None
 
@@ -89,6 +90,9 @@ class SummaryScreen(Screen):
         self.place = message.place
         title.update(Content("Session summary — preview; w writes it to a file"))
         self.query_one(Markdown).update(message.text or "")
+        if self.export_when_built:
+            self.export_when_built = False
+            self.action_export()
 
     def action_export(self) -> None:
         if refused(self.app):
