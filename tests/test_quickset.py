@@ -49,9 +49,10 @@ def test_a_plan_read_in_part_writes_the_bytes_and_the_cache_entry_of_the_whole_p
         change = SetIssueStatus(str(issue.id), next(s for s in reversed(statuses) if s != issue.status))
         monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fast-cache"))
         load(fast)  # any earlier command: the plan is in the cache
-        with monkeypatch.context() as patch:  # neither the whole model decoded nor the text parsed whole
+        with monkeypatch.context() as patch:  # neither the whole model decoded nor the text decoded or parsed whole
             patch.setattr(parsecache, "lookup", whole)
             patch.setattr(writer, "load_text", whole)
+            patch.setattr(writer, "_current", whole)
             part = load_part(fast, str(issue.id))
             assert part is not None and [len(p.issues) for p in part.project.phases].count(1) == 1
             written = apply(part, change)
@@ -83,6 +84,18 @@ def test_what_one_issue_cannot_vouch_for_needs_the_whole_plan_and_writes_nothing
     with pytest.raises(NeedWhole):
         apply(part, AddsALine("1", "complete"))
     assert path.read_bytes() == before
+
+
+def test_a_plan_whose_lines_break_otherwise_than_by_newlines_is_edited_whole(tmp_path):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN.replace("Flow issue", "Flow\u2028issue"), encoding="utf-8")  # libyaml counts a line
+    load(path)
+    part = load_part(path, "1")
+    assert part is not None
+    with pytest.raises(NeedWhole):  # counting newlines would not find the issue's lines
+        apply(part, SetIssueStatus("1", "complete"))
+    written = apply(load(path), SetIssueStatus("1", "complete"))
+    assert written.project.find_issue(1)[1].status == "complete"
 
 
 def test_a_file_changed_after_the_part_was_read_is_read_whole_and_both_changes_kept(tmp_path):

@@ -5,7 +5,12 @@ from __future__ import annotations
 import gc
 
 from tracker.edit import window
-from tracker.plan import Issue, Phase, place, yamltree
+from tracker.plan import Issue, Phase, place, splice, yamltree
+
+
+class NeedWhole(Exception):
+    """A plan read in part, or the lines of one issue, cannot vouch for this write; nothing was written:
+    load the whole plan and apply again."""
 
 
 class Nodes:
@@ -42,6 +47,29 @@ class Nodes:
         """The phase's mapping (item `index` of `phases`): from its own lines when they do."""
         node = window.block_item(self.text, *phase.where())
         return node if node is not None and placed_as(node, phase) else self.root.get("phases").items[index]
+
+
+class IssueNodes(Nodes):
+    """The nodes of the one issue whose lines alone are the text (from line `line` of the file on): placed at
+    their lines in the file, their offsets in this text.  Anything else is not here: NeedWhole."""
+
+    def __init__(self, text: str, line: int):
+        super().__init__(text)
+        self.line = line
+
+    @property
+    def root(self) -> yamltree.Mapping:
+        raise NeedWhole
+
+    def issue(self, issue: Issue) -> yamltree.Mapping:
+        line, column = issue.where()
+        node = splice.parse_item(self.text, 0, len(self.text), line, column) if line == self.line else None
+        if node is None or not placed_as(node, issue):
+            raise NeedWhole
+        return node
+
+    def phase(self, phase: Phase, index: int) -> yamltree.Mapping:
+        raise NeedWhole
 
 
 def issue_node(root: yamltree.Mapping, issue: Issue) -> yamltree.Mapping:

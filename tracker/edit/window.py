@@ -38,6 +38,23 @@ def block_item(text: str, line: int, column: int) -> yamltree.Mapping | None:
     return splice.parse_item(text, start, splice.item_end(text, start, column), line, column)
 
 
+def line_offset(data: bytes, start: int, line: int) -> int | None:
+    """The offset in `data` of the start of line `line`, counting lines from offset `start` (past a BOM);
+    None past the end.  Newlines are counted a block at a time, in C."""
+    at, left = start, line - 1
+    while left:
+        end = min(at + (1 << 16), len(data))
+        count = data.count(b"\n", at, end)
+        if count >= left:
+            break
+        if end == len(data):
+            return None
+        left, at = left - count, end
+    for _ in range(left):
+        at = data.index(b"\n", at) + 1
+    return at
+
+
 def _line_start(text: str, line: int) -> int | None:
     if line == 1:
         return 0

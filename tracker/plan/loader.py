@@ -204,7 +204,7 @@ def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES, before: Loaded | N
 
             spliced = splice.reload(before, data, digest)
             if spliced is not None and spliced.project is not None:
-                parsecache.store(digest, spliced.project, spliced.problems)
+                parsecache.store(digest, spliced.project, spliced.problems, plain=True)  # splice checked it
                 spliced.max_bytes = max_bytes
                 return spliced
         text = decode(data, str(path))
@@ -261,7 +261,9 @@ def _parse(text: str, digest: str, path: Path, like: Project | None = None) -> L
     """load_text, and the model kept in the parse cache for the next command."""
     loaded = load_text(text, path, digest=digest, like=like)
     if loaded.project is not None:
-        parsecache.store(digest, loaded.project, loaded.problems, path)
+        from tracker.plan.splice import plain_breaks  # it builds on this module
+
+        parsecache.store(digest, loaded.project, loaded.problems, path, plain_breaks(text))
     return loaded
 
 

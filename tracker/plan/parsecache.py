@@ -55,6 +55,7 @@ class _Entry(msgspec.Struct, array_like=True):
     keys: list[str]  # each issue's key, in plan order
     issues: list[Issue]  # every issue, in plan order
     problems: _Problems
+    plain: bool  # the text breaks lines with \n or \r\n only (splice.plain_breaks): its lines count as libyaml's
 
 
 class _Parts(msgspec.Struct, array_like=True):
@@ -68,6 +69,7 @@ class _Parts(msgspec.Struct, array_like=True):
     keys: list[str]
     issues: list[msgspec.Raw]
     problems: _Problems
+    plain: bool
 
 
 @dataclass
@@ -77,6 +79,11 @@ class Part:
     entry: _Parts
     index: int  # of the decoded issue, in plan order
     phase: int  # the phase that holds it
+
+    @property
+    def plain(self) -> bool:
+        """Whether the plan's text breaks lines with \\n or \\r\\n only, so that counting them finds its lines."""
+        return self.entry.plain
 
 
 def entry_path(digest: str, code: str | None = None) -> Path:
@@ -122,10 +129,14 @@ def lookup_part(digest: str, where: str, key: str) -> tuple[Project, list[Proble
     return head, _problems(entry.problems, where), Part(entry, index, phase)
 
 
-def store(digest: str, project: Project, problems: list[Problem], plan: Path | None = None) -> None:
+def store(
+    digest: str, project: Project, problems: list[Problem], plan: Path | None = None, plain: bool = False
+) -> None:
     """Keep the model for the next command; a cache that cannot be written is skipped silently.
 
     `plan`: the file it was read from, which the cache folder then counts among the plans it serves.
+    `plain`: its text breaks lines with \\n or \\r\\n only (splice.plain_breaks), which a plan read
+    in part then need not check again.
     """
     code = code_key(*LOADER_PARTS)
     issues = [issue for phase in project.phases for issue in phase.issues]
@@ -138,6 +149,7 @@ def store(digest: str, project: Project, problems: list[Problem], plan: Path | N
         [issue.key for issue in issues],
         issues,
         _rows(problems),
+        plain,
     )
     write_entry(entry_path(digest, code), msgspec.msgpack.encode(entry), KEEP, serves=plan)
 
@@ -145,7 +157,8 @@ def store(digest: str, project: Project, problems: list[Problem], plan: Path | N
 def store_part(digest: str, part: Part, project: Project, problems: list[Problem]) -> None:
     """Keep the plan `project` (read in part as `part` says, its one issue edited in place, no line of
     the file moved) for the next command: the other issues are the bytes read, the head and the edited
-    issue encoded again.  Skipped when `project` is not such a plan."""
+    issue encoded again (its lines break as the others do: splice checked them).  Skipped when `project`
+    is not such a plan."""
     phases = project.phases
     if len(phases) != len(part.entry.counts) or [len(phase.issues) for phase in phases] != [
         int(index == part.phase) for index in range(len(phases))
@@ -158,7 +171,9 @@ def store_part(digest: str, part: Part, project: Project, problems: list[Problem
     issues = list(part.entry.issues)
     issues[part.index] = msgspec.Raw(msgspec.msgpack.encode(issue))
     head = msgspec.Raw(msgspec.msgpack.encode(_head(project)))
-    entry = _Parts(FORMAT, code, digest, head, part.entry.counts, part.entry.keys, issues, _rows(problems))
+    entry = _Parts(
+        FORMAT, code, digest, head, part.entry.counts, part.entry.keys, issues, _rows(problems), part.entry.plain
+    )
     write_entry(entry_path(digest, code), msgspec.msgpack.encode(entry), KEEP)
 
 

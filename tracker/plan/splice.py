@@ -49,15 +49,19 @@ LEAD = re.compile(r" *(?:- +)*")
 MAX_ISSUES = 200  # a change touching more issues than this is parsed whole: as fast, and simpler
 
 
-def plain_breaks(text: str) -> bool:
-    """Whether `text` breaks lines only with \\n or \\r\\n, as the windows count them."""
+def plain_breaks(text: str | bytes) -> bool:
+    """Whether `text` (or its UTF-8 bytes) breaks lines only with \\n or \\r\\n, as the windows count them."""
+    if isinstance(text, bytes):
+        others = any(ch.encode("utf-8") in text for ch in _OTHER_BREAKS)
+        return not others and (b"\r" not in text or text.count(b"\r") == text.count(b"\r\n"))
     return not any(ch in text for ch in _OTHER_BREAKS) and ("\r" not in text or text.count("\r") == text.count("\r\n"))
 
 
-def item_end(text: str, start: int, column: int) -> int:
+def item_end(text: str | bytes, start: int, column: int) -> int:
     """Where the list item whose first line starts at offset `start`, keys at `column`, ends: the start
-    of the first line after it with content indented less than its keys (or the end of the text)."""
-    after = _end_of_item(column).search(text, start)
+    of the first line after it with content indented less than its keys (or the end of the text).
+    Offsets are of characters in a text, of bytes in UTF-8 bytes."""
+    after = _end_of_item(column, isinstance(text, bytes)).search(text, start)
     return after.start() + 1 if after else len(text)
 
 
@@ -82,9 +86,10 @@ def parse_item(text: str, start: int, end: int, line: int, column: int) -> yamlt
 
 
 @lru_cache(maxsize=64)
-def _end_of_item(column: int) -> re.Pattern:
+def _end_of_item(column: int, binary: bool = False) -> re.Pattern:
     """The line break before the first line with content that is indented less than the item's keys."""
-    return re.compile(rf"\n(?! {{{column - 1}}})[ \t]*[^ \t\r\n#]")
+    pattern = rf"\n(?! {{{column - 1}}})[ \t]*[^ \t\r\n#]"
+    return re.compile(pattern.encode("ascii") if binary else pattern)
 
 
 def _place(node, lines: int, offset: int, length: int, next_content: int | None) -> None:
@@ -131,6 +136,7 @@ def splice(
     whole_rules: bool = True,
     same: Callable[[Project], bool] | None = None,
     partial: bool = False,
+    first_line: int = 1,
 ) -> Loaded | None:
     """The plan in `new`, read from `base` (the plan in `old`) where only issues changed; else None.
 
@@ -149,11 +155,14 @@ def splice(
     `partial`: `base` was read in part (loader.load_part: its plan holds the changed issue and no
     other), so what needs the other issues is None: lines gained or lost (the others would move),
     and an id new to the plan (is it unique?).
+
+    `first_line`: the line of the file `old` and `new` start at, when they are a window of it
+    (edit/writer.py gives the edited issue's lines alone; the file around them is the same bytes).
     """
     if old == new or "<<<<<<<" in new or not plain_breaks(new) or (whole_rules and base.problems):
         return None
     where = str(base.path)
-    found = _changed_issues(base.project, old, new)
+    found = _changed_issues(base.project, old, new, first_line)
     if found is None:
         return None
     phase_index, first, last, start, old_end, line = found
@@ -188,13 +197,15 @@ def splice(
     return Loaded(base.path, project, problems, new, digest, base.max_bytes)
 
 
-def _changed_issues(project: Project, old: str, new: str) -> tuple[int, int, int, int, int, int] | None:
+def _changed_issues(
+    project: Project, old: str, new: str, first_line: int = 1
+) -> tuple[int, int, int, int, int, int] | None:
     """(phase, first issue, end issue, start offset, end offset, first line) of the run of issues of one
     phase whose lines in `old` hold every difference from `new`; None when the differences are elsewhere."""
     a = _shared(old, new, len(old))
     b = len(old) - _shared(old, new, min(len(old), len(new)) - a, at_end=True)
     places, owners = _issue_starts(project)
-    line_a = old.count("\n", 0, a) + 1
+    line_a = old.count("\n", 0, a) + first_line
     k = bisect.bisect_left(places, (line_a + 1) * WIDE) - 1
     if k < 0:
         return None
