@@ -22,7 +22,7 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from tracker.plan.model import Deliverable, Issue, Phase, Project, is_iso_date
 from tracker.plan.progress import is_done
@@ -91,8 +91,15 @@ def freshness(
         return NOT_REVIEWED
     if interval is None:
         return Freshness(reviewed, None, False)
+    due, due_text = _review_due(reviewed, interval)
+    return Freshness(reviewed, due_text, today > due)
+
+
+# A plan's evidence shares a few review days and intervals: 30,000 deliverables, a few hundred pairs.
+@lru_cache(maxsize=1 << 12)
+def _review_due(reviewed: str, interval: tuple[int, int]) -> tuple[datetime.date, str]:
     due = add_interval(datetime.date.fromisoformat(reviewed), interval)
-    return Freshness(reviewed, due.isoformat(), today > due)
+    return due, due.isoformat()
 
 
 def reviews_anything(project: Project) -> bool:
@@ -113,7 +120,12 @@ def is_overdue(project: Project, issue: Issue, today: datetime.date) -> bool:
     due = issue.due
     if not due or not is_iso_date(due):
         return False
-    return datetime.date.fromisoformat(due) < today and not is_done(project, issue)
+    return _day(due) < today and not is_done(project, issue)
+
+
+@lru_cache(maxsize=1 << 12)
+def _day(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text)
 
 
 def open_steps(issue: Issue) -> int:

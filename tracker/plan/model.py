@@ -11,6 +11,7 @@ later checks and the TUI can point into the file; `where` reads it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -383,10 +384,15 @@ HELP: dict[str, dict[str, str]] = {
 
 def is_iso_date(text: str) -> bool:
     """A real calendar day written YYYY-MM-DD (what a session's `date` holds)."""
+    return len(text) == 10 and _real_day(text)
+
+
+@lru_cache(maxsize=1 << 12)  # a plan writes the same few hundred days thousands of times
+def _real_day(text: str) -> bool:
     import datetime
 
     try:
-        return len(text) == 10 and datetime.date.fromisoformat(text).isoformat() == text
+        return datetime.date.fromisoformat(text).isoformat() == text
     except ValueError:
         return False
 
