@@ -1,6 +1,8 @@
 """Repeated `tracker status` in the states a real repository is in, against Taskwarrior (issue 17).
 
-bench/run.py calls `build_states` and `measure_states`; the states, all on a plan of as many issues:
+bench/run.py calls `build_states` and `measure_states`; alone (`.venv/bin/python bench/bench_states.py
+[--runs 5] [--slow 3] [--issues 10000]`) it builds run.py's repository and plan and measures these alone.
+The states, all on a plan of as many issues:
 
 - committed: every deliverable present and committed (the benchmark's own plan);
 - half missing: half of the deliverables name files not written yet, as most real plans do;
@@ -178,3 +180,44 @@ def render_cache(figures: dict[str, int], issues: int) -> tuple[list[str], list[
         ("cache folder ≤ 3× the plans it serves", f"{ratio:.2f}×", ratio <= 3),
         (f"`status --json` answer entry, {issues:,} issues, against its plan", f"{answer:.2f}×", answer <= 1),
     ]
+
+
+def main() -> int:
+    """These figures alone, on run.py's repository (20,000 commits over 5,000 files) and plan."""
+    import argparse
+    import tempfile
+
+    from gitrepo_fixture import build_history_repo
+    from run import Bench, Timing, git, mib, taskwarrior_import
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--slow", type=int, default=3, help="runs of the computed figures")
+    parser.add_argument("--issues", type=int, default=10_000)
+    parser.add_argument("--commits", type=int, default=20_000)
+    parser.add_argument("--files", type=int, default=5_000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-states-"))
+    try:
+        bench = Bench(work, args.runs)
+        repo = work / "repo"
+        paths = build_history_repo(repo, args.commits, args.files)
+        plan = write_plan(repo / "data" / f"phases-{args.issues}.yaml", args.issues, paths)
+        git(repo, "add", str(plan))
+        git(repo, "commit", "-q", "-m", "plan")
+        task_env = taskwarrior_import(bench, args.issues)
+        states = build_states(bench, repo, plan, paths, args.issues, git)
+        measured = measure_states(bench, states, task_env, args.runs, args.slow, Timing)
+        load = os.getloadavg()
+        print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print("\n".join(render_states(measured, args.issues, mib)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())
