@@ -244,11 +244,17 @@ def make_it_a_repository(project: Path) -> None:
     subprocess.run(["git", "init", "-q", str(project)], check=True, env={**os.environ, **ENV})
 
 
+def make_it_a_bare_repository(project: Path) -> None:
+    subprocess.run(["git", "init", "-q", "--bare", str(project / "data")], check=True, env={**os.environ, **ENV})
+
+
 def edit_plain_plan(project: Path) -> None:
     (project / "data" / "phases.yaml").write_text(PLAN.replace("status: in_progress", "status: complete"))
 
 
-@pytest.mark.parametrize("change", [write_later, remove_retry, make_it_a_repository, edit_plain_plan])
+@pytest.mark.parametrize(
+    "change", [write_later, remove_retry, make_it_a_repository, make_it_a_bare_repository, edit_plain_plan]
+)
 @pytest.mark.parametrize("args", [(), ("--json",)])
 def test_without_git_the_answer_is_replayed_until_a_file_or_a_repository_appears(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None, change, args: tuple[str, ...]
@@ -266,6 +272,25 @@ def test_without_git_the_answer_is_replayed_until_a_file_or_a_repository_appears
     answer = status(project, *args)
     assert answer != REPLAYED
     assert answer == fresh(project, *args, tmp_path=tmp_path, monkeypatch=monkeypatch)
+
+
+@pytest.mark.parametrize("args", [(), ("--json",)])
+def test_outside_git_a_replayed_answer_asks_git_nothing_until_a_repository_may_be_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None, args: tuple[str, ...]
+):
+    project = plain_folder(tmp_path, monkeypatch)
+    status(project, *args)
+    mark_recorded_answers()
+    asked: list[str] = []
+    real = replay._git_status
+    monkeypatch.setattr(replay, "_git_status", lambda start: asked.append(start) or real(start))
+    assert status(project, *args) == REPLAYED
+    assert asked == []  # one process: nothing above could be a repository, so git could only refuse again
+    (project / "refs").mkdir()  # not a repository, but git is asked: it says so, and the answer holds
+    assert status(project, *args) == REPLAYED and asked
+    make_it_a_repository(project)
+    assert status(project, *args) != REPLAYED
+    assert status(project, *args) == fresh(project, *args, tmp_path=tmp_path, monkeypatch=monkeypatch)
 
 
 def test_a_replayed_answer_loads_neither_yaml_nor_git_nor_the_model(shop: Repo):

@@ -11,7 +11,11 @@ checks each of them again before replaying:
 - the code: tracker's version and the size and time of each of its modules;
 - `git status` (HEAD, branch, index and untracked files), asked every time
   from the same folder, so a repository appearing nearer the plan shows too;
-  outside git, its refusal (a repository appearing anywhere above shows);
+  outside git, its refusal (a repository appearing anywhere above shows).
+  When no folder from there up to the root holds anything git's discovery
+  could take for a repository (`.git`, or a bare repository's HEAD, objects
+  or refs), git can only refuse again, and is not asked: a `status` outside
+  git is then one process, not two;
 - every file the answer reports on, missing ones included: its lstat (inode,
   size, times; nothing for a file not there yet) and, for a symlink, where it
   leads.  Outside git, the files are those under the folder the plan's paths
@@ -160,9 +164,10 @@ def _chunks(file: BinaryIO, size: int) -> Iterator[bytes]:
 def _unchanged(plan: Path, entry: dict, max_bytes: int) -> bool:
     if not _same_plan(plan, entry["plan"], entry["digest"], max_bytes):
         return False
-    status = _git_status(entry["start"])
-    if status is None or _sha(status) != entry["status"]:
-        return False
+    if not (entry.get("nogit") and _no_repository_above(entry["start"])):
+        status = _git_status(entry["start"])
+        if status is None or _sha(status) != entry["status"]:
+            return False
     root = entry["root"]
     return all(_file_signature(root, path) == (signature, target) for path, signature, target in entry["files"])
 
@@ -231,6 +236,8 @@ class Recorder:
                 "digest": digest,
                 "start": self.start,  # where git is asked from
                 "status": _sha(self.status),
+                # git refused, and nothing it could find a repository in is above: it will refuse again
+                "nogit": self.status.startswith(_REFUSED) and _no_repository_above(self.start),
                 "root": links.repo.root or links.base,  # what the files' paths are under
                 "files": files,  # [path under root, lstat, where a symlink leads]
                 "text": text,  # text is written in the terminal's encoding; JSON is UTF-8
@@ -326,6 +333,29 @@ def _same_plan(plan: Path, signature: Signature, digest: str, max_bytes: int) ->
 
 # How `git status` saying no (not a repository) is told from its answer: no answer starts with NUL.
 _REFUSED = b"\0refused\0"
+
+
+# What git's discovery takes for a repository in a folder: a `.git` (folder, file or link), or the folder
+# itself a bare repository (all three of HEAD, objects and refs; any one of them is enough to ask git).
+_REPOSITORY_MARKS = (".git", "HEAD", "objects", "refs")
+# Variables that name a repository outright, wherever the folders are.
+_NAMED_REPOSITORY = ("GIT_DIR", "GIT_COMMON_DIR")
+
+
+def _no_repository_above(start: str) -> bool:
+    """Whether git, asked from `start`, can find no repository: no folder from there (as the system
+    resolves it, links followed, as git sees its working folder) up to the root holds any of
+    _REPOSITORY_MARKS, and no variable names one.  (Every GIT_* variable is part of the answer's key.)"""
+    if any(name in os.environ for name in _NAMED_REPOSITORY):
+        return False
+    folder = os.path.realpath(start)
+    while True:
+        if any(os.path.lexists(os.path.join(folder, mark)) for mark in _REPOSITORY_MARKS):
+            return False
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return True
+        folder = parent
 
 
 def _git_status(start: str) -> bytes | None:
