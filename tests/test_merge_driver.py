@@ -201,9 +201,9 @@ def test_e_the_same_status_set_differently_is_a_conflict_on_that_line_alone(tmp_
     assert located(checked.stderr) == [f"{repo.root / 'data/phases.yaml'}:8:1: {MESSAGE}"]
 
 
-def merge_branch(tmp_path: Path, theirs: str, ours: str) -> tuple[Repo, subprocess.CompletedProcess]:
+def merge_branch(tmp_path: Path, theirs: str, ours: str, plan: str = PLAN) -> tuple[Repo, subprocess.CompletedProcess]:
     """On named branches, `git merge origin/eve` into dana: neither side is known to be only this clone's."""
-    their_repo, our_repo = clones(tmp_path, PLAN.encode(), ("eve", "dana"))
+    their_repo, our_repo = clones(tmp_path, plan.encode(), ("eve", "dana"))
     (their_repo.root / "data/phases.yaml").write_text(theirs)
     their_repo.commit("theirs", "data/phases.yaml")
     their_repo.git("push", "-q", "origin", "eve")
@@ -359,3 +359,33 @@ def test_setup_is_idempotent_and_undo_reverses_it(tmp_path: Path):
     assert len(undone.stdout.splitlines()) == 2
     assert (repo.root / ".gitattributes").read_text() == ""
     assert repo.git("config", "--list", "--local").count("merge.tracker") == 0
+
+
+# The same, the two issues in different phases: a merge by place alone would keep both under one id.
+TWO_PHASES = (
+    PLAN + "  - id: Q\n    title: U\n    issues:\n      - id: 5\n        title: five\n        status: not_started\n"
+)
+THEIRS_IN_Q = TWO_PHASES + added(6, "blocked")
+OURS_IN_P = edit(TWO_PHASES, (OWNER, OWNER + added(6, "complete")))
+
+
+def test_an_id_added_in_two_phases_is_a_conflict_on_theirs_when_neither_side_is_known_as_yours(tmp_path: Path):
+    repo, done = merge_branch(tmp_path, THEIRS_IN_Q, OURS_IN_P, TWO_PHASES)
+    assert done.returncode == 1
+    expected = OURS_IN_P + f"<<<<<<< HEAD\n=======\n{added(6, 'blocked')}>>>>>>> origin/eve\n"
+    assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
+    assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
+    assert located(run_tracker("validate", cwd=repo.root).stderr) == [
+        f"{repo.root / 'data/phases.yaml'}:{len(OURS_IN_P.splitlines()) + 1}:1: {MESSAGE}"
+    ]
+
+
+def test_an_id_added_in_two_phases_in_a_pull_keeps_both_and_yours_gets_the_next_id(tmp_path: Path):
+    repo, done = pull(tmp_path, TWO_PHASES.encode(), THEIRS_IN_Q.encode(), OURS_IN_P.encode())
+    assert done.returncode == 0, done.stderr
+    assert "tracker: data/phases.yaml: issue #6 was added on both sides; yours, 'added 6', is now #7" in done.stderr
+    expected = edit(OURS_IN_P, ("id: 6", "id: 7")) + added(6, "blocked")
+    assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
+    checked = run_tracker("validate", cwd=repo.root)
+    assert checked.returncode == 0, checked.stderr
+    assert repo.git("status", "--porcelain") == ""

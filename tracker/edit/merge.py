@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tracker.edit.mergecut import Group, Uncut, cut, same_inside
-from tracker.edit.mergeids import Renumbered, renumber
+from tracker.edit.mergeids import Renumbered, settle_ids
 from tracker.git import line_merge
 from tracker.plan import conflict_problems
 
@@ -71,18 +71,16 @@ def _structural(base, ours, theirs, path, labels, marker_size, local) -> Merged:
     for text, name in zip(texts, names, strict=True):
         if conflict_problems(text, path):
             raise Unsupported(f"{name} holds conflict markers")
-    moved: list[Renumbered] = []
-    if local in names[1:]:
-        side = names.index(local)
-        texts[side], moved = renumber(texts, side)
+    ids = settle_ids(texts, names.index(local) if local in names[1:] else None)
+    moved = ids.moved
     trees = []
-    for text, name in zip(texts, names, strict=True):
+    for text, name in zip(ids.texts, names, strict=True):
         try:
             trees.append(cut(text))
         except Uncut as exc:
             raise Unsupported(f"{name} does not load: {exc}") from None
     late = frozenset(("id", str(one.new), 0) for one in moved)
-    merged = _merge(trees[0], trees[1], trees[2], late)
+    merged = _merge(trees[0], trees[1], trees[2], _Ids(late, frozenset(("id", text, 0) for text in ids.clashing)))
     assert merged is not None  # the top group is on every side
     count = 0
     if merged.clashes:
@@ -110,13 +108,22 @@ def _decode(data: bytes, name: str) -> str:
     return text[1:] if text.startswith(BOM) else text
 
 
-def _merge(base: Group | None, ours: Group | None, theirs: Group | None, late: frozenset = frozenset()) -> Group | None:
-    """The merged group (None: there is none), with its clashes marked in it; `late`: keys of items that,
-    added on one side, come after the other side's additions at the same place (renumbered issues)."""
+@dataclass(frozen=True, slots=True)
+class _Ids:
+    """Issues added on both sides under one id (mergeids.py), by their key among a phase's issues."""
+
+    late: frozenset = frozenset()  # renumbered: after the other side's additions at the same place
+    clashing: frozenset = frozenset()  # still one id for two issues: theirs is a conflict wherever it stands
+
+
+def _merge(base: Group | None, ours: Group | None, theirs: Group | None, ids: _Ids = _Ids()) -> Group | None:
+    """The merged group (None: there is none), with its clashes marked in it."""
+    if base is None and ours is None and theirs is not None and theirs.key in ids.clashing:
+        return _clash(None, None, theirs)  # ours added this id elsewhere (at the same place it clashes below)
     mine, other, old = (None if group is None else group.text for group in (ours, theirs, base))
     if mine == other or other == old:
         return ours
-    if mine == old:
+    if mine == old and not _may_hold(ids, base, theirs):
         return theirs
     if base is None or ours is None or theirs is None:
         return _clash(base, ours, theirs)
@@ -129,8 +136,8 @@ def _merge(base: Group | None, ours: Group | None, theirs: Group | None, late: f
         return _clash(base, ours, theirs)  # a flow collection's commas and brackets do not cut apart
     sides = [{child.key: child for child in side} for side in (old_parts, my_parts, other_parts)]
     children = []
-    for key in _order(old_parts, my_parts, other_parts, late):
-        child = _merge(sides[0].get(key), sides[1].get(key), sides[2].get(key), late)
+    for key in _order(old_parts, my_parts, other_parts, ids.late):
+        child = _merge(sides[0].get(key), sides[1].get(key), sides[2].get(key), ids)
         if child is not None:
             children.append(child)
     text = "".join(child.text for child in children)
@@ -143,6 +150,19 @@ def _merge(base: Group | None, ours: Group | None, theirs: Group | None, late: f
         flow=ours.flow,
         order=ours.order,
         clashes=sum(child.clashes for child in children),
+    )
+
+
+def _may_hold(ids: _Ids, base: Group | None, theirs: Group | None) -> bool:
+    """Whether a group only theirs changed is looked inside rather than taken whole: it may hold an issue
+    that ours added elsewhere under the same id (a block collection, when there are such ids)."""
+    return bool(
+        ids.clashing
+        and base is not None
+        and theirs is not None
+        and not (base.flow or theirs.flow)
+        and base.parts() is not None
+        and theirs.parts() is not None
     )
 
 

@@ -12,7 +12,8 @@ Only when it is safe: the id is absent from the base and the two issues differ
 plain number; and nothing else on the renumbered side is written as that id
 (a `depends_on` entry, or any other value that could mean it), since those
 would then point at the other issue.  Otherwise the item is a conflict, as
-without this.  Only the id's own characters change.
+without this, also when the two stand in different phases, where the merge
+would otherwise keep both under one id.  Only the id's own characters change.
 """
 
 from __future__ import annotations
@@ -29,37 +30,50 @@ class Renumbered:
     title: str
 
 
-def renumber(texts: list[str], side: int) -> tuple[str, list[Renumbered]]:
-    """`texts[side]` (texts: base, ours, theirs; side 1 or 2) with its clashing new issues renumbered."""
+@dataclass(slots=True)
+class NewIds:
+    texts: list[str]  # base, ours, theirs: the local side's with its renumbered ids
+    moved: list[Renumbered]
+    clashing: list[str]  # the ids (as written) still added differently on both sides: conflicts
+
+
+def settle_ids(texts: list[str], side: int | None) -> NewIds:
+    """The issue ids added on both sides (texts: base, ours, theirs) differently: those of `side` (1 or 2:
+    the side only this clone has; None: unknown) renumbered where safe, the others left to clash."""
+    texts = list(texts)
     try:
         roots = [yamltree.parse(text).root for text in texts]
     except yamltree.YamlError:
-        return texts[side], []  # the merge says what does not load
+        return NewIds(texts, [], [])  # the merge says what does not load
     found = [_issues(root) for root in roots]
     if any(issues is None for issues in found):
-        return texts[side], []
-    base, mine, other = found[0], found[side], found[3 - side]
-    assert base is not None and mine is not None and other is not None
-    taken = {number for issues in found if issues for number in issues}
-    free = max(taken, default=0) + 1
-    text = texts[side]
+        return NewIds(texts, [], [])
+    base, ours, theirs = found
+    assert base is not None and ours is not None and theirs is not None
+    both = [
+        number
+        for number, (item, _) in ours.items()
+        if number not in base and number in theirs and _text(texts[1], item) != _text(texts[2], theirs[number][0])
+    ]
+    if side is None:
+        return NewIds(texts, [], [ours[number][1].text for number in both])
+    mine = (ours, theirs)[side - 1]
+    free = max((number for issues in found if issues for number in issues), default=0) + 1
     edits: list[tuple[int, int, str]] = []
     moved: list[Renumbered] = []
-    for number, (item, scalar) in mine.items():
-        if number in base or number not in other:
-            continue
-        their_item = other[number][0]
-        if _text(texts[side], item) == _text(texts[3 - side], their_item):
-            continue
+    clashing: list[str] = []
+    for number in both:
+        item, scalar = mine[number]
         if _mentioned(roots[side], scalar):
+            clashing.append(scalar.text)
             continue
         edits.append((scalar.start, scalar.end, str(free)))
         title = item.get("title")
         moved.append(Renumbered(number, free, title.text if isinstance(title, yamltree.Scalar) else ""))
         free += 1
-    for start, end, new in reversed(edits):
-        text = text[:start] + new + text[end:]
-    return text, moved
+    for start, end, new in sorted(edits, reverse=True):
+        texts[side] = texts[side][:start] + new + texts[side][end:]
+    return NewIds(texts, moved, clashing)
 
 
 def _issues(root) -> dict[int, tuple[yamltree.Mapping, yamltree.Scalar]] | None:
