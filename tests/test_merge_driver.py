@@ -389,3 +389,12 @@ def test_an_id_added_in_two_phases_in_a_pull_keeps_both_and_yours_gets_the_next_
     checked = run_tracker("validate", cwd=repo.root)
     assert checked.returncode == 0, checked.stderr
     assert repo.git("status", "--porcelain") == ""
+
+
+def test_a_phase_theirs_added_holding_an_id_ours_added_elsewhere_is_a_conflict(tmp_path: Path):
+    new_phase = "  - id: R\n    title: V\n    issues:\n" + added(6, "blocked")
+    repo, done = merge_branch(tmp_path, TWO_PHASES + new_phase, OURS_IN_P, TWO_PHASES)
+    assert done.returncode == 1
+    expected = OURS_IN_P + f"<<<<<<< HEAD\n=======\n{new_phase}>>>>>>> origin/eve\n"
+    assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
+    assert repo.git("status", "--porcelain") == "UU data/phases.yaml"

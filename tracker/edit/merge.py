@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from tracker.edit.mergecut import Group, Uncut, cut, same_inside
 from tracker.edit.mergeids import Renumbered, settle_ids
 from tracker.git import line_merge
-from tracker.plan import conflict_problems
+from tracker.plan import conflict_problems, yamltree
 
 BOM = "\ufeff"
 
@@ -118,7 +118,7 @@ class _Ids:
 
 def _merge(base: Group | None, ours: Group | None, theirs: Group | None, ids: _Ids = _Ids()) -> Group | None:
     """The merged group (None: there is none), with its clashes marked in it."""
-    if base is None and ours is None and theirs is not None and theirs.key in ids.clashing:
+    if base is None and ours is None and theirs is not None and _holds_clashing(theirs, ids):
         return _clash(None, None, theirs)  # ours added this id elsewhere (at the same place it clashes below)
     mine, other, old = (None if group is None else group.text for group in (ours, theirs, base))
     if mine == other or other == old:
@@ -150,6 +150,21 @@ def _merge(base: Group | None, ours: Group | None, theirs: Group | None, ids: _I
         flow=ours.flow,
         order=ours.order,
         clashes=sum(child.clashes for child in children),
+    )
+
+
+def _holds_clashing(theirs: Group, ids: _Ids) -> bool:
+    """Whether a group theirs added is, or is a phase that holds, an issue ours added under the same id."""
+    if not ids.clashing:
+        return False
+    if theirs.key in ids.clashing:
+        return True
+    issues = theirs.node.get("issues") if isinstance(theirs.node, yamltree.Mapping) else None
+    return isinstance(issues, yamltree.Sequence) and any(
+        isinstance(item, yamltree.Mapping)
+        and isinstance(item.get("id"), yamltree.Scalar)
+        and ("id", item.get("id").text, 0) in ids.clashing
+        for item in issues.items
     )
 
 
