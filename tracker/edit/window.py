@@ -15,8 +15,7 @@ when this returns None, and verifies the edited text before writing it
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from typing import AnyStr, cast
 
 from tracker.plan import splice, yamltree
 
@@ -32,36 +31,25 @@ def block_item(text: str, line: int, column: int) -> yamltree.Mapping | None:
     """
     if not splice.plain_breaks(text):
         return None
-    start = _line_start(text, line)
+    start = line_offset(text, 0, line)
     if start is None or not splice.LEAD.fullmatch(text, start, start + column - 1):
         return None
     return splice.parse_item(text, start, splice.item_end(text, start, column), line, column)
 
 
-def line_offset(data: bytes, start: int, line: int) -> int | None:
-    """The offset in `data` of the start of line `line`, counting lines from offset `start` (past a BOM);
-    None past the end.  Newlines are counted a block at a time, in C."""
+def line_offset(data: AnyStr, start: int, line: int) -> int | None:
+    """The offset in `data` (a text, or its bytes) of the start of line `line`, counting lines from offset
+    `start` (past a BOM); None past the end.  Newlines are counted a block at a time, in C."""
+    newline = cast(AnyStr, b"\n" if isinstance(data, bytes) else "\n")
     at, left = start, line - 1
     while left:
         end = min(at + (1 << 16), len(data))
-        count = data.count(b"\n", at, end)
+        count = data.count(newline, at, end)
         if count >= left:
             break
         if end == len(data):
             return None
         left, at = left - count, end
     for _ in range(left):
-        at = data.index(b"\n", at) + 1
+        at = data.index(newline, at) + 1
     return at
-
-
-def _line_start(text: str, line: int) -> int | None:
-    if line == 1:
-        return 0
-    found = _lines(line - 1).match(text)
-    return found.end() if found else None
-
-
-@lru_cache(maxsize=64)
-def _lines(count: int) -> re.Pattern:
-    return re.compile(rf"(?:[^\n]*\n){{{count}}}")
