@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from tracker.plan.model import Deliverable, Issue, Phase, Project, is_iso_date
+from tracker.plan.model import Deliverable, Issue, Phase, Project, iso_day
 from tracker.plan.progress import is_done
 
 _INTERVAL = re.compile(r"\s*([1-9][0-9]{0,4})\s*(d|days?|w|weeks?|m|mo|months?|y|years?)\s*\Z", re.IGNORECASE)
@@ -87,18 +87,19 @@ def freshness(
     reviewed = reviewed_of(project, phase, issue, deliverable) or (committed[:10] if committed else None)
     every = review_every_of(project, phase, issue, deliverable)
     interval = parse_interval(every) if every else None
-    if reviewed is None or not is_iso_date(reviewed):
+    day = iso_day(reviewed) if reviewed is not None else None
+    if reviewed is None or day is None:
         return NOT_REVIEWED
     if interval is None:
         return Freshness(reviewed, None, False)
-    due, due_text = _review_due(reviewed, interval)
+    due, due_text = _review_due(day, interval)
     return Freshness(reviewed, due_text, today > due)
 
 
 # A plan's evidence shares a few review days and intervals: 30,000 deliverables, a few hundred pairs.
 @lru_cache(maxsize=1 << 12)
-def _review_due(reviewed: str, interval: tuple[int, int]) -> tuple[datetime.date, str]:
-    due = add_interval(datetime.date.fromisoformat(reviewed), interval)
+def _review_due(reviewed: datetime.date, interval: tuple[int, int]) -> tuple[datetime.date, str]:
+    due = add_interval(reviewed, interval)
     return due, due.isoformat()
 
 
@@ -117,15 +118,8 @@ def reviews_anything(project: Project) -> bool:
 
 def is_overdue(project: Project, issue: Issue, today: datetime.date) -> bool:
     """`due` is past and the issue is not done."""
-    due = issue.due
-    if not due or not is_iso_date(due):
-        return False
-    return _day(due) < today and not is_done(project, issue)
-
-
-@lru_cache(maxsize=1 << 12)
-def _day(text: str) -> datetime.date:
-    return datetime.date.fromisoformat(text)
+    day = iso_day(issue.due) if issue.due else None
+    return day is not None and day < today and not is_done(project, issue)
 
 
 def open_steps(issue: Issue) -> int:

@@ -11,6 +11,7 @@ later checks and the TUI can point into the file; `where` reads it.
 
 from __future__ import annotations
 
+import datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -384,17 +385,19 @@ HELP: dict[str, dict[str, str]] = {
 
 def is_iso_date(text: str) -> bool:
     """A real calendar day written YYYY-MM-DD (what a session's `date` holds)."""
-    return len(text) == 10 and _real_day(text)
+    return iso_day(text) is not None
 
 
 @lru_cache(maxsize=1 << 12)  # a plan writes the same few hundred days thousands of times
-def _real_day(text: str) -> bool:
-    import datetime
-
+def iso_day(text: str) -> datetime.date | None:
+    """The day `text` writes as YYYY-MM-DD, or None when it writes none (or writes one otherwise)."""
+    if len(text) != 10:
+        return None
     try:
-        return datetime.date.fromisoformat(text).isoformat() == text
+        day = datetime.date.fromisoformat(text)
     except ValueError:
-        return False
+        return None
+    return day if day.isoformat() == text else None
 
 
 def status_words(status_id: str) -> str:
