@@ -194,7 +194,7 @@ def _write(
     deadline = time.monotonic() + BUSY_FOR
     while time.monotonic() < deadline:
         new: LoadedOk
-        if loaded.part is not None and source.digest == loaded.digest:
+        if loaded.part is not None and _holds(source, loaded):
             base = loaded  # read in part, and the file is as it was read: the issue's lines alone will do
             new, out = _in_window(loaded, change, source.data, where)
             new_source: str | bytes = out
@@ -219,7 +219,6 @@ def _write(
         new_digest = hashlib.sha256(out).hexdigest()
         staged = atomicfile.write_temp(target, out)
         temp: Path | None = staged  # None once it has replaced the plan
-        del out  # a big plan's bytes need not stay while it is checked and cached
         try:
             if not disk.unchanged(expect):
                 source = expect = disk.read()  # changed while we wrote: merge again from the new content
@@ -231,7 +230,7 @@ def _write(
                 )
             # The window between the last check and the rename, held open for tests.
             atomicfile.pause_for_tests("TRACKER_TEST_PAUSE_BEFORE_RENAME")
-            placed = disk.replace(staged, new_digest, expect)
+            placed = disk.replace(staged, out, expect)
             temp = None
         finally:
             if temp is not None:
@@ -263,13 +262,21 @@ def _write(
     return None
 
 
+def _holds(source: ondisk.Snapshot, loaded: Loaded) -> bool:
+    """Whether `source` holds the very bytes `loaded` was read from: compared as bytes while `loaded` still
+    has them (a plan read in part always does), which spares hashing the plan once more."""
+    if isinstance(loaded.source, bytes):
+        return source.data == loaded.source
+    return source.digest == loaded.digest
+
+
 def _restore(source: ondisk.Snapshot, expect: ondisk.Snapshot, target: Path, disk: ondisk.Watch) -> None:
     """Put the content of `source` back under the name, if what is there is still `expect`."""
     staged = atomicfile.write_temp(target, source.data)
     temp: Path | None = staged
     try:
         if disk.unchanged(expect):
-            disk.replace(staged, source.digest, expect)
+            disk.replace(staged, source.data, expect)
             temp = None
     finally:
         if temp is not None:
