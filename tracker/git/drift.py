@@ -89,10 +89,15 @@ def unsafe_link_problems(project: Project, links: Links, where: str) -> list[Pro
 
     Textual escapes (absolute, `..`, …) are already reported by plan/rules.py.
     """
+
+    def unsafe(path: str) -> bool:
+        link = links.get(path)
+        return link.state == "unsafe" or any(match.state == "unsafe" for match in link.matches)
+
     out = []
     seen = set()
-    for mention in plan_paths(project):
-        if unsafe_reason(mention.path) or (mention.path, mention.line, mention.column) in seen:
+    for mention in plan_paths(project, lambda path: not unsafe_reason(path) and unsafe(path)):
+        if (mention.path, mention.line, mention.column) in seen:
             continue
         seen.add((mention.path, mention.line, mention.column))
         link = links.get(mention.path)
@@ -104,12 +109,18 @@ def unsafe_link_problems(project: Project, links: Links, where: str) -> list[Pro
 
 def spelling_problems(project: Project, links: Links, where: str) -> list[Problem]:
     """Warnings for paths that miss a file only by Unicode form or letter case: a typo, not a plan."""
-    out = []
-    for mention in plan_paths(project):
-        link = links.get(mention.path)
-        if link.state == "missing" and link.note and ("Unicode form" in link.note or "letter case" in link.note):
-            out.append(Problem(where, mention.line, mention.column, f"path '{mention.path}': {link.note}", "warning"))
-    return out
+
+    def misspelt(path: str) -> bool:
+        link = links.get(path)
+        note = link.note if link.state == "missing" else None
+        return note is not None and ("Unicode form" in note or "letter case" in note)
+
+    return [
+        Problem(
+            where, mention.line, mention.column, f"path '{mention.path}': {links.get(mention.path).note}", "warning"
+        )
+        for mention in plan_paths(project, misspelt)
+    ]
 
 
 def link_problems(project: Project, links: Links, where: str, drift: bool = True) -> list[Problem]:
