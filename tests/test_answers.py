@@ -282,8 +282,8 @@ def test_outside_git_a_replayed_answer_asks_git_nothing_until_a_repository_may_b
     status(project, *args)
     mark_recorded_answers()
     asked: list[str] = []
-    real = replay._git_status
-    monkeypatch.setattr(replay, "_git_status", lambda start: asked.append(start) or real(start))
+    real = replay._ask_git
+    monkeypatch.setattr(replay, "_ask_git", lambda start: asked.append(start) or real(start))
     assert status(project, *args) == REPLAYED
     assert asked == []  # one process: nothing above could be a repository, so git could only refuse again
     (project / "refs").mkdir()  # not a repository, but git is asked: it says so, and the answer holds
@@ -291,6 +291,16 @@ def test_outside_git_a_replayed_answer_asks_git_nothing_until_a_repository_may_b
     make_it_a_repository(project)
     assert status(project, *args) != REPLAYED
     assert status(project, *args) == fresh(project, *args, tmp_path=tmp_path, monkeypatch=monkeypatch)
+
+
+def test_an_answer_that_git_vouched_for_is_not_replayed_once_git_cannot_run(
+    shop: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    status(shop)
+    mark_recorded_answers()
+    assert status(shop) == REPLAYED
+    monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))  # what git would say now is unknown
+    assert status(shop) != REPLAYED
 
 
 def test_a_replayed_answer_loads_neither_yaml_nor_git_nor_the_model(shop: Repo):

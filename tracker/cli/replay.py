@@ -125,14 +125,30 @@ def _valid_entry(file: BinaryIO, plan: Path, key: str, max_bytes: int) -> dict |
         entry["format"] != FORMAT
         or entry["key"] != key
         or entry["size"] != end - length
-        or not _unchanged(plan, entry, max_bytes)
+        or not _same_plan(plan, entry["plan"], entry["digest"], max_bytes)
     ):
         return None
-    # Check the whole answer before writing any of it; the second read comes from the page cache.
-    crc = 0
-    for chunk in _chunks(file, entry["size"]):
-        crc = zlib.crc32(chunk, crc)
-    return entry if crc == entry["crc"] else None
+    # git is asked first and answers last: its status takes as long as the checks below (10,000 issues:
+    # 10 ms against the lstat of 5,000 files), and the two need not wait on each other.
+    need_git = not (entry.get("nogit") and _no_repository_above(entry["start"]))
+    asked = _ask_git(entry["start"]) if need_git else None
+    if need_git and asked is None:
+        return None  # git cannot run now: what it would say is unknown
+    try:
+        root = entry["root"]
+        if not all(_file_signature(root, path) == (signature, target) for path, signature, target in entry["files"]):
+            return None
+        # Check the whole answer before writing any of it; the second read comes from the page cache.
+        crc = 0
+        for chunk in _chunks(file, entry["size"]):
+            crc = zlib.crc32(chunk, crc)
+        if crc != entry["crc"]:
+            return None
+    finally:
+        status = _git_answer(asked) if asked is not None else None  # waited for even on a miss: no stray git
+    if status is not None and _sha(status) != entry["status"]:
+        return None
+    return entry
 
 
 def _inflated(chunks: Iterable[bytes]) -> Iterator[bytes]:
@@ -159,17 +175,6 @@ def _chunks(file: BinaryIO, size: int) -> Iterator[bytes]:
             raise ValueError("the entry is shorter than it says")
         size -= len(chunk)
         yield chunk
-
-
-def _unchanged(plan: Path, entry: dict, max_bytes: int) -> bool:
-    if not _same_plan(plan, entry["plan"], entry["digest"], max_bytes):
-        return False
-    if not (entry.get("nogit") and _no_repository_above(entry["start"])):
-        status = _git_status(entry["start"])
-        if status is None or _sha(status) != entry["status"]:
-            return False
-    root = entry["root"]
-    return all(_file_signature(root, path) == (signature, target) for path, signature, target in entry["files"])
 
 
 class Recorder:
@@ -360,12 +365,28 @@ def _no_repository_above(start: str) -> bool:
 
 def _git_status(start: str) -> bytes | None:
     """What `git status` says from `start`: its answer, or its refusal and why; None if git cannot run."""
+    asked = _ask_git(start)
+    return _git_answer(asked) if asked is not None else None
+
+
+def _ask_git(start: str) -> subprocess.Popen | None:
+    """`git status` started from `start` (see _git_answer); None if git cannot run."""
     try:
-        done = subprocess.run(
-            ["git", *STATUS_ARGS], cwd=start, env=git_env(), stdin=subprocess.DEVNULL, capture_output=True
+        return subprocess.Popen(
+            ["git", *STATUS_ARGS],
+            cwd=start,
+            env=git_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
     except OSError:
         return None
-    if done.returncode == 0:
-        return done.stdout
-    return _REFUSED + str(done.returncode).encode() + b"\0" + done.stderr
+
+
+def _git_answer(asked: subprocess.Popen) -> bytes:
+    """What the `git status` of _ask_git said: its answer, or its refusal and why."""
+    out, err = asked.communicate()
+    if asked.returncode == 0:
+        return out
+    return _REFUSED + str(asked.returncode).encode() + b"\0" + err
