@@ -196,6 +196,44 @@ def test_a_damaged_entry_means_computing_again(shop: Repo, damage: str):
     assert status(shop, "--json") == first
 
 
+def header(entry: Path) -> dict:
+    data = entry.read_bytes()
+    length = int.from_bytes(data[-4:], "big")
+    return json.loads(data[-4 - length : -4])
+
+
+def recorded_without_the_plan_s_times(entry: Path) -> None:
+    """The entry as the recorder leaves it when the plan changed within two seconds of the run."""
+    data = entry.read_bytes()
+    encoded = json.dumps({**header(entry), "plan": []}).encode()
+    entry.write_bytes(data[: -4 - int.from_bytes(data[-4:], "big")] + encoded + len(encoded).to_bytes(4, "big"))
+
+
+def test_an_answer_recorded_without_the_plan_s_times_keeps_them_once_they_can_be_trusted(shop: Repo):
+    """Else every replay would hash the whole plan, as it must while its times cannot be trusted."""
+    status(shop, "--json")
+    mark_recorded_answers()
+    [entry] = entries()
+    recorded_without_the_plan_s_times(entry)
+    assert status(shop, "--json") == REPLAYED  # the plan's bytes are the ones it was recorded from
+    plan = shop.root / "data" / "phases.yaml"
+    assert header(entry)["plan"] == cachefiles.stat_signature(os.stat(plan))
+    assert status(shop, "--json") == REPLAYED
+    plan.write_text(PLAN.replace("Retry", "Retry again"))
+    assert status(shop, "--json") != REPLAYED
+
+
+def test_an_answer_is_not_given_plan_times_that_cannot_be_trusted_yet(shop: Repo, monkeypatch: pytest.MonkeyPatch):
+    status(shop, "--json")
+    mark_recorded_answers()
+    [entry] = entries()
+    recorded_without_the_plan_s_times(entry)
+    monkeypatch.setattr(replay, "RACY_NS", 2_000_000_000)
+    (shop.root / "data" / "phases.yaml").write_text(PLAN)  # the same bytes, written a moment ago
+    assert status(shop, "--json") == REPLAYED
+    assert header(entry)["plan"] == []
+
+
 def test_a_file_changed_just_before_the_run_is_not_trusted(shop: Repo, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(replay, "RACY_NS", 2_000_000_000)
     shop.write("src/retry.js", "changed a moment ago\n")

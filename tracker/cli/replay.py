@@ -7,7 +7,9 @@ answer depends on the plan's bytes, tracker's code, the command line, and
 git's view of the work tree.  An entry records each of them, and every run
 checks each of them again before replaying:
 
-- the plan: its stat signature, or else its SHA-256;
+- the plan: its stat signature, or else its SHA-256 (an answer recorded
+  within two seconds of the plan's last change cannot trust its times; the
+  first replay after they can be trusted keeps them in the entry);
 - the code: tracker's version and the size and time of each of its modules;
 - `git status` (HEAD, branch, index and untracked files), asked every time
   from the same folder, so a repository appearing nearer the plan shows too;
@@ -111,8 +113,28 @@ def replay(plan: Path, command: Iterable[str], write: Write, max_bytes: int) -> 
         else:
             for piece in _inflated(_chunks(file, entry["size"])):
                 write(piece)
+        if entry.get("settled"):
+            _settle(file, entry, key, plan)
     used(Path(file.name))
     return True
+
+
+def _settle(file: BinaryIO, entry: dict, key: str, plan: Path) -> None:
+    """Keep the entry again with the plan's stat signature, which it was recorded without.
+
+    An answer recorded within two seconds of the plan's last change (the
+    status right after a `set` or a save) cannot trust the plan's times, so
+    every replay hashed the whole plan (8 MiB: 30 ms, half a replay).  Once a
+    replay has found the plan's bytes unchanged under a signature old enough to
+    be trusted, that signature is kept, as git refreshes a racily clean index.
+    """
+    settled = {**entry, "plan": entry.pop("settled")}
+    new = NewEntry(_entry_path(key), KEEP, plan)
+    for chunk in _chunks(file, entry["size"]):
+        new.write(chunk)
+    header = json.dumps(settled).encode()
+    new.write(header + len(header).to_bytes(4, "big"))
+    new.commit()
 
 
 def _valid_entry(file: BinaryIO, plan: Path, key: str, max_bytes: int) -> dict | None:
@@ -121,13 +143,14 @@ def _valid_entry(file: BinaryIO, plan: Path, key: str, max_bytes: int) -> dict |
     length = int.from_bytes(file.read(4), "big")
     file.seek(end - length)
     entry = json.loads(file.read(length))
-    if (
-        entry["format"] != FORMAT
-        or entry["key"] != key
-        or entry["size"] != end - length
-        or not _same_plan(plan, entry["plan"], entry["digest"], max_bytes)
-    ):
+    now = _signature(plan, follow=True)  # before the plan is read: what its bytes are vouched for under
+    if entry["format"] != FORMAT or entry["key"] != key or entry["size"] != end - length:
         return None
+    if not (now and now == entry["plan"]):
+        if not _same_bytes(plan, entry["digest"], max_bytes):
+            return None
+        if now and max(now[4], now[5]) < time.time_ns() - RACY_NS:
+            entry["settled"] = now  # the bytes are the recorded ones, and these times can be trusted now
     # git is asked first and answers last: its status takes as long as the checks below (10,000 issues:
     # 10 ms against the lstat of 5,000 files), and the two need not wait on each other.
     need_git = not (entry.get("nogit") and _no_repository_above(entry["start"]))
@@ -135,8 +158,7 @@ def _valid_entry(file: BinaryIO, plan: Path, key: str, max_bytes: int) -> dict |
     if need_git and asked is None:
         return None  # git cannot run now: what it would say is unknown
     try:
-        root = entry["root"]
-        if not all(_file_signature(root, path) == (signature, target) for path, signature, target in entry["files"]):
+        if not _files_unchanged(entry["root"], entry["files"]):
             return None
         # Check the whole answer before writing any of it; the second read comes from the page cache.
         crc = 0
@@ -317,9 +339,30 @@ def _file_signature(root: str, path: str) -> tuple[Signature, str]:
     return signature + (_signature(target) if inside else []), target
 
 
-def _same_plan(plan: Path, signature: Signature, digest: str, max_bytes: int) -> bool:
-    if signature and _signature(plan, follow=True) == signature:
-        return True
+def _files_unchanged(root: str, files: list) -> bool:
+    """Whether each [path, lstat, link target] of `files` (paths under `root`) still holds.
+
+    A path recorded as not there is not looked at when its folder is not
+    there either: most plans name many files still to be written, a folder of
+    them at a time, and one lstat of the folder answers for all of them.
+    """
+    gone: dict[str, bool] = {"": False}  # folder under root -> nothing is there (so nothing under it either)
+
+    def absent(folder: str) -> bool:
+        known = gone.get(folder)
+        if known is None:
+            known = gone[folder] = absent(folder.rpartition("/")[0]) or not _signature(f"{root}/{folder}")
+        return known
+
+    for path, signature, target in files:
+        if not signature and absent(path.rpartition("/")[0]):
+            continue
+        if _file_signature(root, path) != (signature, target):
+            return False
+    return True
+
+
+def _same_bytes(plan: Path, digest: str, max_bytes: int) -> bool:
     # Read as every command reads the plan: a FIFO or a device put in its place is not read (a FIFO
     # would hang, /dev/zero never end), and no more than the limit plus one byte.
     from tracker.plan import LoadError, open_plan, read_open
