@@ -9,6 +9,11 @@ each issue, an x- key).  Each figure is timed on both as whole processes, in tur
 plain, ...) so that a busy moment of this shared machine weighs on both alike; the target is the
 fields plan within 10% of the plain one (median against median).
 
+The fixture's dates are set around a fixed day, given to tracker as TRACKER_NOW (planfixture.TODAY):
+one issue in --late is overdue and one reviewed file in --late stale, as in a programme that is
+mostly on time; --late 1 makes every open issue overdue and every review stale, the worst case, where
+`status` and `summary` print a line for each.
+
 The issue asks for the filled plan "within 10% of today's `bench/run.py` figures", today being the day
 it was filed.  So a third side runs tracker as it was then (--before, default 3177b29: main when the
 issues of this round were filed, before any compliance field existed, extracted with `git archive`)
@@ -37,7 +42,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from gitrepo_fixture import ENV, build_history_repo  # noqa: E402
-from planfixture import STATUSES, write_plan  # noqa: E402
+from planfixture import LATE, STATUSES, TODAY, write_plan  # noqa: E402
 from run import Bench, Timing  # noqa: E402
 
 PY = sys.executable
@@ -53,16 +58,18 @@ def main() -> int:
     parser.add_argument("--commits", type=int, default=20_000)
     parser.add_argument("--files", type=int, default=5_000)
     parser.add_argument("--before", default=ISSUE_FILED, help="tracker's code on the day the issue was filed")
+    parser.add_argument("--late", type=int, default=LATE, help="one issue in LATE overdue (1: every one)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-fields-"))
     try:
         bench = Bench(work, args.runs)
+        bench.env["TRACKER_NOW"] = f"{TODAY}T09:00"  # the fixture's dates are set around it
         repo = work / "repo"
         started = time.perf_counter()
         paths = build_history_repo(repo, args.commits, args.files)
         plans = {
             "plain": write_plan(repo / "data" / "plain.yaml", args.issues, paths),
-            "fields": write_plan(repo / "data" / "fields.yaml", args.issues, paths, compliance=True),
+            "fields": write_plan(repo / "data" / "fields.yaml", args.issues, paths, compliance=True, late=args.late),
             # Its own copy: a `set` by the other side would leave it a plan it has not parsed.
             "before": write_plan(repo / "data" / "before.yaml", args.issues, paths),
         }
@@ -170,7 +177,7 @@ def report(args, plans, figures, processes) -> None:
     print(
         f"\n{args.issues:,} issues; plain plan {sizes['plain']:.1f} MiB, every field filled {sizes['fields']:.1f} MiB; "
         f"{args.commits:,} commits over {args.files:,} files; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
-        f"then = tracker at {args.before}\n"
+        f"then = tracker at {args.before}; the filled plan dated around {TODAY}, one issue in {args.late} overdue\n"
     )
     print(
         "| figure (seconds, median (min–max)) | plain plan, then | plain plan, now | every field filled, now "
