@@ -17,6 +17,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+import zstandard
 from answerutil import run_cli, run_fresh
 from gitutil import ENV, Repo, make_repo
 
@@ -77,7 +78,7 @@ def mark_recorded_answers() -> None:
         data = entry.read_bytes()
         length = int.from_bytes(data[-4:], "big")
         header = json.loads(data[-4 - length : -4])
-        packed = zlib.compress(REPLAYED)
+        packed = zstandard.compress(REPLAYED) if header["codec"] == "zstd" else zlib.compress(REPLAYED)
         header.update(size=len(packed), crc=zlib.crc32(packed), text=False)
         encoded = json.dumps(header).encode()
         entry.write_bytes(packed + encoded + len(encoded).to_bytes(4, "big"))
@@ -232,6 +233,29 @@ def test_an_answer_is_not_given_plan_times_that_cannot_be_trusted_yet(shop: Repo
     (shop.root / "data" / "phases.yaml").write_text(PLAN)  # the same bytes, written a moment ago
     assert status(shop, "--json") == REPLAYED
     assert header(entry)["plan"] == []
+
+
+def test_a_text_answer_that_does_not_decompress_is_computed_again(
+    shop: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Its CRC right, its body not what zlib wrote: a text answer is decompressed whole before it is written."""
+    first = status(shop)
+    [entry] = entries()
+    recorded = header(entry)
+    assert recorded["codec"] == "zlib"
+    body = b"x\x9c not zlib"
+    encoded = json.dumps({**recorded, "size": len(body), "crc": zlib.crc32(body)}).encode()
+    entry.write_bytes(body + encoded + len(encoded).to_bytes(4, "big"))
+    assert status(shop) == first == fresh(shop, tmp_path=tmp_path, monkeypatch=monkeypatch)
+
+
+def test_a_json_answer_is_kept_with_zstandard(shop: Repo):
+    answer = status(shop, "--json")
+    [entry] = entries()
+    recorded = header(entry)
+    assert recorded["codec"] == "zstd"
+    unpack = zstandard.ZstdDecompressor().decompressobj()
+    assert unpack.decompress(entry.read_bytes()[: recorded["size"]]) == answer and unpack.eof
 
 
 def test_a_file_changed_just_before_the_run_is_not_trusted(shop: Repo, monkeypatch: pytest.MonkeyPatch):

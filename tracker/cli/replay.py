@@ -41,7 +41,7 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tracker.git import STATUS_ARGS, git_env
 from tracker.support.cachefiles import (
@@ -57,7 +57,7 @@ from tracker.support.cachefiles import (
 if TYPE_CHECKING:
     from tracker.git import Links
 
-FORMAT = "tracker answer cache 2"
+FORMAT = "tracker answer cache 3"
 KEEP = 16  # answers kept: one per plan and command line
 
 Signature = list[int]  # empty: nothing there
@@ -100,9 +100,7 @@ def replay(plan: Path, command: Iterable[str], write: Write, max_bytes: int) -> 
     with file:
         try:
             entry = _valid_entry(file, plan, key, max_bytes)
-            text = (
-                b"".join(_inflated(_chunks(file, entry["size"]))).decode("utf-8") if entry and entry["text"] else None
-            )
+            text = b"".join(_unpacked(file, entry)).decode("utf-8") if entry and entry["text"] else None
         # Whatever a damaged or foreign entry makes go wrong here, the answer is computed afresh.
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, zlib.error):
             return False
@@ -111,7 +109,7 @@ def replay(plan: Path, command: Iterable[str], write: Write, max_bytes: int) -> 
         if text is not None:
             write(text)
         else:
-            for piece in _inflated(_chunks(file, entry["size"])):
+            for piece in _unpacked(file, entry):
                 write(piece)
         if entry.get("settled"):
             _settle(file, entry, key, plan)
@@ -173,20 +171,40 @@ def _valid_entry(file: BinaryIO, plan: Path, key: str, max_bytes: int) -> dict |
     return entry
 
 
-def _inflated(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """The answer an entry holds compressed, a megabyte at a time (a JSON answer is tens of them)."""
-    inflate = zlib.decompressobj()
-    for chunk in chunks:
-        while chunk:
-            piece = inflate.decompress(chunk, 1 << 20)
-            chunk = inflate.unconsumed_tail
-            if piece:
-                yield piece
-    rest = inflate.flush()
-    if rest:
-        yield rest
-    if not inflate.eof:
-        raise ValueError("the answer is cut short")
+def _unpacked(file: BinaryIO, entry: dict) -> Iterator[bytes]:
+    """The answer an entry holds, decompressed a piece at a time.
+
+    A JSON answer (tens of megabytes at 10,000 issues) is kept with zstandard,
+    which gives it back five times faster than zlib, from a smaller entry; a
+    text answer (kilobytes, and replayed most) with zlib, which needs no import.
+    """
+    chunks = _chunks(file, entry["size"])
+    if entry["codec"] == "zlib":
+        unpack = zlib.decompressobj()
+        for chunk in chunks:
+            while chunk:
+                piece = unpack.decompress(chunk, 1 << 20)
+                chunk = unpack.unconsumed_tail
+                if piece:
+                    yield piece
+        rest = unpack.flush()
+        if rest:
+            yield rest
+        if not unpack.eof:
+            raise ValueError("the answer is cut short")
+    else:
+        from zstandard import ZstdDecompressor, ZstdError
+
+        unzstd = ZstdDecompressor().decompressobj()
+        try:
+            for chunk in chunks:
+                piece = unzstd.decompress(chunk)
+                if piece:
+                    yield piece
+        except ZstdError as exc:
+            raise ValueError(f"the answer is damaged: {exc}") from None
+        if not unzstd.eof:
+            raise ValueError("the answer is cut short")
 
 
 def _chunks(file: BinaryIO, size: int) -> Iterator[bytes]:
@@ -233,9 +251,9 @@ class Recorder:
     ) -> None:
         size = crc = 0
         text = False
-        # Compressed: a JSON answer is four times the plan's size, and thirty times less packed; inflating
-        # it again costs less than reading it whole from the disk would.
-        deflate = zlib.compressobj(3)
+        # Compressed: a JSON answer is four times the plan's size, and fifteen times less packed.  How,
+        # the first piece tells (see _unpacked): text comes as str, JSON as bytes.
+        pack: Any = None
 
         def keep(data: bytes) -> None:
             nonlocal size, crc
@@ -246,11 +264,14 @@ class Recorder:
         for piece in answer:
             write(piece)
             if entry is not None:
-                text = isinstance(piece, str)
-                keep(deflate.compress(piece.encode("utf-8") if isinstance(piece, str) else piece))
+                if pack is None:
+                    text = isinstance(piece, str)
+                    pack = zlib.compressobj(3) if text else _zstd_compressor()
+                keep(pack.compress(piece.encode("utf-8") if isinstance(piece, str) else piece))
         if entry is None:
             return
-        keep(deflate.flush())
+        if pack is not None:
+            keep(pack.flush())
         files = self._files(links)
         if files is None or self.start is None or self.status is None or _git_status(self.start) != self.status:
             entry.discard()
@@ -268,7 +289,8 @@ class Recorder:
                 "root": links.repo.root or links.base,  # what the files' paths are under
                 "files": files,  # [path under root, lstat, where a symlink leads]
                 "text": text,  # text is written in the terminal's encoding; JSON is UTF-8
-                "size": size,  # of the compressed answer, which the CRC is of
+                "codec": "zlib" if text else "zstd",
+                "size": size,  # of the answer as kept, which the CRC is of
                 "crc": crc,
             }
         ).encode()
@@ -305,6 +327,12 @@ class Recorder:
         if signature and max(signature[4], signature[5]) >= self.began - RACY_NS:
             return None
         return signature
+
+
+def _zstd_compressor() -> Any:
+    from zstandard import ZstdCompressor
+
+    return ZstdCompressor(level=3).compressobj()
 
 
 def _key(plan: Path, command: Iterable[str]) -> str:
