@@ -1,7 +1,8 @@
 """Every warm command and the dashboard's first frame on a plan of 100,000 issues (issue 17).
 
 bench/run.py runs this only with `--huge N` (it takes minutes: the plan is ~80 MiB, and the first
-parse of it alone takes tens of seconds).  "Warm": each command has run once on the same plan
+parse of it alone takes tens of seconds); alone, `.venv/bin/python bench/bench_huge.py [--issues
+100000] [--runs 3]` builds run.py's repository and measures this only.  "Warm": each command has run once on the same plan
 before it is timed, so the parse cache, the link caches and the recorded answers are there; `set`
 then edits a copy of the plan, each run on the plan the last one wrote, and `validate`,
 `summary`, `export` and the dashboard read it through the parse cache.  The target: under 0.5 s.
@@ -9,7 +10,12 @@ then edits a copy of the plan, each run on the plan the last one wrote, and `val
 
 from __future__ import annotations
 
+import argparse
+import os
 import shutil
+import sys
+import tempfile
+import time
 from pathlib import Path
 
 from planfixture import STATUSES, write_plan
@@ -62,3 +68,33 @@ def render_huge(huge: dict, issues: int, mib) -> list[str]:
             f"| `{name}` | {timed.cell()} | {mib(timed.peak)} | {'met' if timed.median < TARGET else '**not met**'} |"
         )
     return out
+
+
+def main() -> int:
+    from gitrepo_fixture import build_history_repo
+    from run import PY, Bench, Timing, mib
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--issues", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--commits", type=int, default=20_000)
+    parser.add_argument("--files", type=int, default=5_000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-huge-"))
+    try:
+        bench = Bench(work, args.runs)
+        repo = work / "repo"
+        started = time.perf_counter()
+        paths = build_history_repo(repo, args.commits, args.files)
+        frame = [PY, str(Path(__file__).with_name("tui_first_frame.py"))]
+        huge = measure_huge(bench, repo, paths, args.issues, args.runs, Timing, frame)
+        load = os.getloadavg()
+        print(f"built and measured in {time.perf_counter() - started:.0f} s; load average {load[0]:.2f} {load[1]:.2f}")
+        print("\n".join(render_huge(huge, args.issues, mib)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
