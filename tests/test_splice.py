@@ -173,6 +173,9 @@ def test_set_writes_the_same_bytes_on_the_fast_path_as_through_the_whole_parse(t
     for change in changes_for(text):
         with monkeypatch.context() as patch:  # the fast path: the whole text is never parsed
             patch.setattr(writer, "load_text", whole_parse)
+            if hasattr(change, "issue_id"):  # nor decoded nor edited: the issue's lines are (writer._in_window)
+                patch.setattr(writer, "decode", whole_parse)
+                patch.setattr(writer, "Nodes", whole_parse)
             fast_plan = apply(fast_plan, change)
         with monkeypatch.context() as patch:  # the slow path: no splicing
             patch.setattr(splice, "splice", lambda *args, **kwargs: None)
@@ -194,11 +197,9 @@ class TitleToo(SetIssueStatus):
         return super().edit(text, nodes, project).replace(self.victim, "Renamed by mistake", 1)
 
 
-@pytest.mark.parametrize("victim", ["'Plain: quoted'", "Quoted id"], ids=["its own title", "another issue's"])
-def test_a_windowed_verification_catches_an_edit_that_changes_more_than_it_says(tmp_path, monkeypatch, victim):
-    path = tmp_path / "phases.yaml"
-    path.write_text(HAND_WRITTEN, encoding="utf-8")
-    verdicts = []
+def watch_verdicts(monkeypatch) -> list[bool]:
+    """What the writer's verification says of each plan it splices, in turn."""
+    verdicts: list[bool] = []
     real = splice.splice
 
     def watched(*args, **kwargs):
@@ -207,17 +208,44 @@ def test_a_windowed_verification_catches_an_edit_that_changes_more_than_it_says(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(splice, "splice", watched)
+    return verdicts
+
+
+def test_a_windowed_verification_catches_an_edit_that_changes_more_than_it_says(tmp_path, monkeypatch):
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    loaded = load(path)  # the whole plan, as the dashboard holds it
+    verdicts = watch_verdicts(monkeypatch)
+    monkeypatch.setattr(writer, "decode", whole_parse)  # the whole text is never decoded, edited or parsed
+    monkeypatch.setattr(writer, "Nodes", whole_parse)
+    monkeypatch.setattr(writer, "load_text", whole_parse)
     with pytest.raises(WriteRefused, match="would have changed more than that"):
-        apply(load(path), TitleToo(1, "complete", victim))
-    assert verdicts == [False]  # the changed issues were read from their lines, and found wrong
+        apply(loaded, TitleToo(1, "complete", "'Plain: quoted'"))  # its own title, in its own lines
+    assert verdicts == [False]  # the issue was read from its lines, and found wrong
     assert path.read_text(encoding="utf-8") == HAND_WRITTEN
 
 
-def test_the_writer_reads_the_whole_file_when_it_changed_on_disk_outside_the_issues(tmp_path, monkeypatch):
+def changed_on_disk(tmp_path):
+    """A plan as read, and the file changed since, outside the issues: (path, the plan read, the new text)."""
     path = tmp_path / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     loaded = load(path)  # what the cache and the caller hold
-    path.write_text(HAND_WRITTEN.replace("A folded\n    phase title", "A renamed\n    phase title"), encoding="utf-8")
+    changed = HAND_WRITTEN.replace("A folded\n    phase title", "A renamed\n    phase title")
+    path.write_text(changed, encoding="utf-8")
+    return path, loaded, changed
+
+
+def test_the_whole_text_verification_catches_an_edit_that_changes_another_issue(tmp_path, monkeypatch):
+    path, loaded, changed = changed_on_disk(tmp_path)  # so the whole text is edited: the bug reaches another issue
+    verdicts = watch_verdicts(monkeypatch)
+    with pytest.raises(WriteRefused, match="would have changed more than that"):
+        apply(loaded, TitleToo(1, "complete", "Quoted id"))
+    assert verdicts == [False]  # the changed issues were read from their lines, and found wrong
+    assert path.read_text(encoding="utf-8") == changed
+
+
+def test_the_writer_reads_the_whole_file_when_it_changed_on_disk_outside_the_issues(tmp_path, monkeypatch):
+    path, loaded, _ = changed_on_disk(tmp_path)
     parses = []
     real = writer.load_text
     monkeypatch.setattr(writer, "load_text", lambda *a, **k: parses.append(1) or real(*a, **k))
@@ -283,3 +311,19 @@ def test_a_phase_read_from_its_own_lines_is_the_node_of_the_whole_tree(text):
     for phase, node in zip(loaded.project.phases, whole, strict=True):
         alone = window.block_item(text, *phase.where())
         assert alone is None or alone == node, phase.id
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("a\x85b", False),
+        ("a\u2028b", False),
+        ("a\u2029b", False),
+        ("x\ry", False),
+        ("x\r\ny\n", True),
+        ("Å é ©\n", True),  # \x85, \xa9 as the last byte of other characters
+        ("\u2027\u202a…\n", True),
+    ],
+)
+def test_a_text_and_its_bytes_have_the_same_line_breaks(text, plain):
+    assert splice.plain_breaks(text) == splice.plain_breaks(text.encode("utf-8")) == plain

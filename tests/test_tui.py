@@ -22,7 +22,7 @@ from textual import events
 from textual.widgets import Input, OptionList
 from tuiplan import PLAN_TEXT, changed_lines, make_plan_repo
 
-from tracker.plan.loader import load
+from tracker.plan.loader import load, load_text
 from tracker.tui.app import make_app
 from tracker.tui.refs import Ref
 from tracker.tui.screens.ask import AskScreen
@@ -268,6 +268,36 @@ async def test_next_moves_one_step_along_the_workflow(plan):
         assert plan.read_text() == moved
         bars = text_of(dashboard(app).query_one(PhaseBars)).splitlines()
         assert "33%" in bars[1]
+
+
+@synchronously
+async def test_a_key_writes_the_issues_lines_alone_never_the_whole_text(plan, monkeypatch):
+    """The dashboard holds the whole plan: a change to one issue is made to its lines and verified from them
+    (edit/writer.py _in_window), the rest of the file copied as bytes, as `tracker set` writes."""
+    from tracker.edit import writer
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole text was decoded, edited or parsed")
+
+    for name in ("decode", "Nodes", "load_text"):
+        monkeypatch.setattr(writer, name, whole)
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        await pilot.press("n")
+        await settle(pilot)
+        assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: verified"]
+        dashboard(app).jump(Ref("step", "P2", "4", 1))
+        await pilot.press("x")  # from the plan the last write left: a line added, the issues after it moved
+        await settle(pilot)
+        assert dashboard(app).project == load_text(plan.read_text(encoding="utf-8"), plan).project
+    assert changed_lines(before, plan.read_text()) == [
+        "-        status: audit",
+        "+        status: verified",
+        "+            status: done",
+    ]
 
 
 @synchronously

@@ -463,9 +463,15 @@ def _issue(project: Project, issue_id: int | str, where: str) -> Issue:
 
 
 def _with_issue(project: Project, issue_id: int | str, change) -> Project:
-    key = issue_key(issue_id)
+    """`project` with the issue changed; every other phase and issue is the same object, so that the writer's
+    comparison with the plan it wrote settles them by identity (a 10,000-issue plan is not walked)."""
+    found = project.find_issue(issue_id)
+    if found is None:
+        return project  # no such issue: nothing changes (the change was checked against the plan first)
+    owner, issue = found
     phases = [
-        replace(phase, issues=[change(i) if i.key == key else i for i in phase.issues]) for phase in project.phases
+        replace(phase, issues=[change(i) if i is issue else i for i in phase.issues]) if phase is owner else phase
+        for phase in project.phases
     ]
     return replace(project, phases=phases)
 

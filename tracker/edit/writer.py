@@ -53,6 +53,8 @@ cache) can take a change to that issue whose lines stay as many; anything more
 raises NeedWhole before a byte is written, and the caller loads the whole plan.
 Such a change is made to the issue's own lines, read from the file's bytes, and the
 rest of the file is copied as bytes (_in_window): the text is never decoded whole.
+A whole plan (the dashboard's) is written the same way when the file is as it was
+read and the change is to one issue's lines; otherwise its whole text is edited.
 
 TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes the writer wait after the temporary
 file is written (atomicfile.write_temp), so tests can kill it at the worst moment;
@@ -194,10 +196,12 @@ def _write(
     deadline = time.monotonic() + BUSY_FOR
     while time.monotonic() < deadline:
         new: LoadedOk
-        if loaded.part is not None and _holds(source, loaded):
-            base = loaded  # read in part, and the file is as it was read: the issue's lines alone will do
-            new, out = _in_window(loaded, change, source.data, where)
+        windowed = _in_window(loaded, change, source.data, where) if _holds(source, loaded) else None
+        if windowed is not None:
+            base = loaded  # the file is as it was read: the issue's lines alone did
+            new, out = windowed
             new_source: str | bytes = out
+            plain = True  # the bytes around the window were, and splice read the window's lines as libyaml's
         else:
             try:
                 base, text = _current(source, loaded, change, before, where)
@@ -215,6 +219,7 @@ def _write(
             del text
             out = (BOM if source.data.startswith(BOM) else b"") + new_text.encode("utf-8")
             new_source = new_text
+            plain = splice.plain_breaks(new_text)
             del new_text
         new_digest = hashlib.sha256(out).hexdigest()
         staged = atomicfile.write_temp(target, out)
@@ -256,7 +261,6 @@ def _write(
             parsecache.store_part(new_digest, base.part, new.project, new.problems)
             written.part = base.part
         else:
-            plain = isinstance(new_source, str) and splice.plain_breaks(new_source)
             parsecache.store(new_digest, new.project, new.problems, plain=plain)
         return _Written(written, links)
     return None
@@ -350,21 +354,35 @@ def _base(loaded: LoadedOk, text: str, digest: str, change: Change, before, wher
     return current
 
 
-def _in_window(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tuple[LoadedOk, bytes]:
-    """The plan after `change` and the file's new bytes, from the lines of the one issue of a plan read in
-    part (`data`: the file, as it was when read): those lines are edited, read again and spliced into the
-    plan (_verify), and the bytes around them are kept as they are.  NeedWhole when the lines cannot vouch.
+def _in_window(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tuple[LoadedOk, bytes] | None:
+    """The plan after `change` and the file's new bytes, from the lines of the issue it changes (`data`: the
+    file, as it was when `loaded` was read): those lines are edited, read again and spliced into the plan
+    (_verify), and the bytes around them are kept as they are.  When the lines cannot vouch: NeedWhole for a
+    plan read in part, None for a whole one (the caller edits the whole text).
 
     A 10,000-issue plan is 8 MiB of text: decoding, editing, comparing and encoding it whole took a
-    tenth of a second; its one issue, a millisecond.
+    tenth of a second; its one issue, a millisecond.  The dashboard, which holds the whole plan, and
+    `tracker set`, which reads one issue of it (plan.load_part), both write this way.
     """
-    start = len(BOM) if data.startswith(BOM) else 0
-    ((_, issue),) = loaded.project.issues()
-    line, column = issue.where()
-    assert loaded.part is not None  # the caller's condition
-    at = window.line_offset(data, start, line)
-    if at is None or not loaded.part.plain:
+    try:
+        return _window_edit(loaded, change, data, where)
+    except NeedWhole:
+        if loaded.part is not None:
+            raise
+        return None
+
+
+def _window_edit(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tuple[LoadedOk, bytes]:
+    issue_id = getattr(change, "issue_id", None)  # a change to one issue's lines names it
+    found = loaded.project.find_issue(issue_id) if issue_id is not None else None
+    plain = loaded.part.plain if loaded.part is not None else splice.plain_breaks(data)
+    if found is None or not plain:
         raise NeedWhole  # lines counted otherwise than libyaml counts them: only the whole parse can say
+    start = len(BOM) if data.startswith(BOM) else 0
+    line, column = found[1].where()
+    at = window.line_offset(data, start, line)
+    if at is None:
+        raise NeedWhole
     end = splice.item_end(data, at, column)
     old = data[at:end].decode("utf-8")  # whole lines of a file that was decoded when it was read
     new_text = _edit(loaded, old, change, where, IssueNodes(old, line))
@@ -379,28 +397,34 @@ def _edit(base: LoadedOk, text: str, change: Change, where: str, nodes: Nodes) -
         raise WriteRefused(f"{where}:{exc.line}:{exc.column}: error: {exc.message}; nothing was written") from None
 
 
-def _verify(base: LoadedOk, text: str, new_text: str, change: Change, where: str, first_line: int = 1) -> LoadedOk:
+def _verify(
+    base: LoadedOk, text: str, new_text: str, change: Change, where: str, first_line: int | None = None
+) -> LoadedOk:
     """The new text as loaded, if it holds exactly the intended change and nothing else.
 
     When the edit stayed inside one issue's lines (or added one), those lines are read again
     alone and spliced into the model of `text` (plan/splice.py); the whole text is parsed
-    only when that cannot be done, or finds something it cannot vouch for.
+    only when that cannot be done, or finds something it cannot vouch for.  `first_line`: the
+    texts are the lines of one issue from that line of the file on (_in_window), which cannot
+    be parsed as a plan: NeedWhole when the splice cannot vouch.
     """
     expected = change.expected(base.project)
     partial = base.part is not None
+    verdicts: list[bool] = []
+
+    def same(new: Project) -> bool:
+        verdicts.append(_same_data(new, expected))
+        return verdicts[-1]
+
     spliced = splice.splice(
-        base,
-        text,
-        new_text,
-        whole_rules=False,
-        same=lambda new: _same_data(new, expected),
-        partial=partial,
-        first_line=first_line,
+        base, text, new_text, whole_rules=False, same=same, partial=partial, first_line=first_line or 1
     )
     if spliced is not None and is_ok(spliced):
         return spliced
-    if partial:
-        raise NeedWhole  # its one issue cannot show what a whole parse of the new text would
+    if partial or first_line is not None:
+        if verdicts == [False]:  # the edited lines read as more than the change: so would the whole text
+            raise _more_than_that(change, base, where)
+        raise NeedWhole  # one issue's lines cannot show what a whole parse of the new text would
     new = load_text(new_text, base.path, like=base.project)  # the issues the edit left alone are not held twice
     if is_ok(new) and _same_data(new.project, expected):
         return new
@@ -409,8 +433,11 @@ def _verify(base: LoadedOk, text: str, new_text: str, change: Change, where: str
         # at the place the entry would have gone, since the text that has the error was never written.
         line, column = change.position(base.project)
         raise WriteRefused(f"{where}:{line}:{column}: error: {new.errors[0].message}; nothing was written")
-    detail = f" ({new.errors[0]})" if new.errors else ""
-    raise WriteRefused(
+    raise _more_than_that(change, base, where, f" ({new.errors[0]})" if new.errors else "")
+
+
+def _more_than_that(change: Change, base: LoadedOk, where: str, detail: str = "") -> WriteRefused:
+    return WriteRefused(
         f"{where}: error: writing {change.what(base.project)} would have changed more than that"
         f"{detail}; nothing was written (this is a bug in tracker, please report it with the file)"
     )
