@@ -329,7 +329,7 @@ class Recorder:
 def _zstd_compressor() -> Any:
     from zstandard import ZstdCompressor
 
-    return ZstdCompressor(level=3).compressobj()
+    return ZstdCompressor(level=1).compressobj()  # 10,000 issues: 40 ms for 48 MB, level 3 twice that and no smaller
 
 
 def _key(plan: Path, command: Iterable[str]) -> str:
