@@ -721,7 +721,8 @@ def test_a_work_tree_that_is_gone_is_unavailable_not_a_crash(repo: Repo, tmp_pat
                 ask()
 
 
-def test_a_stream_nobody_reads_makes_git_wait_and_closes_at_once(repo: Repo):
+def test_a_stream_nobody_reads_makes_git_wait_and_closes_at_once(repo: Repo, monkeypatch):
+    monkeypatch.setattr(Stream, "UNREAD", 4 << 20)  # the bound, whatever it is, made small enough to test
     data = os.urandom(1 << 16) * 256  # 16 MiB, several times what a stream holds unread
     blob = (
         subprocess.run(
@@ -911,3 +912,44 @@ def test_a_cache_folder_that_cannot_be_searched_is_skipped(repo: Repo, tmp_path:
     for _ in range(2):
         _, links = links_of(repo.root, plan_text(files=["a.txt"]))
         assert links.get("a.txt").last_commit.subject == "real subject"
+
+
+def test_clean_files_take_the_fast_path_and_link_as_the_general_one(repo: Repo, tmp_path: Path, monkeypatch):
+    """links._Builder._clean links a clean plain file of HEAD without _file; every other case falls
+    through to _file, and the links are the same either way (counted afresh and from the cache)."""
+    from tracker.git import links as links_module
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "o.md").write_text("out\n")
+    repo.write("a.md", "one\ntwo\n")
+    repo.write("docs/b.md", "b\n")
+    repo.write("docs/empty.md", "")
+    repo.write("docs/deep/c.md", "no newline at the end")
+    (repo.root / "bin.dat").write_bytes(b"\0\1\2")
+    repo.write("changed.md", "x\n")
+    repo.write("back\\slash.md", "b\n")
+    (repo.root / "link.md").symlink_to("a.md")
+    (repo.root / "via").symlink_to("docs")
+    (repo.root / "away").symlink_to(outside)
+    repo.commit("files")
+    repo.write("changed.md", "y\n")
+    clean = ["a.md", "docs/b.md", "docs/empty.md", "docs/deep/c.md", "bin.dat", "back\\slash.md"]
+    others = ["changed.md", "link.md", "via/b.md", "away/o.md", "missing.md", "docs", "*.md", "./a.md"]
+    general = links_module._Builder._file
+    slow: list[str] = []
+
+    def watched(builder, path: str):
+        slow.append(path)
+        return general(builder, path)
+
+    monkeypatch.setattr(links_module._Builder, "_file", watched)
+    fast = [links_of(repo.root, plan_text(files=clean + others))[1] for _ in range(2)]  # counted, then cached
+    assert not set(slow) & set(clean) - {"back\\slash.md"}  # a backslash is normalized: the general path
+    assert {"changed.md", "link.md", "via/b.md", "away/o.md", "missing.md"} <= set(slow)
+
+    monkeypatch.setattr(links_module._Builder, "_clean", lambda builder, path: None)
+    shutil.rmtree(tmp_path / "cache")
+    general_links = [links_of(repo.root, plan_text(files=clean + others))[1] for _ in range(2)]
+    assert fast == general_links
+    assert fast[1].get("a.md").lines == 2 and fast[1].get("bin.dat").note == "a binary file"

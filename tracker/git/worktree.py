@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import bisect
 import os
+import re
+import sys
 from dataclasses import dataclass, field
 
 from tracker.git.linkcache import LinkCache
 from tracker.git.repo import GitRepo
 
 _REGULAR = ("100644", "100755")  # file modes whose blob is the file's content (not a symlink's target)
+# One `git ls-tree -z` entry: mode, type, object id, TAB, the name up to its NUL.
+_ENTRY = re.compile(r"([0-7]+) ([a-z]+) ([0-9a-f]+)\t([^\0]*)\0")
+_FS_ENCODING, _FS_ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # os.fsdecode's
 
 
 @dataclass(slots=True)
@@ -26,8 +31,8 @@ class WorkTree:
     changes: dict[str, tuple[str, str]]  # tracked files with changes: path -> (XY, what it is)
     untracked: set[str]
     nested: list[str]  # untracked folders git did not enter: repositories of their own, "dir/"
-    universe: list[str] = field(default_factory=list)  # sorted: every tracked or untracked file
-    known: set[str] = field(default_factory=set)  # the same, as a set
+    known: set[str] = field(default_factory=set)  # every tracked or untracked file
+    _universe: list[str] | None = None  # the same, sorted (see universe)
 
     @classmethod
     def read(cls, repo: GitRepo, cache: LinkCache, raw: bytes) -> WorkTree:
@@ -59,27 +64,32 @@ class WorkTree:
             if listing is None:
                 listing = repo.run("ls-tree", "-r", "-z", "--full-tree", head)
                 cache.keep_tree(head, listing)
-            for entry in listing.split(b"\0"):
-                if entry:
-                    meta, _tab, raw_name = entry.partition(b"\t")
-                    mode, kind_, oid = meta.decode("ascii").split(" ")
-                    path = os.fsdecode(raw_name)
-                    committed[path] = (kind_, oid)
-                    if mode in _REGULAR:
-                        regular.add(path)
+            # Decoded whole and cut by one regex, not entry by entry in Python (a fifth of warm linking).
+            # The same names as os.fsdecode of each: the separators are ASCII, which no UTF-8 sequence
+            # (nor surrogateescape's byte by byte) runs across.
+            entries = _ENTRY.findall(listing.decode(_FS_ENCODING, _FS_ERRORS))
+            committed = {path: (kind_, oid) for _mode, kind_, oid, path in entries}
+            regular = {path for mode, _kind, _oid, path in entries if mode in _REGULAR}
         tree = cls(head, branch, committed, regular, changes, untracked, nested)
         gone = {p for p, (xy, _) in changes.items() if xy[0] == "D"}  # deletion staged: no longer tracked
-        tree.known = (set(committed) | set(changes) | untracked) - gone
-        tree.universe = sorted(tree.known)
+        tree.known = (committed.keys() | changes.keys() | untracked) - gone
         return tree
+
+    @property
+    def universe(self) -> list[str]:
+        """Every tracked or untracked file, sorted: made when a folder, a pattern or a hint first needs it."""
+        if self._universe is None:
+            self._universe = sorted(self.known)
+        return self._universe
 
     def under(self, prefix: str) -> list[str]:
         """Every tracked or untracked file whose path starts with `prefix`."""
-        start = bisect.bisect_left(self.universe, prefix)
+        universe = self.universe
+        start = bisect.bisect_left(universe, prefix)
         end = start
-        while end < len(self.universe) and self.universe[end].startswith(prefix):
+        while end < len(universe) and universe[end].startswith(prefix):
             end += 1
-        return self.universe[start:end]
+        return universe[start:end]
 
 
 def head_of(raw: bytes) -> str | None:
