@@ -56,8 +56,8 @@ def plan(repo) -> Path:
     return make_plan_repo(repo)
 
 
-def app_for(plan: Path, poll: float = 0.1):
-    return make_app(load(plan), Settings(poll_seconds=poll, git_seconds=None))
+def app_for(plan: Path, poll: float = 0.1, events: bool = True):
+    return make_app(load(plan), Settings(poll_seconds=poll, git_seconds=None, plan_events=events))
 
 
 async def settle(pilot, seconds: float = 0.05) -> None:
@@ -470,7 +470,7 @@ async def test_tick_is_not_offered_on_an_issue(plan):
 
 @synchronously
 async def test_a_change_made_on_disk_meanwhile_is_not_overwritten(plan):
-    app = app_for(plan, poll=60)  # the dashboard has not noticed the edit below
+    app = app_for(plan, poll=60, events=False)  # the dashboard has not noticed the edit below
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         dashboard(app).jump(issue4())
@@ -540,7 +540,7 @@ async def test_edits_made_in_the_editor_show_at_once(plan, tmp_path, monkeypatch
     )
     script.chmod(0o755)
     monkeypatch.setenv("EDITOR", str(script))
-    app = app_for(plan, poll=60)  # no help from the timer: the return from the editor looks
+    app = app_for(plan, poll=60, events=False)  # no help from the timer or the kernel: the return from the editor looks
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         dashboard(app).jump(issue4())
@@ -769,6 +769,21 @@ async def test_a_new_file_renamed_over_the_plan_reloads_and_keeps_the_selection(
         await wait_for(pilot, lambda: "Race Conditions (renamed)" in detail_text(app))
         assert dashboard(app).selected == Ref("step", "P2", "4", 2)
         assert dashboard(app).query_one(PlanTree).cursor_ref == Ref("step", "P2", "4", 2)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's word is inotify's")
+@synchronously
+async def test_another_programs_edit_shows_at_the_kernels_word_not_at_the_polls_next_tick(plan):
+    app = app_for(plan, poll=3600)  # the stat poll never ticks during the test
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        await settle(pilot)
+        save(plan, plan.read_text().replace("title: Race Conditions", "title: Race Conditions (renamed)"))
+        await wait_for(pilot, lambda: "Race Conditions (renamed)" in detail_text(app))
+        with plan.open("a") as out:  # saved in place, as some editors do
+            out.write("# a comment at the end\n")
+        await wait_for(pilot, lambda: dashboard(app).shown.digest == load(plan).digest)
 
 
 @synchronously

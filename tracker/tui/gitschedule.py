@@ -3,7 +3,8 @@
 One reader at a time, so a slow repository does not pile up git processes; a
 request made while one runs is kept and served when it ends.  A repository
 that is slow to read is read less often, so reading git never takes more than
-a fifth of the time.  Each read posts `GitSchedule.Read` to the screen.
+a fifth of the time.  Each read posts `GitSchedule.Read` to the screen: the
+same GitView as the read before when neither the plan nor what git shows changed.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class GitSchedule:
         self._busy = self._again = False
         self._timer: Timer | None = None
         self._took = 0.0  # seconds the last read took
+        self._last: tuple[Project, GitView] | None = None  # the last read, and the plan it was made for
 
     def refresh(self) -> None:
         project = self.project()
@@ -56,7 +58,9 @@ class GitSchedule:
 
     def _read(self, project: Project) -> None:
         start = time.perf_counter()
-        git = read_git(project, self.path)
+        last = self._last
+        git = read_git(project, self.path, last[1] if last is not None and last[0] is project else None)
+        self._last = (project, git)
         self._took = time.perf_counter() - start  # read by finished(), after this worker ends
         self.screen.post_message(self.Read(git, self._took))
 

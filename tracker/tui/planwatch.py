@@ -3,21 +3,28 @@
 A cheap stat poll (FileWatch) notices new content; a worker thread loads it
 and posts `PlanWatcher.Read` to the screen, which decides what to show.  No
 poll acts while one of our own writes is on its way: its result replaces the
-plan anyway.
+plan anyway.  Where the kernel says when the plan's folder changes
+(folderevents.py), the poll also runs at once, not at its next tick.
 """
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from tracker.plan import Loaded, load
 from tracker.tui.filewatch import FileWatch
+from tracker.tui.folderevents import FolderEvents, open_events
+
+SOON = 0.01  # seconds from the kernel's word to the poll: the events of one save are answered by one poll
 
 
 class PlanWatcher:
@@ -40,9 +47,42 @@ class PlanWatcher:
         self.max_bytes = max_bytes  # --max-bytes holds for every reload, not only the first read
         self.file = FileWatch(path, digest, max_bytes)
         self.writing = writing
+        self._events: FolderEvents | None = None
+        self._soon: Timer | None = None
 
-    def start(self, seconds: float) -> None:
+    def start(self, seconds: float, events: bool = True) -> None:
+        """Poll every `seconds`; with `events`, also when the kernel says the plan changed."""
         self.screen.set_interval(seconds, self.poll)
+        if events:
+            self.screen.call_after_refresh(self._listen)  # after the first frame, which need not wait for it
+
+    def stop(self) -> None:
+        """No more events (the screen is going)."""
+        if self._events is not None:
+            asyncio.get_running_loop().remove_reader(self._events.fileno())
+            self._events.close()
+            self._events = None
+
+    def _listen(self) -> None:
+        real = Path(os.path.realpath(self.path))  # a symlinked plan changes in its target's folder too
+        self._events = open_events([self.path] if real == Path(os.path.abspath(self.path)) else [self.path, real])
+        if self._events is not None:
+            asyncio.get_running_loop().add_reader(self._events.fileno(), self._woken)
+
+    def _woken(self) -> None:
+        if self._events is None:
+            return
+        try:
+            touched = self._events.touched()
+        except OSError:  # the kernel's events cannot be read: the poll alone, from now on
+            self.stop()
+            touched = True
+        if touched and self._soon is None:
+            self._soon = self.screen.set_timer(SOON, self._poll_soon)
+
+    def _poll_soon(self) -> None:
+        self._soon = None
+        self.poll()
 
     def poll(self) -> None:
         if not self.writing() and self.file.changed():

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True, slots=True)
 class Settings:
     poll_seconds: float = 0.5  # how often the plan file's stat is checked
+    plan_events: bool = True  # also at once when the kernel says the plan changed (tui/folderevents.py)
     git_seconds: float | None = 5.0  # how often git is read again (None: only on reload and after writes)
     read_only: bool = False  # every change to the plan and every file written is refused with READ_ONLY
 

@@ -128,7 +128,7 @@ class DashboardScreen(Screen):
     def on_mount(self) -> None:
         self.show_plan()
         self.query_one(PlanTree).focus()
-        self.watcher.start(self.settings.poll_seconds)
+        self.watcher.start(self.settings.poll_seconds, self.settings.plan_events)
         # Git is first read when the app is Ready (TrackerApp.on_ready), after the first frame.
 
     # -- showing --------------------------------------------------------
@@ -163,6 +163,9 @@ class DashboardScreen(Screen):
         project = self.project
         item = nearest(project, self.selected) if project is not None else None
         self.query_one(DetailPane).show(project, item, self.git)
+
+    def on_unmount(self) -> None:
+        self.watcher.stop()
 
     def on_screen_resume(self) -> None:
         self.call_later(self.app.show_held_toasts)  # type: ignore[attr-defined]  # after the modal has left the stack
@@ -211,6 +214,8 @@ class DashboardScreen(Screen):
         self.git_schedule.refresh()
 
     def on_git_schedule_read(self, message: GitSchedule.Read) -> None:
+        if message.git is self.git:
+            return  # nothing changed since the last read: nothing to draw again
         self.git = message.git
         self.query_one(PlanTree).set_git(self.git)
         if self.filters.query.states:  # is:overdue and the like are answered by this read
