@@ -953,3 +953,30 @@ def test_clean_files_take_the_fast_path_and_link_as_the_general_one(repo: Repo, 
     general_links = [links_of(repo.root, plan_text(files=clean + others))[1] for _ in range(2)]
     assert fast == general_links
     assert fast[1].get("a.md").lines == 2 and fast[1].get("bin.dat").note == "a binary file"
+
+
+def test_caches_are_read_while_git_status_runs_and_used_for_the_head_they_hold(repo: Repo, monkeypatch):
+    """With no links to give back, HEAD's listing and the last commits are read from the cache before
+    `git status` answers; a listing kept for another HEAD is not used for this one."""
+    from tracker.git import links as links_module
+    from tracker.git.repo import Running
+
+    repo.write("a.md", "one\n")
+    repo.commit("first")
+    text = plan_text(files=["a.md", "b.md"])
+    links_of(repo.root, text)  # the caches, for the first commit
+    order: list[str] = []
+    for owner, name in ((Running, "output"), (LinkCache, "load"), (links_module, "read_cache")):
+        real = getattr(owner, name)
+
+        def watched(*args, real=real, name=name, **kwargs):
+            order.append(name)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, classmethod(lambda cls, *a, w=watched: w(*a)) if name == "load" else watched)
+    repo.write("b.md", "two\n")
+    repo.commit("second")  # the listing in the cache is the first commit's
+    _, links = links_of(repo.root, text)
+    assert order[:3] == ["load", "read_cache", "output"]
+    assert links.get("b.md").state == "committed" and links.get("b.md").last_commit.subject == "second"
+    assert links.get("a.md").last_commit.subject == "first" and links.get("a.md").lines == 1

@@ -18,6 +18,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import msgspec
 
@@ -72,13 +73,14 @@ class LastCommits:
     in a `with` block: leaving it stops git.
     """
 
-    def __init__(self, repo: GitRepo, head: str, cut: str, early: Walk | None = None):
-        """`cut` is history_cut(repo), which the caller has already asked for its own keys."""
+    def __init__(self, repo: GitRepo, head: str, cut: str, early: Walk | None = None, ahead: Cached | None = None):
+        """`cut` is history_cut(repo), which the caller has already asked for its own keys; `ahead`,
+        the cache as read_cache read it before HEAD was known."""
         self.repo = repo
         self.head = head
         self.file = cache_file(repo.root)
         self.cut = cut
-        cached = _load(self.file)
+        cached = ahead.walk if ahead is not None else _load(self.file)
         if cached is not None and (
             cached.cut != self.cut
             or cached.head != head
@@ -153,6 +155,18 @@ class LastCommits:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class Cached(NamedTuple):
+    """What the cache held for a work tree when read_cache read it (walk: None when nothing usable)."""
+
+    walk: _CacheFile | None
+
+
+def read_cache(root: Path) -> Cached:
+    """The cached last commits of the work tree at `root`, read before HEAD is known (while git looks
+    at the work tree); LastCommits judges them against HEAD."""
+    return Cached(_load(cache_file(root)))
 
 
 def early_walk(repo: GitRepo) -> Walk | None:

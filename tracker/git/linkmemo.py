@@ -86,6 +86,11 @@ class LinkMemo:
             self._entry = entry
             self._now = signatures(self.root, entry.files)
 
+    @property
+    def found(self) -> bool:
+        """Whether load found an entry for these paths, made by this code (the links may be given back)."""
+        return self._entry is not None
+
     def links(self, status: bytes) -> memoryview | None:
         """The links kept, as encoded, if nothing they were made from has changed."""
         entry, now = self._entry, self._now

@@ -28,11 +28,11 @@ from pathlib import Path
 import msgspec
 from msgspec.structs import replace
 
-from tracker.git.lastcommit import Commit, LastCommits, early_walk, history_cut
+from tracker.git.lastcommit import Commit, LastCommits, early_walk, history_cut, read_cache
 from tracker.git.linkcache import LinkCache
 from tracker.git.linkmemo import LinkMemo
 from tracker.git.repo import STATUS_ARGS, GitRepo, GitUnavailable, repo_start
-from tracker.git.worktree import WorkTree, change_state, head_of
+from tracker.git.worktree import HeadFiles, WorkTree, change_state, head_of
 from tracker.plan import GLOB_CHARS, Project, glob_regex, is_glob, named_paths, normalize, unsafe_reason
 from tracker.support.memory import no_cycle_scans
 
@@ -175,6 +175,11 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember
         status = repo.start(*STATUS_ARGS)  # git looks at the work tree while we look at what we remember
         if memo is not None:
             memo.load()
+        cache, listed, walked = None, None, None
+        if memo is None or not memo.found:  # no links to give back: what linking reads, read while git works
+            cache = LinkCache.load(repo.root)
+            listed = HeadFiles.cached(cache)
+            walked = read_cache(repo.root) if history else None
         try:
             raw = status.output()
         except GitUnavailable as exc:
@@ -189,14 +194,23 @@ def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember
                 return Links(found.repo, found.links)
         head = head_of(raw)
         # The history walk runs in git's own process while the files are looked at.
-        commits = running.enter_context(LastCommits(repo, head, cut, early)) if history and head else None
-        return _link(repo, written, raw, commits, memo)
+        commits = running.enter_context(LastCommits(repo, head, cut, early, walked)) if history and head else None
+        return _link(
+            repo, written, raw, commits, memo, cache if cache is not None else LinkCache.load(repo.root), listed
+        )
 
 
-def _link(repo: GitRepo, written: list[str], raw: bytes, commits: LastCommits | None, memo: LinkMemo | None) -> Links:
-    cache = LinkCache.load(repo.root)
+def _link(
+    repo: GitRepo,
+    written: list[str],
+    raw: bytes,
+    commits: LastCommits | None,
+    memo: LinkMemo | None,
+    cache: LinkCache,
+    listed: HeadFiles | None,
+) -> Links:
     try:
-        tree = WorkTree.read(repo, cache, raw)
+        tree = WorkTree.read(repo, cache, raw, listed)
     except GitUnavailable as exc:
         return no_git(written, str(exc))
     builder = _Builder(repo, tree, cache)

@@ -23,6 +23,29 @@ _FS_ENCODING, _FS_ERRORS = sys.getfilesystemencoding(), sys.getfilesystemencodee
 
 
 @dataclass(slots=True)
+class HeadFiles:
+    """What `git ls-tree` lists for a commit: its files with their object ids, and which are plain files."""
+
+    head: str
+    committed: dict[str, tuple[str, str]]  # path -> (type, object id)
+    regular: set[str]
+
+    @classmethod
+    def parse(cls, head: str, listing: bytes) -> HeadFiles:
+        # Decoded whole and cut by one regex, not entry by entry in Python (a fifth of warm linking).
+        # The same names as os.fsdecode of each: the separators are ASCII, which no UTF-8 sequence
+        # (nor surrogateescape's byte by byte) runs across.
+        entries = _ENTRY.findall(listing.decode(_FS_ENCODING, _FS_ERRORS))
+        committed = {path: (kind, oid) for _mode, kind, oid, path in entries}
+        return cls(head, committed, {path for mode, _kind, _oid, path in entries if mode in _REGULAR})
+
+    @classmethod
+    def cached(cls, cache: LinkCache) -> HeadFiles | None:
+        """The listing the cache holds, for whatever HEAD it was kept (read before HEAD is known)."""
+        return cls.parse(cache.head, cache.tree) if cache.head else None
+
+
+@dataclass(slots=True)
 class WorkTree:
     head: str | None
     branch: str | None
@@ -35,8 +58,9 @@ class WorkTree:
     _universe: list[str] | None = None  # the same, sorted (see universe)
 
     @classmethod
-    def read(cls, repo: GitRepo, cache: LinkCache, raw: bytes) -> WorkTree:
-        """The work tree from `raw`, the output of `git status` run with gitrepo.STATUS_ARGS, and HEAD's listing."""
+    def read(cls, repo: GitRepo, cache: LinkCache, raw: bytes, ahead: HeadFiles | None = None) -> WorkTree:
+        """The work tree from `raw`, the output of `git status` run with gitrepo.STATUS_ARGS, and HEAD's
+        listing (`ahead`: read from the cache before HEAD was known, used when it is HEAD's)."""
         head, branch = head_of(raw), None
         changes: dict[str, tuple[str, str]] = {}
         untracked: set[str] = set()
@@ -60,16 +84,14 @@ class WorkTree:
         committed: dict[str, tuple[str, str]] = {}
         regular: set[str] = set()
         if head:
-            listing = cache.tree_of(head)
-            if listing is None:
-                listing = repo.run("ls-tree", "-r", "-z", "--full-tree", head)
-                cache.keep_tree(head, listing)
-            # Decoded whole and cut by one regex, not entry by entry in Python (a fifth of warm linking).
-            # The same names as os.fsdecode of each: the separators are ASCII, which no UTF-8 sequence
-            # (nor surrogateescape's byte by byte) runs across.
-            entries = _ENTRY.findall(listing.decode(_FS_ENCODING, _FS_ERRORS))
-            committed = {path: (kind_, oid) for _mode, kind_, oid, path in entries}
-            regular = {path for mode, _kind, _oid, path in entries if mode in _REGULAR}
+            files = ahead if ahead is not None and ahead.head == head else None
+            if files is None:
+                listing = cache.tree_of(head)
+                if listing is None:
+                    listing = repo.run("ls-tree", "-r", "-z", "--full-tree", head)
+                    cache.keep_tree(head, listing)
+                files = HeadFiles.parse(head, listing)
+            committed, regular = files.committed, files.regular
         tree = cls(head, branch, committed, regular, changes, untracked, nested)
         gone = {p for p, (xy, _) in changes.items() if xy[0] == "D"}  # deletion staged: no longer tracked
         tree.known = (committed.keys() | changes.keys() | untracked) - gone
