@@ -88,7 +88,7 @@ def freshness(
     every = review_every_of(project, phase, issue, deliverable)
     interval = parse_interval(every) if every else None
     day = iso_day(reviewed) if reviewed is not None else None
-    if reviewed is None or day is None:
+    if day is None:  # never reviewed, or not a day
         return NOT_REVIEWED
     if interval is None:
         return Freshness(reviewed, None, False)
