@@ -440,3 +440,20 @@ def test_a_plan_replaced_by_a_fifo_or_a_device_is_not_read_to_check_the_answer(s
     what = "a FIFO" if kind == "fifo" else "a device or socket"
     assert (done.returncode, done.stdout) == (1, "")
     assert f"{plan}: error: this is {what}, not a plan file" in done.stderr
+
+
+def test_a_plan_that_names_its_work_tree_elsewhere_is_answered_from_there_and_replayed(
+    shop: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`git status` is asked ahead from the plan's own folder (no repository here); the answer's is
+    asked again from the work tree `repo:` names, and vouches for the replay."""
+    plans = tmp_path / "plans"
+    (plans / "data").mkdir(parents=True)
+    (plans / "data" / "phases.yaml").write_text(f"repo: {shop.root}\n{PLAN}", encoding="utf-8")
+    first = status(plans, "--json")
+    assert json.loads(first)["repo"]["root"] == str(shop.root)
+    mark_recorded_answers()
+    assert status(plans, "--json") == REPLAYED
+    commit(shop)
+    answer = status(plans, "--json")
+    assert answer != REPLAYED and answer == fresh(plans, "--json", tmp_path=tmp_path, monkeypatch=monkeypatch)

@@ -43,7 +43,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from tracker.git import STATUS_ARGS, git_env
+from tracker.git import STATUS_ARGS, git_env, stop_git
 from tracker.support.cachefiles import (
     RACY_NS,
     NewEntry,
@@ -224,11 +224,29 @@ class Recorder:
         self.plan_signature = self._settled(_signature(plan, follow=True))  # taken before the plan is read
         self.start: str | None = None
         self.status: bytes | None = None
+        self._asked: tuple[str, subprocess.Popen | None] | None = None  # ask_early's folder and git status
+
+    def ask_early(self, start: Path) -> None:
+        """Start `git status` from the folder git will most likely be asked from, before the plan is
+        read: before_git takes its answer if that is the folder, so git works while the plan is parsed."""
+        self._asked = str(start), _ask_git(str(start))
 
     def before_git(self, start: Path) -> None:
         """Call with the folder git will be asked from, before anything asks it."""
         self.start = str(start)
+        asked, self._asked = self._asked, None
+        if asked is not None and asked[0] == self.start:
+            self.status = _git_answer(asked[1]) if asked[1] is not None else None
+            return
+        if asked is not None and asked[1] is not None:  # asked from another folder: not this answer's
+            stop_git(asked[1])
         self.status = _git_status(self.start)
+
+    def close(self) -> None:
+        """Stop the git status of ask_early if before_git did not take it (the plan had problems)."""
+        asked, self._asked = self._asked, None
+        if asked is not None and asked[1] is not None:
+            stop_git(asked[1])
 
     def record(self, digest: str, links: Links, answer: Iterable[str | bytes], write: Write) -> None:
         """Write the answer's pieces through `write`, keeping them if the answer is safe to replay.

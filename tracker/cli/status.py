@@ -36,21 +36,29 @@ def answer(
     )
     if replay.replay(plan, command, write, max_bytes):
         return None
-    from tracker.git import read_links, repo_start
+    from tracker.git import Ahead, read_links, repo_start
     from tracker.plan import is_ok, load
     from tracker.support.memory import collect_again
 
     recorder = replay.Recorder(plan, command)
-    loaded = load(plan, max_bytes=max_bytes)
-    collect_again()
-    if not is_ok(loaded):
-        return loaded.report()
-    recorder.before_git(repo_start(loaded.path, loaded.project.repo))
-    # The phase table needs states (for drift marks), and last commits only for evidence with a review interval.
-    from tracker.plan import compliance
+    # Git set going around the plan's file while the plan is parsed (git/ahead.py); `status` plain
+    # needs history only for evidence with a review interval, which is not known yet.
+    recorder.ask_early(repo_start(plan, None))
+    ahead = Ahead(plan, history=as_json or files)
+    try:
+        loaded = load(plan, max_bytes=max_bytes)
+        collect_again()
+        if not is_ok(loaded):
+            return loaded.report()
+        recorder.before_git(repo_start(loaded.path, loaded.project.repo))
+        # The phase table needs states (for drift marks), and last commits only for evidence with a review interval.
+        from tracker.plan import compliance
 
-    history = as_json or files or compliance.reviews_anything(loaded.project)
-    links = read_links(loaded.project, loaded.path, history=history)
+        history = as_json or files or compliance.reviews_anything(loaded.project)
+        links = read_links(loaded.project, loaded.path, history=history, ahead=ahead)
+    finally:
+        ahead.close()
+        recorder.close()
     recorder.record(loaded.digest, links, _pieces(loaded, links, as_json, ascii_only, files, width, day), write)
     return None
 

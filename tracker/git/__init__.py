@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from tracker.support import faces
 
 if TYPE_CHECKING:
+    from tracker.git.ahead import Ahead
     from tracker.git.attention import (
         KINDS,
         Attention,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         repo_start,
         session_point,
         session_start_revision,
+        stop_git,
         work_tree,
     )
     from tracker.git.snapshot import links_at

@@ -28,6 +28,7 @@ from pathlib import Path
 import msgspec
 from msgspec.structs import replace
 
+from tracker.git.ahead import Ahead, Started
 from tracker.git.lastcommit import Commit, LastCommits, early_walk, history_cut, read_cache
 from tracker.git.linkcache import LinkCache
 from tracker.git.linkmemo import LinkMemo
@@ -118,15 +119,25 @@ class Links:
         return self.links[path].to_json()
 
 
-def read_links(project: Project, plan_file: Path, extra: tuple[str, ...] = (), history: bool = True) -> Links:
-    """Links for every path the plan names (plus `extra`); `history=False` skips last commits."""
+def read_links(
+    project: Project, plan_file: Path, extra: tuple[str, ...] = (), history: bool = True, ahead: Ahead | None = None
+) -> Links:
+    """Links for every path the plan names (plus `extra`); `history=False` skips last commits.
+
+    `ahead`: git opened and set walking for `plan_file` before it was read (git/ahead.py); taken over
+    when the plan's work tree is looked for where it was, stopped otherwise.
+    """
     written = list(dict.fromkeys([*named_paths(project), *extra]))
+    start = repo_start(plan_file, project.repo)
+    taken = ahead.take(start) if ahead is not None else None
     try:
-        repo = GitRepo.open(repo_start(plan_file, project.repo))
+        if isinstance(taken, GitUnavailable):
+            raise taken
+        repo = GitRepo.open(start) if taken is None else taken.repo
     except GitUnavailable as exc:
         return no_git(written, str(exc), root=root_without_git(plan_file, project.repo))
     with repo:
-        return link_paths(repo, written, history)
+        return link_paths(repo, written, history, started=taken)
 
 
 def root_without_git(plan_file: Path, repo_setting: str | None) -> Path:
@@ -154,25 +165,30 @@ def no_git(written: list[str], message: str, root: Path | None = None) -> Links:
     return Links(RepoInfo(message=message), links, base=os.path.abspath(root) if root is not None else None)
 
 
-def link_paths(repo: GitRepo, written: list[str], history: bool = True, remember: bool = True) -> Links:
+def link_paths(
+    repo: GitRepo, written: list[str], history: bool = True, remember: bool = True, started: Started | None = None
+) -> Links:
     """Links for paths relative to `repo`'s root, with a fixed number of git calls.
 
     With `remember`, links made from the same work tree and paths before are
     given back as they were (git/linkmemo.py), and new ones are kept.
+    `started`: git already set going in `repo` (git/ahead.py), linking's now.
     """
     cut = history_cut(repo)  # a shallow clone's cut: read once, for the memo's key and the last commits'
     memo = LinkMemo(repo.root, written, history, cut) if remember else None
     # Linking makes tens of thousands of small objects and no cycle: the cyclic GC would only scan,
     # over and over, all that lives beside it (a 10,000-issue plan: up to a fifth of warm linking).
     with ExitStack() as running, no_cycle_scans():
-        early = None
+        early = started.walk if started is not None else None
         # Links not remembered (any trouble with the folder counts as not): the walk of history may be
         # needed, and starts before HEAD is even known.
-        if history and memo is not None and not os.path.exists(memo.file):
+        if started is None and history and memo is not None and not os.path.exists(memo.file):
             early = early_walk(repo)
-            if early is not None:
-                running.callback(early.close)
-        status = repo.start(*STATUS_ARGS)  # git looks at the work tree while we look at what we remember
+        if early is not None:
+            running.callback(early.close)
+        # git looks at the work tree while we look at what we remember
+        status = started.status if started is not None else repo.start(*STATUS_ARGS)
+        running.callback(status.close)  # not read when something fails before
         if memo is not None:
             memo.load()
         cache, listed, walked = None, None, None

@@ -229,6 +229,21 @@ class Running:
             raise GitUnavailable(_first_line(err.decode("utf-8", "replace")))
         return out
 
+    def close(self) -> None:
+        """Stop git if it still runs (its output is not wanted).  Its pipes are not read to their end: a
+        hook git started (core.fsmonitor) may hold them open long after git is gone."""
+        stop_git(self._process)
+
+
+def stop_git(process: subprocess.Popen) -> None:
+    """Kill `process` if it still runs, wait for it, and close the pipes it was given."""
+    if process.poll() is None:
+        process.kill()
+    process.wait()
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
+
 
 class Stream:
     """The stdout of a git process, gathered by a thread as git writes it.

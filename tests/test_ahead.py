@@ -1,0 +1,110 @@
+"""Git set going before the plan is read (git/ahead.py): taken over by linking when the plan's work tree
+is the one around its file, stopped when it is not, and the links the same either way."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from gitutil import Repo, make_repo
+from test_gitlinks import plan_text
+
+from tracker.git import Ahead, linkmemo
+from tracker.git import lastcommit as lastcommit_module
+from tracker.git.links import read_links
+from tracker.plan.loader import load
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setattr(linkmemo, "RACY_NS", 1 << 62)  # links are made here, never given back whole
+
+
+@pytest.fixture
+def walks(monkeypatch) -> list:
+    """Every walk of history started, in order."""
+    started: list = []
+    real = lastcommit_module.Walk.__init__
+
+    def counted(self, *args, **kwargs):
+        started.append(self)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(lastcommit_module.Walk, "__init__", counted)
+    return started
+
+
+def committed_plan(repo: Repo, text: str) -> Path:
+    repo.write("a.md", "one\n")
+    repo.commit("first", date="2025-11-01T10:00:00+00:00")
+    repo.write("b.md", "two\nlines\n")
+    repo.write("data/phases.yaml", text)
+    repo.commit("second", date="2025-11-02T10:00:00+00:00")
+    repo.write("a.md", "one\nchanged\n")  # and one file modified since
+    return repo.root / "data" / "phases.yaml"
+
+
+def test_links_read_ahead_are_the_links_read_after_and_take_its_walk(repo: Repo, tmp_path: Path, walks: list):
+    plan = committed_plan(repo, plan_text(files=["a.md", "b.md", "c.md"]))
+    ahead = Ahead(plan, history=True)
+    begun = ahead.walk
+    assert begun is not None and ahead.status is not None  # nothing cached: the walk is needed
+    project = load(plan).project
+    assert project is not None
+    early = read_links(project, plan, ahead=ahead)
+    assert walks == [begun]  # linking used the walk begun ahead, and began none
+    assert ahead.take(ahead.start) is None  # taken: nothing is left to take or to stop
+
+    shutil.rmtree(tmp_path / "cache")
+    late = read_links(project, plan)
+    assert early == late
+    assert early.get("b.md").last_commit.subject == "second" and early.get("a.md").state == "modified"
+    assert early.get("c.md").state == "missing"
+
+
+def test_nothing_is_walked_ahead_when_the_cache_answers_or_history_is_not_wanted(repo: Repo, walks: list):
+    plan = committed_plan(repo, plan_text(files=["a.md", "b.md"]))
+    assert Ahead(plan, history=False).walk is None
+    project = load(plan).project
+    assert project is not None
+    read_links(project, plan)  # the last commits are now cached for HEAD
+    walks.clear()
+    ahead = Ahead(plan, history=True)
+    assert ahead.walk is None and walks == []
+    assert read_links(project, plan, ahead=ahead).get("a.md").last_commit.subject == "first"
+    assert walks == []
+
+
+def test_a_plan_naming_another_work_tree_stops_what_was_started_around_its_file(repo: Repo, tmp_path: Path):
+    other = make_repo(tmp_path / "other")
+    other.write("b.md", "elsewhere\n")
+    other.commit("in the other repository")
+    plan = committed_plan(repo, plan_text(files=["b.md"], repo_setting="../../other"))
+    ahead = Ahead(plan, history=True)
+    assert ahead.walk is not None and ahead.status is not None
+    walk, status = ahead.walk._stream._process, ahead.status._process
+    project = load(plan).project
+    assert project is not None
+    links = read_links(project, plan, ahead=ahead)
+    assert links.get("b.md").last_commit.subject == "in the other repository"
+    assert walk.returncode is not None and status.returncode is not None  # stopped, not left running
+    assert ahead.walk is None and ahead.status is None and ahead.repo is None
+
+
+def test_outside_git_the_failure_found_ahead_is_the_one_linking_gives(tmp_path: Path):
+    plan = tmp_path / "work" / "data" / "phases.yaml"
+    plan.parent.mkdir(parents=True)
+    plan.write_text(plan_text(files=["here.md", "gone.md"]), encoding="utf-8")
+    (tmp_path / "work" / "here.md").write_text("x\n", encoding="utf-8")
+    ahead = Ahead(plan, history=True)
+    assert ahead.repo is None and ahead.failed is not None
+    project = load(plan).project
+    assert project is not None
+    early = read_links(project, plan, ahead=ahead)
+    assert early == read_links(project, plan)
+    assert early.get("gone.md").state == "missing" and early.get("here.md").state == "no-git"
