@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import zstandard
-from answerutil import run_cli, run_fresh
+from answerutil import answer_entries, replace_recorded_answers, run_cli, run_fresh
 from gitutil import ENV, Repo, make_repo
 
 from tracker.cli import replay
@@ -67,21 +67,12 @@ def fresh(repo: Repo | Path, *args: str, tmp_path: Path, monkeypatch: pytest.Mon
     )
 
 
-def entries() -> list[Path]:
-    return sorted(cachefiles.cache_dir().glob("answer-*.bin"))
+entries = answer_entries
 
 
 def mark_recorded_answers() -> None:
     """Replace every recorded answer by REPLAYED, as a well-formed entry."""
-    assert entries(), "an answer was recorded"
-    for entry in entries():
-        data = entry.read_bytes()
-        length = int.from_bytes(data[-4:], "big")
-        header = json.loads(data[-4 - length : -4])
-        packed = zstandard.compress(REPLAYED) if header["codec"] == "zstd" else zlib.compress(REPLAYED)
-        header.update(size=len(packed), crc=zlib.crc32(packed), text=False)
-        encoded = json.dumps(header).encode()
-        entry.write_bytes(packed + encoded + len(encoded).to_bytes(4, "big"))
+    replace_recorded_answers(lambda codec: REPLAYED, text=False)
 
 
 @pytest.mark.parametrize("args", [(), ("--json",), ("--files",), ("--ascii",)])

@@ -285,7 +285,9 @@ GC_AFTER = (
 )
 
 
-@pytest.mark.parametrize("args", [("validate",), ("status", "--ascii")])  # no other test records --ascii
+@pytest.mark.parametrize(
+    "args", [("-f", "data/phases.yaml", "validate", "--strict"), ("status", "--ascii")]
+)  # no other test records these
 def test_a_command_turns_the_cyclic_gc_back_on_once_the_plan_is_loaded_and_frozen(settled: dict, args):
     done = tracker(settled, *args, code=GC_AFTER)
     assert done.returncode == 0 and done.stderr.endswith(b"gc on: True, frozen: True"), done.stderr

@@ -150,26 +150,17 @@ def _plan_argument(options: Options, plan: str | None) -> None:
 def validate(options: Options, plan: str | None, strict: bool) -> None:
     """Check the plan (PLAN, if given, as --file PLAN); print every problem; exit 1 if any is an error."""
     _plan_argument(options, plan)
-    loaded = load_plan(options, fail_on_errors=False)
-    if loaded.project is not None:
-        from tracker.git import link_problems, read_links, strict_problems
-        from tracker.plan import compliance, sort_key
-        from tracker.support.clock import today
+    from tracker.cli.validation import answer
 
-        where = str(loaded.path)
-        history = strict and compliance.reviews_anything(loaded.project)  # last commits date the evidence
-        links = read_links(loaded.project, loaded.path, history=history)
-        found = link_problems(loaded.project, links, where, drift=not strict)
-        if strict:
-            found += strict_problems(loaded.project, links, today(), where)
-        loaded.problems = sorted(loaded.problems + found, key=sort_key)
-    for problem in loaded.problems:
-        click.echo(str(problem), err=True)
-    if not loaded.ok:
-        errors = len(loaded.errors)
-        raise Failed(f"{loaded.path}: {errors} error{'s' * (errors != 1)}")
-    warnings = len(loaded.problems)
-    click.echo(f"{loaded.path}: ok" + (f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""))
+    def out(text: str | bytes) -> None:
+        click.echo(text, nl=False)
+
+    def err(text: str | bytes) -> None:
+        click.echo(text, nl=False, err=True)
+
+    status = answer(plan_path(options), options.max_bytes, strict, out, err)
+    if status:
+        sys.exit(status)
 
 
 @main.command()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.context import Failed, Options, load_plan, write_output
+from tracker.cli.context import Failed, Options, plan_path, write_output
 
 
 @click.command("export")
@@ -27,13 +27,51 @@ def export(options: Options, kind: str, output: Path | None, force: bool) -> Non
     attention; no script and nothing loaded from the network; prints to PDF.
     csv: UTF-8 with a BOM, RFC 4180, formulas neutralised.
     """
-    from tracker.export import export_bytes
     from tracker.support.atomicfile import EXPORTS
     from tracker.support.clock import BadClock
 
-    loaded = load_plan(options)
+    plan = plan_path(options)
     try:
-        data = export_bytes(loaded, kind, options.max_bytes)
+        data = _exported(plan, kind, options.max_bytes)
     except BadClock as exc:
         raise Failed(f"tracker: error: {exc}") from None
-    write_output(data, output, f"the {kind} export", EXPORTS[kind], force, loaded.path)
+    write_output(data, output, f"the {kind} export", EXPORTS[kind], force, plan)
+
+
+def _exported(plan: Path, kind: str, max_bytes: int) -> bytes:
+    """The export's bytes: replayed (cli/replay.py) while the plan, git's view, the linked files, tracker's
+    code and the day are those it was computed from, else computed and kept.
+
+    Its history is read from the repository found from the plan's own folder: the answer is kept only when
+    the links are read from that folder too (no `repo:` elsewhere), so that `git status` vouches for both.
+    """
+    import os
+
+    from tracker.cli import replay
+    from tracker.support.clock import today
+
+    day = today()
+    command = replay.command_line("export", day, kind=kind, max_bytes=max_bytes)
+    kept: list[str | bytes] = []
+    if replay.replay(plan, command, kept.append, max_bytes):
+        return b"".join(piece if isinstance(piece, bytes) else piece.encode() for piece in kept)
+    from tracker.export import export_bytes
+    from tracker.git import read_links, repo_start
+    from tracker.plan import load
+    from tracker.support.memory import collect_again
+
+    recorder = replay.Recorder(plan, command)
+    loaded = load(plan, max_bytes=max_bytes)
+    collect_again()
+    if not loaded.ok:
+        raise Failed(loaded.report())
+    project = loaded.project
+    assert project is not None, "a plan that loaded without errors has a project"
+    start = repo_start(loaded.path, project.repo)
+    if str(start) == os.path.realpath(loaded.path.parent):
+        recorder.before_git(start)  # else nothing is kept (see Recorder.record)
+    links = read_links(project, loaded.path, history=True)
+    data = export_bytes(loaded, kind, max_bytes, links)
+    if today() == day:  # else the view may be of a day the answer's key does not name
+        recorder.record(loaded.digest, links, [data], lambda _: None)
+    return data

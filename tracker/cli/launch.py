@@ -1,4 +1,4 @@
-"""The `tracker` program: a plain `tracker status` or `tracker set ISSUE STATUS` is answered before click is imported.
+"""The `tracker` program: a plain `status`, `validate` or `set ISSUE STATUS` is answered before click is imported.
 
 Replaying a recorded answer (cli/replay.py) takes a tenth of a second;
 importing click and the CLI would add a third to that, and a tenth to a
@@ -8,6 +8,9 @@ answered by cli/status.py, as the CLI's `status` would; the global options may
 also follow `status`, and the plan may be its argument (`tracker status PLAN`).  Anything else, and a
 plan that is not found, goes to the click CLI (cli/commands.py).  Either way the
 process then ends at once (see `main`).
+
+A plain `tracker validate [--strict] [PLAN]` (pre-commit's hook) is taken the
+same way, by cli/validation.py.
 
 `tracker set ISSUE STATUS` with the same global options is taken here too
 (cli/quickset.py): on a big plan, click and the whole cached model are most of
@@ -54,7 +57,10 @@ def run() -> int:
         try:
             found = plain_status(sys.argv[1:])
             answered = _answered(*found) if found is not None else None
-            setting = plain_set(sys.argv[1:]) if found is None else None
+            checking = plain_validate(sys.argv[1:]) if found is None else None
+            if checking is not None:
+                answered = _validated(*checking)
+            setting = plain_set(sys.argv[1:]) if found is None and checking is None else None
             if setting is not None:
                 from tracker.cli import quickset
 
@@ -121,6 +127,20 @@ def plain_status(args: list[str]) -> tuple[str | None, int, dict[str, bool]] | N
             return None
         file = named[0]
     return file, max_bytes, flags
+
+
+def plain_validate(args: list[str]) -> tuple[str | None, int, bool] | None:
+    """(--file, --max-bytes, --strict) of a plain `validate [--strict] [PLAN]` command line (pre-commit's), or
+    None for anything else."""
+    found = _plain(args, "validate", {"--strict": "strict"}, 1)
+    if found is None:
+        return None
+    file, max_bytes, flags, named = found
+    if named:
+        if file is not None and file != named[0]:
+            return None  # a usage error worded by the CLI
+        file = named[0]
+    return file, max_bytes, flags["strict"]
 
 
 def plain_set(args: list[str]) -> tuple[str | None, int, str, str] | None:
@@ -199,6 +219,23 @@ def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int |
     return 1
 
 
+def _validated(file: str | None, max_bytes: int, strict: bool) -> int | None:
+    """The exit status of a plain `validate`, its verdict written; None for the CLI to take."""
+    from tracker.cli.discovery import PlanNotFound, find_plan
+    from tracker.cli.validation import answer
+
+    try:
+        plan = find_plan(file)
+    except PlanNotFound:
+        return None  # the CLI says so properly
+    _unless_ascii(sys.stdout, sys.stderr)
+    try:
+        return answer(plan, max_bytes, strict, _write, _write_error)
+    except BrokenPipeError:  # `tracker validate | head`: end quietly, as the click CLI does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
 def _unless_ascii(*streams) -> None:
     """Streams set to ASCII (PYTHONIOENCODING=ascii, an old locale) write UTF-8 instead, as click.echo has it."""
     import codecs
@@ -207,6 +244,11 @@ def _unless_ascii(*streams) -> None:
         encoding = getattr(stream, "encoding", None)
         if encoding and codecs.lookup(encoding).name == "ascii" and hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+def _write_error(text: str | bytes) -> None:
+    if sys.stderr is not None:  # started with stderr closed: nowhere to write, as click.echo has it
+        sys.stderr.write(text if isinstance(text, str) else text.decode())
 
 
 def _write(piece: str | bytes) -> None:

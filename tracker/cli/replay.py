@@ -1,4 +1,8 @@
-"""`tracker status` answers, replayed while nothing they depend on has changed.
+"""Answers of `tracker status`, `validate` and `export`, replayed while nothing they depend on has changed.
+
+Each command names its command line (`command_line`: its options and today's
+date) and gives what it wrote as pieces: text (a status table, validate's
+verdict: cli/validation.py) or bytes (`status --json`, an export).
 
 On a 10,000-issue plan `status --json` spends its time building and encoding
 a report of tens of megabytes that is, most of the time, the one it printed
@@ -69,20 +73,17 @@ Write = Callable[[str | bytes], None]
 def status_command(
     as_json: bool, ascii_only: bool, files: bool, max_bytes: int, day: datetime.date | None = None
 ) -> list[str]:
-    """How a `tracker status` command line is named in the cache, however it was spelled.
+    """How a `tracker status` command line is named in the cache, however it was spelled."""
+    return command_line("status", day, json=as_json, ascii=ascii_only, files=files, max_bytes=max_bytes)
 
-    Today's date is part of it (default: clock.today()): what is overdue or stale changes with the day.
-    """
+
+def command_line(name: str, day: datetime.date | None = None, **options: object) -> list[str]:
+    """How the command line of command `name` is named in the cache: its options in a fixed order, and
+    today's date (default: clock.today()), since what is overdue or stale changes with the day."""
     from tracker.support.clock import today
 
-    return [
-        "status",
-        f"--json={as_json}",
-        f"--ascii={ascii_only}",
-        f"--files={files}",
-        f"--max-bytes={max_bytes}",
-        f"--today={day or today()}",
-    ]
+    spelled = [f"--{option.replace('_', '-')}={value}" for option, value in options.items()]
+    return [name, *spelled, f"--today={day or today()}"]
 
 
 def replay(plan: Path, command: Iterable[str], write: Write, max_bytes: int) -> bool:

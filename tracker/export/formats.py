@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tracker.plan import MAX_BYTES, Loaded
+
+if TYPE_CHECKING:
+    from tracker.git import Links
 
 FORMATS = ("html", "csv")
 
 
-def export_bytes(loaded: Loaded, kind: str, max_bytes: int = MAX_BYTES) -> bytes:
-    """The plan (loaded without errors) as `kind`, one of FORMATS; past versions over max_bytes are not read."""
+def export_bytes(loaded: Loaded, kind: str, max_bytes: int = MAX_BYTES, links: Links | None = None) -> bytes:
+    """The plan (loaded without errors) as `kind`, one of FORMATS; past versions over max_bytes are not read.
+
+    `links`: the plan's links read with history (default: read here).
+    """
     from tracker.export.view import export_view
 
-    view = export_view(loaded, max_bytes)
+    view = export_view(loaded, max_bytes, links)
     if kind == "html":
         from tracker.export.htmlpage import html_bytes
 

@@ -17,7 +17,7 @@ from functools import cache
 
 from tracker import git
 from tracker.export.report import status_report
-from tracker.git import Attention, Forecast, GitRepo, GitUnavailable, Row, coverage_of, read_links
+from tracker.git import Attention, Forecast, GitRepo, GitUnavailable, Links, Row, coverage_of, read_links
 from tracker.plan import MAX_BYTES, Coverage, Loaded, Project, progress
 
 
@@ -45,14 +45,16 @@ class ExportView:
         return {item.issue.key for item in self.attention if item.kind == "overdue"}
 
 
-def export_view(loaded: Loaded, max_bytes: int = MAX_BYTES) -> ExportView:
-    """The view of a plan that loaded without errors, with every path's git state and last commit."""
+def export_view(loaded: Loaded, max_bytes: int = MAX_BYTES, links: Links | None = None) -> ExportView:
+    """The view of a plan that loaded without errors, with every path's git state and last commit
+    (`links`: read with history; default: read here)."""
     from tracker.support.clock import today
 
     project = loaded.project
     assert project is not None, "export_view needs a plan that loaded"
     day = today()
-    links = read_links(project, loaded.path, history=True)
+    if links is None:
+        links = read_links(project, loaded.path, history=True)
     report = status_report(project, git_of=links.git_of, repo=links.repo.to_json())
     rows = _history(loaded, max_bytes)
     return ExportView(
