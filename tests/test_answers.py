@@ -9,6 +9,7 @@ is set to zero here, except in the test of that guard.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -160,6 +161,21 @@ def test_a_change_means_computing_again(
     answer = status(shop, *args)
     assert answer != REPLAYED
     assert answer == fresh(shop, *args, tmp_path=tmp_path, monkeypatch=monkeypatch)
+
+
+def test_a_library_installed_anew_means_computing_again(shop: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    library = tmp_path / "site" / "answerlib"
+    library.mkdir(parents=True)
+    (library / "__init__.py").write_text("")
+    monkeypatch.syspath_prepend(str(library.parent))
+    monkeypatch.setattr(replay, "_LIBRARIES", (*replay._LIBRARIES, "answerlib"))
+    monkeypatch.setattr(replay, "_libraries", functools.cache(replay._libraries.__wrapped__))
+    status(shop, "--json")
+    mark_recorded_answers()
+    assert status(shop, "--json") == REPLAYED
+    (library / "__init__.py").write_text("VERSION = 2\n")  # upgraded
+    replay._libraries.cache_clear()  # a new process
+    assert status(shop, "--json") != REPLAYED
 
 
 def test_touching_the_plan_without_changing_it_still_replays(shop: Repo):

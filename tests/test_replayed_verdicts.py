@@ -76,18 +76,18 @@ def shop(repo: Repo) -> Repo:
 
 
 def run(
-    repo: Repo, *args: str, now: str = TODAY, cache: Path | None = None, code: str = PROGRAM
+    repo: Repo, *args: str, now: str = TODAY, cache: Path | None = None, code: str = PROGRAM, **env_extra: str
 ) -> subprocess.CompletedProcess:
-    env = tracker_env(cache, TRACKER_NOW=now)
+    env = tracker_env(cache, TRACKER_NOW=now, **env_extra)
     command = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "tracker", *args]
     done = subprocess.run(command, cwd=repo.root, env=env, capture_output=True)
     assert b"Traceback" not in done.stderr, done.stderr
     return done
 
 
-def fresh(repo: Repo, *args: str, tmp_path: Path, now: str = TODAY) -> subprocess.CompletedProcess:
+def fresh(repo: Repo, *args: str, tmp_path: Path, now: str = TODAY, **env_extra: str) -> subprocess.CompletedProcess:
     """What the command gives with an empty cache folder."""
-    return run(repo, *args, now=now, cache=tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}")
+    return run(repo, *args, now=now, cache=tmp_path / f"fresh-{len(list(tmp_path.glob('fresh-*')))}", **env_extra)
 
 
 def outcome(done: subprocess.CompletedProcess) -> tuple[bytes, bytes, int]:
@@ -139,6 +139,19 @@ def test_a_plain_validate_is_answered_without_click(shop: Repo):
     for _ in range(2):  # computed, then replayed
         done = run(shop, "validate", "--strict", code=code)
         assert done.returncode == 1 and done.stderr.endswith(b"2 errors\nclick not loaded"), done.stderr
+
+
+def test_a_replayed_verdict_is_written_in_the_run_s_own_encoding(shop: Repo, tmp_path: Path):
+    shop.write("data/phases.yaml", PLAN.replace("src/Later.js", "src/Läter.js"))
+    code = PROGRAM.replace("main()\n", "from tracker.cli.launch import run\nstatus = run()\n") + (
+        "print('computed' if 'tracker.git.links' in sys.modules else 'replayed', file=sys.stderr)\nsys.exit(status)\n"
+    )
+    computed = run(shop, "validate", code=code, PYTHONIOENCODING="utf-8")
+    assert computed.stderr.endswith(b"computed\n") and "Läter".encode() in computed.stderr
+    replayed = run(shop, "validate", code=code, PYTHONIOENCODING="latin-1")
+    assert replayed.stderr.endswith(b"replayed\n") and "Läter".encode("latin-1") in replayed.stderr
+    computed_now = fresh(shop, "validate", tmp_path=tmp_path, PYTHONIOENCODING="latin-1")
+    assert (replayed.stdout, replayed.stderr.removesuffix(b"replayed\n"), replayed.returncode) == outcome(computed_now)
 
 
 def edit_plan(repo: Repo) -> None:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
 from tracker.cli.context import Failed, Options, plan_path, write_output
+
+if TYPE_CHECKING:
+    from tracker.cli.replay import Write
 
 
 @click.command("export")
@@ -31,15 +35,27 @@ def export(options: Options, kind: str, output: Path | None, force: bool) -> Non
     from tracker.support.clock import BadClock
 
     plan = plan_path(options)
+    pieces: list[bytes] = []
+    stdout: BinaryIO | None = click.get_binary_stream("stdout") if output is None else None  # type: ignore[operator]
+
+    def write(piece: str | bytes) -> None:
+        """To stdout as it comes (17 MB of HTML at 10,000 issues); to a file whole, then atomically."""
+        data = piece.encode() if isinstance(piece, str) else piece  # an export is bytes, and kept as bytes
+        if stdout is not None:
+            stdout.write(data)
+        else:
+            pieces.append(data)
+
     try:
-        data = _exported(plan, kind, options.max_bytes)
+        _exported(plan, kind, options.max_bytes, write)
     except BadClock as exc:
         raise Failed(f"tracker: error: {exc}") from None
-    write_output(data, output, f"the {kind} export", EXPORTS[kind], force, plan)
+    if output is not None:
+        write_output(b"".join(pieces), output, f"the {kind} export", EXPORTS[kind], force, plan)
 
 
-def _exported(plan: Path, kind: str, max_bytes: int) -> bytes:
-    """The export's bytes: replayed (cli/replay.py) while the plan, git's view, the linked files, tracker's
+def _exported(plan: Path, kind: str, max_bytes: int, write: Write) -> None:
+    """Write the export's bytes through `write`: replayed (cli/replay.py) while the plan, git's view, the linked files, tracker's
     code and the day are those it was computed from, else computed and kept.
 
     Its history is read from the repository found from the plan's own folder: the answer is kept only when
@@ -52,9 +68,8 @@ def _exported(plan: Path, kind: str, max_bytes: int) -> bytes:
 
     day = today()
     command = replay.command_line("export", day, kind=kind, max_bytes=max_bytes)
-    kept: list[str | bytes] = []
-    if replay.replay(plan, command, kept.append, max_bytes):
-        return b"".join(piece if isinstance(piece, bytes) else piece.encode() for piece in kept)
+    if replay.replay(plan, command, write, max_bytes):
+        return
     from tracker.export import export_bytes
     from tracker.git import read_links, repo_start
     from tracker.plan import load
@@ -73,5 +88,6 @@ def _exported(plan: Path, kind: str, max_bytes: int) -> bytes:
     links = read_links(project, loaded.path, history=True)
     data = export_bytes(loaded, kind, max_bytes, links)
     if today() == day:  # else the view may be of a day the answer's key does not name
-        recorder.record(loaded.digest, links, [data], lambda _: None)
-    return data
+        recorder.record(loaded.digest, links, [data], write)
+    else:
+        write(data)

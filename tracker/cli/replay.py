@@ -14,7 +14,10 @@ checks each of them again before replaying:
 - the plan: its stat signature, or else its SHA-256 (an answer recorded
   within two seconds of the plan's last change cannot trust its times; the
   first replay after they can be trusted keeps them in the entry);
-- the code: tracker's version and the size and time of each of its modules;
+- the code: tracker's version and the size and time of each of its modules,
+  the Python running it (its csv, json and Unicode tables shape answers too),
+  and where and when the libraries that write answers (msgspec: JSON; Jinja2,
+  MarkupSafe: HTML) were installed, so an upgrade of one is a miss;
 - `git status` (HEAD, branch, index and untracked files), asked every time
   from the same folder, so a repository appearing nearer the plan shows too;
   outside git, its refusal (a repository appearing anywhere above shows).
@@ -36,6 +39,7 @@ computed can then never hide behind it.
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -352,8 +356,29 @@ def _zstd_compressor() -> Any:
 
 
 def _key(plan: Path, command: Iterable[str]) -> str:
-    material = "\0".join([FORMAT, code_key(), os.path.realpath(plan), *command, "", *git_environment()])
+    material = "\0".join([FORMAT, code_key(), *_libraries(), os.path.realpath(plan), *command, "", *git_environment()])
     return _sha(material.encode("utf-8", "surrogateescape"))
+
+
+# Libraries whose code shapes an answer's bytes.
+_LIBRARIES = ("msgspec", "jinja2", "markupsafe")
+
+
+@functools.cache
+def _libraries() -> list[str]:
+    """The Python, and each library of _LIBRARIES as found now (its first module's path and stat), unimported."""
+    import importlib.util
+    import sys
+
+    found = [sys.version]
+    for name in _LIBRARIES:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+        found.append(f"{name}:{origin}:{_signature(origin) if origin else []}")
+    return found
 
 
 def _entry_path(key: str) -> Path:

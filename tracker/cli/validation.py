@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from tracker.cli import replay
 
 
-@dataclass(slots=True)
-class Verdict:
+class Verdict(NamedTuple):  # not a dataclass: importing dataclasses is a tenth of a replay
     err: str  # the problems, one per line, then the count of errors when there are any
     out: str  # "PLAN: ok", with the count of warnings, when there is no error
     status: int  # the exit status: 1 if any problem is an error
