@@ -24,6 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import installed  # noqa: E402
 from gitrepo_fixture import ENV, build_history_repo  # noqa: E402
 from planfixture import write_plan  # noqa: E402
 
@@ -51,6 +52,7 @@ def timed(command: list[str], cwd: Path, env: dict, runs: int, before=None) -> t
 
 
 def main() -> None:
+    installed.ensure()  # tracker timed as a user's install runs it (bench/installed.py)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--issues", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3)

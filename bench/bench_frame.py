@@ -20,12 +20,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import installed  # noqa: E402
 from gitrepo_fixture import build_history_repo  # noqa: E402
 from planfixture import write_plan  # noqa: E402
 from run import PY, TEXTUAL_FLOOR, Bench, Timing, git  # noqa: E402
 
 
 def main() -> int:
+    installed.ensure()  # tracker timed as a user's install runs it (bench/installed.py)
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--issues", type=int, default=10_000)

@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import installed  # noqa: E402
 from gitrepo_fixture import AUTHOR, ENV, build_history_repo, file_path  # noqa: E402
 from planfixture import plan_lines  # noqa: E402
 
@@ -122,6 +123,7 @@ def taskwarrior(work: Path, issues: int, changes: int) -> float | None:
 
 
 def main() -> None:
+    installed.ensure()  # tracker timed as a user's install runs it (bench/installed.py)
     parser = argparse.ArgumentParser()
     parser.add_argument("--issues", type=int, default=10_000)
     parser.add_argument("--plan-commits", type=int, default=1_000)

@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import installed
 from planfixture import STATUSES, write_plan
 
 TARGET = 0.5
@@ -71,6 +72,7 @@ def render_huge(huge: dict, issues: int, mib) -> list[str]:
 
 
 def main() -> int:
+    installed.ensure()  # tracker timed as a user's install runs it (bench/installed.py)
     from gitrepo_fixture import build_history_repo
     from run import PY, Bench, Timing, mib
 

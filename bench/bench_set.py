@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import installed  # noqa: E402
+
 from tracker.edit.writer import SetIssueStatus, apply  # noqa: E402
 from tracker.plan.loader import load  # noqa: E402
 
@@ -61,6 +63,7 @@ def first_issue(plan: Path) -> tuple[str, list[str]]:
 
 
 def main() -> None:
+    installed.ensure()  # tracker timed as a user's install runs it (bench/installed.py)
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("plans", nargs="*", type=Path, default=DEFAULT_PLANS)

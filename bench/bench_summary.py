@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import installed  # noqa: E402
+
 from tracker.notes.gather import summary_context  # noqa: E402
 from tracker.notes.render import render  # noqa: E402
 from tracker.plan.loader import load  # noqa: E402
@@ -105,6 +107,7 @@ def measure(name: str, plan: Path, runs: int) -> None:
 
 
 def main() -> None:
+    installed.ensure()  # tracker timed as a user's install runs it (bench/installed.py)
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=10)
     runs = parser.parse_args().runs

@@ -34,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import installed  # noqa: E402
 from planfixture import write_plan  # noqa: E402
 
 GIT_ENV = {
@@ -135,6 +136,7 @@ def cell(values: list[float]) -> str:
 
 
 def main() -> int:
+    installed.ensure()  # tracker timed as a user's install runs it (bench/installed.py)
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--issues", type=int, default=10_000)

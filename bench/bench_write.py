@@ -36,6 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import installed  # noqa: E402
 from bench_tui import DOWN, GIT_ENV, RIGHT, Terminal, make_repo  # noqa: E402
 from planfixture import STATUSES, write_plan  # noqa: E402
 
@@ -169,6 +170,7 @@ def _cpu(pid: int) -> float:
 
 
 def main() -> int:
+    installed.ensure()  # tracker timed as a user's install runs it (bench/installed.py)
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--issues", type=int, default=10_000)

@@ -49,6 +49,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import installed  # noqa: E402
 from bench_huge import measure_huge, render_huge  # noqa: E402
 from bench_states import build_states, cache_figures, measure_states, render_cache, render_states  # noqa: E402
 from gitrepo_fixture import ENV, file_path  # noqa: E402
@@ -324,6 +325,7 @@ def import_report(bench: Bench, plan: Path, cwd: Path) -> list[tuple[str, float,
 
 
 def main() -> None:
+    installed.ensure()  # tracker timed as a user's install runs it (bench/installed.py)
     if sys.argv[1:2] == ["--time-links"]:
         time_links(Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4]))
         return
