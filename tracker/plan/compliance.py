@@ -85,22 +85,20 @@ def freshness(
 ) -> Freshness:
     """How fresh a deliverable is, given the day (YYYY-MM-DD...) of the last commit touching its file, if any."""
     reviewed = reviewed_of(project, phase, issue, deliverable) or (committed[:10] if committed else None)
-    every = review_every_of(project, phase, issue, deliverable)
+    return _freshness(reviewed, review_every_of(project, phase, issue, deliverable), today)
+
+
+# A plan's evidence shares a few review days and intervals: 30,000 deliverables, a few hundred pairs.
+@lru_cache(maxsize=1 << 12)
+def _freshness(reviewed: str | None, every: str | None, today: datetime.date) -> Freshness:
     interval = parse_interval(every) if every else None
     day = iso_day(reviewed) if reviewed is not None else None
     if day is None:  # never reviewed, or not a day
         return NOT_REVIEWED
     if interval is None:
         return Freshness(reviewed, None, False)
-    due, due_text = _review_due(day, interval)
-    return Freshness(reviewed, due_text, today > due)
-
-
-# A plan's evidence shares a few review days and intervals: 30,000 deliverables, a few hundred pairs.
-@lru_cache(maxsize=1 << 12)
-def _review_due(reviewed: datetime.date, interval: tuple[int, int]) -> tuple[datetime.date, str]:
-    due = add_interval(reviewed, interval)
-    return due, due.isoformat()
+    due = add_interval(day, interval)
+    return Freshness(reviewed, due.isoformat(), today > due)
 
 
 def reviews_anything(project: Project) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 
 from tracker.plan.estimate import parse_minutes
-from tracker.plan.model import Issue, Phase, Project
+from tracker.plan.model import DEFAULT_STATUSES, Issue, Phase, Project
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -28,10 +28,19 @@ def _weights(project: Project) -> dict[str, float | None]:
     """Each status's credit by id (the first of a repeated id, as Project.status finds it); None for a
     done status, which counts 1 whatever the steps say.  Looked up once per plan, not once per issue:
     the dashboard works out the progress of 10,000 issues each time the plan changes."""
+    if not project.statuses:  # the default workflow: most plans
+        return _DEFAULT_WEIGHTS
+    return _weights_of(project.workflow)
+
+
+def _weights_of(workflow) -> dict[str, float | None]:
     weights: dict[str, float | None] = {}
-    for status in project.workflow:
+    for status in workflow:
         weights.setdefault(status.id, None if status.done else status.credit)
     return weights
+
+
+_DEFAULT_WEIGHTS = _weights_of(DEFAULT_STATUSES)  # never changed: callers only read it
 
 
 def _credit(weights: dict[str, float | None], issue: Issue) -> float:
