@@ -631,3 +631,29 @@ def test_a_signal_the_instant_after_a_temporary_file_is_made_still_removes_it(tm
         signal.signal(signal.SIGTERM, before)
     assert (ended.value.code, seen) == (128 + signal.SIGTERM, [signal.SIGTERM])
     assert not temp.exists()
+
+
+def test_a_save_while_the_new_cache_entry_is_written_is_seen_by_the_watch(folder, monkeypatch):
+    # The digest and cache entry of the new plan are made inside the watch that follows the rename: a program
+    # that saves its stale copy over the plan then (as an editor would) is still seen, and the change made again.
+    from tracker.plan import parsecache
+
+    path = folder / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    loaded = load(path)
+    stale = path.read_text(encoding="utf-8")
+    real_store, saves = parsecache.store, []
+
+    def store_while_an_editor_saves(*args, **kwargs):
+        if not saves:
+            saves.append(path.stat().st_ino)  # tracker's file is in place: the editor saves over it
+            (folder / "saved").write_text(stale + "# saved by the editor\n", encoding="utf-8")
+            os.replace(folder / "saved", path)
+        real_store(*args, **kwargs)
+
+    monkeypatch.setattr(parsecache, "store", store_while_an_editor_saves)
+    written = apply(loaded, SetIssueStatus(1, "complete"))
+    changed = HAND_WRITTEN.replace("status: not_started   #", "status: complete   #")
+    assert saves and path.read_text(encoding="utf-8") == changed + "# saved by the editor\n"
+    assert written.project.find_issue(1)[1].status == "complete"
+    assert load(path).project == written.project

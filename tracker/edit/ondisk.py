@@ -80,6 +80,7 @@ class Snapshot:
     signature: tuple
     data: bytes
     links: int
+    placed: float = 0.0  # time.monotonic() when `replace` put it under the name
 
     @cached_property
     def digest(self) -> str:
@@ -150,10 +151,12 @@ class Watch:
         return read_open(snap.fd, self.target, self.max_bytes) == snap.data
 
     def still(self, snap: Snapshot) -> bool:
-        """Whether the file just put in place is left alone for the next RACY_NS (BUSY_WATCH while another
-        program edits the plan): one that read the file before the rename and saves its copy back does so then.
+        """Whether the file just put in place (`snap`, from `replace`) is left alone for RACY_NS from its
+        rename (BUSY_WATCH while another program edits the plan): one that read the file before the rename
+        and saves its copy back does so then.  The time the caller spent since the rename counts: the
+        watch looks at the file through to the end of that span whatever was done meanwhile.
         """
-        end = time.monotonic() + (BUSY_WATCH if self.busy else RACY_NS / 1e9)
+        end = snap.placed + (BUSY_WATCH if self.busy else RACY_NS / 1e9)
         while time.monotonic() < end:
             time.sleep(POLL / 2)
             if not self._is(self.target, snap):  # a stat and the lease question: no read while watching
@@ -185,18 +188,20 @@ class Watch:
         """
         fd = open_plan(temp)  # this inode, whatever the name shows after the rename
         self._fds.append(fd)
-        if not atomicfile.exchange(temp, self.target):
+        exchanged = atomicfile.exchange(temp, self.target)
+        if not exchanged:
             os.replace(temp, self.target)
-        elif not self._is(temp, expect):
+        placed = time.monotonic()
+        if exchanged and not self._is(temp, expect):
             atomicfile.exchange(temp, self.target)
             os.unlink(temp)
             atomicfile.sync_folder(self.target.parent)
             return None
-        else:
+        if exchanged:
             os.unlink(temp)
         atomicfile.sync_folder(self.target.parent)
         info = os.fstat(fd)  # the rename changed its ctime
-        return Snapshot(fd, _signature(info), data, info.st_nlink)
+        return Snapshot(fd, _signature(info), data, info.st_nlink, placed)
 
     def _is(self, path: Path, snap: Snapshot) -> bool:
         """Whether `path` names the file of `snap`, size and times as read, with no writer (no read: fast)."""

@@ -221,7 +221,6 @@ def _write(
             new_source = new_text
             plain = splice.plain_breaks(new_text)
             del new_text
-        new_digest = hashlib.sha256(out).hexdigest()
         staged = atomicfile.write_temp(target, out)
         temp: Path | None = staged  # None once it has replaced the plan
         try:
@@ -250,11 +249,10 @@ def _write(
             # wait for it to end, and write its content again, merged, over the file just put there.
             source, expect = disk.read_again(expect), placed
             continue
-        if not disk.still(placed):
-            # Rewritten in place at once, by a program that read the file before the rename: if
-            # the change is gone from what it wrote, it is made again (the next round sees).
-            source = expect = disk.read()
-            continue
+        # The watch below waits RACY_NS from the rename whatever happens meanwhile: the new plan's
+        # digest and cache entry are made in that time, not after it.  An entry is named by the
+        # digest of the bytes it describes, so one made for a file overwritten at once is only unused.
+        new_digest = hashlib.sha256(out).hexdigest()
         written = Loaded(loaded.path, new.project, new.problems, new_source, new_digest, loaded.max_bytes)
         # The next command need not parse it; a plan read in part is kept from the bytes it was read from.
         if base.part is not None:
@@ -262,6 +260,11 @@ def _write(
             written.part = base.part
         else:
             parsecache.store(new_digest, new.project, new.problems, plain=plain)
+        if not disk.still(placed):
+            # Rewritten in place at once, by a program that read the file before the rename: if
+            # the change is gone from what it wrote, it is made again (the next round sees).
+            source = expect = disk.read()
+            continue
         return _Written(written, links)
     return None
 
