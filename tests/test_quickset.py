@@ -34,10 +34,6 @@ def whole(*args, **kwargs):
     raise WholeRead
 
 
-def entry_bytes(digest: str) -> bytes:
-    return parsecache.entry_path(digest).read_bytes()
-
-
 @pytest.mark.parametrize("text", STYLES.values(), ids=STYLES.keys())
 def test_a_plan_read_in_part_writes_the_bytes_and_the_cache_entry_of_the_whole_plan(tmp_path, monkeypatch, text):
     fast, slow = tmp_path / "fast.yaml", tmp_path / "slow.yaml"
@@ -62,14 +58,21 @@ def test_a_plan_read_in_part_writes_the_bytes_and_the_cache_entry_of_the_whole_p
             whole_written = apply(load(slow), change)
         assert fast.read_bytes() == slow.read_bytes(), change
         assert written.digest == whole_written.digest
-        fast_entry = (tmp_path / "fast-cache" / "tracker" / parsecache.entry_path(written.digest).name).read_bytes()
-        assert fast_entry == entry_bytes(written.digest), change  # store_part made what store makes
+        fast_entry = parsecache.entry_path(written.digest)
+        assert not (tmp_path / "fast-cache" / "tracker" / fast_entry.name).exists()  # a delta, not 9 MiB again
+        assert parsecache.entry_path(written.digest).is_file()
+        with monkeypatch.context() as patch:  # store_part's delta reads as the entry store made
+            patch.setenv("XDG_CACHE_HOME", str(tmp_path / "fast-cache"))
+            from_delta = parsecache.lookup(written.digest, "plan")
+        assert from_delta == parsecache.lookup(written.digest, "plan"), change
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "fast-cache"))
     cached = load(fast)
     assert cached.project == load_text(fast.read_text(encoding="utf-8-sig"), fast).project
 
 
-def test_what_one_issue_cannot_vouch_for_needs_the_whole_plan_and_writes_nothing(tmp_path):
+def test_what_one_issue_cannot_vouch_for_needs_the_whole_plan_and_lines_gained_move_the_others_in_the_cache(
+    tmp_path,
+):
     path = tmp_path / "phases.yaml"
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     load(path)
@@ -77,13 +80,23 @@ def test_what_one_issue_cannot_vouch_for_needs_the_whole_plan_and_writes_nothing
     part = load_part(path, "1")
     assert part is not None
 
-    class AddsALine(SetIssueStatus):  # lines gained move every issue after it: the others are bytes here
+    class LeavesTheIssue(SetIssueStatus):  # a line outside the issue's list: its lines cannot show what it is
+        def edit(self, text, nodes, project):
+            return super().edit(text, nodes, project) + "  notes: {}\n"
+
+    with pytest.raises(NeedWhole):
+        apply(part, LeavesTheIssue("1", "complete"))
+    assert path.read_bytes() == before
+
+    class AddsALine(SetIssueStatus):  # a blank line more: every line after it moves
         def edit(self, text, nodes, project):
             return super().edit(text, nodes, project).replace("status: complete", "status: complete\n", 1)
 
-    with pytest.raises(NeedWhole):
-        apply(part, AddsALine("1", "complete"))
-    assert path.read_bytes() == before
+    written = apply(part, AddsALine("1", "complete"))
+    text = path.read_text(encoding="utf-8")
+    assert text == HAND_WRITTEN.replace("status: not_started   #", "status: complete\n   #", 1)
+    whole = load_text(text, path)
+    assert parsecache.lookup(written.digest, str(path)) == (whole.project, whole.problems)
 
 
 def test_a_plan_whose_lines_break_otherwise_than_by_newlines_is_edited_whole(tmp_path):

@@ -12,9 +12,10 @@ process then ends at once (see `main`).
 A plain `tracker validate [--strict] [PLAN]` (pre-commit's hook) is taken the
 same way, by cli/validation.py.
 
-`tracker set ISSUE STATUS` with the same global options is taken here too
-(cli/quickset.py): on a big plan, click and the whole cached model are most of
-its time.  What it cannot answer from the issue alone goes to the CLI.
+`tracker set ISSUE STATUS` and `tracker add issue PHASE TITLE` with the same
+global options are taken here too (cli/quickset.py): on a big plan, click and
+the whole cached model are most of their time.  What they cannot answer from
+a part of the plan goes to the CLI.
 """
 
 from __future__ import annotations
@@ -61,11 +62,15 @@ def run() -> int:
             if checking is not None:
                 answered = _validated(*checking)
             setting = plain_set(sys.argv[1:]) if found is None and checking is None else None
-            if setting is not None:
+            adding = plain_add(sys.argv[1:]) if found is None and checking is None and setting is None else None
+            if setting is not None or adding is not None:
                 from tracker.cli import quickset
 
                 _unless_ascii(sys.stdout, sys.stderr)
-                answered = quickset.answer(*setting)
+                if setting is not None:
+                    answered = quickset.answer(*setting)
+                elif adding is not None:
+                    answered = quickset.add_issue(*adding)
             if answered is not None:
                 status = answered
             else:
@@ -151,6 +156,16 @@ def plain_set(args: list[str]) -> tuple[str | None, int, str, str] | None:
         return None
     file, max_bytes, _, (issue, status) = found
     return file, max_bytes, issue, status
+
+
+def plain_add(args: list[str]) -> tuple[str | None, int, str, str] | None:
+    """(--file, --max-bytes, PHASE, TITLE) of a plain `add issue PHASE TITLE` command line, or None for anything
+    else (an option of `add issue`, a title that starts with a dash)."""
+    found = _plain(args, "add", {}, 3)
+    if found is None or len(found[3]) != 3 or found[3][0] != "issue":
+        return None
+    file, max_bytes, _, (_, phase, title) = found
+    return file, max_bytes, phase, title
 
 
 def _plain(

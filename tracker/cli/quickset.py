@@ -1,14 +1,16 @@
-"""`tracker set ISSUE STATUS` without the click CLI, and from the one issue's part of the parse cache.
+"""`tracker set ISSUE STATUS` and `tracker add issue PHASE TITLE` without the click CLI, from a part of the
+parse cache.
 
 On a 10,000-issue plan a `set` spent most of its time on what one line does
 not need: importing click, and decoding the whole cached model (a tenth of a
-second) to change one issue.  cli/launch.py gives the plain form here; the plan
-is read in part (plan.load_part: the plan's head and that issue, from the parse
-cache) and the change goes through the writer as any other, with its lock,
-its checks of the file on disk and its verification of the edited lines
-(edit/writer.py).  Whatever the issue alone cannot settle — a plan not cached,
-one with errors, an id not found, an edit the writer cannot vouch for from the
-issue's lines — goes to the CLI, which reads the whole plan: None.
+second) to change one issue.  cli/launch.py gives the plain forms here; the
+plan is read in part (plan.load_part: the plan's head and that issue, or the
+last issues of the phase an issue is added to, from the parse cache) and the
+change goes through the writer as any other, with its lock, its checks of the
+file on disk and its verification of the edited lines (edit/writer.py).
+Whatever the part cannot settle — a plan not cached, one with errors, an id
+or phase not found, an edit the writer cannot vouch for from those lines —
+goes to the CLI, which reads the whole plan: None.
 """
 
 from __future__ import annotations
@@ -18,6 +20,25 @@ import sys
 
 def answer(file: str | None, max_bytes: int, issue: str, status: str) -> int | None:
     """The exit status of `tracker set ISSUE STATUS`, its line or its error written; None for the CLI to take."""
+    from tracker.edit import SetIssueStatus, summary
+
+    change = SetIssueStatus(issue, status)
+    return _apply(file, max_bytes, change, {"issue_id": issue}, lambda loaded, _: summary(change, loaded.project))
+
+
+def add_issue(file: str | None, max_bytes: int, phase: str, title: str) -> int | None:
+    """The exit status of `tracker add issue PHASE TITLE`, as answer has it."""
+    if not title.strip():
+        return None  # the CLI says what is wrong with it
+    from tracker.edit import AddIssue
+
+    change = AddIssue(phase, title)
+    return _apply(file, max_bytes, change, {"issue_id": None, "phase": phase}, lambda _, new: change.added(new.project))
+
+
+def _apply(file: str | None, max_bytes: int, change, part: dict, said) -> int | None:
+    """Write `change` into the plan read in part as `part` says (load_part's arguments); `said(loaded, written)`
+    is the line to show for it."""
     from tracker.cli.discovery import PlanNotFound, find_plan
     from tracker.plan import is_ok, load_part
 
@@ -25,21 +46,20 @@ def answer(file: str | None, max_bytes: int, issue: str, status: str) -> int | N
         plan = find_plan(file)
     except PlanNotFound:
         return None
-    loaded = load_part(plan, issue, max_bytes)
+    loaded = load_part(plan, max_bytes=max_bytes, **part)
     if loaded is None or not is_ok(loaded):
-        return None  # not cached, no such issue, or the plan's errors: the CLI says what it must
-    from tracker.edit import NeedWhole, SetIssueStatus, WriteRefused, apply, summary
+        return None  # not cached, no such issue or phase, or the plan's errors: the CLI says what it must
+    from tracker.edit import NeedWhole, WriteRefused, apply
     from tracker.support.textsafe import block, one_line
 
-    change = SetIssueStatus(issue, status)
     try:
-        apply(loaded, change, warn=lambda message: _write(sys.stderr, one_line(message)))
+        written = apply(loaded, change, warn=lambda message: _write(sys.stderr, one_line(message)))
     except NeedWhole:
         return None
     except WriteRefused as exc:
         _write(sys.stderr, block(str(exc)))  # as cli.Failed shows it
         return 1
-    _write(sys.stdout, one_line(f"{loaded.path}: {summary(change, loaded.project)}"))
+    _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, written)}"))
     return 0
 
 

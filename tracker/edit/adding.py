@@ -206,6 +206,11 @@ class AddIssue:
             text, phase_node, "issues", self._fields(text, last, project), like=like, spaced=True
         )
 
+    def append_to(self, text: str, issues: yamltree.Sequence, project: Project) -> str:
+        """`text` with the new issue at the end of `issues` (a block list of the phase's issues in it), as `edit`
+        writes it: edit/addwindow.py gives the lines of the phase's last issues alone."""
+        return textedit.append_to_list(text, issues, self._fields(text, _last_item(issues), project), spaced=True)
+
     def _fields(self, text: str, last: yamltree.Mapping | None, project: Project) -> list[tuple[str, str]]:
         """The new issue's keys and values, written as `last` (an issue of the plan) writes them."""
         fields = []

@@ -150,6 +150,11 @@ def append_entry(
     return text[:at] + lead + "".join(line + newline for line in lines) + text[at:]
 
 
+def append_to_list(text: str, seq: yamltree.Sequence, fields: list[tuple[str, str]], spaced: bool = False) -> str:
+    """`text` with a new mapping of `fields` at the end of the list `seq` (as append_entry adds it)."""
+    return _append_to_sequence(text, seq, fields, spaced)
+
+
 def _append_to_sequence(text: str, seq: yamltree.Sequence, fields: list[tuple[str, str]], spaced: bool) -> str:
     if seq.flow:
         if not seq.items:

@@ -72,7 +72,7 @@ from pathlib import Path
 
 import msgspec
 
-from tracker.edit import ondisk, textedit, window
+from tracker.edit import addwindow, ondisk, textedit, window
 from tracker.edit.adding import ADDED, AddDeliverable, AddIssue, AddPhase, AddStep
 from tracker.edit.commands import (
     AppendSession,
@@ -197,9 +197,10 @@ def _write(
     while time.monotonic() < deadline:
         new: LoadedOk
         windowed = _in_window(loaded, change, source.data, where) if _holds(source, loaded) else None
+        lines = 0  # gained by the lines edited, in a plan read in part
         if windowed is not None:
             base = loaded  # the file is as it was read: the issue's lines alone did
-            new, out = windowed
+            new, out, lines = windowed
             new_source: str | bytes = out
             plain = True  # the bytes around the window were, and splice read the window's lines as libyaml's
         else:
@@ -256,8 +257,7 @@ def _write(
         written = Loaded(loaded.path, new.project, new.problems, new_source, new_digest, loaded.max_bytes)
         # The next command need not parse it; a plan read in part is kept from the bytes it was read from.
         if base.part is not None:
-            parsecache.store_part(new_digest, base.part, new.project, new.problems)
-            written.part = base.part
+            written.part = parsecache.store_part(new_digest, base.part, new.project, new.problems, lines)
         else:
             parsecache.store(new_digest, new.project, new.problems, plain=plain)
         if not disk.still(placed):
@@ -357,8 +357,9 @@ def _base(loaded: LoadedOk, text: str, digest: str, change: Change, before, wher
     return current
 
 
-def _in_window(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tuple[LoadedOk, bytes] | None:
-    """The plan after `change` and the file's new bytes, from the lines of the issue it changes (`data`: the
+def _in_window(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tuple[LoadedOk, bytes, int] | None:
+    """The plan after `change`, the file's new bytes and the lines they gained, from the lines of the issue it
+    changes, or of the last issues of the phase an issue is added to (edit/addwindow.py) (`data`: the
     file, as it was when `loaded` was read): those lines are edited, read again and spliced into the plan
     (_verify), and the bytes around them are kept as they are.  When the lines cannot vouch: NeedWhole for a
     plan read in part, None for a whole one (the caller edits the whole text).
@@ -375,7 +376,9 @@ def _in_window(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tup
         return None
 
 
-def _window_edit(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tuple[LoadedOk, bytes]:
+def _window_edit(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tuple[LoadedOk, bytes, int]:
+    if isinstance(change, AddIssue) and loaded.part is not None:
+        return addwindow.append_issue(loaded, change, data, where, _verify)
     issue_id = getattr(change, "issue_id", None)  # a change to one issue's lines names it
     found = loaded.project.find_issue(issue_id) if issue_id is not None else None
     plain = loaded.part.plain if loaded.part is not None else splice.plain_breaks(data)
@@ -390,7 +393,8 @@ def _window_edit(loaded: LoadedOk, change: Change, data: bytes, where: str) -> t
     old = data[at:end].decode("utf-8")  # whole lines of a file that was decoded when it was read
     new_text = _edit(loaded, old, change, where, IssueNodes(old, line))
     new = _verify(loaded, old, new_text, change, where, first_line=line)
-    return new, b"".join((memoryview(data)[:at], new_text.encode("utf-8"), memoryview(data)[end:]))
+    out = b"".join((memoryview(data)[:at], new_text.encode("utf-8"), memoryview(data)[end:]))
+    return new, out, new_text.count("\n") - old.count("\n")
 
 
 def _edit(base: LoadedOk, text: str, change: Change, where: str, nodes: Nodes) -> str:
@@ -419,8 +423,9 @@ def _verify(
         verdicts.append(_same_data(new, expected))
         return verdicts[-1]
 
+    keys = base.part.keys if base.part is not None else None  # a new id is checked against them; lines may move
     spliced = splice.splice(
-        base, text, new_text, whole_rules=False, same=same, partial=partial, first_line=first_line or 1
+        base, text, new_text, whole_rules=False, same=same, partial=partial, first_line=first_line or 1, keys=keys
     )
     if spliced is not None and is_ok(spliced):
         return spliced

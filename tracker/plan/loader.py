@@ -216,13 +216,17 @@ def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES, before: Loaded | N
     return loaded
 
 
-def load_part(path: str | os.PathLike, issue_id: str, max_bytes: int = MAX_BYTES) -> Loaded | None:
+def load_part(
+    path: str | os.PathLike, issue_id: str | None, max_bytes: int = MAX_BYTES, phase: str | None = None
+) -> Loaded | None:
     """The plan in `path` with only issue `issue_id` decoded, from the parse cache; None when it is not
-    cached, or holds no such issue or more than one.
+    cached, or holds no such issue or more than one.  With `phase` instead (issue_id None): the last two
+    issues of that phase (None when it has none).
 
     Its `project` has that issue alone (in its phase; every other phase has none): what a change to
-    that issue needs, for `tracker set` on a big plan.  Only the writer takes it (edit/writer.py keeps
-    to what one issue can show, and reads the whole plan otherwise).
+    that issue needs, for `tracker set` on a big plan; or the phase's last issues, for `tracker add
+    issue`.  Only the writer takes it (edit/writer.py keeps to what those issues can show, and reads the
+    whole plan otherwise).
     """
     path = Path(path)
     try:
@@ -230,7 +234,8 @@ def load_part(path: str | os.PathLike, issue_id: str, max_bytes: int = MAX_BYTES
     except LoadError:
         return None
     digest = hashlib.sha256(data).hexdigest()
-    found = parsecache.lookup_part(digest, str(path), issue_key(issue_id))
+    key = issue_key(issue_id) if issue_id is not None else None
+    found = parsecache.lookup_part(digest, str(path), key, phase)
     if found is None:
         return None
     project, problems, part = found

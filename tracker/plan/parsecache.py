@@ -8,14 +8,25 @@ file's SHA-256 and the code that read it.  A changed file has another hash,
 and a new tracker (or an edited loader) another code key, so neither can meet
 a stale entry.
 
-The issues are kept apart from the rest of the plan (its head: every phase
-with no issues, the workflow, frameworks, sessions), one msgpack item each,
-with their keys beside them.  A whole read decodes them all in one call and
-puts them back into their phases; `lookup_part` decodes the head and one issue
-only, the rest staying bytes, and `store_part` writes the entry of the plan
-after an edit of that issue from those bytes, with the edited issue encoded
-again: what `tracker set` needs on a 10,000-issue plan is a millisecond of
-decoding, not a tenth of a second.
+An entry is a header and a body.  The header (msgpack, sealed with its own
+CRC-32) holds the plan's head (every phase with no issues, the workflow,
+frameworks, sessions), how many issues each phase has, each issue's key, and
+where each issue's bytes end in the body and their CRC-32; the body is the
+issues, one msgpack item each, in plan order, and reads as one msgpack list.
+A whole read checks the body's CRC and decodes it in one call; a read in part
+(`lookup_part`: `tracker set`, `tracker add issue`) reads the header and the
+few issues it needs, each checked by its CRC: a millisecond, not 9 MiB.
+
+After an edit made from those few issues' lines, `store_part` writes a delta
+entry (`plandelta-`): the new head, keys and problems, the issues changed or
+added since a whole entry of an earlier version of the plan (its base, named
+by digest), and `moves`: from which issue on the base's issues stand further
+on (issues added before them) and further down (lines added before them).
+So an issue added in the middle of a 10,000-issue plan writes a few
+kilobytes; the issues after it are moved where they are decoded.  Deltas
+always point at a whole entry, never at another delta, and hold at most
+DELTA_MOST issues: the write after that is a whole entry again.  A delta
+whose base is gone, damaged or not the same plan's is a miss.
 
 An entry is data (msgpack, decoded into the model's own types with their
 checks), never pickle: a file planted in the cache folder cannot run code.
@@ -25,70 +36,115 @@ corrupt or foreign entry — only means the plan is parsed again.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import os
+import zlib
+from array import array
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Literal
 
 import msgspec
 from msgspec.structs import replace
 
-from tracker.plan.model import Issue, Project
+from tracker.plan.model import Issue, Project, issue_key
 from tracker.plan.problems import Problem
-from tracker.support.cachefiles import cache_dir, code_key, read_entry, write_entry
+from tracker.support.cachefiles import NewEntry, cache_dir, code_key, read_entry, seal_of, used
 from tracker.support.memory import no_cycle_scans
 
-FORMAT = "tracker plan cache 2"
-KEEP = 8  # entries kept: a few plans, or the last few versions of one
+FORMAT = "tracker plan cache 3"
+KEEP = 8  # whole entries kept: a few plans, or the last few versions of one
+DELTAS_KEPT = 16  # delta entries kept: the last edits made from a few issues' lines
+DELTA_MOST = 256  # issues a delta holds at most: past them the next write is a whole entry
 # The parts whose code decides what a plan loads to; editing any module of them changes the key.
 LOADER_PARTS = ("plan", "support")
 
+_MAGIC = b"TPC3"
+_LEAD = len(_MAGIC) + 4  # the magic, then the header's length
+_ARRAY = 5  # the body opens with a msgpack array head: 0xdd and a 32-bit count
+_HEADER_MOST = 64 << 20
 _Problems = list[tuple[int | None, int | None, str, Literal["error", "warning"]]]
+# (from plan-order index, issues added before it, lines added before it): see _Header.moves
+_Moves = list[tuple[int, int, int]]
 
 
-class _Entry(msgspec.Struct, array_like=True):
+class _Header(msgspec.Struct, array_like=True):
     format: str
     code: str
-    digest: str
-    head: Project  # the plan with every phase's issues taken out
+    digest: str  # of the plan's bytes: the entry's name is made from it
+    base: str  # "" in a whole entry; in a delta, the digest of the whole entry it changes
+    head: msgspec.Raw  # the plan with every phase's issues taken out
     counts: list[int]  # how many issues each phase has
     keys: list[str]  # each issue's key, in plan order
-    issues: list[Issue]  # every issue, in plan order
+    numbered: bool  # every issue's id is a number
+    held: list[int]  # a delta: the plan-order index of each issue in its body (a whole entry: none, it holds all)
+    # A delta: an issue not held, at index i, is the base's issue i - (the issues added by every move from
+    # i or before), its places moved down by the lines those moves added.
+    moves: _Moves
+    ends: bytes  # array("I"): where each issue in the body ends, counted from past the body's array head
+    crcs: bytes  # array("I"): each issue's CRC-32
     problems: _Problems
     plain: bool  # the text breaks lines with \n or \r\n only (splice.plain_breaks): its lines count as libyaml's
 
 
-class _Parts(msgspec.Struct, array_like=True):
-    """The same entry with its head and issues left as their bytes."""
+@dataclass
+class _Read:
+    """An entry's header, checked, with where its body starts in its file and what that body holds."""
 
-    format: str
-    code: str
-    digest: str
-    head: msgspec.Raw
-    counts: list[int]
-    keys: list[str]
-    issues: list[msgspec.Raw]
-    problems: _Problems
-    plain: bool
+    file: Path
+    header: _Header
+    start: int  # offset of the body's first issue in the file
+    ends: array
+    crcs: array
+
+    def issue_bytes(self, n: int, data: bytes | memoryview | None = None) -> bytes | None:
+        """The bytes of the body's `n`th issue, from `data` (the whole file) or read from the file; None when
+        they are not what the entry sealed."""
+        begin = self.ends[n - 1] if n else 0
+        size = self.ends[n] - begin
+        if size < 0:
+            return None
+        try:
+            if data is not None:
+                piece = bytes(data[self.start + begin : self.start + begin + size])
+            else:
+                with open(self.file, "rb") as f:
+                    piece = os.pread(f.fileno(), size, self.start + begin)
+        except OSError:
+            return None
+        return piece if len(piece) == size and zlib.crc32(piece) == self.crcs[n] else None
 
 
 @dataclass
 class Part:
-    """A plan read from the cache in part: which issue was decoded, and the bytes of all the others."""
+    """A plan read from the cache in part: which issues were decoded, and how the cache holds the others."""
 
-    entry: _Parts
-    index: int  # of the decoded issue, in plan order
-    phase: int  # the phase that holds it
+    base: _Read  # the whole entry the plan's issues come from
+    keys: list[str]  # every issue's key, in plan order
+    counts: list[int]  # how many issues each phase has
+    numbered: bool  # every issue's id is a number
+    changes: dict[int, bytes]  # the issues changed or added since the base (from a delta), by plan-order index
+    moves: _Moves  # see _Header.moves
+    first: int  # the plan-order index of the first issue decoded
+    taken: int  # how many were decoded, from `first` on, all in one phase
+    phase: int  # the phase that holds them
+    plain: bool  # the text breaks lines with \n or \r\n only, so counting them finds its lines
 
-    @property
-    def plain(self) -> bool:
-        """Whether the plan's text breaks lines with \\n or \\r\\n only, so that counting them finds its lines."""
-        return self.entry.plain
+    def issue(self, index: int) -> Issue | None:
+        """The plan's issue at `index`, decoded (and moved, if the base's); None when its bytes are not sound."""
+        if index in self.changes:
+            return _decode_issue(self.changes[index])
+        added, lines = _moved_by(self.moves, index)
+        raw = self.base.issue_bytes(index - added)
+        issue = _decode_issue(raw) if raw is not None else None
+        return _shifted(issue, lines) if issue is not None and lines else issue
 
 
-def entry_path(digest: str, code: str | None = None) -> Path:
+def entry_path(digest: str, code: str | None = None, kind: str = "plan") -> Path:
     name = hashlib.sha256(f"{FORMAT}\0{code or code_key(*LOADER_PARTS)}\0{digest}".encode()).hexdigest()[:40]
-    return cache_dir() / f"plan-{name}.msgpack"
+    return cache_dir() / f"{kind}-{name}.msgpack"
 
 
 def lookup(digest: str, where: str) -> tuple[Project, list[Problem]] | None:
@@ -96,37 +152,65 @@ def lookup(digest: str, where: str) -> tuple[Project, list[Problem]] | None:
     code = code_key(*LOADER_PARTS)
     # As in the loader: a model is hundreds of thousands of objects, none in a cycle.
     with no_cycle_scans():
-        entry = _read(entry_path(digest, code), _Entry)
-    if entry is None or not _genuine(entry, code, digest):
+        found = _whole(digest, code)
+        moved = False
+        if found is None:
+            delta = _through_delta(digest, code)
+            found, moved = (delta[:2], delta[2]) if delta is not None else (None, False)
+        if found is None:
+            return None
+        header, issues = found
+        try:
+            head = msgspec.msgpack.decode(header.head, type=Project)
+        except (ValueError, RecursionError, msgspec.MsgspecError):
+            return None
+    if len(head.phases) != len(header.counts):
         return None
-    phases, at = entry.head.phases, 0
-    for phase, count in zip(phases, entry.counts, strict=True):
-        phase.issues = entry.issues[at : at + count]
+    at = 0
+    for phase, count in zip(head.phases, header.counts, strict=True):
+        phase.issues = issues[at : at + count]
         at += count
-    return entry.head, _problems(entry.problems, where)
+    problems = _problems(header.problems, where)
+    if moved:  # issues were moved to where they now stand: once is enough, the next whole read need not
+        store(digest, head, problems, plain=header.plain)
+    return head, problems
 
 
-def lookup_part(digest: str, where: str, key: str) -> tuple[Project, list[Problem], Part] | None:
-    """The cached plan with only the issue `key` in it (its phase holds no other; every other phase,
-    none), its problems, and the Part to give store_part; None when not cached or the key is not one issue's."""
+def lookup_part(
+    digest: str, where: str, key: str | None = None, phase: str | None = None, last: int = 2
+) -> tuple[Project, list[Problem], Part] | None:
+    """The cached plan with only some issues in it (their phase holds no other; every other phase, none),
+    its problems, and the Part to give store_part; None when not cached, or what is asked for is not there.
+
+    With `key`: the issue with that key, when one issue has it.  With `phase` (a phase's id as typed):
+    the last `last` issues of the first phase with that id (fewer if it has fewer; None if it has none).
+    """
     code = code_key(*LOADER_PARTS)
-    entry = _read(entry_path(digest, code), _Parts)
-    if entry is None or not _genuine(entry, code, digest) or entry.keys.count(key) != 1:
+    found = _part(digest, code)
+    if found is None:
         return None
-    index = entry.keys.index(key)
-    try:
-        head = msgspec.msgpack.decode(entry.head, type=Project)
-        issue = msgspec.msgpack.decode(entry.issues[index], type=Issue)
-    except (ValueError, RecursionError, msgspec.MsgspecError):
+    top, part = found
+    head = _decode(top.head, Project)
+    if head is None or len(head.phases) != len(part.counts):
         return None
-    if len(head.phases) != len(entry.counts) or issue.key != key:
+    if key is not None:
+        if part.keys.count(key) != 1:
+            return None
+        part.first, part.taken = part.keys.index(key), 1
+        part.phase = bisect.bisect_right(list(accumulate(part.counts)), part.first)
+    else:
+        index = next((n for n, p in enumerate(head.phases) if issue_key(p.id) == phase), None)
+        if index is None or not part.counts[index]:
+            return None
+        part.taken = min(last, part.counts[index])
+        part.first, part.phase = sum(part.counts[: index + 1]) - part.taken, index
+    issues = [part.issue(index) for index in range(part.first, part.first + part.taken)]
+    if [issue.key if issue is not None else None for issue in issues] != part.keys[
+        part.first : part.first + part.taken
+    ]:
         return None
-    phase, before = 0, 0
-    while before + entry.counts[phase] <= index:
-        before += entry.counts[phase]
-        phase += 1
-    head.phases[phase].issues = [issue]
-    return head, _problems(entry.problems, where), Part(entry, index, phase)
+    head.phases[part.phase].issues = issues
+    return head, _problems(top.problems, where), part
 
 
 def store(
@@ -138,68 +222,314 @@ def store(
     `plain`: its text breaks lines with \\n or \\r\\n only (splice.plain_breaks), which a plan read
     in part then need not check again.
     """
-    code = code_key(*LOADER_PARTS)
+    encode = msgspec.msgpack.Encoder().encode
     issues = [issue for phase in project.phases for issue in phase.issues]
-    entry = _Entry(
-        FORMAT,
-        code,
+    _write(
         digest,
-        _head(project),
+        "",
+        encode(_head(project)),
         [len(phase.issues) for phase in project.phases],
         [issue.key for issue in issues],
-        issues,
-        _rows(problems),
+        _numbered(issues),
+        [],
+        [],
+        [encode(issue) for issue in issues],
+        problems,
         plain,
+        plan,
     )
-    write_entry(entry_path(digest, code), msgspec.msgpack.encode(entry), KEEP, serves=plan)
 
 
-def store_part(digest: str, part: Part, project: Project, problems: list[Problem]) -> None:
-    """Keep the plan `project` (read in part as `part` says, its one issue edited in place, no line of
-    the file moved) for the next command: the other issues are the bytes read, the head and the edited
-    issue encoded again (its lines break as the others do: splice checked them).  Skipped when `project`
-    is not such a plan."""
+def store_part(digest: str, part: Part, project: Project, problems: list[Problem], lines: int = 0) -> Part | None:
+    """Keep the plan `project` for the next command: read in part as `part` says, its decoded issues
+    replaced by those its phase now holds (as many, or more: issues added after them), and every line
+    after them moved by `lines`.  Written as a delta on the whole entry the part was read from, holding
+    the issues changed or added since (those edited encoded again: their lines break as the others do,
+    splice checked them), or, past DELTA_MOST of them, as a whole entry.  The Part the plan now is, for
+    another write; None when `project` is not such a plan."""
     phases = project.phases
-    if len(phases) != len(part.entry.counts) or [len(phase.issues) for phase in phases] != [
-        int(index == part.phase) for index in range(len(phases))
-    ]:
-        return
-    issue = phases[part.phase].issues[0]
-    if issue.key != part.entry.keys[part.index]:
-        return
+    window = phases[part.phase].issues if len(phases) == len(part.counts) else []
+    added = len(window) - part.taken
+    if (
+        added < 0
+        or [len(phase.issues) for phase in phases] != [len(window) * (i == part.phase) for i in range(len(phases))]
+        or [issue.key for issue in window[: part.taken]] != part.keys[part.first : part.first + part.taken]
+    ):
+        return None
+    after = part.first + part.taken  # the first index past the window, before the change
+    changes: dict[int, bytes] = {}
+    for index, raw in part.changes.items():
+        if index < part.first:
+            changes[index] = raw
+        elif index >= after:  # held past the window: moved as the base's issues there are
+            issue = _decode_issue(raw)
+            if issue is None:
+                return None
+            changes[index + added] = msgspec.msgpack.encode(_shifted(issue, lines) if lines else issue)
+    for n, issue in enumerate(window):
+        changes[part.first + n] = msgspec.msgpack.encode(issue)
+    moves = [
+        (start if start <= part.first else max(start, after) + added, issues, moved)
+        for start, issues, moved in part.moves
+    ]
+    if added or lines:
+        moves.append((after + added, added, lines))
+        moves.sort()
+    keys = [*part.keys[: part.first], *(issue.key for issue in window), *part.keys[after:]]
+    counts = [count + added * (i == part.phase) for i, count in enumerate(part.counts)]
+    numbered = part.numbered and _numbered(window)
+    head = msgspec.msgpack.encode(_head(project))
+    new = Part(part.base, keys, counts, numbered, changes, moves, part.first, len(window), part.phase, part.plain)
+    if len(changes) <= DELTA_MOST:
+        held = sorted(changes)
+        pieces = [changes[index] for index in held]
+        base = part.base.header.digest
+        _write(digest, base, head, counts, keys, numbered, held, moves, pieces, problems, part.plain)
+        return new
+    try:
+        data = part.base.file.read_bytes()
+    except OSError:
+        return None
+    pieces = []
+    starts = [start for start, _, _ in moves]
+    for index in range(len(keys)):
+        piece = changes.get(index)
+        if piece is None:
+            added_before, moved = _moved_by(moves, index, starts)
+            piece = part.base.issue_bytes(index - added_before, data)
+            if piece is not None and moved:
+                issue = _decode_issue(piece)
+                piece = msgspec.msgpack.encode(_shifted(issue, moved)) if issue is not None else None
+        if piece is None:
+            return None  # the base changed under us: no entry, the next command parses
+        pieces.append(piece)
+    _write(digest, "", head, counts, keys, numbered, [], [], pieces, problems, part.plain)
+    return None
+
+
+def _write(
+    digest: str,
+    base: str,
+    head: bytes,
+    counts: list[int],
+    keys: list[str],
+    numbered: bool,
+    held: list[int],
+    moves: _Moves,
+    pieces: list[bytes],
+    problems: list[Problem],
+    plain: bool,
+    plan: Path | None = None,
+) -> None:
     code = code_key(*LOADER_PARTS)
-    issues = list(part.entry.issues)
-    issues[part.index] = msgspec.Raw(msgspec.msgpack.encode(issue))
-    head = msgspec.Raw(msgspec.msgpack.encode(_head(project)))
-    entry = _Parts(
-        FORMAT, code, digest, head, part.entry.counts, part.entry.keys, issues, _rows(problems), part.entry.plain
+    body = b"".join([b"\xdd" + len(pieces).to_bytes(4, "big"), *pieces])
+    header = msgspec.msgpack.encode(
+        _Header(
+            FORMAT,
+            code,
+            digest,
+            base,
+            msgspec.Raw(head),
+            counts,
+            keys,
+            numbered,
+            held,
+            moves,
+            array("I", accumulate(map(len, pieces))).tobytes(),
+            array("I", map(zlib.crc32, pieces)).tobytes(),
+            _rows(problems),
+            plain,
+        )
     )
-    write_entry(entry_path(digest, code), msgspec.msgpack.encode(entry), KEEP)
+    kind, keep = ("plandelta", DELTAS_KEPT) if base else ("plan", KEEP)
+    entry = NewEntry(entry_path(digest, code, kind), keep, serves=plan)
+    lead = _MAGIC + len(header).to_bytes(4, "big") + header + zlib.crc32(header).to_bytes(4, "big")
+    entry.write(lead)
+    entry.write(body)
+    entry.write(seal_of(lead, body))  # as write_entry seals its entries: read_entry reads the whole file
+    entry.commit()
+
+
+def _part(digest: str, code: str) -> tuple[_Header, Part] | None:
+    """The header of the entry for `digest` (whole or delta) and a Part of it that has decoded nothing yet."""
+    whole = _read_header(entry_path(digest, code), code, digest, whole=True)
+    if whole is not None:
+        header = whole.header
+        return header, Part(whole, header.keys, header.counts, header.numbered, {}, [], 0, 0, 0, header.plain)
+    delta = _read_delta(digest, code)
+    if delta is None:
+        return None
+    top, base, changes = delta
+    header = top.header
+    return header, Part(base, header.keys, header.counts, header.numbered, changes, header.moves, 0, 0, 0, header.plain)
+
+
+def _whole(digest: str, code: str) -> tuple[_Header, list[Issue]] | None:
+    """The header and every issue of the whole entry for `digest`, its body checked; None when there is none."""
+    found = _read_file(entry_path(digest, code), code, digest, whole=True)
+    if found is None:
+        return None
+    read, data = found
+    body = data[read.start - _ARRAY :]
+    if len(body) != _ARRAY + (read.ends[-1] if read.ends else 0):
+        return None
+    issues = _decode(body, list[Issue])
+    if issues is None or len(issues) != len(read.header.keys):
+        return None
+    used(read.file)
+    return read.header, issues
+
+
+def _through_delta(digest: str, code: str) -> tuple[_Header, list[Issue], bool] | None:
+    """The header and issues of the delta entry for `digest`, applied to its base, and whether any issue of
+    the base was moved down; None when there is none."""
+    delta = _read_delta(digest, code)
+    if delta is None:
+        return None
+    top, base, changes = delta
+    found = _whole(base.header.digest, code)
+    if found is None:
+        return None
+    old = found[1]
+    header = top.header
+    issues: list[Issue] = []
+    moved = False
+    starts = [start for start, _, _ in header.moves]
+    for index in range(len(header.keys)):
+        raw = changes.get(index)
+        if raw is not None:
+            issue = _decode_issue(raw)
+            if issue is None:
+                return None
+        else:
+            added, lines = _moved_by(header.moves, index, starts)
+            issue = old[index - added]
+            if lines:
+                issue, moved = _shifted(issue, lines), True
+        issues.append(issue)
+    if [issue.key for issue in issues] != header.keys:
+        return None
+    return header, issues, moved
+
+
+def _read_delta(digest: str, code: str) -> tuple[_Read, _Read, dict[int, bytes]] | None:
+    """The delta entry for `digest`, the header of its base, and the issues it holds, all checked."""
+    found = _read_file(entry_path(digest, code, "plandelta"), code, digest, whole=False)
+    if found is None:
+        return None
+    top, data = found
+    header = top.header
+    base = _read_header(entry_path(header.base, code), code, header.base, whole=True)
+    if base is None:
+        return None
+    # Every index not held must name an issue of the base, and every issue of the base be named once.
+    added = sum(issues for _, issues, _ in header.moves)
+    if len(base.header.keys) != len(header.keys) - added or any(
+        not 0 <= start <= len(header.keys) or issues < 0 for start, issues, _ in header.moves
+    ):
+        return None
+    changes = {}
+    for n, index in enumerate(header.held):
+        raw = top.issue_bytes(n, data)
+        if raw is None or index >= len(header.keys):
+            return None
+        changes[index] = raw
+    used(top.file)
+    return top, base, changes
+
+
+def _read_file(file: Path, code: str, digest: str, whole: bool) -> tuple[_Read, memoryview] | None:
+    """The checked header of the entry in `file`, and its bytes (all checked by their seal)."""
+    data = read_entry(file)
+    if data is None:
+        return None
+    read = _parse_header(file, data, code, digest, whole)
+    return (read, data) if read is not None else None
+
+
+def _read_header(file: Path, code: str, digest: str, whole: bool) -> _Read | None:
+    """The checked header of the entry in `file`, read without its body."""
+    try:
+        with open(file, "rb") as f:
+            lead = os.pread(f.fileno(), _LEAD, 0)
+            if len(lead) != _LEAD or lead[: len(_MAGIC)] != _MAGIC:
+                return None
+            size = int.from_bytes(lead[len(_MAGIC) :], "big")
+            if size > _HEADER_MOST:
+                return None
+            data = lead + os.pread(f.fileno(), size + 4 + _ARRAY, _LEAD)
+    except OSError:
+        return None
+    read = _parse_header(file, data, code, digest, whole)
+    if read is not None:
+        used(file)
+    return read
+
+
+def _parse_header(file: Path, data: bytes | memoryview, code: str, digest: str, whole: bool) -> _Read | None:
+    """The header at the start of `data` (an entry's first bytes), if it is sealed and genuine."""
+    if len(data) < _LEAD or data[: len(_MAGIC)] != _MAGIC:
+        return None
+    size = int.from_bytes(data[len(_MAGIC) : _LEAD], "big")
+    end = _LEAD + size
+    if len(data) < end + 4 + _ARRAY or zlib.crc32(data[_LEAD:end]) != int.from_bytes(data[end : end + 4], "big"):
+        return None
+    header = _decode(data[_LEAD:end], _Header)
+    if header is None:
+        return None
+    ends, crcs = array("I"), array("I")
+    try:
+        ends.frombytes(header.ends)
+        crcs.frombytes(header.crcs)
+    except ValueError:
+        return None
+    held = len(header.keys) if whole else len(header.held)
+    if not (
+        header.format == FORMAT
+        and header.code == code
+        and header.digest == digest  # the name is a hash of these; an entry that says otherwise was copied
+        and (header.base == "") == whole
+        and (not whole or (not header.held and not header.moves))
+        and (whole or (header.held and header.held == sorted(set(header.held)) and header.held[0] >= 0))
+        and sum(header.counts) == len(header.keys)
+        and all(count >= 0 for count in header.counts)
+        and len(ends) == len(crcs) == held
+        and data[end + 4] == 0xDD
+        and int.from_bytes(data[end + 5 : end + 4 + _ARRAY], "big") == held
+    ):
+        return None
+    return _Read(file, header, end + 4 + _ARRAY, ends, crcs)
+
+
+def _moved_by(moves: _Moves, index: int, starts: list[int] | None = None) -> tuple[int, int]:
+    """(issues, lines) added before the issue at `index` that is not held, by the moves up to it."""
+    count = bisect.bisect_right(starts if starts is not None else [start for start, _, _ in moves], index)
+    return sum(issues for _, issues, _ in moves[:count]), sum(lines for _, _, lines in moves[:count])
+
+
+def _shifted(issue: Issue, lines: int) -> Issue:
+    from tracker.plan.splice import shifted  # it builds on the loader, which builds on this module
+
+    return shifted(issue, lines)
+
+
+def _decode(data, kind):
+    try:
+        return msgspec.msgpack.decode(data, type=kind)
+    except (ValueError, RecursionError, msgspec.MsgspecError):
+        return None
+
+
+def _decode_issue(raw: bytes) -> Issue | None:
+    return _decode(raw, Issue)
+
+
+def _numbered(issues: list[Issue]) -> bool:
+    return all(type(issue.id) is int for issue in issues)
 
 
 def _head(project: Project) -> Project:
     return replace(project, phases=[replace(phase, issues=[]) for phase in project.phases])
-
-
-def _read(file: Path, kind):
-    try:
-        data = read_entry(file)
-        return msgspec.msgpack.decode(data, type=kind) if data is not None else None
-    except (OSError, ValueError, RecursionError, msgspec.MsgspecError):
-        return None
-
-
-def _genuine(entry: _Entry | _Parts, code: str, digest: str) -> bool:
-    """The name is a hash of these; an entry that says otherwise was copied or forged.  Its counts must
-    tile its issues, phase by phase (head.phases is checked against counts where it is decoded)."""
-    return (
-        entry.format == FORMAT
-        and entry.code == code
-        and entry.digest == digest
-        and len(entry.keys) == len(entry.issues) == sum(entry.counts)
-        and all(count >= 0 for count in entry.counts)
-        and (not isinstance(entry.head, Project) or len(entry.head.phases) == len(entry.counts))
-    )
 
 
 def _rows(problems: list[Problem]) -> _Problems:

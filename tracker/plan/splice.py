@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import cache, lru_cache
 from itertools import pairwise
 
@@ -140,6 +140,7 @@ def splice(
     same: Callable[[Project], bool] | None = None,
     partial: bool = False,
     first_line: int = 1,
+    keys: Collection[str] | None = None,
 ) -> Loaded | None:
     """The plan in `new`, read from `base` (the plan in `old`) where only issues changed; else None.
 
@@ -155,9 +156,11 @@ def splice(
     yet (it shares every record but the changed issues with `base`, so it is
     compared quickly); when it says no, None.
 
-    `partial`: `base` was read in part (loader.load_part: its plan holds the changed issue and no
+    `partial`: `base` was read in part (loader.load_part: its plan holds the changed issues and no
     other), so what needs the other issues is None: lines gained or lost (the others would move),
-    and an id new to the plan (is it unique?).
+    and an id new to the plan (is it unique?).  Unless `keys` are given, every issue's key in `base`'s
+    plan: then a new id is checked against them, and lines may be gained or lost (the caller moves
+    the issues it does not hold: parsecache.store_part).
 
     `first_line`: the line of the file `old` and `new` start at, when they are a window of it
     (edit/writer.py gives the edited issue's lines alone; the file around them is the same bytes).
@@ -180,14 +183,14 @@ def splice(
         return None
     after = line + old.count("\n", start, old_end)  # the first line past the old issues
     moved = new.count("\n", start, new_end) - (after - line)
-    if moved and partial:
+    if moved and partial and keys is None:
         return None
     if moved:
         project = _moved(project, phase_index, first + len(issues), after, moved)
     replaced = phase.issues[first:last]
     kept = _kept_problems(base.problems, line, after, moved)
     gone = {issue.key for issue in replaced} - {issue.key for issue in issues}
-    local = kept is not None and not gone and _issues_keep_the_rules(project, replaced, issues, where, partial)
+    local = kept is not None and not gone and _issues_keep_the_rules(project, replaced, issues, where, partial, keys)
     if local and kept is not None:
         # No rule of the whole plan looks at anything that changed: the problems are the ones it had.
         problems = kept
@@ -376,6 +379,12 @@ def _moved(project: Project, phase_index: int, past: int, after: int, lines: int
             gc.enable()
 
 
+def shifted(record, lines: int):
+    """`record` and every record in it with their places moved down by `lines` (the parse cache keeps the
+    issues after an added one as they were, and moves them where they are decoded)."""
+    return _Move(0, lines).record(record)
+
+
 class _Move:
     """Places (model.place) on line `after` or below, moved down by `lines` (up when negative)."""
 
@@ -461,20 +470,24 @@ def _at_line(problem: Problem, line: int) -> Problem:
     return Problem(problem.path, line, problem.column, problem.message, problem.severity)
 
 
-def _issues_keep_the_rules(project: Project, replaced: list, issues: list, where: str, partial: bool) -> bool:
+def _issues_keep_the_rules(
+    project: Project, replaced: list, issues: list, where: str, partial: bool, plan_keys: Collection[str] | None
+) -> bool:
     """Whether the changed `issues` (in place of `replaced`) break no rule of their own, keep the ids unique,
     and depend on what they did (an issue new to the plan on nothing).  In a plan read in part, a new id
-    cannot be checked against the others: no."""
+    is checked against `plan_keys` (every issue's key before the change); without them: no."""
     before = {issue.key: issue for issue in replaced}
     keys = [issue.key for issue in issues]
     if len(set(keys)) != len(keys):
         return False
-    if set(keys) - before.keys():
+    if new_keys := set(keys) - before.keys():
         if partial:
-            return False
-        every = [issue.key for _, issue in project.issues()]  # an id new to the plan: is it unique?
-        if len(set(every)) != len(every):
-            return False
+            if plan_keys is None or not new_keys.isdisjoint(plan_keys):
+                return False
+        else:
+            every = [issue.key for _, issue in project.issues()]  # an id new to the plan: is it unique?
+            if len(set(every)) != len(every):
+                return False
     for issue in issues:
         was = before.get(issue.key)
         if (was.depends_on if was is not None else []) != issue.depends_on:

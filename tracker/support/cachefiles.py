@@ -105,7 +105,16 @@ def sealed(data: bytes) -> bytes:
 
 
 def _seal_of(data: bytes | memoryview) -> bytes:
-    return zlib.crc32(data).to_bytes(4, "big") + _SEAL
+    return seal_of(data)
+
+
+def seal_of(*pieces: bytes | memoryview) -> bytes:
+    """What closes an entry made of `pieces`, written one after another through NewEntry, as write_entry
+    closes its data: read_entry then reads it."""
+    crc = 0
+    for piece in pieces:
+        crc = zlib.crc32(piece, crc)
+    return crc.to_bytes(4, "big") + _SEAL
 
 
 def read_entry(file: Path) -> memoryview | None:

@@ -1,0 +1,156 @@
+"""Edits made from one issue's lines keep the parse cache as small delta entries on a whole entry: read back,
+they are the plan a full parse gives; folded after DELTA_MOST issues, the bytes `store` writes; and whatever
+is wrong with them (their base gone, damaged or another plan's) is a miss, so the plan is parsed whole."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from test_quickset import PLAN as SHORT
+from test_writer import HAND_WRITTEN
+
+from tracker.edit import ondisk
+from tracker.edit.writer import SetIssueStatus, apply
+from tracker.plan import loader, parsecache
+from tracker.plan.loader import load, load_part, load_text
+
+
+@pytest.fixture(autouse=True)
+def quiet(monkeypatch):
+    monkeypatch.setattr(ondisk, "RECENT_NS", 0)  # tracker's own writes in a row: watched 20 ms each
+
+
+def digest_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def entries(kind: str) -> list[Path]:
+    return sorted(parsecache.cache_dir().glob(f"{kind}-*.msgpack"))
+
+
+def set_in_part(path: Path, issue: str, status: str):
+    part = load_part(path, issue)
+    assert part is not None and part.part is not None
+    return apply(part, SetIssueStatus(issue, status))
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    load(path)  # any earlier command: a whole entry
+    return path
+
+
+def parsed(path: Path):
+    loaded = load_text(path.read_text(encoding="utf-8"), path)
+    return loaded.project, loaded.problems
+
+
+def test_edits_from_one_issue_s_lines_are_kept_as_deltas_on_one_whole_entry(plan: Path, monkeypatch):
+    base = entries("plan")
+    set_in_part(plan, "1", "complete")
+    set_in_part(plan, "2", "complete")
+    set_in_part(plan, "1", "in_progress")  # the same issue again: the delta holds its latest bytes
+    assert entries("plan") == base and len(entries("plandelta")) == 3  # no whole entry written again
+    with monkeypatch.context() as patch:  # a parse would fail: the plan comes from the cache
+        patch.setattr(loader, "load_text", None)
+        cached = parsecache.lookup(digest_of(plan), str(plan))
+    assert cached is not None and cached == parsed(plan)
+    part = load_part(plan, "2")  # read in part through the delta: its issue is the delta's
+    assert part is not None and part.project.find_issue(2)[1].status == "complete"
+    assert part.part is not None and sorted(part.part.changes) == [0, 1]
+
+
+def test_past_delta_most_issues_the_entry_is_whole_again_with_the_bytes_store_writes(plan: Path, monkeypatch):
+    monkeypatch.setattr(parsecache, "DELTA_MOST", 1)
+    set_in_part(plan, "1", "complete")
+    assert len(entries("plandelta")) == 1
+    written = set_in_part(plan, "2", "complete")  # two changed issues: folded into a whole entry
+    assert written.part is None and len(entries("plandelta")) == 1
+    folded = parsecache.entry_path(written.digest).read_bytes()
+    project, problems = parsed(plan)
+    parsecache.entry_path(written.digest).unlink()
+    parsecache.store(written.digest, project, problems, plain=True)
+    assert folded == parsecache.entry_path(written.digest).read_bytes()
+
+
+def test_a_delta_whose_base_is_gone_is_a_miss_and_the_plan_is_parsed(plan: Path):
+    (base,) = entries("plan")
+    written = set_in_part(plan, "1", "complete")
+    base.unlink()
+    assert parsecache.lookup(written.digest, str(plan)) is None
+    assert load_part(plan, "1") is None  # `tracker set` then goes to the CLI, which parses
+    assert load(plan).project == parsed(plan)[0]
+
+
+def test_a_delta_on_another_plan_s_entry_is_a_miss(plan: Path, tmp_path: Path):
+    (base,) = entries("plan")
+    written = set_in_part(plan, "1", "complete")
+    other = tmp_path / "other.yaml"
+    other.write_text(SHORT, encoding="utf-8")
+    load(other)
+    shutil.copy(parsecache.entry_path(digest_of(other)), base)  # the base's name, another plan's entry
+    assert parsecache.lookup(written.digest, str(plan)) is None
+    assert load_part(plan, "1") is None
+    assert load(plan).project == parsed(plan)[0]
+
+
+@pytest.mark.parametrize("where", ["delta body", "delta header", "base issue"])
+def test_a_damaged_delta_or_base_is_a_miss(plan: Path, where: str):
+    (base,) = entries("plan")
+    written = set_in_part(plan, "1", "complete")
+    (delta,) = entries("plandelta")
+    seal = 17  # the CRC-32 and mark every entry ends with (cachefiles.seal_of)
+    damaged = {"delta body": (delta, -seal - 3), "delta header": (delta, 20), "base issue": (base, -seal - 3)}[where]
+    data = bytearray(damaged[0].read_bytes())
+    data[damaged[1]] ^= 0x01
+    damaged[0].write_bytes(bytes(data))
+    assert parsecache.lookup(written.digest, str(plan)) is None
+    if where == "base issue":  # the last issue's bytes: one read in part checks them
+        last = str(list(parsed(plan)[0].issues())[-1][1].id)
+        assert load_part(plan, last) is None
+    assert load(plan).project == parsed(plan)[0]
+
+
+@pytest.mark.parametrize("most", [256, 3], ids=["deltas", "folded on the way"])
+def test_issues_added_in_part_move_the_issues_after_them_where_they_are_decoded(tmp_path, monkeypatch, most):
+    from test_quickadd import PLAN
+
+    from tracker.edit.writer import AddIssue
+
+    monkeypatch.setattr(parsecache, "DELTA_MOST", most)
+    path = tmp_path / "phases.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    load(path)
+    for phase, title in (("P2", "Two"), ("P1", "One"), ("P1", "One more"), ("P2", "Two more")):
+        part = load_part(path, None, phase=phase)
+        assert part is not None and part.part is not None
+        apply(part, AddIssue(phase, title))
+        set_in_part(path, "3", "blocked" if title.endswith("more") else "complete")  # moved by the adds in P1
+    project, problems = parsed(path)
+    for _, issue in project.issues():  # each read in part where it now stands
+        part = load_part(path, str(issue.id))
+        assert part is not None and part.project.find_issue(issue.id)[1] == issue
+    with monkeypatch.context() as patch:
+        patch.setattr(loader, "load_text", None)
+        assert parsecache.lookup(digest_of(path), str(path)) == (project, problems)
+
+
+def test_a_whole_read_that_moved_issues_keeps_the_plan_whole_for_the_next(tmp_path):
+    from test_quickadd import PLAN
+
+    from tracker.edit.writer import AddIssue
+
+    path = tmp_path / "phases.yaml"
+    path.write_text(PLAN, encoding="utf-8")
+    load(path)
+    part = load_part(path, None, phase="P1")
+    assert part is not None
+    written = apply(part, AddIssue("P1", "One"))  # the issues of P2 move down
+    assert not parsecache.entry_path(written.digest).exists()
+    assert parsecache.lookup(written.digest, str(path)) == parsed(path)
+    assert parsecache.entry_path(written.digest).is_file()  # moved once, kept whole for the next read
