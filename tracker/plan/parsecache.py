@@ -392,21 +392,29 @@ def _through_delta(digest: str, code: str) -> tuple[_Header, list[Issue], bool] 
         return None
     old = found[1]
     header = top.header
-    issues: list[Issue] = []
     moved = False
-    starts = [start for start, _, _ in header.moves]
-    for index in range(len(header.keys)):
-        raw = changes.get(index)
-        if raw is not None:
-            issue = _decode_issue(raw)
-            if issue is None:
+    if not header.moves:  # issues changed in place only (`set`): the base's list, those put in
+        issues: list[Issue] = old
+        for index, held in changes.items():
+            decoded = _decode_issue(held)
+            if decoded is None or index >= len(issues):
                 return None
-        else:
-            added, lines = _moved_by(header.moves, index, starts)
-            issue = old[index - added]
-            if lines:
-                issue, moved = _shifted(issue, lines), True
-        issues.append(issue)
+            issues[index] = decoded
+    else:
+        issues = []
+        starts = [start for start, _, _ in header.moves]
+        for index in range(len(header.keys)):
+            raw = changes.get(index)
+            if raw is not None:
+                issue = _decode_issue(raw)
+                if issue is None:
+                    return None
+            else:
+                added, lines = _moved_by(header.moves, index, starts)
+                issue = old[index - added]
+                if lines:
+                    issue, moved = _shifted(issue, lines), True
+            issues.append(issue)
     if [issue.key for issue in issues] != header.keys:
         return None
     return header, issues, moved
