@@ -1,10 +1,9 @@
 """The command line: the `tracker` entry point (a plain `status` answered before click loads), the
 click commands, and the text views of `tracker status`."""
 
-from typing import TYPE_CHECKING
-
 from tracker.support import faces
 
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
     from tracker.cli.launch import main
 

@@ -49,7 +49,6 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tracker.git import STATUS_ARGS, git_env, stop_git
 from tracker.support.cachefiles import (
@@ -62,7 +61,10 @@ from tracker.support.cachefiles import (
     used,
 )
 
+TYPE_CHECKING = False  # typing is not imported on the replay path (see support/faces.py)
 if TYPE_CHECKING:
+    from typing import Any, BinaryIO
+
     from tracker.git import Links
 
 FORMAT = "tracker answer cache 3"

@@ -1,10 +1,9 @@
 """The writer, the only way from the model back to the text: one change at a time, edited in place,
 checked, locked and replaced atomically."""
 
-from typing import TYPE_CHECKING
-
 from tracker.support import faces
 
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
     from tracker.edit.commands import open_session
     from tracker.edit.merge import Merged, merge_plans

@@ -2,10 +2,9 @@
 (the links), drift (done in the plan, denied by the repository), and the plan's progress over time
 read from its own history, with a forecast of the finish."""
 
-from typing import TYPE_CHECKING
-
 from tracker.support import faces
 
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
     from tracker.git.ahead import Ahead
     from tracker.git.attention import (

@@ -1,10 +1,9 @@
 """The session note: what a session did, read from the plan's git history and the work tree, rendered
 through a Jinja2 template into markdown."""
 
-from typing import TYPE_CHECKING
-
 from tracker.support import faces
 
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
     from tracker.notes.errors import SummaryError
     from tracker.notes.gather import build_summary

@@ -1,10 +1,9 @@
 """The plan: YAML text read into the model, every problem located at path:line:column, and the
 rules that hold for it (progress, estimates, paths, the schema).  Knows nothing of git or views."""
 
-from typing import TYPE_CHECKING
-
 from tracker.support import faces
 
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
     from tracker.plan import compliance, parsecache, progress, splice, yamltree
     from tracker.plan.compliance import Coverage, Freshness

@@ -19,9 +19,12 @@ import stat
 import time
 import zlib
 from pathlib import Path
-from typing import BinaryIO
 
 from tracker import __version__
+
+TYPE_CHECKING = False  # typing is not imported on the replay path (see support/faces.py)
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 # Caches made per work tree (last commits, links) keep the newest this many.
 WORK_TREES_KEPT = 32

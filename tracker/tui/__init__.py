@@ -1,9 +1,8 @@
 """The dashboard: a Textual app over the plan, its git links and the writer."""
 
-from typing import TYPE_CHECKING
-
 from tracker.support import faces
 
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
     from tracker.tui.run import run_dashboard
 
