@@ -154,3 +154,25 @@ def test_a_whole_read_that_moved_issues_keeps_the_plan_whole_for_the_next(tmp_pa
     assert not parsecache.entry_path(written.digest).exists()
     assert parsecache.lookup(written.digest, str(path)) == parsed(path)
     assert parsecache.entry_path(written.digest).is_file()  # moved once, kept whole for the next read
+
+
+def test_a_sealed_delta_whose_moves_do_not_fit_its_base_is_a_miss(plan: Path):
+    """An entry tracker never writes (its seal and CRCs sound, its moves pointing past the base's issues):
+    the plan is parsed, not an IndexError."""
+    import msgspec
+
+    code = parsecache.code_key(*parsecache.LOADER_PARTS)
+    base = parsecache._read_header(parsecache.entry_path(digest_of(plan), code), code, digest_of(plan), whole=True)
+    assert base is not None
+    header = base.header
+    first = parsed(plan)[0].phases[0].issues[0]
+    n = len(header.keys)
+    fake = "f" * 64
+    parsecache._write(
+        fake, header.digest, bytes(header.head), [*header.counts[:-1], header.counts[-1] + 1], [*header.keys, "x1"], True,
+        [0], [(n + 1, 1, 0)], [msgspec.msgpack.encode(first)], [], True,
+    )  # fmt: skip
+    assert parsecache._read_delta(fake, code) is not None  # sealed and sound as far as its header says
+    assert parsecache.lookup(fake, str(plan)) is None
+    found = parsecache._part(fake, code)
+    assert found is not None and found[1].issue(n) is None

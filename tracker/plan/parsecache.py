@@ -101,7 +101,9 @@ class _Read:
 
     def issue_bytes(self, n: int, data: bytes | memoryview | None = None) -> bytes | None:
         """The bytes of the body's `n`th issue, from `data` (the whole file) or read from the file; None when
-        they are not what the entry sealed."""
+        they are not what the entry sealed (or there is no `n`th issue: a delta's moves that do not fit its base)."""
+        if not 0 <= n < len(self.ends):
+            return None
         begin = self.ends[n - 1] if n else 0
         size = self.ends[n] - begin
         if size < 0:
@@ -411,6 +413,10 @@ def _through_delta(digest: str, code: str) -> tuple[_Header, list[Issue], bool] 
                     return None
             else:
                 added, lines = _moved_by(header.moves, index, starts)
+                if (
+                    not 0 <= index - added < len(old)
+                ):  # moves that do not fit the issues held: not an entry tracker wrote
+                    return None
                 issue = old[index - added]
                 if lines:
                     issue, moved = _shifted(issue, lines), True
