@@ -98,17 +98,13 @@ def write_entry(file: Path, data: bytes, keep: int, serves: Path | None = None) 
     (and the folder within its size; `serves`: the plan the entry is for)."""
     entry = NewEntry(file, keep, serves)
     entry.write(data)
-    entry.write(_seal_of(data))
+    entry.write(seal_of(data))
     entry.commit()
 
 
 def sealed(data: bytes) -> bytes:
     """`data` as write_entry stores it."""
-    return data + _seal_of(data)
-
-
-def _seal_of(data: bytes | memoryview) -> bytes:
-    return seal_of(data)
+    return data + seal_of(data)
 
 
 def seal_of(*pieces: bytes | memoryview) -> bytes:
@@ -131,7 +127,7 @@ def read_entry(file: Path) -> memoryview | None:
     if end < 0 or not data.endswith(_SEAL):
         return None
     body = memoryview(data)[:end]
-    if _seal_of(body) != data[end:]:
+    if seal_of(body) != data[end:]:
         return None
     used(file)
     return body
