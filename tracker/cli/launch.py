@@ -24,6 +24,10 @@ import gc
 import os
 import sys
 
+TYPE_CHECKING = False  # typing is not imported on the replay path (see support/faces.py)
+if TYPE_CHECKING:
+    from pathlib import Path
+
 _STATUS_FLAGS = {"--json": "json", "--ascii": "ascii", "--files": "files"}
 
 
@@ -209,22 +213,18 @@ def _plain(
 
 def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int | None:
     """The exit status of a plain `status`, its answer or the plan's problems written; None for the CLI to take."""
-    from tracker.cli.discovery import PlanNotFound, find_plan
     from tracker.cli.status import answer
 
-    try:
-        plan = find_plan(file)
-    except PlanNotFound:
-        return None  # the CLI says so properly
-    _unless_ascii(sys.stdout, sys.stderr)
+    plan = _found_plan(file)
+    if plan is None:
+        return None
     try:
         from tracker.cli.status import terminal_width
 
         width = terminal_width(sys.stdout) if flags["files"] else None
         problems = answer(plan, max_bytes, flags["json"], flags["ascii"], flags["files"], _write, width)
-    except BrokenPipeError:  # `tracker status | head`: end quietly, as the click CLI does
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+    except BrokenPipeError:  # `tracker status | head`
+        return _reader_gone()
     if problems is None:
         return 0
     from tracker.support.textsafe import block
@@ -236,19 +236,34 @@ def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int |
 
 def _validated(file: str | None, max_bytes: int, strict: bool) -> int | None:
     """The exit status of a plain `validate`, its verdict written; None for the CLI to take."""
-    from tracker.cli.discovery import PlanNotFound, find_plan
     from tracker.cli.validation import answer
+
+    plan = _found_plan(file)
+    if plan is None:
+        return None
+    try:
+        return answer(plan, max_bytes, strict, _write, _write_error)
+    except BrokenPipeError:  # `tracker validate | head`
+        return _reader_gone()
+
+
+def _found_plan(file: str | None) -> Path | None:
+    """The plan to answer for, the output streams made ready; None when it is not found (the CLI says so
+    properly)."""
+    from tracker.cli.discovery import PlanNotFound, find_plan
 
     try:
         plan = find_plan(file)
     except PlanNotFound:
-        return None  # the CLI says so properly
+        return None
     _unless_ascii(sys.stdout, sys.stderr)
-    try:
-        return answer(plan, max_bytes, strict, _write, _write_error)
-    except BrokenPipeError:  # `tracker validate | head`: end quietly, as the click CLI does
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+    return plan
+
+
+def _reader_gone() -> int:
+    """Status 1 without a word once the reader of the output went away, as the click CLI ends."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1
 
 
 def _unless_ascii(*streams) -> None:
