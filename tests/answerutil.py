@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import marshal
 import zlib
 from collections.abc import Callable
 from pathlib import Path
@@ -40,11 +40,21 @@ def replace_recorded_answers(answer: Callable[[str], bytes], **header: object) -
 
     assert answer_entries(), "an answer was recorded"
     for entry in answer_entries():
-        data = entry.read_bytes()
-        length = int.from_bytes(data[-4:], "big")
-        kept = json.loads(data[-4 - length : -4])
+        _, kept = split_entry(entry.read_bytes())
         given = answer(kept["codec"])
         packed = zstandard.compress(given) if kept["codec"] == "zstd" else zlib.compress(given)
         kept.update(header, size=len(packed), crc=zlib.crc32(packed))
-        encoded = json.dumps(kept).encode()
-        entry.write_bytes(packed + encoded + len(encoded).to_bytes(4, "big"))
+        entry.write_bytes(joined_entry(packed, kept))
+
+
+def split_entry(data: bytes) -> tuple[bytes, dict]:
+    """An answer entry's kept answer and its header (see replay._header)."""
+    length = int.from_bytes(data[-4:], "big")
+    return data[: -4 - length], marshal.loads(data[-4 - length : -8])
+
+
+def joined_entry(answer: bytes, header: dict) -> bytes:
+    """An answer entry made of `answer` and `header`, as the recorder writes one."""
+    from tracker.cli import replay
+
+    return answer + replay._header(header)

@@ -9,7 +9,6 @@ is set to zero here, except in the test of that guard.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import zstandard
-from answerutil import answer_entries, replace_recorded_answers, run_cli, run_fresh
+from answerutil import answer_entries, joined_entry, replace_recorded_answers, run_cli, run_fresh, split_entry
 from gitutil import ENV, Repo, make_repo
 
 from tracker.cli import replay
@@ -169,12 +168,12 @@ def test_a_library_installed_anew_means_computing_again(shop: Repo, tmp_path: Pa
     (library / "__init__.py").write_text("")
     monkeypatch.syspath_prepend(str(library.parent))
     monkeypatch.setattr(replay, "_LIBRARIES", (*replay._LIBRARIES, "answerlib"))
-    monkeypatch.setattr(replay, "_libraries", functools.cache(replay._libraries.__wrapped__))
+    monkeypatch.setattr(replay, "_found", [])  # found again, with answerlib
     status(shop, "--json")
     mark_recorded_answers()
     assert status(shop, "--json") == REPLAYED
     (library / "__init__.py").write_text("VERSION = 2\n")  # upgraded
-    replay._libraries.cache_clear()  # a new process
+    replay._found.clear()  # a new process
     assert status(shop, "--json") != REPLAYED
 
 
@@ -205,16 +204,13 @@ def test_a_damaged_entry_means_computing_again(shop: Repo, damage: str):
 
 
 def header(entry: Path) -> dict:
-    data = entry.read_bytes()
-    length = int.from_bytes(data[-4:], "big")
-    return json.loads(data[-4 - length : -4])
+    return split_entry(entry.read_bytes())[1]
 
 
 def recorded_without_the_plan_s_times(entry: Path) -> None:
     """The entry as the recorder leaves it when the plan changed within two seconds of the run."""
-    data = entry.read_bytes()
-    encoded = json.dumps({**header(entry), "plan": []}).encode()
-    entry.write_bytes(data[: -4 - int.from_bytes(data[-4:], "big")] + encoded + len(encoded).to_bytes(4, "big"))
+    answer, kept = split_entry(entry.read_bytes())
+    entry.write_bytes(joined_entry(answer, {**kept, "plan": []}))
 
 
 def test_an_answer_recorded_without_the_plan_s_times_keeps_them_once_they_can_be_trusted(shop: Repo):
@@ -351,8 +347,8 @@ def test_outside_git_a_replayed_answer_asks_git_nothing_until_a_repository_may_b
     status(project, *args)
     mark_recorded_answers()
     asked: list[str] = []
-    real = replay._ask_git
-    monkeypatch.setattr(replay, "_ask_git", lambda start: asked.append(start) or real(start))
+    real = replay.ask_status
+    monkeypatch.setattr(replay, "ask_status", lambda start: asked.append(start) or real(start))
     assert status(project, *args) == REPLAYED
     assert asked == []  # one process: nothing above could be a repository, so git could only refuse again
     (project / "refs").mkdir()  # not a repository, but git is asked: it says so, and the answer holds
@@ -464,3 +460,52 @@ def test_a_plan_that_names_its_work_tree_elsewhere_is_answered_from_there_and_re
     commit(shop)
     answer = status(plans, "--json")
     assert answer != REPLAYED and answer == fresh(plans, "--json", tmp_path=tmp_path, monkeypatch=monkeypatch)
+
+
+# What a replayed `status` must not import: each is milliseconds of a run that Taskwarrior's `task summary`
+# (one C++ process, 57 ms at 10,000 tasks) does in all (see cli/replay.py).
+HEAVY = {
+    "collections",
+    "contextlib",
+    "datetime",
+    "enum",
+    "functools",
+    "hashlib",
+    "importlib.util",
+    "json",
+    "pathlib",
+    "re",
+    "signal",
+    "subprocess",
+    "threading",
+    "typing",
+}
+
+
+@pytest.mark.parametrize("where", ["git", "outside git"])
+def test_a_replayed_status_imports_nothing_heavy(shop: Repo, tmp_path: Path, monkeypatch, where: str):
+    """The real program, replaying: without `site` (whose editable-install hook imports most of HEAVY
+    itself), with tracker and the libraries found where they are now, so the answer's name is the same."""
+    project = shop.root if where == "git" else plain_folder(tmp_path, monkeypatch)
+    status(project)
+    mark_recorded_answers()
+    root = Path(replay.__file__).resolve().parent.parent.parent
+    paths = [str(root), *(path for path in sys.path if path.endswith("site-packages"))]
+    program = (
+        "import sys\n"
+        f"sys.path[:0] = {paths!r}\n"
+        "before = set(sys.modules)\n"
+        "from tracker.cli.launch import run\n"
+        "status = run()\n"
+        "sys.stderr.write(' '.join(sorted(set(sys.modules) - before)))\n"
+        "sys.exit(status)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", program, "--file", str(project / "data" / "phases.yaml"), "status"],
+        capture_output=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stdout) == (0, REPLAYED), done.stderr
+    imported = set(done.stderr.decode().split())
+    assert "tracker.cli.replay" in imported
+    assert imported & HEAVY == set()

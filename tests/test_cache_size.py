@@ -100,7 +100,7 @@ def test_the_least_recently_used_entry_goes_first(sized: Repo, monkeypatch: pyte
     folder = cachefiles.cache_dir()
     plan = sized.root / "data" / "phases.yaml"
     json_entry, plain_entry = (
-        replay._entry_path(replay._key(plan, replay.status_command(as_json, False, False, DEFAULT_MAX_BYTES)))
+        Path(replay._entry_path(replay._key(plan, replay.status_command(as_json, False, False, DEFAULT_MAX_BYTES))))
         for as_json in (True, False)
     )
     assert json_entry.exists() and plain_entry.exists()

@@ -24,10 +24,6 @@ import gc
 import os
 import sys
 
-TYPE_CHECKING = False  # typing is not imported on the replay path (see support/faces.py)
-if TYPE_CHECKING:
-    from pathlib import Path
-
 _STATUS_FLAGS = {"--json": "json", "--ascii": "ascii", "--files": "files"}
 
 
@@ -236,24 +232,26 @@ def _answered(file: str | None, max_bytes: int, flags: dict[str, bool]) -> int |
 
 def _validated(file: str | None, max_bytes: int, strict: bool) -> int | None:
     """The exit status of a plain `validate`, its verdict written; None for the CLI to take."""
+    from pathlib import Path
+
     from tracker.cli.validation import answer
 
     plan = _found_plan(file)
     if plan is None:
         return None
     try:
-        return answer(plan, max_bytes, strict, _write, _write_error)
+        return answer(Path(plan), max_bytes, strict, _write, _write_error)
     except BrokenPipeError:  # `tracker validate | head`
         return _reader_gone()
 
 
-def _found_plan(file: str | None) -> Path | None:
+def _found_plan(file: str | None) -> str | None:
     """The plan to answer for, the output streams made ready; None when it is not found (the CLI says so
     properly)."""
-    from tracker.cli.discovery import PlanNotFound, find_plan
+    from tracker.cli.discovery import PlanNotFound, find_plan_name
 
     try:
-        plan = find_plan(file)
+        plan = find_plan_name(file)
     except PlanNotFound:
         return None
     _unless_ascii(sys.stdout, sys.stderr)

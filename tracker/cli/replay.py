@@ -38,61 +38,60 @@ computed can then never hide behind it.
 
 from __future__ import annotations
 
-import datetime
-import functools
-import hashlib
-import json
+import marshal
 import os
 import stat
-import subprocess
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
-from tracker.git import STATUS_ARGS, git_env, stop_git
+from tracker.git import StatusRun, ask_status
 from tracker.support.cachefiles import (
     RACY_NS,
     NewEntry,
-    cache_dir,
+    cache_folder,
     code_key,
     git_environment,
     stat_signature,
     used,
 )
 
-TYPE_CHECKING = False  # typing is not imported on the replay path (see support/faces.py)
+# Nothing else is imported at the top, and typing not at all: a replayed `status` is 40 ms against
+# Taskwarrior's 57, and `json`, `hashlib`, `subprocess`, `pathlib`, `datetime` and `functools`, with
+# the `re`, `enum` and `collections` they bring, were 15 ms of it (tests/test_answers.py checks).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Callable, Iterable, Iterator
+    from pathlib import Path
     from typing import Any, BinaryIO
 
     from tracker.git import Links
 
-FORMAT = "tracker answer cache 3"
+    Write = Callable[[str | bytes], None]
+
+FORMAT = "tracker answer cache 4"
 KEEP = 16  # answers kept: one per plan and command line
 
 Signature = list[int]  # empty: nothing there
 
 
-Write = Callable[[str | bytes], None]
-
-
 def status_command(
-    as_json: bool, ascii_only: bool, files: bool, max_bytes: int, day: datetime.date | None = None
+    as_json: bool, ascii_only: bool, files: bool, max_bytes: int, day: datetime.date | str | None = None
 ) -> list[str]:
     """How a `tracker status` command line is named in the cache, however it was spelled."""
     return command_line("status", day, json=as_json, ascii=ascii_only, files=files, max_bytes=max_bytes)
 
 
-def command_line(name: str, day: datetime.date | None = None, **options: object) -> list[str]:
+def command_line(name: str, day: datetime.date | str | None = None, **options: object) -> list[str]:
     """How the command line of command `name` is named in the cache: its options in a fixed order, and
-    today's date (default: clock.today()), since what is overdue or stale changes with the day."""
-    from tracker.support.clock import today
+    today's date (default: clock.today_text()), since what is overdue or stale changes with the day."""
+    from tracker.support.clock import today_text
 
     spelled = [f"--{option.replace('_', '-')}={value}" for option, value in options.items()]
-    return [name, *spelled, f"--today={day or today()}"]
+    return [name, *spelled, f"--today={day or today_text()}"]
 
 
-def replay(plan: Path, command: Iterable[str], write: Write, max_bytes: int) -> bool:
+def replay(plan: str | Path, command: Iterable[str], write: Write, max_bytes: int) -> bool:
     """Write the recorded answer of `command` on `plan` if all it depends on is unchanged; else write nothing.
 
     `max_bytes`: the most of the plan read to compare it, as every command reads it (--max-bytes).
@@ -109,7 +108,17 @@ def replay(plan: Path, command: Iterable[str], write: Write, max_bytes: int) -> 
             entry = _valid_entry(file, plan, key, max_bytes)
             text = b"".join(_unpacked(file, entry)).decode("utf-8") if entry and entry["text"] else None
         # Whatever a damaged or foreign entry makes go wrong here, the answer is computed afresh.
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError, zlib.error):
+        except (
+            OSError,
+            ValueError,
+            TypeError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            RecursionError,
+            EOFError,
+            zlib.error,
+        ):
             return False
         if entry is None:
             return False
@@ -120,11 +129,11 @@ def replay(plan: Path, command: Iterable[str], write: Write, max_bytes: int) -> 
                 write(piece)
         if entry.get("settled"):
             _settle(file, entry, key, plan)
-    used(Path(file.name))
+    used(file.name)
     return True
 
 
-def _settle(file: BinaryIO, entry: dict, key: str, plan: Path) -> None:
+def _settle(file: BinaryIO, entry: dict, key: str, plan: str | Path) -> None:
     """Keep the entry again with the plan's stat signature, which it was recorded without.
 
     An answer recorded within two seconds of the plan's last change (the
@@ -133,21 +142,32 @@ def _settle(file: BinaryIO, entry: dict, key: str, plan: Path) -> None:
     replay has found the plan's bytes unchanged under a signature old enough to
     be trusted, that signature is kept, as git refreshes a racily clean index.
     """
+    from pathlib import Path
+
     settled = {**entry, "plan": entry.pop("settled")}
-    new = NewEntry(_entry_path(key), KEEP, plan)
+    new = NewEntry(Path(_entry_path(key)), KEEP, plan)
     for chunk in _chunks(file, entry["size"]):
         new.write(chunk)
-    header = json.dumps(settled).encode()
-    new.write(header + len(header).to_bytes(4, "big"))
+    new.write(_header(settled))
     new.commit()
 
 
-def _valid_entry(file: BinaryIO, plan: Path, key: str, max_bytes: int) -> dict | None:
+def _header(entry: dict) -> bytes:
+    """How an entry's header is kept after its answer: marshalled (no `json` to import, and a tenth of
+    its time for the 5,000 files of a big plan), its CRC-32, and the length of both."""
+    header = marshal.dumps(entry)
+    return header + zlib.crc32(header).to_bytes(4, "big") + (len(header) + 4).to_bytes(4, "big")
+
+
+def _valid_entry(file: BinaryIO, plan: str | Path, key: str, max_bytes: int) -> dict | None:
     """The entry's header if it is for `key` and everything it depends on is unchanged, else None."""
     end = file.seek(-4, os.SEEK_END)
     length = int.from_bytes(file.read(4), "big")
     file.seek(end - length)
-    entry = json.loads(file.read(length))
+    header = file.read(length)
+    if length < 4 or len(header) != length or zlib.crc32(header[:-4]) != int.from_bytes(header[-4:], "big"):
+        return None  # damaged: marshal is never given bytes tracker did not write
+    entry = marshal.loads(header[:-4])
     now = _signature(plan, follow=True)  # before the plan is read: what its bytes are vouched for under
     if entry["format"] != FORMAT or entry["key"] != key or entry["size"] != end - length:
         return None
@@ -159,7 +179,7 @@ def _valid_entry(file: BinaryIO, plan: Path, key: str, max_bytes: int) -> dict |
     # git is asked first and answers last: its status takes as long as the checks below (10,000 issues:
     # 10 ms against the lstat of 5,000 files), and the two need not wait on each other.
     need_git = not (entry.get("nogit") and _no_repository_above(entry["start"]))
-    asked = _ask_git(entry["start"]) if need_git else None
+    asked = ask_status(entry["start"]) if need_git else None
     if need_git and asked is None:
         return None  # git cannot run now: what it would say is unknown
     try:
@@ -231,12 +251,12 @@ class Recorder:
         self.plan_signature = self._settled(_signature(plan, follow=True))  # taken before the plan is read
         self.start: str | None = None
         self.status: bytes | None = None
-        self._asked: tuple[str, subprocess.Popen | None] | None = None  # ask_early's folder and git status
+        self._asked: tuple[str, StatusRun | None] | None = None  # ask_early's folder and git status
 
     def ask_early(self, start: Path) -> None:
         """Start `git status` from the folder git will most likely be asked from, before the plan is
         read: before_git takes its answer if that is the folder, so git works while the plan is parsed."""
-        self._asked = str(start), _ask_git(str(start))
+        self._asked = str(start), ask_status(str(start))
 
     def before_git(self, start: Path) -> None:
         """Call with the folder git will be asked from, before anything asks it."""
@@ -246,21 +266,23 @@ class Recorder:
             self.status = _git_answer(asked[1]) if asked[1] is not None else None
             return
         if asked is not None and asked[1] is not None:  # asked from another folder: not this answer's
-            stop_git(asked[1])
+            asked[1].stop()
         self.status = _git_status(self.start)
 
     def close(self) -> None:
         """Stop the git status of ask_early if before_git did not take it (the plan had problems)."""
         asked, self._asked = self._asked, None
         if asked is not None and asked[1] is not None:
-            stop_git(asked[1])
+            asked[1].stop()
 
     def record(self, digest: str, links: Links, answer: Iterable[str | bytes], write: Write) -> None:
         """Write the answer's pieces through `write`, keeping them if the answer is safe to replay.
 
         `digest` is the SHA-256 of the plan the answer was computed from, `links` the git links it used.
         """
-        entry = NewEntry(_entry_path(self.key), KEEP, self.plan) if self.status is not None else None
+        from pathlib import Path
+
+        entry = NewEntry(Path(_entry_path(self.key)), KEEP, self.plan) if self.status is not None else None
         try:
             self._record(digest, links, answer, write, entry)
         except BaseException:  # a closed pipe, Ctrl+C: no half answer stays behind in the cache
@@ -298,7 +320,7 @@ class Recorder:
         if files is None or self.start is None or self.status is None or _git_status(self.start) != self.status:
             entry.discard()
             return
-        header = json.dumps(
+        header = _header(
             {
                 "format": FORMAT,
                 "key": self.key,
@@ -315,8 +337,8 @@ class Recorder:
                 "size": size,  # of the answer as kept, which the CRC is of
                 "crc": crc,
             }
-        ).encode()
-        entry.write(header + len(header).to_bytes(4, "big"))
+        )
+        entry.write(header)
         entry.commit()
 
     def _files(self, links: Links) -> list | None:
@@ -357,38 +379,67 @@ def _zstd_compressor() -> Any:
     return ZstdCompressor(level=1).compressobj()  # 10,000 issues: 40 ms for 48 MB, level 3 twice that and no smaller
 
 
-def _key(plan: Path, command: Iterable[str]) -> str:
+def _key(plan: str | Path, command: Iterable[str]) -> str:
     material = "\0".join([FORMAT, code_key(), *_libraries(), os.path.realpath(plan), *command, "", *git_environment()])
     return _sha(material.encode("utf-8", "surrogateescape"))
 
 
 # Libraries whose code shapes an answer's bytes.
 _LIBRARIES = ("msgspec", "jinja2", "markupsafe")
+_found: list[list[str]] = []  # _libraries' answer, once found in a process (functools is not imported)
 
 
-@functools.cache
 def _libraries() -> list[str]:
     """The Python, and each library of _LIBRARIES as found now (its first module's path and stat), unimported."""
-    import importlib.util
+    if not _found:
+        _found.append(_find_libraries())
+    return _found[0]
+
+
+def _find_libraries() -> list[str]:
     import sys
 
     found = [sys.version]
     for name in _LIBRARIES:
-        try:
-            spec = importlib.util.find_spec(name)
-        except (ImportError, ValueError):
-            spec = None
-        origin = spec.origin if spec is not None else None
+        origin = getattr(_spec(name, sys), "origin", None)
         found.append(f"{name}:{origin}:{_signature(origin) if origin else []}")
     return found
 
 
-def _entry_path(key: str) -> Path:
-    return cache_dir() / f"answer-{key[:40]}.bin"  # the answer, a JSON header, the header's length
+def _spec(name: str, sys: Any) -> Any:
+    """What `importlib.util.find_spec(name)` gives for a top-level module, found as it finds it (the module
+    if imported, else the first finder of sys.meta_path that knows it), without importing importlib.util
+    and the contextlib, functools and collections it brings: 5 ms of a replayed `status`."""
+    module = sys.modules.get(name)
+    if module is not None:
+        return getattr(module, "__spec__", None)
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        try:
+            spec = find(name, None) if find is not None else None
+        except (ImportError, ValueError):
+            return None
+        if spec is not None:
+            return spec
+    return None
+
+
+def _entry_path(key: str) -> str:
+    return os.path.join(cache_folder(), f"answer-{key[:40]}.bin")  # the answer, then its header (see _header)
+
+
+try:  # CPython's own SHA-256 (3.12 on: _sha2), the same digest as hashlib's without loading OpenSSL (2.5 ms)
+    from _sha2 import sha256 as _sha256  # type: ignore[import-not-found, unused-ignore]
+except ImportError:
+    try:
+        from _sha256 import sha256 as _sha256  # type: ignore[import-not-found, no-redef, unused-ignore]
+    except ImportError:
+        from hashlib import sha256 as _sha256  # type: ignore[assignment, unused-ignore]
 
 
 def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """SHA-256 of the few kilobytes of a key or of `git status`; a plan's megabytes go to hashlib (_same_bytes)."""
+    return _sha256(data).hexdigest()
 
 
 def _signature(path: str | os.PathLike, follow: bool = False) -> Signature:
@@ -433,17 +484,21 @@ def _files_unchanged(root: str, files: list) -> bool:
     return True
 
 
-def _same_bytes(plan: Path, digest: str, max_bytes: int) -> bool:
+def _same_bytes(plan: str | Path, digest: str, max_bytes: int) -> bool:
     # Read as every command reads the plan: a FIFO or a device put in its place is not read (a FIFO
     # would hang, /dev/zero never end), and no more than the limit plus one byte.
+    import hashlib
+    from pathlib import Path
+
     from tracker.plan import LoadError, open_plan, read_open
 
+    plan = Path(plan)
     try:
         fd = open_plan(plan)
     except LoadError:
         return False
     try:
-        return _sha(read_open(fd, plan, max_bytes)) == digest
+        return hashlib.sha256(read_open(fd, plan, max_bytes)).hexdigest() == digest
     except LoadError:
         return False
     finally:
@@ -479,28 +534,13 @@ def _no_repository_above(start: str) -> bool:
 
 def _git_status(start: str) -> bytes | None:
     """What `git status` says from `start`: its answer, or its refusal and why; None if git cannot run."""
-    asked = _ask_git(start)
+    asked = ask_status(start)
     return _git_answer(asked) if asked is not None else None
 
 
-def _ask_git(start: str) -> subprocess.Popen | None:
-    """`git status` started from `start` (see _git_answer); None if git cannot run."""
-    try:
-        return subprocess.Popen(
-            ["git", *STATUS_ARGS],
-            cwd=start,
-            env=git_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-    except OSError:
-        return None
-
-
-def _git_answer(asked: subprocess.Popen) -> bytes:
-    """What the `git status` of _ask_git said: its answer, or its refusal and why."""
-    out, err = asked.communicate()
-    if asked.returncode == 0:
+def _git_answer(asked: StatusRun) -> bytes:
+    """What the `git status` of ask_status said: its answer, or its refusal and why."""
+    code, out, err = asked.answer()
+    if code == 0:
         return out
-    return _REFUSED + str(asked.returncode).encode() + b"\0" + err
+    return _REFUSED + str(code).encode() + b"\0" + err

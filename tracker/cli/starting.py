@@ -19,7 +19,7 @@ def _target(options: Options, output: Path | None) -> Path:
     if output is not None:
         return output
     named = options.file or os.environ.get("TRACKER_FILE")
-    return Path(named) if named else DEFAULT_NAME
+    return Path(named or DEFAULT_NAME)
 
 
 @click.command()
@@ -66,7 +66,7 @@ def init(options: Options, template: str, project: str | None, force: bool, git_
     if written.schema is not None:
         click.echo(f"wrote {written.schema} (the schema editors check the plan against)")
     _offer_git_lines(target, git_lines)
-    plan = "" if target == DEFAULT_NAME else f" -f {target}"
+    plan = "" if target == Path(DEFAULT_NAME) else f" -f {target}"
     click.echo(
         f"next: edit it, then `tracker{plan} validate`, `git add {target.parent.as_posix()} && git commit`, "
         f"and `tracker{plan}` for the dashboard"

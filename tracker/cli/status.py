@@ -7,15 +7,17 @@ first run on a small plan).
 
 from __future__ import annotations
 
-import datetime
-from collections.abc import Iterator
-from pathlib import Path
-
 from tracker.cli import replay
+
+TYPE_CHECKING = False  # nothing but the replay is imported before a replay misses (see cli/replay.py)
+if TYPE_CHECKING:
+    import datetime
+    from collections.abc import Iterator
+    from pathlib import Path
 
 
 def answer(
-    plan: Path,
+    plan: str | Path,
     max_bytes: int,
     as_json: bool,
     ascii_only: bool,
@@ -27,19 +29,24 @@ def answer(
 
     `width`: the terminal's, which `--files` rows fit (None: piped, rows whole).
     """
-    from tracker.support.clock import today
+    from tracker.support.clock import today_text
 
-    day = today()  # what is overdue or stale
+    day_text = today_text()  # what is overdue or stale
     width = width if files else None
-    command = replay.status_command(as_json, ascii_only, files, max_bytes, day) + (
+    command = replay.status_command(as_json, ascii_only, files, max_bytes, day_text) + (
         [f"--width={width}"] if width else []
     )
     if replay.replay(plan, command, write, max_bytes):
         return None
+    import datetime
+    from pathlib import Path
+
     from tracker.git import Ahead, read_links, repo_start
     from tracker.plan import is_ok, load
     from tracker.support.memory import collect_again
 
+    day = datetime.date.fromisoformat(day_text)  # the day of the answer's name, even past midnight
+    plan = Path(plan)
     recorder = replay.Recorder(plan, command)
     # Git set going around the plan's file while the plan is parsed (git/ahead.py); `status` plain
     # needs history only for evidence with a review interval, which is not known yet.

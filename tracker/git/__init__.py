@@ -32,11 +32,9 @@ if TYPE_CHECKING:
     from tracker.git.pace import Forecast, forecast
     from tracker.git.planhistory import BadSince, History, Measure, Row, measure, plan_in, read_history, rows_since
     from tracker.git.repo import (
-        STATUS_ARGS,
         GitRepo,
         GitUnavailable,
         SessionPoint,
-        git_env,
         repo_start,
         session_point,
         session_start_revision,
@@ -44,5 +42,6 @@ if TYPE_CHECKING:
         work_tree,
     )
     from tracker.git.snapshot import links_at
+    from tracker.git.statusproc import STATUS_ARGS, StatusRun, ask_status, git_env
 
 __getattr__ = faces.lazy(__name__, __file__)

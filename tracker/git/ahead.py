@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tracker.git.lastcommit import Walk, early_walk
-from tracker.git.repo import STATUS_ARGS, GitRepo, GitUnavailable, Running, repo_start
+from tracker.git.repo import GitRepo, GitUnavailable, Running, repo_start
+from tracker.git.statusproc import STATUS_ARGS
 
 
 class Started(NamedTuple):

@@ -6,7 +6,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from tracker.git.repo import GitUnavailable, git_env
+from tracker.git.repo import GitUnavailable
+from tracker.git.statusproc import git_env
 
 
 def line_merge(base: bytes, ours: bytes, theirs: bytes, labels: tuple[str, str, str], marker_size: int = 7):

@@ -32,7 +32,8 @@ from tracker.git.ahead import Ahead, Started
 from tracker.git.lastcommit import Commit, LastCommits, early_walk, history_cut, read_cache
 from tracker.git.linkcache import LinkCache
 from tracker.git.linkmemo import LinkMemo
-from tracker.git.repo import STATUS_ARGS, GitRepo, GitUnavailable, repo_start
+from tracker.git.repo import GitRepo, GitUnavailable, repo_start
+from tracker.git.statusproc import STATUS_ARGS
 from tracker.git.worktree import HeadFiles, WorkTree, change_state, head_of
 from tracker.plan import GLOB_CHARS, Project, glob_regex, is_glob, named_paths, normalize, unsafe_reason
 from tracker.support.memory import no_cycle_scans

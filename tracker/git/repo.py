@@ -3,8 +3,8 @@
 Every git command in tracker goes through `GitRepo` (`run`, `ok`, `start`,
 `stream`), which puts paths after `--` and reads raw bytes, so file names are
 never options and never quoted.  The one exception is the `git status` with which cli/replay.py
-decides whether to replay an answer: it runs before anything heavy is imported,
-in the same `git_env()`.
+decides whether to replay an answer: git/statusproc.py starts it without
+importing `subprocess`, with the same arguments in the same `git_env()`.
 Git's own `rev-parse` finds the work tree, so git's rules (parent folders,
 GIT_WORK_TREE, `safe.directory`) decide what tracker reads.  GitPython is
 imported only by the object reads (`commit_day`, `file_at`, `blob`: the summary's
@@ -20,37 +20,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tracker.git.statusproc import git_env
+
 try:
     from fcntl import F_SETPIPE_SZ as SETPIPE_SZ
     from fcntl import fcntl
 except ImportError:  # not Linux: a stream's pipe keeps the size the system gives it
     SETPIPE_SZ = None  # type: ignore[misc, assignment]  # the checker reads Linux's fcntl
 
-# Optional locks would let a read-only status refresh the index under the
-# user's feet; LC_ALL=C keeps git's own messages parseable.
-GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-# What linking reads the work tree with, and what a replayed answer is checked against.
-STATUS_ARGS = ("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
-
 
 class GitUnavailable(Exception):
     """No usable git work tree; the message says why, for the git columns."""
-
-
-def git_env() -> dict[str, str]:
-    """The environment git runs in for tracker: GIT_ENV over the user's, less a GIT_DIR that names no work tree.
-
-    Git's hooks (and `rebase -x`, `submodule foreach`) export GIT_DIR alone;
-    git then takes the folder it runs in as the top of the work tree, and
-    asked from the plan's folder would call everything outside it deleted.
-    Without it, git finds the plan's repository as it would for the user
-    there.  GIT_DIR with GIT_WORK_TREE (a home folder kept in a bare
-    repository) names both, and is kept.
-    """
-    env = {**os.environ, **GIT_ENV}
-    if "GIT_WORK_TREE" not in env:
-        env.pop("GIT_DIR", None)
-    return env
 
 
 class GitRepo:

@@ -59,7 +59,7 @@ class WorkTree:
 
     @classmethod
     def read(cls, repo: GitRepo, cache: LinkCache, raw: bytes, ahead: HeadFiles | None = None) -> WorkTree:
-        """The work tree from `raw`, the output of `git status` run with gitrepo.STATUS_ARGS, and HEAD's
+        """The work tree from `raw`, the output of `git status` run with statusproc.STATUS_ARGS, and HEAD's
         listing (`ahead`: read from the cache before HEAD was known, used when it is HEAD's)."""
         head, branch = head_of(raw), None
         changes: dict[str, tuple[str, str]] = {}

@@ -5,25 +5,23 @@ plans (plan/parsecache.py), answers of `tracker status` (cli/replay.py) and what
 remembers (git/lastcommit.py, git/linkcache.py, git/linkmemo.py).  Each names its entries
 by what the entry depends on, including tracker's code, and treats any
 trouble with the folder as a cache miss; the file signature and the rule for
-files too new to trust are shared here.  This module imports nothing heavy:
-a replayed answer should not pay for what it replays.
+files too new to trust are shared here.  This module imports nothing at its top
+that a replayed answer does not need (not `pathlib`, `json`, `contextlib`
+or `functools`): a replayed answer should not pay for what it replays.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import json
 import os
 import stat
 import time
 import zlib
-from pathlib import Path
 
 from tracker import __version__
 
 TYPE_CHECKING = False  # typing is not imported on the replay path (see support/faces.py)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import BinaryIO
 
 # Caches made per work tree (last commits, links) keep the newest this many.
@@ -54,8 +52,15 @@ def git_environment() -> list[str]:
 
 
 def cache_dir() -> Path:
+    from pathlib import Path
+
+    return Path(cache_folder())
+
+
+def cache_folder() -> str:
+    """cache_dir as a string, for the replay path, which does without `pathlib`."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "tracker"
+    return os.path.join(base, "tracker")
 
 
 def code_key(*parts: str) -> str:
@@ -66,15 +71,22 @@ def code_key(*parts: str) -> str:
     The modules are found by walking the part's folders, not from a list kept by hand: a list
     misses the module added next, and a cache keyed by it serves what old code computed.
     """
-    return _code_key(parts, __version__)
+    asked = (parts, __version__)
+    key = _code_keys.get(asked)
+    if key is None:
+        key = _code_keys[asked] = _code_key(*asked)
+    return key
 
 
-@functools.cache
+# (parts, version) -> key, worked out once a process (a dict, not functools.cache: see above)
+_code_keys: dict[tuple[tuple[str, ...], str], str] = {}
+
+
 def _code_key(parts: tuple[str, ...], version: str) -> str:
-    package = Path(__file__).resolve().parent.parent
+    package = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
     items = [f"version:{version}"]
     for part in sorted(parts) or [""]:
-        top = package / part
+        top = os.path.join(package, part)
         for folder, dirs, names in os.walk(top):
             dirs[:] = sorted(name for name in dirs if name != "__pycache__")
             for name in sorted(names):
@@ -133,7 +145,7 @@ def read_entry(file: Path) -> memoryview | None:
     return body
 
 
-def used(file: Path) -> None:
+def used(file: str | Path) -> None:
     """Mark an entry as just used, so that pruning by size takes the least recently used first."""
     try:
         os.utime(file)
@@ -150,7 +162,7 @@ class NewEntry:
     silently: `write` and `commit` then do nothing.
     """
 
-    def __init__(self, file: Path, keep: int, serves: Path | None = None):
+    def __init__(self, file: Path, keep: int, serves: str | Path | None = None):
         self.file = file
         self.keep = keep
         self.serves = serves
@@ -211,8 +223,10 @@ class NewEntry:
             pass
 
 
-def _note_served(folder: Path, plan: Path) -> None:
+def _note_served(folder: Path, plan: str | Path) -> None:
     """Add `plan` to the list of plans the folder serves (rewritten only when it is new there)."""
+    import json
+
     name = os.path.abspath(plan)
     served = _served(folder)
     if name in served:
@@ -223,11 +237,15 @@ def _note_served(folder: Path, plan: Path) -> None:
         temporary.write_text(json.dumps(served), encoding="utf-8")
         os.replace(temporary, folder / _SERVED)
     except OSError:
-        with contextlib.suppress(OSError):
+        try:
             temporary.unlink()
+        except OSError:
+            pass
 
 
 def _served(folder: Path) -> list[str]:
+    import json
+
     try:
         served = json.loads((folder / _SERVED).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -258,10 +276,12 @@ def prune_by_size(folder: Path, keep: Path | None = None) -> None:
             for item in found:
                 if item.name.startswith(".") or item.name == _SERVED or (keep is not None and item.name == keep.name):
                     continue
-                with contextlib.suppress(OSError):  # gone meanwhile: another process pruned it
+                try:
                     info = item.stat(follow_symlinks=False)
-                    if stat.S_ISREG(info.st_mode):
-                        entries.append((info.st_mtime_ns, info.st_size, item.path))
+                except OSError:  # gone meanwhile: another process pruned it
+                    continue
+                if stat.S_ISREG(info.st_mode):
+                    entries.append((info.st_mtime_ns, info.st_size, item.path))
         kept = os.stat(keep).st_size if keep is not None else 0
     except OSError:
         return
@@ -270,8 +290,10 @@ def prune_by_size(folder: Path, keep: Path | None = None) -> None:
     for _, size, path in sorted(entries):
         if total <= budget:
             break
-        with contextlib.suppress(OSError):
+        try:
             os.unlink(path)
+        except OSError:
+            pass
         total -= size
 
 

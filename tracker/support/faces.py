@@ -13,22 +13,30 @@ takes any `if TYPE_CHECKING:` as true.
 
 from __future__ import annotations
 
-import importlib
-import re
 import sys
-from collections.abc import Callable
 
-# `from tracker.part.module import a, b` (or `from tracker.part import module`), on one line or in parentheses.
-_OFFER = re.compile(r"^\s+from (tracker\.[\w.]+) import (?:\(([^)]*)\)|([\w, ]+)$)", re.MULTILINE)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def offer(face_file: str) -> dict[str, str]:
-    """Each name the face at `face_file` offers → the module that holds it (or, for a module, itself)."""
+    """Each name the face at `face_file` offers → the module that holds it (or, for a module, itself).
+
+    The offer is read as `from tracker.part.module import a, b` (or `from
+    tracker.part import module`) lines, on one line or in parentheses, after
+    `TYPE_CHECKING:`.  Read with `str` methods, not `re`: `re` and the `enum`
+    it imports are 4 ms of a replayed `status`, which needs neither.
+    """
     with open(face_file, encoding="utf-8") as file:
         text = file.read()
     names: dict[str, str] = {}
-    for module, wrapped, listed in _OFFER.findall(text.split("TYPE_CHECKING:", 1)[-1]):
-        for name in (item.strip() for item in (wrapped or listed).split(",")):
+    for statement in text.split("TYPE_CHECKING:", 1)[-1].split("\n    from ")[1:]:
+        module, _, listed = statement.partition(" import ")
+        if not module.startswith("tracker."):
+            continue
+        listed = listed.split(")", 1)[0] if listed.startswith("(") else listed.split("\n", 1)[0]
+        for name in (item.strip() for item in listed.strip("(").split(",")):
             if name:
                 names[name] = module
     return names
@@ -45,10 +53,10 @@ def lazy(package: str, face_file: str) -> Callable[[str], object]:
         if module is None:
             raise AttributeError(f"module {package!r} offers no {name!r}")
         if module == package:  # a module offered whole, such as tracker.plan.progress
-            value: object = importlib.import_module(f"{package}.{name}")
+            value: object = _module(f"{package}.{name}")
             setattr(sys.modules[package], name, value)  # asked once: the next lookup finds it directly
             return value
-        home = importlib.import_module(module)
+        home = _module(module)
         # Every name offered from that module is set now, not when asked: importing tracker.git.attention
         # made `tracker.git.attention` the module, and a later `from tracker.git import attention` would
         # find it there (never asking this function) instead of the function of that name.
@@ -58,3 +66,9 @@ def lazy(package: str, face_file: str) -> Callable[[str], object]:
         return getattr(home, name)
 
     return __getattr__
+
+
+def _module(name: str) -> object:
+    """The module `name`, imported if it is not yet (`__import__`: `importlib` is not loaded for it)."""
+    __import__(name)
+    return sys.modules[name]

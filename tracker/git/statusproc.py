@@ -1,0 +1,114 @@
+"""`git status` as a replayed answer asks it: started and read with nothing but `os` and `select`.
+
+A replayed `tracker status` is one C++ process's time in Taskwarrior (57 ms
+at 10,000 tasks), and Python starting is a quarter of that.  `subprocess`
+would bring `signal`, `enum`, `threading`, `selectors`, `contextlib` and
+`collections` with it (6 ms), for one process started and read to its end.
+So the process is started with `posix_spawnp` and read here; linking, which
+imports the rest anyway, runs git through repo.py.
+
+What git is run with, for both (GIT_ENV, STATUS_ARGS, `git_env`), is kept
+here, so they cannot drift apart: a replay compares this `git status`'s bytes
+with those it saw when the answer was recorded.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Optional locks would let a read-only status refresh the index under the
+# user's feet; LC_ALL=C keeps git's own messages parseable.
+GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+# What linking reads the work tree with, and what a replayed answer is checked against.
+STATUS_ARGS = ("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
+
+_KILL = 9  # SIGKILL on every POSIX system; `signal` would import `enum` for its name
+
+
+def git_env() -> dict[str, str]:
+    """The environment git runs in for tracker: GIT_ENV over the user's, less a GIT_DIR that names no work tree.
+
+    Git's hooks (and `rebase -x`, `submodule foreach`) export GIT_DIR alone;
+    git then takes the folder it runs in as the top of the work tree, and
+    asked from the plan's folder would call everything outside it deleted.
+    Without it, git finds the plan's repository as it would for the user
+    there.  GIT_DIR with GIT_WORK_TREE (a home folder kept in a bare
+    repository) names both, and is kept.
+    """
+    env = {**os.environ, **GIT_ENV}
+    if "GIT_WORK_TREE" not in env:
+        env.pop("GIT_DIR", None)
+    return env
+
+
+class StatusRun:
+    """A `git status` running from one folder: `answer` reads it to its end, `stop` ends it unread."""
+
+    def __init__(self, pid: int, out: int, err: int):
+        self.pid = pid
+        self._pipes = [out, err]
+        self._ended: int | None = None  # git's exit status, once waited for
+
+    def answer(self) -> tuple[int, bytes, bytes]:
+        """Git's exit status (negative: the signal that ended it), standard output and standard error."""
+        import select
+
+        out, err = self._pipes
+        got: dict[int, list[bytes]] = {out: [], err: []}
+        poller = select.poll()
+        for fd in got:
+            poller.register(fd, select.POLLIN)
+        try:
+            reading = len(got)
+            while reading:  # both at once: git blocks on a full stderr pipe as on a full stdout one
+                for fd, _ in poller.poll():
+                    data = os.read(fd, 1 << 16)
+                    if data:
+                        got[fd].append(data)
+                    else:
+                        poller.unregister(fd)
+                        reading -= 1
+        except BaseException:  # Ctrl+C: no git left running, no pipe left open
+            self.stop()
+            raise
+        status = self._wait(kill=False)
+        return status, b"".join(got[out]), b"".join(got[err])
+
+    def stop(self) -> None:
+        """Kill git if it still runs, wait for it, and close its pipes unread (a hook may hold them open)."""
+        self._wait(kill=True)
+
+    def _wait(self, kill: bool) -> int:
+        if self._ended is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG) if kill else (0, 0)
+            if pid == 0:  # still running (or not asked): killed if asked, then waited for
+                if kill:
+                    os.kill(self.pid, _KILL)
+                status = os.waitpid(self.pid, 0)[1]
+            self._ended = os.waitstatus_to_exitcode(status)
+        for fd in self._pipes:
+            os.close(fd)
+        self._pipes = []
+        return self._ended
+
+
+def ask_status(start: str) -> StatusRun | None:
+    """`git status` (STATUS_ARGS, in git_env) started as if from `start`; None if git cannot run."""
+    out_read, out_write = os.pipe()  # not inherited: only the ends the actions below give git are
+    err_read, err_write = os.pipe()
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_DUP2, out_write, 1),
+        (os.POSIX_SPAWN_DUP2, err_write, 2),
+    ]
+    try:
+        # -C: posix_spawn has no working folder of its own; git then runs as if started there.
+        pid = os.posix_spawnp("git", ["git", "-C", start, *STATUS_ARGS], git_env(), file_actions=actions)
+    except OSError:
+        os.close(out_read)
+        os.close(err_read)
+        return None
+    finally:
+        os.close(out_write)
+        os.close(err_write)
+    return StatusRun(pid, out_read, err_read)
