@@ -4,9 +4,12 @@ Most runs link the same paths in the same work tree as the run before.  An
 entry holds the links with what they were made from: tracker's code, the
 paths and whether history was asked, git's environment, `git status` (HEAD,
 branch, index, untracked files), a shallow clone's cut, and the lstat of every
-file linked (for a symlink, also where it leads and that file's stat).  When
-all of them are the same, the links are given back without listing HEAD,
-reading a file or walking history.
+file linked, one signature each (for a symlink, also where it leads and that
+file's stat).  When all of them are the same, the links are given back without
+listing HEAD, reading a file or walking history.  When only some differ, the
+caller is told what git said then and which files changed, and patches the
+links (git/links.py): a new untracked file, a staged one or one edit costs the
+links of the paths it bears on, not all of them.
 
 Not kept: links inside a submodule or of a folder git sees no file in (what
 decides them does not show in `git status`), and links of files changed less
@@ -24,29 +27,40 @@ import os
 import stat
 import time
 from collections.abc import Iterable, Mapping
+from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 import msgspec
 
 from tracker.support.cachefiles import (
     RACY_NS,
+    SIGNATURE_FIELDS,
     cache_dir,
     code_key,
     git_environment,
     read_entry,
-    stat_signature,
     write_entry,
 )
 
 KEPT = 8  # one per work tree and set of paths: the status view, the summary, the dashboard
 _CODE = ("git", "plan", "support")
+_SIGNATURE = attrgetter(*SIGNATURE_FIELDS)
 
 
 class _Entry(msgspec.Struct, array_like=True):
     key: str  # the code (so also this layout), the work tree, the paths, history or not, git's environment, the cut
-    status: str  # digest of `git status`
+    status: bytes  # `git status`, as git said it
     files: list[str]  # every file the links were read from, relative to the root
-    signatures: str  # digest of their signatures
+    signatures: bytes  # theirs, one for each file, msgpack (see signatures)
     links: memoryview  # the links as the caller encoded them; decoded only when everything above holds
+
+
+class Near(NamedTuple):
+    """An entry for these paths, made by this code: what git said then, the links, the files changed since."""
+
+    status: bytes
+    links: memoryview
+    touched: set[str]
 
 
 class LinkMemo:
@@ -56,8 +70,7 @@ class LinkMemo:
         self.began = time.time_ns()  # before git or the disk is asked anything
         self.root = os.path.realpath(root)
         where = self.root.encode("utf-8", "surrogateescape")
-        # Each path length-prefixed: no two lists of paths alike (a path may hold any character).
-        paths = _digest(*(path.encode("utf-8", "surrogateescape") for path in written)).encode()
+        paths = _paths_digest(written).encode()
         git_env = "\0".join(git_environment())
         self.file = cache_dir() / f"linkmemo-{_digest(where, paths, str(history).encode())[:32]}.bin"
         self.key = _digest(
@@ -69,9 +82,12 @@ class LinkMemo:
             cut.encode(),
         )
         self._entry: _Entry | None = None
-        self._now: tuple[str, int] | None = None  # the signatures of the entry's files as they are now
+        self._now: tuple[list, int] | None = (
+            None  # the signatures of the entry's files as they are now, the newest time
+        )
+        self._near: Near | None = None
         self._files: list[str] = []  # the files new links were read from
-        self._signatures: str | None = None  # theirs; None: not to be kept
+        self._signatures: bytes | None = None  # theirs; None: not to be kept
 
     def load(self) -> None:
         """Read the entry and take the signatures of its files (meant to run while `git status` does)."""
@@ -82,37 +98,59 @@ class LinkMemo:
             entry = msgspec.msgpack.decode(data, type=_Entry)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             return
-        if entry.key == self.key:
-            self._entry = entry
-            self._now = signatures(self.root, entry.files)
+        if entry.key != self.key:
+            return
+        now = signatures(self.root, entry.files)
+        encoded = msgspec.msgpack.encode(now[0])
+        if encoded == entry.signatures:
+            touched: set[str] = set()
+        else:  # the files whose signature differs; those of an entry that is not a signature for each file: all
+            try:
+                then = msgspec.msgpack.decode(entry.signatures, type=list)
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+                then = []
+            again = msgspec.msgpack.decode(encoded, type=list)  # tuples as lists, as msgpack gives them back
+            if len(then) != len(again):
+                then = [()] * len(again)
+            touched = {path for path, old, new in zip(entry.files, then, again, strict=True) if old != new}
+        self._entry, self._now, self._near = entry, now, Near(entry.status, entry.links, touched)
 
     @property
     def found(self) -> bool:
         """Whether load found an entry for these paths, made by this code (the links may be given back)."""
         return self._entry is not None
 
-    def links(self, status: bytes) -> memoryview | None:
-        """The links kept, as encoded, if nothing they were made from has changed."""
-        entry, now = self._entry, self._now
-        if entry is None or now is None or entry.status != _digest(status) or entry.signatures != now[0]:
-            return None
-        return entry.links
+    def near(self) -> Near | None:
+        """The entry load found: the links kept (as encoded), what git said when they were made, and
+        which of the files they were read from changed since (the caller patches the links)."""
+        return self._near
 
     def depend_on(self, files: Iterable[str], lstats: Mapping[str, os.stat_result | None]) -> None:
         """Take the signatures of the files new links were read from, from their `lstats` where the
         caller took them (after the run began, they are as good as new); one changed too recently
         means not keeping the links."""
         self._files = sorted(files)
-        digest, newest = signatures(self.root, self._files, lstats)
-        self._signatures = digest if newest < self.began - RACY_NS else None
+        found, newest = signatures(self.root, self._files, lstats)
+        self._signatures = msgspec.msgpack.encode(found) if newest < self.began - RACY_NS else None
+
+    def depend_on_patched(self, files: Iterable[str], lstats: Mapping[str, os.stat_result | None]) -> None:
+        """For links patched from the entry's: its files with their signatures as load took them, and
+        the `files` the patch read besides, from `lstats`; as depend_on, one too recent means not keeping."""
+        entry, now = self._entry, self._now
+        self._signatures = None
+        if entry is None or now is None:
+            return
+        known = set(entry.files)
+        extra = sorted(path for path in files if path not in known)
+        found, newest = signatures(self.root, extra, lstats)
+        if max(newest, now[1]) < self.began - RACY_NS:
+            self._files, self._signatures = entry.files + extra, msgspec.msgpack.encode(now[0] + found)
 
     def keep(self, status: bytes, links: bytes) -> None:
         if self._signatures is None:
             return
         try:
-            data = msgspec.msgpack.encode(
-                _Entry(self.key, _digest(status), self._files, self._signatures, memoryview(links))
-            )
+            data = msgspec.msgpack.encode(_Entry(self.key, status, self._files, self._signatures, memoryview(links)))
         except UnicodeEncodeError:  # a file name that is not UTF-8: such links are made afresh each time
             return
         write_entry(self.file, data, keep=KEPT)
@@ -120,26 +158,36 @@ class LinkMemo:
 
 def signatures(
     root: str, files: list[str], lstats: Mapping[str, os.stat_result | None] | None = None
-) -> tuple[str, int]:
-    """A digest of the files' lstat (for a symlink, also where it leads and that file's stat), and the
-    newest time among them.  `lstats` holds the lstat of files already asked (None: nothing there)."""
+) -> tuple[list, int]:
+    """The signature of each file's lstat (for a symlink, also where it leads and that file's
+    stat; None: nothing there), and the newest time among them.  `lstats` holds the lstat of files
+    already asked (None: nothing there).
+
+    Tens of thousands of files every run: one lstat each, and what is made of it made in C
+    (attrgetter, map) rather than in a Python call per file."""
     lstats = lstats or {}
-    out: list = []
-    newest = 0
+    lstat = os.lstat
+    infos: list[os.stat_result | None] = []
+    seen = infos.append
     for path in files:
-        full = f"{root}/{path}"
-        info = lstats[path] if path in lstats else _stat(full, os.lstat)
-        if info is not None and stat.S_ISLNK(info.st_mode):
-            target = os.path.realpath(full)
-            out += [stat_signature(info), os.fsencode(target)]
-            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-            info = _stat(target, os.stat)
-        if info is None:
-            out.append(None)
+        if path in lstats:
+            seen(lstats[path])
             continue
-        out.append(stat_signature(info))
-        newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
-    return _digest(msgspec.msgpack.encode(out)), newest
+        try:
+            seen(lstat(f"{root}/{path}"))
+        except (OSError, ValueError):
+            seen(None)
+    out: list = [None if info is None else _SIGNATURE(info) for info in infos]
+    present = [sig for sig in out if sig is not None]
+    for number, sig in enumerate(out):
+        if sig is not None and stat.S_ISLNK(sig[0]):
+            target = os.path.realpath(f"{root}/{files[number]}")
+            info = _stat(target, os.stat)
+            out[number] = (sig, os.fsencode(target), None if info is None else _SIGNATURE(info))
+            if info is not None:
+                present.append(_SIGNATURE(info))
+    newest = max(max(map(itemgetter(4), present), default=0), max(map(itemgetter(5), present), default=0))
+    return out, newest
 
 
 def _stat(path: str, how) -> os.stat_result | None:
@@ -147,6 +195,15 @@ def _stat(path: str, how) -> os.stat_result | None:
         return how(path)
     except (OSError, ValueError):
         return None
+
+
+def _paths_digest(written: list[str]) -> str:
+    """No two lists of paths alike (a path may hold any character): msgpack prefixes each with its
+    length; one that is not UTF-8 (which msgpack cannot hold) is hashed alone, length-prefixed."""
+    try:
+        return _digest(b"msgpack", msgspec.msgpack.encode(written))
+    except UnicodeEncodeError:
+        return _digest(b"each", *(path.encode("utf-8", "surrogateescape") for path in written))
 
 
 def _digest(*parts: bytes) -> str:

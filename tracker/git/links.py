@@ -29,12 +29,12 @@ import msgspec
 from msgspec.structs import replace
 
 from tracker.git.ahead import Ahead, Started
-from tracker.git.lastcommit import Commit, LastCommits, early_walk, history_cut, read_cache
+from tracker.git.lastcommit import Commit, LastCommits, Walk, early_walk, history_cut, read_cache
 from tracker.git.linkcache import LinkCache
-from tracker.git.linkmemo import LinkMemo
+from tracker.git.linkmemo import LinkMemo, Near
 from tracker.git.repo import GitRepo, GitUnavailable, repo_start
 from tracker.git.statusproc import STATUS_ARGS
-from tracker.git.worktree import HeadFiles, WorkTree, change_state, head_of
+from tracker.git.worktree import HeadFiles, Status, WorkTree, change_state, head_of
 from tracker.plan import GLOB_CHARS, Project, glob_regex, is_glob, named_paths, normalize, unsafe_reason
 from tracker.support.memory import no_cycle_scans
 
@@ -201,15 +201,17 @@ def link_paths(
             raw = status.output()
         except GitUnavailable as exc:
             return no_git(written, str(exc))
-        kept = memo.links(raw) if memo is not None else None
-        if kept is not None:
-            try:
-                found = _LINKS.decode(kept)
-            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # not links: made afresh
-                found = None
-            if found is not None and found.links.keys() == set(written):  # a link for each path, no other
-                return Links(found.repo, found.links)
         head = head_of(raw)
+        near = memo.near() if memo is not None else None
+        if memo is not None and near is not None and head_of(near.status) == head:
+            found = _decode(near.links, written)
+            if found is not None and near.status == raw and not near.touched:
+                return Links(found.repo, found.links)
+            # The same HEAD, and git says something else of some paths or some files changed: only the
+            # links that may differ are made again.
+            patched = _patch(repo, raw, near, found, memo, history, cut, early, running) if found else None
+            if patched is not None:
+                return patched
         # The history walk runs in git's own process while the files are looked at.
         commits = running.enter_context(LastCommits(repo, head, cut, early, walked)) if history and head else None
         return _link(
@@ -226,6 +228,26 @@ def _link(
     cache: LinkCache,
     listed: HeadFiles | None,
 ) -> Links:
+    made = _make(repo, written, raw, commits, cache, listed)
+    if isinstance(made, Links):
+        return made
+    result, builder, watch = made
+    if memo is not None and not builder.volatile:
+        memo.depend_on(builder.files, builder.lstats)
+        _keep(memo, raw, result, watch)
+    return result
+
+
+def _make(
+    repo: GitRepo,
+    written: list[str],
+    raw: bytes,
+    commits: LastCommits | None,
+    cache: LinkCache,
+    listed: HeadFiles | None,
+) -> Links | tuple[Links, _Builder, dict[str, tuple[str, str, str]]]:
+    """The links, the builder that made them and what to watch in them (see _Kept); links that say
+    git is not there, alone, when git fails."""
     try:
         tree = WorkTree.read(repo, cache, raw, listed)
     except GitUnavailable as exc:
@@ -235,8 +257,6 @@ def _link(
     builder.measure()
     cache.save()
     files = builder.files
-    if memo is not None and not builder.volatile:
-        memo.depend_on(files, builder.lstats)
     if commits is not None:
         keys = {p: k for p, k in builder.keys.items() if k in tree.committed and files[p].state != "unsafe"}
         try:
@@ -248,33 +268,126 @@ def _link(
             if commit is not None:
                 files[path] = replace(files[path], last_commit=commit)
     links = {}
+    watch: dict[str, tuple[str, str, str]] = {}
     for path, shape in shapes.items():
         if isinstance(shape, _Group):
             links[path] = _aggregate(path, shape, [files[m] for m in shape.members])
+            watch[path] = ("prefix", shape.prefix, "")
         elif isinstance(shape, str):
             links[path] = files[shape] if shape == path else replace(files[shape], path=path)
+            key = builder.keys.get(shape, shape)
+            if links[path].state == "missing":
+                watch[path] = ("missing", shape, key)
+            elif shape != path or key != path:
+                watch[path] = ("file", shape, key)
         else:
             links[path] = shape
-    result = Links(_repo_info(tree, repo), links, builder.volatile)
-    if memo is not None and not builder.volatile:
-        try:
-            memo.keep(raw, msgspec.msgpack.encode(_Kept(result.repo, result.links)))
-        except UnicodeEncodeError:  # a name that is not UTF-8: such links are made afresh each time
-            pass
+    return Links(_repo_info(tree, repo), links, builder.volatile), builder, watch
+
+
+def _keep(memo: LinkMemo, raw: bytes, links: Links, watch: dict[str, tuple[str, str, str]]) -> None:
+    try:
+        memo.keep(raw, msgspec.msgpack.encode(_Kept(links.repo, links.links, watch)))
+    except UnicodeEncodeError:  # a name that is not UTF-8: such links are made afresh each time
+        pass
+
+
+def _patch(
+    repo: GitRepo,
+    raw: bytes,
+    near: Near,
+    kept: _Kept,
+    memo: LinkMemo,
+    history: bool,
+    cut: str,
+    early: Walk | None,
+    running: ExitStack,
+) -> Links | None:
+    """The links `kept`, made when git said `near.status`, with those that may differ made again: the
+    links of the paths git now says something else of and of the files changed since (`near.touched`),
+    and of the folders, patterns and missing files these bear on.  None when they cannot be patched."""
+    now, then = Status.parse(raw), Status.parse(near.status)
+    if now.nested != then.nested:  # a folder with a repository of its own decides all beneath it
+        return None
+    changed = now.changed_since(then) | near.touched
+    redo = _affected(kept, changed)
+    links = kept.links
+    if not redo:
+        return Links(_repo_info(now, repo), links)
+    head = now.head
+    commits = running.enter_context(LastCommits(repo, head, cut, early)) if history and head else None
+    made = _make(repo, redo, raw, commits, LinkCache.load(repo.root), None)
+    if isinstance(made, Links):  # git failed: no link can be vouched for
+        return no_git(list(links), made.repo.message or "git failed")
+    fresh, builder, watch = made
+    watched = kept.watch
+    for path in redo:
+        links[path] = fresh.links[path]
+        watched.pop(path, None)
+    watched.update(watch)
+    result = Links(fresh.repo, links, builder.volatile)
+    if not builder.volatile:
+        memo.depend_on_patched(builder.files, builder.lstats)
+        _keep(memo, raw, result, watched)
     return result
 
 
+def _affected(kept: _Kept, changed: set[str]) -> list[str]:
+    """The paths whose links may differ when git says something else of the paths `changed`."""
+    if not changed:
+        return []
+    around = set()  # the paths changed and the folders they are in
+    for path in changed:
+        while path and path not in around:
+            around.add(path)
+            path = path.rpartition("/")[0]
+    links, watch = kept.links, kept.watch
+    redo = [path for path in around if path in links and path not in watch]
+    folded = {path.casefold() for path in changed}
+    decomposed = {unicodedata.normalize("NFD", path) for path in changed}
+    for path, (kind, where, key) in watch.items():
+        if kind == "prefix":
+            hit = any(c.startswith(where) for c in changed)
+        else:
+            hit = where in around or key in around
+            # what a missing file's spelling hint says depends on what else git knows
+            hit = (
+                hit
+                or kind == "missing"
+                and (where.casefold() in folded or unicodedata.normalize("NFD", where) in decomposed)
+            )
+        if hit:
+            redo.append(path)
+    return redo
+
+
 class _Kept(msgspec.Struct, array_like=True):
-    """Links as linkmemo keeps them."""
+    """Links as linkmemo keeps them, with what decides whether each stands when git says something
+    else of some paths (see _patch).  A path not in `watch` is linked to the file of its own name;
+    its link stands while git says the same of that file and of the folders on its way.  In `watch`:
+    ("prefix", P, "") a folder or pattern, made again when git says something else of a path starting
+    with P; ("file", path, key) a file by another name (its path normalized, or reached through a
+    symlink as `key`); ("missing", path, key) the same for a missing file, whose spelling hint also
+    changes with a path alike in letter case or Unicode form."""
 
     repo: RepoInfo
     links: dict[str, FileLink]
+    watch: dict[str, tuple[str, str, str]]
+
+
+def _decode(encoded: memoryview, written: list[str]) -> _Kept | None:
+    """The links an entry keeps, if they are links with one for each path (and no other)."""
+    try:
+        found = _LINKS.decode(encoded)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # not links: made afresh
+        return None
+    return found if found.links.keys() == set(written) else None
 
 
 _LINKS = msgspec.msgpack.Decoder(_Kept)
 
 
-def _repo_info(tree: WorkTree, repo: GitRepo) -> RepoInfo:
+def _repo_info(tree: WorkTree | Status, repo: GitRepo) -> RepoInfo:
     message = None
     if tree.head is None:
         message = "the repository has no commits yet"
@@ -300,6 +413,7 @@ class _Group:
     kind: str  # folder | pattern
     members: list[str]
     empty: FileLink  # what to show when nothing matches
+    prefix: str  # what every path that may be a member starts with
 
 
 class _Builder:
@@ -344,17 +458,19 @@ class _Builder:
             empty = FileLink(
                 written, "missing", kind="pattern", note="the pattern matches no tracked or untracked file"
             )
-            return self._group("pattern", members, empty)
+            return self._group("pattern", members, empty, literal)
         members = self.tree.under("" if path == "." else path + "/")
         if members:
-            return self._group("folder", members, FileLink(written, "missing", kind="folder"))
+            return self._group(
+                "folder", members, FileLink(written, "missing", kind="folder"), "" if path == "." else path
+            )
         self.file(path)
         return path
 
-    def _group(self, kind: str, members: list[str], empty: FileLink) -> _Group:
+    def _group(self, kind: str, members: list[str], empty: FileLink, prefix: str) -> _Group:
         for member in members:
             self.file(member)
-        return _Group(kind, members, empty)
+        return _Group(kind, members, empty, prefix)
 
     def file(self, path: str) -> FileLink:
         if path not in self.files:

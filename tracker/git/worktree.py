@@ -46,6 +46,48 @@ class HeadFiles:
 
 
 @dataclass(slots=True)
+class Status:
+    """What `git status` (run with gitrepo.STATUS_ARGS) says, path by path."""
+
+    head: str | None
+    branch: str | None
+    changes: dict[str, tuple[str, str]]  # tracked files with changes: path -> (XY, what it is)
+    untracked: set[str]
+    nested: list[str]  # untracked folders git did not enter: repositories of their own, "dir/"
+    records: dict[str, bytes]  # each path git names -> all git said of it (to tell what changed between runs)
+
+    @classmethod
+    def parse(cls, raw: bytes) -> Status:
+        said = cls(head_of(raw), None, {}, set(), [], {})
+        changes, untracked, nested, records = said.changes, said.untracked, said.nested, said.records
+        tokens = iter(raw.split(b"\0"))
+        for token in tokens:
+            kind = token[:2]
+            if token.startswith(b"# branch.head "):
+                name = token[14:].decode("utf-8", "replace")
+                said.branch = None if name == "(detached)" else name
+            elif kind in (b"1 ", b"2 ", b"u "):
+                fields = token.split(b" ", {b"1 ": 8, b"2 ": 9, b"u ": 10}[kind])
+                path = os.fsdecode(fields[-1])
+                changes[path] = (fields[1].decode("ascii"), fields[2].decode("ascii"))
+                records[path] = token
+                if kind == b"2 ":
+                    records[path] += b"\0" + next(tokens, b"")  # the name it had before the rename
+            elif kind == b"? ":
+                path = os.fsdecode(token[2:])
+                if path.endswith("/"):
+                    nested.append(path)
+                untracked.add(path.rstrip("/"))
+                records[path.rstrip("/")] = token
+        return said
+
+    def changed_since(self, before: Status) -> set[str]:
+        """The paths of which git says something else than it said `before` (or said nothing either time)."""
+        now, then = self.records, before.records
+        return {path for path in now.keys() | then.keys() if now.get(path) != then.get(path)}
+
+
+@dataclass(slots=True)
 class WorkTree:
     head: str | None
     branch: str | None
@@ -61,26 +103,8 @@ class WorkTree:
     def read(cls, repo: GitRepo, cache: LinkCache, raw: bytes, ahead: HeadFiles | None = None) -> WorkTree:
         """The work tree from `raw`, the output of `git status` run with statusproc.STATUS_ARGS, and HEAD's
         listing (`ahead`: read from the cache before HEAD was known, used when it is HEAD's)."""
-        head, branch = head_of(raw), None
-        changes: dict[str, tuple[str, str]] = {}
-        untracked: set[str] = set()
-        nested: list[str] = []
-        tokens = iter(raw.split(b"\0"))
-        for token in tokens:
-            kind = token[:2]
-            if token.startswith(b"# branch.head "):
-                name = token[14:].decode("utf-8", "replace")
-                branch = None if name == "(detached)" else name
-            elif kind in (b"1 ", b"2 ", b"u "):
-                fields = token.split(b" ", {b"1 ": 8, b"2 ": 9, b"u ": 10}[kind])
-                changes[os.fsdecode(fields[-1])] = (fields[1].decode("ascii"), fields[2].decode("ascii"))
-                if kind == b"2 ":
-                    next(tokens, None)  # the name it had before the rename
-            elif kind == b"? ":
-                path = os.fsdecode(token[2:])
-                if path.endswith("/"):
-                    nested.append(path)
-                untracked.add(path.rstrip("/"))
+        said = Status.parse(raw)
+        head, branch, changes, untracked, nested = said.head, said.branch, said.changes, said.untracked, said.nested
         committed: dict[str, tuple[str, str]] = {}
         regular: set[str] = set()
         if head:

@@ -40,8 +40,12 @@ _SERVED_KEPT = 64
 RACY_NS = 2_000_000_000
 
 
+# What shows that a file changed since: its type and mode, identity, size and both times.
+SIGNATURE_FIELDS = ("st_mode", "st_ino", "st_dev", "st_size", "st_mtime_ns", "st_ctime_ns")
+
+
 def stat_signature(info: os.stat_result) -> list[int]:
-    """What shows that a file changed since: its type and mode, identity, size and both times."""
+    """The SIGNATURE_FIELDS of a file's stat, spelled out (the replayed status's path takes a few)."""
     return [info.st_mode, info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
