@@ -177,6 +177,21 @@ def test_two_adds_at_once_both_land_with_different_ids(tmp_path):
 NIST = (Path(__file__).parent.parent / "tracker" / "edit" / "templates" / "nist-800-53-moderate.yaml").read_text()
 
 
+@pytest.mark.parametrize(
+    "flow, values, reads",
+    [
+        ("[SOC2:CC6.1, ISO27001:A.8.28]", ["SOC2:CC6.1", "ISO27001:A.8.28"], True),
+        ("[a: b]", ["a: b"], False),  # a mapping in the list, not the text
+        ("[SOC2:CC6.1, yes]", ["SOC2:CC6.1", "yes"], False),  # PyYAML reads True
+        ("['SOC2:CC6.1']", ["SOC2:CC6.1"], True),
+    ],
+)
+def test_a_flow_list_is_written_plain_only_when_every_reader_reads_the_same_text(flow, values, reads):
+    from tracker.edit.textedit import reads_back
+
+    assert reads_back(flow, values) is reads
+
+
 def test_an_issue_with_owner_due_and_controls_checked_against_the_framework(tmp_path):
     plan = copy(tmp_path, NIST)
     done = add(
@@ -200,7 +215,7 @@ def test_an_issue_with_owner_due_and_controls_checked_against_the_framework(tmp_
         "        status: not_started\n"
         "        owner: dana\n"
         "        due: 2026-03-31\n"
-        "        controls: ['SP800-53:AC-2', 'SP800-53:AC-2(1)']\n" + anchor,
+        "        controls: [SP800-53:AC-2, SP800-53:AC-2(1)]\n" + anchor,  # as the plan writes its controls
         1,
     )
     before = plan.read_bytes()

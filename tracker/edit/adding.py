@@ -77,8 +77,18 @@ def _last_item(seq) -> yamltree.Mapping | None:
     return None
 
 
+# A control id as plans write it in a flow list, unquoted: FRAMEWORK:CONTROL (SOC2:CC6.1, ISO27001:A.8.28).
+_CONTROL_ID = re.compile(r"[A-Za-z][\w.-]*:[\w.()-]*[\w)]\Z")
+
+
 def _flow_list(values: list[str]) -> str:
-    return "[" + ", ".join(textedit.render_scalar(v) for v in values) + "]"
+    """`[a, b]`, each value plain where a control id reads back as itself, as the plans and `tracker init`'s
+    templates write them (`[SOC2:CC6.1]`, not `['SOC2:CC6.1']`); else quoted as render_scalar quotes it."""
+    quoted = "[" + ", ".join(textedit.render_scalar(v) for v in values) + "]"
+    plain = "[" + ", ".join(v if _CONTROL_ID.match(v) else textedit.render_scalar(v) for v in values) + "]"
+    if plain != quoted and textedit.reads_back(plain, values):
+        return plain
+    return quoted
 
 
 def _duplicate(project_ids: list, wanted, what: str, where: str, at: tuple[int, int]) -> None:

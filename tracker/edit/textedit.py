@@ -63,6 +63,23 @@ def render_scalar(value: str, style: str | None = None, plain_date: bool = False
     return out
 
 
+def reads_back(flow: str, values: list[str]) -> bool:
+    """Whether the flow list `flow` reads as exactly `values`, strings all, in tracker's reader and in
+    PyYAML's (YAML 1.1: what other tools read the plan with)."""
+    root = yamltree.parse(f"k: {flow}\n").root
+    listed = root.items[0][1] if root is not None and root.kind == "mapping" else None
+    if listed is None or listed.kind != "sequence" or any(item.kind != "scalar" for item in listed.items):
+        return False
+    if [item.text for item in listed.items] != values:
+        return False
+    if any(item.plain and item.value != item.text for item in listed.items):
+        return False
+    try:
+        return yaml.safe_load(f"k: {flow}\n") == {"k": values}
+    except yaml.YAMLError:
+        return False
+
+
 def _plain_is_text(value: str, plain_date: bool) -> bool:
     if not _PLAIN.match(value) or _OTHER_READERS.fullmatch(value):
         return False
