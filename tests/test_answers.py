@@ -509,3 +509,57 @@ def test_a_replayed_status_imports_nothing_heavy(shop: Repo, tmp_path: Path, mon
     imported = set(done.stderr.decode().split())
     assert "tracker.cli.replay" in imported
     assert imported & HEAVY == set()
+
+
+@pytest.mark.parametrize("where", ["git", "outside git"])
+def test_status_works_when_started_with_sigchld_ignored(
+    shop: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+):
+    """A parent that ignores SIGCHLD passes that on through exec: the system reaps git itself, and
+    waiting for it says ECHILD (as subprocess knows).  `status` must still answer, and replay."""
+    import signal
+
+    def ignore_children() -> None:
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+
+    project = shop.root if where == "git" else plain_folder(tmp_path, monkeypatch)
+    plan = str(project / "data" / "phases.yaml")
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "tracker", "--file", plan, "status"],
+            capture_output=True,
+            preexec_fn=ignore_children,
+            timeout=60,
+        )
+        for _ in range(2)
+    ]
+    expected = status(project)
+    assert [(run.returncode, run.stderr, run.stdout) for run in runs] == [(0, b"", expected)] * 2
+
+
+def test_an_answer_about_a_work_tree_folder_not_there_is_not_replayed_once_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settled: None
+):
+    """`repo:` names a folder whose parent is missing too: git cannot even start there, so what git
+    would say is unknown (Popen(cwd=) failed); an answer must not outlive the folder appearing."""
+    project = plain_folder(tmp_path, monkeypatch)
+    plan = project / "data" / "phases.yaml"
+    plan.write_text(plan.read_text().replace("project: Shop\n", "project: Shop\nrepo: ../a/b\n"))
+    first = status(project, "--json")
+    assert "does not exist" in json.loads(first)["repo"]["message"]
+    (project / "a").mkdir()
+    answer = status(project, "--json")
+    assert answer == fresh(project, "--json", tmp_path=tmp_path, monkeypatch=monkeypatch)
+
+
+def test_a_replay_that_kept_the_plan_s_times_is_not_kept_again(shop: Repo):
+    """Once the plan's times are kept (see the test above), a replay reads the entry and writes nothing."""
+    status(shop, "--json")
+    mark_recorded_answers()
+    [entry] = entries()
+    recorded_without_the_plan_s_times(entry)
+    assert status(shop, "--json") == REPLAYED  # keeps the times: the entry is written once more
+    settled = entry.stat().st_ino
+    assert status(shop, "--json") == REPLAYED
+    assert entry.stat().st_ino == settled
+    assert "settled" not in header(entry)

@@ -291,3 +291,28 @@ GC_AFTER = (
 def test_a_command_turns_the_cyclic_gc_back_on_once_the_plan_is_loaded_and_frozen(settled: dict, args):
     done = tracker(settled, *args, code=GC_AFTER)
     assert done.returncode == 0 and done.stderr.endswith(b"gc on: True, frozen: True"), done.stderr
+
+
+def test_a_plan_named_with_a_trailing_slash_is_the_plan_as_path_spells_it(monkeypatch: pytest.MonkeyPatch):
+    from tracker.cli.discovery import find_plan, find_plan_name
+
+    assert find_plan_name("data/phases.yaml/") == "data/phases.yaml" == str(find_plan("data/phases.yaml/"))
+    monkeypatch.setenv("TRACKER_FILE", "/srv/plan.yaml/")
+    assert find_plan_name() == "/srv/plan.yaml" == str(find_plan())
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root looks into any folder")
+def test_a_nearer_plan_folder_that_cannot_be_looked_into_is_an_error_not_skipped(tmp_path: Path):
+    """Else `tracker status` in sub/ would quietly show the plan of the folder above."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "phases.yaml").write_text(PLAN)
+    locked = tmp_path / "sub" / "data"
+    locked.mkdir(parents=True)
+    locked.chmod(0)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tracker", "status"], cwd=tmp_path / "sub", capture_output=True, text=True
+        )
+    finally:
+        locked.chmod(0o755)
+    assert done.returncode == 1 and "Permission denied" in done.stderr and "Shop" not in done.stdout

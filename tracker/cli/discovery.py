@@ -26,15 +26,13 @@ def find_plan(explicit: str | None = None, start: Path | None = None) -> Path:
 def find_plan_name(explicit: str | None = None, start: str | None = None) -> str:
     """find_plan's answer as a string, found with `os.path` alone: a replayed `status` needs no `pathlib`
     (and the `re`, `fnmatch` and `urllib` it imports), 4 ms of its 40."""
-    if explicit:
-        return explicit
-    from_env = os.environ.get("TRACKER_FILE")
-    if from_env:
-        return from_env
+    named = explicit or os.environ.get("TRACKER_FILE")
+    if named:
+        return named.rstrip("/") or named  # as Path spells it: `plan.yaml/` is `plan.yaml`
     here = folder = os.path.realpath(start or os.getcwd())
     while True:
         candidate = os.path.join(folder, DEFAULT_NAME)
-        if os.path.isfile(candidate):
+        if _is_file(candidate):
             return candidate
         parent = os.path.dirname(folder)
         if parent == folder:
@@ -42,3 +40,19 @@ def find_plan_name(explicit: str | None = None, start: str | None = None) -> str
                 f"no {DEFAULT_NAME} in {here} or any folder above it; pass --file PATH or set TRACKER_FILE"
             )
         folder = parent
+
+
+def _is_file(path: str) -> bool:
+    """Path.is_file, as find_plan asked it before: not there is False, but a folder it may not look in
+    (EACCES) is an error the user is told of, not a reason to go on to the plan of a folder above."""
+    import errno
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        if exc.errno in (errno.EBADF, errno.ELOOP):  # what pathlib ignores too
+            return False
+        raise

@@ -144,7 +144,8 @@ def _settle(file: BinaryIO, entry: dict, key: str, plan: str | Path) -> None:
     """
     from pathlib import Path
 
-    settled = {**entry, "plan": entry.pop("settled")}
+    now = entry.pop("settled")  # before the copy: an entry kept with it would be kept again at every replay
+    settled = {**entry, "plan": now}
     new = NewEntry(Path(_entry_path(key)), KEEP, plan)
     for chunk in _chunks(file, entry["size"]):
         new.write(chunk)

@@ -65,7 +65,9 @@ class GitRepo:
         answers = found.stdout.split(b"\n")
         if answers[0] == b"true":
             raise GitUnavailable("the repository is bare (it has no work tree)")
-        if found.returncode:
+        # No answer at all is a refusal too: with SIGCHLD ignored (inherited through exec), the system
+        # reaps git and subprocess can only take its status as 0.
+        if found.returncode or not found.stdout:
             said = found.stderr.decode("utf-8", "replace")
             if "not a git repository" in said:
                 raise GitUnavailable("not in a git repository")

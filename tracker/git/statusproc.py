@@ -23,6 +23,9 @@ GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
 STATUS_ARGS = ("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
 
 _KILL = 9  # SIGKILL on every POSIX system; `signal` would import `enum` for its name
+# SIGPIPE and SIGXFSZ, which Python ignores and git should not (subprocess's restore_signals): 13 and 25
+# on Linux and macOS alike.
+_RESTORED = (13, 25)
 
 
 def git_env() -> dict[str, str]:
@@ -80,11 +83,14 @@ class StatusRun:
 
     def _wait(self, kill: bool) -> int:
         if self._ended is None:
-            pid, status = os.waitpid(self.pid, os.WNOHANG) if kill else (0, 0)
-            if pid == 0:  # still running (or not asked): killed if asked, then waited for
-                if kill:
-                    os.kill(self.pid, _KILL)
-                status = os.waitpid(self.pid, 0)[1]
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG) if kill else (0, 0)
+                if pid == 0:  # still running (or not asked): killed if asked, then waited for
+                    if kill:
+                        os.kill(self.pid, _KILL)
+                    status = os.waitpid(self.pid, 0)[1]
+            except ChildProcessError:  # SIGCHLD ignored, inherited through exec: the system reaped git and
+                status = 0  # its status is lost; 0, as subprocess takes it (a refusal then reads as no answer)
             self._ended = os.waitstatus_to_exitcode(status)
         for fd in self._pipes:
             os.close(fd)
@@ -94,6 +100,10 @@ class StatusRun:
 
 def ask_status(start: str) -> StatusRun | None:
     """`git status` (STATUS_ARGS, in git_env) started as if from `start`; None if git cannot run."""
+    # Not a folder git can enter (gone, a file, no search permission): `git -C` would say so, the same
+    # before and after the folder appears, and vouch for an answer that no longer holds.
+    if not os.path.isdir(start) or not os.access(start, os.X_OK):
+        return None
     out_read, out_write = os.pipe()  # not inherited: only the ends the actions below give git are
     err_read, err_write = os.pipe()
     actions = [
@@ -103,7 +113,13 @@ def ask_status(start: str) -> StatusRun | None:
     ]
     try:
         # -C: posix_spawn has no working folder of its own; git then runs as if started there.
-        pid = os.posix_spawnp("git", ["git", "-C", start, *STATUS_ARGS], git_env(), file_actions=actions)
+        pid = os.posix_spawnp(
+            "git",
+            ["git", "-C", start, *STATUS_ARGS],
+            git_env(),
+            file_actions=actions,
+            setsigdef=_RESTORED,
+        )
     except OSError:
         os.close(out_read)
         os.close(err_read)
