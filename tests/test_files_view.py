@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import run_tracker, tracker_env
 
 LONG = "src/services/enrollment/" + "very-long-folder-name/" * 4 + "enrollmentServices.js"
@@ -98,3 +99,26 @@ def test_outside_git_a_done_deliverable_without_its_file_is_drift(tmp_path):
     assert checked.stdout.endswith("ok (1 warning)\n")
     status = run_tracker("status", cwd=root)
     assert f"! #1 {LONG}: marked complete but the file does not exist" in status.stdout
+
+
+@pytest.mark.parametrize("columns, width", [(None, 100), ("77", 77), ("0", 100), ("wide", 100)])
+def test_files_rows_fit_the_terminal_as_shutil_would_size_it(monkeypatch: pytest.MonkeyPatch, columns, width):
+    """COLUMNS first (when a whole number above 0), else the terminal's own width; piped: no width."""
+    import fcntl
+    import struct
+    import termios
+
+    from tracker.cli.status import terminal_width
+
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    with os.fdopen(slave, "w") as terminal:
+        assert terminal_width(terminal) == width
+    os.close(master)
+    read, write = os.pipe()
+    with os.fdopen(read), os.fdopen(write, "w") as piped:
+        assert terminal_width(piped) is None

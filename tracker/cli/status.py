@@ -93,11 +93,21 @@ def _pieces(
 def terminal_width(stream) -> int | None:
     """The width to fit rows to when `stream` is a terminal; None when piped (rows stay whole)."""
     import os
-    import shutil
 
     try:
         if stream is None or not os.isatty(stream.fileno()):
             return None
     except (AttributeError, OSError, ValueError):
         return None
-    return shutil.get_terminal_size().columns
+    # shutil.get_terminal_size's rule (COLUMNS, else the terminal's, else 80) without importing shutil,
+    # which brings bz2 and lzma: 2.4 ms of a replayed `status --files`.
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(stream.fileno()).columns
+        except (AttributeError, OSError, ValueError):
+            columns = 0
+    return columns if columns > 0 else 80
