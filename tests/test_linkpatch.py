@@ -19,7 +19,7 @@ import pytest
 from gitutil import Repo
 from test_linkmemo import age, entry, plan_of, rewrite_entry
 
-from tracker.git import linkmemo, links
+from tracker.git import linkmemo, links, vouch
 from tracker.git.links import Links, read_links
 
 PATHS = [
@@ -35,11 +35,13 @@ PATHS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def settled(monkeypatch):
+@pytest.fixture(autouse=True, params=["looked at", "vouched for"])
+def settled(monkeypatch, request):
+    """Each test twice: clean files looked at (an lstat each), and git's word on them taken (git/vouch.py)."""
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setattr(linkmemo, "RACY_NS", 0)
+    monkeypatch.setattr(vouch, "VOUCH_FROM", 1 << 30 if request.param == "looked at" else 0)
 
 
 @pytest.fixture
@@ -65,6 +67,14 @@ class Run:
         self.first = read_links(self.project, self.plan)
         assert entry() is not None, "the first links were not kept"
         self.redone: list[list[str]] = []  # what each patch made again
+        self.seen: list[str] = []  # the files linkmemo took a signature of in the last run (not afresh)
+        take = linkmemo.signatures
+
+        def looked(root, files, lstats=None):
+            self.seen.extend(path for path in files if not lstats or path not in lstats)
+            return take(root, files, lstats)
+
+        monkeypatch.setattr(linkmemo, "signatures", looked)
         affected = links._affected
 
         def spy(kept, changed):
@@ -76,13 +86,16 @@ class Run:
 
     def again(self) -> Links:
         """The links, checked equal to links made afresh from an empty cache."""
+        self.seen = []
         patched = read_links(self.project, self.plan)
+        seen, self.seen = self.seen, []  # the fresh run's files go to a list no one reads
         cache = os.environ["XDG_CACHE_HOME"]
         self.monkeypatch.setenv("XDG_CACHE_HOME", str(self.tmp_path / f"afresh-{len(self.redone)}"))
         try:
             fresh = read_links(self.project, self.plan)
         finally:
             self.monkeypatch.setenv("XDG_CACHE_HOME", cache)
+        self.seen = seen
         assert patched == fresh
         return patched
 
@@ -244,3 +257,94 @@ def test_a_file_only_staged_under_a_missing_path(base: Repo, monkeypatch, tmp_pa
     base.git("update-index", "--add", "--cacheinfo", f"100644,{blob},new.txt/staged.md")  # nothing on the disk
     assert run.again().get("new.txt").kind == "folder"
     assert run.redone == [["new.txt"]]
+
+
+# --- git's word on clean files (git/vouch.py) ------------------------------------------
+
+
+def test_clean_files_git_vouches_for_are_not_looked_at(base: Repo, monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(vouch, "VOUCH_FROM", 0)
+    run = Run(base, monkeypatch, tmp_path)
+    base.write("stray.tmp", "")
+    base.write("docs/c.md", "c\nc\n")
+    assert run.again().get("docs").state == "modified"
+    assert run.redone == [["docs", "docs/*.md"]]
+    assert not {"a.txt", "b.txt", "docs/d.md"} & set(run.seen)
+    assert {"notes.txt", "build.log", "new.txt"} <= set(run.seen)  # what git does not vouch for: looked at
+
+
+def same_size_same_time(repo: Repo) -> None:
+    info = os.stat(repo.root / "a.txt")
+    repo.write("a.txt", "\n\n\n\n")
+    os.utime(repo.root / "a.txt", ns=(info.st_atime_ns, info.st_mtime_ns))  # only its ctime moved
+
+
+@pytest.mark.parametrize("flag", ["--assume-unchanged", "--skip-worktree"])
+def test_an_edit_git_does_not_look_at_is_seen(base: Repo, monkeypatch, tmp_path: Path, flag: str):
+    monkeypatch.setattr(vouch, "VOUCH_FROM", 0)
+    base.git("update-index", flag, "a.txt")
+    run = Run(base, monkeypatch, tmp_path)
+    same_size_same_time(base)  # git says nothing of it
+    links = run.again()  # equal to links made afresh
+    assert links.get("a.txt").lines == 4 and run.redone == [["a.txt"]]
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        ["config", "core.autocrlf", "true"],
+        ["config", "core.autocrlf", "input"],
+        ["config", "core.trustctime", "false"],
+        ["config", "core.checkStat", "minimal"],
+        "*.txt text=auto\n",  # a .gitattributes
+        "*.txt eol=crlf\n",
+        "a.txt ident\n",
+        "* filter=lfs\n",
+        "a.txt working-tree-encoding=UTF-16\n",
+    ],
+)
+def test_files_are_looked_at_where_git_may_convert_them_or_miss_a_change(
+    base: Repo, monkeypatch, tmp_path: Path, setting
+):
+    """Where git's word that a file is clean is no proof that it holds HEAD's bytes, it is looked at."""
+    monkeypatch.setattr(vouch, "VOUCH_FROM", 0)
+    run = Run(base, monkeypatch, tmp_path)
+    if isinstance(setting, str):
+        base.write(".gitattributes", setting)
+    else:
+        base.git(*setting)
+    run.again()
+    assert "a.txt" in run.seen
+
+
+def test_binary_files_are_vouched_for(base: Repo, monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(vouch, "VOUCH_FROM", 0)
+    base.write(".gitattributes", "*.txt binary\n")  # -text -diff -merge: nothing converted
+    run = Run(base, monkeypatch, tmp_path)
+    base.write("stray.tmp", "")
+    run.again()
+    assert "a.txt" not in run.seen
+
+
+@pytest.mark.parametrize(
+    "config, holds",
+    [
+        (b"core.bare=false\0core.filemode\ntrue\0", True),
+        (b"core.autocrlf\nfalse\0", True),
+        (b"core.autocrlf\ntrue\0", False),
+        (b"core.autocrlf\ntrue\0core.autocrlf\nfalse\0", True),  # the last one counts
+        (b"core.autocrlf\0", False),  # a name alone: true
+        (b"CORE.AUTOCRLF\nInput\0", False),
+        (b"core.trustctime\nno\0", False),
+        (b"core.trustctime\0", True),
+        (b"core.checkstat\nminimal\0", False),
+        (b"core.checkstat\ndefault\0", True),
+    ],
+)
+def test_settings_that_leave_git_s_word_alone(config: bytes, holds: bool):
+    assert vouch.settings_hold(config) is holds
+
+
+def test_files_tagged_other_than_plain_are_seen():
+    assert vouch.all_plain(b"H a\0H b c\0") and vouch.all_plain(b"")
+    assert not vouch.all_plain(b"H a\0h b\0") and not vouch.all_plain(b"S a\0H b\0")

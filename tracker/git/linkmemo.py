@@ -50,16 +50,18 @@ _SIGNATURE = attrgetter(*SIGNATURE_FIELDS)
 class _Entry(msgspec.Struct, array_like=True):
     key: str  # the code (so also this layout), the work tree, the paths, history or not, git's environment, the cut
     status: bytes  # `git status`, as git said it
-    files: list[str]  # every file the links were read from, relative to the root
+    files: list[str]  # the files the links were read from (relative to the root), looked at every run
     signatures: bytes  # theirs, one for each file, msgpack (see signatures)
+    # The others: clean files of HEAD, looked at only when git's word on them is not proof (git/vouch.py).
+    vouched: list[str]
+    vouched_signatures: bytes  # theirs, as they were when the links were made
     links: memoryview  # the links as the caller encoded them; decoded only when everything above holds
 
 
 class Near(NamedTuple):
-    """An entry for these paths, made by this code: what git said then, the links, the files changed since."""
+    """An entry for these paths, made by this code: what git said then, the files changed since."""
 
     status: bytes
-    links: memoryview
     touched: set[str]
 
 
@@ -82,15 +84,15 @@ class LinkMemo:
             cut.encode(),
         )
         self._entry: _Entry | None = None
-        self._now: tuple[list, int] | None = (
-            None  # the signatures of the entry's files as they are now, the newest time
-        )
-        self._near: Near | None = None
+        self._now: tuple[list, int] | None = None  # the entry's files' signatures as they are now, the newest time
+        self._touched: set[str] = set()  # the entry's files whose signature is not the entry's
+        self._also: tuple[list, int] = ([], 0)  # the signatures of its vouched files, when they were looked at
         self._files: list[str] = []  # the files new links were read from
-        self._signatures: bytes | None = None  # theirs; None: not to be kept
+        self._vouched: list[str] = []  # those of them git vouches for
+        self._signatures: tuple[bytes, bytes] | None = None  # of both; None: not to be kept
 
     def load(self) -> None:
-        """Read the entry and take the signatures of its files (meant to run while `git status` does)."""
+        """Read the entry (meant to run while `git status` does)."""
         try:
             data = read_entry(self.file)
             if data is None:
@@ -98,59 +100,105 @@ class LinkMemo:
             entry = msgspec.msgpack.decode(data, type=_Entry)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             return
-        if entry.key != self.key:
-            return
-        now = signatures(self.root, entry.files)
-        encoded = msgspec.msgpack.encode(now[0])
-        if encoded == entry.signatures:
-            touched: set[str] = set()
-        else:  # the files whose signature differs; those of an entry that is not a signature for each file: all
-            try:
-                then = msgspec.msgpack.decode(entry.signatures, type=list)
-            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
-                then = []
-            again = msgspec.msgpack.decode(encoded, type=list)  # tuples as lists, as msgpack gives them back
-            if len(then) != len(again):
-                then = [()] * len(again)
-            touched = {path for path, old, new in zip(entry.files, then, again, strict=True) if old != new}
-        self._entry, self._now, self._near = entry, now, Near(entry.status, entry.links, touched)
+        if entry.key == self.key:
+            self._entry = entry
 
     @property
     def found(self) -> bool:
         """Whether load found an entry for these paths, made by this code (the links may be given back)."""
         return self._entry is not None
 
-    def near(self) -> Near | None:
-        """The entry load found: the links kept (as encoded), what git said when they were made, and
-        which of the files they were read from changed since (the caller patches the links)."""
-        return self._near
+    @property
+    def status(self) -> bytes | None:
+        """What `git status` said when the entry's links were made."""
+        return self._entry.status if self._entry is not None else None
 
-    def depend_on(self, files: Iterable[str], lstats: Mapping[str, os.stat_result | None]) -> None:
+    @property
+    def kept(self) -> memoryview | None:
+        """The entry's links, as the caller encoded them."""
+        return self._entry.links if self._entry is not None else None
+
+    @property
+    def vouched(self) -> list[str]:
+        """The entry's files that are not looked at when git vouches for them."""
+        return self._entry.vouched if self._entry is not None else []
+
+    def look(self) -> None:
+        """Take the signatures of the entry's files but the vouched ones (meant to run while `git status` does)."""
+        entry = self._entry
+        if entry is not None:
+            self._now = signatures(self.root, entry.files)
+            self._touched = _changed(entry.files, entry.signatures, self._now[0])
+
+    def near(self, vouched: bool) -> Near | None:
+        """The entry load found: what git said when its links were made, and which of the files they
+        were read from changed since (the caller patches the links).
+        `vouched`: whether git's word on the vouched files is proof; if not, they are looked at now."""
+        entry, touched = self._entry, self._touched
+        if entry is None or self._now is None:
+            return None
+        if not vouched and entry.vouched:
+            self._also = signatures(self.root, entry.vouched)
+            touched = touched | _changed(entry.vouched, entry.vouched_signatures, self._also[0])
+        return Near(entry.status, touched)
+
+    def depend_on(
+        self, files: Iterable[str], lstats: Mapping[str, os.stat_result | None], vouched: Iterable[str] = ()
+    ) -> None:
         """Take the signatures of the files new links were read from, from their `lstats` where the
         caller took them (after the run began, they are as good as new); one changed too recently
-        means not keeping the links."""
-        self._files = sorted(files)
+        means not keeping the links.  `vouched`: those of them git vouches for."""
+        self._vouched = sorted(vouched)
+        kept = set(self._vouched)
+        self._files = sorted(path for path in files if path not in kept)
         found, newest = signatures(self.root, self._files, lstats)
-        self._signatures = msgspec.msgpack.encode(found) if newest < self.began - RACY_NS else None
+        more, newer = signatures(self.root, self._vouched, lstats)
+        ok = max(newest, newer) < self.began - RACY_NS
+        self._signatures = (msgspec.msgpack.encode(found), msgspec.msgpack.encode(more)) if ok else None
 
-    def depend_on_patched(self, files: Iterable[str], lstats: Mapping[str, os.stat_result | None]) -> None:
-        """For links patched from the entry's: its files with their signatures as load took them, and
-        the `files` the patch read besides, from `lstats`; as depend_on, one too recent means not keeping."""
+    def depend_on_patched(
+        self, files: Iterable[str], lstats: Mapping[str, os.stat_result | None], changed: set[str], vouched: bool
+    ) -> None:
+        """For links patched from the entry's: its files with their signatures as look and near took
+        them, and the `files` the patch read besides, from `lstats`.  Its vouched files stay vouched
+        for while git vouches (`vouched`), but those git now says something else of (`changed`); as
+        depend_on, a file changed too recently means not keeping."""
         entry, now = self._entry, self._now
         self._signatures = None
         if entry is None or now is None:
             return
-        known = set(entry.files)
-        extra = sorted(path for path in files if path not in known)
+        if vouched:
+            try:
+                then = msgspec.msgpack.decode(entry.vouched_signatures, type=list)
+            except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+                return
+            if len(then) != len(entry.vouched):
+                return
+            stay = [(path, sig) for path, sig in zip(entry.vouched, then, strict=True) if path not in changed]
+            moved = [path for path in entry.vouched if path in changed]
+            also = signatures(self.root, moved, lstats)
+        else:
+            stay, moved, also = [], entry.vouched, self._also
+        known = set(entry.files).union(entry.vouched)
+        extra = sorted({path for path in files if path not in known})
         found, newest = signatures(self.root, extra, lstats)
-        if max(newest, now[1]) < self.began - RACY_NS:
-            self._files, self._signatures = entry.files + extra, msgspec.msgpack.encode(now[0] + found)
+        if max(newest, now[1], also[1]) >= self.began - RACY_NS:
+            return
+        self._files = entry.files + moved + extra
+        self._vouched = [path for path, _ in stay]
+        self._signatures = (
+            msgspec.msgpack.encode(now[0] + also[0] + found),
+            msgspec.msgpack.encode([sig for _, sig in stay]),
+        )
 
     def keep(self, status: bytes, links: bytes) -> None:
         if self._signatures is None:
             return
+        found, vouched = self._signatures
         try:
-            data = msgspec.msgpack.encode(_Entry(self.key, status, self._files, self._signatures, memoryview(links)))
+            data = msgspec.msgpack.encode(
+                _Entry(self.key, status, self._files, found, self._vouched, vouched, memoryview(links))
+            )
         except UnicodeEncodeError:  # a file name that is not UTF-8: such links are made afresh each time
             return
         write_entry(self.file, data, keep=KEPT)
@@ -188,6 +236,21 @@ def signatures(
                 present.append(_SIGNATURE(info))
     newest = max(max(map(itemgetter(4), present), default=0), max(map(itemgetter(5), present), default=0))
     return out, newest
+
+
+def _changed(files: list[str], kept: bytes, now: list) -> set[str]:
+    """The files whose signature `now` is not the one `kept` (all of them if `kept` is not one for each)."""
+    encoded = msgspec.msgpack.encode(now)
+    if encoded == kept:
+        return set()
+    try:
+        then = msgspec.msgpack.decode(kept, type=list)
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return set(files)
+    if len(then) != len(now):
+        return set(files)
+    again = msgspec.msgpack.decode(encoded, type=list)  # tuples as lists, as msgpack gives them back
+    return {path for path, old, new in zip(files, then, again, strict=True) if old != new}
 
 
 def _stat(path: str, how) -> os.stat_result | None:

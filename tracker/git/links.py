@@ -28,6 +28,7 @@ from pathlib import Path
 import msgspec
 from msgspec.structs import replace
 
+from tracker.git import vouch as vouching
 from tracker.git.ahead import Ahead, Started
 from tracker.git.lastcommit import Commit, LastCommits, Walk, early_walk, history_cut, read_cache
 from tracker.git.linkcache import LinkCache
@@ -190,8 +191,15 @@ def link_paths(
         # git looks at the work tree while we look at what we remember
         status = started.status if started is not None else repo.start(*STATUS_ARGS)
         running.callback(status.close)  # not read when something fails before
+        vouch, found = None, None
         if memo is not None:
             memo.load()
+            if memo.vouched:  # git asked whether its word on the clean files is proof, while it works
+                vouch = vouching.Vouch(repo, memo.vouched)
+                running.callback(vouch.close)
+            memo.look()
+            if memo.kept is not None:  # the links kept, read while git works (most runs give them back)
+                found = _decode(memo.kept, written)
         cache, listed, walked = None, None, None
         if memo is None or not memo.found:  # no links to give back: what linking reads, read while git works
             cache = LinkCache.load(repo.root)
@@ -202,14 +210,16 @@ def link_paths(
         except GitUnavailable as exc:
             return no_git(written, str(exc))
         head = head_of(raw)
-        near = memo.near() if memo is not None else None
-        if memo is not None and near is not None and head_of(near.status) == head:
-            found = _decode(near.links, written)
-            if found is not None and near.status == raw and not near.touched:
+        vouched = vouch is not None and vouch.holds()
+        made_at = memo.status if memo is not None else None
+        same_head = found is not None and made_at is not None and head_of(made_at) == head
+        near = memo.near(vouched) if memo is not None and same_head else None
+        if memo is not None and near is not None and found is not None:
+            if near.status == raw and not near.touched:
                 return Links(found.repo, found.links)
             # The same HEAD, and git says something else of some paths or some files changed: only the
             # links that may differ are made again.
-            patched = _patch(repo, raw, near, found, memo, history, cut, early, running) if found else None
+            patched = _patch(repo, raw, near, vouched, found, memo, history, cut, early, running)
             if patched is not None:
                 return patched
         # The history walk runs in git's own process while the files are looked at.
@@ -228,12 +238,12 @@ def _link(
     cache: LinkCache,
     listed: HeadFiles | None,
 ) -> Links:
-    made = _make(repo, written, raw, commits, cache, listed)
+    made = _make(repo, written, raw, commits, cache, listed, vouch=memo is not None)
     if isinstance(made, Links):
         return made
-    result, builder, watch = made
+    result, builder, watch, vouched = made
     if memo is not None and not builder.volatile:
-        memo.depend_on(builder.files, builder.lstats)
+        memo.depend_on(builder.files, builder.lstats, vouched)
         _keep(memo, raw, result, watch)
     return result
 
@@ -245,28 +255,36 @@ def _make(
     commits: LastCommits | None,
     cache: LinkCache,
     listed: HeadFiles | None,
-) -> Links | tuple[Links, _Builder, dict[str, tuple[str, str, str]]]:
-    """The links, the builder that made them and what to watch in them (see _Kept); links that say
-    git is not there, alone, when git fails."""
+    vouch: bool = False,
+) -> Links | tuple[Links, _Builder, dict[str, tuple[str, str, str]], list[str]]:
+    """The links, the builder that made them, what to watch in them (see _Kept) and, with `vouch`, the
+    clean files git vouches for (git/vouch.py); links that say git is not there, alone, when git fails."""
     try:
         tree = WorkTree.read(repo, cache, raw, listed)
     except GitUnavailable as exc:
         return no_git(written, str(exc))
     builder = _Builder(repo, tree, cache)
     shapes = {path: builder.shape(path) for path in dict.fromkeys(written)}
-    builder.measure()
-    cache.save()
-    files = builder.files
-    if commits is not None:
-        keys = {p: k for p, k in builder.keys.items() if k in tree.committed and files[p].state != "unsafe"}
-        try:
-            found = commits.of(keys.values())
-        except GitUnavailable as exc:  # a damaged repository: no link can be vouched for
-            return no_git(written, f"the history cannot be read: {exc}; run git fsck to see what is damaged")
-        for path, key in keys.items():
-            commit = found.get(key)
-            if commit is not None:
-                files[path] = replace(files[path], last_commit=commit)
+    # git asked about the clean files while they are measured and their last commits found
+    asked = vouching.Vouch(repo, builder.clean) if vouch and len(builder.clean) >= vouching.VOUCH_FROM else None
+    try:
+        builder.measure()
+        cache.save()
+        files = builder.files
+        if commits is not None:
+            keys = {p: k for p, k in builder.keys.items() if k in tree.committed and files[p].state != "unsafe"}
+            try:
+                found = commits.of(keys.values())
+            except GitUnavailable as exc:  # a damaged repository: no link can be vouched for
+                return no_git(written, f"the history cannot be read: {exc}; run git fsck to see what is damaged")
+            for path, key in keys.items():
+                commit = found.get(key)
+                if commit is not None:
+                    files[path] = replace(files[path], last_commit=commit)
+        vouched = builder.clean if asked is not None and asked.holds() else []
+    finally:
+        if asked is not None:
+            asked.close()
     links = {}
     watch: dict[str, tuple[str, str, str]] = {}
     for path, shape in shapes.items():
@@ -282,7 +300,7 @@ def _make(
                 watch[path] = ("file", shape, key)
         else:
             links[path] = shape
-    return Links(_repo_info(tree, repo), links, builder.volatile), builder, watch
+    return Links(_repo_info(tree, repo), links, builder.volatile), builder, watch, vouched
 
 
 def _keep(memo: LinkMemo, raw: bytes, links: Links, watch: dict[str, tuple[str, str, str]]) -> None:
@@ -296,6 +314,7 @@ def _patch(
     repo: GitRepo,
     raw: bytes,
     near: Near,
+    vouched: bool,
     kept: _Kept,
     memo: LinkMemo,
     history: bool,
@@ -319,7 +338,7 @@ def _patch(
     made = _make(repo, redo, raw, commits, LinkCache.load(repo.root), None)
     if isinstance(made, Links):  # git failed: no link can be vouched for
         return no_git(list(links), made.repo.message or "git failed")
-    fresh, builder, watch = made
+    fresh, builder, watch, _ = made
     watched = kept.watch
     for path in redo:
         links[path] = fresh.links[path]
@@ -327,7 +346,7 @@ def _patch(
     watched.update(watch)
     result = Links(fresh.repo, links, builder.volatile)
     if not builder.volatile:
-        memo.depend_on_patched(builder.files, builder.lstats)
+        memo.depend_on_patched(builder.files, builder.lstats, changed, vouched)
         _keep(memo, raw, result, watched)
     return result
 
@@ -430,6 +449,7 @@ class _Builder:
         self._folders: dict[str, str] = {}  # folder as the plan names it -> its real path
         self._refused: dict[str, str | None] = {}  # real folder -> symlink_reason of it
         self.lstats: dict[str, os.stat_result | None] = {}  # what each file's lstat said (None: nothing there)
+        self.clean: list[str] = []  # the files linked by _clean: git calls them clean, they are plain files
         # (path, real path, its blob and stat when clean)
         self._unmeasured: list[tuple[str, str, tuple[str, os.stat_result] | None]] = []
         # Whether a link depends on what `git status` does not show (a submodule's insides, ignore rules
@@ -474,7 +494,9 @@ class _Builder:
 
     def file(self, path: str) -> FileLink:
         if path not in self.files:
-            self.files[path] = self._file(path)
+            tree = self.tree
+            clean = self._clean(path) if path in tree.committed and path not in tree.changes else None
+            self.files[path] = clean or self._file(path)
         return self.files[path]
 
     def _clean(self, path: str) -> FileLink | None:
@@ -501,6 +523,7 @@ class _Builder:
             return None
         self.lstats[path] = info
         self.keys[path] = path
+        self.clean.append(path)
         known = self.cache.count(blob, info)
         if known is None:
             self._unmeasured.append((path, real, (blob, info)))

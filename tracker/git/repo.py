@@ -22,6 +22,10 @@ from pathlib import Path
 
 from tracker.git.statusproc import git_env
 
+TYPE_CHECKING = False  # typing is not imported for a type named in a function (see support/faces.py)
+if TYPE_CHECKING:
+    from typing import BinaryIO
+
 try:
     from fcntl import F_SETPIPE_SZ as SETPIPE_SZ
     from fcntl import fcntl
@@ -100,19 +104,29 @@ class GitRepo:
             == 0
         )
 
-    def start(self, *args: str) -> Running:
-        """`git ARGS` started now, in its own process; `Running.output()` waits for what it prints."""
+    def start(self, *args: str, given: bytes | None = None) -> Running:
+        """`git ARGS` started now, in its own process, reading `given`; `Running.output()` waits for what it prints."""
+        stdin: int | BinaryIO = subprocess.DEVNULL
+        if given is not None:  # from a file: git may write all it says before it has read all it is given
+            import tempfile
+
+            stdin = tempfile.TemporaryFile()
+            stdin.write(given)
+            stdin.seek(0)
         try:
             process = subprocess.Popen(
                 ["git", *args],
                 cwd=self.root,
                 env=self._env,
-                stdin=subprocess.DEVNULL,
+                stdin=stdin,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
             )
         except OSError as exc:
             raise GitUnavailable(_cannot_run(exc)) from None
+        finally:
+            if not isinstance(stdin, int):
+                stdin.close()
         return Running(process)
 
     def stream(self, *args: str) -> Stream:
