@@ -210,9 +210,9 @@ def link_paths(
         except GitUnavailable as exc:
             return no_git(written, str(exc))
         head = head_of(raw)
-        vouched = vouch is not None and vouch.holds()
         made_at = memo.status if memo is not None else None
         same_head = found is not None and made_at is not None and head_of(made_at) == head
+        vouched = same_head and vouch is not None and vouch.holds()  # (another HEAD: no link is given back)
         near = memo.near(vouched) if memo is not None and same_head else None
         if memo is not None and near is not None and found is not None:
             if near.status == raw and not near.touched:
