@@ -210,3 +210,34 @@ def test_the_next_status_skips_blocked_and_stops_before_done():
         walk.append(following)
     assert walk == ["not_started", "in_progress", "audit", "verified"]
     assert project.next_status("blocked") == "verified"
+
+
+def test_the_percentages_worked_out_once_per_plan_are_those_of_each_phase_alone():
+    """phase_percent and project_percent come from one pass over the plan (progress._Tally); each must be
+    what the rule gives for the phase's issues alone, on plans with steps, weights, done statuses that are
+    not named complete and an empty phase."""
+    from tracker.plan.loader import load
+
+    weighted = plan(
+        issues(
+            "{id: 1, title: a, status: review, steps: [{title: s, status: done}, {title: t}]}",
+            "{id: 2, title: b, status: shipped}",
+        )
+        + "  - id: Q\n    title: Empty\n    issues: []\n",
+        "statuses:\n  - id: todo\n  - id: review\n    weight: 0.4\n  - id: shipped\n    done: true\n",
+    )
+    for project in (load(BUNDLED_PLAN).project, load(NIST_PLAN).project, weighted):
+        assert project is not None
+        for phase in project.phases:
+            assert progress.phase_percent(project, phase) == progress._percent_of(project, phase.issues)
+        assert progress.project_percent(project) == progress._percent_of(
+            project, [issue for _, issue in project.issues()]
+        )
+    assert [progress.phase_percent(weighted, phase) for phase in weighted.phases] == [75, None]
+
+
+def test_a_phase_of_another_plan_gets_its_own_percent():
+    done = plan(issues("{id: 1, title: a, status: complete}"))
+    begun = plan(issues("{id: 1, title: a, status: not_started}"))
+    assert progress.phase_percent(done, done.phases[0]) == 100
+    assert progress.phase_percent(done, begun.phases[0]) == 0  # asked of `done`, but not one of its phases

@@ -81,11 +81,56 @@ def percent(credit: float | None, all_done: bool = True) -> int | None:
 
 
 def phase_percent(project: Project, phase: Phase) -> int | None:
-    return _percent_of(project, phase.issues)
+    tally = _tally(project)
+    known = tally.phases.get(id(phase))
+    return known[0] if known is not None and known[1] is phase else _percent_of(project, phase.issues)
 
 
 def project_percent(project: Project) -> int | None:
-    return _percent_of(project, [issue for _, issue in project.issues()])
+    return _tally(project).project
+
+
+class _Tally:
+    """Every phase's percent and the project's, worked out in one pass over the issues.
+
+    A plan is not changed once loaded (an edit is a new load), and each view
+    asks for them all: the dashboard's bars, tree and header each asked again,
+    three passes over 100,000 issues (0.3 s of its first frame).  The credits
+    are summed per phase and for the project in the same order as before, so
+    the percentages are the same to the last bit.
+    """
+
+    __slots__ = ("phases", "plan", "project")
+
+    def __init__(self, project: Project):
+        self.plan = project  # held, so that no other phase can have the id of one of its phases
+        weights = _weights(project)
+        credits: list[float] = []
+        self.phases: dict[int, tuple[int | None, Phase]] = {}
+        for phase in project.phases:
+            start = len(credits)
+            credits += [_credit(weights, issue) for issue in phase.issues]
+            self.phases[id(phase)] = (_percent(credits[start:], phase.issues, weights), phase)
+        self.project = _percent(credits, [issue for _, issue in project.issues()], weights)
+
+
+def _percent(credits: list[float], issues: list[Issue], weights: dict[str, float | None]) -> int | None:
+    """_percent_of, from the issues' credits."""
+    credit = sum(credits) / len(credits) if credits else None
+    if credit is not None and credit >= 1.0:
+        return percent(credit, all(weights.get(issue.status, 0.0) is None for issue in issues))
+    return percent(credit)
+
+
+_last: list[_Tally] = []  # the tally of the plan asked last (one plan at a time is shown)
+
+
+def _tally(project: Project) -> _Tally:
+    last = _last[0] if _last else None  # read once: the dashboard's git thread may ask at the same time
+    if last is None or last.plan is not project:
+        last = _Tally(project)
+        _last[:] = [last]
+    return last
 
 
 def issue_percent(project: Project, issue: Issue) -> int:
