@@ -327,3 +327,29 @@ def test_a_phase_read_from_its_own_lines_is_the_node_of_the_whole_tree(text):
 )
 def test_a_text_and_its_bytes_have_the_same_line_breaks(text, plain):
     assert splice.plain_breaks(text) == splice.plain_breaks(text.encode("utf-8")) == plain
+
+
+def test_the_record_fields_the_mover_walks_are_those_msgspec_resolves():
+    """_child_types reads the annotations as written; msgspec's own resolution of every record type says the
+    same (a field whose type is written another way would be missed, and its places left unmoved)."""
+    from msgspec import inspect as mi
+
+    from tracker.plan import model
+
+    def resolved(cls):
+        out = []
+        for field in mi.type_info(cls).fields:
+            kind = field.type
+            if isinstance(kind, mi.UnionType):
+                kind = next((t for t in kind.types if not isinstance(t, mi.NoneType)), kind)
+            many = isinstance(kind, mi.ListType)
+            inner = kind.item_type if many else kind
+            if isinstance(inner, mi.StructType) and issubclass(inner.cls, model.Record):
+                out.append((field.name, inner.cls if many else None, None if many else inner.cls))
+        return tuple(out)
+
+    records = [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, model.Record)]
+    assert len(records) > 5
+    for cls in records:
+        assert splice._child_types(cls) == resolved(cls), cls
+    assert splice._child_types(model.Project)  # phases, sessions, ... are found
