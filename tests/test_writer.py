@@ -614,6 +614,32 @@ def test_tracker_s_own_writes_in_a_row_are_not_another_program_editing(folder, m
     assert third.busy
 
 
+def test_the_watch_compares_the_file_with_the_bytes_it_expects_block_by_block(folder):
+    # The writer's reads of the plan compare it with the bytes it holds a block at a time (no new copy):
+    # a difference in any block, a byte more or a byte less is a difference.
+    path = folder / "phases.yaml"
+    data = bytes(range(256)) * (3 * ondisk._BLOCK // 256) + b"tail"
+    path.write_bytes(data)
+    with ondisk.Watch(path, 1 << 24) as disk:
+        expected = bytes(data)
+        snap = disk.read(expected)
+        assert snap.data is expected  # found as expected: not read into a copy
+        for changed in (
+            data[:-1] + b"X",
+            data[: ondisk._BLOCK + 7] + b"\xff" + data[ondisk._BLOCK + 8 :],
+            b"\x01" + data[1:],
+        ):
+            assert len(changed) == len(data) and not disk._holds(snap.fd, changed)
+            assert disk.read(changed).data == data  # not what was expected: what the file holds
+        assert not disk._holds(snap.fd, data[:-1])
+        assert not disk._holds(snap.fd, data + b"!")
+        assert disk._holds(snap.fd, data)
+        assert disk.kept(snap)
+        path.write_bytes(b"")
+        assert not disk.kept(snap)
+        assert disk._holds(snap.fd, b"")
+
+
 def test_a_signal_the_instant_after_a_temporary_file_is_made_still_removes_it(tmp_path):
     # Where no `try` of the caller's covers it yet (between os.open and the next line): signals.made noted it.
     from tracker.support import signals

@@ -31,8 +31,8 @@ BOM = b"\xef\xbb\xbf"
 
 def append_issue(
     loaded: LoadedOk, change: AddIssue, data: bytes, where: str, verify: Callable[..., LoadedOk]
-) -> tuple[LoadedOk, bytes, int]:
-    """The plan after `change`, the file's new bytes and the lines they gained (`data`: the file as it was when
+) -> tuple[LoadedOk, tuple[memoryview, bytes, memoryview], int]:
+    """The plan after `change`, the file's new bytes (before the window, in it, after it) and the lines they gained (`data`: the file as it was when
     `loaded`, a plan read in part, was read; `verify`: the writer's check of the edited lines)."""
     part = loaded.part
     if part is None or not part.plain or not part.numbered or change.id is not None:
@@ -53,7 +53,7 @@ def append_issue(
     seq = _issues(old, len(issues), column)
     new_text = numbered.append_to(old, seq, loaded.project)
     new = verify(loaded, old, new_text, numbered, where, first_line=first_line)
-    out = b"".join((memoryview(data)[:at], new_text.encode("utf-8"), memoryview(data)[end:]))
+    out = (memoryview(data)[:at], new_text.encode("utf-8"), memoryview(data)[end:])
     return new, out, new_text.count("\n") - old.count("\n")
 
 

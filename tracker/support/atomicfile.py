@@ -23,7 +23,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from tracker.support import signals
@@ -149,8 +149,9 @@ def write_new(target: str | os.PathLike, data: bytes) -> None:
         os.close(fd)
 
 
-def write_temp(target: Path, data: bytes) -> Path:
-    """`data` in a new file next to `target`, with its mode bits and owner if it exists, flushed to disk."""
+def write_temp(target: Path, data: bytes | Sequence[bytes | memoryview]) -> Path:
+    """`data` (or its pieces, one after the other) in a new file next to `target`, with its mode bits and
+    owner if it exists, flushed to disk."""
     if target.name in ("", ".", "..") or target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "a folder, not a file name", str(target))
     try:
@@ -168,9 +169,10 @@ def write_temp(target: Path, data: bytes) -> Path:
             if (info.st_uid, info.st_gid) != (os.geteuid(), os.getegid()):
                 with contextlib.suppress(PermissionError):
                     os.fchown(fd, info.st_uid, info.st_gid)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view) :]
+        for piece in (data,) if isinstance(data, bytes) else data:
+            view = memoryview(piece)
+            while view:
+                view = view[os.write(fd, view) :]
         os.fsync(fd)
         pause_for_tests("TRACKER_TEST_PAUSE_AFTER_TEMP")
     except BaseException:
