@@ -205,6 +205,28 @@ def test_set_is_answered_from_the_issue_without_click_as_the_cli_answers_it(two)
     assert run(cli, "status", "--json", cli=True).stdout == again.stdout.replace(str(fast), str(cli))
 
 
+def test_set_and_add_taken_before_click_make_no_dataclass(tmp_path):
+    # Making a dataclass runs generated code (0.3-1 ms each); the fast path makes none, nor imports the module.
+    fast = tmp_path
+    (fast / "data").mkdir()
+    (fast / "data" / "phases.yaml").write_text(
+        PLAN.replace("      - {id: 2, title: Flow issue, status: audit}\n", ""), encoding="utf-8"
+    )
+    assert run(fast, "validate", cli=True).returncode == 0  # the parse cache warm
+    code = (
+        "import sys\n"
+        "sys.argv = ['tracker', *sys.argv[1:]]\n"
+        "from tracker.cli.launch import run\n"
+        "status = run()\n"
+        "sys.stderr.write(' '.join(m for m in ('click', 'dataclasses') if m in sys.modules) or 'neither')\n"
+        "sys.exit(status)\n"
+    )
+    env = tracker_env(fast / "cache")
+    for args in (["set", "1", "complete"], ["add", "issue", "P1", "Another"]):
+        taken = subprocess.run([sys.executable, "-c", code, *args], cwd=fast, env=env, capture_output=True, text=True)
+        assert taken.returncode == 0 and taken.stderr == "neither", taken.stderr
+
+
 def test_a_status_outside_the_workflow_is_refused_as_the_cli_refuses_it(two):
     fast, cli = two
     taken = run(fast, "set", "1", "completed")

@@ -186,12 +186,10 @@ def test_set_writes_the_same_bytes_on_the_fast_path_as_through_the_whole_parse(t
     assert fast.read_bytes() != text.encode("utf-8")
 
 
-class TitleToo(SetIssueStatus):
+class TitleToo(SetIssueStatus, frozen=True):
     """A change whose edit (a bug) also renames the issue, or another one."""
 
-    def __init__(self, issue_id, status, victim: str):
-        super().__init__(issue_id, status)
-        object.__setattr__(self, "victim", victim)
+    victim: str = ""
 
     def edit(self, text, nodes, project):
         return super().edit(text, nodes, project).replace(self.victim, "Renamed by mistake", 1)

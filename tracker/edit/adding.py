@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 import msgspec
 from msgspec.structs import replace
@@ -102,8 +101,7 @@ def _duplicate(project_ids: list, wanted, what: str, where: str, at: tuple[int, 
             )
 
 
-@dataclass(frozen=True)
-class AddPhase:
+class AddPhase(msgspec.Struct, frozen=True):
     title: str
     id: str | None = None
 
@@ -143,8 +141,7 @@ class AddPhase:
         return f"added phase {project.phases[-1].id} '{self.title}'"
 
 
-@dataclass(frozen=True)
-class AddIssue:
+class AddIssue(msgspec.Struct, frozen=True):
     phase: str
     title: str
     id: str | None = None
@@ -255,8 +252,7 @@ def find_phase(project: Project, phase_id: str, where: str) -> Phase:
     )
 
 
-@dataclass(frozen=True)
-class AddStep:
+class AddStep(msgspec.Struct, frozen=True):
     issue_id: str
     title: str
     estimate: str | None = None
@@ -298,8 +294,7 @@ class AddStep:
         return f"added step {len(issue.steps)} '{self.title}' to issue #{issue.id}"
 
 
-@dataclass(frozen=True)
-class AddDeliverable:
+class AddDeliverable(msgspec.Struct, frozen=True):
     issue_id: str
     path: str
     type: str | None = None

@@ -18,8 +18,9 @@ cannot vouch for, raise NeedWhole before a byte is written.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
+
+from msgspec.structs import replace
 
 from tracker.edit import window
 from tracker.edit.adding import AddIssue, find_phase, next_id
@@ -41,7 +42,7 @@ def append_issue(
     issues = phase.issues
     if phase is not loaded.project.phases[part.phase] or not issues:
         raise NeedWhole  # the part holds another phase's issues, or none: the whole plan says where it goes
-    numbered = dataclasses.replace(change, id=str(next_id([int(key) for key in part.keys])))
+    numbered = replace(change, id=str(next_id([int(key) for key in part.keys])))
     start = len(BOM) if data.startswith(BOM) else 0
     first_line, column = issues[0].where()
     at = window.line_offset(data, start, first_line)

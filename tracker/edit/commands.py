@@ -8,8 +8,7 @@ through textedit.  writer.apply takes them to disk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from msgspec.structs import replace
 
 from tracker.edit import textedit
@@ -35,8 +34,7 @@ class WriteRefused(Exception):
     """The change was not written; str() is the message in `path:line:column: error: ...` form."""
 
 
-@dataclass(frozen=True)
-class SetIssueStatus:
+class SetIssueStatus(Struct, frozen=True):
     issue_id: int | str
     status: str
 
@@ -63,8 +61,7 @@ class SetIssueStatus:
         return textedit.set_key(text, nodes.issue(_issue(project, self.issue_id, "")), "status", self.status)
 
 
-@dataclass(frozen=True)
-class SetStepStatus:
+class SetStepStatus(Struct, frozen=True):
     issue_id: int | str
     step_index: int
     status: str
@@ -118,8 +115,7 @@ class SetStepStatus:
         )
 
 
-@dataclass(frozen=True)
-class SetDeliverableStatus:
+class SetDeliverableStatus(Struct, frozen=True):
     issue_id: int | str
     path: str
     status: str
@@ -159,8 +155,7 @@ class SetDeliverableStatus:
         return _find_deliverable(project, self.issue_id, self.path, self.index, where)
 
 
-@dataclass(frozen=True)
-class SetIssueField:
+class SetIssueField(Struct, frozen=True):
     """An issue's `owner` or `due`: one line, replaced or added."""
 
     issue_id: int | str
@@ -191,8 +186,7 @@ class SetIssueField:
         return textedit.set_key(text, node, self.key, self.text, plain_date=self.key == "due", after=_ISSUE_HEAD)
 
 
-@dataclass(frozen=True)
-class SetDeliverableReviewed:
+class SetDeliverableReviewed(Struct, frozen=True):
     """A deliverable's `reviewed` day: how evidence is marked reviewed again."""
 
     issue_id: int | str
@@ -271,8 +265,7 @@ def _find_deliverable(project: Project, issue_id: int | str, path: str, index: i
     )
 
 
-@dataclass(frozen=True)
-class AppendSession:
+class AppendSession(Struct, frozen=True):
     """A new session at the end of `sessions`; `count` is how many the caller saw (the change adds one)."""
 
     date: str
@@ -338,8 +331,7 @@ class AppendSession:
         return [(key, value) for key, value in values if value is not None]
 
 
-@dataclass(frozen=True)
-class EndSession:
+class EndSession(Struct, frozen=True):
     """Close the session at `index`: its end time and revision, and what the user says it did."""
 
     index: int

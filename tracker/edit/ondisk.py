@@ -46,9 +46,10 @@ import json
 import os
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+
+import msgspec
 
 from tracker.plan import open_plan, read_open
 from tracker.support import atomicfile, cachefiles
@@ -69,8 +70,7 @@ class Unsettled(Exception):
     """The file did not hold still; the message says how."""
 
 
-@dataclass
-class Snapshot:
+class Snapshot(msgspec.Struct, dict=True):  # dict: room for the cached digest
     """One inode of the plan as read or as put in place: its descriptor (kept open), signature and bytes.
 
     Its content is checked again by comparing bytes, not digests: a write reads

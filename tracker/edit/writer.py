@@ -67,7 +67,6 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
@@ -176,8 +175,7 @@ def apply(
     return written.loaded
 
 
-@dataclass
-class _Written:
+class _Written(msgspec.Struct):
     loaded: Loaded
     links: int  # the hard links the replaced file had
 

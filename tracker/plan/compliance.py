@@ -21,8 +21,9 @@ import calendar
 import datetime
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
+
+from msgspec import Struct, field
 
 from tracker.plan.model import Deliverable, Issue, Phase, Project, iso_day
 from tracker.plan.progress import is_done
@@ -70,8 +71,7 @@ def reviewed_of(project: Project, phase: Phase, issue: Issue, deliverable: Deliv
     return issue.reviewed or phase.reviewed or project.reviewed
 
 
-@dataclass(frozen=True, slots=True)
-class Freshness:
+class Freshness(Struct, frozen=True):
     reviewed: str | None  # the last review's day: `reviewed`, else the last commit's; None when unknown
     review_due: str | None  # the day the next review is due; None without an interval
     stale: bool
@@ -140,8 +140,7 @@ def split_control(project: Project, control: str) -> tuple[str | None, str]:
     return None, control
 
 
-@dataclass(slots=True)
-class Coverage:
+class Coverage(Struct):
     """One framework's coverage: declared (None when the plan does not declare it), mapped, satisfied, unmapped."""
 
     framework: str | None

@@ -15,7 +15,6 @@ import os
 import re
 import stat
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeGuard
 
@@ -29,16 +28,36 @@ MAX_BYTES = 16 * 1024 * 1024
 SETTLE = 10.0  # seconds a file being written elsewhere is waited for
 
 
-@dataclass(slots=True)
 class Loaded:
-    path: Path
-    project: Project | None
-    problems: list[Problem] = field(default_factory=list)
-    source: str | bytes = ""  # the text; from the parse cache, the bytes it is decoded from when asked for
-    digest: str = ""
-    max_bytes: int = MAX_BYTES  # the size limit it was read under: the writer reads it again under the same
-    # Read from the cache in part (load_part): `project` holds one issue only, the others are bytes here.
-    part: parsecache.Part | None = None
+    """A plan as read from its file: the model (None when it could not be built) and the problems found.
+
+    A plain class, not a dataclass: making a dataclass runs generated code at import, which a `tracker
+    set` (and every command) paid for its dozen or so dataclasses; models and the like are msgspec Structs.
+    """
+
+    __slots__ = ("path", "project", "problems", "source", "digest", "max_bytes", "part")
+
+    def __init__(
+        self,
+        path: Path,
+        project: Project | None,
+        problems: list[Problem] | None = None,
+        source: str | bytes = "",  # the text; from the parse cache, the bytes it is decoded from when asked for
+        digest: str = "",
+        max_bytes: int = MAX_BYTES,  # the size limit it was read under: the writer reads it again under the same
+        # Read from the cache in part (load_part): `project` holds one issue only, the others are bytes here.
+        part: parsecache.Part | None = None,
+    ):
+        self.path = path
+        self.project = project
+        self.problems: list[Problem] = [] if problems is None else problems
+        self.source = source
+        self.digest = digest
+        self.max_bytes = max_bytes
+        self.part = part
+
+    def __repr__(self) -> str:
+        return f"Loaded({self.path!r}, {len(self.problems)} problems, digest {self.digest[:12]!r})"
 
     @property
     def text(self) -> str:

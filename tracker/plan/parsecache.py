@@ -41,7 +41,6 @@ import hashlib
 import os
 import zlib
 from array import array
-from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 from typing import Literal
@@ -89,8 +88,7 @@ class _Header(msgspec.Struct, array_like=True):
     plain: bool  # the text breaks lines with \n or \r\n only (splice.plain_breaks): its lines count as libyaml's
 
 
-@dataclass
-class _Read:
+class _Read(msgspec.Struct):
     """An entry's header, checked, with where its body starts in its file and what that body holds."""
 
     file: Path
@@ -119,8 +117,7 @@ class _Read:
         return piece if len(piece) == size and zlib.crc32(piece) == self.crcs[n] else None
 
 
-@dataclass
-class Part:
+class Part(msgspec.Struct):
     """A plan read from the cache in part: which issues were decoded, and how the cache holds the others."""
 
     base: _Read  # the whole entry the plan's issues come from

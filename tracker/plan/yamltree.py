@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
 import msgspec
@@ -105,10 +104,9 @@ Fold = tuple[tuple, Callable[[Node, int], object]]  # see parse()
 _DROPPED = Scalar(None, "", False, 0, 0)  # stands for a refused key: its value is dropped
 
 
-@dataclass(slots=True)
-class Tree:
+class Tree(msgspec.Struct):
     root: Node | None
-    problems: list = field(default_factory=list)  # [YamlError] that did not stop the build
+    problems: list = msgspec.field(default_factory=list)  # [YamlError] that did not stop the build
 
 
 def resolve_plain(text: str) -> object:
