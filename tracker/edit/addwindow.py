@@ -46,7 +46,9 @@ def append_issue(
     start = len(BOM) if data.startswith(BOM) else 0
     first_line, column = issues[0].where()
     at = window.line_offset(data, start, first_line)
-    last = window.line_offset(data, start, issues[-1].where()[0])
+    # Counted on from the first issue's line, not from the top again (a few MiB of a big plan).
+    lines = issues[-1].where()[0] - first_line
+    last = window.line_offset(data, at, lines + 1) if at is not None and lines >= 0 else None
     if at is None or last is None:
         raise NeedWhole
     end = splice.item_end(data, last, column)
