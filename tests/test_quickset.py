@@ -138,6 +138,25 @@ def test_a_part_is_only_an_issue_the_cache_holds_once(tmp_path):
     assert loader.load_part(tmp_path / "missing.yaml", "1") is None
 
 
+def test_a_part_read_ahead_in_a_thread_is_the_part_read_then(tmp_path):
+    # The fast `set` and `add` read and hash the plan in a thread while the writer is imported (ReadAhead).
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    load(path)
+    ahead, then = load_part(path, "1", ahead=loader.ReadAhead(path)), load_part(path, "1")
+    assert ahead is not None and then is not None
+    assert (ahead.project, ahead.problems, ahead.digest, ahead.source) == (
+        then.project,
+        then.problems,
+        then.digest,
+        then.source,
+    )
+    assert loader.ReadAhead(tmp_path / "missing.yaml").result() is None
+    assert load_part(tmp_path / "missing.yaml", "1", ahead=loader.ReadAhead(tmp_path / "missing.yaml")) is None
+    small = loader.ReadAhead(path, max_bytes=10)  # over the limit: not read, as read_bytes refuses it
+    assert small.result() is None and load_part(path, "1", max_bytes=10, ahead=small) is None
+
+
 # --- the command ----------------------------------------------------------------------------------
 
 PLAN = """\

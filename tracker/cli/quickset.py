@@ -20,33 +20,48 @@ import sys
 
 def answer(file: str | None, max_bytes: int, issue: str, status: str) -> int | None:
     """The exit status of `tracker set ISSUE STATUS`, its line or its error written; None for the CLI to take."""
-    from tracker.edit import SetIssueStatus, summary
+    ahead = _read_ahead(file, max_bytes)
+    if ahead is None:
+        return None
+    from tracker.edit import SetIssueStatus, summary  # the writer's modules, while the plan is read
 
     change = SetIssueStatus(issue, status)
-    return _apply(file, max_bytes, change, {"issue_id": issue}, lambda loaded, _: summary(change, loaded.project))
+    return _apply(ahead, change, {"issue_id": issue}, lambda loaded, _: summary(change, loaded.project))
 
 
 def add_issue(file: str | None, max_bytes: int, phase: str, title: str) -> int | None:
     """The exit status of `tracker add issue PHASE TITLE`, as answer has it."""
     if not title.strip():
         return None  # the CLI says what is wrong with it
+    ahead = _read_ahead(file, max_bytes)
+    if ahead is None:
+        return None
     from tracker.edit import AddIssue
 
     change = AddIssue(phase, title)
-    return _apply(file, max_bytes, change, {"issue_id": None, "phase": phase}, lambda _, new: change.added(new.project))
+    return _apply(ahead, change, {"issue_id": None, "phase": phase}, lambda _, new: change.added(new.project))
 
 
-def _apply(file: str | None, max_bytes: int, change, part: dict, said) -> int | None:
-    """Write `change` into the plan read in part as `part` says (load_part's arguments); `said(loaded, written)`
-    is the line to show for it."""
+def _read_ahead(file: str | None, max_bytes: int):
+    """The plan's ReadAhead (plan.ReadAhead: read and hashed in a thread while the writer is imported); None
+    when it is not found (the CLI says so)."""
     from tracker.cli.discovery import PlanNotFound, find_plan
-    from tracker.plan import is_ok, load_part
 
     try:
         plan = find_plan(file)
     except PlanNotFound:
         return None
-    loaded = load_part(plan, max_bytes=max_bytes, **part)
+    from tracker.plan import ReadAhead
+
+    return ReadAhead(plan, max_bytes)
+
+
+def _apply(ahead, change, part: dict, said) -> int | None:
+    """Write `change` into the plan read in part as `part` says (load_part's arguments); `said(loaded, written)`
+    is the line to show for it."""
+    from tracker.plan import is_ok, load_part
+
+    loaded = load_part(ahead.path, max_bytes=ahead.max_bytes, ahead=ahead, **part)
     if loaded is None or not is_ok(loaded):
         return None  # not cached, no such issue or phase, or the plan's errors: the CLI says what it must
     from tracker.edit import NeedWhole, WriteRefused, apply

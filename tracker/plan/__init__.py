@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         Loaded,
         LoadedOk,
         LoadError,
+        ReadAhead,
         conflict_problems,
         decode,
         is_ok,

@@ -235,8 +235,42 @@ def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES, before: Loaded | N
     return loaded
 
 
+class ReadAhead:
+    """The plan's bytes (read as read_bytes reads them) and their SHA-256, taken in a thread from now on.
+
+    `tracker set` on a big plan reads and hashes 8 MiB (10 ms) and imports the writer (30 ms) before it
+    can edit: reading and hashing wait on the disk and run in C without Python's lock, so they are done
+    meanwhile, on another core.  `result()` waits for them: (bytes, digest), or None when the file could
+    not be read (the caller reads it again and says why).
+    """
+
+    def __init__(self, path: Path, max_bytes: int = MAX_BYTES):
+        import threading  # here: most commands never read ahead
+
+        self.path = path
+        self.max_bytes = max_bytes
+        self._found: tuple[bytes, str] | None = None
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        try:
+            data = read_bytes(self.path, self.max_bytes)
+        except LoadError:
+            return
+        self._found = data, hashlib.sha256(data).hexdigest()
+
+    def result(self) -> tuple[bytes, str] | None:
+        self._thread.join()
+        return self._found
+
+
 def load_part(
-    path: str | os.PathLike, issue_id: str | None, max_bytes: int = MAX_BYTES, phase: str | None = None
+    path: str | os.PathLike,
+    issue_id: str | None,
+    max_bytes: int = MAX_BYTES,
+    phase: str | None = None,
+    ahead: ReadAhead | None = None,
 ) -> Loaded | None:
     """The plan in `path` with only issue `issue_id` decoded, from the parse cache; None when it is not
     cached, or holds no such issue or more than one.  With `phase` instead (issue_id None): the last two
@@ -245,14 +279,21 @@ def load_part(
     Its `project` has that issue alone (in its phase; every other phase has none): what a change to
     that issue needs, for `tracker set` on a big plan; or the phase's last issues, for `tracker add
     issue`.  Only the writer takes it (edit/writer.py keeps to what those issues can show, and reads the
-    whole plan otherwise).
+    whole plan otherwise).  `ahead`: the file's bytes and digest, being read already (from `path`, under
+    `max_bytes`).
     """
     path = Path(path)
-    try:
-        data = read_bytes(path, max_bytes)
-    except LoadError:
-        return None
-    digest = hashlib.sha256(data).hexdigest()
+    if ahead is not None:
+        read = ahead.result()
+        if read is None:
+            return None
+        data, digest = read
+    else:
+        try:
+            data = read_bytes(path, max_bytes)
+        except LoadError:
+            return None
+        digest = hashlib.sha256(data).hexdigest()
     key = issue_key(issue_id) if issue_id is not None else None
     found = parsecache.lookup_part(digest, str(path), key, phase)
     if found is None:
