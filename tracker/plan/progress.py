@@ -56,13 +56,6 @@ def is_done(project: Project, issue: Issue) -> bool:
     return project.is_done(issue.status)
 
 
-def mean_credit(project: Project, issues) -> float | None:
-    """The mean credit, or None when there are no issues to average."""
-    weights = _weights(project)
-    credits = [_credit(weights, issue) for issue in issues]
-    return sum(credits) / len(credits) if credits else None
-
-
 def percent(credit: float | None, all_done: bool = True) -> int | None:
     """Whole percent rounded down; 100 only when all is done, 0 only when nothing is.
 
@@ -110,16 +103,8 @@ class _Tally:
         for phase in project.phases:
             start = len(credits)
             credits += [_credit(weights, issue) for issue in phase.issues]
-            self.phases[id(phase)] = (_percent(credits[start:], phase.issues, weights), phase)
-        self.project = _percent(credits, [issue for _, issue in project.issues()], weights)
-
-
-def _percent(credits: list[float], issues: list[Issue], weights: dict[str, float | None]) -> int | None:
-    """_percent_of, from the issues' credits."""
-    credit = sum(credits) / len(credits) if credits else None
-    if credit is not None and credit >= 1.0:
-        return percent(credit, all(weights.get(issue.status, 0.0) is None for issue in issues))
-    return percent(credit)
+            self.phases[id(phase)] = (_percent(project, credits[start:], phase.issues), phase)
+        self.project = _percent(project, credits, [issue for _, issue in project.issues()])
 
 
 _last: list[_Tally] = []  # the tally of the plan asked last (one plan at a time is shown)
@@ -138,7 +123,14 @@ def issue_percent(project: Project, issue: Issue) -> int:
 
 
 def _percent_of(project: Project, issues: list[Issue]) -> int | None:
-    credit = mean_credit(project, issues)
+    weights = _weights(project)
+    return _percent(project, [_credit(weights, issue) for issue in issues], issues)
+
+
+def _percent(project: Project, credits: list[float], issues: list[Issue]) -> int | None:
+    """The percent of `issues`, whose credits (in their order) are `credits`: their mean, 100 only when every
+    one is done."""
+    credit = sum(credits) / len(credits) if credits else None
     if credit is not None and credit >= 1.0:
         return percent(credit, all(is_done(project, issue) for issue in issues))
     return percent(credit)
