@@ -8,7 +8,7 @@ import re
 import pytest
 from markdown_it import MarkdownIt
 
-from tracker.notes.mdtext import Md, code, codeblock, inline, markdown
+from tracker.notes.mdtext import Md, _escaped, code, codeblock, inline, markdown
 from tracker.support.textsafe import one_line
 
 PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
@@ -67,6 +67,35 @@ def test_code_spans_hold_any_backticks_and_fall_back_to_text_for_pipes():
             continue
         assert [c.type for c in children][:1] == ["code_inline"], (text, span)
         assert children[0].content == one_line(text).strip(" ") or children[0].content == one_line(text), text
+
+
+def test_text_left_as_it_is_without_the_escaping_steps_is_what_they_would_give():
+    """inline skips its steps for text none of them would change; any text it skips them for must come out
+    as the steps would have made it, whatever the character that would have made them act."""
+    more = [
+        *ALPHABET,
+        "٣",
+        "٣.",
+        "5)",
+        "#",
+        "# ",
+        ">",
+        "=",
+        "\u2028",
+        "\u202e",
+        "\udc80",
+        "\x7f",
+        "\x85",
+        "_a",
+        "&x;",
+        "  ",
+    ]
+    rng = random.Random(20261204)
+    samples = texts() + ["".join(rng.choice(more) for _ in range(rng.randint(0, 8))) for _ in range(5000)]
+    samples += ["plain title", "Issue 12", "12", "v1.2 (draft)", "A/B: 50% done!", "", "ok #", "C#", "-1", "2.5 hours"]
+    for text in samples:
+        assert inline(text) == _escaped(text), repr(text)
+    assert inline(12) == _escaped("12") == "12"
 
 
 def test_light_escaping_keeps_ordinary_text_readable():

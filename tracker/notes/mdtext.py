@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.support.textsafe import block, one_line
+from tracker.support.textsafe import CONTROLS_AND_BREAKS, block, one_line
 
 
 class Md(str):
@@ -34,14 +34,27 @@ _TRAILING_HASHES = re.compile(r"(?<= )#+$")
 _BACKTICKS = re.compile(r"`+")
 _SPACES = re.compile(r"  +")
 _FENCE_CHARS = ("```", "~~~")
+# Anything _escaped would act on: a control or line break (textsafe.one_line), a markup character, a
+# run of spaces, a leading space, a closing `#`.  A line start (_LINE_START) is asked apart.
+_WORK = re.compile(f"[{CONTROLS_AND_BREAKS}" r"\\`*\[\]<|~&_]|  |^ |#$").search
 
 
 def inline(value) -> Md:
     """Any value as one line of literal markdown text (safe in headings, lists and table cells)."""
     if isinstance(value, Md):
         return value
+    text = "" if value is None else str(value)
+    if _WORK(text) is None and _LINE_START.match(text) is None:
+        # Most titles and every number: _escaped would give them back as they are.  A summary of
+        # 100,000 issues prints two million values; asking one regex first is a third of its time.
+        return Md(text)
+    return _escaped(text)
+
+
+def _escaped(text: str) -> Md:
+    """inline's work on a string: every step, whether or not it changes anything."""
     # Runs of spaces become one: a single space can neither indent code nor force a line break.
-    text = _SPACES.sub(" ", one_line("" if value is None else str(value)))
+    text = _SPACES.sub(" ", one_line(text))
 
     def escape(match: re.Match) -> str:
         char = match.group()

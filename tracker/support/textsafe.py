@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
-_CONTROLS_AND_BREAKS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\udc80-\udcff]")
+# What one_line drops or turns into a space (a regex class body, for others that must find the same).
+CONTROLS_AND_BREAKS = "\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\udc80-\udcff"
+_CONTROLS_AND_BREAKS = re.compile(f"[{CONTROLS_AND_BREAKS}]")
 
 
 def _replaced(match: re.Match) -> str:
