@@ -3,6 +3,7 @@ same cache entry and the same messages as the whole plan through the CLI, and th
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from test_writer import HAND_WRITTEN
 
 from tracker.cli.discovery import DEFAULT_MAX_BYTES
 from tracker.cli.launch import plain_set
-from tracker.edit import writer
+from tracker.edit import ondisk, writer
 from tracker.edit.writer import NeedWhole, SetIssueStatus, apply
 from tracker.plan import loader, parsecache, splice
 from tracker.plan.loader import load, load_part, load_text
@@ -155,6 +156,28 @@ def test_a_part_read_ahead_in_a_thread_is_the_part_read_then(tmp_path):
     assert load_part(tmp_path / "missing.yaml", "1", ahead=loader.ReadAhead(tmp_path / "missing.yaml")) is None
     small = loader.ReadAhead(path, max_bytes=10)  # over the limit: not read, as read_bytes refuses it
     assert small.result() is None and load_part(path, "1", max_bytes=10, ahead=small) is None
+
+
+def test_the_new_plans_digest_worked_out_while_it_is_written_is_that_of_the_file_written(tmp_path, monkeypatch):
+    # Above ondisk.Hashing.THREAD_FROM the writer hashes the new bytes (three pieces on the windowed path)
+    # in a thread during the write; the parse cache entry is named by that digest.
+    pieces = (memoryview(b"a" * 3_000_000), b"window\n", memoryview(b"z" * 1_500_000))
+    joined = b"".join(pieces)
+    for above in (0, 1 << 40):  # in a thread, and not
+        monkeypatch.setattr(ondisk.Hashing, "THREAD_FROM", above)
+        assert ondisk.Hashing(pieces).digest() == hashlib.sha256(joined).hexdigest()
+        assert ondisk.Hashing(joined).digest() == hashlib.sha256(joined).hexdigest()
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN + "# padding\n" * 200_000, encoding="utf-8")  # 2 MiB: hashed in a thread
+    assert path.stat().st_size > ondisk.Hashing.THREAD_FROM
+    load(path)
+    part = load_part(path, "1")
+    assert part is not None
+    written = apply(part, SetIssueStatus("1", "complete"))
+    assert written.digest == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert parsecache.lookup(written.digest, str(path)) is not None  # the next command need not parse it
 
 
 # --- the command ----------------------------------------------------------------------------------

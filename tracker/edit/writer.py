@@ -63,7 +63,6 @@ TRACKER_TEST_PAUSE_BEFORE_RENAME=SECONDS, between the last check and the rename.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -223,6 +222,7 @@ def _write(
             new_source = new_text
             plain = splice.plain_breaks(new_text)
             del new_text
+        hashing = ondisk.Hashing(out)  # the new plan's digest, worked out while it is written
         staged = atomicfile.write_temp(target, out)
         temp: Path | None = staged  # None once it has replaced the plan
         try:
@@ -254,7 +254,7 @@ def _write(
         # The watch below waits RACY_NS from the rename whatever happens meanwhile: the new plan's
         # digest and cache entry are made in that time, not after it.  An entry is named by the
         # digest of the bytes it describes, so one made for a file overwritten at once is only unused.
-        new_digest = hashlib.sha256(placed.data).hexdigest()
+        new_digest = hashing.digest()
         if new_source is None:
             new_source = placed.data
         written = Loaded(loaded.path, new.project, new.problems, new_source, new_digest, loaded.max_bytes)
