@@ -19,7 +19,7 @@ import pytest
 from gitutil import Repo, make_repo
 
 from tracker.git import linkmemo
-from tracker.git.lastcommit import cache_file
+from tracker.git.lastcommit import Commit, cache_file
 from tracker.git.links import Links, read_links
 from tracker.plan.loader import load_text
 from tracker.support import cachefiles
@@ -62,12 +62,15 @@ def entry() -> Path | None:
     return found[0] if found else None
 
 
+SUBJECT = Commit.__struct_fields__.index("subject")  # a commit is cached as an array
+
+
 def tamper_subjects(root: Path) -> None:
     file = cache_file(root)
     data = json.loads(bytes(read_entry(file)))
     for commit in data["commits"].values():
         if commit:
-            commit["subject"] = "from the last-commits cache"
+            commit[SUBJECT] = "from the last-commits cache"
     file.write_bytes(sealed(json.dumps(data).encode()))
 
 

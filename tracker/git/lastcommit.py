@@ -25,7 +25,7 @@ import msgspec
 from tracker.git.repo import GitRepo
 from tracker.support.cachefiles import WORK_TREES_KEPT, cache_dir, read_entry, write_entry
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: a commit is an array, not a map
 # A NUL before each commit's header, a line per field: see chase.  The date comes raw and is
 # written as ISO 8601 here, for the few commits that are someone's last: git formatting it for every
 # commit of the walk cost the walk 2% more.  A merge is shown once for each parent it differs from,
@@ -47,7 +47,7 @@ WALK = (
 _SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
-class Commit(msgspec.Struct, frozen=True, gc=False):
+class Commit(msgspec.Struct, frozen=True, gc=False, array_like=True):  # arrays: a third less to decode than maps
     sha: str  # abbreviated, as git abbreviates in this repository
     date: str  # author date, ISO 8601 with offset
     author: str
