@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BUNDLED_PLAN, run_tracker
+from gitutil import make_repo
 
 
 def copy(tmp_path: Path, text: str | bytes) -> Path:
@@ -154,6 +155,34 @@ def test_bad_values_are_refused_before_anything_is_written(tmp_path):
     empty = add(plan, "phase", " ")
     assert empty.returncode == 2
     assert plan.read_bytes() == before
+
+
+def test_a_deliverable_a_symlink_leads_out_of_the_repository_is_refused_before_anything_is_written(tmp_path):
+    """`add deliverable` refused `../x` but wrote a path a symlink takes outside (or into .git), which every
+    later `validate` then reports as an error: it is refused the same way, the plan untouched."""
+    repo = make_repo(tmp_path / "repo")
+    plan = repo.write("data/phases.yaml", BUNDLED_PLAN.read_text())
+    repo.commit("Plan")
+    outside = tmp_path / "elsewhere"
+    (outside / "notes").mkdir(parents=True)
+    (outside / "secret.md").write_text("not the project's\n")
+    (repo.root / "evidence.md").symlink_to(outside / "secret.md")
+    (repo.root / "shared").symlink_to(outside / "notes")
+    (repo.root / "meta").symlink_to(repo.root / ".git")
+    before = plan.read_bytes()
+    for path, reason in [
+        ("evidence.md", "leads outside the repository through a symlink"),
+        ("shared/new-policy.md", "leads outside the repository through a symlink"),  # not written yet
+        ("meta/config", "leads into a '.git' folder"),
+    ]:
+        done = run_tracker("add", "deliverable", "6", path, cwd=repo.root)
+        assert done.returncode == 1, (path, done.stdout)
+        assert f"data/phases.yaml: error: path '{path}' {reason}" in done.stderr, done.stderr
+        assert plan.read_bytes() == before
+    assert run_tracker("validate", cwd=repo.root).returncode == 0
+    inside = run_tracker("add", "deliverable", "6", "docs/policy.md", cwd=repo.root)
+    assert inside.returncode == 0, inside.stderr
+    assert "- path: docs/policy.md" in plan.read_text()
 
 
 def test_two_adds_at_once_both_land_with_different_ids(tmp_path):

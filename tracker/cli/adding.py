@@ -68,7 +68,27 @@ def add_deliverable(options: Options, issue: str, path: str, type_: str | None, 
     """Append a deliverable PATH (relative to the repository's root) to ISSUE."""
     from tracker.edit import AddDeliverable
 
-    _write(options, AddDeliverable(issue, _text(path, "PATH"), type_, purpose))
+    _write(options, AddDeliverable(issue, _text(path, "PATH"), type_, purpose), _outside_through_symlink(path))
+
+
+def _outside_through_symlink(path: str):
+    """A check that `path` is not led outside the repository (or into `.git`) by a symlink: such a file is
+    never read, so `validate` would refuse the plan this command wrote.  Its text is the writer's to judge."""
+    from tracker.plan import is_glob, unsafe_reason
+
+    if unsafe_reason(path) or is_glob(path):
+        return None
+
+    def check(loaded) -> str | None:
+        from tracker.git import escape_reason, work_tree
+        from tracker.support.textsafe import one_line
+
+        reason = escape_reason(work_tree(loaded.path, loaded.project.repo), path)
+        if reason is None:
+            return None
+        return f"{loaded.path}: error: path '{one_line(path)}' {reason}; name a file inside the repository"
+
+    return check
 
 
 def _text(value: str, name: str) -> str:
@@ -77,11 +97,15 @@ def _text(value: str, name: str) -> str:
     return value
 
 
-def _write(options: Options, change) -> None:
+def _write(options: Options, change, refusal=None) -> None:
+    """Write `change`, unless `refusal` (given the plan) says why not."""
     from tracker.edit import WriteRefused, apply
     from tracker.support.textsafe import one_line
 
     loaded = load_plan(options)
+    refused = refusal(loaded) if refusal is not None else None
+    if refused:
+        raise Failed(refused)
     try:
         written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True))
     except WriteRefused as exc:

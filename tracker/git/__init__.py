@@ -26,7 +26,15 @@ if TYPE_CHECKING:
         plan_drift,
     )
     from tracker.git.linemerge import line_merge
-    from tracker.git.links import FileLink, Links, RepoInfo, link_paths, no_git, read_links, symlink_reason
+    from tracker.git.links import (
+        FileLink,
+        Links,
+        RepoInfo,
+        escape_reason,
+        link_paths,
+        no_git,
+        read_links,
+    )
     from tracker.git.mergelabels import driver_labels, local_side
     from tracker.git.mergesetup import set_up_merge, undo_merge
     from tracker.git.pace import Forecast, forecast

@@ -755,6 +755,13 @@ def symlink_reason(root: str, real: str) -> str | None:
     return None
 
 
+def escape_reason(root: Path, path: str) -> str | None:
+    """Why the one file `path`, from the work tree `root`, may not be read because a symlink on its way
+    leads outside the work tree or into a `.git` folder; None when none does.  The path's text is
+    unsafe_reason's to judge first: this resolves it on disk."""
+    return symlink_reason(os.path.realpath(root), os.path.realpath(root / normalize(path)))
+
+
 def _printable(path: str) -> str:
     """A git path as text JSON can carry: bytes that are not UTF-8 become U+FFFD."""
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

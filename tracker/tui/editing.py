@@ -7,7 +7,6 @@ run --headless`) has no terminal to hand over, so the editor just runs.
 
 from __future__ import annotations
 
-import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,11 +45,11 @@ class Editing:
         reason = unsafe_reason(path) or ("is a pattern, not one file" if is_glob(path) else None)
         target = None
         if not reason:
-            from tracker.git import symlink_reason, work_tree  # here: the first frame does without git
+            from tracker.git import escape_reason, work_tree  # here: the first frame does without git
 
             root = work_tree(self.plan_file, repo_setting)
             target = root / normalize(path)
-            reason = symlink_reason(os.path.realpath(root), os.path.realpath(target))
+            reason = escape_reason(root, path)
         if reason or target is None:
             self.screen.notify(f"{one_line(path)} {reason}.", title="Not opened", severity="error", markup=False)
             return
