@@ -230,6 +230,31 @@ def test_a_writer_killed_mid_write_leaves_a_loadable_file_and_no_blocking_lock(t
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("set", "4", "complete"), "the status of issue #4: 'audit' -> 'complete'"),  # launch.py's quick path
+        (("set", "4", "--owner", "eve"), "the owner of issue #4: 'dana' -> 'eve'"),  # click's
+        (("add", "step", "4", "Ship it"), "added step 6 'Ship it' to issue #4"),
+    ],
+)
+def test_ctrl_c_once_the_change_is_in_place_still_says_what_was_written(tmp_path, args, said):
+    """Ctrl+C in the watch after the rename (0.5 s here: the plan changed just before the command read it)
+    used to print only 'Aborted!', the change made and never said; now the change's line comes first."""
+    path = bundled_copy(tmp_path)
+    before = path.read_bytes()
+    writer = start("--file", str(path), *args)
+    deadline = time.monotonic() + 60
+    while path.read_bytes() == before and writer.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    writer.send_signal(signal.SIGINT)  # at once: the writer is in its watch, unless it has ended already
+    stdout, stderr = writer.communicate(timeout=60)
+    assert path.read_bytes() != before
+    assert stdout == f"{path}: {said}\n", stderr
+    assert (writer.returncode, stderr) in [(0, ""), (1, "\nAborted!\n")], stderr
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_writer_terminated_mid_write_cleans_up_and_ends_by_the_signal(tmp_path, signum):
     path = bundled_copy(tmp_path)

@@ -99,7 +99,7 @@ def _text(value: str, name: str) -> str:
 
 def _write(options: Options, change, refusal=None) -> None:
     """Write `change`, unless `refusal` (given the plan) says why not."""
-    from tracker.edit import WriteRefused, apply
+    from tracker.edit import Interrupted, WriteRefused, apply
     from tracker.support.textsafe import one_line
 
     loaded = load_plan(options)
@@ -110,4 +110,7 @@ def _write(options: Options, change, refusal=None) -> None:
         written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True))
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
+    except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops
+        click.echo(one_line(f"{loaded.path}: {change.added(stop.written.project)}"))
+        raise KeyboardInterrupt from None
     click.echo(one_line(f"{loaded.path}: {change.added(written.project)}"))

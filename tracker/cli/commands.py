@@ -326,7 +326,7 @@ def set_status(
 
 def write_change(options: Options, change, loaded=None):
     """Apply `change` through the writer (the TUI's path too), say what it did, and give the plan as now written."""
-    from tracker.edit import WriteRefused, apply, summary
+    from tracker.edit import Interrupted, WriteRefused, apply, summary
     from tracker.support.textsafe import one_line
 
     loaded = loaded or load_plan(options)
@@ -334,7 +334,9 @@ def write_change(options: Options, change, loaded=None):
         written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True))
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
-
+    except Interrupted:  # Ctrl+C after the change was in place: it is said, then the command stops
+        click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project)}"))
+        raise KeyboardInterrupt from None
     click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project)}"))
     return written
 

@@ -64,7 +64,7 @@ def _apply(ahead, change, part: dict, said) -> int | None:
     loaded = load_part(ahead.path, max_bytes=ahead.max_bytes, ahead=ahead, **part)
     if loaded is None or not is_ok(loaded):
         return None  # not cached, no such issue or phase, or the plan's errors: the CLI says what it must
-    from tracker.edit import NeedWhole, WriteRefused, apply
+    from tracker.edit import Interrupted, NeedWhole, WriteRefused, apply
     from tracker.support.textsafe import block, one_line
 
     try:
@@ -74,6 +74,9 @@ def _apply(ahead, change, part: dict, said) -> int | None:
     except WriteRefused as exc:
         _write(sys.stderr, block(str(exc)))  # as cli.Failed shows it
         return 1
+    except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops
+        _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, stop.written)}"))
+        raise KeyboardInterrupt from None
     _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, written)}"))
     return 0
 

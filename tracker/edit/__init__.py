@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         AddStep,
         AppendSession,
         EndSession,
+        Interrupted,
         NeedWhole,
         SetDeliverableReviewed,
         SetDeliverableStatus,

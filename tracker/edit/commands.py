@@ -34,6 +34,15 @@ class WriteRefused(Exception):
     """The change was not written; str() is the message in `path:line:column: error: ...` form."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C once the change was in place under the plan's name: it is made, and `written` is the plan as
+    written, so the caller can say so before it stops (a plain KeyboardInterrupt means nothing was written)."""
+
+    def __init__(self, written):
+        super().__init__()
+        self.written = written
+
+
 class SetIssueStatus(Struct, frozen=True):
     issue_id: int | str
     status: str

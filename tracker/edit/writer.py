@@ -75,6 +75,7 @@ from tracker.edit.adding import ADDED, AddDeliverable, AddIssue, AddPhase, AddSt
 from tracker.edit.commands import (
     AppendSession,
     EndSession,
+    Interrupted,
     SetDeliverableReviewed,
     SetDeliverableStatus,
     SetIssueField,
@@ -92,6 +93,7 @@ __all__ = [
     "apply",
     "summary",
     "WriteRefused",
+    "Interrupted",
     "NeedWhole",
     "SetIssueStatus",
     "SetStepStatus",
@@ -146,6 +148,7 @@ def apply(
         return loaded
     change.check(loaded.project, where)
     target = Path(os.path.realpath(loaded.path))  # through a symlink: replace the file, keep the link
+    landed: list[Loaded] = []  # the plan under the name, once this write put it there
     try:
         with (
             signals.cleanup_first(),
@@ -153,7 +156,11 @@ def apply(
             ondisk.Watch(target, loaded.max_bytes) as disk,
         ):
             atomicfile.remove_leftovers(target)
-            written = _write(loaded, change, before, target, lock, disk, where)
+            written = _write(loaded, change, before, target, lock, disk, where, landed)
+    except KeyboardInterrupt:
+        if landed:  # Ctrl+C once the change was in place (the watch after the rename): it is made, say so
+            raise Interrupted(landed[-1]) from None
+        raise
     except LockTimeout as exc:
         raise WriteRefused(f"{where}: error: {exc}") from None
     except ondisk.Unsettled as exc:
@@ -180,9 +187,17 @@ class _Written(msgspec.Struct):
 
 
 def _write(
-    loaded: LoadedOk, change: Change, before, target: Path, lock: Lock, disk: ondisk.Watch, where: str
+    loaded: LoadedOk,
+    change: Change,
+    before,
+    target: Path,
+    lock: Lock,
+    disk: ondisk.Watch,
+    where: str,
+    landed: list[Loaded],
 ) -> _Written | None:
     """The rounds of one write, under the lock: None when the file never held still long enough.
+    The plan each round puts under the name is added to `landed` in the same step as the rename.
 
     `source` is the inode whose content the change is made to; `expect` the one
     the name must still show, unchanged, at the rename.  They differ after a
@@ -236,7 +251,17 @@ def _write(
                 )
             # The window between the last check and the rename, held open for tests.
             atomicfile.pause_for_tests("TRACKER_TEST_PAUSE_BEFORE_RENAME")
-            placed = disk.replace(staged, out, expect)
+            with signals.interrupt_held():  # Ctrl+C lands before the exchange or once its outcome is noted
+                placed = disk.replace(staged, out, expect)
+                if placed is not None:
+                    # The watch below waits RACY_NS from the rename whatever happens meanwhile: the new plan's
+                    # digest and cache entry are made in that time, not after it.  An entry is named by the
+                    # digest of the bytes it describes, so one made for a file overwritten at once is only unused.
+                    new_digest = hashing.digest()
+                    text_or_bytes = placed.data if new_source is None else new_source
+                    landed.append(
+                        Loaded(loaded.path, new.project, new.problems, text_or_bytes, new_digest, loaded.max_bytes)
+                    )
             temp = None
         finally:
             if temp is not None:
@@ -251,21 +276,16 @@ def _write(
             # wait for it to end, and write its content again, merged, over the file just put there.
             source, expect = disk.read_again(expect), placed
             continue
-        # The watch below waits RACY_NS from the rename whatever happens meanwhile: the new plan's
-        # digest and cache entry are made in that time, not after it.  An entry is named by the
-        # digest of the bytes it describes, so one made for a file overwritten at once is only unused.
-        new_digest = hashing.digest()
-        if new_source is None:
-            new_source = placed.data
-        written = Loaded(loaded.path, new.project, new.problems, new_source, new_digest, loaded.max_bytes)
+        written = landed[-1]
         # The next command need not parse it; a plan read in part is kept from the bytes it was read from.
         if base.part is not None:
-            written.part = parsecache.store_part(new_digest, base.part, new.project, new.problems, lines)
+            written.part = parsecache.store_part(written.digest, base.part, new.project, new.problems, lines)
         else:
-            parsecache.store(new_digest, new.project, new.problems, plain=plain)
+            parsecache.store(written.digest, new.project, new.problems, plain=plain)
         if not disk.still(placed):
             # Rewritten in place at once, by a program that read the file before the rename: if
             # the change is gone from what it wrote, it is made again (the next round sees).
+            landed.clear()
             source = expect = disk.read()
             continue
         return _Written(written, links)

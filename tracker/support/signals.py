@@ -1,4 +1,5 @@
 """SIGTERM and SIGHUP while a file is being replaced: clean up first, then end as the signal says.
+(And Ctrl+C held back across a step that must not be cut in two: interrupt_held.)
 
 Python's default for these signals ends the process at once, leaving a
 temporary file and the lock file beside the plan.  Inside `cleanup_first()`
@@ -97,6 +98,26 @@ def cleanup_first():
     if caught is not None:
         os.kill(os.getpid(), caught)  # now under the handler from before: by default, the end
         raise SystemExit(128 + caught)  # a handler of the caller's own returned: still, stop here
+
+
+@contextlib.contextmanager
+def interrupt_held():
+    """Ctrl+C (SIGINT) held back while the block runs, then raised as usual: a step that must not be cut in
+    two (a rename and the check of what it displaced) ends first.  From the main thread only, where Python
+    handles signals; elsewhere the block just runs."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    before = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+        if held and callable(before):
+            before(signal.SIGINT, None)  # by default signal.default_int_handler: KeyboardInterrupt
+        elif held and before == signal.SIG_DFL:
+            os.kill(os.getpid(), signal.SIGINT)
 
 
 def install() -> None:
