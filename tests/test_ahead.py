@@ -1,5 +1,6 @@
 """Git set going before the plan is read (git/ahead.py): taken over by linking when the plan's work tree
-is the one around its file, stopped when it is not, and the links the same either way."""
+is the one around its file, stopped when it is not, and the links the same either way; a `git status`
+lent by the answer cache is read as linking's own and left to it."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ import pytest
 from gitutil import Repo, make_repo
 from test_gitlinks import plan_text
 
-from tracker.git import Ahead, linkmemo
+from tracker.git import Ahead, ask_status, linkmemo, repo_start
 from tracker.git import lastcommit as lastcommit_module
 from tracker.git.links import read_links
+from tracker.git.repo import Lent
 from tracker.plan.loader import load
 
 
@@ -108,3 +110,53 @@ def test_outside_git_the_failure_found_ahead_is_the_one_linking_gives(tmp_path: 
     early = read_links(project, plan, ahead=ahead)
     assert early == read_links(project, plan)
     assert early.get("gone.md").state == "missing" and early.get("here.md").state == "no-git"
+
+
+def test_a_status_lent_ahead_gives_the_links_of_linking_s_own_and_is_left_to_its_starter(
+    repo: Repo, tmp_path: Path, walks: list
+):
+    """The answer cache's `git status`, asked from the plan's folder (statusproc), read by linking: the
+    same links as a status run from the work tree's root, and never stopped here."""
+    plan = committed_plan(repo, plan_text(files=["a.md", "b.md", "c.md", "data/new.md"]))
+    repo.write("data/new.md", "untracked, beside the plan\n")
+    repo.write("b.md", "two\nlines\nstaged\n")
+    repo.git("add", "b.md")
+    run = ask_status(str(repo_start(plan, None)))
+    assert run is not None
+    ahead = Ahead(plan, history=True, status=run)
+    assert isinstance(ahead.status, Lent)
+    project = load(plan).project
+    assert project is not None
+    lent = read_links(project, plan, ahead=ahead)
+    ahead.close()
+    code, out, _ = run.answer()  # read by linking, still there for its starter
+    assert code == 0 and b"\0? data/new.md\0" in out
+
+    shutil.rmtree(tmp_path / "cache")
+    own = read_links(project, plan)
+    assert lent == own
+    assert [lent.get(path).state for path in ("a.md", "b.md", "c.md", "data/new.md")] == [
+        "modified",
+        "staged",
+        "missing",
+        "untracked",
+    ]
+
+
+def test_a_lent_status_is_not_stopped_when_the_plan_is_linked_elsewhere_or_outside_git(repo: Repo, tmp_path: Path):
+    other = make_repo(tmp_path / "other")
+    other.write("b.md", "elsewhere\n")
+    other.commit("in the other repository")
+    elsewhere = committed_plan(repo, plan_text(files=["b.md"], repo_setting="../../other"))
+    outside = tmp_path / "plain" / "data" / "phases.yaml"
+    outside.parent.mkdir(parents=True)
+    outside.write_text(plan_text(files=["here.md"]), encoding="utf-8")
+    for plan, code in ((elsewhere, 0), (outside, 128)):
+        run = ask_status(str(repo_start(plan, None)))
+        assert run is not None
+        ahead = Ahead(plan, history=True, status=run)
+        project = load(plan).project
+        assert project is not None
+        read_links(project, plan, ahead=ahead)
+        ahead.close()
+        assert run.answer()[0] == code  # git's own answer (128: not a repository), not a kill

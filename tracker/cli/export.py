@@ -61,8 +61,6 @@ def _exported(plan: Path, kind: str, max_bytes: int, write: Write) -> None:
     Its history is read from the repository found from the plan's own folder: the answer is kept only when
     the links are read from that folder too (no `repo:` elsewhere), so that `git status` vouches for both.
     """
-    import os
-
     from tracker.cli import replay
     from tracker.support.clock import today
 
@@ -70,24 +68,18 @@ def _exported(plan: Path, kind: str, max_bytes: int, write: Write) -> None:
     command = replay.command_line("export", day, kind=kind, max_bytes=max_bytes)
     if replay.replay(plan, command, write, max_bytes):
         return
+    from tracker.cli.computing import compute
     from tracker.export import export_bytes
-    from tracker.git import read_links, repo_start
-    from tracker.plan import load
-    from tracker.support.memory import collect_again
 
-    recorder = replay.Recorder(plan, command)
-    loaded = load(plan, max_bytes=max_bytes)
-    collect_again()
+    loaded = compute(
+        plan,
+        command,
+        day.isoformat(),
+        max_bytes,
+        write,
+        lambda loaded, links: [export_bytes(loaded, kind, max_bytes, links)],
+        history=True,
+        plan_history=True,  # progress over time
+    )
     if not loaded.ok:
         raise Failed(loaded.report())
-    project = loaded.project
-    assert project is not None, "a plan that loaded without errors has a project"
-    start = repo_start(loaded.path, project.repo)
-    if str(start) == os.path.realpath(loaded.path.parent):
-        recorder.before_git(start)  # else nothing is kept (see Recorder.record)
-    links = read_links(project, loaded.path, history=True)
-    data = export_bytes(loaded, kind, max_bytes, links)
-    if today() == day:  # else the view may be of a day the answer's key does not name
-        recorder.record(loaded.digest, links, [data], write)
-    else:
-        write(data)

@@ -33,7 +33,10 @@ checks each of them again before replaying:
 An answer is recorded only when git said the same before and after it was
 computed, and no file it depends on changed within two seconds of that (the
 rule git uses for its own index): a change made while the answer was being
-computed can then never hide behind it.
+computed can then never hide behind it.  Nor is it recorded when the day it
+is named for is over by then.  The `git status` before is the one linking
+reads (cli/computing.py lends it to git.Ahead): the links are made from the
+very view the entry keeps.
 """
 
 from __future__ import annotations
@@ -245,19 +248,26 @@ def _chunks(file: BinaryIO, size: int) -> Iterator[bytes]:
 class Recorder:
     """What an answer depends on, taken before it is computed; `record` keeps the answer if it still holds."""
 
-    def __init__(self, plan: Path, command: Iterable[str]):
+    def __init__(self, plan: Path, command: Iterable[str], day: str):
+        """`day`: the day `command` names (command_line's --today)."""
         self.plan = plan
         self.key = _key(plan, command)
+        self.day = day
         self.began = time.time_ns()
         self.plan_signature = self._settled(_signature(plan, follow=True))  # taken before the plan is read
         self.start: str | None = None
         self.status: bytes | None = None
         self._asked: tuple[str, StatusRun | None] | None = None  # ask_early's folder and git status
 
-    def ask_early(self, start: Path) -> None:
+    def ask_early(self, start: Path) -> StatusRun | None:
         """Start `git status` from the folder git will most likely be asked from, before the plan is
-        read: before_git takes its answer if that is the folder, so git works while the plan is parsed."""
-        self._asked = str(start), ask_status(str(start))
+        read: before_git takes its answer if that is the folder, so git works while the plan is parsed.
+
+        The run is given back (None if git cannot run there) for linking to read too (git.Ahead); it
+        stays the recorder's to stop."""
+        asked = ask_status(str(start))
+        self._asked = str(start), asked
+        return asked
 
     def before_git(self, start: Path) -> None:
         """Call with the folder git will be asked from, before anything asks it."""
@@ -318,7 +328,13 @@ class Recorder:
         if pack is not None:
             keep(pack.flush())
         files = self._files(links)
-        if files is None or self.start is None or self.status is None or _git_status(self.start) != self.status:
+        if (
+            files is None
+            or self.start is None
+            or self.status is None
+            or _git_status(self.start) != self.status
+            or not self._same_day()
+        ):
             entry.discard()
             return
         header = _header(
@@ -366,6 +382,13 @@ class Recorder:
                 return None
             files.append([path, signature, target])
         return files
+
+    def _same_day(self) -> bool:
+        """Whether today is still the day the command names: what read the clock while the answer was
+        computed (an export's view does) may have read the next day, which the answer's name does not say."""
+        from tracker.support.clock import today_text
+
+        return today_text() == self.day
 
     def _settled(self, signature: Signature) -> Signature | None:
         """The signature, or None if its times are too close to this run to prove anything."""

@@ -41,33 +41,22 @@ def answer(
     import datetime
     from pathlib import Path
 
-    from tracker.git import Ahead, read_links, repo_start
-    from tracker.plan import is_ok, load
-    from tracker.support.memory import collect_again
+    from tracker.cli.computing import compute
+    from tracker.plan import compliance, is_ok
 
     day = datetime.date.fromisoformat(day_text)  # the day of the answer's name, even past midnight
-    plan = Path(plan)
-    recorder = replay.Recorder(plan, command)
-    # Git set going around the plan's file while the plan is parsed (git/ahead.py); `status` plain
-    # needs history only for evidence with a review interval, which is not known yet.
-    recorder.ask_early(repo_start(plan, None))
-    ahead = Ahead(plan, history=as_json or files)
-    try:
-        loaded = load(plan, max_bytes=max_bytes)
-        collect_again()
-        if not is_ok(loaded):
-            return loaded.report()
-        recorder.before_git(repo_start(loaded.path, loaded.project.repo))
-        # The phase table needs states (for drift marks), and last commits only for evidence with a review interval.
-        from tracker.plan import compliance
-
-        history = as_json or files or compliance.reviews_anything(loaded.project)
-        links = read_links(loaded.project, loaded.path, history=history, ahead=ahead)
-    finally:
-        ahead.close()
-        recorder.close()
-    recorder.record(loaded.digest, links, _pieces(loaded, links, as_json, ascii_only, files, width, day), write)
-    return None
+    loaded = compute(
+        Path(plan),
+        command,
+        day_text,
+        max_bytes,
+        write,
+        lambda loaded, links: _pieces(loaded, links, as_json, ascii_only, files, width, day),
+        # The phase table needs states (for drift marks), and last commits only for evidence with a
+        # review interval, which is known once the plan is read.
+        history=True if as_json or files else compliance.reviews_anything,
+    )
+    return None if is_ok(loaded) else loaded.report()
 
 
 def _pieces(

@@ -46,33 +46,39 @@ def answer(plan: Path, max_bytes: int, strict: bool, out: replay.Write, err: rep
         verdict = _decoded(kept)
         if verdict is not None:
             return verdict.show(out, err)
-    verdict = _computed(plan, max_bytes, strict, day, replay.Recorder(plan, command))
-    return verdict.show(out, err)
+    return _computed(plan, max_bytes, strict, day, command).show(out, err)
 
 
-def _computed(plan: Path, max_bytes: int, strict: bool, day: datetime.date, recorder: replay.Recorder) -> Verdict:
-    from tracker.plan import load, sort_key
-    from tracker.support.memory import collect_again
+def _computed(plan: Path, max_bytes: int, strict: bool, day: datetime.date, command: list[str]) -> Verdict:
+    """The verdict computed, and recorded as validate's answer when the plan loaded far enough to link."""
+    from tracker.cli.computing import compute
+    from tracker.plan import compliance
 
-    loaded = load(plan, max_bytes=max_bytes)
-    collect_again()
-    links = None
-    if loaded.project is not None:
-        from tracker.git import link_problems, read_links, repo_start, strict_problems
-        from tracker.plan import compliance
+    kept: list[str | bytes] = []
+    loaded = compute(
+        plan,
+        command,
+        day.isoformat(),
+        max_bytes,
+        kept.append,  # the verdict is read back as a replay reads it
+        lambda loaded, links: [_encoded(_linked(loaded, links, strict, day))],
+        history=compliance.reviews_anything if strict else False,  # last commits date the evidence
+        with_errors=True,  # a plan with errors is linked too: its links' problems are told with them
+    )
+    return _decoded(kept) or _verdict(loaded)  # nothing kept: no plan to link (its errors need no git)
 
-        where = str(loaded.path)
-        recorder.before_git(repo_start(loaded.path, loaded.project.repo))
-        history = strict and compliance.reviews_anything(loaded.project)  # last commits date the evidence
-        links = read_links(loaded.project, loaded.path, history=history)
-        found = link_problems(loaded.project, links, where, drift=not strict)
-        if strict:
-            found += strict_problems(loaded.project, links, day, where)
-        loaded.problems = sorted(loaded.problems + found, key=sort_key)
-    verdict = _verdict(loaded)
-    if links is not None:
-        recorder.record(loaded.digest, links, [_encoded(verdict)], lambda _: None)
-    return verdict
+
+def _linked(loaded, links, strict: bool, day: datetime.date) -> Verdict:
+    """The verdict on a plan and its links: the plan's problems, drift (with `strict`, what strict adds)."""
+    from tracker.git import link_problems, strict_problems
+    from tracker.plan import sort_key
+
+    where = str(loaded.path)
+    found = link_problems(loaded.project, links, where, drift=not strict)
+    if strict:
+        found += strict_problems(loaded.project, links, day, where)
+    loaded.problems = sorted(loaded.problems + found, key=sort_key)
+    return _verdict(loaded)
 
 
 def _verdict(loaded) -> Verdict:

@@ -8,6 +8,12 @@ status` can start before the plan is parsed and run on another core meanwhile.
 Linking then shows the work tree as it was when the command started.  If the plan turns
 out to name another work tree, or not to need history, what was started is
 stopped and nothing of it is used.
+
+A command whose answer is recorded (cli/replay.py) has already started the
+`git status` that vouches for it, from the same folder and with the same
+arguments and environment (git/statusproc.py); porcelain output names paths
+from the work tree's root wherever git is asked from, so its bytes are
+linking's too, and one process does for both.
 """
 
 from __future__ import annotations
@@ -16,8 +22,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tracker.git.lastcommit import Walk, early_walk
-from tracker.git.repo import GitRepo, GitUnavailable, Running, repo_start
-from tracker.git.statusproc import STATUS_ARGS
+from tracker.git.repo import GitRepo, GitUnavailable, Lent, Running, repo_start
+from tracker.git.statusproc import STATUS_ARGS, StatusRun
 
 
 class Started(NamedTuple):
@@ -26,7 +32,7 @@ class Started(NamedTuple):
 
     repo: GitRepo
     walk: Walk | None
-    status: Running
+    status: Running | Lent
 
 
 class Ahead:
@@ -34,17 +40,21 @@ class Ahead:
     of its history when nothing is cached for it.  `read_links` takes it over; `close` stops what it
     does not take."""
 
-    def __init__(self, plan_file: Path, history: bool):
+    def __init__(self, plan_file: Path, history: bool, status: StatusRun | None = None):
+        """`status`: a `git status` already started from the plan's folder (statusproc.ask_status), read
+        instead of starting another; it is never stopped here (its starter still wants its answer)."""
         self.start = repo_start(plan_file, None)  # where git is asked from when the plan has no `repo:`
         self.repo: GitRepo | None = None
         self.failed: GitUnavailable | None = None  # why there is no work tree there
         self.walk: Walk | None = None
-        self.status: Running | None = None
+        self.status: Running | Lent | None = None
         try:
             self.repo = GitRepo.open(self.start)
-            if history:  # first, as linking starts them: the walk's "HEAD" is then no newer than status's
+            # The walk first, as linking starts them; a walk of "HEAD" begun after `git status` looked
+            # at HEAD is walked again should HEAD have moved between them (lastcommit.LastCommits).
+            if history:
                 self.walk = early_walk(self.repo)
-            self.status = self.repo.start(*STATUS_ARGS)
+            self.status = Lent(status) if status is not None else self.repo.start(*STATUS_ARGS)
         except GitUnavailable as exc:
             self.close()
             self.failed = exc

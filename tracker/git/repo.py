@@ -26,6 +26,8 @@ TYPE_CHECKING = False  # typing is not imported for a type named in a function (
 if TYPE_CHECKING:
     from typing import BinaryIO
 
+    from tracker.git.statusproc import StatusRun
+
 try:
     from fcntl import F_SETPIPE_SZ as SETPIPE_SZ
     from fcntl import fcntl
@@ -229,6 +231,29 @@ class Running:
         """Stop git if it still runs (its output is not wanted).  Its pipes are not read to their end: a
         hook git started (core.fsmonitor) may hold them open long after git is gone."""
         stop_git(self._process)
+
+
+class Lent:
+    """A `git status` started by statusproc.ask_status (the answer cache's), read as a Running is.
+
+    Its answer is kept (StatusRun.answer), so the answer cache and linking read
+    one process; it stays its starter's to stop, who may still want its answer.
+    """
+
+    __slots__ = ("_run",)
+
+    def __init__(self, run: StatusRun):
+        self._run = run
+
+    def output(self) -> bytes:
+        """What git printed, once it is done; GitUnavailable if it failed, as Running.output."""
+        code, out, err = self._run.answer()
+        if code:
+            raise GitUnavailable(_first_line(err.decode("utf-8", "replace")))
+        return out
+
+    def close(self) -> None:
+        """Nothing: the run is its starter's to stop."""
 
 
 def stop_git(process: subprocess.Popen) -> None:

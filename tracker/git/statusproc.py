@@ -51,9 +51,18 @@ class StatusRun:
         self.pid = pid
         self._pipes = [out, err]
         self._ended: int | None = None  # git's exit status, once waited for
+        self._answer: tuple[int, bytes, bytes] | None = None
 
     def answer(self) -> tuple[int, bytes, bytes]:
-        """Git's exit status (negative: the signal that ended it), standard output and standard error."""
+        """Git's exit status (negative: the signal that ended it), standard output and standard error.
+
+        Read once and kept: the answer cache and linking may both take this one run's answer.
+        """
+        if self._answer is None:
+            self._answer = self._read()
+        return self._answer
+
+    def _read(self) -> tuple[int, bytes, bytes]:
         import select
 
         out, err = self._pipes

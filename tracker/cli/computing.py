@@ -1,0 +1,70 @@
+"""An answer computed and recorded when it was not replayed: one sequence for `status`, `validate` and `export`.
+
+A replay missed (cli/replay.py).  The plan is loaded and linked, the answer
+built and written, and kept if it still holds once written (Recorder.record).
+Git is set going around the plan's file before the plan is read (git.Ahead):
+one `git status` is both git's view before the answer, which the recorder
+keeps, and the one linking reads; the walk of history starts too when the
+answer surely needs last commits.  What differs between the commands is
+passed in: how the answer is built, whether it needs last commits, which
+plans with errors are answered, and whether it reads the plan's own history.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracker.cli import replay
+from tracker.git import Ahead, read_links, repo_start
+from tracker.plan import is_ok, load
+from tracker.support.memory import collect_again
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+    from tracker.git import Links
+    from tracker.plan import Loaded, Project
+
+
+def compute(
+    plan: Path,
+    command: list[str],
+    day: str,
+    max_bytes: int,
+    write: replay.Write,
+    answer: Callable[[Loaded, Links], Iterable[str | bytes]],
+    *,
+    history: bool | Callable[[Project], bool],
+    with_errors: bool = False,
+    plan_history: bool = False,
+) -> Loaded:
+    """Load `plan`, read its links, and write `answer(loaded, links)` through `write`, recorded under
+    `command` (which names `day`) if it still holds; give the plan as loaded.
+
+    `history`: whether the answer needs last commits: True or False when that is known before the plan
+    is read (True walks history while the plan is parsed), else the rule that tells from the plan.
+    `with_errors`: a plan that loaded with errors is answered too (if its model was built); a plan not
+    answered is given back unlinked, nothing written or recorded, for the caller to say what is wrong.
+    `plan_history`: the answer also reads the plan's own history, from the repository around its file;
+    it is kept only when the links are read from there too, so that one `git status` vouches for both.
+    """
+    recorder = replay.Recorder(plan, command, day)
+    early = recorder.ask_early(repo_start(plan, None))
+    ahead = Ahead(plan, history=history is True, status=early)
+    try:
+        loaded = load(plan, max_bytes=max_bytes)
+        collect_again()
+        project = loaded.project
+        if project is None or not (with_errors or is_ok(loaded)):
+            return loaded
+        start = repo_start(loaded.path, project.repo)
+        if not plan_history or start == repo_start(loaded.path, None):
+            recorder.before_git(start)  # else nothing is kept (see Recorder.record)
+        needed = history if isinstance(history, bool) else history(project)
+        links = read_links(project, loaded.path, history=needed, ahead=ahead)
+    finally:
+        ahead.close()
+        recorder.close()
+    recorder.record(loaded.digest, links, answer(loaded, links), write)
+    return loaded
