@@ -212,6 +212,17 @@ def test_no_plan_found_upwards(tmp_path):
     assert "no data/phases.yaml" in done.stderr
 
 
+@pytest.mark.parametrize("args", [(), ("status",), ("set", "1", "complete"), ("summary",)])
+def test_no_plan_found_says_how_to_start_one(tmp_path, args):
+    # A first run in a new repository, as the README's "Use it in your own repository" goes: the way out is init.
+    done = run_tracker(*args, cwd=tmp_path)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"tracker: error: no data/phases.yaml in {tmp_path.resolve()} or any folder above it; "
+        "start one with 'tracker init', or pass --file PATH or set TRACKER_FILE\n"
+    )
+
+
 def test_unknown_option_is_usage_error(tmp_path):
     done = run_tracker("status", "--bogus", cwd=tmp_path)
     assert done.returncode == 2

@@ -37,7 +37,8 @@ def find_plan_name(explicit: str | None = None, start: str | None = None) -> str
         parent = os.path.dirname(folder)
         if parent == folder:
             raise PlanNotFound(
-                f"no {DEFAULT_NAME} in {here} or any folder above it; pass --file PATH or set TRACKER_FILE"
+                f"no {DEFAULT_NAME} in {here} or any folder above it; start one with 'tracker init', "
+                "or pass --file PATH or set TRACKER_FILE"
             )
         folder = parent
 
