@@ -645,6 +645,22 @@ async def test_command_palette_jumps_to_an_issue(plan):
 
 
 @synchronously
+async def test_the_palette_names_each_issues_status_by_its_label(plan):
+    from textual.command import CommandList
+
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"Concurrent")
+        await settle(pilot, 0.5)
+        found = app.screen.query_one(CommandList)
+        shown = [found.get_option_at_index(i).prompt.plain for i in range(found.option_count)]
+        assert "8  Concurrent Locks\nNot started" in shown, shown  # not the id, not_started
+
+
+@synchronously
 async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_does(plan, repo):
     from tracker.tui.screens.confirm import ConfirmScreen
 

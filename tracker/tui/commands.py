@@ -22,7 +22,7 @@ class IssueCommands(Provider):
             (
                 f"{one_line(str(issue.id))}  {ellipsize(one_line(issue.title), 70)}",
                 issue_ref(phase, issue),
-                one_line(issue.status),
+                one_line(project.label(issue.status)),  # as the tree and detail name it: "Not started"
                 screen,
             )
             for phase, issue in project.issues()
