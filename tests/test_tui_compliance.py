@@ -11,7 +11,18 @@ from pathlib import Path
 import pytest
 from compliancetui import NOW, TEXT, make_programme
 from conftest import run_tracker
-from test_tui import SIZE, app_for, dashboard, detail_text, settle, synchronously, text_of, tree_lines, wait_for
+from test_tui import (
+    SIZE,
+    app_for,
+    dashboard,
+    detail_text,
+    notes,
+    settle,
+    synchronously,
+    text_of,
+    tree_lines,
+    wait_for,
+)
 from tuiplan import changed_lines
 
 from tracker.tui.refs import Ref
@@ -97,6 +108,23 @@ async def test_each_filter_and_several_at_once(plan, text, keys):
         await filter_by(pilot, text)
         assert issue_keys(app) == keys
         assert text_of(dashboard(app).query_one("#filter-status")).endswith(f"{len(keys)} of 5")
+
+
+@synchronously
+async def test_a_mistyped_is_term_says_which_ones_there_are(plan):
+    # `is:overdo` keeps nothing, as any term that never holds; an empty tree must not read as "nothing overdue".
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await filter_by(pilot, "is:overdo")
+        assert issue_keys(app) == []
+        assert text_of(dashboard(app).query_one("#filter-status")) == "0 of 5"
+        assert "no is:overdo; is: takes overdue|stale|drift|open" in notes(app)
+        await pilot.press("escape")  # on the tree: every filter goes
+        await settle(pilot)
+        await filter_by(pilot, "is:overdue")
+        assert issue_keys(app) == ["2"]
+        assert text_of(dashboard(app).query_one("#filter-status")) == "1 of 5"
 
 
 @synchronously

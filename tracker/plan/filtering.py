@@ -67,6 +67,14 @@ class Query:
     def active(self) -> bool:
         return bool(self.words or self.owners or self.tags or self.controls or self.states or self.statuses)
 
+    @property
+    def mistyped(self) -> str | None:
+        """What is wrong with an `is:` word none of STATES names (it keeps nothing), and how to put it right."""
+        unknown = sorted(self.states - set(STATES))
+        if not unknown:
+            return None
+        return f"no is:{unknown[0]}; is: takes " + "|".join(STATES)
+
     def keeps(self, project: Project, issue: Issue, flagged: Mapping[str, Container[str]] | None = None) -> bool:
         """Whether `issue` passes; `flagged` maps each kind of FLAGS to the keys of the issues that need it."""
         if self.statuses and issue.status not in self.statuses:

@@ -60,9 +60,13 @@ class Filters:
             self.screen.post_message(self.Changed())
 
     def close_text(self, text: str) -> None:
-        """The filter line was left: it stays on screen while a filter is in force."""
+        """The filter line was left: it stays on screen while a filter is in force.  A mistyped `is:` keeps
+        nothing, and says so: an empty tree must not read as "nothing overdue"."""
         self.set_text(text)
         self.screen.query_one("#filter").display = self.active
+        mistyped = self.query.mistyped
+        if mistyped:
+            self.screen.notify(mistyped, title="Filter", severity="warning", markup=False)
 
     def pick_status(self, project: Project) -> None:
         from tracker.tui.screens.status_picker import ANY, StatusPicker
