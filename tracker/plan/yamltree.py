@@ -353,6 +353,27 @@ _UNCLOSED = {
     "while scanning a quoted scalar": "this quoted text is never closed; add the closing quote",
     "while parsing a flow sequence": "this '[' list is never closed; add the closing ']'",
     "while parsing a flow mapping": "this '{' mapping is never closed; add the closing '}'",
+    "while parsing a flow node": "a '[' list or '{' mapping is still open where the file ends; add the closing ']' or '}'",
+    "while scanning a simple key": "the last line is neither a key with ': ' nor part of the value above; "
+    "add ': ' after the key, or remove the line",
+    "while scanning an anchor": "an '&' with no name ends the file; remove the '&' (anchors are refused anyway)",
+}
+# How to mend what libyaml reports, by its words for the problem: every message says what to do.
+_FIXES = {
+    "mapping values are not allowed in this context": "put a value that holds ': ' in quotes (title: \"a: b\"), "
+    "or line this key up with the keys above it",
+    "could not find expected ':'": "a line that is not a key: add ': ' after the key, or put a value that runs on "
+    "to the next line in quotes",
+    "found character that cannot start any token": "a value cannot start with this character (such as @ or `); "
+    "put the value in quotes",
+    "did not find expected key": "this does not continue the mapping above: indent it as the keys above it, or "
+    "remove what is left over (a stray ']' or '}')",
+    "did not find expected '-' indicator": "indent this line as the '- ' items above it, or as a key of the item "
+    "above it",
+    "found unknown escape character": "in double quotes a backslash starts an escape: write it twice (\\\\), "
+    "or use single quotes",
+    "did not find expected <document start>": "text follows the end of the plan (a '...' line): remove it",
+    "found duplicate %YAML directive": "remove the repeated %YAML line",
 }
 
 
@@ -392,4 +413,5 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
         if exc.context_mark is not None:
             message += f" started at line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}"
         message += ")"
-    return YamlError(line, column, f"invalid YAML: {message}")
+    fix = _FIXES.get(problem)
+    return YamlError(line, column, f"invalid YAML: {message}" + (f"; {fix}" if fix else ""))
