@@ -119,6 +119,7 @@ def ask_status(start: str) -> StatusRun | None:
         (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
         (os.POSIX_SPAWN_DUP2, out_write, 1),
         (os.POSIX_SPAWN_DUP2, err_write, 2),
+        *_closing_inherited(),
     ]
     try:
         # -C: posix_spawn has no working folder of its own; git then runs as if started there.
@@ -137,3 +138,26 @@ def ask_status(start: str) -> StatusRun | None:
         os.close(out_write)
         os.close(err_write)
     return StatusRun(pid, out_read, err_read)
+
+
+def _closing_inherited() -> list[tuple[int, int]]:
+    """Actions closing, in git, what tracker's own parent left open and inheritable (Python's own
+    descriptors are not inheritable): what subprocess's close_fds does for linking's git.  Where the
+    open descriptors cannot be listed, git gets them, as any program posix_spawn starts does."""
+    for listing in ("/proc/self/fd", "/dev/fd"):
+        try:
+            names = os.listdir(listing)
+            break
+        except OSError:
+            continue
+    else:
+        return []
+    actions = []
+    for name in names:
+        fd = int(name)
+        try:
+            if fd > 2 and os.get_inheritable(fd):
+                actions.append((os.POSIX_SPAWN_CLOSE, fd))
+        except OSError:  # the listing's own descriptor, closed once it was read
+            continue
+    return actions
