@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from answerutil import answer_entries
 from conftest import tracker_env
-from gitutil import Repo
+from gitutil import Repo, make_repo
 from test_replayed_verdicts import PLAN, PROGRAM, TODAY, run
 
 from tracker.git.statusproc import STATUS_ARGS
@@ -123,3 +123,25 @@ def test_an_answer_finished_on_another_day_than_the_one_it_is_named_for_is_writt
         compute(plan, command, day, MAX_BYTES, written.append, lambda loaded, links: ["answer\n"], history=False)
         assert len(answer_entries()) == kept
     assert written == ["answer\n", "answer\n"]
+
+
+def test_an_export_of_a_plan_symlinked_into_another_repository_is_not_replayed_past_a_commit_to_its_history(
+    repo: Repo,
+):
+    """The export's history of the plan is read around the symlink's folder (its own repository), the links
+    and git's view from where it leads: no `git status` vouches for that history, so nothing is kept."""
+    repo.write("inner/data/phases.yaml", PLAN)
+    repo.commit("The outer repository tracks the plan")
+    inner = make_repo(repo.root / "inner")
+    inner.commit("The inner repository, of its own")
+    (repo.root / "data").mkdir()
+    (repo.root / "data" / "phases.yaml").symlink_to("../inner/data/phases.yaml")
+    repo.commit("The plan, through a symlink")
+    repo.write("inner/data/phases.yaml", PLAN.replace("status: complete", "status: audit", 1))
+    inner.commit("A change to the plan")
+    first = run(repo, "export", "html")
+    assert first.returncode == 0, first.stderr
+    repo.commit("The outer repository records the change")  # the history the export shows gains a commit
+    again = run(repo, "export", "html")
+    fresh = run(repo, "export", "html", cache=repo.root.parent / "fresh-cache")
+    assert again.stdout == fresh.stdout != first.stdout

@@ -12,6 +12,7 @@ plans with errors are answered, and whether it reads the plan's own history.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tracker.cli import replay
@@ -59,7 +60,9 @@ def compute(
         if project is None or not (with_errors or is_ok(loaded)):
             return loaded
         start = repo_start(loaded.path, project.repo)
-        if not plan_history or start == repo_start(loaded.path, None):
+        # The plan's history is read around the plan's own folder, a symlinked plan not followed
+        # (export/view.py); git's view is asked from where the links are read, the symlink followed.
+        if not plan_history or str(start) == os.path.realpath(loaded.path.parent):
             recorder.before_git(start)  # else nothing is kept (see Recorder.record)
         needed = history if isinstance(history, bool) else history(project)
         links = read_links(project, loaded.path, history=needed, ahead=ahead)
