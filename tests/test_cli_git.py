@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -155,11 +156,11 @@ def test_a_git_dir_from_a_hook_does_not_move_the_work_tree(shop: Repo):
     assert report["phases"][0]["issues"][0]["deliverables"][0]["git"]["state"] == "committed"
 
 
-def test_a_work_tree_kept_apart_from_its_git_dir(tmp_path: Path):
-    # A home folder kept in a bare repository: GIT_DIR and GIT_WORK_TREE name both.
+def kept_apart(tmp_path: Path, plan: str) -> tuple[Path, dict[str, str]]:
+    """A home folder kept in a bare repository (dots.git) with `plan` and src/retry.js committed; the
+    environment that names both, GIT_DIR and GIT_WORK_TREE."""
     home, dots = tmp_path / "home", tmp_path / "dots.git"
     (home / "data").mkdir(parents=True)
-    plan = PLAN + "sessions:\n  - date: 2025-11-30\n"
     (home / "data/phases.yaml").write_text(plan)
     (home / "src").mkdir()
     (home / "src/retry.js").write_text("retry();\n")
@@ -167,6 +168,12 @@ def test_a_work_tree_kept_apart_from_its_git_dir(tmp_path: Path):
     apart = {**os.environ, **ENV, "GIT_DIR": str(dots), "GIT_WORK_TREE": str(home)}
     subprocess.run(["git", "add", "data", "src"], cwd=home, check=True, env=apart)
     subprocess.run(["git", "commit", "-q", "-m", "plan"], cwd=home, check=True, env=apart)
+    return home, apart
+
+
+def test_a_work_tree_kept_apart_from_its_git_dir(tmp_path: Path):
+    plan = PLAN + "sessions:\n  - date: 2025-11-30\n"
+    home, apart = kept_apart(tmp_path, plan)
     first = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=home, check=True, env=apart, capture_output=True, text=True
     ).stdout.strip()
@@ -177,6 +184,23 @@ def test_a_work_tree_kept_apart_from_its_git_dir(tmp_path: Path):
     done = run(home, "summary", "--since", first, env=apart)  # the plan then, read from dots.git by GitPython
     assert done.returncode == 0, done.stderr
     assert "- Issue #2: in progress → complete" in done.stdout
+
+
+def test_a_work_tree_kept_apart_named_relative_to_where_tracker_starts(tmp_path: Path):
+    # Relative GIT_DIR and GIT_WORK_TREE are read from the folder tracker starts in, as the user's git reads
+    # them, whichever folder tracker runs git from: the answer is the same computed, replayed or from scratch.
+    home, _ = kept_apart(tmp_path, PLAN)
+    (home / "src/retry.js").write_text("retry();\nagain();\n")
+    cache = tmp_path / "cache"  # outside the work tree: git would see it as untracked
+    relative = {"GIT_DIR": "../../dots.git", "GIT_WORK_TREE": "..", "XDG_CACHE_HOME": str(cache)}
+    where = home / "data"
+    reports = [json.loads(run(where, "status", "--json", env=relative).stdout) for _ in range(2)]
+    shutil.rmtree(cache)
+    reports.append(json.loads(run(where, "status", "--json", env=relative).stdout))
+    for report in reports:
+        assert report["repo"]["root"] == str(home)
+        assert report["phases"][0]["issues"][0]["deliverables"][0]["git"]["state"] == "modified"
+    assert reports[0] == reports[1] == reports[2]
 
 
 def test_a_file_name_that_is_not_utf_8_is_shown_escaped(shop: Repo):

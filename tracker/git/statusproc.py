@@ -36,11 +36,17 @@ def git_env() -> dict[str, str]:
     asked from the plan's folder would call everything outside it deleted.
     Without it, git finds the plan's repository as it would for the user
     there.  GIT_DIR with GIT_WORK_TREE (a home folder kept in a bare
-    repository) names both, and is kept.
+    repository) names both, and is kept, made absolute: the user's git reads
+    them from the folder tracker was started in, and tracker runs git from
+    others (`-C` the plan's folder, the repository's root).
     """
     env = {**os.environ, **GIT_ENV}
     if "GIT_WORK_TREE" not in env:
         env.pop("GIT_DIR", None)
+        return env
+    for name in ("GIT_DIR", "GIT_WORK_TREE"):
+        if env.get(name):
+            env[name] = os.path.abspath(env[name])
     return env
 
 
