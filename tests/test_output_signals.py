@@ -81,3 +81,18 @@ def test_a_signal_while_the_dashboard_exports_leaves_no_temporary_file(repo, sig
         code = terminal.end(30)
     assert code == -signum  # ended by the signal, as without a write under way
     assert list(out.iterdir()) == []
+
+
+def test_a_ctrl_c_held_through_a_step_is_raised_after_it_unless_the_step_is_already_ending_otherwise():
+    from tracker.support.signals import Terminated, interrupt_held
+
+    with pytest.raises(KeyboardInterrupt):  # held back, then raised once the step is done
+        with interrupt_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01)  # Python runs the handler between bytecodes: nothing raised here
+    with pytest.raises(Terminated):  # a SIGTERM ending the step keeps its way out: not turned into a Ctrl+C
+        with interrupt_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.01)
+            raise Terminated(signal.SIGTERM)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

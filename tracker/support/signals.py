@@ -112,12 +112,16 @@ def interrupt_held():
     before = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
     try:
         yield
-    finally:
+    except BaseException:
+        # Already on its way out (a SIGTERM's Terminated, a refusal): a Ctrl+C held meanwhile adds nothing,
+        # and raised over it would hide how it ends (a SIGTERM would end as a Ctrl+C).
         signal.signal(signal.SIGINT, before)
-        if held and callable(before):
-            before(signal.SIGINT, None)  # by default signal.default_int_handler: KeyboardInterrupt
-        elif held and before == signal.SIG_DFL:
-            os.kill(os.getpid(), signal.SIGINT)
+        raise
+    signal.signal(signal.SIGINT, before)
+    if held and callable(before):
+        before(signal.SIGINT, None)  # by default signal.default_int_handler: KeyboardInterrupt
+    elif held and before == signal.SIG_DFL:
+        os.kill(os.getpid(), signal.SIGINT)
 
 
 def install() -> None:
