@@ -112,12 +112,10 @@ def interrupt_held():
     before = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
     try:
         yield
-    except BaseException:
-        # Already on its way out (a SIGTERM's Terminated, a refusal): a Ctrl+C held meanwhile adds nothing,
-        # and raised over it would hide how it ends (a SIGTERM would end as a Ctrl+C).
+    finally:
         signal.signal(signal.SIGINT, before)
-        raise
-    signal.signal(signal.SIGINT, before)
+    # Reached only when the block ended normally: one already on its way out (a SIGTERM's Terminated, a
+    # refusal) goes on as it is, since a Ctrl+C raised over it would hide how it ends.
     if held and callable(before):
         before(signal.SIGINT, None)  # by default signal.default_int_handler: KeyboardInterrupt
     elif held and before == signal.SIG_DFL:
