@@ -254,15 +254,21 @@ class ReadAhead:
         self._thread.start()
 
     def _read(self) -> None:
-        try:
-            data = read_bytes(self.path, self.max_bytes)
-        except LoadError:
-            return
-        self._found = data, hashlib.sha256(data).hexdigest()
+        self._found = _read_hashed(self.path, self.max_bytes)
 
     def result(self) -> tuple[bytes, str] | None:
         self._thread.join()
         return self._found
+
+
+def _read_hashed(path: Path, max_bytes: int) -> tuple[bytes, str] | None:
+    """The file's bytes, as read_bytes reads them, and their SHA-256; None when it cannot be read (the
+    caller that needs to say why reads it again)."""
+    try:
+        data = read_bytes(path, max_bytes)
+    except LoadError:
+        return None
+    return data, hashlib.sha256(data).hexdigest()
 
 
 def load_part(
@@ -283,17 +289,10 @@ def load_part(
     `max_bytes`).
     """
     path = Path(path)
-    if ahead is not None:
-        read = ahead.result()
-        if read is None:
-            return None
-        data, digest = read
-    else:
-        try:
-            data = read_bytes(path, max_bytes)
-        except LoadError:
-            return None
-        digest = hashlib.sha256(data).hexdigest()
+    read = ahead.result() if ahead is not None else _read_hashed(path, max_bytes)
+    if read is None:
+        return None
+    data, digest = read
     key = issue_key(issue_id) if issue_id is not None else None
     found = parsecache.lookup_part(digest, str(path), key, phase)
     if found is None:
