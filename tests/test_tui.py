@@ -115,12 +115,17 @@ async def picker_on(pilot, ref: Ref) -> int:
     return pilot.app.screen.query_one(OptionList).highlighted
 
 
-async def in_palette(pilot, words: str) -> None:
-    """Open the command palette, type `words`, and run what it offers first."""
+async def palette_typed(pilot, words: str) -> None:
+    """Open the command palette and type `words`: what it offers is listed."""
     await pilot.press("ctrl+p")
     await settle(pilot)
     await pilot.press(*words)
     await settle(pilot, 0.5)
+
+
+async def in_palette(pilot, words: str) -> None:
+    """Open the command palette, type `words`, and run what it offers first."""
+    await palette_typed(pilot, words)
     await pilot.press("enter")
     await settle(pilot)
 
@@ -651,10 +656,7 @@ async def test_the_palette_names_each_issues_status_by_its_label(plan):
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+p")
-        await settle(pilot)
-        await pilot.press(*"Concurrent")
-        await settle(pilot, 0.5)
+        await palette_typed(pilot, "Concurrent")
         found = app.screen.query_one(CommandList)
         shown = [found.get_option_at_index(i).prompt.plain for i in range(found.option_count)]
         assert "8  Concurrent Locks\nNot started" in shown, shown  # not the id, not_started
