@@ -629,15 +629,30 @@ def test_the_watch_compares_the_file_with_the_bytes_it_expects_block_by_block(fo
             data[: ondisk._BLOCK + 7] + b"\xff" + data[ondisk._BLOCK + 8 :],
             b"\x01" + data[1:],
         ):
-            assert len(changed) == len(data) and not disk._holds(snap.fd, changed)
+            assert len(changed) == len(data) and not disk._holds(snap.fd, (changed,))
+            assert not disk._holds(snap.fd, _cut(changed))
             assert disk.read(changed).data == data  # not what was expected: what the file holds
-        assert not disk._holds(snap.fd, data[:-1])
-        assert not disk._holds(snap.fd, data + b"!")
-        assert disk._holds(snap.fd, data)
+        assert not disk._holds(snap.fd, (data[:-1],))
+        assert not disk._holds(snap.fd, (data, b"!"))
+        assert not disk._holds(snap.fd, _cut(data)[:-1])
+        assert disk._holds(snap.fd, (data,))
+        # A file put in place from a window's edit is compared as its pieces, never joined.
+        assert disk._holds(snap.fd, _cut(data))
+        assert disk.kept(ondisk.Snapshot(snap.fd, snap.signature, _cut(data), snap.links))
         assert disk.kept(snap)
         path.write_bytes(b"")
         assert not disk.kept(snap)
-        assert disk._holds(snap.fd, b"")
+        assert disk._holds(snap.fd, (b"",))
+        assert disk._holds(snap.fd, ())
+
+
+def _cut(data: bytes) -> tuple[bytes | memoryview, ...]:
+    """`data` as pieces whose ends fall within blocks and across them, a memoryview among them, an empty one too."""
+    at = (5, ondisk._BLOCK + 3, ondisk._BLOCK + 3, 2 * ondisk._BLOCK + 11, len(data) - 1)
+    ends = (0, *at, len(data))
+    return tuple(
+        memoryview(data)[a:b] if n % 2 else data[a:b] for n, (a, b) in enumerate(zip(ends, ends[1:], strict=False))
+    )
 
 
 def test_a_signal_the_instant_after_a_temporary_file_is_made_still_removes_it(tmp_path):
@@ -683,3 +698,22 @@ def test_a_save_while_the_new_cache_entry_is_written_is_seen_by_the_watch(folder
     assert saves and path.read_text(encoding="utf-8") == changed + "# saved by the editor\n"
     assert written.project.find_issue(1)[1].status == "complete"
     assert load(path).project == written.project
+
+
+def test_a_plan_written_from_a_window_gives_its_bytes_when_asked_and_takes_the_next_edit(folder, monkeypatch):
+    # The file put in place from a window's edit is kept as its pieces (nothing joins 80 MiB that a
+    # `tracker set` never reads again); the plan the writer gives back still has the bytes written, and
+    # the next edit made from it (the dashboard's) compares the file with them and takes the window again.
+    path = folder / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    load(path)
+    cached = load(path)  # from the parse cache: its bytes, the window's way in
+    windows = []
+    real = writer._in_window
+    monkeypatch.setattr(writer, "_in_window", lambda *args: windows.append(real(*args)) or windows[-1])
+    first = apply(cached, SetIssueStatus(1, "in_progress"))
+    assert first.source == path.read_bytes() and first.text == path.read_text(encoding="utf-8")
+    second = apply(first, SetIssueStatus(1, "complete"))
+    assert second.project == load(path).project
+    assert second.project.find_issue(1)[1].status == "complete"
+    assert len(windows) == 2 and None not in windows

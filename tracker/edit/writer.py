@@ -258,7 +258,7 @@ def _write(
                     # digest and cache entry are made in that time, not after it.  An entry is named by the
                     # digest of the bytes it describes, so one made for a file overwritten at once is only unused.
                     new_digest = hashing.digest()
-                    text_or_bytes = placed.data if new_source is None else new_source
+                    text_or_bytes = placed.pieces if new_source is None else new_source
                     landed.append(
                         Loaded(loaded.path, new.project, new.problems, text_or_bytes, new_digest, loaded.max_bytes)
                     )

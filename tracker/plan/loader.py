@@ -35,14 +35,16 @@ class Loaded:
     set` (and every command) paid for its dozen or so dataclasses; models and the like are msgspec Structs.
     """
 
-    __slots__ = ("path", "project", "problems", "source", "digest", "max_bytes", "part")
+    __slots__ = ("path", "project", "problems", "_source", "digest", "max_bytes", "part")
 
     def __init__(
         self,
         path: Path,
         project: Project | None,
         problems: list[Problem] | None = None,
-        source: str | bytes = "",  # the text; from the parse cache, the bytes it is decoded from when asked for
+        # The text; from the parse cache, the bytes it is decoded from when asked for; from the writer, the
+        # pieces of those bytes, joined when asked for (a `tracker set` never does: see edit/ondisk.Snapshot).
+        source: str | bytes | tuple[bytes | memoryview, ...] = "",
         digest: str = "",
         max_bytes: int = MAX_BYTES,  # the size limit it was read under: the writer reads it again under the same
         # Read from the cache in part (load_part): `project` holds one issue only, the others are bytes here.
@@ -51,7 +53,7 @@ class Loaded:
         self.path = path
         self.project = project
         self.problems: list[Problem] = [] if problems is None else problems
-        self.source = source
+        self._source = source
         self.digest = digest
         self.max_bytes = max_bytes
         self.part = part
@@ -60,15 +62,23 @@ class Loaded:
         return f"Loaded({self.path!r}, {len(self.problems)} problems, digest {self.digest[:12]!r})"
 
     @property
+    def source(self) -> str | bytes:
+        """The text, or the bytes it is decoded from."""
+        if isinstance(self._source, tuple):
+            self._source = b"".join(self._source)
+        return self._source
+
+    @property
     def text(self) -> str:
         """The plan's text (BOM removed).
 
         Most commands answered from the parse cache never look at it, so it
         is decoded only here: a large plan's text weighs twice its bytes.
         """
-        if isinstance(self.source, bytes):
-            self.source = decode(self.source, str(self.path))  # decoded before, when it was parsed
-        return self.source
+        source = self.source
+        if isinstance(source, bytes):
+            source = self._source = decode(source, str(self.path))  # decoded before, when it was parsed
+        return source
 
     @property
     def errors(self) -> list[Problem]:
