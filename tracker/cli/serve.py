@@ -1,9 +1,7 @@
-"""`tracker serve`: the dashboard in a browser, through Textual's own web serving (textual-serve).
+"""`tracker serve`: the dashboard in a browser, through Textual's own web serving (tui/web.py).
 
-textual-serve runs `tracker` (the dashboard) once per browser tab, with
-Textual's web driver instead of a terminal, and relays it over a WebSocket.
-It is an optional extra (`pip install 'tracker[serve]'`): it brings aiohttp
-and its helpers, about 13 MB that a terminal user never needs.
+Here: the options, the warning for an address others can reach, and the
+command each browser tab's dashboard is started with.
 """
 
 from __future__ import annotations
@@ -31,12 +29,10 @@ def serve(options: Options, host: str, port: int, read_only: bool) -> None:
     It listens on loopback only unless --host says otherwise; then anyone who
     reaches the port can change the plan, unless --read-only.
     """
-    try:
-        from textual_serve.server import Server
-    except ImportError:
-        raise Failed(
-            "tracker: error: tracker serve needs textual-serve; install it with: pip install 'tracker[serve]'"
-        ) from None
+    from tracker.tui import can_serve, serve_in_browser
+
+    if not can_serve():
+        raise Failed(_NOT_INSTALLED)
     loaded = load_plan(options, fail_on_errors=False)
     if not loaded.path.is_file():
         raise Failed(loaded.report())
@@ -55,9 +51,14 @@ def serve(options: Options, host: str, port: int, read_only: bool) -> None:
     )
     title = loaded.project.project if loaded.project is not None else "tracker"
     try:
-        Server(command, host=host, port=port, title=f"tracker · {title}").serve()
+        serve_in_browser(command, host, port, f"tracker · {title}")
+    except ImportError:  # found, but it cannot be imported (a broken install)
+        raise Failed(_NOT_INSTALLED) from None
     except OSError as exc:  # the address is not this machine's, or the port is taken
         raise Failed(f"tracker: error: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+_NOT_INSTALLED = "tracker: error: tracker serve needs textual-serve; install it with: pip install 'tracker[serve]'"
 
 
 def in_a_browser() -> bool:

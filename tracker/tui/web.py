@@ -1,0 +1,24 @@
+"""The dashboard in a browser: textual-serve runs the dashboard once per browser tab, with Textual's web
+driver instead of a terminal, and relays it over a WebSocket.
+
+textual-serve is an optional extra (`pip install 'tracker[serve]'`): it brings aiohttp and its helpers,
+about 13 MB that a terminal user never needs.  The command line (cli/serve.py) asks `can_serve` before
+it reads the plan, then `serve` with the command that starts the dashboard.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+
+
+def can_serve() -> bool:
+    """Whether textual-serve is installed."""
+    return importlib.util.find_spec("textual_serve") is not None
+
+
+def serve_in_browser(command: str, host: str, port: int, title: str) -> None:
+    """Serve `command` (the dashboard) at http://HOST:PORT/ until interrupted; OSError when the address
+    is not this machine's or the port is taken, ImportError when textual-serve is not installed."""
+    from textual_serve.server import Server
+
+    Server(command, host=host, port=port, title=title).serve()
