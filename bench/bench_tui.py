@@ -56,7 +56,9 @@ class Terminal:
     def __init__(self, plan: Path, env: dict):
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
-            os.execve(sys.executable, [sys.executable, "-m", "tracker", "--file", str(plan)], env)
+            # The size limit raised: a plan of 100,000 issues (80 MiB) is over the default 16 MiB.
+            command = ["-m", "tracker", "--file", str(plan), "--max-bytes", str(1 << 30)]
+            os.execve(sys.executable, [sys.executable, *command], env)
         fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         self.seen = b""
 
