@@ -50,6 +50,7 @@ if TYPE_CHECKING:
         work_tree,
     )
     from tracker.git.snapshot import links_at
-    from tracker.git.statusproc import STATUS_ARGS, StatusRun, ask_status, git_env
+    from tracker.git.statusproc import STATUS_ARGS, StatusRun, ask_git, ask_status, git_env, revision_args
+    from tracker.git.worktree import Status
 
 __getattr__ = faces.lazy(__name__, __file__)

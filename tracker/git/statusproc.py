@@ -1,4 +1,5 @@
-"""`git status` as a replayed answer asks it: started and read with nothing but `os` and `select`.
+"""`git status` as a replayed answer asks it (and `git rev-parse`, for a summary's revisions): started and
+read with nothing but `os` and `select`.
 
 A replayed `tracker status` is one C++ process's time in Taskwarrior (57 ms
 at 10,000 tasks), and Python starting is a quarter of that.  `subprocess`
@@ -113,8 +114,19 @@ class StatusRun:
         return self._ended
 
 
+def revision_args(name: str) -> tuple[str, ...]:
+    """How a summary asks git which commit a revision it was given (`--since`, a session's `since` or
+    `until`) names, and how a replay of that summary asks again (see cli/replay.py)."""
+    return ("rev-parse", "--verify", "--quiet", f"{name}^{{commit}}")
+
+
 def ask_status(start: str) -> StatusRun | None:
     """`git status` (STATUS_ARGS, in git_env) started as if from `start`; None if git cannot run."""
+    return ask_git(start, STATUS_ARGS)
+
+
+def ask_git(start: str, args: tuple[str, ...]) -> StatusRun | None:
+    """`git ARGS` (in git_env) started as if from `start`; None if git cannot run."""
     # Not a folder git can enter (gone, a file, no search permission): `git -C` would say so, the same
     # before and after the folder appears, and vouch for an answer that no longer holds.
     if not os.path.isdir(start) or not os.access(start, os.X_OK):
@@ -131,7 +143,7 @@ def ask_status(start: str) -> StatusRun | None:
         # -C: posix_spawn has no working folder of its own; git then runs as if started there.
         pid = os.posix_spawnp(
             "git",
-            ["git", "-C", start, *STATUS_ARGS],
+            ["git", "-C", start, *args],
             git_env(),
             file_actions=actions,
             setsigdef=_RESTORED,

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from tracker.git import GitRepo
+from tracker.git import GitRepo, revision_args
 from tracker.plan import is_iso_date
 
 # Commits are walked back from HEAD only this far before the day asked for;
@@ -33,6 +33,9 @@ class Start:
     sha: str | None  # None: before the first commit, so everything in the tree is new
     date: str | None  # the start commit's date (YYYY-MM-DD, committer's own zone)
     how: str  # why this is the start, in words for the note
+    # The revision it was named by, which git resolved to `sha` (None: found from a day); the same commit
+    # however named is the same start.
+    name: str | None = field(default=None, compare=False)
 
     @property
     def short(self) -> str | None:
@@ -62,10 +65,10 @@ def revision(repo: GitRepo, rev: str, how: str) -> Start:
     """The commit `rev` names (a sha, branch, tag, HEAD~3 …)."""
     if not rev or rev.startswith("-"):
         raise HistoryError(f"'{rev}' is not a revision")
-    sha = repo.run("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False).decode("ascii", "replace")
+    sha = repo.run(*revision_args(rev), check=False).decode("ascii", "replace")
     if not sha.strip():
         raise HistoryError(f"'{rev}' is not a commit in the repository at {repo.root}")
-    return Start(sha.strip(), repo.commit_day(sha.strip()), how)
+    return Start(sha.strip(), repo.commit_day(sha.strip()), how, rev)
 
 
 def day_start(repo: GitRepo, day: str) -> Start:
