@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 import installed  # noqa: E402
 
-from tracker.notes.gather import summary_context  # noqa: E402
+from tracker.notes.gather import gather_summary  # noqa: E402
 from tracker.notes.render import render  # noqa: E402
 from tracker.plan.loader import load  # noqa: E402
 
@@ -93,7 +93,7 @@ def measure(name: str, plan: Path, runs: int) -> None:
     context_times, render_times = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        context = summary_context(loaded)
+        context = gather_summary(loaded).context
         middle = time.perf_counter()
         render(context)
         context_times.append(middle - started)

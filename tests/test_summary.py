@@ -14,7 +14,7 @@ import pytest
 from gitutil import Repo, make_repo
 
 from tracker.notes.errors import SummaryError
-from tracker.notes.gather import build_summary, summary_context
+from tracker.notes.gather import build_summary, gather_summary
 from tracker.plan.loader import load
 
 SESSION = "2025-11-30"
@@ -404,7 +404,7 @@ def test_template_errors_point_at_the_template_line(shop, tmp_path: Path):
 
 
 def test_the_context_is_plain_data(shop):
-    context = summary_context(load(shop["plan"]))
+    context = gather_summary(load(shop["plan"])).context
     assert [c.issue.id for c in context["accomplished"] if c.issue] == ["1", "2", "5"]
     assert context["next"].minutes == 130 and context["next"].time == "2h 10m"
     assert [f.path for f in context["created"].files] == ["docs/archive-old.md", "notes/todo.md", "src/retry.js"]

@@ -2,12 +2,15 @@
 
 A session is a window: from its start (`since`, else the day's first commit)
 to its end (`until`; a session with none ends where the next one starts, and
-the last one stays open: HEAD plus the work tree).  `summary_context` gathers
+the last one stays open: HEAD plus the work tree).  `gather_summary` gathers
 plain data (the frozen records of views.py): the plan at the start and at the
 end, and what git says the window created, changed, moved and deleted.
 `render.render` turns that into markdown through a Jinja2 template.  Nothing
-here reads a clock, and a closed window is read from commits alone, so the note
-of a closed session is the same bytes whenever it is made again.
+here reads a clock but for the day an open session's overdue issues and stale
+evidence are judged on (`_today`), and a closed window is read from commits
+alone, so the note of a closed session is the same bytes whenever it is made
+again.  `Gathered` says what else than the plan and git's view a note was
+read from, for a replay of it to check (cli/summary.py).
 
 An issue is accomplished when its status differs from the start, it gained
 done steps, it was not in the plan at the start, or one of its deliverables
@@ -156,6 +159,28 @@ class _Facts:
     root: Path | None = None
     end: str | None = None  # the commit a closed window ends at
     problems: list[str] = field(default_factory=list)
+    revisions: dict[str, str] = field(default_factory=dict)  # each revision named -> the commit git took it for
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """The note's variables, and what else than the plan and git's HEAD, index and untracked files they
+    were read from: what a replay of the note must find unchanged (cli/replay.py)."""
+
+    context: dict  # the template's variables
+    links: Links  # every file the note reports on
+    revisions: tuple[tuple[str, str], ...]  # each revision named (--since, `since:`, `until:`) and its commit
+    # Files whose content or presence the note depends on besides the links' (relative to the work
+    # tree's root): the .gitignore files that decide whether the output is a file the session made.
+    paths: tuple[str, ...]
+    # The window ends in the work tree: what git finds changed there depends on every changed file's content.
+    work_tree: bool
+
+    def note(self, template: str | os.PathLike | None = None) -> str:
+        """The note as markdown, through `template` (default: the shipped one)."""
+        from tracker.notes.render import render
+
+        return render(self.context, template)
 
 
 def build_summary(
@@ -171,23 +196,21 @@ def build_summary(
 
     `front_matter` None follows the plan's `notes: front_matter:` (default on).
     """
-    from tracker.notes.render import render
-
-    context = summary_context(
+    gathered = gather_summary(
         loaded, since=since, session=session, plain=plain, front_matter=front_matter, output=output
     )
-    return render(context, template)
+    return gathered.note(template)
 
 
-def summary_context(
+def gather_summary(
     loaded: Loaded,
     since: str | None = None,
     session: str | None = None,
     plain: bool = False,
     front_matter: bool | None = None,
     output: str | os.PathLike | None = None,
-) -> dict:
-    """The template's variables (docs/summary-template.md); raises SummaryError."""
+) -> Gathered:
+    """The template's variables (docs/summary-template.md) and what they were read from; raises SummaryError."""
     now = _valid(loaded)
     index = _pick_session(loaded, now, session)
     chosen = now.sessions[index]
@@ -246,7 +269,7 @@ def summary_context(
     focus = set(re.findall(r"#([\w.-]+)", chosen.focus or ""))
     next_up = _next(project, views, focus | {item.issue.id for item in accomplished if item.issue})
     name = now.session_name(index)
-    return {
+    context = {
         "project": project.project,
         "session": SessionView(
             chosen.date,
@@ -277,6 +300,18 @@ def summary_context(
         "front_matter": front_matter,
         "icons": {key: "" if plain else icon + " " for key, icon in ICONS.items()},
     }
+    work_tree = repo is not None and facts.end is None
+    ignores = _ignore_files(Path(output), repo.root) if repo is not None and work_tree and output is not None else ()
+    return Gathered(context, links, tuple(facts.revisions.items()), ignores, work_tree)
+
+
+def _ignore_files(output: Path, root: Path) -> tuple[str, ...]:
+    """The .gitignore files that decide whether git ignores `output` (under `root`; none if outside it)."""
+    path = _relative(output, root)
+    if path is None:
+        return ()
+    folders = path.split("/")[:-1]
+    return tuple("/".join([*folders[:depth], ".gitignore"]) for depth in range(len(folders) + 1))
 
 
 def _today(session: Session, facts: _Facts) -> datetime.date:
@@ -351,6 +386,10 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
 
     history = HistoryView(True, "", start.short, start.date, start.how, "", "", end_sha[:7] if end_sha else None)
     facts = _Facts(history, root=repo.root, end=end_sha)
+    if start.name is not None and start.sha is not None:
+        facts.revisions[start.name] = start.sha
+    if end is not None and end_sha is not None:
+        facts.revisions[end] = end_sha
     plan = _relative(loaded.path, repo.root)
     if plan is None:
         facts.history = _with_plan(facts.history, "outside", "")
