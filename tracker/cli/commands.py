@@ -229,23 +229,29 @@ def summary(
     plain: bool,
 ) -> None:
     """The session summary as markdown, from the plan and its git history."""
+    from tracker.cli.summary import recorded_note
     from tracker.notes import SummaryError, build_summary
     from tracker.support.atomicfile import MARKDOWN
 
-    loaded = load_plan(options)
+    plan = plan_path(options)
     try:
-        text = build_summary(
-            loaded,
-            since=since,
-            session=session_date,
-            plain=plain,
-            front_matter=front_matter,
-            template=template,
-            output=output,
-        )
+        note = None
+        if template is None:
+            note = recorded_note(plan, options.max_bytes, since, session_date, plain, front_matter, output)
+        if note is None:  # a template of the user's own, or no day on the clock: never kept (cli/summary.py)
+            text = build_summary(
+                load_plan(options),
+                since=since,
+                session=session_date,
+                plain=plain,
+                front_matter=front_matter,
+                template=template,
+                output=output,
+            )
+            note = text.encode("utf-8")
     except SummaryError as exc:
         raise Failed(str(exc)) from None
-    write_output(text.encode("utf-8"), output, "the summary", MARKDOWN, force, loaded.path, make_folders=True)
+    write_output(note, output, "the summary", MARKDOWN, force, plan, make_folders=True)
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

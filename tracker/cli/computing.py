@@ -7,7 +7,8 @@ one `git status` is both git's view before the answer, which the recorder
 keeps, and the one linking reads; the walk of history starts too when the
 answer surely needs last commits.  What differs between the commands is
 passed in: how the answer is built, whether it needs last commits, which
-plans with errors are answered, and whether it reads the plan's own history.
+plans with errors are answered, whether it reads the plan's own history, and
+(`summary`) what it is made from in place of the plan's links.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def compute(
     history: bool | Callable[[Project], bool],
     with_errors: bool = False,
     plan_history: bool = False,
+    read: Callable[[Loaded], replay.Basis] | None = None,
 ) -> Loaded:
     """Load `plan`, read its links, and write `answer(loaded, links)` through `write`, recorded under
     `command` (which names `day`) if it still holds; give the plan as loaded.
@@ -49,10 +51,12 @@ def compute(
     answered is given back unlinked, nothing written or recorded, for the caller to say what is wrong.
     `plan_history`: the answer also reads the plan's own history, from the repository around its file;
     it is kept only when the links are read from there too, so that one `git status` vouches for both.
+    `read`: what the answer is made from, read from the repository the links would be (the plan's `repo:`,
+    else around its file), in place of the plan's links; `history` is then not used.
     """
     recorder = replay.Recorder(plan, command, day)
     early = recorder.ask_early(repo_start(plan, None))
-    ahead = Ahead(plan, history=history is True, status=early)
+    ahead = Ahead(plan, history=history is True, status=early) if read is None else None
     try:
         loaded = load(plan, max_bytes=max_bytes)
         collect_again()
@@ -64,10 +68,14 @@ def compute(
         # (export/view.py); git's view is asked from where the links are read, the symlink followed.
         if not plan_history or str(start) == os.path.realpath(loaded.path.parent):
             recorder.before_git(start)  # else nothing is kept (see Recorder.record)
-        needed = history if isinstance(history, bool) else history(project)
-        links = read_links(project, loaded.path, history=needed, ahead=ahead)
+        if read is not None:
+            basis = read(loaded)
+        else:
+            needed = history if isinstance(history, bool) else history(project)
+            basis = replay.Basis(read_links(project, loaded.path, history=needed, ahead=ahead))
     finally:
-        ahead.close()
+        if ahead is not None:
+            ahead.close()
         recorder.close()
-    recorder.record(loaded.digest, links, answer(loaded, links), write)
+    recorder.record(loaded.digest, basis, answer(loaded, basis.links), write)
     return loaded

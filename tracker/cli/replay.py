@@ -1,8 +1,9 @@
-"""Answers of `tracker status`, `validate` and `export`, replayed while nothing they depend on has changed.
+"""Answers of `tracker status`, `validate`, `export` and `summary`, replayed while nothing they depend on has changed.
 
 Each command names its command line (`command_line`: its options and today's
 date) and gives what it wrote as pieces: text (a status table, validate's
-verdict: cli/validation.py) or bytes (`status --json`, an export).
+verdict: cli/validation.py) or bytes (`status --json`, an export, a session's
+note: cli/summary.py).
 
 On a 10,000-issue plan `status --json` spends its time building and encoding
 a report of tens of megabytes that is, most of the time, the one it printed
@@ -28,7 +29,15 @@ checks each of them again before replaying:
 - every file the answer reports on, missing ones included: its lstat (inode,
   size, times; nothing for a file not there yet) and, for a symlink, where it
   leads.  Outside git, the files are those under the folder the plan's paths
-  were looked for in.
+  were looked for in;
+- what else the answer was made from (its Basis; a summary's note has all
+  three): more files by their lstat (the .gitignore files that decide whether
+  the note's own file is one the session made), every file `git status` calls
+  changed when the answer read their content (a diff against the work tree:
+  one already modified may change again with git saying what it said), and
+  the revisions it named (`--since main`, a session's `since: 1a2b3c4`), asked
+  of git again from the work tree's root: a branch, a tag or a short object id
+  can come to name another commit, or none, while HEAD stays where it was.
 
 An answer is recorded only when git said the same before and after it was
 computed, and no file it depends on changed within two seconds of that (the
@@ -36,7 +45,8 @@ rule git uses for its own index): a change made while the answer was being
 computed can then never hide behind it.  Nor is it recorded when the day it
 is named for is over by then.  The `git status` before is the one linking
 reads (cli/computing.py lends it to git.Ahead): the links are made from the
-very view the entry keeps.
+very view the entry keeps.  (A summary's gathering asks git itself, between
+the two.)
 """
 
 from __future__ import annotations
@@ -47,7 +57,7 @@ import stat
 import time
 import zlib
 
-from tracker.git import StatusRun, ask_status
+from tracker.git import StatusRun, ask_git, ask_status, revision_args
 from tracker.support.cachefiles import (
     RACY_NS,
     NewEntry,
@@ -72,10 +82,33 @@ if TYPE_CHECKING:
 
     Write = Callable[[str | bytes], None]
 
-FORMAT = "tracker answer cache 4"
+FORMAT = "tracker answer cache 5"
 KEEP = 16  # answers kept: one per plan and command line
 
 Signature = list[int]  # empty: nothing there
+
+
+class Basis:
+    """What an answer was made from besides the plan, git's view and the day: the links it reports on,
+    and what else it read that those do not show (a summary's: see notes/gather.py's Gathered)."""
+
+    __slots__ = ("links", "revisions", "paths", "changed")
+
+    def __init__(
+        self,
+        links: Links,
+        revisions: Iterable[tuple[str, str]] = (),
+        paths: Iterable[str] = (),
+        changed: bool = False,
+    ):
+        self.links = links
+        # Revisions the answer named ([name, commit]): a name other than HEAD (a branch, a tag, a short
+        # object id) may come to name another commit, or none, with `git status` saying what it said.
+        self.revisions = [[name, sha] for name, sha in revisions]
+        self.paths = list(paths)  # more files under the links' root whose content or presence counts
+        # The answer read every changed tracked file's content (a diff against the work tree): a file
+        # `git status` already calls modified may change again without its saying anything new.
+        self.changed = changed
 
 
 def status_command(
@@ -186,6 +219,7 @@ def _valid_entry(file: BinaryIO, plan: str | Path, key: str, max_bytes: int) -> 
     asked = ask_status(entry["start"]) if need_git else None
     if need_git and asked is None:
         return None  # git cannot run now: what it would say is unknown
+    named = [ask_git(entry["root"], revision_args(name)) for name, _ in entry["revisions"]]
     try:
         if not _files_unchanged(entry["root"], entry["files"]):
             return None
@@ -197,8 +231,12 @@ def _valid_entry(file: BinaryIO, plan: str | Path, key: str, max_bytes: int) -> 
             return None
     finally:
         status = _git_answer(asked) if asked is not None else None  # waited for even on a miss: no stray git
+        resolved = [run.answer() if run is not None else None for run in named]
     if status is not None and _sha(status) != entry["status"]:
         return None
+    for said, (_, sha) in zip(resolved, entry["revisions"], strict=True):
+        if said is None or said[0] != 0 or said[1].strip() != sha.encode():
+            return None
     return entry
 
 
@@ -286,23 +324,23 @@ class Recorder:
         if asked is not None and asked[1] is not None:
             asked[1].stop()
 
-    def record(self, digest: str, links: Links, answer: Iterable[str | bytes], write: Write) -> None:
+    def record(self, digest: str, basis: Basis, answer: Iterable[str | bytes], write: Write) -> None:
         """Write the answer's pieces through `write`, keeping them if the answer is safe to replay.
 
-        `digest` is the SHA-256 of the plan the answer was computed from, `links` the git links it used.
+        `digest` is the SHA-256 of the plan the answer was computed from, `basis` what else it was made from.
         """
         from pathlib import Path
 
         entry = NewEntry(Path(_entry_path(self.key)), KEEP, self.plan) if self.status is not None else None
         try:
-            self._record(digest, links, answer, write, entry)
+            self._record(digest, basis, answer, write, entry)
         except BaseException:  # a closed pipe, Ctrl+C: no half answer stays behind in the cache
             if entry is not None:
                 entry.discard()
             raise
 
     def _record(
-        self, digest: str, links: Links, answer: Iterable[str | bytes], write: Write, entry: NewEntry | None
+        self, digest: str, basis: Basis, answer: Iterable[str | bytes], write: Write, entry: NewEntry | None
     ) -> None:
         size = crc = 0
         text = False
@@ -327,7 +365,8 @@ class Recorder:
             return
         if pack is not None:
             keep(pack.flush())
-        files = self._files(links)
+        links = basis.links
+        files = self._files(basis)
         if (
             files is None
             or self.start is None
@@ -349,6 +388,7 @@ class Recorder:
                 "nogit": self.status.startswith(_REFUSED) and _no_repository_above(self.start),
                 "root": links.repo.root or links.base,  # what the files' paths are under
                 "files": files,  # [path under root, lstat, where a symlink leads]
+                "revisions": basis.revisions,  # [name, the commit it named], asked again from root
                 "text": text,  # text is written in the terminal's encoding; JSON is UTF-8
                 "codec": "zlib" if text else "zstd",
                 "size": size,  # of the answer as kept, which the CRC is of
@@ -358,19 +398,25 @@ class Recorder:
         entry.write(header)
         entry.commit()
 
-    def _files(self, links: Links) -> list | None:
-        """Every file the links were measured from, and what decides what git ignores or remembers;
-        None if one of them changed too recently to be trusted, or the links depend on more than
-        files and `git status` show (a submodule's commits: amending one changes no stat here)."""
+    def _files(self, basis: Basis) -> list | None:
+        """Every file the links were measured from, the basis's other files, and what decides what git
+        ignores or remembers; None if one of them changed too recently to be trusted, or the links depend
+        on more than files and `git status` show (a submodule's commits: amending one changes no stat here)."""
+        from tracker.git import Status
         from tracker.plan import normalize, unsafe_reason  # here: replaying needs neither the model nor msgspec
 
+        links = basis.links
         refused = self.status is not None and self.status.startswith(_REFUSED)
         if links.volatile or refused != (links.repo.root is None):
             return None  # git's view changed between the links and `git status`, or it cannot show all
         root = links.repo.root or links.base
         if root is None:
             return None
-        paths = {".gitignore", ".git/info/exclude", ".git/shallow"}
+        paths = {".gitignore", ".git/info/exclude", ".git/shallow", *basis.paths}
+        if basis.changed:
+            if refused or self.status is None:
+                return None
+            paths.update(Status.parse(self.status).changes)
         for written, link in links.links.items():
             if not unsafe_reason(written):
                 paths.add(normalize(written))
