@@ -7,8 +7,9 @@ each copied into a fresh git repository:
 
 - first frame: from starting `tracker` to the header ("% overall") arriving
   on the terminal;
-- key to write: from sending the key that moves an issue's status one step
-  on (`n`) to the plan file on disk holding the new status.
+- key to write: once git is read (the header shows the branch), from sending
+  the key that moves an issue's status one step on (`n`) to the plan file on
+  disk holding the new status.
 
 Prints the median and the spread of --runs runs.
 """
@@ -115,7 +116,8 @@ def one_run(plan: Path, keys_to_issue: list[str], env: dict) -> tuple[float, flo
     start = time.perf_counter()
     term.wait_for(b"% overall")
     first = time.perf_counter() - start
-    term.drain(1.5)  # git read, cursor settled
+    term.wait_for("⎇".encode())  # git read: the header shows the branch (at 100,000 issues, seconds after the frame)
+    term.drain(0.5)  # cursor settled
     for key in keys_to_issue:
         term.send(key)
         term.drain(0.1)
