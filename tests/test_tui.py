@@ -312,6 +312,66 @@ async def test_a_key_writes_the_issues_lines_alone_never_the_whole_text(plan, mo
 
 
 @synchronously
+async def test_a_change_chosen_while_a_write_is_under_way_is_made_to_the_plan_that_write_left(plan, monkeypatch):
+    """The second key is pressed before the first write is on screen, so it is chosen on the plan that write
+    replaces.  It is made to the plan the first write left, through the issue's lines: the file is not read
+    whole again as if another program had changed it (seconds on a big plan)."""
+    from tracker.edit import writer
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole text was decoded, edited or parsed")
+
+    for name in ("decode", "Nodes", "load_text"):
+        monkeypatch.setattr(writer, name, whole)
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.3")  # the first write is still under way
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        chosen_on = dashboard(app).shown
+        dashboard(app).jump(issue4())
+        await pilot.press("n")
+        dashboard(app).jump(Ref("issue", "P3", "7"))
+        await pilot.press("n")
+        assert dashboard(app).shown is chosen_on  # both chosen on the plan the first write replaces
+        await settle(pilot, 0.8)
+        assert not [n for n in app._notifications if n.title != "Written"], notes(app)
+    assert changed_lines(before, plan.read_text()) == [
+        "-        status: audit",
+        "+        status: verified",
+        "-        status: not_started",
+        "+        status: in_progress",
+    ]
+
+
+@synchronously
+async def test_a_plan_another_program_put_back_is_edited_as_it_is(plan, monkeypatch):
+    """Another program puts back the plan the dashboard's write replaced (an editor's undo, `git checkout`):
+    a change chosen on it once it is on screen is made to it, not to the plan the write had left."""
+    from tracker.edit import writer
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole text was decoded, edited or parsed")
+
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        await pilot.press("n")
+        await wait_for(pilot, lambda: dashboard(app).shown.text != before)
+        save(plan, before)  # the first plan again, byte for byte
+        await wait_for(pilot, lambda: dashboard(app).shown.text == before)
+        for name in ("decode", "Nodes", "load_text"):
+            monkeypatch.setattr(writer, name, whole)
+        dashboard(app).jump(issue4())
+        await pilot.press("n")
+        await settle(pilot)
+        assert not [n for n in app._notifications if n.title not in ("Written", "Plan changed on disk")], notes(app)
+    assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: verified"]
+
+
+@synchronously
 async def test_finishing_an_issue_with_open_steps_asks_first(plan):
     from tracker.tui.screens.confirm import ConfirmScreen
 

@@ -3,6 +3,15 @@
 tracker.edit (and the YAML parser it brings) is imported on the first write:
 the first frame does not need it.  A later write starts from the disk the
 earlier one left.  Each write posts `WriteQueue.Written` or `WriteQueue.Refused`.
+
+A change chosen while the queue's last write was still under way was chosen on
+the plan that write replaced (the screen takes the new one when `Written`
+arrives).  It is made to the plan the queue itself left instead: the file
+holds those very bytes, so the writer edits the issue's lines alone.  Made to
+the plan it was chosen on, the file would look changed by another program,
+and the writer would read all of it again to merge (12 s at 100,000 issues).
+Another program's edit since is still found and merged, or refused, as ever;
+once the plan watcher reads another program's content, nothing is substituted.
 """
 
 from __future__ import annotations
@@ -31,7 +40,12 @@ class WriteQueue:
     def __init__(self, screen: Screen):
         self.screen = screen
         self.pending = 0  # writes sent to a worker and not yet finished
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one write at a time
+        # What this queue's writes left and replaced, under a lock of their own: the main thread asks too
+        # (read_from_disk), and must not wait for a write to end.
+        self._kept = threading.Lock()
+        self._left: LoadedOk | None = None  # the plan the last write left on disk
+        self._replaced: set[str] = set()  # digests of the plans this queue's writes replaced
 
     def put(self, base: LoadedOk, change, *more) -> None:
         """Write `change`, made by looking at `base` (the plan on screen when the user chose it), then
@@ -51,10 +65,22 @@ class WriteQueue:
     def finished(self) -> None:
         self.pending -= 1
 
+    def read_from_disk(self, loaded: Loaded) -> None:
+        """The plan the file was found to hold: when it is not the one the last write left, another program
+        changed the file, and a plan this queue replaced may be its content again (a revert): it is no longer
+        taken for the queue's own."""
+        with self._kept:
+            if self._left is not None and loaded.digest != self._left.digest:
+                self._left = None
+                self._replaced.clear()
+
     def _write(self, base: LoadedOk, changes: tuple) -> None:
         from tracker import edit
 
         with self._lock:
+            with self._kept:
+                if self._left is not None and base.digest in self._replaced:
+                    base = self._left  # chosen while an earlier write was under way: see the module's docstring
             for change in changes:
                 what = edit.summary(change, base.project)
                 try:
@@ -67,4 +93,8 @@ class WriteQueue:
                 self.screen.post_message(self.Written(written, what, changed=written is not base))
                 if not is_ok(written):
                     return  # the next change would be refused by the writer: the plan no longer loads
+                if written is not base:
+                    with self._kept:
+                        self._replaced.add(base.digest)
+                        self._left = written
                 base = written

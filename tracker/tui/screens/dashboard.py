@@ -198,6 +198,7 @@ class DashboardScreen(Screen):
     # -- the plan on disk and in git ------------------------------------
 
     def on_plan_watcher_read(self, message: PlanWatcher.Read) -> None:
+        self.writes.read_from_disk(message.loaded)
         self.take(message.loaded)
 
     def take(self, loaded: Loaded) -> None:
