@@ -263,6 +263,7 @@ class DashboardScreen(Screen):
     def on_write_queue_written(self, message: WriteQueue.Written) -> None:
         self.watcher.seen(message.loaded.digest)
         self.take(message.loaded)
+        self.call_after_refresh(message.shown.set)  # on screen: the queue may keep it in the parse cache now
         self.notify(one_line(message.what), title="Written" if message.changed else "Nothing to write", markup=False)
 
     def on_write_queue_refused(self, message: WriteQueue.Refused) -> None:
