@@ -50,6 +50,7 @@ class WriteQueue:
         self._kept = threading.Lock()
         self._left: LoadedOk | None = None  # the plan the last write left on disk
         self._replaced: set[str] = set()  # digests of the plans this queue's writes replaced
+        self._closed = threading.Event()  # the screen is gone: nothing will be shown any more
 
     def put(self, base: LoadedOk, change, *more) -> None:
         """Write `change`, made by looking at `base` (the plan on screen when the user chose it), then
@@ -68,6 +69,10 @@ class WriteQueue:
 
     def finished(self) -> None:
         self.pending -= 1
+
+    def close(self) -> None:
+        """The screen is leaving (the app quits): the plans written are kept in the parse cache at once."""
+        self._closed.set()
 
     def read_from_disk(self, loaded: Loaded) -> None:
         """The plan the file was found to hold: when it is not the one the last write left, another program
@@ -94,8 +99,10 @@ class WriteQueue:
         """
         if not later:
             return
+        waited = 0.0
         for event in shown:
-            event.wait(SHOWN_WAIT)
+            while not event.wait(0.05) and not self._closed.is_set() and waited < SHOWN_WAIT:
+                waited += 0.05
         for keep in later:
             keep()
 

@@ -166,6 +166,7 @@ class DashboardScreen(Screen):
 
     def on_unmount(self) -> None:
         self.watcher.stop()
+        self.writes.close()
 
     def on_screen_resume(self) -> None:
         self.call_later(self.app.show_held_toasts)  # type: ignore[attr-defined]  # after the modal has left the stack
