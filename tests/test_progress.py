@@ -241,3 +241,39 @@ def test_a_phase_of_another_plan_gets_its_own_percent():
     begun = plan(issues("{id: 1, title: a, status: not_started}"))
     assert progress.phase_percent(done, done.phases[0]) == 100
     assert progress.phase_percent(done, begun.phases[0]) == 0  # asked of `done`, but not one of its phases
+
+
+def test_after_an_edit_only_the_changed_phase_is_counted_again_and_the_percentages_are_a_fresh_count(
+    tmp_path, monkeypatch
+):
+    """A plan after an edit shares its unchanged phases with the plan before: their credits are taken from
+    the last tally (the dashboard's key at 100,000 issues waited for every issue's), and every percent is
+    what a count from scratch gives; a workflow with other weights counts everything again."""
+    from msgspec.structs import replace
+
+    from tracker.edit import SetIssueStatus, apply
+    from tracker.plan.loader import load
+
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(BUNDLED_PLAN.read_bytes())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    load(path)
+    before = load(path)  # from the parse cache, as the dashboard holds it
+    progress.project_percent(before.project)
+    phase, issue = next((p, i) for p, i in before.project.issues() if i.status == "not_started")
+    after = apply(before, SetIssueStatus(issue.id, "complete")).project
+    counted: list[str] = []
+    credit = progress._credit
+    monkeypatch.setattr(progress, "_credit", lambda weights, issue: counted.append(issue.key) or credit(weights, issue))
+    whole = progress.project_percent(after)
+    assert sorted(counted) == sorted(i.key for p in after.phases if p.id == phase.id for i in p.issues)
+    assert whole == progress._Tally(after).project
+    assert [progress.phase_percent(after, p) for p in after.phases] == [
+        progress._percent_of(after, p.issues) for p in after.phases
+    ]
+    other = [replace(s, weight=0.9) if s.id == "in_progress" else s for s in after.workflow]
+    reweighted = replace(after, statuses=other)  # the same phases, other weights
+    counted.clear()
+    whole = progress.project_percent(reweighted)
+    assert len(counted) == sum(len(p.issues) for p in after.phases)
+    assert whole == progress._percent_of(reweighted, [i for _, i in reweighted.issues()])

@@ -100,19 +100,30 @@ class _Tally:
     three passes over 100,000 issues (0.3 s of its first frame).  The credits
     are summed per phase and for the project in the same order as before, so
     the percentages are the same to the last bit.
+
+    An edit is a new plan, but one whose unchanged phases are the very objects
+    of the plan before (the writer and the reload splice in the issues that
+    changed): their credits are taken from the tally `before` while the
+    workflow's weights are the same.  At 100,000 issues a key in the dashboard
+    waited 0.17 s for the credits of every issue.
     """
 
-    __slots__ = ("phases", "plan", "project")
+    __slots__ = ("credits", "phases", "plan", "project", "weights")
 
-    def __init__(self, project: Project):
+    def __init__(self, project: Project, before: _Tally | None = None):
         self.plan = project  # held, so that no other phase can have the id of one of its phases
-        weights = _weights(project)
+        self.weights = weights = _weights(project)
+        known = before.credits if before is not None and before.weights == weights else {}
+        self.credits: dict[int, tuple[Phase, list[float]]] = {}  # each phase's issues' credits, by id(phase)
         credits: list[float] = []
         self.phases: dict[int, tuple[int | None, Phase]] = {}
         for phase in project.phases:
-            start = len(credits)
-            credits += [_credit(weights, issue) for issue in phase.issues]
-            self.phases[id(phase)] = (_percent(project, credits[start:], phase.issues), phase)
+            kept = known.get(id(phase))
+            # `is`: an id is another phase's once the phase it was is gone (the tally before held its own)
+            own = kept[1] if kept is not None and kept[0] is phase else [_credit(weights, i) for i in phase.issues]
+            self.credits[id(phase)] = (phase, own)
+            credits += own
+            self.phases[id(phase)] = (_percent(project, own, phase.issues), phase)
         self.project = _percent(project, credits, (issue for _, issue in project.issues()))  # walked only if >= 1
 
 
@@ -122,7 +133,7 @@ _last: list[_Tally] = []  # the tally of the plan asked last (one plan at a time
 def _tally(project: Project) -> _Tally:
     last = _last[0] if _last else None  # read once: the dashboard's git thread may ask at the same time
     if last is None or last.plan is not project:
-        last = _Tally(project)
+        last = _Tally(project, last)
         _last[:] = [last]
     return last
 
