@@ -139,6 +139,17 @@ async def wait_for(pilot, condition, timeout: float = 5.0) -> None:
         waited += 0.05
 
 
+def only_windows(monkeypatch) -> None:
+    """From now on the writer may edit an issue's lines alone: decoding, editing or parsing the whole text fails."""
+    from tracker.edit import writer
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the whole text was decoded, edited or parsed")
+
+    for name in ("decode", "Nodes", "load_text"):
+        monkeypatch.setattr(writer, name, whole)
+
+
 def issue4() -> Ref:
     return Ref("issue", "P2", "4")
 
@@ -286,13 +297,7 @@ async def test_next_moves_one_step_along_the_workflow(plan):
 async def test_a_key_writes_the_issues_lines_alone_never_the_whole_text(plan, monkeypatch):
     """The dashboard holds the whole plan: a change to one issue is made to its lines and verified from them
     (edit/writer.py _in_window), the rest of the file copied as bytes, as `tracker set` writes."""
-    from tracker.edit import writer
-
-    def whole(*args, **kwargs):
-        raise AssertionError("the whole text was decoded, edited or parsed")
-
-    for name in ("decode", "Nodes", "load_text"):
-        monkeypatch.setattr(writer, name, whole)
+    only_windows(monkeypatch)
     before = plan.read_text()
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
@@ -317,13 +322,7 @@ async def test_a_change_chosen_while_a_write_is_under_way_is_made_to_the_plan_th
     """The second key is pressed before the first write is on screen, so it is chosen on the plan that write
     replaces.  It is made to the plan the first write left, through the issue's lines: the file is not read
     whole again as if another program had changed it (seconds on a big plan)."""
-    from tracker.edit import writer
-
-    def whole(*args, **kwargs):
-        raise AssertionError("the whole text was decoded, edited or parsed")
-
-    for name in ("decode", "Nodes", "load_text"):
-        monkeypatch.setattr(writer, name, whole)
+    only_windows(monkeypatch)
     monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.3")  # the first write is still under way
     before = plan.read_text()
     app = app_for(plan)
@@ -375,11 +374,6 @@ async def test_a_write_is_on_screen_before_the_parse_cache_keeps_it_and_the_cach
 async def test_a_plan_another_program_put_back_is_edited_as_it_is(plan, monkeypatch):
     """Another program puts back the plan the dashboard's write replaced (an editor's undo, `git checkout`):
     a change chosen on it once it is on screen is made to it, not to the plan the write had left."""
-    from tracker.edit import writer
-
-    def whole(*args, **kwargs):
-        raise AssertionError("the whole text was decoded, edited or parsed")
-
     before = plan.read_text()
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
@@ -389,8 +383,7 @@ async def test_a_plan_another_program_put_back_is_edited_as_it_is(plan, monkeypa
         await wait_for(pilot, lambda: dashboard(app).shown.text != before)
         save(plan, before)  # the first plan again, byte for byte
         await wait_for(pilot, lambda: dashboard(app).shown.text == before)
-        for name in ("decode", "Nodes", "load_text"):
-            monkeypatch.setattr(writer, name, whole)
+        only_windows(monkeypatch)
         dashboard(app).jump(issue4())
         await pilot.press("n")
         await settle(pilot)
