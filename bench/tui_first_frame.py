@@ -18,8 +18,12 @@ import os  # noqa: E402 (the imports below are part of what is timed, with the G
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from tracker.plan.loader import ReadAhead, load  # noqa: E402
+
+# As `tracker` does (cli/commands.py): the plan read and hashed in a thread while the dashboard is imported.
+AHEAD = ReadAhead(Path(sys.argv[1]), *(int(n) for n in sys.argv[2:3]))
+
 import tracker.tui.app  # noqa: E402
-from tracker.plan.loader import load  # noqa: E402
 from tracker.tui.app import TrackerApp  # noqa: E402
 from tracker.tui.settings import Settings  # noqa: E402
 
@@ -35,7 +39,7 @@ class FirstFrame(TrackerApp):
 
 
 def main() -> int:
-    loaded = load(sys.argv[1], *(int(n) for n in sys.argv[2:3]))  # a size limit raised, as --max-bytes does
+    loaded = load(sys.argv[1], *(int(n) for n in sys.argv[2:3]), ahead=AHEAD)  # a limit raised, as --max-bytes
     gc.freeze()  # as tracker.cli.context.load_plan does before it starts the dashboard (the GC is off: see above)
     FirstFrame(loaded, Settings()).run(headless=True, size=(120, 40))
     return 1  # only reached if the app stopped before its first frame

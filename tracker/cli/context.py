@@ -44,14 +44,15 @@ def plan_path(options: Options) -> Path:
         raise Failed(f"tracker: error: {exc}") from None
 
 
-def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = True):
+def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = True, ahead=None):
     """The loaded plan; with fail_on_errors, every problem printed and exit 1 if any is an error.
 
     `tracker` starts with the cyclic GC off (launch.main); start_gc turns it on again.
+    `ahead`: the plan read and hashed meanwhile (plan.ReadAhead of plan_path(options)).
     """
     from tracker.plan import load
 
-    loaded = load(plan_path(options), max_bytes=options.max_bytes)
+    loaded = load(ahead.path if ahead is not None else plan_path(options), max_bytes=options.max_bytes, ahead=ahead)
     if start_gc:
         collect_again()
     else:

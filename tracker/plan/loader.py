@@ -215,16 +215,20 @@ class LoadError(Exception):
         self.problem = problem
 
 
-def load(path: str | os.PathLike, max_bytes: int = MAX_BYTES, before: Loaded | None = None) -> Loaded:
+def load(
+    path: str | os.PathLike, max_bytes: int = MAX_BYTES, before: Loaded | None = None, ahead: ReadAhead | None = None
+) -> Loaded:
     """The plan in `path`: from the parse cache when these exact bytes were read before.
 
     `before` is the plan the file held when last read (the dashboard's, as the file changes
     under it): when only some issues changed, they alone are read again (splice.py).
+    `ahead`: the file read and hashed in a thread meanwhile (ReadAhead, made with the same `max_bytes`).
     """
     path = Path(path)
     try:
-        data = read_bytes(path, max_bytes)
-        digest, cached = _cached(data, path)
+        read = ahead.result() if ahead is not None else None
+        data = read[0] if read is not None else read_bytes(path, max_bytes)  # None: read again, to say why
+        digest, cached = _cached(data, path, read[1] if read is not None else None)
         if cached is not None:
             cached.max_bytes = max_bytes
             return cached
@@ -324,9 +328,10 @@ def load_data(data: bytes, where: str | os.PathLike, like: Project | None = None
     return _parse(decode(data, str(path)), digest, path, like)
 
 
-def _cached(data: bytes, path: Path) -> tuple[str, Loaded | None]:
-    """The digest of `data`, and the plan the parse cache holds for it (its text not decoded yet), if any."""
-    digest = hashlib.sha256(data).hexdigest()
+def _cached(data: bytes, path: Path, digest: str | None = None) -> tuple[str, Loaded | None]:
+    """The digest of `data` (`digest` when the caller has it), and the plan the parse cache holds for it (its
+    text not decoded yet), if any."""
+    digest = digest or hashlib.sha256(data).hexdigest()
     cached = parsecache.lookup(digest, str(path))
     return digest, None if cached is None else Loaded(path, cached[0], cached[1], data, digest)
 
