@@ -220,14 +220,21 @@ def test_a_note_through_a_template_of_one_s_own_is_never_kept(shop: Repo):
     assert answer_entries() == []
 
 
-def test_a_clock_that_names_no_day_fails_an_open_session_s_note_as_before_and_nothing_is_kept(shop: Repo):
-    done = run(shop, "summary", now="tomorrow")
-    assert done.returncode == 1 and done.stderr.startswith(b"tracker: error: TRACKER_NOW='tomorrow'"), done.stderr
+# Not a day: no date at all, or one west of Greenwich (TZ=EST5) that falls in year 0, which datetime cannot hold.
+NO_DAY = ["tomorrow", "0001-01-01"]
+
+
+@pytest.mark.parametrize("clock", NO_DAY)
+def test_a_clock_that_names_no_day_fails_an_open_session_s_note_as_before_and_nothing_is_kept(shop: Repo, clock: str):
+    done = run(shop, "summary", now=clock, TZ="EST5")
+    expected = f"tracker: error: TRACKER_NOW='{clock}'".encode()
+    assert done.returncode == 1 and done.stderr.startswith(expected), done.stderr
     assert answer_entries() == []
 
 
-def test_a_closed_session_s_note_needs_no_day_and_is_made_without_one_as_before(shop: Repo):
+@pytest.mark.parametrize("clock", NO_DAY)
+def test_a_closed_session_s_note_needs_no_day_and_is_made_without_one_as_before(shop: Repo, clock: str):
     shop.write("data/phases.yaml", PLAN.format(first="complete") + f"    until: {shop.git('rev-parse', 'HEAD')}\n")
     made = run(shop, "summary", now=TODAY)
     assert made.returncode == 0 and len(answer_entries()) == 1
-    assert outcome(run(shop, "summary", now="tomorrow")) == outcome(made)
+    assert outcome(run(shop, "summary", now=clock, TZ="EST5")) == outcome(made)

@@ -33,7 +33,14 @@ def now() -> datetime.datetime:
         raise BadClock(
             f"TRACKER_NOW={fixed!r} is not a date or date-time; write it like 2026-01-15 or 2026-01-15T09:30"
         ) from None
-    return moment if moment.tzinfo is not None else moment.astimezone()
+    if moment.tzinfo is not None:
+        return moment
+    try:
+        return moment.astimezone()
+    except (ValueError, OverflowError):  # 0001-01-01 west of Greenwich is in year 0, which datetime cannot hold
+        raise BadClock(
+            f"TRACKER_NOW={fixed!r} is out of range in the local time zone; write a date between 0002 and 9998"
+        ) from None
 
 
 def today() -> datetime.date:
