@@ -210,6 +210,29 @@ def test_a_gitignore_that_comes_to_ignore_the_output_means_making_the_note_again
     assert note.read_bytes() == made
 
 
+def test_an_exclude_file_that_comes_to_ignore_the_output_of_a_linked_worktree_means_making_the_note_again(
+    shop: Repo, tmp_path: Path
+):
+    """A linked worktree's `.git` is a file: git reads its exclude file from the repository it shares."""
+    linked = Repo(tmp_path / "linked")
+    shop.git("worktree", "add", "-q", "--detach", str(linked.root), "HEAD")
+    note = linked.root / "notes" / "a.md"
+    run(linked, "summary", "-o", "notes/a.md")
+    assert b"this file" in note.read_bytes()
+    note.unlink()  # git status says what it said when the note was kept
+    mark_recorded_notes()
+    run(linked, "summary", "-o", "notes/a.md")
+    assert note.read_bytes() == REPLAYED
+    note.unlink()
+    shop.write(".git/info/exclude", "notes/a.md\n")  # git status says what it said: notes/a.md is not there
+    run(linked, "summary", "-o", "notes/a.md")
+    made = note.read_bytes()
+    assert made != REPLAYED and b"this file" not in made
+    note.unlink()
+    fresh(linked, "summary", "-o", "notes/a.md", tmp_path=tmp_path)
+    assert note.read_bytes() == made
+
+
 def test_a_note_through_a_template_of_one_s_own_is_never_kept(shop: Repo):
     """What a user's template prints need not follow from what it is given (Jinja's `random`), and an edit
     of an untracked template leaves git status as it was."""

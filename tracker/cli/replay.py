@@ -31,8 +31,8 @@ checks each of them again before replaying:
   leads.  Outside git, the files are those under the folder the plan's paths
   were looked for in;
 - what else the answer was made from (its Basis; a summary's note has all
-  three): more files by their lstat (the .gitignore files that decide whether
-  the note's own file is one the session made), every file `git status` calls
+  three): more files by their lstat (the ignore files that decide whether the
+  note's own file is one the session made), every file `git status` calls
   changed when the answer read their content (a diff against the work tree:
   one already modified may change again with git saying what it said), and
   the revisions it named (`--since main`, a session's `since: 1a2b3c4`), asked

@@ -13,8 +13,9 @@ plan's bytes, tracker's code and libraries, `git status`), it depends on:
   come to name another commit without `git status` saying anything new;
 - the content of every file git calls changed (the window's changes are a
   diff against the work tree, whose renames git finds by content), every file
-  it reports on (its links), and the .gitignore files that decide whether the
-  output is a file the session made (gather.Gathered).
+  it reports on (its links), and the ignore files (each folder's .gitignore,
+  the repository's info/exclude) that decide whether the output is a file the
+  session made (gather.Gathered).
 
 Not recorded: a note through a template of the user's own (`--template`),
 since what such a template prints need not follow from what it is given

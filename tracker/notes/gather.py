@@ -171,7 +171,7 @@ class Gathered:
     links: Links  # every file the note reports on
     revisions: tuple[tuple[str, str], ...]  # each revision named (--since, `since:`, `until:`) and its commit
     # Files whose content or presence the note depends on besides the links' (relative to the work
-    # tree's root): the .gitignore files that decide whether the output is a file the session made.
+    # tree's root): the ignore files that decide whether the output is a file the session made.
     paths: tuple[str, ...]
     # The window ends in the work tree: what git finds changed there depends on every changed file's content.
     work_tree: bool
@@ -301,17 +301,20 @@ def gather_summary(
         "icons": {key: "" if plain else icon + " " for key, icon in ICONS.items()},
     }
     work_tree = repo is not None and facts.end is None
-    ignores = _ignore_files(Path(output), repo.root) if repo is not None and work_tree and output is not None else ()
+    ignores = _ignore_files(Path(output), repo) if repo is not None and work_tree and output is not None else ()
     return Gathered(context, links, tuple(facts.revisions.items()), ignores, work_tree)
 
 
-def _ignore_files(output: Path, root: Path) -> tuple[str, ...]:
-    """The .gitignore files that decide whether git ignores `output` (under `root`; none if outside it)."""
-    path = _relative(output, root)
+def _ignore_files(output: Path, repo: GitRepo) -> tuple[str, ...]:
+    """The files that decide whether git ignores `output` (none if it is outside the work tree), relative to
+    the work tree's root: the .gitignore in each folder down to it, and the repository's exclude file, which
+    a linked worktree reads from the repository it shares, outside the work tree (reached through `..`)."""
+    path = _relative(output, repo.root)
     if path is None:
         return ()
     folders = path.split("/")[:-1]
-    return tuple("/".join([*folders[:depth], ".gitignore"]) for depth in range(len(folders) + 1))
+    exclude = os.path.relpath(repo.git_dir / "info" / "exclude", os.path.realpath(repo.root))
+    return (*("/".join([*folders[:depth], ".gitignore"]) for depth in range(len(folders) + 1)), exclude)
 
 
 def _today(session: Session, facts: _Facts) -> datetime.date:
