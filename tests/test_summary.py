@@ -434,7 +434,13 @@ def test_cli_errors_are_located_and_exit_1_or_2(shop):
     assert re.match(
         rb".*/data/phases.yaml:\d+:\d+: error: session 2025-11-30: 'deadbeef' is not a commit", located.stderr
     ), located.stderr
-    for result in (bad, usage, missing, located, unwritable):
+    shop["plan"].write_text(plan(session_extra='    until: "dead\\0beef"\n'))  # YAML's escape for a NUL
+    nul = run(root, "summary")
+    assert nul.returncode == 1
+    assert re.match(rb".*/data/phases.yaml:\d+:\d+: error: session 2025-11-30: '.*' is not a revision", nul.stderr), (
+        nul.stderr
+    )
+    for result in (bad, usage, missing, located, unwritable, nul):
         assert b"Traceback" not in result.stderr and result.stdout == b""
 
 

@@ -63,7 +63,8 @@ def head(repo: GitRepo) -> str | None:
 
 def revision(repo: GitRepo, rev: str, how: str) -> Start:
     """The commit `rev` names (a sha, branch, tag, HEAD~3 …)."""
-    if not rev or rev.startswith("-"):
+    # A NUL (a plan's "\0") cannot be passed to git at all: the process would not start.
+    if not rev or rev.startswith("-") or "\0" in rev:
         raise HistoryError(f"'{rev}' is not a revision")
     sha = repo.run(*revision_args(rev), check=False).decode("ascii", "replace")
     if not sha.strip():
