@@ -233,6 +233,15 @@ def test_an_exclude_file_that_comes_to_ignore_the_output_of_a_linked_worktree_me
     assert note.read_bytes() == made
 
 
+def test_a_note_written_to_a_descriptor_is_never_kept(shop: Repo):
+    """-o /dev/stdout into a pipe: its real path names the pipe in this process (/proc/PID/fd/pipe:[N]), a new
+    name at every run, whose entries would push every other answer out of the cache."""
+    plain = run(shop, "summary")
+    for _ in range(3):
+        assert outcome(run(shop, "summary", "-o", "/dev/stdout")) == outcome(plain)
+    assert len(answer_entries()) == 1  # the plain note's
+
+
 def test_a_note_through_a_template_of_one_s_own_is_never_kept(shop: Repo):
     """What a user's template prints need not follow from what it is given (Jinja's `random`), and an edit
     of an untracked template leaves git status as it was."""

@@ -243,7 +243,7 @@ def summary(
         note = None
         if template is None:
             note = recorded_note(plan, options.max_bytes, since, session_date, plain, front_matter, output)
-        if note is None:  # a template of the user's own, or no day on the clock: never kept (cli/summary.py)
+        if note is None:  # a template of the user's own, no day, -o /dev/stdout: never kept (cli/summary.py)
             text = build_summary(
                 load_plan(options),
                 since=since,

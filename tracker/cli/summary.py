@@ -22,7 +22,10 @@ since what such a template prints need not follow from what it is given
 (Jinja's `random` filter and `lipsum`), and whether it finishes within its
 time limit depends on the machine's load; nor a note when the clock names no
 day (TRACKER_NOW unreadable), whose closed session needs none and whose open
-one says why.  Both are made as they always were.
+one says why; nor a note written to a descriptor tracker already has (`-o
+/dev/stdout`), whose real path into a pipe names this process (/proc/PID/fd/
+pipe:[N]): a new entry at every run, never replayed, would push the other
+answers out of the cache.  All three are made as they always were.
 """
 
 from __future__ import annotations
@@ -47,10 +50,14 @@ def recorded_note(
     output: Path | None,
 ) -> bytes | None:
     """The note (the shipped template's) as UTF-8, replayed or made and kept; None when it may not be
-    kept (the clock names no day: see above).  Raises SummaryError, and Failed for a plan with errors."""
+    kept (the clock names no day, -o names a descriptor: see above).  Raises SummaryError, and Failed for
+    a plan with errors."""
     from tracker.cli import replay
+    from tracker.support.atomicfile import names_descriptor
     from tracker.support.clock import BadClock, today
 
+    if output is not None and names_descriptor(output):
+        return None
     try:
         day = today()
     except BadClock:

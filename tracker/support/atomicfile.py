@@ -36,6 +36,11 @@ EXPORTS = {"html": (".html", ".htm"), "csv": (".csv",)}  # what an export's file
 _DESCRIPTOR = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d+)")
 
 
+def names_descriptor(target: str | os.PathLike) -> bool:
+    """Whether write_output writes `target` to a descriptor this process already has (/dev/stdout …)."""
+    return _DESCRIPTOR.fullmatch(os.path.abspath(target)) is not None
+
+
 def write_atomic(target: str | os.PathLike, data: bytes) -> None:
     target = Path(target)
     with signals.cleanup_first():
