@@ -23,7 +23,7 @@ from textual import events
 from textual.widgets import Input, OptionList
 from tuiplan import PLAN_TEXT, changed_lines, make_plan_repo
 
-from tracker.plan.loader import load, load_text
+from tracker.plan.loader import ReadAhead, load, load_text
 from tracker.tui.app import make_app
 from tracker.tui.refs import Ref
 from tracker.tui.screens.ask import AskScreen
@@ -368,6 +368,20 @@ async def test_a_write_is_on_screen_before_the_parse_cache_keeps_it_and_the_cach
         digest = hashlib.sha256(plan.read_bytes()).hexdigest()
         assert kept == [digest] and dashboard(app).shown.digest == digest
     assert parsecache.lookup(digest, str(plan)) is not None
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["read", "read ahead"])
+@synchronously
+async def test_a_change_saved_between_the_read_and_the_first_frame_is_shown(plan, ahead):
+    """`tracker` reads the plan, then imports Textual and builds the dashboard (a second or more on a big plan):
+    a save meanwhile is shown once the dashboard runs, not taken for the content read (the watcher's first
+    stat was of the new file, so it never looked again)."""
+    loaded = load(plan, ahead=ReadAhead(plan)) if ahead else load(plan)
+    save(plan, plan.read_text().replace("title: Data Reconciliation", "title: Data Reconciled"))
+    app = make_app(loaded, Settings(poll_seconds=0.1, git_seconds=None, plan_events=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await wait_for(pilot, lambda: "title: Data Reconciled" in dashboard(app).shown.text)
 
 
 @synchronously

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         read_bytes,
         read_open,
         read_text,
+        stat_signature,
     )
     from tracker.plan.model import (
         Accomplishment,

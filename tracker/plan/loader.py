@@ -35,7 +35,7 @@ class Loaded:
     set` (and every command) paid for its dozen or so dataclasses; models and the like are msgspec Structs.
     """
 
-    __slots__ = ("path", "project", "problems", "_source", "digest", "max_bytes", "part")
+    __slots__ = ("path", "project", "problems", "_source", "digest", "max_bytes", "part", "seen")
 
     def __init__(
         self,
@@ -57,6 +57,10 @@ class Loaded:
         self.digest = digest
         self.max_bytes = max_bytes
         self.part = part
+        # The file's stat signature (stablefile.signature) taken before its bytes were read, by `load`; None
+        # when not known.  A watcher that starts from it sees a save made since the read (the dashboard is
+        # built a second or more after it); one that took the stat itself would take the save for the read.
+        self.seen: tuple | None = None
 
     def __repr__(self) -> str:
         return f"Loaded({self.path!r}, {len(self.problems)} problems, digest {self.digest[:12]!r})"
@@ -225,9 +229,25 @@ def load(
     `ahead`: the file read and hashed in a thread meanwhile (ReadAhead, made with the same `max_bytes`).
     """
     path = Path(path)
+    read = ahead.result() if ahead is not None else None
+    # Taken before the bytes are read (ahead: in its thread, before its read); ahead's None: read again, to say why.
+    seen = ahead.seen if ahead is not None and read is not None else stat_signature(path)
+    loaded = _load(path, max_bytes, before, read)
+    loaded.seen = seen
+    return loaded
+
+
+def stat_signature(path: Path) -> tuple | None:
+    """The stat signature (stablefile.signature) of the file `path` names; None when there is none."""
     try:
-        read = ahead.result() if ahead is not None else None
-        data = read[0] if read is not None else read_bytes(path, max_bytes)  # None: read again, to say why
+        return signature(os.stat(path))
+    except (OSError, ValueError):
+        return None
+
+
+def _load(path: Path, max_bytes: int, before: Loaded | None, read: tuple[bytes, str] | None) -> Loaded:
+    try:
+        data = read[0] if read is not None else read_bytes(path, max_bytes)
         digest, cached = _cached(data, path, read[1] if read is not None else None)
         if cached is not None:
             cached.max_bytes = max_bytes
@@ -264,10 +284,12 @@ class ReadAhead:
         self.path = path
         self.max_bytes = max_bytes
         self._found: tuple[bytes, str] | None = None
+        self.seen: tuple | None = None  # the file's stat signature, taken before the read (Loaded.seen)
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
 
     def _read(self) -> None:
+        self.seen = stat_signature(self.path)
         self._found = _read_hashed(self.path, self.max_bytes)
 
     def result(self) -> tuple[bytes, str] | None:

@@ -10,10 +10,9 @@ or rewriting the same bytes is not a change.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-from tracker.plan import LoadError, read_bytes
+from tracker.plan import LoadError, read_bytes, stat_signature
 
 
 def digest_of(data: bytes) -> str:
@@ -22,18 +21,16 @@ def digest_of(data: bytes) -> str:
 
 
 class FileWatch:
-    def __init__(self, path: Path, digest: str, max_bytes: int):
+    def __init__(self, path: Path, digest: str, max_bytes: int, seen: tuple | None = None):
+        """`seen`: the file's stat before `digest`'s bytes were read (Loaded.seen), when known; else it is
+        taken now, and a save made since the read would pass for the content read."""
         self.path = path
         self.digest = digest
         self.max_bytes = max_bytes  # the limit the plan was read under: a FIFO or a huge file is not read whole
-        self._stat = self._signature()
+        self._stat = seen if seen is not None else self._signature()
 
     def _signature(self) -> tuple | None:
-        try:
-            st = os.stat(self.path)
-        except OSError:
-            return None
-        return (st.st_ino, st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        return stat_signature(self.path)
 
     def seen(self, digest: str) -> None:
         """The caller wrote this content itself; finding it on disk is not a change.

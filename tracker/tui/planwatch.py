@@ -40,12 +40,13 @@ class PlanWatcher:
         writing: Callable[[], bool],
         max_bytes: int,
         shown: Callable[[], Loaded | None] = lambda: None,
+        seen: tuple | None = None,  # the file's stat before `digest`'s bytes were read (Loaded.seen)
     ):
         self.screen = screen
         self.shown = shown  # the plan on screen: a change to a few issues is read from their lines alone
         self.path = path
         self.max_bytes = max_bytes  # --max-bytes holds for every reload, not only the first read
-        self.file = FileWatch(path, digest, max_bytes)
+        self.file = FileWatch(path, digest, max_bytes, seen)
         self.writing = writing
         self._events: FolderEvents | None = None
         self._soon: Timer | None = None

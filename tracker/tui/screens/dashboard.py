@@ -100,6 +100,7 @@ class DashboardScreen(Screen):
             writing=lambda: bool(self.writes.pending),
             max_bytes=loaded.max_bytes,
             shown=lambda: self.shown,
+            seen=loaded.seen,
         )
         self.git_schedule = GitSchedule(self, self.path, lambda: self.project, settings.git_seconds)
         self.status_edits = StatusEdits(self)
