@@ -213,7 +213,8 @@ def _write(
     is the next source, and the file just put in place is what is replaced.
     """
     # The bytes a plan read in part (or from the parse cache) holds: the file is compared with them, not copied.
-    source = expect = disk.read(loaded.source if isinstance(loaded.source, bytes) else None)
+    known = loaded.source  # read once: another thread may decode the plan's text meanwhile
+    source = expect = disk.read(known if isinstance(known, bytes) else None)
     links = source.links
     deadline = time.monotonic() + BUSY_FOR
     while time.monotonic() < deadline:
@@ -305,8 +306,9 @@ def _write(
 def _holds(source: ondisk.Snapshot, loaded: Loaded) -> bool:
     """Whether `source` holds the very bytes `loaded` was read from: compared as bytes while `loaded` still
     has them (a plan read in part always does), which spares hashing the plan once more."""
-    if isinstance(loaded.source, bytes):
-        return source.data == loaded.source
+    known = loaded.source  # read once, as in _write
+    if isinstance(known, bytes):
+        return source.data == known
     return source.digest == loaded.digest
 
 

@@ -68,9 +68,10 @@ class Loaded:
     @property
     def source(self) -> str | bytes:
         """The text, or the bytes it is decoded from."""
-        if isinstance(self._source, tuple):
-            self._source = b"".join(self._source)
-        return self._source
+        source = self._source  # read once: the dashboard's reload may decode the text in another thread
+        if isinstance(source, tuple):
+            source = self._source = b"".join(source)
+        return source
 
     @property
     def text(self) -> str:
