@@ -29,7 +29,7 @@ def serve(options: Options, host: str, port: int, read_only: bool) -> None:
     It listens on loopback only unless --host says otherwise; then anyone who
     reaches the port can change the plan, unless --read-only.
     """
-    from tracker.tui import can_serve, serve_in_browser
+    from tracker.tui import can_serve, web_server
 
     if not can_serve():
         raise Failed(_NOT_INSTALLED)
@@ -51,9 +51,11 @@ def serve(options: Options, host: str, port: int, read_only: bool) -> None:
     )
     title = loaded.project.project if loaded.project is not None else "tracker"
     try:
-        serve_in_browser(command, host, port, f"tracker · {title}")
+        server = web_server(command, host, port, f"tracker · {title}")
     except ImportError:  # found, but it cannot be imported (a broken install)
         raise Failed(_NOT_INSTALLED) from None
+    try:
+        server.serve()
     except OSError as exc:  # the address is not this machine's, or the port is taken
         raise Failed(f"tracker: error: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 

@@ -3,12 +3,16 @@ driver instead of a terminal, and relays it over a WebSocket.
 
 textual-serve is an optional extra (`pip install 'tracker[serve]'`): it brings aiohttp and its helpers,
 about 13 MB that a terminal user never needs.  The command line (cli/serve.py) asks `can_serve` before
-it reads the plan, then `serve` with the command that starts the dashboard.
+it reads the plan, then `web_server` with the command that starts the dashboard.
 """
 
 from __future__ import annotations
 
 import importlib.util
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from textual_serve.server import Server
 
 
 def can_serve() -> bool:
@@ -16,9 +20,10 @@ def can_serve() -> bool:
     return importlib.util.find_spec("textual_serve") is not None
 
 
-def serve_in_browser(command: str, host: str, port: int, title: str) -> None:
-    """Serve `command` (the dashboard) at http://HOST:PORT/ until interrupted; OSError when the address
-    is not this machine's or the port is taken, ImportError when textual-serve is not installed."""
+def web_server(command: str, host: str, port: int, title: str) -> Server:
+    """The server of `command` (the dashboard) at http://HOST:PORT/; ImportError when textual-serve cannot be
+    imported.  Its `serve()` runs until interrupted: OSError when the address is not this machine's or the
+    port is taken."""
     from textual_serve.server import Server
 
-    Server(command, host=host, port=port, title=title).serve()
+    return Server(command, host=host, port=port, title=title)
