@@ -85,7 +85,7 @@ def percent(credit: float | None, all_done: bool = True) -> int | None:
 def phase_percent(project: Project, phase: Phase) -> int | None:
     tally = _tally(project)
     known = tally.phases.get(id(phase))
-    return known[0] if known is not None and known[1] is phase else _percent_of(project, phase.issues)
+    return known[2] if known is not None and known[0] is phase else _percent_of(project, phase.issues)
 
 
 def project_percent(project: Project) -> int | None:
@@ -108,22 +108,21 @@ class _Tally:
     waited 0.17 s for the credits of every issue.
     """
 
-    __slots__ = ("credits", "phases", "plan", "project", "weights")
+    __slots__ = ("phases", "plan", "project", "weights")
 
     def __init__(self, project: Project, before: _Tally | None = None):
         self.plan = project  # held, so that no other phase can have the id of one of its phases
         self.weights = weights = _weights(project)
-        known = before.credits if before is not None and before.weights == weights else {}
-        self.credits: dict[int, tuple[Phase, list[float]]] = {}  # each phase's issues' credits, by id(phase)
+        known = before.phases if before is not None and before.weights == weights else {}
+        # By id(phase): the phase, its issues' credits and its percent.
+        self.phases: dict[int, tuple[Phase, list[float], int | None]] = {}
         credits: list[float] = []
-        self.phases: dict[int, tuple[int | None, Phase]] = {}
         for phase in project.phases:
             kept = known.get(id(phase))
             # `is`: an id is another phase's once the phase it was is gone (the tally before held its own)
             own = kept[1] if kept is not None and kept[0] is phase else [_credit(weights, i) for i in phase.issues]
-            self.credits[id(phase)] = (phase, own)
+            self.phases[id(phase)] = (phase, own, _percent(project, own, phase.issues))
             credits += own
-            self.phases[id(phase)] = (_percent(project, own, phase.issues), phase)
         self.project = _percent(project, credits, (issue for _, issue in project.issues()))  # walked only if >= 1
 
 
