@@ -96,10 +96,7 @@ class Snapshot(msgspec.Struct, dict=True):  # dict: room for the cached digest
     @cached_property
     def digest(self) -> str:
         """SHA-256 of the bytes, taken only when asked: the parse cache's key for a plan changed on disk."""
-        hasher = hashlib.sha256()
-        for piece in self.pieces:
-            hasher.update(piece)
-        return hasher.hexdigest()
+        return _sha_of(self.pieces)
 
 
 class Watch:
@@ -281,6 +278,14 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _sha_of(pieces: Sequence[bytes | memoryview]) -> str:
+    """SHA-256 of `pieces`, one after the other, as of their bytes joined (not joined here)."""
+    hasher = hashlib.sha256()
+    for piece in pieces:
+        hasher.update(piece)
+    return hasher.hexdigest()
+
+
 class Hashing:
     """The SHA-256 of the bytes about to be written (or of their pieces, one after the other), worked out
     in a thread while they are written.
@@ -303,10 +308,7 @@ class Hashing:
             self._thread.start()
 
     def _hash(self) -> None:
-        hasher = hashlib.sha256()
-        for piece in self._pieces:
-            hasher.update(piece)
-        self._digest = hasher.hexdigest()
+        self._digest = _sha_of(self._pieces)
 
     def digest(self) -> str:
         if self._thread is not None:
