@@ -192,22 +192,8 @@ def test_a_named_revision_that_comes_to_name_another_commit_means_making_the_not
 def test_a_gitignore_that_comes_to_ignore_the_output_means_making_the_note_again(shop: Repo, tmp_path: Path):
     """Whether the file written is one the session made is git's ignore rules' to say, and a .gitignore that
     ignores itself can change them without `git status` saying anything new."""
-    note = shop.root / "notes" / "a.md"
     shop.write("notes/.gitignore", ".gitignore\n")
-    run(shop, "summary", "-o", "notes/a.md")
-    assert b"this file" in note.read_bytes()
-    note.unlink()  # git status says what it said when the note was kept
-    mark_recorded_notes()
-    run(shop, "summary", "-o", "notes/a.md")
-    assert note.read_bytes() == REPLAYED
-    note.unlink()
-    shop.write("notes/.gitignore", ".gitignore\na.md\n")
-    run(shop, "summary", "-o", "notes/a.md")
-    made = note.read_bytes()
-    assert made != REPLAYED and b"this file" not in made
-    note.unlink()
-    fresh(shop, "summary", "-o", "notes/a.md", tmp_path=tmp_path)
-    assert note.read_bytes() == made
+    made_again_once_ignored(shop, lambda: shop.write("notes/.gitignore", ".gitignore\na.md\n"), tmp_path)
 
 
 def test_an_exclude_file_that_comes_to_ignore_the_output_of_a_linked_worktree_means_making_the_note_again(
@@ -216,20 +202,28 @@ def test_an_exclude_file_that_comes_to_ignore_the_output_of_a_linked_worktree_me
     """A linked worktree's `.git` is a file: git reads its exclude file from the repository it shares."""
     linked = Repo(tmp_path / "linked")
     shop.git("worktree", "add", "-q", "--detach", str(linked.root), "HEAD")
-    note = linked.root / "notes" / "a.md"
-    run(linked, "summary", "-o", "notes/a.md")
+    # git status says what it said: notes/a.md is not there
+    made_again_once_ignored(linked, lambda: shop.write(".git/info/exclude", "notes/a.md\n"), tmp_path)
+
+
+def made_again_once_ignored(repo: Repo, ignore, tmp_path: Path) -> None:
+    """`summary -o notes/a.md` in `repo` lists its own file; with the file gone (git status says what it said
+    when the note was kept) it is replayed; once `ignore()` makes git ignore that file, the note is made again,
+    without "this file", as a fresh run makes it."""
+    note = repo.root / "notes" / "a.md"
+    run(repo, "summary", "-o", "notes/a.md")
     assert b"this file" in note.read_bytes()
-    note.unlink()  # git status says what it said when the note was kept
+    note.unlink()
     mark_recorded_notes()
-    run(linked, "summary", "-o", "notes/a.md")
+    run(repo, "summary", "-o", "notes/a.md")
     assert note.read_bytes() == REPLAYED
     note.unlink()
-    shop.write(".git/info/exclude", "notes/a.md\n")  # git status says what it said: notes/a.md is not there
-    run(linked, "summary", "-o", "notes/a.md")
+    ignore()
+    run(repo, "summary", "-o", "notes/a.md")
     made = note.read_bytes()
     assert made != REPLAYED and b"this file" not in made
     note.unlink()
-    fresh(linked, "summary", "-o", "notes/a.md", tmp_path=tmp_path)
+    fresh(repo, "summary", "-o", "notes/a.md", tmp_path=tmp_path)
     assert note.read_bytes() == made
 
 
