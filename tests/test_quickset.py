@@ -4,8 +4,10 @@ same cache entry and the same messages as the whole plan through the CLI, and th
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ from tracker.edit import ondisk, writer
 from tracker.edit.writer import NeedWhole, SetIssueStatus, apply
 from tracker.plan import loader, parsecache, splice
 from tracker.plan.loader import load, load_part, load_text
+from tracker.support import placed
+from tracker.support.stablefile import signature
 
 STYLES = {
     "hand-written": HAND_WRITTEN,
@@ -178,6 +182,46 @@ def test_the_new_plans_digest_worked_out_while_it_is_written_is_that_of_the_file
     written = apply(part, SetIssueStatus("1", "complete"))
     assert written.digest == hashlib.sha256(path.read_bytes()).hexdigest()
     assert parsecache.lookup(written.digest, str(path)) is not None  # the next command need not parse it
+
+
+def test_a_plan_tracker_wrote_itself_is_not_hashed_again_until_anyone_changes_it(tmp_path, monkeypatch):
+    # `tracker set` after `tracker set`: the digest recorded with the file put in place (support/placed.py)
+    # names the plan's cache entry, unhashed, while the file shows the signature recorded with it.
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    load(path)
+    target = os.path.realpath(path)
+
+    def set_one(issue: str) -> None:
+        part = load_part(path, issue, ahead=loader.ReadAhead(path))
+        assert part is not None
+        apply(part, SetIssueStatus(issue, "complete"))
+
+    # A small plan is put in place within RACY_NS of its last write: its times cannot prove it, so no digest.
+    set_one("1")
+    assert placed.digest_of(target, signature(os.stat(path))) is None
+    # As a big plan's fsync does, the rename well after the last write: the digest is kept with the file.
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.05")
+    set_one("2")
+    data = path.read_bytes()
+    true = hashlib.sha256(data).hexdigest()
+    assert placed.digest_of(target, signature(os.stat(path))) == true
+    assert loader.ReadAhead(path).result() == (data, true)
+    # What ReadAhead gives is the digest recorded, not the bytes hashed again.
+    placed.remember(target, signature(os.stat(path)), "0" * 64, time.time_ns())
+    assert loader.ReadAhead(path).result() == (data, "0" * 64)
+    # Changed by anyone, even to the same size and with its old mtime put back: hashed.
+    changed = data.replace(b"Programme plan", b"Programme list")
+    assert changed != data and len(changed) == len(data)
+    info = os.stat(path)
+    path.write_bytes(changed)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert loader.ReadAhead(path).result() == (changed, hashlib.sha256(changed).hexdigest())
+    # Times kept in whole seconds (FAT, ext3) prove nothing: never recorded as proof.
+    os.utime(path, ns=(10**18, 10**18))
+    placed.remember(target, signature(os.stat(path)), "0" * 64, time.time_ns())
+    assert placed.digest_of(target, signature(os.stat(path))) is None
+    assert loader.ReadAhead(path).result() == (changed, hashlib.sha256(changed).hexdigest())
 
 
 # --- the command ----------------------------------------------------------------------------------

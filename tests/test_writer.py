@@ -23,7 +23,7 @@ from tracker.edit.writer import (
     apply,
 )
 from tracker.plan.loader import load
-from tracker.support import atomicfile
+from tracker.support import atomicfile, stablefile
 
 HAND_WRITTEN = """\
 # Programme plan, kept by hand.
@@ -644,6 +644,28 @@ def test_the_watch_compares_the_file_with_the_bytes_it_expects_block_by_block(fo
         assert not disk.kept(snap)
         assert disk._holds(snap.fd, (b"",))
         assert disk._holds(snap.fd, ())
+
+
+def test_the_file_put_in_place_is_not_read_back_while_its_times_prove_it(folder):
+    # A file tracker put in place is checked by its signature alone when its times prove its content
+    # (stablefile.proves: written more than RACY_NS before it could be reached by name); a file read, one
+    # whose times are too near, or are whole seconds, is compared byte for byte.
+    path = folder / "phases.yaml"
+    path.write_bytes(b"what tracker wrote\n")
+    time.sleep(0.05)
+    known = time.time_ns()
+    with ondisk.Watch(path, 1 << 20) as disk:
+        snap = disk.read()
+        other = (b"not what the file holds",)
+        assert disk.kept(ondisk.Snapshot(snap.fd, snap.signature, other, snap.links, known=known))  # not read
+        assert not disk.kept(ondisk.Snapshot(snap.fd, snap.signature, other, snap.links))  # read: compared
+        racy = snap.signature[3] + stablefile.RACY_NS // 2
+        assert not disk.kept(ondisk.Snapshot(snap.fd, snap.signature, other, snap.links, known=racy))
+        path.write_bytes(b"what another wrote\n")  # the same size, later: the times moved
+        assert not disk.kept(ondisk.Snapshot(snap.fd, snap.signature, snap.pieces, snap.links, known=known))
+        os.utime(path, ns=(10**18, 10**18))  # whole seconds
+        again = disk.read()
+        assert not disk.kept(ondisk.Snapshot(again.fd, again.signature, other, again.links, known=known))
 
 
 def _cut(data: bytes) -> tuple[bytes | memoryview, ...]:

@@ -31,8 +31,14 @@ would lose the rest of the save.  So the writer:
   within RECENT_NS before tracker read it, or during the write) the watch lasts
   BUSY_WATCH: an editor that read the plan a moment before tracker's rename
   saves its copy back within that time.  The file tracker put in place last is
-  remembered (in the cache folder), so tracker's own writes in a row do not
+  remembered (support/placed.py), so tracker's own writes in a row do not
   count as another program's.
+
+A file read is compared byte for byte at each check: a read may have met a
+write that its times do not show.  The file tracker put in place is checked by
+its times alone when they prove its content (support/stablefile.proves): no
+one could reach it before the rename, and it was last written more than
+RACY_NS before it.  At 100,000 issues each comparison reads 80 MiB (10 ms).
 
 Where the kernel cannot answer the lease question (another user's file, NFS),
 a file changed within RACY_UNSURE_NS is not trusted instead.
@@ -40,9 +46,7 @@ a file changed within RACY_UNSURE_NS is not trusted instead.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import os
 import time
 from collections.abc import Sequence
@@ -52,18 +56,17 @@ from pathlib import Path
 import msgspec
 
 from tracker.plan import open_plan, read_open
-from tracker.support import atomicfile, cachefiles
+from tracker.support import atomicfile, placed
+from tracker.support.stablefile import RACY_NS, proves
 from tracker.support.stablefile import signature as _signature
 from tracker.support.stablefile import writing as _writing
 
-RACY_NS = 20_000_000  # a few ticks of the kernel's file clock
 RECENT_NS = 2_000_000_000  # a plan another program changed this recently is being edited now
 BUSY_WATCH = 0.5  # seconds the file put in place is watched then; an editor's read-to-save is well inside
 RACY_UNSURE_NS = 1_000_000_000  # without the lease answer: an in-place save may be paused this long
 SETTLE = 10.0  # seconds a moving file is waited for before the write is refused
 POLL = 0.01
 _BLOCK = 1 << 18  # bytes compared at a time (_holds): a buffer that stays in the CPU's cache
-PLACED_KEPT = 16  # plans whose last file put in place by tracker is remembered
 
 
 class Unsettled(Exception):
@@ -73,9 +76,10 @@ class Unsettled(Exception):
 class Snapshot(msgspec.Struct, dict=True):  # dict: room for the cached digest
     """One inode of the plan as read or as put in place: its descriptor (kept open), signature and bytes.
 
-    Its content is checked again by comparing bytes, not digests: a write reads
-    the plan three or four times over, and hashing each read (5 ms for 8 MiB)
-    was a sixth of a `tracker set` on 10,000 issues.
+    Its content is checked again by comparing bytes (or, put in place, by its
+    times: see `known`), not digests: a write checks the plan three or four
+    times over, and hashing each read (5 ms for 8 MiB) was a sixth of a
+    `tracker set` on 10,000 issues.
     """
 
     fd: int
@@ -86,6 +90,10 @@ class Snapshot(msgspec.Struct, dict=True):  # dict: room for the cached digest
     pieces: tuple[bytes | memoryview, ...]
     links: int
     placed: float = 0.0  # time.monotonic() when `replace` put it under the name
+    # time.time_ns() just before that rename: from then on anyone could write to it, and its times show
+    # whether anyone did (stablefile.proves), so it is not read back at each check.  0 for a file read:
+    # compared byte for byte (a read could have met a write its times do not show; tracker made this one).
+    known: int = 0
 
     @cached_property
     def data(self) -> bytes:
@@ -163,7 +171,7 @@ class Watch:
         now = os.fstat(snap.fd)
         if _signature(now)[:4] != snap.signature[:4] or _writing(snap.fd):
             return False
-        return self._holds(snap.fd, snap.pieces)
+        return proves(snap.signature, snap.known) or self._holds(snap.fd, snap.pieces)
 
     def _holds(self, fd: int, pieces: Sequence[bytes | memoryview]) -> bool:
         """Whether the open file `fd` holds exactly `pieces`, one after the other.
@@ -190,11 +198,12 @@ class Watch:
         except OSError:  # its LoadError names the file and why
             return read_open(fd, self.target, self.max_bytes) == b"".join(views)
 
-    def still(self, snap: Snapshot) -> bool:
+    def still(self, snap: Snapshot, digest: str) -> bool:
         """Whether the file just put in place (`snap`, from `replace`) is left alone for RACY_NS from its
         rename (BUSY_WATCH while another program edits the plan): one that read the file before the rename
         and saves its copy back does so then.  The time the caller spent since the rename counts: the
         watch looks at the file through to the end of that span whatever was done meanwhile.
+        `digest`: the SHA-256 of its bytes, remembered with it (support/placed.py).
         """
         end = snap.placed + (BUSY_WATCH if self.busy else RACY_NS / 1e9)
         while time.monotonic() < end:
@@ -203,7 +212,7 @@ class Watch:
                 return False
         if not self.unchanged(snap):
             return False
-        _remember(self.target, snap)
+        placed.remember(self.target, snap.signature, digest, snap.known)
         return True
 
     def _note(self, snap: Snapshot) -> None:
@@ -212,7 +221,7 @@ class Watch:
             self.busy = True  # read again: the file changed since the first read, or was put back
             return
         age = time.time_ns() - max(snap.signature[3], snap.signature[4])
-        if age < RECENT_NS and list(snap.signature) != _remembered(self.target):
+        if age < RECENT_NS and list(snap.signature) != placed.signature_of(self.target):
             self.busy = True
 
     def replace(self, temp: Path, data: bytes | Sequence[bytes | memoryview], expect: Snapshot) -> Snapshot | None:
@@ -229,10 +238,11 @@ class Watch:
         """
         fd = open_plan(temp)  # this inode, whatever the name shows after the rename
         self._fds.append(fd)
+        known = time.time_ns()
         exchanged = atomicfile.exchange(temp, self.target)
         if not exchanged:
             os.replace(temp, self.target)
-        placed = time.monotonic()
+        moment = time.monotonic()
         if exchanged and not self._is(temp, expect):
             atomicfile.exchange(temp, self.target)
             os.unlink(temp)
@@ -243,7 +253,7 @@ class Watch:
         atomicfile.sync_folder(self.target.parent)
         info = os.fstat(fd)  # the rename changed its ctime
         return Snapshot(
-            fd, _signature(info), (data,) if isinstance(data, bytes) else tuple(data), info.st_nlink, placed
+            fd, _signature(info), (data,) if isinstance(data, bytes) else tuple(data), info.st_nlink, moment, known
         )
 
     def _is(self, path: Path, snap: Snapshot) -> bool:
@@ -272,10 +282,6 @@ class Watch:
             )
         time.sleep(max(POLL, min(0.2, (window - age) / 1e9)) if racy and not writing else POLL)
         return None
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _sha_of(pieces: Sequence[bytes | memoryview]) -> str:
@@ -317,22 +323,3 @@ class Hashing:
             self._hash()
         assert self._digest is not None
         return self._digest
-
-
-def _placed_entry(target: Path) -> Path:
-    return cachefiles.cache_dir() / f"placed-{_sha(str(target).encode('utf-8', 'surrogateescape'))[:40]}.bin"
-
-
-def _remember(target: Path, snap: Snapshot) -> None:
-    """Record that the file `snap` under `target` is tracker's own (best effort: the cache may be read-only)."""
-    with contextlib.suppress(OSError):
-        cachefiles.write_entry(_placed_entry(target), json.dumps(list(snap.signature)).encode(), PLACED_KEPT)
-
-
-def _remembered(target: Path) -> list | None:
-    """The signature of the file tracker last put under `target`, if recorded."""
-    data = cachefiles.read_entry(_placed_entry(target))
-    try:
-        return json.loads(bytes(data)) if data is not None else None
-    except ValueError:
-        return None

@@ -293,7 +293,7 @@ def _write(
             later.append(partial(parsecache.store, written.digest, new.project, new.problems, plain=plain))
         else:
             parsecache.store(written.digest, new.project, new.problems, plain=plain)
-        if not disk.still(placed):
+        if not disk.still(placed, written.digest):
             # Rewritten in place at once, by a program that read the file before the rename: if
             # the change is gone from what it wrote, it is made again (the next round sees).
             landed.clear()

@@ -21,6 +21,7 @@ from typing import TypeGuard
 from tracker.plan import parsecache
 from tracker.plan.model import Project, issue_key
 from tracker.plan.problems import Problem, sort_key
+from tracker.support import placed
 from tracker.support.memory import no_cycle_scans
 from tracker.support.stablefile import signature, writing
 
@@ -290,8 +291,19 @@ class ReadAhead:
         self._thread.start()
 
     def _read(self) -> None:
-        self.seen = stat_signature(self.path)
-        self._found = _read_hashed(self.path, self.max_bytes)
+        self.seen = seen = stat_signature(self.path)
+        # A plan tracker wrote itself (each `tracker set` after the first) and no one changed since: its
+        # digest was recorded then, and the bytes need no hashing.
+        known = placed.digest_of(os.path.realpath(self.path), seen)
+        if known is None:
+            self._found = _read_hashed(self.path, self.max_bytes)
+            return
+        try:
+            data = read_bytes(self.path, self.max_bytes)
+        except LoadError:
+            return
+        # Still that file after the read (read_bytes checked the descriptor it read, this the name).
+        self._found = (data, known) if stat_signature(self.path) == seen else _read_hashed(self.path, self.max_bytes)
 
     def result(self) -> tuple[bytes, str] | None:
         self._thread.join()
