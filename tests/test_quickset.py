@@ -20,7 +20,7 @@ from tracker.edit import ondisk, writer
 from tracker.edit.writer import NeedWhole, SetIssueStatus, apply
 from tracker.plan import loader, parsecache, splice
 from tracker.plan.loader import load, load_part, load_text
-from tracker.support import placed
+from tracker.support import placed, stablefile
 from tracker.support.stablefile import signature
 
 STYLES = {
@@ -192,21 +192,26 @@ def test_a_plan_tracker_wrote_itself_is_not_hashed_again_until_anyone_changes_it
     load(path)
     target = os.path.realpath(path)
 
-    def set_one(issue: str) -> None:
+    def set_one(issue: str) -> loader.Loaded:
         part = load_part(path, issue, ahead=loader.ReadAhead(path))
         assert part is not None
-        apply(part, SetIssueStatus(issue, "complete"))
+        return apply(part, SetIssueStatus(issue, "complete"))
 
     # A small plan is put in place within RACY_NS of its last write: its times cannot prove it, so no digest.
-    set_one("1")
+    assert set_one("1").proven is None
     assert placed.digest_of(target, signature(os.stat(path))) is None
+    ahead = loader.ReadAhead(path)
+    assert ahead.result() is not None and ahead.proven is None
     # As a big plan's fsync does, the rename well after the last write: the digest is kept with the file.
     monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.05")
-    set_one("2")
+    shown = set_one("2").proven
     data = path.read_bytes()
     true = hashlib.sha256(data).hexdigest()
-    assert placed.digest_of(target, signature(os.stat(path))) == true
-    assert loader.ReadAhead(path).result() == (data, true)
+    assert shown == signature(os.stat(path))  # the writer's next read need not compare it (Loaded.proven)
+    assert placed.digest_of(target, shown) == true
+    ahead = loader.ReadAhead(path)
+    assert ahead.result() == (data, true) and ahead.proven == shown
+    assert load_part(path, "1", ahead=loader.ReadAhead(path)).proven == shown
     # What ReadAhead gives is the digest recorded, not the bytes hashed again.
     placed.remember(target, signature(os.stat(path)), "0" * 64, time.time_ns())
     assert loader.ReadAhead(path).result() == (data, "0" * 64)
@@ -217,6 +222,14 @@ def test_a_plan_tracker_wrote_itself_is_not_hashed_again_until_anyone_changes_it
     path.write_bytes(changed)
     os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
     assert loader.ReadAhead(path).result() == (changed, hashlib.sha256(changed).hexdigest())
+    # Written by no one for STILL_NS before the read: proven by its times, hashed all the same.
+    past = time.time_ns() - stablefile.STILL_NS - 123_456_789
+    os.utime(path, ns=(past, past))
+    ahead = loader.ReadAhead(path)
+    assert ahead.result() == (changed, hashlib.sha256(changed).hexdigest())
+    assert ahead.proven == signature(os.stat(path)) == load(path).proven
+    os.utime(path, ns=(time.time_ns(), time.time_ns()))
+    assert loader.ReadAhead(path).proven is None and load(path).proven is None
     # Times kept in whole seconds (FAT, ext3) prove nothing: never recorded as proof.
     os.utime(path, ns=(10**18, 10**18))
     placed.remember(target, signature(os.stat(path)), "0" * 64, time.time_ns())

@@ -646,26 +646,48 @@ def test_the_watch_compares_the_file_with_the_bytes_it_expects_block_by_block(fo
         assert disk._holds(snap.fd, ())
 
 
-def test_the_file_put_in_place_is_not_read_back_while_its_times_prove_it(folder):
-    # A file tracker put in place is checked by its signature alone when its times prove its content
-    # (stablefile.proves: written more than RACY_NS before it could be reached by name); a file read, one
-    # whose times are too near, or are whole seconds, is compared byte for byte.
+def test_a_file_is_not_read_back_while_its_times_prove_it(folder):
+    # After the first read, a file is checked by its signature alone when its times prove its content
+    # (stablefile.proves): put in place by tracker, last written RACY_NS before the rename (`known`), or
+    # read, and written by no one for STILL_NS before.  Otherwise, or with whole-second times, compared.
     path = folder / "phases.yaml"
     path.write_bytes(b"what tracker wrote\n")
     time.sleep(0.05)
-    known = time.time_ns()
+    known = time.time_ns() - stablefile.RACY_NS
+    other = (b"not what the file holds",)
     with ondisk.Watch(path, 1 << 20) as disk:
         snap = disk.read()
-        other = (b"not what the file holds",)
+        assert not snap.proven  # written a moment ago: compared
         assert disk.kept(ondisk.Snapshot(snap.fd, snap.signature, other, snap.links, known=known))  # not read
-        assert not disk.kept(ondisk.Snapshot(snap.fd, snap.signature, other, snap.links))  # read: compared
-        racy = snap.signature[3] + stablefile.RACY_NS // 2
+        assert not disk.kept(ondisk.Snapshot(snap.fd, snap.signature, other, snap.links))  # compared
+        racy = snap.signature[3]  # last written at that very time, not before it
         assert not disk.kept(ondisk.Snapshot(snap.fd, snap.signature, other, snap.links, known=racy))
         path.write_bytes(b"what another wrote\n")  # the same size, later: the times moved
         assert not disk.kept(ondisk.Snapshot(snap.fd, snap.signature, snap.pieces, snap.links, known=known))
         os.utime(path, ns=(10**18, 10**18))  # whole seconds
         again = disk.read()
         assert not disk.kept(ondisk.Snapshot(again.fd, again.signature, other, again.links, known=known))
+        # Written by no one for STILL_NS before the read: its times prove it from then on.
+        past = time.time_ns() - stablefile.STILL_NS - 123_456_789
+        os.utime(path, ns=(past, past))
+        still = disk.read()
+        assert still.proven
+        assert disk.kept(ondisk.Snapshot(still.fd, still.signature, other, still.links, known=still.known))
+        os.utime(path, ns=(past + stablefile.STILL_NS, past + stablefile.STILL_NS))  # a moment before the read
+        assert not disk.read().proven
+
+
+def test_bytes_proven_by_the_signature_the_file_still_shows_are_not_compared(folder):
+    # Loaded.proven: the writer's first read takes the bytes the plan was loaded from as the file's while
+    # it shows that signature; another signature, or none, and they are compared.
+    path = folder / "phases.yaml"
+    path.write_bytes(b"on disk\n")
+    like = b"in hand\n"  # the same size, other bytes: only a comparison tells them apart
+    with ondisk.Watch(path, 1 << 20) as disk:
+        shown = stablefile.signature(os.stat(path))
+        assert disk.read(like, proven=shown).data is like
+        assert disk.read(like).data == b"on disk\n"
+        assert disk.read(like, proven=(*shown[:3], shown[3] + 1, shown[4])).data == b"on disk\n"
 
 
 def _cut(data: bytes) -> tuple[bytes | memoryview, ...]:

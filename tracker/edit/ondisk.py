@@ -34,11 +34,13 @@ would lose the rest of the save.  So the writer:
   remembered (support/placed.py), so tracker's own writes in a row do not
   count as another program's.
 
-A file read is compared byte for byte at each check: a read may have met a
-write that its times do not show.  The file tracker put in place is checked by
-its times alone when they prove its content (support/stablefile.proves): no
-one could reach it before the rename, and it was last written more than
-RACY_NS before it.  At 100,000 issues each comparison reads 80 MiB (10 ms).
+After the first read, the file is checked by its times alone where they
+prove its content (support/stablefile.proves): the file tracker put in place,
+which no one could reach before the rename, when it was last written more than
+RACY_NS before it; a file read, when no one had written it for STILL_NS before
+the read (a read may meet a write its times do not show, which then lasted that
+long).  Otherwise it is compared byte for byte: at 100,000 issues, 80 MiB and
+10 ms each time, more while the dashboard's thread holds Python's lock.
 
 Where the kernel cannot answer the lease question (another user's file, NFS),
 a file changed within RACY_UNSURE_NS is not trusted instead.
@@ -57,7 +59,7 @@ import msgspec
 
 from tracker.plan import open_plan, read_open
 from tracker.support import atomicfile, placed
-from tracker.support.stablefile import RACY_NS, proves
+from tracker.support.stablefile import RACY_NS, STILL_NS, proves
 from tracker.support.stablefile import signature as _signature
 from tracker.support.stablefile import writing as _writing
 
@@ -90,10 +92,15 @@ class Snapshot(msgspec.Struct, dict=True):  # dict: room for the cached digest
     pieces: tuple[bytes | memoryview, ...]
     links: int
     placed: float = 0.0  # time.monotonic() when `replace` put it under the name
-    # time.time_ns() just before that rename: from then on anyone could write to it, and its times show
-    # whether anyone did (stablefile.proves), so it is not read back at each check.  0 for a file read:
-    # compared byte for byte (a read could have met a write its times do not show; tracker made this one).
+    # Its times prove its bytes if it was last written before this time.time_ns() (stablefile.proves):
+    # RACY_NS before its rename for a file put in place (no one could reach it before), STILL_NS before
+    # the read for a file read.  0: compared byte for byte at each check.
     known: int = 0
+
+    @property
+    def proven(self) -> bool:
+        """Whether its times prove it holds its bytes while it shows its signature."""
+        return proves(self.signature, self.known)
 
     @cached_property
     def data(self) -> bytes:
@@ -124,17 +131,18 @@ class Watch:
             os.close(fd)
         self._fds.clear()
 
-    def read(self, like: bytes | None = None) -> Snapshot:
+    def read(self, like: bytes | None = None, proven: tuple | None = None) -> Snapshot:
         """The file the name shows now, once it holds still; LoadError, or Unsettled after SETTLE seconds.
 
         `like`: the bytes the caller expects to find (the plan as it read it).  When the file holds them,
-        they are the snapshot's data, compared block by block rather than read into a new copy.
+        they are the snapshot's data, compared block by block rather than read into a new copy; not even
+        compared when the file shows `proven`, a signature that proves it holds them (Loaded.proven).
         """
         deadline = time.monotonic() + SETTLE
         while True:
             fd = open_plan(self.target)
             try:
-                snap = self._settled(fd, deadline, like)
+                snap = self._settled(fd, deadline, like, proven)
             except BaseException:
                 os.close(fd)
                 raise
@@ -171,7 +179,7 @@ class Watch:
         now = os.fstat(snap.fd)
         if _signature(now)[:4] != snap.signature[:4] or _writing(snap.fd):
             return False
-        return proves(snap.signature, snap.known) or self._holds(snap.fd, snap.pieces)
+        return snap.proven or self._holds(snap.fd, snap.pieces)
 
     def _holds(self, fd: int, pieces: Sequence[bytes | memoryview]) -> bool:
         """Whether the open file `fd` holds exactly `pieces`, one after the other.
@@ -238,7 +246,7 @@ class Watch:
         """
         fd = open_plan(temp)  # this inode, whatever the name shows after the rename
         self._fds.append(fd)
-        known = time.time_ns()
+        known = time.time_ns() - RACY_NS
         exchanged = atomicfile.exchange(temp, self.target)
         if not exchanged:
             os.replace(temp, self.target)
@@ -261,9 +269,16 @@ class Watch:
         info = os.lstat(path)
         return _signature(info)[:4] == snap.signature[:4] and not _writing(snap.fd)
 
-    def _settled(self, fd: int, deadline: float, like: bytes | None = None) -> Snapshot | None:
+    def _settled(
+        self, fd: int, deadline: float, like: bytes | None = None, proven: tuple | None = None
+    ) -> Snapshot | None:
+        start = time.time_ns()
         before = os.fstat(fd)
-        if like is not None and before.st_size == len(like) <= self.max_bytes and self._holds(fd, (like,)):
+        if (
+            like is not None
+            and before.st_size == len(like) <= self.max_bytes
+            and (_signature(before) == proven or self._holds(fd, (like,)))
+        ):
             data = like
         else:
             data = read_open(fd, self.target, self.max_bytes)
@@ -273,7 +288,7 @@ class Watch:
         window = RACY_NS if writing is not None else RACY_UNSURE_NS
         racy = age < window
         if _signature(before) == _signature(after) and len(data) == after.st_size and not writing and not racy:
-            return Snapshot(fd, _signature(after), (data,), after.st_nlink)
+            return Snapshot(fd, _signature(after), (data,), after.st_nlink, known=start - STILL_NS)
         if time.monotonic() > deadline:
             why = "another program kept it open for writing" if writing else "it kept changing"
             raise Unsettled(

@@ -214,7 +214,7 @@ def _write(
     """
     # The bytes a plan read in part (or from the parse cache) holds: the file is compared with them, not copied.
     known = loaded.source  # read once: another thread may decode the plan's text meanwhile
-    source = expect = disk.read(known if isinstance(known, bytes) else None)
+    source = expect = disk.read(known if isinstance(known, bytes) else None, loaded.proven)
     links = source.links
     deadline = time.monotonic() + BUSY_FOR
     while time.monotonic() < deadline:
@@ -268,9 +268,9 @@ def _write(
                     # digest of the bytes it describes, so one made for a file overwritten at once is only unused.
                     new_digest = hashing.digest()
                     text_or_bytes = placed.pieces if new_source is None else new_source
-                    landed.append(
-                        Loaded(loaded.path, new.project, new.problems, text_or_bytes, new_digest, loaded.max_bytes)
-                    )
+                    now = Loaded(loaded.path, new.project, new.problems, text_or_bytes, new_digest, loaded.max_bytes)
+                    now.proven = placed.signature if placed.proven else None  # the next write need not compare it
+                    landed.append(now)
             temp = None
         finally:
             if temp is not None:

@@ -23,7 +23,7 @@ from tracker.plan.model import Project, issue_key
 from tracker.plan.problems import Problem, sort_key
 from tracker.support import placed
 from tracker.support.memory import no_cycle_scans
-from tracker.support.stablefile import signature, writing
+from tracker.support.stablefile import STILL_NS, proves, signature, writing
 
 MAX_BYTES = 16 * 1024 * 1024
 SETTLE = 10.0  # seconds a file being written elsewhere is waited for
@@ -36,7 +36,7 @@ class Loaded:
     set` (and every command) paid for its dozen or so dataclasses; models and the like are msgspec Structs.
     """
 
-    __slots__ = ("path", "project", "problems", "_source", "digest", "max_bytes", "part", "seen")
+    __slots__ = ("path", "project", "problems", "_source", "digest", "max_bytes", "part", "seen", "proven")
 
     def __init__(
         self,
@@ -62,6 +62,11 @@ class Loaded:
         # when not known.  A watcher that starts from it sees a save made since the read (the dashboard is
         # built a second or more after it); one that took the stat itself would take the save for the read.
         self.seen: tuple | None = None
+        # A stat signature that proves the file holds `source`'s bytes while it shows it (the writer then
+        # need not compare 80 MiB at 100,000 issues): the name showed it before and after they were read,
+        # and no one had written the file for STILL_NS before (stablefile.proves), or tracker put it there
+        # (support/placed.py).  None when not known.
+        self.proven: tuple | None = None
 
     def __repr__(self) -> str:
         return f"Loaded({self.path!r}, {len(self.problems)} problems, digest {self.digest[:12]!r})"
@@ -232,10 +237,16 @@ def load(
     """
     path = Path(path)
     read = ahead.result() if ahead is not None else None
-    # Taken before the bytes are read (ahead: in its thread, before its read); ahead's None: read again, to say why.
-    seen = ahead.seen if ahead is not None and read is not None else stat_signature(path)
-    loaded = _load(path, max_bytes, before, read)
+    if ahead is not None and read is not None:
+        loaded = _load(path, max_bytes, before, read)
+        loaded.seen, loaded.proven = ahead.seen, ahead.proven
+        return loaded
+    # Taken before the bytes are read; ahead's None: read again, to say why.
+    start, seen = time.time_ns(), stat_signature(path)
+    loaded = _load(path, max_bytes, before, None)
     loaded.seen = seen
+    if seen is not None and proves(seen, start - STILL_NS) and stat_signature(path) == seen:
+        loaded.proven = seen
     return loaded
 
 
@@ -287,23 +298,25 @@ class ReadAhead:
         self.max_bytes = max_bytes
         self._found: tuple[bytes, str] | None = None
         self.seen: tuple | None = None  # the file's stat signature, taken before the read (Loaded.seen)
+        self.proven: tuple | None = None  # that signature, when it proves the bytes read (Loaded.proven)
         self._thread = threading.Thread(target=self._read, daemon=True)
         self._thread.start()
 
     def _read(self) -> None:
+        start = time.time_ns()
         self.seen = seen = stat_signature(self.path)
         # A plan tracker wrote itself (each `tracker set` after the first) and no one changed since: its
         # digest was recorded then, and the bytes need no hashing.
         known = placed.digest_of(os.path.realpath(self.path), seen)
-        if known is None:
-            self._found = _read_hashed(self.path, self.max_bytes)
-            return
         try:
             data = read_bytes(self.path, self.max_bytes)
         except LoadError:
             return
         # Still that file after the read (read_bytes checked the descriptor it read, this the name).
-        self._found = (data, known) if stat_signature(self.path) == seen else _read_hashed(self.path, self.max_bytes)
+        steady = seen is not None and stat_signature(self.path) == seen
+        if seen is not None and steady and (known is not None or proves(seen, start - STILL_NS)):
+            self.proven = seen
+        self._found = (data, known if steady and known is not None else hashlib.sha256(data).hexdigest())
 
     def result(self) -> tuple[bytes, str] | None:
         self._thread.join()
@@ -347,7 +360,9 @@ def load_part(
     if found is None:
         return None
     project, problems, part = found
-    return Loaded(path, project, problems, data, digest, max_bytes, part)
+    loaded = Loaded(path, project, problems, data, digest, max_bytes, part)
+    loaded.proven = ahead.proven if ahead is not None else None
+    return loaded
 
 
 def load_data(data: bytes, where: str | os.PathLike, like: Project | None = None) -> Loaded:

@@ -23,10 +23,11 @@ from tracker.support.stablefile import proves
 KEPT = 16  # plans whose last file put in place by tracker is remembered
 
 
-def remember(target: str | os.PathLike, signature: tuple, digest: str, known_ns: int) -> None:
+def remember(target: str | os.PathLike, signature: tuple, digest: str, before_ns: int) -> None:
     """Record that the file showing `signature` under `target` is tracker's own, holding the bytes of SHA-256
-    `digest` since `known_ns` (best effort: the cache may be read-only)."""
-    entry = {"signature": list(signature), "digest": digest if proves(signature, known_ns) else None}
+    `digest`, proven by its times when last written before `before_ns` (stablefile.proves; best effort: the
+    cache may be read-only)."""
+    entry = {"signature": list(signature), "digest": digest if proves(signature, before_ns) else None}
     try:
         cachefiles.write_entry(_entry(target), json.dumps(entry).encode(), KEPT)
     except OSError:

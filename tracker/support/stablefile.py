@@ -21,6 +21,9 @@ except ImportError:  # pragma: no cover - not on POSIX
 
 # A write within a few ticks of the kernel's file clock of the last one may leave the times as they were.
 RACY_NS = 20_000_000
+# A file no one wrote for this long before it was read was read whole: a write under way then (the
+# mtime is set as it starts) and closed before the lease question would have lasted this long.
+STILL_NS = 2_000_000_000
 
 
 def signature(info: os.stat_result) -> tuple:
@@ -28,19 +31,21 @@ def signature(info: os.stat_result) -> tuple:
     return (info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def proves(signature: tuple, known_ns: int) -> bool:
-    """Whether a file that still shows `signature` must hold what it held at `known_ns` (time.time_ns()).
+def proves(signature: tuple, before_ns: int) -> bool:
+    """Whether a file that still shows `signature` holds what it held when last written before `before_ns`.
 
-    Every write sets the file's mtime to the kernel's file clock, at most a
-    tick behind time.time_ns(): a write after `known_ns` to a file last
-    written more than RACY_NS before it moves the mtime, as git trusts its
-    index's stat data outside the racy window.  Only where times are kept
-    finer than a millisecond: a file system that keeps whole seconds (FAT,
-    ext3, HFS+) could give a later write the same time.  A plan whose last
-    write ends a millisecond exactly is compared as any other.
+    `before_ns` (time.time_ns()) is RACY_NS before the moment from which on
+    the bytes were known (STILL_NS for bytes read, which a write under way
+    could have torn).  Every write sets the file's mtime to the kernel's
+    file clock, at most a tick behind time.time_ns(): any write after that
+    moment moves the mtime of a file last written before `before_ns`, as
+    git trusts its index's stat data outside the racy window.  Only where
+    times are kept finer than a millisecond: a file system that keeps whole
+    seconds (FAT, ext3, HFS+) could give a later write the same time.  A
+    plan whose last write ends a millisecond exactly is compared as any other.
     """
     mtime = signature[3]
-    return known_ns > 0 and mtime % 1_000_000 != 0 and mtime < known_ns - RACY_NS
+    return mtime % 1_000_000 != 0 and mtime < before_ns
 
 
 def writing(fd: int) -> bool | None:
