@@ -65,6 +65,26 @@ def test_edits_from_one_issue_s_lines_are_kept_as_deltas_on_one_whole_entry(plan
     assert part.part is not None and sorted(part.part.changes) == [0, 1]
 
 
+def test_one_issue_s_lines_edited_in_a_whole_plan_are_kept_as_deltas_too(plan: Path, monkeypatch):
+    # The dashboard holds the whole plan: its edits of one issue's lines are kept as `tracker set`'s are
+    # (store_window), lines gained included, on the entry the plan was read from, not as the whole plan again.
+    from tracker.edit.writer import AddStep
+
+    base = entries("plan")
+    loaded = apply(load(plan), SetIssueStatus(1, "complete"))
+    loaded = apply(loaded, AddStep("1", "Another step"))  # lines gained: the issues after it move
+    loaded = apply(loaded, SetIssueStatus(2, "complete"))  # one of those
+    assert entries("plan") == base and len(entries("plandelta")) == 3
+    with monkeypatch.context() as patch:  # a parse would fail: the plan comes from the cache
+        patch.setattr(loader, "load_text", None)
+        cached = parsecache.lookup(digest_of(plan), str(plan))
+    assert cached == parsed(plan) and loaded.project == cached[0]
+    for path in entries("plan") + entries("plandelta"):  # no entry to build on: the plan is kept whole
+        path.unlink()
+    written = apply(loaded, SetIssueStatus(1, "in_progress"))
+    assert entries("plandelta") == [] and parsecache.entry_path(written.digest).is_file()
+
+
 def test_past_delta_most_issues_the_entry_is_whole_again_with_the_bytes_store_writes(plan: Path, monkeypatch):
     monkeypatch.setattr(parsecache, "DELTA_MOST", 1)
     set_in_part(plan, "1", "complete")

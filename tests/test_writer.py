@@ -727,7 +727,7 @@ def test_a_save_while_the_new_cache_entry_is_written_is_seen_by_the_watch(folder
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     loaded = load(path)
     stale = path.read_text(encoding="utf-8")
-    real_store, saves = parsecache.store, []
+    real_store, saves = parsecache._write, []  # where every kind of entry is written (whole, or a delta)
 
     def store_while_an_editor_saves(*args, **kwargs):
         if not saves:
@@ -736,7 +736,7 @@ def test_a_save_while_the_new_cache_entry_is_written_is_seen_by_the_watch(folder
             os.replace(folder / "saved", path)
         real_store(*args, **kwargs)
 
-    monkeypatch.setattr(parsecache, "store", store_while_an_editor_saves)
+    monkeypatch.setattr(parsecache, "_write", store_while_an_editor_saves)
     written = apply(loaded, SetIssueStatus(1, "complete"))
     changed = HAND_WRITTEN.replace("status: not_started   #", "status: complete   #")
     assert saves and path.read_text(encoding="utf-8") == changed + "# saved by the editor\n"

@@ -128,6 +128,7 @@ LOCK_TIMEOUT = 15.0
 BUSY_FOR = 10.0  # seconds of re-reading a file that keeps changing under us before giving up
 BOM = b"\xef\xbb\xbf"
 Pieces = tuple[memoryview, bytes, memoryview]  # a file's bytes before a window, the window's, after it
+Spot = tuple[int, int]  # (phase index, issue index in that phase) of the one issue a window edited
 
 
 def apply(
@@ -220,11 +221,12 @@ def _write(
     while time.monotonic() < deadline:
         new: LoadedOk
         windowed = _in_window(loaded, change, source.data, where) if _holds(source, loaded) else None
-        lines = 0  # gained by the lines edited, in a plan read in part
+        lines = 0  # gained by the lines edited
+        spot: Spot | None = None
         out: bytes | Pieces
         if windowed is not None:
             base = loaded  # the file is as it was read: the issue's lines alone did
-            new, out, lines = windowed  # the new bytes in three pieces, joined once they are in place
+            new, out, lines, spot = windowed  # the new bytes in three pieces, joined once they are in place
             new_source: str | bytes | None = None  # those bytes
             plain = True  # the bytes around the window were, and splice read the window's lines as libyaml's
         else:
@@ -289,10 +291,14 @@ def _write(
         # The next command need not parse it; a plan read in part is kept from the bytes it was read from.
         if base.part is not None:
             written.part = parsecache.store_part(written.digest, base.part, new.project, new.problems, lines)
-        elif later is not None:
-            later.append(partial(parsecache.store, written.digest, new.project, new.problems, plain=plain))
-        else:
-            parsecache.store(written.digest, new.project, new.problems, plain=plain)
+        # One issue's lines edited in a whole plan: a few kilobytes on the entry the plan was read from.
+        elif spot is None or not parsecache.store_window(
+            written.digest, base.digest, new.project, new.problems, *spot, 1, lines
+        ):
+            if later is not None:
+                later.append(partial(parsecache.store, written.digest, new.project, new.problems, plain=plain))
+            else:
+                parsecache.store(written.digest, new.project, new.problems, plain=plain)
         if not disk.still(placed, written.digest):
             # Rewritten in place at once, by a program that read the file before the rename: if
             # the change is gone from what it wrote, it is made again (the next round sees).
@@ -392,9 +398,12 @@ def _base(loaded: LoadedOk, text: str, digest: str, change: Change, before, wher
     return current
 
 
-def _in_window(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tuple[LoadedOk, Pieces, int] | None:
+def _in_window(
+    loaded: LoadedOk, change: Change, data: bytes, where: str
+) -> tuple[LoadedOk, Pieces, int, Spot | None] | None:
     """The plan after `change`, the file's new bytes (in three pieces: joining 8 MiB costs 5 ms, done once
-    the file is in place, where the writer waits anyway) and the lines they gained, from the lines of the issue it
+    the file is in place, where the writer waits anyway), the lines they gained and, of a whole plan, where
+    the issue edited is (for parsecache.store_window), from the lines of the issue it
     changes, or of the last issues of the phase an issue is added to (edit/addwindow.py) (`data`: the
     file, as it was when `loaded` was read): those lines are edited, read again and spliced into the plan
     (_verify), and the bytes around them are kept as they are.  When the lines cannot vouch: NeedWhole for a
@@ -412,9 +421,11 @@ def _in_window(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tup
         return None
 
 
-def _window_edit(loaded: LoadedOk, change: Change, data: bytes, where: str) -> tuple[LoadedOk, Pieces, int]:
+def _window_edit(
+    loaded: LoadedOk, change: Change, data: bytes, where: str
+) -> tuple[LoadedOk, Pieces, int, Spot | None]:
     if isinstance(change, AddIssue) and loaded.part is not None:
-        return addwindow.append_issue(loaded, change, data, where, _verify)
+        return (*addwindow.append_issue(loaded, change, data, where, _verify), None)
     issue_id = getattr(change, "issue_id", None)  # a change to one issue's lines names it
     found = loaded.project.find_issue(issue_id) if issue_id is not None else None
     plain = loaded.part.plain if loaded.part is not None else splice.plain_breaks(data)
@@ -430,7 +441,13 @@ def _window_edit(loaded: LoadedOk, change: Change, data: bytes, where: str) -> t
     new_text = _edit(loaded, old, change, where, IssueNodes(old, line))
     new = _verify(loaded, old, new_text, change, where, first_line=line)
     out = (memoryview(data)[:at], new_text.encode("utf-8"), memoryview(data)[end:])
-    return new, out, new_text.count("\n") - old.count("\n")
+    phase, issue = found
+    spot = None
+    if loaded.part is None:  # a plan read in part is kept by its Part (parsecache.store_part)
+        phases = loaded.project.phases
+        index = next(n for n, p in enumerate(phases) if p is phase)
+        spot = index, next(n for n, i in enumerate(phase.issues) if i is issue)
+    return new, out, new_text.count("\n") - old.count("\n"), spot
 
 
 def _edit(base: LoadedOk, text: str, change: Change, where: str, nodes: Nodes) -> str:

@@ -306,6 +306,37 @@ def store_part(digest: str, part: Part, project: Project, problems: list[Problem
     return None
 
 
+def store_window(
+    digest: str,
+    before: str,
+    project: Project,
+    problems: list[Problem],
+    phase: int,
+    first: int,
+    taken: int,
+    lines: int = 0,
+) -> bool:
+    """Keep `project`, every issue decoded, as store_part keeps a plan read in part: it is the plan of digest
+    `before` with the `taken` issues from index `first` of phase `phase` replaced by those it holds from
+    there on, and every line after them moved by `lines`.  A delta on the whole entry `before` comes from
+    (a few kilobytes; the dashboard's write kept the whole plan again: 1.5 s at 100,000 issues); False when
+    `before` is not cached, or `project` is no such plan (the caller keeps it whole)."""
+    code = code_key(*LOADER_PARTS)
+    found = _part(before, code)
+    if found is None:
+        return False
+    part = found[1]
+    phases = project.phases
+    if len(phases) != len(part.counts) or not 0 <= phase < len(phases) or not 0 <= first <= part.counts[phase]:
+        return False
+    added = len(phases[phase].issues) - part.counts[phase]
+    part.first, part.taken, part.phase = sum(part.counts[:phase]) + first, taken, phase
+    window = phases[phase].issues[first : first + taken + added]
+    view = replace(project, phases=[replace(p, issues=window if n == phase else []) for n, p in enumerate(phases)])
+    # store_part gives no Part when it kept the plan whole (past DELTA_MOST issues held), nor when it kept nothing.
+    return store_part(digest, part, view, problems, lines) is not None or entry_path(digest, code).exists()
+
+
 def _write(
     digest: str,
     base: str,
