@@ -277,3 +277,37 @@ def test_after_an_edit_only_the_changed_phase_is_counted_again_and_the_percentag
     whole = progress.project_percent(reweighted)
     assert len(counted) == sum(len(p.issues) for p in after.phases)
     assert whole == progress._percent_of(reweighted, [i for _, i in reweighted.issues()])
+
+
+def test_a_phase_s_derived_status_is_worked_out_once_and_kept_for_the_phases_an_edit_left(tmp_path, monkeypatch):
+    """The bars and the tree both ask each phase's status: it is derived once per phase and plan (kept in the
+    tally), and after an edit only for the phase the edit changed, each as derived from scratch."""
+    from tracker.edit import SetIssueStatus, apply
+    from tracker.plan.loader import load
+
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(BUNDLED_PLAN.read_bytes())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    load(path)
+    before = load(path)
+    derived: list[object] = []
+    real = progress._derived_status
+    monkeypatch.setattr(progress, "_derived_status", lambda p, issues, c: derived.append(issues) or real(p, issues, c))
+    statuses = [progress.phase_status(before.project, p) for p in before.project.phases]
+    assert len(derived) == sum(1 for p in before.project.phases if not p.status)
+    assert [progress.phase_status(before.project, p) for p in before.project.phases] == statuses
+    assert len(derived) == sum(1 for p in before.project.phases if not p.status)  # not derived again
+    phase, issue = next((p, i) for p, i in before.project.issues() if i.status == "not_started" and not p.status)
+    after = apply(before, SetIssueStatus(issue.id, "in_progress")).project
+    derived.clear()
+    now = [progress.phase_status(after, p) for p in after.phases]
+    assert [[i.key for i in issues] for issues in derived] == [
+        [i.key for i in p.issues] for p in after.phases if p.id == phase.id
+    ]
+    assert now == [
+        p.status or real(after, p.issues, [progress.issue_credit(after, i) for i in p.issues]) for p in after.phases
+    ]
+    assert now[before.project.phases.index(phase)] == "in_progress"
+    done = plan(issues("{id: 1, title: a, status: complete}"))
+    begun = plan(issues("{id: 1, title: a, status: not_started}"))
+    assert progress.phase_status(done, begun.phases[0]) == "not_started"  # asked of `done`, not one of its phases

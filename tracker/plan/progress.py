@@ -105,22 +105,32 @@ class _Tally:
     of the plan before (the writer and the reload splice in the issues that
     changed): their credits are taken from the tally `before` while the
     workflow's weights are the same.  At 100,000 issues a key in the dashboard
-    waited 0.17 s for the credits of every issue.
+    waited 0.17 s for the credits of every issue.  So with each phase's
+    derived status (`statuses`, worked out when first asked): the bars and the
+    tree each walked every issue for it again.
     """
 
-    __slots__ = ("phases", "plan", "project", "weights")
+    __slots__ = ("phases", "plan", "project", "statuses", "weights")
 
     def __init__(self, project: Project, before: _Tally | None = None):
         self.plan = project  # held, so that no other phase can have the id of one of its phases
         self.weights = weights = _weights(project)
-        known = before.phases if before is not None and before.weights == weights else {}
-        # By id(phase): the phase, its issues' credits and its percent.
+        same = before is not None and before.weights == weights
+        known = before.phases if before is not None and same else {}
+        # By id(phase): the phase, its issues' credits and its percent; and its derived status, once asked.
         self.phases: dict[int, tuple[Phase, list[float], int | None]] = {}
+        self.statuses: dict[int, str] = {}
         credits: list[float] = []
         for phase in project.phases:
             kept = known.get(id(phase))
             # `is`: an id is another phase's once the phase it was is gone (the tally before held its own)
-            own = kept[1] if kept is not None and kept[0] is phase else [_credit(weights, i) for i in phase.issues]
+            if kept is not None and kept[0] is phase:
+                own = kept[1]
+                status = before.statuses.get(id(phase)) if before is not None else None
+                if status is not None:
+                    self.statuses[id(phase)] = status
+            else:
+                own = [_credit(weights, i) for i in phase.issues]
             self.phases[id(phase)] = (phase, own, _percent(project, own, phase.issues))
             credits += own
         self.project = _percent(project, credits, (issue for _, issue in project.issues()))  # walked only if >= 1
@@ -156,12 +166,26 @@ def _percent(project: Project, credits: list[float], issues: Iterable[Issue]) ->
 
 
 def phase_status(project: Project, phase: Phase) -> str:
-    """The phase's own `status` if given, else derived from its issues."""
+    """The phase's own `status` if given, else derived from its issues (kept in the tally: see _Tally)."""
     if phase.status:
         return phase.status
-    if phase.issues and all(is_done(project, issue) for issue in phase.issues):
+    tally = _tally(project)
+    known = tally.phases.get(id(phase))
+    if known is None or known[0] is not phase:  # not a phase of `project`
+        return _derived_status(project, phase.issues, [issue_credit(project, issue) for issue in phase.issues])
+    status = tally.statuses.get(id(phase))
+    if status is None:
+        status = tally.statuses[id(phase)] = _derived_status(project, phase.issues, known[1])
+    return status
+
+
+def _derived_status(project: Project, issues: list[Issue], credits: list[float]) -> str:
+    """Complete when every issue is done, not started when none is begun (each in the workflow's first status
+    with no credit: `credits`, in their order), else in progress."""
+    if issues and all(is_done(project, issue) for issue in issues):
         return COMPLETE
-    if not any(_begun(project, issue) for issue in phase.issues):
+    first = project.workflow[0].id
+    if not any(issue.status != first or credit > 0 for issue, credit in zip(issues, credits, strict=True)):
         return NOT_STARTED
     return IN_PROGRESS
 
@@ -175,11 +199,6 @@ def status_kind(project: Project, status_id: str) -> str:
     if status_id == project.workflow[0].id:
         return "todo"
     return "active"
-
-
-def _begun(project: Project, issue: Issue) -> bool:
-    first = project.workflow[0].id
-    return issue.status != first or issue_credit(project, issue) > 0
 
 
 def open_minutes(project: Project, issues) -> int:
