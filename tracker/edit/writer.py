@@ -438,16 +438,14 @@ def _window_edit(
         raise NeedWhole
     end = splice.item_end(data, at, column)
     old = data[at:end].decode("utf-8")  # whole lines of a file that was decoded when it was read
-    new_text = _edit(loaded, old, change, where, IssueNodes(old, line))
-    new = _verify(loaded, old, new_text, change, where, first_line=line)
-    out = (memoryview(data)[:at], new_text.encode("utf-8"), memoryview(data)[end:])
     phase, issue = found
-    spot = None
-    if loaded.part is None:  # a plan read in part is kept by its Part (parsecache.store_part)
-        phases = loaded.project.phases
-        index = next(n for n, p in enumerate(phases) if p is phase)
-        spot = index, next(n for n, i in enumerate(phase.issues) if i is issue)
-    return new, out, new_text.count("\n") - old.count("\n"), spot
+    index = next(n for n, p in enumerate(loaded.project.phases) if p is phase)
+    spot = index, next(n for n, i in enumerate(phase.issues) if i is issue)
+    new_text = _edit(loaded, old, change, where, IssueNodes(old, line))
+    new = _verify(loaded, old, new_text, change, where, first_line=line, spot=spot)
+    out = (memoryview(data)[:at], new_text.encode("utf-8"), memoryview(data)[end:])
+    # A plan read in part is kept by its Part (parsecache.store_part), a whole one from where the issue is.
+    return new, out, new_text.count("\n") - old.count("\n"), spot if loaded.part is None else None
 
 
 def _edit(base: LoadedOk, text: str, change: Change, where: str, nodes: Nodes) -> str:
@@ -458,7 +456,13 @@ def _edit(base: LoadedOk, text: str, change: Change, where: str, nodes: Nodes) -
 
 
 def _verify(
-    base: LoadedOk, text: str, new_text: str, change: Change, where: str, first_line: int | None = None
+    base: LoadedOk,
+    text: str,
+    new_text: str,
+    change: Change,
+    where: str,
+    first_line: int | None = None,
+    spot: Spot | None = None,
 ) -> LoadedOk:
     """The new text as loaded, if it holds exactly the intended change and nothing else.
 
@@ -466,7 +470,7 @@ def _verify(
     alone and spliced into the model of `text` (plan/splice.py); the whole text is parsed
     only when that cannot be done, or finds something it cannot vouch for.  `first_line`: the
     texts are the lines of one issue from that line of the file on (_in_window), which cannot
-    be parsed as a plan: NeedWhole when the splice cannot vouch.
+    be parsed as a plan: NeedWhole when the splice cannot vouch.  `spot`: where that issue is (splice's).
     """
     expected = change.expected(base.project)
     partial = base.part is not None
@@ -478,7 +482,15 @@ def _verify(
 
     keys = base.part.keys if base.part is not None else None  # a new id is checked against them; lines may move
     spliced = splice.splice(
-        base, text, new_text, whole_rules=False, same=same, partial=partial, first_line=first_line or 1, keys=keys
+        base,
+        text,
+        new_text,
+        whole_rules=False,
+        same=same,
+        partial=partial,
+        first_line=first_line or 1,
+        keys=keys,
+        spot=spot,
     )
     if spliced is not None and is_ok(spliced):
         return spliced
