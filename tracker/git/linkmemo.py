@@ -52,8 +52,9 @@ class _Entry(msgspec.Struct, array_like=True):
     status: bytes  # `git status`, as git said it
     files: list[str]  # the files the links were read from (relative to the root), looked at every run
     signatures: bytes  # theirs, one for each file, msgpack (see signatures)
-    # The others: clean files of HEAD, looked at only when git's word on them is not proof (git/vouch.py).
-    vouched: list[str]
+    # The others: clean files of HEAD, looked at only when git's word on them is not proof (git/vouch.py);
+    # each NUL-ended, as git is asked about them: most runs hand them to git and never look at them.
+    vouched: bytes
     vouched_signatures: bytes  # theirs, as they were when the links were made
     links: memoryview  # the links as the caller encoded them; decoded only when everything above holds
 
@@ -119,9 +120,10 @@ class LinkMemo:
         return self._entry.links if self._entry is not None else None
 
     @property
-    def vouched(self) -> list[str]:
-        """The entry's files that are not looked at when git vouches for them."""
-        return self._entry.vouched if self._entry is not None else []
+    def vouched(self) -> bytes:
+        """The entry's files that are not looked at when git vouches for them, each NUL-ended (as vouch.Vouch
+        asks git about them); empty when there are none."""
+        return self._entry.vouched if self._entry is not None else b""
 
     def look(self) -> None:
         """Take the signatures of the entry's files but the vouched ones (meant to run while `git status` does)."""
@@ -138,8 +140,9 @@ class LinkMemo:
         if entry is None or self._now is None:
             return None
         if not vouched and entry.vouched:
-            self._also = signatures(self.root, entry.vouched)
-            touched = touched | _changed(entry.vouched, entry.vouched_signatures, self._also[0])
+            files = _listed(entry.vouched)
+            self._also = signatures(self.root, files)
+            touched = touched | _changed(files, entry.vouched_signatures, self._also[0])
         return Near(entry.status, touched)
 
     def depend_on(
@@ -167,19 +170,20 @@ class LinkMemo:
         self._signatures = None
         if entry is None or now is None:
             return
+        before = _listed(entry.vouched)
         if vouched:
             try:
                 then = msgspec.msgpack.decode(entry.vouched_signatures, type=list)
             except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
                 return
-            if len(then) != len(entry.vouched):
+            if len(then) != len(before):
                 return
-            stay = [(path, sig) for path, sig in zip(entry.vouched, then, strict=True) if path not in changed]
-            moved = [path for path in entry.vouched if path in changed]
+            stay = [(path, sig) for path, sig in zip(before, then, strict=True) if path not in changed]
+            moved = [path for path in before if path in changed]
             also = signatures(self.root, moved, lstats)
         else:
-            stay, moved, also = [], entry.vouched, self._also
-        known = set(entry.files).union(entry.vouched)
+            stay, moved, also = [], before, self._also
+        known = set(entry.files).union(before)
         extra = sorted({path for path in files if path not in known})
         found, newest = signatures(self.root, extra, lstats)
         if max(newest, now[1], also[1]) >= self.began - RACY_NS:
@@ -196,8 +200,9 @@ class LinkMemo:
             return
         found, vouched = self._signatures
         try:
+            listed = "".join(path + "\0" for path in self._vouched).encode()
             data = msgspec.msgpack.encode(
-                _Entry(self.key, status, self._files, found, self._vouched, vouched, memoryview(links))
+                _Entry(self.key, status, self._files, found, listed, vouched, memoryview(links))
             )
         except UnicodeEncodeError:  # a file name that is not UTF-8: such links are made afresh each time
             return
@@ -251,6 +256,11 @@ def _changed(files: list[str], kept: bytes, now: list) -> set[str]:
         return set(files)
     again = msgspec.msgpack.decode(encoded, type=list)  # tuples as lists, as msgpack gives them back
     return {path for path, old, new in zip(files, then, again, strict=True) if old != new}
+
+
+def _listed(paths: bytes) -> list[str]:
+    """The paths of an entry's `vouched`, as a list."""
+    return paths.decode().split("\0")[:-1]
 
 
 def _stat(path: str, how) -> os.stat_result | None:

@@ -24,6 +24,7 @@ import unicodedata
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import msgspec
 from msgspec.structs import replace
@@ -45,7 +46,10 @@ _CHUNK = 1 << 20
 _GLOB = re.compile("[" + re.escape("".join(sorted(GLOB_CHARS))) + "]")
 
 
-class FileLink(msgspec.Struct, frozen=True, array_like=True, gc=False):
+# omit_defaults: a link is kept (git/linkmemo.py) without the fields at its end that hold their defaults
+# (a plain file's note, kind and matches), which are read back as the defaults themselves, not as a new
+# "file" string for each of 50,000 links.
+class FileLink(msgspec.Struct, frozen=True, array_like=True, gc=False, omit_defaults=True):
     path: str  # as the plan writes it; for the files of a pattern, as git spells them
     state: str
     lines: int | None = None
@@ -219,7 +223,7 @@ def link_paths(
                 return Links(found.repo, found.links)
             # The same HEAD, and git says something else of some paths or some files changed: only the
             # links that may differ are made again.
-            patched = _patch(repo, raw, near, vouched, found, memo, history, cut, early, running)
+            patched = _patch(repo, written, raw, near, vouched, found, memo, history, cut, early, running)
             if patched is not None:
                 return patched
         # The history walk runs in git's own process while the files are looked at.
@@ -244,7 +248,7 @@ def _link(
     result, builder, watch, vouched = made
     if memo is not None and not builder.volatile:
         memo.depend_on(builder.files, builder.lstats, vouched)
-        _keep(memo, raw, result, watch)
+        _keep(memo, raw, result, watch, written)
     return result
 
 
@@ -266,7 +270,11 @@ def _make(
     builder = _Builder(repo, tree, cache)
     shapes = {path: builder.shape(path) for path in dict.fromkeys(written)}
     # git asked about the clean files while they are measured and their last commits found
-    asked = vouching.Vouch(repo, builder.clean) if vouch and len(builder.clean) >= vouching.VOUCH_FROM else None
+    asked = (
+        vouching.Vouch(repo, vouching.nul_ended(builder.clean))
+        if vouch and len(builder.clean) >= vouching.VOUCH_FROM
+        else None
+    )
     try:
         builder.measure()
         cache.save()
@@ -303,19 +311,21 @@ def _make(
     return Links(_repo_info(tree, repo), links, builder.volatile), builder, watch, vouched
 
 
-def _keep(memo: LinkMemo, raw: bytes, links: Links, watch: dict[str, tuple[str, str, str]]) -> None:
+def _keep(memo: LinkMemo, raw: bytes, links: Links, watch: dict[str, tuple[str, str, str]], written: list[str]) -> None:
     try:
-        memo.keep(raw, msgspec.msgpack.encode(_Kept(links.repo, links.links, watch)))
+        made = links.links
+        memo.keep(raw, msgspec.msgpack.encode(_Kept(links.repo, [made[path] for path in written], watch)))
     except UnicodeEncodeError:  # a name that is not UTF-8: such links are made afresh each time
         pass
 
 
 def _patch(
     repo: GitRepo,
+    written: list[str],
     raw: bytes,
     near: Near,
     vouched: bool,
-    kept: _Kept,
+    kept: _Found,
     memo: LinkMemo,
     history: bool,
     cut: str,
@@ -347,11 +357,11 @@ def _patch(
     result = Links(fresh.repo, links, builder.volatile)
     if not builder.volatile:
         memo.depend_on_patched(builder.files, builder.lstats, changed, vouched)
-        _keep(memo, raw, result, watched)
+        _keep(memo, raw, result, watched, written)
     return result
 
 
-def _affected(kept: _Kept, changed: set[str]) -> list[str]:
+def _affected(kept: _Found, changed: set[str]) -> list[str]:
     """The paths whose links may differ when git says something else of the paths `changed`."""
     if not changed:
         return []
@@ -382,7 +392,9 @@ def _affected(kept: _Kept, changed: set[str]) -> list[str]:
 
 class _Kept(msgspec.Struct, array_like=True):
     """Links as linkmemo keeps them, with what decides whether each stands when git says something
-    else of some paths (see _patch).  A path not in `watch` is linked to the file of its own name;
+    else of some paths (see _patch).  `links`: one for each path asked for, in the order asked (the
+    entry is kept under those paths, in that order), so the paths are not kept twice nor compared
+    with those asked for when read.  A path not in `watch` is linked to the file of its own name;
     its link stands while git says the same of that file and of the folders on its way.  In `watch`:
     ("prefix", P, "") a folder or pattern, made again when git says something else of a path starting
     with P; ("file", path, key) a file by another name (its path normalized, or reached through a
@@ -390,17 +402,27 @@ class _Kept(msgspec.Struct, array_like=True):
     changes with a path alike in letter case or Unicode form."""
 
     repo: RepoInfo
+    links: list[FileLink]
+    watch: dict[str, tuple[str, str, str]]
+
+
+class _Found(NamedTuple):
+    """An entry's links read back (see _Kept), by path."""
+
+    repo: RepoInfo
     links: dict[str, FileLink]
     watch: dict[str, tuple[str, str, str]]
 
 
-def _decode(encoded: memoryview, written: list[str]) -> _Kept | None:
-    """The links an entry keeps, if they are links with one for each path (and no other)."""
+def _decode(encoded: memoryview, written: list[str]) -> _Found | None:
+    """The links an entry keeps, if they are links with one for each path."""
     try:
         found = _LINKS.decode(encoded)
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):  # not links: made afresh
         return None
-    return found if found.links.keys() == set(written) else None
+    if len(found.links) != len(written):
+        return None
+    return _Found(found.repo, dict(zip(written, found.links, strict=True)), found.watch)
 
 
 _LINKS = msgspec.msgpack.Decoder(_Kept)

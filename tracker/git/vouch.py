@@ -29,17 +29,18 @@ _FALSE = {"false", "no", "off", "0", ""}
 
 
 class Vouch:
-    """Git asked whether its word on `paths` (clean files of HEAD) is proof; `holds` waits for the answer."""
+    """Git asked whether its word on `paths` (clean files of HEAD, each NUL-ended: see nul_ended) is proof;
+    `holds` waits for the answer."""
 
-    def __init__(self, repo: GitRepo, paths: list[str]):
+    def __init__(self, repo: GitRepo, paths: bytes):
         self._asked: list[Running] = []
         try:
             self._asked = [
                 repo.start("ls-files", "-v", "-z"),
                 repo.start("config", "-z", "--list"),
-                repo.start("check-attr", "-a", "-z", "--stdin", given=_nul_ended(paths)),
+                repo.start("check-attr", "-a", "-z", "--stdin", given=paths),
             ]
-        except (GitUnavailable, UnicodeEncodeError):
+        except GitUnavailable:
             self.close()
 
     def holds(self) -> bool:
@@ -72,7 +73,7 @@ def settings_hold(listed: bytes) -> bool:
     )
 
 
-def _nul_ended(paths: list[str]) -> bytes:
+def nul_ended(paths: list[str]) -> bytes:
     """Git's paths as `--stdin -z` takes them (a path git lists holds no NUL)."""
     return ("\0".join(paths) + "\0").encode("utf-8", "surrogateescape")
 
