@@ -34,6 +34,32 @@ class Started(NamedTuple):
     walk: Walk | None
     status: Running | Lent
 
+    def close(self) -> None:
+        """Stop git and close the repository (what a taker that fails before linking leaves)."""
+        if self.walk is not None:
+            self.walk.close()
+        self.status.close()
+        self.repo.close()
+
+
+def set_going(start: Path, history: bool, status: StatusRun | None = None) -> Started | GitUnavailable:
+    """The work tree around `start` opened, the walk of its history started when nothing is cached for it
+    (and `history`), then its `git status` (or `status`, lent: see Ahead); why there is no work tree, if not."""
+    repo, walk = None, None
+    try:
+        repo = GitRepo.open(start)
+        # The walk first, as linking starts them; a walk of "HEAD" begun after `git status` looked
+        # at HEAD is walked again should HEAD have moved between them (lastcommit.LastCommits).
+        if history:
+            walk = early_walk(repo)
+        return Started(repo, walk, Lent(status) if status is not None else repo.start(*STATUS_ARGS))
+    except GitUnavailable as exc:
+        if walk is not None:
+            walk.close()
+        if repo is not None:
+            repo.close()
+        return exc
+
 
 class Ahead:
     """The work tree around a plan's file, opened before the plan is read, its `git status` and the walk
@@ -48,16 +74,11 @@ class Ahead:
         self.failed: GitUnavailable | None = None  # why there is no work tree there
         self.walk: Walk | None = None
         self.status: Running | Lent | None = None
-        try:
-            self.repo = GitRepo.open(self.start)
-            # The walk first, as linking starts them; a walk of "HEAD" begun after `git status` looked
-            # at HEAD is walked again should HEAD have moved between them (lastcommit.LastCommits).
-            if history:
-                self.walk = early_walk(self.repo)
-            self.status = Lent(status) if status is not None else self.repo.start(*STATUS_ARGS)
-        except GitUnavailable as exc:
-            self.close()
-            self.failed = exc
+        going = set_going(self.start, history, status)
+        if isinstance(going, GitUnavailable):
+            self.failed = going
+        else:
+            self.repo, self.walk, self.status = going
 
     def take(self, start: Path) -> Started | GitUnavailable | None:
         """What was opened and started, for a plan whose work tree is looked for from `start`, or why
