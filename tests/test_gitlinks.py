@@ -750,6 +750,26 @@ def test_a_stream_nobody_reads_makes_git_wait_and_closes_at_once(repo: Repo, mon
         assert children.read_text().split() == []
 
 
+def test_git_started_to_a_file_ends_without_a_reader(repo: Repo):
+    """A long answer (vouch.py's line per file) is written aside: git is done before anyone reads it, and
+    its output is what a pipe gives."""
+    data = os.urandom(1 << 16) * 8  # 512 KiB, more than a pipe holds
+    blob = (
+        subprocess.run(
+            ["git", "hash-object", "-w", "--stdin"], cwd=repo.root, input=data, check=True, capture_output=True
+        )
+        .stdout.decode()
+        .strip()
+    )
+    with GitRepo.open(repo.root) as git:
+        aside, piped = git.start("cat-file", "blob", blob, to_file=True), git.start("cat-file", "blob", blob)
+        aside._process.wait(timeout=60)  # through a pipe nobody reads, git would wait here for ever
+        assert piped._process.poll() is None  # (as this one does)
+        assert aside.output() == piped.output() == data
+        aside.close()
+        piped.close()
+
+
 def test_a_deleted_folder_is_missing(repo: Repo):
     repo.write("gone/a.md", "x\n")
     repo.commit("folder")

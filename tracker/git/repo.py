@@ -106,8 +106,12 @@ class GitRepo:
             == 0
         )
 
-    def start(self, *args: str, given: bytes | None = None) -> Running:
-        """`git ARGS` started now, in its own process, reading `given`; `Running.output()` waits for what it prints."""
+    def start(self, *args: str, given: bytes | None = None, to_file: bool = False) -> Running:
+        """`git ARGS` started now, in its own process, reading `given`; `Running.output()` waits for what it prints.
+
+        `to_file`: what git prints goes to a temporary file, so git ends without waiting for a reader: for a
+        long answer (a line per file) not read before git is done, through a pipe it would wait on the
+        reader, who then reads it all while git writes the rest."""
         stdin: int | BinaryIO = subprocess.DEVNULL
         if given is not None:  # from a file: git may write all it says before it has read all it is given
             import tempfile
@@ -115,21 +119,28 @@ class GitRepo:
             stdin = tempfile.TemporaryFile()
             stdin.write(given)
             stdin.seek(0)
+        stdout = None
+        if to_file:
+            import tempfile
+
+            stdout = tempfile.TemporaryFile()
         try:
             process = subprocess.Popen(
                 ["git", *args],
                 cwd=self.root,
                 env=self._env,
                 stdin=stdin,
-                stdout=subprocess.PIPE,
+                stdout=subprocess.PIPE if stdout is None else stdout,
                 stderr=subprocess.PIPE,
             )
         except OSError as exc:
+            if stdout is not None:
+                stdout.close()
             raise GitUnavailable(_cannot_run(exc)) from None
         finally:
             if not isinstance(stdin, int):
                 stdin.close()
-        return Running(process)
+        return Running(process, stdout)
 
     def stream(self, *args: str) -> Stream:
         """`git ARGS` started now; its stdout is gathered as it comes (see Stream)."""
@@ -215,22 +226,28 @@ def _cannot_run(exc: OSError) -> str:
 class Running:
     """A git process started by `GitRepo.start`, so that Python can work while git does."""
 
-    __slots__ = ("_process",)
+    __slots__ = ("_process", "_file")
 
-    def __init__(self, process: subprocess.Popen):
+    def __init__(self, process: subprocess.Popen, file: BinaryIO | None = None):
         self._process = process
+        self._file = file  # where git's output goes, when not to a pipe (GitRepo.start's to_file)
 
     def output(self) -> bytes:
         """What git printed, once it is done; GitUnavailable if it failed."""
         out, err = self._process.communicate()
         if self._process.returncode:
             raise GitUnavailable(_first_line(err.decode("utf-8", "replace")))
+        if self._file is not None:
+            self._file.seek(0)
+            return self._file.read()
         return out
 
     def close(self) -> None:
         """Stop git if it still runs (its output is not wanted).  Its pipes are not read to their end: a
         hook git started (core.fsmonitor) may hold them open long after git is gone."""
         stop_git(self._process)
+        if self._file is not None:
+            self._file.close()
 
 
 class Lent:

@@ -36,9 +36,10 @@ class Vouch:
         self._asked: list[Running] = []
         try:
             self._asked = [
-                repo.start("ls-files", "-v", "-z"),
+                # a line for each file of the index, or of `paths`: read once git is done
+                repo.start("ls-files", "-v", "-z", to_file=True),
                 repo.start("config", "-z", "--list"),
-                repo.start("check-attr", "-a", "-z", "--stdin", given=paths),
+                repo.start("check-attr", "-a", "-z", "--stdin", given=paths, to_file=True),
             ]
         except GitUnavailable:
             self.close()
