@@ -688,7 +688,18 @@ def test_a_newline_in_the_work_tree_s_name_is_part_of_it(tmp_path: Path):
     repo.commit("a")
     with GitRepo.open(repo.root / "data") as git:
         assert (git.root, git.git_dir.resolve()) == (repo.root, repo.root / ".git")
+        assert git.index_file.resolve() == repo.root / ".git" / "index"
         assert git.run("ls-files") == b"data/a.txt\n"
+
+
+def test_a_linked_work_tree_has_its_own_index(repo: Repo, tmp_path: Path):
+    """What vouch.PlainIndex looks at: the index of the work tree linked, not the main one's."""
+    repo.write("data/a.txt", "x\n")
+    repo.commit("a")
+    repo.git("worktree", "add", "-q", "--detach", str(tmp_path / "linked"), "HEAD")
+    with GitRepo.open(tmp_path / "linked" / "data") as git:
+        assert git.root == tmp_path / "linked" and git.git_dir == repo.root / ".git"
+        assert git.index_file.resolve() == repo.root / ".git" / "worktrees" / "linked" / "index"
 
 
 def test_a_work_tree_reached_through_a_symlink_reads_its_own_objects(repo: Repo, tmp_path: Path):

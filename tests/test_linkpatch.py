@@ -21,6 +21,7 @@ from test_linkmemo import age, entry, plan_of, rewrite_entry
 
 from tracker.git import linkmemo, links, vouch
 from tracker.git.links import Links, read_links
+from tracker.git.repo import GitRepo
 
 PATHS = [
     "a.txt",
@@ -287,6 +288,51 @@ def test_an_edit_git_does_not_look_at_is_seen(base: Repo, monkeypatch, tmp_path:
     same_size_same_time(base)  # git says nothing of it
     links = run.again()  # equal to links made afresh
     assert links.get("a.txt").lines == 4 and run.redone == [["a.txt"]]
+
+
+class Asked:
+    """The git commands linking starts beside git status (GitRepo.start), by name."""
+
+    def __init__(self, monkeypatch):
+        self.names: list[str] = []
+        start = GitRepo.start
+
+        def spy(repo, *args, **options):
+            self.names.append(args[0])
+            return start(repo, *args, **options)
+
+        monkeypatch.setattr(GitRepo, "start", spy)
+
+
+def test_an_index_git_tagged_all_plain_is_not_asked_about_again(base: Repo, monkeypatch):
+    monkeypatch.setattr(vouch, "VOUCH_FROM", 0)
+    monkeypatch.setattr(vouch, "RACY_NS", 0)
+    project, plan = plan_of(base.root, PATHS)
+    asked = Asked(monkeypatch)
+    first = read_links(project, plan)
+    assert "ls-files" in asked.names
+    asked.names.clear()
+    assert read_links(project, plan) == first  # given back whole
+    assert "check-attr" in asked.names and "ls-files" not in asked.names
+
+
+def test_a_file_tagged_after_the_index_was_found_plain_is_seen(base: Repo, monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(vouch, "VOUCH_FROM", 0)
+    monkeypatch.setattr(vouch, "RACY_NS", 0)
+    run = Run(base, monkeypatch, tmp_path)  # the index found plain, and kept so
+    base.git("update-index", "--assume-unchanged", "a.txt")  # the index written again: another signature
+    same_size_same_time(base)  # git says nothing of it
+    assert run.again().get("a.txt").lines == 4  # equal to links made afresh
+
+
+def test_an_index_too_new_to_trust_is_asked_about_each_time(base: Repo, monkeypatch):
+    monkeypatch.setattr(vouch, "VOUCH_FROM", 0)
+    base.git("update-index", "--really-refresh")  # written now: its time may not show a change within its tick
+    project, plan = plan_of(base.root, PATHS)
+    asked = Asked(monkeypatch)
+    read_links(project, plan)
+    read_links(project, plan)
+    assert asked.names.count("ls-files") == 2
 
 
 @pytest.mark.parametrize(

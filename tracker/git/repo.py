@@ -42,12 +42,13 @@ class GitUnavailable(Exception):
 class GitRepo:
     # A plain class, not a dataclass: cli/replay.py imports this module on the path
     # that replays `tracker status`, where importing dataclasses alone costs 15 ms.
-    __slots__ = ("root", "git_dir", "shallow", "_env", "_objects")
+    __slots__ = ("root", "git_dir", "shallow", "index_file", "_env", "_objects")
 
-    def __init__(self, root: Path, git_dir: Path, shallow: bool, env: dict[str, str]):
+    def __init__(self, root: Path, git_dir: Path, shallow: bool, env: dict[str, str], index_file: Path):
         self.root = root
         self.git_dir = git_dir  # the common one: objects, refs, `shallow` (worktrees share it)
         self.shallow = shallow
+        self.index_file = index_file  # this work tree's index (GIT_INDEX_FILE's, if that is set)
         self._env = env  # git_env(), as the repository was found with it
         self._objects = None  # GitPython's Repo, opened by the first object read
 
@@ -66,7 +67,14 @@ class GitRepo:
         # Printed in this order up to the first that fails: a bare repository
         # still says so before --show-toplevel refuses.
         found = _rev_parse(
-            folder, env, "--is-bare-repository", "--is-shallow-repository", "--git-common-dir", "--show-toplevel"
+            folder,
+            env,
+            "--is-bare-repository",
+            "--is-shallow-repository",
+            "--git-common-dir",
+            "--show-toplevel",
+            "--git-path",
+            "index",
         )
         answers = found.stdout.split(b"\n")
         if answers[0] == b"true":
@@ -80,13 +88,20 @@ class GitRepo:
             if "must be run in a work tree" in said:
                 raise GitUnavailable("not in a git work tree (the plan is inside a .git folder)")
             raise GitUnavailable(_explain(said))
-        if len(answers) == 5:
-            git_dir, root = answers[2], answers[3]
+        if len(answers) == 6:
+            git_dir, root, index = answers[2], answers[3], answers[4]
         else:  # a newline in a path: ask for each on its own
             git_dir = _rev_parse(folder, env, "--git-common-dir").stdout.removesuffix(b"\n")
             root = _rev_parse(folder, env, "--show-toplevel").stdout.removesuffix(b"\n")
+            index = _rev_parse(folder, env, "--git-path", "index").stdout.removesuffix(b"\n")
         # The git folder may be told relative to where git ran, which git took with symlinks resolved.
-        return cls(Path(os.fsdecode(root)), (folder / os.fsdecode(git_dir)).resolve(), answers[1] == b"true", env)
+        return cls(
+            Path(os.fsdecode(root)),
+            (folder / os.fsdecode(git_dir)).resolve(),
+            answers[1] == b"true",
+            env,
+            folder / os.fsdecode(index),
+        )
 
     def run(self, *args: str, paths: list[str] | tuple[str, ...] = (), check: bool = True) -> bytes:
         """`git ARGS -- PATHS` in the work tree, returning raw stdout."""

@@ -13,13 +13,26 @@ looking at the file: an lstat each is most of linking 50,000 files otherwise.
 
 Asked in git processes started beside `git status`; any doubt (git failing,
 an attribute or setting not understood) means git's word is not enough.
+What `git ls-files -v` says depends on the index alone: that it tagged every
+entry plain is kept with the index's signature (cachefiles.SIGNATURE_FIELDS,
+taken before and after it was asked, the same, and older than RACY_NS), and
+not asked again while the index keeps that signature (PlainIndex).  Git
+rewrites the index through a new file, so any change gives it another
+signature; an index named by GIT_INDEX_FILE is always asked about.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import time
+from pathlib import Path
+
+import msgspec
 
 from tracker.git.repo import GitRepo, GitUnavailable, Running
+from tracker.support.cachefiles import RACY_NS, WORK_TREES_KEPT, cache_dir, read_entry, stat_signature, write_entry
 
 # Below this many files, an lstat each costs less than asking git three more things.
 VOUCH_FROM = 4096
@@ -34,30 +47,69 @@ class Vouch:
 
     def __init__(self, repo: GitRepo, paths: bytes):
         self._asked: list[Running] = []
+        self._index = PlainIndex(repo)
         try:
-            self._asked = [
-                # a line for each file of the index, or of `paths`: read once git is done
-                repo.start("ls-files", "-v", "-z", to_file=True),
+            asked = [
                 repo.start("config", "-z", "--list"),
+                # a line for each of `paths` or each file of the index: read once git is done
                 repo.start("check-attr", "-a", "-z", "--stdin", given=paths, to_file=True),
             ]
+            self._asked = asked
+            if not self._index.plain:
+                asked.append(repo.start("ls-files", "-v", "-z", to_file=True))
         except GitUnavailable:
             self.close()
+            self._asked = []
 
     def holds(self) -> bool:
-        if len(self._asked) != 3:
+        if len(self._asked) < 2:
             return False
         try:
-            flags, config, attributes = (asked.output() for asked in self._asked)
+            config, attributes, *flags = (asked.output() for asked in self._asked)
         except GitUnavailable:
             return False
         finally:
             self.close()
-        return all_plain(flags) and settings_hold(config) and not _CONVERTING.search(attributes)
+        if not settings_hold(config) or _CONVERTING.search(attributes):
+            return False
+        if flags:
+            if not all_plain(flags[0]):
+                return False
+            self._index.found_plain()
+        return True
 
     def close(self) -> None:
         for asked in self._asked:
             asked.close()
+
+
+class PlainIndex:
+    """Whether the work tree's index is one `git ls-files -v` tagged all plain before (`plain`), by its
+    signature now; `found_plain` keeps that it did, once it has been asked again."""
+
+    def __init__(self, repo: GitRepo):
+        self._began = time.time_ns()  # before git is asked
+        self._index = None if "GIT_INDEX_FILE" in os.environ else os.path.abspath(repo.index_file)
+        self._signature = _signature(self._index) if self._index is not None else None
+        self.plain = self._signature is not None and read_entry(self._file()) == self._signature
+
+    def found_plain(self) -> None:
+        """Git tagged every entry plain: kept, if the index held still while it was asked and is not too new."""
+        if self._index is None or self._signature is None or _signature(self._index) != self._signature:
+            return
+        info = msgspec.msgpack.decode(self._signature)
+        if max(info[4], info[5]) < self._began - RACY_NS:
+            write_entry(self._file(), self._signature, keep=WORK_TREES_KEPT)
+
+    def _file(self) -> Path:
+        return cache_dir() / f"plain-index-{hashlib.sha256(os.fsencode(self._index or '')).hexdigest()[:20]}.bin"
+
+
+def _signature(path: str) -> bytes | None:
+    try:
+        return msgspec.msgpack.encode(stat_signature(os.stat(path)))
+    except OSError:
+        return None
 
 
 def settings_hold(listed: bytes) -> bool:
