@@ -761,6 +761,27 @@ def test_a_stream_nobody_reads_makes_git_wait_and_closes_at_once(repo: Repo, mon
         assert children.read_text().split() == []
 
 
+def test_a_walk_chased_to_its_answer_stops_git_and_close_waits_for_it(repo: Repo, monkeypatch):
+    """Git ending after a long walk takes a while (its memory given back): the chase does not wait for it,
+    what the caller does next goes on meanwhile, and close waits."""
+    for n in range(3):
+        repo.write("a.txt", f"{n}\n")
+        head = repo.commit(str(n))  # a.txt's answer is the first commit shown: the others are not read
+    waited: list[subprocess.Popen] = []
+    wait = subprocess.Popen.wait
+    monkeypatch.setattr(subprocess.Popen, "wait", lambda process, *a, **k: waited.append(process) or wait(process))
+    with GitRepo.open(repo.root) as git:
+        waited.clear()
+        walk = Walk(git, [head])
+        assert walk.chase({"a.txt": head})[0]["a.txt"].subject == "2"
+        assert waited == []
+        walk.close()
+        assert waited and walk._stream._process.returncode is not None
+    children = Path(f"/proc/self/task/{os.getpid()}/children")
+    if children.exists():
+        assert children.read_text().split() == []
+
+
 def test_git_started_to_a_file_ends_without_a_reader(repo: Repo):
     """A long answer (vouch.py's line per file) is written aside: git is done before anyone reads it, and
     its output is what a pipe gives."""

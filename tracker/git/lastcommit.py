@@ -90,6 +90,7 @@ class LastCommits:
         self.cached = cached
         self._newer: Walk | None = None  # the commits since the cached HEAD
         self._full: Walk | None = None  # all of history
+        self._walked: list[Walk] = []  # the others: chased, to be closed (see Walk.chase)
         if cached is None:
             self._full = early or Walk(repo, [head])
         else:
@@ -131,7 +132,7 @@ class LastCommits:
         while starts:
             found, left = walk.chase(starts)
             if walk.tip not in (None, self.head) and "HEAD" in walk.started:
-                walk = Walk(self.repo, [self.head])  # HEAD moved after a walk of "HEAD" began: walk again
+                walk = self._walk([self.head])  # HEAD moved after a walk of "HEAD" began: walk again
                 continue
             out.update(found)
             starts = {}
@@ -142,11 +143,16 @@ class LastCommits:
                     out[path] = None  # not a commit git can show: nothing to follow
                 else:
                     starts[path] = sha
-            walk = Walk(self.repo, sorted(set(starts.values()))) if starts else walk
+            walk = self._walk(sorted(set(starts.values()))) if starts else walk
         return out
 
+    def _walk(self, revisions: list[str]) -> Walk:
+        walk = Walk(self.repo, revisions)
+        self._walked.append(walk)
+        return walk
+
     def close(self) -> None:
-        for walk in (self._newer, self._full):
+        for walk in (self._newer, self._full, *self._walked):
             if walk is not None:
                 walk.close()
 
@@ -191,12 +197,13 @@ class Walk:
         whose line left this walk left it; git is stopped once no path waits for a commit.
 
         Called once: the walk is read through and cannot be read again.  GitUnavailable when git
-        failed before every path was placed (then nothing it did show can be trusted).
+        failed before every path was placed (then nothing it did show can be trusted).  Git is
+        stopped, not waited for: `close` waits, once what the caller does next is done.
         """
         try:
             found, left, self.tip = chase(self._stream.chunks(), starts, self._trees, self.shown)
         finally:
-            self.close()
+            self._stream.stop()
         return found, left
 
     def _trees(self, commits: list[str]) -> list[str]:

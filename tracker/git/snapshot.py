@@ -18,7 +18,11 @@ def links_at(repo: GitRepo, sha: str | None, paths: list[str]) -> Links:
     if sha:
         full = repo.run("rev-parse", "--verify", f"{sha}^{{commit}}").decode("ascii").strip()
         wanted = [normalize(p) for p in paths if not unsafe_reason(p) and not is_glob(p)]
-        last = Walk(repo, [full]).chase(dict.fromkeys(wanted, full))[0]
+        walk = Walk(repo, [full])
+        try:
+            last = walk.chase(dict.fromkeys(wanted, full))[0]
+        finally:
+            walk.close()
     for path in paths:
         reason = unsafe_reason(path)
         if reason:
