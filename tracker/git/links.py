@@ -245,12 +245,11 @@ def _link(
     cache: LinkCache,
     listed: HeadFiles | None,
 ) -> Links:
-    made = _make(repo, written, raw, commits, cache, listed, vouch=memo is not None)
+    made = _make(repo, written, raw, commits, cache, listed, memo)
     if isinstance(made, Links):
         return made
-    result, builder, watch, vouched = made
+    result, builder, watch = made
     if memo is not None and not builder.volatile:
-        memo.depend_on(builder.files, builder.lstats, vouched)
         _keep(memo, raw, result, watch, written)
     return result
 
@@ -262,25 +261,30 @@ def _make(
     commits: LastCommits | None,
     cache: LinkCache,
     listed: HeadFiles | None,
-    vouch: bool = False,
-) -> Links | tuple[Links, _Builder, dict[str, tuple[str, str, str]], list[str]]:
-    """The links, the builder that made them, what to watch in them (see _Kept) and, with `vouch`, the
-    clean files git vouches for (git/vouch.py); links that say git is not there, alone, when git fails."""
+    memo: LinkMemo | None = None,
+) -> Links | tuple[Links, _Builder, dict[str, tuple[str, str, str]]]:
+    """The links, the builder that made them and what to watch in them (see _Kept); links that say git
+    is not there, alone, when git fails.  `memo`: told what the links depend on (git vouching for the
+    clean files, git/vouch.py) before the history walk is read, which most of a first run waits for."""
     try:
         tree = WorkTree.read(repo, cache, raw, listed)
     except GitUnavailable as exc:
         return no_git(written, str(exc))
     builder = _Builder(repo, tree, cache)
     shapes = {path: builder.shape(path) for path in dict.fromkeys(written)}
-    # git asked about the clean files while they are measured and their last commits found
+    # git asked about the clean files while they are measured
     asked = (
         vouching.Vouch(repo, vouching.nul_ended(builder.clean))
-        if vouch and len(builder.clean) >= vouching.VOUCH_FROM
+        if memo is not None and len(builder.clean) >= vouching.VOUCH_FROM
         else None
     )
     try:
         builder.measure()
         cache.save()
+        # What the links depend on, taken while git still walks history (50,000 signatures: 40 ms).
+        if memo is not None and not builder.volatile:
+            vouched = builder.clean if asked is not None and asked.holds() else []
+            memo.depend_on(builder.files, builder.lstats, vouched)
         files = builder.files
         if commits is not None:
             keys = {p: k for p, k in builder.keys.items() if k in tree.committed and files[p].state != "unsafe"}
@@ -292,7 +296,6 @@ def _make(
                 commit = found.get(key)
                 if commit is not None:
                     files[path] = replace(files[path], last_commit=commit)
-        vouched = builder.clean if asked is not None and asked.holds() else []
     finally:
         if asked is not None:
             asked.close()
@@ -311,7 +314,7 @@ def _make(
                 watch[path] = ("file", shape, key)
         else:
             links[path] = shape
-    return Links(_repo_info(tree, repo), links, builder.volatile), builder, watch, vouched
+    return Links(_repo_info(tree, repo), links, builder.volatile), builder, watch
 
 
 def _keep(memo: LinkMemo, raw: bytes, links: Links, watch: dict[str, tuple[str, str, str]], written: list[str]) -> None:
@@ -351,7 +354,7 @@ def _patch(
     made = _make(repo, redo, raw, commits, LinkCache.load(repo.root), None)
     if isinstance(made, Links):  # git failed: no link can be vouched for
         return no_git(list(links), made.repo.message or "git failed")
-    fresh, builder, watch, _ = made
+    fresh, builder, watch = made
     watched = kept.watch
     for path in redo:
         links[path] = fresh.links[path]
