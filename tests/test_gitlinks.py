@@ -734,16 +734,18 @@ def test_a_work_tree_that_is_gone_is_unavailable_not_a_crash(repo: Repo, tmp_pat
                 ask()
 
 
+def written_blob(repo: Repo, data: bytes) -> str:
+    """The id of a blob holding `data`, written into the repository's objects."""
+    done = subprocess.run(
+        ["git", "hash-object", "-w", "--stdin"], cwd=repo.root, input=data, check=True, capture_output=True
+    )
+    return done.stdout.decode().strip()
+
+
 def test_a_stream_nobody_reads_makes_git_wait_and_closes_at_once(repo: Repo, monkeypatch):
     monkeypatch.setattr(Stream, "UNREAD", 4 << 20)  # the bound, whatever it is, made small enough to test
     data = os.urandom(1 << 16) * 256  # 16 MiB, several times what a stream holds unread
-    blob = (
-        subprocess.run(
-            ["git", "hash-object", "-w", "--stdin"], cwd=repo.root, input=data, check=True, capture_output=True
-        )
-        .stdout.decode()
-        .strip()
-    )
+    blob = written_blob(repo, data)
     with GitRepo.open(repo.root) as git:
         stream = git.stream("cat-file", "blob", blob)
         with stream._handed:  # wait (as long as it takes) until the reader has all it may hold
@@ -786,13 +788,7 @@ def test_git_started_to_a_file_ends_without_a_reader(repo: Repo):
     """A long answer (vouch.py's line per file) is written aside: git is done before anyone reads it, and
     its output is what a pipe gives."""
     data = os.urandom(1 << 16) * 8  # 512 KiB, more than a pipe holds
-    blob = (
-        subprocess.run(
-            ["git", "hash-object", "-w", "--stdin"], cwd=repo.root, input=data, check=True, capture_output=True
-        )
-        .stdout.decode()
-        .strip()
-    )
+    blob = written_blob(repo, data)
     with GitRepo.open(repo.root) as git:
         aside, piped = git.start("cat-file", "blob", blob, to_file=True), git.start("cat-file", "blob", blob)
         aside._process.wait(timeout=60)  # through a pipe nobody reads, git would wait here for ever
