@@ -16,6 +16,7 @@ from conftest import run_tracker
 
 from tracker.edit.writer import SetIssueStatus, apply
 from tracker.plan.loader import load
+from tracker.support import stablefile
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = ROOT / "data" / "phases.yaml"
@@ -315,6 +316,26 @@ def test_a_write_between_the_last_check_and_the_rename_is_merged_again(tmp_path)
     assert writer.wait(timeout=60) == 0, writer.communicate()
     expected = BUNDLED.read_text(encoding="utf-8").replace("status: audit", "status: complete", 1)
     assert path.read_text(encoding="utf-8") == expected + "# appended by another program\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
+
+
+def test_an_in_place_write_that_puts_the_mtime_back_before_the_rename_is_merged_again(tmp_path):
+    # The plan no one wrote for STILL_NS is read once, its times proving it; a program that then writes
+    # it in place, the same size, and puts its mtime back (cp -p, touch -r, rsync --inplace -t) moves its
+    # ctime alone, which the rename moves too: what the rename displaced is compared, and merged.
+    path = bundled_copy(tmp_path)
+    time.sleep(stablefile.STILL_NS / 1e9 + 0.2)
+    writer = start("--file", str(path), "set", "4", "complete", env={"TRACKER_TEST_PAUSE_BEFORE_RENAME": "1"})
+    wait_for_temp(path.parent, writer)
+    time.sleep(0.3)  # the pause before the rename comes after the checks, which take milliseconds
+    times = os.stat(path)
+    edited = path.read_bytes().replace(b"title: Data Inconsistency", b"title: DATA INCONSISTENCY", 1)
+    with open(path, "r+b") as program:
+        program.write(edited)
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert writer.wait(timeout=60) == 0, writer.communicate()
+    expected = edited.replace(b"status: audit", b"status: complete", 1)
+    assert path.read_bytes() == expected
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
 
 

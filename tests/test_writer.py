@@ -673,6 +673,12 @@ def test_a_file_is_not_read_back_while_its_times_prove_it(folder):
         still = disk.read()
         assert still.proven
         assert disk.kept(ondisk.Snapshot(still.fd, still.signature, other, still.links, known=still.known))
+        # Written in place, the same size, and its mtime put back (cp -p, touch -r): the ctime alone moved.
+        with open(path, "r+b") as program:
+            program.write(b"WHAT ANOTHER WROTE\n")
+        os.utime(path, ns=(past, past))
+        assert stablefile.signature(os.stat(path))[:4] == still.signature[:4]
+        assert not disk.kept(still)
         os.utime(path, ns=(past + stablefile.STILL_NS, past + stablefile.STILL_NS))  # a moment before the read
         assert not disk.read().proven
 

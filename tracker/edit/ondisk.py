@@ -39,7 +39,9 @@ prove its content (support/stablefile.proves): the file tracker put in place,
 which no one could reach before the rename, when it was last written more than
 RACY_NS before it; a file read, when no one had written it for STILL_NS before
 the read (a read may meet a write its times do not show, which then lasted that
-long).  Otherwise it is compared byte for byte: at 100,000 issues, 80 MiB and
+long).  Only while its ctime stays as well: a write in place followed by putting
+the mtime back moves the ctime alone, as does the rename that displaces the file
+read (which is then compared).  Otherwise it is compared byte for byte: at 100,000 issues, 80 MiB and
 10 ms each time, more while the dashboard's thread holds Python's lock.
 
 Where the kernel cannot answer the lease question (another user's file, NFS),
@@ -174,12 +176,15 @@ class Watch:
     def kept(self, snap: Snapshot) -> bool:
         """Whether the inode of `snap` kept its content and has no writer, wherever it is now.
 
-        Its ctime is left out: the rename that replaced it changed its link count, and so its ctime.
+        Its ctime is left out of the signature: the rename that replaced it changed its link count, and
+        so its ctime.  Its times prove its bytes only while the ctime stays too: a program that writes
+        the file in place and puts its mtime back (cp -p, touch -r, rsync --inplace -t) moves the ctime
+        alone, so a file whose ctime moved (the one a rename displaced) is compared byte for byte.
         """
-        now = os.fstat(snap.fd)
-        if _signature(now)[:4] != snap.signature[:4] or _writing(snap.fd):
+        now = _signature(os.fstat(snap.fd))
+        if now[:4] != snap.signature[:4] or _writing(snap.fd):
             return False
-        return snap.proven or self._holds(snap.fd, snap.pieces)
+        return (snap.proven and now == snap.signature) or self._holds(snap.fd, snap.pieces)
 
     def _holds(self, fd: int, pieces: Sequence[bytes | memoryview]) -> bool:
         """Whether the open file `fd` holds exactly `pieces`, one after the other.
