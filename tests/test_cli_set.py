@@ -339,6 +339,52 @@ def test_an_in_place_write_that_puts_the_mtime_back_before_the_rename_is_merged_
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
 
 
+# Waits for the plan's inode to change (tracker's rename), then writes it in place at once, the same size,
+# and puts its mtime back as the new file showed it.
+_RIGHT_AFTER_THE_RENAME = """
+import os, sys, time
+plan, at, text = sys.argv[1], int(sys.argv[2]), sys.argv[3].encode()
+inode = os.stat(plan).st_ino
+print("ready", flush=True)
+end = time.monotonic() + 30
+while time.monotonic() < end:
+    try:
+        times = os.stat(plan)
+    except FileNotFoundError:
+        continue
+    if times.st_ino != inode:
+        fd = os.open(plan, os.O_WRONLY)
+        os.pwrite(fd, text, at)
+        os.close(fd)
+        os.utime(plan, ns=(times.st_atime_ns, times.st_mtime_ns))
+        print("written", flush=True)
+        break
+"""
+
+
+def test_a_write_right_after_the_rename_that_puts_the_mtime_back_is_not_taken_for_tracker_s_file(tmp_path):
+    # The file tracker put in place is known by the stat taken after the rename.  A program that wrote it
+    # in between and put its mtime back shows in the ctime alone, which the rename moves too: taken for
+    # tracker's own file, its digest was recorded for the program's bytes, and the next `set` built on
+    # tracker's (issue 7 'already not_started').  A read lease held until that stat makes the program wait.
+    path = bundled_copy(tmp_path)
+    written = BUNDLED.read_bytes().replace(b"status: audit", b"status: complete", 1)
+    at = written.index(b"status: not_started", written.index(b"- id: 7\n"))
+    program = subprocess.Popen(
+        [sys.executable, "-c", _RIGHT_AFTER_THE_RENAME, str(path), str(at), "status: in_progress"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert program.stdout is not None and program.stdout.readline() == "ready\n"
+    # As a big plan's fsync: the new file's last write is RACY_NS before the rename, its times prove it.
+    writer = start("--file", str(path), "set", "4", "complete", env={"TRACKER_TEST_PAUSE_AFTER_TEMP": "0.1"})
+    assert writer.wait(timeout=60) == 0, writer.communicate()
+    assert program.stdout.readline() == "written\n" and program.wait(timeout=30) == 0
+    assert path.read_bytes() == written[:at] + b"status: in_progress" + written[at + len(b"status: not_started") :]
+    assert run_tracker("--file", str(path), "set", "7", "not_started").returncode == 0
+    assert path.read_bytes() == written
+
+
 def test_a_file_renamed_over_the_plan_between_the_last_check_and_the_rename_is_merged_again(tmp_path):
     # An editor that saves by writing a temporary file and renaming it, in the instant before tracker's
     # own rename: tracker exchanges its file with the plan (Linux), sees what it displaced, merges it.

@@ -37,12 +37,14 @@ would lose the rest of the save.  So the writer:
 After the first read, the file is checked by its times alone where they
 prove its content (support/stablefile.proves): the file tracker put in place,
 which no one could reach before the rename, when it was last written more than
-RACY_NS before it; a file read, when no one had written it for STILL_NS before
-the read (a read may meet a write its times do not show, which then lasted that
-long).  Only while its ctime stays as well: a write in place followed by putting
-the mtime back moves the ctime alone, as does the rename that displaces the file
-read (which is then compared).  Otherwise it is compared byte for byte: at 100,000 issues, 80 MiB and
-10 ms each time, more while the dashboard's thread holds Python's lock.
+RACY_NS before it (and no one opened it for writing between the rename and the
+stat taken after it: a read lease held meanwhile makes such a program wait); a
+file read, when no one had written it for STILL_NS before the read (a read may
+meet a write its times do not show, which then lasted that long).  Only while
+its ctime stays as well: a write in place followed by putting the mtime back
+moves the ctime alone, as does the rename that displaces the file read (which
+is then compared).  Otherwise it is compared byte for byte: at 100,000 issues,
+80 MiB and 10 ms each time, more while the dashboard's thread holds Python's lock.
 
 Where the kernel cannot answer the lease question (another user's file, NFS),
 a file changed within RACY_UNSURE_NS is not trusted instead.
@@ -61,7 +63,7 @@ import msgspec
 
 from tracker.plan import open_plan, read_open
 from tracker.support import atomicfile, placed
-from tracker.support.stablefile import RACY_NS, STILL_NS, proves
+from tracker.support.stablefile import RACY_NS, STILL_NS, Lease, proves
 from tracker.support.stablefile import signature as _signature
 from tracker.support.stablefile import writing as _writing
 
@@ -251,11 +253,18 @@ class Watch:
         """
         fd = open_plan(temp)  # this inode, whatever the name shows after the rename
         self._fds.append(fd)
-        known = time.time_ns() - RACY_NS
-        exchanged = atomicfile.exchange(temp, self.target)
-        if not exchanged:
-            os.replace(temp, self.target)
-        moment = time.monotonic()
+        # Its times prove its bytes (`known`) only as the stat after the rename finds them: a program that
+        # opened it for writing in between and put the mtime back would show in the ctime alone, which the
+        # rename moves too.  The lease held until that stat makes such a program wait for it.
+        with Lease(fd) as lease:
+            known = time.time_ns() - RACY_NS
+            exchanged = atomicfile.exchange(temp, self.target)
+            if not exchanged:
+                os.replace(temp, self.target)
+            moment = time.monotonic()
+            info = os.fstat(fd)  # the rename changed its ctime
+            if not lease.alone():
+                known = 0
         if exchanged and not self._is(temp, expect):
             atomicfile.exchange(temp, self.target)
             os.unlink(temp)
@@ -264,7 +273,6 @@ class Watch:
         if exchanged:
             os.unlink(temp)
         atomicfile.sync_folder(self.target.parent)
-        info = os.fstat(fd)  # the rename changed its ctime
         return Snapshot(
             fd, _signature(info), (data,) if isinstance(data, bytes) else tuple(data), info.st_nlink, moment, known
         )

@@ -55,14 +55,49 @@ def writing(fd: int) -> bool | None:
     dropped; the notice the kernel sends meanwhile is SIGURG, ignored by
     default (its default, SIGIO, would end the process).
     """
+    taken = _take(fd)
+    if taken:
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+    return None if taken is None else not taken
+
+
+class Lease:
+    """`with Lease(fd) as lease:` a read lease on the file `fd` (open read-only) held through the block: a
+    process that opens the file for writing, or truncates it, meanwhile waits until the block ends.
+
+    What a stat taken within the block shows is then the file as it was when the lease was taken, unless
+    `alone()` says otherwise: a write followed by putting the mtime back would show in the ctime alone,
+    which a rename in the block moves as well.
+    """
+
+    def __init__(self, fd: int):
+        self.fd = fd
+        self.taken = False
+
+    def __enter__(self) -> Lease:
+        self.taken = _take(self.fd) is True
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.taken:
+            fcntl.fcntl(self.fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+
+    def alone(self) -> bool:
+        """Whether the lease was taken and no process has asked to write the file since (a break pending, or
+        the lease taken away after the kernel's lease-break-time, shows as F_UNLCK)."""
+        return self.taken and fcntl.fcntl(self.fd, fcntl.F_GETLEASE) == fcntl.F_RDLCK
+
+
+def _take(fd: int) -> bool | None:
+    """Take a read lease on `fd`: True; False when a process has the file open for writing; None when the
+    kernel will not say (see the module's docstring)."""
     if fcntl is None or not hasattr(fcntl, "F_SETLEASE"):
         return None
     try:
         fcntl.fcntl(fd, fcntl.F_SETSIG, signal.SIGURG)
         fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
     except BlockingIOError:
-        return True
+        return False
     except OSError:
         return None
-    fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
-    return False
+    return True
