@@ -422,33 +422,34 @@ def _through_delta(digest: str, code: str) -> tuple[_Header, list[Issue], bool] 
         return None
     old = found[1]
     header = top.header
-    moved = False
     if not header.moves:  # issues changed in place only (`set`): the base's list, those put in
         issues: list[Issue] = old
+        keys = list(found[0].keys)  # the base's issues' keys, kept with them in its entry
         for index, held in changes.items():
             decoded = _decode_issue(held)
             if decoded is None or index >= len(issues):
                 return None
             issues[index] = decoded
-    else:
-        issues = []
-        starts = [start for start, _, _ in header.moves]
-        for index in range(len(header.keys)):
-            raw = changes.get(index)
-            if raw is not None:
-                issue = _decode_issue(raw)
-                if issue is None:
-                    return None
-            else:
-                added, lines = _moved_by(header.moves, index, starts)
-                if (
-                    not 0 <= index - added < len(old)
-                ):  # moves that do not fit the issues held: not an entry tracker wrote
-                    return None
-                issue = old[index - added]
-                if lines:
-                    issue, moved = _shifted(issue, lines), True
-            issues.append(issue)
+            keys[index] = decoded.key
+        # Compared as lists of text (in C): each issue's key asked again took 30 ms at 100,000 issues.
+        return (header, issues, False) if keys == header.keys else None
+    moved = False
+    issues = []
+    starts = [start for start, _, _ in header.moves]
+    for index in range(len(header.keys)):
+        raw = changes.get(index)
+        if raw is not None:
+            issue = _decode_issue(raw)
+            if issue is None:
+                return None
+        else:
+            added, lines = _moved_by(header.moves, index, starts)
+            if not 0 <= index - added < len(old):  # moves that do not fit the issues held: not an entry tracker wrote
+                return None
+            issue = old[index - added]
+            if lines:
+                issue, moved = _shifted(issue, lines), True
+        issues.append(issue)
     if [issue.key for issue in issues] != header.keys:
         return None
     return header, issues, moved
