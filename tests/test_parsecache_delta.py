@@ -196,3 +196,26 @@ def test_a_sealed_delta_whose_moves_do_not_fit_its_base_is_a_miss(plan: Path):
     assert parsecache.lookup(fake, str(plan)) is None
     found = parsecache._part(fake, code)
     assert found is not None and found[1].issue(n) is None
+
+
+def test_a_sealed_delta_whose_keys_are_not_its_issues_is_a_miss(plan: Path):
+    """A delta of issues changed in place (no moves) must name, at each index, the key of the issue found there:
+    its own for the issues it holds, the base's for the others; an entry that says otherwise is a miss."""
+    import msgspec
+
+    code = parsecache.code_key(*parsecache.LOADER_PARTS)
+    base = parsecache._read_header(parsecache.entry_path(digest_of(plan), code), code, digest_of(plan), whole=True)
+    assert base is not None
+    header = base.header
+    issues = [issue for _, issue in parsed(plan)[0].issues()]
+    held = [msgspec.msgpack.encode(issues[0])]
+    for name, keys in (
+        ("sound", list(header.keys)),
+        ("another key for an issue of the base", [*header.keys[:-1], "x1"]),
+        ("another key for the issue it holds", ["x1", *header.keys[1:]]),
+    ):
+        fake = hashlib.sha256(name.encode()).hexdigest()
+        parsecache._write(fake, header.digest, bytes(header.head), header.counts, keys, True, [0], [], held, [], True)
+        assert parsecache._read_delta(fake, code) is not None  # sealed and sound as far as its header says
+        found = parsecache.lookup(fake, str(plan))
+        assert (found is not None) == (name == "sound"), name
