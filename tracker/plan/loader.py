@@ -79,6 +79,10 @@ class Loaded:
             source = self._source = b"".join(source)
         return source
 
+    def join(self) -> None:
+        """Join the pieces a write left (see `source`) now, rather than when the next reader asks."""
+        _ = self.source
+
     @property
     def text(self) -> str:
         """The plan's text (BOM removed).
