@@ -248,9 +248,7 @@ def load(
     # Taken before the bytes are read; ahead's None: read again, to say why.
     start, seen = time.time_ns(), stat_signature(path)
     loaded = _load(path, max_bytes, before, None)
-    loaded.seen = seen
-    if seen is not None and proves(seen, start - STILL_NS) and stat_signature(path) == seen:
-        loaded.proven = seen
+    loaded.seen, loaded.proven = seen, _proof(path, seen, start)
     return loaded
 
 
@@ -260,6 +258,15 @@ def stat_signature(path: Path) -> tuple | None:
         return signature(os.stat(path))
     except (OSError, ValueError):
         return None
+
+
+def _proof(path: Path, seen: tuple | None, start: int, placed_here: bool = False) -> tuple | None:
+    """`seen` (the stat signature `path` showed at time.time_ns() `start`, before its bytes were read) if the name
+    still shows it after the read and it proves those bytes (Loaded.proven): no one had written the file for
+    STILL_NS before, or (`placed_here`) it is the file tracker put there, with the digest recorded for it."""
+    if seen is None or stat_signature(path) != seen:
+        return None
+    return seen if placed_here or proves(seen, start - STILL_NS) else None
 
 
 def _load(path: Path, max_bytes: int, before: Loaded | None, read: tuple[bytes, str] | None) -> Loaded:
@@ -316,11 +323,12 @@ class ReadAhead:
             data = read_bytes(self.path, self.max_bytes)
         except LoadError:
             return
-        # Still that file after the read (read_bytes checked the descriptor it read, this the name).
-        steady = seen is not None and stat_signature(self.path) == seen
-        if seen is not None and steady and (known is not None or proves(seen, start - STILL_NS)):
-            self.proven = seen
-        self._found = (data, known if steady and known is not None else hashlib.sha256(data).hexdigest())
+        # Still that file after the read (read_bytes checked the descriptor it read, _proof the name).
+        self.proven = _proof(self.path, seen, start, placed_here=known is not None)
+        self._found = (
+            data,
+            known if known is not None and self.proven is not None else hashlib.sha256(data).hexdigest(),
+        )
 
     def result(self) -> tuple[bytes, str] | None:
         self._thread.join()
