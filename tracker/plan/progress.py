@@ -115,8 +115,10 @@ class _Tally:
     def __init__(self, project: Project, before: _Tally | None = None):
         self.plan = project  # held, so that no other phase can have the id of one of its phases
         self.weights = weights = _weights(project)
-        same = before is not None and before.weights == weights
-        known = before.phases if before is not None and same else {}
+        if before is not None and before.weights == weights:
+            known, statuses = before.phases, before.statuses
+        else:
+            known, statuses = {}, {}
         # By id(phase): the phase, its issues' credits and its percent; and its derived status, once asked.
         self.phases: dict[int, tuple[Phase, list[float], int | None]] = {}
         self.statuses: dict[int, str] = {}
@@ -126,9 +128,8 @@ class _Tally:
             # `is`: an id is another phase's once the phase it was is gone (the tally before held its own)
             if kept is not None and kept[0] is phase:
                 own = kept[1]
-                status = before.statuses.get(id(phase)) if before is not None else None
-                if status is not None:
-                    self.statuses[id(phase)] = status
+                if id(phase) in statuses:
+                    self.statuses[id(phase)] = statuses[id(phase)]
             else:
                 own = [_credit(weights, i) for i in phase.issues]
             self.phases[id(phase)] = (phase, own, _percent(project, own, phase.issues))
