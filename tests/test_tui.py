@@ -68,6 +68,13 @@ async def settle(pilot, seconds: float = 0.05) -> None:
     await pilot.pause()
 
 
+async def press_on(pilot, ref: Ref, *keys: str) -> None:
+    """The cursor put on `ref`, `keys` pressed there, and the app left to settle."""
+    dashboard(pilot.app).jump(ref)
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
 def dashboard(app) -> DashboardScreen:
     screen = app.screen_stack[0]
     assert isinstance(screen, DashboardScreen)
@@ -229,9 +236,7 @@ async def test_tree_opens_issue_parts_and_marks_git_state(plan):
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(Ref("issue", "P2", "6"))
-        await pilot.press("right")
-        await settle(pilot)
+        await press_on(pilot, Ref("issue", "P2", "6"), "right")
         lines = tree_lines(app)
         start = next(i for i, line in enumerate(lines) if "6  Network Retry Logic" in line)
         parts = lines[start + 1 : start + 6]
@@ -266,9 +271,7 @@ async def test_escape_leaves_the_picker_without_writing(plan):
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(issue4())
-        await pilot.press("s", "down", "escape")
-        await settle(pilot)
+        await press_on(pilot, issue4(), "s", "down", "escape")
         assert isinstance(app.screen, DashboardScreen)
     assert plan.read_text() == before
 
@@ -280,9 +283,7 @@ async def test_next_moves_one_step_along_the_workflow(plan):
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(issue4())
-        await pilot.press("n")
-        await settle(pilot)
+        await press_on(pilot, issue4(), "n")
         assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: verified"]
         moved = plan.read_text()
         await pilot.press("n")
@@ -302,13 +303,10 @@ async def test_a_key_writes_the_issues_lines_alone_never_the_whole_text(plan, mo
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(issue4())
-        await pilot.press("n")
-        await settle(pilot)
+        await press_on(pilot, issue4(), "n")
         assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: verified"]
-        dashboard(app).jump(Ref("step", "P2", "4", 1))
-        await pilot.press("x")  # from the plan the last write left: a line added, the issues after it moved
-        await settle(pilot)
+        # From the plan the last write left: a line added, the issues after it moved.
+        await press_on(pilot, Ref("step", "P2", "4", 1), "x")
         assert dashboard(app).project == load_text(plan.read_text(encoding="utf-8"), plan).project
     assert changed_lines(before, plan.read_text()) == [
         "-        status: audit",
@@ -363,15 +361,11 @@ async def test_a_write_is_on_screen_before_the_parse_cache_keeps_it_and_the_cach
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         monkeypatch.setattr(parsecache, "store", store)
-        dashboard(app).jump(issue4())
-        await pilot.press("n")
-        await settle(pilot)
+        await press_on(pilot, issue4(), "n")
         first = hashlib.sha256(plan.read_bytes()).hexdigest()
         assert kept == [] and parsecache.entry_path(first, kind="plandelta").is_file()
         monkeypatch.setattr(parsecache, "store_window", lambda *args: False)  # the entry read from is gone
-        dashboard(app).jump(Ref("issue", "P3", "7"))  # issue 4 stops before a done status
-        await pilot.press("n")
-        await settle(pilot)
+        await press_on(pilot, Ref("issue", "P3", "7"), "n")  # issue 4 stops before a done status
         digest = hashlib.sha256(plan.read_bytes()).hexdigest()
         assert kept == [digest] and dashboard(app).shown.digest == digest
     assert parsecache.lookup(first, str(plan)) is not None and parsecache.lookup(digest, str(plan)) is not None
@@ -387,9 +381,7 @@ async def test_the_bytes_of_a_plan_written_are_joined_once_it_is_shown_not_at_th
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(issue4())
-        await pilot.press("n")
-        await settle(pilot)
+        await press_on(pilot, issue4(), "n")
         shown = dashboard(app).shown
         assert isinstance(shown._source, bytes) and shown._source == plan.read_bytes()  # joined, unasked
         windows: list[bytes] = []
@@ -399,9 +391,7 @@ async def test_the_bytes_of_a_plan_written_are_joined_once_it_is_shown_not_at_th
             "_in_window",
             lambda loaded, change, data, where: windows.append(data) or real(loaded, change, data, where),
         )
-        dashboard(app).jump(Ref("issue", "P3", "7"))
-        await pilot.press("n")
-        await settle(pilot)
+        await press_on(pilot, Ref("issue", "P3", "7"), "n")
         assert len(windows) == 1 and windows[0] is shown._source  # the next write's window: those very bytes
 
 
@@ -433,9 +423,7 @@ async def test_a_plan_another_program_put_back_is_edited_as_it_is(plan, monkeypa
         save(plan, before)  # the first plan again, byte for byte
         await wait_for(pilot, lambda: dashboard(app).shown.text == before)
         only_windows(monkeypatch)
-        dashboard(app).jump(issue4())
-        await pilot.press("n")
-        await settle(pilot)
+        await press_on(pilot, issue4(), "n")
         assert not [n for n in app._notifications if n.title not in ("Written", "Plan changed on disk")], notes(app)
     assert changed_lines(before, plan.read_text()) == ["-        status: audit", "+        status: verified"]
 
@@ -601,9 +589,7 @@ async def test_tick_is_not_offered_on_an_issue(plan):
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(issue4())
-        await pilot.press("x")
-        await settle(pilot)
+        await press_on(pilot, issue4(), "x")
         assert dashboard(app).check_action("tick_step", ()) is False
     assert plan.read_text() == before
 
@@ -644,9 +630,7 @@ async def test_open_runs_the_editor_on_the_selected_file(plan, editor):
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(Ref("deliverable", "P2", "6", 0))
-        await pilot.press("o")
-        await settle(pilot)
+        await press_on(pilot, Ref("deliverable", "P2", "6", 0), "o")
     root = plan.parent.parent.resolve()
     assert editor.read_text().splitlines() == [repr([str(root / "src/api/base/RetryHandler.js")])]
 
@@ -657,12 +641,8 @@ async def test_open_on_an_issue_and_e_open_the_plan_at_its_line(plan, editor):
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(issue4())
-        await pilot.press("o")
-        await settle(pilot)
-        dashboard(app).jump(Ref("step", "P2", "4", 0))
-        await pilot.press("e")
-        await settle(pilot)
+        await press_on(pilot, issue4(), "o")
+        await press_on(pilot, Ref("step", "P2", "4", 0), "e")
     step_line = plan.read_text().splitlines().index("          - title: Audit enrollmentServices.js") + 1
     assert editor.read_text().splitlines() == [
         repr([f"+{line}", str(plan.resolve())]),
@@ -683,9 +663,7 @@ async def test_edits_made_in_the_editor_show_at_once(plan, tmp_path, monkeypatch
     app = app_for(plan, poll=60, events=False)  # no help from the timer or the kernel: the return from the editor looks
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(issue4())
-        await pilot.press("e")
-        await settle(pilot)
+        await press_on(pilot, issue4(), "e")
         assert "In progress" in detail_text(app)
 
 
@@ -707,9 +685,7 @@ async def test_a_path_leaving_the_repository_is_not_opened(repo, editor):
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(Ref("file", "P2", "6", 0))
-        await pilot.press("o")
-        await settle(pilot)
+        await press_on(pilot, Ref("file", "P2", "6", 0), "o")
         assert any("leaves the repository" in n for n in notes(app))
     assert not editor.exists()
 
@@ -725,9 +701,7 @@ async def test_a_file_that_leaves_the_repository_through_a_symlink_is_not_opened
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        dashboard(app).jump(Ref("deliverable", "P2", "6", 0))
-        await pilot.press("o")
-        await settle(pilot)
+        await press_on(pilot, Ref("deliverable", "P2", "6", 0), "o")
         assert any("leads outside the repository through a symlink" in n for n in notes(app))
     assert not editor.exists()
 
@@ -1194,9 +1168,7 @@ async def test_toasts_wait_while_a_modal_is_open_at_80_by_24(plan):
     app = app_for(plan)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        dashboard(app).jump(Ref("issue", "P2", "5"))
-        await pilot.press("n")  # a toast: n stops before Complete
-        await settle(pilot)
+        await press_on(pilot, Ref("issue", "P2", "5"), "n")  # a toast: n stops before Complete
         assert len(notes(app)) == 1
         await pilot.press("s")
         await settle(pilot)
