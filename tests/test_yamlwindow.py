@@ -120,7 +120,7 @@ def test_an_issue_with_lists_of_paths_is_edited_from_its_own_lines():
 
     loaded = load(BUNDLED_PLAN)
     _, issue = loaded.project.find_issue(4)
-    assert "files.0" in issue.at
+    assert "files.0" in issue.places()
     nodes = Nodes(loaded.text)
     assert nodes.issue(issue).get("status").value == issue.status
     assert nodes._root is None

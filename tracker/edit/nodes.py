@@ -89,6 +89,6 @@ def placed_as(node: yamltree.Node, record) -> bool:
         and (node.line, node.column) == record.where()
         and (
             {key.value: place(value.line, value.column) for key, value in node.items}
-            == {key: at for key, at in record.at.items() if key and "." not in key}
+            == {key: at for key, at in record.places().items() if key and "." not in key}
         )
     )  # not list items' places

@@ -53,7 +53,7 @@ from tracker.plan.problems import Problem
 from tracker.support.cachefiles import NewEntry, cache_dir, code_key, read_entry, seal_of, used
 from tracker.support.memory import no_cycle_scans
 
-FORMAT = "tracker plan cache 3"
+FORMAT = "tracker plan cache 4"
 KEEP = 8  # whole entries kept: a few plans, or the last few versions of one
 DELTAS_KEPT = 16  # delta entries kept: the last edits made from a few issues' lines
 DELTA_MOST = 256  # issues a delta holds at most: past them the next write is a whole entry

@@ -26,9 +26,10 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
             issue_rules.check(issue)
 
     for _phase, issue in project.issues():
+        places = issue.places() if issue.depends_on else {}
         for index, dep in enumerate(issue.depends_on):
             key = issue_key(dep)
-            at = f"depends_on.{index}" if f"depends_on.{index}" in issue.at else "depends_on"
+            at = f"depends_on.{index}" if f"depends_on.{index}" in places else "depends_on"
             if key == issue.key:
                 error(issue, at, f"issue #{issue.id} depends on itself")
             elif key not in issue_ids:
@@ -149,8 +150,9 @@ def _check_frameworks(project: Project, error) -> dict[str, set[str]]:
 def _check_controls(project: Project, issue, catalogue: dict[str, set[str]], error) -> None:
     """Each control names a declared control of its framework, with a prefix when several are declared, once."""
     seen: set[tuple[str | None, str]] = set()
+    places = issue.places() if issue.controls else {}
     for index, control in enumerate(issue.controls):
-        at = f"controls.{index}" if f"controls.{index}" in issue.at else "controls"
+        at = f"controls.{index}" if f"controls.{index}" in places else "controls"
         framework, ident = split_control(project, control)
         if framework is None and len(catalogue) > 1:
             homes = [name for name, controls in catalogue.items() if ident in controls]

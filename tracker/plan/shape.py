@@ -12,7 +12,7 @@ from functools import cache
 
 from msgspec import inspect as mi
 
-from tracker.plan.model import WIDE, Issue, Project, place
+from tracker.plan.model import WIDE, Issue, Project, pack_places, place
 from tracker.plan.problems import Problem, did_you_mean
 
 INVALID = object()
@@ -156,8 +156,8 @@ def _compile_struct(t: mi.StructType):
         if not steps:
             steps.update({name: (_compile(f.type), f.required, f"'{name}'") for name, f in fields.items()})
         values: dict = {}
-        column = node.column
-        at = {"": node.line * WIDE + column if column < WIDE else place(node.line, column)}
+        line = node.line  # the places of its values are kept from here (model.pack_places)
+        at: dict[str, int] = {}
         broken = False
         extensions = None
         for key, value in node.items:
@@ -167,7 +167,7 @@ def _compile_struct(t: mi.StructType):
                 if isinstance(name, str) and name.startswith("x-"):
                     extensions = extensions or {}
                     extensions[name] = plain(value)
-                    at[name] = place(value.line, value.column)
+                    at[name] = place(value.line - line, value.column)
                     continue
                 ctx.error(
                     key,
@@ -177,12 +177,12 @@ def _compile_struct(t: mi.StructType):
                 continue
             checker, needed, label = step
             column = value.column  # model.place, written out: this runs for every value of a plan
-            at[name] = value.line * WIDE + column if column < WIDE else place(value.line, column)
+            at[name] = (value.line - line) * WIDE + column if column < WIDE else place(value.line - line, column)
             if value.kind == "sequence" and value.items and value.items[0].kind == "scalar":
                 # Each item of a list of text (files, depends_on) keeps its own place, so
                 # a message about one path points at that path.
                 for index, item in enumerate(value.items):
-                    at[f"{name}.{index}"] = place(item.line, item.column)
+                    at[f"{name}.{index}"] = place(item.line - line, item.column)
             result = checker(value, ctx, label)
             if result is INVALID:
                 broken = broken or needed
@@ -200,7 +200,7 @@ def _compile_struct(t: mi.StructType):
             return INVALID
         if extensions:
             values["extensions"] = extensions
-        return cls(at=at, **values)
+        return cls(at=pack_places(line, node.column, at), **values)
 
     return check
 

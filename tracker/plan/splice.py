@@ -38,7 +38,7 @@ from msgspec.structs import replace
 
 from tracker.plan import rules, shape, yamltree
 from tracker.plan.loader import Loaded, LoadedOk
-from tracker.plan.model import WIDE, Project, Record
+from tracker.plan.model import WIDE, Project, Record, moved_places, positions_of
 from tracker.plan.problems import Problem, sort_key
 
 # Line breaks libyaml counts besides \n and \r\n; a text with any of them (or a
@@ -219,7 +219,7 @@ def _changed_issues(
     line_a = old.count("\n", 0, a) + first_line
     if spot is not None:
         phase_index, first = spot
-        packed = project.phases[phase_index].issues[first].at.get("", 0)
+        packed = project.phases[phase_index].issues[first].start()
         if packed <= 0 or packed >= (line_a + 1) * WIDE:  # a column past WIDE, or the change before it
             return None
     else:
@@ -338,7 +338,7 @@ def _carry_starts(old: Project, new: Project, replaced: list, issues: list) -> N
 
 
 def _places(issues: list) -> list[int]:
-    return [issue.at.get("", 0) for issue in issues]
+    return [issue.start() for issue in issues]
 
 
 def _line_start_before(text: str, offset: int, lines: int) -> int | None:
@@ -374,16 +374,14 @@ def _moved(project: Project, phase_index: int, past: int, after: int, lines: int
     gc.disable()  # tens of thousands of records and dicts, none in a cycle
     try:
         phase = project.phases[phase_index]
-        phase = replace(
-            phase, at=move.at(phase.at), issues=[*phase.issues[:past], *map(move.record, phase.issues[past:])]
-        )
+        phase = replace(phase, at=move.at(phase), issues=[*phase.issues[:past], *map(move.record, phase.issues[past:])])
         phases = [*project.phases[:phase_index], phase, *map(move.record, project.phases[phase_index + 1 :])]
         others = {
             name: move.record(value) if many is None else list(map(move.record, value))
             for name, many in _children(Project)
             if name != "phases" and (value := getattr(project, name)) is not None
         }
-        return replace(project, at=move.at(project.at), phases=phases, **others)
+        return replace(project, at=move.at(project), phases=phases, **others)
     finally:
         if gc_was_on:
             gc.enable()
@@ -405,10 +403,12 @@ class _Move:
         self.by = lines * WIDE
         self._movers: dict[type, object] = {}
 
-    def at(self, at: dict[str, int]) -> dict[str, int]:
-        """Only the places past the change moved: for the records that hold it."""
+    def at(self, record: Record) -> bytes:
+        """`record`'s positions with only the places past the change moved: for the records that hold it."""
         low, by, wide = self.low, self.by, self._wide
-        return {key: v + by if v >= low else v if v > 0 else wide(v) for key, v in at.items()}
+        return positions_of(
+            {key: v + by if v >= low else v if v > 0 else wide(v) for key, v in record.places().items()}
+        )
 
     def record(self, record):
         """`record` and the records in it, moved, when it starts past the change (then all of it is)."""
@@ -421,10 +421,10 @@ class _Move:
 
     def _mover(self, cls):
         """A function moving a whole record of type `cls`, its fields that hold records looked up once."""
-        by, wide = self.by, self._wide
+        lines = self.lines
         children = [(name, many, self._mover(many or child)) for name, many, child in _child_types(cls)]
         if not children:
-            return lambda record: replace(record, at={k: v + by if v > 0 else wide(v) for k, v in record.at.items()})
+            return lambda record: replace(record, at=moved_places(record.at, lines))
 
         def move(record):
             changes = {}
@@ -432,7 +432,7 @@ class _Move:
                 value = getattr(record, name)
                 if value is not None:
                     changes[name] = list(map(mover, value)) if many else mover(value)
-            return replace(record, at={k: v + by if v > 0 else wide(v) for k, v in record.at.items()}, **changes)
+            return replace(record, at=moved_places(record.at, lines), **changes)
 
         return move
 
