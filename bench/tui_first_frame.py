@@ -20,8 +20,9 @@ from pathlib import Path  # noqa: E402
 
 from tracker.plan.loader import ReadAhead, load  # noqa: E402
 
-# As `tracker` does (cli/commands.py): the plan read and hashed in a thread while the dashboard is imported.
-AHEAD = ReadAhead(Path(sys.argv[1]), *(int(n) for n in sys.argv[2:3]))
+# As `tracker` does (cli/commands.py): the plan read and hashed, and its parse cache entry read, in a thread
+# while the dashboard is imported.
+AHEAD = ReadAhead(Path(sys.argv[1]), *(int(n) for n in sys.argv[2:3]), whole=True)
 
 import tracker.tui.app  # noqa: E402
 from tracker.tui.app import TrackerApp  # noqa: E402

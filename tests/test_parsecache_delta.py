@@ -219,3 +219,29 @@ def test_a_sealed_delta_whose_keys_are_not_its_issues_is_a_miss(plan: Path):
         assert parsecache._read_delta(fake, code) is not None  # sealed and sound as far as its header says
         found = parsecache.lookup(fake, str(plan))
         assert (found is not None) == (name == "sound"), name
+
+
+def test_the_dashboard_s_read_ahead_reads_the_entries_and_load_takes_them(plan: Path, monkeypatch):
+    """ReadAhead(whole=True) reads the parse cache's entries for the plan in its thread (parsecache.fetch): the
+    whole entry, else the delta and its base.  `load` takes those, reads none again, and gives the plan a
+    full parse gives."""
+    for kept in ("whole", "delta"):
+        if kept == "delta":
+            set_in_part(plan, "2", "complete")
+        ahead = loader.ReadAhead(plan, whole=True)
+        assert ahead.result() is not None
+        fetched = ahead.entries
+        assert fetched is not None and len(fetched) == (1 if kept == "whole" else 2)
+        read: list[Path] = []
+
+        def reading(file: Path, read_entry=parsecache.read_entry, read=read):
+            read.append(file)
+            return read_entry(file)
+
+        with monkeypatch.context() as patch:  # not parsed, and no entry read again: what the thread read is used
+            patch.setattr(parsecache, "read_entry", reading)
+            patch.setattr(loader, "load_text", None)
+            loaded = load(plan, ahead=ahead)
+        assert fetched == {} and not [file for file in read if file.exists()]  # each taken once; misses only
+        assert (loaded.project, loaded.problems) == parsed(plan)
+    assert loader.ReadAhead(plan).entries is None  # only the whole plan's reader reads them

@@ -146,15 +146,43 @@ def entry_path(digest: str, code: str | None = None, kind: str = "plan") -> Path
     return cache_dir() / f"{kind}-{name}.msgpack"
 
 
-def lookup(digest: str, where: str) -> tuple[Project, list[Problem]] | None:
-    """The cached model and problems of the file whose bytes hash to `digest`, or None."""
+# Entries read ahead of `lookup` (see fetch), by file: each is taken when read, so used once.
+Fetched = dict[Path, memoryview]
+
+
+def fetch(digest: str) -> Fetched:
+    """The entries `lookup(digest, ...)` reads, read now and their checksums checked: the whole entry, else
+    the delta and its base.  Reading and checking run in C without Python's lock, so a thread can do it
+    while the main one imports (loader.ReadAhead)."""
     code = code_key(*LOADER_PARTS)
+    whole = entry_path(digest, code)
+    data = read_entry(whole)
+    if data is not None:
+        return {whole: data}
+    delta = entry_path(digest, code, "plandelta")
+    data = read_entry(delta)
+    read = _parse_header(delta, data, code, digest, whole=False) if data is not None else None
+    if data is None or read is None:
+        return {}
+    fetched = {delta: data}
+    base = entry_path(read.header.base, code)
+    data = read_entry(base)
+    if data is not None:
+        fetched[base] = data
+    return fetched
+
+
+def lookup(digest: str, where: str, fetched: Fetched | None = None) -> tuple[Project, list[Problem]] | None:
+    """The cached model and problems of the file whose bytes hash to `digest`, or None.  `fetched`: its
+    entries, read ahead (fetch)."""
+    code = code_key(*LOADER_PARTS)
+    fetched = fetched if fetched is not None else {}
     # As in the loader: a model is hundreds of thousands of objects, none in a cycle.
     with no_cycle_scans():
-        found = _whole(digest, code)
+        found = _whole(digest, code, fetched)
         moved = False
         if found is None:
-            delta = _through_delta(digest, code)
+            delta = _through_delta(digest, code, fetched)
             found, moved = (delta[:2], delta[2]) if delta is not None else (None, False)
         if found is None:
             return None
@@ -394,9 +422,9 @@ def _part(digest: str, code: str) -> tuple[_Header, Part] | None:
     return header, Part(base, header.keys, header.counts, header.numbered, changes, header.moves, 0, 0, 0, header.plain)
 
 
-def _whole(digest: str, code: str) -> tuple[_Header, list[Issue]] | None:
+def _whole(digest: str, code: str, fetched: Fetched) -> tuple[_Header, list[Issue]] | None:
     """The header and every issue of the whole entry for `digest`, its body checked; None when there is none."""
-    found = _read_file(entry_path(digest, code), code, digest, whole=True)
+    found = _read_file(entry_path(digest, code), code, digest, whole=True, fetched=fetched)
     if found is None:
         return None
     read, data = found
@@ -410,14 +438,14 @@ def _whole(digest: str, code: str) -> tuple[_Header, list[Issue]] | None:
     return read.header, issues
 
 
-def _through_delta(digest: str, code: str) -> tuple[_Header, list[Issue], bool] | None:
+def _through_delta(digest: str, code: str, fetched: Fetched) -> tuple[_Header, list[Issue], bool] | None:
     """The header and issues of the delta entry for `digest`, applied to its base, and whether any issue of
     the base was moved down; None when there is none."""
-    delta = _read_delta(digest, code)
+    delta = _read_delta(digest, code, fetched)
     if delta is None:
         return None
     top, base, changes = delta
-    found = _whole(base.header.digest, code)
+    found = _whole(base.header.digest, code, fetched)
     if found is None:
         return None
     old = found[1]
@@ -455,9 +483,9 @@ def _through_delta(digest: str, code: str) -> tuple[_Header, list[Issue], bool] 
     return header, issues, moved
 
 
-def _read_delta(digest: str, code: str) -> tuple[_Read, _Read, dict[int, bytes]] | None:
+def _read_delta(digest: str, code: str, fetched: Fetched | None = None) -> tuple[_Read, _Read, dict[int, bytes]] | None:
     """The delta entry for `digest`, the header of its base, and the issues it holds, all checked."""
-    found = _read_file(entry_path(digest, code, "plandelta"), code, digest, whole=False)
+    found = _read_file(entry_path(digest, code, "plandelta"), code, digest, whole=False, fetched=fetched)
     if found is None:
         return None
     top, data = found
@@ -481,9 +509,13 @@ def _read_delta(digest: str, code: str) -> tuple[_Read, _Read, dict[int, bytes]]
     return top, base, changes
 
 
-def _read_file(file: Path, code: str, digest: str, whole: bool) -> tuple[_Read, memoryview] | None:
-    """The checked header of the entry in `file`, and its bytes (all checked by their seal)."""
-    data = read_entry(file)
+def _read_file(
+    file: Path, code: str, digest: str, whole: bool, fetched: Fetched | None = None
+) -> tuple[_Read, memoryview] | None:
+    """The checked header of the entry in `file`, and its bytes (all checked by their seal; taken from
+    `fetched` when read there)."""
+    data = fetched.pop(file, None) if fetched else None
+    data = data if data is not None else read_entry(file)
     if data is None:
         return None
     read = _parse_header(file, data, code, digest, whole)
