@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         LoadError,
         ReadAhead,
         conflict_problems,
+        content_signature,
         decode,
         is_ok,
         load,
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
         read_bytes,
         read_open,
         read_text,
-        stat_signature,
     )
     from tracker.plan.model import (
         Accomplishment,

@@ -246,13 +246,13 @@ def load(
         loaded.seen, loaded.proven = ahead.seen, ahead.proven
         return loaded
     # Taken before the bytes are read; ahead's None: read again, to say why.
-    start, seen = time.time_ns(), stat_signature(path)
+    start, seen = time.time_ns(), content_signature(path)
     loaded = _load(path, max_bytes, before, None)
     loaded.seen, loaded.proven = seen, _proof(path, seen, start)
     return loaded
 
 
-def stat_signature(path: Path) -> tuple | None:
+def content_signature(path: Path) -> tuple | None:
     """The stat signature (stablefile.signature) of the file `path` names; None when there is none."""
     try:
         return signature(os.stat(path))
@@ -264,7 +264,7 @@ def _proof(path: Path, seen: tuple | None, start: int, placed_here: bool = False
     """`seen` (the stat signature `path` showed at time.time_ns() `start`, before its bytes were read) if the name
     still shows it after the read and it proves those bytes (Loaded.proven): no one had written the file for
     STILL_NS before, or (`placed_here`) it is the file tracker put there, with the digest recorded for it."""
-    if seen is None or stat_signature(path) != seen:
+    if seen is None or content_signature(path) != seen:
         return None
     return seen if placed_here or proves(seen, start - STILL_NS) else None
 
@@ -327,7 +327,7 @@ class ReadAhead:
 
     def _read(self) -> None:
         start = time.time_ns()
-        self.seen = seen = stat_signature(self.path)
+        self.seen = seen = content_signature(self.path)
         # A plan tracker wrote itself (each `tracker set` after the first) and no one changed since: its
         # digest was recorded then, and the bytes need no hashing.
         known = placed.digest_of(os.path.realpath(self.path), seen)

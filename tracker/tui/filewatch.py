@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from tracker.plan import LoadError, read_bytes, stat_signature
+from tracker.plan import LoadError, content_signature, read_bytes
 
 
 def digest_of(data: bytes) -> str:
@@ -30,7 +30,7 @@ class FileWatch:
         self._stat = seen if seen is not None else self._signature()
 
     def _signature(self) -> tuple | None:
-        return stat_signature(self.path)
+        return content_signature(self.path)
 
     def seen(self, digest: str) -> None:
         """The caller wrote this content itself; finding it on disk is not a change.
