@@ -120,6 +120,19 @@ def test_bad_input_is_a_message_and_exit_1(history_repo: Repo, args, env, messag
     assert "Traceback" not in done.stderr
 
 
+def test_a_version_with_a_character_yaml_refuses_is_a_row_that_says_where(repo: Repo):
+    # A title pasted with a terminal colour code: libyaml refuses the raw escape before parsing.
+    repo.write("plan.yaml", plan(["not_started"] * 4).replace("title: Logs", "title: \x1b[31mLogs"))
+    repo.commit("Pasted a title", date=day(0))
+    repo.write("plan.yaml", plan(["complete", "not_started", "not_started", "not_started"]))
+    repo.commit("Fixed it", date=day(1))
+    done = run_tracker("-f", "plan.yaml", "history", cwd=repo.root, env=NOW)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "does not load: plan.yaml:23:16: error: the character U+001B is not allowed in YAML" in lines[1]
+    assert lines[2].split()[2:4] == ["1/4", "25%"]
+
+
 def test_a_plan_outside_git_is_a_message(tmp_path: Path):
     (tmp_path / "plan.yaml").write_text(plan(["not_started"] * 4))
     done = run_tracker("-f", "plan.yaml", "history", cwd=tmp_path, env=NOW)

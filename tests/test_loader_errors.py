@@ -78,6 +78,15 @@ CASES = {
     "alias refused": (b"project: X\nphases: []\nsessions: &s []\nx: *s\n", "4:4", "alias"),
     "nesting too deep": (b"project: X\nphases: " + b"[" * 100 + b"]" * 100 + b"\n", "2:40", "nesting is deeper"),
     "not UTF-8": (b"project: X\nphases: []\n# caf\xe9\n", "3:6", "not UTF-8"),
+    # libyaml refuses these before parsing (a ReaderError, not a syntax error): a title pasted
+    # with a terminal escape, a NUL, a noncharacter; the place is counted in characters.
+    "a raw escape character in quotes": (
+        PLAN_HEAD.encode() + b'  - id: P\n    title: "caf\xc3\xa9 \x1b[31mred"\n',
+        "4:18",
+        "U+001B is not allowed in YAML, not even in quotes; remove it, or write it as the escape \\x1B",
+    ),
+    "a NUL in a comment": (b"project: X\n# a\x00b\nphases: []\n", "2:4", "U+0000 is not allowed"),
+    "a noncharacter": (b"project: X\nphases: []\n# \xef\xbf\xbe\n", "3:3", "escape \\uFFFE"),
     "null title": (PLAN_HEAD.encode() + b"  - id: P\n    title:\n", "4:11", "'title' is empty"),
     "blank title": (PLAN_HEAD.encode() + b"  - id: P\n    title: '   '\n", "4:12", "'title' is blank"),
     "null id": (PLAN_HEAD.encode() + b"  - id:\n    title: T\n", "3:8", "is empty"),

@@ -292,6 +292,8 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                 keys = {} if cls is MappingStartEvent else None
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, text) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses anywhere, even in quotes
+        raise _refused_character(exc, text) from None
     return Tree(root, problems)
 
 
@@ -375,6 +377,22 @@ _FIXES = {
     "did not find expected <document start>": "text follows the end of the plan (a '...' line): remove it",
     "found duplicate %YAML directive": "remove the repeated %YAML line",
 }
+
+
+def _refused_character(exc: yaml.reader.ReaderError, text: str) -> YamlError:
+    # The error's position is a byte offset with libyaml and a character index without it; the
+    # first occurrence of the character is the place either way, since the reader stops at the
+    # first character it refuses.
+    code = exc.character
+    index = text.find(chr(code))
+    start = text.rfind("\n", 0, index) + 1
+    escape = f"\\x{code:02X}" if code <= 0xFF else f"\\u{code:04X}"
+    return YamlError(
+        text.count("\n", 0, index) + 1,
+        index - start + 1,
+        f"the character U+{code:04X} is not allowed in YAML, not even in quotes; remove it, "
+        f"or write it as the escape {escape} inside double quotes",
+    )
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str) -> YamlError:
