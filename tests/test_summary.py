@@ -197,6 +197,44 @@ def test_since_a_later_day_with_no_commits_starts_at_head(shop):
     assert "archive-old.md" not in section(text, "Files Created")
 
 
+def test_a_start_after_the_sessions_end_or_on_another_branch_is_refused_not_counted_backwards(shop):
+    # The session ended at b, where issue 1 was in progress; d, after it, has issue 1 complete. Counted
+    # from d back to b, the note said "Issue #1: complete → in progress" and "-1 issue": work never done.
+    repo, root, path = shop["repo"], shop["repo"].root, shop["plan"]
+    path.write_text(plan(s1="complete", session_extra=f"    since: {shop['a'][:9]}\n    until: {shop['b'][:9]}\n"))
+    d = repo.commit("Issue 1 done", date=f"{SESSION}T12:00:00+00:00")
+    for since, start in ((d, d[:7]), ("HEAD", d[:7]), ("2025-12-01", d[:7]), (shop["c"], shop["c"][:7])):
+        done = run(root, "summary", "--since", since, "-o", "note.md")
+        assert done.returncode == 1, done.stdout
+        assert (
+            done.stderr.decode().startswith(f"tracker: error: --since {since}: {start} (")
+            and f"is not in the history of the session's end, {shop['b'][:7]}, so the note" in done.stderr.decode()
+        )
+        assert not (root / "note.md").exists()
+    assert run(root, "summary", "--since", shop["a"]).returncode == 0  # before the end: as it was
+    path.write_text(plan(s1="complete", session_extra=f"    since: {d[:9]}\n    until: {shop['b'][:9]}\n"))
+    located = run(root, "summary")
+    assert located.returncode == 1
+    assert re.match(
+        rb".*/data/phases.yaml:\d+:\d+: error: session 2025-11-30: it starts at "
+        + d[:7].encode()
+        + rb" \(where the session started\), which is not in the history of the session's end",
+        located.stderr,
+    ), located.stderr
+    # An open session counted from another branch's commit would take in that branch's work too.
+    path.write_text(plan(s1="complete"))
+    repo.commit("The session reopened")
+    repo.git("checkout", "-q", "-b", "side", shop["a"])
+    repo.write("side.txt", "side\n")
+    side = repo.commit("Side work", "side.txt", date=f"{SESSION}T13:00:00+00:00")
+    repo.git("checkout", "-q", "main")
+    across = run(root, "summary", "--since", side)
+    assert across.returncode == 1
+    assert b"is not in the history of HEAD, so the note" in across.stderr
+    for result in (located, across):
+        assert b"Traceback" not in result.stderr and result.stdout == b""
+
+
 def test_the_sessions_since_is_used_when_there_is_no_option(shop):
     path = shop["plan"]
     path.write_text(plan(s1="complete", session_extra=f"    since: {shop['b'][:9]}\n"))

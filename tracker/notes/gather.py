@@ -386,6 +386,20 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
                 f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: "
                 f"{one_line(str(exc))}; correct 'until' or remove it"
             ) from None
+    # A start that is not in the end's history would make the note count the changes backwards
+    # (complete -> not started) or take in another branch's work: refused, never reported as done.
+    if start.sha is not None and not repo.ok("merge-base", "--is-ancestor", start.sha, end_sha or "HEAD"):
+        end_words = f"the session's end, {end_sha[:7]}" if end_sha else "HEAD"
+        if since is not None:
+            raise SummaryError(
+                f"tracker: error: --since {one_line(since)}: {start.short} ({start.how}) is not in the history of "
+                f"{end_words}, so the note would count its changes backwards; give a commit or a date before it"
+            )
+        line, column = session.where("since" if session.since else "date")
+        raise SummaryError(
+            f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: it starts at "
+            f"{start.short} ({start.how}), which is not in the history of {end_words}; correct 'since' or 'until'"
+        )
 
     history = HistoryView(True, "", start.short, start.date, start.how, "", "", end_sha[:7] if end_sha else None)
     facts = _Facts(history, root=repo.root, end=end_sha)
