@@ -235,6 +235,11 @@ def test_the_forecast_range_is_the_fastest_and_slowest_week():
     [
         ([], "2026-03-01", "no pace yet: no version of the plan in its history loads"),
         ([("2026-02-27", 3, 0)], "2026-03-01", "no pace yet: the plan's history covers 2 days; a pace needs a week"),
+        (  # it said "covers -4 days"
+            [("2026-03-05", 3, 0), ("2026-03-20", 5, 0)],
+            "2026-03-01",
+            "no pace yet: the first version of the plan that loads is dated 2026-03-05, after today (2026-03-01)",
+        ),
         (
             [("2026-01-01", 3, 0), ("2026-01-20", 5, 0)],
             "2026-03-01",

@@ -110,6 +110,12 @@ def _forecast(rows: list[Row], today: datetime.date, window_days: int) -> Foreca
     if left == 0:
         return _none("every issue is done", 0, now.open_minutes)
     first = points[0][0]
+    if first > today:  # a committer's clock ahead of this one's, or TRACKER_NOW set before the plan began
+        return _none(
+            f"no pace yet: the first version of the plan that loads is dated {first}, after today ({today})",
+            left,
+            now.open_minutes,
+        )
     start = max(first, today - datetime.timedelta(days=window_days))
     days = (today - start).days
     if days < WEEK:
