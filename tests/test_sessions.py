@@ -188,6 +188,19 @@ def test_only_deliverables_changed_in_the_window_are_claimed(replay: Replay):
     assert "docs/policy.md" not in section(second, "Accomplished")  # session 1's work is not session 2's
 
 
+def test_a_deliverable_given_the_status_it_already_had_is_no_change_and_not_this_sessions(replay: Replay):
+    # docs/policy.md inherits in progress from issue 1; written out as its own, nothing changed.
+    replay.tracker("2026-01-14T09:00", "session", "start")
+    replay.commit("Start", "2026-01-14T09:01")
+    replay.tracker("2026-01-14T09:10", "set", "1", "--deliverable", "docs/policy.md", "in_progress")
+    replay.tracker("2026-01-14T09:20", "set", "1", "--deliverable", "docs/untouched.md", "audit")
+    note = replay.note("2026-01-14T09:30")
+    done = section(note, "Accomplished This Session")
+    assert "- Deliverable `docs/untouched.md`: in progress → audit" in done
+    assert "docs/policy.md" not in done  # it said "Deliverable `docs/policy.md`: in progress → in progress"
+    assert "docs/policy.md" not in section(note, "Deliverables This Session")
+
+
 def test_an_open_session_needs_attention_for_edits_and_deleted_evidence(replay: Replay):
     first_day(replay)
     note = second_day(replay)

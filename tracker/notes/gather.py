@@ -515,7 +515,8 @@ def _own_status_changes(project: Project, before: Project | None) -> dict[tuple[
     """Deliverables whose own `status` changed: (issue key, path) -> (status then, status now), as shown.
 
     A deliverable without a status of its own has its issue's; a change of the issue alone is the
-    issue's change, not the deliverable's.  Issues new in the window are said as added, not here.
+    issue's change, not the deliverable's, and an own status equal to the one it had is none.  Issues
+    new in the window are said as added, not here.
     """
     if before is None:
         return {}
@@ -529,8 +530,11 @@ def _own_status_changes(project: Project, before: Project | None) -> dict[tuple[
         for deliverable in issue.deliverables:
             path = normalize(deliverable.path)
             prior = then.get(path)
-            if prior is not None and prior.status != deliverable.status:
-                out[issue.key, path] = (prior.status or was.status, deliverable.status or issue.status)
+            if prior is None or prior.status == deliverable.status:
+                continue
+            shown = (prior.status or was.status, deliverable.status or issue.status)
+            if shown[0] != shown[1]:  # a status written out that it had already inherited is no change
+                out[issue.key, path] = shown
     return out
 
 
