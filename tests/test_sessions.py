@@ -201,6 +201,25 @@ def test_a_deliverable_given_the_status_it_already_had_is_no_change_and_not_this
     assert "docs/policy.md" not in section(note, "Deliverables This Session")
 
 
+def test_a_plan_moved_in_the_session_or_after_it_is_read_under_the_name_it_had(replay: Replay):
+    # The plan at the start was looked for under its new name only: missing, so every issue was "Added to
+    # the plan" and the overall change counted them all (+0 → 2 done); a closed session's note changed so.
+    closed = first_day(replay)
+    replay.tracker("2026-01-15T09:00", "session", "start")
+    replay.commit("Start session 3", "2026-01-15T09:01")
+    (replay.repo.root / "plans").mkdir()
+    replay.repo.git("mv", "data/phases.yaml", "plans/scripted.yaml")
+    replay.commit("Move the plan", "2026-01-15T09:30")
+    replay.tracker("2026-01-15T09:40", "-f", "plans/scripted.yaml", "set", "4", "in_progress")
+    note = replay.note("2026-01-15T10:00", "-f", "plans/scripted.yaml")
+    done = section(note, "Accomplished This Session")
+    assert "Added to the plan" not in done
+    assert "- Issue #4: not started → in progress" in done
+    assert "this session (+0 issues; 1 of 5 done)" in note
+    assert "scripted.yaml (80 lines, moved from data/phases.yaml)" in section(note, "Files Created")
+    assert closed == replay.note("2026-01-15T10:00", "-f", "plans/scripted.yaml", "--session", "2026-01-14#1")
+
+
 def test_an_open_session_needs_attention_for_edits_and_deleted_evidence(replay: Replay):
     first_day(replay)
     note = second_day(replay)

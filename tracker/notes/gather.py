@@ -53,6 +53,7 @@ from tracker.notes.history import (
     day_start,
     file_at,
     is_ignored,
+    renamed_from,
     resolve_since,
     revision,
 )
@@ -158,6 +159,7 @@ class _Facts:
     changes: Changes | None = None
     root: Path | None = None
     end: str | None = None  # the commit a closed window ends at
+    plan: str | None = None  # the plan's path in the repository as the window's end has it
     problems: list[str] = field(default_factory=list)
     revisions: dict[str, str] = field(default_factory=dict)  # each revision named -> the commit git took it for
 
@@ -238,8 +240,7 @@ def gather_summary(
         ]
         created = sorted(facts.changes.added) if facts.changes else []
         # The plan's own changes are the status changes above; every other file changed is listed.
-        plan_path = _relative(loaded.path, repo.root) if repo is not None else None
-        modified = sorted(facts.changes.modified - {plan_path}) if facts.changes else []
+        modified = sorted(facts.changes.modified - {facts.plan}) if facts.changes else []
         # Every deliverable: drift and stale evidence are looked for in all of them.
         wanted = [d.path for _, issue in project.issues() for d in issue.deliverables] + [
             path for entry in chosen.accomplished for path in entry.files
@@ -407,14 +408,17 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         facts.revisions[start.name] = start.sha
     if end is not None and end_sha is not None:
         facts.revisions[end] = end_sha
+    found = changes(repo, start, end_sha)
     plan = _relative(loaded.path, repo.root)
     if plan is None:
         facts.history = _with_plan(facts.history, "outside", "")
     else:
-        _read_plan_at_start(facts, repo, start, plan, project)
         if end_sha is not None:
-            facts.after = _plan_at_end(facts, repo, end_sha, plan, project)
-    found = changes(repo, start, end_sha)
+            facts.after, plan = _plan_at_end(facts, repo, end_sha, plan, project)
+        # A plan moved in the window is read at the start under the name it had then, not taken as new.
+        before = next((old for old, new in (found.moved or {}).items() if new == plan), plan)
+        _read_plan_at_start(facts, repo, start, before, project)
+        facts.plan = plan
     facts.changes = found if end_sha is not None else _with_output(found, repo, start, output)
     return facts
 
@@ -430,9 +434,12 @@ def _window_end(project: Project, index: int) -> tuple[str | None, tuple[int, in
     return None, session.where()
 
 
-def _plan_at_end(facts: _Facts, repo: GitRepo, end: str, plan: str, now: Project) -> Project | None:
-    """The plan as the end commit holds it: what the window left, whatever was done after it."""
+def _plan_at_end(facts: _Facts, repo: GitRepo, end: str, plan: str, now: Project) -> tuple[Project | None, str]:
+    """The plan as the end commit holds it (what the window left, whatever was done after it), and its path
+    there: the plan moved since the session is read under the name it had then, so the note stays the same."""
     data = repo.file_at(end, plan)
+    if data is None and (former := renamed_from(repo, end, plan)) is not None:
+        plan, data = former, repo.file_at(end, former)
     problem = "it is not in the repository at the end"
     if data is not None:
         try:
@@ -440,13 +447,13 @@ def _plan_at_end(facts: _Facts, repo: GitRepo, end: str, plan: str, now: Project
         except LoadError as exc:
             held, problem = None, str(exc.problem)
         if held is not None and held.project is not None:
-            return held.project
+            return held.project, plan
         if held is not None:
             problem = str(held.errors[0]) if held.errors else problem
     facts.problems.append(
         f"The plan at the end of the session could not be read ({problem}): the plan as it is now is shown."
     )
-    return None
+    return None, plan
 
 
 def _read_plan_at_start(facts: _Facts, repo: GitRepo, start: Start, plan: str, now: Project) -> None:

@@ -163,6 +163,12 @@ def changes(repo: GitRepo, start: Start, end: str | None = None) -> Changes:
     return Changes(added, frozenset(modified), frozenset(deleted), moved)
 
 
+def renamed_from(repo: GitRepo, sha: str, path: str) -> str | None:
+    """The path that `path` of the work tree had at commit `sha`, when git finds it renamed since then."""
+    moved = changes(repo, Start(sha, None, ""), None).moved or {}
+    return next((old for old, new in moved.items() if new == path), None)
+
+
 def is_ignored(repo: GitRepo, path: str) -> bool:
     return bool(repo.run("check-ignore", "--no-index", paths=[path], check=False).strip())
 
