@@ -144,6 +144,8 @@ def test_bad_values_are_refused_before_anything_is_written(tmp_path):
     for args, message in [
         (("step", "6", "x", "--estimate", "soon"), "estimate 'soon' is not a duration"),
         (("issue", "P1", "x", "--due", "tomorrow"), "a due date looks like YYYY-MM-DD, not 'tomorrow'"),
+        (("issue", "P1", "x", "--owner", ""), "an owner is a name, not blank"),
+        (("issue", "P1", "x", "--owner", " "), "an owner is a name, not blank"),
         (("deliverable", "6", "../outside.md"), "'../outside.md'"),
         (("deliverable", "6", "src/api/base/RetryHandler.js"), "already has the deliverable"),
         (("step", "99", "x"), "no issue '99'"),

@@ -17,7 +17,7 @@ import msgspec
 from msgspec.structs import replace
 
 from tracker.edit import textedit
-from tracker.edit.commands import WriteRefused, _check_status, _issue, _with_issue
+from tracker.edit.commands import WriteRefused, _check_field, _check_status, _issue, _with_issue
 from tracker.edit.nodes import Nodes
 from tracker.plan import Deliverable, Issue, Phase, Project, Step, did_you_mean, is_iso_date, issue_key, yamltree
 
@@ -164,6 +164,8 @@ class AddIssue(msgspec.Struct, frozen=True):
             _duplicate([i.id for _, i in project.issues()], self.id, "an issue", where, at)
         if self.due is not None and not is_iso_date(self.due):
             raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: a due date looks like YYYY-MM-DD, not '{self.due}'")
+        if self.owner is not None:  # '' otherwise reaches the model's own check in the verify: a traceback
+            _check_field("owner", self.owner, where, at)
         _check_status(project, project.workflow[0].id, where, at)
 
     def position(self, project: Project) -> tuple[int, int]:
