@@ -129,6 +129,11 @@ CASES = {
         [("{title: b, status: todo}", "{title: b, status: done}")],
         [(ISSUE_2_WHOLE, ""), ("{title: b, status: todo}", "{title: b, status: done}")],
     ),
+    "a step added on each side to an issue that had none": (
+        [(OWNER, OWNER + "        steps:\n          - title: c\n")],
+        [(OWNER, OWNER + "        steps:\n          - title: d\n            estimate: 1h\n")],
+        [(OWNER, OWNER + "        steps:\n          - title: d\n            estimate: 1h\n          - title: c\n")],
+    ),
     "the same issue added alike on both sides, a status on one": (
         [(OWNER, OWNER + added(3))],
         [(OWNER, OWNER + added(3)), status(ISSUE_1, "audit")],
@@ -171,6 +176,26 @@ def test_c_a_session_appended_on_each_side_gives_both_in_date_order(tmp_path: Pa
         + SESSION.format(date="2026-01-14", focus="a")
         + SESSION.format(date="2026-01-15", focus="c")
     ).encode()
+    assert run_tracker("validate", cwd=repo.root).returncode == 0
+    assert repo.git("status", "--porcelain") == ""
+
+
+def test_the_first_sessions_of_a_plan_that_had_none_are_both_kept_in_date_order(tmp_path: Path):
+    """Each side's `tracker session start` on a plan without sessions adds the `sessions:` list: the lists'
+    entries merge as sessions appended to an existing list do (they were one conflict on the whole list)."""
+    theirs = PLAN + "sessions:\n" + SESSION.format(date="2026-01-12", focus="b")
+    ours = (
+        PLAN
+        + "sessions:\n"
+        + SESSION.format(date="2026-01-10", focus="a")
+        + SESSION.format(date="2026-01-14", focus="c")
+    )
+    repo, done = merge_branch(tmp_path, theirs, ours)
+    assert done.returncode == 0, done.stderr
+    assert (repo.root / "data/phases.yaml").read_text() == PLAN + "sessions:\n" + "".join(
+        SESSION.format(date=date, focus=focus)
+        for date, focus in (("2026-01-10", "a"), ("2026-01-12", "b"), ("2026-01-14", "c"))
+    )
     assert run_tracker("validate", cwd=repo.root).returncode == 0
     assert repo.git("status", "--porcelain") == ""
 

@@ -7,7 +7,8 @@ top: a group one side changed is taken from that side whole, a group both
 changed alike is taken once, and one both changed differently is merged child
 by child.  Children added on one side come in after the child they follow
 there, both sides' at one place in date order when they are dated (sessions),
-else ours first; a child removed on one side and unchanged on the other is
+else ours first (a block list both sides added, as the first `sessions:`, is
+merged so, item by item); a child removed on one side and unchanged on the other is
 removed.  What both sides changed differently (a scalar, an item both added
 with the same name, an item one side removed and the other changed) is a
 conflict confined to its line(s), with git's markers.  The merged text is cut
@@ -125,13 +126,15 @@ def _merge(base: Group | None, ours: Group | None, theirs: Group | None, ids: _I
         return ours
     if mine == old and not _may_hold(ids, base, theirs):
         return theirs
-    if base is None or ours is None or theirs is None:
+    if ours is None or theirs is None or (base is None and not _lists(ours, theirs)):
         return _clash(base, ours, theirs)
-    old_parts, my_parts, other_parts = base.parts(), ours.parts(), theirs.parts()
+    old_parts, my_parts, other_parts = [] if base is None else base.parts(), ours.parts(), theirs.parts()
     if old_parts is None or my_parts is None or other_parts is None:
         return _clash(base, ours, theirs)
-    if (base.flow or ours.flow or theirs.flow) and not (
-        _keys(old_parts) == _keys(my_parts) == _keys(other_parts) and base.flow == ours.flow == theirs.flow
+    if (
+        base is not None
+        and (base.flow or ours.flow or theirs.flow)
+        and not (_keys(old_parts) == _keys(my_parts) == _keys(other_parts) and base.flow == ours.flow == theirs.flow)
     ):
         return _clash(base, ours, theirs)  # a flow collection's commas and brackets do not cut apart
     sides = [{child.key: child for child in side} for side in (old_parts, my_parts, other_parts)]
@@ -151,6 +154,15 @@ def _merge(base: Group | None, ours: Group | None, theirs: Group | None, ids: _I
         order=ours.order,
         clashes=sum(child.clashes for child in children),
     )
+
+
+def _lists(ours: Group, theirs: Group) -> bool:
+    """Whether both sides added a block list, or the entry that holds one: `sessions:` in a plan that had
+    none, `steps:` in an issue that had none.  Its items merge as items both sides added at one place; one
+    added on both sides under one name with different content is still a conflict, as is any other group
+    both sides added (an issue under one id)."""
+    nodes = [group.node[1] if isinstance(group.node, tuple) else group.node for group in (ours, theirs)]
+    return all(isinstance(node, yamltree.Sequence) and not node.flow for node in nodes)
 
 
 def _holds_clashing(theirs: Group, ids: _Ids) -> bool:
