@@ -957,6 +957,25 @@ async def test_a_plan_that_never_loaded_shows_only_errors(repo):
 
 
 @synchronously
+async def test_a_plan_that_reads_but_never_loaded_is_not_called_its_last_good_version(repo):
+    """A plan with an unknown status reads: the dashboard opened on it shows it, and said it showed "the last
+    good version", of which there is none; an edit that still does not load showed the first text read."""
+    text = PLAN_TEXT.read_text(encoding="utf-8").replace("status: audit", "status: reviewing", 1)
+    plan = make_plan_repo(repo, text)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        problems = dashboard(app).query_one(ProblemsView)
+        heading = text_of(problems.query_one("Lines"))
+        assert "'reviewing' is not a status of this plan" in heading
+        assert "last good version" not in heading
+        assert "Showing it as far as it reads; nothing is written until the file loads." in heading
+        save(plan, text.replace("title: Race Conditions", "title: Races", 1))
+        await wait_for(pilot, lambda: any("4  Races" in line for line in tree_lines(app)))
+        assert dashboard(app).broken is not None and problems.display
+
+
+@synchronously
 async def test_reload_key_and_git_refresh_after_a_commit(plan, repo):
     app = app_for(plan, poll=60)
     async with app.run_test(size=SIZE) as pilot:

@@ -5,7 +5,8 @@ PlanWatcher (the plan on disk), GitSchedule (git, read in a worker so no frame
 waits for history), WriteQueue (changes, one at a time), StatusEdits (the
 status keys and picker), Sessions (start and end), Editing ($EDITOR) and Filters.
 A plan that fails to load is shown as located errors while the last good
-plan stays on screen (and nothing is written).
+plan stays on screen (before any loaded, the plan as far as it reads), and
+nothing is written.
 """
 
 from __future__ import annotations
@@ -138,21 +139,21 @@ class DashboardScreen(Screen):
         project = self.project
         self.show_header()
         self.query_one(PhaseBars).show(project)
-        self.show_problems(keeping=project is not None)
+        self.show_problems()
         tree = self.query_one(PlanTree)
         if project is not None:
             shown = tree.show_plan(project, self.filters.query, keep=self.selected)
             self.filters.show_count(shown, sum(len(phase.issues) for phase in project.phases))
         self.show_detail()
 
-    def show_problems(self, keeping: bool) -> None:
+    def show_problems(self) -> None:
         views = self.query("#problems")
         if not views and self.broken is None:
             return
         from tracker.tui.widgets.problems import ProblemsView  # here: a plan without errors never needs it
 
         view = views.first(ProblemsView) if views else ProblemsView(id="problems")
-        view.show(self.broken, keeping)
+        view.show(self.broken, self.shown)
         if not views:
             self.mount(view, before=self.query_one(KeyBar))
 
@@ -208,8 +209,8 @@ class DashboardScreen(Screen):
             self.shown, self.broken = loaded, None
         else:
             self.broken = loaded
-            if self.shown is None and loaded.project is not None:
-                self.shown = loaded
+            if loaded.project is not None and (self.shown is None or not self.shown.ok):
+                self.shown = loaded  # no good version yet: the file as it reads now, not as it first read
         self.show_plan()
         self.refresh_git()
 

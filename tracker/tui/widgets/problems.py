@@ -19,15 +19,22 @@ class ProblemsView(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield self.lines
 
-    def show(self, broken: Loaded | None, keeping: bool) -> None:
-        """`broken` is the plan that failed to load; `keeping`: an older good plan is still shown."""
+    def show(self, broken: Loaded | None, shown: Loaded | None) -> None:
+        """`broken` is the plan that failed to load; `shown` the plan the screen shows: an older good one, the
+        broken one as far as it reads (when none loaded since the dashboard opened), or none."""
         self.display = broken is not None
         if broken is None:
             return
         errors = len(broken.errors)
+        if shown is None:
+            showing = ""
+        elif shown.ok:
+            showing = "Showing the last good version; nothing is written until the file loads. "
+        else:
+            showing = "Showing it as far as it reads; nothing is written until the file loads. "
         heading = (
             f"{one_line(str(broken.path))} does not load ({errors} error{'s' * (errors != 1)}). "
-            + ("Showing the last good version; nothing is written until the file loads. " if keeping else "")
+            + showing
             + "Fix the file and save: it reloads by itself."
         )
 
