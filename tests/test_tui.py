@@ -540,6 +540,23 @@ async def test_keys_typed_ahead_act_on_the_row_the_cursor_reached(plan):
 
 
 @synchronously
+async def test_keys_typed_ahead_after_the_filter_key_never_act_on_the_plan(plan):
+    """`/` then `n` at once: the `n` reached the tree before the filter line had the focus (given later,
+    after the keys waiting), and moved the issue under the cursor one status on, written to the plan."""
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(issue4())
+        await settle(pilot)
+        for key, character in (("slash", "/"), ("n", "n"), ("n", "n")):  # all at once, as a paste
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert isinstance(app.focused, Input)
+    assert plan.read_text() == before
+
+
+@synchronously
 async def test_keys_in_the_key_bar_work_when_clicked_and_greyed_ones_do_not(plan):
     before = plan.read_text()
     app = app_for(plan)

@@ -54,7 +54,9 @@ class FilterBar(Horizontal):
         self.post_message(self.Cleared())
 
     def focus_text(self) -> None:
-        self.query_one(Input).focus()
+        # At once, not through focus() (a callback queued after the keys already typed): a key typed right
+        # after `/` would still find the tree focused and act on the plan (`n`, `s`, `x`).
+        self.screen.set_focus(self.query_one(Input))
 
     def show_status(self, label: str) -> None:
         self._status = f"status: {label}" if label else ""
