@@ -133,6 +133,15 @@ def test_a_version_with_a_character_yaml_refuses_is_a_row_that_says_where(repo: 
     assert lines[2].split()[2:4] == ["1/4", "25%"]
 
 
+def test_a_version_over_one_reads_max_bytes_is_measured_by_the_next_read(history_repo: Repo):
+    # The refusal was kept in the cache by blob: every later history said "over the limit of 100".
+    small = run_tracker("--max-bytes", "100", "-f", "plan.yaml", "history", cwd=history_repo.root, env=NOW)
+    assert small.returncode == 0, small.stderr
+    assert "does not load: data/phases.yaml: error: the file is" in small.stdout
+    assert "over the limit of 100" in small.stdout
+    assert [row["percent"] for row in history_json(history_repo)["rows"]] == [0, 37, 50, None, 75, 75]
+
+
 def test_a_plan_outside_git_is_a_message(tmp_path: Path):
     (tmp_path / "plan.yaml").write_text(plan(["not_started"] * 4))
     done = run_tracker("-f", "plan.yaml", "history", cwd=tmp_path, env=NOW)

@@ -121,14 +121,25 @@ def read_history(repo: GitRepo, plan: str, max_bytes: int = MAX_BYTES) -> Histor
     changes = _log(repo, plan)
     known = _load_cache()
     fresh: dict[str, Measure] = {}
+    # A version over this read's --max-bytes: said for this limit only, so never kept in the cache,
+    # which holds what a blob comes to (a later read with the usual limit measures it).
+    refused: dict[str, Measure] = {}
     rows: list[Row] = []
     for change in changes:
         if change.blob == NO_BLOB:
             found = _broken(Problem(change.path, None, None, "the plan file was deleted in this commit"))
         else:
-            found = known.get(change.blob) or fresh.get(change.blob)  # type: ignore[assignment]
+            found = known.get(change.blob) or fresh.get(change.blob) or refused.get(change.blob)  # type: ignore[assignment]
             if found is None:
-                found = fresh[change.blob] = _measure_blob(repo, change, max_bytes)
+                data = repo.blob(change.blob)
+                if len(data) > max_bytes:
+                    found = refused[change.blob] = _broken(
+                        Problem(
+                            change.path, None, None, f"the file is {len(data):,} bytes, over the limit of {max_bytes:,}"
+                        )
+                    )
+                else:
+                    found = fresh[change.blob] = _measure_blob(data, change.path)
         rows.append(Row(change.sha, change.when, change.subject, change.path, change.blob, found))
     if fresh:
         _store_cache({**known, **fresh})
@@ -156,15 +167,10 @@ def rows_since(repo: GitRepo, rows: list[Row], since: str) -> list[Row]:
     return [row for row in rows if row.sha.encode() not in before]
 
 
-def _measure_blob(repo: GitRepo, change: _Change, max_bytes: int) -> Measure:
-    data = repo.blob(change.blob)
-    if len(data) > max_bytes:
-        return _broken(
-            Problem(change.path, None, None, f"the file is {len(data):,} bytes, over the limit of {max_bytes:,}")
-        )
+def _measure_blob(data: bytes, path: str) -> Measure:
     try:
         # Not through the parse cache: a thousand old versions would push the current plan out of it.
-        loaded = load_text(decode(data, change.path), change.path)
+        loaded = load_text(decode(data, path), path)
     except LoadError as exc:
         return _broken(exc.problem)
     if not loaded.ok or loaded.project is None:
