@@ -227,6 +227,28 @@ def test_an_answer_recorded_without_the_plan_s_times_keeps_them_once_they_can_be
     assert status(shop, "--json") != REPLAYED
 
 
+def test_a_plan_of_another_size_is_not_read_to_know_the_answer_is_not_its(shop: Repo, monkeypatch: pytest.MonkeyPatch):
+    """The plan's times are not trusted right after a change (as after a `set`), so a replay compares its bytes
+    with those the answer was computed from; when its size says they differ, they are neither read nor hashed."""
+    status(shop, "--json")
+    mark_recorded_answers()
+    [entry] = entries()
+    recorded_without_the_plan_s_times(entry)
+    hashed: list[tuple] = []
+    same_bytes = replay._same_bytes
+    monkeypatch.setattr(replay, "_same_bytes", lambda *args: hashed.append(args) or same_bytes(*args))
+    plan = shop.root / "data" / "phases.yaml"
+    plan.write_text(PLAN.replace("Retry", "Retri"))  # the same size: only the bytes can tell
+    assert status(shop, "--json") != REPLAYED and len(hashed) == 1
+    mark_recorded_answers()
+    [entry] = entries()
+    recorded_without_the_plan_s_times(entry)
+    plan.write_text(PLAN.replace("status: in_progress", "status: complete"))  # another size
+    answer = status(shop, "--json")
+    assert answer != REPLAYED and len(hashed) == 1  # not hashed again
+    assert json.loads(answer)["phases"][0]["issues"][1]["status"] == "complete"
+
+
 def test_an_answer_is_not_given_plan_times_that_cannot_be_trusted_yet(shop: Repo, monkeypatch: pytest.MonkeyPatch):
     status(shop, "--json")
     mark_recorded_answers()

@@ -77,5 +77,5 @@ def compute(
         if ahead is not None:
             ahead.close()
         recorder.close()
-    recorder.record(loaded.digest, basis, answer(loaded, basis.links), write)
+    recorder.record(loaded.digest, basis, answer(loaded, basis.links), write, loaded.size)
     return loaded

@@ -209,6 +209,10 @@ def _valid_entry(file: BinaryIO, plan: str | Path, key: str, max_bytes: int) -> 
     if entry["format"] != FORMAT or entry["key"] != key or entry["size"] != end - length:
         return None
     if not (now and now == entry["plan"]):
+        # A plan of another size holds other bytes: not read and hashed to learn it (80 MiB: 0.1 s), as
+        # after most edits (a `set` to a status of another length).  The times need no trust for that.
+        if now and entry.get("bytes") is not None and now[3] != entry["bytes"]:
+            return None
         if not _same_bytes(plan, entry["digest"], max_bytes):
             return None
         if now and max(now[4], now[5]) < time.time_ns() - RACY_NS:
@@ -324,23 +328,32 @@ class Recorder:
         if asked is not None and asked[1] is not None:
             asked[1].stop()
 
-    def record(self, digest: str, basis: Basis, answer: Iterable[str | bytes], write: Write) -> None:
+    def record(
+        self, digest: str, basis: Basis, answer: Iterable[str | bytes], write: Write, plan_bytes: int | None = None
+    ) -> None:
         """Write the answer's pieces through `write`, keeping them if the answer is safe to replay.
 
-        `digest` is the SHA-256 of the plan the answer was computed from, `basis` what else it was made from.
+        `digest` is the SHA-256 of the plan the answer was computed from (`plan_bytes` bytes long, when known),
+        `basis` what else it was made from.
         """
         from pathlib import Path
 
         entry = NewEntry(Path(_entry_path(self.key)), KEEP, self.plan) if self.status is not None else None
         try:
-            self._record(digest, basis, answer, write, entry)
+            self._record(digest, basis, answer, write, entry, plan_bytes)
         except BaseException:  # a closed pipe, Ctrl+C: no half answer stays behind in the cache
             if entry is not None:
                 entry.discard()
             raise
 
     def _record(
-        self, digest: str, basis: Basis, answer: Iterable[str | bytes], write: Write, entry: NewEntry | None
+        self,
+        digest: str,
+        basis: Basis,
+        answer: Iterable[str | bytes],
+        write: Write,
+        entry: NewEntry | None,
+        plan_bytes: int | None,
     ) -> None:
         size = crc = 0
         text = False
@@ -382,6 +395,7 @@ class Recorder:
                 "key": self.key,
                 "plan": self.plan_signature or [],  # empty: written too recently to trust its times; hash it
                 "digest": digest,
+                "bytes": plan_bytes,  # how many bytes `digest` is of (None: not known)
                 "start": self.start,  # where git is asked from
                 "status": _sha(self.status),
                 # git refused, and nothing it could find a repository in is above: it will refuse again

@@ -36,7 +36,7 @@ class Loaded:
     set` (and every command) paid for its dozen or so dataclasses; models and the like are msgspec Structs.
     """
 
-    __slots__ = ("path", "project", "problems", "_source", "digest", "max_bytes", "part", "seen", "proven")
+    __slots__ = ("path", "project", "problems", "_source", "digest", "max_bytes", "part", "seen", "proven", "size")
 
     def __init__(
         self,
@@ -67,6 +67,8 @@ class Loaded:
         # and no one had written the file for STILL_NS before (stablefile.proves), or tracker put it there
         # (support/placed.py).  None when not known.
         self.proven: tuple | None = None
+        # How many bytes the file held (those `digest` is of), when `load` read them; None when not known.
+        self.size: int | None = None
 
     def __repr__(self) -> str:
         return f"Loaded({self.path!r}, {len(self.problems)} problems, digest {self.digest[:12]!r})"
@@ -278,9 +280,10 @@ def _load(
 ) -> Loaded:
     try:
         data = read[0] if read is not None else read_bytes(path, max_bytes)
+        size = len(data)
         digest, cached = _cached(data, path, read[1] if read is not None else None, entries)
         if cached is not None:
-            cached.max_bytes = max_bytes
+            cached.max_bytes, cached.size = max_bytes, size
             return cached
         if before is not None:
             from tracker.plan import splice  # it builds on this module
@@ -288,14 +291,14 @@ def _load(
             spliced = splice.reload(before, data, digest)
             if spliced is not None and spliced.project is not None:
                 parsecache.store(digest, spliced.project, spliced.problems, plain=True)  # splice checked it
-                spliced.max_bytes = max_bytes
+                spliced.max_bytes, spliced.size = max_bytes, size
                 return spliced
         text = decode(data, str(path))
     except LoadError as exc:
         return Loaded(path, None, [exc.problem], max_bytes=max_bytes)
     del data  # a large plan should not be held twice while it is parsed
     loaded = _parse(text, digest, path)
-    loaded.max_bytes = max_bytes
+    loaded.max_bytes, loaded.size = max_bytes, size
     return loaded
 
 
