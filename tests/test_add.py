@@ -255,3 +255,31 @@ def test_an_issue_with_owner_due_and_controls_checked_against_the_framework(tmp_
     assert "control 'AC-99' of issue #AC-24 is not a control of framework 'SP800-53'" in wrong.stderr
     assert wrong.stderr.rstrip().endswith("nothing was written")
     assert plan.read_bytes() == before
+
+
+def test_an_id_with_a_line_break_or_a_control_character_is_refused_before_anything_is_written(tmp_path):
+    """`add issue P1 T --id $'a\\nb'` was written, and then neither `set` nor the message naming it could show it on
+    one line: such ids (and control ids) are refused at their place, as the loader refuses them in the file."""
+    repo = make_repo(tmp_path / "repo")
+    plan = repo.write("data/phases.yaml", BUNDLED_PLAN.read_text())
+    repo.commit("Plan")
+    before = plan.read_bytes()
+    for args, message in [
+        (
+            ("add", "issue", "P1", "x", "--id", "a\nb"),
+            "'a b' holds a line break; an id is one line without control characters (it is typed on command "
+            "lines), so take a line break out",
+        ),
+        (("add", "phase", "x", "--id", "Q\t1"), "'Q 1' holds a tab"),
+        (("add", "phase", "x", "--id", "Q\udcff1"), "'Q\\xff1' holds the byte \\xff (not UTF-8)"),
+        (("add", "issue", "P1", "x", "--controls", "SOC2:a\x1bb"), "'SOC2:ab' holds the control character U+001B"),
+        (("set", "a\nb", "complete"), "no issue 'a b' in the plan"),
+        (("add", "issue", "P\n1", "x"), "no phase 'P 1' in the plan (did you mean 'P1'?)"),
+    ]:
+        for _ in range(2):  # the second from the parse cache the first left (cli/quickset.py)
+            done = run_tracker(*args, cwd=repo.root)
+            assert done.returncode == 1, args
+            [line] = done.stderr.splitlines()  # one line, that an editor can jump to
+            assert line.startswith(f"{plan}:") and ": error: " in line and message in line, (args, done.stderr)
+            assert "\x1b" not in done.stderr
+    assert plan.read_bytes() == before

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_tracker
+from gitutil import make_repo
 
 PLAN_HEAD = "project: X\nphases:\n"
 
@@ -313,3 +314,50 @@ def test_a_missing_plan_does_not_open_the_dashboard(tmp_path):
     done = run_tracker("--file", str(tmp_path / "typo.yaml"), input="")
     assert done.returncode == 1
     assert "no such file" in done.stderr
+
+
+def test_an_id_with_a_line_break_or_a_control_character_is_located_and_refused(tmp_path):
+    """An id is typed on command lines and shown on one line: `id: "a\\nb"` was accepted, and `tracker set` could
+    not reach the issue by what it showed.  Every kind of id is refused at its place, nothing written."""
+    repo = make_repo(tmp_path / "repo")
+    plan = repo.write(
+        "data/phases.yaml",
+        "project: X\n"
+        "statuses:\n"
+        '  - {id: "open\\e[31m"}\n'
+        "  - {id: complete, done: true}\n"
+        "frameworks:\n"
+        '  - id: "SOC\\t2"\n'
+        '    controls: [CC1, "CC\\n2"]\n'
+        "phases:\n"
+        '  - id: "P\\u202e1"\n'
+        "    title: T\n"
+        "    issues:\n"
+        '      - id: "a\\nb"\n'
+        "        title: A\n"
+        "        status: complete\n"
+        '        controls: ["ISO:A\\a"]\n'
+        '        depends_on: ["c\\rd"]\n',
+    )
+    repo.commit("Plan")
+    before = plan.read_bytes()
+    done = run_tracker("validate", cwd=repo.root)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if ": error: " in line]
+    expected = [
+        ("3:10", "'id' holds the control character U+001B"),
+        ("6:9", "'id' holds a tab"),
+        ("7:21", "item 2 of 'controls' holds a line break"),
+        ("9:9", "'id' holds the control character U+202E"),
+        ("12:13", "'id' holds a line break"),
+        ("15:20", "item 1 of 'controls' holds the control character U+0007"),
+        ("16:22", "item 1 of 'depends_on' holds a line break"),
+    ]
+    for where, words in expected:
+        assert any(line.startswith(f"{plan}:{where}: error: {words}; an id is one line") for line in errors), (
+            where,
+            errors,
+        )
+    assert len(errors) == len(expected), errors
+    assert plan.read_bytes() == before

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import ROOT, run_tracker
+from gitutil import make_repo
 
 from tracker.edit.newplan import render
 from tracker.edit.oscal import OscalError, read_oscal
@@ -255,3 +256,23 @@ def test_refusals_through_the_cli(tmp_path):
 def test_the_imported_plan_validates(moderate):
     done = run_tracker("validate", str(moderate[0]))
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_a_label_that_would_be_no_id_is_refused_and_nothing_is_written(tmp_path):
+    """A group or control label (or id, when it has none) holding a line break or a control character became a
+    plan that did not load: the import is refused instead, naming it on one line."""
+    repo = make_repo(tmp_path / "repo")
+    for change, message in [
+        (lambda c: c["groups"][1].update(id="b\nb"), "the group labelled 'B B' holds a line break"),
+        (
+            lambda c: c["groups"][1]["controls"][0]["props"][0].update(value="BB\x1b-1"),
+            "the control labelled 'BB-1' holds the control character U+001B",
+        ),
+    ]:
+        data = catalog()
+        change(data["catalog"])
+        done = run_tracker("import", "oscal", str(write(tmp_path, "c.json", data)), cwd=repo.root)
+        assert done.returncode == 1
+        [line] = done.stderr.splitlines()
+        assert line.startswith(f"{tmp_path / 'c.json'}: error: {message}"), done.stderr
+        assert not (repo.root / "data").exists()

@@ -20,6 +20,7 @@ from tracker.edit import textedit
 from tracker.edit.commands import WriteRefused, _check_field, _check_status, _issue, _with_issue
 from tracker.edit.nodes import Nodes
 from tracker.plan import Deliverable, Issue, Phase, Project, Step, did_you_mean, is_iso_date, issue_key, yamltree
+from tracker.support.textsafe import one_line
 
 ADDED = "added"  # what an addition's value becomes: never equal to its value before, so the writer always edits
 _NUMBERED = re.compile(r"(.*?)(\d+)\Z")
@@ -115,6 +116,7 @@ class AddPhase(msgspec.Struct, frozen=True):
 
     def check(self, project: Project, where: str) -> None:
         if self.id is not None:
+            _check_field("id", self.id, where, project.where("phases"))
             _duplicate([p.id for p in project.phases], self.id, "a phase", where, project.where("phases"))
 
     def position(self, project: Project) -> tuple[int, int]:
@@ -161,7 +163,10 @@ class AddIssue(msgspec.Struct, frozen=True):
         phase = self._phase(project, where)
         at = phase.where("issues")
         if self.id is not None:
+            _check_field("id", self.id, where, at)
             _duplicate([i.id for _, i in project.issues()], self.id, "an issue", where, at)
+        for control in self.controls:
+            _check_field("controls", control, where, at)
         if self.due is not None and not is_iso_date(self.due):
             raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: a due date looks like YYYY-MM-DD, not '{self.due}'")
         if self.owner is not None:  # '' otherwise reaches the model's own check in the verify: a traceback
@@ -248,9 +253,10 @@ def find_phase(project: Project, phase_id: str, where: str) -> Phase:
             return phase
     ids = [issue_key(p.id) for p in project.phases]
     line, column = project.where("phases")
+    typed = one_line(phase_id)  # what was typed may hold a line break; the message is one line
     raise WriteRefused(
-        f"{where}:{line}:{column}: error: no phase '{phase_id}' in the plan"
-        f"{did_you_mean(phase_id, ids)}; phases: {', '.join(ids) or 'none'}"
+        f"{where}:{line}:{column}: error: no phase '{typed}' in the plan"
+        f"{did_you_mean(typed, ids)}; phases: {', '.join(ids) or 'none'}"
     )
 
 

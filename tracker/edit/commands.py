@@ -20,6 +20,7 @@ from tracker.plan import (
     Project,
     Session,
     did_you_mean,
+    id_fault,
     is_iso_date,
     issue_key,
     normalize,
@@ -243,6 +244,14 @@ _DELIVERABLE_HEAD = ("path", "type", "purpose", "status")
 
 
 def _check_field(key: str, text: str, where: str, at: tuple[int, int]) -> None:
+    if key in ("id", "controls"):  # the loader's rule (model.id_fault): refused before anything is written
+        fault = id_fault(text)
+        if fault is not None:
+            what = "an id" if key == "id" else "a control id"
+            raise WriteRefused(
+                f"{where}:{at[0]}:{at[1]}: error: '{one_line(text)}' holds {fault}; {what} is one line without "
+                f"control characters (it is typed on command lines), so take {fault} out"
+            )
     if key == "owner" and not text.strip():
         raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: an owner is a name, not blank")
     if key in ("due", "reviewed") and not is_iso_date(text):
@@ -457,9 +466,9 @@ def _issue(project: Project, issue_id: int | str, where: str) -> Issue:
         return found[1]
     ids = [issue.key for _, issue in project.issues()]
     shown = ", ".join(ids[:30]) + (f" and {len(ids) - 30} more (tracker status lists them)" if len(ids) > 30 else "")
+    typed = one_line(issue_key(issue_id))  # what was typed may hold a line break; the message is one line
     raise WriteRefused(
-        f"{where}: error: no issue '{issue_key(issue_id)}' in the plan"
-        f"{did_you_mean(issue_key(issue_id), ids)}; issues: {shown or 'none'}"
+        f"{where}: error: no issue '{typed}' in the plan{did_you_mean(typed, ids)}; issues: {shown or 'none'}"
     )
 
 

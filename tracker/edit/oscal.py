@@ -24,6 +24,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.plan import id_fault
+from tracker.support.textsafe import one_line
+
 _INSERT = re.compile(r"\{\{\s*insert:\s*([^,}\s]+)\s*,\s*([^}\s]+)\s*\}\}")
 _ANY_MOUSTACHE = re.compile(r"\{\{.*?\}\}")
 _BEFORE_MARK = re.compile(r"(?<=\])\s+([;,.:])")
@@ -150,6 +153,10 @@ def _plan(source: Path, catalog: dict, framework: str | None) -> NewPlan:
             raise OscalError(f"{source}: error: two groups are both labelled '{phase.id}'")
         used_ids.add(phase.id)
     phases = [phase for phase in phases if phase.issues]
+    for phase in phases:
+        _check_id(source, "group", phase.id)
+        for issue in phase.issues:
+            _check_id(source, "control", issue.id)
     labels = [issue.id for phase in phases for issue in phase.issues]
     duplicate = next((label for i, label in enumerate(labels) if label in labels[:i]), None)
     if duplicate is not None:
@@ -169,6 +176,16 @@ def _plan(source: Path, catalog: dict, framework: str | None) -> NewPlan:
         frameworks=[NewFramework(framework_id, title, labels)],
         comment=comment,
     )
+
+
+def _check_id(source: Path, what: str, ident: str) -> None:
+    """A label (or id) that would be no id of a plan (model.id_fault) is refused: the plan would not load."""
+    fault = id_fault(ident)
+    if fault is not None:
+        raise OscalError(
+            f"{source}: error: the {what} labelled '{one_line(ident)}' holds {fault}, and a plan's ids are one line "
+            f"without control characters (typed on command lines); correct its label (or id) in the catalog"
+        )
 
 
 def _phase(phase_id, title, controls, groups, params, framework_id, source) -> NewPhase:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         Session,
         StatusDef,
         Step,
+        id_fault,
         is_iso_date,
         issue_key,
         place,

@@ -13,6 +13,7 @@ read it.
 from __future__ import annotations
 
 import datetime
+import re
 import struct
 from functools import lru_cache
 from typing import Annotated, Any, Literal
@@ -20,13 +21,17 @@ from typing import Annotated, Any, Literal
 import msgspec
 from msgspec import Meta, Struct, field
 
-from tracker.support.textsafe import one_line
+from tracker.support.textsafe import CONTROLS_AND_BREAKS, one_line
 
-IssueId = int | str
+# Text the loader checks as an id (plan/shape.py, with id_fault): an id is typed on command lines and shown
+# on one line, so one holding a line break or a control character could be shown but not typed.
+_ID = {"id": True}
+IssueId = int | Annotated[str, Meta(extra=_ID)]
 Priority = Literal["critical", "high", "medium", "low"]
 DeliverableType = Literal["source", "test", "doc", "report", "config", "other"]
 StepStatus = Literal["todo", "done"]
 Text = Annotated[str, Meta(min_length=1)]
+Id = Annotated[str, Meta(min_length=1, extra=_ID)]
 Weight = Annotated[float, Meta(ge=0, le=1)]
 IsoDate = Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 Interval = Annotated[str, Meta(description="how often: 90d, 12w, 6m or 1y (days, weeks, months, years)")]
@@ -128,7 +133,7 @@ class Record(Struct, kw_only=True, omit_defaults=True, gc=False):
 
 
 class StatusDef(Record, kw_only=True):
-    id: Text
+    id: Id
     label: str | None = None
     done: bool = False
     weight: Weight | None = None
@@ -184,7 +189,7 @@ class Issue(Record, kw_only=True):
     priority: Priority | None = None
     owner: Text | None = None
     due: IsoDate | None = None
-    controls: list[Text] = field(default_factory=list)
+    controls: list[Id] = field(default_factory=list)
     tags: list[Text] = field(default_factory=list)
     review_every: Interval | None = None
     reviewed: IsoDate | None = None
@@ -214,9 +219,9 @@ class Phase(Record, kw_only=True):
 
 
 class Framework(Record, kw_only=True):
-    id: Text
+    id: Id
     title: str | None = None
-    controls: list[Text] = field(default_factory=list)
+    controls: list[Id] = field(default_factory=list)
 
 
 class Accomplishment(Record, kw_only=True):
@@ -387,7 +392,7 @@ HELP: dict[str, dict[str, str]] = {
         "controls": "Every control id of the framework; a control outside this list is an error.",
     },
     "Phase": {
-        "id": "Unique among phases, e.g. P1.",
+        "id": "Unique among phases, e.g. P1; one line, without control characters.",
         "title": "The phase's name.",
         "status": "Overrides the status derived from its issues.",
         "priority": "critical, high, medium or low.",
@@ -397,7 +402,7 @@ HELP: dict[str, dict[str, str]] = {
         "issues": "The phase's issues, in order.",
     },
     "Issue": {
-        "id": "A number or a name, unique in the whole file.",
+        "id": "A number or a name (one line, without control characters), unique in the whole file.",
         "title": "The issue's name.",
         "status": "One of the workflow's status ids.",
         "summary": "One line about what was done or is to be done.",
@@ -471,6 +476,23 @@ def iso_day(text: str) -> datetime.date | None:
 def status_words(status_id: str) -> str:
     """`in_progress` → `In progress`, for statuses without a label."""
     return one_line(status_id.replace("_", " ").capitalize())
+
+
+_ID_FAULT = re.compile(f"[{CONTROLS_AND_BREAKS}]")
+_FAULT_NAMES = {**dict.fromkeys("\n\r\x85\u2028\u2029", "a line break"), "\t": "a tab"}
+
+
+def id_fault(text: str) -> str | None:
+    """What makes `text` no id ('a line break', 'a tab', 'the control character U+001B'), or None when it is one.
+
+    An id is refused what textsafe.one_line would change: shown, it would read as other text than it is."""
+    found = _ID_FAULT.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    if char >= "\udc80":  # os.fsdecode's stand-in for a byte of a command line that is not UTF-8
+        return f"the byte \\x{ord(char) - 0xDC00:02x} (not UTF-8)"
+    return _FAULT_NAMES.get(char) or f"the control character U+{ord(char):04X}"
 
 
 def issue_key(issue_id: IssueId) -> str:

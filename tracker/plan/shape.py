@@ -12,7 +12,7 @@ from functools import cache
 
 from msgspec import inspect as mi
 
-from tracker.plan.model import WIDE, Issue, Project, pack_places, place
+from tracker.plan.model import WIDE, Issue, Project, id_fault, pack_places, place
 from tracker.plan.problems import Problem, did_you_mean
 
 INVALID = object()
@@ -121,8 +121,8 @@ def _checker(tp):
 
 
 def _compile(t):
-    if isinstance(t, mi.Metadata):  # descriptions for the schema; nothing to check
-        return _compile(t.type)
+    if isinstance(t, mi.Metadata):  # descriptions for the schema; nothing to check but an id's text
+        return _id_text(_compile(t.type)) if _is_id(t) else _compile(t.type)
     if isinstance(t, mi.StructType):
         return _compile_struct(t)
     if isinstance(t, mi.ListType):
@@ -241,7 +241,7 @@ def _compile_list(t: mi.ListType):
 def _compile_union(t: mi.UnionType):
     options = [o for o in t.types if not isinstance(o, mi.NoneType)]
     nullable = len(options) < len(t.types)
-    kinds = {type(o) for o in options}
+    kinds = {type(o.type if isinstance(o, mi.Metadata) else o) for o in options}
     if kinds == {mi.IntType, mi.StrType}:
         return _check_id
     if len(options) != 1:
@@ -272,7 +272,32 @@ def _check_id(node, ctx: _Context, what: str):
     text = node.text
     if not text.strip():
         return ctx.error(node, f"{what} is blank; give it a number or a name")
-    return text
+    return _refuse_fault(node, ctx, what, text)
+
+
+def _is_id(t: mi.Metadata) -> bool:
+    return bool(t.extra and t.extra.get("id"))
+
+
+def _id_text(inner):
+    """`inner`, a text checker, for an id: text that holds no line break or control character (model.id_fault)."""
+
+    def check(node, ctx: _Context, what: str):
+        value = inner(node, ctx, what)
+        return value if not isinstance(value, str) else _refuse_fault(node, ctx, what, value)
+
+    return check
+
+
+def _refuse_fault(node, ctx: _Context, what: str, text: str):
+    fault = id_fault(text)
+    if fault is None:
+        return text
+    return ctx.error(
+        node,
+        f"{what} holds {fault}; an id is one line without control characters (it is typed on command lines), "
+        f"so take {fault} out",
+    )
 
 
 def _compile_str(t: mi.StrType, nullable: bool = False):
