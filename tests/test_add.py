@@ -283,3 +283,32 @@ def test_an_id_with_a_line_break_or_a_control_character_is_refused_before_anythi
             assert line.startswith(f"{plan}:") and ": error: " in line and message in line, (args, done.stderr)
             assert "\x1b" not in done.stderr
     assert plan.read_bytes() == before
+
+
+def test_a_deliverable_joins_a_block_list_of_flow_mappings_as_one_more_such_line(tmp_path):
+    """Deliverables written `- {path: a}` got a new entry as a block mapping of several lines."""
+    repo = make_repo(tmp_path / "repo")
+    text = (
+        "project: X\nphases:\n  - id: P\n    title: T\n    issues:\n"
+        "      - id: 1\n        title: A\n        status: not_started\n"
+        "        deliverables:\n          -   {path: a.md}\n          -   {path: b.md, type: doc}\n"
+        "        steps:\n          - {title: one}\n"
+        "      - id: 2\n        title: B\n        status: not_started\n"
+        "        deliverables: [{path: a.md}, {path: b.md}]\n"
+    )
+    plan = repo.write("data/phases.yaml", text)
+    repo.commit("Plan")
+    for args in (
+        ("deliverable", "1", "c.md", "--type", "doc", "--purpose", "a: b, c"),
+        ("step", "1", "two", "--estimate", "1h"),
+        ("deliverable", "2", "c.md"),
+    ):
+        done = run_tracker("add", *args, cwd=repo.root)
+        assert done.returncode == 0, done.stderr
+    assert plan.read_text() == text.replace(
+        "          -   {path: b.md, type: doc}\n",
+        "          -   {path: b.md, type: doc}\n          -   {path: c.md, type: doc, purpose: 'a: b, c'}\n",
+    ).replace(
+        "          - {title: one}\n", "          - {title: one}\n          - {title: two, estimate: 1h}\n"
+    ).replace("[{path: a.md}, {path: b.md}]", "[{path: a.md}, {path: b.md}, {path: c.md}]")
+    assert run_tracker("validate", cwd=repo.root).returncode == 0

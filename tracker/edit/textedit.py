@@ -182,7 +182,11 @@ def _append_to_sequence(text: str, seq: yamltree.Sequence, fields: list[tuple[st
     at, lead, newline = _after_line(text, _content_end(text, seq))
     if spaced and len(seq.items) > 1 and _BLANK_LINE.search(text, _content_end(text, seq.items[-2]), last.start):
         lead += newline
-    return text[:at] + lead + "".join(line + newline for line in _block_entry(seq.column, keys, fields)) + text[at:]
+    if last.kind == "mapping" and last.flow:  # `- {path: a}`: the new entry is one such line too
+        entry = [" " * (seq.column - 1) + "-" + " " * (last.column - seq.column - 1) + _flow_mapping(fields)]
+    else:
+        entry = _block_entry(seq.column, keys, fields)
+    return text[:at] + lead + "".join(line + newline for line in entry) + text[at:]
 
 
 def _block_entry(dash: int, keys: int, fields: list[tuple[str, str]]) -> list[str]:
