@@ -79,8 +79,10 @@ def test_a_plan_from_the_cache_gives_its_text_as_a_parsed_one_does(tmp_path: Pat
 
 
 def test_cached_problems_carry_the_path_the_plan_is_read_from(plan: Path, tmp_path: Path):
+    plan.write_text(PLAN.replace("status: complete\n", "status: complete\n        depends_on: [7]\n"), encoding="utf-8")
     first = load(plan)
-    assert [p.severity for p in first.problems] == ["warning"]  # a session that ends before it starts
+    assert [p.severity for p in first.problems] == ["error"]  # a dependency not in the plan
+    assert isinstance(load(plan).source, bytes)  # a plan with problems is cached too
     copy = tmp_path / "elsewhere" / "plan.yaml"
     copy.parent.mkdir()
     shutil.copy(plan, copy)
@@ -202,9 +204,9 @@ def test_a_plan_the_writer_wrote_is_stored_for_the_next_command(plan: Path):
 def test_plan_bytes_from_elsewhere_go_through_the_cache_too(plan: Path):
     from tracker.plan.loader import LoadError, load_data
 
-    data = plan.read_bytes()
+    data = plan.read_bytes().replace(b"status: complete\n", b"status: complete\n        depends_on: [7]\n")
     first = load_data(data, "abc1234:data/phases.yaml")
-    assert first.ok and str(first.problems[0]).startswith("abc1234:data/phases.yaml:")
+    assert str(first.problems[0]).startswith("abc1234:data/phases.yaml:9:")  # located in the plan so named
     parsecache.store(hashlib.sha256(data).hexdigest(), planted(), [])
     assert load_data(data, "abc1234:data/phases.yaml").project.project == "FROM CACHE"
     with pytest.raises(LoadError):

@@ -371,3 +371,27 @@ def test_a_note_written_into_the_repository_keeps_what_needs_attention(replay: R
     attention = section(note, "Needs Attention")
     assert "- `evidence/old.md` (Issue #2) was deleted in this session, but the plan still names it" in attention
     assert "notes/\n└── SESSION.md (this file)" in section(note, "Files Created")
+
+
+def test_a_session_past_midnight_ends_the_next_day_or_on_its_until_commits_day(replay: Replay):
+    # `ended` is a time of day and the session keeps the day it began: 09:00 after 14:00 is a later day.
+    replay.tracker("2026-01-14T14:00", "session", "start")
+    replay.commit("Late work", "2026-01-15T08:30")
+    ended = replay.tracker("2026-01-15T09:00", "session", "end")
+    assert "ended session 2026-01-14 at 09:00 the next day (until" in ended.stdout
+    assert "**Time**: 14:00 to 09:00 the next day  \n" in replay.note("2026-01-15T09:05")
+    checked = replay.tracker("2026-01-15T09:05", "validate", "--strict")
+    assert "warning" not in checked.stdout + checked.stderr  # a session past midnight is no mistake
+    again = replay.tracker("2026-01-15T09:06", "session", "end", ok=False)
+    assert "already ended at 09:00 the next day;" in again.stderr
+
+    # Ended two days on, HEAD's commit then says which day: its date, not "the next day".
+    replay.tracker("2026-01-16T14:00", "session", "start")
+    replay.commit("Weekend work", "2026-01-18T08:00")
+    ended = replay.tracker("2026-01-18T09:30", "session", "end")
+    assert "ended session 2026-01-16 at 09:30 on 2026-01-18 (until" in ended.stdout
+    note = replay.note("2026-01-18T09:35")
+    assert "**Time**: 14:00 to 09:30 on 2026-01-18  \n" in note
+    custom = replay.repo.write("note.j2", "{{ session.date }} {{ session.time }} until {{ session.end_date }}\n")
+    shown = replay.note("2026-01-18T09:35", "--template", str(custom))
+    assert shown == "2026-01-16 14:00 to 09:30 on 2026-01-18 until 2026-01-18\n"

@@ -359,6 +359,8 @@ class EndSession(Struct, frozen=True):
     duration: str | None = None
     accomplished: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (title, details)
     insights: tuple[tuple[str, str | None], ...] = ()  # (title, body)
+    # The day it ends (YYYY-MM-DD), for the message alone: the file keeps `ended` as a time of day.
+    day: str | None = None
 
     def what(self, project: Project) -> str:
         return f"session {project.session_name(self.index)}" if self.index < len(project.sessions) else "the session"
@@ -381,7 +383,7 @@ class EndSession(Struct, frozen=True):
             line, column = session.where("ended", "until")
             raise WriteRefused(
                 f"{where}:{line}:{column}: error: session {project.session_name(self.index)} already ended"
-                f"{' at ' + session.ended if session.ended else ''}; start a new one with 'tracker session start'"
+                f"{' at ' + session.end_text() if session.ended else ''}; start a new one with 'tracker session start'"
             )
 
     def position(self, project: Project) -> tuple[int, int]:

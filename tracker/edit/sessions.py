@@ -38,7 +38,7 @@ def start_session(
     changes: list = []
     index = open_session(loaded.project)
     if index is not None and end_open:
-        changes.append(EndSession(index, _hhmm(moment), point.head))
+        changes.append(EndSession(index, _hhmm(moment), point.head, day=moment.date().isoformat()))
     changes.append(
         AppendSession(
             moment.date().isoformat(),
@@ -82,6 +82,7 @@ def end_session(
         duration=duration or None,
         accomplished=accomplished,
         insights=insights,
+        day=moment.date().isoformat(),
     )
     return SessionWrite((change,), _not_in_session(loaded, point))
 

@@ -15,7 +15,7 @@ Changes:
     SetDeliverableReviewed(issue_id, path, day, index=None)    day: YYYY-MM-DD, the evidence's last review
     AppendSession(date, focus=None, since=None, started=None, plan_committed=None, count=0)
                                                      date as YYYY-MM-DD; since a git revision; count: sessions seen
-    EndSession(index, ended, until=None, headline=None, duration=None, accomplished=(), insights=())
+    EndSession(index, ended, until=None, headline=None, duration=None, accomplished=(), insights=(), day=None)
     AddPhase(title, id=None)                         id None: the next in the plan's sequence
     AddIssue(phase, title, id=None, owner=None, due=None, controls=())
     AddStep(issue_id, title, estimate=None)
@@ -345,7 +345,10 @@ def summary(change: Change, project: Project) -> str:
     if isinstance(change, EndSession):
         if old == change.wanted:
             return f"{what} has already ended"
-        return f"ended {what} at {change.ended}" + (f" (until {change.until})" if change.until else "")
+        at = change.ended
+        if change.index < len(project.sessions):  # "09:00 the next day" for a session past midnight
+            at = msgspec.structs.replace(project.sessions[change.index], ended=change.ended).end_text(change.day)
+        return f"ended {what} at {at}" + (f" (until {change.until})" if change.until else "")
     if old == change.wanted:
         return f"{what} is already {_show(old)}"
     return f"{what}: {_show(old)} -> {_show(change.wanted)}"

@@ -166,6 +166,8 @@ class SessionView(Struct, frozen=True):
     started: str = ""  # HH:MM
     ended: str = ""  # HH:MM; "" while open
     closed: bool = False
+    end_date: str = ""  # YYYY-MM-DD the session ended (a later day than `date` past midnight); "" while open
+    time: str = ""  # "09:10 to 13:40", "14:00 to 09:00 the next day", "09:10, still open" (Session.time_text)
 
 
 class InsightView(Struct, frozen=True):

@@ -252,6 +252,34 @@ class Session(Record, kw_only=True):
     def closed(self) -> bool:
         return self.until is not None or self.ended is not None
 
+    def end_day(self, until_day: str | None = None) -> str | None:
+        """The day the session ended (YYYY-MM-DD); None when it has no `ended`.
+
+        The format keeps one `date` (the day it began) and `ended` as a time of day, so a session past
+        midnight is told by its times: an end earlier than the start can only be on a later day, the next
+        one unless `until_day` (the day of `until`'s commit, HEAD as the session ended) is later still."""
+        began = iso_day(self.date)
+        if self.ended is None or began is None:
+            return None
+        day = began + datetime.timedelta(days=1 if self.started is not None and self.ended < self.started else 0)
+        committed = iso_day(until_day) if until_day else None
+        return max(day, committed or day).isoformat()
+
+    def end_text(self, until_day: str | None = None) -> str:
+        """`ended` as the views show it: "13:40", "09:00 the next day", "09:00 on 2025-12-03" ("" when not set)."""
+        day = self.end_day(until_day)
+        if day is None or self.ended is None:
+            return self.ended or ""
+        later = (datetime.date.fromisoformat(day) - datetime.date.fromisoformat(self.date)).days  # never < 0
+        return self.ended + ("" if later == 0 else " the next day" if later == 1 else f" on {day}")
+
+    def time_text(self, until_day: str | None = None) -> str:
+        """The session's time as the note shows it: "09:10 to 13:40", "14:00 to 09:00 the next day",
+        "09:10, still open"; "" without `started`."""
+        if self.started is None:
+            return ""
+        return f"{self.started} to {self.end_text(until_day)}" if self.ended else f"{self.started}, still open"
+
 
 class NotesSettings(Record, kw_only=True):
     folder: str | None = None
@@ -443,7 +471,8 @@ HELP: dict[str, dict[str, str]] = {
         "plan_committed": "false when the plan had uncommitted changes as the session started: its note leaves "
         "status changes out, as they cannot be told apart from earlier ones.",
         "until": "The git revision where the session ended (tracker session end writes HEAD then).",
-        "ended": "When it ended, HH:MM (tracker session end writes it).",
+        "ended": "When it ended, HH:MM (tracker session end writes it); earlier than started: on a later day, the "
+        "next unless until's commit is later still.",
         "accomplished": "Work that is no issue (moved docs, guides).",
         "insights": "What was learnt.",
     },

@@ -43,14 +43,6 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
     for session in project.sessions:  # several sessions may share a day (DATE#N names them)
         if not is_iso_date(session.date):
             error(session, "date", f"session date '{session.date}' is not a real calendar date")
-        if session.started and session.ended and session.ended < session.started:
-            error(
-                session,
-                "ended",
-                f"the session on {session.date} ends at {session.ended}, before it started ({session.started}); "
-                "a session ends on the day it began, so correct one of the times",
-                "warning",
-            )
 
     _check_paths(unsafe_mentions(project), where, problems)
 

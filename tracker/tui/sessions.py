@@ -116,7 +116,7 @@ class Sessions:
         index = len(project.sessions) - 1
         session = project.sessions[index]
         if session.closed:
-            at = f" at {session.ended}" if session.ended else ""
+            at = f" at {session.end_text()}" if session.ended else ""
             self._refuse(f"Session {project.session_name(index)} already ended{at}; start a new one first.")
             return
         identity = (session.date, session.started, session.since)
