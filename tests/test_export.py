@@ -258,3 +258,27 @@ def test_html_without_git_has_no_history(tmp_path: Path):
     assert done.returncode == 0, done.stderr
     assert '<section id="history">' not in done.stdout
     assert "40%</span>" in done.stdout
+
+
+def test_a_csv_list_item_holding_a_line_break_stays_one_item(repo: Repo):
+    """A list cell has one item a line, so a path or tag with a newline is shown on one line, as the dashboard
+    shows it, never split into two items."""
+    repo.write(
+        "data/phases.yaml",
+        "project: P\nphases:\n  - id: P1\n    title: T\n    issues:\n      - id: 1\n        title: I\n"
+        '        status: in_progress\n        tags: ["two\\nlines", plain]\n'
+        '        deliverables: [{path: "docs/a\\nb.md"}, {path: "docs/*.md"}]\n',
+    )
+    repo.write("docs/a\nb.md", "x\n")
+    repo.commit("Evidence")
+    blob = repo.git("rev-parse", "HEAD:docs/a\nb.md")
+    done = export(repo, "csv", "-o", "plan.csv")
+    assert done.returncode == 0, done.stderr
+    header, row = rows((repo.root / "plan.csv").read_bytes())
+    issue = dict(zip(header, row, strict=True))
+    assert issue["tags"].split("\n") == ["two lines", "plain"]
+    assert issue["deliverables"].split("\n") == [
+        f"docs/a b.md (committed, blob {blob})",
+        "docs/*.md (pattern, 1 files)",
+        f"  docs/a b.md (committed, blob {blob})",
+    ]

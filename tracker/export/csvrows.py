@@ -1,6 +1,8 @@
 """`tracker export csv`: one row per issue, for a spreadsheet.
 
-A cell that holds a list (controls, tags, deliverables) has one item a line.
+A cell that holds a list (controls, tags, deliverables) has one item a line, so
+each item is made one line first (textsafe.one_line, as the dashboard shows such
+text): a path or tag holding a line break stays one item.
 
 RFC 4180 (Python's csv writer: fields with a comma, quote or line break are
 quoted, quotes doubled, CRLF between records), UTF-8 with a BOM so Excel reads
@@ -15,7 +17,7 @@ import csv
 import io
 
 from tracker.export.view import ExportView, last_commit
-from tracker.support.textsafe import block
+from tracker.support.textsafe import block, one_line
 
 COLUMNS = (
     "phase",
@@ -60,18 +62,22 @@ def _row(view: ExportView, phase: dict, issue: dict) -> list[object]:
         f"{issue['progress']}%",
         issue["owner"] or "",
         issue["due"] or "",
-        "\n".join(issue["controls"]),
-        "\n".join(issue["tags"]),
+        _items(issue["controls"]),
+        _items(issue["tags"]),
         "\n".join(line for d in issue["deliverables"] for line in _deliverable_lines(d)),
         _commit(commit) if commit else "",
     ]
 
 
+def _items(values: list[str]) -> str:
+    return "\n".join(one_line(value) for value in values)
+
+
 def _deliverable_lines(deliverable: dict):
     git = deliverable["git"]
-    yield f"{deliverable['path']} ({_state(git)})"
+    yield f"{one_line(deliverable['path'])} ({_state(git)})"
     for match in git.get("matches", ()):
-        yield f"  {match['path']} ({_state(match)})"
+        yield f"  {one_line(match['path'])} ({_state(match)})"
 
 
 def _state(git: dict) -> str:
