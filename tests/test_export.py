@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -282,3 +283,24 @@ def test_a_csv_list_item_holding_a_line_break_stays_one_item(repo: Repo):
         "docs/*.md (pattern, 1 files)",
         f"  docs/a b.md (committed, blob {blob})",
     ]
+
+
+def test_html_evidence_of_a_modified_file_says_which_content_its_lines_and_blob_are(shop: Repo):
+    """The line count is the work tree's and the blob HEAD's: for a modified file they differ, so each is labelled;
+    a file committed as it is shows the two bare, being one content."""
+    shop.write("docs/guide.md", "# Guide\n\nMore.\nAnd more, not committed.\n")
+    blob = shop.git("rev-parse", "HEAD:docs/guide.md")
+    assert len(shop.git("cat-file", "-p", blob).splitlines()) == 3  # the work tree has 4
+    done = export(shop, "html")
+    assert done.returncode == 0, done.stderr
+    (guide,) = [row for row in done.stdout.splitlines() if row.startswith("<tr><td>#1</td><td><code>docs/guide.md<")]
+    assert '<td class="num">4 <span class="summary">in the work tree</span></td>' in guide
+    assert f'<code class="blob">{blob}</code><br><span class="summary">at HEAD; the work tree differs</span>' in guide
+    (retry,) = [row for row in done.stdout.splitlines() if row.startswith("<tr><td>#1</td><td><code>src/retry.js<")]
+    retry_blob = shop.git("rev-parse", "HEAD:src/retry.js")
+    assert '<td class="num">2</td>' in retry and f'<td><code class="blob">{retry_blob}</code></td></tr>' in retry
+    status = json.loads(run_tracker("status", "--json", cwd=shop.root, env=NOW).stdout)
+    (git,) = [
+        d["git"] for i in status["phases"][0]["issues"] for d in i["deliverables"] if d["path"] == "docs/guide.md"
+    ]
+    assert (git["state"], git["lines"], git["blob"]) == ("modified", 4, blob)  # the JSON keeps its keys and values

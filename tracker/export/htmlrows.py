@@ -84,11 +84,16 @@ def evidence_rows(view: ExportView) -> Markup:
 
 def _git_cells(git: dict) -> str:
     state = esc(git["state"])
-    lines = "" if git["lines"] is None else git["lines"]
-    blob = esc(git.get("blob") or "")
+    lines = "" if git["lines"] is None else str(git["lines"])
+    blob = f'<code class="blob">{esc(git["blob"])}</code>' if git.get("blob") else ""
+    if blob and git["state"] != "committed" and git.get("kind", "file") == "file":
+        # The count is the work tree's and the blob HEAD's (as status --json has them): for a file not
+        # committed as it is they are two contents, so each says whose it is.
+        lines += ' <span class="summary">in the work tree</span>' if lines else ""
+        blob += '<br><span class="summary">at HEAD; the work tree differs</span>'
     return (
         f'<td class="state {state}">{state}</td><td class="num">{lines}</td>'
-        f'<td>{_commit(git["last_commit"])}</td><td><code class="blob">{blob}</code></td>'
+        f"<td>{_commit(git['last_commit'])}</td><td>{blob}</td>"
     )
 
 
