@@ -276,3 +276,53 @@ def test_a_label_that_would_be_no_id_is_refused_and_nothing_is_written(tmp_path)
         [line] = done.stderr.splitlines()
         assert line.startswith(f"{tmp_path / 'c.json'}: error: {message}"), done.stderr
         assert not (repo.root / "data").exists()
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda c: c.update(groups="AA"), "catalog.groups is a string, where OSCAL has an array"),
+        (lambda c: c["groups"].append(7), "catalog.groups[2] is a number, where OSCAL has an object"),
+        (lambda c: c.update(metadata="Test"), "catalog.metadata is a string, where OSCAL has an object"),
+        (lambda c: c.update(params=5), "catalog.params is a number, where OSCAL has an array"),
+        (
+            lambda c: c["params"][1].update(select="daily"),
+            "catalog.params[1].select is a string, where OSCAL has an object",
+        ),
+        (
+            lambda c: c["groups"][0]["controls"][0].update(parts="Do it."),
+            "catalog.groups[0].controls[0].parts is a string, where OSCAL has an array",
+        ),
+        (
+            lambda c: c["groups"][1]["controls"][0]["props"].append(1),
+            "catalog.groups[1].controls[0].props[1] is a number, where OSCAL has an object",
+        ),
+        (
+            lambda c: c["groups"][1]["controls"][0].update(title={"en": "One"}),
+            "catalog.groups[1].controls[0].title is an object, where OSCAL has a string",
+        ),
+        (lambda c: c["groups"][1].update(id=7), "catalog.groups[1].id is a number, where OSCAL has a string"),
+    ],
+)
+def test_a_catalog_of_the_wrong_shape_is_refused_at_its_place(tmp_path, change, message):
+    """A value of another JSON type than OSCAL's was an AttributeError or TypeError traceback (a string for a list,
+    a number for an object), or became a plan titled "{'en': 'One'}": it is named by its place instead."""
+    repo = make_repo(tmp_path / "repo")
+    data = catalog()
+    change(data["catalog"])
+    path = write(tmp_path, "c.json", data)
+    done = run_tracker("import", "oscal", str(path), cwd=repo.root)
+    assert done.returncode == 1, done.stdout
+    [line] = done.stderr.splitlines()
+    assert line.startswith(f"{path}: error: {message}; correct it in the file"), done.stderr
+    assert not (repo.root / "data").exists()
+
+
+def test_a_profile_of_the_wrong_shape_is_refused_at_its_place(tmp_path):
+    data = profile(**{"include-controls": [{"with-ids": "aa-1"}]})
+    done = run_tracker(
+        "import", "oscal", str(write(tmp_path, "p.json", data)), str(write(tmp_path, "c.json", catalog())), cwd=tmp_path
+    )
+    assert done.returncode == 1
+    assert "profile.imports[0].include-controls[0].with-ids is a string, where OSCAL has an array" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "data").exists()

@@ -23,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 
 from tracker.plan import id_fault
 from tracker.support.textsafe import one_line
@@ -111,12 +112,88 @@ def _read(path: Path) -> dict:
     if not isinstance(data, dict) or len(data) != 1:
         raise OscalError(f"{path}: error: not an OSCAL document (one top-level key, e.g. 'catalog', is expected)")
     model = next(iter(data))
-    if model not in MODELS or not isinstance(data[model], dict):
+    if model not in MODELS:
         raise OscalError(
             f"{path}: error: '{model}' is an OSCAL model tracker does not import; "
             "give a catalog, or a profile with the catalog it imports"
         )
+    _check_shape(path, data[model], model, model)
     return data
+
+
+# What the importer reads of each OSCAL object, and the JSON type OSCAL's schema gives it: a key absent (or null)
+# is left to the reader's defaults; a value of another type is refused here, where its place is known, rather
+# than failing later as a traceback, or becoming a title like "{'a': 1}".
+_SHAPES: dict[str, dict[str, object]] = {
+    "catalog": {"metadata": "metadata", "params": ["param"], "controls": ["control"], "groups": ["group"]},
+    "metadata": {"title": str, "version": str},
+    "group": {
+        "id": str,
+        "title": str,
+        "props": ["prop"],
+        "params": ["param"],
+        "controls": ["control"],
+        "groups": ["group"],
+    },
+    "control": {
+        "id": str,
+        "class": str,
+        "title": str,
+        "props": ["prop"],
+        "params": ["param"],
+        "parts": ["part"],
+        "controls": ["control"],
+    },
+    "part": {"name": str, "prose": str, "props": ["prop"], "parts": ["part"]},
+    "prop": {"name": str, "value": str, "class": str},
+    "param": {"id": str, "label": str, "values": [str], "select": "select"},
+    "select": {"how-many": str, "choice": [str]},
+    "profile": {"metadata": "metadata", "imports": ["import"], "merge": "merge", "back-matter": "back-matter"},
+    "import": {"href": str, "include-all": dict, "include-controls": ["selector"], "exclude-controls": ["selector"]},
+    "selector": {"with-ids": [str], "with-child-controls": str},
+    "merge": {"as-is": bool, "flat": dict, "custom": dict},
+    "back-matter": {"resources": ["resource"]},
+    "resource": {"uuid": str, "rlinks": ["rlink"]},
+    "rlink": {"href": str},
+}
+_JSON_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+
+
+def _json_name(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return _JSON_NAMES.get(type(value), type(value).__name__)
+
+
+def _check_shape(path: Path, value, shape, where: str) -> None:
+    """`value` is of `shape` (a name in _SHAPES, a JSON type, or a one-item list: an array of it), or an OscalError
+    names its place (`catalog.groups[2].controls[0].title`) and what OSCAL has there."""
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            _wrong(path, value, "an array", where)
+        for index, item in enumerate(value):
+            _check_shape(path, item, shape[0], f"{where}[{index}]")
+        return
+    if isinstance(shape, type):
+        if not isinstance(value, shape) or (shape is not bool and isinstance(value, bool)):
+            _wrong(path, value, _JSON_NAMES[shape], where)
+        return
+    if not isinstance(value, dict):
+        _wrong(path, value, "an object", where)
+    for key, inner in _SHAPES[shape].items():
+        if value.get(key) is not None:
+            _check_shape(path, value[key], inner, f"{where}.{key}")
+
+
+def _wrong(path: Path, value, expected: str, where: str) -> NoReturn:
+    raise OscalError(
+        f"{path}: error: {where} is {_json_name(value)}, where OSCAL has {expected}; "
+        "correct it in the file (tracker reads OSCAL JSON as its schema has it)"
+    )
 
 
 # --- the catalog as a plan ---------------------------------------------------
