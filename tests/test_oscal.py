@@ -326,3 +326,20 @@ def test_a_profile_of_the_wrong_shape_is_refused_at_its_place(tmp_path):
     assert done.returncode == 1
     assert "profile.imports[0].include-controls[0].with-ids is a string, where OSCAL has an array" in done.stderr
     assert "Traceback" not in done.stderr and not (tmp_path / "data").exists()
+
+
+def test_a_catalog_with_no_control_to_import_writes_no_plan(tmp_path):
+    """A catalog without controls (or all withdrawn) was 'wrote data/phases.yaml: 0 phases, 0 issues', exit 0."""
+    repo = make_repo(tmp_path / "repo")
+    data = catalog()
+    data["catalog"]["groups"] = [data["catalog"]["groups"][1]]
+    data["catalog"]["groups"][0]["controls"][0]["props"].append({"name": "status", "value": "withdrawn"})
+    for document in (data, {"catalog": {"uuid": "c", "metadata": {"title": "Empty"}}}):
+        path = write(tmp_path, "c.json", document)
+        done = run_tracker("import", "oscal", str(path), cwd=repo.root)
+        assert done.returncode == 1, done.stdout
+        assert (
+            done.stderr == f"{path}: error: no control to import: the catalog has none that is not withdrawn "
+            "(or the profile selects none); nothing was written\n"
+        )
+        assert not (repo.root / "data").exists()

@@ -230,6 +230,12 @@ def _plan(source: Path, catalog: dict, framework: str | None) -> NewPlan:
             raise OscalError(f"{source}: error: two groups are both labelled '{phase.id}'")
         used_ids.add(phase.id)
     phases = [phase for phase in phases if phase.issues]
+    if not phases:
+        # An empty plan would declare a framework of no controls and say "0 issues" as if that were a result.
+        raise OscalError(
+            f"{source}: error: no control to import: the catalog has none that is not withdrawn "
+            "(or the profile selects none); nothing was written"
+        )
     for phase in phases:
         _check_id(source, "group", phase.id)
         for issue in phase.issues:
