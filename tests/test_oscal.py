@@ -343,3 +343,14 @@ def test_a_catalog_with_no_control_to_import_writes_no_plan(tmp_path):
             "(or the profile selects none); nothing was written\n"
         )
         assert not (repo.root / "data").exists()
+
+
+def test_a_blank_project_name_is_refused_as_init_refuses_it(tmp_path):
+    """`--project ''` wrote a plan (exit 0) whose blank `project` `tracker validate` then rejected."""
+    repo = make_repo(tmp_path / "repo")
+    path = write(tmp_path, "c.json", catalog())
+    for name in ("", "  "):
+        done = run_tracker("import", "oscal", str(path), "--project", name, cwd=repo.root)
+        assert done.returncode == 2, done.stdout
+        assert "Invalid value for '--project': the project's name cannot be empty" in done.stderr
+        assert not (repo.root / "data").exists()

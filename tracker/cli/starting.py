@@ -22,6 +22,13 @@ def _target(options: Options, output: Path | None) -> Path:
     return Path(named or DEFAULT_NAME)
 
 
+def _project_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A blank name would be written as a plan whose `project` does not validate."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("the project's name cannot be empty")
+    return value
+
+
 @click.command()
 @click.option(
     "--template",
@@ -31,7 +38,7 @@ def _target(options: Options, output: Path | None) -> Path:
     metavar="NAME",
     help="blank, example or nist-800-53-moderate; 'list' shows them.",
 )
-@click.option("--project", metavar="NAME", help="The programme's name (the plan's `project`).")
+@click.option("--project", metavar="NAME", callback=_project_name, help="The programme's name (the plan's `project`).")
 @click.option("--force", is_flag=True, help="Replace a plan that is already there.")
 @click.option(
     "--git-lines/--no-git-lines",
@@ -55,8 +62,6 @@ def init(options: Options, template: str, project: str | None, force: bool, git_
             f"no template '{template}'{did_you_mean(template, TEMPLATES)}; choose one of {', '.join(TEMPLATES)}",
             param_hint="'--template'",
         )
-    if project is not None and not project.strip():
-        raise click.BadParameter("the project's name cannot be empty", param_hint="'--project'")
     target = _target(options, None)
     try:
         written = write_plan(target, template_text(template, project), force)
@@ -123,7 +128,9 @@ def import_() -> None:
 )
 @click.option("--force", is_flag=True, help="Replace a plan that is already there.")
 @click.option("--framework", metavar="ID", help="The framework id in `controls` (default: the controls' class).")
-@click.option("--project", metavar="NAME", help="The plan's project name (default: the catalog's title).")
+@click.option(
+    "--project", metavar="NAME", callback=_project_name, help="The plan's project name (default: the catalog's title)."
+)
 @click.pass_obj
 def import_oscal(
     options: Options,
