@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -255,6 +256,18 @@ def test_an_issue_with_owner_due_and_controls_checked_against_the_framework(tmp_
     assert "control 'AC-99' of issue #AC-24 is not a control of framework 'SP800-53'" in wrong.stderr
     assert wrong.stderr.rstrip().endswith("nothing was written")
     assert plan.read_bytes() == before
+
+
+def test_a_repeated_controls_option_adds_to_the_list(tmp_path):
+    """`--controls SP800-53:AC-2 --controls SOC2:CC6.1` wrote `controls: [SOC2:CC6.1]`: the first mapping was lost
+    without a word, and coverage then counted the issue against one control only."""
+    plan = copy(tmp_path, NIST)
+    done = add(plan, "issue", "AC", "Extra", "--controls", "SP800-53:AC-2", "--controls", "SOC2:CC6.1,SOC2:CC6.2")
+    assert done.returncode == 0, done.stderr
+    assert "        controls: [SP800-53:AC-2, SOC2:CC6.1, SOC2:CC6.2]\n" in plan.read_text()
+    mapped = run_tracker("coverage", "--json", "-f", str(plan), cwd=plan.parent.parent)
+    [nist] = [f for f in json.loads(mapped.stdout)["frameworks"] if f["framework"] == "SP800-53"]
+    assert next(c["issues"] for c in nist["controls"] if c["id"] == "AC-2") == ["AC-2", "AC-23"]
 
 
 def test_an_id_with_a_line_break_or_a_control_character_is_refused_before_anything_is_written(tmp_path):

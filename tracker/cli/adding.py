@@ -29,15 +29,27 @@ def add_phase(options: Options, title: str, id_: str | None) -> None:
 @click.option("--id", "id_", metavar="ID", help="The issue's id (default: the next in the plan's sequence).")
 @click.option("--owner", metavar="NAME", help="Who answers for it.")
 @click.option("--due", metavar="DATE", help="When it is due (YYYY-MM-DD).")
-@click.option("--controls", metavar="IDS", help="Comma-separated FRAMEWORK:CONTROL ids, e.g. SOC2:CC6.1,SOC2:CC6.2.")
+@click.option(
+    "--controls",
+    metavar="IDS",
+    multiple=True,
+    help="Comma-separated FRAMEWORK:CONTROL ids, e.g. SOC2:CC6.1,SOC2:CC6.2 (repeatable).",
+)
 @click.pass_obj
 def add_issue(
-    options: Options, phase: str, title: str, id_: str | None, owner: str | None, due: str | None, controls: str | None
+    options: Options,
+    phase: str,
+    title: str,
+    id_: str | None,
+    owner: str | None,
+    due: str | None,
+    controls: tuple[str, ...],
 ) -> None:
     """Append an issue titled TITLE to PHASE, with the workflow's first status."""
     from tracker.edit import AddIssue
 
-    listed = tuple(c.strip() for c in (controls or "").split(",") if c.strip())
+    # Repeated, the option adds to the list: a second --controls used to replace the first without a word.
+    listed = tuple(c.strip() for value in controls for c in value.split(",") if c.strip())
     _write(options, AddIssue(phase, _text(title, "TITLE"), id_, owner, due, listed))
 
 
