@@ -96,7 +96,7 @@ def test_setting_the_status_it_has_says_so_and_writes_nothing(tmp_path):
     [
         (
             ("set", "44", "complete"),
-            "phases.yaml: error: no issue '44' in the plan (did you mean '4'?); "
+            "phases.yaml:28:3: error: no issue '44' in the plan (did you mean '4'?); "
             "issues: 1, 2, 3, 4, 5, 6, 7, 8, 9, 10\n",
         ),
         (

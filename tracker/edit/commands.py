@@ -469,8 +469,12 @@ def _issue(project: Project, issue_id: int | str, where: str) -> Issue:
     ids = [issue.key for _, issue in project.issues()]
     shown = ", ".join(ids[:30]) + (f" and {len(ids) - 30} more (tracker status lists them)" if len(ids) > 30 else "")
     typed = one_line(issue_key(issue_id))  # what was typed may hold a line break; the message is one line
+    # An issue that is not there has no line of its own: point at `phases:`, as an unknown phase does, so the
+    # message keeps the path:line:column form editors jump to.
+    line, column = project.where("phases")
     raise WriteRefused(
-        f"{where}: error: no issue '{typed}' in the plan{did_you_mean(typed, ids)}; issues: {shown or 'none'}"
+        f"{where}:{line}:{column}: error: no issue '{typed}' in the plan{did_you_mean(typed, ids)}; "
+        f"issues: {shown or 'none'}"
     )
 
 
