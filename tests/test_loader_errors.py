@@ -193,6 +193,31 @@ def test_every_problem_is_reported_in_one_run(tmp_path):
     assert done.stderr.splitlines()[-1].endswith("5 errors")
 
 
+def test_problems_above_one_that_stops_the_parse_are_reported_with_it(tmp_path):
+    # An alias or a syntax error stops the tree; the tag, the anchor, the duplicate key and the bad issue
+    # found above it are reported in the same run, not one fix at a time.
+    plan = tmp_path / "phases.yaml"
+    plan.write_text(
+        "project: !!python/object:os.system X\nproject: Y\nphases:\n  - id: P\n    title: T\n    issues:\n"
+        "      - {id: 1, title: a, status: complete, colour: red}\n"
+        "      - {id: 2, title: &t b, status: complete}\n"
+        "      - {id: 3, title: *t, status: complete}\n"
+    )
+    done = run_tracker("--file", str(plan), "validate")
+    assert done.returncode == 1
+    located = [line.removeprefix(f"{plan}:").split(": error: ")[0] for line in done.stderr.splitlines()[:-1]]
+    assert located == ["1:10", "2:1", "7:45", "8:24", "9:24"], done.stderr
+    assert done.stderr.splitlines()[-1].endswith("5 errors")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(
+        PLAN_HEAD + "  - id: P\n    title: T\n    issues:\n"
+        "      - {id: 1, title: a, status: complete, colour: red}\n      - {id: 2, title: [\n"
+    )
+    done = run_tracker("--file", str(broken), "validate")
+    assert f"{broken}:6:45: error: unknown key 'colour'" in done.stderr, done.stderr
+    assert f"{broken}:8:1: error: invalid YAML" in done.stderr
+
+
 def test_file_larger_than_the_limit(tmp_path):
     plan = tmp_path / "phases.yaml"
     plan.write_text("project: X\nphases: []\n" + "# padding\n" * 100)

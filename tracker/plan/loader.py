@@ -472,7 +472,11 @@ def load_text(text: str, path: str | os.PathLike, digest: str = "", like: Projec
         try:
             tree = yamltree.parse(text, spans=False, fold=shape.issue_fold(where, problems, like))
         except yamltree.YamlError as exc:
-            return Loaded(path, None, [Problem(where, exc.line, exc.column, exc.message)], text, digest)
+            # What was found before the tree stopped is reported with what stopped it (the issues the
+            # fold checked, tags, anchors, duplicate keys above it): one run, every problem seen.
+            problems += [Problem(where, p.line, p.column, p.message) for p in [*exc.earlier, exc]]
+            problems.sort(key=sort_key)
+            return Loaded(path, None, problems, text, digest)
         problems += [Problem(where, p.line, p.column, p.message) for p in tree.problems]
         if tree.root is None:
             problems.append(

@@ -54,6 +54,9 @@ class YamlError(Exception):
         self.line = line
         self.column = column
         self.message = message
+        # The problems found before this one stopped the tree (a tag, an anchor, a duplicate key above an
+        # alias or a syntax error): reported with it, so one run names every problem it saw.
+        self.earlier: list[YamlError] = []
 
 
 # msgspec Structs rather than dataclasses: built in C, with no GC header (a tree
@@ -290,10 +293,17 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                 outer.append((container, items, keys, key, level))
                 container, items, key, level = node, node.items, None, inner
                 keys = {} if cls is MappingStartEvent else None
+    except YamlError as exc:
+        exc.earlier = problems
+        raise
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, text) from None
+        error = _syntax_error(exc, text)
+        error.earlier = problems
+        raise error from None
     except yaml.reader.ReaderError as exc:  # a character YAML refuses anywhere, even in quotes
-        raise _refused_character(exc, text) from None
+        error = _refused_character(exc, text)
+        error.earlier = problems
+        raise error from None
     return Tree(root, problems)
 
 
