@@ -307,3 +307,24 @@ def test_a_template_stops_at_its_limits(tmp_path, monkeypatch, limit, value, tem
     assert str(caught.value).startswith(f"{file}") and said in str(caught.value)
     file.write_text("{{ greeting }}, {{ 6 * 7 }}\n")
     assert rendering.render({"greeting": "Hello"}, file) == "Hello, 42\n"
+
+
+@pytest.mark.parametrize("command", [["status"], ["validate"], ["summary"], ["export", "html"], ["history"]])
+def test_a_plan_that_is_a_symlink_loop_is_an_error_not_a_traceback(tmp_path, command):
+    repo = make_repo(tmp_path / "r")
+    (repo.root / "a").symlink_to("b")
+    (repo.root / "b").symlink_to("a")
+    done = run_tracker("--file", "a", *command, cwd=repo.root)
+    assert "Traceback" not in done.stderr, done.stderr
+    if command != ["history"]:  # the history of a path in git, not of the file on disk
+        assert (
+            done.returncode == 1 and "a: error: cannot read the file: Too many levels of symbolic links" in done.stderr
+        )
+
+
+def test_git_setup_for_a_plan_that_is_a_symlink_loop_is_no_traceback(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    (repo.root / "a").symlink_to("b")
+    (repo.root / "b").symlink_to("a")
+    done = run_tracker("--file", "a", "git", "setup", cwd=repo.root)
+    assert "Traceback" not in done.stderr and done.returncode == 0, done.stderr

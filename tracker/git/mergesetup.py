@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from tracker.git.repo import GitRepo
@@ -15,7 +16,7 @@ LABELS = "--ours-label %X --theirs-label %Y"
 
 def attribute_line(repo: GitRepo, plan: Path) -> str:
     """`/path/of/the/plan merge=tracker`, anchored at the top of the work tree."""
-    relative = plan.resolve().relative_to(repo.root.resolve()).as_posix()
+    relative = Path(os.path.realpath(plan)).relative_to(os.path.realpath(repo.root)).as_posix()
     if any(c.isspace() or c in '"\\' for c in relative):
         quoted = relative.replace("\\", "\\\\").replace('"', '\\"')
         return f'"/{quoted}" merge=tracker'

@@ -149,7 +149,7 @@ def read_history(repo: GitRepo, plan: str, max_bytes: int = MAX_BYTES) -> Histor
 def plan_in(repo: GitRepo, path: Path) -> str:
     """The plan's path from the work tree's root, as git names it; GitUnavailable when it is outside."""
     try:
-        return path.resolve().relative_to(repo.root.resolve()).as_posix()
+        return Path(os.path.realpath(path)).relative_to(os.path.realpath(repo.root)).as_posix()
     except ValueError:
         raise GitUnavailable(f"the plan is not inside the work tree at {repo.root}") from None
 

@@ -477,7 +477,7 @@ def work_tree(plan_file: Path, repo_setting: str | None) -> Path:
 
 def repo_start(plan_file: Path, repo_setting: str | None) -> Path:
     """Where to look for the work tree: the plan's `repo:` relative to the file, else the file's folder."""
-    base = plan_file.resolve().parent
+    base = Path(os.path.realpath(plan_file)).parent  # not resolve(): a symlink loop is the reader's to report
     if repo_setting:
         return Path(os.path.normpath(base / repo_setting))
     return base
