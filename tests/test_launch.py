@@ -316,3 +316,29 @@ def test_a_nearer_plan_folder_that_cannot_be_looked_into_is_an_error_not_skipped
     finally:
         locked.chmod(0o755)
     assert done.returncode == 1 and "Permission denied" in done.stderr and "Shop" not in done.stdout
+
+
+@pytest.mark.parametrize(
+    "kind, said", [("folder", "this is a folder"), ("fifo", "this is a FIFO"), ("loop", "symbolic links")]
+)
+def test_a_nearer_plan_name_that_is_not_a_file_is_reported_not_skipped(tmp_path: Path, kind: str, said: str):
+    """Else `tracker set` in sub/ would quietly change the plan of the folder above."""
+    make_repo(tmp_path)
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "phases.yaml").write_text(PLAN)
+    nearer = tmp_path / "sub" / "data" / "phases.yaml"
+    nearer.parent.mkdir(parents=True)
+    if kind == "folder":
+        nearer.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(nearer)
+    else:
+        nearer.symlink_to("phases.yaml")
+    for args in (["status"], ["set", "1", "todo"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "tracker", *args], cwd=tmp_path / "sub", capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.startswith(f"{nearer}: error: ") and said in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert (tmp_path / "data" / "phases.yaml").read_text() == PLAN

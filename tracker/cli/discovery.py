@@ -32,7 +32,7 @@ def find_plan_name(explicit: str | None = None, start: str | None = None) -> str
     here = folder = os.path.realpath(start or os.getcwd())
     while True:
         candidate = os.path.join(folder, DEFAULT_NAME)
-        if _is_file(candidate):
+        if _is_there(candidate):
             return candidate
         parent = os.path.dirname(folder)
         if parent == folder:
@@ -43,17 +43,18 @@ def find_plan_name(explicit: str | None = None, start: str | None = None) -> str
         folder = parent
 
 
-def _is_file(path: str) -> bool:
-    """Path.is_file, as find_plan asked it before: not there is False, but a folder it may not look in
-    (EACCES) is an error the user is told of, not a reason to go on to the plan of a folder above."""
+def _is_there(path: str) -> bool:
+    """Whether anything is at `path`: the nearest plan's name, whatever it holds (a folder, a FIFO, a
+    symlink loop or to nothing), is the plan, and reading it says what is wrong with it; skipping it,
+    as a folder it may not look in (EACCES), would quietly show the plan of a folder above."""
     import errno
-    import stat
 
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
+        os.lstat(path)
     except (FileNotFoundError, NotADirectoryError):
         return False
     except OSError as exc:
-        if exc.errno in (errno.EBADF, errno.ELOOP):  # what pathlib ignores too
-            return False
+        if exc.errno == errno.ELOOP:  # `data` itself a symlink loop: the plan's name is there, unreadable
+            return True
         raise
+    return True
