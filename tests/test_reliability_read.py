@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from conftest import run_tracker
+from conftest import run_tracker, wait_until_settled
 from gitutil import make_repo
 
 from tracker.git.lastcommit import LastCommits, cache_file, history_cut
@@ -138,6 +138,31 @@ def test_a_flipped_bit_in_any_cache_entry_is_a_miss(tmp_path):
             assert read_entry(entry) is None, entry
     done = run_tracker("status", "--files", cwd=repo.root)
     assert done.returncode == 0 and "src/a.py" in done.stdout, done.stderr
+
+
+def test_a_fifo_under_a_cache_entry_name_is_a_miss_not_a_hang(tmp_path):
+    repo = make_repo(tmp_path / "r")
+    repo.write("data/phases.yaml", plan(title="Issue two"))
+    repo.write("src/a.py", "a\n")
+    repo.commit("init")
+    wait_until_settled()  # else no answer is recorded
+    commands = [["status"], ["status", "--json"], ["export", "csv"], ["set", "1", "audit"], ["status"]]
+    for command in commands:
+        assert run_tracker(*command, cwd=repo.root).returncode == 0
+    repo.git("checkout", "-q", "data/phases.yaml")
+    cache = tmp_path / "cache" / "tracker"
+    entries = [entry for entry in cache.iterdir() if entry.is_file()]
+    assert any(entry.name.startswith("answer-") for entry in entries) and any(
+        entry.name.startswith("plan-") for entry in entries
+    )
+    for entry in entries:
+        entry.unlink()
+        os.mkfifo(entry)
+    for command in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "tracker", *command], cwd=repo.root, capture_output=True, text=True, timeout=30
+        )
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
 
 
 # D11: a cache temporary whose writer was killed is removed by the next entry written.

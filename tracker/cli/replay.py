@@ -64,6 +64,7 @@ from tracker.support.cachefiles import (
     cache_folder,
     code_key,
     git_environment,
+    open_entry,
     stat_signature,
     used,
 )
@@ -136,7 +137,7 @@ def replay(plan: str | Path, command: Iterable[str], write: Write, max_bytes: in
     """
     key = _key(plan, command)
     try:
-        file = open(_entry_path(key), "rb")
+        file = open_entry(_entry_path(key))
     except OSError:
         return False
     with file:

@@ -50,7 +50,7 @@ from msgspec.structs import replace
 
 from tracker.plan.model import Issue, Project, issue_key
 from tracker.plan.problems import Problem
-from tracker.support.cachefiles import NewEntry, cache_dir, code_key, read_entry, seal_of, used
+from tracker.support.cachefiles import NewEntry, cache_dir, code_key, open_entry, read_entry, seal_of, used
 from tracker.support.memory import no_cycle_scans
 
 FORMAT = "tracker plan cache 4"
@@ -110,7 +110,7 @@ class _Read(msgspec.Struct):
             if data is not None:
                 piece = bytes(data[self.start + begin : self.start + begin + size])
             else:
-                with open(self.file, "rb") as f:
+                with open_entry(self.file) as f:
                     piece = os.pread(f.fileno(), size, self.start + begin)
         except OSError:
             return None
@@ -314,7 +314,8 @@ def store_part(digest: str, part: Part, project: Project, problems: list[Problem
         _write(digest, base, head, counts, keys, numbered, held, moves, pieces, problems, part.plain)
         return new
     try:
-        data = part.base.file.read_bytes()
+        with open_entry(part.base.file) as f:
+            data = f.read()
     except OSError:
         return None
     pieces = []
@@ -525,7 +526,7 @@ def _read_file(
 def _read_header(file: Path, code: str, digest: str, whole: bool) -> _Read | None:
     """The checked header of the entry in `file`, read without its body."""
     try:
-        with open(file, "rb") as f:
+        with open_entry(file) as f:
             lead = os.pread(f.fileno(), _LEAD, 0)
             if len(lead) != _LEAD or lead[: len(_MAGIC)] != _MAGIC:
                 return None

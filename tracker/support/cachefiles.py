@@ -132,11 +132,31 @@ def seal_of(*pieces: bytes | memoryview) -> bytes:
     return crc.to_bytes(4, "big") + _SEAL
 
 
+def open_entry(file: str | Path) -> BinaryIO:
+    """`file` opened to read (its `name` the path, for `used`); OSError unless it is a regular file. A
+    FIFO or device under an entry's name (a mistake, or another program's) is then a miss like any
+    unreadable entry: opened without O_NONBLOCK, a FIFO would wait for a writer, and every command
+    with it, without end."""
+    return open(file, "rb", opener=_open_regular)
+
+
+def _open_regular(path: str, flags: int) -> int:
+    fd = os.open(path, flags | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(f"{path}: not a regular file")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def read_entry(file: Path) -> memoryview | None:
     """What write_entry wrote to `file`, or None when it is missing, unreadable, or not whole and
     unchanged: a flipped bit or a truncated write is a cache miss, never data."""
     try:
-        data = file.read_bytes()
+        with open_entry(file) as opened:
+            data = opened.read()
     except OSError:
         return None
     end = len(data) - len(_SEAL) - 4
@@ -251,7 +271,8 @@ def _served(folder: Path) -> list[str]:
     import json
 
     try:
-        served = json.loads((folder / _SERVED).read_text(encoding="utf-8"))
+        with open_entry(folder / _SERVED) as file:
+            served = json.loads(file.read().decode("utf-8"))
     except (OSError, ValueError):
         return []
     return [name for name in served if isinstance(name, str)] if isinstance(served, list) else []
