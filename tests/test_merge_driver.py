@@ -423,3 +423,21 @@ def test_a_phase_theirs_added_holding_an_id_ours_added_elsewhere_is_a_conflict(t
     expected = OURS_IN_P + f"<<<<<<< HEAD\n=======\n{new_phase}>>>>>>> origin/eve\n"
     assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
     assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
+
+
+def test_setup_errors_say_which_file_and_why(tmp_path: Path):
+    repo = make_repo(tmp_path / "repo")
+    (repo.root / "data").mkdir()
+    (repo.root / "data/phases.yaml").write_text(PLAN)
+    (repo.root / ".gitattributes").mkdir()
+    done = run_tracker("git", "setup", cwd=repo.root, env=ENV)
+    assert done.returncode == 1
+    assert done.stderr == f"{repo.root / '.gitattributes'}: error: Is a directory; nothing more was changed\n"
+    elsewhere = make_repo(tmp_path / "elsewhere")
+    env = {**ENV, "GIT_DIR": str(elsewhere.root / ".git"), "GIT_WORK_TREE": str(elsewhere.root)}
+    done = run_tracker("git", "setup", cwd=repo.root, env=env)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"tracker: error: the plan is not inside the work tree at {elsewhere.root}; nothing more was changed\n"
+    )
+    assert not (elsewhere.root / ".gitattributes").exists()

@@ -84,7 +84,10 @@ def git_setup(options: Options, undo: bool) -> None:
     plan = plan_path(options)
     try:
         changes = undo_merge(plan) if undo else set_up_merge(plan, own_command())
-    except (GitUnavailable, ValueError, OSError) as exc:
+    except OSError as exc:
+        where = exc.filename if exc.filename is not None else "tracker"
+        raise Failed(f"{where}: error: {exc.strerror or exc}; nothing more was changed") from None
+    except (GitUnavailable, ValueError) as exc:
         raise Failed(f"tracker: error: {exc}; nothing more was changed") from None
     for change in changes or ["nothing to change: " + ("not set up" if undo else "already set up")]:
         click.echo(change)

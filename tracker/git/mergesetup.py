@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from tracker.git.planhistory import plan_in
 from tracker.git.repo import GitRepo
 from tracker.support.atomicfile import write_atomic
 
@@ -16,7 +16,7 @@ LABELS = "--ours-label %X --theirs-label %Y"
 
 def attribute_line(repo: GitRepo, plan: Path) -> str:
     """`/path/of/the/plan merge=tracker`, anchored at the top of the work tree."""
-    relative = Path(os.path.realpath(plan)).relative_to(os.path.realpath(repo.root)).as_posix()
+    relative = plan_in(repo, plan)
     if any(c.isspace() or c in '"\\' for c in relative):
         quoted = relative.replace("\\", "\\\\").replace('"', '\\"')
         return f'"/{quoted}" merge=tracker'
@@ -31,7 +31,7 @@ def set_up_merge(plan: Path, command: str) -> list[str]:
     attributes = repo.root / ".gitattributes"
     text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     if line not in text.splitlines():
-        write_atomic(attributes, (text + ("" if not text or text.endswith("\n") else "\n") + line + "\n").encode())
+        _write(attributes, (text + ("" if not text or text.endswith("\n") else "\n") + line + "\n").encode())
         changes.append(f"added to {attributes}: {line}")
     wanted = {
         "merge.tracker.name": NAME,
@@ -55,9 +55,17 @@ def undo_merge(plan: Path) -> list[str]:
         lines = attributes.read_text(encoding="utf-8").splitlines(keepends=True)
         kept = [each for each in lines if each.rstrip("\r\n") != line]
         if len(kept) != len(lines):
-            write_atomic(attributes, "".join(kept).encode())
+            _write(attributes, "".join(kept).encode())
             changes.append(f"removed from {attributes}: {line}")
     if repo.run("config", "--local", "--get-regexp", r"^merge\.tracker\.", check=False):
         repo.run("config", "--local", "--remove-section", "merge.tracker")
         changes.append("removed git config section merge.tracker")
     return changes
+
+
+def _write(attributes: Path, data: bytes) -> None:
+    """write_atomic, its OSError naming the file (a full disk's ENOSPC names none) for the user's message."""
+    try:
+        write_atomic(attributes, data)
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(attributes)) from None
