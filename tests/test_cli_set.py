@@ -399,3 +399,20 @@ def test_a_file_renamed_over_the_plan_between_the_last_check_and_the_rename_is_m
     expected = BUNDLED.read_text(encoding="utf-8").replace("status: audit", "status: complete", 1)
     assert path.read_text(encoding="utf-8") == expected + "# saved by another program\n"
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
+
+
+def test_a_plan_its_mode_allows_but_the_file_system_refuses_says_why(repo):
+    """An immutable file (chattr +i) has mode 0644: 'chmod u+w' would not help, and was the advice given."""
+    path = bundled_copy(repo.root)
+    repo.commit("plan")
+    before = path.read_bytes()
+    if subprocess.run(["chattr", "+i", str(path)], capture_output=True).returncode != 0:
+        pytest.skip("chattr +i needs root and a file system with attributes")
+    try:
+        done = run_tracker("set", "4", "complete", cwd=repo.root)
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"{path}: error: cannot write the plan: the file may not be written though its mode")
+    assert "chattr -i" in done.stderr and "chmod" not in done.stderr
+    assert path.read_bytes() == before

@@ -199,14 +199,23 @@ def pause_for_tests(name: str) -> None:
 
 def refuse_read_only(target: Path, info: os.stat_result) -> None:
     """PermissionError for a file that is read-only, as editors refuse it: by its mode bits (for
-    root too, who may write anything) or because this user may not write it."""
-    if not info.st_mode & 0o222 or not os.access(target, os.W_OK):
-        raise PermissionError(
-            errno.EACCES,
-            f"the file is read-only (mode {info.st_mode & 0o7777:04o}); make it writable first "
-            "(chmod u+w) if it is meant to change",
-            str(target),
+    root too, who may write anything) or because this user may not write it, saying why: its mode
+    may allow the write that something else refuses, and `chmod u+w` would not help then."""
+    mode = info.st_mode & 0o7777
+    if not info.st_mode & 0o222:
+        reason = f"the file is read-only (mode {mode:04o}); make it writable first (chmod u+w) if it is meant to change"
+    elif os.access(target, os.W_OK):
+        return
+    elif hasattr(os, "statvfs") and os.statvfs(target).f_flag & os.ST_RDONLY:
+        reason = "the file system it is on is mounted read-only"
+    elif hasattr(os, "geteuid") and os.geteuid() not in (0, info.st_uid):
+        reason = f"this user may not write it (mode {mode:04o}, owner uid {info.st_uid}); ask its owner"
+    else:
+        reason = (
+            f"the file may not be written though its mode ({mode:04o}) allows it: an immutable or "
+            "append-only attribute? (`lsattr` shows it, `chattr -i` or `-a` removes it)"
         )
+    raise PermissionError(errno.EACCES, reason, str(target))
 
 
 def replace(temp: Path, target: Path) -> None:
