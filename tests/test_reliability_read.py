@@ -353,3 +353,27 @@ def test_git_setup_for_a_plan_that_is_a_symlink_loop_is_no_traceback(tmp_path):
     (repo.root / "b").symlink_to("a")
     done = run_tracker("--file", "a", "git", "setup", cwd=repo.root)
     assert "Traceback" not in done.stderr and done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize(
+    "folder, said",
+    [
+        ("../outside", "leaves the repository through '..'"),
+        ("/etc", "is absolute"),
+        ("docs/.git/hooks", "points into a '.git' folder"),
+        ("sessions[2026]", None),  # a name, not a pattern
+    ],
+)
+def test_a_notes_folder_outside_the_repository_is_a_located_error(tmp_path, folder, said):
+    repo = make_repo(tmp_path / "r")
+    text = plan() + f'notes:\n  folder: "{folder}"\n'
+    repo.write("data/phases.yaml", text)
+    repo.commit("init")
+    line = text.count("\n")
+    done = run_tracker("validate", cwd=repo.root)
+    if said is None:
+        assert done.returncode == 0, done.stderr
+    else:
+        assert done.returncode == 1
+        where = repo.root / "data" / "phases.yaml"
+        assert done.stderr.startswith(f"{where}:{line}:11: error: notes folder '{folder}' {said}"), done.stderr

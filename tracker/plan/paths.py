@@ -32,6 +32,17 @@ class PlanPath(NamedTuple):
 @cache  # a plan names the same paths many times, and every command asks
 def unsafe_reason(path: str) -> str | None:
     """Why `path` may not be read, or None when it stays inside the repository."""
+    reason = outside_reason(path)
+    if reason is None and is_glob(path):
+        try:
+            glob_regex(normalize(path))
+        except re.error as exc:
+            return f"is a pattern that cannot be read ({exc.msg}); write ranges low to high, like [a-z]"
+    return reason
+
+
+def outside_reason(path: str) -> str | None:
+    """Why `path`, taken as a plain name (not a pattern), leads outside the project's files, or None."""
     if "\x00" in path:
         return "contains a NUL character"
     if path.startswith("~"):
@@ -45,11 +56,6 @@ def unsafe_reason(path: str) -> str | None:
     # case-insensitive file system finds `.GIT` there).
     if ".git" in normal.lower() and any(part.lower() == ".git" for part in normal.split("/")):
         return "points into a '.git' folder, which is git's own storage, not a file of the project"
-    if is_glob(path):
-        try:
-            glob_regex(normalize(path))
-        except re.error as exc:
-            return f"is a pattern that cannot be read ({exc.msg}); write ranges low to high, like [a-z]"
     return None
 
 

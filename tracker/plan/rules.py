@@ -5,7 +5,7 @@ from __future__ import annotations
 from tracker.plan.compliance import INTERVAL_HINT, parse_interval, split_control
 from tracker.plan.estimate import estimate_error
 from tracker.plan.model import Issue, Project, is_iso_date, issue_key
-from tracker.plan.paths import unsafe_mentions
+from tracker.plan.paths import outside_reason, unsafe_mentions
 from tracker.plan.problems import Problem, did_you_mean
 
 
@@ -45,6 +45,16 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
             error(session, "date", f"session date '{session.date}' is not a real calendar date")
 
     _check_paths(unsafe_mentions(project), where, problems)
+    _check_notes_folder(project, error)
+
+
+def _check_notes_folder(project: Project, error) -> None:
+    """The dashboard writes notes (and makes folders) there: by the rule a deliverable's path keeps, so
+    plan text cannot send a write outside the repository or into `.git`."""
+    folder = project.notes.folder if project.notes is not None else None
+    reason = outside_reason(folder) if folder else None
+    if reason is not None:
+        error(project.notes, "folder", f"notes folder '{folder}' {reason}; no note is written there")
 
 
 def issue_problems(project: Project, issue: Issue, where: str) -> list[Problem]:
