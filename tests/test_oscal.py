@@ -354,3 +354,19 @@ def test_a_blank_project_name_is_refused_as_init_refuses_it(tmp_path):
         assert done.returncode == 2, done.stdout
         assert "Invalid value for '--project': the project's name cannot be empty" in done.stderr
         assert not (repo.root / "data").exists()
+
+
+def test_a_document_naming_its_json_schema_is_imported(tmp_path):
+    """OSCAL's JSON schemas allow `$schema` beside the model's key; such a catalog (or profile) was refused as
+    'not an OSCAL document (one top-level key ...)'."""
+    repo = make_repo(tmp_path / "repo")
+    schema = "https://raw.githubusercontent.com/usnistgov/OSCAL/v1.1.2/json/schema/oscal_catalog_schema.json"
+    catalog_path = write(tmp_path, "c.json", {"$schema": schema, **catalog()})
+    profile_path = write(tmp_path, "p.json", {"$schema": schema, **profile(**{"include-all": {}})})
+    done = run_tracker("import", "oscal", str(profile_path), str(catalog_path), cwd=repo.root)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    assert done.stdout == "wrote data/phases.yaml: 2 phases, 4 issues\n"
+    odd = write(tmp_path, "odd.json", {"$schema": 5, **catalog()})
+    done = run_tracker("import", "oscal", str(odd), "-o", "odd.yaml", cwd=repo.root)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"{odd}: error: $schema is a number, where OSCAL has a string (the schema's URI)")

@@ -33,6 +33,7 @@ _ANY_MOUSTACHE = re.compile(r"\{\{.*?\}\}")
 _BEFORE_MARK = re.compile(r"(?<=\])\s+([;,.:])")
 _FRAMEWORK_ID = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*\Z")
 MODELS = ("catalog", "profile")
+_SCHEMA_KEY = "$schema"
 
 
 class OscalError(Exception):
@@ -109,9 +110,15 @@ def _read(path: Path) -> dict:
         raise OscalError(
             f"{path}{where}: error: not OSCAL JSON ({exc}); tracker imports the JSON form of OSCAL"
         ) from None
-    if not isinstance(data, dict) or len(data) != 1:
+    if not isinstance(data, dict):
         raise OscalError(f"{path}: error: not an OSCAL document (one top-level key, e.g. 'catalog', is expected)")
-    model = next(iter(data))
+    # OSCAL's JSON schemas allow a `$schema` beside the model's key, naming the schema the document follows.
+    if not isinstance(data.get(_SCHEMA_KEY, ""), str):
+        _wrong(path, data[_SCHEMA_KEY], "a string (the schema's URI)", _SCHEMA_KEY)
+    models = [key for key in data if key != _SCHEMA_KEY]
+    if len(models) != 1:
+        raise OscalError(f"{path}: error: not an OSCAL document (one top-level key, e.g. 'catalog', is expected)")
+    model = models[0]
     if model not in MODELS:
         raise OscalError(
             f"{path}: error: '{model}' is an OSCAL model tracker does not import; "
