@@ -164,6 +164,12 @@ def test_set_owner_due_and_reviewed_change_one_line_each(programme):
         (("set", "2", "--reviewed", "today"), 2, "name it with --deliverable PATH"),
         (("set", "2"), 2, "nothing to change"),
         (("set", "1", "--deliverable", "docs/log.md", "--reviewed", "today"), 1, "has no deliverable 'docs/log.md'"),
+        # a review still to come kept its evidence fresh (and its controls satisfied) until then plus the interval
+        (
+            ("set", "1", "--deliverable", "docs/logging.md", "--reviewed", "2026-01-16"),
+            2,
+            "2026-01-16 is after today (2026-01-15); give the day the evidence was reviewed, or 'today'",
+        ),
     ],
 )
 def test_set_refuses_bad_values_and_leaves_the_file_alone(programme, args, code, message):

@@ -273,6 +273,18 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
     return value
 
 
+def _review_day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A review's day (as _day): one still to come would keep its evidence fresh for a review nobody made yet."""
+    from tracker.support.clock import today
+
+    day = _day(ctx, param, value)
+    if day is not None and day > today().isoformat():
+        raise click.BadParameter(
+            f"{day} is after today ({today().isoformat()}); give the day the evidence was reviewed, or 'today'"
+        )
+    return day
+
+
 @main.command("set")
 @click.argument("issue")
 @click.argument("status", required=False)
@@ -285,7 +297,7 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
 @click.option(
     "--reviewed",
     metavar="DATE",
-    callback=_day,
+    callback=_review_day,
     help="With --deliverable: when the evidence was last reviewed (YYYY-MM-DD or 'today').",
 )
 @click.pass_obj
