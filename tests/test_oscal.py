@@ -370,3 +370,17 @@ def test_a_document_naming_its_json_schema_is_imported(tmp_path):
     done = run_tracker("import", "oscal", str(odd), "-o", "odd.yaml", cwd=repo.root)
     assert done.returncode == 1
     assert done.stderr.startswith(f"{odd}: error: $schema is a number, where OSCAL has a string (the schema's URI)")
+
+
+def test_json_nested_too_deep_to_decode_is_refused_not_a_traceback(tmp_path):
+    """json.loads raised RecursionError (a traceback) on arrays nested past Python's stack."""
+    repo = make_repo(tmp_path / "repo")
+    path = tmp_path / "deep.json"
+    path.write_text('{"catalog": {"groups": ' + "[" * 100_000 + "]" * 100_000 + "}}")
+    done = run_tracker("import", "oscal", str(path), cwd=repo.root)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"{path}: error: not OSCAL JSON as tracker reads it: its arrays and objects are nested hundreds of levels "
+        "deep\n"
+    )
+    assert not (repo.root / "data").exists()

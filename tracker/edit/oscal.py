@@ -110,6 +110,11 @@ def _read(path: Path) -> dict:
         raise OscalError(
             f"{path}{where}: error: not OSCAL JSON ({exc}); tracker imports the JSON form of OSCAL"
         ) from None
+    except RecursionError:  # the decoder nests as deep as Python's stack allows; no catalog comes near it
+        raise OscalError(
+            f"{path}: error: not OSCAL JSON as tracker reads it: its arrays and objects are nested hundreds of "
+            "levels deep"
+        ) from None
     if not isinstance(data, dict):
         raise OscalError(f"{path}: error: not an OSCAL document (one top-level key, e.g. 'catalog', is expected)")
     # OSCAL's JSON schemas allow a `$schema` beside the model's key, naming the schema the document follows.
