@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import BUNDLED_PLAN, run_tracker
+from gitutil import make_repo
 
 from tracker.plan import parsecache
 from tracker.plan.loader import load, load_text
@@ -211,3 +212,16 @@ def test_plan_bytes_from_elsewhere_go_through_the_cache_too(plan: Path):
     assert load_data(data, "abc1234:data/phases.yaml").project.project == "FROM CACHE"
     with pytest.raises(LoadError):
         load_data(b"project: \xff\n", "abc1234:data/phases.yaml")
+
+
+def test_a_relative_cache_home_is_ignored_not_made_in_the_repository(tmp_path):
+    """As the XDG spec says; else the cache folder lands in whatever repository a command runs in."""
+    repo = make_repo(tmp_path / "r")
+    repo.write("data/phases.yaml", "project: P\nphases:\n  - id: P1\n    title: One\n    issues: []\n")
+    repo.commit("init")
+    env = {"XDG_CACHE_HOME": "cache", "HOME": str(tmp_path / "home")}
+    for command in (["status"], ["add", "issue", "P1", "Two"]):
+        done = run_tracker(*command, cwd=repo.root, env=env)
+        assert done.returncode == 0, done.stderr
+    assert not (repo.root / "cache").exists()
+    assert (tmp_path / "home" / ".cache" / "tracker").is_dir()

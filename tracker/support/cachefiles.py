@@ -62,8 +62,13 @@ def cache_dir() -> Path:
 
 
 def cache_folder() -> str:
-    """cache_dir as a string, for the replay path, which does without `pathlib`."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """cache_dir as a string, for the replay path, which does without `pathlib`.
+
+    A relative XDG_CACHE_HOME is ignored, as the XDG spec says: taken from the current folder, it put a
+    cache folder into whatever repository a command ran in."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "tracker")
 
 
