@@ -55,6 +55,28 @@ def test_an_output_file_interrupted_by_a_signal_leaves_no_temporary_file(repo, s
     assert (out / name).read_bytes() == b"the previous output\n"
 
 
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_an_output_interrupted_takes_the_folders_made_for_it_away(repo, signum):
+    make_plan_repo(repo)
+    (repo.root / "notes").mkdir()  # there before: stays
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "summary", "-o", "notes/new/2026/out.md"],
+        cwd=repo.root,
+        env=tracker_env(**PAUSE),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_for_temp(repo.root / "notes" / "new" / "2026", "out.md", lambda: writer.poll() is None)
+        writer.send_signal(signum)
+        writer.wait(timeout=30)
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+    assert list((repo.root / "notes").iterdir()) == []
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_signal_while_the_dashboard_exports_leaves_no_temporary_file(repo, signum):
     plan = make_plan_repo(repo)

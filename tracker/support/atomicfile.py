@@ -98,9 +98,30 @@ def _write_output(
     real = Path(os.path.realpath(target))
     if not force:
         _refuse_to_replace(real, info, kinds, keep)
-    if make_folders:
-        real.parent.mkdir(parents=True, exist_ok=True)
-    replace(write_temp(real, data), real)
+    made: list[Path] = []  # the folders made for this write, deepest first
+    try:
+        if make_folders:
+            _make_folders(real.parent, made)
+        replace(write_temp(real, data), real)
+    except BaseException:  # a full disk, a signal, Ctrl+C: the folders made for this write go with it
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # only while empty: never what another program put there meanwhile
+        raise
+
+
+def _make_folders(folder: Path, made: list[Path]) -> None:
+    """Make `folder` and the missing folders above it, putting each this call made first in `made`."""
+    missing = []
+    while not folder.exists() and folder.parent != folder:
+        missing.append(folder)
+        folder = folder.parent
+    for each in reversed(missing):
+        try:
+            each.mkdir()
+        except FileExistsError:  # made by another program meanwhile: not this write's to remove
+            continue
+        made.insert(0, each)
 
 
 def _refuse_to_replace(
