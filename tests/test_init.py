@@ -93,3 +93,32 @@ def test_the_nist_template_validates_with_18_phases_and_287_issues(repo):
     assert status.stdout.rstrip().endswith("0 of 287 issues done")
     report = json.loads(run_tracker("status", "--json", cwd=repo.root).stdout)
     assert sum(len(phase["issues"]) for phase in report["phases"]) == 287
+
+
+def test_an_init_interrupted_leaves_no_folder_it_made(repo):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from conftest import tracker_env
+
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "tracker", "init"],
+        cwd=repo.root,
+        env=tracker_env(TRACKER_TEST_PAUSE_AFTER_TEMP="60"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not list(repo.root.glob("data/.phases.yaml.tracker-*.tmp")):
+            assert writer.poll() is None and time.monotonic() < deadline, "init never wrote its temporary file"
+            time.sleep(0.02)
+        writer.send_signal(signal.SIGTERM)
+        assert writer.wait(timeout=30) == -signal.SIGTERM
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+    assert sorted(p.name for p in repo.root.iterdir()) == [".git"]

@@ -69,11 +69,11 @@ def write_plan(target: Path, text: str, force: bool, schema: bool = True) -> Wri
         raise StartRefused(f"{target}: error: a folder, not a file; give the plan's file name")
     data = text.encode("utf-8")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if force:
-            atomicfile.write_atomic(target, data)
-        else:
-            atomicfile.write_new(target, data)
+        with atomicfile.folders_for(target):
+            if force:
+                atomicfile.write_atomic(target, data)
+            else:
+                atomicfile.write_new(target, data)
     except FileExistsError:
         raise StartRefused(
             f"{target}: error: a plan is already there; nothing was written "

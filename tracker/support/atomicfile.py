@@ -23,7 +23,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from tracker.support import signals
@@ -98,16 +98,24 @@ def _write_output(
     real = Path(os.path.realpath(target))
     if not force:
         _refuse_to_replace(real, info, kinds, keep)
-    made: list[Path] = []  # the folders made for this write, deepest first
-    try:
-        if make_folders:
-            _make_folders(real.parent, made)
+    with folders_for(real) if make_folders else contextlib.nullcontext():
         replace(write_temp(real, data), real)
-    except BaseException:  # a full disk, a signal, Ctrl+C: the folders made for this write go with it
-        for folder in made:
-            with contextlib.suppress(OSError):
-                folder.rmdir()  # only while empty: never what another program put there meanwhile
-        raise
+
+
+@contextlib.contextmanager
+def folders_for(target: Path) -> Iterator[None]:
+    """Make the missing folders above `target` for the write inside; if it fails (a full disk, a signal,
+    Ctrl+C), the folders made go with it, so that nothing is left of a write that did not happen."""
+    made: list[Path] = []  # deepest first
+    with signals.cleanup_first():  # a SIGTERM inside (write_new's own included) ends the process here, after this
+        try:
+            _make_folders(target.parent, made)
+            yield
+        except BaseException:
+            for folder in made:
+                with contextlib.suppress(OSError):
+                    folder.rmdir()  # only while empty: never what another program put there meanwhile
+            raise
 
 
 def _make_folders(folder: Path, made: list[Path]) -> None:
