@@ -26,17 +26,17 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
             issue_rules.check(issue)
 
     for _phase, issue in project.issues():
-        places = issue.places() if issue.depends_on else {}
         for index, dep in enumerate(issue.depends_on):
             key = issue_key(dep)
-            at = f"depends_on.{index}" if f"depends_on.{index}" in places else "depends_on"
+            at = f"depends_on.{index}"  # the item's own place, else the list's
             if key == issue.key:
-                error(issue, at, f"issue #{issue.id} depends on itself")
+                error(issue, at, f"issue #{issue.id} depends on itself", fallback="depends_on")
             elif key not in issue_ids:
                 error(
                     issue,
                     at,
                     f"issue #{issue.id} depends on #{dep}, which is not in the plan{did_you_mean(key, issue_ids)}",
+                    fallback="depends_on",
                 )
     _check_cycles(project, issue_ids, error)
 
@@ -67,8 +67,8 @@ def issue_problems(project: Project, issue: Issue, where: str) -> list[Problem]:
 
 
 def _reporter(where: str, problems: list[Problem]):
-    def error(record, key: str, message: str, severity: str = "error") -> None:
-        line, column = record.where(key)
+    def error(record, key: str, message: str, severity: str = "error", fallback: str = "") -> None:
+        line, column = record.where(key, fallback)
         problems.append(Problem(where, line, column, message, severity))  # type: ignore[arg-type]
 
     return error
@@ -83,7 +83,7 @@ class _IssueRules:
         self.allowed = [s.id for s in project.workflow]
         self.known = set(self.allowed)
         # The frameworks' own problems are the plan's, reported once by `check`; here only their controls.
-        self.catalogue = _check_frameworks(project, (lambda *_: None) if frameworks_checked else error)
+        self.catalogue = _check_frameworks(project, (lambda *_, **__: None) if frameworks_checked else error)
 
     def status(self, record, key: str, value: str, what: str) -> None:
         if value not in self.known:
@@ -152,9 +152,8 @@ def _check_frameworks(project: Project, error) -> dict[str, set[str]]:
 def _check_controls(project: Project, issue, catalogue: dict[str, set[str]], error) -> None:
     """Each control names a declared control of its framework, with a prefix when several are declared, once."""
     seen: set[tuple[str | None, str]] = set()
-    places = issue.places() if issue.controls else {}
     for index, control in enumerate(issue.controls):
-        at = f"controls.{index}" if f"controls.{index}" in places else "controls"
+        at = f"controls.{index}"  # the item's own place, else the list's
         framework, ident = split_control(project, control)
         if framework is None and len(catalogue) > 1:
             homes = [name for name, controls in catalogue.items() if ident in controls]
@@ -164,6 +163,7 @@ def _check_controls(project: Project, issue, catalogue: dict[str, set[str]], err
                 at,
                 f"control '{control}' of issue #{issue.id} names no framework, and this plan declares "
                 f"{', '.join(catalogue)}; write it as {example}",
+                fallback="controls",
             )
             continue
         known = catalogue.get(framework) if framework is not None else None
@@ -173,9 +173,12 @@ def _check_controls(project: Project, issue, catalogue: dict[str, set[str]], err
                 at,
                 f"control '{ident}' of issue #{issue.id} is not a control of framework '{framework}'"
                 f"{_control_hint(ident, known)}; add it to the framework's controls or fix the id",
+                fallback="controls",
             )
         elif (framework, ident) in seen:
-            error(issue, at, f"control '{control}' is listed twice on issue #{issue.id}; remove one")
+            error(
+                issue, at, f"control '{control}' is listed twice on issue #{issue.id}; remove one", fallback="controls"
+            )
         seen.add((framework, ident))
 
 
