@@ -146,8 +146,9 @@ def entry_path(digest: str, code: str | None = None, kind: str = "plan") -> Path
     return cache_dir() / f"{kind}-{name}.msgpack"
 
 
-# Entries read ahead of `lookup` (see fetch), by file: each is taken when read, so used once.
-Fetched = dict[Path, memoryview]
+# Entries read ahead of `lookup` (see fetch), by file, with the header fetch checked (a delta's, whose base it
+# names); each is taken when read, so used once.
+Fetched = dict[Path, "tuple[memoryview, _Read | None]"]
 
 
 def fetch(digest: str) -> Fetched:
@@ -158,17 +159,17 @@ def fetch(digest: str) -> Fetched:
     whole = entry_path(digest, code)
     data = read_entry(whole)
     if data is not None:
-        return {whole: data}
+        return {whole: (data, None)}
     delta = entry_path(digest, code, "plandelta")
     data = read_entry(delta)
     read = _parse_header(delta, data, code, digest, whole=False) if data is not None else None
     if data is None or read is None:
         return {}
-    fetched = {delta: data}
+    fetched: Fetched = {delta: (data, read)}
     base = entry_path(read.header.base, code)
     data = read_entry(base)
     if data is not None:
-        fetched[base] = data
+        fetched[base] = (data, None)
     return fetched
 
 
@@ -514,12 +515,11 @@ def _read_file(
     file: Path, code: str, digest: str, whole: bool, fetched: Fetched | None = None
 ) -> tuple[_Read, memoryview] | None:
     """The checked header of the entry in `file`, and its bytes (all checked by their seal; taken from
-    `fetched` when read there)."""
-    data = fetched.pop(file, None) if fetched else None
-    data = data if data is not None else read_entry(file)
+    `fetched` when read there, with the header if it was checked there: for the same digest and kind)."""
+    data, read = (fetched.pop(file, None) if fetched else None) or (read_entry(file), None)
     if data is None:
         return None
-    read = _parse_header(file, data, code, digest, whole)
+    read = read or _parse_header(file, data, code, digest, whole)
     return (read, data) if read is not None else None
 
 
