@@ -17,7 +17,6 @@ here reads git or the clock: the last commit's day and today are given.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from collections.abc import Callable, Iterable
@@ -51,6 +50,8 @@ def add_interval(day: datetime.date, interval: tuple[int, int]) -> datetime.date
     """`day` plus (days, months); a month end stays in its month (Jan 31 + 1m is Feb 28 or 29)."""
     days, months = interval
     if months:
+        import calendar  # here: its import (and locale's) is 2 ms of every `tracker set`, which never asks
+
         index = day.month - 1 + months
         year, month = day.year + index // 12, index % 12 + 1
         day = day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))

@@ -254,7 +254,7 @@ class NewEntry:
 
 def _note_served(folder: Path, plan: str | Path) -> None:
     """Add `plan` to the list of plans the folder serves (rewritten only when it is new there)."""
-    import json
+    import msgspec  # here, as _served
 
     name = os.path.abspath(plan)
     served = _served(folder)
@@ -263,7 +263,7 @@ def _note_served(folder: Path, plan: str | Path) -> None:
     served = [*served[-(_SERVED_KEPT - 1) :], name]
     temporary = folder / f".{_SERVED}.{os.urandom(4).hex()}-{os.getpid()}.tmp"
     try:
-        temporary.write_text(json.dumps(served), encoding="utf-8")
+        temporary.write_bytes(msgspec.json.encode(served))
         os.replace(temporary, folder / _SERVED)
     except OSError:
         try:
@@ -273,12 +273,12 @@ def _note_served(folder: Path, plan: str | Path) -> None:
 
 
 def _served(folder: Path) -> list[str]:
-    import json
+    import msgspec  # here: a replayed answer never asks (see above); msgspec's, as the plan is read with it
 
     try:
         with open_entry(folder / _SERVED) as file:
-            served = json.loads(file.read().decode("utf-8"))
-    except (OSError, ValueError):
+            served = msgspec.json.decode(file.read())
+    except (OSError, ValueError, RecursionError):  # a damaged list: none served (bad UTF-8 is a ValueError)
         return []
     return [name for name in served if isinstance(name, str)] if isinstance(served, list) else []
 
