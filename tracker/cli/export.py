@@ -66,20 +66,21 @@ def _exported(plan: Path, kind: str, max_bytes: int, write: Write) -> None:
 
     day = today()
     command = replay.command_line("export", day, kind=kind, max_bytes=max_bytes)
-    if replay.replay(plan, command, write, max_bytes):
-        return
-    from tracker.cli.computing import compute
-    from tracker.export import export_bytes
-
-    loaded = compute(
+    loaded = replay.replayed_or_computed(
         plan,
         command,
         day.isoformat(),
         max_bytes,
         write,
-        lambda loaded, links: [export_bytes(loaded, kind, max_bytes, links)],
+        lambda loaded, links: [_export_bytes(loaded, kind, max_bytes, links)],
         history=True,
         plan_history=True,  # progress over time
     )
-    if not loaded.ok:
+    if loaded is not None and not loaded.ok:
         raise Failed(loaded.report())
+
+
+def _export_bytes(loaded, kind: str, max_bytes: int, links) -> bytes:
+    from tracker.export import export_bytes  # here: not imported before a replay misses
+
+    return export_bytes(loaded, kind, max_bytes, links)

@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from typing import Any, BinaryIO
 
     from tracker.git import Links
+    from tracker.plan import Loaded
 
     Write = Callable[[str | bytes], None]
 
@@ -168,6 +169,27 @@ def replay(plan: str | Path, command: Iterable[str], write: Write, max_bytes: in
             _settle(file, entry, key, plan)
     used(file.name)
     return True
+
+
+def replayed_or_computed(
+    plan: str | Path,
+    command: list[str],
+    day: str,
+    max_bytes: int,
+    write: Write,
+    answer: Callable[[Loaded, Links], Iterable[str | bytes]],
+    **how: Any,
+) -> Loaded | None:
+    """The recorded answer of `command` written through `write` (None), else the plan loaded and `answer`
+    computed, written and recorded for `day` (cli/computing.py's compute, `how` its options): the plan as
+    loaded, for the caller to say what is wrong with it."""
+    if replay(plan, command, write, max_bytes):
+        return None
+    from pathlib import Path  # here: a replay imports neither (see above)
+
+    from tracker.cli.computing import compute
+
+    return compute(Path(plan), command, day, max_bytes, write, answer, **how)
 
 
 def _settle(file: BinaryIO, entry: dict, key: str, plan: str | Path) -> None:

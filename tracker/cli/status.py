@@ -11,7 +11,6 @@ from tracker.cli import replay
 
 TYPE_CHECKING = False  # nothing but the replay is imported before a replay misses (see cli/replay.py)
 if TYPE_CHECKING:
-    import datetime
     from collections.abc import Iterator
     from pathlib import Path
 
@@ -36,32 +35,36 @@ def answer(
     command = replay.status_command(as_json, ascii_only, files, max_bytes, day_text) + (
         [f"--width={width}"] if width else []
     )
-    if replay.replay(plan, command, write, max_bytes):
-        return None
-    import datetime
-    from pathlib import Path
-
-    from tracker.cli.computing import compute
-    from tracker.plan import compliance, is_ok
-
-    day = datetime.date.fromisoformat(day_text)  # the day of the answer's name, even past midnight
-    loaded = compute(
-        Path(plan),
+    loaded = replay.replayed_or_computed(
+        plan,
         command,
         day_text,
         max_bytes,
         write,
-        lambda loaded, links: _pieces(loaded, links, as_json, ascii_only, files, width, day),
+        lambda loaded, links: _pieces(loaded, links, as_json, ascii_only, files, width, day_text),
         # The phase table needs states (for drift marks), and last commits only for evidence with a
         # review interval, which is known once the plan is read.
-        history=True if as_json or files else compliance.reviews_anything,
+        history=True if as_json or files else _reviews_anything,
     )
+    if loaded is None:  # replayed
+        return None
+    from tracker.plan import is_ok
+
     return None if is_ok(loaded) else loaded.report()
 
 
+def _reviews_anything(project) -> bool:
+    from tracker.plan import compliance  # here: not imported before a replay misses
+
+    return compliance.reviews_anything(project)
+
+
 def _pieces(
-    loaded, links, as_json: bool, ascii_only: bool, files: bool, width: int | None, today: datetime.date
+    loaded, links, as_json: bool, ascii_only: bool, files: bool, width: int | None, day_text: str
 ) -> Iterator[str | bytes]:
+    import datetime
+
+    today = datetime.date.fromisoformat(day_text)  # the day of the answer's name, even past midnight
     if as_json:
         from tracker.export import status_json
 

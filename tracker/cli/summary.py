@@ -37,6 +37,7 @@ from tracker.cli.context import Failed
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from tracker.notes import Gathered
     from tracker.plan import Loaded
 
 
@@ -78,21 +79,18 @@ def recorded_note(
     def write(piece: str | bytes) -> None:
         pieces.append(piece.encode("utf-8") if isinstance(piece, str) else piece)
 
-    if replay.replay(plan, command, write, max_bytes):
-        return b"".join(pieces)
-    from tracker.cli.computing import compute
-    from tracker.notes import Gathered, gather_summary
-
     made: list[Gathered] = []
 
     def read(loaded: Loaded) -> replay.Basis:
+        from tracker.notes import gather_summary  # here: not imported before a replay misses
+
         gathered = gather_summary(
             loaded, since=since, session=session, plain=plain, front_matter=front_matter, output=output
         )
         made.append(gathered)
         return replay.Basis(gathered.links, gathered.revisions, gathered.paths, changed=gathered.work_tree)
 
-    loaded = compute(
+    loaded = replay.replayed_or_computed(
         plan,
         command,
         day.isoformat(),
@@ -102,6 +100,6 @@ def recorded_note(
         history=False,
         read=read,
     )
-    if not loaded.ok:
+    if loaded is not None and not loaded.ok:
         raise Failed(loaded.report())
     return b"".join(pieces)
