@@ -9,12 +9,15 @@ process of its own, the answer cache's two-second guard set to zero.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from answerutil import answer_entries, replace_recorded_answers
+from conftest import tracker_env
 from gitutil import Repo
-from test_replayed_verdicts import LATER, TODAY, fresh, outcome, run
+from test_replayed_verdicts import LATER, PROGRAM, TODAY, fresh, outcome, run
 
 PLAN = """\
 project: Shop
@@ -234,6 +237,27 @@ def test_a_note_written_to_a_descriptor_is_never_kept(shop: Repo):
     for _ in range(3):
         assert outcome(run(shop, "summary", "-o", "/dev/stdout")) == outcome(plain)
     assert len(answer_entries()) == 1  # the plain note's
+
+
+def test_a_note_written_through_a_link_to_stdout_goes_there_and_is_never_kept(shop: Repo, tmp_path: Path):
+    """-o out.md, a symlink to /dev/stdout, with the output sent to a file: the note is written to the
+    descriptor, as -o /dev/stdout is, and not kept under the real path of the file behind it (a new
+    name for every file the output is sent to, and the file itself replaced)."""
+    (shop.root / "out.md").symlink_to("/dev/stdout")
+    plain = run(shop, "summary")
+    for n in range(3):
+        sent = tmp_path / f"sent-{n}.txt"
+        with open(sent, "wb") as stdout:
+            done = subprocess.run(
+                [sys.executable, "-c", PROGRAM, "summary", "-o", "out.md"],
+                cwd=shop.root,
+                stdout=stdout,
+                stderr=subprocess.PIPE,
+                env=tracker_env(None, TRACKER_NOW=TODAY),
+            )
+        assert (sent.read_bytes(), done.stderr, done.returncode) == outcome(plain)
+    assert len(answer_entries()) == 1  # the plain note's
+    assert (shop.root / "out.md").is_symlink()
 
 
 def test_a_note_through_a_template_of_one_s_own_is_never_kept(shop: Repo):

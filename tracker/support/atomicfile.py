@@ -38,7 +38,27 @@ _DESCRIPTOR = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/self/fd/(\d
 
 def names_descriptor(target: str | os.PathLike) -> bool:
     """Whether write_output writes `target` to a descriptor this process already has (/dev/stdout …)."""
-    return _DESCRIPTOR.fullmatch(os.path.abspath(target)) is not None
+    return _descriptor_named(target) is not None
+
+
+def _descriptor_named(target: str | os.PathLike) -> re.Match[str] | None:
+    """The match of /dev/stdout or its kin that `target` is, or leads to through symlinks (`-o out.md`
+    with out.md a link to /dev/stdout); None for anything else.  Followed a link at a time: the real
+    path of /dev/stdout names what the descriptor is open on now (a file, a pipe of this process),
+    which would be replaced or named anew at every run."""
+    path = os.path.abspath(target)
+    for _ in range(_MAX_HOPS):
+        named = _DESCRIPTOR.fullmatch(path)
+        if named is not None:
+            return named
+        try:
+            path = os.path.normpath(os.path.join(os.path.dirname(path), os.readlink(path)))
+        except (OSError, ValueError):  # not a link (or not there): what it names is no descriptor
+            return None
+    return None  # a loop of links: writing to it fails with its own error
+
+
+_MAX_HOPS = 40  # as the kernel's limit on links followed in one path (ELOOP)
 
 
 def write_atomic(target: str | os.PathLike, data: bytes) -> None:
@@ -84,7 +104,7 @@ def _write_output(
     keep: Iterable[str | os.PathLike],
     make_folders: bool,
 ) -> None:
-    named = _DESCRIPTOR.fullmatch(os.path.abspath(target))
+    named = _descriptor_named(target)
     if named:
         _write_all(1 if named[1] else 2 if named[2] else int(named[3] or named[4]), data)
         return
