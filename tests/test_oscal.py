@@ -176,8 +176,43 @@ def profile(**imported) -> dict:
 
 def write(folder: Path, name: str, data: dict) -> Path:
     path = folder / name
-    path.write_text(json.dumps(data))
+    path.write_text(json.dumps(data, indent=2))
     return path
+
+
+def places(text: str, before: str, value: str) -> list[str]:
+    """'line:column' of `value` wherever it follows `before` in `text`, found by searching the text (not by
+    walking the JSON), columns counted in characters."""
+    found, offset = [], text.find(before + value)
+    while offset >= 0:
+        found.append(line_column(text, offset + len(before)))
+        offset = text.find(before + value, offset + 1)
+    return found
+
+
+def line_column(text: str, offset: int) -> str:
+    return f"{text.count(chr(10), 0, offset) + 1}:{offset - text.rfind(chr(10), 0, offset)}"
+
+
+def brace_before(text: str, key: str) -> str:
+    """'line:column' of the brace that opens the object holding `key` (once in `text`, after no nested object)."""
+    [_] = places(text, "", key)
+    return line_column(text, text.rindex("{", 0, text.index(key)))
+
+
+def place(text: str, before: str, value: str) -> str:
+    [one] = places(text, before, value)
+    return one
+
+
+def refused(*files: Path, cwd: Path) -> str:
+    """The one line `tracker import oscal FILES` says on stderr, having written nothing (exit 1, no traceback)."""
+    done = run_tracker("import", "oscal", *map(str, files), cwd=cwd)
+    assert done.returncode == 1, done.stdout
+    [line] = done.stderr.splitlines()
+    assert "Traceback" not in done.stderr
+    assert not (cwd / "data").exists()
+    return line
 
 
 def test_nested_groups_join_their_top_group_and_parameters_read_as_text(tmp_path):
@@ -262,60 +297,73 @@ def test_a_label_that_would_be_no_id_is_refused_and_nothing_is_written(tmp_path)
     """A group or control label (or id, when it has none) holding a line break or a control character became a
     plan that did not load: the import is refused instead, naming it on one line."""
     repo = make_repo(tmp_path / "repo")
-    for change, message in [
-        (lambda c: c["groups"][1].update(id="b\nb"), "the group labelled 'B B' holds a line break"),
+    for change, message, value in [
+        (lambda c: c["groups"][1].update(id="b\nb"), "the group labelled 'B B' holds a line break", '"b\\nb"'),
         (
             lambda c: c["groups"][1]["controls"][0]["props"][0].update(value="BB\x1b-1"),
             "the control labelled 'BB-1' holds the control character U+001B",
+            '"BB\\u001b-1"',
         ),
     ]:
         data = catalog()
         change(data["catalog"])
-        done = run_tracker("import", "oscal", str(write(tmp_path, "c.json", data)), cwd=repo.root)
-        assert done.returncode == 1
-        [line] = done.stderr.splitlines()
-        assert line.startswith(f"{tmp_path / 'c.json'}: error: {message}"), done.stderr
-        assert not (repo.root / "data").exists()
+        path = write(tmp_path, "c.json", data)
+        where = place(path.read_text(), ": ", value)  # the label's (or id's) value
+        assert refused(path, cwd=repo.root).startswith(f"{path}:{where}: error: {message}")
 
 
 @pytest.mark.parametrize(
-    "change, message",
+    "change, message, value",
     [
-        (lambda c: c.update(groups="AA"), "catalog.groups is a string, where OSCAL has an array"),
-        (lambda c: c["groups"].append(7), "catalog.groups[2] is a number, where OSCAL has an object"),
-        (lambda c: c.update(metadata="Test"), "catalog.metadata is a string, where OSCAL has an object"),
-        (lambda c: c.update(params=5), "catalog.params is a number, where OSCAL has an array"),
+        (
+            lambda c: c.update(groups="AA"),
+            "catalog.groups is a string, where OSCAL has an array",
+            ('"groups": ', '"AA"'),
+        ),
+        (lambda c: c["groups"].append(7071), "catalog.groups[2] is a number, where OSCAL has an object", ("", "7071")),
+        (
+            lambda c: c.update(metadata="Test"),
+            "catalog.metadata is a string, where OSCAL has an object",
+            ('"metadata": ', '"Test"'),
+        ),
+        (lambda c: c.update(params=5), "catalog.params is a number, where OSCAL has an array", ('"params": ', "5")),
         (
             lambda c: c["params"][1].update(select="daily"),
             "catalog.params[1].select is a string, where OSCAL has an object",
+            ('"select": ', '"daily"'),
         ),
         (
             lambda c: c["groups"][0]["controls"][0].update(parts="Do it."),
             "catalog.groups[0].controls[0].parts is a string, where OSCAL has an array",
+            ('"parts": ', '"Do it."'),
         ),
         (
-            lambda c: c["groups"][1]["controls"][0]["props"].append(1),
+            lambda c: c["groups"][1]["controls"][0]["props"].append(4041),
             "catalog.groups[1].controls[0].props[1] is a number, where OSCAL has an object",
+            ("", "4041"),
         ),
         (
             lambda c: c["groups"][1]["controls"][0].update(title={"en": "One"}),
             "catalog.groups[1].controls[0].title is an object, where OSCAL has a string",
+            ('"title": ', "{"),
         ),
-        (lambda c: c["groups"][1].update(id=7), "catalog.groups[1].id is a number, where OSCAL has a string"),
+        (
+            lambda c: c["groups"][1].update(id=7),
+            "catalog.groups[1].id is a number, where OSCAL has a string",
+            ('"id": ', "7"),
+        ),
     ],
 )
-def test_a_catalog_of_the_wrong_shape_is_refused_at_its_place(tmp_path, change, message):
+def test_a_catalog_of_the_wrong_shape_is_refused_at_its_place(tmp_path, change, message, value):
     """A value of another JSON type than OSCAL's was an AttributeError or TypeError traceback (a string for a list,
-    a number for an object), or became a plan titled "{'en': 'One'}": it is named by its place instead."""
+    a number for an object), or became a plan titled "{'en': 'One'}": it is named by its JSON path, and by the line
+    and column of the value (`value`: the text before it, and its own)."""
     repo = make_repo(tmp_path / "repo")
     data = catalog()
     change(data["catalog"])
     path = write(tmp_path, "c.json", data)
-    done = run_tracker("import", "oscal", str(path), cwd=repo.root)
-    assert done.returncode == 1, done.stdout
-    [line] = done.stderr.splitlines()
-    assert line.startswith(f"{path}: error: {message}; correct it in the file"), done.stderr
-    assert not (repo.root / "data").exists()
+    where = place(path.read_text(), *value)
+    assert refused(path, cwd=repo.root).startswith(f"{path}:{where}: error: {message}; correct it in the file")
 
 
 def test_a_profile_of_the_wrong_shape_is_refused_at_its_place(tmp_path):
@@ -369,7 +417,10 @@ def test_a_document_naming_its_json_schema_is_imported(tmp_path):
     odd = write(tmp_path, "odd.json", {"$schema": 5, **catalog()})
     done = run_tracker("import", "oscal", str(odd), "-o", "odd.yaml", cwd=repo.root)
     assert done.returncode == 1
-    assert done.stderr.startswith(f"{odd}: error: $schema is a number, where OSCAL has a string (the schema's URI)")
+    assert done.stderr.startswith(
+        f"{odd}:2:14: error: $schema is a number, where OSCAL has a string (the schema's URI)"
+    )
+    assert not (repo.root / "odd.yaml").exists()
 
 
 def test_json_nested_too_deep_to_decode_is_refused_not_a_traceback(tmp_path):
@@ -384,3 +435,167 @@ def test_json_nested_too_deep_to_decode_is_refused_not_a_traceback(tmp_path):
         "deep\n"
     )
     assert not (repo.root / "data").exists()
+
+
+# --- every problem at a value of a document is located at path:line:column ------------------------------------
+
+
+def test_a_control_without_an_id_is_located_at_the_control(tmp_path):
+    """A missing value is located at the object that lacks it (json keeps no positions: the message had none)."""
+    repo = make_repo(tmp_path / "repo")
+    data = catalog()
+    nameless = data["catalog"]["groups"][1]["controls"][0]
+    del nameless["id"], nameless["props"]
+    path = write(tmp_path, "c.json", data)
+    where = brace_before(path.read_text(), '"title": "Control BB-1"')
+    line = refused(path, cwd=repo.root)
+    assert line == f"{path}:{where}: error: a control in group 'BB' has no id; give it its id (and a label prop)"
+
+
+def test_a_repeated_label_is_located_with_the_first(tmp_path):
+    repo = make_repo(tmp_path / "repo")
+    for change, message, value in [
+        (
+            lambda c: c["groups"][1]["controls"][0]["props"][0].update(value="AA-1"),
+            "two controls are both labelled 'AA-1'",
+            '"AA-1"',
+        ),
+        (
+            lambda c: c["groups"][1].update(props=[{"name": "label", "value": "AA"}]),
+            "two groups are both labelled 'AA'",
+            '"AA"',
+        ),
+    ]:
+        data = catalog()
+        change(data["catalog"])
+        path = write(tmp_path, "c.json", data)
+        first, second = places(path.read_text(), '"value": ', value)
+        line = refused(path, cwd=repo.root)
+        assert line == (
+            f"{path}:{second}: error: {message} (first at line {first.replace(':', ', column ')}); "
+            "give one of them another label (or id) in the catalog"
+        )
+
+
+def test_an_undefined_parameter_is_located_at_the_text_that_inserts_it(tmp_path):
+    repo = make_repo(tmp_path / "repo")
+    data = catalog()
+    data["catalog"]["groups"][1]["controls"][0]["parts"][0]["prose"] = "Set {{ insert: param, p-none }}."
+    path = write(tmp_path, "c.json", data)
+    where = place(path.read_text(), '"prose": ', '"Set {{ insert: param, p-none }}."')
+    assert refused(path, cwd=repo.root) == (
+        f"{path}:{where}: error: control 'bb-1': the parameter 'p-none' is inserted but not defined in the catalog; "
+        "define it in the catalog's params, or correct the insert"
+    )
+    data = catalog()  # in a choice of another parameter, the choice is the place
+    data["catalog"]["params"][1]["select"]["choice"][1] = "weekly {{ insert: param, p-none }}"
+    path = write(tmp_path, "c.json", data)
+    where = place(path.read_text(), "", '"weekly {{ insert: param, p-none }}"')
+    assert refused(path, cwd=repo.root).startswith(f"{path}:{where}: error: control 'aa-2': the parameter 'p-none'")
+
+
+def test_a_profile_problem_is_located_in_the_profile_and_a_catalog_problem_in_the_catalog(tmp_path):
+    """A problem found while the profile is resolved named the profile's file, even when it was the catalog's."""
+    repo = make_repo(tmp_path / "repo")
+    data = catalog()
+    data["catalog"]["groups"][1]["controls"][0]["props"][0]["value"] = "BB\x1b-1"
+    catalog_path = write(tmp_path, "c.json", data)
+    profile_path = write(tmp_path, "p.json", profile(**{"include-all": {}}))
+    where = place(catalog_path.read_text(), '"value": ', '"BB\\u001b-1"')
+    line = refused(profile_path, catalog_path, cwd=repo.root)
+    assert line.startswith(f"{catalog_path}:{where}: error: the control labelled 'BB-1' holds the control character")
+
+    catalog_path = write(tmp_path, "c.json", catalog())
+    profile_path = write(tmp_path, "p.json", profile(**{"include-controls": [{"with-ids": ["aa-1", "zz-9"]}]}))
+    where = place(profile_path.read_text(), "", '"zz-9"')
+    assert refused(profile_path, catalog_path, cwd=repo.root) == (
+        f"{profile_path}:{where}: error: 'include-controls' names 'zz-9', which {catalog_path} does not have; "
+        "correct the id, or give the catalog that has it"
+    )
+    profile_path = write(tmp_path, "p.json", profile())  # an import of nothing: the import itself
+    where = brace_before(profile_path.read_text(), '"href": "#x"')
+    assert refused(profile_path, catalog_path, cwd=repo.root) == (
+        f"{profile_path}:{where}: error: the import includes nothing; give include-all or include-controls"
+    )
+
+
+# A catalog as people write one by hand: a BOM, CRLF line ends, text in several scripts (one character outside
+# the BMP) before the error on its line, escapes in strings and in a key, brackets inside strings, nested arrays
+# and objects to pass over, and a key given twice (json keeps the last: the error is about that one).
+HAND_WRITTEN = [
+    "{",
+    '  "catalog": {',
+    '    "uuid": "c", "x-notes": ["]}", {"[": [1, -2.5e3, true, false, null, {}]}, [[]], "\\"{"],',
+    '    "metadata": {"title": "Catalogue général 🙂 \\"quoted\\" \\\\ \\u00e9", "version": "1"},',
+    '    "groups": [',
+    '      {"id": "aa", "title": "Gruppe Ä — 中文", "controls": [',
+    '        {"id": "aa-1", "class": 7, "title": "Prüfung 🙂 \\"x\\"", "cl\\u0061ss": 8}',
+    "      ]}",
+    "    ]",
+    "  }",
+    "}",
+]
+
+
+def test_columns_count_characters_past_a_bom_crlf_escapes_and_a_repeated_key(tmp_path):
+    repo = make_repo(tmp_path / "repo")
+    path = tmp_path / "hand.json"
+    path.write_bytes(("\ufeff" + "\r\n".join(HAND_WRITTEN) + "\r\n").encode("utf-8"))
+    column = HAND_WRITTEN[6].index('"cl\\u0061ss": 8') + len('"cl\\u0061ss": ') + 1
+    assert refused(path, cwd=repo.root).startswith(
+        f"{path}:7:{column}: error: catalog.groups[0].controls[0].class is a number, where OSCAL has a string"
+    )
+    # on the BOM's own line, the BOM is no column (as in a plan, and in json's own errors)
+    path.write_bytes('\ufeff{"catalog": {"metadata": "général"}}'.encode())
+    assert refused(path, cwd=repo.root).startswith(f"{path}:1:26: error: catalog.metadata is a string")
+
+
+def test_a_json_syntax_error_is_located_in_the_same_form(tmp_path):
+    """json's own message ended '(Expecting ',' delimiter: line 7 column 45 (char 321))': the place is said once,
+    where every tracker error says it."""
+    repo = make_repo(tmp_path / "repo")
+    path = tmp_path / "hand.json"
+    lines = [*HAND_WRITTEN[:6], '        {"id": "aa-1", "title": "Prüfung 🙂" "class": "x"}', *HAND_WRITTEN[7:]]
+    path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
+    column = lines[6].index('"class"') + 1
+    assert refused(path, cwd=repo.root) == (
+        f"{path}:7:{column}: error: not OSCAL JSON: Expecting ',' delimiter; correct it there "
+        "(tracker imports the JSON form of OSCAL)"
+    )
+    path.write_bytes(b'{"catalog": {\n  "metadata": {"title": "caf\xe9"}}}')  # Latin-1, not UTF-8
+    column = len('  "metadata": {"title": "caf') + 1
+    assert refused(path, cwd=repo.root) == f"{path}:2:{column}: error: byte 0xe9 is not UTF-8; save the file as UTF-8"
+
+
+@pytest.mark.parametrize(
+    "document, message, key",
+    [
+        ({"plan-of-action-and-milestones": {}}, "'plan-of-action-and-milestones' is an OSCAL model", '"plan-of'),
+        ({**catalog(), "profile": {}}, "not an OSCAL document (one top-level key", '"profile"'),
+        (profile(**{"include-all": {}}) | {"x": 1}, "not an OSCAL document (one top-level key", '"x"'),
+        (
+            {"profile": {**profile()["profile"], "modify": {"alters": []}}},
+            "the profile's 'modify' (alters)",
+            '"modify"',
+        ),
+        ({"profile": {**profile()["profile"], "merge": {"custom": {}}}}, "the profile's 'merge: custom'", '"custom"'),
+        (profile(**{"include-controls": [{"matching": []}]}), "'include-controls' with 'matching'", '"matching"'),
+        (profile(**{"include-all": {}, "exclude": []}), "the import's 'exclude' is not supported", '"exclude"'),
+    ],
+)
+def test_a_key_tracker_refuses_is_located_at_the_key(tmp_path, document, message, key):
+    repo = make_repo(tmp_path / "repo")
+    path = write(tmp_path, "d.json", document)
+    where = place(path.read_text(), "", key)
+    assert refused(path, write(tmp_path, "c.json", catalog()), cwd=repo.root).startswith(
+        f"{path}:{where}: error: {message}"
+    )
+
+
+def test_a_document_that_is_no_object_is_located_at_its_value(tmp_path):
+    repo = make_repo(tmp_path / "repo")
+    path = tmp_path / "list.json"
+    path.write_text('\n  ["catalog"]\n')
+    assert refused(path, cwd=repo.root) == (
+        f"{path}:2:3: error: not an OSCAL document (one top-level key, e.g. 'catalog', is expected)"
+    )

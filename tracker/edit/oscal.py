@@ -15,6 +15,11 @@ A profile is resolved against the catalog given with it: include-all,
 include-controls / exclude-controls by with-ids (with-child-controls), merge
 as-is or flat.  Any other construct is an OscalError that names it: a plan
 that silently lacks controls is worse than no plan.
+
+An error about a value of a file is `path:line:column: error: ...`, as a
+plan's problems are.  json keeps no positions: the value is raised as itself
+(_Fault), and its line and column are found in the text only when the error
+is reported, by walking the JSON path to it (_offset).
 """
 
 from __future__ import annotations
@@ -23,9 +28,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any
 
-from tracker.plan import id_fault
+from tracker.plan import LoadError, decode, id_fault
 from tracker.support.textsafe import one_line
 
 _INSERT = re.compile(r"\{\{\s*insert:\s*([^,}\s]+)\s*,\s*([^}\s]+)\s*\}\}")
@@ -37,7 +42,57 @@ _SCHEMA_KEY = "$schema"
 
 
 class OscalError(Exception):
-    """The files cannot be imported; str() is the message, starting with the file it is about."""
+    """The files cannot be imported; str() is the message, starting with the file it is about, and the line and
+    column in it when it is about one value."""
+
+
+Place = tuple[Any, Any]  # (within, key): see _Fault
+
+
+class _Fault(Exception):
+    """A problem at one value of a document, raised where the value is at hand and located only when it is
+    reported: json keeps no positions, and an import that succeeds never looks for one.
+
+    `at` is (within, key): the value `key` in `within` (a dict or list the document holds, or a copy `_kept`
+    made of one); the key itself when `at_key`; `within` when `key` is None or the document lacks it.  `what`
+    is the problem, led by the value's JSON path when `named`; `fix` how to mend it; `first` the place (as `at`)
+    of the value this one repeats.
+    """
+
+    def __init__(self, at: Place, what: str, fix: str = "", *, at_key=False, named=False, first: Place | None = None):
+        super().__init__(what)
+        self.at, self.what, self.fix = at, what, fix
+        self.at_key, self.named, self.first = at_key, named, first
+
+    def located(self, documents: list[_Document]) -> str:
+        place = _place(documents, self.at, self.at_key)
+        if place is None:  # no document holds the value (a bug here): the message still names the problem
+            return f"{documents[0].path}: error: {self.what}" + (f"; {self.fix}" if self.fix else "")
+        path, line, column, steps = place
+        what = f"{_dotted(steps)} {self.what}" if self.named else self.what
+        if self.first is not None and (first := _place(documents, self.first, False)) is not None:
+            what += f" (first at line {first[1]}, column {first[2]})"
+        return f"{path}:{line}:{column}: error: {what}" + (f"; {self.fix}" if self.fix else "")
+
+
+@dataclass
+class _Document:
+    path: Path
+    text: str  # as json read it: kept to find a value's line and column when one is reported
+    data: Any
+
+
+class _Kept(dict):
+    """A copy of a group or control that a profile resolution changed, remembering the one the document holds."""
+
+    __slots__ = ("origin",)
+    origin: dict
+
+
+def _kept(original: dict, **changes) -> _Kept:
+    kept = _Kept(original, **changes)
+    kept.origin = original
+    return kept
 
 
 @dataclass
@@ -47,6 +102,8 @@ class NewIssue:
     controls: list[str]
     summary: str | None = None
     steps: list[str] = field(default_factory=list)
+    # Where its id stands in the catalog, for an error about it: (within, key) as _Fault takes them.
+    id_at: Place = field(default=(None, None), repr=False, compare=False)
 
 
 @dataclass
@@ -54,6 +111,7 @@ class NewPhase:
     id: str
     title: str
     issues: list[NewIssue] = field(default_factory=list)
+    id_at: Place = field(default=(None, None), repr=False, compare=False)  # as NewIssue's
 
 
 @dataclass
@@ -77,17 +135,27 @@ class NewPlan:
 
 def read_oscal(files: list[Path], framework: str | None = None) -> NewPlan:
     """The plan for a catalog, or for a profile resolved against the catalog given with it."""
-    documents = [(path, _read(path)) for path in files]
+    documents: list[_Document] = []
+    try:
+        for path in files:
+            documents.append(_read(path))
+            _check(documents[-1].data)
+        return _import([(document.path, document.data) for document in documents], framework)
+    except _Fault as fault:
+        raise OscalError(fault.located(documents)) from None
+
+
+def _import(documents: list[tuple[Path, dict]], framework: str | None) -> NewPlan:
     catalogs = [(path, doc["catalog"]) for path, doc in documents if "catalog" in doc]
     profiles = [(path, doc["profile"]) for path, doc in documents if "profile" in doc]
     if len(profiles) > 1:
         raise OscalError(f"{profiles[1][0]}: error: give one profile at a time (with the catalog it imports)")
     if not catalogs:
         what = f"the profile {profiles[0][0]} imports a catalog; give it too" if profiles else "no catalog given"
-        raise OscalError(f"{files[0]}: error: {what}")
+        raise OscalError(f"{documents[0][0]}: error: {what}")
     if profiles:
         path, profile = profiles[0]
-        catalog_path, catalog = _resolve_profile(path, profile, catalogs)
+        catalog_path, catalog = _resolve_profile(profile, catalogs)
         source = path
     elif len(catalogs) > 1:
         raise OscalError(
@@ -100,37 +168,54 @@ def read_oscal(files: list[Path], framework: str | None = None) -> NewPlan:
     return _plan(source, catalog, framework)
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> _Document:
     try:
-        data = json.loads(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise OscalError(f"{path}: error: cannot read it: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        where = f":{exc.lineno}:{exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
+    encoding = json.detect_encoding(raw)  # as json.loads reads bytes: UTF-8, else the UTF-16 or -32 it detects
+    try:
+        text = decode(raw, str(path)) if encoding.startswith("utf-8") else raw.decode(encoding, "surrogatepass")
+        data = json.loads(text)
+    except LoadError as exc:  # a byte that is not UTF-8, located as in a plan
+        raise OscalError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise OscalError(f"{path}: error: not OSCAL JSON ({exc}); tracker imports the JSON form of OSCAL") from None
+    except json.JSONDecodeError as exc:
         raise OscalError(
-            f"{path}{where}: error: not OSCAL JSON ({exc}); tracker imports the JSON form of OSCAL"
+            f"{path}:{exc.lineno}:{exc.colno}: error: not OSCAL JSON: {exc.msg}; correct it there "
+            "(tracker imports the JSON form of OSCAL)"
         ) from None
     except RecursionError:  # the decoder nests as deep as Python's stack allows; no catalog comes near it
         raise OscalError(
             f"{path}: error: not OSCAL JSON as tracker reads it: its arrays and objects are nested hundreds of "
             "levels deep"
         ) from None
+    return _Document(path, text, data)
+
+
+_ONE_MODEL = "not an OSCAL document (one top-level key, e.g. 'catalog', is expected)"
+
+
+def _check(data) -> None:
+    """`data` is one model tracker imports, and what tracker reads of it has the JSON types OSCAL gives it."""
     if not isinstance(data, dict):
-        raise OscalError(f"{path}: error: not an OSCAL document (one top-level key, e.g. 'catalog', is expected)")
+        raise _Fault((data, None), _ONE_MODEL)
     # OSCAL's JSON schemas allow a `$schema` beside the model's key, naming the schema the document follows.
     if not isinstance(data.get(_SCHEMA_KEY, ""), str):
-        _wrong(path, data[_SCHEMA_KEY], "a string (the schema's URI)", _SCHEMA_KEY)
+        raise _wrong(data[_SCHEMA_KEY], "a string (the schema's URI)", data, _SCHEMA_KEY)
     models = [key for key in data if key != _SCHEMA_KEY]
     if len(models) != 1:
-        raise OscalError(f"{path}: error: not an OSCAL document (one top-level key, e.g. 'catalog', is expected)")
+        raise _Fault((data, models[1] if models else None), _ONE_MODEL, at_key=True)
     model = models[0]
     if model not in MODELS:
-        raise OscalError(
-            f"{path}: error: '{model}' is an OSCAL model tracker does not import; "
-            "give a catalog, or a profile with the catalog it imports"
+        raise _Fault(
+            (data, model),
+            f"'{model}' is an OSCAL model tracker does not import",
+            "give a catalog, or a profile with the catalog it imports",
+            at_key=True,
         )
-    _check_shape(path, data[model], model, model)
-    return data
+    _check_shape(data[model], model, data, model)
 
 
 # What the importer reads of each OSCAL object, and the JSON type OSCAL's schema gives it: a key absent (or null)
@@ -181,30 +266,32 @@ def _json_name(value) -> str:
     return _JSON_NAMES.get(type(value), type(value).__name__)
 
 
-def _check_shape(path: Path, value, shape, where: str) -> None:
-    """`value` is of `shape` (a name in _SHAPES, a JSON type, or a one-item list: an array of it), or an OscalError
-    names its place (`catalog.groups[2].controls[0].title`) and what OSCAL has there."""
+def _check_shape(value, shape, within, key) -> None:
+    """`value`, `key` in `within`, is of `shape` (a name in _SHAPES, a JSON type, or a one-item list: an array of
+    it), or a _Fault names its place (`catalog.groups[2].controls[0].title`) and what OSCAL has there."""
     if isinstance(shape, list):
         if not isinstance(value, list):
-            _wrong(path, value, "an array", where)
+            raise _wrong(value, "an array", within, key)
         for index, item in enumerate(value):
-            _check_shape(path, item, shape[0], f"{where}[{index}]")
+            _check_shape(item, shape[0], value, index)
         return
     if isinstance(shape, type):
         if not isinstance(value, shape) or (shape is not bool and isinstance(value, bool)):
-            _wrong(path, value, _JSON_NAMES[shape], where)
+            raise _wrong(value, _JSON_NAMES[shape], within, key)
         return
     if not isinstance(value, dict):
-        _wrong(path, value, "an object", where)
-    for key, inner in _SHAPES[shape].items():
-        if value.get(key) is not None:
-            _check_shape(path, value[key], inner, f"{where}.{key}")
+        raise _wrong(value, "an object", within, key)
+    for name, inner in _SHAPES[shape].items():
+        if value.get(name) is not None:
+            _check_shape(value[name], inner, value, name)
 
 
-def _wrong(path: Path, value, expected: str, where: str) -> NoReturn:
-    raise OscalError(
-        f"{path}: error: {where} is {_json_name(value)}, where OSCAL has {expected}; "
-        "correct it in the file (tracker reads OSCAL JSON as its schema has it)"
+def _wrong(value, expected: str, within, key) -> _Fault:
+    return _Fault(
+        (within, key),
+        f"is {_json_name(value)}, where OSCAL has {expected}",
+        "correct it in the file (tracker reads OSCAL JSON as its schema has it)",
+        named=True,
     )
 
 
@@ -222,25 +309,23 @@ def _plan(source: Path, catalog: dict, framework: str | None) -> NewPlan:
         raise OscalError(f"{source}: error: '{framework_id}' cannot be a framework id; pass --framework ID")
     phases: list[NewPhase] = []
     if catalog.get("controls"):
-        phases.append(_phase("CONTROLS", "Controls", catalog["controls"], [], params, framework_id, source))
-    used_ids: set[str] = set()
+        phases.append(
+            _phase("CONTROLS", "Controls", (catalog, "controls"), catalog["controls"], [], params, framework_id)
+        )
     for group in catalog.get("groups") or []:
-        phase_id = _label(group) or str(group.get("id") or len(phases) + 1).upper()
+        phase_id, id_at = _labelled(group, str(len(phases) + 1))
         phases.append(
             _phase(
                 phase_id,
                 _text(group.get("title")) or phase_id,
+                id_at,
                 group.get("controls") or [],
                 group.get("groups") or [],
                 params,
                 framework_id,
-                source,
             )
         )
-    for phase in phases:
-        if phase.id in used_ids:
-            raise OscalError(f"{source}: error: two groups are both labelled '{phase.id}'")
-        used_ids.add(phase.id)
+    _check_unique(phases, "groups")
     phases = [phase for phase in phases if phase.issues]
     if not phases:
         # An empty plan would declare a framework of no controls and say "0 issues" as if that were a result.
@@ -249,13 +334,11 @@ def _plan(source: Path, catalog: dict, framework: str | None) -> NewPlan:
             "(or the profile selects none); nothing was written"
         )
     for phase in phases:
-        _check_id(source, "group", phase.id)
+        _check_id("group", phase)
         for issue in phase.issues:
-            _check_id(source, "control", issue.id)
-    labels = [issue.id for phase in phases for issue in phase.issues]
-    duplicate = next((label for i, label in enumerate(labels) if label in labels[:i]), None)
-    if duplicate is not None:
-        raise OscalError(f"{source}: error: two controls are both labelled '{duplicate}'")
+            _check_id("control", issue)
+    issues = [issue for phase in phases for issue in phase.issues]
+    _check_unique(issues, "controls")
     version = _text(metadata.get("version"))
     comment = [
         f"{title}{f' (version {version})' if version else ''}, as a tracker plan.",
@@ -268,36 +351,51 @@ def _plan(source: Path, catalog: dict, framework: str | None) -> NewPlan:
     return NewPlan(
         project=title,
         phases=phases,
-        frameworks=[NewFramework(framework_id, title, labels)],
+        frameworks=[NewFramework(framework_id, title, [issue.id for issue in issues])],
         comment=comment,
     )
 
 
-def _check_id(source: Path, what: str, ident: str) -> None:
+def _check_unique(made: list[NewPhase] | list[NewIssue], what: str) -> None:
+    first: dict[str, NewPhase | NewIssue] = {}
+    for one in made:
+        earlier = first.setdefault(one.id, one)
+        if earlier is not one:
+            raise _Fault(
+                one.id_at,
+                f"two {what} are both labelled '{one_line(one.id)}'",
+                "give one of them another label (or id) in the catalog",
+                first=earlier.id_at,
+            )
+
+
+def _check_id(what: str, made: NewPhase | NewIssue) -> None:
     """A label (or id) that would be no id of a plan (model.id_fault) is refused: the plan would not load."""
-    fault = id_fault(ident)
+    fault = id_fault(made.id)
     if fault is not None:
-        raise OscalError(
-            f"{source}: error: the {what} labelled '{one_line(ident)}' holds {fault}, and a plan's ids are one line "
-            f"without control characters (typed on command lines); correct its label (or id) in the catalog"
+        raise _Fault(
+            made.id_at,
+            f"the {what} labelled '{one_line(made.id)}' holds {fault}, and a plan's ids are one line without control "
+            "characters (typed on command lines)",
+            "correct its label (or id) in the catalog",
         )
 
 
-def _phase(phase_id, title, controls, groups, params, framework_id, source) -> NewPhase:
-    phase = NewPhase(phase_id, title)
+def _phase(phase_id, title, id_at, controls, groups, params, framework_id) -> NewPhase:
+    phase = NewPhase(phase_id, title, id_at=id_at)
     # nested groups are flattened into their top group, in order
     for control in [*controls, *(c for group in groups for c in _group_controls(group))]:
-        _add_control(phase, control, params, framework_id, source)
+        _add_control(phase, control, params, framework_id)
     return phase
 
 
-def _add_control(phase: NewPhase, control: dict, params: dict, framework_id: str, source: Path) -> None:
+def _add_control(phase: NewPhase, control: dict, params: dict, framework_id: str) -> None:
     if _withdrawn(control):
         return
-    label = _label(control) or str(control.get("id", "")).upper()
+    label, id_at = _labelled(control, "")
     if not label:
-        raise OscalError(f"{source}: error: a control in group '{phase.id}' has no id")
-    summary, steps = _statement(control, params, source)
+        raise _Fault(id_at, f"a control in group '{one_line(phase.id)}' has no id", "give it its id (and a label prop)")
+    summary, steps = _statement(control, params)
     phase.issues.append(
         NewIssue(
             id=label,
@@ -305,19 +403,20 @@ def _add_control(phase: NewPhase, control: dict, params: dict, framework_id: str
             controls=[f"{framework_id}:{label}"],
             summary=summary,
             steps=steps,
+            id_at=id_at,
         )
     )
     for child in control.get("controls") or []:
-        _add_control(phase, child, params, framework_id, source)
+        _add_control(phase, child, params, framework_id)
 
 
-def _statement(control: dict, params: dict, source: Path) -> tuple[str | None, list[str]]:
+def _statement(control: dict, params: dict) -> tuple[str | None, list[str]]:
     """(summary, steps): the statement's own words and one step per item; a statement of words alone is one step."""
     statement = next((p for p in control.get("parts") or [] if p.get("name") == "statement"), None)
     if statement is None:
         return None, []
-    where = f"{source}: control '{control.get('id')}'"
-    lead = _prose(statement.get("prose"), params, where)
+    where = f"control '{one_line(str(control.get('id')))}'"
+    lead = _prose(statement, params, where)
     items = [_item(part, params, where) for part in statement.get("parts") or [] if part.get("name") == "item"]
     if not items:
         return None, [lead] if lead else []
@@ -327,48 +426,67 @@ def _statement(control: dict, params: dict, source: Path) -> tuple[str | None, l
 def _item(part: dict, params: dict, where: str) -> str:
     label = _label(part)
     words = [label] if label else []
-    prose = _prose(part.get("prose"), params, where)
+    prose = _prose(part, params, where)
     if prose:
         words.append(prose)
     words += [_item(sub, params, where) for sub in part.get("parts") or [] if sub.get("name") == "item"]
     return " ".join(words)
 
 
-def _prose(prose, params: dict, where: str) -> str:
+def _prose(part: dict, params: dict, where: str) -> str:
+    """The part's prose as people read it; `where` names its control in an error."""
+    prose = part.get("prose")
     if not isinstance(prose, str):
         return ""
 
     def insert(match: re.Match) -> str:
         kind, ident = match.group(1), match.group(2)
         if kind != "param":
-            raise OscalError(
-                f"{where}: error: '{{{{ insert: {kind}, … }}}}' is an OSCAL insert tracker does not support"
+            raise _Fault(
+                (part, "prose"),
+                f"{where}: '{{{{ insert: {kind}, … }}}}' is an OSCAL insert tracker does not support",
+                "write the text it stands for in its place",
             )
-        return _placeholder(ident, params, where, set())
+        return _placeholder(ident, params, where, (part, "prose"), set())
 
     text = _BEFORE_MARK.sub(r"\1", _INSERT.sub(insert, prose))  # `[...] ;` as the source spaced it reads `[...];`
     left = _ANY_MOUSTACHE.search(text)
     if left:
-        raise OscalError(f"{where}: error: '{left.group()}' is an OSCAL construct tracker does not support")
+        raise _Fault(
+            (part, "prose"),
+            f"{where}: '{one_line(left.group())}' is an OSCAL construct tracker does not support",
+            "write the text it stands for in its place",
+        )
     return _text(text)
 
 
-def _placeholder(ident: str, params: dict, where: str, seen: set[str]) -> str:
-    """A parameter as the published text shows it: its value, else [Selection: ...] or [Assignment: ...]."""
+def _placeholder(ident: str, params: dict, where: str, at: Place, seen: set[str]) -> str:
+    """A parameter as the published text shows it: its value, else [Selection: ...] or [Assignment: ...].
+
+    `at` is the place of the text that inserts it (a prose, or a choice of another parameter)."""
     param = params.get(ident)
     if param is None:
-        raise OscalError(f"{where}: error: the parameter '{ident}' is inserted but not defined in the catalog")
+        raise _Fault(
+            at,
+            f"{where}: the parameter '{one_line(ident)}' is inserted but not defined in the catalog",
+            "define it in the catalog's params, or correct the insert",
+        )
     if ident in seen:
-        raise OscalError(f"{where}: error: the parameter '{ident}' refers to itself")
+        raise _Fault(
+            at, f"{where}: the parameter '{one_line(ident)}' refers to itself", "correct its choices in the catalog"
+        )
     seen = seen | {ident}
     values = [_text(v) for v in param.get("values") or [] if _text(v)]
     if values:
         return ", ".join(values)
     select = param.get("select")
     if select:
-        choices = [
-            _INSERT.sub(lambda m: _placeholder(m.group(2), params, where, seen), c) for c in select.get("choice") or []
-        ]
+        listed = select.get("choice") or []
+
+        def choice_text(index: int) -> str:  # a choice may insert another parameter: its place is the choice
+            return _INSERT.sub(lambda m: _placeholder(m.group(2), params, where, (listed, index), seen), listed[index])
+
+        choices = [choice_text(index) for index in range(len(listed))]
         many = " (one or more)" if select.get("how-many") == "one-or-more" else ""
         return f"[Selection{many}: {'; '.join(_text(c) for c in choices)}]"
     label = _text(param.get("label"))
@@ -410,10 +528,23 @@ def _framework_id(controls: list[dict]) -> str:
 
 def _label(owner: dict) -> str | None:
     """The label people use (`AC-2(1)`): the plain `label` prop, not the zero-padded or assessment ones."""
+    prop = _label_prop(owner)
+    return _text(prop["value"]) if prop else None
+
+
+def _label_prop(owner: dict) -> dict | None:
     labels = [p for p in owner.get("props") or [] if p.get("name") == "label" and p.get("value")]
     plain = [p for p in labels if not p.get("class")]
-    chosen = (plain or labels or [None])[0]
-    return _text(chosen["value"]) if chosen else None
+    return (plain or labels or [None])[0]
+
+
+def _labelled(owner: dict, default: str) -> tuple[str, Place]:
+    """A group's or control's label, else its id upper-cased, else `default`; and where it stands (see _Fault)."""
+    prop = _label_prop(owner)
+    label = _text(prop["value"]) if prop else ""
+    if label:
+        return label, (prop, "value")
+    return str(owner.get("id") or default).upper(), (owner, "id")
 
 
 def _withdrawn(control: dict) -> bool:
@@ -429,23 +560,27 @@ def _text(value) -> str:
 # --- a profile resolved against its catalog -------------------------------------
 
 
-def _resolve_profile(path: Path, profile: dict, catalogs: list[tuple[Path, dict]]) -> tuple[Path, dict]:
+def _resolve_profile(profile: dict, catalogs: list[tuple[Path, dict]]) -> tuple[Path, dict]:
     for key in ("modify",):
         if profile.get(key):
             inner = ", ".join(sorted(profile[key])) if isinstance(profile[key], dict) else key
-            raise OscalError(
-                f"{path}: error: the profile's '{key}' ({inner}) is not supported; "
-                "import its resolved-profile catalog instead"
+            raise _Fault(
+                (profile, key),
+                f"the profile's '{key}' ({inner}) is not supported",
+                "import its resolved-profile catalog instead",
+                at_key=True,
             )
     merge = profile.get("merge") or {}
     if "custom" in merge:
-        raise OscalError(f"{path}: error: the profile's 'merge: custom' is not supported; use as-is or flat")
+        raise _Fault(
+            (merge, "custom"), "the profile's 'merge: custom' is not supported", "use as-is or flat", at_key=True
+        )
     imports = profile.get("imports") or []
     if len(imports) != 1:
-        raise OscalError(f"{path}: error: the profile has {len(imports)} imports; tracker resolves exactly one")
+        raise _Fault((profile, "imports"), f"the profile has {len(imports)} imports", "tracker resolves exactly one")
     spec = imports[0]
-    catalog_path, catalog = _imported_catalog(path, profile, spec.get("href", ""), catalogs)
-    wanted = _selection(path, spec, catalog, catalog_path)
+    catalog_path, catalog = _imported_catalog(profile, spec, catalogs)
+    wanted = _selection(spec, catalog, catalog_path)
     resolved_groups = []
     for group in catalog.get("groups") or []:
         kept = _keep_group(group, wanted)
@@ -454,7 +589,8 @@ def _resolve_profile(path: Path, profile: dict, catalogs: list[tuple[Path, dict]
     top = _keep_controls(catalog.get("controls") or [], wanted)
     metadata = dict(catalog.get("metadata") or {})
     metadata.update({k: v for k, v in (profile.get("metadata") or {}).items() if k in ("title", "version")})
-    resolved = {"metadata": metadata, "params": catalog.get("params") or []}
+    resolved = _Kept(metadata=metadata, params=catalog.get("params") or [])
+    resolved.origin = catalog  # its top controls are the catalog's: their place is the catalog's
     if merge.get("as-is"):
         resolved.update(groups=resolved_groups, controls=top)
     else:  # flat (OSCAL's default): every control in one list
@@ -464,9 +600,10 @@ def _resolve_profile(path: Path, profile: dict, catalogs: list[tuple[Path, dict]
     return catalog_path, resolved
 
 
-def _imported_catalog(path, profile, href: str, catalogs) -> tuple[Path, dict]:
+def _imported_catalog(profile: dict, spec: dict, catalogs) -> tuple[Path, dict]:
     if len(catalogs) == 1:
         return catalogs[0]
+    href = spec.get("href", "")
     names = {href.rsplit("/", 1)[-1]}
     if href.startswith("#"):
         for resource in (profile.get("back-matter") or {}).get("resources") or []:
@@ -475,36 +612,53 @@ def _imported_catalog(path, profile, href: str, catalogs) -> tuple[Path, dict]:
     for catalog_path, catalog in catalogs:
         if catalog_path.name in names:
             return catalog_path, catalog
-    raise OscalError(f"{path}: error: the profile imports '{href}', which is none of the catalogs given")
+    raise _Fault(
+        (spec, "href"),
+        f"the profile imports '{one_line(href)}', which is none of the catalogs given",
+        "give that catalog with the profile",
+    )
 
 
-def _selection(path: Path, spec: dict, catalog: dict, catalog_path: Path) -> set[str]:
+def _selection(spec: dict, catalog: dict, catalog_path: Path) -> set[str]:
     by_id = {c.get("id"): c for c in _all_controls(catalog)}
     unsupported = sorted(set(spec) - {"href", "include-all", "include-controls", "exclude-controls"})
     if unsupported:
-        raise OscalError(f"{path}: error: the import's '{unsupported[0]}' is not supported")
+        raise _Fault(
+            (spec, unsupported[0]),
+            f"the import's '{one_line(unsupported[0])}' is not supported",
+            "list the controls by include-controls and exclude-controls",
+            at_key=True,
+        )
     if "include-all" in spec:
         wanted = set(by_id)
     elif spec.get("include-controls"):
-        wanted = _matched(path, spec["include-controls"], by_id, catalog_path, "include-controls")
+        wanted = _matched(spec["include-controls"], by_id, catalog_path, "include-controls")
     else:
-        raise OscalError(f"{path}: error: the import includes nothing; give include-all or include-controls")
-    return wanted - _matched(path, spec.get("exclude-controls") or [], by_id, catalog_path, "exclude-controls")
+        raise _Fault((spec, None), "the import includes nothing", "give include-all or include-controls")
+    return wanted - _matched(spec.get("exclude-controls") or [], by_id, catalog_path, "exclude-controls")
 
 
-def _matched(path, selectors: list[dict], by_id: dict, catalog_path: Path, what: str) -> set[str]:
+def _matched(selectors: list[dict], by_id: dict, catalog_path: Path, what: str) -> set[str]:
     chosen: set[str] = set()
     for selector in selectors:
         extra = sorted(set(selector) - {"with-ids", "with-child-controls"})
         if extra:
-            raise OscalError(
-                f"{path}: error: '{what}' with '{extra[0]}' is not supported; list the controls by with-ids"
+            raise _Fault(
+                (selector, extra[0]),
+                f"'{what}' with '{one_line(extra[0])}' is not supported",
+                "list the controls by with-ids",
+                at_key=True,
             )
         children = selector.get("with-child-controls") == "yes"
-        for ident in selector.get("with-ids") or []:
+        listed = selector.get("with-ids") or []
+        for index, ident in enumerate(listed):
             control = by_id.get(ident)
             if control is None:
-                raise OscalError(f"{path}: error: '{what}' names '{ident}', which {catalog_path} does not have")
+                raise _Fault(
+                    (listed, index),
+                    f"'{what}' names '{one_line(ident)}', which {catalog_path} does not have",
+                    "correct the id, or give the catalog that has it",
+                )
             chosen |= {c.get("id") for c in _control_tree(control)} if children else {ident}
     return chosen
 
@@ -514,15 +668,15 @@ def _keep_group(group: dict, wanted: set[str]) -> dict | None:
     groups = [g for g in (_keep_group(inner, wanted) for inner in group.get("groups") or []) if g is not None]
     if not controls and not groups:
         return None
-    return {**group, "controls": controls, "groups": groups}
+    return _kept(group, controls=controls, groups=groups)
 
 
 def _keep_controls(controls: list[dict], wanted: set[str]) -> list[dict]:
-    kept = []
+    kept: list[dict] = []
     for control in controls:
         children = _keep_controls(control.get("controls") or [], wanted)
         if control.get("id") in wanted:
-            kept.append({**control, "controls": children})
+            kept.append(_kept(control, controls=children))
         else:
             kept.extend(children)  # an enhancement chosen without its control takes the control's place
     return kept
@@ -534,3 +688,83 @@ def _group_controls(group: dict) -> list[dict]:
 
 def _group_params(group: dict) -> list[dict]:
     return list(group.get("params") or []) + [p for g in group.get("groups") or [] for p in _group_params(g)]
+
+
+# --- where a value stands in the document's text (only when a problem is reported) -----------------
+
+
+def _place(documents: list[_Document], at: Place, at_key: bool) -> tuple[Path, int, int, list] | None:
+    """(file, line, column, JSON path) of `at` (see _Fault), or None when no document holds it."""
+    within, key = at
+    while isinstance(within, _Kept):
+        within = within.origin
+    for document in documents:
+        steps = _steps(document.data, within)
+        if steps is not None:
+            if key is not None:
+                steps.append(key)
+            text = document.text
+            offset = _offset(text, steps, at_key)
+            # Columns count characters, after a BOM, as the plan's problems and json's own errors count them.
+            return document.path, text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset), steps
+    return None
+
+
+def _steps(root, target) -> list | None:
+    """The keys and indices that lead from `root` to the very object `target`, or None."""
+    seen: list[tuple[object, int, object]] = [(root, -1, None)]  # (value, index of its container in seen, key)
+    at = 0
+    while at < len(seen):
+        value = seen[at][0]
+        if value is target:
+            steps = []
+            while at > 0:
+                _, at, step = seen[at]
+                steps.append(step)
+            return steps[::-1]
+        items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        seen.extend((item, at, step) for step, item in items if isinstance(item, (dict, list)))
+        at += 1
+    return None
+
+
+def _offset(text: str, steps: list, at_key: bool) -> int:
+    """Where in `text` (a JSON document json has read) the value `steps` lead to starts, or its key when `at_key`;
+    the object that lacks a step's key when one does."""
+    decoder = json.JSONDecoder()
+    value = key = _skip(text, 0)
+    for step in steps:
+        is_object = text[value] == "{"
+        found = None
+        index = 0
+        pos = _skip(text, value + 1)
+        while text[pos] not in "]}":
+            start = pos
+            if is_object:
+                name, pos = decoder.raw_decode(text, pos)
+                pos = _skip(text, _skip(text, pos) + 1)  # past the colon
+                if name == step:
+                    found = (start, pos)  # and on: of a repeated key, json keeps the last
+            elif index == step:
+                found = (start, start)
+                break
+            index += 1
+            pos = _skip(text, decoder.raw_decode(text, pos)[1])
+            if text[pos] == ",":
+                pos = _skip(text, pos + 1)
+        if found is None:
+            return value
+        key, value = found
+    return key if at_key else value
+
+
+def _skip(text: str, pos: int) -> int:
+    """The offset of the first character from `pos` on that is not JSON's whitespace (one always follows)."""
+    while text[pos] in " \t\n\r":
+        pos += 1
+    return pos
+
+
+def _dotted(steps: list) -> str:
+    """A JSON path as the messages write it: `catalog.groups[2].controls[0].title`."""
+    return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" if i else step for i, step in enumerate(steps))
