@@ -144,7 +144,11 @@ def test_review_fields_are_inherited_downward():
     one, two = p.issues
     three = q.issues[0]
     every = compliance.review_every_of
-    reviewed = compliance.reviewed_of
+    day = datetime.date(2026, 1, 15)
+
+    def reviewed(*where):
+        return compliance.reviewed_of(*where, day)
+
     assert every(project, p, one, one.deliverables[0]) == "90d"  # the phase's
     assert every(project, p, one, one.deliverables[1]) == "30d"  # its own
     assert every(project, p, two, two.deliverables[0]) == "6m"  # the issue's
@@ -152,6 +156,10 @@ def test_review_fields_are_inherited_downward():
     assert reviewed(project, p, one, one.deliverables[0]) == "2025-01-01"
     assert reviewed(project, p, two, two.deliverables[0]) == "2025-06-01"
     assert reviewed(project, q, three, three.deliverables[0]) == "2025-03-01"
+    # A day still to come is passed over, as if it were not written: the next level up stands.
+    before = datetime.date(2025, 5, 1)
+    assert compliance.reviewed_of(project, p, two, two.deliverables[0], before) == "2025-01-01"
+    assert compliance.reviewed_of(project, q, three, three.deliverables[0], before) == "2025-03-01"
 
 
 @pytest.mark.parametrize(
@@ -245,7 +253,9 @@ def test_freshness_overdue_drift_and_open_steps_on_a_real_repository(programme):
     ]
     # on the day its review falls due it is not stale yet; the day after it is
     assert [a.kind for a in attention(loaded.project, links, datetime.date(2025, 11, 30), ["stale"])] == []
-    assert [a.issue.id for a in attention(loaded.project, links, datetime.date(2025, 12, 1), ["stale"])] == [1]
+    # old2.md's review, written for 2026-01-02, is still to come that day: like old.md, it is judged by its commit
+    assert [a.issue.id for a in attention(loaded.project, links, datetime.date(2025, 12, 1), ["stale"])] == [1, 3]
+    assert [a.issue.id for a in attention(loaded.project, links, datetime.date(2026, 1, 2), ["stale"])] == [1]
     # a review date written by hand wins over the commit's day: old2.md, reviewed 2026-01-02, is due 2026-04-02
     assert [a.issue.id for a in attention(loaded.project, links, datetime.date(2026, 4, 2), ["stale"])] == [1, 2]
     assert [a.issue.id for a in attention(loaded.project, links, datetime.date(2026, 4, 3), ["stale"])] == [

@@ -134,6 +134,51 @@ def test_strict_fails_on_each_kind_with_a_located_error(programme, change, now, 
     assert all(": error: " in line for line in done.stderr.splitlines()[:-1])
 
 
+# logging.md's review typed ahead, on the evidence itself or on its issue; stale by its commit on 2026-03-02.
+TYPED_AHEAD = {
+    "deliverable": (
+        "            type: doc\n",
+        "            reviewed: 2026-06-01\n",
+        "21:23",
+        "evidence 'docs/logging.md'",
+        ", or once reviewed run: tracker set 1 --deliverable docs/logging.md --reviewed today",
+    ),
+    "issue": ("        x-jira: LMS-1\n", "        reviewed: 2026-06-01\n", "18:19", "issue #1", ""),
+}
+
+
+@pytest.mark.parametrize("level", list(TYPED_AHEAD))
+def test_a_review_typed_ahead_is_no_review_and_validate_says_where(programme, level):
+    after, line, at, what, command = TYPED_AHEAD[level]
+    programme.write("data/phases.yaml", PLAN.replace(after, after + line))
+    later = "2026-03-02"
+    report = json.loads(tracker(programme, "status", "--json", now=later).stdout)
+    evidence = report["phases"][0]["issues"][0]["deliverables"][0]
+    assert (evidence["reviewed"], evidence["review_due"], evidence["stale"]) == ("2025-12-01", "2026-03-01", True)
+    status = tracker(programme, "status", now=later).stdout
+    assert "! #1 docs/logging.md: stale: last reviewed 2025-12-01, review due 2026-03-01\n" in status, status
+    coverage = tracker(programme, "coverage", now=later).stdout
+    assert "0 satisfied" in coverage, coverage  # CC7.1's only evidence is stale
+    warning = (
+        f"data/phases.yaml:{at}: warning: 'reviewed' of {what} is 2026-06-01, after today ({later}): a review still to "
+        f"come proves nothing, so it is not counted; write the day the review was made{command}"
+    )
+    plain = tracker(programme, "validate", now=later)
+    assert plain.returncode == 0, plain.stderr
+    assert plain.stderr.splitlines()[0].endswith(warning), plain.stderr
+    assert plain.stdout.endswith(": ok (1 warning)\n"), plain.stdout
+    strict = tracker(programme, "validate", "--strict", now=later)
+    assert strict.returncode == 1
+    assert warning.replace(": warning: ", ": error: ") in strict.stderr, strict.stderr
+    assert "docs/logging.md' of issue #1 was last reviewed 2025-12-01; its review was due 2026-03-01" in strict.stderr
+    # On the day itself the review counts, and nothing is said about it.
+    due = tracker(programme, "validate", now="2026-06-01")
+    assert (due.returncode, due.stderr) == (0, "")
+    report = json.loads(tracker(programme, "status", "--json", now="2026-06-01").stdout)
+    evidence = report["phases"][0]["issues"][0]["deliverables"][0]
+    assert (evidence["reviewed"], evidence["review_due"], evidence["stale"]) == ("2026-06-01", "2026-08-30", False)
+
+
 def test_set_owner_due_and_reviewed_change_one_line_each(programme):
     plan = programme.root / "data" / "phases.yaml"
     done = tracker(programme, "set", "2", "--owner", "lee", "--due", "2026-02-01")

@@ -85,6 +85,24 @@ async def test_tree_marks_header_counts_and_detail_fields(plan):
 
 
 @synchronously
+async def test_a_review_typed_ahead_in_the_file_leaves_the_evidence_stale(plan):
+    """`reviewed: 2026-06-01` typed by hand on 2026-01-15 is no review: access.md stays stale by its commit."""
+    plan.write_text(
+        TEXT.replace(
+            "            purpose: quarterly", "            reviewed: 2026-06-01\n            purpose: quarterly"
+        )
+    )
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "1 overdue · 1 stale" in text_of(dashboard(app).query_one(PlanHeader))
+        assert issue_lines(app)["1"].rstrip().endswith("stale")
+        dashboard(app).jump(Ref("deliverable", "P1", "1", 0))
+        await settle(pilot)
+        assert "stale · last reviewed 2025-06-01 · review was due 2025-08-30" in detail_text(app)
+
+
+@synchronously
 @pytest.mark.parametrize(
     ("text", "keys"),
     [

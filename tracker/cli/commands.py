@@ -275,10 +275,11 @@ def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str |
 
 def _review_day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A review's day (as _day): one still to come would keep its evidence fresh for a review nobody made yet."""
+    from tracker.plan import compliance
     from tracker.support.clock import today
 
     day = _day(ctx, param, value)
-    if day is not None and day > today().isoformat():
+    if day is not None and compliance.is_to_come(day, today()):
         raise click.BadParameter(
             f"{day} is after today ({today().isoformat()}); give the day the evidence was reviewed, or 'today'"
         )

@@ -69,12 +69,14 @@ def _computed(plan: Path, max_bytes: int, strict: bool, day: datetime.date, comm
 
 
 def _linked(loaded, links, strict: bool, day: datetime.date) -> Verdict:
-    """The verdict on a plan and its links: the plan's problems, drift (with `strict`, what strict adds)."""
-    from tracker.git import link_problems, strict_problems
+    """The verdict on a plan and its links: the plan's problems, drift, reviews dated after `day` (with `strict`,
+    what strict adds)."""
+    from tracker.git import link_problems, reviews_to_come, strict_problems
     from tracker.plan import sort_key
 
     where = str(loaded.path)
     found = link_problems(loaded.project, links, where, drift=not strict)
+    found += reviews_to_come(loaded.project, day, where, strict)
     if strict:
         found += strict_problems(loaded.project, links, day, where)
     loaded.problems = sorted(loaded.problems + found, key=sort_key)

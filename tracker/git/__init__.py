@@ -14,6 +14,7 @@ if TYPE_CHECKING:
         coverage_of,
         evidence_freshness,
         needs_attention,
+        reviews_to_come,
         strict_problems,
     )
     from tracker.git.drift import (

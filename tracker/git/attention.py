@@ -119,6 +119,35 @@ def strict_problems(project: Project, links: Links, today: datetime.date, where:
     return out
 
 
+def reviews_to_come(project: Project, today: datetime.date, where: str, strict: bool) -> list[Problem]:
+    """Each `reviewed` day after today, where it is written: freshness passes over it (compliance.is_to_come),
+    so the user is told why that evidence is judged without it.  `validate` warns; with `strict` it is an error."""
+    out: list[Problem] = []
+
+    def check(record: Project | Phase | Issue | Deliverable, what: str, fix: str) -> None:
+        if record.reviewed and compliance.is_to_come(record.reviewed, today):
+            out.append(
+                Problem(
+                    where,
+                    *record.where("reviewed"),
+                    f"'reviewed' of {what} is {record.reviewed}, after today ({today.isoformat()}): a review still "
+                    f"to come proves nothing, so it is not counted; {fix}",
+                    "error" if strict else "warning",
+                )
+            )
+
+    fix = "write the day the review was made"
+    check(project, "the plan", fix)
+    for phase in project.phases:
+        check(phase, f"phase {phase.id}", fix)
+        for issue in phase.issues:
+            check(issue, f"issue #{issue.id}", fix)
+            for deliverable in issue.deliverables:
+                command = f"tracker set {issue.id} --deliverable {_shell_word(deliverable.path)} --reviewed today"
+                check(deliverable, f"evidence '{deliverable.path}'", f"{fix}, or once reviewed run: {command}")
+    return out
+
+
 def _shell_word(text: str) -> str:
     import shlex
 

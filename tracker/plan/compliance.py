@@ -9,6 +9,8 @@ here reads git or the clock: the last commit's day and today are given.
 - A deliverable is stale when today is past its review due day: its last
   review (`reviewed`, else the day of the last commit touching it) plus its
   `review_every`.  With no interval, or no known last review, it is not stale.
+  A `reviewed` day after today is a review nobody has made yet: it proves
+  nothing, so it is passed over as if it were not written.
 - An issue is overdue when its `due` day is past and it is not done.
 - A control is written `FRAMEWORK:CONTROL`, or bare when the plan declares one
   framework (or none).  It is satisfied when every issue mapping it is done and
@@ -65,11 +67,22 @@ def review_every_of(project: Project, phase: Phase, issue: Issue, deliverable: D
     return issue.review_every or phase.review_every or project.review_every
 
 
-def reviewed_of(project: Project, phase: Phase, issue: Issue, deliverable: Deliverable | None = None) -> str | None:
-    """The last review day written in the plan, inherited from the nearest level that sets one."""
-    if deliverable is not None and deliverable.reviewed:
-        return deliverable.reviewed
-    return issue.reviewed or phase.reviewed or project.reviewed
+def reviewed_of(
+    project: Project, phase: Phase, issue: Issue, deliverable: Deliverable | None, today: datetime.date
+) -> str | None:
+    """The last review day written in the plan, inherited from the nearest level that sets one; a day still to
+    come is passed over (`is_to_come`)."""
+    for record in (deliverable, issue, phase, project):
+        if record is not None and record.reviewed and not is_to_come(record.reviewed, today):
+            return record.reviewed
+    return None
+
+
+def is_to_come(reviewed: str, today: datetime.date) -> bool:
+    """Whether a `reviewed` day is after today: typed ahead (or mistyped), it would keep evidence fresh for a
+    review nobody has made yet, so freshness passes over it and `validate` reports it."""
+    day = iso_day(reviewed)
+    return day is not None and day > today
 
 
 class Freshness(Struct, frozen=True):
@@ -85,7 +98,7 @@ def freshness(
     project: Project, phase: Phase, issue: Issue, deliverable: Deliverable, committed: str | None, today: datetime.date
 ) -> Freshness:
     """How fresh a deliverable is, given the day (YYYY-MM-DD...) of the last commit touching its file, if any."""
-    reviewed = reviewed_of(project, phase, issue, deliverable) or (committed[:10] if committed else None)
+    reviewed = reviewed_of(project, phase, issue, deliverable, today) or (committed[:10] if committed else None)
     return _freshness(reviewed, review_every_of(project, phase, issue, deliverable), today)
 
 
