@@ -608,6 +608,11 @@ async def test_tick_is_not_offered_on_an_issue(plan):
         await settle(pilot)
         await press_on(pilot, issue4(), "x")
         assert dashboard(app).check_action("tick_step", ()) is False
+        assert "Tick" not in text_of(dashboard(app).query_one(KeyBar))
+        # not a silent no-op: the user is told what x needs, on an issue as on a phase
+        assert notes(app) == ["x ticks a step: move the cursor to a step (open an issue with →)."]
+        await press_on(pilot, Ref("phase", "P2"), "x")
+        assert len(notes(app)) == 2
     assert plan.read_text() == before
 
 

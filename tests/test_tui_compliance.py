@@ -187,9 +187,10 @@ async def test_v_marks_the_evidence_reviewed_today_one_line(plan):
         await settle(pilot)
         dashboard(app).jump(Ref("issue", "P1", "3"))
         await settle(pilot)
-        await pilot.press("v")  # on an issue: nothing to mark
+        await pilot.press("v")  # on an issue: nothing to mark, and the user is told what v needs
         await settle(pilot)
         assert plan.read_text() == before
+        assert "v marks evidence reviewed today: move the cursor to a deliverable (open an issue with →)." in notes(app)
         dashboard(app).jump(Ref("deliverable", "P1", "1", 0))
         await settle(pilot)
         assert "v Reviewed" in text_of(dashboard(app).query_one(KeyBar))

@@ -9,7 +9,8 @@ They act on the item under the cursor: a deliverable's effective status (see
 Issue.status_of), else its issue's.  Each decided change is posted as
 `StatusEdits.Chosen`; the screen sends it to the write queue.  The screen's
 check_action offers these keys only on an issue and its parts (`x` on a step);
-the checks below keep that true for the type checker too.
+the checks below keep that true for the type checker too.  Pressed anywhere else, `x` and `v` say what
+they need (`needs`), rather than doing nothing without a word.
 """
 
 from __future__ import annotations
@@ -22,6 +23,12 @@ from textual.screen import Screen
 from tracker.plan import Deliverable, Issue, Loaded, Project, Step
 from tracker.support.textsafe import one_line
 from tracker.tui.refs import Item
+
+# What a key that acts on one kind of item says when the cursor is on another.
+NEEDS = {
+    "tick_step": "x ticks a step: move the cursor to a step (open an issue with →).",
+    "reviewed": "v marks evidence reviewed today: move the cursor to a deliverable (open an issue with →).",
+}
 
 
 class StatusEdits:
@@ -114,6 +121,10 @@ class StatusEdits:
             return
         change = edit.SetDeliverableReviewed(item.issue.id, item.part.path, day, index=item.ref.index)
         self.screen.post_message(self.Chosen(change, None))
+
+    def needs(self, action: str) -> None:
+        """The key of `action` was pressed where it does nothing: say where it works."""
+        self.screen.notify(NEEDS[action], markup=False)
 
 
 def status_of(item: Item, issue: Issue) -> str:

@@ -68,6 +68,10 @@ class DashboardScreen(Screen):
             "Reviewed",
             tooltip="Mark the evidence under the cursor reviewed today (as tracker set --reviewed today)",
         ),
+        # Where check_action turns x or v off, the key falls through to this one, which says what it needs
+        # (Textual tries a key's bindings in order); it is shown nowhere.
+        Binding("x", "needs('tick_step')", show=False),
+        Binding("v", "needs('reviewed')", show=False),
         Binding("a", "add", "Add", tooltip="Add an issue to the selected phase, or a step to the selected issue"),
         Binding("o", "open", "Open", tooltip="Open the selected file in $EDITOR (else the plan at the item)"),
         Binding("e", "edit_plan", "Edit plan", show=False, tooltip="Open the plan in $EDITOR at the item's line"),
@@ -303,6 +307,9 @@ class DashboardScreen(Screen):
 
     def action_reviewed(self) -> None:
         self.status_edits.reviewed(self.selected_item())
+
+    def action_needs(self, action: str) -> None:
+        self.status_edits.needs(action)
 
     def action_start_session(self) -> None:
         self.sessions.ask_start(self.shown if self.broken is None else None)
