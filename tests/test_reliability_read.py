@@ -377,3 +377,45 @@ def test_a_notes_folder_outside_the_repository_is_a_located_error(tmp_path, fold
         assert done.returncode == 1
         where = repo.root / "data" / "phases.yaml"
         assert done.stderr.startswith(f"{where}:{line}:11: error: notes folder '{folder}' {said}"), done.stderr
+
+
+@pytest.mark.parametrize(
+    "folder, said",
+    [
+        ("notes", "leads outside the repository through a symlink"),
+        ("notes/2026/new", "leads outside the repository through a symlink"),  # made on the way, under the link
+        ("store/hooks", "leads into a '.git' folder, git's own storage, through a symlink"),
+        ("inside/sessions", None),  # a link that stays in the repository
+    ],
+)
+def test_a_notes_folder_that_only_a_committed_symlink_leads_out_is_the_same_located_error(tmp_path, folder, said):
+    repo = make_repo(tmp_path / "r")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo.root / "notes").symlink_to(elsewhere)
+    (repo.root / "store").symlink_to(".git")
+    (repo.root / "docs").mkdir()
+    repo.write("docs/README.md", "docs\n")
+    (repo.root / "inside").symlink_to("docs")
+    text = plan() + f"notes:\n  folder: {folder}\nsessions:\n  - date: 2026-01-14\n"
+    repo.write("data/phases.yaml", text)
+    repo.commit("init")
+    assert repo.git("ls-files", "notes", "store", "inside").split() == ["inside", "notes", "store"]
+    line = text.count("\n") - 2
+    env = {"TRACKER_NOW": "2026-01-15T10:00"}
+    done = run_tracker("validate", cwd=repo.root, env=env)
+    if said is None:
+        assert done.returncode == 0, done.stderr
+    else:
+        assert done.returncode == 1
+        where = repo.root / "data" / "phases.yaml"
+        assert done.stderr.splitlines() == [
+            f"{where}:{line}:11: error: notes folder '{folder}' {said}; no note is written there",
+            f"{where}: 1 error",
+        ]
+    # The note and the session's end are written where the user says, never in the notes folder.
+    for command in (["summary"], ["session", "end", "--headline", "Done"], ["summary", "-o", "NOTE.md"]):
+        ran = run_tracker(*command, cwd=repo.root, env=env)
+        assert ran.returncode == 0, ran.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert (repo.root / "NOTE.md").is_file()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import run_tracker
 from gitutil import make_repo
-from test_tui import SIZE, app_for, dashboard, in_palette, notes, save, settle, synchronously, wait_for
+from test_tui import SIZE, app_for, dashboard, in_palette, notes, save, settle, synchronously, text_of, wait_for
 from textual.widgets import Input, Static
 from tuiplan import changed_lines, make_plan_repo
 
@@ -213,7 +213,8 @@ def outside(tmp_path: Path, monkeypatch) -> Path:
     return work
 
 
-async def open_export(pilot) -> None:
+async def open_export(pilot, offered: str | None = None) -> None:
+    """The export form opened from the preview; with `offered`, the file it offers is that one."""
     from tracker.tui.screens.note_export import NoteExportScreen
 
     await pilot.press("m")
@@ -221,6 +222,8 @@ async def open_export(pilot) -> None:
     await pilot.press("w")
     await settle(pilot)
     assert isinstance(pilot.app.screen, NoteExportScreen)
+    if offered is not None:
+        assert pilot.app.screen.query_one(Input).value == offered
 
 
 @synchronously
@@ -263,6 +266,36 @@ async def test_the_note_goes_to_the_plans_notes_folder_made_on_the_way_with_the_
 
 
 @synchronously
+async def test_a_notes_folder_that_a_committed_symlink_leads_outside_is_passed_over_and_said(
+    repo, tmp_path, monkeypatch
+):
+    """`folder: docs/sessions` where docs is a committed symlink to a folder outside the repository: the note is
+    offered in the current folder, the form says why, and nothing is written outside."""
+    from tuiplan import PLAN_TEXT
+
+    monkeypatch.setenv("TRACKER_NOW", NOW)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (repo.root / "docs").symlink_to(elsewhere)
+    plan = make_plan_repo(repo, PLAN_TEXT.read_text(encoding="utf-8") + NOTES)
+    assert repo.git("ls-files", "docs") == "docs"  # committed with the plan
+    work = outside(tmp_path, monkeypatch)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_export(pilot, "SESSION_SUMMARY_2025-11-30.md")
+        line = plan.read_text().count("\n") - 1
+        assert text_of(app.screen.query_one("#note-error", Static)) == (
+            f"{plan}:{line}:11: error: notes folder 'docs/sessions' leads outside the repository through a symlink; "
+            "no note is written there. The note is offered in the current folder instead."
+        )
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
+    assert (work / "SESSION_SUMMARY_2025-11-30.md").is_file()
+    assert list(elsewhere.iterdir()) == []
+
+
+@synchronously
 async def test_without_a_notes_folder_the_note_goes_to_the_current_folder_plain_if_chosen(plan, tmp_path, monkeypatch):
     from tracker.notes.gather import build_summary
 
@@ -270,8 +303,7 @@ async def test_without_a_notes_folder_the_note_goes_to_the_current_folder_plain_
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_export(pilot)
-        assert app.screen.query_one(Input).value == "SESSION_SUMMARY_2025-11-30.md"
+        await open_export(pilot, "SESSION_SUMMARY_2025-11-30.md")
         await pilot.press("tab", "tab", "tab", "tab", "space", "shift+tab", "shift+tab", "enter")  # plain: no emoji
         await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
     written = (work / "SESSION_SUMMARY_2025-11-30.md").read_text()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         drift_reason_of,
         issue_drift,
         link_problems,
+        notes_folder_problem,
         plan_drift,
     )
     from tracker.git.linemerge import line_merge

@@ -8,9 +8,19 @@ symlink.  Spelling: a path that misses a file only by Unicode form or case.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from tracker.plan import Deliverable, Issue, Problem, Project, plan_paths, unsafe_reason
+from tracker.plan import (
+    Deliverable,
+    Issue,
+    Problem,
+    Project,
+    notes_folder_message,
+    outside_reason,
+    plan_paths,
+    unsafe_reason,
+)
 
 if TYPE_CHECKING:  # the dashboard's first frame uses these checks before git is read
     from tracker.git.links import FileLink, Links
@@ -134,8 +144,25 @@ def link_problems(project: Project, links: Links, where: str, drift: bool = True
 
     Without `drift`, drift is left to the caller (`validate --strict` makes it an error; see attention.py).
     """
+    root = links.repo.root or links.base  # the work tree, or without git the folder paths start from
+    notes = notes_folder_problem(project, Path(root), where) if root is not None else None
     return (
         unsafe_link_problems(project, links, where)
         + (drift_problems(project, links, where) if drift else [])
         + spelling_problems(project, links, where)
+        + ([notes] if notes is not None else [])
     )
+
+
+def notes_folder_problem(project: Project, root: Path, where: str) -> Problem | None:
+    """An error at the plan's `notes: folder:` when a symlink on its way, resolved from the work tree `root`,
+    leads outside it or into `.git`: the dashboard writes notes (and makes folders) there.  None when none
+    does, or there is no folder.  The folder's text is plan/rules.py's to judge (absolute, `..`)."""
+    from tracker.git.links import escape_reason  # here: the dashboard's first frame uses this module
+
+    notes = project.notes
+    folder = notes.folder if notes is not None else None
+    if notes is None or not folder or outside_reason(folder):
+        return None
+    reason = escape_reason(root, folder, then="")
+    return None if reason is None else Problem(where, *notes.where("folder"), notes_folder_message(folder, reason))

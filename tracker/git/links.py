@@ -772,22 +772,24 @@ def _when(commit: Commit) -> datetime.datetime:
     return datetime.datetime.fromisoformat(commit.date)
 
 
-def symlink_reason(root: str, real: str) -> str | None:
+def symlink_reason(root: str, real: str, then: str = "; it is never read") -> str | None:
     """Why the file at `real` (symlinks resolved) may not be read from the work tree whose resolved
-    path is `root`: it is outside it, or inside a `.git` folder at any depth; None when it may."""
+    path is `root`: it is outside it, or inside a `.git` folder at any depth (said, then `then`); None
+    when it may."""
     if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
-        return "leads outside the repository through a symlink; it is never read"
+        return f"leads outside the repository through a symlink{then}"
     relative = real[len(root.rstrip(os.sep)) + 1 :] if real != root else "."
     if any(part.lower() == ".git" for part in relative.split(os.sep)):
-        return "leads into a '.git' folder, git's own storage, through a symlink; it is never read"
+        return f"leads into a '.git' folder, git's own storage, through a symlink{then}"
     return None
 
 
-def escape_reason(root: Path, path: str) -> str | None:
-    """Why the one file `path`, from the work tree `root`, may not be read because a symlink on its way
-    leads outside the work tree or into a `.git` folder; None when none does.  The path's text is
-    unsafe_reason's to judge first: this resolves it on disk."""
-    return symlink_reason(os.path.realpath(root), os.path.realpath(root / normalize(path)))
+def escape_reason(root: Path, path: str, then: str = "; it is never read") -> str | None:
+    """Why the one file (or folder) `path`, from the work tree `root`, may not be used because a symlink
+    on its way leads outside the work tree or into a `.git` folder; None when none does.  The path's
+    text is unsafe_reason's to judge first: this resolves it on disk (a part that does not exist yet
+    resolves as written)."""
+    return symlink_reason(os.path.realpath(root), os.path.realpath(root / normalize(path)), then)
 
 
 def _printable(path: str) -> str:

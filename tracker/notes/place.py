@@ -32,12 +32,19 @@ def note_name(loaded: Loaded, session: str | None = None) -> str:
     return f"SESSION_SUMMARY_{project.sessions[index].date}{f'-{number}' if number else ''}.md"
 
 
-def note_path(loaded: Loaded, session: str | None = None) -> Path:
-    """The note's file in the plan's notes folder; without one, its bare name (the current folder)."""
-    from tracker.git import work_tree
+def note_place(loaded: Loaded, session: str | None = None) -> tuple[Path, str | None]:
+    """The note's file in the plan's notes folder; without one, its bare name (the current folder).  A folder
+    that a symlink on disk leads outside the repository or into `.git` is passed over for the bare name, and
+    why is given (`path:line:column: error: ...`, as `validate` says it).  One whose text leaves the repository
+    is a load error, and a plan with errors is not summarised."""
+    from tracker.git import notes_folder_problem, work_tree
 
     name = note_name(loaded, session)
     project = loaded.project
     if project is None or project.notes is None or not project.notes.folder:
-        return Path(name)
-    return work_tree(loaded.path, project.repo) / project.notes.folder / name
+        return Path(name), None
+    root = work_tree(loaded.path, project.repo)
+    refused = notes_folder_problem(project, root, str(loaded.path))
+    if refused is not None:
+        return Path(name), str(refused)
+    return root / project.notes.folder / name, None

@@ -54,6 +54,8 @@ if TYPE_CHECKING:
         is_glob,
         named_paths,
         normalize,
+        notes_folder_message,
+        outside_reason,
         plan_paths,
         unsafe_reason,
     )

@@ -59,6 +59,11 @@ def outside_reason(path: str) -> str | None:
     return None
 
 
+def notes_folder_message(folder: str, reason: str) -> str:
+    """What is said of a notes folder the dashboard may not write in, whether its text or a symlink leads out."""
+    return f"notes folder '{folder}' {reason}; no note is written there"
+
+
 def normalize(path: str) -> str:
     """The path as git spells it: forward slashes, no `./`, no trailing slash."""
     return posixpath.normpath(path.replace("\\", "/")).lstrip("/") if path else path

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tracker.plan.compliance import INTERVAL_HINT, parse_interval, split_control
 from tracker.plan.estimate import estimate_error
 from tracker.plan.model import Issue, Project, is_iso_date, issue_key
-from tracker.plan.paths import outside_reason, unsafe_mentions
+from tracker.plan.paths import notes_folder_message, outside_reason, unsafe_mentions
 from tracker.plan.problems import Problem, did_you_mean
 
 
@@ -53,8 +53,8 @@ def _check_notes_folder(project: Project, error) -> None:
     plan text cannot send a write outside the repository or into `.git`."""
     folder = project.notes.folder if project.notes is not None else None
     reason = outside_reason(folder) if folder else None
-    if reason is not None:
-        error(project.notes, "folder", f"notes folder '{folder}' {reason}; no note is written there")
+    if folder and reason is not None:
+        error(project.notes, "folder", notes_folder_message(folder, reason))
 
 
 def issue_problems(project: Project, issue: Issue, where: str) -> list[Problem]:

@@ -1,6 +1,7 @@
 """Where to write the session note, and how: the options of `tracker summary -o FILE`.
 
-The file starts as the plan's notes folder and the session's name; the session
+The file starts as the plan's notes folder and the session's name (the current
+folder, and why, when that folder leads outside the repository); the session
 as the one previewed (`--session DATE|DATE#N|last`); the template as the shipped
 one (`--template FILE`, relative to the current folder like the file); front
 matter as the plan's `notes: front_matter:` says, and plain (no emoji) off.
@@ -54,9 +55,10 @@ class NoteExportScreen(ModalScreen[NoteExport | None]):
         export: NoteExport | None
         error: str | None = None
 
-    def __init__(self, loaded: Loaded, path: str, session: str, front_matter: bool):
+    def __init__(self, loaded: Loaded, path: str, session: str, front_matter: bool, refused: str | None = None):
         super().__init__()
         self.loaded = loaded
+        self.refused = refused  # why the plan's notes folder is not offered (notes.note_place), said in the form
         self.values = {"path": path, "session": session, "template": ""}
         self.folder = self.offered = path  # the file offered for the session, in the plan's notes folder
         self.front_matter = front_matter
@@ -81,7 +83,7 @@ class NoteExportScreen(ModalScreen[NoteExport | None]):
             yield Static("", id="note-error", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#note-error").display = False
+        self._say(f"{self.refused}. The note is offered in the current folder instead." if self.refused else None)
         self.query_one("#note-path", Input).focus()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:

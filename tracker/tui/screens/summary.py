@@ -43,6 +43,7 @@ class SummaryScreen(Screen):
         text: str | None
         error: str | None = None
         place: Path | None = None  # where the note goes by default (the plan's notes folder)
+        refused: str | None = None  # why the plan's notes folder was passed over for the current folder
 
     @dataclass
     class Exported(Message):
@@ -55,6 +56,7 @@ class SummaryScreen(Screen):
         self.export_when_built = write  # open the export form as soon as the note is built (the palette's command)
         self.text: str | None = None
         self.place: Path | None = None
+        self.refused: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Session summary — building…"), id="summary-title")
@@ -71,10 +73,11 @@ class SummaryScreen(Screen):
     def build(self) -> None:
         # The summary walks the plan's git history, which can take a while; its
         # module (and Jinja2) is imported here so the dashboard starts without them.
-        from tracker.notes import SummaryError, build_summary, note_path
+        from tracker.notes import SummaryError, build_summary, note_place
 
         try:
-            self.post_message(self.Built(build_summary(self.loaded), place=note_path(self.loaded)))
+            place, refused = note_place(self.loaded)
+            self.post_message(self.Built(build_summary(self.loaded), place=place, refused=refused))
         except SummaryError as exc:
             self.post_message(self.Built(None, str(exc)))
 
@@ -88,6 +91,7 @@ class SummaryScreen(Screen):
             return
         self.text = message.text
         self.place = message.place
+        self.refused = message.refused
         title.update(Content("Session summary — preview; w writes it to a file"))
         self.query_one(Markdown).update(message.text or "")
         if self.export_when_built:
@@ -106,7 +110,9 @@ class SummaryScreen(Screen):
         project = self.loaded.project
         on = front_matter(project) if project is not None else True
         session = project.session_name(len(project.sessions) - 1) if project is not None and project.sessions else ""
-        self.app.push_screen(NoteExportScreen(self.loaded, shown_path(self.place), session, on), self.export_to)
+        self.app.push_screen(
+            NoteExportScreen(self.loaded, shown_path(self.place), session, on, self.refused), self.export_to
+        )
 
     def export_to(self, answer: NoteExport | None) -> None:
         if answer is not None:
