@@ -441,3 +441,32 @@ def test_setup_errors_say_which_file_and_why(tmp_path: Path):
         f"tracker: error: the plan is not inside the work tree at {elsewhere.root}; nothing more was changed\n"
     )
     assert not (elsewhere.root / ".gitattributes").exists()
+
+
+@pytest.mark.parametrize("new_status", ["not_started", "complete"])
+def test_a_later_commit_a_rebase_replays_edits_your_renumbered_issue_not_theirs(tmp_path: Path, new_status: str):
+    # Replaying the first commit gives yours #4; the next commit's base and own side still call it #3,
+    # where the rebased side has their #3 there: that commit's edit of #3 is an edit of yours, now #4
+    # (it was their #3's owner without a word, or with a new status a conflict on their status).
+    their_repo, our_repo = clones(tmp_path, PLAN.encode())
+    (their_repo.root / "data/phases.yaml").write_text(edit(PLAN, (OWNER, OWNER + added(3, "blocked"))))
+    their_repo.commit("theirs", "data/phases.yaml")
+    their_repo.git("push", "-q", "origin", "main")
+    mine = edit(PLAN, (OWNER, OWNER + added(3)))
+    (our_repo.root / "data/phases.yaml").write_text(mine)
+    our_repo.commit("ours: add #3", "data/phases.yaml")
+    worked = edit(mine, status(ISSUE_1, "audit"), (added(3), added(3, new_status) + "        owner: eve\n"))
+    (our_repo.root / "data/phases.yaml").write_text(worked)
+    our_repo.commit("ours: work on #1 and #3", "data/phases.yaml")
+    done = git(our_repo, "pull", "--rebase", "-q", "origin", "main")
+    assert done.returncode == 0, done.stderr
+    expected = edit(
+        PLAN,
+        status(ISSUE_1, "audit"),
+        (
+            OWNER,
+            OWNER + added(3, "blocked") + added(4, new_status).replace("added 4", "added 3") + "        owner: eve\n",
+        ),
+    )
+    assert (our_repo.root / "data/phases.yaml").read_text() == expected
+    assert our_repo.git("status", "--porcelain") == ""

@@ -48,6 +48,10 @@ def settle_ids(texts: list[str], side: int | None) -> NewIds:
     found = [_issues(root) for root in roots]
     if any(issues is None for issues in found):
         return NewIds(texts, [], [])
+    if side is not None and (carried := _carried(texts, roots, found, side)) is not None:
+        texts = carried
+        roots = [yamltree.parse(text).root for text in texts]
+        found = [_issues(root) for root in roots]
     base, ours, theirs = found
     assert base is not None and ours is not None and theirs is not None
     both = [
@@ -74,6 +78,51 @@ def settle_ids(texts: list[str], side: int | None) -> NewIds:
     for start, end, new in sorted(edits, reverse=True):
         texts[side] = texts[side][:start] + new + texts[side][end:]
     return NewIds(texts, moved, clashing)
+
+
+def _carried(texts: list[str], roots: list, found: list, side: int) -> list[str] | None:
+    """Base and the local side with the ids the other side already gave the local side's issues; None: none.
+
+    A rebase replays the local commits one by one, and replaying the first one that added an issue may have
+    given it a new id (above).  The commits after it still call the issue by its old id, in their base and
+    in themselves, where the other side, the commits rebased so far, has another issue under that id and
+    the local one, unchanged since that base, under the new id.  Merged by id as they are, the later commit's
+    edit of its own issue would be made to the other one.  So an issue of base found on the other side word
+    for word under an id that neither base nor the local side has, while the other side's issue under its
+    own id is another, takes that id in base and the local side before they are merged; unless a value
+    there is written as its old id (a `depends_on` meant for it), which would then point at the other."""
+    base, mine, other = found[0], found[side], found[3 - side]
+    fresh: dict[str, list[int]] = {}
+    for number, (item, scalar) in other.items():
+        if number not in base and number not in mine:
+            fresh.setdefault(_shape(texts[3 - side], item, scalar), []).append(number)
+    if not fresh:
+        return None
+    edits: list[list[tuple[int, int, str]]] = [[], [], []]
+    for number, (item, scalar) in base.items():
+        if number not in mine or number not in other:
+            continue
+        was = _shape(texts[0], item, scalar)
+        moved = fresh.get(was, [])
+        if len(moved) != 1 or _shape(texts[3 - side], *other[number]) == was:
+            continue
+        own = mine[number][1]
+        if _mentioned(roots[0], scalar) or _mentioned(roots[side], own):
+            continue
+        edits[0].append((scalar.start, scalar.end, str(moved[0])))
+        edits[side].append((own.start, own.end, str(moved[0])))
+    if not edits[0]:
+        return None
+    texts = list(texts)
+    for index in (0, side):
+        for start, end, new in sorted(edits[index], reverse=True):
+            texts[index] = texts[index][:start] + new + texts[index][end:]
+    return texts
+
+
+def _shape(text: str, item: yamltree.Mapping, scalar: yamltree.Scalar) -> str:
+    """An issue's text without its id."""
+    return text[item.start : scalar.start] + text[scalar.end : item.end]
 
 
 def _issues(root) -> dict[int, tuple[yamltree.Mapping, yamltree.Scalar]] | None:
