@@ -248,7 +248,7 @@ def test_html_charts_progress_over_time_from_the_plans_history(shop: Repo):
     # Two versions of the plan: 50% (issue 2 half its steps), then 66%, drawn as a step line.
     assert page.count('<circle class="point"') == 2
     assert ">2025-11-30</text>" in page and ">2026-01-05</text>" in page
-    assert "2 commits changed the plan; 1 issues left." in page
+    assert "2 commits changed the plan; 1 issue left." in page
 
 
 def test_html_without_git_has_no_history(tmp_path: Path):

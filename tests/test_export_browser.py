@@ -72,3 +72,33 @@ def test_report_prints_without_its_navigation(report: tuple[Path, str]):
         assert not browser.find_element(By.TAG_NAME, "nav").is_displayed()
         pdf = base64.b64decode(browser.print_page())
         assert pdf.startswith(b"%PDF")
+
+
+def test_report_shows_a_phase_without_issues_as_the_terminal_does_and_counts_in_words(repo: Repo, tmp_path: Path):
+    """A phase with no issue has nothing to average: `—`, as `tracker status` and the dashboard show it, not 0%
+    (0% means nothing of it is done); one commit and one issue are said in the singular."""
+    from selenium.webdriver.common.by import By
+
+    repo.write(
+        "data/phases.yaml",
+        "project: P\nphases:\n  - id: P1\n    title: Work\n    issues:\n"
+        "      - {id: 1, title: One, status: complete}\n      - {id: 2, title: Two, status: not_started}\n"
+        "  - id: P2\n    title: Later\n    issues: []\n",
+    )
+    repo.commit("Plan")
+    status = run_tracker("status", cwd=repo.root)
+    assert "P2  Later" in status.stdout and status.stdout.split("P2  Later")[1].splitlines()[0].endswith("—")
+    out = tmp_path / "report.html"
+    done = run_tracker("export", "html", "-o", str(out), cwd=repo.root, env={"TRACKER_NOW": "2026-01-15T09:30"})
+    assert done.returncode == 0, done.stderr
+    with chromium() as browser:
+        browser.get(out.as_uri())
+        phases = {
+            row.find_element(By.CSS_SELECTOR, "td").text: row.find_element(By.CSS_SELECTOR, ".pct-value").text
+            for row in browser.find_elements(By.CSS_SELECTOR, "#phases tr.phase")
+        }
+        assert phases == {"P1": "50%", "P2": "—"}
+        headings = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#issues h3")]
+        assert headings == ["P1 · Work — 50%", "P2 · Later"]
+        forecast = browser.find_element(By.ID, "forecast").text
+        assert forecast.startswith("1 commit changed the plan; 1 issue left."), forecast

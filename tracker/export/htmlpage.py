@@ -14,6 +14,7 @@ from functools import cache
 
 from tracker.export.htmlrows import bar, evidence_rows, history_chart, issue_rows
 from tracker.export.view import ExportView, coverage_percent
+from tracker.support.figures import percent_text
 from tracker.support.textsafe import block
 
 TEMPLATE = "report.html.j2"
@@ -45,6 +46,7 @@ def _template():
         issue_rows=issue_rows,
         evidence_rows=evidence_rows,
         coverage_percent=coverage_percent,
+        percent_text=percent_text,
     )
     return env.get_template(TEMPLATE)
 
