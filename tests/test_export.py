@@ -298,7 +298,10 @@ def test_html_evidence_of_a_modified_file_says_which_content_its_lines_and_blob_
     assert f'<code class="blob">{blob}</code><br><span class="summary">at HEAD; the work tree differs</span>' in guide
     (retry,) = [row for row in done.stdout.splitlines() if row.startswith("<tr><td>#1</td><td><code>src/retry.js<")]
     retry_blob = shop.git("rev-parse", "HEAD:src/retry.js")
-    assert '<td class="num">2</td>' in retry and f'<td><code class="blob">{retry_blob}</code></td></tr>' in retry
+    assert (
+        '<td class="num">2</td>' in retry
+        and f'<td><code class="blob">{retry_blob}</code></td><td>last reviewed' in retry
+    )
     status = json.loads(run_tracker("status", "--json", cwd=shop.root, env=NOW).stdout)
     (git,) = [
         d["git"] for i in status["phases"][0]["issues"] for d in i["deliverables"] if d["path"] == "docs/guide.md"

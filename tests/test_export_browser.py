@@ -102,3 +102,39 @@ def test_report_shows_a_phase_without_issues_as_the_terminal_does_and_counts_in_
         assert headings == ["P1 · Work — 50%", "P2 · Later"]
         forecast = browser.find_element(By.ID, "forecast").text
         assert forecast.startswith("1 commit changed the plan; 1 issue left."), forecast
+
+
+def test_report_says_when_each_piece_of_evidence_was_reviewed_and_is_due(repo: Repo, tmp_path: Path):
+    """Freshness per deliverable, as the dashboard's detail gives it: the stale one marked, the fresh one with its
+    next review, one without an interval with its last review alone, a missing file with nothing."""
+    from selenium.webdriver.common.by import By
+
+    repo.write(
+        "data/phases.yaml",
+        "project: P\nphases:\n  - id: P1\n    title: Work\n    issues:\n"
+        "      - id: 1\n        title: One\n        status: complete\n        review_every: 30d\n"
+        "        deliverables:\n          - path: old.md\n          - {path: checked.md, reviewed: 2026-01-10}\n"
+        "          - path: gone.md\n"
+        "      - id: 2\n        title: Two\n        status: not_started\n"
+        "        deliverables:\n          - path: plain.md\n",
+    )
+    for name in ("old.md", "checked.md", "plain.md"):
+        repo.write(name, "evidence\n")
+    repo.commit("Evidence", date="2025-06-01T10:00:00+00:00")
+    out = tmp_path / "report.html"
+    done = run_tracker("export", "html", "-o", str(out), cwd=repo.root, env={"TRACKER_NOW": "2026-01-15T09:30"})
+    assert done.returncode == 0, done.stderr
+    with chromium() as browser:
+        browser.get(out.as_uri())
+        heads = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#evidence th")]
+        column = heads.index("REVIEWED")
+        reviewed = {
+            row.find_elements(By.CSS_SELECTOR, "td code")[0].text: row.find_elements(By.TAG_NAME, "td")[column].text
+            for row in browser.find_elements(By.CSS_SELECTOR, "#evidence tbody tr")
+        }
+    assert reviewed == {
+        "old.md": "stale · last reviewed 2025-06-01 · review was due 2025-07-01",
+        "checked.md": "last reviewed 2026-01-10 · review due 2026-02-09",
+        "gone.md": "",
+        "plain.md": "last reviewed 2025-06-01",
+    }

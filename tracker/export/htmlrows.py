@@ -14,6 +14,7 @@ import re
 from markupsafe import Markup, escape
 
 from tracker.export.view import ExportView, last_commit
+from tracker.plan import Freshness
 
 _SPECIAL = re.compile("[&<>\"']")
 
@@ -72,12 +73,12 @@ def evidence_rows(view: ExportView) -> Markup:
                 purpose = f'<br><span class="summary">{esc(d["purpose"])}</span>' if d["purpose"] else ""
                 out.append(
                     f"<tr><td>#{esc(issue['id'])}</td><td><code>{esc(d['path'])}</code>{purpose}</td>"
-                    f"<td>{esc(view.label(d['status']))}</td>{_git_cells(git)}</tr>\n"
+                    f"<td>{esc(view.label(d['status']))}</td>{_git_cells(git)}{_review_cell(d)}</tr>\n"
                 )
                 for match in git.get("matches", ()):
                     out.append(
                         f'<tr class="match"><td></td><td><code>{esc(match["path"])}</code></td><td></td>'
-                        f"{_git_cells(match)}</tr>\n"
+                        f"{_git_cells(match)}<td></td></tr>\n"
                     )
     return Markup("".join(out))
 
@@ -95,6 +96,14 @@ def _git_cells(git: dict) -> str:
         f'<td class="state {state}">{state}</td><td class="num">{lines}</td>'
         f"<td>{_commit(git['last_commit'])}</td><td>{blob}</td>"
     )
+
+
+def _review_cell(deliverable: dict) -> str:
+    """When the evidence was last reviewed and is next due, as the dashboard's detail says it; stale marked."""
+    fresh = Freshness(deliverable["reviewed"], deliverable["review_due"], deliverable["stale"])
+    if fresh.stale:
+        return f'<td class="stale"><strong>stale</strong> · {esc(fresh.words())}</td>'
+    return f"<td>{esc(fresh.words())}</td>"
 
 
 def _commit(commit: dict | None) -> str:

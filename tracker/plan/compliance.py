@@ -90,6 +90,16 @@ class Freshness(Struct, frozen=True):
     review_due: str | None  # the day the next review is due; None without an interval
     stale: bool
 
+    def words(self) -> str:
+        """'last reviewed 2025-11-30 · review due 2026-02-28' ('review was due' when stale); '' when not known.
+        The dashboard's detail and the HTML report's evidence say it alike."""
+        if self.reviewed is None:
+            return ""
+        text = f"last reviewed {self.reviewed}"
+        if self.review_due is not None:
+            text += f" · review {'was ' if self.stale else ''}due {self.review_due}"
+        return text
+
 
 NOT_REVIEWED = Freshness(None, None, False)
 

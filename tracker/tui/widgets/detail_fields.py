@@ -66,9 +66,7 @@ def review_line(
     fresh = git.freshness(project, phase, issue, deliverable)
     if fresh is None or fresh.reviewed is None:
         return []
-    text = f"last reviewed {fresh.reviewed}"
-    if fresh.review_due is not None:
-        text += f" · review {'was ' if fresh.stale else ''}due {fresh.review_due}"
+    text = fresh.words()
     if fresh.stale:
         return [Content.assemble((f"{indent}stale", style("error")), (f" · {text}", style("warning")))]
     return [Content.styled(indent + text, style("muted"))]
