@@ -386,6 +386,32 @@ def test_setup_is_idempotent_and_undo_reverses_it(tmp_path: Path):
     assert repo.git("config", "--list", "--local").count("merge.tracker") == 0
 
 
+@pytest.mark.parametrize(
+    "name", ["plans/soc2 [draft].yaml", "plans/a*b.yaml", "plans/what?.yaml", "plans/back\\slash.yaml"]
+)
+def test_setup_names_a_plan_whose_path_holds_pattern_characters_and_that_plan_alone(tmp_path: Path, name: str):
+    # .gitattributes lines are patterns: '[draft]' there is one of five letters, '*' any run, so the plan
+    # itself went without the driver (a line merge, a conflict below) or other files came under it.
+    repo = make_repo(tmp_path / "repo")
+    plan = repo.root / name
+    plan.parent.mkdir()
+    plan.write_text(PLAN)
+    (plan.parent / "aXb.yaml").write_text(PLAN)
+    assert run_tracker("-f", str(plan), "git", "setup", cwd=repo.root, env=ENV).returncode == 0
+    repo.commit("plan and setup")
+    said = repo.git("check-attr", "-z", "merge", "--", name, "plans/aXb.yaml").split("\0")
+    assert said[:6] == [name, "merge", "tracker", "plans/aXb.yaml", "merge", "unspecified"]
+    repo.git("switch", "-q", "-c", "eve")
+    plan.write_text(edit(PLAN, status(ISSUE_2, "blocked")))
+    repo.commit("eve", name)
+    repo.git("switch", "-q", "main")
+    plan.write_text(edit(PLAN, status(ISSUE_1, "audit")))
+    repo.commit("main", name)
+    done = git(repo, "merge", "-q", "eve", "-m", "merge")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert plan.read_text() == edit(PLAN, status(ISSUE_1, "audit"), status(ISSUE_2, "blocked"))
+
+
 # The same, the two issues in different phases: a merge by place alone would keep both under one id.
 TWO_PHASES = (
     PLAN + "  - id: Q\n    title: U\n    issues:\n      - id: 5\n        title: five\n        status: not_started\n"

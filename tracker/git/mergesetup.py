@@ -15,12 +15,14 @@ LABELS = "--ours-label %X --theirs-label %Y"
 
 
 def attribute_line(repo: GitRepo, plan: Path) -> str:
-    """`/path/of/the/plan merge=tracker`, anchored at the top of the work tree."""
-    relative = plan_in(repo, plan)
-    if any(c.isspace() or c in '"\\' for c in relative):
-        quoted = relative.replace("\\", "\\\\").replace('"', '\\"')
+    """`/path/of/the/plan merge=tracker`, anchored at the top of the work tree, naming that file alone."""
+    # The line's path is a pattern: `*`, `?` and `[` in a file name would match other files, or (`[draft]`:
+    # one of five letters) not the plan itself, so they and the escape itself are escaped.
+    pattern = "".join("\\" + c if c in "*?[\\" else c for c in plan_in(repo, plan))
+    if any(c.isspace() or c in '"\\' for c in pattern):
+        quoted = pattern.replace("\\", "\\\\").replace('"', '\\"')
         return f'"/{quoted}" merge=tracker'
-    return f"/{relative} merge=tracker"
+    return f"/{pattern} merge=tracker"
 
 
 def set_up_merge(plan: Path, command: str) -> list[str]:
