@@ -263,8 +263,14 @@ def test_after_an_edit_only_the_changed_phase_is_counted_again_and_the_percentag
     phase, issue = next((p, i) for p, i in before.project.issues() if i.status == "not_started")
     after = apply(before, SetIssueStatus(issue.id, "complete")).project
     counted: list[str] = []
-    credit = progress._credit
-    monkeypatch.setattr(progress, "_credit", lambda weights, issue: counted.append(issue.key) or credit(weights, issue))
+    credits = progress._credits
+
+    def counting(weights, issues):
+        issues = list(issues)
+        counted.extend(issue.key for issue in issues)
+        return credits(weights, issues)
+
+    monkeypatch.setattr(progress, "_credits", counting)
     whole = progress.project_percent(after)
     assert sorted(counted) == sorted(i.key for p in after.phases if p.id == phase.id for i in p.issues)
     assert whole == progress._Tally(after).project

@@ -30,6 +30,7 @@ IssueId = int | Annotated[str, Meta(extra=_ID)]
 Priority = Literal["critical", "high", "medium", "low"]
 DeliverableType = Literal["source", "test", "doc", "report", "config", "other"]
 StepStatus = Literal["todo", "done"]
+STEP_DONE = "done"  # the status of a step that is done (Step.done; progress counts steps by it)
 Text = Annotated[str, Meta(min_length=1)]
 Id = Annotated[str, Meta(min_length=1, extra=_ID)]
 Weight = Annotated[float, Meta(ge=0, le=1)]
@@ -178,7 +179,7 @@ class Step(Record, kw_only=True):
 
     @property
     def done(self) -> bool:
-        return self.status == "done"
+        return self.status == STEP_DONE
 
 
 class Issue(Record, kw_only=True):

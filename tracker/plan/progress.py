@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from operator import attrgetter
 
 from tracker.plan.estimate import parse_minutes
-from tracker.plan.model import DEFAULT_STATUSES, Issue, Phase, Project
+from tracker.plan.model import DEFAULT_STATUSES, STEP_DONE, Issue, Phase, Project
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
@@ -23,7 +23,7 @@ COMPLETE = "complete"
 
 
 def issue_credit(project: Project, issue: Issue) -> float:
-    return _credit(_weights(project), issue)
+    return _credits(_weights(project), (issue,))[0]
 
 
 def _weights(project: Project) -> dict[str, float | None]:
@@ -45,20 +45,32 @@ def _weights_of(workflow) -> dict[str, float | None]:
 _DEFAULT_WEIGHTS = _weights_of(DEFAULT_STATUSES)  # never changed: callers only read it
 
 
-def _credit(weights: dict[str, float | None], issue: Issue) -> float:
-    weight = weights.get(issue.status, 0.0)  # an unknown status counts nothing
-    if weight is None:
-        return 1.0
-    steps = issue.steps
-    if steps:
-        # Counted in C (map, attrgetter) rather than by a generator: every issue of the plan passes here
-        # for the dashboard's first frame (100,000 issues: 0.11 s, now 0.08 s).
-        done = sum(map(_DONE, steps)) / len(steps)
-        return done if done > weight else weight
-    return weight
+def _credits(weights: dict[str, float | None], issues: Iterable[Issue]) -> list[float]:
+    """Each issue's credit, in order: 1 in a done status, else the larger of its status's weight and the
+    share of its steps that are done.
+
+    Every issue of the plan passes here for the dashboard's first frame: one loop, with the steps counted
+    in C by their status (STEP_DONE, as Step.done has it) rather than a call per issue and a property per
+    step (100,000 issues, 200,000 steps: 0.10 s, now 0.05 s).
+    """
+    out: list[float] = []
+    add = out.append
+    weight_of = weights.get
+    for issue in issues:
+        weight = weight_of(issue.status, 0.0)  # an unknown status counts nothing
+        if weight is None:
+            add(1.0)
+            continue
+        steps = issue.steps
+        if steps:
+            done = list(map(_STEP_STATUS, steps)).count(STEP_DONE) / len(steps)
+            add(done if done > weight else weight)
+        else:
+            add(weight)
+    return out
 
 
-_DONE = attrgetter("done")
+_STEP_STATUS = attrgetter("status")
 
 
 def is_done(project: Project, issue: Issue) -> bool:
@@ -131,7 +143,7 @@ class _Tally:
                 if id(phase) in statuses:
                     self.statuses[id(phase)] = statuses[id(phase)]
             else:
-                own = [_credit(weights, i) for i in phase.issues]
+                own = _credits(weights, phase.issues)
             self.phases[id(phase)] = (phase, own, _percent(project, own, phase.issues))
             credits += own
         self.project = _percent(project, credits, (issue for _, issue in project.issues()))  # walked only if >= 1
@@ -154,7 +166,7 @@ def issue_percent(project: Project, issue: Issue) -> int:
 
 def _percent_of(project: Project, issues: list[Issue]) -> int | None:
     weights = _weights(project)
-    return _percent(project, [_credit(weights, issue) for issue in issues], issues)
+    return _percent(project, _credits(weights, issues), issues)
 
 
 def _percent(project: Project, credits: list[float], issues: Iterable[Issue]) -> int | None:
@@ -173,7 +185,7 @@ def phase_status(project: Project, phase: Phase) -> str:
     tally = _tally(project)
     known = tally.phases.get(id(phase))
     if known is None or known[0] is not phase:  # not a phase of `project`
-        return _derived_status(project, phase.issues, [issue_credit(project, issue) for issue in phase.issues])
+        return _derived_status(project, phase.issues, _credits(_weights(project), phase.issues))
     status = tally.statuses.get(id(phase))
     if status is None:
         status = tally.statuses[id(phase)] = _derived_status(project, phase.issues, known[1])
