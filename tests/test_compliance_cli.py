@@ -240,6 +240,22 @@ def test_coverage_text_and_json(programme):
     assert "error: no framework 'SOC3' in the plan (did you mean 'SOC2'?); frameworks: SOC2" in missing.stderr
 
 
+def test_a_framework_declared_without_a_control_list_is_covered_over_what_is_mapped(programme):
+    # Such a framework accepts any control id (validate), so its controls are the mapped ones: not '0 declared'
+    # beside 2 mapped, and the report's satisfied share is over those 2, not left blank.
+    plan = programme.root / "data/phases.yaml"
+    plan.write_text(PLAN.replace("    controls: [CC7.1, CC7.2, CC8.1]\n", ""))
+    assert tracker(programme, "validate").returncode == 0
+    done = tracker(programme, "coverage")
+    assert done.stdout == "Programme\n\nSOC2  SOC 2\n  no control list · 2 mapped · 1 satisfied\n", done.stderr
+    (soc2,) = json.loads(tracker(programme, "coverage", "--json").stdout)["frameworks"]
+    assert (soc2["declared"], soc2["mapped"], soc2["satisfied"], soc2["unmapped"]) == (None, 2, 1, [])
+    page = tracker(programme, "export", "html").stdout
+    row = page.split('<tr class="framework">')[1].split("</tr>")[0]
+    assert '<td class="num">—</td><td class="num">2</td><td class="num">1</td>' in row
+    assert '<span class="pct-value">50%</span>' in row
+
+
 def test_coverage_of_the_nist_example_maps_287_controls():
     done = run_tracker("--file", str(NIST_PLAN), "coverage", "--json", env={"TRACKER_NOW": FRESH})
     assert done.returncode == 0, done.stderr

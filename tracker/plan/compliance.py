@@ -165,7 +165,7 @@ def split_control(project: Project, control: str) -> tuple[str | None, str]:
 
 
 class Coverage(Struct):
-    """One framework's coverage: declared (None when the plan does not declare it), mapped, satisfied, unmapped."""
+    """One framework's coverage: declared (None when the plan lists no controls of it), mapped, satisfied, unmapped."""
 
     framework: str | None
     title: str | None
@@ -182,7 +182,7 @@ class Coverage(Struct):
 
     def counts(self) -> str:
         """'5 declared · 4 mapped · 1 satisfied · 1 unmapped', as `tracker coverage` and the dashboard say it."""
-        declared = "not declared" if self.declared is None else f"{len(self.declared)} declared"
+        declared = "no control list" if self.declared is None else f"{len(self.declared)} declared"
         text = f"{declared} · {len(self.mapped)} mapped · {len(self.satisfied)} satisfied"
         return text if self.declared is None else f"{text} · {len(self.unmapped)} unmapped"
 
@@ -211,7 +211,9 @@ def coverage(
     out: dict[str | None, Coverage] = {}
     for declared in project.frameworks:
         key = str(declared.id)
-        out.setdefault(key, Coverage(key, declared.title, list(dict.fromkeys(declared.controls))))
+        # Without a control list a framework accepts any control id (plan/rules.py), as one not declared does:
+        # its controls are the ones mapped, not none.
+        out.setdefault(key, Coverage(key, declared.title, list(dict.fromkeys(declared.controls)) or None))
     bad: dict[tuple[str | None, str], bool] = {}
     for phase, issue in project.issues():
         if not issue.controls:
