@@ -569,6 +569,14 @@ async def test_keys_in_the_key_bar_work_when_clicked_and_greyed_ones_do_not(plan
         await pilot.click(bar, offset=(line.index("n Next") + 2, 0))  # on a phase: Next is greyed out
         await settle(pilot)
         assert plan.read_text() == before
+        # the keys themselves, on a phase: not a silent no-op, the user is told what they need
+        await pilot.press("n", "s")
+        await settle(pilot)
+        assert notes(app) == [
+            "n moves an issue's status on: move the cursor to an issue or its evidence (open a phase with →).",
+            "s sets an issue's status: move the cursor to an issue or its evidence (open a phase with →).",
+        ]
+        assert plan.read_text() == before and app.screen is dashboard(app)
         dashboard(app).jump(issue4())
         await settle(pilot)
         await pilot.click(bar, offset=(text_of(bar).index("n Next") + 2, 0))

@@ -9,8 +9,8 @@ They act on the item under the cursor: a deliverable's effective status (see
 Issue.status_of), else its issue's.  Each decided change is posted as
 `StatusEdits.Chosen`; the screen sends it to the write queue.  The screen's
 check_action offers these keys only on an issue and its parts (`x` on a step);
-the checks below keep that true for the type checker too.  Pressed anywhere else, `x` and `v` say what
-they need (`needs`), rather than doing nothing without a word.
+the checks below keep that true for the type checker too.  Pressed anywhere else, `s`, `n`, `x` and `v`
+say what they need (`needs`), rather than doing nothing without a word.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from tracker.tui.refs import Item
 
 # What a key that acts on one kind of item says when the cursor is on another.
 NEEDS = {
+    "pick_status": "s sets an issue's status: move the cursor to an issue or its evidence (open a phase with →).",
+    "next_status": "n moves an issue's status on: move the cursor to an issue or its evidence (open a phase with →).",
     "tick_step": "x ticks a step: move the cursor to a step (open an issue with →).",
     "reviewed": "v marks evidence reviewed today: move the cursor to a deliverable (open an issue with →).",
 }

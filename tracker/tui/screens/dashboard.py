@@ -68,8 +68,10 @@ class DashboardScreen(Screen):
             "Reviewed",
             tooltip="Mark the evidence under the cursor reviewed today (as tracker set --reviewed today)",
         ),
-        # Where check_action turns x or v off, the key falls through to this one, which says what it needs
-        # (Textual tries a key's bindings in order); it is shown nowhere.
+        # Where check_action turns s, n, x or v off (or greys it), the key falls through to this one, which
+        # says what it needs (Textual tries a key's bindings in order); it is shown nowhere.
+        Binding("s", "needs('pick_status')", show=False),
+        Binding("n", "needs('next_status')", show=False),
         Binding("x", "needs('tick_step')", show=False),
         Binding("v", "needs('reviewed')", show=False),
         Binding("a", "add", "Add", tooltip="Add an issue to the selected phase, or a step to the selected issue"),
