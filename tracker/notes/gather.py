@@ -421,7 +421,7 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         if end_sha is not None:
             facts.after, plan = _plan_at_end(facts, repo, end_sha, plan, project)
         # A plan moved in the window is read at the start under the name it had then, not taken as new.
-        before = next((old for old, new in (found.moved or {}).items() if new == plan), plan)
+        before = found.former(plan) or plan
         _read_plan_at_start(facts, repo, start, before, project)
         facts.plan = plan
     facts.changes = found if end_sha is not None else _with_output(found, repo, start, output)

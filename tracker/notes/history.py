@@ -55,6 +55,10 @@ class Changes:
     def touched(self) -> set[str]:
         return set(self.added) | set(self.modified)
 
+    def former(self, path: str) -> str | None:
+        """The path that `path` had before the window, when git found it moved in it."""
+        return next((old for old, new in (self.moved or {}).items() if new == path), None)
+
 
 def head(repo: GitRepo) -> str | None:
     """HEAD's sha, or None on a branch with no commits yet."""
@@ -165,8 +169,7 @@ def changes(repo: GitRepo, start: Start, end: str | None = None) -> Changes:
 
 def renamed_from(repo: GitRepo, sha: str, path: str) -> str | None:
     """The path that `path` of the work tree had at commit `sha`, when git finds it renamed since then."""
-    moved = changes(repo, Start(sha, None, ""), None).moved or {}
-    return next((old for old, new in moved.items() if new == path), None)
+    return changes(repo, Start(sha, None, ""), None).former(path)
 
 
 def is_ignored(repo: GitRepo, path: str) -> bool:
