@@ -51,7 +51,7 @@ def _credits(weights: dict[str, float | None], issues: Iterable[Issue]) -> list[
 
     Every issue of the plan passes here for the dashboard's first frame: one loop, with the steps counted
     in C by their status (STEP_DONE, as Step.done has it) rather than a call per issue and a property per
-    step (100,000 issues, 200,000 steps: 0.10 s, now 0.05 s).
+    step (100,000 issues, 200,000 steps: 0.10 s, now 0.066 s).
     """
     out: list[float] = []
     add = out.append
