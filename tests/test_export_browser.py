@@ -138,3 +138,42 @@ def test_report_says_when_each_piece_of_evidence_was_reviewed_and_is_due(repo: R
         "gone.md": "",
         "plain.md": "last reviewed 2025-06-01",
     }
+
+
+def test_report_counts_what_is_left_in_the_plan_on_disk_as_its_percent_and_status_json_do(repo: Repo, tmp_path: Path):
+    """The report is of the plan on disk: with an uncommitted edit, the issues left and the forecast's date are
+    counted on it, as the percent above them and `status --json` are; the last commit's count is named as such."""
+    import json
+
+    from selenium.webdriver.common.by import By
+
+    def plan(*done: int) -> str:
+        issues = "".join(
+            f"      - {{id: {n}, title: Issue {n}, status: {'complete' if n in done else 'not_started'}}}\n"
+            for n in range(1, 5)
+        )
+        return f"project: P\nphases:\n  - id: P1\n    title: Work\n    issues:\n{issues}"
+
+    repo.write("data/phases.yaml", plan())
+    repo.commit("Plan", date="2025-12-20T10:00:00+00:00")
+    repo.write("data/phases.yaml", plan(1, 2))
+    repo.commit("Two done", date="2026-01-05T10:00:00+00:00")
+    repo.write("data/phases.yaml", plan(1, 2, 3))  # not committed
+    now = {"TRACKER_NOW": "2026-01-15T09:30"}
+    status = json.loads(run_tracker("status", "--json", cwd=repo.root, env=now).stdout)
+    issues = [issue for phase in status["phases"] for issue in phase["issues"]]
+    left = sum(issue["progress"] < 100 for issue in issues)
+    assert (status["progress"], left) == (75, 1)
+    out = tmp_path / "report.html"
+    done = run_tracker("export", "html", "-o", str(out), cwd=repo.root, env=now)
+    assert done.returncode == 0, done.stderr
+    with chromium() as browser:
+        browser.get(out.as_uri())
+        overall = browser.find_element(By.CSS_SELECTOR, "#overall .pct").text
+        forecast = browser.find_element(By.ID, "forecast").text
+    assert overall == f"{status['progress']}%"
+    # The pace is the commits': 2 issues over the 26 days since 2025-12-20; 1 issue left at it is 13 days away.
+    assert forecast.startswith(
+        f"2 commits changed the plan; {left} issue left in the plan on disk (2 at its last commit). "
+        "At the pace of the last weeks it reaches 100% on 2026-01-28"
+    ), forecast

@@ -29,7 +29,7 @@ class ExportView:
     coverage: list[Coverage]  # per framework
     today: str  # the day the view is of (clock.today(), fixed by TRACKER_NOW)
     history: list[Row] | None  # the plan's progress at each commit that changed it; None without git
-    forecast: Forecast | None
+    forecast: Forecast | None  # the pace of the commits, applied to what is left in the plan on disk
     labels: dict[str, str] = field(default_factory=dict)  # asked 40,000 times on a large plan
     moment: Callable[[str], datetime.datetime] = field(default_factory=lambda: cache(datetime.datetime.fromisoformat))
 
@@ -38,6 +38,13 @@ class ExportView:
         if known is None:
             known = self.labels[status_id] = self.project.label(status_id)
         return known
+
+    @property
+    def committed_left(self) -> int | None:
+        """Issues left in the last commit of the plan that loads (None without one): the end of the history,
+        which differs from the plan on disk, and from the forecast's count, by uncommitted changes."""
+        last = next((row.measure for row in reversed(self.history or ()) if row.measure.ok), None)
+        return last.total - last.done if last else None
 
     @property
     def overdue(self) -> set[str]:
@@ -64,7 +71,7 @@ def export_view(loaded: Loaded, max_bytes: int = MAX_BYTES, links: Links | None 
         coverage_of(project, links, day),
         day.isoformat(),
         rows,
-        git.forecast(rows, day) if rows else None,
+        git.forecast(rows, day, now=git.measure(project)) if rows else None,
     )
 
 

@@ -3,8 +3,9 @@
 The pace is issues done per week over the last WINDOW_DAYS (or since the
 day of the plan's first commit, when that is more recent), measured on the
 versions of the plan in its history (planhistory.Row).  The date is today
-plus the issues left at that pace; the range comes from the window's fastest
-and slowest whole weeks.  A window with no net progress, or shorter than a
+plus the issues left at that pace (left in the last version, or in the plan as
+it is given: the report is of the plan on disk, uncommitted changes and all);
+the range comes from the window's fastest and slowest whole weeks.  A window with no net progress, or shorter than a
 week, gives no date: the forecast says why instead of inventing one.  The
 estimate left (open steps' estimates) is forecast the same way, beside it.
 """
@@ -15,7 +16,7 @@ import datetime
 import math
 from dataclasses import dataclass, field, replace
 
-from tracker.git.planhistory import Row
+from tracker.git.planhistory import Measure, Row
 from tracker.plan import format_minutes
 
 WINDOW_DAYS = 28
@@ -90,20 +91,31 @@ def _iso(day: datetime.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def forecast(rows: list[Row], today: datetime.date, window_days: int = WINDOW_DAYS) -> Forecast:
-    """The forecast, with the `due` days of the latest version that loads set against it."""
-    found = _forecast(rows, today, window_days)
+def forecast(
+    rows: list[Row], today: datetime.date, window_days: int = WINDOW_DAYS, now: Measure | None = None
+) -> Forecast:
+    """The forecast, with the `due` days of the plan as it is now set against it.
+
+    `now`: the plan as it is now (`measure` of the plan on disk), whose issues and estimate left are
+    reckoned; the pace is still measured on the commits.  Default: the latest version that loads.
+    """
     latest = next((row.measure for row in reversed(rows) if row.measure.ok), None)
-    if latest is None:
+    now = now or latest
+    found = _forecast(rows, today, window_days, now)
+    if now is None:
         return found
-    return replace(found, targets=[(datetime.date.fromisoformat(day), count) for day, count in latest.due])
+    return replace(found, targets=[(datetime.date.fromisoformat(day), count) for day, count in now.due])
 
 
-def _forecast(rows: list[Row], today: datetime.date, window_days: int) -> Forecast:
+def _forecast(rows: list[Row], today: datetime.date, window_days: int, now: Measure | None) -> Forecast:
     points = [(datetime.date.fromisoformat(row.day), row.measure) for row in rows if row.measure.ok]
-    if not points:
-        return _none("no pace yet: no version of the plan in its history loads", 0, 0)
-    now = points[-1][1]
+    if not points or now is None:
+        return _none(
+            "no pace yet: no version of the plan in its history loads",
+            now.total - now.done if now else 0,
+            now.open_minutes if now else 0,
+        )
+    last = points[-1][1]
     left = now.total - now.done
     if now.total == 0:
         return _none("no pace yet: the plan has no issues", 0, 0)
@@ -134,7 +146,7 @@ def _forecast(rows: list[Row], today: datetime.date, window_days: int) -> Foreca
 
     # The window is the days after `start` up to today: it begins from the plan as `start` ended.
     before = at(start)
-    gained = now.done - before.done
+    gained = last.done - before.done
     over = f"over {_span(days)}"
     if gained <= 0:
         return _none(f"no pace yet: no net issue done {over}", left, now.open_minutes)
@@ -143,7 +155,7 @@ def _forecast(rows: list[Row], today: datetime.date, window_days: int) -> Foreca
         at(today - datetime.timedelta(days=WEEK * k)).done - at(today - datetime.timedelta(days=WEEK * (k + 1))).done
         for k in range(days // WEEK)
     ]
-    burned = before.open_minutes - now.open_minutes
+    burned = before.open_minutes - last.open_minutes
     minutes_pace = burned / (days / WEEK) if burned > 0 else None
     return Forecast(
         _after(today, left, pace),
