@@ -102,6 +102,59 @@ async def test_a_review_typed_ahead_in_the_file_leaves_the_evidence_stale(plan):
         assert "stale · last reviewed 2025-06-01 · review was due 2025-08-30" in detail_text(app)
 
 
+def reviews_to_come_shown(app) -> list[str]:
+    """The detail pane's 'Reviewed after today' lines, each warning joined from the lines it wraps over."""
+    lines = detail_text(app).splitlines()
+    if "Reviewed after today · not counted:" not in lines:
+        return []
+    shown: list[str] = []
+    for line in lines[lines.index("Reviewed after today · not counted:") + 1 :]:
+        if line.startswith("  ⚠ "):
+            shown.append(line.removeprefix("  ⚠ "))
+        elif line.startswith("    ") and shown:
+            shown[-1] += " " + line.strip()
+        else:
+            break
+    return shown
+
+
+@synchronously
+async def test_a_review_typed_ahead_is_a_warning_line_of_its_own_in_validates_words(plan, monkeypatch):
+    """A `reviewed` day after today, on the evidence or on its phase, is a line of the detail pane of the issue it
+    bears on, as `validate` warns of it (same words, same line); on the day itself it counts and nothing is said."""
+    plan.write_text(
+        TEXT.replace(
+            "            purpose: quarterly", "            reviewed: 2026-06-01\n            purpose: quarterly"
+        ).replace("    title: Controls\n", "    title: Controls\n    reviewed: 2026-02-01\n")
+    )
+    validate = run_tracker("validate", cwd=plan.parent.parent)
+    said = [line for line in validate.stderr.splitlines() if ": warning: 'reviewed' of " in line]
+    warnings = [line.split(": warning: ")[1].split("; write the day")[0] for line in said]
+    lines = [line.split(":")[1] for line in said]
+    expected = [f"line {at}: {words}" for at, words in zip(lines, warnings, strict=True)]
+    assert len(expected) == 2 and "'reviewed' of phase P1 is 2026-02-01, after today (2026-01-15)" in expected[0]
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P1", "1"))
+        await settle(pilot)
+        assert reviews_to_come_shown(app) == expected
+        dashboard(app).jump(Ref("deliverable", "P1", "1", 0))
+        await settle(pilot)
+        assert reviews_to_come_shown(app) == expected
+        dashboard(app).jump(Ref("issue", "P1", "2"))  # its evidence inherits the phase's day, not access.md's
+        await settle(pilot)
+        assert reviews_to_come_shown(app) == expected[:1]
+    monkeypatch.setenv("TRACKER_NOW", "2026-06-01T09:00")
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P1", "1"))
+        await settle(pilot)
+        assert "Reviewed after today" not in detail_text(app)
+        assert reviews_to_come_shown(app) == []
+
+
 @synchronously
 @pytest.mark.parametrize(
     ("text", "keys"),

@@ -10,11 +10,13 @@ if TYPE_CHECKING:
     from tracker.git.attention import (
         KINDS,
         Attention,
+        ReviewToCome,
         attention,
         coverage_of,
         evidence_freshness,
         needs_attention,
         reviews_to_come,
+        reviews_to_come_over,
         strict_problems,
     )
     from tracker.git.drift import (

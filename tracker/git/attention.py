@@ -119,33 +119,73 @@ def strict_problems(project: Project, links: Links, today: datetime.date, where:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewToCome:
+    """A `reviewed` day after today, where it is written: freshness passes over it (compliance.is_to_come), so
+    the user is told why the evidence under it is judged without it (`validate`'s warning, the dashboard's line)."""
+
+    record: Project | Phase | Issue | Deliverable
+    what: str  # "the plan", "phase P1", "issue #1", "evidence 'docs/a.md'"
+    today: datetime.date
+    command: str = ""  # for evidence: the command that records a review made today
+
+    @property
+    def message(self) -> str:
+        return (
+            f"'reviewed' of {self.what} is {self.record.reviewed}, after today ({self.today.isoformat()}): "
+            "a review still to come proves nothing, so it is not counted"
+        )
+
+    def where(self) -> tuple[int, int]:
+        return self.record.where("reviewed")
+
+
 def reviews_to_come(project: Project, today: datetime.date, where: str, strict: bool) -> list[Problem]:
-    """Each `reviewed` day after today, where it is written: freshness passes over it (compliance.is_to_come),
-    so the user is told why that evidence is judged without it.  `validate` warns; with `strict` it is an error."""
-    out: list[Problem] = []
-
-    def check(record: Project | Phase | Issue | Deliverable, what: str, fix: str) -> None:
-        if record.reviewed and compliance.is_to_come(record.reviewed, today):
-            out.append(
-                Problem(
-                    where,
-                    *record.where("reviewed"),
-                    f"'reviewed' of {what} is {record.reviewed}, after today ({today.isoformat()}): a review still "
-                    f"to come proves nothing, so it is not counted; {fix}",
-                    "error" if strict else "warning",
-                )
-            )
-
+    """Each `reviewed` day after today in the plan, as `validate` says it: a warning, with `strict` an error."""
     fix = "write the day the review was made"
-    check(project, "the plan", fix)
+    return [
+        Problem(
+            where,
+            *item.where(),
+            f"{item.message}; {fix}" + (f", or once reviewed run: {item.command}" if item.command else ""),
+            "error" if strict else "warning",
+        )
+        for item in _reviews_to_come_in(project, today)
+    ]
+
+
+def _reviews_to_come_in(project: Project, today: datetime.date) -> Iterator[ReviewToCome]:
+    """Every `reviewed` day after today in the plan, in plan order."""
+    yield from _to_come(project, "the plan", today)
     for phase in project.phases:
-        check(phase, f"phase {phase.id}", fix)
+        yield from _to_come(phase, f"phase {phase.id}", today)
         for issue in phase.issues:
-            check(issue, f"issue #{issue.id}", fix)
-            for deliverable in issue.deliverables:
-                command = f"tracker set {issue.id} --deliverable {_shell_word(deliverable.path)} --reviewed today"
-                check(deliverable, f"evidence '{deliverable.path}'", f"{fix}, or once reviewed run: {command}")
-    return out
+            yield from _issue_reviews_to_come(issue, today)
+
+
+def reviews_to_come_over(
+    project: Project, phase: Phase, issue: Issue | None, today: datetime.date
+) -> Iterator[ReviewToCome]:
+    """The `reviewed` days after today that an issue's evidence would inherit or holds (the plan's, its phase's,
+    its own and its deliverables'), or without an issue those a phase's would: what the dashboard shows of it."""
+    yield from _to_come(project, "the plan", today)
+    yield from _to_come(phase, f"phase {phase.id}", today)
+    if issue is not None:
+        yield from _issue_reviews_to_come(issue, today)
+
+
+def _issue_reviews_to_come(issue: Issue, today: datetime.date) -> Iterator[ReviewToCome]:
+    yield from _to_come(issue, f"issue #{issue.id}", today)
+    for deliverable in issue.deliverables:
+        command = f"tracker set {issue.id} --deliverable {_shell_word(deliverable.path)} --reviewed today"
+        yield from _to_come(deliverable, f"evidence '{deliverable.path}'", today, command)
+
+
+def _to_come(
+    record: Project | Phase | Issue | Deliverable, what: str, today: datetime.date, command: str = ""
+) -> Iterator[ReviewToCome]:
+    if record.reviewed and compliance.is_to_come(record.reviewed, today):
+        yield ReviewToCome(record, what, today, command)
 
 
 def _shell_word(text: str) -> str:

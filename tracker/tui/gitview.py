@@ -12,12 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tracker.git import deliverable_drift, evidence_freshness, issue_drift
+from tracker.git import deliverable_drift, evidence_freshness, issue_drift, reviews_to_come_over
 from tracker.plan import Deliverable, Freshness, Issue, Phase, Project
 from tracker.tui.attentionview import AttentionView, read_attention
 
 if TYPE_CHECKING:
-    from tracker.git import FileLink, Links
+    from tracker.git import FileLink, Links, ReviewToCome
 
 
 def read_git(project: Project, plan_file: Path, before: GitView | None = None) -> GitView:
@@ -75,3 +75,9 @@ class GitView:
         if self.links is None or day is None or self.link(deliverable.path) is None:
             return None
         return evidence_freshness(project, phase, issue, deliverable, self.links, day)
+
+    def reviews_to_come(self, project: Project, phase: Phase, issue: Issue | None) -> list[ReviewToCome]:
+        """The `reviewed` days after today that bear on the issue (else the phase), by the day the attention was
+        read for: freshness passes over them, and `validate` warns of each."""
+        day = self.attention.today
+        return [] if day is None else list(reviews_to_come_over(project, phase, issue, day))

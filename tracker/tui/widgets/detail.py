@@ -34,8 +34,10 @@ class DetailPane(VerticalScroll):
             self._description = ""
         else:
             title, drift = detail_lines.head(project, item, git), detail_lines.drift(project, item, git)
-            # The drift up here, under the title: a done deliverable that is not in git is news.
-            head.show(lambda width, style: title(width, style) + drift(width, style))
+            to_come = detail_lines.reviews_to_come(project, item, git)
+            # The drift and the reviews dated ahead up here, under the title: a done deliverable that is not in git
+            # is news, and so is a review day that does not count.
+            head.show(lambda width, style: title(width, style) + drift(width, style) + to_come(width, style))
             parts.show(detail_lines.parts(project, item, git))
             self._description = block((item.issue or item.phase).description or "").strip()
         if self._markdown is not None:

@@ -6,6 +6,8 @@ All plan text goes in as plain Content (never markup) after one_line/block.
 
 from __future__ import annotations
 
+import textwrap
+
 from textual.content import Content
 
 from tracker.plan import Deliverable, Issue, Project, Step, format_minutes, parse_minutes, progress
@@ -224,6 +226,25 @@ def drift(project: Project, item: Item, git: GitView):
         for path, why in warnings:
             lines.append(Content.styled("  ⚠ " + ellipsize_path(one_line(path), width - 4), style("warning")))
             lines.append(Content.styled(f"    {one_line(why)}", style("muted")))
+        return lines
+
+    return build
+
+
+def reviews_to_come(project: Project, item: Item, git: GitView):
+    """`reviewed` days after today that bear on the item, each in `validate`'s words at its line."""
+
+    def build(width: int, style) -> list[Content]:
+        found = git.reviews_to_come(project, item.phase, item.issue)
+        if not found:
+            return []
+        lines = _section("Reviewed after today", style, " · not counted:")
+        for review in found:
+            text = one_line(f"line {review.where()[0]}: {review.message}")
+            rows = textwrap.wrap(text, max(width - 4, 20), break_on_hyphens=False)
+            lines += [
+                Content.styled(("  ⚠ " if i == 0 else "    ") + row, style("warning")) for i, row in enumerate(rows)
+            ]
         return lines
 
     return build
