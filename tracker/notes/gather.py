@@ -80,6 +80,7 @@ from tracker.notes.views import (
     StepView,
 )
 from tracker.plan import (
+    ISSUE_MENTION,
     Deliverable,
     Issue,
     Loaded,
@@ -268,7 +269,7 @@ def gather_summary(
     accomplished = _accomplished(project, chosen, changed, moves, listed, facts.before, views)
     today = _today(chosen, facts)
     needs = _attention(project, chosen, facts, links, views, today)
-    focus = set(re.findall(r"#([\w.-]+)", chosen.focus or ""))
+    focus = set(ISSUE_MENTION.findall(chosen.focus or ""))
     next_up = _next(project, views, focus | {item.issue.id for item in accomplished if item.issue})
     name = now.session_name(index)
     context = {

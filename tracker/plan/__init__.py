@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         read_text,
     )
     from tracker.plan.model import (
+        ISSUE_MENTION,
         Accomplishment,
         Deliverable,
         Framework,

@@ -538,6 +538,10 @@ def issue_key(issue_id: IssueId) -> str:
     return str(issue_id)
 
 
+# How free text names an issue: `#4` in a session's focus (its What's Next puts #4 first).
+ISSUE_MENTION = re.compile(r"#([\w.-]+)")
+
+
 def encode(project: Project) -> bytes:
     return msgspec.json.encode(project)
 
