@@ -469,22 +469,26 @@ def test_setup_errors_say_which_file_and_why(tmp_path: Path):
     assert not (elsewhere.root / ".gitattributes").exists()
 
 
+def pull_rebase(tmp_path: Path, theirs: str, *ours: str, plan: str = PLAN) -> tuple[Repo, subprocess.CompletedProcess]:
+    """Theirs commits and pushes `theirs`; ours commits each of `ours` in turn, then `git pull --rebase`."""
+    their_repo, our_repo = clones(tmp_path, plan.encode())
+    (their_repo.root / "data/phases.yaml").write_text(theirs)
+    their_repo.commit("theirs", "data/phases.yaml")
+    their_repo.git("push", "-q", "origin", "main")
+    for number, text in enumerate(ours, 1):
+        (our_repo.root / "data/phases.yaml").write_text(text)
+        our_repo.commit(f"ours {number}", "data/phases.yaml")
+    return our_repo, git(our_repo, "pull", "--rebase", "-q", "origin", "main")
+
+
 @pytest.mark.parametrize("new_status", ["not_started", "complete"])
 def test_a_later_commit_a_rebase_replays_edits_your_renumbered_issue_not_theirs(tmp_path: Path, new_status: str):
     # Replaying the first commit gives yours #4; the next commit's base and own side still call it #3,
     # where the rebased side has their #3 there: that commit's edit of #3 is an edit of yours, now #4
     # (it was their #3's owner without a word, or with a new status a conflict on their status).
-    their_repo, our_repo = clones(tmp_path, PLAN.encode())
-    (their_repo.root / "data/phases.yaml").write_text(edit(PLAN, (OWNER, OWNER + added(3, "blocked"))))
-    their_repo.commit("theirs", "data/phases.yaml")
-    their_repo.git("push", "-q", "origin", "main")
     mine = edit(PLAN, (OWNER, OWNER + added(3)))
-    (our_repo.root / "data/phases.yaml").write_text(mine)
-    our_repo.commit("ours: add #3", "data/phases.yaml")
     worked = edit(mine, status(ISSUE_1, "audit"), (added(3), added(3, new_status) + "        owner: eve\n"))
-    (our_repo.root / "data/phases.yaml").write_text(worked)
-    our_repo.commit("ours: work on #1 and #3", "data/phases.yaml")
-    done = git(our_repo, "pull", "--rebase", "-q", "origin", "main")
+    our_repo, done = pull_rebase(tmp_path, edit(PLAN, (OWNER, OWNER + added(3, "blocked"))), mine, worked)
     assert done.returncode == 0, done.stderr
     expected = edit(
         PLAN,
@@ -496,3 +500,56 @@ def test_a_later_commit_a_rebase_replays_edits_your_renumbered_issue_not_theirs(
     )
     assert (our_repo.root / "data/phases.yaml").read_text() == expected
     assert our_repo.git("status", "--porcelain") == ""
+
+
+@pytest.mark.parametrize("new_status", ["not_started", "audit"])
+def test_a_depends_on_a_later_commit_writes_follows_your_renumbered_issue_and_theirs_stays(
+    tmp_path: Path, new_status: str
+):
+    # Your second commit makes #1 wait on your #3 (and may change #3's status); theirs made #2 wait on
+    # their #3.  After the rebase yours is #4: #1 waits on #4, #2 still on their #3 (without the fix #1
+    # waited on their #3 without a word, or with a status a conflict on theirs).
+    theirs = edit(PLAN, (OWNER, OWNER + "        depends_on: [3]\n" + added(3, "blocked")))
+    mine = edit(PLAN, (OWNER, OWNER + added(3)))
+    worked = edit(mine, (ISSUE_1, ISSUE_1 + "\n        depends_on: [3]"), (added(3), added(3, new_status)))
+    repo, done = pull_rebase(tmp_path, theirs, mine, worked)
+    assert done.returncode == 0, done.stderr
+    expected = edit(
+        theirs,
+        (ISSUE_1, ISSUE_1 + "\n        depends_on: [4]"),
+        (added(3, "blocked"), added(3, "blocked") + added(4, new_status).replace("added 4", "added 3")),
+    )
+    assert (repo.root / "data/phases.yaml").read_text() == expected
+    checked = run_tracker("validate", cwd=repo.root)
+    assert checked.returncode == 0, checked.stderr
+    assert repo.git("status", "--porcelain") == ""
+
+
+def test_an_item_both_sides_add_to_one_depends_on_list_keeps_both_issues(tmp_path: Path):
+    # Each side adds `- 3` to #2's list, meaning its own #3: the same text, once without the fix (your
+    # #4 lost from the list); yours follows your issue, so the list holds both.
+    plan = edit(PLAN, (OWNER, OWNER + "        depends_on:\n          - 1\n"))
+    listed = "          - 1\n"
+    theirs = edit(plan, (listed, listed + "          - 3\n" + added(3, "blocked")))
+    mine = edit(plan, (listed, listed + added(3)))
+    worked = edit(mine, (listed, listed + "          - 3\n"))
+    repo, done = pull_rebase(tmp_path, theirs, mine, worked, plan=plan)
+    assert done.returncode == 0, done.stderr
+    expected = edit(
+        theirs,
+        ("          - 3\n", "          - 3\n          - 4\n"),
+        (added(3, "blocked"), added(3, "blocked") + added(3)),
+    ).replace(added(3), added(4).replace("added 4", "added 3"))
+    assert (repo.root / "data/phases.yaml").read_text() == expected
+    assert repo.git("status", "--porcelain") == ""
+
+
+def test_a_session_focus_a_later_commit_writes_names_your_renumbered_issue(tmp_path: Path):
+    # A session's focus puts the issues it names as #N first in the note's What's Next.
+    mine = edit(PLAN, (OWNER, OWNER + added(3)))
+    session = "sessions:\n  - date: 2025-12-01\n    focus: 'Diagram #3, then #1'\n"
+    repo, done = pull_rebase(tmp_path, edit(PLAN, (OWNER, OWNER + added(3, "blocked"))), mine, mine + session)
+    assert done.returncode == 0, done.stderr
+    expected = edit(PLAN, (OWNER, OWNER + added(3, "blocked") + added(4).replace("added 4", "added 3")))
+    assert (repo.root / "data/phases.yaml").read_text() == expected + session.replace("#3", "#4")
+    assert repo.git("status", "--porcelain") == ""

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.plan import yamltree
+from tracker.plan import ISSUE_MENTION, issue_key, yamltree
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +89,10 @@ def _carried(texts: list[str], roots: list, found: list, side: int) -> list[str]
     the local one, unchanged since that base, under the new id.  Merged by id as they are, the later commit's
     edit of its own issue would be made to the other one.  So an issue of base found on the other side word
     for word under an id that neither base nor the local side has, while the other side's issue under its
-    own id is another, takes that id in base and the local side before they are merged; unless a value
-    there is written as its old id (a `depends_on` meant for it), which would then point at the other."""
+    own id is another, takes that id in base and the local side before they are merged, and so do their
+    references to it (`_references`): there it is the only issue under that id, so a `depends_on` the
+    local side wrote for it follows it to its new id, while the other side's references, and those base
+    has that the local side leaves as they are, come through as the other side has them."""
     base, mine, other = found[0], found[side], found[3 - side]
     fresh: dict[str, list[int]] = {}
     for number, (item, scalar) in other.items():
@@ -106,11 +108,10 @@ def _carried(texts: list[str], roots: list, found: list, side: int) -> list[str]
         moved = fresh.get(was, [])
         if len(moved) != 1 or _shape(texts[3 - side], *other[number]) == was:
             continue
-        own = mine[number][1]
-        if _mentioned(roots[0], scalar) or _mentioned(roots[side], own):
-            continue
-        edits[0].append((scalar.start, scalar.end, str(moved[0])))
-        edits[side].append((own.start, own.end, str(moved[0])))
+        new = str(moved[0])
+        for index, id_scalar in ((0, scalar), (side, mine[number][1])):
+            spans = [(id_scalar.start, id_scalar.end), *_references(texts[index], roots[index], scalar.text)]
+            edits[index] += [(start, end, new) for start, end in spans]
     if not edits[0]:
         return None
     texts = list(texts)
@@ -159,6 +160,36 @@ def _number(value: object) -> bool:
 
 def _text(text: str, node: yamltree.Mapping) -> str:
     return text[node.start : node.end]
+
+
+def _references(text: str, root, name: str) -> list[tuple[int, int]]:
+    """Where `text` names the issue `name` (its id as written, a plain number): each `depends_on` item that
+    is it, and each `#name` in a session's focus, the format's only values that name an issue; the span of
+    the id's own characters in each."""
+    found: list[tuple[int, int]] = []
+    for phase in _items(root, "phases"):
+        for issue in _items(phase, "issues"):
+            for item in _items(issue, "depends_on"):
+                if (
+                    isinstance(item, yamltree.Scalar)
+                    and isinstance(item.value, int | str)
+                    and issue_key(item.value) == name
+                ):
+                    at = text.find(name, item.start, item.end)  # inside its quotes, if it has them
+                    found.append((at, at + len(name)) if at >= 0 else (item.start, item.end))  # else escaped
+    for session in _items(root, "sessions"):
+        focus = session.get("focus") if isinstance(session, yamltree.Mapping) else None
+        if isinstance(focus, yamltree.Scalar):
+            for match in ISSUE_MENTION.finditer(text, focus.start, focus.end):
+                if match.group(1) == name:
+                    found.append(match.span(1))
+    return found
+
+
+def _items(node, key: str) -> list:
+    """The items of the list under `key` in a mapping node; none when it is not one."""
+    value = node.get(key) if isinstance(node, yamltree.Mapping) else None
+    return value.items if isinstance(value, yamltree.Sequence) else []
 
 
 def _mentioned(root, own: yamltree.Scalar) -> bool:
