@@ -284,18 +284,23 @@ def test_an_id_added_on_both_sides_in_a_pull_keeps_both_and_yours_gets_the_next_
     assert our_repo.git("status", "--porcelain") == ""
 
 
-def test_an_id_yours_refers_to_is_not_renumbered_but_a_conflict(tmp_path: Path):
+@pytest.mark.parametrize(
+    "reference",
+    [
+        (OWNER, OWNER + "        depends_on: [3]\n"),
+        ("status: complete\n", "status: complete\nsessions:\n  - {date: 2025-12-01, focus: '#3'}\n"),
+    ],
+    ids=["depends_on", "focus"],
+)
+def test_an_id_yours_refers_to_is_not_renumbered_but_a_conflict(tmp_path: Path, reference: tuple[str, str]):
+    # A reference to it on the side that adds it keeps it from being renumbered (README), a session's `#3`
+    # too (without the fix that one was renumbered, the focus left on their #3).
     theirs = edit(PLAN, (OWNER, OWNER + added(3, "blocked")))
-    ours = edit(PLAN, (OWNER, OWNER + "        depends_on: [3]\n" + added(3, "complete")))
+    ours = edit(PLAN, (OWNER, OWNER + added(3, "complete")), reference)
     repo, done = pull(tmp_path, PLAN.encode(), theirs.encode(), ours.encode())
     assert done.returncode == 1
-    expected = (
-        edit(
-            ours,
-            (added(3, "complete"), f"<<<<<<< HEAD\n{added(3, 'complete')}=======\n{added(3, 'blocked')}>>>>>>> "),
-        )
-        + f"{pulled_from(tmp_path)}\n"
-    )
+    marked = f"<<<<<<< HEAD\n{added(3, 'complete')}=======\n{added(3, 'blocked')}>>>>>>> {pulled_from(tmp_path)}\n"
+    expected = edit(ours, (added(3, "complete"), marked))
     assert (repo.root / "data/phases.yaml").read_bytes() == expected.encode()
     assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
 

@@ -9,11 +9,16 @@ already know by its number, keeps it.
 
 Only when it is safe: the id is absent from the base and the two issues differ
 (alike, they are one issue, merged once); every issue id on every side is a
-plain number; and nothing else on the renumbered side is written as that id
-(a `depends_on` entry, or any other value that could mean it), since those
-would then point at the other issue.  Otherwise the item is a conflict, as
-without this, also when the two stand in different phases, where the merge
-would otherwise keep both under one id.  Only the id's own characters change.
+plain number; and nothing else on the renumbered side is written as that id (a
+`depends_on` entry, `#3` in a session's focus, or any other value that could
+mean it), since those would then point at the other issue.  Otherwise the item
+is a conflict, as without this, also when the two stand in different phases,
+where the merge would otherwise keep both under one id.  Only the id's own
+characters change.
+
+In a rebase the commits replayed after the one that added it still call it by
+its old id: their edits of it, and the references to it they write, are carried
+to its new id (`_carried`).
 """
 
 from __future__ import annotations
@@ -68,7 +73,7 @@ def settle_ids(texts: list[str], side: int | None) -> NewIds:
     clashing: list[str] = []
     for number in both:
         item, scalar = mine[number]
-        if _mentioned(roots[side], scalar):
+        if _mentioned(roots[side], scalar) or _references(texts[side], roots[side], scalar.text):
             clashing.append(scalar.text)
             continue
         edits.append((scalar.start, scalar.end, str(free)))
