@@ -558,3 +558,24 @@ def test_a_session_focus_a_later_commit_writes_names_your_renumbered_issue(tmp_p
     expected = edit(PLAN, (OWNER, OWNER + added(3, "blocked") + added(4).replace("added 4", "added 3")))
     assert (repo.root / "data/phases.yaml").read_text() == expected + session.replace("#3", "#4")
     assert repo.git("status", "--porcelain") == ""
+
+
+def test_one_depends_on_both_sides_write_each_for_its_own_issue_is_a_conflict(tmp_path: Path):
+    # Both make #1 wait on "their" #3: the same line, taken once without the fix (#1 waiting on their #3
+    # alone, yours forgotten); yours now says #4, so the two lines differ and the user chooses.
+    waits = (ISSUE_1, ISSUE_1 + "\n        depends_on: [3]")
+    theirs = edit(PLAN, waits, (OWNER, OWNER + added(3, "blocked")))
+    mine = edit(PLAN, (OWNER, OWNER + added(3)))
+    repo, done = pull_rebase(tmp_path, theirs, mine, edit(mine, waits))
+    assert done.returncode == 1
+    expected = edit(
+        theirs,
+        (
+            "        depends_on: [3]\n",
+            "<<<<<<< HEAD\n        depends_on: [3]\n=======\n        depends_on: [4]\n>>>>>>>\n",
+        ),
+        (added(3, "blocked"), added(3, "blocked") + added(4).replace("added 4", "added 3")),
+    )
+    merged = (repo.root / "data/phases.yaml").read_text()
+    assert "\n".join(">>>>>>>" if line.startswith(">>>>>>> ") else line for line in merged.split("\n")) == expected
+    assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
