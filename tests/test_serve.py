@@ -163,3 +163,20 @@ def test_read_only_served_dashboard_offers_the_csv_as_a_download(tmp_path: Path)
     done = run_tracker("--file", str(BUNDLED_PLAN), "export", "csv", "-o", str(tmp_path / "cli.csv"))
     assert done.returncode == 0, done.stderr
     assert (downloads / "plan.csv").read_bytes() == (tmp_path / "cli.csv").read_bytes()
+
+
+def test_without_textual_serve_the_hint_installs_it_where_tracker_runs(tmp_path: Path):
+    """A tracker without the extra (here textual-serve cannot be imported: a broken install looks the same)
+    names the command that installs it into tracker's own Python, not `pip install 'tracker[serve]'`: tracker
+    is installed from its clone, and the package of that name on PyPI is another project."""
+    shadow = tmp_path / "shadow" / "textual_serve"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('textual-serve is broken here')\n")
+    (shadow / "server.py").write_text("")
+    run = run_tracker(
+        "--file", str(BUNDLED_PLAN), "serve", "--port", str(free_port()), env={"PYTHONPATH": str(shadow.parent)}
+    )
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr
+    assert f"{sys.executable} -m pip install 'textual-serve>=1.1'" in run.stderr, run.stderr
+    assert "tracker[serve]" not in run.stderr

@@ -32,7 +32,7 @@ def serve(options: Options, host: str, port: int, read_only: bool) -> None:
     from tracker.tui import can_serve, web_server
 
     if not can_serve():
-        raise Failed(_NOT_INSTALLED)
+        raise Failed(not_installed())
     loaded = load_plan(options, fail_on_errors=False)
     if not loaded.path.is_file():
         raise Failed(loaded.report())
@@ -53,14 +53,31 @@ def serve(options: Options, host: str, port: int, read_only: bool) -> None:
     try:
         server = web_server(command, host, port, f"tracker · {title}")
     except ImportError:  # found, but it cannot be imported (a broken install)
-        raise Failed(_NOT_INSTALLED) from None
+        raise Failed(not_installed()) from None
     try:
         server.serve()
     except OSError as exc:  # the address is not this machine's, or the port is taken
         raise Failed(f"tracker: error: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
-_NOT_INSTALLED = "tracker: error: tracker serve needs textual-serve; install it with: pip install 'tracker[serve]'"
+def not_installed() -> str:
+    """The error for a tracker without its `serve` extra, with the command that installs it where tracker runs.
+
+    Not `pip install 'tracker[serve]'`: tracker is installed from its clone, and the package of that name on
+    PyPI is another project.  The requirement is read from tracker's own metadata, so pyproject.toml stays
+    its one home.
+    """
+    from importlib import metadata
+
+    try:
+        wanted = [r.partition(";")[0].strip() for r in metadata.requires("tracker") or () if 'extra == "serve"' in r]
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        wanted = []
+    command = shlex.join([sys.executable, "-m", "pip", "install", *(wanted or ["textual-serve"])])
+    return (
+        "tracker: error: tracker serve needs textual-serve, an optional extra; install it into tracker's "
+        f"environment with: {command}"
+    )
 
 
 def in_a_browser() -> bool:

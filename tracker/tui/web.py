@@ -1,7 +1,7 @@
 """The dashboard in a browser: textual-serve runs the dashboard once per browser tab, with Textual's web
 driver instead of a terminal, and relays it over a WebSocket.
 
-textual-serve is an optional extra (`pip install 'tracker[serve]'`): it brings aiohttp and its helpers,
+textual-serve is an optional extra (`pip install -e '.[serve]'` in tracker's clone): it brings aiohttp and its helpers,
 about 13 MB that a terminal user never needs.  The command line (cli/serve.py) asks `can_serve` before
 it reads the plan, then `web_server` with the command that starts the dashboard.
 """
