@@ -982,6 +982,8 @@ async def test_a_plan_that_never_loaded_shows_only_errors(repo):
         problems = dashboard(app).query_one(ProblemsView)
         assert problems.display
         assert "phases.yaml:" in text_of(problems.query_one("Lines"))
+        # git is read for a plan: the header does not say it is reading git when it never will
+        assert dashboard(app).query_one(PlanHeader).repo_text() == "git is read once the plan loads"
         await pilot.press("q")
     assert app.return_code == 0
 

@@ -29,7 +29,8 @@ class PlanHeader(Widget):
 
     def repo_text(self) -> str:
         if not self.git.ready:
-            return "reading git…"
+            # git is read for a plan (GitSchedule): without one, "reading git…" would stay forever
+            return "reading git…" if self.project is not None else "git is read once the plan loads"
         repo = self.git.links.repo
         if repo.root is None:
             return f"no git: {one_line(repo.message or 'no repository')}"
