@@ -863,6 +863,7 @@ async def test_q_quits_with_status_zero(plan):
 async def test_summary_preview_and_export_match_tracker_summary(plan, tmp_path, monkeypatch):
     from conftest import run_tracker
     from textual.widgets import Markdown
+    from textual.widgets._markdown import MarkdownFence, MarkdownHeader
 
     from tracker.notes.gather import build_summary
     from tracker.tui.screens.summary import SummaryScreen
@@ -876,7 +877,14 @@ async def test_summary_preview_and_export_match_tracker_summary(plan, tmp_path, 
         await pilot.press("m")
         await settle(pilot, 0.2)
         assert isinstance(app.screen, SummaryScreen)
-        assert app.screen.query_one(Markdown).source == build_summary(load(plan))
+        note = build_summary(load(plan))
+        front, _, body = note.partition("\n---\n\n")
+        assert front.startswith("---\n")
+        # the front matter shown as a YAML block, not a rule and a heading; the rest as the note has it
+        assert app.screen.query_one(Markdown).source == f"```yaml\n{front[4:]}\n```\n\n{body}"
+        fences = app.screen.query(MarkdownFence)
+        assert fences and "alwaysApply: true" in fences.first().code
+        assert not any("alwaysApply" in (h.source or "") for h in app.screen.query(MarkdownHeader))
         await pilot.press("w")
         await settle(pilot)
         field = app.screen.query_one(Input)

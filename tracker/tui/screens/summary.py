@@ -9,6 +9,7 @@ markdown.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,7 +94,7 @@ class SummaryScreen(Screen):
         self.place = message.place
         self.refused = message.refused
         title.update(Content("Session summary — preview; w writes it to a file"))
-        self.query_one(Markdown).update(message.text or "")
+        self.query_one(Markdown).update(previewed(message.text or ""))
         if self.export_when_built:
             self.export_when_built = False
             self.action_export()
@@ -151,3 +152,20 @@ def shown_path(place: Path | None) -> str:
         return str(place)
     relative = os.path.relpath(place)
     return str(place) if relative.startswith("..") else relative
+
+
+def previewed(note: str) -> str:
+    """The note as the preview shows it: a front matter block at its start as YAML in a fence, as editors show it.
+
+    Read as markdown, its opening `---` is a rule and the closing one turns the lines above into a heading
+    ("description: Session Summary … alwaysApply: true" in large type).  The fence is longer than any run of
+    backticks inside, so nothing in the block can close it.
+    """
+    if not note.startswith("---\n"):
+        return note
+    end = note.find("\n---\n", 3)
+    if end < 0:
+        return note
+    inside = note[4 : end + 1]
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", inside)), default=0))
+    return f"{fence}yaml\n{inside}{fence}\n{note[end + 5 :]}"
