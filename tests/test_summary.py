@@ -133,6 +133,19 @@ def test_status_changes_steps_and_added_issues_are_listed_and_unchanged_issues_a
     assert "### 4. Fixes" not in done  # the session's focus is not an accomplishment
 
 
+def test_a_reopened_issue_is_said_to_be_reopened_not_passed_off_as_done(repo: Repo):
+    """A status change counts (PRODUCT.md §5), but one from done back to open is work undone: the note says
+    "Reopened" where it would say the issue's move, and in its closing list."""
+    repo.write("data/phases.yaml", plan(s3="complete"))
+    repo.commit("Plan", date=DAY_BEFORE)
+    repo.write("data/phases.yaml", plan(s3="in_progress"))
+    repo.commit("Reopen #3", date=f"{SESSION}T10:00:00+00:00")
+    note = summary(repo.root / "data" / "phases.yaml")
+    assert "### 1. Issue #3: Locks 🔄\n- Reopened: complete → in progress\n" in section(note, "Accomplished")
+    assert "- 🔄 Issue #3: Locks (reopened: complete → in progress)" in section(note, "Summary")
+    assert "Issue #3: complete → in progress" not in note
+
+
 def test_deliverables_carry_line_counts_and_purposes(shop):
     text = summary(shop["plan"])
     assert "- **File**: `src/retry.js` (3 lines)\n  - Backoff and retry\n" in section(text, "Accomplished")
