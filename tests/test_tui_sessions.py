@@ -16,7 +16,7 @@ import pytest
 from conftest import run_tracker
 from gitutil import make_repo
 from test_tui import SIZE, app_for, dashboard, in_palette, notes, save, settle, synchronously, text_of, wait_for
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 from tuiplan import changed_lines, make_plan_repo
 
 from tracker.notes.gather import build_summary
@@ -137,7 +137,7 @@ async def test_end_writes_headline_and_insight_as_tracker_session_end_does_and_t
         assert isinstance(app.screen, SessionEndScreen)
         await pilot.press(*"Locks: [b]found[/b]")
         await pilot.press("tab", "tab", "tab", "tab")  # duration, accomplished, its detail, insight
-        await pilot.press(*"Counters race", "tab", *"Use **increment()**", "enter")
+        await pilot.press(*"Counters race", "tab", *"Use **increment()**", "tab", "enter")  # Tab leaves the text
         await wait_for(pilot, lambda: plan.read_text() != before)
         await settle(pilot)
         ended = plan.read_text()
@@ -181,12 +181,12 @@ async def test_what_was_typed_survives_a_form_it_cannot_take_and_a_refused_write
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await in_palette(pilot, "End the session")
-        await pilot.press(*"Done", "tab", "tab", "tab", "tab", "tab", *"a body with no insight", "enter")
+        await pilot.press(*"Done", "tab", "tab", "tab", "tab", "tab", *"a body with no insight", "tab", "enter")
         await settle(pilot)
         assert isinstance(app.screen, SessionEndScreen)  # stays open, everything as typed
         assert "A text belongs to an insight" in str(app.screen.query_one("#session-end-error").render())
         assert app.screen.query_one("#end-headline", Input).value == "Done"
-        app.screen.query_one("#end-body", Input).value = ""
+        app.screen.query_one("#end-body", TextArea).text = ""
         save(plan, before + "phases: [\n")  # the plan breaks on disk while the form is open
         await wait_for(pilot, lambda: dashboard(app).broken is not None)
         await pilot.press("enter")
@@ -198,6 +198,53 @@ async def test_what_was_typed_survives_a_form_it_cannot_take_and_a_refused_write
         assert app.screen.query_one("#end-headline", Input).value == "Done"  # the draft, for the same session
         await pilot.press("enter")
         await wait_for(pilot, lambda: "headline: Done" in plan.read_text())
+
+
+PASTED = "Locks found\r2.5 hours\rFixed the counters\r"  # as tmux pastes it: its line breaks are carriage returns
+
+
+@synchronously
+async def test_a_paste_stays_in_its_field_and_does_not_end_the_form_with_bracketed_paste_or_without(plan):
+    """With bracketed paste the terminal sends one Paste; without, the paste's keys come in one read, a line break as
+    Enter.  Either way a one-line field takes the whole paste, its lines joined by spaces, and the form stays open (an
+    Enter of the burst once ended it, all lines run together, and the next Enter's dismissal crashed the dashboard);
+    the insight's text keeps the lines."""
+    from textual._xterm_parser import XTermParser
+
+    tracker(plan, NOW, "session", "start")
+    before = plan.read_text()
+    app = app_for(plan)
+
+    def read_from_terminal(raw: str) -> None:
+        for event in XTermParser().feed(raw):  # all at once, as the driver hands on one read
+            app._driver.process_message(event)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await in_palette(pilot, "End the session")
+        form = app.screen
+        read_from_terminal(PASTED)  # no brackets: keys
+        await settle(pilot)
+        assert form.query_one("#end-headline", Input).value == "Locks found 2.5 hours Fixed the counters "
+        await pilot.press("tab")
+        read_from_terminal(f"\x1b[200~{PASTED}\x1b[201~")  # bracketed: one Paste
+        await settle(pilot)
+        assert form.query_one("#end-duration", Input).value == "Locks found 2.5 hours Fixed the counters "
+        assert app.screen is form and plan.read_text() == before
+        await pilot.press("tab", "tab", "tab", *"Counters race", "tab")
+        read_from_terminal(PASTED)
+        read_from_terminal(f"\x1b[200~{PASTED}\x1b[201~")
+        await settle(pilot)
+        assert form.query_one("#end-body", TextArea).text == "Locks found\n2.5 hours\nFixed the counters\n" * 2
+        await pilot.press("tab", "enter")
+        await wait_for(pilot, lambda: plan.read_text() != before)
+        assert changed_lines(before, plan.read_text())[2:] == [
+            "+    headline: Locks found 2.5 hours Fixed the counters",
+            "+    duration: Locks found 2.5 hours Fixed the counters",
+            "+    insights:",
+            "+      - title: Counters race",
+            '+        body: "Locks found\\n2.5 hours\\nFixed the counters\\nLocks found\\n2.5 hours\\nFixed the counters"',
+        ]
 
 
 # --- the note, exported from the dashboard ------------------------------------------------------

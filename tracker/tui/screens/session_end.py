@@ -1,7 +1,10 @@
 """The form `tracker session end` is on the command line: a headline, how long it took, something done
 that is no issue's status, and something learned.  Every field is optional.
 
-Enter ends the session from any field, Tab moves between them, Escape cancels.
+Enter ends the session from any one-line field, Tab moves between them, Escape cancels.
+The insight's text is markdown and may span lines: there Enter starts a new line.
+A paste stays in the field it is made in: a one-line field joins its lines with
+spaces and is not ended by them (widgets/form_line.py), the text keeps them.
 A form that cannot be taken as it is (a body with no insight to belong to) says
 so and stays open with everything typed.
 """
@@ -13,20 +16,22 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static, TextArea
 
 from tracker.support.textsafe import one_line
 from tracker.tui.sessions import Ending
+from tracker.tui.widgets.form_line import FormLine
 
-# (id, label, placeholder): the options of `tracker session end`, in their order.
+# (id, label, placeholder): the options of `tracker session end`, in their order; the last, BODY, spans lines.
 FIELDS = (
     ("headline", "Headline", "the session in one line"),
     ("duration", "Duration", "as you want it shown: 2.5 hours, 1h30m …"),
     ("accomplished", "Accomplished", "work that is no issue's status"),
     ("detail", "  its detail", "a detail of it"),
     ("insight", "Insight", "something learned"),
-    ("body", "  its text", "what it says (markdown)"),
+    ("body", "  its text", "what it says (markdown; Enter: a new line)"),
 )
+BODY = "body"
 
 
 class SessionEndScreen(ModalScreen[Ending | None]):
@@ -46,23 +51,28 @@ class SessionEndScreen(ModalScreen[Ending | None]):
             yield Static(Content(one_line(about)), id="session-end-title")
             yield Static(
                 Content(
-                    "at the current git HEAD. Every field is optional. Tab: next field · Enter: end it · Escape: cancel"
+                    "at the current git HEAD. Every field is optional. Tab: next field · Enter: end it"
+                    " (in the text: a new line) · Escape: cancel"
                 ),
                 classes="session-end-hint",
             )
             values = self._values(self.draft)
             for key, label, placeholder in FIELDS:
                 yield Static(Content(label), classes="session-end-label")
-                yield Input(values.get(key, ""), placeholder=placeholder, id=f"end-{key}", compact=True)
+                if key == BODY:
+                    yield TextArea(values.get(key, ""), placeholder=placeholder, id=f"end-{key}", compact=True)
+                else:
+                    yield FormLine(values.get(key, ""), placeholder=placeholder, id=f"end-{key}", compact=True)
             yield Static("", id="session-end-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#session-end-error").display = False
-        self.query_one("#end-headline", Input).focus()
+        self.query_one("#end-headline", FormLine).focus()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: FormLine.Submitted) -> None:
         event.stop()
-        text = {key: self.query_one(f"#end-{key}", Input).value.strip() for key, _, _ in FIELDS}
+        text = {key: self.query_one(f"#end-{key}", FormLine).value.strip() for key, _, _ in FIELDS if key != BODY}
+        text[BODY] = self.query_one(f"#end-{BODY}", TextArea).text.strip()
         problem = None
         if text["detail"] and not text["accomplished"]:
             problem = "A detail belongs to something accomplished: fill in Accomplished too, or clear the detail."
