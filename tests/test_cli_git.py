@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import tracker_env
-from gitutil import ENV, Repo
+from gitutil import ENV, Repo, make_repo
 
 PLAN = """\
 project: Shop
@@ -150,10 +150,50 @@ def test_without_git_everything_still_works(tmp_path: Path):
 def test_a_git_dir_from_a_hook_does_not_move_the_work_tree(shop: Repo):
     # Hooks export GIT_DIR alone; from the plan's folder git would take data/ for the whole work tree.
     done = run(shop.root, "status", "--json", env={"GIT_DIR": str(shop.root / ".git")})
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0 and done.stderr == ""  # the plan's own repository: nothing to say
     report = json.loads(done.stdout)
     assert report["repo"]["root"] == str(shop.root)
     assert report["phases"][0]["issues"][0]["deliverables"][0]["git"]["state"] == "committed"
+
+
+@pytest.mark.parametrize("named", [("GIT_DIR",), ("GIT_WORK_TREE",), ("GIT_DIR", "GIT_WORK_TREE")])
+def test_git_variables_that_name_another_repository_are_left_out_and_said_on_stderr(
+    shop: Repo, tmp_path: Path, named: tuple[str, ...]
+):
+    # With them git reported another repository's branch, HEAD and files as the plan's (both), or none
+    # at all (GIT_WORK_TREE alone: "not a tree object"), and the summary read its commits; without a word.
+    first = shop.git("rev-parse", "HEAD")
+    shop.write("data/phases.yaml", PLAN.replace("status: in_progress", "status: complete") + SESSION)
+    shop.write("src/retry.js", "changed\n")  # modified here, committed elsewhere
+    other = make_repo(tmp_path / "elsewhere")
+    other.write("src/retry.js", "retry();\n")
+    other.commit("Elsewhere")
+    other.git("checkout", "-q", "-b", "elsewhere")
+    places = {"GIT_DIR": str(other.root / ".git"), "GIT_WORK_TREE": str(other.root)}
+    env = {name: places[name] for name in named}
+    names = " and ".join(named)
+    warning = (
+        f"tracker: warning: {' and '.join(f'{name}={places[name]}' for name in named)} name{'s' * (len(named) == 1)}"
+        f" another git repository than the plan's (its own, at {os.path.realpath(shop.root)}); tracker reads the"
+        f" plan's and leaves {names} out. Unset {'it' if len(named) == 1 else 'them'} to see the same in git.\n"
+    )
+    for _ in range(2):  # computed, then replayed
+        done = run(shop.root, "status", "--json", env=env)
+        assert done.returncode == 0 and done.stderr == warning
+        report = json.loads(done.stdout)  # stdout is the JSON alone
+        assert report["repo"]["root"] == str(shop.root) and report["repo"]["branch"] == "main"
+        assert report["repo"]["ignored"] == list(named)
+        assert report["phases"][0]["issues"][0]["deliverables"][0]["git"]["state"] == "modified"
+    files = run(shop.root, "status", "--files", env=env)
+    assert files.stderr == warning
+    assert files.stdout.splitlines()[1].endswith(f", 2 changed, 0 untracked ({names} ignored: another repository)")
+    note = run(shop.root, "summary", "--since", first, env=env)
+    assert note.returncode == 0 and note.stderr == warning
+    assert note.stdout == run(shop.root, "summary", "--since", first).stdout
+    assert "- Issue #2: in progress → complete" in note.stdout
+
+
+SESSION = "sessions:\n  - date: 2025-11-30\n"
 
 
 def kept_apart(tmp_path: Path, plan: str) -> tuple[Path, dict[str, str]]:
@@ -172,7 +212,7 @@ def kept_apart(tmp_path: Path, plan: str) -> tuple[Path, dict[str, str]]:
 
 
 def test_a_work_tree_kept_apart_from_its_git_dir(tmp_path: Path):
-    plan = PLAN + "sessions:\n  - date: 2025-11-30\n"
+    plan = PLAN + SESSION
     home, apart = kept_apart(tmp_path, plan)
     first = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=home, check=True, env=apart, capture_output=True, text=True

@@ -1016,6 +1016,23 @@ async def test_a_plan_that_reads_but_never_loaded_is_not_called_its_last_good_ve
 
 
 @synchronously
+async def test_the_git_line_says_a_git_work_tree_naming_another_repository_is_left_out(plan, tmp_path, monkeypatch):
+    # It showed the other repository's branch and files as the plan's.
+    from gitutil import make_repo
+
+    other = make_repo(tmp_path / "elsewhere")
+    other.write("x.txt", "x\n")
+    other.commit("Elsewhere")
+    other.git("checkout", "-q", "-b", "elsewhere")
+    monkeypatch.setenv("GIT_WORK_TREE", str(other.root))
+    app = app_for(plan)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await settle(pilot)
+        header = text_of(dashboard(app).query_one(PlanHeader))
+        assert "⎇ main · 1 changed file · 1 untracked · GIT_WORK_TREE ignored: another repository" in header
+
+
+@synchronously
 async def test_reload_key_and_git_refresh_after_a_commit(plan, repo):
     app = app_for(plan, poll=60)
     async with app.run_test(size=SIZE) as pilot:

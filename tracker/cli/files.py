@@ -27,7 +27,8 @@ def repo_line(links: Links) -> str:
     where = "detached HEAD" if repo.detached else one_line(repo.branch or "?")
     head = repo.head[:7] if repo.head else "no commits yet"
     line = f"git: {where} @ {head}, {repo.changed} changed, {repo.untracked} untracked"
-    return line + (" (shallow clone)" if repo.shallow else "")
+    line += " (shallow clone)" if repo.shallow else ""
+    return line + (f" ({repo.ignored_note})" if repo.ignored else "")
 
 
 def render_files(project: Project, links: Links, width: int | None = None) -> str:

@@ -85,10 +85,17 @@ class RepoInfo(msgspec.Struct, frozen=True, array_like=True, gc=False):
     changed: int = 0  # tracked files with changes
     untracked: int = 0
     message: str | None = None  # why there is no usable git, or what is unusual about it
+    ignored: tuple[str, ...] = ()  # GIT_DIR, GIT_WORK_TREE: set, and left out, naming another repository
 
     @property
     def usable(self) -> bool:
         return self.root is not None
+
+    @property
+    def ignored_note(self) -> str:
+        """What the git line adds when the user's GIT_DIR or GIT_WORK_TREE was left out ("" if none was)."""
+        names = " and ".join(self.ignored)
+        return f"{names} ignored: another repository" if names else ""
 
     def to_json(self) -> dict:
         return {
@@ -100,6 +107,7 @@ class RepoInfo(msgspec.Struct, frozen=True, array_like=True, gc=False):
             "changed": self.changed,
             "untracked": self.untracked,
             "message": self.message,
+            "ignored": list(self.ignored),
         }
 
 
@@ -449,6 +457,7 @@ def _repo_info(tree: WorkTree | Status, repo: GitRepo) -> RepoInfo:
         len(tree.changes),
         len(tree.untracked),
         message,
+        repo.ignored,
     )
 
 

@@ -6,7 +6,8 @@ never options and never quoted.  The one exception is the `git status` with whic
 decides whether to replay an answer: git/statusproc.py starts it without
 importing `subprocess`, with the same arguments in the same `git_env()`.
 Git's own `rev-parse` finds the work tree, so git's rules (parent folders,
-GIT_WORK_TREE, `safe.directory`) decide what tracker reads.  GitPython is
+GIT_WORK_TREE, `safe.directory`) decide what tracker reads, except that a GIT_DIR or GIT_WORK_TREE
+naming another repository than the plan's is left out, and said (statusproc.ignored_git_variables).  GitPython is
 imported only by the object reads (`commit_day`, `file_at`, `blob`: the summary's
 and `tracker history`'s): at 0.1-0.2 s its import alone would be more than a whole repeated
 `tracker status`, which needs none of it.
@@ -20,7 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tracker.git.statusproc import git_env
+from tracker.git.statusproc import git_env, ignored_git_variables
 
 TYPE_CHECKING = False  # typing is not imported for a type named in a function (see support/faces.py)
 if TYPE_CHECKING:
@@ -42,14 +43,24 @@ class GitUnavailable(Exception):
 class GitRepo:
     # A plain class, not a dataclass: cli/replay.py imports this module on the path
     # that replays `tracker status`, where importing dataclasses alone costs 15 ms.
-    __slots__ = ("root", "git_dir", "shallow", "index_file", "_env", "_objects")
+    __slots__ = ("root", "git_dir", "shallow", "index_file", "ignored", "_env", "_objects")
 
-    def __init__(self, root: Path, git_dir: Path, shallow: bool, env: dict[str, str], index_file: Path):
+    def __init__(
+        self,
+        root: Path,
+        git_dir: Path,
+        shallow: bool,
+        env: dict[str, str],
+        index_file: Path,
+        ignored: tuple[str, ...] = (),
+    ):
         self.root = root
         self.git_dir = git_dir  # the common one: objects, refs, `shallow` (worktrees share it)
         self.shallow = shallow
         self.index_file = index_file  # this work tree's index (GIT_INDEX_FILE's, if that is set)
         self._env = env  # git_env(), as the repository was found with it
+        # Of GIT_DIR and GIT_WORK_TREE, those the user set that git_env left out: they name another repository
+        self.ignored = ignored
         self._objects = None  # GitPython's Repo, opened by the first object read
 
     @property
@@ -63,7 +74,7 @@ class GitRepo:
         folder = (start if start.is_dir() else start.parent).absolute()
         if not folder.is_dir():
             raise GitUnavailable(f"{folder} does not exist")
-        env = git_env()
+        env = git_env(str(folder))
         # Printed in this order up to the first that fails: a bare repository
         # still says so before --show-toplevel refuses.
         found = _rev_parse(
@@ -101,6 +112,7 @@ class GitRepo:
             answers[1] == b"true",
             env,
             folder / os.fsdecode(index),
+            ignored_git_variables(str(folder)),
         )
 
     def run(self, *args: str, paths: list[str] | tuple[str, ...] = (), check: bool = True) -> bytes:
@@ -199,6 +211,9 @@ class GitRepo:
         try:
             if self._objects is None:
                 self._objects = git.Repo(self.git_dir)
+                # Its git runs where GitPython takes the work tree to be: with the user's GIT_WORK_TREE (even one
+                # git_env left out), another repository's, whose objects it would read without this GIT_DIR.
+                self._objects.git.update_environment(GIT_DIR=os.fspath(self.git_dir))
             return read(self._objects)
         except (git.GitError, git.exc.ODBError, ValueError, OSError) as exc:  # e.g. a corrupt or missing object
             raise GitUnavailable(_first_line(str(exc))) from None

@@ -23,14 +23,18 @@ GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
 # What linking reads the work tree with, and what a replayed answer is checked against.
 STATUS_ARGS = ("status", "--porcelain=v2", "-z", "--branch", "--untracked-files=all", "--no-renames")
 
+# The variables that name the repository and work tree git reads, whatever folder it runs in.
+_PLACES = ("GIT_DIR", "GIT_WORK_TREE")
+
 _KILL = 9  # SIGKILL on every POSIX system; `signal` would import `enum` for its name
 # SIGPIPE and SIGXFSZ, which Python ignores and git should not (subprocess's restore_signals): 13 and 25
 # on Linux and macOS alike.
 _RESTORED = (13, 25)
 
 
-def git_env() -> dict[str, str]:
-    """The environment git runs in for tracker: GIT_ENV over the user's, less a GIT_DIR that names no work tree.
+def git_env(start: str | None = None) -> dict[str, str]:
+    """The environment git runs in for tracker, asked from `start`: GIT_ENV over the user's, less a GIT_DIR
+    or GIT_WORK_TREE that names another repository than `start`'s own.
 
     Git's hooks (and `rebase -x`, `submodule foreach`) export GIT_DIR alone;
     git then takes the folder it runs in as the top of the work tree, and
@@ -39,16 +43,101 @@ def git_env() -> dict[str, str]:
     there.  GIT_DIR with GIT_WORK_TREE (a home folder kept in a bare
     repository) names both, and is kept, made absolute: the user's git reads
     them from the folder tracker was started in, and tracker runs git from
-    others (`-C` the plan's folder, the repository's root).
+    others (`-C` the plan's folder, the repository's root).  Kept, that is,
+    when they name the repository `start` is in: not when `start` has a
+    repository of its own that they do not name, or is outside the work tree
+    they name; tracker would otherwise report another repository's files and
+    HEAD as the plan's (see `ignored_git_variables`).  Without `start`
+    (`git merge-file`, which reads no repository) they are kept as given.
     """
-    env = {**os.environ, **GIT_ENV}
-    if "GIT_WORK_TREE" not in env:
-        env.pop("GIT_DIR", None)
-        return env
-    for name in ("GIT_DIR", "GIT_WORK_TREE"):
-        if env.get(name):
-            env[name] = os.path.abspath(env[name])
+    env = _without_places()
+    named = _named()
+    ignored = ignored_git_variables(start) if named and start is not None else ()  # decided, and said, here
+    if "GIT_WORK_TREE" in named and not ignored:
+        env.update(named)
     return env
+
+
+_IGNORED: dict[tuple[str, ...], tuple[str, ...]] = {}  # (start, GIT_DIR, GIT_WORK_TREE) -> the names ignored
+
+
+def ignored_git_variables(start: str) -> tuple[str, ...]:
+    """Which of GIT_DIR and GIT_WORK_TREE (set, not empty) tracker leaves out of git's environment asked from
+    `start`, because they name another repository than the one `start` is in; said once on stderr.
+
+    The one home of that rule, for linking (repo.py) and for a replay's `git status` alike.  Decided by
+    git itself, only when one of them is set: where `git rev-parse` finds the repository from `start`
+    without them, and where with them.  A GIT_DIR alone is left out in any case (see `git_env`), and
+    named only when it is not `start`'s repository's (a hook's is)."""
+    given = _named()
+    if not given or not _enterable(start):
+        return ()
+    key = (start, *(f"{name}={value}" for name, value in sorted(given.items())))
+    if key in _IGNORED:
+        return _IGNORED[key]
+    plain = _without_places()
+    own = _where(start, plain)
+    if "GIT_WORK_TREE" in given:
+        theirs = _where(start, {**plain, **given})
+        if theirs is not None and (theirs == own or own is None and _inside(start, theirs[1])):
+            ignored: tuple[str, ...] = ()
+        else:
+            ignored = tuple(sorted(given))
+    else:
+        ignored = () if own is not None and os.path.realpath(given["GIT_DIR"]) == own[0] else ("GIT_DIR",)
+    _IGNORED[key] = ignored
+    if ignored:
+        these = " and ".join(f"{name}={given[name]}" for name in ignored)
+        own_is = f"its own, at {own[1]}" if own is not None else "none: it is in no git repository"
+        _say(
+            f"tracker: warning: {these} name{'s' * (len(ignored) == 1)} another git repository than the plan's"
+            f" ({own_is}); tracker reads the plan's and leaves {' and '.join(ignored)} out. Unset"
+            f" {'it' if len(ignored) == 1 else 'them'} to see the same in git.\n"
+        )
+    return ignored
+
+
+_SAID: set[str] = set()  # each warning once a process, though git is asked from several folders
+
+
+def _say(warning: str) -> None:
+    import sys
+
+    if warning not in _SAID and sys.stderr is not None:  # started with stderr closed: nowhere to say it
+        _SAID.add(warning)
+        sys.stderr.write(warning)
+
+
+def _without_places() -> dict[str, str]:
+    """GIT_ENV over the user's environment, less GIT_DIR and GIT_WORK_TREE."""
+    return {name: value for name, value in {**os.environ, **GIT_ENV}.items() if name not in _PLACES}
+
+
+def _named() -> dict[str, str]:
+    """GIT_DIR and GIT_WORK_TREE as the user set them (not empty), made absolute from the current folder."""
+    return {name: os.path.abspath(value) for name in _PLACES if (value := os.environ.get(name, ""))}
+
+
+def _enterable(start: str) -> bool:
+    # Not a folder git can enter (gone, a file, no search permission): `git -C` would say so, the same
+    # before and after the folder appears, and vouch for an answer that no longer holds.
+    return os.path.isdir(start) and os.access(start, os.X_OK)
+
+
+def _where(start: str, env: dict[str, str]) -> tuple[str, str] | None:
+    """The git folder and work tree's top `git rev-parse` finds from `start` in `env`; None if none."""
+    run = _spawn(start, ("rev-parse", "--absolute-git-dir", "--show-toplevel"), env)
+    if run is None:
+        return None
+    code, out, _ = run.answer()
+    found = os.fsdecode(out).split("\n")
+    if code or len(found) < 3:  # no repository, a bare one, or a path with a newline: nothing to compare
+        return None
+    return os.path.realpath(found[0]), os.path.realpath(found[1])
+
+
+def _inside(start: str, top: str) -> bool:
+    return os.path.commonpath([os.path.realpath(start), top]) == top
 
 
 class StatusRun:
@@ -127,9 +216,11 @@ def ask_status(start: str) -> StatusRun | None:
 
 def ask_git(start: str, args: tuple[str, ...]) -> StatusRun | None:
     """`git ARGS` (in git_env) started as if from `start`; None if git cannot run."""
-    # Not a folder git can enter (gone, a file, no search permission): `git -C` would say so, the same
-    # before and after the folder appears, and vouch for an answer that no longer holds.
-    if not os.path.isdir(start) or not os.access(start, os.X_OK):
+    return _spawn(start, args, git_env(start))
+
+
+def _spawn(start: str, args: tuple[str, ...], env: dict[str, str]) -> StatusRun | None:
+    if not _enterable(start):
         return None
     out_read, out_write = os.pipe()  # not inherited: only the ends the actions below give git are
     err_read, err_write = os.pipe()
@@ -144,7 +235,7 @@ def ask_git(start: str, args: tuple[str, ...]) -> StatusRun | None:
         pid = os.posix_spawnp(
             "git",
             ["git", "-C", start, *args],
-            git_env(),
+            env,
             file_actions=actions,
             setsigdef=_RESTORED,
         )

@@ -39,7 +39,11 @@ class PlanHeader(Widget):
         else:
             where = f"⎇ {one_line(repo.branch)}" if repo.branch else f"detached at {repo.head[:7]}"
         changed = f"{repo.changed} changed file{'s' * (repo.changed != 1)}"
-        return f"{where} · {changed}" + (f" · {repo.untracked} untracked" if repo.untracked else "")
+        return (
+            f"{where} · {changed}"
+            + (f" · {repo.untracked} untracked" if repo.untracked else "")
+            + (f" · {repo.ignored_note}" if repo.ignored else "")
+        )
 
     def render(self) -> Content:
         style = self.get_visual_style
