@@ -38,7 +38,9 @@ sessions:
   - date: 2025-11-30
     focus: Fixes
 """
-REPLAYED = b"REPLAYED\n"
+# With the session's title, as the note it stands for: a note is written only over its own session's note
+# (notes/replacing.py), and the tests replay it into files the real note was written to.
+REPLAYED = b"# Session Summary - November 30, 2025\n\n**Project**: Shop\n\nREPLAYED\n"
 
 
 @pytest.fixture

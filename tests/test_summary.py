@@ -595,8 +595,7 @@ def test_output_to_dev_stdout_goes_to_the_descriptor_as_the_shell_set_it_up(shop
 
 def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(shop):
     root = shop["repo"].root
-    (root / "notes").mkdir(exist_ok=True)
-    (root / "notes" / "real.md").write_text("old\n")
+    assert run(root, "summary", "--no-front-matter", "-o", "notes/real.md").returncode == 0  # this session's note
     (root / "latest.md").symlink_to("notes/real.md")
     assert run(root, "summary", "-o", "latest.md").returncode == 0
     assert (root / "latest.md").is_symlink()
@@ -625,6 +624,71 @@ def test_output_over_the_plan_git_or_a_file_of_another_kind_is_refused_without_f
     if name == "src/app.js":
         assert run(root, "summary", "-o", name, "--force").returncode == 0
         assert target.read_bytes().startswith(b"---\n")
+
+
+def test_a_markdown_file_that_is_not_this_sessions_note_is_kept_without_force(shop):
+    """A user trial: `summary -o docs/POLICY.md` put the note in place of a committed document, saying nothing."""
+    repo = shop["repo"]
+    policy = repo.write("docs/POLICY.md", "# Approved policy v3, signed by the CEO\n")
+    repo.commit("Policy")
+    done = run(repo.root, "summary", "-o", "docs/POLICY.md")
+    assert done.returncode == 1
+    assert done.stderr.decode() == (
+        "docs/POLICY.md: error: cannot write the summary: the file exists and is not this session's note (it starts "
+        "with '# Approved policy v3, signed by the CEO', this note with '# Session Summary - November 30, 2025'); "
+        "choose another file, or add --force to replace it\n"
+    )
+    assert policy.read_bytes() == b"# Approved policy v3, signed by the CEO\n"
+    assert run(repo.root, "summary", "-o", "docs/POLICY.md", "--force").returncode == 0
+    assert policy.read_bytes().startswith(b"---\ndescription: Session Summary - November 30, 2025\n")
+
+
+def test_another_sessions_note_is_kept_and_the_same_sessions_note_is_made_again_over_its_file(shop, monkeypatch):
+    root = shop["repo"].root
+    note = root / "SESSION_SUMMARY_2025-11-30.md"
+    assert run(root, "summary", "-o", note.name).returncode == 0
+    first = note.read_bytes()
+    (root / "src" / "later.js").write_text("later();\n")  # the open session goes on: its note changes
+    assert run(root, "summary", "-o", note.name).returncode == 0
+    assert note.read_bytes() != first  # other bytes, the same title: this session's note, made again
+    assert run(root, "summary", "--no-front-matter", "--plain", "-o", note.name).returncode == 0
+    assert not note.read_bytes().startswith(b"---")
+    monkeypatch.setenv("TRACKER_NOW", "2025-11-30T15:00")
+    assert run(root, "session", "start", "--end-open", "--focus", "second").returncode == 0
+    kept = note.read_bytes()
+    done = run(root, "summary", "-o", note.name)  # the second session's note over the first's
+    assert done.returncode == 1
+    assert done.stderr.decode() == (
+        f"{note.name}: error: cannot write the summary: the file exists and is not this session's note (it starts "
+        "with '# Session Summary - November 30, 2025', this note with "
+        "'# Session Summary - November 30, 2025 (session 2)'); choose another file, or add --force to replace it\n"
+    )
+    assert note.read_bytes() == kept
+    assert run(root, "summary", "--session", "2025-11-30#1", "-o", note.name).returncode == 0  # its own session's
+    assert note.read_bytes().startswith(b"---\ndescription: Session Summary - November 30, 2025\n")
+
+
+@pytest.mark.parametrize("named", ["docs/security-policy.md", "docs/*.md", "docs/"])
+def test_a_file_the_plan_names_as_evidence_is_kept_and_said_to_be_evidence(repo, named):
+    """The user trial, from `tracker init`: the session note written over the signed policy the plan names."""
+    root = repo.root
+    assert run(root, "init").returncode == 0
+    plan = root / "data" / "phases.yaml"
+    text = plan.read_text().replace("- path: docs/security-policy.md", f"- path: '{named}'")
+    plan.write_text(text)
+    policy = repo.write("docs/security-policy.md", "# Approved policy v3, signed by the CEO\n")
+    repo.commit("Plan and policy")
+    assert run(root, "session", "start", "--focus", "x").returncode == 0
+    line = text[: text.index(f"'{named}'")].count("\n") + 1
+    column = len(text[: text.index(f"'{named}'")].rpartition("\n")[2]) + 1
+    done = run(root, "summary", "-o", "docs/security-policy.md")
+    assert done.returncode == 1
+    assert done.stderr.decode() == (
+        "docs/security-policy.md: error: cannot write the summary: the plan names this file as evidence (the "
+        f"deliverable of issue #1, {plan}:{line}:{column}): a session note does not replace it; choose another "
+        "file, or add --force to replace it\n"
+    )
+    assert policy.read_bytes() == b"# Approved policy v3, signed by the CEO\n"
 
 
 def test_output_to_a_new_file_of_any_name_is_written(shop):

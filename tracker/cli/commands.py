@@ -209,7 +209,12 @@ def _session_name(ctx: click.Context, param: click.Parameter, value: str | None)
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to FILE (atomically; a device or FIFO in place) instead of stdout; missing folders are made.",
 )
-@click.option("--force", is_flag=True, help="Replace FILE even if it is not a .md file, or is the plan or in .git.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace FILE even if it exists and is not this session's note (a deliverable, another note, "
+    "a file that is not .md), or is the plan or in .git.",
+)
 @click.option(
     "--template",
     metavar="FILE",
@@ -235,7 +240,7 @@ def summary(
 ) -> None:
     """The session summary as markdown, from the plan and its git history."""
     from tracker.cli.summary import recorded_note
-    from tracker.notes import SummaryError, build_summary
+    from tracker.notes import SummaryError, build_summary, note_check
     from tracker.support.atomicfile import MARKDOWN
 
     plan = plan_path(options)
@@ -256,7 +261,10 @@ def summary(
             note = text.encode("utf-8")
     except SummaryError as exc:
         raise Failed(str(exc)) from None
-    write_output(note, output, "the summary", MARKDOWN, force, plan, make_folders=True)
+    # Over a file that is there only if it is this session's note (notes/replacing.py); the plan is read
+    # again only to say why a file is kept, since a replayed note did not read it.
+    check = note_check(note, lambda: load_plan(options, fail_on_errors=False))
+    write_output(note, output, "the summary", MARKDOWN, force, plan, make_folders=True, check=check)
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

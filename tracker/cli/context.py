@@ -8,6 +8,7 @@ and is added to the group in commands.py; it reaches the plan through
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -70,10 +71,11 @@ def write_output(
     force: bool,
     plan: Path,
     make_folders: bool = False,
+    check: Callable[[Path], None] | None = None,
 ) -> None:
-    """`data` to stdout as it is, or to `output` (atomicfile.write_output: never over the plan, into .git or
-    over a file of another kind unless `force`; missing folders made with `make_folders`); a file that cannot
-    be written is a located failure."""
+    """`data` to stdout as it is, or to `output` (atomicfile.write_output: never over the plan, into .git,
+    over a file of another kind or one `check` refuses unless `force`; missing folders made with
+    `make_folders`); a file that cannot be written is a located failure."""
     if output is None:
         stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]  # click types it `object`
         stdout.write(data)
@@ -81,7 +83,7 @@ def write_output(
     from tracker.support import atomicfile
 
     try:
-        atomicfile.write_output(output, data, kinds, force=force, keep=(plan,), make_folders=make_folders)
+        atomicfile.write_output(output, data, kinds, force=force, keep=(plan,), make_folders=make_folders, check=check)
     except atomicfile.Refused as exc:
         raise Failed(f"{output}: error: cannot write {what}: {exc.strerror}, or add --force to replace it") from None
     except OSError as exc:

@@ -23,7 +23,7 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from tracker.support import signals
@@ -79,6 +79,7 @@ def write_output(
     force: bool = False,
     keep: Iterable[str | os.PathLike] = (),
     make_folders: bool = False,
+    check: Callable[[Path], None] | None = None,
 ) -> None:
     """Write a file the user named as output (`summary -o FILE`, the dashboard's export).
 
@@ -90,10 +91,13 @@ def write_output(
     Unless `force`, Refused (its strerror the reason) for a target that is one
     of `keep` (the plan), lies in a `.git` folder, or exists and is not of the
     kind written (its name ends in none of `kinds`): an output never replaces
-    a file that was not meant to be written.
+    a file that was not meant to be written.  Then, unless `force`, `check`
+    is given the real path of an existing regular file about to be replaced
+    and raises Refused to keep it (what a session note may replace:
+    notes/replacing.py); devices, FIFOs and descriptors are never asked about.
     """
     with signals.cleanup_first():  # a SIGTERM or SIGHUP mid-write: the temporary file goes, then the process
-        _write_output(Path(target), data, kinds, force, keep, make_folders)
+        _write_output(Path(target), data, kinds, force, keep, make_folders, check)
 
 
 def _write_output(
@@ -103,6 +107,7 @@ def _write_output(
     force: bool,
     keep: Iterable[str | os.PathLike],
     make_folders: bool,
+    check: Callable[[Path], None] | None,
 ) -> None:
     named = _descriptor_named(target)
     if named:
@@ -118,6 +123,8 @@ def _write_output(
     real = Path(os.path.realpath(target))
     if not force:
         _refuse_to_replace(real, info, kinds, keep)
+        if check is not None and info is not None and stat.S_ISREG(info.st_mode):
+            check(real)
     with folders_for(real) if make_folders else contextlib.nullcontext():
         replace(write_temp(real, data), real)
 
