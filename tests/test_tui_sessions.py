@@ -389,6 +389,62 @@ async def test_a_file_that_is_not_markdown_is_not_replaced_and_the_message_fits_
 
 
 @synchronously
+async def test_a_file_that_is_not_this_sessions_note_is_replaced_only_when_asked_and_a_deliverable_never(
+    plan, tmp_path, monkeypatch
+):
+    """A user trial: `w` and the name of an earlier session's note wrote over it without a question."""
+    tracker(plan, NOW, "session", "start", "--focus", "first")
+    tracker(plan, LATER, "session", "start", "--end-open", "--focus", "second")
+    work = outside(tmp_path, monkeypatch)
+    earlier = work / "SESSION_SUMMARY_2026-01-15.md"
+    tracker(plan, NOW, "summary", "--session", "2026-01-15#1", "-o", str(earlier))
+    kept = earlier.read_bytes()
+    guide = plan.parent.parent / ".zencoder/rules/PHASE2_RACE_CONDITIONS_AND_RESILIENCE.md"  # issue 6's deliverable
+    app = app_for(plan)
+
+    async def write_to(path: str) -> None:
+        await pilot.press("w")
+        await settle(pilot)
+        app.screen.query_one("#note-path", Input).value = path
+        await pilot.press("enter")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_export(pilot, "SESSION_SUMMARY_2026-01-15-2.md")
+        await pilot.press("escape")
+        await write_to(earlier.name)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert text_of(app.screen.query_one(Static)) == (
+            "SESSION_SUMMARY_2026-01-15.md: the file exists and is not this session's note (it starts with "
+            "'# Session Summary - January 15, 2026', this note with '# Session Summary - January 15, 2026 "
+            "(session 2)'). Replace it with this session's note?"
+        )
+        await pilot.press("n")
+        await wait_for(pilot, lambda: any("Kept SESSION_SUMMARY_2026-01-15.md" in n for n in notes(app)))
+        assert earlier.read_bytes() == kept
+        await write_to(earlier.name)
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        asked = app.screen
+        earlier.write_bytes(kept + b"\nSigned off by the auditor.\n")  # changed while the question is open
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) and app.screen is not asked)
+        assert earlier.read_bytes() == kept + b"\nSigned off by the auditor.\n"  # a yes to what was asked about
+        await pilot.press("y")
+        await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
+        await write_to(str(guide))
+        await wait_for(pilot, lambda: any("as evidence" in n for n in notes(app)))
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)  # not even asked
+        message = next(n for n in notes(app) if "as evidence" in n)
+    assert earlier.read_text() == build_summary(load(plan), output=earlier)
+    assert message == (
+        f"{guide}: error: cannot write the summary: the plan names this file as evidence (the deliverable of issue "
+        f"#6, {plan}:95:19): a session note does not replace it; choose another file."
+    )
+    assert guide.read_text() == "# Guide\n"
+
+
+@synchronously
 async def test_the_export_form_takes_the_session_and_a_template_as_tracker_summary_does(plan, tmp_path, monkeypatch):
     tracker(plan, NOW, "session", "start", "--focus", "first")
     tracker(plan, LATER, "session", "start", "--end-open", "--focus", "second")

@@ -3,7 +3,9 @@
 The export offers the plan's notes folder and the options of `tracker summary -o FILE`
 (the session, a template of one's own, front matter on or off, plain), and writes as it
 does: missing folders made, never over the plan, into .git or over a file that is not
-markdown.
+markdown.  A file there that is not this session's note (notes/replacing.py) is replaced
+only once the user says yes to the question, and only as it was when asked; one the plan
+names as a deliverable is refused, as the CLI refuses it without --force.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.safe_markdown import SafeMarkdown
 
 if TYPE_CHECKING:
+    from tracker.notes import NotThisNote
     from tracker.tui.screens.note_export import NoteExport
 
 
@@ -50,6 +53,8 @@ class SummaryScreen(Screen):
     class Exported(Message):
         path: Path
         error: str | None = None
+        kept: NotThisNote | None = None  # a file there to ask about replacing, with the note's text
+        text: str = ""
 
     def __init__(self, loaded: Loaded, write: bool = False):
         super().__init__()
@@ -120,22 +125,43 @@ class SummaryScreen(Screen):
             self.export(answer.path, answer.text)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def export(self, path: Path, text: str) -> None:
+    def export(self, path: Path, text: str, allowed: bytes | None = None) -> None:
+        """`text` to `path` as `tracker summary -o` writes it; `allowed`: the digest of the file there that
+        the user said may be replaced."""
+        from tracker.notes import NotThisNote, note_check
         from tracker.support import atomicfile
 
         try:
             # As `tracker summary -o`: the notes folder may not exist yet.
             data = text.encode("utf-8")
-            atomicfile.write_output(path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,), make_folders=True)
+            check = note_check(data, lambda: self.loaded, allowed)
+            atomicfile.write_output(
+                path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,), make_folders=True, check=check
+            )
         except atomicfile.Refused as exc:
-            self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror}."))
+            if isinstance(exc, NotThisNote) and exc.evidence is None:  # asked about; a deliverable is not
+                self.post_message(self.Exported(path, kept=exc, text=text))
+            else:
+                self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror}."))
         except OSError as exc:
             self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror or exc}"))
         else:
             self.post_message(self.Exported(path))
 
     def on_summary_screen_exported(self, message: Exported) -> None:
-        if message.error is not None:
+        kept = message.kept
+        if kept is not None:
+            from tracker.tui.screens.confirm import ConfirmScreen
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.export(message.path, message.text, kept.seen)
+                else:
+                    self.notify(f"Kept {one_line(str(message.path))}", title="Not exported", markup=False)
+
+            question = f"{one_line(str(message.path))}: {kept.why}. Replace it with this session's note?"
+            self.app.push_screen(ConfirmScreen(question), answered)
+        elif message.error is not None:
             self.notify(block(message.error), title="Not exported", severity="error", markup=False)
         else:
             self.notify(f"Wrote {one_line(str(message.path))}", title="Exported", markup=False)
