@@ -348,17 +348,7 @@ def _pick_session(loaded: Loaded, project: Project, name: str | None) -> int:
             f"{loaded.path}:{line}:{column}: error: the plan has no sessions; add one under "
             "'sessions:' with its date (- date: YYYY-MM-DD) or run 'tracker session start'"
         )
-    names = ", ".join(project.session_name(i) for i in range(len(project.sessions)))
-    shown = one_line(name or "")
-    if "#" not in shown and any(s.date == shown for s in project.sessions):
-        raise SummaryError(
-            f"{loaded.path}:{line}:{column}: error: several sessions on {shown}; name one as {shown}#1, "
-            f"{shown}#2 … (the plan has {names})"
-        )
-    raise SummaryError(
-        f"{loaded.path}:{line}:{column}: error: no session {'' if '#' in shown else 'on '}{shown}; "
-        f"the plan has sessions {names} (or name the newest: last)"
-    )
+    raise SummaryError(f"{loaded.path}:{line}:{column}: error: {project.unknown_session(name or '')}")
 
 
 def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, since: str | None, output) -> _Facts:

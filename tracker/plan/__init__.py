@@ -42,6 +42,7 @@ if TYPE_CHECKING:
         Session,
         StatusDef,
         Step,
+        changed_issues,
         id_fault,
         is_iso_date,
         issue_key,

@@ -378,6 +378,20 @@ class Project(Record, kw_only=True):
             return same_day[int(number) - 1]
         return None
 
+    def open_sessions(self) -> list[int]:
+        """The indexes of the sessions `tracker session start` opened and nothing ended yet: the last one, and,
+        once a pull merged in a colleague's later session, one before it (merged sessions go in date order)."""
+        return [i for i, session in enumerate(self.sessions) if session.started is not None and not session.closed]
+
+    def unknown_session(self, name: str) -> str:
+        """Why `name` names no session of a plan that has some (session_index gave None): the message's text,
+        after `path:line:column: error: `, for `tracker summary --session` and `tracker session end --session`."""
+        names = ", ".join(self.session_name(i) for i in range(len(self.sessions)))
+        shown = one_line(name)
+        if "#" not in shown and any(s.date == shown for s in self.sessions):
+            return f"several sessions on {shown}; name one as {shown}#1, {shown}#2 … (the plan has {names})"
+        return f"no session {'' if '#' in shown else 'on '}{shown}; the plan has sessions {names} (or name the newest: last)"
+
     def session_name(self, index: int) -> str:
         """How the session at `index` is named: its date when it is alone that day, else DATE#N."""
         date = self.sessions[index].date
@@ -387,17 +401,24 @@ class Project(Record, kw_only=True):
 
 def same_work(a: Project, b: Project) -> bool:
     """Whether two plans hold the same work: everything but the sessions and the places of values."""
-
-    def plain(value):
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items() if k != "at"}
-        if isinstance(value, list):
-            return [plain(v) for v in value]
-        return value
-
-    return plain(msgspec.to_builtins(msgspec.structs.replace(a, sessions=[]))) == plain(
+    return _plain(msgspec.to_builtins(msgspec.structs.replace(a, sessions=[]))) == _plain(
         msgspec.to_builtins(msgspec.structs.replace(b, sessions=[]))
     )
+
+
+def changed_issues(a: Project, b: Project) -> list[str]:
+    """The keys of the issues of `b` that `a` lacks or holds otherwise (the places of values aside)."""
+    before = {issue.key: _plain(msgspec.to_builtins(issue)) for _, issue in a.issues()}
+    return [issue.key for _, issue in b.issues() if before.get(issue.key) != _plain(msgspec.to_builtins(issue))]
+
+
+def _plain(value):
+    """A record as builtins without its places (`at`), which move with every line added above it."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "at"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 # What each key means, as editors show it on hover (schema.py puts it on every property).
