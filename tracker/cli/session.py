@@ -47,23 +47,26 @@ def session_start(options: Options, focus: str | None, end_open: bool) -> None:
 @click.option("--detail", multiple=True, metavar="TEXT", help="A detail of the --accomplished before it (repeatable).")
 @click.option("--insight", multiple=True, metavar="TITLE", help="Something learned (repeatable).")
 @click.option("--body", multiple=True, metavar="TEXT", help="The text of the --insight before it (markdown).")
+@click.option(
+    "--session",
+    "name",
+    metavar="DATE|DATE#N",
+    help="The session to end, when several are open (after a pull brought in a colleague's). Default: the open one.",
+)
 @click.pass_context
-def session_end(ctx: click.Context, headline, duration, accomplished, detail, insight, body) -> None:
+def session_end(ctx: click.Context, headline, duration, accomplished, detail, insight, body, name):
     """End the open session now, at the current git HEAD, with what it did."""
     from tracker.cli.commands import write_change
-    from tracker.edit import end_session
+    from tracker.edit import WriteRefused, end_session
 
     options: Options = ctx.obj
     done, learned = _grouped(ctx.meta.get("order", []), accomplished, detail, insight, body)
     moment = _now()
     loaded = load_plan(options)
-    project = loaded.project
-    if not project.sessions:
-        line, column = project.where("sessions")
-        raise Failed(
-            f"{loaded.path}:{line}:{column}: error: the plan has no session; start one with 'tracker session start'"
-        )
-    planned = end_session(loaded, moment, headline, duration, tuple(done), tuple(learned))
+    try:
+        planned = end_session(loaded, moment, headline, duration, tuple(done), tuple(learned), name or None)
+    except WriteRefused as exc:
+        raise Failed(str(exc)) from None
     for change in planned.changes:
         loaded = write_change(options, change, loaded)
     if planned.warning:

@@ -5,11 +5,10 @@ from tracker.support import faces
 
 TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
-    from tracker.edit.commands import open_session
     from tracker.edit.merge import Merged, merge_plans
     from tracker.edit.newplan import render
     from tracker.edit.oscal import NewPlan, OscalError, read_oscal
-    from tracker.edit.sessions import SessionWrite, end_session, start_session
+    from tracker.edit.sessions import SessionWrite, end_session, session_to_end, start_session
     from tracker.edit.starter import (
         TEMPLATES,
         StartRefused,

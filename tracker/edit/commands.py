@@ -309,14 +309,21 @@ class AppendSession(Struct, frozen=True):
             raise WriteRefused(
                 f"{where}:{line}:{column}: error: a session date looks like YYYY-MM-DD, not '{self.date}'"
             )
-        index = open_session(project)
-        if index is not None:
-            session = project.sessions[index]
+        opened = project.open_sessions()
+        if len(opened) == 1:
+            session = project.sessions[opened[0]]
             line, column = session.where()
             raise WriteRefused(
-                f"{where}:{line}:{column}: error: session {project.session_name(index)} "
+                f"{where}:{line}:{column}: error: session {project.session_name(opened[0])} "
                 f"(started {session.started}) is still open; end it first with 'tracker session end', "
                 "or start with --end-open to end it now"
+            )
+        if opened:
+            line, column = project.sessions[opened[0]].where()
+            raise WriteRefused(
+                f"{where}:{line}:{column}: error: {len(opened)} sessions are still open "
+                f"({', '.join(project.session_name(i) for i in opened)}); end each first with "
+                "'tracker session end --session DATE#N'"
             )
 
     def position(self, project: Project) -> tuple[int, int]:
@@ -442,15 +449,6 @@ class EndSession(Struct, frozen=True):
             return project.sessions[self.index]
         line, column = project.where("sessions")
         raise WriteRefused(f"{where}:{line}:{column}: error: the plan has no session to end; start one first")
-
-
-def open_session(project: Project) -> int | None:
-    """The index of the session `tracker session start` opened and nothing ended yet (only the last can be)."""
-    if project.sessions:
-        last = project.sessions[-1]
-        if last.started is not None and not last.closed:
-            return len(project.sessions) - 1
-    return None
 
 
 def _check_status(project: Project, status: str, where: str, at: tuple[int, int]) -> None:

@@ -12,8 +12,8 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tracker.edit.commands import AppendSession, EndSession, open_session
-from tracker.plan import LoadedOk
+from tracker.edit.commands import AppendSession, EndSession, WriteRefused
+from tracker.plan import LoadedOk, Project
 
 if TYPE_CHECKING:
     from tracker.git import SessionPoint
@@ -36,9 +36,9 @@ def start_session(
     if committed is False and point.plan_at_head is not None:
         committed = _only_sessions_differ(loaded, point.plan_at_head)
     changes: list = []
-    index = open_session(loaded.project)
-    if index is not None and end_open:
-        changes.append(EndSession(index, _hhmm(moment), point.head, day=moment.date().isoformat()))
+    opened = loaded.project.open_sessions()
+    if len(opened) == 1 and end_open:  # several: the writer refuses the start and names them
+        changes.append(EndSession(opened[0], _hhmm(moment), point.head, day=moment.date().isoformat()))
     changes.append(
         AppendSession(
             moment.date().isoformat(),
@@ -68,14 +68,16 @@ def end_session(
     duration: str | None = None,
     accomplished: tuple[tuple[str, tuple[str, ...]], ...] = (),
     insights: tuple[tuple[str, str | None], ...] = (),
+    name: str | None = None,
 ) -> SessionWrite:
-    """The last session ended at `moment` and HEAD, with what the user says it did (the writer refuses
-    a plan with no session, or one whose last session already ended)."""
+    """The session `name` (else the open one: session_to_end) ended at `moment` and HEAD, with what the user
+    says it did (the writer refuses a session already ended)."""
     from tracker.git import session_point
 
+    index = session_to_end(loaded, name)
     point = session_point(loaded.path, loaded.project.repo)
     change = EndSession(
-        len(loaded.project.sessions) - 1,
+        index,
         _hhmm(moment),
         point.head,
         headline=headline or None,
@@ -85,6 +87,36 @@ def end_session(
         day=moment.date().isoformat(),
     )
     return SessionWrite((change,), _not_in_session(loaded, point))
+
+
+def session_to_end(loaded: LoadedOk, name: str | None = None) -> int:
+    """The index of the session `tracker session end` ends: the one `name` names, else the open one, else the
+    last (one written by hand, with no start time).  Raises WriteRefused when `name` names none, or none is
+    named and several are open (a pull merged in a colleague's session, open or ended after this one)."""
+    project = loaded.project
+    line, column = project.where("sessions")
+    if not project.sessions:
+        raise WriteRefused(
+            f"{loaded.path}:{line}:{column}: error: the plan has no session; start one with 'tracker session start'"
+        )
+    if name is not None:
+        index = project.session_index(name)
+        if index is None:
+            raise WriteRefused(f"{loaded.path}:{line}:{column}: error: {project.unknown_session(name)}")
+        return index
+    opened = project.open_sessions()
+    if len(opened) > 1:
+        line, column = project.sessions[opened[0]].where()
+        raise WriteRefused(
+            f"{loaded.path}:{line}:{column}: error: {len(opened)} sessions are open "
+            f"({', '.join(_named(project, i) for i in opened)}); say which one ends with --session DATE#N"
+        )
+    return opened[0] if opened else len(project.sessions) - 1
+
+
+def _named(project: Project, index: int) -> str:
+    session = project.sessions[index]
+    return project.session_name(index) + (f" started {session.started}" if session.started else "")
 
 
 def _not_in_session(loaded: LoadedOk, point: SessionPoint) -> str | None:

@@ -43,6 +43,15 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
     for session in project.sessions:  # several sessions may share a day (DATE#N names them)
         if not is_iso_date(session.date):
             error(session, "date", f"session date '{session.date}' is not a real calendar date")
+    opened = project.open_sessions()
+    if len(opened) > 1:  # a pull merged in a session started elsewhere: `session end` must be told which
+        error(
+            project.sessions[opened[-1]],
+            "started",
+            f"{len(opened)} sessions are open ({', '.join(project.session_name(i) for i in opened)}), where one "
+            "at a time is meant to be; end each with 'tracker session end --session DATE#N'",
+            "warning",
+        )
 
     _check_paths(unsafe_mentions(project), where, problems)
     _check_notes_folder(project, error)

@@ -54,12 +54,20 @@ class Sessions:
         project = self._writable(loaded, "to add a session to")
         if project is None:
             return
-        from tracker.edit import open_session
-
-        index = open_session(project)
-        if index is None:
+        opened = project.open_sessions()
+        if not opened:
             self._ask_focus(loaded, project, end_open=False)
             return
+        if len(opened) > 1:  # after a pull: which to end is for `tracker session end --session` to say
+            names = ", ".join(project.session_name(i) for i in opened)
+            self.screen.notify(
+                f"Sessions {names} are open; end each with 'tracker session end --session DATE#N', then start one.",
+                title="Not started",
+                severity="warning",
+                markup=False,
+            )
+            return
+        index = opened[0]
         from tracker.tui.screens.confirm import ConfirmScreen
 
         name = f"Session {project.session_name(index)} (started {project.sessions[index].started})"
@@ -108,12 +116,18 @@ class Sessions:
         from tracker.tui.screens.session_end import SessionEndScreen
 
         project = self._writable(loaded, "with a session to end")
-        if project is None:
+        if project is None or loaded is None or not is_ok(loaded):  # the second and third: for the type checker
             return
         if not project.sessions:
             self._refuse("The plan has no session to end; start one with Start a session, in this palette.")
             return
-        index = len(project.sessions) - 1
+        from tracker.edit import WriteRefused, session_to_end
+
+        try:
+            index = session_to_end(loaded)
+        except WriteRefused as exc:
+            self._refuse(str(exc))
+            return
         session = project.sessions[index]
         if session.closed:
             at = f" at {session.end_text()}" if session.ended else ""
@@ -121,13 +135,13 @@ class Sessions:
             return
         identity = (session.date, session.started, session.since)
         draft = self.ending_draft[1] if self.ending_draft and self.ending_draft[0] == identity else Ending()
+        name = project.session_name(index)
 
         def asked(ending: Ending | None) -> None:
             if ending is not None:
                 self.ending_draft = (identity, ending)
-                self._prepare(loaded, lambda moment: _end(loaded, moment, ending))
+                self._prepare(loaded, lambda moment: _end(loaded, moment, ending, name))
 
-        name = project.session_name(index)
         self.screen.app.push_screen(SessionEndScreen(name, session.started, session.focus, draft), asked)
 
     # -- shared -----------------------------------------------------------
@@ -166,7 +180,7 @@ def _start(loaded, moment, focus, end_open: bool):
     return start_session(loaded, moment, focus, end_open)
 
 
-def _end(loaded, moment, ending: Ending):
+def _end(loaded, moment, ending: Ending, name: str):
     from tracker.edit import end_session
 
-    return end_session(loaded, moment, ending.headline, ending.duration, ending.accomplished, ending.insights)
+    return end_session(loaded, moment, ending.headline, ending.duration, ending.accomplished, ending.insights, name)

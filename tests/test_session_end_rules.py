@@ -1,0 +1,71 @@
+"""`tracker session end` as a user trial met it: a colleague's later session of the same day merged in by a
+pull while one's own is still open.
+
+Real repositories (two clones of one origin for the pull), real commits, the real CLI.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_tracker
+from gitutil import ENV, Repo
+from test_merge_driver import PLAN, clones
+
+
+def tracker(repo: Repo, at: str, *args: str, ok: bool = True):
+    done = run_tracker(*args, cwd=repo.root, env={**ENV, "TRACKER_NOW": at, "TRACKER_FILE": ""})
+    if ok:
+        assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_session_end_ends_your_open_session_after_a_pull_brought_a_colleagues_later_one(tmp_path: Path):
+    theirs, ours = clones(tmp_path, PLAN.encode())
+    tracker(ours, "2026-12-05T09:00", "session", "start", "--focus", "mine")
+    ours.commit("Start my session")
+    tracker(theirs, "2026-12-05T09:20", "session", "start", "--focus", "theirs")
+    tracker(theirs, "2026-12-05T09:45", "session", "end")
+    theirs.commit("Their session")
+    theirs.git("push", "-q", "origin", "main")
+    ours.git("pull", "--no-rebase", "-q", "origin", "main")
+    plan = ours.root / "data/phases.yaml"
+    text = plan.read_text()
+    assert text.index("focus: mine") < text.index("focus: theirs")  # the merge keeps them in date order
+
+    refused = tracker(ours, "2026-12-05T10:00", "session", "start", ok=False)
+    assert refused.returncode == 1
+    assert "error: session 2026-12-05#1 (started 09:00) is still open; end it first" in refused.stderr
+    ended = tracker(ours, "2026-12-05T10:00", "session", "end", "--headline", "Mine")
+    head = ours.git("rev-parse", "--short", "HEAD")
+    assert ended.stdout.endswith(f"ended session 2026-12-05#1 at 10:00 (until {head})\n")
+    assert tracker(ours, "2026-12-05T10:01", "session", "end", ok=False).stderr.count(
+        "error: session 2026-12-05#2 already ended at 09:45"
+    )
+
+
+def test_several_open_sessions_are_named_and_one_is_ended_by_its_name(tmp_path: Path):
+    theirs, ours = clones(tmp_path, PLAN.encode())
+    for repo, at, focus in ((ours, "2026-12-05T09:00", "mine"), (theirs, "2026-12-05T09:20", "theirs")):
+        tracker(repo, at, "session", "start", "--focus", focus)
+        repo.commit(f"Start {focus}")
+    theirs.git("push", "-q", "origin", "main")
+    ours.git("pull", "--no-rebase", "-q", "origin", "main")
+
+    validated = tracker(ours, "2026-12-05T10:00", "validate")
+    assert "ok (1 warning)" in validated.stdout
+    assert "warning: 2 sessions are open (2026-12-05#1, 2026-12-05#2)" in validated.stderr
+    several = tracker(ours, "2026-12-05T10:00", "session", "end", ok=False)
+    assert several.returncode == 1
+    assert "error: 2 sessions are open (2026-12-05#1 started 09:00, 2026-12-05#2 started 09:20); say which" in (
+        several.stderr
+    )
+    start = tracker(ours, "2026-12-05T10:00", "session", "start", "--end-open", ok=False)
+    assert "error: 2 sessions are still open (2026-12-05#1, 2026-12-05#2)" in start.stderr
+    unknown = tracker(ours, "2026-12-05T10:00", "session", "end", "--session", "2026-12-05", ok=False)
+    assert "error: several sessions on 2026-12-05; name one as 2026-12-05#1" in unknown.stderr
+
+    tracker(ours, "2026-12-05T10:00", "session", "end", "--session", "2026-12-05#1")
+    text = (ours.root / "data/phases.yaml").read_text()
+    assert text.index("ended: '10:00'") < text.index("focus: theirs")
+    assert "warning" not in tracker(ours, "2026-12-05T10:01", "validate").stderr
