@@ -1,5 +1,5 @@
-"""`tracker session end` as a user trial met it: a colleague's later session of the same day merged in by a
-pull while one's own is still open.
+"""`tracker session end` as a user trial met it: a plan edited and not committed when the session ends, and
+a colleague's later session of the same day merged in by a pull while one's own is still open.
 
 Real repositories (two clones of one origin for the pull), real commits, the real CLI.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import run_tracker
-from gitutil import ENV, Repo
+from gitutil import ENV, Repo, make_repo
 from test_merge_driver import PLAN, clones
 
 
@@ -18,6 +18,46 @@ def tracker(repo: Repo, at: str, *args: str, ok: bool = True):
     if ok:
         assert done.returncode == 0, done.stderr
     return done
+
+
+def planned(tmp_path: Path) -> Repo:
+    repo = make_repo(tmp_path / "repo")
+    repo.write("data/phases.yaml", PLAN)
+    repo.commit("plan")
+    return repo
+
+
+def test_ending_with_the_plan_edited_and_not_committed_is_refused_until_committed_or_left_to_the_next(
+    tmp_path: Path,
+):
+    repo = planned(tmp_path)
+    tracker(repo, "2026-12-05T09:00", "session", "start", "--focus", "policy")
+    tracker(repo, "2026-12-05T09:10", "set", "1", "in_progress")
+    before = (repo.root / "data/phases.yaml").read_bytes()
+    refused = tracker(repo, "2026-12-05T09:30", "session", "end", "--headline", "Drafted", ok=False)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "error: the plan has changes that are not committed (issue #1); session 2026-12-05 would end at" in (
+        refused.stderr
+    )
+    assert "Commit the plan first, then end the session; or end it now with --leave-uncommitted" in refused.stderr
+    assert (repo.root / "data/phases.yaml").read_bytes() == before  # nothing written
+
+    repo.commit("Drafted #1")
+    tracker(repo, "2026-12-05T09:30", "session", "end", "--headline", "Drafted")
+    note = tracker(repo, "2026-12-05T09:31", "summary", "--session", "last").stdout
+    assert "Issue #1: not started → in progress" in note
+
+    # The session ended; work not committed since is the next session's, and the note of this one says so.
+    tracker(repo, "2026-12-05T09:40", "set", "2", "audit")
+    later = tracker(repo, "2026-12-05T09:41", "summary")
+    assert later.stdout == note
+    assert "warning: the plan has changes that are not committed (issue #2); the note of session 2026-12-05" in (
+        later.stderr
+    )
+    tracker(repo, "2026-12-05T10:00", "session", "start")
+    tracker(repo, "2026-12-05T10:05", "set", "1", "complete")
+    left = tracker(repo, "2026-12-05T10:30", "session", "end", "--leave-uncommitted")
+    assert "ended session 2026-12-05#2 at 10:30" in left.stdout
 
 
 def test_session_end_ends_your_open_session_after_a_pull_brought_a_colleagues_later_one(tmp_path: Path):

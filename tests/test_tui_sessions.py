@@ -557,3 +557,28 @@ def test_a_notes_file_is_named_after_its_session_and_keeps_its_name_when_the_day
         "SESSION_SUMMARY_2026-01-14-2.md",
         "SESSION_SUMMARY_2026-01-15.md",
     ]
+
+
+@synchronously
+async def test_the_end_form_says_the_plan_has_changes_not_committed_before_ending_and_leaves_them_out(
+    plan, twin, monkeypatch
+):
+    for where in (plan, twin):
+        tracker(where, NOW, "session", "start")
+        tracker(where, NOW, "set", "7", "in_progress")  # not committed
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setenv("TRACKER_NOW", LATER)
+        await in_palette(pilot, "End the session")
+        await wait_for(pilot, lambda: isinstance(app.screen, SessionEndScreen))
+        said = str(app.screen.query_one("#session-end-unsaved", Static).render())
+        assert "The plan has changes that are not committed (issue #7): ending now leaves them out" in said
+        await pilot.press(*"Left", "enter")  # read, and ended anyway: `--leave-uncommitted`
+        await wait_for(pilot, lambda: plan.read_text() != before)
+        await settle(pilot)
+    refused = run_tracker("--file", str(twin), "session", "end", "--headline", "Left", env={"TRACKER_NOW": LATER})
+    assert refused.returncode == 1 and "--leave-uncommitted" in refused.stderr
+    tracker(twin, LATER, "session", "end", "--headline", "Left", "--leave-uncommitted")
+    assert twin.read_text() == plan.read_text()

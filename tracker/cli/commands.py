@@ -265,6 +265,32 @@ def summary(
     # again only to say why a file is kept, since a replayed note did not read it.
     check = note_check(note, lambda: load_plan(options, fail_on_errors=False))
     write_output(note, output, "the summary", MARKDOWN, force, plan, make_folders=True, check=check)
+    if since is None and session_date in (None, "last"):
+        _left_out_of_note(options, plan)
+
+
+def _left_out_of_note(options: Options, plan: Path) -> None:
+    """Warn when the plan's changes not committed are left out of the note of the last session, ended: its
+    window ends at a commit, so they are the next session's (an open session's note reads the work tree)."""
+    from tracker.edit import uncommitted_work
+    from tracker.git import session_point
+
+    if session_point(plan, None).plan_committed is not False:  # git status alone: the plan is read only if needed
+        return
+    loaded = load_plan(options)
+    project = loaded.project
+    if not project.sessions or not project.sessions[-1].closed:
+        return
+    point = session_point(loaded.path, project.repo)
+    work = uncommitted_work(loaded, point)
+    if work is not None:
+        name = project.session_name(len(project.sessions) - 1)
+        click.echo(
+            f"{loaded.path}: warning: the plan has changes that are not committed ({work}); the note of session "
+            f"{name}, which ended at {project.sessions[-1].until or 'no commit'}, leaves them out: they are the next "
+            "session's",
+            err=True,
+        )
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

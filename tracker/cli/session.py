@@ -53,9 +53,17 @@ def session_start(options: Options, focus: str | None, end_open: bool) -> None:
     metavar="DATE|DATE#N",
     help="The session to end, when several are open (after a pull brought in a colleague's). Default: the open one.",
 )
+@click.option(
+    "--leave-uncommitted",
+    is_flag=True,
+    help="End it although the plan has changes not committed: they are left out of its note, to the next session.",
+)
 @click.pass_context
-def session_end(ctx: click.Context, headline, duration, accomplished, detail, insight, body, name):
-    """End the open session now, at the current git HEAD, with what it did."""
+def session_end(ctx: click.Context, headline, duration, accomplished, detail, insight, body, name, leave_uncommitted):
+    """End the open session now, at the current git HEAD, with what it did.
+
+    Refused while the plan has changes not committed, which a window of commits would leave out: commit them
+    first, or give --leave-uncommitted."""
     from tracker.cli.commands import write_change
     from tracker.edit import WriteRefused, end_session
 
@@ -64,7 +72,9 @@ def session_end(ctx: click.Context, headline, duration, accomplished, detail, in
     moment = _now()
     loaded = load_plan(options)
     try:
-        planned = end_session(loaded, moment, headline, duration, tuple(done), tuple(learned), name or None)
+        planned = end_session(
+            loaded, moment, headline, duration, tuple(done), tuple(learned), name or None, leave_uncommitted
+        )
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
     for change in planned.changes:

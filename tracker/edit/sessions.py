@@ -3,6 +3,10 @@
 Both front ends come here, so a session starts and ends the same way from
 either: at the current git HEAD, with the same fields and the same warnings
 (a plan not committed as the session starts, files not committed as it ends).
+A session does not end while the plan has work not committed (uncommitted_work,
+the one rule for both ends), unless the user says to leave it to the next one:
+`until` is written once, and a note of the window it closes is the same bytes
+for good, so a warning after the fact would come too late to act on.
 The writer then applies the changes and refuses what its rules refuse.
 """
 
@@ -32,9 +36,7 @@ def start_session(
     from tracker.git import session_point
 
     point = session_point(loaded.path, loaded.project.repo)
-    committed = point.plan_committed
-    if committed is False and point.plan_at_head is not None:
-        committed = _only_sessions_differ(loaded, point.plan_at_head)
+    committed = None if point.plan_committed is None else uncommitted_work(loaded, point) is None
     changes: list = []
     opened = loaded.project.open_sessions()
     if len(opened) == 1 and end_open:  # several: the writer refuses the start and names them
@@ -69,13 +71,23 @@ def end_session(
     accomplished: tuple[tuple[str, tuple[str, ...]], ...] = (),
     insights: tuple[tuple[str, str | None], ...] = (),
     name: str | None = None,
+    leave_uncommitted: bool = False,
 ) -> SessionWrite:
     """The session `name` (else the open one: session_to_end) ended at `moment` and HEAD, with what the user
-    says it did (the writer refuses a session already ended)."""
+    says it did.  Raises WriteRefused while the plan has work not committed, unless `leave_uncommitted`
+    (the writer refuses a session already ended)."""
     from tracker.git import session_point
 
     index = session_to_end(loaded, name)
     point = session_point(loaded.path, loaded.project.repo)
+    work = uncommitted_work(loaded, point)
+    if work is not None and not leave_uncommitted:
+        raise WriteRefused(
+            f"{loaded.path}: error: the plan has changes that are not committed ({work}); session "
+            f"{loaded.project.session_name(index)} would end at {point.head or 'no commit'} without them, and its "
+            "note would not show them. Commit the plan first, then end the session; or end it now with "
+            "--leave-uncommitted, which leaves them to the next session"
+        )
     change = EndSession(
         index,
         _hhmm(moment),
@@ -114,6 +126,32 @@ def session_to_end(loaded: LoadedOk, name: str | None = None) -> int:
     return opened[0] if opened else len(project.sessions) - 1
 
 
+def uncommitted_work(loaded: LoadedOk, point: SessionPoint) -> str | None:
+    """The plan's changes that git has not committed, the sessions aside, in words ("issue #4", "issues #1, #2",
+    or "the plan is not in HEAD"); None when there are none, or no git to ask.  A session's window holds
+    commits only, so these are in no session that starts or ends now: `session start` warns, `session end`
+    refuses, and `tracker summary` of the last session, ended, warns that its note leaves them out."""
+    from tracker.plan import LoadError, changed_issues, load_data, same_work
+
+    if point.plan_committed is not False:
+        return None
+    if point.plan_at_head is None:
+        return "the plan is not in HEAD"
+    try:
+        then = load_data(point.plan_at_head, f"HEAD:{loaded.path.name}", like=loaded.project)
+    except LoadError:
+        return "the plan as HEAD holds it does not load"
+    if then.project is None:
+        return "the plan as HEAD holds it does not load"
+    if same_work(then.project, loaded.project):
+        return None
+    keys = changed_issues(then.project, loaded.project)
+    if not keys:
+        return "outside the issues"
+    shown = ", ".join(f"#{key}" for key in keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+    return f"issue{'s' * (len(keys) != 1)} {shown}"
+
+
 def _named(project: Project, index: int) -> str:
     session = project.sessions[index]
     return project.session_name(index) + (f" started {session.started}" if session.started else "")
@@ -127,17 +165,6 @@ def _not_in_session(loaded: LoadedOk, point: SessionPoint) -> str | None:
     shown = ", ".join(point.uncommitted[:5]) + (f" and {count - 5} more" if count > 5 else "")
     files = f"{count} file{'s' * (count != 1)} not committed ({shown}) {'is' if count == 1 else 'are'}"
     return f"{loaded.path}: warning: {files} not part of the session, which ends at {point.head or 'no commit'}"
-
-
-def _only_sessions_differ(loaded: LoadedOk, held: bytes) -> bool:
-    """Whether the plan differs from HEAD's only in its sessions (the last session's end, say)."""
-    from tracker.plan import LoadError, load_data, same_work
-
-    try:
-        then = load_data(held, f"HEAD:{loaded.path.name}", like=loaded.project)
-    except LoadError:
-        return False
-    return then.project is not None and same_work(then.project, loaded.project)
 
 
 def _hhmm(moment: datetime.datetime) -> str:

@@ -137,12 +137,33 @@ class Sessions:
         draft = self.ending_draft[1] if self.ending_draft and self.ending_draft[0] == identity else Ending()
         name = project.session_name(index)
 
-        def asked(ending: Ending | None) -> None:
+        def asked(ending: Ending | None, leave: bool) -> None:
             if ending is not None:
                 self.ending_draft = (identity, ending)
-                self._prepare(loaded, lambda moment: _end(loaded, moment, ending, name))
+                self._prepare(loaded, lambda moment: _end(loaded, moment, ending, name, leave))
 
-        self.screen.app.push_screen(SessionEndScreen(name, session.started, session.focus, draft), asked)
+        def ask() -> None:  # in a worker: git is asked what the plan holds that HEAD does not
+            from tracker.edit import uncommitted_work
+            from tracker.git import session_point
+
+            work = uncommitted_work(loaded, session_point(loaded.path, project.repo))
+            unsaved = None
+            if work is not None:
+                # The form says what `tracker session end` would refuse; Enter after reading it is the choice
+                # that --leave-uncommitted is there.
+                unsaved = (
+                    f"The plan has changes that are not committed ({work}): ending now leaves them out of this "
+                    "session's note, to the next session. To keep them in it, Escape, commit the plan, and end it then."
+                )
+            self.screen.app.call_from_thread(
+                self.screen.app.push_screen,
+                SessionEndScreen(name, session.started, session.focus, draft, unsaved),
+                lambda ending: asked(ending, unsaved is not None),
+            )
+
+        self.screen.run_worker(
+            ask, thread=True, exclusive=True, group="session", exit_on_error=False, description="a session"
+        )
 
     # -- shared -----------------------------------------------------------
 
@@ -166,7 +187,13 @@ class Sessions:
             except BadClock as exc:
                 self.screen.post_message(self.Failed(f"tracker: error: {exc}"))
                 return
-            planned = make(moment)
+            from tracker.edit import WriteRefused
+
+            try:
+                planned = make(moment)
+            except WriteRefused as exc:  # the plan changed since the form was asked (a session end refused)
+                self.screen.post_message(self.Failed(str(exc)))
+                return
             self.screen.post_message(self.Prepared(loaded, planned.changes, planned.warning))
 
         self.screen.run_worker(
@@ -180,7 +207,9 @@ def _start(loaded, moment, focus, end_open: bool):
     return start_session(loaded, moment, focus, end_open)
 
 
-def _end(loaded, moment, ending: Ending, name: str):
+def _end(loaded, moment, ending: Ending, name: str, leave: bool):
     from tracker.edit import end_session
 
-    return end_session(loaded, moment, ending.headline, ending.duration, ending.accomplished, ending.insights, name)
+    return end_session(
+        loaded, moment, ending.headline, ending.duration, ending.accomplished, ending.insights, name, leave
+    )

@@ -37,8 +37,9 @@ BODY = "body"
 class SessionEndScreen(ModalScreen[Ending | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, name: str, started: str | None, focus: str | None, draft: Ending):
+    def __init__(self, name: str, started: str | None, focus: str | None, draft: Ending, unsaved: str | None = None):
         super().__init__()
+        self.unsaved = unsaved  # what ending now leaves out of the note (the plan's changes not committed)
         self.session = name
         self.started = started
         self.focus_text = focus
@@ -56,6 +57,8 @@ class SessionEndScreen(ModalScreen[Ending | None]):
                 ),
                 classes="session-end-hint",
             )
+            if self.unsaved:
+                yield Static(Content(self.unsaved), id="session-end-unsaved", classes="session-end-hint")
             values = self._values(self.draft)
             for key, label, placeholder in FIELDS:
                 yield Static(Content(label), classes="session-end-label")
