@@ -54,6 +54,10 @@ def test_ending_with_the_plan_edited_and_not_committed_is_refused_until_committe
     assert "warning: the plan has changes that are not committed (issue #2); the note of session 2026-12-05" in (
         later.stderr
     )
+    # Asked again with nothing changed, the note is replayed, which reads no plan: the warning was said where
+    # the note was made (a 100,000-issue plan took a second to load only to say it again).
+    again = tracker(repo, "2026-12-05T09:42", "summary")
+    assert again.stdout == note and "warning" not in again.stderr
     tracker(repo, "2026-12-05T10:00", "session", "start")
     tracker(repo, "2026-12-05T10:05", "set", "1", "complete")
     left = tracker(repo, "2026-12-05T10:30", "session", "end", "--leave-uncommitted")

@@ -18,6 +18,10 @@ from tracker.cli.context import Failed, Options, load_plan, plan_path, write_out
 from tracker.cli.coverage import coverage
 from tracker.cli.discovery import DEFAULT_MAX_BYTES
 
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
+if TYPE_CHECKING:
+    from tracker.plan import LoadedOk
+
 
 def _set_global(ctx: click.Context, param: click.Parameter, value) -> None:
     """--file / --max-bytes given after a command's name: as if given before it."""
@@ -241,16 +245,23 @@ def summary(
     """The session summary as markdown, from the plan and its git history."""
     from tracker.cli.summary import recorded_note
     from tracker.notes import SummaryError, build_summary, note_check
+    from tracker.plan import is_ok
     from tracker.support.atomicfile import MARKDOWN
 
     plan = plan_path(options)
     try:
-        note = None
-        if template is None:
-            note = recorded_note(plan, options.max_bytes, since, session_date, plain, front_matter, output)
+        note, loaded = None, None
+        recorded = (
+            None
+            if template is not None
+            else recorded_note(plan, options.max_bytes, since, session_date, plain, front_matter, output)
+        )
+        if recorded is not None:
+            note, loaded = recorded
         if note is None:  # a template of the user's own, no day, -o /dev/stdout: never kept (cli/summary.py)
+            loaded = load_plan(options)
             text = build_summary(
-                load_plan(options),
+                loaded,
                 since=since,
                 session=session_date,
                 plain=plain,
@@ -265,19 +276,19 @@ def summary(
     # again only to say why a file is kept, since a replayed note did not read it.
     check = note_check(note, lambda: load_plan(options, fail_on_errors=False))
     write_output(note, output, "the summary", MARKDOWN, force, plan, make_folders=True, check=check)
-    if since is None and session_date in (None, "last"):
-        _left_out_of_note(options, plan)
+    # Only where the note was made: a replayed one stands for the same plan bytes and `git status` as the run
+    # that recorded it, which said this then, and it reads no plan (at 100,000 issues, loading one to ask
+    # would cost a second, four times the replay).
+    if loaded is not None and is_ok(loaded) and since is None and session_date in (None, "last"):
+        _left_out_of_note(loaded)
 
 
-def _left_out_of_note(options: Options, plan: Path) -> None:
+def _left_out_of_note(loaded: LoadedOk) -> None:
     """Warn when the plan's changes not committed are left out of the note of the last session, ended: its
     window ends at a commit, so they are the next session's (an open session's note reads the work tree)."""
     from tracker.edit import uncommitted_work
     from tracker.git import session_point
 
-    if session_point(plan, None).plan_committed is not False:  # git status alone: the plan is read only if needed
-        return
-    loaded = load_plan(options)
     project = loaded.project
     if not project.sessions or not project.sessions[-1].closed:
         return

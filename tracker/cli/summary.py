@@ -49,10 +49,10 @@ def recorded_note(
     plain: bool,
     front_matter: bool | None,
     output: Path | None,
-) -> bytes | None:
-    """The note (the shipped template's) as UTF-8, replayed or made and kept; None when it may not be
-    kept (the clock names no day, -o names a descriptor: see above).  Raises SummaryError, and Failed for
-    a plan with errors."""
+) -> tuple[bytes, Loaded | None] | None:
+    """The note (the shipped template's) as UTF-8, replayed or made and kept, with the plan it was made from
+    (None when replayed: a replay reads no plan); None when it may not be kept (the clock names no day, -o
+    names a descriptor: see above).  Raises SummaryError, and Failed for a plan with errors."""
     from tracker.cli import replay
     from tracker.support.atomicfile import names_descriptor
     from tracker.support.clock import BadClock, today
@@ -102,4 +102,4 @@ def recorded_note(
     )
     if loaded is not None and not loaded.ok:
         raise Failed(loaded.report())
-    return b"".join(pieces)
+    return b"".join(pieces), loaded
