@@ -52,6 +52,7 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
             "at a time is meant to be; end each with 'tracker session end --session DATE#N'",
             "warning",
         )
+    _check_session_order(project, error)
 
     _check_paths(unsafe_mentions(project), where, problems)
     _check_notes_folder(project, error)
@@ -111,6 +112,7 @@ class _IssueRules:
             error(issue, "due", f"due date '{issue.due}' of issue #{issue.id} is not a real calendar date")
         if issue.controls:
             _check_controls(self.project, issue, self.catalogue, error)
+        _check_repeats(issue, error)
         for deliverable in issue.deliverables:
             if deliverable.status is not None:
                 self.status(deliverable, "status", deliverable.status, "deliverable status")
@@ -120,6 +122,54 @@ class _IssueRules:
             wrong = estimate_error(step.estimate) if step.estimate is not None else None
             if wrong is not None:
                 error(step, "estimate", wrong)
+
+
+def _check_repeats(issue: Issue, error) -> None:
+    """A deliverable's path and a step's title name it: `set --deliverable PATH` edits the first of that path, and
+    the merge driver pairs list items by name, so a repeat is edited or merged as the wrong one.  A repeated
+    deliverable is an error (one file, two records that can disagree); a repeated step title a warning, as
+    `set --step N` and the dashboard name steps by their place, and a task may be done twice."""
+    repeats = (
+        (issue.deliverables, "path", "deliverable", "merge the two entries into one", "error"),
+        (issue.steps, "title", "step", "give each step its own title (a merge pairs steps by title)", "warning"),
+    )
+    for records, key, what, fix, severity in repeats:
+        seen: dict[str, object] = {}
+        for record in records:
+            name = getattr(record, key)
+            first = seen.setdefault(name, record)
+            if first is not record:
+                line, column = first.where(key)  # type: ignore[attr-defined]
+                error(
+                    record,
+                    key,
+                    f"{what} '{name}' is listed twice on issue #{issue.id} (also at line {line}, column {column}); {fix}",
+                    severity,
+                )
+
+
+def _check_session_order(project: Project, error) -> None:
+    """Sessions are kept oldest first: `last` is the one at the end, and a session without `until` ends where
+    the next one in the file starts."""
+    newest = None
+    for session in project.sessions:
+        if not is_iso_date(session.date):
+            continue  # told above
+        # A session of the same day without a time could be either side of one with a time.
+        if newest is not None and (
+            session.date < newest.date
+            or (session.date == newest.date and session.started and newest.started and session.started < newest.started)
+        ):
+            line, column = newest.where("date")
+            error(
+                session,
+                "date",
+                f"session {session.date}{' ' + session.started if session.started else ''} comes after a later "
+                f"one (line {line}, column {column}); sessions are kept oldest first, so move it up",
+                "warning",
+            )
+        else:
+            newest = session
 
 
 def _check_paths(unsafe, where: str, problems: list[Problem]) -> None:
