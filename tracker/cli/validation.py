@@ -71,11 +71,13 @@ def _computed(plan: Path, max_bytes: int, strict: bool, day: datetime.date, comm
 def _linked(loaded, links, strict: bool, day: datetime.date) -> Verdict:
     """The verdict on a plan and its links: the plan's problems, drift, reviews dated after `day` (with `strict`,
     what strict adds)."""
-    from tracker.git import link_problems, reviews_to_come, strict_problems
+    from tracker.git import link_problems, reviews_to_come, session_revision_problems, strict_problems
     from tracker.plan import sort_key
 
     where = str(loaded.path)
     found = link_problems(loaded.project, links, where, drift=not strict)
+    if links.repo.root is not None:  # `git status` changes with HEAD, so a replayed verdict is asked again
+        found += session_revision_problems(loaded.project, loaded.path, links.repo.root, where)
     found += reviews_to_come(loaded.project, day, where, strict)
     if strict:
         found += strict_problems(loaded.project, links, day, where)

@@ -39,6 +39,7 @@ from tracker.git import (
     link_paths,
     links_at,
     measure,
+    missing_revision,
     needs_attention,
     no_git,
     repo_start,
@@ -48,6 +49,7 @@ from tracker.notes.filetree import draw_tree
 from tracker.notes.history import (
     Changes,
     HistoryError,
+    NoCommit,
     Start,
     changes,
     day_start,
@@ -366,20 +368,20 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
                 f"tracker: error: --since {one_line(since)}: {one_line(str(exc))}; give a commit or a date (YYYY-MM-DD)"
             ) from None
         line, column = session.where("since" if session.since else "date")
+        said = _missing(loaded, repo, session, "since", exc)
         raise SummaryError(
-            f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: "
-            f"{one_line(str(exc))}; correct 'since' or remove it"
+            f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: {one_line(said)}"
         ) from None
-    end, end_at = _window_end(project, index)
+    end, end_at, end_of = _window_end(project, index)
     end_sha = None
     if end is not None:
         try:
             end_sha = revision(repo, end, "where the session ended").sha
         except HistoryError as exc:
             line, column = end_at
+            said = _missing(loaded, repo, end_of, "until" if end_of is session else "since", exc)
             raise SummaryError(
-                f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: "
-                f"{one_line(str(exc))}; correct 'until' or remove it"
+                f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: {one_line(said)}"
             ) from None
     # A start that is not in the end's history would make the note count the changes backwards
     # (complete -> not started) or take in another branch's work: refused, never reported as done.
@@ -419,15 +421,25 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
     return facts
 
 
-def _window_end(project: Project, index: int) -> tuple[str | None, tuple[int, int]]:
-    """Where the session's window ends: its `until`, else where the next session began, else open (None)."""
+def _window_end(project: Project, index: int) -> tuple[str | None, tuple[int, int], Session]:
+    """Where the session's window ends: its `until`, else where the next session began, else open (None);
+    with the session whose field says so."""
     session = project.sessions[index]
     if session.until:
-        return session.until, session.where("until")
+        return session.until, session.where("until"), session
     for later in project.sessions[index + 1 :]:
         if later.since:
-            return later.since, later.where("since")
-    return None, session.where()
+            return later.since, later.where("since"), later
+    return None, session.where(), session
+
+
+def _missing(loaded: Loaded, repo: GitRepo, session: Session, key: str, exc: HistoryError) -> str:
+    """Why the session's `key` leads to no commit, and how to repair it: a revision git does not hold may
+    have been rewritten by a rebase, and the commit it probably is now is named (git/sessionrevs.py)."""
+    rev = getattr(session, key)
+    if not isinstance(exc, NoCommit) or not rev:
+        return f"{exc}; correct '{key}' or remove it"
+    return missing_revision(repo, loaded.path, session, key, rev)
 
 
 def _plan_at_end(facts: _Facts, repo: GitRepo, end: str, plan: str, now: Project) -> tuple[Project | None, str]:

@@ -28,6 +28,10 @@ class HistoryError(Exception):
     """A revision or date that does not lead to a commit; the message says why."""
 
 
+class NoCommit(HistoryError):
+    """A revision git holds no commit for (a sha a rebase rewrote, a branch this clone lacks)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Start:
     sha: str | None  # None: before the first commit, so everything in the tree is new
@@ -72,7 +76,7 @@ def revision(repo: GitRepo, rev: str, how: str) -> Start:
         raise HistoryError(f"'{rev}' is not a revision")
     sha = repo.run(*revision_args(rev), check=False).decode("ascii", "replace")
     if not sha.strip():
-        raise HistoryError(f"'{rev}' is not a commit in the repository at {repo.root}")
+        raise NoCommit(f"'{rev}' is not a commit in the repository at {repo.root}")
     return Start(sha.strip(), repo.commit_day(sha.strip()), how, rev)
 
 

@@ -1,0 +1,170 @@
+"""A session's `until` after `git pull --rebase` rewrote the commit it names: two clones of one origin,
+real back-dated commits, a real rebase, and the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+from conftest import run_tracker, tracker_env
+from gitutil import ENV
+
+PLAN = """\
+project: P
+phases:
+  - id: P1
+    title: One
+    issues:
+      - id: 1
+        title: First
+        status: in_progress
+  - id: P2
+    title: Two
+    issues:
+      - id: 3
+        title: Third
+        status: not_started
+"""
+
+
+def _git(where: Path, *args: str, at: str = "2026-12-05T08:00:00+00:00") -> str:
+    env = {**os.environ, **ENV, "GIT_AUTHOR_DATE": at, "GIT_COMMITTER_DATE": at}
+    done = subprocess.run(["git", *args], cwd=where, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout.strip()
+
+
+def _commit(where: Path, message: str, at: str) -> str:
+    _git(where, "add", "-A")
+    _git(where, "commit", "-q", "-m", message, at=at)
+    return _git(where, "rev-parse", "HEAD")
+
+
+def _tracker(where: Path, *args: str, at: str = "2026-12-05T12:00"):
+    return run_tracker("--file", "plan.yaml", *args, cwd=where, env=tracker_env(TRACKER_NOW=at))
+
+
+def _rebased(tmp_path: Path, prep: bool = False) -> tuple[Path, Path, str]:
+    """Clone b holds a session (started 09:00, ended 10:00 at its "work" commit), clone a an issue added
+    at 09:45 and pushed first; b pulls with a rebase and pushes, a pulls.  Gives a, b, and the sha
+    `until` names, which a rebase made anew."""
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    a, b = tmp_path / "a", tmp_path / "b"
+    _git(tmp_path, "clone", "-q", str(origin), str(a))
+    (a / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    _commit(a, "plan", "2026-12-05T08:00:00+00:00")
+    _git(a, "push", "-q", "origin", "main")
+    _git(tmp_path, "clone", "-q", str(origin), str(b))
+    if prep:  # a commit of b's own before the session: `since` names a commit the rebase rewrites too
+        (b / "prep.md").write_text("prep\n", encoding="utf-8")
+        _commit(b, "prep", "2026-12-05T08:30:00+00:00")
+
+    assert _tracker(b, "session", "start", "--focus", "work", at="2026-12-05T09:00").returncode == 0
+    _commit(b, "session start", "2026-12-05T09:01:00+00:00")
+    (b / "work.md").write_text("work\n", encoding="utf-8")
+    work = _commit(b, "work", "2026-12-05T09:30:00+00:00")
+    assert _tracker(b, "session", "end", at="2026-12-05T10:00").returncode == 0
+    assert f"until: {work[:7]}" in (b / "plan.yaml").read_text(encoding="utf-8")
+    _commit(b, "session end", "2026-12-05T10:01:00+00:00")
+
+    plan = (a / "plan.yaml").read_text(encoding="utf-8")
+    (a / "plan.yaml").write_text(
+        plan.replace("  - id: P2\n", "      - id: 2\n        title: Second\n        status: not_started\n  - id: P2\n"),
+        encoding="utf-8",
+    )
+    _commit(a, "add issue 2", "2026-12-05T09:45:00+00:00")
+    _git(a, "push", "-q", "origin", "main")
+
+    _git(b, "pull", "-q", "--rebase", "origin", "main", at="2026-12-05T11:00:00+00:00")
+    _git(b, "push", "-q", "origin", "main")
+    _git(a, "pull", "-q", "--rebase", "origin", "main", at="2026-12-05T11:05:00+00:00")
+    return a, b, work
+
+
+def test_a_rebased_until_is_named_with_the_commit_it_probably_is_now(tmp_path):
+    a, b, work = _rebased(tmp_path)
+    now = _git(a, "log", "--format=%H", "--grep=^work$")
+    assert now and now != work  # the rebase made a new commit of "work"; a never had the old one
+
+    done = _tracker(a, "summary", "--session", "last")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert f"plan.yaml:24:12: error: session 2026-12-05: '{work[:7]}' is not a commit in the repository at " in (
+        done.stderr
+    )
+    assert (
+        f"(a rebase or an amend may have rewritten it, or it was never pushed); it is probably {now[:7]} now "
+        f"('work', the last commit authored before the session ended in the history that wrote '{work[:7]}' "
+        f"into the plan): check it, then write until: {now[:7]}\n"
+    ) in done.stderr
+
+    checked = _tracker(a, "validate")
+    assert checked.returncode == 0, checked.stderr
+    assert f"plan.yaml:24:12: warning: '{work[:7]}' is not a commit in the repository at " in checked.stderr
+    assert f"it is probably {now[:7]} now" in checked.stderr
+
+    # The clone that rebased still holds the old commit, out of HEAD's history: told too, before it is pushed on.
+    there = _tracker(b, "validate")
+    assert there.returncode == 0, there.stderr
+    assert (
+        f"plan.yaml:24:12: warning: '{work[:7]}' is not in the history of HEAD (a rebase or an amend may have "
+        f"rewritten it); it is probably {now[:7]} now"
+    ) in there.stderr
+    assert there.stderr.count("warning") == 1  # `since`, pushed before the session, is in it
+
+    # The repair the message asks for gives a note, the same bytes each time it is made.
+    plan = (a / "plan.yaml").read_text(encoding="utf-8")
+    (a / "plan.yaml").write_text(plan.replace(f"until: {work[:7]}", f"until: {now[:7]}"), encoding="utf-8")
+    first = _tracker(a, "summary", "--session", "last")
+    assert first.returncode == 0, first.stderr
+    assert "work.md" in first.stdout
+    again = _tracker(a, "summary", "--session", "last", at="2026-12-09T12:00")
+    assert again.stdout == first.stdout
+    assert _tracker(a, "validate").stderr == ""
+
+
+def test_without_the_end_time_no_commit_is_offered(tmp_path):
+    a, _b, work = _rebased(tmp_path)
+    plan = (a / "plan.yaml").read_text(encoding="utf-8")
+    assert "ended: '10:00'" in plan or 'ended: "10:00"' in plan
+    (a / "plan.yaml").write_text(plan.replace("ended: '10:00'", "").replace('ended: "10:00"', ""), encoding="utf-8")
+    done = _tracker(a, "summary", "--session", "last")
+    assert done.returncode == 1
+    assert f"'{work[:7]}' is not a commit in the repository at " in done.stderr
+    assert "probably" not in done.stderr
+    assert done.stderr.endswith("; correct 'until' or remove it\n")
+
+
+def test_a_rebased_since_is_named_with_the_commit_it_probably_is_now(tmp_path):
+    a, _b, _work = _rebased(tmp_path, prep=True)
+    plan = (a / "plan.yaml").read_text(encoding="utf-8")
+    since = plan.split("since: ", 1)[1][:7]
+    now = _git(a, "log", "--format=%H", "--grep=^prep$")
+    assert not now.startswith(since)
+    done = _tracker(a, "summary", "--session", "last")
+    assert done.returncode == 1
+    assert f"plan.yaml:22:12: error: session 2026-12-05: '{since}' is not a commit in the repository at " in (
+        done.stderr
+    )
+    assert (
+        f"it is probably {now[:7]} now ('prep', the last commit authored before the session began in the history "
+        f"that wrote '{since}' into the plan): check it, then write since: {now[:7]}\n"
+    ) in done.stderr
+
+
+def test_validate_warns_of_a_revision_the_repository_does_not_hold(tmp_path):
+    where = tmp_path / "r"
+    _git(tmp_path, "init", "-q", "-b", "main", str(where))
+    (where / "plan.yaml").write_text(
+        PLAN + "sessions: [{date: 2026-12-04, focus: b, until: deadbeef}]\n", encoding="utf-8"
+    )
+    _commit(where, "plan", "2026-12-05T08:00:00+00:00")
+    done = _tracker(where, "validate")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        f"plan.yaml:15:48: warning: 'deadbeef' is not a commit in the repository at {where} (a rebase or an amend "
+        "may have rewritten it, or it was never pushed); correct 'until' or remove it\n"
+    )
+    assert done.stdout == "plan.yaml: ok (1 warning)\n"
