@@ -6,10 +6,10 @@ from __future__ import annotations
 from conftest import run_tracker, tracker_env
 
 PLAN = """\
-project: P
+project: Repeats
 phases:
   - id: P1
-    title: One
+    title: The only phase
     issues:
       - id: 1
         title: I
