@@ -31,13 +31,24 @@ def test_a_clean_plan_is_ok(tmp_path):
     assert done.returncode == 0 and done.stderr == "", done.stderr
 
 
-def test_a_deliverable_listed_twice_in_an_issue_is_an_error(tmp_path):
-    done = _validate(tmp_path, PLAN.replace("{path: b.md}", "{path: a.md}"))
-    assert done.returncode == 1
-    assert (
-        "plan.yaml:9:45: error: deliverable 'a.md' is listed twice on issue #1 (also at line 9, column 31); "
+def test_a_deliverable_listed_twice_in_an_issue_is_a_warning_and_set_refuses_to_guess(tmp_path):
+    text = PLAN.replace("{path: b.md}", "{path: a.md}")
+    done = _validate(tmp_path, text)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == (
+        "plan.yaml:9:45: warning: deliverable 'a.md' is listed twice on issue #1 (also at line 9, column 31); "
         "merge the two entries into one\n"
-    ) in done.stderr
+    )
+    env = tracker_env(TRACKER_NOW="2026-12-05")
+    refused = run_tracker(
+        "--file", "plan.yaml", "set", "1", "--deliverable", "a.md", "--reviewed", "today", cwd=tmp_path, env=env
+    )
+    assert refused.returncode == 1
+    assert refused.stderr == (
+        "plan.yaml:9:45: error: issue #1 names deliverable 'a.md' 2 times (line 9, column 31 and line 9, column 45); "
+        "merge them into one entry, or change the one you mean in the dashboard\n"
+    )
+    assert (tmp_path / "plan.yaml").read_text(encoding="utf-8") == text
 
 
 def test_a_step_title_twice_in_an_issue_is_a_warning(tmp_path):

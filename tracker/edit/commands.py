@@ -271,9 +271,20 @@ def _find_deliverable(project: Project, issue_id: int | str, path: str, index: i
             f"{where}:{line}:{column}: error: deliverable {index + 1} of issue #{issue.id} is no longer '{path}'"
         )
     for exact in (True, False):  # `./src/a.js` names `src/a.js` when nothing matches exactly
-        for at, deliverable in enumerate(issue.deliverables):
-            if deliverable.path == path if exact else normalize(deliverable.path) == normalize(path):
-                return at, deliverable
+        found = [
+            (at, deliverable)
+            for at, deliverable in enumerate(issue.deliverables)
+            if (deliverable.path == path if exact else normalize(deliverable.path) == normalize(path))
+        ]
+        if len(found) > 1:  # which one is meant is not for the writer to guess (validate warns of it)
+            places = " and ".join("line {}, column {}".format(*d.where("path")) for _, d in found)
+            line, column = found[1][1].where("path")
+            raise WriteRefused(
+                f"{where}:{line}:{column}: error: issue #{issue.id} names deliverable '{path}' {len(found)} times "
+                f"({places}); merge them into one entry, or change the one you mean in the dashboard"
+            )
+        if found:
+            return found[0]
     line, column = issue.where("deliverables" if issue.deliverables else "")
     paths = [d.path for d in issue.deliverables]
     known = f"its deliverables: {', '.join(paths)}" if paths else "it has none"

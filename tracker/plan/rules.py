@@ -125,12 +125,11 @@ class _IssueRules:
 
 
 def _check_repeats(issue: Issue, error) -> None:
-    """A deliverable's path and a step's title name it: `set --deliverable PATH` edits the first of that path, and
-    the merge driver pairs list items by name, so a repeat is edited or merged as the wrong one.  A repeated
-    deliverable is an error (one file, two records that can disagree); a repeated step title a warning, as
-    `set --step N` and the dashboard name steps by their place, and a task may be done twice."""
+    """A deliverable's path and a step's title name it: `set --deliverable PATH` refuses a path named twice, and
+    the merge driver pairs list items by name, so a repeat may be merged as the wrong one.  Warnings: the
+    dashboard and `set --step N` name rows by their place, so both still work on such a plan."""
     repeats = (
-        (issue.deliverables, "path", "deliverable", "merge the two entries into one", "error"),
+        (issue.deliverables, "path", "deliverable", "merge the two entries into one", "warning"),
         (issue.steps, "title", "step", "give each step its own title (a merge pairs steps by title)", "warning"),
     )
     for records, key, what, fix, severity in repeats:
