@@ -61,6 +61,24 @@ def app_for(plan: Path, poll: float = 0.1, events: bool = True):
     return make_app(load(plan), Settings(poll_seconds=poll, git_seconds=None, plan_events=events))
 
 
+# A three-line paste, as tmux pastes it: its line breaks are carriage returns.
+PASTED = "Locks found\r2.5 hours\rFixed the counters\r"
+JOINED = "Locks found 2.5 hours Fixed the counters "  # what a one-line field makes of it
+
+
+def read_from_terminal(app, raw: str) -> None:
+    """Raw bytes through Textual's own terminal parser, all at once as the driver hands on one read: without
+    bracketed paste a paste comes as keys microseconds apart, each line break an Enter; with it, as one Paste."""
+    from textual._xterm_parser import XTermParser
+
+    for event in XTermParser().feed(raw):
+        app._driver.process_message(event)
+
+
+def bracketed(text: str) -> str:
+    return f"\x1b[200~{text}\x1b[201~"
+
+
 async def settle(pilot, seconds: float = 0.05) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(seconds)

@@ -15,7 +15,22 @@ from pathlib import Path
 import pytest
 from conftest import run_tracker
 from gitutil import make_repo
-from test_tui import SIZE, app_for, dashboard, in_palette, notes, save, settle, synchronously, text_of, wait_for
+from test_tui import (
+    JOINED,
+    PASTED,
+    SIZE,
+    app_for,
+    bracketed,
+    dashboard,
+    in_palette,
+    notes,
+    read_from_terminal,
+    save,
+    settle,
+    synchronously,
+    text_of,
+    wait_for,
+)
 from textual.widgets import Input, Static, TextArea
 from tuiplan import changed_lines, make_plan_repo
 
@@ -200,40 +215,30 @@ async def test_what_was_typed_survives_a_form_it_cannot_take_and_a_refused_write
         await wait_for(pilot, lambda: "headline: Done" in plan.read_text())
 
 
-PASTED = "Locks found\r2.5 hours\rFixed the counters\r"  # as tmux pastes it: its line breaks are carriage returns
-
-
 @synchronously
 async def test_a_paste_stays_in_its_field_and_does_not_end_the_form_with_bracketed_paste_or_without(plan):
     """With bracketed paste the terminal sends one Paste; without, the paste's keys come in one read, a line break as
     Enter.  Either way a one-line field takes the whole paste, its lines joined by spaces, and the form stays open (an
     Enter of the burst once ended it, all lines run together, and the next Enter's dismissal crashed the dashboard);
     the insight's text keeps the lines."""
-    from textual._xterm_parser import XTermParser
-
     tracker(plan, NOW, "session", "start")
     before = plan.read_text()
     app = app_for(plan)
-
-    def read_from_terminal(raw: str) -> None:
-        for event in XTermParser().feed(raw):  # all at once, as the driver hands on one read
-            app._driver.process_message(event)
-
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await in_palette(pilot, "End the session")
         form = app.screen
-        read_from_terminal(PASTED)  # no brackets: keys
+        read_from_terminal(app, PASTED)  # no brackets: keys
         await settle(pilot)
-        assert form.query_one("#end-headline", Input).value == "Locks found 2.5 hours Fixed the counters "
+        assert form.query_one("#end-headline", Input).value == JOINED
         await pilot.press("tab")
-        read_from_terminal(f"\x1b[200~{PASTED}\x1b[201~")  # bracketed: one Paste
+        read_from_terminal(app, bracketed(PASTED))  # bracketed: one Paste
         await settle(pilot)
-        assert form.query_one("#end-duration", Input).value == "Locks found 2.5 hours Fixed the counters "
+        assert form.query_one("#end-duration", Input).value == JOINED
         assert app.screen is form and plan.read_text() == before
         await pilot.press("tab", "tab", "tab", *"Counters race", "tab")
-        read_from_terminal(PASTED)
-        read_from_terminal(f"\x1b[200~{PASTED}\x1b[201~")
+        read_from_terminal(app, PASTED)
+        read_from_terminal(app, bracketed(PASTED))
         await settle(pilot)
         assert form.query_one("#end-body", TextArea).text == "Locks found\n2.5 hours\nFixed the counters\n" * 2
         await pilot.press("tab", "enter")
