@@ -79,6 +79,19 @@ def bracketed(text: str) -> str:
     return f"\x1b[200~{text}\x1b[201~"
 
 
+async def paste_then_enter(pilot, plan: Path) -> None:
+    """PASTED into the form on screen without bracketed paste, then with: the form stays open with both pastes in
+    its field, joined, and the plan as it was, until a typed Enter writes it."""
+    form, before = pilot.app.screen, plan.read_text()
+    read_from_terminal(pilot.app, PASTED)
+    read_from_terminal(pilot.app, bracketed(PASTED))
+    await settle(pilot)
+    assert pilot.app.screen is form and plan.read_text() == before
+    assert form.query_one(Input).value == JOINED * 2
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: plan.read_text() != before)
+
+
 async def settle(pilot, seconds: float = 0.05) -> None:
     await pilot.app.workers.wait_for_complete()
     await pilot.pause(seconds)
@@ -572,6 +585,26 @@ async def test_keys_typed_ahead_after_the_filter_key_never_act_on_the_plan(plan)
         await settle(pilot)
         assert isinstance(app.focused, Input)
     assert plan.read_text() == before
+
+
+@synchronously
+async def test_a_paste_into_the_filter_line_stays_there_and_does_not_close_it(plan):
+    """Without bracketed paste, a paste's first line break was an Enter that closed the filter line (the focus
+    back on the tree), the paste's lines run together in it; with it, only the first line was kept."""
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        line = app.focused
+        assert isinstance(line, Input)
+        read_from_terminal(app, PASTED)
+        read_from_terminal(app, bracketed(PASTED))
+        await settle(pilot)
+        assert app.focused is line and line.value == JOINED * 2
+        await pilot.press("enter")  # a typed Enter still closes it
+        await settle(pilot)
+        assert isinstance(app.focused, PlanTree)
 
 
 @synchronously
@@ -1255,6 +1288,20 @@ async def test_a_adds_an_issue_to_the_phase_or_a_step_to_the_issue(plan):
         ]
     )
     assert "        title: Video Checkpoints\n        status: not_started\n      - id: 11\n" not in after  # P3, not P4
+
+
+@synchronously
+async def test_a_paste_into_the_title_stays_there_and_adds_nothing_until_enter(plan):
+    """Without bracketed paste, each line break of a paste was an Enter: the issue was added with the lines run
+    together, and the next Enter's dismissal crashed the dashboard (ScreenStackError); with it, only the first line
+    was kept.  Now the title takes the whole paste, its lines joined by spaces, and only a typed Enter adds it."""
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_on(pilot, Ref("phase", "P3"), "a")
+        assert isinstance(app.screen, AskScreen)
+        await paste_then_enter(pilot, plan)
+    assert f"        title: {(JOINED * 2).strip()}\n" in plan.read_text()
 
 
 @synchronously

@@ -24,6 +24,7 @@ from test_tui import (
     dashboard,
     in_palette,
     notes,
+    paste_then_enter,
     read_from_terminal,
     save,
     settle,
@@ -96,6 +97,20 @@ async def test_start_writes_what_tracker_session_start_writes_and_a_second_start
     assert plan.read_text() == started
     tracker(twin, NOW, "session", "start", "--focus", "#4 locks")
     assert twin.read_text() == started
+
+
+@synchronously
+async def test_a_paste_into_the_focus_stays_there_and_starts_nothing_until_enter(plan):
+    """Without bracketed paste, a paste's first line break was an Enter: the session started with the lines run
+    together as its focus, and the next Enter's dismissal crashed the dashboard (ScreenStackError); with it, the
+    focus was the first line only."""
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await in_palette(pilot, "Start a session")
+        assert isinstance(app.screen, AskScreen)
+        await paste_then_enter(pilot, plan)
+    assert f"    focus: {(JOINED * 2).strip()}\n" in plan.read_text()
 
 
 @synchronously
@@ -361,6 +376,26 @@ async def test_without_a_notes_folder_the_note_goes_to_the_current_folder_plain_
     written = (work / "SESSION_SUMMARY_2025-11-30.md").read_text()
     assert written == build_summary(load(plan), plain=True, output=work / "SESSION_SUMMARY_2025-11-30.md")
     assert written.startswith("---\n") and "🎯" not in written
+
+
+@synchronously
+async def test_a_paste_into_the_export_form_stays_in_its_field_and_writes_nothing(plan, tmp_path, monkeypatch):
+    """Without bracketed paste, each line break of a paste over the offered file was an Enter: the note was written
+    to a file named after the lines run together; with it, the file was named after the paste's first line."""
+    work = outside(tmp_path, monkeypatch)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_export(pilot, "SESSION_SUMMARY_2025-11-30.md")
+        form = app.screen
+        read_from_terminal(app, PASTED)  # over the file offered, selected
+        await pilot.press("tab", "tab")
+        read_from_terminal(app, bracketed(PASTED))  # into the template
+        await settle(pilot)
+        assert app.screen is form
+        assert form.query_one("#note-path", Input).value == JOINED
+        assert form.query_one("#note-template", Input).value == JOINED
+    assert list(work.iterdir()) == []
 
 
 @synchronously

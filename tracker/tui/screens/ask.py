@@ -1,4 +1,7 @@
-"""Ask for one line of text: where to export the summary, what a new session is about."""
+"""Ask for one line of text: where to export the summary, what a new session is about, a new issue's or step's title.
+
+A paste stays in the line, its line breaks made spaces, and does not answer (widgets/form_line.py).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
+
+from tracker.tui.widgets.form_line import FormLine
 
 
 class AskScreen(ModalScreen[str | None]):
@@ -23,7 +28,7 @@ class AskScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="ask"):
             yield Static(Content(self.question))
-            yield Input(self.answer, id="ask-answer")
+            yield FormLine(self.answer, id="ask-answer")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -12,7 +12,8 @@ what the core refuses (a session the plan does not have, a template that is
 missing or does not render) is said in the form, which stays open with
 everything as typed; nothing is written.  A note that builds is handed back to
 be written.  Tab moves through the fields and choices (Space flips a choice),
-Escape cancels.
+Escape cancels.  A paste stays in its field, its line breaks made spaces, and
+does not write the note (widgets/form_line.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Static
 
 from tracker.plan import Loaded
+from tracker.tui.widgets.form_line import FormLine
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,7 @@ class NoteExportScreen(ModalScreen[NoteExport | None]):
             )
             for key, label, placeholder in FIELDS:
                 yield Static(Content(label), classes="note-label")
-                yield Input(
+                yield FormLine(
                     self.values[key], placeholder=placeholder, id=f"note-{key}", classes="note-field", compact=True
                 )
             with Horizontal(id="note-options"):

@@ -1,4 +1,7 @@
-"""The filter line above the tree: words and terms to look for, and the status filter in force."""
+"""The filter line above the tree: words and terms to look for, and the status filter in force.
+
+A paste stays in the line, its line breaks made spaces, and does not close the bar (widgets/form_line.py).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from tracker.plan import QUERY_HINT
+from tracker.tui.widgets.form_line import FormLine
 
 
 class FilterBar(Horizontal):
@@ -36,7 +40,7 @@ class FilterBar(Horizontal):
         self._status = self._count = ""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=QUERY_HINT, id="filter-text", compact=True)
+        yield FormLine(placeholder=QUERY_HINT, id="filter-text", compact=True)
         yield Static("", id="filter-status", markup=False)
 
     def on_input_changed(self, event: Input.Changed) -> None:

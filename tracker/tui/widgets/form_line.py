@@ -1,4 +1,4 @@
-"""A one-line field of a form that a paste can neither end nor cut short.
+"""A one-line field (of a form, the filter line) that a paste can neither end nor cut short.
 
 A paste reaches the dashboard in one of two ways.  A terminal with bracketed paste
 marks where it begins and ends (one `Paste` event): Textual's `Input` keeps the
