@@ -29,6 +29,7 @@ if TYPE_CHECKING:
         notes_folder_problem,
         plan_drift,
     )
+    from tracker.git.evidence import keep_evidence
     from tracker.git.linemerge import line_merge
     from tracker.git.links import (
         FileLink,

@@ -72,6 +72,40 @@ class Refused(FileExistsError):
     (the CLI: --force)."""
 
 
+class Kept(Refused):
+    """An existing file a write_output `check` keeps (notes/replacing.py, export/replacing.py): `why` it is kept;
+    `evidence`: where the plan names it as an issue's deliverable, if it does (only --force replaces it then,
+    the dashboard does not even ask); `seen`: a digest of its content, which a yes to the dashboard's question
+    allows replacing, and nothing else (the file may change while the question is asked)."""
+
+    def __init__(self, why: str, path: Path, seen: bytes, evidence: str | None = None):
+        super().__init__(errno.EEXIST, f"{why}; choose another file", str(path))
+        self.why = why
+        self.seen = seen
+        self.evidence = evidence
+
+
+_CHUNK = 1 << 20
+
+
+def read_existing(real: Path, data: bytes, head_size: int) -> tuple[bytes, bytes, bool]:
+    """An existing file's first `head_size` bytes, the sha256 digest of all of it, and whether it is `data`'s
+    bytes: what a write_output `check` judges it by, read once."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    head = b""
+    at = 0
+    with open(real, "rb") as file:
+        same = os.fstat(file.fileno()).st_size == len(data)
+        while chunk := file.read(_CHUNK):
+            head = head or chunk[:head_size]
+            same = same and chunk == data[at : at + len(chunk)]
+            at += len(chunk)
+            digest.update(chunk)
+    return head, digest.digest(), same and at == len(data)
+
+
 def write_output(
     target: str | os.PathLike,
     data: bytes,
@@ -93,8 +127,9 @@ def write_output(
     kind written (its name ends in none of `kinds`): an output never replaces
     a file that was not meant to be written.  Then, unless `force`, `check`
     is given the real path of an existing regular file about to be replaced
-    and raises Refused to keep it (what a session note may replace:
-    notes/replacing.py); devices, FIFOs and descriptors are never asked about.
+    and raises Refused to keep it (what a session note or an export may
+    replace: notes/replacing.py, export/replacing.py); devices, FIFOs and
+    descriptors are never asked about.
     """
     with signals.cleanup_first():  # a SIGTERM or SIGHUP mid-write: the temporary file goes, then the process
         _write_output(Path(target), data, kinds, force, keep, make_folders, check)

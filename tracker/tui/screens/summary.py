@@ -32,7 +32,7 @@ from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.safe_markdown import SafeMarkdown
 
 if TYPE_CHECKING:
-    from tracker.notes import NotThisNote
+    from tracker.support.atomicfile import Kept
     from tracker.tui.screens.note_export import NoteExport
 
 
@@ -53,7 +53,7 @@ class SummaryScreen(Screen):
     class Exported(Message):
         path: Path
         error: str | None = None
-        kept: NotThisNote | None = None  # a file there to ask about replacing, with the note's text
+        kept: Kept | None = None  # a file there to ask about replacing, with the note's text
         text: str = ""
 
     def __init__(self, loaded: Loaded, write: bool = False):
@@ -128,7 +128,7 @@ class SummaryScreen(Screen):
     def export(self, path: Path, text: str, allowed: bytes | None = None) -> None:
         """`text` to `path` as `tracker summary -o` writes it; `allowed`: the digest of the file there that
         the user said may be replaced."""
-        from tracker.notes import NotThisNote, note_check
+        from tracker.notes import note_check
         from tracker.support import atomicfile
 
         try:
@@ -139,7 +139,7 @@ class SummaryScreen(Screen):
                 path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,), make_folders=True, check=check
             )
         except atomicfile.Refused as exc:
-            if isinstance(exc, NotThisNote) and exc.evidence is None:  # asked about; a deliverable is not
+            if isinstance(exc, atomicfile.Kept) and exc.evidence is None:  # asked about; a deliverable is not
                 self.post_message(self.Exported(path, kept=exc, text=text))
             else:
                 self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror}."))
