@@ -307,3 +307,78 @@ def test_html_evidence_of_a_modified_file_says_which_content_its_lines_and_blob_
         d["git"] for i in status["phases"][0]["issues"] for d in i["deliverables"] if d["path"] == "docs/guide.md"
     ]
     assert (git["state"], git["lines"], git["blob"]) == ("modified", 4, blob)  # the JSON keeps its keys and values
+
+
+# --- what an export may write over ------------------------------------------------------------------
+
+EVIDENCE = {"csv": "reports/access-review.csv", "html": "docs/index.html"}
+
+
+def exported(repo: Repo, kind: str) -> bytes:
+    """The export's bytes on stdout, line ends and all (run_tracker reads text)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tracker", "export", kind], cwd=repo.root, env={**os.environ, **NOW}, capture_output=True
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("kind", ["csv", "html"])
+def test_a_file_the_plan_names_as_evidence_is_kept_and_said_to_be_evidence(shop: Repo, kind: str):
+    """A signed access review (or the published report) the plan lists as a deliverable: an export does not
+    replace it, even one tracker made, unless --force."""
+    plan = shop.root / "data" / "phases.yaml"
+    text = plan.read_text().replace("          - path: src/later.js\n", f"          - path: {EVIDENCE[kind]}\n")
+    plan.write_text(text)
+    signed = {"csv": b"user,access,approved by\r\nalice,admin,CISO 2026-01-10\r\n", "html": b"<p>Published</p>\n"}
+    evidence = shop.write(EVIDENCE[kind], signed[kind].decode())
+    shop.commit("Evidence")
+    at = text.index(EVIDENCE[kind])
+    line, column = text[:at].count("\n") + 1, at - text.rindex("\n", 0, at)
+    done = export(shop, kind, "-o", EVIDENCE[kind])
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"{EVIDENCE[kind]}: error: cannot write the {kind} export: the plan names this file as evidence (the "
+        f"deliverable of issue #2, {plan}:{line}:{column}): the {kind} export does not replace it; choose another "
+        "file, or add --force to replace it\n"
+    )
+    assert evidence.read_bytes() == signed[kind]
+    evidence.write_bytes(exported(shop, kind))  # tracker's own export, kept as evidence
+    kept = evidence.read_bytes()
+    assert export(shop, kind, "-o", EVIDENCE[kind]).returncode == 1
+    assert evidence.read_bytes() == kept
+    assert export(shop, kind, "-o", EVIDENCE[kind], "--force").returncode == 0
+    assert evidence.read_bytes() != kept
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "other", "starts"),
+    [
+        ("csv", "people.csv", "\ufeffname,team\r\nDana,ops\r\n", "name,team"),
+        ("html", "index.html", "<!DOCTYPE html>\n<html><head><title>My site</title>", "<!DOCTYPE html>"),
+    ],
+)
+def test_a_file_that_is_not_an_earlier_export_is_kept_unless_forced_and_an_export_is_made_again(
+    shop: Repo, kind, name, other, starts
+):
+    out = shop.root.parent / "out"  # outside the work tree: a new file there would change the export
+    out.mkdir()
+    (out / name).write_text(other, newline="")
+    kept = (out / name).read_bytes()
+    done = export(shop, kind, "-o", str(out / name))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"{out / name}: error: cannot write the {kind} export: the file exists and is not an earlier tracker "
+        f"{kind} export (it starts with '{starts}'); choose another file, or add --force to replace it\n"
+    )
+    assert (out / name).read_bytes() == kept
+    assert export(shop, kind, "-o", str(out / name), "--force").returncode == 0
+    earlier = (out / name).read_bytes()
+    assert earlier == exported(shop, kind)
+    # Now an earlier export: made again over itself without --force once the plan changed.
+    plan = shop.root / "data" / "phases.yaml"
+    plan.write_text(plan.read_text().replace("status: not_started", "status: in_progress"))
+    shop.commit("Issue -3 started")
+    done = export(shop, kind, "-o", str(out / name))
+    assert done.returncode == 0, done.stderr
+    assert earlier != (out / name).read_bytes() == exported(shop, kind)

@@ -35,11 +35,11 @@ def test_an_output_file_interrupted_by_a_signal_leaves_no_temporary_file(repo, s
     make_plan_repo(repo)
     out = repo.root / "out"
     out.mkdir()
-    if name.endswith(".md"):  # a note replaces only its session's note: this one, made before without front matter
-        before = [sys.executable, "-m", "tracker", "summary", "--no-front-matter", "-o", f"out/{name}"]
-        subprocess.run(before, cwd=repo.root, env=tracker_env(TRACKER_NOW=PAUSE["TRACKER_NOW"]), check=True)
-    else:
-        (out / name).write_bytes(b"the previous output\n")
+    # A note replaces only its session's note, an export only an earlier export: made before (the note without
+    # front matter, so that the one interrupted differs from it).
+    again = ["--no-front-matter"] if name.endswith(".md") else []
+    before = [sys.executable, "-m", "tracker", *args[:-1], *again, "-o", f"out/{name}"]
+    subprocess.run(before, cwd=repo.root, env=tracker_env(TRACKER_NOW=PAUSE["TRACKER_NOW"]), check=True)
     previous = (out / name).read_bytes()
     writer = subprocess.Popen(
         [sys.executable, "-m", "tracker", *args, f"out/{name}"],

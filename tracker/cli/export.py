@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
-from tracker.cli.context import Failed, Options, plan_path, write_output
+from tracker.cli.context import Failed, Options, load_plan, plan_path, write_output
 
 if TYPE_CHECKING:
     from tracker.cli.replay import Write
@@ -22,7 +22,12 @@ if TYPE_CHECKING:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to FILE (atomically; a device or FIFO in place) instead of stdout.",
 )
-@click.option("--force", is_flag=True, help="Replace FILE even if it is not of the KIND, or is the plan or in .git.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace FILE even if it exists and is not an earlier export of the KIND (a deliverable, another file, "
+    "a file that is not of the KIND), or is the plan or in .git.",
+)
 @click.pass_obj
 def export(options: Options, kind: str, output: Path | None, force: bool) -> None:
     """The plan as one self-contained HTML report or a CSV with one row per issue.
@@ -51,7 +56,13 @@ def export(options: Options, kind: str, output: Path | None, force: bool) -> Non
     except BadClock as exc:
         raise Failed(f"tracker: error: {exc}") from None
     if output is not None:
-        write_output(b"".join(pieces), output, f"the {kind} export", EXPORTS[kind], force, plan)
+        from tracker.export import export_check
+
+        data = b"".join(pieces)
+        # Over a file that is there only if it is an earlier export and no deliverable (export/replacing.py); the
+        # plan is read again only to say why a file is kept, since a replayed export did not read it.
+        check = export_check(kind, data, lambda: load_plan(options, fail_on_errors=False))
+        write_output(data, output, f"the {kind} export", EXPORTS[kind], force, plan, check=check)
 
 
 def _exported(plan: Path, kind: str, max_bytes: int, write: Write) -> None:

@@ -8,6 +8,7 @@ if TYPE_CHECKING:
     from tracker.export.csvrows import csv_bytes
     from tracker.export.formats import FORMATS, export_bytes
     from tracker.export.htmlpage import html_bytes
+    from tracker.export.replacing import export_check
     from tracker.export.report import status_json, status_report
     from tracker.export.view import ExportView, export_view
 
