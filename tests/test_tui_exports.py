@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from conftest import run_tracker
 from textual.widgets import Input
-from tuiplan import make_plan_repo
+from tuiplan import PLAN_TEXT, make_plan_repo
 
 from tracker.plan.loader import load
 from tracker.tui.app import make_app
 from tracker.tui.screens.ask import AskScreen
+from tracker.tui.screens.confirm import ConfirmScreen
 from tracker.tui.settings import READ_ONLY, Settings
 
 NOW = "2026-01-15T09:30"
@@ -77,3 +78,67 @@ def test_read_only_dashboard_exports_nothing_to_disk(plan: Path, tmp_path: Path,
     asyncio.run(run())
     assert any(n.message == READ_ONLY for n in app._notifications)
     assert not list(tmp_path.glob("*.html"))
+
+
+def test_dashboard_export_asks_before_replacing_a_file_that_is_no_export_and_keeps_a_deliverable(
+    repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """As `tracker export csv -o FILE` without --force: a CSV of the user's own is asked about (n keeps it, y
+    replaces it), the export then made again over itself without a question, a deliverable refused unasked."""
+    monkeypatch.setenv("TRACKER_NOW", NOW)
+    text = PLAN_TEXT.read_text(encoding="utf-8")
+    plan = make_plan_repo(
+        repo, text.replace("- path: .zencoder/rules/PHASE2_PROGRESS.md", "- path: reports/access.csv")
+    )
+    evidence = repo.write("reports/access.csv", "user,access\r\nalice,admin\r\n")
+    signed = evidence.read_bytes()
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)  # outside the work tree: a new file there would change what git reports
+    mine = out / "plan.csv"
+    mine.write_bytes(b"name,team\r\nDana,ops\r\n")
+    kept = mine.read_bytes()
+    app = make_app(load(plan), Settings(poll_seconds=60, git_seconds=None))
+    questions: list[str] = []
+
+    async def export_to(pilot, name: str) -> None:
+        app.screen.action_export("csv")
+        await settle(pilot)
+        app.screen.query_one(Input).value = name
+        await pilot.press("enter")
+        await settle(pilot)
+
+    async def run() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await export_to(pilot, "plan.csv")
+            assert isinstance(app.screen, ConfirmScreen)
+            questions.append(app.screen.question)
+            await pilot.press("n")
+            await settle(pilot)
+            assert mine.read_bytes() == kept
+            await export_to(pilot, "plan.csv")
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("y")
+            await settle(pilot)
+            assert mine.read_bytes() != kept
+            mine.write_bytes(mine.read_bytes() + b"x,y\r\n")  # an earlier export, edited: still tracker's
+            await export_to(pilot, "plan.csv")
+            assert not isinstance(app.screen, ConfirmScreen)
+            await export_to(pilot, str(evidence))
+            assert not isinstance(app.screen, ConfirmScreen)
+
+    asyncio.run(run())
+    assert questions == [
+        "plan.csv: the file exists and is not an earlier tracker csv export (it starts with 'name,team'). Replace "
+        "it with the CSV export?"
+    ]
+    notes = [(n.title, n.message) for n in app._notifications]
+    assert ("Not exported", "Kept plan.csv") in notes
+    assert [message for title, message in notes if title == "Exported"] == ["Wrote plan.csv", "Wrote plan.csv"]
+    refused = [message for title, message in notes if title == "Not exported" and "evidence" in message]
+    assert len(refused) == 1 and "(the deliverable of issue #" in refused[0]
+    assert evidence.read_bytes() == signed
+    done = run_tracker("--file", str(plan), "export", "csv", "-o", str(tmp_path / "cli.csv"), env={"TRACKER_NOW": NOW})
+    assert done.returncode == 0, done.stderr
+    assert mine.read_bytes() == (tmp_path / "cli.csv").read_bytes()

@@ -1,9 +1,13 @@
 """The palette's "Export HTML report" and "Export CSV": the bytes `tracker export html|csv` writes.
 
 In a terminal the user is asked for a file name (relative to the current
-folder) and the file is written atomically in a worker thread.  In a browser
-(`tracker serve`) the file is handed to the browser as a download instead:
-nothing is written on the server, so a read-only dashboard offers it too.
+folder) and the file is written atomically in a worker thread, as `tracker
+export -o FILE` writes it: a file there that is not an earlier export
+(export/replacing.py) is replaced only once the user says yes, and only as it
+was when asked; a deliverable of the plan is refused, as the CLI refuses it
+without --force.  In a browser (`tracker serve`) the file is handed to the
+browser as a download instead: nothing is written on the server, so a
+read-only dashboard offers it too.
 Each export posts `Exporter.Exported`.
 """
 
@@ -17,7 +21,12 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tracker.plan import Loaded
+from tracker.support.textsafe import one_line
 from tracker.tui.settings import refused
+
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
+if TYPE_CHECKING:
+    from tracker.support.atomicfile import Kept
 
 NAMES = {"html": "report.html", "csv": "plan.csv"}
 MIME = {"html": "text/html", "csv": "text/csv"}
@@ -66,15 +75,26 @@ class Exporter:
             return None
 
     def _write(self, kind: str, loaded: Loaded, path: Path) -> None:
+        data = self._bytes(kind, loaded)
+        if data is not None:
+            self._put(kind, loaded, path, data)
+
+    def _put(self, kind: str, loaded: Loaded, path: Path, data: bytes, allowed: bytes | None = None) -> None:
+        """`data` to `path` as `tracker export -o` writes it; `allowed`: the digest of the file there that the
+        user said may be replaced."""
+        from tracker.export import export_check
         from tracker.support import atomicfile
 
-        data = self._bytes(kind, loaded)
-        if data is None:
-            return
         try:
-            # As `tracker export -o`: never over the plan, into .git or over a file of another kind.
-            atomicfile.write_output(path, data, atomicfile.EXPORTS[kind], keep=(loaded.path,))
+            # As `tracker export -o`: never over the plan, into .git, over a file of another kind, a deliverable
+            # or a file that is not an earlier export (export/replacing.py).
+            check = export_check(kind, data, lambda: loaded, allowed)
+            atomicfile.write_output(path, data, atomicfile.EXPORTS[kind], keep=(loaded.path,), check=check)
         except atomicfile.Refused as exc:
+            if isinstance(exc, atomicfile.Kept) and exc.evidence is None:  # asked about; a deliverable is not
+                kept = exc
+                self.screen.app.call_from_thread(lambda: self._ask_replace(kind, loaded, path, data, kept))
+                return
             self.screen.post_message(
                 self.Exported(str(path), f"{path}: error: cannot write the {kind} export: {exc.strerror}.")
             )
@@ -85,6 +105,19 @@ class Exporter:
             )
             return
         self.screen.post_message(self.Exported(str(path)))
+
+    def _ask_replace(self, kind: str, loaded: Loaded, path: Path, data: bytes, kept: Kept) -> None:
+        """The question the CLI answers with --force: yes writes over the file as it was when asked, no keeps it."""
+        from tracker.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: self._put(kind, loaded, path, data, kept.seen))
+            else:
+                self.screen.notify(f"Kept {one_line(str(path))}", title="Not exported", markup=False)
+
+        question = f"{one_line(str(path))}: {kept.why}. Replace it with the {kind.upper()} export?"
+        self.screen.app.push_screen(ConfirmScreen(question), answered)
 
     def _deliver(self, kind: str, loaded: Loaded) -> None:
         data = self._bytes(kind, loaded)
