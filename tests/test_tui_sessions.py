@@ -203,14 +203,23 @@ async def test_end_writes_headline_and_insight_as_tracker_session_end_does_and_t
     assert "### Counters race\nUse **increment()**\n" in note
 
 
+def started(plan: Path):
+    """A session started as `tracker session start` starts it, the plan's text then, and a dashboard on it."""
+    tracker(plan, NOW, "session", "start")
+    return app_for(plan), plan.read_text()
+
+
+async def end_form(pilot) -> None:
+    """The end-session form, opened from the palette once the dashboard has drawn."""
+    await settle(pilot)
+    await in_palette(pilot, "End the session")
+
+
 @synchronously
 async def test_what_was_typed_survives_a_form_it_cannot_take_and_a_refused_write(plan):
-    tracker(plan, NOW, "session", "start")
-    before = plan.read_text()
-    app = app_for(plan)
+    app, before = started(plan)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await in_palette(pilot, "End the session")
+        await end_form(pilot)
         await pilot.press(*"Done", "tab", "tab", "tab", "tab", "tab", *"a body with no insight", "tab", "enter")
         await settle(pilot)
         assert isinstance(app.screen, SessionEndScreen)  # stays open, everything as typed
@@ -236,12 +245,9 @@ async def test_a_paste_stays_in_its_field_and_does_not_end_the_form_with_bracket
     Enter.  Either way a one-line field takes the whole paste, its lines joined by spaces, and the form stays open (an
     Enter of the burst once ended it, all lines run together, and the next Enter's dismissal crashed the dashboard);
     the insight's text keeps the lines."""
-    tracker(plan, NOW, "session", "start")
-    before = plan.read_text()
-    app = app_for(plan)
+    app, before = started(plan)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await in_palette(pilot, "End the session")
+        await end_form(pilot)
         form = app.screen
         read_from_terminal(app, PASTED)  # no brackets: keys
         await settle(pilot)
