@@ -6,11 +6,14 @@ Real repositories (two clones of one origin for the pull), real commits, the rea
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from conftest import run_tracker
 from gitutil import ENV, Repo, make_repo
 from test_merge_driver import PLAN, clones
+
+from tracker.support.cachefiles import RACY_NS
 
 
 def tracker(repo: Repo, at: str, *args: str, ok: bool = True):
@@ -49,6 +52,9 @@ def test_ending_with_the_plan_edited_and_not_committed_is_refused_until_committe
 
     # The session ended; work not committed since is the next session's, and the note of this one says so.
     tracker(repo, "2026-12-05T09:40", "set", "2", "audit")
+    # A note is kept for replay only once the files it was read from are older than RACY_NS (cli/replay.py):
+    # without the wait, a fast machine makes it again below and the check of the replay means nothing.
+    time.sleep(RACY_NS / 1e9)
     later = tracker(repo, "2026-12-05T09:41", "summary")
     assert later.stdout == note
     assert "warning: the plan has changes that are not committed (issue #2); the note of session 2026-12-05" in (
