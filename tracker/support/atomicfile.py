@@ -84,6 +84,11 @@ class Kept(Refused):
         self.seen = seen
         self.evidence = evidence
 
+    @property
+    def asked(self) -> bool:
+        """Whether the dashboard asks before replacing it: any file kept but a deliverable."""
+        return self.evidence is None
+
 
 _CHUNK = 1 << 20
 

@@ -21,7 +21,6 @@ from textual.message import Message
 from textual.screen import Screen
 
 from tracker.plan import Loaded
-from tracker.support.textsafe import one_line
 from tracker.tui.settings import refused
 
 TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
@@ -91,7 +90,7 @@ class Exporter:
             check = export_check(kind, data, lambda: loaded, allowed)
             atomicfile.write_output(path, data, atomicfile.EXPORTS[kind], keep=(loaded.path,), check=check)
         except atomicfile.Refused as exc:
-            if isinstance(exc, atomicfile.Kept) and exc.evidence is None:  # asked about; a deliverable is not
+            if isinstance(exc, atomicfile.Kept) and exc.asked:
                 kept = exc
                 self.screen.app.call_from_thread(lambda: self._ask_replace(kind, loaded, path, data, kept))
                 return
@@ -107,17 +106,12 @@ class Exporter:
         self.screen.post_message(self.Exported(str(path)))
 
     def _ask_replace(self, kind: str, loaded: Loaded, path: Path, data: bytes, kept: Kept) -> None:
-        """The question the CLI answers with --force: yes writes over the file as it was when asked, no keeps it."""
-        from tracker.tui.screens.confirm import ConfirmScreen
+        from tracker.tui.screens.confirm import ask_to_replace
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._run(lambda: self._put(kind, loaded, path, data, kept.seen))
-            else:
-                self.screen.notify(f"Kept {one_line(str(path))}", title="Not exported", markup=False)
+        def replace(seen: bytes) -> None:
+            self._run(lambda: self._put(kind, loaded, path, data, seen))
 
-        question = f"{one_line(str(path))}: {kept.why}. Replace it with the {kind.upper()} export?"
-        self.screen.app.push_screen(ConfirmScreen(question), answered)
+        ask_to_replace(self.screen, path, kept, f"the {kind.upper()} export", replace)
 
     def _deliver(self, kind: str, loaded: Loaded) -> None:
         data = self._bytes(kind, loaded)

@@ -1,13 +1,23 @@
-"""Ask yes or no before a change people rarely mean: finishing an issue whose steps are still open."""
+"""Ask yes or no before a change people rarely mean: finishing an issue whose steps are still open, replacing a
+file an export or a note would write over."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+from tracker.support.textsafe import one_line
+
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
+if TYPE_CHECKING:
+    from tracker.support.atomicfile import Kept
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -30,3 +40,17 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
+
+
+def ask_to_replace(screen: Screen, path: Path, kept: Kept, what: str, replace: Callable[[bytes], None]) -> None:
+    """The question the CLI's --force answers, for a file there that an output would replace (atomicfile.Kept,
+    `kept.asked`): yes calls `replace` with the digest of the file as it was when asked, the only content it may
+    then replace; no keeps it, and says so.  `what`: the output, as in "Replace it with this session's note?"."""
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            replace(kept.seen)
+        else:
+            screen.notify(f"Kept {one_line(str(path))}", title="Not exported", markup=False)
+
+    screen.app.push_screen(ConfirmScreen(f"{one_line(str(path))}: {kept.why}. Replace it with {what}?"), answered)

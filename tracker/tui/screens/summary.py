@@ -139,7 +139,7 @@ class SummaryScreen(Screen):
                 path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,), make_folders=True, check=check
             )
         except atomicfile.Refused as exc:
-            if isinstance(exc, atomicfile.Kept) and exc.evidence is None:  # asked about; a deliverable is not
+            if isinstance(exc, atomicfile.Kept) and exc.asked:
                 self.post_message(self.Exported(path, kept=exc, text=text))
             else:
                 self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror}."))
@@ -149,18 +149,13 @@ class SummaryScreen(Screen):
             self.post_message(self.Exported(path))
 
     def on_summary_screen_exported(self, message: Exported) -> None:
-        kept = message.kept
-        if kept is not None:
-            from tracker.tui.screens.confirm import ConfirmScreen
+        if message.kept is not None:
+            from tracker.tui.screens.confirm import ask_to_replace
 
-            def answered(yes: bool | None) -> None:
-                if yes:
-                    self.export(message.path, message.text, kept.seen)
-                else:
-                    self.notify(f"Kept {one_line(str(message.path))}", title="Not exported", markup=False)
+            def replace(seen: bytes) -> None:
+                self.export(message.path, message.text, seen)
 
-            question = f"{one_line(str(message.path))}: {kept.why}. Replace it with this session's note?"
-            self.app.push_screen(ConfirmScreen(question), answered)
+            ask_to_replace(self, message.path, message.kept, "this session's note", replace)
         elif message.error is not None:
             self.notify(block(message.error), title="Not exported", severity="error", markup=False)
         else:
