@@ -294,6 +294,18 @@ def test_ending_the_open_session_with_end_open_warns_of_files_left_out_as_sessio
     )
 
 
+def test_files_left_out_of_a_session_are_named_five_at_most_and_the_rest_counted(replay: Replay):
+    replay.tracker("2026-01-14T09:00", "session", "start")
+    replay.commit("Session started", "2026-01-14T09:01")
+    for n in range(1, 8):
+        replay.repo.write(f"evidence/scan-{n}.txt", "found nothing\n")
+    ended = replay.tracker("2026-01-14T11:00", "session", "end")
+    assert (
+        "warning: 7 files not committed (evidence/scan-1.txt, evidence/scan-2.txt, evidence/scan-3.txt, "
+        "evidence/scan-4.txt, evidence/scan-5.txt and 2 more) are not part of the session" in ended.stderr
+    )
+
+
 def test_detail_and_body_must_follow_what_they_belong_to(replay: Replay):
     replay.tracker("2026-01-14T09:00", "session", "start")
     wrong = replay.tracker("2026-01-14T10:00", "session", "end", "--body", "text", ok=False)

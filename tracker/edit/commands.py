@@ -26,6 +26,7 @@ from tracker.plan import (
     normalize,
     yamltree,
 )
+from tracker.support.figures import first_few
 from tracker.support.textsafe import one_line
 
 STEP_STATUSES = ("todo", "done")
@@ -476,7 +477,7 @@ def _issue(project: Project, issue_id: int | str, where: str) -> Issue:
     if found is not None:
         return found[1]
     ids = [issue.key for _, issue in project.issues()]
-    shown = ", ".join(ids[:30]) + (f" and {len(ids) - 30} more (tracker status lists them)" if len(ids) > 30 else "")
+    shown = first_few(ids, 30, " (tracker status lists them)")
     typed = one_line(issue_key(issue_id))  # what was typed may hold a line break; the message is one line
     # An issue that is not there has no line of its own: point at `phases:`, as an unknown phase does, so the
     # message keeps the path:line:column form editors jump to.

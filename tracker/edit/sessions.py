@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from tracker.edit.commands import AppendSession, EndSession, WriteRefused
 from tracker.plan import LoadedOk, Project
+from tracker.support.figures import first_few
 
 if TYPE_CHECKING:
     from tracker.git import SessionPoint
@@ -148,8 +149,7 @@ def uncommitted_work(loaded: LoadedOk, point: SessionPoint) -> str | None:
     keys = changed_issues(then.project, loaded.project)
     if not keys:
         return "outside the issues"
-    shown = ", ".join(f"#{key}" for key in keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
-    return f"issue{'s' * (len(keys) != 1)} {shown}"
+    return f"issue{'s' * (len(keys) != 1)} {first_few([f'#{key}' for key in keys])}"
 
 
 def _named(project: Project, index: int) -> str:
@@ -162,7 +162,7 @@ def _not_in_session(loaded: LoadedOk, point: SessionPoint) -> str | None:
     if not point.uncommitted:
         return None
     count = len(point.uncommitted)
-    shown = ", ".join(point.uncommitted[:5]) + (f" and {count - 5} more" if count > 5 else "")
+    shown = first_few(point.uncommitted)
     files = f"{count} file{'s' * (count != 1)} not committed ({shown}) {'is' if count == 1 else 'are'}"
     return f"{loaded.path}: warning: {files} not part of the session, which ends at {point.head or 'no commit'}"
 

@@ -1,6 +1,10 @@
-"""How figures are written, the same in every view: progress bars, percentages, line counts."""
+"""How figures are written, the same in every view: progress bars, percentages, line counts, a list cut short."""
 
 from __future__ import annotations
+
+TYPE_CHECKING = False  # typing is not imported on the replay path (see support/faces.py)
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 BAR = ("█", "░")  # filled, empty
 ASCII_BAR = ("#", "-")
@@ -20,3 +24,10 @@ def percent_text(pct: int | None) -> str:
 
 def line_count(lines: int) -> str:
     return f"{lines} line{'s' * (lines != 1)}"
+
+
+def first_few(names: Sequence[str], few: int = 5, where_the_rest: str = "") -> str:
+    """`a, b, c`: the first `few` names, then ` and N more` for the rest, with `where_the_rest` (` (tracker status
+    lists them)`) after it: a message names some and counts the others, however many there are."""
+    shown = ", ".join(names[:few])
+    return shown if len(names) <= few else f"{shown} and {len(names) - few} more{where_the_rest}"
