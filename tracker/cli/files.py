@@ -34,16 +34,15 @@ def repo_line(links: Links) -> str:
 def render_files(project: Project, links: Links, width: int | None = None) -> str:
     """The listing; with `width` (a terminal's), no line is longer: paths lose their middle, commits their end."""
     rows: list[tuple[str, str, str, FileLink] | str] = []
-    for phase in project.phases:
-        for issue in phase.issues:
-            rows.append(f"#{one_line(str(issue.id))} {one_line(issue.title)} ({project.label(issue.status)})")
-            for deliverable in issue.deliverables:
-                link = links.get(deliverable.path)
-                drift = deliverable_drift(project, issue, deliverable, link)
-                rows.append((DRIFT_MARK if drift else "", "deliverable", deliverable.path, link))
-            rows.extend(("", "file", path, links.get(path)) for path in issue.files)
-            for step in issue.steps:
-                rows.extend(("", "step file", path, links.get(path)) for path in step.files)
+    for _, issue in project.issues():
+        rows.append(f"#{one_line(str(issue.id))} {one_line(issue.title)} ({project.label(issue.status)})")
+        for deliverable in issue.deliverables:
+            link = links.get(deliverable.path)
+            drift = deliverable_drift(project, issue, deliverable, link)
+            rows.append((DRIFT_MARK if drift else "", "deliverable", deliverable.path, link))
+        rows.extend(("", "file", path, links.get(path)) for path in issue.files)
+        for step in issue.steps:
+            rows.extend(("", "step file", path, links.get(path)) for path in step.files)
     for session in project.sessions:
         paths = [path for item in session.accomplished for path in item.files]
         if paths:

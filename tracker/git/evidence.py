@@ -41,17 +41,16 @@ def _deliverable_naming(loaded: Loaded | None, real: Path) -> str | None:
     path = os.path.relpath(real, root).replace(os.sep, "/")
     if path == ".." or path.startswith("../"):
         return None  # outside the repository: no plan path names it
-    for phase in project.phases:
-        for issue in phase.issues:
-            for deliverable in issue.deliverables:
-                named = normalize(deliverable.path)
-                if unsafe_reason(deliverable.path) is None and (
-                    named == path
-                    or path.startswith(named + "/")
-                    or (glob_regex(named).match(path) if is_glob(named) else _leads_to(root, named, real))
-                ):
-                    line, column = deliverable.where("path")
-                    return f"the deliverable of issue #{issue.id}, {loaded.path}:{line}:{column}"
+    for _, issue in project.issues():
+        for deliverable in issue.deliverables:
+            named = normalize(deliverable.path)
+            if unsafe_reason(deliverable.path) is None and (
+                named == path
+                or path.startswith(named + "/")
+                or (glob_regex(named).match(path) if is_glob(named) else _leads_to(root, named, real))
+            ):
+                line, column = deliverable.where("path")
+                return f"the deliverable of issue #{issue.id}, {loaded.path}:{line}:{column}"
     return None
 
 

@@ -158,9 +158,8 @@ def named_paths(project: Project) -> tuple[str, ...]:
 
 def _mentions(project: Project) -> Iterator[tuple[str, str, Record, str, int | None]]:
     """(path, kind, record, key, list index) of each mention, in plan order."""
-    for phase in project.phases:
-        for issue in phase.issues:
-            yield from _issue_mentions(issue)
+    for _, issue in project.issues():
+        yield from _issue_mentions(issue)
     for session in project.sessions:
         for item in session.accomplished:
             for index, path in enumerate(item.files):
