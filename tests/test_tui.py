@@ -910,6 +910,16 @@ async def test_q_quits_with_status_zero(plan):
 # --- the session summary ----------------------------------------------------------------
 
 
+def test_the_preview_ends_the_front_matter_where_the_replace_check_does():
+    """A template's `---` lines may carry trailing spaces, and the closing one may end the note: the check of
+    whether a file is this session's note (notes/replacing.py) reads past them, so the preview does too."""
+    from tracker.tui.screens.summary import previewed
+
+    assert previewed("--- \ndescription: x\n---\t\n\n# Title\n") == "```yaml\ndescription: x\n```\n\n# Title\n"
+    assert previewed("---\ndescription: x\n---") == "```yaml\ndescription: x\n```\n"
+    assert previewed("---\ndescription: x\n") == "---\ndescription: x\n"  # not closed: no front matter
+
+
 @synchronously
 async def test_summary_preview_and_export_match_tracker_summary(plan, tmp_path, monkeypatch):
     from conftest import run_tracker

@@ -7,7 +7,7 @@ TYPE_CHECKING = False  # typing's constant without importing typing (see support
 if TYPE_CHECKING:
     from tracker.notes.errors import SummaryError
     from tracker.notes.gather import Gathered, build_summary, gather_summary
-    from tracker.notes.place import front_matter, note_name, note_place
+    from tracker.notes.place import front_matter, front_matter_end, note_name, note_place
     from tracker.notes.replacing import note_check
 
 __getattr__ = faces.lazy(__name__, __file__)

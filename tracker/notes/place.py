@@ -15,6 +15,24 @@ def front_matter(project: Project) -> bool:
     return project.notes.front_matter if project.notes is not None else True
 
 
+def front_matter_end(text: str) -> int | None:
+    """Where the body of `text` starts after the front matter block it opens with: 0 when it opens with none,
+    None when the block is not closed.  The block opens and closes with a `---` line, trailing white space
+    aside (only ASCII's, so that text decoded as Latin-1 from bytes is read as bytes.rstrip() would)."""
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if line.rstrip(" \t\r\v\f") == "---":
+            if start:
+                return len(text) if end < 0 else end + 1
+        elif not start:
+            return 0
+        if end < 0:
+            return None
+        start = end + 1
+
+
 def number_of_day(project: Project, index: int) -> int:
     """N for the day's second session on, 0 for the first: a later session must not change an earlier note
     (nor its file's name)."""

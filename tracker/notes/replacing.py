@@ -70,11 +70,11 @@ def note_check(
 def _body(text: bytes) -> list[bytes]:
     """The lines after the front matter (all of them if it has none, none if it is not closed), not blank,
     trailing spaces dropped."""
-    lines = [line.rstrip() for line in text[:_HEAD].split(b"\n")]
-    if lines[0] == b"---":
-        end = next((n for n in range(1, len(lines)) if lines[n] == b"---"), None)
-        lines = [] if end is None else lines[end + 1 :]
-    return [line for line in lines if line]
+    from tracker.notes.place import front_matter_end
+
+    head = text[:_HEAD]
+    body = front_matter_end(head.decode("latin-1"))  # a character a byte: its offsets are the bytes'
+    return [] if body is None else [line for line in (line.rstrip() for line in head[body:].split(b"\n")) if line]
 
 
 def _title(text: bytes) -> tuple[bytes, bytes] | None:

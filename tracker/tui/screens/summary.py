@@ -182,11 +182,12 @@ def previewed(note: str) -> str:
     ("description: Session Summary … alwaysApply: true" in large type).  The fence is longer than any run of
     backticks inside, so nothing in the block can close it.
     """
-    if not note.startswith("---\n"):
+    from tracker.notes import front_matter_end
+
+    body = front_matter_end(note)
+    if not body:  # none, or not closed
         return note
-    end = note.find("\n---\n", 3)
-    if end < 0:
-        return note
-    inside = note[4 : end + 1]
+    # the lines between the opening `---` line and the closing one, which ends where the body starts
+    inside = note[note.index("\n") + 1 : note.rindex("\n", 0, body - 1) + 1]
     fence = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", inside)), default=0))
-    return f"{fence}yaml\n{inside}{fence}\n{note[end + 5 :]}"
+    return f"{fence}yaml\n{inside}{fence}\n{note[body:]}"
