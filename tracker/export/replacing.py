@@ -47,7 +47,6 @@ _MARKS = {
     "html": b'<meta name="generator" content="tracker export html">',
     "csv": "\ufeffphase,id,title,status,".encode(),
 }
-_SHOWN = 60  # characters of a first line quoted in the refusal
 
 
 def export_check(
@@ -77,8 +76,6 @@ def _is_export(kind: str, head: bytes) -> bool:
 
 
 def _first_line(head: bytes) -> str:
-    from tracker.support.textsafe import ellipsize, one_line
+    from tracker.support.textsafe import first_line_quoted
 
-    lines = [line.strip() for line in head.decode("utf-8", "replace").removeprefix("\ufeff").splitlines()]
-    first = next((line for line in lines if line), None)
-    return f"'{ellipsize(one_line(first), _SHOWN)}'" if first is not None else "nothing"
+    return first_line_quoted(head.decode("utf-8", "replace").removeprefix("\ufeff"))

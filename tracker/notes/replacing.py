@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     from tracker.plan import Loaded
 
 _HEAD = 65536  # bytes in which a title is looked for: a note's front matter and title are a few hundred
-_SHOWN = 60  # characters of a title quoted in the refusal
 
 
 def note_check(
@@ -67,14 +66,21 @@ def note_check(
     return check
 
 
-def _body(text: bytes) -> list[bytes]:
-    """The lines after the front matter (all of them if it has none, none if it is not closed), not blank,
-    trailing spaces dropped."""
+def _after_front_matter(text: bytes) -> bytes | None:
+    """The start of `text` (its first _HEAD bytes) after the front matter; None if the front matter is not
+    closed."""
     from tracker.notes.place import front_matter_end
 
     head = text[:_HEAD]
     body = front_matter_end(head.decode("latin-1"))  # a character a byte: its offsets are the bytes'
-    return [] if body is None else [line for line in (line.rstrip() for line in head[body:].split(b"\n")) if line]
+    return None if body is None else head[body:]
+
+
+def _body(text: bytes) -> list[bytes]:
+    """The lines after the front matter (all of them if it has none, none if it is not closed), not blank,
+    trailing spaces dropped."""
+    after = _after_front_matter(text)
+    return [] if after is None else [line for line in (line.rstrip() for line in after.split(b"\n")) if line]
 
 
 def _title(text: bytes) -> tuple[bytes, bytes] | None:
@@ -86,10 +92,10 @@ def _title(text: bytes) -> tuple[bytes, bytes] | None:
 
 
 def _starts(head: bytes, note: bytes) -> str:
-    from tracker.support.textsafe import ellipsize, one_line
+    from tracker.support.textsafe import first_line_quoted
 
     def shown(text: bytes) -> str:
-        body = _body(text)
-        return f"'{ellipsize(one_line(body[0].decode('utf-8', 'replace')), _SHOWN)}'" if body else "nothing"
+        after = _after_front_matter(text)
+        return "nothing" if after is None else first_line_quoted(after.decode("utf-8", "replace"))
 
     return f"it starts with {shown(head)}, this note with {shown(note)}"

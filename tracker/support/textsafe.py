@@ -39,6 +39,13 @@ def ellipsize(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
 
 
+def first_line_quoted(text: str, width: int = 60) -> str:
+    """How a refusal says what a file starts with: the first line of `text` that is not blank, stripped, on one
+    line, cut to `width` characters, in quotes; `nothing` when there is none."""
+    first = next((line for line in (line.strip() for line in text.splitlines()) if line), None)
+    return f"'{ellipsize(one_line(first), width)}'" if first is not None else "nothing"
+
+
 def ellipsize_middle(text: str, width: int) -> str:
     """`text` in `width` characters, its middle replaced by … (a path keeps its top folder and its file name)."""
     if len(text) <= width:
