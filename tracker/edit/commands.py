@@ -149,17 +149,10 @@ class SetDeliverableStatus(Struct, frozen=True):
         return self._deliverable(project, "")[1].where("status")
 
     def expected(self, project: Project) -> Project:
-        def change(issue: Issue) -> Issue:
-            index = self._deliverable(project, "")[0]
-            deliverables = list(issue.deliverables)
-            deliverables[index] = replace(deliverables[index], status=self.status)
-            return replace(issue, deliverables=deliverables)
-
-        return _with_issue(project, self.issue_id, change)
+        return _with_deliverable(project, self.issue_id, self.path, self.index, status=self.status)
 
     def edit(self, text: str, nodes: Nodes, project: Project) -> str:
-        issue = nodes.issue(_issue(project, self.issue_id, ""))
-        node = _item_node(issue.get("deliverables"), self._deliverable(project, "")[1])
+        node = _deliverable_node(nodes, project, self.issue_id, self.path, self.index)
         return textedit.set_key(text, node, "status", self.status)
 
     def _deliverable(self, project: Project, where: str):
@@ -222,17 +215,10 @@ class SetDeliverableReviewed(Struct, frozen=True):
         return self._deliverable(project, where)[1].where("reviewed")
 
     def expected(self, project: Project) -> Project:
-        def change(issue: Issue) -> Issue:
-            index = self._deliverable(project, "")[0]
-            deliverables = list(issue.deliverables)
-            deliverables[index] = replace(deliverables[index], reviewed=self.day)
-            return replace(issue, deliverables=deliverables)
-
-        return _with_issue(project, self.issue_id, change)
+        return _with_deliverable(project, self.issue_id, self.path, self.index, reviewed=self.day)
 
     def edit(self, text: str, nodes: Nodes, project: Project) -> str:
-        issue = nodes.issue(_issue(project, self.issue_id, ""))
-        node = _item_node(issue.get("deliverables"), self._deliverable(project, "")[1])
+        node = _deliverable_node(nodes, project, self.issue_id, self.path, self.index)
         return textedit.set_key(text, node, "reviewed", self.day, plain_date=True, after=_DELIVERABLE_HEAD)
 
     def _deliverable(self, project: Project, where: str):
@@ -500,6 +486,26 @@ def _with_issue(project: Project, issue_id: int | str, change) -> Project:
         for phase in project.phases
     ]
     return replace(project, phases=phases)
+
+
+def _with_deliverable(project: Project, issue_id: int | str, path: str, index: int | None, **fields: str) -> Project:
+    """`project` with `fields` of the deliverable _find_deliverable names changed, as _with_issue changes an issue."""
+
+    def change(issue: Issue) -> Issue:
+        at = _find_deliverable(project, issue_id, path, index, "")[0]
+        deliverables = list(issue.deliverables)
+        deliverables[at] = replace(deliverables[at], **fields)
+        return replace(issue, deliverables=deliverables)
+
+    return _with_issue(project, issue_id, change)
+
+
+def _deliverable_node(
+    nodes: Nodes, project: Project, issue_id: int | str, path: str, index: int | None
+) -> yamltree.Mapping:
+    """The tree node of the deliverable _find_deliverable names."""
+    issue = nodes.issue(_issue(project, issue_id, ""))
+    return _item_node(issue.get("deliverables"), _find_deliverable(project, issue_id, path, index, "")[1])
 
 
 def _item_node(sequence: yamltree.Sequence, record) -> yamltree.Mapping:
