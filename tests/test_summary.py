@@ -390,6 +390,40 @@ def test_when_everything_is_done_nothing_is_next(tmp_path: Path):
     assert " is 100% complete" not in out
 
 
+def test_when_every_issue_left_is_blocked_the_note_does_not_call_the_plan_done(tmp_path: Path):
+    """Issue 2 blocked and 4 waiting on 3, blocked too: nothing is ready, and nothing is done either."""
+    path = tmp_path / "phases.yaml"
+    text = plan(s1="complete", s2="blocked", s3="blocked").replace("depends_on: [2]", "depends_on: [3]")
+    path.write_text(text)
+    out = summary(path)
+    next_up = section(out, "What's Next")
+    assert "Every issue in the plan is done." not in out
+    assert "No issue is ready to work on: each one not done is blocked or waits on another issue." in next_up
+    assert "- Issue #4 (Checkpoints): waiting on #3" in next_up
+    assert section(out, "Recommendation").split("\n\n---")[0].strip().splitlines() == [
+        "1. **Unblock Issue #2: Timestamps** - 3 open steps, 2h 40m",
+        "2. **Unblock Issue #3: Locks** - no steps planned yet",
+        "3. **Then Issue #4: Checkpoints**, once #3 is done - 1 open step, 40m",
+    ]
+    assert "Nothing left to do in this plan." not in out
+
+
+def test_when_what_is_left_is_verified_the_note_says_to_mark_it_done(tmp_path: Path):
+    path = tmp_path / "phases.yaml"
+    text = plan(s1="complete", s2="verified", s3="complete", step1="done").replace(
+        "status: not_started", "status: complete"
+    )
+    path.write_text(
+        text.replace("            estimate: 1h\n", "            estimate: 1h\n            status: done\n").replace(
+            "            estimate: 1h10m\n", "            estimate: 1h10m\n            status: done\n"
+        )
+    )
+    out = summary(path)
+    assert "No issue is ready to work on: each one not done is verified and waits to be marked done." in out
+    assert "1. **Mark Issue #2 done: Timestamps** - verified, no open steps" in section(out, "Recommendation")
+    assert "Nothing left to do in this plan." not in out
+
+
 # --- without git -------------------------------------------------------------------------------
 
 
