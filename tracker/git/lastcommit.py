@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ from typing import NamedTuple
 
 import msgspec
 
-from tracker.git.repo import GitRepo
+from tracker.git.repo import GitRepo, is_object_id
 from tracker.support.cachefiles import WORK_TREES_KEPT, cache_dir, read_entry, write_entry
 
 CACHE_VERSION = 3  # 3: a commit is an array, not a map
@@ -44,7 +43,6 @@ WALK = (
     "--date=raw",
     "--format=%x00%H%n%T%n%P%n%h%n%ad%n%an%n%s",
 )
-_SHA = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 class Commit(msgspec.Struct, frozen=True, gc=False, array_like=True):  # arrays: a third less to decode than maps
@@ -433,7 +431,7 @@ def _load(file: Path) -> _CacheFile | None:
     except (OSError, msgspec.DecodeError, msgspec.ValidationError):
         return None
     # The head goes back to git as a revision: only a plain object id may.
-    if cached.version != CACHE_VERSION or not _SHA.match(cached.head):
+    if cached.version != CACHE_VERSION or not is_object_id(cached.head):
         return None
     cached.commits = {_from_key(key): commit for key, commit in cached.commits.items()}
     return cached

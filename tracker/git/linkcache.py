@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import msgspec
 
+from tracker.git.repo import is_object_id
 from tracker.support.cachefiles import RACY_NS, WORK_TREES_KEPT, cache_dir, read_entry, write_entry
 
 CACHE_VERSION = 2
-_OID = re.compile(r"^[0-9a-f]{40}([0-9a-f]{24})?$")
 
 
 class _CacheFile(msgspec.Struct):
@@ -56,7 +55,7 @@ class LinkCache:
             data = msgspec.json.decode(entry, type=_CacheFile)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             return cache
-        if data.version == CACHE_VERSION and _OID.match(data.head):
+        if data.version == CACHE_VERSION and is_object_id(data.head):
             cache.head, cache.tree, cache.counts = data.head, data.tree, data.counts
         return cache
 

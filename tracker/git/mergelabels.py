@@ -15,13 +15,11 @@ of a fetched commit ours.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
-from tracker.git.repo import GitRepo, GitUnavailable
+from tracker.git.repo import GitRepo, GitUnavailable, is_object_id
 
 UNSUBSTITUTED = {"ours": "%X", "theirs": "%Y"}  # what git before 2.44 passes for them
-COMMIT_ID = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?\Z")
 
 
 def driver_labels(ours: str, theirs: str, work_tree: Path) -> tuple[str, str]:
@@ -43,7 +41,7 @@ def local_side(work_tree: Path) -> str | None:
     except (GitUnavailable, OSError):
         return None
     heads = [name[len("GITHEAD_") :] for name, value in os.environ.items() if name.startswith("GITHEAD_")]
-    if len(heads) == 1 and COMMIT_ID.match(heads[0]) and _fetched_name(heads[0], work_tree) != heads[0]:
+    if len(heads) == 1 and is_object_id(heads[0]) and _fetched_name(heads[0], work_tree) != heads[0]:
         return "ours"
     return None
 
@@ -54,7 +52,7 @@ def _git_path(repo: GitRepo, name: str) -> Path:
 
 def _fetched_name(label: str, work_tree: Path) -> str:
     """FETCH_HEAD's name for `label` when it is a bare commit id fetched for merging; else `label`."""
-    if not COMMIT_ID.match(label):
+    if not is_object_id(label):
         return label
     try:
         lines = _git_path(GitRepo.open(work_tree), "FETCH_HEAD").read_text(encoding="utf-8", errors="replace")

@@ -36,6 +36,12 @@ except ImportError:  # not Linux: a stream's pipe keeps the size the system give
     SETPIPE_SZ = None  # type: ignore[misc, assignment]  # the checker reads Linux's fcntl
 
 
+def is_object_id(text: str) -> bool:
+    """Whether `text` is a whole object id as git writes it (SHA-1's 40 hex digits or SHA-256's 64, lower case):
+    what may go back to git as a revision from a cache or an environment variable, never a name or an option."""
+    return len(text) in (40, 64) and not text.strip("0123456789abcdef")
+
+
 class GitUnavailable(Exception):
     """No usable git work tree; the message says why, for the git columns."""
 
