@@ -293,6 +293,25 @@ def test_created_files_are_drawn_as_a_tree_with_line_counts(shop):
     )
 
 
+@pytest.mark.parametrize("closed", [False, True], ids=["open", "closed"])
+def test_files_named_like_a_pattern_or_with_a_backslash_are_counted_as_the_files_they_are(repo: Repo, closed: bool):
+    """git's own names are no plan paths: "[2026] review.md" is not a pattern, and "a\\b.md" not "a/b.md"."""
+    repo.write("data/phases.yaml", plan())
+    start = repo.commit("Plan", date=DAY_BEFORE)
+    names = ("evidence/[2026] vendor review.md", "evidence/a\\b.md", "evidence/plain.md")
+    for name in names:
+        repo.write(name, "a\nb\n")
+    end = repo.commit("Evidence", date=f"{SESSION}T10:00:00+00:00")
+    if closed:  # read as the session's end holds them, whatever the work tree holds now
+        repo.write("data/phases.yaml", plan(session_extra=f"    since: {start[:9]}\n    until: {end[:9]}\n"))
+        for name in names:
+            (repo.root / name).unlink()
+    else:
+        repo.write("data/phases.yaml", plan(session_extra=f"    since: {start[:9]}\n"))
+    created = section(summary(repo.root / "data" / "phases.yaml"), "Files Created")
+    assert "├── [2026] vendor review.md (2 lines)\n├── a\\b.md (2 lines)\n└── plain.md (2 lines)" in created
+
+
 def test_tree_nests_folders_and_joins_single_folder_chains(repo: Repo):
     repo.write("data/phases.yaml", plan())
     repo.commit("Plan", date=DAY_BEFORE)

@@ -69,11 +69,14 @@ class Near(NamedTuple):
 class LinkMemo:
     """The entry of one work tree and set of paths: looked up while `git status` runs, kept after linking."""
 
-    def __init__(self, root: str | os.PathLike, written: list[str], history: bool, cut: str):
+    def __init__(
+        self, root: str | os.PathLike, written: list[str], history: bool, cut: str, names: frozenset[str] = frozenset()
+    ):
         self.began = time.time_ns()  # before git or the disk is asked anything
         self.root = os.path.realpath(root)
         where = self.root.encode("utf-8", "surrogateescape")
-        paths = _paths_digest(written).encode()
+        # the same path means another file as one of git's `names` (links.link_paths): kept apart
+        paths = (_paths_digest(written) + (_paths_digest(sorted(names)) if names else "")).encode()
         git_env = "\0".join(git_environment())
         self.file = cache_dir() / f"linkmemo-{_digest(where, paths, str(history).encode())[:32]}.bin"
         self.key = _digest(

@@ -21,6 +21,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections.abc import Collection
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
@@ -183,16 +184,26 @@ def no_git(written: list[str], message: str, root: Path | None = None) -> Links:
 
 
 def link_paths(
-    repo: GitRepo, written: list[str], history: bool = True, remember: bool = True, started: Started | None = None
+    repo: GitRepo,
+    written: list[str],
+    history: bool = True,
+    remember: bool = True,
+    started: Started | None = None,
+    names: Collection[str] = (),
 ) -> Links:
     """Links for paths relative to `repo`'s root, with a fixed number of git calls.
+
+    `names`: those of `written` that are git's own names (the files a session's commits touched), taken
+    as they are: "evidence/[2026] review.md" is no pattern and "a\\b.md" no "a/b.md", as a path the plan
+    writes is.
 
     With `remember`, links made from the same work tree and paths before are
     given back as they were (git/linkmemo.py), and new ones are kept.
     `started`: git already set going in `repo` (git/ahead.py), linking's now.
     """
     cut = history_cut(repo)  # a shallow clone's cut: read once, for the memo's key and the last commits'
-    memo = LinkMemo(repo.root, written, history, cut) if remember else None
+    names = frozenset(names)
+    memo = LinkMemo(repo.root, written, history, cut, names) if remember else None
     # Linking makes tens of thousands of small objects and no cycle: the cyclic GC would only scan,
     # over and over, all that lives beside it (a 10,000-issue plan: up to a fifth of warm linking).
     with ExitStack() as running, no_cycle_scans():
@@ -234,13 +245,13 @@ def link_paths(
                 return Links(found.repo, found.links)
             # The same HEAD, and git says something else of some paths or some files changed: only the
             # links that may differ are made again.
-            patched = _patch(repo, written, raw, near, vouched, found, memo, history, cut, early, running)
+            patched = _patch(repo, written, raw, near, vouched, found, memo, history, cut, early, running, names)
             if patched is not None:
                 return patched
         # The history walk runs in git's own process while the files are looked at.
         commits = running.enter_context(LastCommits(repo, head, cut, early, walked)) if history and head else None
         return _link(
-            repo, written, raw, commits, memo, cache if cache is not None else LinkCache.load(repo.root), listed
+            repo, written, raw, commits, memo, cache if cache is not None else LinkCache.load(repo.root), listed, names
         )
 
 
@@ -252,8 +263,9 @@ def _link(
     memo: LinkMemo | None,
     cache: LinkCache,
     listed: HeadFiles | None,
+    names: frozenset[str],
 ) -> Links:
-    made = _make(repo, written, raw, commits, cache, listed, memo)
+    made = _make(repo, written, raw, commits, cache, listed, memo, names)
     if isinstance(made, Links):
         return made
     result, builder, watch = made
@@ -270,6 +282,7 @@ def _make(
     cache: LinkCache,
     listed: HeadFiles | None,
     memo: LinkMemo | None = None,
+    names: frozenset[str] = frozenset(),
 ) -> Links | tuple[Links, _Builder, dict[str, tuple[str, str, str]]]:
     """The links, the builder that made them and what to watch in them (see _Kept); links that say git
     is not there, alone, when git fails.  `memo`: told what the links depend on (git vouching for the
@@ -278,7 +291,7 @@ def _make(
         tree = WorkTree.read(repo, cache, raw, listed)
     except GitUnavailable as exc:
         return no_git(written, str(exc))
-    builder = _Builder(repo, tree, cache)
+    builder = _Builder(repo, tree, cache, names)
     shapes = {path: builder.shape(path) for path in dict.fromkeys(written)}
     # git asked about the clean files while they are measured
     asked = (
@@ -345,6 +358,7 @@ def _patch(
     cut: str,
     early: Walk | None,
     running: ExitStack,
+    names: frozenset[str],
 ) -> Links | None:
     """The links `kept`, made when git said `near.status`, with those that may differ made again: the
     links of the paths git now says something else of and of the files changed since (`near.touched`),
@@ -359,7 +373,7 @@ def _patch(
         return Links(_repo_info(now, repo), links)
     head = now.head
     commits = running.enter_context(LastCommits(repo, head, cut, early)) if history and head else None
-    made = _make(repo, redo, raw, commits, LinkCache.load(repo.root), None)
+    made = _make(repo, redo, raw, commits, LinkCache.load(repo.root), None, names=names)
     if isinstance(made, Links):  # git failed: no link can be vouched for
         return no_git(list(links), made.repo.message or "git failed")
     fresh, builder, watch = made
@@ -473,8 +487,9 @@ class _Group:
 
 
 class _Builder:
-    def __init__(self, repo: GitRepo, tree: WorkTree, cache: LinkCache):
+    def __init__(self, repo: GitRepo, tree: WorkTree, cache: LinkCache, names: frozenset[str] = frozenset()):
         self.repo = repo
+        self.names = names  # git's own names: no pattern, no backslash for a slash (see link_paths)
         self.tree = tree
         self.cache = cache
         self.root = os.path.realpath(repo.root)
@@ -499,8 +514,10 @@ class _Builder:
         if reason:
             return FileLink(written, "unsafe", note=f"path {reason}; it is never read")
         tree = self.tree
-        # A name git lists is normal already (no `.`, `..` or empty parts), unless a backslash is in it.
-        path = written if written in tree.committed and "\\" not in written else normalize(written)
+        # A name git lists is normal already (no `.`, `..` or empty parts), unless a backslash is in it: the
+        # plan's may stand for a slash.  One of `names` is git's own, backslash and all.
+        named = written in self.names
+        path = written if named or written in tree.committed and "\\" not in written else normalize(written)
         if path in tree.committed and path not in tree.changes:  # a clean file of HEAD: no folder, no pattern
             if path not in self.files:
                 self.files[path] = self._clean(path) or self._file(path)
@@ -508,7 +525,7 @@ class _Builder:
         inside = next((s for s in self.submodules if path.startswith(s + "/")), None)
         if inside:
             return self._in_submodule(written, inside, path[len(inside) + 1 :])
-        if _GLOB.search(path) and path not in self.tree.known:  # a file may be called "[draft].md"
+        if _GLOB.search(path) and not named and path not in self.tree.known:  # a file may be called "[draft].md"
             literal = re.split(r"[*?\[]", path, maxsplit=1)[0].rpartition("/")[0]
             matcher = glob_regex(path)
             members = [p for p in self.tree.under(literal + "/" if literal else "") if matcher.match(p)]

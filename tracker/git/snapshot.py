@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from tracker.git.lastcommit import Walk
 from tracker.git.links import FileLink, Links, RepoInfo
 from tracker.git.repo import GitRepo
 from tracker.plan import is_glob, normalize, unsafe_reason
 
 
-def links_at(repo: GitRepo, sha: str | None, paths: list[str]) -> Links:
+def links_at(repo: GitRepo, sha: str | None, paths: list[str], names: Collection[str] = ()) -> Links:
     """Links as commit `sha` holds the files: committed with their line count and last commit, or missing.
 
-    What a closed session's note shows of its files, whatever the work tree holds now.
+    What a closed session's note shows of its files, whatever the work tree holds now.  `names`: those
+    of `paths` that are git's own names (the files the session's commits touched), taken as they are:
+    "evidence/[2026] review.md" is no pattern and "a\\b.md" no "a/b.md", as a path the plan writes is.
     """
+
+    def key(path: str) -> str:
+        return path if path in names else normalize(path)
+
     links = {}
     last: dict = {}
     if sha:
         full = repo.run("rev-parse", "--verify", f"{sha}^{{commit}}").decode("ascii").strip()
-        wanted = [normalize(p) for p in paths if not unsafe_reason(p) and not is_glob(p)]
+        wanted = [key(p) for p in paths if not unsafe_reason(p) and (p in names or not is_glob(p))]
         walk = Walk(repo, [full])
         try:
             last = walk.chase(dict.fromkeys(wanted, full))[0]
@@ -28,19 +36,20 @@ def links_at(repo: GitRepo, sha: str | None, paths: list[str]) -> Links:
         if reason:
             links[path] = FileLink(path, "unsafe", note=f"path {reason}; it is never read")
             continue
-        if is_glob(path):  # what a pattern matched then is not read back; it is neither drift nor a file made
+        # what a pattern matched then is not read back; it is neither drift nor a file made
+        if is_glob(path) and path not in names:
             links[path] = FileLink(path, "", kind="pattern")
             continue
-        data = repo.file_at(sha, normalize(path)) if sha else None
-        if data is None and sha and repo.ok("cat-file", "-e", f"{sha}:{normalize(path)}"):
-            links[path] = FileLink(path, "committed", last_commit=last.get(normalize(path)), kind="folder")
+        data = repo.file_at(sha, key(path)) if sha else None
+        if data is None and sha and repo.ok("cat-file", "-e", f"{sha}:{key(path)}"):
+            links[path] = FileLink(path, "committed", last_commit=last.get(key(path)), kind="folder")
         elif data is None:
             links[path] = FileLink(path, "missing")
         elif b"\0" in data[:8000]:
             links[path] = FileLink(
-                path, "committed", size=len(data), last_commit=last.get(normalize(path)), note="a binary file"
+                path, "committed", size=len(data), last_commit=last.get(key(path)), note="a binary file"
             )
         else:
             lines = data.count(b"\n") + (bool(data) and not data.endswith(b"\n"))
-            links[path] = FileLink(path, "committed", lines, len(data), last.get(normalize(path)))
+            links[path] = FileLink(path, "committed", lines, len(data), last.get(key(path)))
     return Links(RepoInfo(root=str(repo.root), head=sha), links)

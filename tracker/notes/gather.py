@@ -254,10 +254,14 @@ def gather_summary(
         wanted = list(dict.fromkeys(wanted))
         if repo is None:
             links = no_git(wanted, facts.history.reason)
-        elif facts.end is not None:
-            links = links_at(repo, facts.end, wanted)
         else:
-            links = link_paths(repo, wanted)
+            # The window's files are git's names: "[2026] review.md" is a file, not a pattern.
+            names = set(created[:CREATED_LIMIT]) | set(modified[:CREATED_LIMIT])
+            links = (
+                links_at(repo, facts.end, wanted, names)
+                if facts.end is not None
+                else link_paths(repo, wanted, names=names)
+            )
     except GitUnavailable as exc:
         where = repo.root if repo is not None else loaded.path.parent
         raise SummaryError(f"tracker: error: git failed in {where}: {exc}") from None
