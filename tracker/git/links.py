@@ -158,6 +158,11 @@ def read_links(
         return link_paths(taken.repo, written, history, started=taken)
 
 
+def unsafe_link(path: str, reason: str) -> FileLink:
+    """The link of a path the plan names that may not be read (plan.unsafe_reason gives `reason`)."""
+    return FileLink(path, "unsafe", note=f"path {reason}; it is never read")
+
+
 def root_without_git(plan_file: Path, repo_setting: str | None) -> Path:
     """What the plan's paths are relative to when there is no git: `repo:`, else the folder above data/."""
     start = repo_start(plan_file, repo_setting)
@@ -175,7 +180,7 @@ def no_git(written: list[str], message: str, root: Path | None = None) -> Links:
     for path in written:
         reason = unsafe_reason(path)
         if reason:
-            links[path] = FileLink(path, "unsafe", note=f"path {reason}; it is never read")
+            links[path] = unsafe_link(path, reason)
         elif root is not None and not is_glob(path) and not os.path.lexists(root / path):
             links[path] = FileLink(path, "missing", note=f"no git: {message}")
         else:
@@ -512,7 +517,7 @@ class _Builder:
         """A finished link, a group of files to aggregate, or the git path of one file."""
         reason = unsafe_reason(written)
         if reason:
-            return FileLink(written, "unsafe", note=f"path {reason}; it is never read")
+            return unsafe_link(written, reason)
         tree = self.tree
         # A name git lists is normal already (no `.`, `..` or empty parts), unless a backslash is in it: the
         # plan's may stand for a slash.  One of `names` is git's own, backslash and all.

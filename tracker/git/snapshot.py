@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from tracker.git.lastcommit import Walk
-from tracker.git.links import FileLink, Links, RepoInfo
+from tracker.git.links import FileLink, Links, RepoInfo, unsafe_link
 from tracker.git.repo import GitRepo
 from tracker.plan import is_glob, normalize, unsafe_reason
 
@@ -34,7 +34,7 @@ def links_at(repo: GitRepo, sha: str | None, paths: list[str], names: Collection
     for path in paths:
         reason = unsafe_reason(path)
         if reason:
-            links[path] = FileLink(path, "unsafe", note=f"path {reason}; it is never read")
+            links[path] = unsafe_link(path, reason)
             continue
         # what a pattern matched then is not read back; it is neither drift nor a file made
         if is_glob(path) and path not in names:
