@@ -243,11 +243,7 @@ def write_new(target: str | os.PathLike, data: bytes) -> None:
             os.link(temp, target)  # unlike a rename, a hard link never replaces what is there
         finally:
             temp.unlink(missing_ok=True)
-    fd = os.open(target.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    sync_folder(target.parent)
 
 
 def write_temp(target: Path, data: bytes | Sequence[bytes | memoryview]) -> Path:
