@@ -68,12 +68,10 @@ def write_plan(target: Path, text: str, force: bool, schema: bool = True) -> Wri
     if target.is_dir():
         raise StartRefused(f"{target}: error: a folder, not a file; give the plan's file name")
     data = text.encode("utf-8")
+    write = atomicfile.write_atomic if force else atomicfile.write_new  # the plan and its schema alike
     try:
         with atomicfile.folders_for(target):
-            if force:
-                atomicfile.write_atomic(target, data)
-            else:
-                atomicfile.write_new(target, data)
+            write(target, data)
     except FileExistsError:
         raise StartRefused(
             f"{target}: error: a plan is already there; nothing was written "
@@ -86,10 +84,7 @@ def write_plan(target: Path, text: str, force: bool, schema: bool = True) -> Wri
     schema_path = target.parent / SCHEMA_NAME
     schema_data = (json.dumps(plan_schema(), indent=2) + "\n").encode("utf-8")
     try:
-        if force:
-            atomicfile.write_atomic(schema_path, schema_data)
-        else:
-            atomicfile.write_new(schema_path, schema_data)
+        write(schema_path, schema_data)
     except FileExistsError:
         return Written(target, None)
     except OSError as exc:
