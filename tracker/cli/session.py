@@ -6,6 +6,11 @@ import click
 
 from tracker.cli.context import Failed, Options, load_plan
 
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
+if TYPE_CHECKING:
+    from tracker.edit import SessionWrite
+    from tracker.plan import LoadedOk
+
 
 class _InOrder(click.Command):
     """Keeps the order options were given in (ctx.meta["order"]): a --detail belongs to the --accomplished before it."""
@@ -28,16 +33,12 @@ def session() -> None:
 @click.pass_obj
 def session_start(options: Options, focus: str | None, end_open: bool) -> None:
     """Start a session now: today's date, the time and the current git HEAD."""
-    from tracker.cli.commands import write_change
     from tracker.edit import start_session
 
     moment = _now()
     loaded = load_plan(options)
     planned = start_session(loaded, moment, focus, end_open)
-    for change in planned.changes:
-        loaded = write_change(options, change, loaded)
-    if planned.warning:
-        click.echo(planned.warning, err=True)
+    _carry_out(options, loaded, planned)
 
 
 @session.command("end", cls=_InOrder)
@@ -64,7 +65,6 @@ def session_end(ctx: click.Context, headline, duration, accomplished, detail, in
 
     Refused while the plan has changes not committed, which a window of commits would leave out: commit them
     first, or give --leave-uncommitted."""
-    from tracker.cli.commands import write_change
     from tracker.edit import WriteRefused, end_session
 
     options: Options = ctx.obj
@@ -77,6 +77,13 @@ def session_end(ctx: click.Context, headline, duration, accomplished, detail, in
         )
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
+    _carry_out(options, loaded, planned)
+
+
+def _carry_out(options: Options, loaded: LoadedOk, planned: SessionWrite) -> None:
+    """A session start's or end's writes, each made to the plan the one before left, then its warning."""
+    from tracker.cli.commands import write_change
+
     for change in planned.changes:
         loaded = write_change(options, change, loaded)
     if planned.warning:
