@@ -382,3 +382,49 @@ def test_a_file_that_is_not_an_earlier_export_is_kept_unless_forced_and_an_expor
     done = export(shop, kind, "-o", str(out / name))
     assert done.returncode == 0, done.stderr
     assert earlier != (out / name).read_bytes() == exported(shop, kind)
+
+
+def resaved(data: bytes, bom: bool, line_end: str, quoting: int) -> bytes:
+    """`data`, a CSV, as a spreadsheet program writes it again once opened and saved: with or without the BOM,
+    its own line ends, its own quoting."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator=line_end, quoting=quoting).writerows(rows(data))
+    return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
+
+
+@pytest.mark.parametrize(
+    ("bom", "line_end", "quoting"),
+    [
+        (False, "\n", csv.QUOTE_MINIMAL),  # LibreOffice's and Google Sheets' defaults
+        (False, "\r\n", csv.QUOTE_MINIMAL),  # Excel's "CSV (Comma delimited)"
+        (True, "\n", csv.QUOTE_MINIMAL),
+        (False, "\r", csv.QUOTE_MINIMAL),  # a classic Mac's line ends
+        (False, "\n", csv.QUOTE_ALL),  # LibreOffice's "Quote all text cells"
+    ],
+)
+def test_an_export_saved_again_by_a_spreadsheet_is_still_an_earlier_export(shop: Repo, bom, line_end, quoting):
+    out = shop.root.parent / "out"  # outside the work tree: a new file there would change the export
+    out.mkdir()
+    saved = out / "plan.csv"
+    saved.write_bytes(resaved(exported(shop, "csv"), bom, line_end, quoting))
+    done = export(shop, "csv", "-o", str(saved))
+    assert done.returncode == 0, done.stderr
+    assert saved.read_bytes() == exported(shop, "csv")
+
+
+@pytest.mark.parametrize("bom", ["\ufeff", ""])
+def test_a_csv_whose_header_goes_on_past_the_exports_columns_is_kept(shop: Repo, bom):
+    """A sheet of one's own that starts with tracker's first columns and adds others (notes, sign-off) is not an
+    export, whatever its BOM."""
+    out = shop.root.parent / "out"
+    out.mkdir()
+    mine = out / "plan.csv"
+    mine.write_text(f"{bom}phase,id,title,status,notes,signed off\r\nP1,1,Fix,Complete,see ticket,Dana\r\n", newline="")
+    kept = mine.read_bytes()
+    done = export(shop, "csv", "-o", str(mine))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"{mine}: error: cannot write the csv export: the file exists and is not an earlier tracker csv export (it "
+        "starts with 'phase,id,title,status,notes,signed off'); choose another file, or add --force to replace it\n"
+    )
+    assert mine.read_bytes() == kept

@@ -20,11 +20,13 @@ text comes before these marks, so they sit at the same place whatever the plan:
   head: its policy and styles may change between versions, and an earlier
   version's report is still tracker's.  A page written by hand or by another
   tool does not carry tracker's name as its generator.
-- CSV: a UTF-8 byte order mark, then the header row's first columns,
-  `phase,id,title,status`, in tracker's order.  Not the whole header: a later
-  version may add columns at the end, as `status --json` may add keys.  A
-  spreadsheet's own CSV seldom starts with a BOM, never with these columns by
-  chance.
+- CSV: its header row, the exact columns tracker writes (csvrows.COLUMNS), read
+  as a CSV record (quoted or not), with or without a UTF-8 byte order mark and
+  whatever its line end.  Not the BOM or the CRLF tracker writes: a spreadsheet
+  that opened the export and saved it again (the usual way to look at one) often
+  drops the BOM and writes LF, and that file is still the export.  The whole
+  header, not its first columns: a CSV of one's own that starts with
+  `phase,id,title,status` and goes on with other columns is someone's work.
 Not a record of what tracker wrote (a cache entry): the cache is pruned, and an
 export may come from another clone through git.  Not the bytes alone: the
 report changes with every commit, and exporting again to the same file is the
@@ -43,10 +45,7 @@ if TYPE_CHECKING:
     from tracker.plan import Loaded
 
 _HEAD = 1024  # the generator's line ends about 300 bytes in, the CSV's header about 100
-_MARKS = {
-    "html": b'<meta name="generator" content="tracker export html">',
-    "csv": "\ufeffphase,id,title,status,".encode(),
-}
+_GENERATOR = b'<meta name="generator" content="tracker export html">'
 
 
 def export_check(
@@ -71,8 +70,18 @@ def export_check(
 
 
 def _is_export(kind: str, head: bytes) -> bool:
-    mark = _MARKS[kind]
-    return head.startswith(mark) if kind == "csv" else mark in head
+    return _GENERATOR in head if kind == "html" else _is_csv_export(head)
+
+
+def _is_csv_export(head: bytes) -> bool:
+    import csv
+    import io
+
+    from tracker.export.csvrows import COLUMNS
+
+    # Python's csv reader ends a record at CRLF, LF or CR alike and reads a quoted header as a bare one.
+    text = head.decode("utf-8", "replace").removeprefix("\ufeff")
+    return next(csv.reader(io.StringIO(text, newline="")), None) == list(COLUMNS)
 
 
 def _first_line(head: bytes) -> str:
