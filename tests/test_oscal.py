@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -279,7 +280,7 @@ def test_refusals_through_the_cli(tmp_path):
     assert done.returncode == 1
     assert "'{{ insert: choice, … }}' is an OSCAL insert tracker does not support" in done.stderr
     alone = run_tracker("import", "oscal", str(write(tmp_path, "p.json", profile(**{"include-all": {}}))), cwd=tmp_path)
-    assert "imports a catalog; give it too" in alone.stderr
+    assert "imports '#x', which names no JSON catalog in its back-matter; give the catalog after" in alone.stderr
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     done = run_tracker("import", "oscal", str(bad), cwd=tmp_path)
@@ -517,6 +518,62 @@ def test_a_profile_problem_is_located_in_the_profile_and_a_catalog_problem_in_th
     assert refused(profile_path, catalog_path, cwd=repo.root) == (
         f"{profile_path}:{where}: error: the import includes nothing; give include-all or include-controls"
     )
+
+
+def test_a_profile_given_alone_whose_catalog_is_not_found_names_its_href_and_the_files_looked_for(tmp_path):
+    """NIST's profile copied alone to another folder, and a profile whose href points at a missing file: the
+    error is at the import's href, names it (and the back-matter link it stands for) and every file looked for,
+    and says how to give the catalog."""
+    repo = make_repo(tmp_path / "repo")
+    alone = tmp_path / "elsewhere" / PROFILE.name
+    alone.parent.mkdir()
+    alone.write_bytes(PROFILE.read_bytes())
+    link = "../../../../nist.gov/SP800-53/rev5/json/NIST_SP-800-53_rev5_catalog.json"
+    uuid = "#84cbf061-eb87-4ec1-8112-1f529232e907"
+    where = place(alone.read_text(), '"href": ', f'"{uuid}"')
+    assert refused(alone, cwd=repo.root) == (
+        f"{alone}:{where}: error: the profile imports '{uuid}' "
+        f"(its back-matter links '{link}'), a catalog tracker cannot find: it looked for "
+        f"{os.path.normpath(alone.parent / link)} and {alone.parent / 'NIST_SP-800-53_rev5_catalog.json'}; give the "
+        f"catalog after the profile (tracker import oscal {alone} CATALOG.json), or put it next to the profile as "
+        "NIST_SP-800-53_rev5_catalog.json"
+    )
+    missing = write(tmp_path, "p.json", profile(**{"include-all": {}}))
+    data = json.loads(missing.read_text())
+    data["profile"]["imports"][0]["href"] = "catalogs/test%20catalog.json"
+    write(tmp_path, "p.json", data)
+    where = place(missing.read_text(), '"href": ', '"catalogs')
+    assert refused(missing, cwd=repo.root) == (
+        f"{missing}:{where}: error: the profile imports "
+        f"'catalogs/test%20catalog.json', a catalog tracker cannot find: it looked for "
+        f"{tmp_path / 'catalogs' / 'test catalog.json'} and {tmp_path / 'test catalog.json'}; give the catalog "
+        f"after the profile (tracker import oscal {missing} CATALOG.json), or put it next to the profile as "
+        "test catalog.json"
+    )
+    data["profile"]["imports"][0]["href"] = "https://example.org/oscal/c.json"
+    write(tmp_path, "p.json", data)
+    assert refused(missing, cwd=repo.root).endswith(
+        "error: the profile imports 'https://example.org/oscal/c.json' (tracker does not download a web address), "
+        f"a catalog tracker cannot find: it looked for {tmp_path / 'c.json'}; give the catalog after the profile "
+        f"(tracker import oscal {missing} CATALOG.json), or put it next to the profile as c.json"
+    )
+
+
+@pytest.mark.parametrize("folder", ["catalogs", "."])
+def test_a_profile_given_alone_is_resolved_against_the_catalog_its_href_points_at(tmp_path, folder):
+    """Where the href points, relative to the profile, else a file of its name next to the profile (the second
+    case: the href's folder does not exist)."""
+    repo = make_repo(tmp_path / "repo")
+    (tmp_path / folder).mkdir(exist_ok=True)
+    catalog_path = write(tmp_path / folder, "c.json", catalog())
+    data = profile(**{"include-controls": [{"with-ids": ["aa-1", "bb-1"]}]})
+    data["profile"]["imports"][0]["href"] = "catalogs/c.json"
+    profile_path = write(tmp_path, "p.json", data)
+    both = run_tracker("import", "oscal", str(profile_path), str(catalog_path), "-o", "-", cwd=repo.root)
+    alone = run_tracker("import", "oscal", str(profile_path), "-o", "-", cwd=repo.root)
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout == both.stdout and "AA-1" in alone.stdout and "AA-2" not in alone.stdout
+    assert alone.stderr == f"{profile_path}: resolved against {catalog_path}, the catalog it imports\n"
 
 
 # A catalog as people write one by hand: a BOM, CRLF line ends, text in several scripts (one character outside

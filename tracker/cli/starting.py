@@ -142,6 +142,9 @@ def import_oscal(
 ) -> None:
     """A plan from an OSCAL catalog, or a profile and the catalog it imports (JSON).
 
+    A profile given alone is resolved against the catalog its import points at,
+    relative to the profile, or a file of that name next to it.
+
     Groups become phases, controls and enhancements issues (with their label in
     `controls`), statement items steps; the catalog is declared as a framework.
     """
@@ -153,6 +156,8 @@ def import_oscal(
         raise Failed(str(exc)) from None
     if project is not None:
         plan.project = project
+    if plan.found is not None:  # said on stderr: with `-o -` stdout is the plan
+        click.echo(f"{files[0]}: resolved against {plan.found}, the catalog it imports", err=True)
     text = render(plan)
     if output is not None and str(output) == "-":
         stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]  # click types it `object`

@@ -11,10 +11,13 @@ control id.  Parameters are written as people read them in the published
 text (`[Assignment: organization-defined frequency]`), never as OSCAL's
 `{{ insert: param, … }}`.
 
-A profile is resolved against the catalog given with it: include-all,
-include-controls / exclude-controls by with-ids (with-child-controls), merge
-as-is or flat.  Any other construct is an OscalError that names it: a plan
-that silently lacks controls is worse than no plan.
+A profile is resolved against the catalog given with it, or, given alone,
+against the catalog its import points at: the link read as a path relative to
+the profile (a URI reference), else a file of that name next to the profile;
+tracker does not download one.  Include-all, include-controls /
+exclude-controls by with-ids (with-child-controls), merge as-is or flat.  Any
+other construct is an OscalError that names it: a plan that silently lacks
+controls is worse than no plan.
 
 An error about a value of a file is `path:line:column: error: ...`, as a
 plan's problems are.  json keeps no positions: the value is raised as itself
@@ -25,6 +28,7 @@ is reported, by walking the JSON path to it (_offset).
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,6 +131,7 @@ class NewPlan:
     phases: list[NewPhase]
     frameworks: list[NewFramework] = field(default_factory=list)
     comment: list[str] = field(default_factory=list)  # lines for the header, without '# '
+    found: Path | None = None  # the catalog a profile given alone imports, found where its import points
 
     @property
     def issue_count(self) -> int:
@@ -134,38 +139,38 @@ class NewPlan:
 
 
 def read_oscal(files: list[Path], framework: str | None = None) -> NewPlan:
-    """The plan for a catalog, or for a profile resolved against the catalog given with it."""
+    """The plan for a catalog, or for a profile resolved against the catalog given with it (or, given alone,
+    the catalog its import points at)."""
     documents: list[_Document] = []
     try:
         for path in files:
             documents.append(_read(path))
             _check(documents[-1].data)
-        return _import([(document.path, document.data) for document in documents], framework)
+        return _import(documents, framework)
     except _Fault as fault:
         raise OscalError(fault.located(documents)) from None
 
 
-def _import(documents: list[tuple[Path, dict]], framework: str | None) -> NewPlan:
-    catalogs = [(path, doc["catalog"]) for path, doc in documents if "catalog" in doc]
-    profiles = [(path, doc["profile"]) for path, doc in documents if "profile" in doc]
+def _import(documents: list[_Document], framework: str | None) -> NewPlan:
+    """The plan of `documents` (each a catalog or a profile); a catalog a profile given alone imports is read
+    and added to them, so that a problem in it is located there."""
+    catalogs = [(document.path, document.data["catalog"]) for document in documents if "catalog" in document.data]
+    profiles = [(document.path, document.data["profile"]) for document in documents if "profile" in document.data]
     if len(profiles) > 1:
         raise OscalError(f"{profiles[1][0]}: error: give one profile at a time (with the catalog it imports)")
-    if not catalogs:
-        what = f"the profile {profiles[0][0]} imports a catalog; give it too" if profiles else "no catalog given"
-        raise OscalError(f"{documents[0][0]}: error: {what}")
     if profiles:
         path, profile = profiles[0]
-        catalog_path, catalog = _resolve_profile(profile, catalogs)
-        source = path
-    elif len(catalogs) > 1:
+        catalog_path, catalog = _resolve_profile(path, profile, catalogs, documents)
+        plan = _plan(path, catalog, framework)
+        plan.found = None if catalogs else catalog_path
+        return plan
+    if len(catalogs) > 1:
         raise OscalError(
             f"{catalogs[1][0]}: error: give one catalog, or a profile with the catalog it imports; "
             "tracker does not merge catalogs"
         )
-    else:
-        catalog_path, catalog = catalogs[0]
-        source = catalog_path
-    return _plan(source, catalog, framework)
+    catalog_path, catalog = catalogs[0]
+    return _plan(catalog_path, catalog, framework)
 
 
 def _read(path: Path) -> _Document:
@@ -251,7 +256,7 @@ _SHAPES: dict[str, dict[str, object]] = {
     "merge": {"as-is": bool, "flat": dict, "custom": dict},
     "back-matter": {"resources": ["resource"]},
     "resource": {"uuid": str, "rlinks": ["rlink"]},
-    "rlink": {"href": str},
+    "rlink": {"href": str, "media-type": str},
 }
 _JSON_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
 
@@ -560,7 +565,9 @@ def _text(value) -> str:
 # --- a profile resolved against its catalog -------------------------------------
 
 
-def _resolve_profile(profile: dict, catalogs: list[tuple[Path, dict]]) -> tuple[Path, dict]:
+def _resolve_profile(
+    path: Path, profile: dict, catalogs: list[tuple[Path, dict]], documents: list[_Document]
+) -> tuple[Path, dict]:
     for key in ("modify",):
         if profile.get(key):
             inner = ", ".join(sorted(profile[key])) if isinstance(profile[key], dict) else key
@@ -579,7 +586,7 @@ def _resolve_profile(profile: dict, catalogs: list[tuple[Path, dict]]) -> tuple[
     if len(imports) != 1:
         raise _Fault((profile, "imports"), f"the profile has {len(imports)} imports", "tracker resolves exactly one")
     spec = imports[0]
-    catalog_path, catalog = _imported_catalog(profile, spec, catalogs)
+    catalog_path, catalog = _imported_catalog(path, profile, spec, catalogs, documents)
     wanted = _selection(spec, catalog, catalog_path)
     resolved_groups = []
     for group in catalog.get("groups") or []:
@@ -600,22 +607,102 @@ def _resolve_profile(profile: dict, catalogs: list[tuple[Path, dict]]) -> tuple[
     return catalog_path, resolved
 
 
-def _imported_catalog(profile: dict, spec: dict, catalogs) -> tuple[Path, dict]:
+def _imported_catalog(
+    path: Path, profile: dict, spec: dict, catalogs: list[tuple[Path, dict]], documents: list[_Document]
+) -> tuple[Path, dict]:
     if len(catalogs) == 1:
         return catalogs[0]
-    href = spec.get("href", "")
-    names = {href.rsplit("/", 1)[-1]}
-    if href.startswith("#"):
-        for resource in (profile.get("back-matter") or {}).get("resources") or []:
-            if resource.get("uuid") == href[1:]:
-                names |= {r.get("href", "").rsplit("/", 1)[-1] for r in resource.get("rlinks") or []}
+    links = _links(profile, spec.get("href") or "")
+    if not catalogs:
+        return _catalog_on_disk(path, spec, links, documents)
+    names = {_file_name(link) for link, _ in links}
     for catalog_path, catalog in catalogs:
         if catalog_path.name in names:
             return catalog_path, catalog
     raise _Fault(
         (spec, "href"),
-        f"the profile imports '{one_line(href)}', which is none of the catalogs given",
+        f"the profile imports '{one_line(spec.get('href') or '')}', which is none of the catalogs given",
         "give that catalog with the profile",
+    )
+
+
+def _links(profile: dict, href: str) -> list[tuple[str, str]]:
+    """Where an import's `href` points, with the media type given for it: itself, or, for `#uuid`, the links of
+    the profile's back-matter resource of that uuid (NIST's give the catalog in XML, JSON and YAML)."""
+    if not href.startswith("#"):
+        return [(href, "")]
+    resources = (profile.get("back-matter") or {}).get("resources") or []
+    return [
+        (rlink.get("href") or "", rlink.get("media-type") or "")
+        for resource in resources
+        if resource.get("uuid") == href[1:]
+        for rlink in resource.get("rlinks") or []
+    ]
+
+
+def _file_name(link: str) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    return unquote(urlsplit(link).path).rsplit("/", 1)[-1]
+
+
+def _local_path(link: str, folder: Path) -> Path | None:
+    """The file a link names, relative to `folder` as a URI reference is; None for a web address."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(link)
+    if parts.scheme == "file":
+        return Path(unquote(parts.path))
+    if parts.scheme or parts.netloc:
+        return None
+    return folder / unquote(parts.path)
+
+
+def _catalog_on_disk(
+    path: Path, spec: dict, links: list[tuple[str, str]], documents: list[_Document]
+) -> tuple[Path, dict]:
+    """The catalog a profile given alone imports: where its import's link points, else a file of that name next
+    to the profile; else a _Fault at the import's href that names the files looked for and how to give it."""
+    href = one_line(spec.get("href") or "")
+    folder = path.parent
+    # The import's own href whatever it names (an XML catalog there is refused as not JSON, naming it); of a
+    # back-matter resource's links, the JSON ones: tracker reads no other form.
+    readable = [
+        link
+        for link, media in links
+        if _file_name(link) and (not href.startswith("#") or "json" in media or link.endswith(".json"))
+    ]
+    tried: list[Path] = []
+    for link in readable:
+        for candidate in (_local_path(link, folder), folder / _file_name(link)):
+            if candidate is not None and (absolute := Path(os.path.abspath(candidate))) not in tried:
+                tried.append(absolute)
+    give = f"give the catalog after the profile (tracker import oscal {one_line(str(path))} CATALOG.json)"
+    for candidate in tried:
+        if os.path.isfile(candidate):
+            documents.append(_read(candidate))
+            _check(documents[-1].data)
+            if "catalog" not in documents[-1].data:
+                raise _Fault(
+                    (spec, "href"),
+                    f"the profile imports '{href}', and {one_line(str(candidate))} is a profile, not a catalog",
+                    f"{give}; tracker resolves one profile, against its catalog",
+                )
+            return candidate, documents[-1].data["catalog"]
+    if not tried:
+        names = "no JSON catalog in its back-matter" if href.startswith("#") else "no file"
+        raise _Fault((spec, "href"), f"the profile imports '{href}', which names {names}", give)
+    what = f"the profile imports '{href}'"
+    if href.startswith("#"):
+        quoted = ", ".join(f"'{one_line(link)}'" for link in readable)
+        what += f" (its back-matter links {quoted})"
+    if any(_local_path(link, folder) is None for link in readable):
+        what += " (tracker does not download a web address)"
+    looked = " and ".join(one_line(str(candidate)) for candidate in tried)
+    raise _Fault(
+        (spec, "href"),
+        f"{what}, a catalog tracker cannot find: it looked for {looked}",
+        f"{give}, or put it next to the profile as {one_line(_file_name(readable[0]))}",
     )
 
 
