@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import BUNDLED_PLAN, run_tracker
+from conftest import BUNDLED_PLAN, NIST_PLAN, run_tracker
 from gitutil import make_repo
 
 
@@ -238,11 +238,11 @@ def test_an_issue_with_owner_due_and_controls_checked_against_the_framework(tmp_
         "--controls",
         "SP800-53:AC-2, SP800-53:AC-2(1)",
     )
-    assert done.stdout.endswith("added issue #AC-23 'Break-glass accounts' to phase AC\n"), done.stderr
+    assert done.stdout.endswith("added issue #AC-T1 'Break-glass accounts' to phase AC\n"), done.stderr
     anchor = "\n  - id: AT\n"
     assert plan.read_text() == NIST.replace(
         anchor,
-        "      - id: AC-23\n"
+        "      - id: AC-T1\n"
         "        title: Break-glass accounts\n"
         "        status: not_started\n"
         "        owner: dana\n"
@@ -253,9 +253,49 @@ def test_an_issue_with_owner_due_and_controls_checked_against_the_framework(tmp_
     before = plan.read_bytes()
     wrong = add(plan, "issue", "AC", "x", "--controls", "SP800-53:AC-99")
     assert wrong.returncode == 1
-    assert "control 'AC-99' of issue #AC-24 is not a control of framework 'SP800-53'" in wrong.stderr
+    assert "control 'AC-99' of issue #AC-T2 is not a control of framework 'SP800-53'" in wrong.stderr
     assert wrong.stderr.rstrip().endswith("nothing was written")
     assert plan.read_bytes() == before
+
+
+def test_in_a_plan_of_controls_a_new_issue_is_a_task_of_its_phase_never_a_control_id(tmp_path):
+    """In the NIST plan (issues AC-01, AC-02(01), no framework declared), the next in the sequence, AC-23, is a
+    control outside the baseline, and an issue under that id reads as that control: a new issue is the phase's
+    task, AC-T01, padded as the plan's numbers are; an id given with --id is taken as typed."""
+    plan = copy(tmp_path, NIST_PLAN.read_text())
+    assert add(plan, "issue", "AC", "Rotate SSO secrets").stdout.endswith(
+        "added issue #AC-T01 'Rotate SSO secrets' to phase AC\n"
+    )
+    assert add(plan, "issue", "AC", "Second").stdout.endswith("added issue #AC-T02 'Second' to phase AC\n")
+    assert add(plan, "issue", "SR", "Supplier list").stdout.endswith(
+        "added issue #SR-T01 'Supplier list' to phase SR\n"
+    )
+    assert add(plan, "issue", "AC", "Data mining", "--id", "AC-23").stdout.endswith(
+        "added issue #AC-23 'Data mining' to phase AC\n"
+    )
+    assert run_tracker("validate", str(plan)).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "ids, controls, wanted",
+    [
+        # issue ids that are declared controls, SOC 2's: CC6.3 would be its control too
+        (["CC6.1", "CC6.2"], ["CC6.1", "CC6.2", "CC6.3"], "CC6-T1"),
+        # the task id declared as a control (a catalogue of one's own; AC-01 is AC-1): the next task number
+        (["AC-1", "AC-2"], ["AC-1", "AC-2", "CC6-T01"], "CC6-T2"),
+        # an ordinary sequence beside a framework it is not a control of: the next number, as before
+        (["SEC-1", "SEC-2"], ["CC6.1"], "SEC-3"),
+    ],
+)
+def test_a_new_issue_id_is_never_a_declared_control(tmp_path, ids, controls, wanted):
+    issues = "".join(f"      - id: {i}\n        title: Issue {i}\n        status: not_started\n" for i in ids)
+    plan = copy(
+        tmp_path,
+        f"project: P\nframeworks:\n  - id: F\n    controls: [{', '.join(controls)}]\n"
+        f"phases:\n  - id: CC6\n    title: Logical access\n    issues:\n{issues}",
+    )
+    done = add(plan, "issue", "CC6", "New")
+    assert done.stdout.endswith(f"added issue #{wanted} 'New' to phase CC6\n"), done.stderr
 
 
 def test_a_repeated_controls_option_adds_to_the_list(tmp_path):
@@ -267,7 +307,7 @@ def test_a_repeated_controls_option_adds_to_the_list(tmp_path):
     assert "        controls: [SP800-53:AC-2, SOC2:CC6.1, SOC2:CC6.2]\n" in plan.read_text()
     mapped = run_tracker("coverage", "--json", "-f", str(plan), cwd=plan.parent.parent)
     [nist] = [f for f in json.loads(mapped.stdout)["frameworks"] if f["framework"] == "SP800-53"]
-    assert next(c["issues"] for c in nist["controls"] if c["id"] == "AC-2") == ["AC-2", "AC-23"]
+    assert next(c["issues"] for c in nist["controls"] if c["id"] == "AC-2") == ["AC-2", "AC-T1"]
 
 
 def test_an_id_with_a_line_break_or_a_control_character_is_refused_before_anything_is_written(tmp_path):

@@ -3,15 +3,23 @@
 Each is a text insertion at the end of its list (textedit.append_entry), in
 the style of the entries around it: their indentation, block or flow, blank
 lines between them, the quote character of their titles.  An id left out is
-the next one in the plan's own sequence (7 after 6, P5 after P4, AC-23 after
-AC-22), worked out from the plan as it is when the writer edits it, so two
+the next one in the plan's own sequence (7 after 6, P5 after P4, SEC-13 after
+SEC-12), worked out from the plan as it is when the writer edits it, so two
 `tracker add issue` run at once both land with different ids.
+
+Except where the issues' ids are control ids (an imported catalog: AC-1,
+AC-2(1)), for there the next in the sequence is a control too: AC-23 after
+AC-22 is NIST's Data Mining Protection, outside the moderate baseline, and an
+issue under that id reads as that control.  Such a plan's new issue is a task
+of its phase, `AC-T1` (issue_id): a letter where NIST's, SOC 2's and ISO
+27001's controls have a digit, and never an id a declared framework lists.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 import msgspec
 from msgspec.structs import replace
@@ -24,6 +32,11 @@ from tracker.support.textsafe import one_line
 
 ADDED = "added"  # what an addition's value becomes: never equal to its value before, so the writer always edits
 _NUMBERED = re.compile(r"(.*?)(\d+)\Z")
+# NIST's enhancement, AC-2(1) or AC-02(01): a plan that has one names its issues by control, with or without a
+# framework declared.
+_ENHANCEMENT = re.compile(r"[A-Za-z]+-\d+\(\d+\)\Z")
+_DIGITS = re.compile(r"\d+")
+TASK = "-T"  # between a phase's id and the number of a task added to a plan of controls: AC-T1
 
 
 def next_id(ids: list, near: list | None = None) -> int | str:
@@ -41,15 +54,51 @@ def next_id(ids: list, near: list | None = None) -> int | str:
     if matches:
         prefix = Counter(m.group(1) for m in matches).most_common(1)[0][0]
         same = [m.group(2) for m in (_NUMBERED.match(str(i)) for i in ids) if m and m.group(1) == prefix]
-        width = max(len(n) for n in same) if all(n.startswith("0") or len(n) > 1 for n in same) else 1
-        number = max(int(n) for n in same) + 1
-        while f"{prefix}{number:0{width}d}".casefold() in taken:
-            number += 1
-        return f"{prefix}{number:0{width}d}"
+        return _free(prefix, max(int(n) for n in same) + 1, _width(same), lambda new: new.casefold() in taken)
     number = len(ids) + 1
     while str(number).casefold() in taken:
         number += 1
     return number
+
+
+def issue_id(ids: list, phase: Phase, controls: list) -> int | str:
+    """A new issue's id in `phase`: next_id's, unless the plan's `ids` are control ids (one is an enhancement,
+    AC-2(1), or one of the declared frameworks' `controls`); then the phase's next task, AC-T1, padded as the
+    phase's numbers are (AC-T01 among AC-01, AC-02), and never one of `controls`."""
+    near = [issue.id for issue in phase.issues]
+    if not _named_by_control(ids, controls):
+        return next_id(ids, near)
+    prefix = f"{issue_key(phase.id)}{TASK}"
+    tasks = [key[len(prefix) :] for key in map(issue_key, ids) if key.casefold().startswith(prefix.casefold())]
+    numbers = [m.group(2) for m in (_NUMBERED.match(str(i)) for i in near or ids) if m]
+    taken = {issue_key(i).casefold() for i in ids}
+    declared = {_plain(c) for c in controls}
+    number = max((int(t) for t in tasks if t.isascii() and t.isdigit()), default=0) + 1
+    return _free(prefix, number, _width(numbers), lambda new: new.casefold() in taken or _plain(new) in declared)
+
+
+def _named_by_control(ids: list, controls: list) -> bool:
+    if any(isinstance(i, str) and _ENHANCEMENT.match(i) for i in ids):
+        return True
+    declared = {_plain(c) for c in controls}
+    return bool(declared) and any(isinstance(i, str) and _plain(i) in declared for i in ids)
+
+
+def _plain(ident) -> str:
+    """An id as a catalogue reads it: AC-02(01) is AC-2(1), ac-2(1) too."""
+    return _DIGITS.sub(lambda m: str(int(m.group())), str(ident)).casefold()
+
+
+def _width(numbers: list[str]) -> int:
+    """The digits a new number is padded to, as `numbers` (a sequence's) are: 1 unless they all are padded."""
+    return max(len(n) for n in numbers) if numbers and all(n.startswith("0") or len(n) > 1 for n in numbers) else 1
+
+
+def _free(prefix: str, number: int, width: int, taken: Callable[[str], bool]) -> str:
+    """`prefix` and the first number from `number` on, padded to `width`, that makes an id not `taken`."""
+    while taken(f"{prefix}{number:0{width}d}"):
+        number += 1
+    return f"{prefix}{number:0{width}d}"
 
 
 def typed_id(text: str, ids: list) -> int | str:
@@ -180,7 +229,8 @@ class AddIssue(msgspec.Struct, frozen=True):
         ids = [issue.id for _, issue in project.issues()]
         if self.id is not None:
             return typed_id(self.id, ids)
-        return next_id(ids, [issue.id for issue in self._phase(project, "").issues])
+        controls = [control for framework in project.frameworks for control in framework.controls]
+        return issue_id(ids, self._phase(project, ""), controls)
 
     def _record(self, project: Project) -> dict:
         record: dict = {"id": self.new_id(project), "title": self.title, "status": project.workflow[0].id}
