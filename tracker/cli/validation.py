@@ -86,15 +86,16 @@ def _linked(loaded, links, strict: bool, day: datetime.date) -> Verdict:
 
 
 def _verdict(loaded) -> Verdict:
+    from tracker.support.figures import counted
     from tracker.support.textsafe import block, one_line
 
     err = "".join(f"{problem}\n" for problem in loaded.problems)
     if not loaded.ok:
         errors = len(loaded.errors)
-        return Verdict(err + block(f"{loaded.path}: {errors} error{'s' * (errors != 1)}") + "\n", "", 1)
+        return Verdict(err + block(f"{loaded.path}: {counted(errors, 'error')}") + "\n", "", 1)
     warnings = len(loaded.problems)
-    counted = f" ({warnings} warning{'s' * (warnings != 1)})" if warnings else ""
-    return Verdict(err, f"{one_line(str(loaded.path))}: ok{counted}\n", 0)
+    warned = f" ({counted(warnings, 'warning')})" if warnings else ""
+    return Verdict(err, f"{one_line(str(loaded.path))}: ok{warned}\n", 0)
 
 
 def _encoded(verdict: Verdict) -> str:

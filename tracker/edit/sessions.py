@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from tracker.edit.commands import AppendSession, EndSession, WriteRefused
 from tracker.plan import LoadedOk, Project
-from tracker.support.figures import first_few
+from tracker.support.figures import counted, first_few
 
 if TYPE_CHECKING:
     from tracker.git import SessionPoint
@@ -163,7 +163,7 @@ def _not_in_session(loaded: LoadedOk, point: SessionPoint) -> str | None:
         return None
     count = len(point.uncommitted)
     shown = first_few(point.uncommitted)
-    files = f"{count} file{'s' * (count != 1)} not committed ({shown}) {'is' if count == 1 else 'are'}"
+    files = f"{counted(count, 'file')} not committed ({shown}) {'is' if count == 1 else 'are'}"
     return f"{loaded.path}: warning: {files} not part of the session, which ends at {point.head or 'no commit'}"
 
 

@@ -39,6 +39,7 @@ from tracker.git.repo import GitRepo, GitUnavailable, repo_start
 from tracker.git.statusproc import STATUS_ARGS
 from tracker.git.worktree import HeadFiles, Status, WorkTree, change_state, head_of
 from tracker.plan import GLOB_CHARS, Project, glob_regex, is_glob, named_paths, normalize, unsafe_reason
+from tracker.support.figures import counted
 from tracker.support.memory import no_cycle_scans
 
 # A pattern or folder shows the least finished state among its files.
@@ -779,17 +780,17 @@ def _aggregate(written: str, group: _Group, members: list[FileLink]) -> FileLink
         state = "missing"
     else:
         state = next((s for s in _AGGREGATE_ORDER if s in states), "unsafe")
-    counted = [m.lines for m in safe if m.lines is not None]
+    measured = [m.lines for m in safe if m.lines is not None]
     sizes = [m.size for m in safe if m.size is not None]
     commits = [m.last_commit for m in safe if m.last_commit is not None]
     tally: dict[str, int] = {}
     for m in members:
         tally[m.state] = tally.get(m.state, 0) + 1
-    note = f"{len(members)} file{'s' * (len(members) != 1)}: " + ", ".join(f"{n} {s}" for s, n in tally.items())
+    note = f"{counted(len(members), 'file')}: " + ", ".join(f"{n} {s}" for s, n in tally.items())
     return FileLink(
         written,
         state,
-        sum(counted) if counted else None,
+        sum(measured) if measured else None,
         sum(sizes) if sizes else None,
         max(commits, key=_when, default=None),
         None,

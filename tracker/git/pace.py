@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from tracker.git.planhistory import Measure, Row
 from tracker.plan import format_minutes
+from tracker.support.figures import counted
 
 WINDOW_DAYS = 28
 WEEK = 7
@@ -39,7 +40,7 @@ class Forecast:
 
     def lines(self) -> list[str]:
         """The forecast in words, as `tracker history` prints it and the dashboard shows it."""
-        left = f"{self.left} issue{'' if self.left == 1 else 's'} left"
+        left = f"{counted(self.left, 'issue')} left"
         if self.date is None:
             lines = [f"Forecast: {self.how}" + (f"; {left}." if self.left else ".")]
         else:
@@ -63,12 +64,12 @@ class Forecast:
         return lines
 
     def _target(self, when: datetime.date, count: int) -> str:
-        issues = f"{count} open issue{'' if count == 1 else 's'}"
+        issues = counted(count, "open issue")
         if self.date is None:
             return f"{when} ({issues})"
         gap = (self.date - when).days
         if gap > 0:
-            return f"{when} ({issues}; the forecast is {gap} day{'' if gap == 1 else 's'} later)"
+            return f"{when} ({issues}; the forecast is {counted(gap, 'day')} later)"
         return f"{when} ({issues}; the forecast is on time)"
 
     def as_json(self) -> dict:

@@ -1,4 +1,4 @@
-"""How figures are written, the same in every view: progress bars, percentages, line counts, a list cut short."""
+"""How figures are written, the same in every view: progress bars, percentages, counts (\"2 files\"), a list cut short."""
 
 from __future__ import annotations
 
@@ -22,8 +22,13 @@ def percent_text(pct: int | None) -> str:
     return "—" if pct is None else f"{pct}%"
 
 
+def counted(count: int, noun: str) -> str:
+    """`1 file`, `2 files`, `0 open issues`: a count and its noun, plural unless the count is one."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def line_count(lines: int) -> str:
-    return f"{lines} line{'s' * (lines != 1)}"
+    return counted(lines, "line")
 
 
 def first_few(names: Sequence[str], few: int = 5, where_the_rest: str = "") -> str:

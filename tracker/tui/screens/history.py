@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tracker.support.figures import counted
 from tracker.support.textsafe import block, one_line
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.progress_chart import ProgressChart
@@ -78,7 +79,7 @@ class HistoryScreen(Screen):
         first = rows[0].day if rows else ""
         title.update(
             Content(
-                one_line(f"Progress over time — {message.plan}, {len(rows)} commit{'' if len(rows) == 1 else 's'}")
+                one_line(f"Progress over time — {message.plan}, {counted(len(rows), 'commit')}")
                 + (f" since {first}" if first else "")
             )
         )

@@ -7,6 +7,7 @@ from textual.content import Content
 from textual.widget import Widget
 
 from tracker.plan import Project, progress
+from tracker.support.figures import counted
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.gitview import GitView
 
@@ -38,7 +39,7 @@ class PlanHeader(Widget):
             where = f"⎇ {one_line(repo.branch or '?')} (no commits yet)"
         else:
             where = f"⎇ {one_line(repo.branch)}" if repo.branch else f"detached at {repo.head[:7]}"
-        changed = f"{repo.changed} changed file{'s' * (repo.changed != 1)}"
+        changed = counted(repo.changed, "changed file")
         return (
             f"{where} · {changed}"
             + (f" · {repo.untracked} untracked" if repo.untracked else "")

@@ -7,6 +7,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 
 from tracker.plan import Loaded
+from tracker.support.figures import counted
 from tracker.support.textsafe import one_line
 from tracker.tui.widgets.lines import Lines
 
@@ -33,7 +34,7 @@ class ProblemsView(VerticalScroll):
         else:
             showing = "Showing it as far as it reads; nothing is written until the file loads. "
         heading = (
-            f"{one_line(str(broken.path))} does not load ({errors} error{'s' * (errors != 1)}). "
+            f"{one_line(str(broken.path))} does not load ({counted(errors, 'error')}). "
             + showing
             + "Fix the file and save: it reloads by itself."
         )
