@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from tracker import __version__
-from tracker.cli.context import Failed, Options, load_plan, plan_path, write_output
+from tracker.cli.context import Failed, Options, load_plan, output_options, plan_path, write_output
 from tracker.cli.coverage import coverage
 from tracker.cli.discovery import DEFAULT_MAX_BYTES
 
@@ -206,19 +206,7 @@ def _session_name(ctx: click.Context, param: click.Parameter, value: str | None)
     callback=_session_name,
     help="The session to summarise: its date, DATE#N when several share the day (N from 1), or last (the default).",
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically; a device or FIFO in place) instead of stdout; missing folders are made.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace FILE even if it exists and is not this session's note (a deliverable, another note, "
-    "a file that is not .md), or is the plan or in .git.",
-)
+@output_options("this session's note (a deliverable, another note, a file that is not .md)", folders_made=True)
 @click.option(
     "--template",
     metavar="FILE",

@@ -63,6 +63,23 @@ def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = Tr
     return loaded
 
 
+def output_options(kept: str, folders_made: bool = False) -> Callable[[Callable], Callable]:
+    """The -o FILE and --force options of a command whose answer write_output writes: `kept`, the files --force
+    is needed for besides the plan and .git (atomicfile.write_output's rule), as the help says them."""
+    made = "; missing folders are made" if folders_made else ""
+    output = click.option(
+        "-o",
+        "--output",
+        metavar="FILE",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Write to FILE (atomically; a device or FIFO in place) instead of stdout{made}.",
+    )
+    force = click.option(
+        "--force", is_flag=True, help=f"Replace FILE even if it exists and is not {kept}, or is the plan or in .git."
+    )
+    return lambda command: output(force(command))
+
+
 def write_output(
     data: bytes,
     output: Path | None,

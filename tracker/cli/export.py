@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
-from tracker.cli.context import Failed, Options, load_plan, plan_path, write_output
+from tracker.cli.context import Failed, Options, load_plan, output_options, plan_path, write_output
 
 if TYPE_CHECKING:
     from tracker.cli.replay import Write
@@ -15,19 +15,7 @@ if TYPE_CHECKING:
 
 @click.command("export")
 @click.argument("kind", type=click.Choice(["html", "csv"]))
-@click.option(
-    "-o",
-    "--output",
-    metavar="FILE",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE (atomically; a device or FIFO in place) instead of stdout.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace FILE even if it exists and is not an earlier export of the KIND (a deliverable, another file, "
-    "a file that is not of the KIND), or is the plan or in .git.",
-)
+@output_options("an earlier export of the KIND (a deliverable, another file, a file that is not of the KIND)")
 @click.pass_obj
 def export(options: Options, kind: str, output: Path | None, force: bool) -> None:
     """The plan as one self-contained HTML report or a CSV with one row per issue.
