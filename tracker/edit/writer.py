@@ -86,7 +86,7 @@ from tracker.edit.commands import (
 )
 from tracker.edit.lock import Lock, LockTimeout
 from tracker.edit.nodes import IssueNodes, NeedWhole, Nodes
-from tracker.plan import Loaded, LoadedOk, LoadError, Project, decode, is_ok, load_text, parsecache, splice
+from tracker.plan import Loaded, LoadedOk, LoadError, Problem, Project, decode, is_ok, load_text, parsecache, splice
 from tracker.support import atomicfile, signals
 
 # The changes are part of the writer's API: callers import them from here.
@@ -146,7 +146,7 @@ def apply(
     """
     where = str(loaded.path)
     if not is_ok(loaded):
-        first = loaded.errors[0] if loaded.errors else f"{where}: error: the plan could not be read"
+        first = _first_error(loaded, where)
         raise WriteRefused(
             f"{first}\n{where}: error: the plan has errors, so nothing was written; "
             "fix them first (tracker validate lists them all)"
@@ -363,13 +363,18 @@ def _current(source: ondisk.Snapshot, loaded: LoadedOk, change: Change, before, 
     return _base(loaded, text, source.digest, change, before, where), text
 
 
+def _first_error(loaded: Loaded, where: str) -> Problem | str:
+    """The plan's first error, for a refusal to say above its own line."""
+    return loaded.errors[0] if loaded.errors else f"{where}: error: the plan could not be read"
+
+
 def _base(loaded: LoadedOk, text: str, digest: str, change: Change, before, where: str) -> LoadedOk:
     """What to edit: `loaded` if the file is unchanged, else the file as it is now, if that is safe."""
     if (digest == loaded.digest) if loaded.digest else (text == loaded.text):
         return loaded
     current = load_text(text, loaded.path, digest=digest, like=loaded.project)
     if not is_ok(current):
-        first = current.errors[0] if current.errors else f"{where}: error: the plan could not be read"
+        first = _first_error(current, where)
         raise WriteRefused(
             f"{first}\n{where}: error: the file changed on disk since it was read and now has "
             f"errors, so {change.what(loaded.project)} was not written; fix the file and try again"
