@@ -376,14 +376,16 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         raise SummaryError(
             f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: {one_line(said)}"
         ) from None
-    end, end_at, end_of = _window_end(project, index)
+    ends = project.window_end(index)
+    end: str | None = None
     end_sha = None
-    if end is not None:
+    if ends is not None:
+        end, end_of, end_key = ends
         try:
             end_sha = revision(repo, end, "where the session ended").sha
         except HistoryError as exc:
-            line, column = end_at
-            said = _missing(loaded, repo, end_of, "until" if end_of is session else "since", exc)
+            line, column = end_of.where(end_key)
+            said = _missing(loaded, repo, end_of, end_key, exc)
             raise SummaryError(
                 f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: {one_line(said)}"
             ) from None
@@ -423,18 +425,6 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         facts.plan = plan
     facts.changes = found if end_sha is not None else _with_output(found, repo, start, output)
     return facts
-
-
-def _window_end(project: Project, index: int) -> tuple[str | None, tuple[int, int], Session]:
-    """Where the session's window ends: its `until`, else where the next session began, else open (None);
-    with the session whose field says so."""
-    session = project.sessions[index]
-    if session.until:
-        return session.until, session.where("until"), session
-    for later in project.sessions[index + 1 :]:
-        if later.since:
-            return later.since, later.where("since"), later
-    return None, session.where(), session
 
 
 def _missing(loaded: Loaded, repo: GitRepo, session: Session, key: str, exc: HistoryError) -> str:

@@ -383,6 +383,17 @@ class Project(Record, kw_only=True):
         once a pull merged in a colleague's later session, one before it (merged sessions go in date order)."""
         return [i for i, session in enumerate(self.sessions) if session.started is not None and not session.closed]
 
+    def window_end(self, index: int) -> tuple[str, Session, str] | None:
+        """Where the window of the session at `index` ends: its `until`, else where the next session began
+        (None: still open, up to HEAD and the work tree); with the session and the key that name it."""
+        session = self.sessions[index]
+        if session.until:
+            return session.until, session, "until"
+        for later in self.sessions[index + 1 :]:
+            if later.since:
+                return later.since, later, "since"
+        return None
+
     def unknown_session(self, name: str) -> str:
         """Why `name` names no session of a plan that has some (session_index gave None): the message's text,
         after `path:line:column: error: `, for `tracker summary --session` and `tracker session end --session`."""
