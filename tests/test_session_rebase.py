@@ -94,11 +94,18 @@ def test_a_rebased_until_is_named_with_the_commit_it_probably_is_now(tmp_path):
     assert f"plan.yaml:24:12: error: session 2026-12-05: '{work[:7]}' is not a commit in the repository at " in (
         done.stderr
     )
+    # a's "add issue 2" (09:45) now comes before the session's commits: the start past it is offered too
+    added = _git(a, "log", "--format=%H", "--grep=^add issue 2$")
     assert (
         f"(a rebase or an amend may have rewritten it, or it was never pushed); it is probably {now[:7]} now "
         f"('work', the last commit authored before the session ended in the history that wrote '{work[:7]}' "
-        f"into the plan): check it, then write until: {now[:7]}\n"
+        f"into the plan): check it, then write until: {now[:7]}; and the window from "
     ) in done.stderr
+    assert done.stderr.endswith(
+        f"1 commit a rebase moved the session's own past ({added[:7]} 'add issue 2': "
+        "authored after a commit of the session that now comes after it), so the note would claim its work: "
+        f"check, then write since: {added[:7]}\n"
+    )
 
     checked = _tracker(a, "validate")
     assert checked.returncode == 0, checked.stderr
@@ -114,12 +121,11 @@ def test_a_rebased_until_is_named_with_the_commit_it_probably_is_now(tmp_path):
     ) in there.stderr
     assert there.stderr.count("warning") == 1  # `since`, pushed before the session, is in it
 
-    # The repair the message asks for gives a note, the same bytes each time it is made.
-    plan = (a / "plan.yaml").read_text(encoding="utf-8")
-    (a / "plan.yaml").write_text(plan.replace(f"until: {work[:7]}", f"until: {now[:7]}"), encoding="utf-8")
+    # The repair the message asks for gives a note of the session's work alone, the same bytes each time it is made.
+    _follow(a, checked.stderr)
     first = _tracker(a, "summary", "--session", "last")
     assert first.returncode == 0, first.stderr
-    assert "work.md" in first.stdout
+    assert "work.md" in first.stdout and "#2" not in _accomplished(first.stdout)
     again = _tracker(a, "summary", "--session", "last", at="2026-12-09T12:00")
     assert again.stdout == first.stdout
     assert _tracker(a, "validate").stderr == ""
@@ -168,3 +174,118 @@ def test_validate_warns_of_a_revision_the_repository_does_not_hold(tmp_path):
         "may have rewritten it, or it was never pushed); correct 'until' or remove it\n"
     )
     assert done.stdout == "plan.yaml: ok (1 warning)\n"
+
+
+def _pulled(tmp_path: Path, how: str) -> tuple[Path, dict[str, str]]:
+    """The shared tip S; in clone b a session (09:00 to 10:00) with commits A (mine.md, issue 1 complete) and B
+    (mine2.md), ended at B and the end committed; meanwhile clone a pushes U1 (theirs.md, issue 3 started)
+    and U2 (theirs2.md).  Then b pulls with `how` (--rebase or --no-rebase).  Gives b and the commits'
+    shas by subject as b's history holds them."""
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    a, b = tmp_path / "a", tmp_path / "b"
+    _git(tmp_path, "clone", "-q", str(origin), str(a))
+    (a / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    assert _tracker(a, "git", "setup").returncode == 0  # both change the plan: merged by its structure
+    _commit(a, "S", "2026-12-05T08:00:00+00:00")
+    _git(a, "push", "-q", "origin", "main")
+    _git(tmp_path, "clone", "-q", str(origin), str(b))
+    assert _tracker(b, "git", "setup").returncode == 0
+
+    assert _tracker(b, "session", "start", "--focus", "mine", at="2026-12-05T09:00").returncode == 0
+    assert _tracker(b, "set", "1", "complete", at="2026-12-05T09:10").returncode == 0
+    (b / "mine.md").write_text("mine\n", encoding="utf-8")
+    _commit(b, "A", "2026-12-05T09:10:00+00:00")
+    (a / "theirs.md").write_text("theirs\n", encoding="utf-8")
+    assert _tracker(a, "set", "3", "in_progress", at="2026-12-05T09:20").returncode == 0
+    _commit(a, "U1", "2026-12-05T09:20:00+00:00")
+    (b / "mine2.md").write_text("mine, more\n", encoding="utf-8")
+    _commit(b, "B", "2026-12-05T09:30:00+00:00")
+    (a / "theirs2.md").write_text("theirs, more\n", encoding="utf-8")
+    _commit(a, "U2", "2026-12-05T09:40:00+00:00")
+    _git(a, "push", "-q", "origin", "main")
+    assert _tracker(b, "session", "end", "--headline", "Mine", at="2026-12-05T10:00").returncode == 0
+    _commit(b, "end", "2026-12-05T10:01:00+00:00")
+
+    _git(b, "pull", "-q", "--no-edit", how, "origin", "main", at="2026-12-05T11:00:00+00:00")
+    shas = dict(line.split(" ", 1)[::-1] for line in _git(b, "log", "--format=%H %s").splitlines())
+    return b, shas
+
+
+def _follow(where: Path, said: str) -> None:
+    """Write into the plan each `write KEY: SHA` that `said` (validate's warnings) asks for."""
+    plan = (where / "plan.yaml").read_text(encoding="utf-8")
+    for line in said.splitlines():
+        for part in line.split("write ")[1:]:
+            key, _, sha = part.partition(": ")
+            sha = sha.split(";")[0].split(" ")[0]
+            old = plan.split(f"    {key}: ", 1)[1].split("\n", 1)[0]
+            plan = plan.replace(f"    {key}: {old}\n", f"    {key}: {sha}\n")
+    (where / "plan.yaml").write_text(plan, encoding="utf-8")
+
+
+def test_a_rebased_session_is_offered_the_start_past_the_commits_it_was_moved_past(tmp_path):
+    b, shas = _pulled(tmp_path, "--rebase")
+    plan = (b / "plan.yaml").read_text(encoding="utf-8")
+    assert f"since: {shas['S'][:7]}" in plan  # S was pushed: the rebase left it, before U1 and U2 now
+    checked = _tracker(b, "validate")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr.count("warning") == 1  # at until, which the rebase left out of HEAD's history
+
+    # What validate asks for gives a note of the session's own commits, A and B.
+    _follow(b, checked.stderr)
+    note = _tracker(b, "summary", "--session", "last")
+    assert note.returncode == 0, note.stderr
+    assert "mine.md" in note.stdout and "mine2.md" in note.stdout
+    assert "theirs" not in note.stdout  # neither of their files
+    assert "#3" not in _accomplished(note.stdout)  # nor their issue, started in U1
+    assert _tracker(b, "validate").stderr == ""
+
+    assert f"it is probably {shas['B'][:7]} now ('B'," in checked.stderr
+    assert (
+        f"then write until: {shas['B'][:7]}; and the window from '{shas['S'][:7]}' to {shas['B'][:7]} takes in 2 "
+        f"commits a rebase moved the session's own past ({shas['U2'][:7]} 'U2', {shas['U1'][:7]} 'U1': authored "
+        "after a commit of the session that now comes after them), so the note would claim their work: "
+        f"check, then write since: {shas['U2'][:7]}\n"
+    ) in checked.stderr
+
+
+def test_a_window_still_taking_in_the_commits_it_was_moved_past_is_told_and_refused(tmp_path):
+    b, shas = _pulled(tmp_path, "--rebase")
+    plan = (b / "plan.yaml").read_text(encoding="utf-8")
+    old_until = plan.split("    until: ", 1)[1][:7]
+    (b / "plan.yaml").write_text(plan.replace(f"until: {old_until}", f"until: {shas['B'][:7]}"), encoding="utf-8")
+
+    checked = _tracker(b, "validate")  # until corrected alone: told at since
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == (
+        f"plan.yaml:19:12: warning: the window from '{shas['S'][:7]}' to {shas['B'][:7]} takes in 2 commits a "
+        f"rebase moved the session's own past ({shas['U2'][:7]} 'U2', {shas['U1'][:7]} 'U1': authored "
+        "after a commit of the session that now comes after them), so the note would claim their work: check, then "
+        f"write since: {shas['U2'][:7]}\n"
+    )
+    done = _tracker(b, "summary", "--session", "last")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.startswith("plan.yaml:19:12: error: session 2026-12-05: the window from ")
+    assert done.stderr.endswith(
+        f"write since: {shas['U2'][:7]} (or keep this start: tracker summary --since {shas['S'][:7]})\n"
+    )
+    kept = _tracker(b, "summary", "--session", "last", "--since", shas["S"])  # the user's own word is taken
+    assert kept.returncode == 0, kept.stderr
+    assert "theirs.md" in kept.stdout and "Issue #3: not started → in progress" in _accomplished(kept.stdout)
+
+
+def test_a_merged_session_keeps_its_window(tmp_path):
+    b, shas = _pulled(tmp_path, "--no-rebase")
+    plan = (b / "plan.yaml").read_text(encoding="utf-8")
+    assert f"since: {shas['S'][:7]}" in plan and f"until: {shas['B'][:7]}" in plan  # the merge rewrote nothing
+    assert _tracker(b, "validate").stderr == ""
+    note = _tracker(b, "summary", "--session", "last")
+    assert note.returncode == 0, note.stderr
+    assert "mine.md" in note.stdout and "mine2.md" in note.stdout
+    assert "theirs" not in note.stdout and "#3" not in _accomplished(note.stdout)
+
+
+def _accomplished(note: str) -> str:
+    return note.split("Accomplished This Session", 1)[1].split("Overall", 1)[0]

@@ -42,7 +42,9 @@ from tracker.git import (
     missing_revision,
     needs_attention,
     no_git,
+    not_its_own,
     repo_start,
+    taken_in,
 )
 from tracker.notes.errors import SummaryError
 from tracker.notes.filetree import draw_tree
@@ -403,6 +405,17 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
             f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: it starts at "
             f"{start.short} ({start.how}), which is not in the history of {end_words}; correct 'since' or 'until'"
         )
+    # A rebase that moved the session's commits past others leaves `since` before them: the note would claim
+    # their work.  Refused, with the commit to start at; a --since given is the user's own word.
+    if since is None and session.since and start.sha is not None:
+        foreign = taken_in(repo, start.sha, end_sha or "HEAD")
+        if foreign:
+            line, column = session.where("since")
+            said = not_its_own(session.since, end_sha or "HEAD", foreign)
+            raise SummaryError(
+                f"{loaded.path}:{line}:{column}: error: session {project.session_name(index)}: {one_line(said)} "
+                f"(or keep this start: tracker summary --since {one_line(session.since)})"
+            )
 
     history = HistoryView(True, "", start.short, start.date, start.how, "", "", end_sha[:7] if end_sha else None)
     # Only `until` was HEAD as the session ended; a window closed by the next session's start says nothing of it.
