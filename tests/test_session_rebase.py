@@ -289,3 +289,33 @@ def test_a_merged_session_keeps_its_window(tmp_path):
 
 def _accomplished(note: str) -> str:
     return note.split("Accomplished This Session", 1)[1].split("Overall", 1)[0]
+
+
+def test_an_open_session_rebased_on_a_later_commit_is_told_too(tmp_path):
+    # A rebase in the middle of a session (no until yet): its window, up to HEAD, would take in U.
+    where = tmp_path / "r"
+    _git(tmp_path, "init", "-q", "-b", "main", str(where))
+    (where / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    start = _commit(where, "S", "2026-12-05T08:00:00+00:00")
+    assert _tracker(where, "session", "start", at="2026-12-05T09:00").returncode == 0
+    (where / "mine.md").write_text("mine\n", encoding="utf-8")
+    _commit(where, "A", "2026-12-05T09:10:00+00:00")
+    _git(where, "checkout", "-q", "-b", "upstream", start)
+    (where / "theirs.md").write_text("theirs\n", encoding="utf-8")
+    theirs = _commit(where, "U", "2026-12-05T09:20:00+00:00")
+    _git(where, "checkout", "-q", "main")
+    _git(where, "rebase", "-q", "upstream", at="2026-12-05T09:40:00+00:00")
+
+    checked = _tracker(where, "validate")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr.startswith(f"plan.yaml:18:12: warning: the window from '{start[:7]}' to ")
+    assert f"takes in 1 commit a rebase moved the session's own past ({theirs[:7]} 'U': " in checked.stderr
+    assert checked.stderr.endswith(f"so the note would claim its work: check, then write since: {theirs[:7]}\n")
+    done = _tracker(where, "summary")
+    assert done.returncode == 1
+    assert f"the window from '{start[:7]}' to HEAD takes in 1 commit" in done.stderr
+    _follow(where, checked.stderr)
+    assert _tracker(where, "validate").stderr == ""
+    note = _tracker(where, "summary")
+    assert note.returncode == 0, note.stderr
+    assert "mine.md" in note.stdout and "theirs.md" not in note.stdout
