@@ -1,17 +1,87 @@
-"""`tracker git setup`: the plan's `.gitattributes` line and the repository's `merge.tracker` config."""
+"""`tracker git setup`: the plan's `.gitattributes` line and the repository's `merge.tracker` config, and whether the
+program that config names is there to run."""
 
 from __future__ import annotations
 
+import os
+import shlex
 from pathlib import Path
 
 from tracker.git.planhistory import plan_in
-from tracker.git.repo import GitRepo
+from tracker.git.repo import GitRepo, GitUnavailable
+from tracker.plan import Problem
 from tracker.support.atomicfile import write_atomic
 
 NAME = "tracker: merge the plan by its structure"
 # git 2.44+ puts the sides' names there (quoted); older git passes them as they are, and the driver
 # names the sides itself (git/mergelabels.py).
 LABELS = "--ours-label %X --theirs-label %Y"
+ARGUMENTS = f"merge-file %O %A %B --path %P --marker-size %L {LABELS}"
+# Git runs the driver with `sh -c`.  The tracker that ran the setup is named by its absolute path (no
+# virtual environment to activate), and when that install has moved or gone the `tracker` on PATH runs
+# instead.
+FALLBACK = "tracker"
+
+
+def driver_command(command: str) -> str:
+    """The driver line git runs for `command` (this tracker: a script, or an interpreter with `-m tracker`)."""
+    return f'set -- {command}; [ -x "$1" ] || set -- {FALLBACK}; "$@" {ARGUMENTS}'
+
+
+def driver_program(driver: str) -> tuple[str, bool] | None:
+    """The program a `merge.tracker.driver` line runs first, and whether it falls back to the `tracker` on
+    PATH (a line driver_command wrote); None when it names no program tracker can check."""
+    try:
+        words = shlex.split(driver)
+    except ValueError:
+        return None
+    if words[:2] == ["set", "--"] and len(words) > 2:
+        return words[2].rstrip(";"), True
+    return (words[0], False) if words else None
+
+
+def missing_program(driver: str) -> tuple[str, bool] | None:
+    """The absolute program `driver` runs first, when it is not there to run (moved or removed), and whether
+    the line then falls back to the `tracker` on PATH; None when it is there, or looked up on PATH."""
+    found = driver_program(driver)
+    if found is None or not os.path.isabs(found[0]):
+        return None  # a command looked up on PATH, or not tracker's: git's to find
+    return None if os.access(found[0], os.X_OK) else found
+
+
+def driver_problem(plan: Path) -> tuple[Problem | None, list[str]]:
+    """A warning when the merge driver this clone's config names runs a program that is not there; and the
+    files that answer depends on (the config file, the program), for a recorded answer to be checked against."""
+    try:
+        repo = GitRepo.open(Path(os.path.realpath(plan)))
+        said = repo.run("config", "--show-origin", "--get", "merge.tracker.driver", check=False)
+    except (GitUnavailable, OSError):
+        return None, []
+    origin, tab, driver = said.decode("utf-8", "replace").rstrip("\n").partition("\t")
+    program = driver_program(driver) if tab and origin.startswith("file:") else None
+    if program is None:
+        return None, []  # not set up here (a pull merges the plan line by line), or set up by hand
+    config = os.path.join(repo.root, origin[5:])  # git names it from the work tree's top
+    watched = [config] + ([program[0]] if os.path.isabs(program[0]) else [])
+    missing = missing_program(driver)
+    if missing is None:
+        return None, watched
+    then = (
+        "a pull runs the 'tracker' on PATH instead, if there is one"
+        if missing[1]
+        else "a pull that changes the plan on both sides leaves it unmerged"
+    )
+    return (
+        Problem(
+            config,
+            None,
+            None,
+            f"merge.tracker.driver runs {missing[0]}, which is not there (moved or removed): {then}; "
+            "run 'tracker git setup' again to name this tracker",
+            "warning",
+        ),
+        watched,
+    )
 
 
 def attribute_line(repo: GitRepo, plan: Path) -> str:
@@ -37,7 +107,7 @@ def set_up_merge(plan: Path, command: str) -> list[str]:
         changes.append(f"added to {attributes}: {line}")
     wanted = {
         "merge.tracker.name": NAME,
-        "merge.tracker.driver": f"{command} merge-file %O %A %B --path %P --marker-size %L {LABELS}",
+        "merge.tracker.driver": driver_command(command),
     }
     for key, value in wanted.items():
         now = repo.run("config", "--local", "--get", key, check=False).decode("utf-8", "replace").rstrip("\n")
