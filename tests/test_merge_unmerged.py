@@ -1,5 +1,6 @@
-"""The merge driver `tracker git setup` writes outlives its install moving; `validate` warns of a driver that is
-not there."""
+"""A pull git could not merge the plan in: the merge driver it names is gone, so git leaves the plan unmerged, one
+side alone and without conflict markers.  Every command says so and no writer writes; the driver `tracker git
+setup` writes outlives its install moving; `validate` warns of a driver that is not there."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from pathlib import Path
 
 from conftest import run_tracker
-from gitutil import ENV
+from gitutil import ENV, Repo
 from test_merge_driver import ISSUE_1, ISSUE_2, PLAN, clones, edit, git, status
 
 GONE = "/old/venv/bin/tracker"
@@ -17,6 +18,84 @@ OLD_DRIVER = f"{GONE} merge-file %O %A %B --path %P --marker-size %L --ours-labe
 THEIRS = edit(PLAN, status(ISSUE_1, "audit"))
 OURS = edit(PLAN, status(ISSUE_2, "blocked"))
 BOTH = edit(PLAN, status(ISSUE_1, "audit"), status(ISSUE_2, "blocked"))
+
+
+def diverged(tmp_path: Path, driver: str | None = None) -> Repo:
+    """Two clones; theirs pushes THEIRS, ours commits OURS (its merge driver set to `driver`) and has not pulled."""
+    theirs, ours = clones(tmp_path, PLAN.encode())
+    (theirs.root / "data/phases.yaml").write_text(THEIRS)
+    theirs.commit("theirs", "data/phases.yaml")
+    theirs.git("push", "-q", "origin", "main")
+    if driver is not None:
+        ours.git("config", "merge.tracker.driver", driver)
+    (ours.root / "data/phases.yaml").write_text(OURS)
+    ours.commit("ours", "data/phases.yaml")
+    return ours
+
+
+def test_a_plan_git_left_unmerged_is_an_error_for_every_command_and_no_writer_writes(tmp_path: Path):
+    repo = diverged(tmp_path, OLD_DRIVER)
+    pulled = git(repo, "pull", "--no-rebase", "-q", "origin", "main")
+    assert pulled.returncode == 1
+    assert git(repo, "status", "--short").stdout == "UU data/phases.yaml\n"
+    plan = repo.root / "data/phases.yaml"
+    assert plan.read_text() == OURS  # one side alone, no markers: it loads
+
+    error = (
+        f"data/phases.yaml:1:1: error: git has not merged this file (the merge driver could not run: {GONE} is not "
+        "there): it holds HEAD's side (git's stage 2) alone, the other side's changes are only in git's index, and "
+        "'git add' would drop them; resolve it: run 'tracker git setup', then 'git checkout --merge -- "
+        "data/phases.yaml' to merge it again with tracker's driver, check it and 'git add' it (or 'git add' it as "
+        "it is to keep this side alone)\n"
+    )
+    named = ("-f", "data/phases.yaml")
+    for _ in range(2):  # the second would be a replay, were the first recorded
+        checked = run_tracker(*named, "validate", cwd=repo.root, env=ENV)
+        assert (checked.returncode, checked.stdout) == (1, "")
+        assert checked.stderr == error + "data/phases.yaml: 1 error\n"
+        for shown in (("status",), ("status", "--json"), ("export", "csv")):
+            said = run_tracker(*named, *shown, cwd=repo.root, env=ENV)
+            assert (said.returncode, said.stdout, said.stderr) == (1, "", error), shown
+    for change in (("set", "1", "complete"), ("add", "issue", "P", "Third"), ("session", "start"), ("coverage",)):
+        refused = run_tracker(*named, *change, cwd=repo.root, env=ENV)
+        assert refused.returncode == 1, change
+        assert refused.stderr.startswith(error), change
+        assert plan.read_text() == OURS
+    for change in (("set", "1", "complete"), ("add", "issue", "P", "Third")):  # the writer's own refusal
+        refused = run_tracker(*named, *change, cwd=repo.root, env=ENV)
+        assert refused.stderr == error + "data/phases.yaml: error: nothing was written\n", change
+
+    # The way out the message gives: the driver set up again, git merges the file again with it.
+    assert run_tracker("git", "setup", cwd=repo.root, env=ENV).returncode == 0
+    assert git(repo, "checkout", "--merge", "--", "data/phases.yaml").returncode == 0
+    assert plan.read_text() == BOTH
+    assert git(repo, "status", "--short").stdout == "UU data/phases.yaml\n"  # merged, for the user to add
+    assert run_tracker(*named, "validate", cwd=repo.root, env=ENV).returncode == 0
+    assert run_tracker(*named, "set", "1", "complete", cwd=repo.root, env=ENV).returncode == 0
+
+
+def test_keeping_the_one_side_with_git_add_is_the_users_choice(tmp_path: Path):
+    repo = diverged(tmp_path, OLD_DRIVER)
+    assert git(repo, "pull", "--no-rebase", "-q", "origin", "main").returncode == 1
+    assert run_tracker("validate", cwd=repo.root, env=ENV).returncode == 1
+    repo.git("add", "data/phases.yaml")
+    checked = run_tracker("validate", cwd=repo.root, env=ENV)
+    assert checked.returncode == 0
+    assert checked.stderr.endswith(
+        f"warning: merge.tracker.driver runs {GONE}, which is not there (moved or removed): "
+        "a pull that changes the plan on both sides leaves it unmerged; run 'tracker git setup' again to name this "
+        "tracker\n"
+    )
+
+
+def test_in_a_rebase_the_file_is_named_as_the_side_being_merged_in_or_heads(tmp_path: Path):
+    repo = diverged(tmp_path, OLD_DRIVER)
+    assert git(repo, "pull", "--rebase", "-q", "origin", "main").returncode == 1
+    assert (repo.root / "data/phases.yaml").read_text() == THEIRS  # the upstream side: yours is not in it
+    checked = run_tracker("validate", cwd=repo.root, env=ENV)
+    assert checked.returncode == 1
+    assert "error: git has not merged this file" in checked.stderr
+    assert "it holds HEAD's side (git's stage 2) alone" in checked.stderr
 
 
 def test_the_driver_setup_writes_runs_the_tracker_on_path_once_its_install_has_moved(tmp_path: Path):

@@ -92,3 +92,33 @@ def test_markers_saved_into_a_loaded_plan_show_the_conflict_and_go_when_resolved
             await wait_until(pilot, lambda: shown(app) == [])
 
     asyncio.run(run())
+
+
+def test_a_plan_git_left_unmerged_is_said_and_not_written_until_git_has_it_merged(tmp_path: Path):
+    from test_merge_driver import git
+    from test_merge_unmerged import OLD_DRIVER, OURS, diverged
+
+    repo = diverged(tmp_path, OLD_DRIVER)
+    assert git(repo, "pull", "--no-rebase", "-q", "origin", "main").returncode == 1
+    plan = repo.root / "data/phases.yaml"
+
+    async def run() -> None:
+        app = make_app(load(plan), Settings(poll_seconds=0.1, git_seconds=None))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            lines = shown(app)
+            assert lines[0] == (
+                f"{plan} is not merged: git left one side of the merge in it. Nothing is written until it is "
+                "merged; this goes away by itself once git has it merged (git add)."
+            )
+            assert lines[1].startswith(f"{plan}:1:1: error: git has not merged this file (the merge driver could")
+            assert "NOT MERGED by git" in app.screen_stack[0].query_one("#header").render().plain
+            await pilot.press("down", "n")  # the first issue's next status
+            await settle(pilot)
+            assert plan.read_text() == OURS
+            repo.git("add", "data/phases.yaml")
+            await pilot.press("r")
+            await settle(pilot)
+            assert shown(app) == []
+
+    asyncio.run(run())

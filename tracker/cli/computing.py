@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from tracker.cli import replay
-from tracker.git import Ahead, read_links, repo_start
+from tracker.git import Ahead, read_links, repo_start, unmerged_problem
 from tracker.plan import is_ok, load
 from tracker.support.memory import collect_again
 
@@ -52,6 +52,7 @@ def compute(
     answered is given back unlinked, nothing written or recorded, for the caller to say what is wrong.
     `plan_history`: the answer also reads the plan's own history, from the repository around its file;
     it is kept only when the links are read from there too, so that one `git status` vouches for both.
+    A plan git has not merged (git.unmerged_problem) is given back with that error alone, unanswered.
     `read`: what the answer is made from, read from the repository the links would be (the plan's `repo:`,
     else around its file), in place of the plan's links; `history` is then not used.
     `also`: more files the answer reads (absolute paths, anywhere), asked before it is built; a change to one
@@ -71,6 +72,13 @@ def compute(
         # (export/view.py); git's view is asked from where the links are read, the symlink followed.
         if not plan_history or str(start) == os.path.realpath(loaded.path.parent):
             recorder.before_git(start)  # else nothing is kept (see Recorder.record)
+        # A plan git left unmerged is one side alone: answered as its error alone, like conflict markers, and
+        # never recorded.  The `git status` just read says so when it was asked from the plan's own folder.
+        own = recorder.status if recorder.start == str(repo_start(loaded.path, None)) else None
+        unmerged = unmerged_problem(loaded.path, str(loaded.path), own)
+        if unmerged is not None:
+            loaded.problems = [unmerged]
+            return loaded
         if read is not None:
             basis = read(loaded)
         else:

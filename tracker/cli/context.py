@@ -46,7 +46,8 @@ def plan_path(options: Options) -> Path:
 
 
 def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = True, ahead=None):
-    """The loaded plan; with fail_on_errors, every problem printed and exit 1 if any is an error.
+    """The loaded plan; with fail_on_errors, every problem printed and exit 1 if any is an error, or if git left
+    the plan unmerged (git.unmerged_problem).
 
     `tracker` starts with the cyclic GC off (launch.main); start_gc turns it on again.
     `ahead`: the plan read and hashed meanwhile (plan.ReadAhead of plan_path(options)).
@@ -60,6 +61,12 @@ def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = Tr
         gc.freeze()  # the dashboard turns the GC on itself, freezing what its first frame made too
     if fail_on_errors and not loaded.ok:
         raise Failed(loaded.report())
+    if fail_on_errors:
+        from tracker.git import unmerged_problem
+
+        unmerged = unmerged_problem(loaded.path, str(loaded.path))  # one side of a merge alone: no plan to answer for
+        if unmerged is not None:
+            raise Failed(str(unmerged))
     return loaded
 
 

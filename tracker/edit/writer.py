@@ -86,6 +86,7 @@ from tracker.edit.commands import (
 )
 from tracker.edit.lock import Lock, LockTimeout
 from tracker.edit.nodes import IssueNodes, NeedWhole, Nodes
+from tracker.git import unmerged_problem
 from tracker.plan import Loaded, LoadedOk, LoadError, Problem, Project, decode, is_ok, load_text, parsecache, splice
 from tracker.support import atomicfile, signals
 
@@ -151,6 +152,9 @@ def apply(
             f"{first}\n{where}: error: the plan has errors, so nothing was written; "
             "fix them first (tracker validate lists them all)"
         )
+    unmerged = unmerged_problem(loaded.path, where)  # one side of a merge alone: a write would bury the other
+    if unmerged is not None:
+        raise WriteRefused(f"{unmerged}\n{where}: error: nothing was written")
     before = change.value(loaded.project, where)
     if before == change.wanted:
         return loaded

@@ -19,7 +19,7 @@ LABELS = "--ours-label %X --theirs-label %Y"
 ARGUMENTS = f"merge-file %O %A %B --path %P --marker-size %L {LABELS}"
 # Git runs the driver with `sh -c`.  The tracker that ran the setup is named by its absolute path (no
 # virtual environment to activate), and when that install has moved or gone the `tracker` on PATH runs
-# instead.
+# instead: without either, git leaves the plan unmerged (git/unmerged.py says so).
 FALLBACK = "tracker"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.git import deliverable_drift, evidence_freshness, issue_drift, reviews_to_come_over
-from tracker.plan import Deliverable, Freshness, Issue, Phase, Project
+from tracker.plan import Deliverable, Freshness, Issue, Phase, Problem, Project
 from tracker.tui.attentionview import AttentionView, read_attention
 
 if TYPE_CHECKING:
@@ -27,24 +27,34 @@ def read_git(project: Project, plan_file: Path, before: GitView | None = None) -
     is the answer again, as it is: what needs attention is worked out anew only when something it depends
     on changed (on 10,000 issues that is 45 ms, nine tenths of what an idle dashboard spent).
     """
-    from tracker.git import read_links  # here: the first frame, drawn before git is read, does without it
+    # Here: the first frame, drawn before git is read, does without them.
+    from tracker.git import read_links, unmerged_problem
     from tracker.support.clock import BadClock, today
 
     links = read_links(project, plan_file)
+    # A plan git left unmerged as one side alone is said with each read: `git add` changes no byte of it.
+    unmerged = unmerged_problem(plan_file, str(plan_file))
     try:
         day = today()
     except BadClock as exc:  # TRACKER_NOW is no date: git is shown, what is late is not known
-        return GitView(links, clock_error=str(exc))
-    if before is not None and before.attention.today == day and before.links == links:
+        return GitView(links, clock_error=str(exc), unmerged=unmerged)
+    if before is not None and before.attention.today == day and before.links == links and before.unmerged == unmerged:
         return before
-    return GitView(links, read_attention(project, links, day))
+    return GitView(links, read_attention(project, links, day), unmerged=unmerged)
 
 
 class GitView:
-    def __init__(self, links: Links | None = None, attention: AttentionView | None = None, clock_error: str = ""):
+    def __init__(
+        self,
+        links: Links | None = None,
+        attention: AttentionView | None = None,
+        clock_error: str = "",
+        unmerged: Problem | None = None,
+    ):
         self.links = links
         self.attention = attention or AttentionView()
         self.clock_error = clock_error
+        self.unmerged = unmerged  # git left the plan unmerged, one side alone (git.unmerged_problem)
 
     @property
     def ready(self) -> bool:

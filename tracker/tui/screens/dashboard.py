@@ -154,17 +154,21 @@ class DashboardScreen(Screen):
 
     def show_problems(self) -> None:
         views = self.query("#problems")
-        if not views and self.broken is None:
+        if not views and self.broken is None and self.git.unmerged is None:
             return
         from tracker.tui.widgets.problems import ProblemsView  # here: a plan without errors never needs it
 
         view = views.first(ProblemsView) if views else ProblemsView(id="problems")
-        view.show(self.broken, self.shown)
+        view.show(self.broken, self.shown, self.git.unmerged)
         if not views:
             self.mount(view, before=self.query_one(KeyBar))
 
     def show_header(self) -> None:
-        notes = (["plan has errors"] if self.broken is not None else []) + (["writing…"] if self.writes.pending else [])
+        notes = (
+            (["plan has errors"] if self.broken is not None else [])
+            + (["NOT MERGED by git"] if self.git.unmerged is not None else [])
+            + (["writing…"] if self.writes.pending else [])
+        )
         self.query_one(PlanHeader).show(self.project, self.git, " · ".join(notes))
 
     def show_detail(self) -> None:
@@ -226,6 +230,9 @@ class DashboardScreen(Screen):
     def on_git_schedule_read(self, message: GitSchedule.Read) -> None:
         if message.git is self.git:
             return  # nothing changed since the last read: nothing to draw again
+        if message.git.unmerged != self.git.unmerged:
+            self.git = message.git
+            self.show_problems()
         self.git = message.git
         self.query_one(PlanTree).set_git(self.git)
         if self.filters.query.states:  # is:overdue and the like are answered by this read

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 
-from tracker.plan import Loaded
+from tracker.plan import Loaded, Problem
 from tracker.support.figures import counted
 from tracker.support.textsafe import one_line
 from tracker.tui.widgets.lines import Lines
@@ -20,11 +20,14 @@ class ProblemsView(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield self.lines
 
-    def show(self, broken: Loaded | None, shown: Loaded | None) -> None:
+    def show(self, broken: Loaded | None, shown: Loaded | None, unmerged: Problem | None = None) -> None:
         """`broken` is the plan that failed to load; `shown` the plan the screen shows: an older good one, the
-        broken one as far as it reads (when none loaded since the dashboard opened), or none."""
-        self.display = broken is not None
+        broken one as far as it reads (when none loaded since the dashboard opened), or none.  `unmerged`: the
+        plan loads, but git left it unmerged, one side alone (git.unmerged_problem)."""
+        self.display = broken is not None or unmerged is not None
         if broken is None:
+            if unmerged is not None:
+                self._show_unmerged(unmerged)
             return
         errors = len(broken.errors)
         if shown is None:
@@ -46,3 +49,15 @@ class ProblemsView(VerticalScroll):
             return lines
 
         self.lines.show(build)
+
+    def _show_unmerged(self, unmerged: Problem) -> None:
+        heading = (
+            f"{one_line(unmerged.path)} is not merged: git left one side of the merge in it. Nothing is written "
+            "until it is merged; this goes away by itself once git has it merged (git add)."
+        )
+        self.lines.show(
+            lambda width, style: [
+                Content.styled(heading, style("error")),
+                Content.styled(one_line(str(unmerged)), style("error")),
+            ]
+        )

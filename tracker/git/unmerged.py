@@ -1,0 +1,105 @@
+"""A plan git has not merged: one side of a merge, unchanged, in the work tree, and the sides only in the index.
+
+When git cannot run the plan's merge driver (the install `tracker git setup`
+named has moved or gone), or the driver fails without writing a result, git
+leaves the plan unmerged in the index (`git status`: `UU`) and the work tree
+file as one side alone, without conflict markers.  That file loads, and a
+`git add` and a commit would drop the other side's changes.  So every command
+reports it as a located error, as it reports conflict markers, and no writer
+writes into it.  A file that is no longer one side unchanged (the user merged
+it, or `git checkout --merge` ran the driver again) is the user's merge, to be
+checked and added: it is not reported.
+
+Asking costs one `git ls-files -u` where no `git status` was read, and nothing
+where one was (an answer's: its `u` records are all there is to look for; a
+replayed answer was recorded from the same `git status` bytes, `u` records
+and their stages included, so it cannot hide a merge made since).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+
+from tracker.git.statusproc import ask_git
+from tracker.plan import Problem
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from tracker.git.repo import GitRepo
+
+_UNMERGED_RECORD = b"\0u "  # a `u` record of `git status --porcelain=v2 -z --branch` (never its first)
+
+
+def unmerged_problem(plan: Path, where: str, status: bytes | None = None) -> Problem | None:
+    """The error for `plan` when git left it unmerged as one side alone, else None.
+
+    `status`: what `git status` (statusproc.STATUS_ARGS) said from the plan's own folder, when it was read:
+    a status without a `u` record is the answer, without asking git again.
+    """
+    if status is not None and _UNMERGED_RECORD not in status:
+        return None
+    plan = Path(os.path.realpath(plan))
+    asked = ask_git(str(plan.parent), ("ls-files", "--unmerged", "-z", "--", plan.name))
+    if asked is None:
+        return None  # git cannot run: it cannot have left a merge either
+    code, out, _ = asked.answer()
+    stages = _stages(out) if code == 0 else {}
+    if not stages:
+        return None
+    from tracker.git.repo import GitRepo, GitUnavailable  # here: a plan not left unmerged needs neither
+
+    try:
+        repo = GitRepo.open(plan)
+        # As git would store the file (its clean filters, line endings): compared with the sides' blobs.
+        now = repo.run("hash-object", "--", str(plan)).decode("ascii").strip()
+    except (GitUnavailable, OSError, UnicodeDecodeError):
+        return None
+    ours, theirs = stages.get(2), stages.get(3)
+    if now not in (ours, theirs) or ours == theirs:
+        return None  # merged by hand or by `git checkout --merge`: the user's to check and `git add`
+    side = "HEAD's side (git's stage 2)" if now == ours else "the side being merged in (git's stage 3)"
+    shown = shlex.quote(where)
+    return Problem(
+        where,
+        1,
+        1,
+        f"git has not merged this file ({_why(repo, plan)}): it holds {side} alone, the other side's changes are "
+        f"only in git's index, and 'git add' would drop them; resolve it: run 'tracker git setup', then "
+        f"'git checkout --merge -- {shown}' to merge it again with tracker's driver, check it and 'git add' it "
+        "(or 'git add' it as it is to keep this side alone)",
+    )
+
+
+def _stages(listing: bytes) -> dict[int, str]:
+    """{stage: object id} from `git ls-files --unmerged -z` of one file (`MODE OID STAGE\\tPATH\\0` each)."""
+    stages = {}
+    for entry in listing.split(b"\0"):
+        head, tab, _ = entry.partition(b"\t")
+        fields = head.split(b" ")
+        if tab and len(fields) == 3 and fields[2].isdigit():
+            stages[int(fields[2])] = fields[1].decode("ascii", "replace")
+    return stages
+
+
+def _why(repo: GitRepo, plan: Path) -> str:
+    """Why git did not merge the plan, as far as its attributes and config tell."""
+    name = plan.relative_to(os.path.realpath(repo.root)).as_posix()
+    said = repo.run("check-attr", "merge", paths=[name], check=False).decode("utf-8", "replace")
+    if not said.rstrip("\n").endswith(": merge: tracker"):
+        return "git merged it without tracker's merge driver, which is not set up for it"
+    driver = repo.run("config", "--get", "merge.tracker.driver", check=False).decode("utf-8", "replace").strip()
+    if not driver:
+        return "tracker's merge driver is not set up in this clone"
+    from tracker.git.mergesetup import missing_program
+
+    missing = missing_program(driver)
+    if missing is not None and not missing[1]:
+        return f"the merge driver could not run: {missing[0]} is not there"
+    if missing is not None:
+        import shutil
+
+        fallback = "the 'tracker' on PATH failed" if shutil.which("tracker") else "no 'tracker' is on PATH"
+        return f"the merge driver could not run: {missing[0]} is not there, and {fallback}"
+    return "the merge driver failed; git's output of the merge says why"
