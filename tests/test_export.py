@@ -428,3 +428,20 @@ def test_a_csv_whose_header_goes_on_past_the_exports_columns_is_kept(shop: Repo,
         "starts with 'phase,id,title,status,notes,signed off'); choose another file, or add --force to replace it\n"
     )
     assert mine.read_bytes() == kept
+
+
+def test_html_charts_a_history_whose_plan_once_had_no_issues(repo: Repo):
+    """A version with no issues has no percent: left off the chart (it raised a TypeError), the others drawn."""
+    repo.write("plan.yaml", "project: P\nphases:\n  - id: P1\n    title: One\n    issues: []\n")
+    repo.commit("No issues yet", date="2026-01-05T10:00:00+00:00")
+    done = run_tracker("-f", "plan.yaml", "export", "html", cwd=repo.root, env=NOW)
+    assert done.returncode == 0, done.stderr
+    assert "No version of the plan in its git history loads with an issue to measure." in done.stdout
+    repo.write(
+        "plan.yaml",
+        "project: P\nphases:\n  - id: P1\n    title: One\n    issues:\n      - {id: 1, title: A, status: complete}\n",
+    )
+    repo.commit("An issue", date="2026-01-06T10:00:00+00:00")
+    done = run_tracker("-f", "plan.yaml", "export", "html", cwd=repo.root, env=NOW)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count('<circle class="point"') == 1

@@ -119,9 +119,14 @@ def history_chart(rows: list) -> Markup:
     """Progress at each commit that changed the plan as an inline SVG step line: days across, 0-100% up."""
     import datetime
 
-    points = [(datetime.date.fromisoformat(row.day), row.measure.percent) for row in rows if row.measure.ok]
+    # A version with no issues has no percent: it is left off the line, as the dashboard's chart leaves it blank.
+    points = [
+        (datetime.date.fromisoformat(row.day), row.measure.percent)
+        for row in rows
+        if row.measure.ok and row.measure.percent is not None
+    ]
     if not points:
-        return Markup('<p class="none">No version of the plan in its git history loads.</p>')
+        return Markup('<p class="none">No version of the plan in its git history loads with an issue to measure.</p>')
     width, height, left, top = 720, 160, 44, 10
     first, last = points[0][0], points[-1][0]
     span = (last - first).days or 1
