@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -445,3 +446,22 @@ def test_html_charts_a_history_whose_plan_once_had_no_issues(repo: Repo):
     done = run_tracker("-f", "plan.yaml", "export", "html", cwd=repo.root, env=NOW)
     assert done.returncode == 0, done.stderr
     assert done.stdout.count('<circle class="point"') == 1
+
+
+def test_html_charts_a_rebased_commit_after_the_one_it_was_made_on(shop: Repo):
+    """A commit authored on 12-03 rebased onto one authored on 12-05: it is dated by its work, but it stands
+    on the line from 12-05, where it was put; the chart never runs back in time."""
+    plan = shop.root / "data" / "phases.yaml"
+    plan.write_text(plan.read_text().replace("status: in_progress", "status: complete"))
+    shop.commit("Issue 2 done", "data/phases.yaml", date="2025-12-05T10:00:00+00:00")
+    plan.write_text(plan.read_text().replace("title: Fixes", "title: Fixes and more"))
+    shop.git("add", "-A")
+    shop.git("commit", "-q", "-m", "Rebased", date="2025-12-06T10:00:00+00:00")
+    shop.git(
+        "commit", "-q", "--amend", "--no-edit", "--date=2025-12-03T10:00:00+00:00", date="2025-12-06T10:00:00+00:00"
+    )
+    assert shop.git("log", "-1", "--format=%ad %cd", "--date=short") == "2025-12-03 2025-12-06"
+    page = export(shop, "html").stdout
+    assert ">2025-11-30</text>" in page and ">2025-12-05</text>" in page
+    xs = [float(x) for x in re.findall(r'<circle class="point" cx="([0-9.]+)"', page)]
+    assert len(xs) == 3 and xs == sorted(xs) and xs[1] == xs[2]

@@ -3,6 +3,7 @@ real back-dated commits, a real rebase, and the real CLI."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -319,3 +320,53 @@ def test_an_open_session_rebased_on_a_later_commit_is_told_too(tmp_path):
     note = _tracker(where, "summary")
     assert note.returncode == 0, note.stderr
     assert "mine.md" in note.stdout and "theirs.md" not in note.stdout
+
+
+def test_a_session_rebased_on_a_later_day_keeps_its_day_in_the_note_and_the_history(tmp_path):
+    """Its commits rewritten two days later (committer date 12-03, author dates kept): the note's time is
+    still the session's own, and `history` dates each commit by when its work was done."""
+    where = tmp_path / "r"
+    _git(tmp_path, "init", "-q", "-b", "main", str(where))
+    (where / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    _commit(where, "plan", "2026-12-01T09:00:00+00:00")
+    assert _tracker(where, "session", "start", "--focus", "work", at="2026-12-01T09:10").returncode == 0
+    _commit(where, "start", "2026-12-01T09:10:00+00:00")
+    assert _tracker(where, "set", "3", "in_progress", at="2026-12-01T09:30").returncode == 0
+    _commit(where, "work", "2026-12-01T09:30:00+00:00")
+    assert _tracker(where, "session", "end", "--headline", "done", at="2026-12-01T09:40").returncode == 0
+    _commit(where, "end", "2026-12-01T09:40:00+00:00")
+    before = _tracker(where, "summary", at="2026-12-01T09:45")
+    assert "**Time**: 09:10 to 09:40  \n" in before.stdout, before.stderr
+
+    env = {**os.environ, **ENV, "GIT_COMMITTER_DATE": "2026-12-03T08:00:00+00:00"}
+    env.pop("GIT_AUTHOR_DATE", None)
+    done = subprocess.run(["git", "rebase", "-q", "--force-rebase", "HEAD~3"], cwd=where, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    work = _git(where, "log", "--format=%h", "--grep=^work$")
+    plan = (where / "plan.yaml").read_text(encoding="utf-8")
+    until = plan.split("until: ", 1)[1][:7]
+    (where / "plan.yaml").write_text(plan.replace(f"until: {until}", f"until: {work}"), encoding="utf-8")
+    _commit(where, "until: rebased", "2026-12-03T08:05:00+00:00")
+
+    after = _tracker(where, "summary", at="2026-12-03T09:00")
+    assert after.returncode == 0, after.stderr
+    assert "**Time**: 09:10 to 09:40  \n" in after.stdout  # it said "09:10 to 09:40 on 2026-12-03"
+    assert after.stdout == before.stdout.replace(until, work)  # the same note, the commit `until` names aside
+
+    shown = _tracker(where, "history", "--json", at="2026-12-03T09:00")
+    assert [row["date"][:10] for row in json.loads(shown.stdout)["rows"]] == ["2026-12-01"] * 4 + ["2026-12-03"]
+
+
+def test_history_dates_an_amended_first_commit_by_its_work(tmp_path):
+    """The plan's first commit amended three days later: the history still began on the day it was written."""
+    where = tmp_path / "r"
+    _git(tmp_path, "init", "-q", "-b", "main", str(where))
+    (where / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    _commit(where, "plan", "2026-12-01T09:00:00+00:00")
+    env = {**os.environ, **ENV, "GIT_COMMITTER_DATE": "2026-12-04T08:00:00+00:00"}
+    env.pop("GIT_AUTHOR_DATE", None)
+    done = subprocess.run(["git", "commit", "-q", "--amend", "-m", "the plan"], cwd=where, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    shown = _tracker(where, "history", at="2026-12-04T09:00")
+    assert shown.stdout.splitlines()[1].startswith("2026-12-01  ")
+    assert "the plan's history covers 3 days; a pace needs a week" in shown.stdout  # it said "1 day"

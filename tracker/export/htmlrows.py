@@ -14,6 +14,7 @@ import re
 from markupsafe import Markup, escape
 
 from tracker.export.view import ExportView, last_commit
+from tracker.git import timeline
 from tracker.plan import Freshness
 
 _SPECIAL = re.compile("[&<>\"']")
@@ -117,14 +118,8 @@ def _commit(commit: dict | None) -> str:
 
 def history_chart(rows: list) -> Markup:
     """Progress at each commit that changed the plan as an inline SVG step line: days across, 0-100% up."""
-    import datetime
-
     # A version with no issues has no percent: it is left off the line, as the dashboard's chart leaves it blank.
-    points = [
-        (datetime.date.fromisoformat(row.day), row.measure.percent)
-        for row in rows
-        if row.measure.ok and row.measure.percent is not None
-    ]
+    points = [(day, found.percent) for day, found in timeline(rows) if found.percent is not None]
     if not points:
         return Markup('<p class="none">No version of the plan in its git history loads with an issue to measure.</p>')
     width, height, left, top = 720, 160, 44, 10

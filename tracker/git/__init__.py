@@ -43,8 +43,19 @@ if TYPE_CHECKING:
     from tracker.git.mergelabels import driver_labels, local_side
     from tracker.git.mergesetup import driver_problem, set_up_merge, undo_merge
     from tracker.git.pace import Forecast, forecast
-    from tracker.git.planhistory import BadSince, History, Measure, Row, measure, plan_in, read_history, rows_since
+    from tracker.git.planhistory import (
+        BadSince,
+        History,
+        Measure,
+        Row,
+        measure,
+        plan_in,
+        read_history,
+        rows_since,
+        timeline,
+    )
     from tracker.git.repo import (
+        WORK_DATE,
         GitRepo,
         GitUnavailable,
         SessionPoint,

@@ -16,7 +16,7 @@ import datetime
 import math
 from dataclasses import dataclass, field, replace
 
-from tracker.git.planhistory import Measure, Row
+from tracker.git.planhistory import Measure, Row, timeline
 from tracker.plan import format_minutes
 from tracker.support.figures import counted
 
@@ -109,7 +109,7 @@ def forecast(
 
 
 def _forecast(rows: list[Row], today: datetime.date, window_days: int, now: Measure | None) -> Forecast:
-    points = [(datetime.date.fromisoformat(row.day), row.measure) for row in rows if row.measure.ok]
+    points = timeline(rows)
     if not points or now is None:
         return _none(
             "no pace yet: no version of the plan in its history loads",

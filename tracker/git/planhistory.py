@@ -12,6 +12,7 @@ of this module measures everything again.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 from collections import Counter
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import msgspec
 
-from tracker.git.repo import GitRepo, GitUnavailable
+from tracker.git.repo import WORK_DATE, GitRepo, GitUnavailable
 from tracker.plan import MAX_BYTES, LoadError, Problem, Project, decode, is_iso_date, load_text, progress
 from tracker.support.cachefiles import cache_dir, code_key, read_entry, write_entry
 
@@ -29,7 +30,7 @@ KEEP = 4  # cache files: one per version of the code that measured
 # What a version comes to depends on the loader, the progress rule and this module.
 MEASURE_PARTS = ("plan", "support", "git")
 NO_BLOB = "0" * 40  # git's id for "no file": the plan was deleted in that commit
-LOG_FORMAT = "%x01%H%x00%cI%x00%s"
+LOG_FORMAT = f"%x01%H%x00{WORK_DATE}%x00%s"
 
 
 class BadSince(Exception):
@@ -78,7 +79,7 @@ class Row:
     """One commit that changed the plan, and what the plan came to in it."""
 
     sha: str
-    when: str  # the committer's date, ISO 8601 in the committer's zone
+    when: str  # when its work was done (the author date, WORK_DATE), ISO 8601 in the author's zone
     subject: str
     path: str  # the plan's path in this commit (from the work tree's root)
     blob: str
@@ -114,6 +115,19 @@ class _Change:
     subject: str
     path: str
     blob: str
+
+
+def timeline(rows: list[Row]) -> list[tuple[datetime.date, Measure]]:
+    """The versions that load, in the history's order, each with the day it stood from: the forecast's, the
+    chart's and the report's.  A commit is dated by when its work was done, and a rebase puts work done earlier
+    on top of work done later; a version cannot stand before the one it was made on, so it stands from the
+    later of its own day and the day of the version before it."""
+    points: list[tuple[datetime.date, Measure]] = []
+    for row in rows:
+        if row.measure.ok:
+            day = datetime.date.fromisoformat(row.day)
+            points.append((max(day, points[-1][0]) if points else day, row.measure))
+    return points
 
 
 def read_history(repo: GitRepo, plan: str, max_bytes: int = MAX_BYTES) -> History:

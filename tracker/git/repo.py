@@ -8,7 +8,7 @@ importing `subprocess`, with the same arguments in the same `git_env()`.
 Git's own `rev-parse` finds the work tree, so git's rules (parent folders,
 GIT_WORK_TREE, `safe.directory`) decide what tracker reads, except that a GIT_DIR or GIT_WORK_TREE
 naming another repository than the plan's is left out, and said (statusproc.ignored_git_variables).  GitPython is
-imported only by the object reads (`commit_day`, `file_at`, `blob`: the summary's
+imported only by the object reads (`work_day`, `file_at`, `blob`: the summary's
 and `tracker history`'s): at 0.1-0.2 s its import alone would be more than a whole repeated
 `tracker status`, which needs none of it.
 """
@@ -34,6 +34,11 @@ try:
     from fcntl import fcntl
 except ImportError:  # not Linux: a stream's pipe keeps the size the system gives it
     SETPIPE_SZ = None  # type: ignore[misc, assignment]  # the checker reads Linux's fcntl
+
+
+# When a commit's work was done, for `git log --format`: the author date, which a rebase or an amend keeps.
+# The committer date is when the commit was last written, so a rebase moves it to the day of the rebase.
+WORK_DATE = "%aI"
 
 
 def is_object_id(text: str) -> bool:
@@ -179,9 +184,9 @@ class GitRepo:
         """`git ARGS` started now; its stdout is gathered as it comes (see Stream)."""
         return Stream(["git", *args], self.root, self._env)
 
-    def commit_day(self, sha: str) -> str:
-        """The day commit `sha` was made (YYYY-MM-DD), in its committer's own zone, as `git log --format=%cI` has it."""
-        return self._read(lambda objects: objects.commit(sha).committed_datetime.date().isoformat())
+    def work_day(self, sha: str) -> str:
+        """The day the work of commit `sha` was done (YYYY-MM-DD): its author date (WORK_DATE), in the author's own zone."""
+        return self._read(lambda objects: objects.commit(sha).authored_datetime.date().isoformat())
 
     def file_at(self, sha: str, path: str) -> bytes | None:
         """The bytes of `path` (from the work tree's root) in commit `sha`; None if it held no file there."""

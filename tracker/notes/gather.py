@@ -164,7 +164,9 @@ class _Facts:
     changes: Changes | None = None
     root: Path | None = None
     end: str | None = None  # the commit a closed window ends at
-    end_day: str | None = None  # the day of `until`'s commit, which a session past midnight ended on or after
+    end_day: str | None = (
+        None  # the day `until`'s work was done (repo.work_day): a session past midnight ended on or after it
+    )
     plan: str | None = None  # the plan's path in the repository as the window's end has it
     problems: list[str] = field(default_factory=list)
     revisions: dict[str, str] = field(default_factory=dict)  # each revision named -> the commit git took it for
@@ -419,7 +421,7 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
 
     history = HistoryView(True, "", start.short, start.date, start.how, "", "", end_sha[:7] if end_sha else None)
     # Only `until` was HEAD as the session ended; a window closed by the next session's start says nothing of it.
-    end_day = repo.commit_day(end_sha) if end_sha is not None and session.until else None
+    end_day = repo.work_day(end_sha) if end_sha is not None and session.until else None
     facts = _Facts(history, root=repo.root, end=end_sha, end_day=end_day)
     if start.name is not None and start.sha is not None:
         facts.revisions[start.name] = start.sha

@@ -16,7 +16,7 @@ import datetime
 import os
 from dataclasses import dataclass, field
 
-from tracker.git import GitRepo, revision_args
+from tracker.git import WORK_DATE, GitRepo, revision_args
 from tracker.plan import is_iso_date
 
 # Commits are walked back from HEAD only this far before the day asked for;
@@ -35,7 +35,7 @@ class NoCommit(HistoryError):
 @dataclass(frozen=True, slots=True)
 class Start:
     sha: str | None  # None: before the first commit, so everything in the tree is new
-    date: str | None  # the start commit's date (YYYY-MM-DD, committer's own zone)
+    date: str | None  # the day the start commit's work was done (YYYY-MM-DD, repo.work_day)
     how: str  # why this is the start, in words for the note
     # The revision it was named by, which git resolved to `sha` (None: found from a day); the same commit
     # however named is the same start.
@@ -77,7 +77,7 @@ def revision(repo: GitRepo, rev: str, how: str) -> Start:
     sha = repo.run(*revision_args(rev), check=False).decode("ascii", "replace")
     if not sha.strip():
         raise NoCommit(f"'{rev}' is not a commit in the repository at {repo.root}")
-    return Start(sha.strip(), repo.commit_day(sha.strip()), how, rev)
+    return Start(sha.strip(), repo.work_day(sha.strip()), how, rev)
 
 
 def day_start(repo: GitRepo, day: str) -> Start:
@@ -86,8 +86,14 @@ def day_start(repo: GitRepo, day: str) -> Start:
     if tip is None:
         return Start(None, None, "no commits yet")
     bound = datetime.date.fromisoformat(day) - _ZONE_MARGIN
+    # `--since` goes by the committer date, which a rebase only moves later: no commit of the day is cut.
     out = repo.run(
-        "log", "--first-parent", f"--since={bound.isoformat()}T00:00:00+00:00", "--format=%H%x09%P%x09%cI", tip, "--"
+        "log",
+        "--first-parent",
+        f"--since={bound.isoformat()}T00:00:00+00:00",
+        f"--format=%H%x09%P%x09{WORK_DATE}",
+        tip,
+        "--",
     ).decode("ascii", "replace")
     first: tuple[str, str] | None = None
     parent_date: str | None = None
@@ -98,7 +104,7 @@ def day_start(repo: GitRepo, day: str) -> Start:
             break
         first = (sha, parents)
     if first is None:
-        return Start(tip, parent_date or repo.commit_day(tip), f"HEAD, as nothing was committed on or after {day}")
+        return Start(tip, parent_date or repo.work_day(tip), f"HEAD, as nothing was committed on or after {day}")
     sha, parents = first
     if not parents:
         if _is_shallow_boundary(repo, sha):
@@ -109,7 +115,7 @@ def day_start(repo: GitRepo, day: str) -> Start:
         return Start(None, None, f"the start of history (the first commit, {sha[:7]}, is on or after {day})")
     parent = parents.split()[0]
     return Start(
-        parent, parent_date or repo.commit_day(parent), f"the last commit before the first one on or after {day}"
+        parent, parent_date or repo.work_day(parent), f"the last commit before the first one on or after {day}"
     )
 
 

@@ -259,7 +259,8 @@ class Session(Record, kw_only=True):
 
         The format keeps one `date` (the day it began) and `ended` as a time of day, so a session past
         midnight is told by its times: an end earlier than the start can only be on a later day, the next
-        one unless `until_day` (the day of `until`'s commit, HEAD as the session ended) is later still."""
+        one unless `until_day` (the day of `until`'s commit, HEAD as the session ended, by its author date, which a
+        rebase keeps) is later still."""
         began = iso_day(self.date)
         if self.ended is None or began is None:
             return None

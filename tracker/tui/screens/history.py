@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from tracker.git import timeline
 from tracker.support.figures import counted
 from tracker.support.textsafe import block, one_line
 from tracker.tui.widgets.key_bar import KeyBar
@@ -83,7 +84,7 @@ class HistoryScreen(Screen):
                 + (f" since {first}" if first else "")
             )
         )
-        points = [(datetime.date.fromisoformat(row.day), row.measure) for row in rows if row.measure.ok]
+        points = timeline(rows)
         chart = self.query_one(ProgressChart)
         chart.display = True
         chart.show(points, message.today)
