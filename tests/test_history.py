@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import random
 import subprocess
 from pathlib import Path
 
@@ -237,6 +238,48 @@ def test_the_forecast_range_is_the_fastest_and_slowest_week():
     assert ahead.date == datetime.date(2026, 3, 1) + datetime.timedelta(days=84)  # 15 left at 1.25 a week
     assert ahead.early == datetime.date(2026, 3, 1) + datetime.timedelta(days=27)  # at 4 a week (ceil of 26.25)
     assert ahead.late is None  # two weeks closed nothing: no latest date is claimed
+
+
+def test_the_range_holds_the_date_when_the_window_is_not_whole_weeks(repo: Repo):
+    """9 days of history, both issues done in the last 7: the whole week alone gave 2 a week, the window 1.6,
+    and the date 2026-12-14 fell outside "between 2026-12-12 and 2026-12-12"."""
+    repo.write("plan.yaml", plan(["not_started"] * 4))
+    repo.commit("plan", date="2026-11-26T10:00:00+00:00")
+    repo.write("plan.yaml", plan(["complete", "not_started", "not_started", "not_started"]))
+    repo.commit("one", date="2026-12-01T10:00:00+00:00")
+    repo.write("plan.yaml", plan(["complete", "not_started", "complete", "not_started"]))
+    repo.commit("two", date="2026-12-05T10:00:00+00:00")
+    when = {"TRACKER_NOW": "2026-12-05T12:00"}
+    done = run_tracker("-f", "plan.yaml", "history", "--json", cwd=repo.root, env=when)
+    ahead = json.loads(done.stdout)["forecast"]
+    assert ahead["early"] <= ahead["date"] <= ahead["late"], ahead
+    assert (ahead["early"], ahead["date"], ahead["late"]) == ("2026-12-14",) * 3  # one stretch of 9 days
+    shown = run_tracker("-f", "plan.yaml", "history", cwd=repo.root, env=when).stdout
+    assert "Forecast: 100% on 2026-12-14 (between 2026-12-14 and 2026-12-14), at 1.6 issues a week" in shown
+
+
+def test_the_range_always_holds_the_date():
+    """Many histories, seeded: commits on random days, issues done and reopened, any today; whenever there is a
+    date, the earliest is on or before it and the latest, when there is one, on or after it."""
+    checked = 0
+    for seed in range(3000):
+        rng = random.Random(seed)
+        first = datetime.date(2026, 1, 1) + datetime.timedelta(days=rng.randrange(60))
+        total, done, day_ = 20, rng.randrange(5), first
+        series = []
+        for _ in range(rng.randrange(1, 12)):
+            series.append((day_.isoformat(), done, 600 - 30 * done))
+            day_ += datetime.timedelta(days=rng.choice([0, 1, 2, 3, 5, 8, 13]))
+            done = max(0, min(total - 1, done + rng.choice([-1, 0, 1, 1, 2, 3])))
+        today = day_ + datetime.timedelta(days=rng.randrange(20))
+        ahead = forecast(rows(*series), today, window_days=rng.choice([7, 10, 28, 30]))
+        if ahead.date is None:
+            assert ahead.early is None and ahead.late is None
+            continue
+        checked += 1
+        assert ahead.early is not None and ahead.early <= ahead.date, (seed, ahead)
+        assert ahead.late is None or ahead.date <= ahead.late, (seed, ahead)
+    assert checked > 1000  # most histories had a pace
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,11 @@ day of the plan's first commit, when that is more recent), measured on the
 versions of the plan in its history (planhistory.Row).  The date is today
 plus the issues left at that pace (left in the last version, or in the plan as
 it is given: the report is of the plan on disk, uncommitted changes and all);
-the range comes from the window's fastest and slowest whole weeks.  A window with no net progress, or shorter than a
-week, gives no date: the forecast says why instead of inventing one.  The
-estimate left (open steps' estimates) is forecast the same way, beside it.
+the range comes from the window's fastest and slowest weeks (whole weeks back
+from today, the oldest taking in the days left over), so it holds the date.
+A window with no net progress, or shorter than a week, gives no date: the
+forecast says why instead of inventing one.  The estimate left (open steps'
+estimates) is forecast the same way, beside it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime
 import math
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 from tracker.git.planhistory import Measure, Row, timeline
 from tracker.plan import format_minutes
@@ -151,22 +154,28 @@ def _forecast(rows: list[Row], today: datetime.date, window_days: int, now: Meas
     over = f"over {_span(days)}"
     if gained <= 0:
         return _none(f"no pace yet: no net issue done {over}", left, now.open_minutes)
-    pace = gained / (days / WEEK)
-    weekly = [
-        at(today - datetime.timedelta(days=WEEK * k)).done - at(today - datetime.timedelta(days=WEEK * (k + 1))).done
-        for k in range(days // WEEK)
-    ]
+    # Exact fractions: a pace a hair off by rounding would round its date up a day past the range's bound.
+    pace = Fraction(gained * WEEK, days)
+    # The window cut into whole weeks back from today, the oldest taking in the days left over: the pace is
+    # their mean weighted by length, so it lies between the slowest and the fastest and the range holds the
+    # date.  (Whole weeks alone left the odd days out: 2 done in the last week of 9 days, none before it,
+    # put the date after both ends of the range.)
+    weeks = days // WEEK
+    cuts = [today - datetime.timedelta(days=WEEK * k) for k in range(1, weeks)] + [start]
+    done = [last.done, *(at(cut).done for cut in cuts)]  # newest first
+    lengths = [WEEK] * (weeks - 1) + [days - WEEK * (weeks - 1)]
+    rates = [Fraction((done[k] - done[k + 1]) * WEEK, lengths[k]) for k in range(weeks)]
     burned = before.open_minutes - last.open_minutes
-    minutes_pace = burned / (days / WEEK) if burned > 0 else None
+    minutes_pace = Fraction(burned * WEEK, days) if burned > 0 else None
     return Forecast(
         _after(today, left, pace),
-        _after(today, left, max(weekly)) if max(weekly) > 0 else None,
-        _after(today, left, min(weekly)) if min(weekly) > 0 else None,
+        _after(today, left, max(rates)) if max(rates) > 0 else None,
+        _after(today, left, min(rates)) if min(rates) > 0 else None,
         f"at {_number(pace)} issue{'s' if _number(pace) != '1' else ''} a week {over}",
-        pace,
+        float(pace),
         left,
         now.open_minutes,
-        minutes_pace,
+        float(minutes_pace) if minutes_pace else None,
         _after(today, now.open_minutes, minutes_pace) if minutes_pace and now.open_minutes else None,
     )
 
@@ -175,14 +184,14 @@ def _none(how: str, left: int, minutes_left: int) -> Forecast:
     return Forecast(None, None, None, how, None, left, minutes_left, None, None)
 
 
-def _after(today: datetime.date, left: float, pace: float) -> datetime.date:
+def _after(today: datetime.date, left: int, pace: Fraction) -> datetime.date:
     """The day `left` is used up at `pace` a week, counted in whole days up."""
     return today + datetime.timedelta(days=math.ceil(left / pace * WEEK))
 
 
-def _number(value: float) -> str:
+def _number(value: Fraction) -> str:
     """3.5, 3 (not 3.0), 0.3."""
-    return f"{value:.1f}".removesuffix(".0")
+    return f"{float(value):.1f}".removesuffix(".0")
 
 
 def _span(days: int) -> str:
