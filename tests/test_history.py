@@ -240,6 +240,30 @@ def test_the_forecast_range_is_the_fastest_and_slowest_week():
     assert ahead.late is None  # two weeks closed nothing: no latest date is claimed
 
 
+def test_a_merged_history_follows_the_first_parent_line(repo: Repo, tmp_path: Path):
+    """Two clones each close issues, then one merges the other's: the history is the line the branch had,
+    the merge bringing the other side in at once; never the two sides mixed by date, which made the
+    percent go back and forth between states neither side had."""
+    todo = "not_started"
+    repo.write("plan.yaml", plan([todo] * 4))
+    repo.commit("plan", date="2026-11-20T10:00:00+00:00")
+    other = Repo(tmp_path / "other")
+    repo.git("clone", "-q", str(repo.root), str(other.root))
+    repo.write("plan.yaml", plan(["complete", todo, todo, todo]))
+    repo.commit("ours 1", date="2026-11-22T10:00:00+00:00")
+    repo.write("plan.yaml", plan(["complete", "complete", todo, todo], ("done", "done")))
+    repo.commit("ours 2", date="2026-11-24T10:00:00+00:00")
+    other.write("plan.yaml", plan([todo, todo, "complete", todo]))
+    other.commit("theirs 1", date="2026-11-23T10:00:00+00:00")
+    other.write("plan.yaml", plan([todo, todo, "complete", "complete"]))
+    other.commit("theirs 2", date="2026-11-25T10:00:00+00:00")
+    repo.git("pull", "-q", "--no-rebase", "--no-edit", str(other.root), "main", date="2026-11-26T10:00:00+00:00")
+    found = run_tracker("-f", "plan.yaml", "history", "--json", cwd=repo.root, env={"TRACKER_NOW": "2026-11-27T10:00"})
+    rows = json.loads(found.stdout)["rows"]
+    assert [row["subject"] for row in rows] == ["plan", "ours 1", "ours 2", "Merge branch 'main' of " + str(other.root)]
+    assert [row["done"] for row in rows] == [0, 1, 2, 4]  # it listed 0, 1, 1, 2, 2, 4 (theirs 1 and 2 between)
+
+
 def test_the_range_holds_the_date_when_the_window_is_not_whole_weeks(repo: Repo):
     """9 days of history, both issues done in the last 7: the whole week alone gave 2 a week, the window 1.6,
     and the date 2026-12-14 fell outside "between 2026-12-12 and 2026-12-12"."""
