@@ -70,6 +70,40 @@ def test_ending_with_the_plan_edited_and_not_committed_is_refused_until_committe
     assert "ended session 2026-12-05#2 at 10:30" in left.stdout
 
 
+def test_a_start_that_ends_the_open_session_refuses_the_plan_not_committed_as_session_end_does(tmp_path: Path):
+    """`session start --end-open` ended the open session anyway, with a warning: its `until` missed the edits and
+    its note said "No issue changed" for good."""
+    repo = planned(tmp_path)
+    tracker(repo, "2026-12-05T09:00", "session", "start", "--focus", "policy")
+    repo.commit("Start")
+    tracker(repo, "2026-12-05T09:10", "set", "1", "in_progress")
+    before = (repo.root / "data/phases.yaml").read_bytes()
+    refused = tracker(repo, "2026-12-05T09:30", "session", "start", "--end-open", "--focus", "next", ok=False)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "error: the plan has changes that are not committed (issue #1); session 2026-12-05 would end at" in (
+        refused.stderr
+    )
+    assert "or end it now with --leave-uncommitted" in refused.stderr
+    assert (repo.root / "data/phases.yaml").read_bytes() == before  # neither ended nor started
+
+    lone = tracker(repo, "2026-12-05T09:30", "session", "start", "--leave-uncommitted", ok=False)
+    assert lone.returncode == 2 and "--leave-uncommitted goes with --end-open" in lone.stderr
+
+    repo.commit("Drafted #1")
+    tracker(repo, "2026-12-05T09:30", "session", "start", "--end-open", "--focus", "next")
+    assert (
+        "Issue #1: not started → in progress"
+        in tracker(repo, "2026-12-05T09:31", "summary", "--session", "2026-12-05#1").stdout
+    )
+
+    # Left to the next session when asked, as `session end --leave-uncommitted` leaves it.
+    tracker(repo, "2026-12-05T09:40", "set", "2", "audit")
+    left = tracker(repo, "2026-12-05T10:00", "session", "start", "--end-open", "--leave-uncommitted")
+    assert "ended session 2026-12-05#2 at 10:00" in left.stdout
+    assert "warning: the plan has changes that are not committed; the session's note compares" in left.stderr
+    assert "No issue" in tracker(repo, "2026-12-05T10:01", "summary", "--session", "2026-12-05#2").stdout
+
+
 def test_session_end_ends_your_open_session_after_a_pull_brought_a_colleagues_later_one(tmp_path: Path):
     theirs, ours = clones(tmp_path, PLAN.encode())
     tracker(ours, "2026-12-05T09:00", "session", "start", "--focus", "mine")

@@ -68,6 +68,42 @@ def head(plan: Path) -> str:
     return make_repo(plan.parent.parent).git("rev-parse", "--short", "HEAD")
 
 
+def edited_in_session(plan: Path, twin: Path) -> str:
+    """A session started in both repositories, then issue #7 set and not committed; the plan's text then."""
+    for where in (plan, twin):
+        tracker(where, NOW, "session", "start")
+        tracker(where, NOW, "set", "7", "in_progress")
+    return plan.read_text()
+
+
+async def asked_later(pilot, monkeypatch, words: str, screen: type) -> None:
+    """`words` run from the palette once the dashboard has drawn, the clock moved on to LATER, until `screen` shows
+    (git is asked in a worker first)."""
+    await settle(pilot)
+    monkeypatch.setenv("TRACKER_NOW", LATER)
+    await in_palette(pilot, words)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, screen))
+
+
+async def ended_and_second_started(pilot, plan: Path) -> None:
+    """Yes to ending the open session, then "second" as the new one's focus, until the plan has it."""
+    await pilot.press("y")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, AskScreen)
+    await pilot.press(*"second", "enter")
+    await wait_for(pilot, lambda: "focus: second" in plan.read_text())
+    await settle(pilot)
+
+
+def refused_then_left(twin: Path, plan: Path, *args: str) -> None:
+    """`tracker ARGS` on the twin is refused for the plan's changes not committed, and with --leave-uncommitted
+    writes what the dashboard wrote."""
+    refused = run_tracker("--file", str(twin), *args, env={"TRACKER_NOW": LATER})
+    assert refused.returncode == 1 and "--leave-uncommitted" in refused.stderr
+    tracker(twin, LATER, *args, "--leave-uncommitted")
+    assert twin.read_text() == plan.read_text()
+
+
 @synchronously
 async def test_start_writes_what_tracker_session_start_writes_and_a_second_start_asks_before_the_focus(plan, twin):
     before = plan.read_text()
@@ -122,19 +158,11 @@ async def test_starting_while_a_session_is_open_ends_it_first_when_asked_as_sess
     before = plan.read_text()
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        monkeypatch.setenv("TRACKER_NOW", LATER)
-        await in_palette(pilot, "Start a session")
-        assert isinstance(app.screen, ConfirmScreen)
+        await asked_later(pilot, monkeypatch, "Start a session", ConfirmScreen)  # git is asked first, in a worker
         assert "Session 2026-01-15 (started 09:30) is still open. End it now" in str(
             app.screen.query_one(Static).render()
         )
-        await pilot.press("y")
-        await settle(pilot)
-        assert isinstance(app.screen, AskScreen)
-        await pilot.press(*"second", "enter")
-        await wait_for(pilot, lambda: "focus: second" in plan.read_text())
-        await settle(pilot)
+        await ended_and_second_started(pilot, plan)
     sha = head(plan)
     assert changed_lines(before, plan.read_text()) == [
         "+    ended: '11:45'",
@@ -609,22 +637,35 @@ def test_a_notes_file_is_named_after_its_session_and_keeps_its_name_when_the_day
 async def test_the_end_form_says_the_plan_has_changes_not_committed_before_ending_and_leaves_them_out(
     plan, twin, monkeypatch
 ):
-    for where in (plan, twin):
-        tracker(where, NOW, "session", "start")
-        tracker(where, NOW, "set", "7", "in_progress")  # not committed
-    before = plan.read_text()
+    before = edited_in_session(plan, twin)
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        monkeypatch.setenv("TRACKER_NOW", LATER)
-        await in_palette(pilot, "End the session")
-        await wait_for(pilot, lambda: isinstance(app.screen, SessionEndScreen))
+        await asked_later(pilot, monkeypatch, "End the session", SessionEndScreen)
         said = str(app.screen.query_one("#session-end-unsaved", Static).render())
         assert "The plan has changes that are not committed (issue #7): ending now leaves them out" in said
         await pilot.press(*"Left", "enter")  # read, and ended anyway: `--leave-uncommitted`
         await wait_for(pilot, lambda: plan.read_text() != before)
         await settle(pilot)
-    refused = run_tracker("--file", str(twin), "session", "end", "--headline", "Left", env={"TRACKER_NOW": LATER})
-    assert refused.returncode == 1 and "--leave-uncommitted" in refused.stderr
-    tracker(twin, LATER, "session", "end", "--headline", "Left", "--leave-uncommitted")
-    assert twin.read_text() == plan.read_text()
+    refused_then_left(twin, plan, "session", "end", "--headline", "Left")
+
+
+@synchronously
+async def test_a_start_that_ends_the_open_session_says_the_plan_has_changes_not_committed_before_asking(
+    plan, twin, monkeypatch
+):
+    """The palette's Start ended the open session without a word of the plan's changes not committed, as
+    `session start --end-open` did: its `until` missed them for good.  Now the question says so first, and a
+    yes is `--end-open --leave-uncommitted`."""
+    before = edited_in_session(plan, twin)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await asked_later(pilot, monkeypatch, "Start a session", ConfirmScreen)
+        asked = text_of(app.screen.query_one(Static))
+        assert asked.startswith("The plan has changes that are not committed (issue #7): ending now leaves them out")
+        assert asked.endswith(
+            "Session 2026-01-15 (started 09:30) is still open. End it now, at the current git HEAD, "
+            "and start a new one?"
+        )
+        await ended_and_second_started(pilot, plan)
+    assert "ended: '11:45'" in plan.read_text() and plan.read_text() != before
+    refused_then_left(twin, plan, "session", "start", "--end-open", "--focus", "second")

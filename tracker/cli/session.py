@@ -30,14 +30,27 @@ def session() -> None:
 @session.command("start")
 @click.option("--focus", metavar="TEXT", help="What this session is about (name issues as #4 to put them first).")
 @click.option("--end-open", is_flag=True, help="End a session still open, at the current HEAD, before starting.")
+@click.option(
+    "--leave-uncommitted",
+    is_flag=True,
+    help="With --end-open: end it although the plan has changes not committed, which it leaves to the new session.",
+)
 @click.pass_obj
-def session_start(options: Options, focus: str | None, end_open: bool) -> None:
-    """Start a session now: today's date, the time and the current git HEAD."""
-    from tracker.edit import start_session
+def session_start(options: Options, focus: str | None, end_open: bool, leave_uncommitted: bool) -> None:
+    """Start a session now: today's date, the time and the current git HEAD.
 
+    With --end-open, the session still open ends first, as `session end` ends it: refused while the plan has
+    changes not committed, unless --leave-uncommitted."""
+    from tracker.edit import WriteRefused, start_session
+
+    if leave_uncommitted and not end_open:
+        raise click.UsageError("--leave-uncommitted goes with --end-open: it says how the open session ends")
     moment = _now()
     loaded = load_plan(options)
-    planned = start_session(loaded, moment, focus, end_open)
+    try:
+        planned = start_session(loaded, moment, focus, end_open, leave_uncommitted)
+    except WriteRefused as exc:
+        raise Failed(str(exc)) from None
     _carry_out(options, loaded, planned)
 
 

@@ -4,7 +4,8 @@ Both front ends come here, so a session starts and ends the same way from
 either: at the current git HEAD, with the same fields and the same warnings
 (a plan not committed as the session starts, files not committed as it ends).
 A session does not end while the plan has work not committed (uncommitted_work,
-the one rule for both ends), unless the user says to leave it to the next one:
+the one rule for both front ends, whether `session end` ends it or a start ends
+the one still open), unless the user says to leave it to the next one:
 `until` is written once, and a note of the window it closes is the same bytes
 for good, so a warning after the fact would come too late to act on.
 The writer then applies the changes and refuses what its rules refuse.
@@ -31,16 +32,23 @@ class SessionWrite:
 
 
 def start_session(
-    loaded: LoadedOk, moment: datetime.datetime, focus: str | None = None, end_open: bool = False
+    loaded: LoadedOk,
+    moment: datetime.datetime,
+    focus: str | None = None,
+    end_open: bool = False,
+    leave_uncommitted: bool = False,
 ) -> SessionWrite:
-    """A session dated `moment`, from HEAD; with `end_open`, the session still open is ended first."""
+    """A session dated `moment`, from HEAD; with `end_open`, the session still open is ended first, as
+    `session end` ends it: refused (WriteRefused) while the plan has work not committed, unless
+    `leave_uncommitted`."""
     from tracker.git import session_point
 
     point = session_point(loaded.path, loaded.project.repo)
-    committed = None if point.plan_committed is None else uncommitted_work(loaded, point) is None
+    work = uncommitted_work(loaded, point)
     changes: list = []
     opened = loaded.project.open_sessions()
     if len(opened) == 1 and end_open:  # several: the writer refuses the start and names them
+        _refuse_uncommitted(loaded, point, opened[0], work, leave_uncommitted)
         changes.append(EndSession(opened[0], _hhmm(moment), point.head, day=moment.date().isoformat()))
     changes.append(
         AppendSession(
@@ -48,14 +56,14 @@ def start_session(
             focus or None,
             point.head,
             started=_hhmm(moment),
-            plan_committed=False if committed is False else None,
+            plan_committed=False if work is not None else None,
             count=len(loaded.project.sessions),
         )
     )
     warnings = []
     if len(changes) > 1:  # the open session ends here, as `session end` would end it
         warnings.append(_not_in_session(loaded, point))
-    if committed is False:
+    if work is not None:
         warnings.append(
             f"{loaded.path}: warning: the plan has changes that are not committed; the session's note compares "
             "with the plan as last committed, so commit the plan first for a note that shows only this "
@@ -81,14 +89,7 @@ def end_session(
 
     index = session_to_end(loaded, name)
     point = session_point(loaded.path, loaded.project.repo)
-    work = uncommitted_work(loaded, point)
-    if work is not None and not leave_uncommitted:
-        raise WriteRefused(
-            f"{loaded.path}: error: the plan has changes that are not committed ({work}); session "
-            f"{loaded.project.session_name(index)} would end at {point.head or 'no commit'} without them, and its "
-            "note would not show them. Commit the plan first, then end the session; or end it now with "
-            "--leave-uncommitted, which leaves them to the next session"
-        )
+    _refuse_uncommitted(loaded, point, index, uncommitted_work(loaded, point), leave_uncommitted)
     change = EndSession(
         index,
         _hhmm(moment),
@@ -131,7 +132,7 @@ def uncommitted_work(loaded: LoadedOk, point: SessionPoint) -> str | None:
     """The plan's changes that git has not committed, the sessions aside, in words ("issue #4", "issues #1, #2",
     or "the plan is not in HEAD"); None when there are none, or no git to ask.  A session's window holds
     commits only, so these are in no session that starts or ends now: `session start` warns, `session end`
-    refuses, and `tracker summary` of the last session, ended, warns that its note leaves them out."""
+    (and `session start --end-open`, which ends one) refuses, and `tracker summary` of the last session, ended, warns that its note leaves them out."""
     from tracker.plan import LoadError, changed_issues, load_data, same_work
 
     if point.plan_committed is not False:
@@ -150,6 +151,18 @@ def uncommitted_work(loaded: LoadedOk, point: SessionPoint) -> str | None:
     if not keys:
         return "outside the issues"
     return f"issue{'s' * (len(keys) != 1)} {first_few([f'#{key}' for key in keys])}"
+
+
+def _refuse_uncommitted(loaded: LoadedOk, point: SessionPoint, index: int, work: str | None, leave: bool) -> None:
+    """Raise WriteRefused when session `index` would end at `point` without `work` (uncommitted_work's words),
+    unless the user said to `leave` it to the next session: `session end` and `session start --end-open` alike."""
+    if work is not None and not leave:
+        raise WriteRefused(
+            f"{loaded.path}: error: the plan has changes that are not committed ({work}); session "
+            f"{loaded.project.session_name(index)} would end at {point.head or 'no commit'} without them, and its "
+            "note would not show them. Commit the plan first, then end the session; or end it now with "
+            "--leave-uncommitted, which leaves them to the next session"
+        )
 
 
 def _named(project: Project, index: int) -> str:

@@ -3,7 +3,9 @@ start_session and end_session make the changes for both).
 
 What the user types is never lost to a refusal: a session cannot end when none is
 open, and that is said before anything is asked; starting while one is open asks
-first whether to end it (as `session start --end-open` does), then for the focus.  What
+first whether to end it (as `session start --end-open` does; the question says
+what the plan holds that is not committed, which a yes leaves to the next
+session, as --leave-uncommitted), then for the focus.  What
 was typed is kept as a draft for the same session, so if the writer refuses
 later (the file changed on disk, say), asking again starts from it.  Git is
 read in a worker thread; the changes are posted as `Sessions.Prepared` and go
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from textual.message import Message
 from textual.screen import Screen
 
-from tracker.plan import Loaded, is_ok
+from tracker.plan import Loaded, LoadedOk, is_ok
 from tracker.support.textsafe import one_line
 from tracker.tui.settings import refused
 
@@ -52,7 +54,7 @@ class Sessions:
 
     def ask_start(self, loaded: Loaded | None) -> None:
         project = self._writable(loaded, "to add a session to")
-        if project is None:
+        if project is None or loaded is None or not is_ok(loaded):  # the second and third: for the type checker
             return
         opened = project.open_sessions()
         if not opened:
@@ -72,9 +74,9 @@ class Sessions:
 
         name = f"Session {project.session_name(index)} (started {project.sessions[index].started})"
 
-        def answered(yes: bool | None) -> None:
+        def answered(yes: bool | None, leave: bool) -> None:
             if yes:
-                self._ask_focus(loaded, project, end_open=True)
+                self._ask_focus(loaded, project, end_open=True, leave=leave)
             else:
                 self.screen.notify(
                     f"{name} is still open; end it with End the session, in this palette, then start a new one.",
@@ -83,13 +85,24 @@ class Sessions:
                     markup=False,
                 )
 
-        # Asked before the focus is typed, so a No loses nothing; Yes ends it as `session start --end-open`.
-        self.screen.app.push_screen(
-            ConfirmScreen(f"{name} is still open. End it now, at the current git HEAD, and start a new one?"),
-            answered,
+        def ask() -> None:  # in a worker: git is asked what the plan holds that HEAD does not
+            unsaved = self._unsaved(loaded)
+            question = f"{name} is still open. End it now, at the current git HEAD, and start a new one?"
+            # The question says what `session start --end-open` would refuse; a yes after reading it is the
+            # choice that --leave-uncommitted is there.
+            question = f"{unsaved}\n\n{question}" if unsaved else question
+            # Asked before the focus is typed, so a No loses nothing; Yes ends it as `session start --end-open`.
+            self.screen.app.call_from_thread(
+                self.screen.app.push_screen,
+                ConfirmScreen(question),
+                lambda yes: answered(yes, unsaved is not None),
+            )
+
+        self.screen.run_worker(
+            ask, thread=True, exclusive=True, group="session", exit_on_error=False, description="a session"
         )
 
-    def _ask_focus(self, loaded, project, end_open: bool) -> None:
+    def _ask_focus(self, loaded, project, end_open: bool, leave: bool = False) -> None:
         from tracker.tui.screens.ask import AskScreen
 
         count = len(project.sessions)
@@ -99,7 +112,7 @@ class Sessions:
             if focus is not None:
                 self.focus_draft = (count, focus)
                 text = one_line(focus).strip() or None
-                self._prepare(loaded, lambda moment: _start(loaded, moment, text, end_open))
+                self._prepare(loaded, lambda moment: _start(loaded, moment, text, end_open, leave))
 
         self.screen.app.push_screen(
             AskScreen(
@@ -143,18 +156,9 @@ class Sessions:
                 self._prepare(loaded, lambda moment: _end(loaded, moment, ending, name, leave))
 
         def ask() -> None:  # in a worker: git is asked what the plan holds that HEAD does not
-            from tracker.edit import uncommitted_work
-            from tracker.git import session_point
-
-            work = uncommitted_work(loaded, session_point(loaded.path, project.repo))
-            unsaved = None
-            if work is not None:
-                # The form says what `tracker session end` would refuse; Enter after reading it is the choice
-                # that --leave-uncommitted is there.
-                unsaved = (
-                    f"The plan has changes that are not committed ({work}): ending now leaves them out of this "
-                    "session's note, to the next session. To keep them in it, Escape, commit the plan, and end it then."
-                )
+            # The form says what `tracker session end` would refuse; Enter after reading it is the choice that
+            # --leave-uncommitted is there.
+            unsaved = self._unsaved(loaded)
             self.screen.app.call_from_thread(
                 self.screen.app.push_screen,
                 SessionEndScreen(name, session.started, session.focus, draft, unsaved),
@@ -174,6 +178,21 @@ class Sessions:
             self.screen.notify(f"There is no plan that loads {what}.", markup=False)
             return None
         return loaded.project
+
+    @staticmethod
+    def _unsaved(loaded: LoadedOk) -> str | None:
+        """What ending the open session now leaves out of its note (the plan's changes not committed:
+        edit.uncommitted_work), said before it ends; None when nothing.  Asks git: call it in a worker."""
+        from tracker.edit import uncommitted_work
+        from tracker.git import session_point
+
+        work = uncommitted_work(loaded, session_point(loaded.path, loaded.project.repo))
+        if work is None:
+            return None
+        return (
+            f"The plan has changes that are not committed ({work}): ending now leaves them out of this "
+            "session's note, to the next session. To keep them in it, Escape, commit the plan, and end it then."
+        )
 
     def _refuse(self, reason: str) -> None:
         self.screen.notify(reason, title="Not ended", severity="warning", markup=False)
@@ -201,10 +220,10 @@ class Sessions:
         )
 
 
-def _start(loaded, moment, focus, end_open: bool):
+def _start(loaded, moment, focus, end_open: bool, leave: bool):
     from tracker.edit import start_session
 
-    return start_session(loaded, moment, focus, end_open)
+    return start_session(loaded, moment, focus, end_open, leave)
 
 
 def _end(loaded, moment, ending: Ending, name: str, leave: bool):
