@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_tracker
-from gitutil import make_repo
+from gitutil import ENV, make_repo
 from test_tui import (
     JOINED,
     PASTED,
@@ -32,7 +32,7 @@ from test_tui import (
     text_of,
     wait_for,
 )
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 from tuiplan import changed_lines, make_plan_repo
 
 from tracker.notes.gather import build_summary
@@ -669,3 +669,54 @@ async def test_a_start_that_ends_the_open_session_says_the_plan_has_changes_not_
         await ended_and_second_started(pilot, plan)
     assert "ended: '11:45'" in plan.read_text() and plan.read_text() != before
     refused_then_left(twin, plan, "session", "start", "--end-open", "--focus", "second")
+
+
+@synchronously
+async def test_with_several_sessions_open_the_end_form_asks_which_one_ends_as_session_end_session_does(
+    tmp_path, monkeypatch
+):
+    """After a pull brought in a colleague's open session, the form only pointed to `tracker session end --session
+    DATE#N`.  It now offers the open sessions, the first chosen, and ends the one picked with the keyboard."""
+    import shutil
+
+    from test_merge_driver import PLAN as SHORT
+    from test_merge_driver import clones
+
+    theirs, ours = clones(tmp_path, SHORT.encode())
+    for repo, at, focus in ((ours, NOW, "mine"), (theirs, LATER, "theirs")):
+        done = run_tracker("session", "start", "--focus", focus, cwd=repo.root, env={**ENV, "TRACKER_NOW": at})
+        assert done.returncode == 0, done.stderr
+        repo.commit(f"Start {focus}")
+    theirs.git("push", "-q", "origin", "main")
+    ours.git("pull", "--no-rebase", "-q", "origin", "main")
+    twin = tmp_path / "twin"
+    shutil.copytree(ours.root, twin, symlinks=True)
+    plan = ours.root / "data/phases.yaml"
+    before = plan.read_text()
+    for name, value in ENV.items():  # the dashboard's own git: the fixed identity, no user config
+        monkeypatch.setenv(name, value)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await in_palette(pilot, "Start a session")  # refused, and pointed to the form that can say which
+        assert any("2026-01-15#2 are open; end each with End the session, in this palette" in n for n in notes(app))
+        await asked_later(pilot, monkeypatch, "End the session", SessionEndScreen)
+        form = app.screen
+        assert text_of(form.query_one("#session-end-title", Static)) == ("End one of the 2 open sessions:")
+        chosen = form.query_one("#end-session", Select)
+        assert chosen.has_focus and chosen.value == "2026-01-15#1"  # the first, where `session end` points
+        await pilot.press("enter", "escape")  # the choice opened and closed: the form stays
+        await settle(pilot)
+        assert app.screen is form and chosen.value == "2026-01-15#1"
+        await pilot.press("enter", "down", "enter")  # open the choice, the next one, take it
+        await settle(pilot)
+        assert chosen.value == "2026-01-15#2" and app.screen is form
+        await pilot.press("tab", *"Theirs done", "enter")
+        await wait_for(pilot, lambda: plan.read_text() != before)
+        await settle(pilot)
+    ended = plan.read_text()
+    assert ended.index("headline: Theirs done") > ended.index("focus: theirs") > ended.index("focus: mine")
+    tracker(
+        twin / "data/phases.yaml", LATER, "session", "end", "--session", "2026-01-15#2", "--headline", "Theirs done"
+    )
+    assert (twin / "data/phases.yaml").read_text() == ended

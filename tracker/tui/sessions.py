@@ -5,8 +5,9 @@ What the user types is never lost to a refusal: a session cannot end when none i
 open, and that is said before anything is asked; starting while one is open asks
 first whether to end it (as `session start --end-open` does; the question says
 what the plan holds that is not committed, which a yes leaves to the next
-session, as --leave-uncommitted), then for the focus.  What
-was typed is kept as a draft for the same session, so if the writer refuses
+session, as --leave-uncommitted), then for the focus.  With several sessions
+open (a pull brought in a colleague's), the end form asks which one ends, as
+`session end --session DATE#N` names it.  What was typed is kept as a draft for the same session, so if the writer refuses
 later (the file changed on disk, say), asking again starts from it.  Git is
 read in a worker thread; the changes are posted as `Sessions.Prepared` and go
 to the write queue like any other.
@@ -28,6 +29,7 @@ from tracker.tui.settings import refused
 class Ending:
     """What the user says the session did (the fields of `tracker session end`)."""
 
+    session: str | None = None  # the one it ends, as --session names it (DATE or DATE#N)
     headline: str | None = None
     duration: str | None = None
     accomplished: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -48,7 +50,7 @@ class Sessions:
     def __init__(self, screen: Screen):
         self.screen = screen
         self.focus_draft: tuple[int, str] | None = None  # (sessions seen, focus typed)
-        self.ending_draft: tuple[tuple, Ending] | None = None  # (the session's identity, what was typed)
+        self.ending_draft: tuple[tuple, Ending] | None = None  # (the session's _identity, what was typed)
 
     # -- start ------------------------------------------------------------
 
@@ -60,10 +62,10 @@ class Sessions:
         if not opened:
             self._ask_focus(loaded, project, end_open=False)
             return
-        if len(opened) > 1:  # after a pull: which to end is for `tracker session end --session` to say
+        if len(opened) > 1:  # after a pull: which to end is for End the session's form to ask
             names = ", ".join(project.session_name(i) for i in opened)
             self.screen.notify(
-                f"Sessions {names} are open; end each with 'tracker session end --session DATE#N', then start one.",
+                f"Sessions {names} are open; end each with End the session, in this palette, then start one.",
                 title="Not started",
                 severity="warning",
                 markup=False,
@@ -134,26 +136,36 @@ class Sessions:
         if not project.sessions:
             self._refuse("The plan has no session to end; start one with Start a session, in this palette.")
             return
-        from tracker.edit import WriteRefused, session_to_end
+        opened = project.open_sessions()
+        if len(opened) > 1:
+            # A pull brought in a colleague's session, open: the form asks which ends (`--session DATE#N`), offering
+            # first the one typed for last time if it is still open, else the first (where `session end` points).
+            index = next((i for i in opened if self._drafted(project, i) is not None), opened[0])
+        else:
+            from tracker.edit import WriteRefused, session_to_end
 
-        try:
-            index = session_to_end(loaded)
-        except WriteRefused as exc:
-            self._refuse(str(exc))
-            return
-        session = project.sessions[index]
-        if session.closed:
-            at = f" at {session.end_text()}" if session.ended else ""
-            self._refuse(f"Session {project.session_name(index)} already ended{at}; start a new one first.")
-            return
-        identity = (session.date, session.started, session.since)
-        draft = self.ending_draft[1] if self.ending_draft and self.ending_draft[0] == identity else Ending()
-        name = project.session_name(index)
+            try:
+                index = session_to_end(loaded)
+            except WriteRefused as exc:
+                self._refuse(str(exc))
+                return
+            session = project.sessions[index]
+            if session.closed:
+                at = f" at {session.end_text()}" if session.ended else ""
+                self._refuse(f"Session {project.session_name(index)} already ended{at}; start a new one first.")
+                return
+            opened = [index]
+        choices = tuple(
+            (project.session_name(i), project.sessions[i].started, project.sessions[i].focus) for i in opened
+        )
+        draft = self._drafted(project, index) or Ending()
 
         def asked(ending: Ending | None, leave: bool) -> None:
             if ending is not None:
-                self.ending_draft = (identity, ending)
-                self._prepare(loaded, lambda moment: _end(loaded, moment, ending, name, leave))
+                chosen = project.session_index(ending.session) if ending.session else None
+                if chosen is not None:
+                    self.ending_draft = (_identity(project, chosen), ending)
+                self._prepare(loaded, lambda moment: _end(loaded, moment, ending, leave))
 
         def ask() -> None:  # in a worker: git is asked what the plan holds that HEAD does not
             # The form says what `tracker session end` would refuse; Enter after reading it is the choice that
@@ -161,7 +173,7 @@ class Sessions:
             unsaved = self._unsaved(loaded)
             self.screen.app.call_from_thread(
                 self.screen.app.push_screen,
-                SessionEndScreen(name, session.started, session.focus, draft, unsaved),
+                SessionEndScreen(choices, project.session_name(index), draft, unsaved),
                 lambda ending: asked(ending, unsaved is not None),
             )
 
@@ -178,6 +190,12 @@ class Sessions:
             self.screen.notify(f"There is no plan that loads {what}.", markup=False)
             return None
         return loaded.project
+
+    def _drafted(self, project, index: int) -> Ending | None:
+        """What was typed last for session `index`, if it was for that session."""
+        if self.ending_draft and self.ending_draft[0] == _identity(project, index):
+            return self.ending_draft[1]
+        return None
 
     @staticmethod
     def _unsaved(loaded: LoadedOk) -> str | None:
@@ -226,9 +244,15 @@ def _start(loaded, moment, focus, end_open: bool, leave: bool):
     return start_session(loaded, moment, focus, end_open, leave)
 
 
-def _end(loaded, moment, ending: Ending, name: str, leave: bool):
+def _end(loaded, moment, ending: Ending, leave: bool):
     from tracker.edit import end_session
 
     return end_session(
-        loaded, moment, ending.headline, ending.duration, ending.accomplished, ending.insights, name, leave
+        loaded, moment, ending.headline, ending.duration, ending.accomplished, ending.insights, ending.session, leave
     )
+
+
+def _identity(project, index: int) -> tuple:
+    """A session as a draft is kept for: what a pull that adds sessions before it does not change (its name may)."""
+    session = project.sessions[index]
+    return session.date, session.started, session.since

@@ -1,6 +1,9 @@
 """The form `tracker session end` is on the command line: a headline, how long it took, something done
 that is no issue's status, and something learned.  Every field is optional.
 
+With several sessions open (a pull brought in a colleague's), the form starts
+with which one ends (`--session DATE#N`): a Select, opened with Enter or the
+arrows, its choice taken with Enter.
 Enter ends the session from any one-line field, Tab moves between them, Escape cancels.
 The insight's text is markdown and may span lines: there Enter starts a new line.
 A paste stays in the field it is made in: a one-line field joins its lines with
@@ -16,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.widgets import Select, Static, TextArea
 
 from tracker.support.textsafe import one_line
 from tracker.tui.sessions import Ending
@@ -37,23 +40,42 @@ BODY = "body"
 class SessionEndScreen(ModalScreen[Ending | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, name: str, started: str | None, focus: str | None, draft: Ending, unsaved: str | None = None):
+    def __init__(
+        self,
+        choices: tuple[tuple[str, str | None, str | None], ...],
+        chosen: str,
+        draft: Ending,
+        unsaved: str | None = None,
+    ):
+        """`choices`: the open sessions, each (its name, started, focus), of which `chosen` (a name) is offered
+        first; with one, there is nothing to choose."""
         super().__init__()
         self.unsaved = unsaved  # what ending now leaves out of the note (the plan's changes not committed)
-        self.session = name
-        self.started = started
-        self.focus_text = focus
+        self.choices = choices
+        self.chosen = chosen
         self.draft = draft
 
     def compose(self) -> ComposeResult:
-        about = f"End session {self.session}" + (f" (started {self.started})" if self.started else "")
-        about += f": {self.focus_text}" if self.focus_text else ""
         with Vertical(id="session-end"):
-            yield Static(Content(one_line(about)), id="session-end-title")
+            if len(self.choices) == 1:
+                yield Static(Content(f"End session {_about(*self.choices[0])}"), id="session-end-title")
+            else:
+                yield Static(
+                    Content(f"End one of the {len(self.choices)} open sessions:"),
+                    id="session-end-title",
+                )
+                yield Select(
+                    [(Content(_about(*choice)), choice[0]) for choice in self.choices],
+                    value=self.chosen,
+                    allow_blank=False,
+                    compact=True,
+                    id="end-session",
+                )
+            choose = "; on the session: choose it" if len(self.choices) > 1 else ""
             yield Static(
                 Content(
                     "at the current git HEAD. Every field is optional. Tab: next field · Enter: end it"
-                    " (in the text: a new line) · Escape: cancel"
+                    f" (in the text: a new line{choose}) · Escape: cancel"
                 ),
                 classes="session-end-hint",
             )
@@ -70,7 +92,8 @@ class SessionEndScreen(ModalScreen[Ending | None]):
 
     def on_mount(self) -> None:
         self.query_one("#session-end-error").display = False
-        self.query_one("#end-headline", FormLine).focus()
+        # Which session ends is the first thing to settle when there is a choice; Tab then leads to the headline.
+        self.query_one("#end-session" if len(self.choices) > 1 else "#end-headline").focus()
 
     def on_input_submitted(self, event: FormLine.Submitted) -> None:
         event.stop()
@@ -86,8 +109,10 @@ class SessionEndScreen(ModalScreen[Ending | None]):
             error.update(problem)
             error.display = True
             return
+        chosen = self.query("#end-session").first(Select).value if len(self.choices) > 1 else self.chosen
         self.dismiss(
             Ending(
+                session=str(chosen),
                 headline=one_line(text["headline"]) or None,
                 duration=one_line(text["duration"]) or None,
                 accomplished=((one_line(text["accomplished"]), (text["detail"],) if text["detail"] else ()),)
@@ -110,3 +135,8 @@ class SessionEndScreen(ModalScreen[Ending | None]):
             title, body = draft.insights[0]
             values |= {"insight": title, "body": body or ""}
         return values
+
+
+def _about(name: str, started: str | None, focus: str | None) -> str:
+    """A session as the form names it: 2026-12-05#2 (started 09:20): its focus."""
+    return one_line(name + (f" (started {started})" if started else "") + (f": {focus}" if focus else ""))
