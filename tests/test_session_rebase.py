@@ -8,8 +8,10 @@ import os
 import subprocess
 from pathlib import Path
 
-from conftest import run_tracker, tracker_env
+from answerutil import answer_entries, split_entry
+from conftest import run_tracker, tracker_env, wait_until_settled
 from gitutil import ENV
+from test_replayed_verdicts import mark_recorded_answers
 
 PLAN = """\
 project: P
@@ -44,6 +46,11 @@ def _commit(where: Path, message: str, at: str) -> str:
 
 def _tracker(where: Path, *args: str, at: str = "2026-12-05T12:00"):
     return run_tracker("--file", "plan.yaml", *args, cwd=where, env=tracker_env(TRACKER_NOW=at))
+
+
+def kept_headers() -> list[tuple[bytes, dict]]:
+    """Each answer kept in the cache: its answer and its header."""
+    return [split_entry(entry.read_bytes()) for entry in answer_entries()]
 
 
 def _rebased(tmp_path: Path, prep: bool = False) -> tuple[Path, Path, str]:
@@ -370,3 +377,37 @@ def test_history_dates_an_amended_first_commit_by_its_work(tmp_path):
     shown = _tracker(where, "history", at="2026-12-04T09:00")
     assert shown.stdout.splitlines()[1].startswith("2026-12-01  ")
     assert "the plan's history covers 3 days; a pace needs a week" in shown.stdout  # it said "1 day"
+
+
+def test_a_kept_verdict_of_a_missing_commit_is_made_again_once_a_fetch_brings_it(tmp_path):
+    """validate's verdict was replayed while `git status` said the same: after a fetch brought the commit a
+    session's `until` names, HEAD unmoved, it still said that git held no such commit.  It is replayed while
+    nothing changes, and made again once the revision names a commit; when every revision is in HEAD's history
+    the kept verdict asks git nothing more than `git status`."""
+    a, b, work = _rebased(tmp_path)
+    wait_until_settled()  # else the verdict is not kept, and nothing would be replayed
+    missing = _tracker(a, "validate")
+    assert f"warning: '{work[:7]}' is not a commit in the repository at " in missing.stderr
+    assert [header["revisions"] for _, header in kept_headers()] == [[[work[:7], ""]]]
+    mark_recorded_answers()
+    assert _tracker(a, "validate").stderr == "REPLAYED\n"  # nothing changed: replayed
+
+    _git(b, "branch", "old", work)
+    _git(a, "fetch", "-q", str(b), "old")  # the commit arrives; HEAD, the index and the work tree stay
+    fetched = _tracker(a, "validate")
+    assert f"warning: '{work[:7]}' is not in the history of HEAD (a rebase or an amend may have rewritten" in (
+        fetched.stderr
+    )
+    fresh = run_tracker(
+        "--file", "plan.yaml", "validate", cwd=a, env=tracker_env(tmp_path / "fresh", TRACKER_NOW="2026-12-05T12:00")
+    )
+    assert (fetched.stdout, fetched.stderr) == (fresh.stdout, fresh.stderr)
+
+    now = _git(a, "log", "--format=%h", "--grep=^work$")
+    plan = (a / "plan.yaml").read_text(encoding="utf-8")
+    (a / "plan.yaml").write_text(plan.replace(f"until: {work[:7]}", f"until: {now}"), encoding="utf-8")
+    _commit(a, "until: the rebased commit", "2026-12-05T12:00:00+00:00")
+    wait_until_settled()
+    repaired = _tracker(a, "validate").stderr  # (the window's start is told of still: its sha is in HEAD's history)
+    assert "is not a commit" not in repaired and "not in the history of HEAD" not in repaired
+    assert [header["revisions"] for _, header in kept_headers()] == [[]]  # the usual verdict: git status vouches

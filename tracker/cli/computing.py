@@ -25,7 +25,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-    from tracker.git import Links
     from tracker.plan import Loaded, Project
 
 
@@ -35,7 +34,7 @@ def compute(
     day: str,
     max_bytes: int,
     write: replay.Write,
-    answer: Callable[[Loaded, Links], Iterable[str | bytes]],
+    answer: Callable[[Loaded, replay.Basis], Iterable[str | bytes]],
     *,
     history: bool | Callable[[Project], bool],
     with_errors: bool = False,
@@ -43,8 +42,9 @@ def compute(
     read: Callable[[Loaded], replay.Basis] | None = None,
     also: Callable[[Loaded], Iterable[str]] | None = None,
 ) -> Loaded:
-    """Load `plan`, read its links, and write `answer(loaded, links)` through `write`, recorded under
-    `command` (which names `day`) if it still holds; give the plan as loaded.
+    """Load `plan`, read its links, and write `answer(loaded, basis)` through `write`, recorded under
+    `command` (which names `day`) if it still holds; give the plan as loaded.  The answer reads the links as
+    `basis.links`, and adds to `basis.revisions` what else it asked git that `git status` does not vouch for.
 
     `history`: whether the answer needs last commits: True or False when that is known before the plan
     is read (True walks history while the plan is parsed), else the rule that tells from the plan.
@@ -92,5 +92,5 @@ def compute(
         if ahead is not None:
             ahead.close()
         recorder.close()
-    recorder.record(loaded.digest, basis, answer(loaded, basis.links), write, loaded.size)
+    recorder.record(loaded.digest, basis, answer(loaded, basis), write, loaded.size)
     return loaded

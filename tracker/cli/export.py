@@ -71,7 +71,7 @@ def _exported(plan: Path, kind: str, max_bytes: int, write: Write) -> None:
         day.isoformat(),
         max_bytes,
         write,
-        lambda loaded, links: [_export_bytes(loaded, kind, max_bytes, links)],
+        lambda loaded, basis: [_export_bytes(loaded, kind, max_bytes, basis.links)],
         history=True,
         plan_history=True,  # progress over time
     )

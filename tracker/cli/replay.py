@@ -35,9 +35,11 @@ checks each of them again before replaying:
   note's own file is one the session made), every file `git status` calls
   changed when the answer read their content (a diff against the work tree:
   one already modified may change again with git saying what it said), and
-  the revisions it named (`--since main`, a session's `since: 1a2b3c4`), asked
-  of git again from the work tree's root: a branch, a tag or a short object id
-  can come to name another commit, or none, while HEAD stays where it was.
+  the revisions it named (`--since main`, a session's `since: 1a2b3c4`; for
+  validate, those it found no commit for), asked of git again from the work
+  tree's root: a branch, a tag or a short object id can come to name another
+  commit, or none, and one that named none can come to name one (a fetch),
+  while HEAD stays where it was.
 
 An answer is recorded only when git said the same before and after it was
 computed, and no file it depends on changed within two seconds of that (the
@@ -104,8 +106,9 @@ class Basis:
         changed: bool = False,
     ):
         self.links = links
-        # Revisions the answer named ([name, commit]): a name other than HEAD (a branch, a tag, a short
-        # object id) may come to name another commit, or none, with `git status` saying what it said.
+        # Revisions the answer named ([name, commit]; "" for none): a name other than HEAD (a branch, a tag, a
+        # short object id) may come to name another commit, or none, and one that named none may come to name
+        # one (a fetch), with `git status` saying what it said.
         self.revisions = [[name, sha] for name, sha in revisions]
         self.paths = list(paths)  # more files under the links' root whose content or presence counts
         # The answer read every changed tracked file's content (a diff against the work tree): a file
@@ -177,7 +180,7 @@ def replayed_or_computed(
     day: str,
     max_bytes: int,
     write: Write,
-    answer: Callable[[Loaded, Links], Iterable[str | bytes]],
+    answer: Callable[[Loaded, Basis], Iterable[str | bytes]],
     **how: Any,
 ) -> Loaded | None:
     """The recorded answer of `command` written through `write` (None), else the plan loaded and `answer`
@@ -262,7 +265,8 @@ def _valid_entry(file: BinaryIO, plan: str | Path, key: str, max_bytes: int) -> 
     if status is not None and _sha(status) != entry["status"]:
         return None
     for said, (_, sha) in zip(resolved, entry["revisions"], strict=True):
-        if said is None or said[0] != 0 or said[1].strip() != sha.encode():
+        # "" was no commit: `rev-parse --verify --quiet` says so by exiting 1 (128 is git failing to answer)
+        if said is None or (said[0], said[1].strip()) != ((0, sha.encode()) if sha else (1, b"")):
             return None
     return entry
 

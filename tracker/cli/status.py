@@ -41,7 +41,7 @@ def answer(
         day_text,
         max_bytes,
         write,
-        lambda loaded, links: _pieces(loaded, links, as_json, ascii_only, files, width, day_text),
+        lambda loaded, basis: _pieces(loaded, basis.links, as_json, ascii_only, files, width, day_text),
         # The phase table needs states (for drift marks), and last commits only for evidence with a
         # review interval, which is known once the plan is read.
         history=True if as_json or files else _reviews_anything,

@@ -96,7 +96,7 @@ def recorded_note(
         day.isoformat(),
         max_bytes,
         write,
-        lambda loaded, links: [made[0].note().encode("utf-8")],  # bytes: kept with zstandard, as an export
+        lambda loaded, basis: [made[0].note().encode("utf-8")],  # bytes: kept with zstandard, as an export
         history=False,
         read=read,
     )

@@ -6,7 +6,10 @@ it on every commit).  The verdict is what validate writes to each stream and
 its exit status; it is kept in the answer cache (cli/replay.py) as one small
 JSON document, under the same checks as a `status` answer: the plan's bytes,
 `git status`, every linked file, tracker's code, today's date and the command
-line (the plan's path as given: the messages quote it).  A plan that does not
+line (the plan's path as given: the messages quote it); and the sessions'
+revisions whose answer `git status` does not vouch for (one git held no
+commit for, or none in HEAD's history, or a branch or tag name), asked again:
+a `git fetch` that brings the missing commit changes the verdict, not HEAD.  A plan that does not
 load is not kept: its errors need no git, and it is about to be fixed.
 """
 
@@ -70,7 +73,7 @@ def _computed(plan: Path, max_bytes: int, strict: bool, day: datetime.date, comm
         day.isoformat(),
         max_bytes,
         kept.append,  # the verdict is read back as a replay reads it
-        lambda loaded, links: [_encoded(_linked(loaded, links, strict, day, driver))],
+        lambda loaded, basis: [_encoded(_linked(loaded, basis, strict, day, driver))],
         history=compliance.reviews_anything if strict else False,  # last commits date the evidence
         with_errors=True,  # a plan with errors is linked too: its links' problems are told with them
         also=read_driver,  # the config that names the merge driver, and the program it names
@@ -78,16 +81,23 @@ def _computed(plan: Path, max_bytes: int, strict: bool, day: datetime.date, comm
     return _decoded(kept) or _verdict(loaded)  # nothing kept: no plan to link (its errors need no git)
 
 
-def _linked(loaded, links, strict: bool, day: datetime.date, more: list) -> Verdict:
-    """The verdict on a plan and its links: the plan's problems, drift, reviews dated after `day` (with `strict`,
-    what strict adds), and `more` (a merge driver git cannot run)."""
+def _linked(loaded, basis: replay.Basis, strict: bool, day: datetime.date, more: list) -> Verdict:
+    """The verdict on a plan and its links (`basis.links`): the plan's problems, drift, sessions' revisions git
+    does not hold, reviews dated after `day` (with `strict`, what strict adds), and `more` (a merge driver git
+    cannot run).  The revisions whose answer `git status` does not vouch for are added to `basis`, for a replay
+    to ask git again."""
     from tracker.git import link_problems, reviews_to_come, session_revision_problems, strict_problems
     from tracker.plan import sort_key
 
     where = str(loaded.path)
+    links = basis.links
     found = link_problems(loaded.project, links, where, drift=not strict)
-    if links.repo.root is not None:  # `git status` changes with HEAD, so a replayed verdict is asked again
-        found += session_revision_problems(loaded.project, loaded.path, links.repo.root, where)
+    if links.repo.root is not None:
+        # `git status` changes with HEAD, which fixes what a sha in its history names; a fetch that brings a
+        # commit git did not hold, or a branch that moves, leaves it as it was: those revisions are asked again.
+        revisions = session_revision_problems(loaded.project, loaded.path, links.repo.root, where)
+        found += revisions.problems
+        basis.revisions += [[rev, sha] for rev, sha in revisions.unpinned]
     found += reviews_to_come(loaded.project, day, where, strict)
     if strict:
         found += strict_problems(loaded.project, links, day, where)

@@ -162,7 +162,18 @@ def missing_revision(repo: GitRepo, plan_file: Path, session: Session, key: str,
     return said
 
 
-def session_revision_problems(project: Project, plan_file: Path, root: str, where: str) -> list[Problem]:
+class SessionRevisions(NamedTuple):
+    """What session_revision_problems found, and what it read of git to find it that `git status` does not vouch
+    for: each revision (once) whose answer can change while HEAD stays where it is, with the commit it named
+    then ("" for none), for a kept verdict to ask again (cli/replay.py's Basis.revisions).  A fetch can bring a
+    commit git did not hold, gc can prune one outside HEAD's history, a branch or a tag can move; a sha in
+    HEAD's history names the same commit for as long as HEAD does, so the usual verdict asks git nothing more."""
+
+    problems: list[Problem]
+    unpinned: list[tuple[str, str]]
+
+
+def session_revision_problems(project: Project, plan_file: Path, root: str, where: str) -> SessionRevisions:
     """A warning at each session's `since` or `until` that the repository at `root` holds no commit for, and
     at those of the newest sessions that name a commit HEAD's history does not hold (a rebase left it behind
     in this clone alone): from the newest session back to the first whose commits are all in it, as each
@@ -175,7 +186,7 @@ def session_revision_problems(project: Project, plan_file: Path, root: str, wher
         if rev
     ]
     if not named:
-        return []
+        return SessionRevisions([], [])
     try:
         with GitRepo.open(Path(root)) as repo:
             held = _commits(repo, [rev for _, _, rev in named] + ["HEAD"])  # HEAD: where an open window ends
@@ -198,9 +209,16 @@ def session_revision_problems(project: Project, plan_file: Path, root: str, wher
                 if rev not in held or (number, rev) in astray
             ]
             doubtful = {rev for _, _, rev in named if rev not in held} | {rev for _, rev in astray}
-            return problems + _taking_in(project, repo, where, held, doubtful)
+            problems += _taking_in(project, repo, where, held, doubtful)
     except GitUnavailable:
-        return []
+        return SessionRevisions([], [])
+    outside = {rev for _, rev in astray}
+    unpinned = [
+        (rev, held.get(rev, ""))
+        for rev in dict.fromkeys(rev for _, _, rev in named)
+        if _askable(rev) and (rev not in held or rev in outside or not _SHA.fullmatch(rev))  # a name: it moves
+    ]
+    return SessionRevisions(problems, unpinned)
 
 
 def _taking_in(project: Project, repo: GitRepo, where: str, held: dict[str, str], doubtful: set[str]) -> list[Problem]:
@@ -232,11 +250,14 @@ def _taking_in(project: Project, repo: GitRepo, where: str, held: dict[str, str]
 def _commits(repo: GitRepo, revs: Sequence[str | None]) -> dict[str, str]:
     """The full sha of the commit each of `revs` names, for those git finds one for, asked in one
     `git cat-file --batch-check`."""
-    asked = [
-        rev for rev in dict.fromkeys(revs) if rev and "\n" not in rev and "\0" not in rev and not rev.startswith("-")
-    ]
+    asked = [rev for rev in dict.fromkeys(revs) if rev and _askable(rev)]
     given = "".join(f"{rev}^{{commit}}\n" for rev in asked).encode("utf-8", "surrogateescape")
     lines = repo.start("cat-file", "--batch-check", given=given).output().decode("utf-8", "replace").splitlines()
     return {
         rev: line.split(" ")[0] for rev, line in zip(asked, lines, strict=False) if line.split(" ")[1:2] == ["commit"]
     }
+
+
+def _askable(rev: str) -> bool:
+    """Whether `rev` can go to git as a revision: no line break or NUL, and not taken for an option."""
+    return "\n" not in rev and "\0" not in rev and not rev.startswith("-")
