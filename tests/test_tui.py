@@ -1022,8 +1022,14 @@ async def test_a_plan_that_stops_loading_shows_errors_and_keeps_the_last_good_on
         broken = good.replace("status: audit", "status: [unclosed", 1)
         save(plan, broken)
         assert not dashboard(app).query(ProblemsView)  # the error view joins the screen when first needed
+        # shown, and its lines mounted: on a busy machine the view can be shown a frame before its child is
         await wait_for(
-            pilot, lambda: dashboard(app).query(ProblemsView) and dashboard(app).query_one(ProblemsView).display
+            pilot,
+            lambda: (
+                dashboard(app).query(ProblemsView)
+                and dashboard(app).query_one(ProblemsView).display
+                and dashboard(app).query_one(ProblemsView).query("Lines")
+            ),
         )
         problems = dashboard(app).query_one(ProblemsView)
         text = text_of(problems.query_one("Lines"))
