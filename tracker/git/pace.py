@@ -31,8 +31,8 @@ TARGETS = 3  # due days set against the forecast in words; the rest are counted
 @dataclass(frozen=True, slots=True)
 class Forecast:
     date: datetime.date | None  # when 100% is reached at the pace; None: no pace, or nothing left
-    early: datetime.date | None  # at the window's fastest week
-    late: datetime.date | None  # at its slowest week; None with a date: a week closed nothing, no late bound
+    early: datetime.date | None  # at the window's fastest week; None with a date: the window is one stretch
+    late: datetime.date | None  # at its slowest week; None with an early one: a week closed nothing, no late bound
     how: str  # how the date was found, or why there is none
     pace: float | None  # issues a week
     left: int  # issues not done
@@ -167,10 +167,11 @@ def _forecast(rows: list[Row], today: datetime.date, window_days: int, now: Meas
     rates = [Fraction((done[k] - done[k + 1]) * WEEK, lengths[k]) for k in range(weeks)]
     burned = before.open_minutes - last.open_minutes
     minutes_pace = Fraction(burned * WEEK, days) if burned > 0 else None
+    spread = weeks > 1  # one stretch has no faster or slower one beside it: "between X and X" says nothing
     return Forecast(
         _after(today, left, pace),
-        _after(today, left, max(rates)) if max(rates) > 0 else None,
-        _after(today, left, min(rates)) if min(rates) > 0 else None,
+        _after(today, left, max(rates)) if spread and max(rates) > 0 else None,
+        _after(today, left, min(rates)) if spread and min(rates) > 0 else None,
         f"at {_number(pace)} issue{'s' if _number(pace) != '1' else ''} a week {over}",
         float(pace),
         left,
