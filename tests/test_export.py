@@ -140,6 +140,13 @@ def test_csv_to_stdout_is_the_same_bytes(shop: Repo):
     assert done.stdout == (shop.root / "plan.csv").read_bytes()
 
 
+def test_output_dash_is_standard_output(shop: Repo):
+    done = export(shop, "csv", "-o", "-")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == export(shop, "csv").stdout and done.stdout.startswith("\ufeffphase,")
+    assert not (shop.root / "-").exists()
+
+
 def test_html_escapes_user_text_and_is_the_same_bytes_each_time(shop: Repo):
     # Written outside the work tree: a new untracked file there is a change the report would show.
     out = shop.root.parent

@@ -646,6 +646,19 @@ def test_output_to_dev_stdout_goes_to_the_descriptor_as_the_shell_set_it_up(shop
     assert log.read_bytes() == b"kept\n" + run(shop["repo"].root, "summary").stdout
 
 
+def test_output_dash_is_standard_output_and_dot_slash_dash_is_a_file_named_dash(shop):
+    root = shop["repo"].root
+    plain = run(root, "summary")
+    dash = run(root, "summary", "-o", "-")
+    assert dash.returncode == 0, dash.stderr
+    assert dash.stdout == plain.stdout and dash.stdout.startswith(b"---\n")
+    assert not (root / "-").exists()
+    assert run(root, "summary", "--help").stdout.decode().count("FILE - means stdout") == 1
+    named = run(root, "summary", "-o", "./-")
+    assert (named.returncode, named.stdout) == (0, b"")
+    assert (root / "-").read_text().startswith("---\n")
+
+
 def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(shop):
     root = shop["repo"].root
     assert run(root, "summary", "--no-front-matter", "-o", "notes/real.md").returncode == 0  # this session's note

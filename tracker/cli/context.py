@@ -78,13 +78,21 @@ def output_options(kept: str, folders_made: bool = False) -> Callable[[Callable]
         "-o",
         "--output",
         metavar="FILE",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help=f"Write to FILE (atomically; a device or FIFO in place) instead of stdout{made}.",
+        type=click.Path(dir_okay=False),
+        callback=_output_file,
+        help=f"Write to FILE (atomically; a device or FIFO in place) instead of stdout{made}. FILE - means stdout "
+        "(a file named - is ./-).",
     )
     force = click.option(
         "--force", is_flag=True, help=f"Replace FILE even if it exists and is not {kept}, or is the plan or in .git."
     )
     return lambda command: output(force(command))
+
+
+def _output_file(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """An `-o` file; `-` is standard output (None), as Unix tools take it.  Read as text, before any Path, which
+    would spell `./-` as `-` too: a file named `-` is still `-o ./-`."""
+    return None if value is None or value == "-" else Path(value)
 
 
 def write_output(
