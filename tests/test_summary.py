@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from gitutil import Repo, make_repo
+from markdown_it import MarkdownIt
 
 from tracker.notes.errors import SummaryError
 from tracker.notes.gather import build_summary, gather_summary
@@ -200,7 +201,7 @@ def test_since_a_revision_starts_there(shop):
     assert "- Issue #1: in progress → complete" in done
     created = section(text, "Files Created")
     assert "retry.js" not in created  # it existed at the start
-    assert "archive-old.md (1 line, moved from docs/old.md)" in created
+    assert "- `docs/old.md` → `docs/archive-old.md` (1 line)\n" in section(text, "Files Moved")
 
 
 def test_since_a_later_day_with_no_commits_starts_at_head(shop):
@@ -280,16 +281,7 @@ def test_a_plan_unreadable_at_the_start_is_said_and_issues_are_left_out(repo: Re
 def test_created_files_are_drawn_as_a_tree_with_line_counts(shop):
     created = section(summary(shop["plan"]), "Files Created This Session")
     assert created == (
-        "\n```\n"
-        "docs/\n"
-        "└── archive-old.md (1 line, moved from docs/old.md)\n"
-        "\n"
-        "notes/\n"
-        "└── todo.md (2 lines, untracked)\n"
-        "\n"
-        "src/\n"
-        "└── retry.js (3 lines)\n"
-        "```\n\n---\n\n"
+        "\n```\nnotes/\n└── todo.md (2 lines, untracked)\n\nsrc/\n└── retry.js (3 lines)\n```\n\n---\n\n"
     )
 
 
@@ -310,6 +302,37 @@ def test_files_named_like_a_pattern_or_with_a_backslash_are_counted_as_the_files
         repo.write("data/phases.yaml", plan(session_extra=f"    since: {start[:9]}\n"))
     created = section(summary(repo.root / "data" / "phases.yaml"), "Files Created")
     assert "├── [2026] vendor review.md (2 lines)\n├── a\\b.md (2 lines)\n└── plain.md (2 lines)" in created
+
+
+def test_a_file_moved_in_the_window_is_listed_as_moved_not_created_and_its_note_stays_the_same(repo: Repo):
+    odd = "docs/a `b` | *c* __d__ <i>x [l](u) &amp; #1.md"
+    repo.write("data/phases.yaml", plan())
+    repo.write("docs/old.md", "# Old\nkept\n")
+    repo.write("src/app.js", "app();\n")
+    a = repo.commit("Plan", date=DAY_BEFORE)
+    repo.git("mv", "docs/old.md", odd)
+    repo.git("mv", "src/app.js", "src/main.js")
+    until = repo.commit("Move", date=f"{SESSION}T10:00:00+00:00")
+    repo.write("data/phases.yaml", plan(session_extra=f"    since: {a}\n    until: {until}\n"))
+    repo.commit("Close the session", date=f"{SESSION}T11:00:00+00:00")
+    first = run(repo.root, "summary")
+    assert first.returncode == 0, first.stderr
+    repo.write(odd, "changed after the session\n")
+    repo.git("mv", "src/main.js", "src/later.js")
+    again = run(repo.root, "summary")
+    assert again.stdout == first.stdout  # a closed session's note: the same bytes
+    text = first.stdout.decode()
+    assert section(text, "Files Created") == "\nNo files were created this session.\n\n---\n\n"
+    tokens = MarkdownIt("commonmark").parse(section(text, "Files Moved This Session"))
+    # One list of two items, whatever the paths hold: no heading, table, link or HTML made of them.
+    assert [t.type for t in tokens if t.nesting == 1] == ["bullet_list_open"] + ["list_item_open", "paragraph_open"] * 2
+    items = [
+        "".join(child.content for child in t.children if child.type in ("text", "code_inline"))
+        for t in tokens
+        if t.type == "inline"
+    ]
+    assert items == [f"docs/old.md → {odd} (2 lines)", "src/app.js → src/main.js (1 line)"]
+    assert not any(child.type == "html_inline" for t in tokens if t.type == "inline" for child in t.children)
 
 
 def test_tree_nests_folders_and_joins_single_folder_chains(repo: Repo):
@@ -511,7 +534,10 @@ def test_the_context_is_plain_data(shop):
     context = gather_summary(load(shop["plan"])).context
     assert [c.issue.id for c in context["accomplished"] if c.issue] == ["1", "2", "5"]
     assert context["next"].minutes == 130 and context["next"].time == "2h 10m"
-    assert [f.path for f in context["created"].files] == ["docs/archive-old.md", "notes/todo.md", "src/retry.js"]
+    assert [f.path for f in context["created"].files] == ["notes/todo.md", "src/retry.js"]
+    assert [(m.source, m.file.path, m.file.lines) for m in context["moved"].files] == [
+        ("docs/old.md", "docs/archive-old.md", 1)
+    ]
 
 
 # --- the command line ---------------------------------------------------------------------------

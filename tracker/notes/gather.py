@@ -4,7 +4,7 @@ A session is a window: from its start (`since`, else the day's first commit)
 to its end (`until`; a session with none ends where the next one starts, and
 the last one stays open: HEAD plus the work tree).  `gather_summary` gathers
 plain data (the frozen records of views.py): the plan at the start and at the
-end, and what git says the window created, changed, moved and deleted.
+end, and what git says the window created, moved, changed and deleted (a file moved is not one created).
 `render.render` turns that into markdown through a Jinja2 template.  Nothing
 here reads a clock but for the day an open session's overdue issues and stale
 evidence are judged on (`_today`), and a closed window is read from commits
@@ -75,6 +75,8 @@ from tracker.notes.views import (
     HistoryView,
     InsightView,
     IssueView,
+    Move,
+    Moved,
     Next,
     NextIssue,
     PhaseView,
@@ -137,6 +139,7 @@ ICONS = {
     "deliverables": "🎁",
     "next": "🚀",
     "files": "📁",
+    "moved": "🚚",
     "changed": "📝",
     "insights": "💡",
     "recommendation": "📋",
@@ -247,6 +250,12 @@ def gather_summary(
             if (issue.key, normalize(d.path)) in moves or normalize(d.path) in touched
         ]
         created = sorted(facts.changes.added) if facts.changes else []
+        # A file moved onto the note's own path is "this file", among the created ones.
+        moved = (
+            sorted((old, new) for old, new in (facts.changes.moved or {}).items() if new not in facts.changes.added)
+            if facts.changes
+            else []
+        )
         # The plan's own changes are the status changes above; every other file changed is listed.
         modified = sorted(facts.changes.modified - {facts.plan}) if facts.changes else []
         # Every deliverable: drift and stale evidence are looked for in all of them.
@@ -254,13 +263,14 @@ def gather_summary(
             path for entry in chosen.accomplished for path in entry.files
         ]
         added = facts.changes.added if facts.changes else {}
-        wanted += [p for p in created[:CREATED_LIMIT] if added[p] != "this file"] + modified[:CREATED_LIMIT]
+        moved_to = [new for _, new in moved[:CREATED_LIMIT]]
+        wanted += [p for p in created[:CREATED_LIMIT] if added[p] != "this file"] + moved_to + modified[:CREATED_LIMIT]
         wanted = list(dict.fromkeys(wanted))
         if repo is None:
             links = no_git(wanted, facts.history.reason)
         else:
             # The window's files are git's names: "[2026] review.md" is a file, not a pattern.
-            names = set(created[:CREATED_LIMIT]) | set(modified[:CREATED_LIMIT])
+            names = set(created[:CREATED_LIMIT]) | set(moved_to) | set(modified[:CREATED_LIMIT])
             links = (
                 links_at(repo, facts.end, wanted, names)
                 if facts.end is not None
@@ -307,6 +317,7 @@ def gather_summary(
         "deliverables": [views.deliverable(issue, d) for issue, d in listed],
         "next": next_up,
         "created": _created(facts, created, views),
+        "moved": _moved(facts, moved, views),
         "changed": _changed_files(facts, modified, views),
         "insights": [InsightView(i.title, i.body or "") for i in chosen.insights],
         "closing": _closing(project, phases, next_up),
@@ -873,6 +884,13 @@ def _created(facts: _Facts, paths: list[str], views: _Views) -> Created | None:
         return None
     shown = [views.file(path, facts.changes.added[path]) for path in paths[:CREATED_LIMIT]]
     return Created(shown, draw_tree(shown), max(0, len(paths) - CREATED_LIMIT))
+
+
+def _moved(facts: _Facts, moves: list[tuple[str, str]], views: _Views) -> Moved | None:
+    if facts.changes is None:
+        return None
+    shown = [Move(_shown(old), views.file(new)) for old, new in moves[:CREATED_LIMIT]]
+    return Moved(shown, max(0, len(moves) - CREATED_LIMIT))
 
 
 def _changed_files(facts: _Facts, modified: list[str], views: _Views) -> Changed | None:

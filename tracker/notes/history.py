@@ -50,14 +50,14 @@ class Start:
 class Changes:
     """Paths (as git spells them) that the window added, moved, modified or deleted."""
 
-    added: dict[str, str]  # path -> "" | "untracked" | "moved from OLD"
+    added: dict[str, str]  # path -> "" | "untracked" (a file moved in the window is in `moved` alone)
     modified: frozenset[str]
     deleted: frozenset[str] = frozenset()
     moved: dict[str, str] | None = None  # old path -> new path
 
     @property
     def touched(self) -> set[str]:
-        return set(self.added) | set(self.modified)
+        return set(self.added) | set(self.modified) | set((self.moved or {}).values())
 
     def former(self, path: str) -> str | None:
         """The path that `path` had before the window, when git found it moved in it."""
@@ -159,7 +159,6 @@ def changes(repo: GitRepo, start: Start, end: str | None = None) -> Changes:
         while i < len(fields):
             code = fields[i]
             if code.startswith("R"):  # -M: a rename comes as R<score>, old path, new path
-                added[fields[i + 2]] = f"moved from {fields[i + 1]}"
                 moved[fields[i + 1]] = fields[i + 2]
                 i += 3
                 continue

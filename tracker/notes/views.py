@@ -20,7 +20,7 @@ class FileView(Struct, frozen=True):
     path: str
     lines: int | None
     state: str  # committed | modified | staged | untracked | ignored | missing | unsafe | no-git (tracker.git.links)
-    note: str  # "145 lines", "missing", "binary", "moved from …", "this file" … ("" when there is nothing to say)
+    note: str  # "145 lines", "missing", "binary", "this file" … ("" when there is nothing to say)
 
 
 class DeliverableView(Struct, frozen=True):
@@ -134,13 +134,25 @@ class TreeBlock(Struct, frozen=True):
 
 class Changed(Struct, frozen=True):
     files: list[FileView]  # changed files as the window leaves them (note: "12 lines" …), the plan aside
-    deleted: list[str]  # paths deleted in the window (a move is listed as created, "moved from …")
+    deleted: list[str]  # paths deleted in the window (a move is listed under Moved)
     more: int  # files left out after CREATED_LIMIT
 
 
 class Created(Struct, frozen=True):
-    files: list[FileView]  # note: "145 lines", "moved from …", "untracked", "this file"
+    files: list[FileView]  # note: "145 lines", "untracked", "this file"
     tree: list[TreeBlock]
+    more: int  # files left out after CREATED_LIMIT
+
+
+class Move(Struct, frozen=True):
+    """A file the window moved (`git mv`, or git finding it renamed by its content)."""
+
+    source: str  # its path at the start
+    file: FileView  # as the window leaves it, at its new path
+
+
+class Moved(Struct, frozen=True):
+    files: list[Move]  # sorted by the path at the start
     more: int  # files left out after CREATED_LIMIT
 
 
