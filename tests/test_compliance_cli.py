@@ -161,7 +161,7 @@ def test_a_review_typed_ahead_is_no_review_and_validate_says_where(programme, le
     assert "0 satisfied" in coverage, coverage  # CC7.1's only evidence is stale
     warning = (
         f"data/phases.yaml:{at}: warning: 'reviewed' of {what} is 2026-06-01, after today ({later}): a review still to "
-        f"come proves nothing, so it is not counted; write the day the review was made{command}"
+        f"come proves nothing, so it is not counted; write the day it was reviewed, today or earlier{command}"
     )
     plain = tracker(programme, "validate", now=later)
     assert plain.returncode == 0, plain.stderr

@@ -121,7 +121,8 @@ def reviews_to_come_shown(app) -> list[str]:
 @synchronously
 async def test_a_review_typed_ahead_is_a_warning_line_of_its_own_in_validates_words(plan, monkeypatch):
     """A `reviewed` day after today, on the evidence or on its phase, is a line of the detail pane of the issue it
-    bears on, as `validate` warns of it (same words, same line); on the day itself it counts and nothing is said."""
+    bears on, as `validate` warns of it (same words, how to fix it too, same line); on the day itself it counts and
+    nothing is said."""
     plan.write_text(
         TEXT.replace(
             "            purpose: quarterly", "            reviewed: 2026-06-01\n            purpose: quarterly"
@@ -129,10 +130,15 @@ async def test_a_review_typed_ahead_is_a_warning_line_of_its_own_in_validates_wo
     )
     validate = run_tracker("validate", cwd=plan.parent.parent)
     said = [line for line in validate.stderr.splitlines() if ": warning: 'reviewed' of " in line]
-    warnings = [line.split(": warning: ")[1].split("; write the day")[0] for line in said]
+    warnings = [line.split(": warning: ")[1] for line in said]
     lines = [line.split(":")[1] for line in said]
     expected = [f"line {at}: {words}" for at, words in zip(lines, warnings, strict=True)]
     assert len(expected) == 2 and "'reviewed' of phase P1 is 2026-02-01, after today (2026-01-15)" in expected[0]
+    assert expected[0].endswith("; write the day it was reviewed, today or earlier")
+    assert expected[1].endswith(
+        "; write the day it was reviewed, today or earlier, or once reviewed run: tracker set 1 --deliverable "
+        "evidence/access.md --reviewed today"
+    )
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

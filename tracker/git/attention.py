@@ -136,20 +136,20 @@ class ReviewToCome:
             "a review still to come proves nothing, so it is not counted"
         )
 
+    @property
+    def said(self) -> str:
+        """What is wrong and how to fix it, in the words of `validate` and the dashboard alike."""
+        fix = "write the day it was reviewed, today or earlier"
+        return f"{self.message}; {fix}" + (f", or once reviewed run: {self.command}" if self.command else "")
+
     def where(self) -> tuple[int, int]:
         return self.record.where("reviewed")
 
 
 def reviews_to_come(project: Project, today: datetime.date, where: str, strict: bool) -> list[Problem]:
     """Each `reviewed` day after today in the plan, as `validate` says it: a warning, with `strict` an error."""
-    fix = "write the day the review was made"
     return [
-        Problem(
-            where,
-            *item.where(),
-            f"{item.message}; {fix}" + (f", or once reviewed run: {item.command}" if item.command else ""),
-            "error" if strict else "warning",
-        )
+        Problem(where, *item.where(), item.said, "error" if strict else "warning")
         for item in _reviews_to_come_in(project, today)
     ]
 

@@ -232,7 +232,7 @@ def drift(project: Project, item: Item, git: GitView):
 
 
 def reviews_to_come(project: Project, item: Item, git: GitView):
-    """`reviewed` days after today that bear on the item, each in `validate`'s words at its line."""
+    """`reviewed` days after today that bear on the item, each in `validate`'s words at its line, the fix too."""
 
     def build(width: int, style) -> list[Content]:
         found = git.reviews_to_come(project, item.phase, item.issue)
@@ -240,7 +240,7 @@ def reviews_to_come(project: Project, item: Item, git: GitView):
             return []
         lines = _section("Reviewed after today", style, " · not counted:")
         for review in found:
-            text = one_line(f"line {review.where()[0]}: {review.message}")
+            text = one_line(f"line {review.where()[0]}: {review.said}")
             rows = textwrap.wrap(text, max(width - 4, 20), break_on_hyphens=False)
             lines += [
                 Content.styled(("  ⚠ " if i == 0 else "    ") + row, style("warning")) for i, row in enumerate(rows)
