@@ -301,6 +301,22 @@ async def test_a_paste_stays_in_its_field_and_does_not_end_the_form_with_bracket
         ]
 
 
+@synchronously
+async def test_the_preview_of_an_ended_sessions_note_warns_of_the_plans_changes_it_leaves_out(plan):
+    """`m` says what `tracker summary` says on stderr: the plan's work not committed is not in the note."""
+    tracker(plan, NOW, "session", "end", "--headline", "Drafted")
+    tracker(plan, NOW, "set", "4", "in_progress")  # after the session's end: the next session's
+    said = [line for line in tracker(plan, LATER, "summary").splitlines() if ": warning: " in line]
+    assert len(said) == 1 and "the plan has changes that are not committed (issue #4)" in said[0]
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: getattr(pilot.app.screen, "text", None) is not None)
+        warning = app.screen.query_one("#summary-warning", Static)
+        assert warning.display and " ".join(text_of(warning).split()) == said[0]
+
+
 # --- the note, exported from the dashboard ------------------------------------------------------
 
 NOTES = "\nnotes:\n  folder: docs/sessions\n  front_matter: false\n"

@@ -18,10 +18,6 @@ from tracker.cli.context import Failed, Options, load_plan, output_options, plan
 from tracker.cli.coverage import coverage
 from tracker.cli.discovery import DEFAULT_MAX_BYTES
 
-TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
-if TYPE_CHECKING:
-    from tracker.plan import LoadedOk
-
 
 def _set_global(ctx: click.Context, param: click.Parameter, value) -> None:
     """--file / --max-bytes given after a command's name: as if given before it."""
@@ -268,28 +264,11 @@ def summary(
     # that recorded it, which said this then, and it reads no plan (at 100,000 issues, loading one to ask
     # would cost a second, four times the replay).
     if loaded is not None and is_ok(loaded) and since is None and session_date in (None, "last"):
-        _left_out_of_note(loaded)
+        from tracker.edit import left_out_of_note
 
-
-def _left_out_of_note(loaded: LoadedOk) -> None:
-    """Warn when the plan's changes not committed are left out of the note of the last session, ended: its
-    window ends at a commit, so they are the next session's (an open session's note reads the work tree)."""
-    from tracker.edit import uncommitted_work
-    from tracker.git import session_point
-
-    project = loaded.project
-    if not project.sessions or not project.sessions[-1].closed:
-        return
-    point = session_point(loaded.path, project.repo)
-    work = uncommitted_work(loaded, point)
-    if work is not None:
-        name = project.session_name(len(project.sessions) - 1)
-        click.echo(
-            f"{loaded.path}: warning: the plan has changes that are not committed ({work}); the note of session "
-            f"{name}, which ended at {project.sessions[-1].until or 'no commit'}, leaves them out: they are the next "
-            "session's",
-            err=True,
-        )
+        warning = left_out_of_note(loaded)
+        if warning is not None:
+            click.echo(warning, err=True)
 
 
 def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -8,7 +8,14 @@ if TYPE_CHECKING:
     from tracker.edit.merge import Merged, merge_plans
     from tracker.edit.newplan import render
     from tracker.edit.oscal import NewPlan, OscalError, read_oscal
-    from tracker.edit.sessions import SessionWrite, end_session, session_to_end, start_session, uncommitted_work
+    from tracker.edit.sessions import (
+        SessionWrite,
+        end_session,
+        left_out_of_note,
+        session_to_end,
+        start_session,
+        uncommitted_work,
+    )
     from tracker.edit.starter import (
         TEMPLATES,
         StartRefused,

@@ -165,6 +165,26 @@ def _refuse_uncommitted(loaded: LoadedOk, point: SessionPoint, index: int, work:
         )
 
 
+def left_out_of_note(loaded: LoadedOk) -> str | None:
+    """The warning when the plan's changes not committed are left out of the note of the last session, ended
+    (`tracker summary` and the dashboard's preview of it): its window ends at a commit, so they are the next
+    session's (an open session's note reads the work tree).  None when nothing is left out."""
+    from tracker.git import session_point
+
+    project = loaded.project
+    if not project.sessions or not project.sessions[-1].closed:
+        return None
+    work = uncommitted_work(loaded, session_point(loaded.path, project.repo))
+    if work is None:
+        return None
+    name = project.session_name(len(project.sessions) - 1)
+    return (
+        f"{loaded.path}: warning: the plan has changes that are not committed ({work}); the note of session "
+        f"{name}, which ended at {project.sessions[-1].until or 'no commit'}, leaves them out: they are the next "
+        "session's"
+    )
+
+
 def _named(project: Project, index: int) -> str:
     session = project.sessions[index]
     return project.session_name(index) + (f" started {session.started}" if session.started else "")

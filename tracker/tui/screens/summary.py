@@ -48,6 +48,7 @@ class SummaryScreen(Screen):
         error: str | None = None
         place: Path | None = None  # where the note goes by default (the plan's notes folder)
         refused: str | None = None  # why the plan's notes folder was passed over for the current folder
+        warning: str | None = None  # what `tracker summary` warns of: the plan's changes the note leaves out
 
     @dataclass
     class Exported(Message):
@@ -66,6 +67,7 @@ class SummaryScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Session summary — building…"), id="summary-title")
+        yield Static("", id="summary-warning", markup=False)
         with VerticalScroll(id="summary-body"):
             yield SafeMarkdown(id="summary-preview")
             yield Static("", id="summary-error", markup=False)
@@ -73,17 +75,23 @@ class SummaryScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#summary-error").display = False
+        self.query_one("#summary-warning").display = False
         self.build()
 
     @work(thread=True, exclusive=True, group="summary", exit_on_error=False)
     def build(self) -> None:
         # The summary walks the plan's git history, which can take a while; its
         # module (and Jinja2) is imported here so the dashboard starts without them.
+        from tracker.edit import left_out_of_note
         from tracker.notes import SummaryError, build_summary, note_place
+        from tracker.plan import is_ok
 
         try:
             place, refused = note_place(self.loaded)
-            self.post_message(self.Built(build_summary(self.loaded), place=place, refused=refused))
+            text = build_summary(self.loaded)
+            # As `tracker summary` of the last session warns on stderr: the preview is of that note.
+            warning = left_out_of_note(self.loaded) if is_ok(self.loaded) else None
+            self.post_message(self.Built(text, place=place, refused=refused, warning=warning))
         except SummaryError as exc:
             self.post_message(self.Built(None, str(exc)))
 
@@ -99,6 +107,10 @@ class SummaryScreen(Screen):
         self.place = message.place
         self.refused = message.refused
         title.update(Content("Session summary — preview; w writes it to a file"))
+        if message.warning is not None:
+            warning = self.query_one("#summary-warning", Static)
+            warning.update(block(message.warning))
+            warning.display = True
         self.query_one(Markdown).update(previewed(message.text or ""))
         if self.export_when_built:
             self.export_when_built = False
