@@ -155,11 +155,18 @@ async def picker_on(pilot, ref: Ref) -> int:
 
 
 async def palette_typed(pilot, words: str) -> None:
-    """Open the command palette and type `words`: what it offers is listed."""
+    """Open the command palette and type `words`: what it offers is listed, a match for them first (waited for,
+    not given a fixed half second)."""
+    from textual.command import CommandList
+
     await pilot.press("ctrl+p")
     await settle(pilot)
     await pilot.press(*words)
-    await settle(pilot, 0.5)
+    await settle(pilot)
+    offered = pilot.app.screen.query_one(CommandList)
+    await wait_for(
+        pilot, lambda: offered.option_count and words.lower() in offered.get_option_at_index(0).prompt.plain.lower()
+    )
 
 
 async def in_palette(pilot, words: str) -> None:
