@@ -10,11 +10,12 @@ bytes whenever it is made.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from conftest import run_tracker
-from gitutil import Repo
+from gitutil import Repo, make_repo
 
 PLAN = """\
 project: Scripted
@@ -97,15 +98,19 @@ class Replay:
         self.repo.commit(message, date=at + ":00+00:00")
 
 
-@pytest.fixture
-def replay(repo: Repo, tmp_path: Path) -> Replay:
+def programme(repo: Repo, cache: Path) -> Replay:
     repo.write("data/phases.yaml", PLAN)
     repo.write("docs/policy.md", "# Policy\n")
     repo.write("docs/untouched.md", "old\n" * 12)
     repo.write("evidence/access.csv", "user,role\n")
     repo.write("evidence/old.md", "reviewed\n")
     repo.commit("The programme so far", date="2025-06-01T08:00:00+00:00")
-    return Replay(repo, tmp_path / "cache")
+    return Replay(repo, cache)
+
+
+@pytest.fixture
+def replay(repo: Repo, tmp_path: Path) -> Replay:
+    return programme(repo, tmp_path / "cache")
 
 
 def first_day(r: Replay) -> str:
@@ -144,6 +149,23 @@ def first_day(r: Replay) -> str:
     return note
 
 
+@pytest.fixture(scope="module")
+def first_day_played(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """first_day on the replay fixture's repository, played once for the module (seven commands, four commits),
+    not again by each of the eight tests that start from it: the repository, and session 1's note."""
+    where = tmp_path_factory.mktemp("first-day")
+    return where / "repo", first_day(programme(make_repo(where / "repo"), where / "cache"))
+
+
+@pytest.fixture
+def after_first_day(first_day_played: tuple[Path, str], tmp_path: Path) -> tuple[Replay, str]:
+    """The replay fixture after first_day, and session 1's note: a copy of the repository played once, a real
+    repository of its own (its objects, refs and index copied), with a cache folder of its own, empty."""
+    played, note = first_day_played
+    shutil.copytree(played, tmp_path / "repo", symlinks=True)
+    return Replay(Repo(tmp_path / "repo"), tmp_path / "cache"), note
+
+
 def second_day(r: Replay) -> str:
     """Session 3 on 2026-01-15, open: evidence deleted, an accepted file edited and not committed."""
     r.tracker("2026-01-15T09:00", "session", "start", "--focus", "cleanup")
@@ -159,8 +181,8 @@ def section(text: str, title: str) -> str:
     return found.group(1) if found else ""
 
 
-def test_a_closed_sessions_note_is_the_same_bytes_after_later_sessions(replay: Replay):
-    right_after = first_day(replay)
+def test_a_closed_sessions_note_is_the_same_bytes_after_later_sessions(after_first_day: tuple[Replay, str]):
+    replay, right_after = after_first_day
     second_day(replay)
     replay.tracker("2026-01-15T11:00", "session", "end")
     replay.commit("End session 3", "2026-01-15T11:01")
@@ -172,8 +194,8 @@ def test_a_closed_sessions_note_is_the_same_bytes_after_later_sessions(replay: R
     assert re.search(r"^\*\*Until\*\*: `[0-9a-f]{7}`, where the session ended$", right_after, re.M)
 
 
-def test_only_deliverables_changed_in_the_window_are_claimed(replay: Replay):
-    note = first_day(replay)
+def test_only_deliverables_changed_in_the_window_are_claimed(after_first_day: tuple[Replay, str]):
+    replay, note = after_first_day
     done = section(note, "Accomplished This Session")
     table = section(note, "Deliverables This Session")
     assert "- Issue #1: in progress → complete" in done
@@ -201,10 +223,10 @@ def test_a_deliverable_given_the_status_it_already_had_is_no_change_and_not_this
     assert "docs/policy.md" not in section(note, "Deliverables This Session")
 
 
-def test_a_plan_moved_in_the_session_or_after_it_is_read_under_the_name_it_had(replay: Replay):
+def test_a_plan_moved_in_the_session_or_after_it_is_read_under_the_name_it_had(after_first_day: tuple[Replay, str]):
     # The plan at the start was looked for under its new name only: missing, so every issue was "Added to
     # the plan" and the overall change counted them all (+0 → 2 done); a closed session's note changed so.
-    closed = first_day(replay)
+    replay, closed = after_first_day
     replay.tracker("2026-01-15T09:00", "session", "start")
     replay.commit("Start session 3", "2026-01-15T09:01")
     (replay.repo.root / "plans").mkdir()
@@ -220,8 +242,8 @@ def test_a_plan_moved_in_the_session_or_after_it_is_read_under_the_name_it_had(r
     assert closed == replay.note("2026-01-15T10:00", "-f", "plans/scripted.yaml", "--session", "2026-01-14#1")
 
 
-def test_an_open_session_needs_attention_for_edits_and_deleted_evidence(replay: Replay):
-    first_day(replay)
+def test_an_open_session_needs_attention_for_edits_and_deleted_evidence(after_first_day: tuple[Replay, str]):
+    replay, _ = after_first_day
     note = second_day(replay)
     attention = section(note, "Needs Attention")
     assert "- `docs/policy.md` (Issue #1) is Complete ✅, but the file has changes that are not committed" in attention
@@ -238,8 +260,8 @@ def test_a_renamed_evidence_file_says_where_it_went(replay: Replay):
     assert "- `evidence/old.md` (Issue #2) was moved to `evidence/2025-review.md` in this session" in attention
 
 
-def test_whats_next_puts_focus_and_priority_first_and_never_a_blocked_issue(replay: Replay):
-    note = first_day(replay)
+def test_whats_next_puts_focus_and_priority_first_and_never_a_blocked_issue(after_first_day: tuple[Replay, str]):
+    _, note = after_first_day
     next_up = section(note, "What's Next")
     assert "Immediate Priority: Issue #2 (Access review)" in next_up  # named in the focus
     assert "### Then: Issue #4 (Backups)" in next_up  # critical, ahead of the plan's order
@@ -249,8 +271,8 @@ def test_whats_next_puts_focus_and_priority_first_and_never_a_blocked_issue(repl
     assert not re.search(r"Immediate Priority: Issue #3", note)
 
 
-def test_session_end_records_headline_accomplishments_and_insights(replay: Replay):
-    note = first_day(replay)
+def test_session_end_records_headline_accomplishments_and_insights(after_first_day: tuple[Replay, str]):
+    _, note = after_first_day
     assert "**Status**: Policy signed off" in note
     assert "**Duration**: 1.5h" in note  # not 1\.5h
     assert "### 2. Met the auditor ✅\n- Walked through 2.5 hours of evidence\n" in note
@@ -365,8 +387,10 @@ def test_the_plan_says_whether_notes_start_with_front_matter_and_the_option_over
     assert replay.note("2026-01-14T09:05", "--front-matter").startswith("---\ndescription: Session Summary")
 
 
-def test_files_changed_and_deleted_in_the_window_are_listed_with_line_counts_the_plan_aside(replay: Replay):
-    first = first_day(replay)
+def test_files_changed_and_deleted_in_the_window_are_listed_with_line_counts_the_plan_aside(
+    after_first_day: tuple[Replay, str],
+):
+    replay, first = after_first_day
     assert section(first, "Files Changed This Session") == "\n- `docs/policy.md` (3 lines)\n\n---\n\n"
     note = second_day(replay)  # open: the work tree counts, so the uncommitted edit is a change
     changed = section(note, "Files Changed This Session")
@@ -375,8 +399,8 @@ def test_files_changed_and_deleted_in_the_window_are_listed_with_line_counts_the
     assert "data/phases.yaml" not in changed
 
 
-def test_a_note_written_into_the_repository_keeps_what_needs_attention(replay: Replay):
-    first_day(replay)
+def test_a_note_written_into_the_repository_keeps_what_needs_attention(after_first_day: tuple[Replay, str]):
+    replay, _ = after_first_day
     second_day(replay)
     replay.tracker("2026-01-15T10:00", "summary", "-o", "notes/SESSION.md")  # the note is a file the window creates
     note = (replay.repo.root / "notes/SESSION.md").read_text(encoding="utf-8")
