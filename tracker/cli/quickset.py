@@ -20,55 +20,61 @@ import sys
 
 def answer(file: str | None, max_bytes: int, issue: str, status: str) -> int | None:
     """The exit status of `tracker set ISSUE STATUS`, its line or its error written; None for the CLI to take."""
-    ahead = _read_ahead(file, max_bytes)
-    if ahead is None:
+    reading = _read_ahead(file, max_bytes)
+    if reading is None:
         return None
-    from tracker.edit import SetIssueStatus, summary  # the writer's modules, while the plan is read
+    from tracker.edit import SetIssueStatus, summary  # the writer's modules, while the plan is read and git asked
 
     change = SetIssueStatus(issue, status)
-    return _apply(ahead, change, {"issue_id": issue}, lambda loaded, _: summary(change, loaded.project))
+    return _apply(reading, change, {"issue_id": issue}, lambda loaded, _: summary(change, loaded.project))
 
 
 def add_issue(file: str | None, max_bytes: int, phase: str, title: str) -> int | None:
     """The exit status of `tracker add issue PHASE TITLE`, as answer has it."""
     if not title.strip():
         return None  # the CLI says what is wrong with it
-    ahead = _read_ahead(file, max_bytes)
-    if ahead is None:
+    reading = _read_ahead(file, max_bytes)
+    if reading is None:
         return None
     from tracker.edit import AddIssue
 
     change = AddIssue(phase, title)
-    return _apply(ahead, change, {"issue_id": None, "phase": phase}, lambda _, new: change.added(new.project))
+    return _apply(reading, change, {"issue_id": None, "phase": phase}, lambda _, new: change.added(new.project))
 
 
 def _read_ahead(file: str | None, max_bytes: int):
-    """The plan's ReadAhead (plan.ReadAhead: read and hashed in a thread while the writer is imported); None
-    when it is not found (the CLI says so)."""
+    """The plan's ReadAhead (plan.ReadAhead: read and hashed in a thread while the writer is imported), and
+    git asked meanwhile whether it left the plan unmerged (git.ask_unmerged); None when the plan is not found
+    (the CLI says so)."""
     from tracker.cli.discovery import PlanNotFound, find_plan
 
     try:
         plan = find_plan(file)
     except PlanNotFound:
         return None
+    from tracker.git import ask_unmerged
     from tracker.plan import ReadAhead
 
-    return ReadAhead(plan, max_bytes)
+    return ReadAhead(plan, max_bytes), ask_unmerged(plan)
 
 
-def _apply(ahead, change, part: dict, said) -> int | None:
-    """Write `change` into the plan read in part as `part` says (load_part's arguments); `said(loaded, written)`
-    is the line to show for it."""
+def _apply(reading, change, part: dict, said) -> int | None:
+    """Write `change` into the plan `reading` (_read_ahead's) read in part as `part` says (load_part's
+    arguments); `said(loaded, written)` is the line to show for it."""
     from tracker.plan import is_ok, load_part
 
+    ahead, unmerged = reading
     loaded = load_part(ahead.path, max_bytes=ahead.max_bytes, ahead=ahead, **part)
     if loaded is None or not is_ok(loaded):
+        if unmerged is not None:
+            unmerged.stop()
         return None  # not cached, no such issue or phase, or the plan's errors: the CLI says what it must
     from tracker.edit import Interrupted, NeedWhole, WriteRefused, apply
     from tracker.support.textsafe import block, one_line
 
     try:
-        written = apply(loaded, change, warn=lambda message: _write(sys.stderr, one_line(message)))
+        warn = lambda message: _write(sys.stderr, one_line(message))  # noqa: E731
+        written = apply(loaded, change, warn=warn, unmerged=unmerged)
     except NeedWhole:
         return None
     except WriteRefused as exc:

@@ -86,7 +86,7 @@ from tracker.edit.commands import (
 )
 from tracker.edit.lock import Lock, LockTimeout
 from tracker.edit.nodes import IssueNodes, NeedWhole, Nodes
-from tracker.git import unmerged_problem
+from tracker.git import StatusRun, unmerged_problem
 from tracker.plan import Loaded, LoadedOk, LoadError, Problem, Project, decode, is_ok, load_text, parsecache, splice
 from tracker.support import atomicfile, signals
 
@@ -138,12 +138,14 @@ def apply(
     lock_timeout: float = LOCK_TIMEOUT,
     warn: Callable[[str], None] | None = None,
     later: list[Callable[[], None]] | None = None,
+    unmerged: StatusRun | None = None,
 ) -> Loaded:
     """Write `change` into the plan file `loaded` came from; the plan as it now is on disk.
 
     `warn` is told what the user should know of a write that was made (a hard link split).
     `later`: where keeping the new plan whole in the parse cache is put, for the caller to do once the
     write is shown (the dashboard: 1.5 s at 100,000 issues, which the screen waited for); else done here.
+    `unmerged`: git asked whether it left the plan unmerged (git.ask_unmerged), set going as the plan was read.
     """
     where = str(loaded.path)
     if not is_ok(loaded):
@@ -152,9 +154,10 @@ def apply(
             f"{first}\n{where}: error: the plan has errors, so nothing was written; "
             "fix them first (tracker validate lists them all)"
         )
-    unmerged = unmerged_problem(loaded.path, where)  # one side of a merge alone: a write would bury the other
-    if unmerged is not None:
-        raise WriteRefused(f"{unmerged}\n{where}: error: nothing was written")
+    # one side of a merge alone: a write would bury the other
+    left = unmerged_problem(loaded.path, where, asked=unmerged)
+    if left is not None:
+        raise WriteRefused(f"{left}\n{where}: error: nothing was written")
     before = change.value(loaded.project, where)
     if before == change.wanted:
         return loaded

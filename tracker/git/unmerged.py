@@ -22,7 +22,7 @@ import os
 import shlex
 from pathlib import Path
 
-from tracker.git.statusproc import ask_git
+from tracker.git.statusproc import StatusRun, ask_git
 from tracker.plan import Problem
 
 TYPE_CHECKING = False
@@ -32,16 +32,30 @@ if TYPE_CHECKING:
 _UNMERGED_RECORD = b"\0u "  # a `u` record of `git status --porcelain=v2 -z --branch` (never its first)
 
 
-def unmerged_problem(plan: Path, where: str, status: bytes | None = None) -> Problem | None:
+def ask_unmerged(plan: Path) -> StatusRun | None:
+    """`git ls-files --unmerged` of `plan` set going, for unmerged_problem to read (its `asked`); None if git
+    cannot run.  A writer starts it as it starts reading the plan: git's 2-10 ms (the whole index is read,
+    however large the repository) then pass beside the read instead of before the write."""
+    plan = Path(os.path.realpath(plan))
+    return ask_git(str(plan.parent), ("ls-files", "--unmerged", "-z", "--", plan.name))
+
+
+def unmerged_problem(
+    plan: Path, where: str, status: bytes | None = None, asked: StatusRun | None = None
+) -> Problem | None:
     """The error for `plan` when git left it unmerged as one side alone, else None.
 
     `status`: what `git status` (statusproc.STATUS_ARGS) said from the plan's own folder, when it was read:
-    a status without a `u` record is the answer, without asking git again.
+    a status without a `u` record is the answer, without asking git again.  `asked`: ask_unmerged's run
+    for the same plan, set going earlier; else git is asked here.
     """
     if status is not None and _UNMERGED_RECORD not in status:
+        if asked is not None:
+            asked.stop()
         return None
     plan = Path(os.path.realpath(plan))
-    asked = ask_git(str(plan.parent), ("ls-files", "--unmerged", "-z", "--", plan.name))
+    if asked is None:
+        asked = ask_unmerged(plan)
     if asked is None:
         return None  # git cannot run: it cannot have left a merge either
     code, out, _ = asked.answer()
