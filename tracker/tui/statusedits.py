@@ -6,8 +6,12 @@ blocking and finishing are chosen with `s`, and finishing an issue whose steps
 are still open is asked about first.
 
 They act on the item under the cursor: a deliverable's effective status (see
-Issue.status_of), else its issue's.  Each decided change is posted as
-`StatusEdits.Chosen`; the screen sends it to the write queue.  The screen's
+Issue.status_of), else its issue's, in the plan as the writes still to come will
+leave it (WriteQueue.intended): `n n n` pressed faster than the writes are made
+takes three steps.  Each decided change is handed to the screen's `put` at once,
+with the value it was chosen on, for the write queue: not posted as a message,
+since keys typed fast come in one read and are all handled before a message
+the first one posted, so the second would not see the first in the queue.  The screen's
 check_action offers these keys only on an issue and its parts (`x` on a step);
 the checks below keep that true for the type checker too.  Pressed anywhere else, `s`, `n`, `x` and `v`
 say what they need (`needs`), rather than doing nothing without a word.
@@ -15,9 +19,8 @@ say what they need (`needs`), rather than doing nothing without a word.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from textual.message import Message
 from textual.screen import Screen
 
 from tracker.plan import Deliverable, Issue, Loaded, Project, Step
@@ -34,13 +37,11 @@ NEEDS = {
 
 
 class StatusEdits:
-    @dataclass
-    class Chosen(Message):
-        change: object  # a tracker.edit command
-        base: Loaded | None  # the plan the change was made by looking at; None: the one on screen
-
-    def __init__(self, screen: Screen):
+    def __init__(self, screen: Screen, put: Callable[..., None]):
         self.screen = screen
+        # put(change, base, seen=...): `change` (a tracker.edit command) made by looking at `base` (None: the
+        # plan on screen), where its value was `seen` in the plan the writes to come leave (WriteQueue.put).
+        self.put = put
 
     def pick(self, item: Item | None, project: Project, base: Loaded | None) -> None:
         if item is None or item.issue is None:
@@ -63,15 +64,15 @@ class StatusEdits:
         self.screen.app.push_screen(StatusPicker(project, title, status_of(item, issue)), chosen)
 
     def confirm_done(self, item: Item, issue: Issue, status: str, project: Project, base: Loaded | None) -> None:
-        """Post the change; first ask when it finishes an issue whose steps are not all done."""
+        """Hand the change on; first ask when it finishes an issue whose steps are not all done."""
         open_steps = sum(not step.done for step in issue.steps)
         if isinstance(item.part, Deliverable) or not project.is_done(status) or not open_steps:
-            self.screen.post_message(self.Chosen(status_change(item, issue, status), base))
+            self.choose(status_change(item, issue, status), project, base)
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.screen.post_message(self.Chosen(status_change(item, issue, status), base))
+                self.choose(status_change(item, issue, status), project, base)
 
         from tracker.tui.screens.confirm import ConfirmScreen
 
@@ -98,17 +99,17 @@ class StatusEdits:
                     f"n stops before {project.label(after)}: press s to choose it on purpose.", markup=False
                 )
             return
-        self.screen.post_message(self.Chosen(status_change(item, item.issue, following), None))
+        self.choose(status_change(item, item.issue, following), project, None)
 
-    def tick(self, item: Item | None) -> None:
+    def tick(self, item: Item | None, project: Project) -> None:
         from tracker import edit
 
         if item is None or item.issue is None or not isinstance(item.part, Step) or item.ref.index is None:
             return
         change = edit.SetStepStatus(item.issue.id, item.ref.index, "todo" if item.part.done else "done")
-        self.screen.post_message(self.Chosen(change, None))
+        self.choose(change, project, None)
 
-    def reviewed(self, item: Item | None) -> None:
+    def reviewed(self, item: Item | None, project: Project) -> None:
         """The deliverable under the cursor was reviewed today: its `reviewed` line, as
         `tracker set ISSUE --deliverable PATH --reviewed today` writes it."""
         from tracker import edit
@@ -122,7 +123,11 @@ class StatusEdits:
             self.screen.notify(str(exc), title="Not written", severity="error", markup=False)
             return
         change = edit.SetDeliverableReviewed(item.issue.id, item.part.path, day, index=item.ref.index)
-        self.screen.post_message(self.Chosen(change, None))
+        self.choose(change, project, None)
+
+    def choose(self, change, project: Project, base: Loaded | None) -> None:
+        """Hand `change` on, chosen on `project` (the plan as the writes to come leave it)."""
+        self.put(change, base, seen=change.value(project, ""))
 
     def needs(self, action: str) -> None:
         """The key of `action` was pressed where it does nothing: say where it works."""

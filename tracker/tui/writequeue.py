@@ -12,11 +12,17 @@ the plan it was chosen on, the file would look changed by another program,
 and the writer would read all of it again to merge (12 s at 100,000 issues).
 Another program's edit since is still found and merged, or refused, as ever;
 once the plan watcher reads another program's content, nothing is substituted.
+
+Keys come faster than writes: a change is chosen on the plan as the changes put and not yet answered will
+leave it (`intended`), and says what it saw there (`seen`).  The writes are made in the order they were put,
+by one worker that takes them in turn (a thread for each would take the lock in any order), and a change
+whose `seen` is not what its plan holds is refused: the write before it, on whose plan it was chosen, was not made.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,9 +30,10 @@ from functools import partial
 from textual.message import Message
 from textual.screen import Screen
 
-from tracker.plan import Loaded, LoadedOk, is_ok
+from tracker.plan import Loaded, LoadedOk, Project, is_ok
 from tracker.tui.settings import refused
 
+UNCHECKED = object()  # a change put without the value it was chosen on (a deliverable's own status may be None)
 SHOWN_WAIT = 2.0  # seconds a write's cache entry waits for the screen to show it (a screen gone: no longer)
 
 
@@ -42,10 +49,18 @@ class WriteQueue:
     class Refused(Message):
         reason: str
 
+    @dataclass
+    class Ended(Message):
+        """Every change of the oldest put is answered (Written or Refused), or the worker failed."""
+
     def __init__(self, screen: Screen):
         self.screen = screen
-        self.pending = 0  # writes sent to a worker and not yet finished
-        self._lock = threading.Lock()  # one write at a time
+        # The main thread's account: each put's changes not yet answered, in the order they were put.
+        self._puts: deque[list] = deque()
+        # The worker's: the puts still to write, and whether a worker takes them.
+        self._waiting: deque[tuple[LoadedOk, tuple, object]] = deque()
+        self._draining = False
+        self._turns = threading.Lock()  # guards _waiting and _draining
         # What this queue's writes left and replaced, under a lock of their own: the main thread asks too
         # (read_from_disk), and must not wait for a write to end.
         self._kept = threading.Lock()
@@ -53,23 +68,47 @@ class WriteQueue:
         self._replaced: set[str] = set()  # digests of the plans this queue's writes replaced
         self._closed = threading.Event()  # the screen is gone: nothing will be shown any more
 
-    def put(self, base: LoadedOk, change, *more) -> None:
-        """Write `change`, made by looking at `base` (the plan on screen when the user chose it), then
-        `more` in turn, each on the plan the one before left (as the CLI writes a session start that ends
-        the open one first)."""
+    @property
+    def pending(self) -> int:
+        """Puts not yet ended."""
+        return len(self._puts)
+
+    def put(self, base: LoadedOk, change, *more, seen: object = UNCHECKED) -> None:
+        """Write `change`, made by looking at `base` (the plan on screen when the user chose it) as the
+        changes put before will leave it, where its value was `seen`; then `more` in turn,
+        each on the plan the one before left (as the CLI writes a session start that ends the open one first)."""
         if refused(self.screen.app):
             return
-        self.pending += 1
+        self._puts.append([change, *more])
+        with self._turns:
+            self._waiting.append((base, (change, *more), seen))
+            if self._draining:
+                return
+            self._draining = True
         self.screen.run_worker(
-            lambda: self._write(base, (change, *more)),
-            thread=True,
-            group="write",
-            exit_on_error=False,
-            description="write the plan",
+            self._drain, thread=True, group="write", exit_on_error=False, description="write the plan"
         )
 
-    def finished(self) -> None:
-        self.pending -= 1
+    def intended(self, project: Project) -> Project:
+        """`project` as the changes put and not yet answered will leave it: what a key pressed now acts on."""
+        if not self._puts:
+            return project
+        from tracker import edit
+
+        for changes in self._puts:
+            for change in changes:
+                try:
+                    project = change.expected(project)
+                except edit.WriteRefused:
+                    pass  # the writer will say why, when its turn comes
+        return project
+
+    def written(self) -> None:
+        """The oldest change was answered by `Written`: the screen shows the plan it left."""
+        self._puts[0].pop(0)
+
+    def ended(self) -> None:
+        self._puts.popleft()
 
     def close(self) -> None:
         """The screen is leaving (the app quits): the plans written are kept in the parse cache at once."""
@@ -84,11 +123,32 @@ class WriteQueue:
                 self._left = None
                 self._replaced.clear()
 
-    def _write(self, base: LoadedOk, changes: tuple) -> None:
+    def _drain(self) -> None:
+        """Write the puts in the order they were put; each one's end is posted, a failed one's and those after."""
+        try:
+            while True:
+                with self._turns:
+                    if not self._waiting:
+                        self._draining = False
+                        return
+                    base, changes, seen = self._waiting[0]
+                self._write(base, changes, seen)
+                with self._turns:
+                    self._waiting.popleft()
+                self.screen.post_message(self.Ended())
+        except BaseException:
+            with self._turns:
+                for _ in self._waiting:  # the failed one and the ones after it: the worker's error says why
+                    self.screen.post_message(self.Ended())
+                self._waiting.clear()
+                self._draining = False
+            raise
+
+    def _write(self, base: LoadedOk, changes: tuple, seen: object) -> None:
         later: list[Callable[[], None]] = []
         shown: list[threading.Event] = []
         try:
-            self._write_in_turn(base, changes, later, shown)
+            self._write_in_turn(base, changes, seen, later, shown)
         finally:
             self._keep(later, shown)
 
@@ -113,33 +173,59 @@ class WriteQueue:
             loaded.join()
 
     def _write_in_turn(
-        self, base: LoadedOk, changes: tuple, later: list[Callable[[], None]], shown: list[threading.Event]
+        self,
+        base: LoadedOk,
+        changes: tuple,
+        seen: object,
+        later: list[Callable[[], None]],
+        shown: list[threading.Event],
     ) -> None:
         from tracker import edit
 
-        with self._lock:
-            with self._kept:
-                if self._left is not None and base.digest in self._replaced:
-                    base = self._left  # chosen while an earlier write was under way: see the module's docstring
-            for change in changes:
-                what = edit.summary(change, base.project)
-                try:
-                    written = edit.apply(base, change, later=later)
-                except edit.WriteRefused as exc:
-                    self.screen.post_message(self.Refused(str(exc)))
-                    return
-                added = getattr(change, "added", None)  # an addition says what it added (the id it was given)
-                what = added(written.project) if added is not None else what
-                message = self.Written(written, what, changed=written is not base)
-                shown.append(message.shown)
-                # The writer leaves the new plan's bytes in pieces (edit/ondisk.Snapshot); the next write's
-                # window reads them in one (80 MiB at 100,000 issues: 30-40 ms after the next key, else).
-                later.append(partial(self._join, written))
-                self.screen.post_message(message)
-                if not is_ok(written):
-                    return  # the next change would be refused by the writer: the plan no longer loads
-                if written is not base:
-                    with self._kept:
-                        self._replaced.add(base.digest)
-                        self._left = written
-                base = written
+        with self._kept:
+            if self._left is not None and base.digest in self._replaced:
+                base = self._left  # chosen while an earlier write was under way: see the module's docstring
+        try:
+            chosen_on(base, changes[0], seen)
+        except edit.WriteRefused as exc:
+            self.screen.post_message(self.Refused(str(exc)))
+            return
+        for change in changes:
+            what = edit.summary(change, base.project)
+            try:
+                written = edit.apply(base, change, later=later)
+            except edit.WriteRefused as exc:
+                self.screen.post_message(self.Refused(str(exc)))
+                return
+            added = getattr(change, "added", None)  # an addition says what it added (the id it was given)
+            what = added(written.project) if added is not None else what
+            message = self.Written(written, what, changed=written is not base)
+            shown.append(message.shown)
+            # The writer leaves the new plan's bytes in pieces (edit/ondisk.Snapshot); the next write's
+            # window reads them in one (80 MiB at 100,000 issues: 30-40 ms after the next key, else).
+            later.append(partial(self._join, written))
+            self.screen.post_message(message)
+            if not is_ok(written):
+                return  # the next change would be refused by the writer: the plan no longer loads
+            if written is not base:
+                with self._kept:
+                    self._replaced.add(base.digest)
+                    self._left = written
+            base = written
+
+
+def chosen_on(base: LoadedOk, change, seen: object) -> None:
+    """Refuse `change` unless `base`, the plan it is to be made to, holds the value `seen` it was chosen on.
+    Chosen on top of a change that was not written (refused, or a plan that no longer loads), it is not
+    made to what is there instead: it would not be the step the user took (`n` twice, the first refused, is
+    not a jump of two steps)."""
+    from tracker import edit
+
+    where = str(base.path)
+    if seen is UNCHECKED or change.value(base.project, where) == seen:
+        return
+    line, column = change.position(base.project)
+    raise edit.WriteRefused(
+        f"{where}:{line}:{column}: error: {change.what(base.project)} was not written: it was chosen on "
+        "the plan the change before it would leave, and that change was not written; look at it and choose again"
+    )

@@ -37,7 +37,7 @@ from tracker.tui.widgets.header import PlanHeader
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.phase_bars import PhaseBars
 from tracker.tui.widgets.plan_tree import PlanTree
-from tracker.tui.writequeue import WriteQueue
+from tracker.tui.writequeue import UNCHECKED, WriteQueue
 
 if TYPE_CHECKING:
     from tracker.tui.widgets.filter_bar import FilterBar  # imported when first shown, by Filters
@@ -110,7 +110,7 @@ class DashboardScreen(Screen):
             seen=loaded.seen,
         )
         self.git_schedule = GitSchedule(self, self.path, lambda: self.project, settings.git_seconds)
-        self.status_edits = StatusEdits(self)
+        self.status_edits = StatusEdits(self, self.change)
         self.adding = Adding(self)
         self.sessions = Sessions(self)
         self.editing = Editing(self, self.path)
@@ -201,12 +201,18 @@ class DashboardScreen(Screen):
             return item is not None and item.ref.kind == "deliverable"
         return True
 
-    def selected_item(self) -> Item | None:
-        """What a key acts on: the tree's cursor as it is now.  Keys typed quickly reach the screen before
-        the tree's CursorMoved messages do, so `selected` (which the detail pane follows) may lag behind."""
-        if self.project is None:
+    def selected_item(self, project: Project | None = None) -> Item | None:
+        """What a key acts on: the tree's cursor as it is now, in `project` (else the plan on screen).  Keys
+        typed quickly reach the screen before the tree's CursorMoved messages do, so `selected` (which the
+        detail pane follows) may lag behind."""
+        project = project or self.project
+        if project is None:
             return None
-        return nearest(self.project, self.query_one(PlanTree).cursor_ref or self.selected)
+        return nearest(project, self.query_one(PlanTree).cursor_ref or self.selected)
+
+    def intended(self) -> Project | None:
+        """The plan on screen as the writes still to come will leave it: what the status keys act on."""
+        return self.writes.intended(self.project) if self.project is not None else None
 
     # -- the plan on disk and in git ------------------------------------
 
@@ -245,9 +251,6 @@ class DashboardScreen(Screen):
         worker = event.worker
         if worker.group == "git" and worker.is_finished:
             self.git_schedule.finished()
-        if worker.group == "write" and worker.is_finished:
-            self.writes.finished()
-            self.show_header()
         if event.state == WorkerState.ERROR:
             self.notify(
                 f"{worker.group}: {one_line(str(worker.error))}",
@@ -261,9 +264,9 @@ class DashboardScreen(Screen):
 
     # -- changing the plan ----------------------------------------------
 
-    def change(self, change, base: Loaded | None = None, more: tuple = ()) -> None:
-        """Write `change`, made by looking at `base` (the plan on screen when the user chose it), then `more`
-        in turn."""
+    def change(self, change, base: Loaded | None = None, more: tuple = (), seen: object = UNCHECKED) -> None:
+        """Write `change`, made by looking at `base` (the plan on screen when the user chose it) where its value
+        was `seen` (WriteQueue.put), then `more` in turn."""
         base = base or self.shown
         if self.broken is not None or base is None or not is_ok(base):  # with no errors on disk, base is ok
             self.notify(
@@ -273,10 +276,11 @@ class DashboardScreen(Screen):
                 markup=False,
             )
             return
-        self.writes.put(base, change, *more)
+        self.writes.put(base, change, *more, seen=seen)
         self.show_header()
 
     def on_write_queue_written(self, message: WriteQueue.Written) -> None:
+        self.writes.written()
         self.watcher.seen(message.loaded.digest)
         self.take(message.loaded)
         self.call_after_refresh(message.shown.set)  # on screen: the queue may keep it in the parse cache now
@@ -285,8 +289,9 @@ class DashboardScreen(Screen):
     def on_write_queue_refused(self, message: WriteQueue.Refused) -> None:
         self.notify(block(message.reason), title="Not written", severity="error", markup=False)
 
-    def on_status_edits_chosen(self, message: StatusEdits.Chosen) -> None:
-        self.change(message.change, message.base)
+    def on_write_queue_ended(self, message: WriteQueue.Ended) -> None:
+        self.writes.ended()
+        self.show_header()
 
     def on_adding_chosen(self, message: Adding.Chosen) -> None:
         self.change(message.change)
@@ -304,18 +309,20 @@ class DashboardScreen(Screen):
         self.notify(block(message.reason), title="Not written", severity="error", markup=False)
 
     def action_pick_status(self) -> None:
-        if self.project is not None:
-            self.status_edits.pick(self.selected_item(), self.project, self.shown)
+        if (project := self.intended()) is not None:
+            self.status_edits.pick(self.selected_item(project), project, self.shown)
 
     def action_next_status(self) -> None:
-        if self.project is not None:
-            self.status_edits.next(self.selected_item(), self.project)
+        if (project := self.intended()) is not None:
+            self.status_edits.next(self.selected_item(project), project)
 
     def action_tick_step(self) -> None:
-        self.status_edits.tick(self.selected_item())
+        if (project := self.intended()) is not None:
+            self.status_edits.tick(self.selected_item(project), project)
 
     def action_reviewed(self) -> None:
-        self.status_edits.reviewed(self.selected_item())
+        if (project := self.intended()) is not None:
+            self.status_edits.reviewed(self.selected_item(project), project)
 
     def action_needs(self, action: str) -> None:
         self.status_edits.needs(action)
