@@ -380,6 +380,101 @@ async def test_a_change_chosen_while_a_write_is_under_way_is_made_to_the_plan_th
     ]
 
 
+def toasts(app) -> list[tuple[str, str]]:
+    return [(n.title, n.message) for n in app._notifications]
+
+
+def status_of_issue(plan: Path, issue: str) -> str:
+    found = load(plan).project.find_issue(issue)
+    assert found is not None
+    return found[1].status
+
+
+STEPS_OF_7 = [
+    ("Written", "the status of issue #7: 'not_started' -> 'in_progress'"),
+    ("Written", "the status of issue #7: 'in_progress' -> 'audit'"),
+    ("Written", "the status of issue #7: 'audit' -> 'verified'"),
+]
+
+
+@pytest.mark.parametrize("in_flight", [0.2, 0.0])
+@synchronously
+async def test_n_pressed_three_times_faster_than_the_writes_takes_three_steps(plan, monkeypatch, in_flight):
+    """Each key acts on the plan as the keys before it leave it, not on the plan still on screen: three steps
+    (past Blocked), each written from the one before, and no "Nothing to write"."""
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", str(in_flight))
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P3", "7"))
+        read_from_terminal(app, "nnn")  # in one read, as a terminal hands on keys typed fast
+        await settle(pilot, 0.3)
+        assert toasts(app) == STEPS_OF_7
+        assert status_of_issue(plan, "7") == "verified"
+        assert dashboard(app).project == load(plan).project  # on screen as written
+        assert "writing…" not in text_of(dashboard(app).query_one(PlanHeader))
+
+
+@synchronously
+async def test_x_pressed_twice_faster_than_the_writes_leaves_the_step_as_it_was(plan, monkeypatch):
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.2")  # the first write is still under way
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("step", "P2", "4", 1))
+        read_from_terminal(app, "xx")
+        await settle(pilot, 0.3)
+        step = "the status of step 2 ('Audit & fix quizServices.js') of issue #4"
+        assert toasts(app) == [("Written", f"{step}: 'todo' -> 'done'"), ("Written", f"{step}: 'done' -> 'todo'")]
+        assert dashboard(app).project == load(plan).project
+    found = load(plan).project.find_issue("4")
+    assert found is not None and found[1].steps[1].status == "todo"
+
+
+@synchronously
+async def test_keys_faster_than_the_writes_merge_another_programs_edit_as_one_key_does(plan, monkeypatch):
+    """Another program changed the file since the dashboard read it: the first write merges its edit, and the
+    keys after it are made to the plan that write left, the edit kept."""
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.2")
+    app = app_for(plan, poll=60, events=False)  # the dashboard has not noticed the edit below
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P3", "7"))
+        theirs = (
+            plan.read_text()
+            .replace("status: not_started", "status: blocked", 2)
+            .replace("status: blocked", "status: not_started", 1)
+        )
+        save(plan, theirs)
+        read_from_terminal(app, "nnn")  # in one read, as a terminal hands on keys typed fast
+        await settle(pilot, 0.3)
+        assert toasts(app) == STEPS_OF_7
+    assert status_of_issue(plan, "7") == "verified" and status_of_issue(plan, "8") == "blocked"
+
+
+@synchronously
+async def test_a_key_chosen_on_top_of_a_refused_write_is_refused_too(plan):
+    """The first `n` waits for the lock another writer holds, which sets the status meanwhile: it is refused.
+    The second, chosen as the first would leave the issue, is not made to what is there instead."""
+    from tracker.edit.lock import Lock
+
+    app = app_for(plan, poll=60, events=False)  # the dashboard has not noticed the edit below
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P3", "7"))
+        with Lock(plan.resolve()):
+            read_from_terminal(app, "nn")
+            theirs = plan.read_text().replace("status: not_started", "status: blocked", 1)
+            save(plan, theirs)
+        await settle(pilot, 0.3)
+        assert [title for title, _ in toasts(app)] == ["Not written", "Not written"], toasts(app)
+        assert "'in_progress' was not written" in toasts(app)[0][1]
+        second = toasts(app)[1][1]
+        assert "phases.yaml:109:17: error: the status of issue #7 was not written: it was chosen on the plan" in second
+        assert "writing…" not in text_of(dashboard(app).query_one(PlanHeader))
+    assert plan.read_text() == theirs
+
+
 @synchronously
 async def test_a_write_is_on_screen_before_the_parse_cache_keeps_it_and_the_cache_keeps_it(plan, monkeypatch):
     """One issue's lines edited are kept in the parse cache as a delta at once (a few kilobytes); keeping the
