@@ -1508,3 +1508,21 @@ async def test_h_shows_the_history_of_tracker_history_and_escape_goes_back(repo,
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DashboardScreen)
+
+
+@synchronously
+async def test_a_with_nothing_under_the_cursor_says_what_it_needs(plan):
+    """A filter that keeps no issue leaves nothing to add to: `a` says so, as s and n do, rather than nothing."""
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"nothing matches this", "enter")
+        await settle(pilot)
+        assert tree_lines(app) == []
+        await pilot.press("a", "s")
+        await settle(pilot)
+        assert app.screen is dashboard(app)
+        assert notes(app) == [
+            "a adds an issue to a phase or a step to an issue: move the cursor to one (Escape clears the filters).",
+            "s sets an issue's status: move the cursor to an issue or its evidence (open a phase with →).",
+        ]

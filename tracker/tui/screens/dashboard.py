@@ -68,13 +68,14 @@ class DashboardScreen(Screen):
             "Reviewed",
             tooltip="Mark the evidence under the cursor reviewed today (as tracker set --reviewed today)",
         ),
-        # Where check_action turns s, n, x or v off (or greys it), the key falls through to this one, which
+        Binding("a", "add", "Add", tooltip="Add an issue to the selected phase, or a step to the selected issue"),
+        # Where check_action turns s, n, x, v or a off (or greys it), the key falls through to this one, which
         # says what it needs (Textual tries a key's bindings in order); it is shown nowhere.
         Binding("s", "needs('pick_status')", show=False),
         Binding("n", "needs('next_status')", show=False),
         Binding("x", "needs('tick_step')", show=False),
         Binding("v", "needs('reviewed')", show=False),
-        Binding("a", "add", "Add", tooltip="Add an issue to the selected phase, or a step to the selected issue"),
+        Binding("a", "needs('add')", show=False),
         Binding("o", "open", "Open", tooltip="Open the selected file in $EDITOR (else the plan at the item)"),
         Binding("e", "edit_plan", "Edit plan", show=False, tooltip="Open the plan in $EDITOR at the item's line"),
         Binding(
@@ -325,7 +326,10 @@ class DashboardScreen(Screen):
             self.status_edits.reviewed(self.selected_item(project), project)
 
     def action_needs(self, action: str) -> None:
-        self.status_edits.needs(action)
+        if action == "add":
+            self.adding.needs()
+        else:
+            self.status_edits.needs(action)
 
     def action_start_session(self) -> None:
         self.sessions.ask_start(self.shown if self.broken is None else None)
