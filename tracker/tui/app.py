@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
@@ -71,32 +73,10 @@ class TrackerApp(App[int]):
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
         if isinstance(screen, DashboardScreen):
-            yield SystemCommand(
-                "Start a session",
-                "Append a session dated today that starts at the current git HEAD, ending one still open if you say so "
-                "(as tracker session start [--end-open])",
-                screen.action_start_session,
-            )
-            yield SystemCommand(
-                "End the session",
-                "End the open session at the current git HEAD, with a headline and an insight (as tracker session end)",
-                screen.action_end_session,
-            )
-            yield SystemCommand(
-                "Write the session note",
-                "The session note to a file, with the options of tracker summary -o FILE (as m, then w)",
-                screen.action_write_note,
-            )
-            yield SystemCommand(
-                "Export HTML report",
-                "One self-contained page for auditors, as tracker export html (in a browser: a download)",
-                lambda: screen.action_export("html"),
-            )
-            yield SystemCommand(
-                "Export CSV",
-                "One row per issue for spreadsheets, as tracker export csv (in a browser: a download)",
-                lambda: screen.action_export("csv"),
-            )
+            for title, help, action, parameters in PALETTE:
+                # what the screen turns off is not offered (a read-only dashboard writes nothing)
+                if screen.check_action(action, parameters):
+                    yield SystemCommand(title, help, partial(getattr(screen, f"action_{action}"), *parameters))
 
     async def action_quit(self) -> None:
         self.exit(0)
@@ -129,6 +109,40 @@ class TrackerApp(App[int]):
         return [(owner, [(" ".join(keys), text) for text, keys in sections[owner].items()]) for owner in order]
 
 
+# The dashboard's commands in the palette: (title, help, action of DashboardScreen, its parameters).
+PALETTE = (
+    (
+        "Start a session",
+        "Append a session dated today that starts at the current git HEAD, ending one still open if you say so "
+        "(as tracker session start [--end-open])",
+        "start_session",
+        (),
+    ),
+    (
+        "End the session",
+        "End the open session at the current git HEAD, with a headline and an insight (as tracker session end)",
+        "end_session",
+        (),
+    ),
+    (
+        "Write the session note",
+        "The session note to a file, with the options of tracker summary -o FILE (as m, then w)",
+        "write_note",
+        (),
+    ),
+    (
+        "Export HTML report",
+        "One self-contained page for auditors, as tracker export html (in a browser: a download)",
+        "export",
+        ("html",),
+    ),
+    (
+        "Export CSV",
+        "One row per issue for spreadsheets, as tracker export csv (in a browser: a download)",
+        "export",
+        ("csv",),
+    ),
+)
 SECTION_TITLES = {"DashboardScreen": "Dashboard", "PlanTree": "Plan tree", "FilterBar": "Filter"}
 DESCRIPTIONS = {"command_palette": "Jump to an issue, start a session, change theme (command palette)"}
 

@@ -19,7 +19,6 @@ from tracker.plan import is_glob, normalize, unsafe_reason
 from tracker.support.textsafe import one_line
 from tracker.tui.editor import NoEditor, editor_command, editor_setting
 from tracker.tui.refs import Item
-from tracker.tui.settings import refused
 
 
 class Editing:
@@ -59,8 +58,6 @@ class Editing:
         self.run(self.plan_file, item.line if item is not None else None)
 
     def run(self, path: Path, line: int | None = None) -> None:
-        if refused(self.screen.app):  # an editor saves files
-            return
         open_in_editor(self.screen.app, path, line)
         self.screen.post_message(self.Returned())
 

@@ -22,7 +22,6 @@ from textual.screen import Screen
 
 from tracker.plan import Loaded, LoadedOk, is_ok
 from tracker.support.textsafe import one_line
-from tracker.tui.settings import refused
 
 
 @dataclass(frozen=True)
@@ -184,8 +183,6 @@ class Sessions:
     # -- shared -----------------------------------------------------------
 
     def _writable(self, loaded: Loaded | None, what: str):
-        if refused(self.screen.app):
-            return None
         if loaded is None or not is_ok(loaded):
             self.screen.notify(f"There is no plan that loads {what}.", markup=False)
             return None

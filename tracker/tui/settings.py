@@ -16,6 +16,25 @@ class Settings:
 
 READ_ONLY = "This dashboard is read-only (tracker serve --read-only): nothing is written."
 
+# The dashboard's actions that write: to the plan (s, n, x, v, a, the palette's session start and end), to a file
+# (the palette's session note) or through an editor (o, e).  A read-only dashboard offers none of them, in the key
+# bar or the palette, and their keys say READ_ONLY at once, before any form is opened (DashboardScreen.check_action
+# and action_needs).
+WRITES = frozenset(
+    {
+        "pick_status",
+        "next_status",
+        "tick_step",
+        "reviewed",
+        "add",
+        "open",
+        "edit_plan",
+        "start_session",
+        "end_session",
+        "write_note",
+    }
+)
+
 
 def refused(app) -> bool:
     """True, after telling the user why, when the app may write nothing."""

@@ -30,7 +30,7 @@ from tracker.tui.gitview import GitView
 from tracker.tui.planwatch import PlanWatcher
 from tracker.tui.refs import Item, Ref, nearest
 from tracker.tui.sessions import Sessions
-from tracker.tui.settings import Settings
+from tracker.tui.settings import WRITES, Settings, refused
 from tracker.tui.statusedits import StatusEdits
 from tracker.tui.widgets.detail import DetailPane
 from tracker.tui.widgets.header import PlanHeader
@@ -69,15 +69,18 @@ class DashboardScreen(Screen):
             tooltip="Mark the evidence under the cursor reviewed today (as tracker set --reviewed today)",
         ),
         Binding("a", "add", "Add", tooltip="Add an issue to the selected phase, or a step to the selected issue"),
-        # Where check_action turns s, n, x, v or a off (or greys it), the key falls through to this one, which
-        # says what it needs (Textual tries a key's bindings in order); it is shown nowhere.
+        Binding("o", "open", "Open", tooltip="Open the selected file in $EDITOR (else the plan at the item)"),
+        Binding("e", "edit_plan", "Edit plan", show=False, tooltip="Open the plan in $EDITOR at the item's line"),
+        # Where check_action turns a key's action off (or greys it), the key falls through to this one, which
+        # says why: what it needs, or that the dashboard is read-only (Textual tries a key's bindings in
+        # order); it is shown nowhere.
         Binding("s", "needs('pick_status')", show=False),
         Binding("n", "needs('next_status')", show=False),
         Binding("x", "needs('tick_step')", show=False),
         Binding("v", "needs('reviewed')", show=False),
         Binding("a", "needs('add')", show=False),
-        Binding("o", "open", "Open", tooltip="Open the selected file in $EDITOR (else the plan at the item)"),
-        Binding("e", "edit_plan", "Edit plan", show=False, tooltip="Open the plan in $EDITOR at the item's line"),
+        Binding("o", "needs('open')", show=False),
+        Binding("e", "needs('edit_plan')", show=False),
         Binding(
             "slash",
             "filter_text",
@@ -190,7 +193,10 @@ class DashboardScreen(Screen):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters) -> bool | None:
-        """Keys that need a certain kind of item: hidden (False) or greyed (None) without one."""
+        """Keys that need a certain kind of item: hidden (False) or greyed (None) without one; in a read-only
+        dashboard, every action that writes: hidden, in the key bar and the palette."""
+        if action in WRITES and self.settings.read_only:
+            return False
         item = self.selected_item() if action in ITEM_ACTIONS else None
         if action in ("pick_status", "next_status"):
             return True if item is not None and item.issue is not None else None
@@ -326,6 +332,8 @@ class DashboardScreen(Screen):
             self.status_edits.reviewed(self.selected_item(project), project)
 
     def action_needs(self, action: str) -> None:
+        if refused(self.app):  # the one reason a key that writes is off here: nothing more to say
+            return
         if action == "add":
             self.adding.needs()
         else:
