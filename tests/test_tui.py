@@ -1423,6 +1423,24 @@ async def test_a_paste_into_the_title_stays_there_and_adds_nothing_until_enter(p
 
 
 @synchronously
+async def test_a_title_and_its_enter_read_at_once_add_it(plan):
+    """Typed quickly (over SSH, a busy machine, tmux's send-keys "one1" Enter), a title and its Enter come in one read,
+    as a paste's keys do: the Enter was taken for a paste's line break, and the form stayed open with "one1 " in it.
+    Nothing after it in the read: it is the Enter typed."""
+    before = plan.read_text()
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press_on(pilot, Ref("phase", "P3"), "a")
+        assert isinstance(app.screen, AskScreen)
+        read_from_terminal(app, "one1\r")
+        await wait_for(pilot, lambda: plan.read_text() != before)
+        await settle(pilot)
+        assert app.screen is dashboard(app)
+    assert "      - id: 11\n        title: one1\n" in plan.read_text()
+
+
+@synchronously
 async def test_toasts_wait_while_a_modal_is_open_at_80_by_24(plan):
     app = app_for(plan)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -317,6 +317,23 @@ async def test_the_preview_of_an_ended_sessions_note_warns_of_the_plans_changes_
         assert warning.display and " ".join(text_of(warning).split()) == said[0]
 
 
+@synchronously
+async def test_a_headline_tab_a_duration_and_enter_read_at_once_fill_their_fields_and_end_it(plan):
+    """Keys typed quickly come in one read: the Tab moved the focus only after the duration typed behind it had
+    gone to the headline ("Locks found2.5 hours"), and the Enter was taken for a paste's line break."""
+    app, before = started(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await end_form(pilot)
+        read_from_terminal(app, "Locks found\t2.5 hours\r")
+        await wait_for(pilot, lambda: plan.read_text() != before)
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+    assert changed_lines(before, plan.read_text())[2:] == [
+        "+    headline: Locks found",
+        "+    duration: 2.5 hours",
+    ]
+
+
 # --- the note, exported from the dashboard ------------------------------------------------------
 
 NOTES = "\nnotes:\n  folder: docs/sessions\n  front_matter: false\n"
