@@ -834,6 +834,31 @@ async def test_open_on_an_issue_and_e_open_the_plan_at_its_line(plan, editor):
 
 
 @synchronously
+async def test_in_a_browser_o_and_e_are_not_offered_and_say_which_file_to_edit_instead(plan, editor, monkeypatch):
+    """`tracker serve` has no terminal to hand to an editor: o and e said only "This terminal cannot be handed to an
+    editor.", and the key bar offered o Open."""
+    from textual.drivers.headless_driver import HeadlessDriver
+
+    monkeypatch.setattr(HeadlessDriver, "is_web", property(lambda driver: True))  # as textual-serve's driver says
+    monkeypatch.chdir(plan.parent.parent)
+    line = plan.read_text().splitlines().index("      - id: 4") + 1
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = text_of(dashboard(app).query_one(KeyBar))
+        assert bar.startswith("s Status n Next a Add / Filter"), bar
+        await press_on(pilot, issue4(), "e")
+        await press_on(pilot, Ref("deliverable", "P2", "6", 0), "o")
+    assert notes(app) == [
+        f"This dashboard cannot hand its terminal to an editor: edit data/phases.yaml (line {line}) in your own "
+        "editor; the dashboard shows the change.",
+        "This dashboard cannot hand its terminal to an editor: edit src/api/base/RetryHandler.js in your own "
+        "editor; the dashboard shows the change.",
+    ]
+    assert not editor.exists()
+
+
+@synchronously
 async def test_edits_made_in_the_editor_show_at_once(plan, tmp_path, monkeypatch):
     script = tmp_path / "vi"
     script.write_text(

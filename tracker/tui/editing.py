@@ -2,7 +2,11 @@
 
 The app suspends (the editor gets the real terminal, as if tracker were not
 running) and resumes when the editor exits.  A headless app (tests, `textual
-run --headless`) has no terminal to hand over, so the editor just runs.
+run --headless`) has no terminal to hand over, so the editor just runs.  In a
+browser (`tracker serve`) there is no terminal to hand over either, and no
+editor of the user's on the server: the dashboard does not offer o and e there,
+and their keys say which file to edit in the user's own editor (the dashboard
+shows what is saved in it).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from tracker.plan import is_glob, normalize, unsafe_reason
 from tracker.support.textsafe import one_line
 from tracker.tui.editor import NoEditor, editor_command, editor_setting
 from tracker.tui.refs import Item
+from tracker.tui.textfit import as_read
 
 
 class Editing:
@@ -58,8 +63,25 @@ class Editing:
         self.run(self.plan_file, item.line if item is not None else None)
 
     def run(self, path: Path, line: int | None = None) -> None:
+        if not can_hand_over(self.screen.app):
+            self.screen.notify(elsewhere(path, line), title="Not opened", severity="warning", markup=False)
+            return
         open_in_editor(self.screen.app, path, line)
         self.screen.post_message(self.Returned())
+
+
+def can_hand_over(app: App) -> bool:
+    """Whether the app can hand the terminal to an editor: not in a browser."""
+    return not app.is_web
+
+
+def elsewhere(path: Path, line: int | None) -> str:
+    """Where no editor can be handed the terminal: what to do instead."""
+    at = f" (line {line})" if line is not None else ""
+    return (
+        f"This dashboard cannot hand its terminal to an editor: edit {one_line(as_read(path))}{at} in your own "
+        "editor; the dashboard shows the change."
+    )
 
 
 def open_in_editor(app: App, path: Path, line: int | None = None) -> None:
@@ -76,7 +98,7 @@ def open_in_editor(app: App, path: Path, line: int | None = None) -> None:
             with app.suspend():
                 subprocess.run(command, check=False)
     except SuspendNotSupported:
-        app.notify("This terminal cannot be handed to an editor.", severity="error", markup=False)
+        app.notify(elsewhere(path, line), severity="error", markup=False)
     except OSError as exc:
         app.notify(
             f"Cannot run {one_line(command[0])}: {exc.strerror}; set $EDITOR.",

@@ -22,7 +22,7 @@ from textual.worker import Worker, WorkerState
 from tracker.plan import Loaded, Project, is_ok
 from tracker.support.textsafe import block, one_line
 from tracker.tui.adding import Adding
-from tracker.tui.editing import Editing
+from tracker.tui.editing import Editing, can_hand_over
 from tracker.tui.exporting import Exporter
 from tracker.tui.filters import Filters
 from tracker.tui.gitschedule import GitSchedule
@@ -206,6 +206,8 @@ class DashboardScreen(Screen):
             return True if item is not None else None
         if action == "reviewed":
             return item is not None and item.ref.kind == "deliverable"
+        if action in ("open", "edit_plan"):
+            return can_hand_over(self.app)
         return True
 
     def selected_item(self, project: Project | None = None) -> Item | None:
@@ -336,6 +338,10 @@ class DashboardScreen(Screen):
             return
         if action == "add":
             self.adding.needs()
+        elif action == "open":  # in a browser: Editing says which file to edit instead
+            self.action_open()
+        elif action == "edit_plan":
+            self.action_edit_plan()
         else:
             self.status_edits.needs(action)
 

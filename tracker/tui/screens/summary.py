@@ -10,7 +10,6 @@ names as a deliverable is refused, as the CLI refuses it without --force.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from textual.widgets import Markdown, Static
 from tracker.plan import Loaded
 from tracker.support.textsafe import block, one_line
 from tracker.tui.settings import refused
+from tracker.tui.textfit import as_read
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.safe_markdown import SafeMarkdown
 
@@ -179,12 +179,7 @@ class SummaryScreen(Screen):
 
 def shown_path(place: Path | None) -> str:
     """The note's default file as the user reads it: relative to the current folder when inside it."""
-    if place is None:
-        return "SESSION_SUMMARY.md"
-    if not place.is_absolute():
-        return str(place)
-    relative = os.path.relpath(place)
-    return str(place) if relative.startswith("..") else relative
+    return "SESSION_SUMMARY.md" if place is None else as_read(place)
 
 
 def previewed(note: str) -> str:
