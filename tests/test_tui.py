@@ -791,6 +791,8 @@ async def test_a_change_made_on_disk_meanwhile_is_not_overwritten(plan):
         assert any("Not written" == n.title for n in app._notifications)
         refused = next(n.message for n in app._notifications if n.title == "Not written")
         assert "phases.yaml:" in refused and "#4" in refused
+        # the command line's "run the command again" is the key here (s: any status, once the new one is seen)
+        assert refused.endswith("so 'verified' was not written; look at the file and press s again"), refused
 
 
 # --- the editor ---------------------------------------------------------------------

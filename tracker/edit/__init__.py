@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         write_plan,
     )
     from tracker.edit.writer import (
+        RUN_AGAIN,
         AddDeliverable,
         AddIssue,
         AddPhase,

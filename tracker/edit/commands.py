@@ -30,6 +30,9 @@ from tracker.support.figures import first_few
 from tracker.support.textsafe import one_line
 
 STEP_STATUSES = ("todo", "done")
+# How a refusal that the user can get past by trying again ends; the dashboard says its key instead ("press s
+# again": DashboardScreen.on_write_queue_refused).
+RUN_AGAIN = "run the command again"
 
 
 class WriteRefused(Exception):

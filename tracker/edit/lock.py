@@ -24,6 +24,8 @@ import stat
 import time
 from pathlib import Path
 
+from tracker.edit.commands import RUN_AGAIN
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not on POSIX
@@ -116,7 +118,7 @@ class Lock:
     def _not_a_lock(self, what: str) -> str:
         return (
             f"{self.path} is {what}, not tracker's lock file; nothing was written. "
-            f"Remove it (it may have been committed by mistake) and run the command again"
+            f"Remove it (it may have been committed by mistake) and {RUN_AGAIN}"
         )
 
     def _describe_holder(self) -> str:

@@ -61,6 +61,7 @@ from pathlib import Path
 
 import msgspec
 
+from tracker.edit.commands import RUN_AGAIN
 from tracker.plan import open_plan, read_open
 from tracker.support import atomicfile, placed
 from tracker.support.stablefile import RACY_NS, STILL_NS, Lease, proves
@@ -308,7 +309,7 @@ class Watch:
             why = "another program kept it open for writing" if writing else "it kept changing"
             raise Unsettled(
                 f"{why} for {SETTLE:.0f} s while tracker waited to read it whole; "
-                "nothing was written, finish the other program's save and run the command again"
+                f"nothing was written, finish the other program's save and {RUN_AGAIN}"
             )
         time.sleep(max(POLL, min(0.2, (window - age) / 1e9)) if racy and not writing else POLL)
         return None

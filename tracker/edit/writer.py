@@ -74,6 +74,7 @@ import msgspec
 from tracker.edit import addwindow, ondisk, textedit, window
 from tracker.edit.adding import ADDED, AddDeliverable, AddIssue, AddPhase, AddStep
 from tracker.edit.commands import (
+    RUN_AGAIN,
     AppendSession,
     EndSession,
     Interrupted,
@@ -189,7 +190,7 @@ def apply(
     if written is None:
         raise WriteRefused(
             f"{where}: error: the file kept changing on disk while tracker tried to write it; "
-            "nothing was written, run the command again"
+            f"nothing was written, {RUN_AGAIN}"
         )
     if written.links > 1 and warn is not None:
         warn(_split_warning(where, written.links))
@@ -265,7 +266,7 @@ def _write(
             if not lock.held():
                 raise WriteRefused(
                     f"{where}: error: the lock file was removed while this writer held it; "
-                    "nothing was written, run the command again"
+                    f"nothing was written, {RUN_AGAIN}"
                 )
             # The window between the last check and the rename, held open for tests.
             atomicfile.pause_for_tests("TRACKER_TEST_PAUSE_BEFORE_RENAME")
@@ -399,14 +400,14 @@ def _base(loaded: LoadedOk, text: str, digest: str, change: Change, before, wher
         raise WriteRefused(
             f"{where}:{line}:{column}: error: the file changed on disk since it was read and "
             f"this is now {change.what(current.project)}, not {change.what(loaded.project)}; "
-            "nothing was written, look at the file and run the command again"
+            f"nothing was written, look at the file and {RUN_AGAIN}"
         )
     if now != before and now != change.wanted:
         line, column = change.position(current.project)
         raise WriteRefused(
             f"{where}:{line}:{column}: error: {change.what(loaded.project)} changed on disk since the plan was read "
             f"(it was {_show(before)}, it is now {_show(now)}), so {_show(change.wanted)} was not written; "
-            "look at the file and run the command again"
+            f"look at the file and {RUN_AGAIN}"
         )
     if now != change.wanted:
         change.check(current.project, where)  # e.g. the workflow in the file changed meanwhile

@@ -46,6 +46,23 @@ if TYPE_CHECKING:
 ITEM_ACTIONS = {"pick_status", "next_status", "tick_step", "add", "reviewed"}
 
 
+def again(change) -> str:
+    """How the dashboard makes `change` (a tracker.edit change) again: its key, or its command in the palette."""
+    from tracker import edit  # loaded with the change
+
+    for kinds, how in (
+        ((edit.SetIssueStatus, edit.SetDeliverableStatus), "press s again"),  # s chooses any status, n the next
+        ((edit.SetStepStatus,), "press x again"),
+        ((edit.SetDeliverableReviewed,), "press v again"),
+        ((edit.AddIssue, edit.AddStep), "press a again"),
+        ((edit.AppendSession,), "choose Start a session in the palette again"),
+        ((edit.EndSession,), "choose End the session in the palette again"),
+    ):
+        if isinstance(change, kinds):
+            return how
+    return "do it again"
+
+
 class DashboardScreen(Screen):
     BINDINGS = [
         Binding(
@@ -103,6 +120,7 @@ class DashboardScreen(Screen):
         self.broken: Loaded | None = None if loaded.ok else loaded
         self.git = GitView(None)
         self.selected: Ref | None = None
+        self.again = "do it again"  # how to make the change put last again, should the writer refuse it
         self.writes = WriteQueue(self)
         self.watcher = PlanWatcher(
             self,
@@ -286,6 +304,7 @@ class DashboardScreen(Screen):
             )
             return
         self.writes.put(base, change, *more, seen=seen)
+        self.again = again((change, *more)[-1])
         self.show_header()
 
     def on_write_queue_written(self, message: WriteQueue.Written) -> None:
@@ -296,7 +315,12 @@ class DashboardScreen(Screen):
         self.notify(one_line(message.what), title="Written" if message.changed else "Nothing to write", markup=False)
 
     def on_write_queue_refused(self, message: WriteQueue.Refused) -> None:
-        self.notify(block(message.reason), title="Not written", severity="error", markup=False)
+        from tracker.edit import RUN_AGAIN  # loaded with the write refused
+
+        # "run the command again" is the CLI's way; here the change is made again with its key.
+        self.notify(
+            block(message.reason.replace(RUN_AGAIN, self.again)), title="Not written", severity="error", markup=False
+        )
 
     def on_write_queue_ended(self, message: WriteQueue.Ended) -> None:
         self.writes.ended()
