@@ -94,7 +94,12 @@ def taken_in(repo: GitRepo, since: str, end: str) -> list[Commit]:
     walked = _walk(repo, end, since)
     if not walked or walked[-1][0] != "-" or walked[-1][1].sha != since:
         return []
-    return moved_past([commit for mark, commit, _ in walked[-2::-1] if mark != "-"], walked[-1][2])
+    return _moved_in(walked, 0, len(walked) - 1)
+
+
+def _moved_in(walked: list[tuple[str, Commit, int]], end: int, since: int) -> list[Commit]:
+    """moved_past of the window from `walked[since]` to `walked[end]` (indexes into a _walk, newest first)."""
+    return moved_past([commit for mark, commit, _ in walked[end:since] if mark != "-"][::-1], walked[since][2])
 
 
 def _walk(repo: GitRepo, tip: str, base: str) -> list[tuple[str, Commit, int]]:
@@ -239,8 +244,7 @@ def _taking_in(project: Project, repo: GitRepo, where: str, held: dict[str, str]
     problems = []
     for session, since, end in windows:
         if since in at and end in at and at[end] < at[since] and session.since:
-            line = [commit for mark, commit, _ in walked[at[end] : at[since]] if mark != "-"][::-1]
-            foreign = moved_past(line, walked[at[since]][2])
+            foreign = _moved_in(walked, at[end], at[since])
             if foreign:
                 said = not_its_own(session.since, end, foreign)
                 problems.append(Problem(where, *session.where("since"), said, "warning"))
