@@ -73,8 +73,7 @@ def _apply(reading, change, part: dict, said) -> int | None:
     from tracker.support.textsafe import block, one_line
 
     try:
-        warn = lambda message: _write(sys.stderr, one_line(message))  # noqa: E731
-        written = apply(loaded, change, warn=warn, unmerged=unmerged)
+        written = apply(loaded, change, warn=lambda message: _write(sys.stderr, one_line(message)), unmerged=unmerged)
     except NeedWhole:
         return None
     except WriteRefused as exc:
