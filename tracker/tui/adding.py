@@ -14,9 +14,6 @@ from textual.screen import Screen
 from tracker.support.textsafe import one_line
 from tracker.tui.refs import Item
 
-# Said when `a` is pressed with nothing under the cursor (a filter that keeps no issue), as s and n say what they need.
-NEEDS = "a adds an issue to a phase or a step to an issue: move the cursor to one (Escape clears the filters)."
-
 
 class Adding:
     @dataclass
@@ -51,7 +48,3 @@ class Adding:
                 self.screen.post_message(self.Chosen(make(title)))
 
         self.screen.app.push_screen(AskScreen(question + " (Enter adds it, Escape cancels)"), asked)
-
-    def needs(self) -> None:
-        """`a` was pressed with nothing to add to: say where it works."""
-        self.screen.notify(NEEDS, markup=False)

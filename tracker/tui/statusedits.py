@@ -27,8 +27,10 @@ from tracker.plan import Deliverable, Issue, Loaded, Project, Step
 from tracker.support.textsafe import one_line
 from tracker.tui.refs import Item
 
-# What a key that acts on one kind of item says when the cursor is on another.
+# What a key that acts on one kind of item says when the cursor is on another (`a`: on nothing, a filter that
+# keeps no issue).
 NEEDS = {
+    "add": "a adds an issue to a phase or a step to an issue: move the cursor to one (Escape clears the filters).",
     "pick_status": "s sets an issue's status: move the cursor to an issue or its evidence (open a phase with →).",
     "next_status": "n moves an issue's status on: move the cursor to an issue or its evidence (open a phase with →).",
     "tick_step": "x ticks a step: move the cursor to a step (open an issue with →).",

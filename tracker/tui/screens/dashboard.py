@@ -263,14 +263,14 @@ class DashboardScreen(Screen):
     def on_git_schedule_read(self, message: GitSchedule.Read) -> None:
         if message.git is self.git:
             return  # nothing changed since the last read: nothing to draw again
-        if message.git.unmerged != self.git.unmerged:
-            self.git = message.git
-            self.show_problems()
+        unmerged_changed = message.git.unmerged != self.git.unmerged
         self.git = message.git
         self.query_one(PlanTree).set_git(self.git)
         if self.filters.query.states:  # is:overdue and the like are answered by this read
-            self.show_plan()
+            self.show_plan()  # the problems with it
             return
+        if unmerged_changed:
+            self.show_problems()
         self.show_header()
         self.show_detail()
 
@@ -360,9 +360,7 @@ class DashboardScreen(Screen):
     def action_needs(self, action: str) -> None:
         if refused(self.app):  # the one reason a key that writes is off here: nothing more to say
             return
-        if action == "add":
-            self.adding.needs()
-        elif action == "open":  # in a browser: Editing says which file to edit instead
+        if action == "open":  # in a browser: Editing says which file to edit instead
             self.action_open()
         elif action == "edit_plan":
             self.action_edit_plan()
