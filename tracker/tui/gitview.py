@@ -28,12 +28,14 @@ def read_git(project: Project, plan_file: Path, before: GitView | None = None) -
     on changed (on 10,000 issues that is 45 ms, nine tenths of what an idle dashboard spent).
     """
     # Here: the first frame, drawn before git is read, does without them.
-    from tracker.git import read_links, unmerged_problem
+    from tracker.git import ask_unmerged, read_links, unmerged_problem
     from tracker.support.clock import BadClock, today
 
-    links = read_links(project, plan_file)
     # A plan git left unmerged as one side alone is said with each read: `git add` changes no byte of it.
-    unmerged = unmerged_problem(plan_file, str(plan_file))
+    # Asked before the links are read, git answers while they are.
+    asked = ask_unmerged(plan_file)
+    links = read_links(project, plan_file)
+    unmerged = unmerged_problem(plan_file, str(plan_file), asked=asked)
     try:
         day = today()
     except BadClock as exc:  # TRACKER_NOW is no date: git is shown, what is late is not known
