@@ -19,7 +19,6 @@ and their stages included, so it cannot hide a merge made since).
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 
 from tracker.git.statusproc import StatusRun, ask_git
@@ -74,6 +73,8 @@ def unmerged_problem(
     if now not in (ours, theirs) or ours == theirs:
         return None  # merged by hand or by `git checkout --merge`: the user's to check and `git add`
     side = "HEAD's side (git's stage 2)" if now == ours else "the side being merged in (git's stage 3)"
+    import shlex  # here: only this message needs it, and every write imports this module
+
     shown = shlex.quote(where)
     return Problem(
         where,
