@@ -66,21 +66,21 @@ def issue_id(ids: list, phase: Phase, controls: list) -> int | str:
     AC-2(1), or one of the declared frameworks' `controls`); then the phase's next task, AC-T1, padded as the
     phase's numbers are (AC-T01 among AC-01, AC-02), and never one of `controls`."""
     near = [issue.id for issue in phase.issues]
-    if not _named_by_control(ids, controls):
+    declared = {_plain(c) for c in controls}
+    if not _named_by_control(ids, declared):
         return next_id(ids, near)
     prefix = f"{issue_key(phase.id)}{TASK}"
     tasks = [key[len(prefix) :] for key in map(issue_key, ids) if key.casefold().startswith(prefix.casefold())]
     numbers = [m.group(2) for m in (_NUMBERED.match(str(i)) for i in near or ids) if m]
     taken = {issue_key(i).casefold() for i in ids}
-    declared = {_plain(c) for c in controls}
     number = max((int(t) for t in tasks if t.isascii() and t.isdigit()), default=0) + 1
     return _free(prefix, number, _width(numbers), lambda new: new.casefold() in taken or _plain(new) in declared)
 
 
-def _named_by_control(ids: list, controls: list) -> bool:
+def _named_by_control(ids: list, declared: set[str]) -> bool:
+    """Whether `ids` are control ids: one is an enhancement, or one is among the `declared` controls (_plain)."""
     if any(isinstance(i, str) and _ENHANCEMENT.match(i) for i in ids):
         return True
-    declared = {_plain(c) for c in controls}
     return bool(declared) and any(isinstance(i, str) and _plain(i) in declared for i in ids)
 
 
