@@ -143,6 +143,9 @@ def test_note_export_form(app, monkeypatch, snap_compare):
         while getattr(pilot.app.screen, "text", None) is None:  # the preview is built before w can export it
             await pilot.pause(0.05)
         await pilot.press("w")
-        await pilot.pause(0.1)
+        # Drawn once the form is up with its first field focused: under load, a fixed pause could be too short.
+        while type(pilot.app.screen).__name__ != "NoteExportScreen" or pilot.app.focused is None:
+            await pilot.pause(0.05)
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
