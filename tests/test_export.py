@@ -15,6 +15,8 @@ import pytest
 from conftest import BUNDLED_PLAN, run_tracker
 from gitutil import Repo
 
+from tracker.export.csvrows import COLUMNS
+
 NOW = {"TRACKER_NOW": "2026-01-15T09:30"}
 
 PLAN = """\
@@ -360,14 +362,27 @@ def test_a_file_the_plan_names_as_evidence_is_kept_and_said_to_be_evidence(shop:
 
 
 @pytest.mark.parametrize(
-    ("kind", "name", "other", "starts"),
+    ("kind", "name", "other", "at", "why"),
     [
-        ("csv", "people.csv", "\ufeffname,team\r\nDana,ops\r\n", "name,team"),
-        ("html", "index.html", "<!DOCTYPE html>\n<html><head><title>My site</title>", "<!DOCTYPE html>"),
+        (
+            "csv",
+            "people.csv",
+            "\ufeffname,team\r\nDana,ops\r\n",
+            ":1:1",
+            "its header has 'name' where tracker's has 'phase'",
+        ),
+        ("csv", "empty.csv", "", "", "it starts with nothing"),
+        (
+            "html",
+            "index.html",
+            "<!DOCTYPE html>\n<html><head><title>My site</title>",
+            "",
+            "it starts with '<!DOCTYPE html>'",
+        ),
     ],
 )
 def test_a_file_that_is_not_an_earlier_export_is_kept_unless_forced_and_an_export_is_made_again(
-    shop: Repo, kind, name, other, starts
+    shop: Repo, kind, name, other, at, why
 ):
     out = shop.root.parent / "out"  # outside the work tree: a new file there would change the export
     out.mkdir()
@@ -376,8 +391,8 @@ def test_a_file_that_is_not_an_earlier_export_is_kept_unless_forced_and_an_expor
     done = export(shop, kind, "-o", str(out / name))
     assert done.returncode == 1
     assert done.stderr == (
-        f"{out / name}: error: cannot write the {kind} export: the file exists and is not an earlier tracker "
-        f"{kind} export (it starts with '{starts}'); choose another file, or add --force to replace it\n"
+        f"{out / name}{at}: error: cannot write the {kind} export: the file exists and is not an earlier tracker "
+        f"{kind} export ({why}); choose another file, or add --force to replace it\n"
     )
     assert (out / name).read_bytes() == kept
     assert export(shop, kind, "-o", str(out / name), "--force").returncode == 0
@@ -392,29 +407,34 @@ def test_a_file_that_is_not_an_earlier_export_is_kept_unless_forced_and_an_expor
     assert earlier != (out / name).read_bytes() == exported(shop, kind)
 
 
-def resaved(data: bytes, bom: bool, line_end: str, quoting: int) -> bytes:
+def resaved(data: bytes, bom: bool, line_end: str, quoting: int, separator: str = ",") -> bytes:
     """`data`, a CSV, as a spreadsheet program writes it again once opened and saved: with or without the BOM,
-    its own line ends, its own quoting."""
+    its own line ends, its own quoting, its own separator."""
     out = io.StringIO()
-    csv.writer(out, lineterminator=line_end, quoting=quoting).writerows(rows(data))
+    csv.writer(out, lineterminator=line_end, quoting=quoting, delimiter=separator).writerows(rows(data))
     return ("\ufeff" if bom else "").encode() + out.getvalue().encode()
 
 
 @pytest.mark.parametrize(
-    ("bom", "line_end", "quoting"),
+    ("bom", "line_end", "quoting", "separator"),
     [
-        (False, "\n", csv.QUOTE_MINIMAL),  # LibreOffice's and Google Sheets' defaults
-        (False, "\r\n", csv.QUOTE_MINIMAL),  # Excel's "CSV (Comma delimited)"
-        (True, "\n", csv.QUOTE_MINIMAL),
-        (False, "\r", csv.QUOTE_MINIMAL),  # a classic Mac's line ends
-        (False, "\n", csv.QUOTE_ALL),  # LibreOffice's "Quote all text cells"
+        (False, "\n", csv.QUOTE_MINIMAL, ","),  # LibreOffice's and Google Sheets' defaults
+        (False, "\r\n", csv.QUOTE_MINIMAL, ","),  # Excel's "CSV (Comma delimited)"
+        (True, "\n", csv.QUOTE_MINIMAL, ","),
+        (False, "\r", csv.QUOTE_MINIMAL, ","),  # a classic Mac's line ends
+        (False, "\n", csv.QUOTE_ALL, ","),  # LibreOffice's "Quote all text cells"
+        (False, "\r\n", csv.QUOTE_MINIMAL, ";"),  # Excel where the comma is the decimal mark (most of Europe)
+        (True, "\r\n", csv.QUOTE_MINIMAL, ";"),  # the same Excel's "CSV UTF-8"
+        (False, "\n", csv.QUOTE_MINIMAL, "\t"),  # LibreOffice with its separator set to a tab
     ],
 )
-def test_an_export_saved_again_by_a_spreadsheet_is_still_an_earlier_export(shop: Repo, bom, line_end, quoting):
+def test_an_export_saved_again_by_a_spreadsheet_is_still_an_earlier_export(
+    shop: Repo, bom, line_end, quoting, separator
+):
     out = shop.root.parent / "out"  # outside the work tree: a new file there would change the export
     out.mkdir()
     saved = out / "plan.csv"
-    saved.write_bytes(resaved(exported(shop, "csv"), bom, line_end, quoting))
+    saved.write_bytes(resaved(exported(shop, "csv"), bom, line_end, quoting, separator))
     done = export(shop, "csv", "-o", str(saved))
     assert done.returncode == 0, done.stderr
     assert saved.read_bytes() == exported(shop, "csv")
@@ -432,10 +452,42 @@ def test_a_csv_whose_header_goes_on_past_the_exports_columns_is_kept(shop: Repo,
     done = export(shop, "csv", "-o", str(mine))
     assert done.returncode == 1
     assert done.stderr == (
-        f"{mine}: error: cannot write the csv export: the file exists and is not an earlier tracker csv export (it "
-        "starts with 'phase,id,title,status,notes,signed off'); choose another file, or add --force to replace it\n"
+        f"{mine}:1:23: error: cannot write the csv export: the file exists and is not an earlier tracker csv export "
+        "(its header has 'notes' where tracker's has 'progress'); choose another file, or add --force to replace it\n"
     )
     assert mine.read_bytes() == kept
+
+
+@pytest.mark.parametrize(
+    ("header", "at", "why"),
+    [
+        # Said with the separator that reads most of tracker's columns, at the cell that departs from them.
+        ("phase;id;title;status;notes\r\n", "1:23", "its header has 'notes' where tracker's has 'progress'"),
+        ("phase\tid\ttitle\n", "1:15", "its header ends after 'title' where tracker's goes on with 'status'"),
+        (
+            ";".join(COLUMNS) + ';"signed, ""by"""\n',
+            f"1:{len(';'.join(COLUMNS)) + 2}",
+            "its header goes on past tracker's last column, 'last commit', with 'signed, \"by\"'",
+        ),
+        ('"a\nb",phase,"i\nd"\n', "1:1", "its header has 'a b' where tracker's has 'phase'"),
+        ('phase,"i\nd",x\n', "1:7", "its header has 'i d' where tracker's has 'id'"),
+        ('phase,"id",title,"status\nof it",x\n', "1:18", "its header has 'status of it' where tracker's has 'status'"),
+        ('phase,id,title,"sta""tus"\n', "1:16", "its header has 'sta\"tus' where tracker's has 'status'"),
+    ],
+)
+def test_a_csv_that_is_not_an_export_is_said_at_the_first_cell_of_its_header_that_is_not_trackers(
+    shop: Repo, header, at, why
+):
+    out = shop.root.parent / "out"
+    out.mkdir()
+    mine = out / "mine.csv"
+    mine.write_text(header + "1;2;3\n", newline="")
+    done = export(shop, "csv", "-o", str(mine))
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"{mine}:{at}: error: cannot write the csv export: the file exists and is not an earlier tracker csv export "
+        f"({why}); choose another file, or add --force to replace it\n"
+    )
 
 
 def test_html_charts_a_history_whose_plan_once_had_no_issues(repo: Repo):

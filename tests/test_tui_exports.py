@@ -130,8 +130,8 @@ def test_dashboard_export_asks_before_replacing_a_file_that_is_no_export_and_kee
 
     asyncio.run(run())
     assert questions == [
-        "plan.csv: the file exists and is not an earlier tracker csv export (it starts with 'name,team'). Replace "
-        "it with the CSV export?"
+        "plan.csv:1:1: the file exists and is not an earlier tracker csv export (its header has 'name' where "
+        "tracker's has 'phase'). Replace it with the CSV export?"
     ]
     notes = [(n.title, n.message) for n in app._notifications]
     assert ("Not exported", "Kept plan.csv") in notes

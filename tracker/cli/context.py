@@ -117,6 +117,7 @@ def write_output(
     try:
         atomicfile.write_output(output, data, kinds, force=force, keep=(plan,), make_folders=make_folders, check=check)
     except atomicfile.Refused as exc:
-        raise Failed(f"{output}: error: cannot write {what}: {exc.strerror}, or add --force to replace it") from None
+        where = f"{output}:{exc.at[0]}:{exc.at[1]}" if exc.at else f"{output}"
+        raise Failed(f"{where}: error: cannot write {what}: {exc.strerror}, or add --force to replace it") from None
     except OSError as exc:
         raise Failed(f"{output}: error: cannot write {what}: {exc.strerror or exc}") from None

@@ -69,7 +69,9 @@ def write_atomic(target: str | os.PathLike, data: bytes) -> None:
 
 class Refused(FileExistsError):
     """An output that would replace a file not meant to be written; the front end says how to insist
-    (the CLI: --force)."""
+    (the CLI: --force).  `at`: the line and column in the file that shows it is not one to replace, if one does."""
+
+    at: tuple[int, int] | None = None
 
 
 class Kept(Refused):
@@ -78,11 +80,14 @@ class Kept(Refused):
     the dashboard does not even ask); `seen`: a digest of its content, which a yes to the dashboard's question
     allows replacing, and nothing else (the file may change while the question is asked)."""
 
-    def __init__(self, why: str, path: Path, seen: bytes, evidence: str | None = None):
+    def __init__(
+        self, why: str, path: Path, seen: bytes, evidence: str | None = None, at: tuple[int, int] | None = None
+    ):
         super().__init__(errno.EEXIST, f"{why}; choose another file", str(path))
         self.why = why
         self.seen = seen
         self.evidence = evidence
+        self.at = at
 
     @property
     def asked(self) -> bool:

@@ -53,4 +53,5 @@ def ask_to_replace(screen: Screen, path: Path, kept: Kept, what: str, replace: C
         else:
             screen.notify(f"Kept {one_line(str(path))}", title="Not exported", markup=False)
 
-    screen.app.push_screen(ConfirmScreen(f"{one_line(str(path))}: {kept.why}. Replace it with {what}?"), answered)
+    where = one_line(str(path)) + (f":{kept.at[0]}:{kept.at[1]}" if kept.at else "")
+    screen.app.push_screen(ConfirmScreen(f"{where}: {kept.why}. Replace it with {what}?"), answered)
