@@ -559,6 +559,50 @@ def test_a_profile_given_alone_whose_catalog_is_not_found_names_its_href_and_the
     )
 
 
+XML_CATALOG = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0">\xe9'
+
+
+def test_a_profile_whose_href_points_at_an_xml_catalog_is_told_at_its_href_with_both_files(tmp_path):
+    """OSCAL's XML form where the profile points (its href, or the JSON back-matter link of NIST's `#uuid`): the
+    error is the profile's, at the href, names the file it led to, and says what to point it at or give instead;
+    an XML file given to import is said to be XML at its first character, not as a JSON syntax error."""
+    repo = make_repo(tmp_path / "repo")
+    data = profile(**{"include-all": {}})
+    data["profile"]["imports"][0]["href"] = "catalogs/c.xml"
+    path = write(tmp_path, "p.json", data)
+    where = place(path.read_text(), '"href": ', '"catalogs')
+    fix = f"give the catalog after the profile (tracker import oscal {path} CATALOG.json)"
+    assert refused(path, cwd=repo.root) == (
+        f"{path}:{where}: error: the profile imports 'catalogs/c.xml', a catalog tracker cannot find: it looked for "
+        f"{tmp_path / 'catalogs' / 'c.xml'} and {tmp_path / 'c.xml'}; {fix}, or point the href at the catalog's "
+        "JSON form: tracker reads no XML"
+    )
+    (tmp_path / "catalogs").mkdir()
+    xml = tmp_path / "catalogs" / "c.xml"
+    xml.write_bytes(XML_CATALOG.encode("latin-1"))
+    assert refused(path, cwd=repo.root) == (
+        f"{path}:{where}: error: the profile imports 'catalogs/c.xml', and {xml} is XML, not OSCAL JSON; point the "
+        f"href at the catalog's JSON form, or {fix}"
+    )
+    alone = tmp_path / "nist" / "a" / "b" / "c" / PROFILE.name
+    alone.parent.mkdir(parents=True)
+    alone.write_bytes(PROFILE.read_bytes())
+    misnamed = tmp_path / "nist.gov" / "SP800-53" / "rev5" / "json" / "NIST_SP-800-53_rev5_catalog.json"
+    misnamed.parent.mkdir(parents=True)
+    misnamed.write_bytes(XML_CATALOG.encode("latin-1"))
+    where = place(alone.read_text(), '"href": ', '"#84cbf061')
+    assert refused(alone, cwd=repo.root) == (
+        f"{alone}:{where}: error: the profile imports '#84cbf061-eb87-4ec1-8112-1f529232e907', and {misnamed} is "
+        "XML, not OSCAL JSON; point its back-matter link at the catalog's JSON form, or give the catalog after the "
+        f"profile (tracker import oscal {alone} CATALOG.json)"
+    )
+    xml.write_bytes(b"\xef\xbb\xbf\r\n  " + XML_CATALOG.encode("latin-1"))
+    assert refused(path, xml, cwd=repo.root) == (
+        f"{xml}:2:3: error: not OSCAL JSON but XML; tracker imports the JSON form of OSCAL: give this document's "
+        "JSON form (NIST publishes each catalog and profile in JSON too)"
+    )
+
+
 @pytest.mark.parametrize("folder", ["catalogs", "."])
 def test_a_profile_given_alone_is_resolved_against_the_catalog_its_href_points_at(tmp_path, folder):
     """Where the href points, relative to the profile, else a file of its name next to the profile (the second

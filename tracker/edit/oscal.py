@@ -50,6 +50,11 @@ class OscalError(Exception):
     column in it when it is about one value."""
 
 
+class _Xml(OscalError):
+    """A file tracker was to read as OSCAL JSON holds XML (OSCAL's other form): a profile whose import points at
+    it is told at its href."""
+
+
 Place = tuple[Any, Any]  # (within, key): see _Fault
 
 
@@ -178,6 +183,14 @@ def _read(path: Path) -> _Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise OscalError(f"{path}: error: cannot read it: {exc.strerror or exc}") from None
+    markup = raw.removeprefix(b"\xef\xbb\xbf")
+    if markup.lstrip().startswith(b"<"):  # before decoding: XML may be in another encoding than UTF-8
+        lead = markup[: len(markup) - len(markup.lstrip())]
+        line, column = lead.count(b"\n") + 1, len(lead) - lead.rfind(b"\n")
+        raise _Xml(
+            f"{path}:{line}:{column}: error: not OSCAL JSON but XML; tracker imports the JSON form of OSCAL: give this "
+            "document's JSON form (NIST publishes each catalog and profile in JSON too)"
+        )
     encoding = json.detect_encoding(raw)  # as json.loads reads bytes: UTF-8, else the UTF-16 or -32 it detects
     try:
         text = decode(raw, str(path)) if encoding.startswith("utf-8") else raw.decode(encoding, "surrogatepass")
@@ -678,9 +691,18 @@ def _catalog_on_disk(
             if candidate is not None and (absolute := Path(os.path.abspath(candidate))) not in tried:
                 tried.append(absolute)
     give = f"give the catalog after the profile (tracker import oscal {one_line(str(path))} CATALOG.json)"
+    # The href, or for NIST's `#uuid` the back-matter link it names, is what the user mends to read another file.
+    point = f"point {'its back-matter link' if href.startswith('#') else 'the href'} at the catalog's JSON form"
     for candidate in tried:
         if os.path.isfile(candidate):
-            documents.append(_read(candidate))
+            try:
+                documents.append(_read(candidate))
+            except _Xml:
+                raise _Fault(
+                    (spec, "href"),
+                    f"the profile imports '{href}', and {one_line(str(candidate))} is XML, not OSCAL JSON",
+                    f"{point}, or {give}",
+                ) from None
             _check(documents[-1].data)
             if "catalog" not in documents[-1].data:
                 raise _Fault(
@@ -699,11 +721,9 @@ def _catalog_on_disk(
     if any(_local_path(link, folder) is None for link in readable):
         what += " (tracker does not download a web address)"
     looked = " and ".join(one_line(str(candidate)) for candidate in tried)
-    raise _Fault(
-        (spec, "href"),
-        f"{what}, a catalog tracker cannot find: it looked for {looked}",
-        f"{give}, or put it next to the profile as {one_line(_file_name(readable[0]))}",
-    )
+    name = _file_name(readable[0])
+    put = f"{point}: tracker reads no XML" if name.lower().endswith(".xml") else f"put it next to the profile as {name}"
+    raise _Fault((spec, "href"), f"{what}, a catalog tracker cannot find: it looked for {looked}", f"{give}, or {put}")
 
 
 def _selection(spec: dict, catalog: dict, catalog_path: Path) -> set[str]:
