@@ -361,6 +361,33 @@ def test_a_file_the_plan_names_as_evidence_is_kept_and_said_to_be_evidence(shop:
     assert evidence.read_bytes() != kept
 
 
+@pytest.mark.parametrize("kind", ["csv", "html"])
+def test_a_deliverable_of_another_kind_is_said_to_be_evidence_as_well(shop: Repo, kind: str):
+    """`export csv -o docs/guide.md`, a deliverable: the file is not of the export's kind, and the plan names it
+    as evidence; both are said, the evidence with the place that names it.  A file of another kind that is no
+    deliverable is refused for its kind alone."""
+    plan = shop.root / "data" / "phases.yaml"
+    text = plan.read_text()
+    at = text.index("docs/guide.md")
+    line, column = text[:at].count("\n") + 1, at - text.rindex("\n", 0, at)
+    guide = (shop.root / "docs" / "guide.md").read_bytes()
+    done = export(shop, kind, "-o", "docs/guide.md")
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"docs/guide.md: error: cannot write the {kind} export: the file exists and is not a .{kind} file, and the "
+        f"plan names this file as evidence (the deliverable of issue #1, {plan}:{line}:{column}): the {kind} export "
+        "does not replace it; choose another file, or add --force to replace it\n"
+    )
+    assert (shop.root / "docs" / "guide.md").read_bytes() == guide
+    shop.write("docs/other.md", "# Other\n")
+    done = export(shop, kind, "-o", "docs/other.md")
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"docs/other.md: error: cannot write the {kind} export: the file exists and is not a .{kind} file; choose "
+        "another file, or add --force to replace it\n",
+    )
+
+
 @pytest.mark.parametrize(
     ("kind", "name", "other", "at", "why"),
     [

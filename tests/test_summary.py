@@ -701,6 +701,11 @@ def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(shop):
         (".git/config", "this is inside a .git folder, which git keeps"),
         (".git/hooks/post-checkout", "this is inside a .git folder, which git keeps"),
         ("src/app.js", "the file exists and is not a .md file"),
+        (
+            "src/retry.js",
+            "the file exists and is not a .md file, and the plan names this file as evidence (the deliverable of "
+            "issue #1, {plan}:10:19): a session note does not replace it",
+        ),
     ],
 )
 def test_output_over_the_plan_git_or_a_file_of_another_kind_is_refused_without_force(shop, name, why):
@@ -710,7 +715,8 @@ def test_output_over_the_plan_git_or_a_file_of_another_kind_is_refused_without_f
     done = run(root, "summary", "-o", name)
     assert done.returncode == 1
     assert done.stderr.decode() == (
-        f"{name}: error: cannot write the summary: {why}; choose another file, or add --force to replace it\n"
+        f"{name}: error: cannot write the summary: {why.format(plan=shop['plan'])}; choose another file, or add "
+        "--force to replace it\n"
     )
     assert (target.read_bytes() if target.exists() else None) == before
     if name == "src/app.js":

@@ -167,7 +167,7 @@ def _write_output(
         return
     real = Path(os.path.realpath(target))
     if not force:
-        _refuse_to_replace(real, info, kinds, keep)
+        _refuse_to_replace(real, info, kinds, keep, check)
         if check is not None and info is not None and stat.S_ISREG(info.st_mode):
             check(real)
     with folders_for(real) if make_folders else contextlib.nullcontext():
@@ -205,7 +205,11 @@ def _make_folders(folder: Path, made: list[Path]) -> None:
 
 
 def _refuse_to_replace(
-    real: Path, info: os.stat_result | None, kinds: tuple[str, ...], keep: Iterable[str | os.PathLike]
+    real: Path,
+    info: os.stat_result | None,
+    kinds: tuple[str, ...],
+    keep: Iterable[str | os.PathLike],
+    check: Callable[[Path], None] | None,
 ) -> None:
     why = None
     if any(os.path.realpath(path) == str(real) for path in keep):
@@ -214,8 +218,23 @@ def _refuse_to_replace(
         why = "this is inside a .git folder, which git keeps"
     elif info is not None and not real.name.lower().endswith(kinds):
         why = f"the file exists and is not a {kinds[0]} file"
+        if check is not None and stat.S_ISREG(info.st_mode):
+            _kept_as_evidence(why, real, check)
     if why is not None:
         raise Refused(errno.EEXIST, f"{why}; choose another file", str(real))
+
+
+def _kept_as_evidence(why: str, real: Path, check: Callable[[Path], None]) -> None:
+    """Kept for `why` and as evidence if `check` keeps `real` as a deliverable of the plan: a file of another
+    kind than the output is refused for that alone, but the user who named it should hear that it is evidence
+    too (the docs/ac2.md an access review links to, not a mistyped report name)."""
+    try:
+        check(real)
+    except Kept as kept:
+        if kept.evidence is not None:
+            raise Kept(f"{why}, and {kept.why}", real, kept.seen, kept.evidence) from None
+    except OSError:
+        pass  # a file `check` cannot read: its kind is reason enough to keep it, and is said
 
 
 def _write_in_place(target: Path, data: bytes) -> None:
