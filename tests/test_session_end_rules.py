@@ -138,14 +138,16 @@ def test_several_open_sessions_are_named_and_one_is_ended_by_its_name(tmp_path: 
 
     validated = tracker(ours, "2026-12-05T10:00", "validate")
     assert "ok (1 warning)" in validated.stdout
-    assert "warning: 2 sessions are open (2026-12-05#1, 2026-12-05#2)" in validated.stderr
+    # One wording (Project.open_sessions_said), each start time with its name, and each command's own fix.
+    both = "2 sessions are open (2026-12-05#1 started 09:00, 2026-12-05#2 started 09:20)"
+    assert f"warning: {both}, where one at a time is meant to be; end each with 'tracker session end" in (
+        validated.stderr
+    )
     several = tracker(ours, "2026-12-05T10:00", "session", "end", ok=False)
     assert several.returncode == 1
-    assert "error: 2 sessions are open (2026-12-05#1 started 09:00, 2026-12-05#2 started 09:20); say which" in (
-        several.stderr
-    )
+    assert f"error: {both}; say which one ends with --session DATE#N" in several.stderr
     start = tracker(ours, "2026-12-05T10:00", "session", "start", "--end-open", ok=False)
-    assert "error: 2 sessions are still open (2026-12-05#1, 2026-12-05#2)" in start.stderr
+    assert f"error: {both}; end each first with 'tracker session end --session DATE#N'" in start.stderr
     unknown = tracker(ours, "2026-12-05T10:00", "session", "end", "--session", "2026-12-05", ok=False)
     assert "error: several sessions on 2026-12-05; name one as 2026-12-05#1" in unknown.stderr
 

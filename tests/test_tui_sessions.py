@@ -732,7 +732,8 @@ async def test_with_several_sessions_open_the_end_form_asks_which_one_ends_as_se
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await in_palette(pilot, "Start a session")  # refused, and pointed to the form that can say which
-        assert any("2026-01-15#2 are open; end each with End the session, in this palette" in n for n in notes(app))
+        said = "2 sessions are open (2026-01-15#1 started 09:30, 2026-01-15#2 started 11:45); end each with End"
+        assert any(said in n for n in notes(app))
         await asked_later(pilot, monkeypatch, "End the session", SessionEndScreen)
         form = app.screen
         assert text_of(form.query_one("#session-end-title", Static)) == ("End one of the 2 open sessions:")

@@ -322,8 +322,7 @@ class AppendSession(Struct, frozen=True):
         if opened:
             line, column = project.sessions[opened[0]].where()
             raise WriteRefused(
-                f"{where}:{line}:{column}: error: {len(opened)} sessions are still open "
-                f"({', '.join(project.session_name(i) for i in opened)}); end each first with "
+                f"{where}:{line}:{column}: error: {project.open_sessions_said(opened)}; end each first with "
                 "'tracker session end --session DATE#N'"
             )
 

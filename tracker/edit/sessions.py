@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tracker.edit.commands import AppendSession, EndSession, WriteRefused
-from tracker.plan import LoadedOk, Project
+from tracker.plan import LoadedOk
 from tracker.support.figures import counted, first_few
 
 if TYPE_CHECKING:
@@ -122,8 +122,8 @@ def session_to_end(loaded: LoadedOk, name: str | None = None) -> int:
     if len(opened) > 1:
         line, column = project.sessions[opened[0]].where()
         raise WriteRefused(
-            f"{loaded.path}:{line}:{column}: error: {len(opened)} sessions are open "
-            f"({', '.join(_named(project, i) for i in opened)}); say which one ends with --session DATE#N"
+            f"{loaded.path}:{line}:{column}: error: {project.open_sessions_said(opened)}; say which one ends with "
+            "--session DATE#N"
         )
     return opened[0] if opened else len(project.sessions) - 1
 
@@ -183,11 +183,6 @@ def left_out_of_note(loaded: LoadedOk) -> str | None:
         f"{name}, which ended at {project.sessions[-1].until or 'no commit'}, leaves them out: they are the next "
         "session's"
     )
-
-
-def _named(project: Project, index: int) -> str:
-    session = project.sessions[index]
-    return project.session_name(index) + (f" started {session.started}" if session.started else "")
 
 
 def _not_in_session(loaded: LoadedOk, point: SessionPoint) -> str | None:

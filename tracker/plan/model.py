@@ -404,6 +404,17 @@ class Project(Record, kw_only=True):
             return f"several sessions on {shown}; name one as {shown}#1, {shown}#2 … (the plan has {names})"
         return f"no session {'' if '#' in shown else 'on '}{shown}; the plan has sessions {names} (or name the newest: last)"
 
+    def open_sessions_said(self, opened: list[int]) -> str:
+        """'2 sessions are open (2026-12-05#1 started 09:00, 2026-12-05#2 started 09:20)': several `opened`
+        sessions (open_sessions) in words, each with its start time, which tells one's own from a colleague's a
+        pull merged in; `validate`'s warning, `session start`'s and `session end`'s refusals and the dashboard's
+        each add what to do."""
+        named = [
+            self.session_name(i) + (f" started {self.sessions[i].started}" if self.sessions[i].started else "")
+            for i in opened
+        ]
+        return f"{len(opened)} sessions are open ({', '.join(named)})"
+
     def session_name(self, index: int) -> str:
         """How the session at `index` is named: its date when it is alone that day, else DATE#N."""
         date = self.sessions[index].date

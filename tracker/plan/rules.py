@@ -48,8 +48,8 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
         error(
             project.sessions[opened[-1]],
             "started",
-            f"{len(opened)} sessions are open ({', '.join(project.session_name(i) for i in opened)}), where one "
-            "at a time is meant to be; end each with 'tracker session end --session DATE#N'",
+            f"{project.open_sessions_said(opened)}, where one at a time is meant to be; end each with "
+            "'tracker session end --session DATE#N'",
             "warning",
         )
     _check_session_order(project, error)

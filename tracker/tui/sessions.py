@@ -62,9 +62,9 @@ class Sessions:
             self._ask_focus(loaded, project, end_open=False)
             return
         if len(opened) > 1:  # after a pull: which to end is for End the session's form to ask
-            names = ", ".join(project.session_name(i) for i in opened)
             self.screen.notify(
-                f"Sessions {names} are open; end each with End the session, in this palette, then start one.",
+                f"{project.open_sessions_said(opened)}; end each with End the session, in this palette, then start "
+                "one.",
                 title="Not started",
                 severity="warning",
                 markup=False,
