@@ -129,10 +129,10 @@ def _check_repeats(issue: Issue, error) -> None:
     the merge driver pairs list items by name, so a repeat may be merged as the wrong one.  Warnings: the
     dashboard and `set --step N` name rows by their place, so both still work on such a plan."""
     repeats = (
-        (issue.deliverables, "path", "deliverable", "merge the two entries into one", "warning"),
-        (issue.steps, "title", "step", "give each step its own title (a merge pairs steps by title)", "warning"),
+        (issue.deliverables, "path", "deliverable", "merge the two entries into one"),
+        (issue.steps, "title", "step", "give each step its own title (a merge pairs steps by title)"),
     )
-    for records, key, what, fix, severity in repeats:
+    for records, key, what, fix in repeats:
         seen: dict[str, object] = {}
         for record in records:
             name = getattr(record, key)
@@ -143,7 +143,7 @@ def _check_repeats(issue: Issue, error) -> None:
                     record,
                     key,
                     f"{what} '{name}' is listed twice on issue #{issue.id} (also at line {line}, column {column}); {fix}",
-                    severity,
+                    "warning",
                 )
 
 
