@@ -355,6 +355,25 @@ def test_the_markers_name_the_branches_git_merges(tmp_path: Path):
     assert our_repo.git("status", "--porcelain") == "UU data/phases.yaml"
 
 
+@pytest.mark.parametrize("backend", ["merge", "apply"])
+def test_in_a_pull_rebase_theirs_is_named_as_git_names_the_commit_being_replayed(tmp_path: Path, backend: str):
+    """git before 2.44 gives the driver no label and, in a rebase, no GITHEAD_: the commit being replayed is
+    read from the rebase's state (rebase-merge/done, rebase-apply/original-commit) and named as git's own
+    markers name it, `1a2b3c4 (subject)`; ours is HEAD, as git says too.  It was `theirs`."""
+    repo, done = pull_rebase(
+        tmp_path,
+        edit(PLAN, status(ISSUE_1, "audit")),
+        edit(PLAN, status(ISSUE_2, "blocked")),
+        edit(PLAN, status(ISSUE_2, "blocked"), status(ISSUE_1, "complete")),
+        config=("-c", f"rebase.backend={backend}"),
+    )
+    assert done.returncode == 1
+    mine = repo.git("log", "-1", "--format=%h", "ORIG_HEAD")  # the second commit, the one that conflicts
+    text = (repo.root / "data/phases.yaml").read_text()
+    assert f"<<<<<<< HEAD\n        status: audit\n=======\n        status: complete\n>>>>>>> {mine} (ours 2)\n" in text
+    assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
+
+
 def test_labels_given_by_git_are_used_as_they_are(tmp_path: Path):
     """git 2.44 and later fill in %X and %Y; any text, spaces and all, goes after the markers."""
     for name, text in (
@@ -477,8 +496,11 @@ def test_setup_errors_say_which_file_and_why(tmp_path: Path):
     assert not (elsewhere.root / ".gitattributes").exists()
 
 
-def pull_rebase(tmp_path: Path, theirs: str, *ours: str, plan: str = PLAN) -> tuple[Repo, subprocess.CompletedProcess]:
-    """Theirs commits and pushes `theirs`; ours commits each of `ours` in turn, then `git pull --rebase`."""
+def pull_rebase(
+    tmp_path: Path, theirs: str, *ours: str, plan: str = PLAN, config: tuple[str, ...] = ()
+) -> tuple[Repo, subprocess.CompletedProcess]:
+    """Theirs commits and pushes `theirs`; ours commits each of `ours` in turn, then `git pull --rebase` (after
+    git's `config` options)."""
     their_repo, our_repo = clones(tmp_path, plan.encode())
     (their_repo.root / "data/phases.yaml").write_text(theirs)
     their_repo.commit("theirs", "data/phases.yaml")
@@ -486,7 +508,7 @@ def pull_rebase(tmp_path: Path, theirs: str, *ours: str, plan: str = PLAN) -> tu
     for number, text in enumerate(ours, 1):
         (our_repo.root / "data/phases.yaml").write_text(text)
         our_repo.commit(f"ours {number}", "data/phases.yaml")
-    return our_repo, git(our_repo, "pull", "--rebase", "-q", "origin", "main")
+    return our_repo, git(our_repo, *config, "pull", "--rebase", "-q", "origin", "main")
 
 
 @pytest.mark.parametrize("new_status", ["not_started", "complete"])
