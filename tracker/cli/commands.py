@@ -256,9 +256,9 @@ def summary(
             note = text.encode("utf-8")
     except SummaryError as exc:
         raise Failed(str(exc)) from None
-    # Over a file that is there only if it is this session's note (notes/replacing.py); the plan is read
-    # again only to say why a file is kept, since a replayed note did not read it.
-    check = note_check(note, lambda: load_plan(options, fail_on_errors=False))
+    # Over a file that is there only if it is this session's note (notes/replacing.py): a file kept is said
+    # why of the plan the note was made from, else (a replayed note did not read it) of the plan loaded for that.
+    check = note_check(note, lambda: loaded if loaded is not None else load_plan(options, fail_on_errors=False))
     write_output(note, output, "the summary", MARKDOWN, force, plan, make_folders=True, check=check)
     # Only where the note was made: a replayed one stands for the same plan bytes and `git status` as the run
     # that recorded it, which said this then, and it reads no plan (at 100,000 issues, loading one to ask

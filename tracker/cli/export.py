@@ -11,6 +11,7 @@ from tracker.cli.context import Failed, Options, load_plan, output_options, plan
 
 if TYPE_CHECKING:
     from tracker.cli.replay import Write
+    from tracker.plan import Loaded
 
 
 @click.command("export")
@@ -40,22 +41,26 @@ def export(options: Options, kind: str, output: Path | None, force: bool) -> Non
             pieces.append(data)
 
     try:
-        _exported(plan, kind, options.max_bytes, write)
+        loaded = _exported(plan, kind, options.max_bytes, write)
     except BadClock as exc:
         raise Failed(f"tracker: error: {exc}") from None
     if output is not None:
         from tracker.export import export_check
 
         data = b"".join(pieces)
-        # Over a file that is there only if it is an earlier export and no deliverable (export/replacing.py); the
-        # plan is read again only to say why a file is kept, since a replayed export did not read it.
-        check = export_check(kind, data, lambda: load_plan(options, fail_on_errors=False))
+        # Over a file that is there only if it is an earlier export and no deliverable (export/replacing.py): an
+        # existing file is looked up in the plan the export was computed from, else (a replayed export did not
+        # read it) in the plan loaded for that alone.
+        check = export_check(
+            kind, data, lambda: loaded if loaded is not None else load_plan(options, fail_on_errors=False)
+        )
         write_output(data, output, f"the {kind} export", EXPORTS[kind], force, plan, check=check)
 
 
-def _exported(plan: Path, kind: str, max_bytes: int, write: Write) -> None:
+def _exported(plan: Path, kind: str, max_bytes: int, write: Write) -> Loaded | None:
     """Write the export's bytes through `write`: replayed (cli/replay.py) while the plan, git's view, the linked files, tracker's
-    code and the day are those it was computed from, else computed and kept.
+    code and the day are those it was computed from, else computed and kept; the plan it was computed from
+    (None: replayed).
 
     Its history is read from the repository found from the plan's own folder: the answer is kept only when
     the links are read from that folder too (no `repo:` elsewhere), so that `git status` vouches for both.
@@ -77,6 +82,7 @@ def _exported(plan: Path, kind: str, max_bytes: int, write: Write) -> None:
     )
     if loaded is not None and not loaded.ok:
         raise Failed(loaded.report())
+    return loaded
 
 
 def _export_bytes(loaded, kind: str, max_bytes: int, links) -> bytes:
