@@ -40,7 +40,6 @@ def compute(
     with_errors: bool = False,
     plan_history: bool = False,
     read: Callable[[Loaded], replay.Basis] | None = None,
-    also: Callable[[Loaded], Iterable[str]] | None = None,
 ) -> Loaded:
     """Load `plan`, read its links, and write `answer(loaded, basis)` through `write`, recorded under
     `command` (which names `day`) if it still holds; give the plan as loaded.  The answer reads the links as
@@ -54,9 +53,8 @@ def compute(
     it is kept only when the links are read from there too, so that one `git status` vouches for both.
     A plan git has not merged (git.unmerged_problem) is given back with that error alone, unanswered.
     `read`: what the answer is made from, read from the repository the links would be (the plan's `repo:`,
-    else around its file), in place of the plan's links; `history` is then not used.
-    `also`: more files the answer reads (absolute paths, anywhere), asked before it is built; a change to one
-    is a miss of the recorded answer.
+    else around its file), in place of the plan's links; `history` is then not used.  Files the answer reads
+    besides are added to `basis` as it reads them (Basis.read_too).
     """
     recorder = replay.Recorder(plan, command, day)
     early = recorder.ask_early(repo_start(plan, None))
@@ -84,10 +82,6 @@ def compute(
         else:
             needed = history if isinstance(history, bool) else history(project)
             basis = replay.Basis(read_links(project, loaded.path, history=needed, ahead=ahead))
-        if also is not None:
-            root = basis.links.repo.root or basis.links.base
-            if root is not None:  # else nothing is kept (see Recorder._files)
-                basis.paths += [os.path.relpath(path, root) for path in also(loaded)]
     finally:
         if ahead is not None:
             ahead.close()

@@ -115,6 +115,12 @@ class Basis:
         # `git status` already calls modified may change again without its saying anything new.
         self.changed = changed
 
+    def read_too(self, files: Iterable[str]) -> None:
+        """Files the answer read besides the links (absolute paths, anywhere): a change to one is a miss."""
+        root = self.links.repo.root or self.links.base
+        if root is not None:  # else nothing is kept (see Recorder._files)
+            self.paths += [os.path.relpath(path, root) for path in files]
+
 
 def status_command(
     as_json: bool, ascii_only: bool, files: bool, max_bytes: int, day: datetime.date | str | None = None

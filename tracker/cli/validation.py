@@ -58,35 +58,25 @@ def _computed(plan: Path, max_bytes: int, strict: bool, day: datetime.date, comm
     from tracker.plan import compliance
 
     kept: list[str | bytes] = []
-    driver: list = []  # the merge driver's warning, if any, read with the files it is read from
-
-    def read_driver(loaded) -> list[str]:
-        from tracker.git import driver_problem
-
-        problem, files = driver_problem(loaded.path)
-        driver.extend([problem] if problem is not None else [])
-        return files
-
     loaded = compute(
         plan,
         command,
         day.isoformat(),
         max_bytes,
         kept.append,  # the verdict is read back as a replay reads it
-        lambda loaded, basis: [_encoded(_linked(loaded, basis, strict, day, driver))],
+        lambda loaded, basis: [_encoded(_linked(loaded, basis, strict, day))],
         history=compliance.reviews_anything if strict else False,  # last commits date the evidence
         with_errors=True,  # a plan with errors is linked too: its links' problems are told with them
-        also=read_driver,  # the config that names the merge driver, and the program it names
     )
     return _decoded(kept) or _verdict(loaded)  # nothing kept: no plan to link (its errors need no git)
 
 
-def _linked(loaded, basis: replay.Basis, strict: bool, day: datetime.date, more: list) -> Verdict:
+def _linked(loaded, basis: replay.Basis, strict: bool, day: datetime.date) -> Verdict:
     """The verdict on a plan and its links (`basis.links`): the plan's problems, drift, sessions' revisions git
-    does not hold, reviews dated after `day` (with `strict`, what strict adds), and `more` (a merge driver git
-    cannot run).  The revisions whose answer `git status` does not vouch for are added to `basis`, for a replay
-    to ask git again."""
-    from tracker.git import link_problems, reviews_to_come, session_revision_problems, strict_problems
+    does not hold, reviews dated after `day` (with `strict`, what strict adds), and a merge driver git cannot
+    run.  The revisions whose answer `git status` does not vouch for are added to `basis`, for a replay to ask
+    git again, and so are the files the driver's warning is read from (the config that names it, the program)."""
+    from tracker.git import driver_problem, link_problems, reviews_to_come, session_revision_problems, strict_problems
     from tracker.plan import sort_key
 
     where = str(loaded.path)
@@ -101,7 +91,10 @@ def _linked(loaded, basis: replay.Basis, strict: bool, day: datetime.date, more:
     found += reviews_to_come(loaded.project, day, where, strict)
     if strict:
         found += strict_problems(loaded.project, links, day, where)
-    loaded.problems = sorted(loaded.problems + found + more, key=sort_key)
+    driver, files = driver_problem(loaded.path)
+    found += [driver] if driver is not None else []
+    basis.read_too(files)
+    loaded.problems = sorted(loaded.problems + found, key=sort_key)
     return _verdict(loaded)
 
 
