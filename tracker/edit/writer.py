@@ -249,8 +249,10 @@ def _write(
                     return _Written(base, links)
                 new, new_text = base, text  # the late content holds the change already: put it back as it is
             else:
-                new_text = _edit(base, text, change, where, Nodes(text))
-                new = _verify(base, text, new_text, change, where)
+                # An issue added: its id worked out once, for the edit and the verification alike.
+                made = change.numbered(base.project) if isinstance(change, AddIssue) else change
+                new_text = _edit(base, text, made, where, Nodes(text))
+                new = _verify(base, text, new_text, made, where)
             del text
             out = (BOM if source.data.startswith(BOM) else b"") + new_text.encode("utf-8")
             new_source = new_text
