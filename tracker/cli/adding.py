@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.context import Failed, Options, load_plan
+from tracker.cli.context import Failed, Options, load_to_write
 
 
 @click.group()
@@ -114,7 +114,7 @@ def _write(options: Options, change, refusal=None) -> None:
     from tracker.edit import Interrupted, WriteRefused, apply
     from tracker.support.textsafe import one_line
 
-    loaded = load_plan(options)
+    loaded = load_to_write(options)
     refused = refusal(loaded) if refusal is not None else None
     if refused:
         raise Failed(refused)

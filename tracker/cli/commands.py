@@ -14,7 +14,15 @@ from pathlib import Path
 import click
 
 from tracker import __version__
-from tracker.cli.context import Failed, Options, load_plan, output_options, plan_path, write_output
+from tracker.cli.context import (
+    Failed,
+    Options,
+    load_plan,
+    load_to_write,
+    output_options,
+    plan_path,
+    write_output,
+)
 from tracker.cli.coverage import coverage
 from tracker.cli.discovery import DEFAULT_MAX_BYTES
 
@@ -365,7 +373,7 @@ def write_change(options: Options, change, loaded=None):
     from tracker.edit import Interrupted, WriteRefused, apply, summary
     from tracker.support.textsafe import one_line
 
-    loaded = loaded or load_plan(options)
+    loaded = loaded or load_to_write(options)
     try:
         written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True))
     except WriteRefused as exc:

@@ -11,11 +11,14 @@ import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
 from tracker.support.memory import collect_again
+
+if TYPE_CHECKING:
+    from tracker.plan import LoadedOk
 
 
 class Failed(click.ClickException):
@@ -45,9 +48,9 @@ def plan_path(options: Options) -> Path:
         raise Failed(f"tracker: error: {exc}") from None
 
 
-def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = True, ahead=None):
+def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = True, ahead=None, unmerged: bool = True):
     """The loaded plan; with fail_on_errors, every problem printed and exit 1 if any is an error, or if git left
-    the plan unmerged (git.unmerged_problem).
+    the plan unmerged (git.unmerged_problem; not asked without `unmerged`: load_to_write refuses it as a write does).
 
     `tracker` starts with the cyclic GC off (launch.main); start_gc turns it on again.
     `ahead`: the plan read and hashed meanwhile (plan.ReadAhead of plan_path(options)).
@@ -61,12 +64,25 @@ def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = Tr
         gc.freeze()  # the dashboard turns the GC on itself, freezing what its first frame made too
     if fail_on_errors and not loaded.ok:
         raise Failed(loaded.report())
-    if fail_on_errors:
+    if fail_on_errors and unmerged:
         from tracker.git import unmerged_problem
 
-        unmerged = unmerged_problem(loaded.path, str(loaded.path))  # one side of a merge alone: no plan to answer for
-        if unmerged is not None:
-            raise Failed(str(unmerged))
+        left = unmerged_problem(loaded.path, str(loaded.path))  # one side of a merge alone: no plan to answer for
+        if left is not None:
+            raise Failed(str(left))
+    return loaded
+
+
+def load_to_write(options: Options) -> LoadedOk:
+    """The plan a command writes to, as load_plan loads it, refused as a write refuses it if git left it
+    unmerged (edit.refuse_unmerged: its problem, then that nothing was written)."""
+    from tracker.edit import WriteRefused, refuse_unmerged
+
+    loaded = load_plan(options, unmerged=False)
+    try:
+        refuse_unmerged(loaded)
+    except WriteRefused as exc:
+        raise Failed(str(exc)) from None
     return loaded
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.context import Failed, Options, load_plan
+from tracker.cli.context import Failed, Options, load_to_write
 
 TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def session_start(options: Options, focus: str | None, end_open: bool, leave_unc
     if leave_uncommitted and not end_open:
         raise click.UsageError("--leave-uncommitted goes with --end-open: it says how the open session ends")
     moment = _now()
-    loaded = load_plan(options)
+    loaded = load_to_write(options)
     try:
         planned = start_session(loaded, moment, focus, end_open, leave_uncommitted)
     except WriteRefused as exc:
@@ -83,7 +83,7 @@ def session_end(ctx: click.Context, headline, duration, accomplished, detail, in
     options: Options = ctx.obj
     done, learned = _grouped(ctx.meta.get("order", []), accomplished, detail, insight, body)
     moment = _now()
-    loaded = load_plan(options)
+    loaded = load_to_write(options)
     try:
         planned = end_session(
             loaded, moment, headline, duration, tuple(done), tuple(learned), name or None, leave_uncommitted

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         SetStepStatus,
         WriteRefused,
         apply,
+        refuse_unmerged,
         summary,
     )
 

@@ -94,6 +94,7 @@ from tracker.support import atomicfile, signals
 # The changes are part of the writer's API: callers import them from here.
 __all__ = [
     "apply",
+    "refuse_unmerged",
     "summary",
     "WriteRefused",
     "Interrupted",
@@ -146,7 +147,8 @@ def apply(
     `warn` is told what the user should know of a write that was made (a hard link split).
     `later`: where keeping the new plan whole in the parse cache is put, for the caller to do once the
     write is shown (the dashboard: 1.5 s at 100,000 issues, which the screen waited for); else done here.
-    `unmerged`: git asked whether it left the plan unmerged (git.ask_unmerged), set going as the plan was read.
+    `unmerged`: git asked whether it left the plan unmerged (git.ask_unmerged), set going as the plan was read
+    (refuse_unmerged).
     """
     where = str(loaded.path)
     if not is_ok(loaded):
@@ -155,10 +157,7 @@ def apply(
             f"{first}\n{where}: error: the plan has errors, so nothing was written; "
             "fix them first (tracker validate lists them all)"
         )
-    # one side of a merge alone: a write would bury the other
-    left = unmerged_problem(loaded.path, where, asked=unmerged)
-    if left is not None:
-        raise WriteRefused(f"{left}\n{where}: error: nothing was written")
+    refuse_unmerged(loaded, unmerged)
     before = change.value(loaded.project, where)
     if before == change.wanted:
         return loaded
@@ -195,6 +194,16 @@ def apply(
     if written.links > 1 and warn is not None:
         warn(_split_warning(where, written.links))
     return written.loaded
+
+
+def refuse_unmerged(loaded: Loaded, unmerged: StatusRun | None = None) -> None:
+    """WriteRefused, saying nothing was written, if git left the plan `loaded` is of unmerged as one side alone
+    (git.unmerged_problem): a write would bury the other side.  `unmerged`: git.ask_unmerged's run for the
+    plan, set going as it was read; without it, git is asked here."""
+    where = str(loaded.path)
+    left = unmerged_problem(loaded.path, where, asked=unmerged)
+    if left is not None:
+        raise WriteRefused(f"{left}\n{where}: error: nothing was written")
 
 
 class _Written(msgspec.Struct):
