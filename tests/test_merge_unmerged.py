@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conftest import run_tracker
 from gitutil import ENV, Repo
+from test_computed_answers import git_commands
 from test_merge_driver import ISSUE_1, ISSUE_2, PLAN, clones, edit, git, status
 
 GONE = "/old/venv/bin/tracker"
@@ -82,6 +83,24 @@ def test_a_plan_git_left_unmerged_is_an_error_for_every_command_and_no_writer_wr
     assert git(repo, "status", "--short").stdout == "UU data/phases.yaml\n"  # merged, for the user to add
     assert run_tracker(*named, "validate", cwd=repo.root, env=ENV).returncode == 0
     assert run_tracker(*named, "set", "1", "complete", cwd=repo.root, env=ENV).returncode == 0
+
+
+def test_a_writing_command_asks_git_once_whether_it_left_the_plan_unmerged(tmp_path: Path):
+    """The `git ls-files --unmerged` set going as the plan is read answers for the load and every write the
+    command makes (cli/context.load_to_write); git's own trace counts the processes."""
+    _, repo = clones(tmp_path, PLAN.encode())
+    trace = tmp_path / "trace.json"
+    for command in (
+        ("set", "1", "complete", "--owner", "dana"),  # two writes
+        ("add", "phase", "Later"),
+        ("session", "start"),
+        ("session", "start", "--end-open", "--leave-uncommitted"),  # the open one ended, a new one started
+    ):
+        trace.unlink(missing_ok=True)
+        done = run_tracker(*command, cwd=repo.root, env={**ENV, "GIT_TRACE2_EVENT": str(trace)})
+        assert done.returncode == 0, done.stderr
+        asked = [argv for argv in git_commands(trace) if argv[:2] == ["ls-files", "--unmerged"]]
+        assert len(asked) == 1, command
 
 
 def test_keeping_the_one_side_with_git_add_is_the_users_choice(tmp_path: Path):

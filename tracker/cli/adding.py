@@ -114,12 +114,12 @@ def _write(options: Options, change, refusal=None) -> None:
     from tracker.edit import Interrupted, WriteRefused, apply
     from tracker.support.textsafe import one_line
 
-    loaded = load_to_write(options)
+    loaded, unmerged = load_to_write(options)
     refused = refusal(loaded) if refusal is not None else None
     if refused:
         raise Failed(refused)
     try:
-        written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True))
+        written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True), unmerged=unmerged)
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
     except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops

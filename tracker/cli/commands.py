@@ -363,19 +363,19 @@ def set_status(
         changes.append(SetDeliverableReviewed(issue, deliverable, reviewed))
     if not changes:
         raise click.UsageError("nothing to change: give a STATUS, --owner, --due or --deliverable PATH --reviewed")
-    loaded = None
+    loaded, unmerged = load_to_write(options)
     for change in changes:
-        loaded = write_change(options, change, loaded)
+        loaded = write_change(change, loaded, unmerged)
 
 
-def write_change(options: Options, change, loaded=None):
-    """Apply `change` through the writer (the TUI's path too), say what it did, and give the plan as now written."""
+def write_change(change, loaded, unmerged):
+    """Apply `change` to `loaded` through the writer (the TUI's path too), say what it did, and give the plan as
+    now written (`loaded`, `unmerged`: load_to_write's)."""
     from tracker.edit import Interrupted, WriteRefused, apply, summary
     from tracker.support.textsafe import one_line
 
-    loaded = loaded or load_to_write(options)
     try:
-        written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True))
+        written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True), unmerged=unmerged)
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
     except Interrupted:  # Ctrl+C after the change was in place: it is said, then the command stops

@@ -18,6 +18,7 @@ import click
 from tracker.support.memory import collect_again
 
 if TYPE_CHECKING:
+    from tracker.git import StatusRun
     from tracker.plan import LoadedOk
 
 
@@ -73,17 +74,25 @@ def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = Tr
     return loaded
 
 
-def load_to_write(options: Options) -> LoadedOk:
-    """The plan a command writes to, as load_plan loads it, refused as a write refuses it if git left it
-    unmerged (edit.refuse_unmerged: its problem, then that nothing was written)."""
+def load_to_write(options: Options) -> tuple[LoadedOk, StatusRun | None]:
+    """The plan a command writes to, as load_plan loads it, refused as a write refuses it if git left it unmerged
+    (edit.refuse_unmerged: "nothing was written"); and git's run that answered, for each of the command's
+    writes (edit.apply's `unmerged`): its answer is kept, so a command asks git once however many writes it
+    makes, and git's few milliseconds (the whole index is read) pass while the plan is read."""
     from tracker.edit import WriteRefused, refuse_unmerged
+    from tracker.git import ask_unmerged
 
-    loaded = load_plan(options, unmerged=False)
+    asked = ask_unmerged(plan_path(options))
     try:
-        refuse_unmerged(loaded)
+        loaded = load_plan(options, unmerged=False)
+        refuse_unmerged(loaded, asked)
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
-    return loaded
+    except BaseException:  # the plan's errors, Ctrl+C: git is not left running
+        if asked is not None:
+            asked.stop()
+        raise
+    return loaded, asked
 
 
 def output_options(kept: str, folders_made: bool = False) -> Callable[[Callable], Callable]:

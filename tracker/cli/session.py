@@ -9,6 +9,7 @@ from tracker.cli.context import Failed, Options, load_to_write
 TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
     from tracker.edit import SessionWrite
+    from tracker.git import StatusRun
     from tracker.plan import LoadedOk
 
 
@@ -46,12 +47,12 @@ def session_start(options: Options, focus: str | None, end_open: bool, leave_unc
     if leave_uncommitted and not end_open:
         raise click.UsageError("--leave-uncommitted goes with --end-open: it says how the open session ends")
     moment = _now()
-    loaded = load_to_write(options)
+    loaded, unmerged = load_to_write(options)
     try:
         planned = start_session(loaded, moment, focus, end_open, leave_uncommitted)
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
-    _carry_out(options, loaded, planned)
+    _carry_out(loaded, unmerged, planned)
 
 
 @session.command("end", cls=_InOrder)
@@ -83,22 +84,23 @@ def session_end(ctx: click.Context, headline, duration, accomplished, detail, in
     options: Options = ctx.obj
     done, learned = _grouped(ctx.meta.get("order", []), accomplished, detail, insight, body)
     moment = _now()
-    loaded = load_to_write(options)
+    loaded, unmerged = load_to_write(options)
     try:
         planned = end_session(
             loaded, moment, headline, duration, tuple(done), tuple(learned), name or None, leave_uncommitted
         )
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
-    _carry_out(options, loaded, planned)
+    _carry_out(loaded, unmerged, planned)
 
 
-def _carry_out(options: Options, loaded: LoadedOk, planned: SessionWrite) -> None:
-    """A session start's or end's writes, each made to the plan the one before left, then its warning."""
+def _carry_out(loaded: LoadedOk, unmerged: StatusRun | None, planned: SessionWrite) -> None:
+    """A session start's or end's writes, each made to the plan the one before left, then its warning
+    (`loaded`, `unmerged`: load_to_write's)."""
     from tracker.cli.commands import write_change
 
     for change in planned.changes:
-        loaded = write_change(options, change, loaded)
+        loaded = write_change(change, loaded, unmerged)
     if planned.warning:
         click.echo(planned.warning, err=True)
 

@@ -199,7 +199,8 @@ def apply(
 def refuse_unmerged(loaded: Loaded, unmerged: StatusRun | None = None) -> None:
     """WriteRefused, saying nothing was written, if git left the plan `loaded` is of unmerged as one side alone
     (git.unmerged_problem): a write would bury the other side.  `unmerged`: git.ask_unmerged's run for the
-    plan, set going as it was read; without it, git is asked here."""
+    plan, set going as it was read; its answer is kept, so a command that writes several times asks git once
+    (cli/context.load_to_write).  Without it, git is asked here."""
     where = str(loaded.path)
     left = unmerged_problem(loaded.path, where, asked=unmerged)
     if left is not None:
