@@ -199,14 +199,16 @@ def test_a_history_read_starts_no_git_process_per_commit(history_repo: Repo, tmp
     wrapper = tmp_path / "bin" / "git"
     wrapper.parent.mkdir()
     real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True).stdout.strip()
-    wrapper.write_text(f'#!/bin/sh\necho "$1 $2" >> {log}\nexec {real} "$@"\n')
+    wrapper.write_text(f'#!/bin/sh\necho "$1 $2 $3" >> {log}\nexec {real} "$@"\n')
     wrapper.chmod(0o755)
     path = f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}"
     done = run_tracker("-f", "plan.yaml", "history", cwd=history_repo.root, env={**NOW, "PATH": path})
     assert done.returncode == 0, done.stderr
-    # Six commits changed the plan: still one log and one cat-file (GitPython asks `git version` when it opens).
-    calls = [call.split()[0] for call in log.read_text().splitlines() if call.split()[0] != "version"]
-    assert calls == ["rev-parse", "rev-parse", "log", "cat-file"]
+    # Six commits changed the plan: still one log and one cat-file (GitPython asks `git version` when it opens),
+    # after the one question whether git left the plan unmerged (started as `git -C FOLDER ls-files`).
+    said = [call.split() for call in log.read_text().splitlines()]
+    calls = [words[2] if words[0] == "-C" else words[0] for words in said if words[0] != "version"]
+    assert calls == ["ls-files", "rev-parse", "rev-parse", "log", "cat-file"]
 
 
 def rows(*points: tuple[str, int, int]) -> list[Row]:

@@ -57,8 +57,9 @@ def test_a_plan_git_left_unmerged_is_an_error_for_every_command_and_no_writer_wr
         for shown in (("status",), ("status", "--json"), ("export", "csv")):
             said = run_tracker(*named, *shown, cwd=repo.root, env=ENV)
             assert (said.returncode, said.stdout, said.stderr) == (1, "", error), shown
-    refused = run_tracker(*named, "coverage", cwd=repo.root, env=ENV)
-    assert (refused.returncode, refused.stdout, refused.stderr) == (1, "", error)
+    for reading in (("coverage",), ("history",), ("history", "--json")):
+        refused = run_tracker(*named, *reading, cwd=repo.root, env=ENV)
+        assert (refused.returncode, refused.stdout, refused.stderr) == (1, "", error), reading
     # Every writer says nothing was written: the quick `set` and `add issue` (cli/quickset.py, from the parse
     # cache), and the CLI's, which the others and any option take.
     for change in (

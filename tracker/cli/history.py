@@ -15,10 +15,23 @@ from tracker.cli.context import Failed, Options, plan_path
 @click.pass_obj
 def history(options: Options, since: str | None, as_json: bool) -> None:
     """Progress at every commit that changed the plan (renames followed), and when it reaches 100%."""
-    from tracker.git import BadSince, GitRepo, GitUnavailable, forecast, plan_in, read_history, rows_since
+    from tracker.git import (
+        BadSince,
+        GitRepo,
+        GitUnavailable,
+        forecast,
+        plan_in,
+        read_history,
+        rows_since,
+        unmerged_problem,
+    )
     from tracker.support.clock import BadClock, today
 
     path = plan_path(options)
+    # An error here as for every command: the history read is HEAD's, without the side the merge brings.
+    unmerged = unmerged_problem(path, str(path))
+    if unmerged is not None:
+        raise Failed(str(unmerged))
     try:
         day = today()
     except BadClock as exc:
