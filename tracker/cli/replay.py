@@ -467,6 +467,8 @@ class Recorder:
         for written, link in links.links.items():
             if not unsafe_reason(written):
                 paths.add(normalize(written))
+                if "\\" in written:  # `a\b.md`: which file it names depends on whether this one is there
+                    paths.add(written)
             paths.update(member.path for member in link.matches)
         files = []
         for path in sorted(paths):

@@ -45,7 +45,7 @@ def _deliverable_naming(loaded: Loaded | None, real: Path) -> str | None:
         for deliverable in issue.deliverables:
             named = normalize(deliverable.path)
             if unsafe_reason(deliverable.path) is None and (
-                named == path
+                path in (named, deliverable.path)  # `a\b.md` may name either (plan/paths.py: named_file)
                 or path.startswith(named + "/")
                 or (glob_regex(named).match(path) if is_glob(named) else _leads_to(root, named, real))
             ):

@@ -38,7 +38,15 @@ from tracker.git.linkmemo import LinkMemo, Near
 from tracker.git.repo import GitRepo, GitUnavailable, repo_start
 from tracker.git.statusproc import STATUS_ARGS
 from tracker.git.worktree import HeadFiles, Status, WorkTree, change_state, head_of
-from tracker.plan import GLOB_CHARS, Project, glob_regex, is_glob, named_paths, normalize, unsafe_reason
+from tracker.plan import (
+    GLOB_CHARS,
+    Project,
+    glob_regex,
+    is_glob,
+    named_file,
+    named_paths,
+    unsafe_reason,
+)
 from tracker.support.figures import counted
 from tracker.support.memory import no_cycle_scans
 
@@ -200,8 +208,7 @@ def link_paths(
     """Links for paths relative to `repo`'s root, with a fixed number of git calls.
 
     `names`: those of `written` that are git's own names (the files a session's commits touched), taken
-    as they are: "evidence/[2026] review.md" is no pattern and "a\\b.md" no "a/b.md", as a path the plan
-    writes is.
+    as they are: "evidence/[2026] review.md" is no pattern, as a path the plan writes may be.
 
     With `remember`, links made from the same work tree and paths before are
     given back as they were (git/linkmemo.py), and new ones are kept.
@@ -412,7 +419,8 @@ def _affected(kept: _Found, changed: set[str]) -> list[str]:
         if kind == "prefix":
             hit = any(c.startswith(where) for c in changed)
         else:
-            hit = where in around or key in around
+            # or of the very name written: a file named `a\b.md` is what the plan's `a\b.md` names once it is there
+            hit = where in around or key in around or path in around
             # what a missing file's spelling hint says depends on what else git knows
             hit = (
                 hit
@@ -520,10 +528,12 @@ class _Builder:
         if reason:
             return unsafe_link(written, reason)
         tree = self.tree
-        # A name git lists is normal already (no `.`, `..` or empty parts), unless a backslash is in it: the
-        # plan's may stand for a slash.  One of `names` is git's own, backslash and all.
+        # A name git lists is normal already (no `.`, `..` or empty parts), and names that very file even with
+        # a backslash in it (plan/paths.py: named_file).  One of `names` is git's own, backslash and all.
         named = written in self.names
-        path = written if named or written in tree.committed and "\\" not in written else normalize(written)
+        path = (
+            written if named or written in tree.committed or written in tree.known else named_file(written, self.there)
+        )
         if path in tree.committed and path not in tree.changes:  # a clean file of HEAD: no folder, no pattern
             if path not in self.files:
                 self.files[path] = self._clean(path) or self._file(path)
@@ -546,6 +556,10 @@ class _Builder:
             )
         self.file(path)
         return path
+
+    def there(self, path: str) -> bool:
+        """Whether a file of that very name is in the work tree (one git ignores, say)."""
+        return os.path.lexists(os.path.join(self.root, path))
 
     def _group(self, kind: str, members: list[str], empty: FileLink, prefix: str) -> _Group:
         for member in members:
@@ -821,7 +835,8 @@ def escape_reason(root: Path, path: str, then: str = "; it is never read") -> st
     on its way leads outside the work tree or into a `.git` folder; None when none does.  The path's
     text is unsafe_reason's to judge first: this resolves it on disk (a part that does not exist yet
     resolves as written)."""
-    return symlink_reason(os.path.realpath(root), os.path.realpath(root / normalize(path)), then)
+    named = named_file(path, lambda name: os.path.lexists(root / name))
+    return symlink_reason(os.path.realpath(root), os.path.realpath(root / named), then)
 
 
 def _printable(path: str) -> str:

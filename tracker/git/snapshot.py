@@ -7,7 +7,7 @@ from collections.abc import Collection
 from tracker.git.lastcommit import Walk
 from tracker.git.links import FileLink, Links, RepoInfo, unsafe_link
 from tracker.git.repo import GitRepo
-from tracker.plan import is_glob, normalize, unsafe_reason
+from tracker.plan import is_glob, named_file, unsafe_reason
 
 
 def links_at(repo: GitRepo, sha: str | None, paths: list[str], names: Collection[str] = ()) -> Links:
@@ -15,11 +15,18 @@ def links_at(repo: GitRepo, sha: str | None, paths: list[str], names: Collection
 
     What a closed session's note shows of its files, whatever the work tree holds now.  `names`: those
     of `paths` that are git's own names (the files the session's commits touched), taken as they are:
-    "evidence/[2026] review.md" is no pattern and "a\\b.md" no "a/b.md", as a path the plan writes is.
+    "evidence/[2026] review.md" is no pattern, as a path the plan writes may be.
     """
 
+    def held(path: str) -> bool:
+        return bool(sha) and repo.ok("cat-file", "-e", f"{sha}:{path}")  # a path with a backslash, seldom
+
+    keys: dict[str, str] = {}
+
     def key(path: str) -> str:
-        return path if path in names else normalize(path)
+        if path not in keys:
+            keys[path] = path if path in names else named_file(path, held)
+        return keys[path]
 
     links = {}
     last: dict = {}

@@ -98,6 +98,7 @@ from tracker.plan import (
     Step,
     format_minutes,
     load_data,
+    named_file,
     normalize,
     parse_minutes,
     progress,
@@ -247,7 +248,7 @@ def gather_summary(
             (issue, d)
             for _, issue in project.issues()
             for d in issue.deliverables
-            if (issue.key, normalize(d.path)) in moves or normalize(d.path) in touched
+            if (issue.key, normalize(d.path)) in moves or named_file(d.path, touched.__contains__) in touched
         ]
         created = sorted(facts.changes.added) if facts.changes else []
         # A file moved onto the note's own path is "this file", among the created ones.
@@ -763,7 +764,7 @@ def _attention(
     said = set()
     for _, issue in project.issues():
         for deliverable in issue.deliverables:
-            path = normalize(deliverable.path)
+            path = named_file(deliverable.path, lambda name: name in moved or name in gone)
             if path in moved:
                 out.append(
                     Attention(
@@ -780,7 +781,7 @@ def _attention(
             out.append(
                 Attention("overdue", "", str(issue.id), issue.title, views.status(issue.status), issue.due or "", "")
             )
-        elif deliverable is not None and normalize(deliverable.path) not in said:
+        elif deliverable is not None and named_file(deliverable.path, said.__contains__) not in said:
             status = views.status(issue.status_of(deliverable))
             if item.kind == "drift":
                 reason = deliverable_drift(project, issue, deliverable, links.get(deliverable.path)) or ""

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
         GLOB_CHARS,
         glob_regex,
         is_glob,
+        named_file,
         named_paths,
         normalize,
         notes_folder_message,

@@ -69,6 +69,14 @@ def normalize(path: str) -> str:
     return posixpath.normpath(path.replace("\\", "/")).lstrip("/") if path else path
 
 
+def named_file(path: str, exists: Callable[[str], bool]) -> str:
+    """The file the plan's `path` names, as git spells it: `path` itself when it holds a `\\` and `exists`
+    says a file has that very name (on POSIX a `\\` is a character of a file name, as `[` is, and a
+    committed `ev/a\\b.md` is never to be called missing); else `normalize(path)`, where a `\\`, as a plan
+    written on Windows has it, stands for `/`.  `exists`: git's names, and the disk where it is looked at."""
+    return path if "\\" in path and exists(path) else normalize(path)
+
+
 def is_glob(path: str) -> bool:
     return not GLOB_CHARS.isdisjoint(path)  # in C: a generator over the characters was most of unsafe_reason
 

@@ -19,7 +19,7 @@ from textual.app import App, SuspendNotSupported
 from textual.message import Message
 from textual.screen import Screen
 
-from tracker.plan import is_glob, normalize, unsafe_reason
+from tracker.plan import is_glob, named_file, unsafe_reason
 from tracker.support.textsafe import one_line
 from tracker.tui.editor import NoEditor, editor_command, editor_setting
 from tracker.tui.refs import Item
@@ -52,7 +52,7 @@ class Editing:
             from tracker.git import escape_reason, work_tree  # here: the first frame does without git
 
             root = work_tree(self.plan_file, repo_setting)
-            target = root / normalize(path)
+            target = root / named_file(path, lambda name: (root / name).exists())
             reason = escape_reason(root, path)
         if reason or target is None:
             self.screen.notify(f"{one_line(path)} {reason}.", title="Not opened", severity="error", markup=False)
