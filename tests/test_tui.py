@@ -795,6 +795,29 @@ async def test_a_change_made_on_disk_meanwhile_is_not_overwritten(plan):
         assert refused.endswith("so 'verified' was not written; look at the file and press s again"), refused
 
 
+@synchronously
+async def test_a_refused_write_names_its_own_key_not_the_key_pressed_after_it(plan):
+    """`n` waits for the lock another writer holds, which changes the issue meanwhile, and `x` is pressed on a
+    step while it waits: the refusal of `n` names s (its own key), not x (the key pressed last)."""
+    from tracker.edit.lock import Lock
+
+    app = app_for(plan, poll=60, events=False)  # the dashboard has not noticed the edit below
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with Lock(plan.resolve()):
+            dashboard(app).jump(issue4())
+            await pilot.press("n")
+            dashboard(app).jump(Ref("step", "P2", "4", 1))
+            await pilot.press("x")
+            save(plan, plan.read_text().replace("status: audit", "status: in_progress", 1))
+        await wait_for(pilot, lambda: not dashboard(app).writes.pending)
+        await settle(pilot)
+        refused = [message for title, message in toasts(app) if title == "Not written"]
+        assert len(refused) == 1 and "#4" in refused[0], toasts(app)
+        assert refused[0].endswith("look at the file and press s again"), refused[0]
+        assert [title for title, _ in toasts(app)] == ["Not written", "Written"], toasts(app)
+
+
 # --- the editor ---------------------------------------------------------------------
 
 

@@ -48,6 +48,7 @@ class WriteQueue:
     @dataclass
     class Refused(Message):
         reason: str
+        changes: tuple  # the put refused, as it was put: the screen names its key (a later put's may differ)
 
     @dataclass
     class Ended(Message):
@@ -188,14 +189,14 @@ class WriteQueue:
         try:
             chosen_on(base, changes[0], seen)
         except edit.WriteRefused as exc:
-            self.screen.post_message(self.Refused(str(exc)))
+            self.screen.post_message(self.Refused(str(exc), changes))
             return
         for change in changes:
             what = edit.summary(change, base.project)
             try:
                 written = edit.apply(base, change, later=later)
             except edit.WriteRefused as exc:
-                self.screen.post_message(self.Refused(str(exc)))
+                self.screen.post_message(self.Refused(str(exc), changes))
                 return
             added = getattr(change, "added", None)  # an addition says what it added (the id it was given)
             what = added(written.project) if added is not None else what

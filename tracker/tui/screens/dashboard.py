@@ -120,7 +120,6 @@ class DashboardScreen(Screen):
         self.broken: Loaded | None = None if loaded.ok else loaded
         self.git = GitView(None)
         self.selected: Ref | None = None
-        self.again = "do it again"  # how to make the change put last again, should the writer refuse it
         self.writes = WriteQueue(self)
         self.watcher = PlanWatcher(
             self,
@@ -304,7 +303,6 @@ class DashboardScreen(Screen):
             )
             return
         self.writes.put(base, change, *more, seen=seen)
-        self.again = again((change, *more)[-1])
         self.show_header()
 
     def on_write_queue_written(self, message: WriteQueue.Written) -> None:
@@ -317,10 +315,10 @@ class DashboardScreen(Screen):
     def on_write_queue_refused(self, message: WriteQueue.Refused) -> None:
         from tracker.edit import RUN_AGAIN  # loaded with the write refused
 
-        # "run the command again" is the CLI's way; here the change is made again with its key.
-        self.notify(
-            block(message.reason.replace(RUN_AGAIN, self.again)), title="Not written", severity="error", markup=False
-        )
+        # "run the command again" is the CLI's way; here the change is made again with its key (of the put
+        # refused: the last of its changes names it, as Start a session names one that ends the open one first).
+        how = again(message.changes[-1])
+        self.notify(block(message.reason.replace(RUN_AGAIN, how)), title="Not written", severity="error", markup=False)
 
     def on_write_queue_ended(self, message: WriteQueue.Ended) -> None:
         self.writes.ended()
