@@ -39,6 +39,7 @@ def test_read_only_dashboard_refuses_every_write(plan: Path, tmp_path: Path, mon
 
     refused: list[str] = []
     offered: list[str] = []
+    summary: list[str] = []
 
     # Every toast asked for, counted as it is asked: the ones on screen expire (5 s), which a loaded
     # machine can reach between two counts, and toasts wait while a modal screen is open.
@@ -74,6 +75,9 @@ def test_read_only_dashboard_refuses_every_write(plan: Path, tmp_path: Path, mon
                 if refusals() == count + 1 and type(app.screen).__name__ in ("DashboardScreen", "SummaryScreen"):
                     refused.append(what)
                 if what == "w":
+                    # the summary's key bar and title offer no w either
+                    summary.append(app.screen.query_one(KeyBar).render().plain)
+                    summary.append(str(app.screen.query_one("#summary-title").render()))
                     await pilot.press("escape")
                     await settle(pilot)
             # neither the key bar nor the palette offers what would be refused
@@ -96,6 +100,10 @@ def test_read_only_dashboard_refuses_every_write(plan: Path, tmp_path: Path, mon
     assert bar.split() == ["/", "Filter", "c", "Coverage", "m", "Summary", "q", "Quit", "?", "Help", "^p", "palette"], (
         bar
     )
+    assert [summary[0].split(), summary[1]] == [
+        ["esc", "Back", "q", "Quit", "?", "Help", "^p", "palette"],
+        "Session summary — preview",
+    ], summary
     assert not {"Start a session", "End the session", "Write the session note"} & set(palette), palette
     assert "Export HTML report" in palette  # a download in a browser: nothing written
     assert plan.read_bytes() == before

@@ -36,9 +36,14 @@ WRITES = frozenset(
 )
 
 
+def read_only(app) -> bool:
+    """Whether the app may write nothing."""
+    return app.settings.read_only
+
+
 def refused(app) -> bool:
     """True, after telling the user why, when the app may write nothing."""
-    if not app.settings.read_only:
+    if not read_only(app):
         return False
     app.notify(READ_ONLY, title="Read-only", severity="warning", markup=False)
     return True

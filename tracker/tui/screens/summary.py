@@ -26,7 +26,7 @@ from textual.widgets import Markdown, Static
 
 from tracker.plan import Loaded
 from tracker.support.textsafe import block, one_line
-from tracker.tui.settings import refused
+from tracker.tui.settings import read_only, refused
 from tracker.tui.textfit import as_read
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.safe_markdown import SafeMarkdown
@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 class SummaryScreen(Screen):
     BINDINGS = [
         Binding("w", "export", "Export to a file"),
+        # In a read-only dashboard check_action turns export off, and w falls through to this one, which says
+        # so at once (as the dashboard's keys that write do); it is shown nowhere.
+        Binding("w", "read_only", show=False),
         Binding("escape,m", "close", "Back"),
     ]
 
@@ -106,7 +109,7 @@ class SummaryScreen(Screen):
         self.text = message.text
         self.place = message.place
         self.refused = message.refused
-        title.update(Content("Session summary — preview; w writes it to a file"))
+        title.update(Content("Session summary — preview" + ("" if read_only(self.app) else "; w writes it to a file")))
         if message.warning is not None:
             warning = self.query_one("#summary-warning", Static)
             warning.update(block(message.warning))
@@ -115,6 +118,13 @@ class SummaryScreen(Screen):
         if self.export_when_built:
             self.export_when_built = False
             self.action_export()
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        """A read-only dashboard writes no file: w is not offered in the key bar (settings.WRITES)."""
+        return not (action == "export" and read_only(self.app))
+
+    def action_read_only(self) -> None:
+        refused(self.app)
 
     def action_export(self) -> None:
         if refused(self.app):
