@@ -15,7 +15,9 @@ to the write queue like any other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
 from textual.screen import Screen
@@ -86,22 +88,14 @@ class Sessions:
                     markup=False,
                 )
 
-        def ask() -> None:  # in a worker: git is asked what the plan holds that HEAD does not
-            unsaved = self._unsaved(loaded)
-            question = f"{name} is still open. End it now, at the current git HEAD, and start a new one?"
+        def question(unsaved: str | None) -> ConfirmScreen:
+            asked = f"{name} is still open. End it now, at the current git HEAD, and start a new one?"
             # The question says what `session start --end-open` would refuse; a yes after reading it is the
             # choice that --leave-uncommitted is there.
-            question = f"{unsaved}\n\n{question}" if unsaved else question
-            # Asked before the focus is typed, so a No loses nothing; Yes ends it as `session start --end-open`.
-            self.screen.app.call_from_thread(
-                self.screen.app.push_screen,
-                ConfirmScreen(question),
-                lambda yes: answered(yes, unsaved is not None),
-            )
+            return ConfirmScreen(f"{unsaved}\n\n{asked}" if unsaved else asked)
 
-        self.screen.run_worker(
-            ask, thread=True, exclusive=True, group="session", exit_on_error=False, description="a session"
-        )
+        # Asked before the focus is typed, so a No loses nothing; Yes ends it as `session start --end-open`.
+        self._ask_once_git_said(loaded, question, answered)
 
     def _ask_focus(self, loaded, project, end_open: bool, leave: bool = False) -> None:
         from tracker.tui.screens.ask import AskScreen
@@ -166,21 +160,30 @@ class Sessions:
                     self.ending_draft = (_identity(project, chosen), ending)
                 self._prepare(loaded, lambda moment: _end(loaded, moment, ending, leave))
 
-        def ask() -> None:  # in a worker: git is asked what the plan holds that HEAD does not
-            # The form says what `tracker session end` would refuse; Enter after reading it is the choice that
-            # --leave-uncommitted is there.
+        # The form says what `tracker session end` would refuse; Enter after reading it is the choice that
+        # --leave-uncommitted is there.
+        self._ask_once_git_said(
+            loaded, lambda unsaved: SessionEndScreen(choices, project.session_name(index), draft, unsaved), asked
+        )
+
+    # -- shared -----------------------------------------------------------
+
+    def _ask_once_git_said(
+        self, loaded: LoadedOk, form: Callable[[str | None], Screen], answered: Callable[[Any, bool], None]
+    ) -> None:
+        """Push `form(unsaved)`, once git has said what the plan holds that HEAD does not (`_unsaved`, in a
+        worker), and hand its answer on as `answered(answer, leave)`: `leave` is True when the form said what
+        the session leaves uncommitted, so going on is the choice --leave-uncommitted is there."""
+
+        def ask() -> None:
             unsaved = self._unsaved(loaded)
             self.screen.app.call_from_thread(
-                self.screen.app.push_screen,
-                SessionEndScreen(choices, project.session_name(index), draft, unsaved),
-                lambda ending: asked(ending, unsaved is not None),
+                self.screen.app.push_screen, form(unsaved), lambda answer: answered(answer, unsaved is not None)
             )
 
         self.screen.run_worker(
             ask, thread=True, exclusive=True, group="session", exit_on_error=False, description="a session"
         )
-
-    # -- shared -----------------------------------------------------------
 
     def _writable(self, loaded: Loaded | None, what: str):
         if loaded is None or not is_ok(loaded):
