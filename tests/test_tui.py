@@ -16,6 +16,7 @@ import re
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -413,6 +414,59 @@ async def test_n_pressed_three_times_faster_than_the_writes_takes_three_steps(pl
         assert status_of_issue(plan, "7") == "verified"
         assert dashboard(app).project == load(plan).project  # on screen as written
         assert "writing…" not in text_of(dashboard(app).query_one(PlanHeader))
+
+
+@synchronously
+async def test_a_burst_of_keys_applies_each_change_put_once_and_acts_as_replaying_them_all(plan, monkeypatch):
+    """What the next key acts on (WriteQueue.intended) is kept, and a key applies only the changes put since
+    the last: each change's `expected` runs once in a burst, not once per later key (k keys: k, not k²), and the
+    plan given is the one that replaying every queued change on the plan on screen gives."""
+    from tracker import edit
+    from tracker.tui.writequeue import WriteQueue
+
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.5")  # no write is shown before both bursts end
+    original = {kind: kind.expected for kind in (edit.SetIssueStatus, edit.SetStepStatus)}
+    applied: list[object] = []  # the changes the screen applied, one entry each time (the writer's thread too)
+
+    def counted(change, project):
+        if threading.current_thread() is threading.main_thread():
+            applied.append(change)
+        return original[type(change)](change, project)
+
+    compared: list[int] = []
+    kept = WriteQueue.intended
+
+    def intended(queue, project):
+        """The queue's answer, checked against every change still queued replayed on `project` (not counted)."""
+        given = kept(queue, project)
+        replayed = project
+        for change in [change for put in queue._puts for change in put]:
+            replayed = original[type(change)](change, replayed)
+        assert given == replayed
+        compared.append(sum(map(len, queue._puts)))
+        return given
+
+    for kind in original:
+        monkeypatch.setattr(kind, "expected", counted)
+    monkeypatch.setattr(WriteQueue, "intended", intended)
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P3", "7"))
+        read_from_terminal(app, "nnn")  # in one read, as a terminal hands on keys typed fast
+        await wait_for(pilot, lambda: len(compared) == 3)
+        dashboard(app).jump(Ref("step", "P2", "4", 1))
+        read_from_terminal(app, "xxxx")
+        await wait_for(pilot, lambda: len(compared) == 7)
+        assert compared == [0, 1, 2, 3, 4, 5, 6]  # each key saw every change put before it
+        assert len(applied) == len(set(map(id, applied))) == 6  # and applied each once
+        await wait_for(pilot, lambda: not dashboard(app).writes.pending, timeout=15)
+        await settle(pilot)
+        assert [title for title, _ in toasts(app)] == ["Written"] * 7, toasts(app)
+        assert dashboard(app).project == load(plan).project
+    assert status_of_issue(plan, "7") == "verified"
+    found = load(plan).project.find_issue("4")
+    assert found is not None and found[1].steps[1].status == "todo"  # ticked four times: as it was
 
 
 @synchronously

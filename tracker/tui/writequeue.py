@@ -58,6 +58,10 @@ class WriteQueue:
         self.screen = screen
         # The main thread's account: each put's changes not yet answered, in the order they were put.
         self._puts: deque[list] = deque()
+        # What `intended` gave last, with the plan it started from, and the changes put since: a key pressed on the
+        # same plan applies those alone, once each, not every change still queued (k keys in one read: k, not k²).
+        self._intended: tuple[Project, Project] | None = None
+        self._put_since: list = []
         # The worker's: the puts still to write, and whether a worker takes them.
         self._waiting: deque[tuple[LoadedOk, tuple, object]] = deque()
         self._draining = False
@@ -81,6 +85,7 @@ class WriteQueue:
         if refused(self.screen.app):
             return
         self._puts.append([change, *more])
+        self._put_since.extend((change, *more))
         with self._turns:
             self._waiting.append((base, (change, *more), seen))
             if self._draining:
@@ -94,22 +99,29 @@ class WriteQueue:
         """`project` as the changes put and not yet answered will leave it: what a key pressed now acts on."""
         if not self._puts:
             return project
+        if self._intended is not None and self._intended[0] is project:
+            intended, changes = self._intended[1], self._put_since
+        else:  # another plan on screen (a write shown, the file read), or a change answered otherwise than put
+            intended, changes = project, [change for put in self._puts for change in put]
         from tracker import edit
 
-        for changes in self._puts:
-            for change in changes:
-                try:
-                    project = change.expected(project)
-                except edit.WriteRefused:
-                    pass  # the writer will say why, when its turn comes
-        return project
+        for change in changes:
+            try:
+                intended = change.expected(intended)
+            except edit.WriteRefused:
+                pass  # the writer will say why, when its turn comes
+        self._intended = (project, intended)
+        self._put_since = []
+        return intended
 
     def written(self) -> None:
         """The oldest change was answered by `Written`: the screen shows the plan it left."""
         self._puts[0].pop(0)
+        self._intended = None  # the changes still to come are applied to that plan, the next time they are asked
 
     def ended(self) -> None:
-        self._puts.popleft()
+        if self._puts.popleft():  # changes not written (refused, or the worker failed): not to be intended any more
+            self._intended = None
 
     def close(self) -> None:
         """The screen is leaving (the app quits): the plans written are kept in the parse cache at once."""
