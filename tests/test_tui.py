@@ -1113,6 +1113,40 @@ async def test_q_quits_with_status_zero(plan):
     assert app.return_code == 0
 
 
+@synchronously
+async def test_ctrl_c_quits_with_the_status_a_shell_gives_an_interrupted_program(plan):
+    """Ctrl+C, read as a key in the terminal's raw mode, quits (Textual would only say how to quit) with 130,
+    as `kill -INT` does (tests below); in the filter line too, where it copies only what is selected."""
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "a")
+        await settle(pilot)
+        await pilot.press("ctrl+c")
+        await settle(pilot)
+    assert app.return_code == 130
+
+
+@pytest.mark.parametrize("how", ["key", "signal"])
+def test_ctrl_c_or_sigint_ends_tracker_in_a_terminal_with_130(plan, how):
+    import signal
+
+    from terminal import Terminal
+
+    terminal = Terminal(plan.parent.parent)
+    try:
+        terminal.read_for(30, until=b"Video Checkpoints")  # the first frame, down to the last phase
+        terminal.read_for(0.5)
+        if how == "key":
+            terminal.type(b"\x03")
+        else:
+            os.kill(terminal.pid, signal.SIGINT)
+        terminal.read_for(10, until=b"\x1b[?1049l")  # the alternate screen is left
+    finally:
+        code = terminal.end()
+    assert code == 130
+
+
 # --- the session summary ----------------------------------------------------------------
 
 

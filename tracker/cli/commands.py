@@ -94,27 +94,37 @@ def main(ctx: click.Context, file_: str | None, max_bytes: int) -> None:
     """
     ctx.obj = Options(file_, max_bytes)
     if ctx.invoked_subcommand is None:
-        from tracker.plan import ReadAhead
+        try:
+            _dashboard(ctx.obj)
+        except KeyboardInterrupt:  # Ctrl+C before the dashboard's first frame: it quits as its Ctrl+C key does
+            from tracker.support.signals import INTERRUPTED
 
-        # The plan is read and hashed in a thread (in C, without Python's lock) while Textual and the
-        # dashboard are imported, and its parse cache entry read: 0.15 s of the first frame at 100,000 issues.
-        ahead = ReadAhead(plan_path(ctx.obj), ctx.obj.max_bytes, whole=True)
-        if not ahead.path.is_file():
-            # A plan that loads badly is shown with its errors and watched until fixed;
-            # a path with no file behind it is a typo, not a plan to watch.
-            raise Failed(load_plan(ctx.obj, fail_on_errors=False, start_gc=False, ahead=ahead).report())
-        from tracker.cli.serve import READ_ONLY_ENV, in_a_browser
+            sys.exit(INTERRUPTED)
 
-        if not (sys.stdin.isatty() and sys.stdout.isatty()) and not in_a_browser():
-            raise click.UsageError(
-                "the dashboard needs a terminal; in a script or a pipe use "
-                "'tracker status' (or --json) and 'tracker summary'"
-            )
-        from tracker.tui import run_dashboard
 
-        # The dashboard turns the cyclic GC back on after its first frame (TrackerApp.on_ready).
-        loaded = load_plan(ctx.obj, fail_on_errors=False, start_gc=False, ahead=ahead)
-        sys.exit(run_dashboard(loaded, read_only=os.environ.get(READ_ONLY_ENV) == "1"))
+def _dashboard(options: Options) -> None:
+    """The dashboard on the plan, until it quits: the process exits with its status."""
+    from tracker.plan import ReadAhead
+
+    # The plan is read and hashed in a thread (in C, without Python's lock) while Textual and the
+    # dashboard are imported, and its parse cache entry read: 0.15 s of the first frame at 100,000 issues.
+    ahead = ReadAhead(plan_path(options), options.max_bytes, whole=True)
+    if not ahead.path.is_file():
+        # A plan that loads badly is shown with its errors and watched until fixed;
+        # a path with no file behind it is a typo, not a plan to watch.
+        raise Failed(load_plan(options, fail_on_errors=False, start_gc=False, ahead=ahead).report())
+    from tracker.cli.serve import READ_ONLY_ENV, in_a_browser
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and not in_a_browser():
+        raise click.UsageError(
+            "the dashboard needs a terminal; in a script or a pipe use "
+            "'tracker status' (or --json) and 'tracker summary'"
+        )
+    from tracker.tui import run_dashboard
+
+    # The dashboard turns the cyclic GC back on after its first frame (TrackerApp.on_ready).
+    loaded = load_plan(options, fail_on_errors=False, start_gc=False, ahead=ahead)
+    sys.exit(run_dashboard(loaded, read_only=os.environ.get(READ_ONLY_ENV) == "1"))
 
 
 @main.command()

@@ -25,6 +25,9 @@ import signal
 import threading
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+# The exit status of a program that Ctrl+C (SIGINT) stopped, as a shell reports it: the dashboard's, however Ctrl+C
+# reaches it (a key once the terminal is in raw mode, a signal before; fzf and gum exit so too).
+INTERRUPTED = 128 + signal.SIGINT
 WAIT = 5.0  # seconds the threads inside cleanup_first() are given to clean up, after install()
 
 _inside: set[int] = set()  # the threads (other than the main one) inside cleanup_first()

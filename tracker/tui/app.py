@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from functools import partial
 
 from textual.app import App, SystemCommand
@@ -12,6 +15,7 @@ from textual.binding import Binding
 
 from tracker.plan import Loaded
 from tracker.support.memory import collect_again
+from tracker.support.signals import INTERRUPTED
 from tracker.tui.screens.dashboard import DashboardScreen
 from tracker.tui.settings import Settings
 from tracker.tui.toasts import HeldToasts, Toast
@@ -78,8 +82,19 @@ class TrackerApp(App[int]):
                 if screen.check_action(action, parameters):
                     yield SystemCommand(title, help, partial(getattr(screen, f"action_{action}"), *parameters))
 
+    def on_load(self) -> None:
+        # A SIGINT while the dashboard runs (kill -INT; Ctrl+C is a key in the terminal's raw mode) ends it as the
+        # key does.  Not where the loop cannot take signals (Windows, a thread other than the main one).
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            asyncio.get_running_loop().add_signal_handler(signal.SIGINT, self.action_help_quit)
+
     async def action_quit(self) -> None:
         self.exit(0)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (Textual only says how to quit, when no text is selected to copy): the user quits, and the
+        exit status says Ctrl+C stopped it, as a shell's for a program SIGINT stopped."""
+        self.exit(return_code=INTERRUPTED)
 
     def action_help(self) -> None:
         from tracker.tui.screens.help import HelpScreen
