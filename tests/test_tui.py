@@ -470,6 +470,44 @@ async def test_a_burst_of_keys_applies_each_change_put_once_and_acts_as_replayin
 
 
 @synchronously
+async def test_a_read_of_the_file_that_our_own_write_overtook_is_not_shown(plan, monkeypatch):
+    """The plan is read from disk (r; the watcher's own reads are the same worker) and our write lands and is
+    shown before that read ends: what it read is older than the plan on screen, not another program's change.
+    The screen stays on the plan written, and the next n takes the next step (the screen went back to the plan
+    before, and the next n was lost: not_started -> in_progress once more)."""
+    import time
+
+    from tracker.tui import planwatch
+
+    read = planwatch.load
+
+    def slow(*args, **kwargs):
+        loaded = read(*args, **kwargs)
+        time.sleep(1.5)  # a big plan's read: the write below lands and is shown meanwhile
+        return loaded
+
+    monkeypatch.setattr(planwatch, "load", slow)
+    app = app_for(plan, poll=60, events=False)  # no poll of its own: the read is r's
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P3", "7"))
+        await pilot.press("r")
+        await pilot.pause(0.1)  # the file is read as it was, before the n below
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not dashboard(app).writes.pending)
+        await pilot.pause(1.5)  # the read has ended and been answered
+        await settle(pilot)
+        on_screen = dashboard(app).project.find_issue("7")
+        assert on_screen is not None and on_screen[1].status == "in_progress"  # as written, not as read before
+        assert dashboard(app).project == load(plan).project
+        await pilot.press("n")
+        await wait_for(pilot, lambda: not dashboard(app).writes.pending)
+        await settle(pilot)
+        assert toasts(app) == STEPS_OF_7[:2], toasts(app)
+    assert status_of_issue(plan, "7") == "audit"
+
+
+@synchronously
 async def test_x_pressed_twice_faster_than_the_writes_leaves_the_step_as_it_was(plan, monkeypatch):
     monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.2")  # the first write is still under way
     app = app_for(plan)

@@ -13,6 +13,7 @@ import asyncio
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from textual.message import Message
@@ -31,6 +32,7 @@ class PlanWatcher:
     @dataclass
     class Read(Message):
         loaded: Loaded
+        writes_seen: int  # how many of our own writes were seen when the read began (`overtaken`)
 
     def __init__(
         self,
@@ -48,6 +50,7 @@ class PlanWatcher:
         self.max_bytes = max_bytes  # --max-bytes holds for every reload, not only the first read
         self.file = FileWatch(path, digest, max_bytes, seen)
         self.writing = writing
+        self._writes_seen = 0
         self._events: FolderEvents | None = None
         self._soon: Timer | None = None
 
@@ -92,11 +95,21 @@ class PlanWatcher:
     def seen(self, digest: str) -> None:
         """Our own write: finding its content on disk is not a change."""
         self.file.seen(digest)
+        self._writes_seen += 1
+
+    def overtaken(self, read: Read) -> bool:
+        """Whether one of our own writes was shown after `read` began (r, or a poll just before a key): the file
+        it read was either that write or what was there before it, which the write merged or was refused over;
+        the plan on screen is newer, and taken for another program's change it would put the screen back a step
+        and make the next key act on the old plan.  A change after the write is found by the next poll."""
+        return read.writes_seen != self._writes_seen
 
     def load(self) -> None:
-        self.screen.run_worker(self._load, thread=True, exclusive=True, group="load", exit_on_error=False)
+        self.screen.run_worker(
+            partial(self._load, self._writes_seen), thread=True, exclusive=True, group="load", exit_on_error=False
+        )
 
-    def _load(self) -> None:
+    def _load(self, writes_seen: int) -> None:
         loaded = load(self.path, max_bytes=self.max_bytes, before=self.shown())
         if not get_current_worker().is_cancelled:
-            self.screen.post_message(self.Read(loaded))
+            self.screen.post_message(self.Read(loaded, writes_seen))

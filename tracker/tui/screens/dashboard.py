@@ -243,6 +243,8 @@ class DashboardScreen(Screen):
     # -- the plan on disk and in git ------------------------------------
 
     def on_plan_watcher_read(self, message: PlanWatcher.Read) -> None:
+        if self.watcher.overtaken(message):
+            return  # older than the plan a write of ours left: not another program's change
         self.writes.read_from_disk(message.loaded)
         self.take(message.loaded)
 
