@@ -454,12 +454,12 @@ async def test_a_burst_of_keys_applies_each_change_put_once_and_acts_as_replayin
         await settle(pilot)
         dashboard(app).jump(Ref("issue", "P3", "7"))
         read_from_terminal(app, "nnn")  # in one read, as a terminal hands on keys typed fast
-        await wait_for(pilot, lambda: len(compared) == 3)
+        await wait_for(pilot, lambda: dashboard(app).writes.pending == 3)
         dashboard(app).jump(Ref("step", "P2", "4", 1))
         read_from_terminal(app, "xxxx")
-        await wait_for(pilot, lambda: len(compared) == 7)
-        assert compared == [0, 1, 2, 3, 4, 5, 6]  # each key saw every change put before it
-        assert len(applied) == len(set(map(id, applied))) == 6  # and applied each once
+        await wait_for(pilot, lambda: dashboard(app).writes.pending == 7)
+        assert max(compared) == 7  # asked with every change put (by the keys, and the screen that shows them)
+        assert len(applied) == len(set(map(id, applied))) == 7  # and applied each once
         await wait_for(pilot, lambda: not dashboard(app).writes.pending, timeout=15)
         await settle(pilot)
         assert [title for title, _ in toasts(app)] == ["Written"] * 7, toasts(app)
@@ -505,6 +505,57 @@ async def test_a_read_of_the_file_that_our_own_write_overtook_is_not_shown(plan,
         await settle(pilot)
         assert toasts(app) == STEPS_OF_7[:2], toasts(app)
     assert status_of_issue(plan, "7") == "audit"
+
+
+def line_of(app, issue: str) -> str:
+    """Issue `issue`'s line in the tree, without the overdue mark (git's, read or not yet)."""
+    lines = [line.replace("  overdue", "") for line in tree_lines(app)]
+    found = [line for line in lines if line.split()[1:2] == [issue]]
+    assert len(found) == 1, lines
+    return found[0]
+
+
+@synchronously
+async def test_a_key_shows_its_change_at_once_marked_writing_until_it_is_written(plan, monkeypatch):
+    """What the next key acts on is what the screen shows: `n` is shown as soon as it is taken, its issue marked
+    writing… (and the header) until the write lands, while the file still holds the status before."""
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "1.0")
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P3", "7"))
+        await settle(pilot)
+        assert line_of(app, "7") == "○ 7  State Machine Validation"
+        read_from_terminal(app, "nn")
+        await wait_for(pilot, lambda: dashboard(app).writes.pending == 2)
+        await pilot.pause()
+        assert status_of_issue(plan, "7") == "not_started"  # nothing written yet
+        assert line_of(app, "7") == "◐ 7  State Machine Validation  writing…"
+        assert "Audit" in detail_text(app)
+        assert "writing…" in text_of(dashboard(app).query_one(PlanHeader))
+        await wait_for(pilot, lambda: not dashboard(app).writes.pending, timeout=15)
+        await settle(pilot)
+        assert line_of(app, "7") == "◐ 7  State Machine Validation"
+        assert status_of_issue(plan, "7") == "audit" and "Audit" in detail_text(app)
+
+
+@synchronously
+async def test_a_change_shown_before_it_was_written_goes_back_when_it_is_refused(plan):
+    from tracker.edit.lock import Lock
+
+    app = app_for(plan, poll=60, events=False)  # the dashboard has not noticed the edit below
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P3", "7"))
+        with Lock(plan.resolve()):
+            await pilot.press("n")
+            await pilot.pause(0.2)  # the write waits for the lock
+            assert line_of(app, "7") == "◐ 7  State Machine Validation  writing…"
+            save(plan, plan.read_text().replace("status: not_started", "status: blocked", 1))
+        await wait_for(pilot, lambda: not dashboard(app).writes.pending)
+        await settle(pilot)
+        assert [title for title, _ in toasts(app)] == ["Not written"], toasts(app)
+        assert line_of(app, "7") == "○ 7  State Machine Validation"  # as read, before the edit
 
 
 @synchronously

@@ -119,9 +119,21 @@ class WriteQueue:
         self._puts[0].pop(0)
         self._intended = None  # the changes still to come are applied to that plan, the next time they are asked
 
-    def ended(self) -> None:
-        if self._puts.popleft():  # changes not written (refused, or the worker failed): not to be intended any more
-            self._intended = None
+    def ended(self) -> bool:
+        """The oldest put is answered; True when some of its changes were not written (refused, or the worker
+        failed): the plan intended is no longer the one shown."""
+        if not self._puts.popleft():
+            return False
+        self._intended = None
+        return True
+
+    def on_their_way(self) -> frozenset[str]:
+        """The issues (by key) that changes put and not yet written change."""
+        from tracker.plan import issue_key
+
+        return frozenset(
+            issue_key(change.issue_id) for put in self._puts for change in put if hasattr(change, "issue_id")
+        )
 
     def close(self) -> None:
         """The screen is leaving (the app quits): the plans written are kept in the parse cache at once."""

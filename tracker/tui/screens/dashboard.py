@@ -162,14 +162,16 @@ class DashboardScreen(Screen):
 
     # -- showing --------------------------------------------------------
 
-    def show_plan(self) -> None:
-        project = self.project
+    def show_plan(self, keep: Ref | None = None) -> None:
+        """The plan as the writes still to come will leave it (what the keys act on), its rows that they change
+        marked writing…, the cursor on `keep` (else on the item selected)."""
+        project = self.intended()
         self.show_header()
         self.query_one(PhaseBars).show(project)
         self.show_problems()
         tree = self.query_one(PlanTree)
         if project is not None:
-            shown = tree.show_plan(project, self.filters.query, keep=self.selected)
+            shown = tree.show_plan(project, self.filters.query, keep or self.selected, self.writes.on_their_way())
             self.filters.show_count(shown, sum(len(phase.issues) for phase in project.phases))
         self.show_detail()
 
@@ -190,10 +192,10 @@ class DashboardScreen(Screen):
             + (["NOT MERGED by git"] if self.git.unmerged is not None else [])
             + (["writing…"] if self.writes.pending else [])
         )
-        self.query_one(PlanHeader).show(self.project, self.git, " · ".join(notes))
+        self.query_one(PlanHeader).show(self.intended(), self.git, " · ".join(notes))
 
     def show_detail(self) -> None:
-        project = self.project
+        project = self.intended()
         item = nearest(project, self.selected) if project is not None else None
         self.query_one(DetailPane).show(project, item, self.git)
 
@@ -305,7 +307,9 @@ class DashboardScreen(Screen):
             )
             return
         self.writes.put(base, change, *more, seen=seen)
-        self.show_header()
+        # Shown at once as it will be written: the next key acts on it (`intended`), and the screen agrees.  The
+        # cursor stays where the keys typed ahead put it, which `selected` may not know yet.
+        self.show_plan(keep=self.query_one(PlanTree).cursor_ref)
 
     def on_write_queue_written(self, message: WriteQueue.Written) -> None:
         self.writes.written()
@@ -323,8 +327,10 @@ class DashboardScreen(Screen):
         self.notify(block(message.reason.replace(RUN_AGAIN, how)), title="Not written", severity="error", markup=False)
 
     def on_write_queue_ended(self, message: WriteQueue.Ended) -> None:
-        self.writes.ended()
-        self.show_header()
+        if self.writes.ended():  # shown as it would be written, and it was not: shown as it is
+            self.show_plan()
+        else:
+            self.show_header()
 
     def on_adding_chosen(self, message: Adding.Chosen) -> None:
         self.change(message.change)

@@ -68,6 +68,7 @@ class PlanTree(Tree[Node]):
         self.project: Project | None = None
         self.git = GitView(None)
         self.expanded: set[Ref] | None = None  # None: nothing chosen yet
+        self.writing: frozenset[str] = frozenset()  # issues (by key) shown as changes on their way leave them
         self._content: dict[int, tuple[Phase, list[Issue]] | tuple[Phase, Issue]] = {}  # what a node opens to
 
     @property
@@ -79,9 +80,17 @@ class PlanTree(Tree[Node]):
 
     # -- building -------------------------------------------------------
 
-    def show_plan(self, project: Project, query: Query | None = None, keep: Ref | None = None) -> int:
-        """Rebuild from `project`, keeping open nodes and putting the cursor back on `keep`; how many issues show."""
+    def show_plan(
+        self,
+        project: Project,
+        query: Query | None = None,
+        keep: Ref | None = None,
+        writing: frozenset[str] = frozenset(),
+    ) -> int:
+        """Rebuild from `project`, keeping open nodes and putting the cursor back on `keep`; how many issues show.
+        `writing`: the issues whose changes are not written yet, marked so."""
         self.project = project
+        self.writing = writing
         query = query or Query()
         filtering = query.active
         flagged = self.git.attention.issues
@@ -279,6 +288,8 @@ class PlanTree(Tree[Node]):
         if node.allow_expand:
             icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
         tail = data.tail
+        if data.ref.kind == "issue" and data.ref.issue in self.writing:  # shown as written before it is
+            tail = f"{tail}  writing…" if tail else "writing…"
         git_note, drift = "", False
         late = self._late(data)
         if data.path is not None:
