@@ -139,6 +139,15 @@ def test_ids_stay_unique_and_case_is_suggested_not_applied(tmp_path):
     assert plan.read_bytes() == before
 
 
+def test_an_id_typed_without_the_zeros_of_its_number_is_suggested_before_a_close_spelling(tmp_path):
+    issues = "".join(f"      - {{id: AC-{n:02d}, title: T{n}, status: not_started}}\n" for n in range(1, 22))
+    plan = copy(tmp_path, f"project: P\nphases:\n  - id: AC\n    title: Access\n    issues:\n{issues}")
+    for typed, meant in (("AC-1", "AC-01"), ("ac-1", "AC-01"), ("AC-001", "AC-01"), ("AC-012", "AC-12")):
+        wrong = run_tracker("set", typed, "in_progress", "-f", str(plan))
+        assert wrong.returncode == 1
+        assert f"no issue '{typed}' in the plan (did you mean '{meant}'?)" in wrong.stderr, wrong.stderr
+
+
 def test_bad_values_are_refused_before_anything_is_written(tmp_path):
     plan = copy(tmp_path, BUNDLED_PLAN.read_text())
     before = plan.read_bytes()

@@ -37,13 +37,23 @@ def sort_key(problem: Problem) -> tuple:
 def did_you_mean(word: str, choices) -> str:
     """' (did you mean 'x'?)' when one of `choices` is close to `word`, else ''.
 
-    The one choice that differs from `word` in case alone comes first: `soc-2` means `SOC-2`.
+    The one choice that differs from `word` in case alone comes first: `soc-2` means `SOC-2`; then the one
+    that differs in the leading zeros of its numbers too: `AC-1` means `AC-01`, not the `AC-21` difflib
+    would pick (it counts the characters alike, and `AC-1` is `AC-21` less one).
     """
     import difflib
 
     texts = [str(c) for c in choices]
-    folded = [c for c in texts if c.casefold() == str(word).casefold()]
-    if len(set(folded)) == 1:
-        return f" (did you mean '{folded[0]}'?)"
+    for same in (str.casefold, _unpadded):
+        alike = {c for c in texts if same(c) == same(str(word))}
+        if len(alike) == 1:
+            return f" (did you mean '{alike.pop()}'?)"
     close = difflib.get_close_matches(str(word), texts, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _unpadded(text: str) -> str:
+    """`text` case-folded, each number in it without leading zeros: `AC-01` is `ac-1`."""
+    import re
+
+    return re.sub(r"\d+", lambda number: number[0].lstrip("0") or "0", text.casefold())
