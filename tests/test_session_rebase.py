@@ -411,3 +411,40 @@ def test_a_kept_verdict_of_a_missing_commit_is_made_again_once_a_fetch_brings_it
     repaired = _tracker(a, "validate").stderr  # (the window's start is told of still: its sha is in HEAD's history)
     assert "is not a commit" not in repaired and "not in the history of HEAD" not in repaired
     assert [header["revisions"] for _, header in kept_headers()] == [[]]  # the usual verdict: git status vouches
+
+
+def test_a_day_whose_commits_an_older_commit_was_rebased_onto_later_keeps_its_start(tmp_path):
+    """A session named by its day alone (no since): its commits, then a commit of older work on another branch
+    rebased onto them three days later (authored 11-26, committed 12-04).  The walk stopped at that commit, the
+    first one it met authored before the day, and found nothing of the day: the note lost the session's work."""
+    where = tmp_path / "r"
+    _git(tmp_path, "init", "-q", "-b", "main", str(where))
+    (where / "plan.yaml").write_text(PLAN + "sessions:\n  - date: 2026-12-01\n    focus: work\n", encoding="utf-8")
+    start = _commit(where, "X", "2026-11-20T09:00:00+00:00")
+    _git(where, "checkout", "-q", "-b", "feature")
+    (where / "old.md").write_text("older work\n", encoding="utf-8")
+    _commit(where, "F", "2026-11-26T09:00:00+00:00")
+    _git(where, "checkout", "-q", "main")
+    (where / "mine.md").write_text("mine\n", encoding="utf-8")
+    _commit(where, "A", "2026-12-01T09:10:00+00:00")
+    (where / "plan.yaml").write_text(
+        (where / "plan.yaml").read_text(encoding="utf-8").replace("status: in_progress", "status: complete"),
+        encoding="utf-8",
+    )
+    _commit(where, "B", "2026-12-01T09:20:00+00:00")
+    before = _tracker(where, "summary", at="2026-12-01T10:00")
+    assert "Issue #1: in progress → complete" in _accomplished(before.stdout), before.stderr
+
+    env = {**os.environ, **ENV, "GIT_COMMITTER_DATE": "2026-12-04T08:00:00+00:00"}
+    done = subprocess.run(["git", "rebase", "-q", "main", "feature"], cwd=where, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    _git(where, "checkout", "-q", "main")
+    _git(where, "merge", "-q", "--ff-only", "feature")
+
+    after = _tracker(where, "summary", at="2026-12-04T10:00")
+    assert after.returncode == 0, after.stderr
+    assert f"**Since**: `{start[:7]}`, the last commit before the first one on or after 2026-12-01" in after.stdout
+    assert "Issue #1: in progress → complete" in _accomplished(after.stdout)  # it said no issue changed
+    assert "mine.md" in after.stdout
+    given = _tracker(where, "summary", "--since", "2026-12-01", at="2026-12-04T10:00")
+    assert f"**Since**: `{start[:7]}`" in given.stdout, given.stderr

@@ -12,16 +12,12 @@ work tree and index stay untouched.
 
 from __future__ import annotations
 
-import datetime
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from tracker.git import WORK_DATE, GitRepo, revision_args
 from tracker.plan import is_iso_date
-
-# Commits are walked back from HEAD only this far before the day asked for;
-# the margin covers committers whose clocks sit in other time zones.
-_ZONE_MARGIN = datetime.timedelta(days=2)
 
 
 class HistoryError(Exception):
@@ -85,24 +81,16 @@ def day_start(repo: GitRepo, day: str) -> Start:
     tip = head(repo)
     if tip is None:
         return Start(None, None, "no commits yet")
-    bound = datetime.date.fromisoformat(day) - _ZONE_MARGIN
-    # `--since` goes by the committer date, which a rebase only moves later: no commit of the day is cut.
-    out = repo.run(
-        "log",
-        "--first-parent",
-        f"--since={bound.isoformat()}T00:00:00+00:00",
-        f"--format=%H%x09%P%x09{WORK_DATE}",
-        tip,
-        "--",
-    ).decode("ascii", "replace")
     first: tuple[str, str] | None = None
-    parent_date: str | None = None
-    for line in out.splitlines():
-        sha, parents, date = line.split("\t")
-        if date[:10] < day:
-            parent_date = date[:10]  # the walk follows first parents: this is the session's start
-            break
-        first = (sha, parents)
+    parent_date: str | None = None  # the author day of the commit below `first`
+    for sha, parents, authored, committed in _first_parent_line(repo, tip):
+        if first is not None and parent_date is None:
+            parent_date = authored[:10]
+        if authored[:10] >= day:
+            first, parent_date = (sha, parents), None
+        elif committed[:10] < day:
+            break  # neither done nor written on or after the day: nor is anything below it
+        # else its work is older but a rebase wrote it here on or after the day: the day's commits may lie below
     if first is None:
         return Start(tip, parent_date or repo.work_day(tip), f"HEAD, as nothing was committed on or after {day}")
     sha, parents = first
@@ -117,6 +105,26 @@ def day_start(repo: GitRepo, day: str) -> Start:
     return Start(
         parent, parent_date or repo.work_day(parent), f"the last commit before the first one on or after {day}"
     )
+
+
+_PAGE = 200  # commits asked of git at a time: a day's start is usually within the first page
+
+
+def _first_parent_line(repo: GitRepo, tip: str) -> Iterator[tuple[str, str, str, str]]:
+    """(sha, parents, author date, committer date) of each commit on the first-parent line from `tip`, newest
+    first, both dates ISO 8601 in their own zones, asked of git a page at a time so a walk that stops early
+    never reads the whole history."""
+    while True:
+        out = repo.run(
+            "log", "--first-parent", f"-n{_PAGE}", f"--format=%H%x09%P%x09{WORK_DATE}%x09%cI", tip, "--"
+        ).decode("ascii", "replace")
+        parents = ""
+        for line in out.splitlines():
+            sha, parents, authored, committed = line.split("\t")
+            yield sha, parents, authored, committed
+        if out.count("\n") < _PAGE or not parents:
+            return
+        tip = parents.split()[0]  # the page ended at this commit: the next begins at its first parent
 
 
 def _is_shallow_boundary(repo: GitRepo, sha: str) -> bool:
