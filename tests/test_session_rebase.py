@@ -31,16 +31,25 @@ phases:
 """
 
 
-def _git(where: Path, *args: str, at: str = "2026-12-05T08:00:00+00:00") -> str:
-    env = {**os.environ, **ENV, "GIT_AUTHOR_DATE": at, "GIT_COMMITTER_DATE": at}
+# A colleague's own identity, for the commits made in their clone.
+GRACE = {
+    "GIT_AUTHOR_NAME": "Grace Hopper",
+    "GIT_AUTHOR_EMAIL": "grace@example.org",
+    "GIT_COMMITTER_NAME": "Grace Hopper",
+    "GIT_COMMITTER_EMAIL": "grace@example.org",
+}
+
+
+def _git(where: Path, *args: str, at: str = "2026-12-05T08:00:00+00:00", who: dict[str, str] | None = None) -> str:
+    env = {**os.environ, **ENV, **(who or {}), "GIT_AUTHOR_DATE": at, "GIT_COMMITTER_DATE": at}
     done = subprocess.run(["git", *args], cwd=where, env=env, capture_output=True, text=True)
     assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
     return done.stdout.strip()
 
 
-def _commit(where: Path, message: str, at: str) -> str:
+def _commit(where: Path, message: str, at: str, who: dict[str, str] | None = None) -> str:
     _git(where, "add", "-A")
-    _git(where, "commit", "-q", "-m", message, at=at)
+    _git(where, "commit", "-q", "-m", message, at=at, who=who)
     return _git(where, "rev-parse", "HEAD")
 
 
@@ -110,8 +119,8 @@ def test_a_rebased_until_is_named_with_the_commit_it_probably_is_now(tmp_path):
         f"into the plan): check it, then write until: {now[:7]}; and the window from "
     ) in done.stderr
     assert done.stderr.endswith(
-        f"1 commit a rebase moved the session's own past ({added[:7]} 'add issue 2': "
-        "authored after a commit of the session that now comes after it), so the note would claim its work: "
+        f"1 commit that is not the session's own ({added[:7]} 'add issue 2': committed before the session began, "
+        "or before a commit of the session that was moved on top of it), so the note would claim its work: "
         f"check, then write since: {added[:7]}\n"
     )
 
@@ -252,8 +261,9 @@ def test_a_rebased_session_is_offered_the_start_past_the_commits_it_was_moved_pa
     assert f"it is probably {shas['B'][:7]} now ('B'," in checked.stderr
     assert (
         f"then write until: {shas['B'][:7]}; and the window from '{shas['S'][:7]}' to {shas['B'][:7]} takes in 2 "
-        f"commits a rebase moved the session's own past ({shas['U2'][:7]} 'U2', {shas['U1'][:7]} 'U1': authored "
-        "after a commit of the session that now comes after them), so the note would claim their work: "
+        f"commits that are not the session's own ({shas['U2'][:7]} 'U2', {shas['U1'][:7]} 'U1': committed before "
+        "the session began, or before a commit of the session that was moved on top of them), so the note would "
+        "claim their work: "
         f"check, then write since: {shas['U2'][:7]}\n"
     ) in checked.stderr
 
@@ -267,9 +277,10 @@ def test_a_window_still_taking_in_the_commits_it_was_moved_past_is_told_and_refu
     checked = _tracker(b, "validate")  # until corrected alone: told at since
     assert checked.returncode == 0, checked.stderr
     assert checked.stderr == (
-        f"plan.yaml:19:12: warning: the window from '{shas['S'][:7]}' to {shas['B'][:7]} takes in 2 commits a "
-        f"rebase moved the session's own past ({shas['U2'][:7]} 'U2', {shas['U1'][:7]} 'U1': authored "
-        "after a commit of the session that now comes after them), so the note would claim their work: check, then "
+        f"plan.yaml:19:12: warning: the window from '{shas['S'][:7]}' to {shas['B'][:7]} takes in 2 commits "
+        f"that are not the session's own ({shas['U2'][:7]} 'U2', {shas['U1'][:7]} 'U1': committed before the "
+        "session began, or before a commit of the session that was moved on top of them), so the note would claim "
+        "their work: check, then "
         f"write since: {shas['U2'][:7]}\n"
     )
     done = _tracker(b, "summary", "--session", "last")
@@ -317,7 +328,7 @@ def test_an_open_session_rebased_on_a_later_commit_is_told_too(tmp_path):
     checked = _tracker(where, "validate")
     assert checked.returncode == 0, checked.stderr
     assert checked.stderr.startswith(f"plan.yaml:18:12: warning: the window from '{start[:7]}' to ")
-    assert f"takes in 1 commit a rebase moved the session's own past ({theirs[:7]} 'U': " in checked.stderr
+    assert f"takes in 1 commit that is not the session's own ({theirs[:7]} 'U': " in checked.stderr
     assert checked.stderr.endswith(f"so the note would claim its work: check, then write since: {theirs[:7]}\n")
     done = _tracker(where, "summary")
     assert done.returncode == 1
@@ -448,3 +459,100 @@ def test_a_day_whose_commits_an_older_commit_was_rebased_onto_later_keeps_its_st
     assert "mine.md" in after.stdout
     given = _tracker(where, "summary", "--since", "2026-12-01", at="2026-12-04T10:00")
     assert f"**Since**: `{start[:7]}`" in given.stdout, given.stderr
+
+
+def test_a_commit_authored_before_the_session_and_rebased_under_it_is_told(tmp_path):
+    """Grace's commit U0, made at 08:50 before the session began (09:00), reaches origin while the session runs;
+    b pulls with a rebase after it ended.  U0 now lies under the session's commits, and its author date is
+    older than all of theirs: dates in order said nothing, and the note claimed U0's work."""
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    a, b = tmp_path / "a", tmp_path / "b"
+    _git(tmp_path, "clone", "-q", str(origin), str(a))
+    (a / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    _commit(a, "S", "2026-12-05T08:00:00+00:00", who=GRACE)
+    _git(a, "push", "-q", "origin", "main")
+    _git(tmp_path, "clone", "-q", str(origin), str(b))
+    (a / "theirs.md").write_text("theirs\n", encoding="utf-8")
+    u0 = _commit(a, "U0", "2026-12-05T08:50:00+00:00", who=GRACE)
+
+    assert _tracker(b, "session", "start", "--focus", "mine", at="2026-12-05T09:00").returncode == 0
+    (b / "mine.md").write_text("mine\n", encoding="utf-8")
+    _commit(b, "A", "2026-12-05T09:10:00+00:00")
+    _git(a, "push", "-q", "origin", "main")
+    (b / "mine2.md").write_text("mine, more\n", encoding="utf-8")
+    _commit(b, "B", "2026-12-05T09:30:00+00:00")
+    assert _tracker(b, "session", "end", "--headline", "Mine", at="2026-12-05T10:00").returncode == 0
+    _commit(b, "end", "2026-12-05T10:01:00+00:00")
+    _git(b, "pull", "-q", "--rebase", "origin", "main", at="2026-12-05T11:00:00+00:00")
+    shas = dict(line.split(" ", 1)[::-1] for line in _git(b, "log", "--format=%H %s").splitlines())
+    assert shas["U0"] == u0  # not rewritten: it was upstream
+
+    checked = _tracker(b, "validate")
+    assert checked.returncode == 0, checked.stderr
+    assert f"it is probably {shas['B'][:7]} now ('B'," in checked.stderr
+    assert (
+        f"then write until: {shas['B'][:7]}; and the window from '{shas['S'][:7]}' to {shas['B'][:7]} takes in 1 "
+        f"commit that is not the session's own ({u0[:7]} 'U0': committed before the session began, or before a "
+        "commit of the session that was moved on top of it), "
+        f"so the note would claim its work: check, then write since: {u0[:7]}\n"
+    ) in checked.stderr
+    _follow(b, checked.stderr)
+    assert _tracker(b, "validate").stderr == ""
+    note = _tracker(b, "summary", "--session", "last")
+    assert note.returncode == 0, note.stderr
+    assert "mine.md" in note.stdout and "mine2.md" in note.stdout and "theirs.md" not in note.stdout
+
+
+def _session(tmp_path: Path) -> tuple[Path, str]:
+    """A repository with the plan committed at S (08:00) and a session started at 09:00 on it."""
+    where = tmp_path / "r"
+    _git(tmp_path, "init", "-q", "-b", "main", str(where))
+    (where / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    start = _commit(where, "S", "2026-12-05T08:00:00+00:00")
+    assert _tracker(where, "session", "start", "--focus", "mine", at="2026-12-05T09:00").returncode == 0
+    return where, start
+
+
+def _ends_clean(where: Path, *files: str) -> None:
+    """The session ends at 10:00: validate says nothing, and its note lists each of `files`."""
+    assert _tracker(where, "session", "end", at="2026-12-05T10:00").returncode == 0
+    _commit(where, "end", "2026-12-05T10:01:00+00:00")
+    checked = _tracker(where, "validate")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == ""
+    note = _tracker(where, "summary", "--session", "last")
+    assert note.returncode == 0, note.stderr
+    assert all(name in note.stdout for name in files)
+
+
+def test_the_sessions_own_commits_reordered_by_an_interactive_rebase_are_its_own(tmp_path):
+    """`git rebase -i` at 09:50 swaps the session's A (09:10) and B (09:30): B now lies under A, which was
+    authored first.  That was taken for a rebase moving the session past B, with a warning and a refusal."""
+    where, _start = _session(tmp_path)
+    (where / "mine.md").write_text("mine\n", encoding="utf-8")
+    _commit(where, "A", "2026-12-05T09:10:00+00:00")
+    (where / "mine2.md").write_text("mine, more\n", encoding="utf-8")
+    _commit(where, "B", "2026-12-05T09:30:00+00:00")
+    swap = "sed -i -n '1h;1!p;${g;p}'"  # the todo's first pick goes last
+    env = {**os.environ, **ENV, "GIT_COMMITTER_DATE": "2026-12-05T09:50:00+00:00", "GIT_SEQUENCE_EDITOR": swap}
+    done = subprocess.run(["git", "rebase", "-q", "-i", "HEAD~2"], cwd=where, env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr
+    assert _git(where, "log", "--format=%s", "-2").split() == ["A", "B"]
+    _ends_clean(where, "mine.md", "mine2.md")
+
+
+def test_a_colleagues_commit_cherry_picked_in_the_session_is_its_own(tmp_path):
+    """Grace's U (09:20, on another branch) cherry-picked at 09:35 after the session's B (09:30): U keeps its
+    author date, older than B's.  That was taken for a rebase moving the session past B."""
+    where, start = _session(tmp_path)
+    (where / "mine.md").write_text("mine\n", encoding="utf-8")
+    _commit(where, "A", "2026-12-05T09:10:00+00:00")
+    _git(where, "checkout", "-q", "-b", "grace", start)
+    (where / "theirs.md").write_text("theirs\n", encoding="utf-8")
+    theirs = _commit(where, "U", "2026-12-05T09:20:00+00:00", who=GRACE)
+    _git(where, "checkout", "-q", "main")
+    (where / "mine2.md").write_text("mine, more\n", encoding="utf-8")
+    _commit(where, "B", "2026-12-05T09:30:00+00:00")
+    _git(where, "cherry-pick", theirs, at="2026-12-05T09:35:00+00:00")
+    _ends_clean(where, "mine.md", "mine2.md", "theirs.md")

@@ -17,14 +17,18 @@ the revision's place.
 The same rebase leaves `since` standing when the commit it names was pushed
 before (the shared tip the session started from), but the session's commits
 now come after the ones it moved them past: the window from `since` takes in
-a colleague's work.  Those are told by the author dates the rebase kept
-(`moved_past`), named, and the commit the window should start at offered in
-the same way: with the commit `until` probably is now, and at `since` while
-the window holds them; `tracker summary` refuses to make such a note.
+a colleague's work.  Those are told by what the rebase kept and what it could
+not (`moved_past`): a commit committed before the session began, or before a
+commit of the session above it was authored, by another hand than the one
+that moved it there.  They are named, and the commit the window should start
+at offered in the same way: with the commit `until` probably is now, and at
+`since` while the window holds them; `tracker summary` refuses to make such a
+note.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,52 +70,89 @@ def rewritten(repo: GitRepo, plan: str, rev: str, day: str | None, time: str | N
 class Commit(NamedTuple):
     sha: str
     authored: int  # seconds since the epoch: comparable whatever zone each author was in
+    committed: int
+    author: str  # email: who did the work
+    committer: str  # email: who wrote the commit where it stands (made, amended, rebased or cherry-picked it)
+    zone: str  # the committer's zone: +01:00
     subject: str
 
 
-def moved_past(window: list[Commit], since_committed: int) -> list[Commit]:
-    """The commits at the start of `window` (the first-parent line after `since`, oldest first) that a rebase
-    put the session's own commits after: each one authored after a later commit of the window (a commit is
-    written on top of its ancestors, so that later one was not written on it but moved there, past it), with
-    every commit before the last such one.  A later commit counts only when authored after `since` was
-    committed: a cherry-pick keeps an older commit's author date without moving anything past it.
+def moved_past(window: list[Commit], since_committed: int, began: int | None = None) -> list[Commit]:
+    """The commits at the start of `window` (the first-parent line after `since`, oldest first) that are not the
+    session's own, with every commit before the last such one.
 
-    Dates cannot tell a colleague's commit authored before the session's first one from one the session took
-    in with a fast-forward pull: that one is not found."""
-    earliest = None  # the earliest author date among the commits after the one looked at
+    One that was committed before the session began (`began`, when the plan tells it) came from elsewhere, by a
+    pull or a rebase: the session's clone was at `since` then.  And one that a commit after it was authored
+    before (its work was done before this one was written, so it was not written on it but moved there), when
+    the two were not written by the same hand: a rebase by another committer, or the same committer moving their
+    own work past a commit written once where it stands (its author and committer dates one) from another clone.
+    So a rebase's reordering of the session's own commits, each of them written anew by the session's committer,
+    and a colleague's commit that the session's committer cherry-picked, are the session's.  A later commit
+    counts only when authored after `since` was committed: a cherry-pick keeps an older commit's author date
+    without moving anything past it.
+
+    Nothing tells a colleague's commit that a fast-forward pull took in as the session began, committed after it
+    began, from one a rebase moved under the session's commits: that one is not found."""
+    firsts: dict[str, int] = {}  # each committer's earliest author date among the commits after the one looked at
+    own_first: int | None = None  # the same among those their committer authored too, whoever that was
     for number in range(len(window) - 1, -1, -1):
-        if earliest is not None and earliest < window[number].authored:
+        commit = window[number]
+        moved_onto = any(
+            authored < commit.committed for committer, authored in firsts.items() if committer != commit.committer
+        ) or (commit.authored == commit.committed and own_first is not None and own_first < commit.committed)
+        if moved_onto or (began is not None and commit.committed < began):
             return window[: number + 1]
-        if window[number].authored > since_committed and (earliest is None or window[number].authored < earliest):
-            earliest = window[number].authored
+        if commit.authored > since_committed:
+            firsts[commit.committer] = min(firsts.get(commit.committer, commit.authored), commit.authored)
+            if commit.author == commit.committer:
+                own_first = commit.authored if own_first is None else min(own_first, commit.authored)
     return []
 
 
-def taken_in(repo: GitRepo, since: str, end: str) -> list[Commit]:
-    """The commits that the window from `since` (a full sha) to `end` takes in though a rebase moved the
-    session's own past them (moved_past), read from the window's first-parent line; none when `since` is not on
-    that line (a window that a merge joined to it is not looked into)."""
+def taken_in(repo: GitRepo, since: str, end: str, session: Session) -> list[Commit]:
+    """The commits that the window of `session` from `since` (a full sha) to `end` takes in though they are not
+    its own (moved_past), read from the window's first-parent line; none when `since` is not on that line (a
+    window that a merge joined to it is not looked into)."""
     walked = _walk(repo, end, since)
     if not walked or walked[-1][0] != "-" or walked[-1][1].sha != since:
         return []
-    return _moved_in(walked, 0, len(walked) - 1)
+    return _moved_in(walked, 0, len(walked) - 1, session)
 
 
-def _moved_in(walked: list[tuple[str, Commit, int]], end: int, since: int) -> list[Commit]:
-    """moved_past of the window from `walked[since]` to `walked[end]` (indexes into a _walk, newest first)."""
-    return moved_past([commit for mark, commit, _ in walked[end:since] if mark != "-"][::-1], walked[since][2])
+def _moved_in(walked: list[tuple[str, Commit]], end: int, since: int, session: Session) -> list[Commit]:
+    """moved_past of the window of `session` from `walked[since]` to `walked[end]` (indexes into a _walk, newest
+    first)."""
+    window = [commit for mark, commit in walked[end:since] if mark != "-"][::-1]
+    return moved_past(window, walked[since][1].committed, _began(session, walked[end][1].zone))
 
 
-def _walk(repo: GitRepo, tip: str, base: str) -> list[tuple[str, Commit, int]]:
+def _began(session: Session, zone: str) -> int | None:
+    """When `session` began, in seconds since the epoch: its date and `started`, a time of day in the zone
+    `zone` (+01:00; the plan keeps no zone: the one the session's last commit was written in); None without
+    `started`."""
+    if session.started is None or not re.fullmatch(r"[+-]\d\d:\d\d", zone):
+        return None
+    offset = datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:]))
+    moment = datetime.datetime.fromisoformat(f"{session.date}T{session.started}")
+    return int(moment.replace(tzinfo=datetime.timezone(-offset if zone[0] == "-" else offset)).timestamp())
+
+
+def _walk(repo: GitRepo, tip: str, base: str) -> list[tuple[str, Commit]]:
     """The first-parent line from `tip` down to `base`, newest first, `base` last as git's boundary ('-'):
-    each commit with its mark and when it was committed."""
+    each commit with its mark."""
     out = repo.run(
-        "log", "--first-parent", "--boundary", "--format=%m%x09%H%x09%at%x09%ct%x09%s", tip, f"^{base}", check=False
+        "log",
+        "--first-parent",
+        "--boundary",
+        "--format=%m%x09%H%x09%at%x09%ct%x09%ae%x09%ce%x09%cI%x09%s",
+        tip,
+        f"^{base}",
+        check=False,
     ).decode("utf-8", "replace")
     walked = []
     for line in out.splitlines():
-        mark, sha, authored, committed, subject = line.split("\t", 4)
-        walked.append((mark, Commit(sha, int(authored), subject), int(committed)))
+        mark, sha, authored, committed, author, committer, written, subject = line.split("\t", 7)
+        walked.append((mark, Commit(sha, int(authored), int(committed), author, committer, written[-6:], subject)))
     return walked
 
 
@@ -120,11 +161,12 @@ def not_its_own(since: str, end: str, foreign: list[Commit]) -> str:
     count = len(foreign)
     named = ", ".join(f"{commit.sha[:7]} '{commit.subject}'" for commit in foreign[-_NAMED:][::-1])
     more = f" and {count - _NAMED} before them" if count > _NAMED else ""
+    them = "them" if count != 1 else "it"
     return (
-        f"the window from '{since}' to {end[:7]} takes in {count} commit{'s' * (count != 1)} a rebase moved the "
-        f"session's own past ({named}{more}: authored after a commit of the session that now comes after "
-        f"{'them' if count != 1 else 'it'}), so the note would claim {'their' if count != 1 else 'its'} work: check, "
-        f"then write since: {foreign[-1].sha[:7]}"
+        f"the window from '{since}' to {end[:7]} takes in {count} commit{'s' * (count != 1)} that "
+        f"{'are' if count != 1 else 'is'} not the session's own ({named}{more}: committed before the session began, "
+        f"or before a commit of the session that was moved on top of {them}), so the note would claim "
+        f"{'their' if count != 1 else 'its'} work: check, then write since: {foreign[-1].sha[:7]}"
     )
 
 
@@ -161,7 +203,7 @@ def missing_revision(repo: GitRepo, plan_file: Path, session: Session, key: str,
     )
     since = _commits(repo, [session.since]).get(session.since or "") if key == "until" else None
     if since is not None and session.since:  # the rebase may have moved the session's commits past others
-        foreign = taken_in(repo, since, sha)
+        foreign = taken_in(repo, since, sha, session)
         if foreign:
             said += f"; and {not_its_own(session.since, sha, foreign)}"
     return said
@@ -240,11 +282,11 @@ def _taking_in(project: Project, repo: GitRepo, where: str, held: dict[str, str]
         return []
     base = repo.run("merge-base", "--octopus", *{since for _, since, _ in windows}, check=False).decode().strip()
     walked = _walk(repo, "HEAD", base) if base else []
-    at = {commit.sha: number for number, (_, commit, _) in enumerate(walked)}
+    at = {commit.sha: number for number, (_, commit) in enumerate(walked)}
     problems = []
     for session, since, end in windows:
         if since in at and end in at and at[end] < at[since] and session.since:
-            foreign = _moved_in(walked, at[end], at[since])
+            foreign = _moved_in(walked, at[end], at[since], session)
             if foreign:
                 said = not_its_own(session.since, end, foreign)
                 problems.append(Problem(where, *session.where("since"), said, "warning"))

@@ -422,7 +422,7 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
     # A rebase that moved the session's commits past others leaves `since` before them: the note would claim
     # their work.  Refused, with the commit to start at; a --since given is the user's own word.
     if since is None and session.since and start.sha is not None:
-        foreign = taken_in(repo, start.sha, end_sha or "HEAD")
+        foreign = taken_in(repo, start.sha, end_sha or "HEAD", session)
         if foreign:
             line, column = session.where("since")
             said = not_its_own(session.since, end_sha or "HEAD", foreign)
