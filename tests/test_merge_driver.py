@@ -604,3 +604,42 @@ def test_one_depends_on_both_sides_write_each_for_its_own_issue_is_a_conflict(tm
     merged = (repo.root / "data/phases.yaml").read_text()
     assert "\n".join(">>>>>>>" if line.startswith(">>>>>>> ") else line for line in merged.split("\n")) == expected
     assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
+
+
+TIMED = "  - date: {date}\n    started: '{started}'\n    focus: {focus}\n"
+
+
+@pytest.mark.parametrize("how", ["--no-rebase", "--rebase"])
+def test_a_session_a_merge_numbers_anew_in_its_day_is_told(tmp_path: Path, how: str):
+    """Theirs ran a session on 01-12 from 09:00, ours one from 10:00, ended in a second commit: merged in date
+    order, ours is 2026-01-12#2, its note titled and named as the day's session 2 where the note made before
+    the pull was the day's first.  The spec numbers by file order; the merge says so, once (the second commit
+    a rebase replays holds the number already)."""
+    plan = PLAN + "sessions:\n" + SESSION.format(date="2026-01-10", focus="start")
+    theirs = plan + TIMED.format(date="2026-01-12", started="09:00", focus="b")
+    ours = plan + TIMED.format(date="2026-01-12", started="10:00", focus="a")
+    ended = ours + "    ended: '10:30'\n"
+    if how == "--rebase":
+        repo, done = pull_rebase(tmp_path, theirs, ours, ended, plan=plan)
+    else:
+        repo, done = pull(tmp_path, plan.encode(), theirs.encode(), ended.encode())
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("tracker: data/phases.yaml: ") == 1, done.stderr
+    assert (
+        "tracker: data/phases.yaml: your session of 2026-01-12 started 10:00 is now 2026-01-12#2: the sessions of "
+        "that day from both sides go in date order, so its note is titled and named as the day's session 2, no "
+        "longer as the day's first (a note made before keeps its name)\n"
+    ) in done.stderr
+    text = (repo.root / "data/phases.yaml").read_text()
+    assert text.index("focus: b") < text.index("focus: a")
+    note = run_tracker("summary", "--session", "2026-01-12#2", "--no-front-matter", cwd=repo.root)
+    assert note.stdout.startswith("# Session Summary - January 12, 2026 (session 2)\n"), note.stderr
+
+
+def test_a_session_of_another_day_merged_in_is_not_told(tmp_path: Path):
+    plan = PLAN + "sessions:\n" + SESSION.format(date="2026-01-10", focus="start")
+    theirs = plan + TIMED.format(date="2026-01-11", started="09:00", focus="b")
+    ours = plan + TIMED.format(date="2026-01-12", started="10:00", focus="a")
+    _repo, done = pull(tmp_path, plan.encode(), theirs.encode(), ours.encode())
+    assert done.returncode == 0, done.stderr
+    assert "tracker: data/phases.yaml: " not in done.stderr

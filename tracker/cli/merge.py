@@ -43,6 +43,7 @@ def merge_file(
         old, mine, other = (name.read_bytes() for name in (base, ours, theirs))
     except OSError as exc:
         raise Failed(f"tracker: error: cannot read {exc.filename}: {exc.strerror}") from None
+    local = local_side(Path.cwd())
     try:
         merged = merge_plans(
             old,
@@ -51,7 +52,7 @@ def merge_file(
             path=shown,
             labels=("base", ours_label, theirs_label),
             marker_size=marker_size,
-            local=local_side(Path.cwd()),
+            local=local,
         )
     except GitUnavailable as exc:
         raise Failed(f"tracker: error: {exc}; {ours} was left as it was") from None
@@ -63,10 +64,28 @@ def merge_file(
             f"is now #{moved.new}",
             err=True,
         )
+    for session in merged.renamed:
+        whose = {"ours": "our", "theirs": "their"}[session.side]
+        if local is not None:
+            whose = "your" if session.side == local else "the other side's"
+        date = one_line(session.date)  # as the plan's text has them: a quoted scalar may hold a line break
+        began = f" started {one_line(session.started)}" if session.started else ""
+        now = f"{date}#{session.after}" if session.after else "the day's first"
+        click.echo(
+            f"tracker: {shown}: {whose} session of {date}{began} is now {now}: the sessions of that day "
+            f"from both sides go in date order, so its note is titled and named as {_numbered(session.after)}, "
+            f"no longer as {_numbered(session.before)} (a note made before keeps its name)",
+            err=True,
+        )
     write_atomic(ours, merged.data)
     if merged.conflicts:
         click.echo(f"tracker: {shown}: {merged.conflicts} conflict(s) left to resolve", err=True)
         sys.exit(1)
+
+
+def _numbered(number: int) -> str:
+    """A session's place among its day's, as its day number (plan.day_number) names it."""
+    return f"the day's session {number}" if number else "the day's first"
 
 
 @click.group("git")

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tracker.edit.mergecut import Group, Uncut, cut, same_inside
+from tracker.edit.mergecut import VALUE, Group, Uncut, cut, same_inside
 from tracker.edit.mergeids import Renumbered, settle_ids
 from tracker.git import line_merge
-from tracker.plan import conflict_problems, yamltree
+from tracker.plan import conflict_problems, day_number, yamltree
 
 BOM = "\ufeff"
 
@@ -36,6 +36,20 @@ class Merged:
     conflicts: int  # conflict blocks in `data`
     fallback: str = ""  # why git's line merge was used instead, if it was
     renumbered: tuple[Renumbered, ...] = ()  # the local side's issues given a new id (see mergeids.py)
+    renamed: tuple[Renamed, ...] = ()  # sessions whose note the merge numbers otherwise
+
+
+@dataclass(frozen=True, slots=True)
+class Renamed:
+    """A session whose number of its day (plan.day_number: what its note's title and file name carry) the merge
+    changed, as a session of that day from the other side now comes before it in date order: a note made of it
+    before and one made now have different names."""
+
+    date: str
+    started: str
+    side: str  # "ours" or "theirs": the side whose number it had
+    before: int
+    after: int
 
 
 class Unsupported(Exception):
@@ -98,7 +112,31 @@ def _structural(base, ours, theirs, path, labels, marker_size, local) -> Merged:
         if not _same(again, merged):
             raise Unsupported("the structural merge does not read back as merged")
     bom = BOM if ours.startswith(BOM.encode()) else ""
-    return Merged((bom + result).encode(), count, renumbered=tuple(moved))
+    renamed = _renamed(trees[1], trees[2], merged)
+    return Merged((bom + result).encode(), count, renumbered=tuple(moved), renamed=renamed)
+
+
+def _renamed(ours: Group, theirs: Group, merged: Group) -> tuple[Renamed, ...]:
+    """The sessions whose day number in the merged plan neither side gave them (one that a side numbers so already
+    was renumbered by an earlier merge, or the commit before in a rebase), each with the first side that holds it."""
+    after = _day_numbers(merged)
+    sides = [(side, _day_numbers(tree)) for side, tree in (("ours", ours), ("theirs", theirs))]
+    found = []
+    for key, number in after.items():
+        held = [(side, numbers[key]) for side, numbers in sides if key in numbers]
+        if held and all(before != number for _, before in held):
+            found.append(Renamed(key[1], key[2], held[0][0], held[0][1], number))
+    return tuple(found)
+
+
+def _day_numbers(tree: Group) -> dict[tuple, int]:
+    """The day number of each session of `tree` (a plan's top group), by its name in the merge."""
+    sessions = next((child for child in tree.parts() or [] if child.key == "sessions"), None)
+    value = next((part for part in (sessions.parts() or []) if part.key == VALUE), None) if sessions else None
+    items = [item.key for item in (value.parts() or [])] if value is not None and not value.scalar else []
+    named = [key for key in items if isinstance(key, tuple) and key[:1] == ("date",)]
+    dates = [key[1] for key in named]
+    return {key: day_number(dates, number) for number, key in enumerate(named)}
 
 
 def _decode(data: bytes, name: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tracker.plan import Loaded, Project
+from tracker.plan import Loaded, Project, day_number
 
 
 def front_matter(project: Project) -> bool:
@@ -34,10 +34,8 @@ def front_matter_end(text: str) -> int | None:
 
 
 def number_of_day(project: Project, index: int) -> int:
-    """N for the day's second session on, 0 for the first: a later session must not change an earlier note
-    (nor its file's name)."""
-    number = sum(s.date == project.sessions[index].date for s in project.sessions[: index + 1])
-    return number if number > 1 else 0
+    """The number the note of the session at `index` carries (plan.day_number): 0 for the day's first."""
+    return day_number([session.date for session in project.sessions], index)
 
 
 def note_name(loaded: Loaded, session: str | None = None) -> str:

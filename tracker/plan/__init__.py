@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         StatusDef,
         Step,
         changed_issues,
+        day_number,
         id_fault,
         is_iso_date,
         issue_key,

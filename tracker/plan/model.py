@@ -422,6 +422,14 @@ class Project(Record, kw_only=True):
         return date if len(same_day) == 1 else f"{date}#{same_day.index(index) + 1}"
 
 
+def day_number(dates: list[str], index: int) -> int:
+    """The number that the note of the session at `index` (of sessions dated `dates`, in file order) carries in
+    its title and file name: N for the day's second session on, 0 for the first, so a later session that day
+    never changes an earlier note (nor its file's name)."""
+    number = sum(date == dates[index] for date in dates[: index + 1])
+    return number if number > 1 else 0
+
+
 def same_work(a: Project, b: Project) -> bool:
     """Whether two plans hold the same work: everything but the sessions and the places of values."""
     return _plain(msgspec.to_builtins(msgspec.structs.replace(a, sessions=[]))) == _plain(
