@@ -556,3 +556,16 @@ def test_a_colleagues_commit_cherry_picked_in_the_session_is_its_own(tmp_path):
     _commit(where, "B", "2026-12-05T09:30:00+00:00")
     _git(where, "cherry-pick", theirs, at="2026-12-05T09:35:00+00:00")
     _ends_clean(where, "mine.md", "mine2.md", "theirs.md")
+
+
+def test_a_session_on_a_day_the_calendar_lacks_is_told_as_such_not_as_a_traceback(tmp_path):
+    where, _start = _session(tmp_path)
+    (where / "mine.md").write_text("mine\n", encoding="utf-8")
+    _commit(where, "A", "2026-12-05T09:10:00+00:00")
+    plan = (where / "plan.yaml").read_text(encoding="utf-8")
+    (where / "plan.yaml").write_text(plan.replace("date: 2026-12-05", "date: 2026-02-30"), encoding="utf-8")
+    checked = _tracker(where, "validate")
+    assert checked.returncode == 1
+    assert checked.stderr == (
+        "plan.yaml:16:11: error: session date '2026-02-30' is not a real calendar date\nplan.yaml: 1 error\n"
+    )

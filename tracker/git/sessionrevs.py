@@ -133,7 +133,10 @@ def _began(session: Session, zone: str) -> int | None:
     if session.started is None or not re.fullmatch(r"[+-]\d\d:\d\d", zone):
         return None
     offset = datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:]))
-    moment = datetime.datetime.fromisoformat(f"{session.date}T{session.started}")
+    try:
+        moment = datetime.datetime.fromisoformat(f"{session.date}T{session.started}")
+    except ValueError:  # a day the calendar lacks (2026-02-30): its own problem, told where the plan is checked
+        return None
     return int(moment.replace(tzinfo=datetime.timezone(-offset if zone[0] == "-" else offset)).timestamp())
 
 
