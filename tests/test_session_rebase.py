@@ -569,3 +569,26 @@ def test_a_session_on_a_day_the_calendar_lacks_is_told_as_such_not_as_a_tracebac
     assert checked.stderr == (
         "plan.yaml:16:11: error: session date '2026-02-30' is not a real calendar date\nplan.yaml: 1 error\n"
     )
+
+
+def test_a_pull_that_fast_forwards_as_the_session_begins_is_no_rebase(tmp_path):
+    """Grace's U0 (08:50) pushed; b starts a session at 09:00, pulls (a fast-forward: nothing rewritten) and
+    works.  U0 was committed before the session began, as in a rebase that moved it under the session's
+    commits, but none of those was written again: the window takes U0 in as it stands, without a warning."""
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    a, b = tmp_path / "a", tmp_path / "b"
+    _git(tmp_path, "clone", "-q", str(origin), str(a))
+    (a / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    _commit(a, "S", "2026-12-05T08:00:00+00:00", who=GRACE)
+    _git(a, "push", "-q", "origin", "main")
+    _git(tmp_path, "clone", "-q", str(origin), str(b))
+    (a / "theirs.md").write_text("theirs\n", encoding="utf-8")
+    _commit(a, "U0", "2026-12-05T08:50:00+00:00", who=GRACE)
+    _git(a, "push", "-q", "origin", "main")
+
+    assert _tracker(b, "session", "start", "--focus", "mine", at="2026-12-05T09:00").returncode == 0
+    _git(b, "pull", "-q", "--ff-only", "origin", "main", at="2026-12-05T09:05:00+00:00")
+    (b / "mine.md").write_text("mine\n", encoding="utf-8")
+    _commit(b, "A", "2026-12-05T09:10:00+00:00")
+    _ends_clean(b, "mine.md", "theirs.md")

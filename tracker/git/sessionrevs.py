@@ -81,8 +81,11 @@ def moved_past(window: list[Commit], since_committed: int, began: int | None = N
     """The commits at the start of `window` (the first-parent line after `since`, oldest first) that are not the
     session's own, with every commit before the last such one.
 
-    One that was committed before the session began (`began`, when the plan tells it) came from elsewhere, by a
-    pull or a rebase: the session's clone was at `since` then.  And one that a commit after it was authored
+    One that was committed before the session began (`began`, when the plan tells it), under a commit of the
+    session's committer's own work written again later (its author date before its committer date: a rebase or
+    an amend): the session's clone was at `since` when it began, so a rebase moved that commit under the
+    session's (a pull that fast-forwarded the session's start past it, nothing rewritten above it, is no
+    rebase; the window takes it in as it stands).  And one that a commit after it was authored
     before (its work was done before this one was written, so it was not written on it but moved there), when
     the two were not written by the same hand: a rebase by another committer, or the same committer moving their
     own work past a commit written once where it stands (its author and committer dates one) from another clone.
@@ -91,20 +94,24 @@ def moved_past(window: list[Commit], since_committed: int, began: int | None = N
     counts only when authored after `since` was committed: a cherry-pick keeps an older commit's author date
     without moving anything past it.
 
-    Nothing tells a colleague's commit that a fast-forward pull took in as the session began, committed after it
-    began, from one a rebase moved under the session's commits: that one is not found."""
+    Nothing tells a colleague's commit committed after the session began and before its first commit was
+    authored, that a rebase moved under the session's, from one a fast-forward pull took in then: it is not
+    found."""
     firsts: dict[str, int] = {}  # each committer's earliest author date among the commits after the one looked at
     own_first: int | None = None  # the same among those their committer authored too, whoever that was
+    rewritten = False  # whether a commit after the one looked at is its committer's own work written again
     for number in range(len(window) - 1, -1, -1):
         commit = window[number]
         moved_onto = any(
             authored < commit.committed for committer, authored in firsts.items() if committer != commit.committer
         ) or (commit.authored == commit.committed and own_first is not None and own_first < commit.committed)
-        if moved_onto or (began is not None and commit.committed < began):
+        if moved_onto or (rewritten and began is not None and commit.committed < began):
             return window[: number + 1]
+        own = commit.author == commit.committer
+        rewritten = rewritten or (own and commit.authored < commit.committed)
         if commit.authored > since_committed:
             firsts[commit.committer] = min(firsts.get(commit.committer, commit.authored), commit.authored)
-            if commit.author == commit.committer:
+            if own:
                 own_first = commit.authored if own_first is None else min(own_first, commit.authored)
     return []
 
