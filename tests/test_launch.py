@@ -213,7 +213,7 @@ def test_ctrl_c_while_a_status_is_computed_is_said_as_click_says_it(tmp_path: Pa
         release.touch()
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 1 and stderr == b"\nAborted!\n", stderr
+    assert process.returncode == 130 and stderr == b"tracker: interrupted; nothing was written\n", stderr
 
 
 def test_a_plan_that_is_not_found_is_the_cli_s_error(tmp_path: Path):

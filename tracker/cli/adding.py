@@ -124,5 +124,5 @@ def _write(options: Options, change, refusal=None) -> None:
         raise Failed(str(exc)) from None
     except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops
         click.echo(one_line(f"{loaded.path}: {change.added(stop.written.project)}"))
-        raise KeyboardInterrupt from None
+        raise
     click.echo(one_line(f"{loaded.path}: {change.added(written.project)}"))

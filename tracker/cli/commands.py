@@ -61,6 +61,19 @@ class TrackerGroup(click.Group):
         _take_global_options(cmd)
         super().add_command(cmd, name)
 
+    def invoke(self, ctx: click.Context):
+        """Run the command; a Ctrl+C is said as launch.py says it (what it left written, status 130), not as
+        click's `Aborted!` and status 1, which would hide a change already made.  The dashboard (no command)
+        says its own: its writes are its worker's."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
+            if ctx.invoked_subcommand is None:
+                raise
+            from tracker.cli.launch import interrupted
+
+            sys.exit(interrupted(exc))
+
 
 def _take_global_options(cmd: click.Command) -> None:
     """Give `cmd` and, if it is a group made elsewhere, every command in it the global options."""
@@ -390,7 +403,7 @@ def write_change(change, loaded, unmerged):
         raise Failed(str(exc)) from None
     except Interrupted:  # Ctrl+C after the change was in place: it is said, then the command stops
         click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project)}"))
-        raise KeyboardInterrupt from None
+        raise
     click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project)}"))
     return written
 

@@ -52,10 +52,10 @@ def run() -> int:
     and status 1; a reader that went away (`tracker status | head`) is status
     1 without a word, as click has it.
     """
-    from tracker.support.clock import BadClock
-
     try:
         try:
+            from tracker.support.clock import BadClock
+
             found = plain_status(sys.argv[1:])
             answered = _answered(*found) if found is not None else None
             checking = plain_validate(sys.argv[1:]) if found is None else None
@@ -80,10 +80,8 @@ def run() -> int:
                 status = 0
         except SystemExit as exc:
             status = _exit_status(exc.code)
-        except KeyboardInterrupt:  # Ctrl+C while a status is computed here: said as click says it
-            if sys.stderr is not None:
-                sys.stderr.write("\nAborted!\n")
-            status = 1
+        except KeyboardInterrupt as exc:  # Ctrl+C on a path taken here (the CLI says its own: TrackerGroup)
+            status = interrupted(exc)
         except BadClock as exc:  # TRACKER_NOW is no date: whatever command asked for today
             if sys.stderr is not None:
                 sys.stderr.write(f"tracker: error: {exc}\n")
@@ -103,6 +101,22 @@ def run() -> int:
         except OSError:
             pass
         return 1
+
+
+def interrupted(exc: KeyboardInterrupt) -> int:
+    """Say what a Ctrl+C left, on one line, and give the status a shell gives a process ended by SIGINT.
+
+    A change in place when it came (edit.Interrupted: the writer's rename is done, its line already said)
+    is written; any other Ctrl+C came before a write's rename, which is atomic, so nothing was.
+    """
+    written = hasattr(exc, "written")  # edit.Interrupted, told by its attribute: its module may not be loaded
+    if sys.stderr is not None:
+        sys.stderr.write(
+            "tracker: interrupted; the change above was written\n"
+            if written
+            else "tracker: interrupted; nothing was written\n"
+        )
+    return 130
 
 
 def _exit_status(code: object) -> int:

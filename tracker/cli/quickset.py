@@ -81,7 +81,7 @@ def _apply(reading, change, part: dict, said) -> int | None:
         return 1
     except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops
         _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, stop.written)}"))
-        raise KeyboardInterrupt from None
+        raise
     _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, written)}"))
     return 0
 
