@@ -296,3 +296,18 @@ def test_the_hook_file_runs_validate_strict():
     assert hook["id"] == "tracker-validate"
     assert hook["entry"] == "tracker validate --strict"
     assert hook["pass_filenames"] is False
+
+
+def test_status_lists_an_issue_marked_done_with_steps_not_done_as_the_html_and_strict_do(programme):
+    """A user trial: `status` left out 'complete with open steps', which the HTML report's Needs attention and
+    `validate --strict` list (91 `!` lines against the report's 92 on the moderate plan)."""
+    plan = programme.root / "data" / "phases.yaml"
+    plan.write_text(plan.read_text().replace("status: in_progress", "status: complete"))
+    strict = tracker(programme, "validate", "--strict")
+    assert "issue #2 is marked complete but 1 of its steps is not done" in strict.stderr, strict.stderr
+    html = tracker(programme, "export", "html")
+    assert "issue #2 is marked complete but 1 of its steps is not done" in html.stdout
+    for _ in range(2):  # computed, then replayed
+        status = tracker(programme, "status")
+        assert status.returncode == 0, status.stderr
+        assert status.stdout.endswith("\n! #2 marked complete but 1 of its steps is not done\n"), status.stdout

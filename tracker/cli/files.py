@@ -11,7 +11,7 @@ import datetime
 
 from tracker import git
 from tracker.git import FileLink, Links, deliverable_drift
-from tracker.plan import Project
+from tracker.plan import Project, compliance
 from tracker.support.figures import line_count
 from tracker.support.textsafe import ellipsize, ellipsize_middle, one_line
 
@@ -96,11 +96,12 @@ def _row(mark: str, kind: str, path: str, link: FileLink, path_width: int, width
 
 
 def attention_lines(project: Project, links: Links, today: datetime.date) -> str:
-    """For plain `tracker status`: a line per overdue issue, per deliverable marked done that git does not
-    back, and per stale piece of evidence."""
+    """For plain `tracker status`: a line per thing git.attention finds (every kind, as the HTML report's
+    Needs attention and `validate --strict` have them): an overdue issue, an issue marked done with steps not
+    done, a deliverable marked done that git does not back, a stale piece of evidence."""
     out = []
     drifted = False
-    for item in git.attention(project, links, today, ("overdue", "drift", "stale")):
+    for item in git.attention(project, links, today):
         issue, deliverable = item.issue, item.deliverable
         head = f"{DRIFT_MARK} #{one_line(str(issue.id))}"
         if item.kind == "overdue":
@@ -112,6 +113,12 @@ def attention_lines(project: Project, links: Links, today: datetime.date) -> str
             out.append(
                 f"{head} {one_line(deliverable.path)}: marked {project.label(issue.status_of(deliverable)).lower()} "
                 f"but {reason}"
+            )
+        elif item.kind == "open-steps":
+            count = compliance.open_steps(issue)
+            out.append(
+                f"{head} marked {project.label(issue.status).lower()} but {count} of its steps "
+                f"{'is' if count == 1 else 'are'} not done"
             )
         elif item.freshness is not None and deliverable is not None:
             out.append(
