@@ -122,3 +122,27 @@ def test_a_plan_git_left_unmerged_is_said_and_not_written_until_git_has_it_merge
             assert shown(app) == []
 
     asyncio.run(run())
+
+
+def test_a_status_key_on_a_plan_that_never_loaded_says_it_does_not_load_and_where(tmp_path: Path):
+    """A user trial: `s` on a plan with conflict markers said 'move the cursor to an issue', with no issue to
+    move to; it says the plan does not load, and where its first error is."""
+    theirs = edit(PLAN, status(ISSUE_1, "audit"))
+    ours = edit(PLAN, status(ISSUE_1, "complete"))
+    repo, _ = pull(tmp_path, PLAN.encode(), theirs.encode(), ours.encode())
+    plan = repo.root / "data/phases.yaml"
+
+    async def run() -> list[str]:
+        app = make_app(load(plan), Settings(poll_seconds=0.1, git_seconds=None))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for key in "snxv":
+                await pilot.press(key)
+            await pilot.pause()
+            return [note.message for note in app._notifications]
+
+    assert asyncio.run(run()) == [
+        f"{key} changes the plan, which does not load: {plan}:8:1: {MESSAGE}. Fix the file and save: it reloads "
+        "by itself."
+        for key in "snxv"
+    ]

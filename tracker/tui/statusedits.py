@@ -36,6 +36,9 @@ NEEDS = {
     "tick_step": "x ticks a step: move the cursor to a step (open an issue with →).",
     "reviewed": "v marks evidence reviewed today: move the cursor to a deliverable (open an issue with →).",
 }
+# What each of those keys says instead when the plan never loaded (a conflict marker, a YAML error): there is
+# nothing to move the cursor to until the file is fixed; the first error says where.
+NEEDS_A_PLAN = "{key} changes the plan, which does not load: {error}. Fix the file and save: it reloads by itself."
 
 
 class StatusEdits:
@@ -131,8 +134,14 @@ class StatusEdits:
         """Hand `change` on, chosen on `project` (the plan as the writes to come leave it)."""
         self.put(change, base, seen=change.value(project, ""))
 
-    def needs(self, action: str) -> None:
-        """The key of `action` was pressed where it does nothing: say where it works."""
+    def needs(self, action: str, unloaded: Loaded | None = None) -> None:
+        """The key of `action` was pressed where it does nothing: say where it works, or, on a plan that never
+        loaded (`unloaded`), that it does not load and where its first error is."""
+        errors = [problem for problem in unloaded.problems if problem.is_error] if unloaded is not None else []
+        if errors:
+            key = NEEDS[action].split(" ", 1)[0]
+            self.screen.notify(NEEDS_A_PLAN.format(key=key, error=one_line(str(errors[0]))), markup=False)
+            return
         self.screen.notify(NEEDS[action], markup=False)
 
 

@@ -371,7 +371,7 @@ class DashboardScreen(Screen):
         elif action == "edit_plan":
             self.action_edit_plan()
         else:
-            self.status_edits.needs(action)
+            self.status_edits.needs(action, self.broken if self.project is None else None)
 
     def action_start_session(self) -> None:
         self.sessions.ask_start(self.shown if self.broken is None else None)
