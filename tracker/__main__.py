@@ -17,7 +17,7 @@ def main() -> None:
         launch()  # ends the process itself, a later Ctrl+C said by cli/launch.py
     except KeyboardInterrupt:
         os.write(2, b"tracker: interrupted while starting; nothing was written\n")
-        os._exit(130)
+        os._exit(130)  # signals.INTERRUPTED, not imported: it loads threading and ctypes
 
 
 if __name__ == "__main__":

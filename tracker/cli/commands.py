@@ -63,13 +63,11 @@ class TrackerGroup(click.Group):
 
     def invoke(self, ctx: click.Context):
         """Run the command; a Ctrl+C is said as launch.py says it (what it left written, status 130), not as
-        click's `Aborted!` and status 1, which would hide a change already made.  The dashboard (no command)
-        says its own: its writes are its worker's."""
+        click's `Aborted!` and status 1, which would hide a change already made.  (The dashboard ends by its
+        own Ctrl+C, SystemExit(130), before this sees it.)"""
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt as exc:
-            if ctx.invoked_subcommand is None:
-                raise
             from tracker.cli.launch import interrupted
 
             sys.exit(interrupted(exc))

@@ -109,6 +109,8 @@ def interrupted(exc: KeyboardInterrupt) -> int:
     A change in place when it came (edit.Interrupted: the writer's rename is done, its line already said)
     is written; any other Ctrl+C came before a write's rename, which is atomic, so nothing was.
     """
+    from tracker.support.signals import INTERRUPTED
+
     written = hasattr(exc, "written")  # edit.Interrupted, told by its attribute: its module may not be loaded
     if sys.stderr is not None:
         sys.stderr.write(
@@ -116,7 +118,7 @@ def interrupted(exc: KeyboardInterrupt) -> int:
             if written
             else "tracker: interrupted; nothing was written\n"
         )
-    return 130
+    return INTERRUPTED
 
 
 def _exit_status(code: object) -> int:

@@ -26,7 +26,8 @@ import threading
 
 SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 # The exit status of a program that Ctrl+C (SIGINT) stopped, as a shell reports it: the dashboard's, however Ctrl+C
-# reaches it (a key once the terminal is in raw mode, a signal before; fzf and gum exit so too).
+# reaches it (a key once the terminal is in raw mode, a signal before; fzf and gum exit so too), and a command's
+# (cli/launch.py's `interrupted`).
 INTERRUPTED = 128 + signal.SIGINT
 WAIT = 5.0  # seconds the threads inside cleanup_first() are given to clean up, after install()
 
