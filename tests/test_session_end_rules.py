@@ -100,8 +100,9 @@ def test_a_start_that_ends_the_open_session_refuses_the_plan_not_committed_as_se
     tracker(repo, "2026-12-05T09:40", "set", "2", "audit")
     left = tracker(repo, "2026-12-05T10:00", "session", "start", "--end-open", "--leave-uncommitted")
     assert "ended session 2026-12-05#2 at 10:00" in left.stdout
-    assert "warning: the plan has changes that are not committed; the session's note compares" in left.stderr
+    assert "changes left by session 2026-12-05#2 (issue #2) are this session's: it starts where" in left.stderr
     assert "No issue" in tracker(repo, "2026-12-05T10:01", "summary", "--session", "2026-12-05#2").stdout
+    assert "Issue #2: not started → audit" in tracker(repo, "2026-12-05T10:01", "summary").stdout
 
 
 def test_session_end_ends_your_open_session_after_a_pull_brought_a_colleagues_later_one(tmp_path: Path):
@@ -155,3 +156,65 @@ def test_several_open_sessions_are_named_and_one_is_ended_by_its_name(tmp_path: 
     text = (ours.root / "data/phases.yaml").read_text()
     assert text.index("ended: '10:00'") < text.index("focus: theirs")
     assert "warning" not in tracker(ours, "2026-12-05T10:01", "validate").stderr
+
+
+def _left_to_the_next(tmp_path: Path) -> Repo:
+    """A session that ends with #2 set and not committed, left to the next session."""
+    repo = planned(tmp_path)
+    tracker(repo, "2026-12-05T09:00", "session", "start", "--focus", "lu")
+    repo.commit("Start", date="2026-12-05T09:00:00+00:00")
+    tracker(repo, "2026-12-05T09:10", "set", "1", "in_progress")
+    repo.commit("1 in progress", date="2026-12-05T09:10:00+00:00")
+    tracker(repo, "2026-12-05T09:20", "set", "2", "in_progress")
+    tracker(repo, "2026-12-05T09:30", "session", "end", "--leave-uncommitted")
+    said = tracker(repo, "2026-12-05T09:31", "summary").stderr
+    assert "leaves them out: they are the next session's, which starts where this one ended and takes them in" in (said)
+    return repo
+
+
+def test_work_left_uncommitted_is_in_the_next_note_when_committed_before_it_starts(tmp_path: Path):
+    """The work `session end --leave-uncommitted` left "to the next session" was in no note: committed before
+    the next start, it fell before that session's `since` ("No issue changed")."""
+    repo = _left_to_the_next(tmp_path)
+    repo.commit("2 in progress", date="2026-12-05T09:40:00+00:00")
+    started = tracker(repo, "2026-12-05T10:00", "session", "start", "--focus", "next")
+    until = repo.git("rev-parse", "--short", "HEAD~1")
+    assert f"changes left by session 2026-12-05#1 are this session's: it starts where that one ended, at {until}" in (
+        started.stderr
+    )
+    note = tracker(repo, "2026-12-05T10:30", "summary").stdout
+    assert "Issue #2: not started → in progress" in note
+    assert "Issue #1" not in note.split("## 📊")[0]  # the session before's own work is its note's, not this one's
+    assert (
+        "Issue #2: not started → in progress"
+        not in tracker(repo, "2026-12-05T10:31", "summary", "--session", "2026-12-05#1").stdout
+    )
+
+
+def test_work_left_uncommitted_is_in_the_next_note_when_committed_after_it_starts(tmp_path: Path):
+    """Started at once, the next session was recorded `plan_committed: false`, and its note left every status
+    change out."""
+    repo = _left_to_the_next(tmp_path)
+    started = tracker(repo, "2026-12-05T10:00", "session", "start", "--focus", "next")
+    assert "changes left by session 2026-12-05#1 (issue #2) are this session's" in started.stderr
+    assert "plan_committed" not in (repo.root / "data/phases.yaml").read_text()
+    repo.commit("2 in progress, and the start", date="2026-12-05T10:01:00+00:00")
+    note = tracker(repo, "2026-12-05T10:30", "summary").stdout
+    assert "Issue #2: not started → in progress" in note
+    assert "were not committed when the session started" not in note
+
+
+def test_plan_edited_after_a_session_ended_is_the_next_ones_when_it_starts_before_a_commit(tmp_path: Path):
+    repo = planned(tmp_path)
+    tracker(repo, "2026-12-05T09:00", "session", "start")
+    repo.commit("Start", date="2026-12-05T09:00:00+00:00")
+    tracker(repo, "2026-12-05T09:30", "session", "end")
+    repo.commit("End", date="2026-12-05T09:30:00+00:00")
+    tracker(repo, "2026-12-05T09:40", "set", "2", "audit")
+    said = tracker(repo, "2026-12-05T09:41", "summary").stderr
+    assert "start the next session before you commit them, and its note takes them in" in said
+    # The end refuses the plan not committed, so what is not committed now was done after it: the next session's.
+    started = tracker(repo, "2026-12-05T10:00", "session", "start")
+    assert "the plan's changes made since session 2026-12-05#1 ended (issue #2) are this session's" in started.stderr
+    repo.commit("Audit #2", date="2026-12-05T10:10:00+00:00")
+    assert "Issue #2: not started → audit" in tracker(repo, "2026-12-05T10:30", "summary").stdout

@@ -337,12 +337,7 @@ class AppendSession(Struct, frozen=True):
 
     def edit(self, text: str, nodes: Nodes, project: Project) -> str:
         root = nodes.root
-        fields = [
-            (key, textedit.render_scalar(value, plain_date=key == "date"))
-            if isinstance(value, str)
-            else (key, "true" if value else "false")
-            for key, value in self._fields()
-        ]
+        fields = [(key, textedit.render_value(value, plain_date=key == "date")) for key, value in self._fields()]
         return textedit.append_entry(text, root, "sessions", fields, like=root.get("phases"))
 
     def _fields(self) -> list[tuple[str, str | bool]]:
@@ -366,6 +361,8 @@ class EndSession(Struct, frozen=True):
     duration: str | None = None
     accomplished: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (title, details)
     insights: tuple[tuple[str, str | None], ...] = ()  # (title, body)
+    # True: it ends with plan changes not committed, left to the next session (edit/sessions.py).
+    left_uncommitted: bool | None = None
     # The day it ends (YYYY-MM-DD), for the message alone: the file keeps `ended` as a time of day.
     day: str | None = None
 
@@ -402,6 +399,7 @@ class EndSession(Struct, frozen=True):
             session,
             ended=self.ended,
             until=self.until if self.until is not None else session.until,
+            left_uncommitted=self.left_uncommitted if self.left_uncommitted is not None else session.left_uncommitted,
             headline=self.headline if self.headline is not None else session.headline,
             duration=self.duration if self.duration is not None else session.duration,
             accomplished=[
@@ -416,9 +414,10 @@ class EndSession(Struct, frozen=True):
 
     def edit(self, text: str, nodes: Nodes, project: Project) -> str:
         # One edit at a time on a fresh parse: each one moves what follows it.
-        values = (
+        values: tuple[tuple[str, str | bool | None], ...] = (
             ("ended", self.ended),
             ("until", self.until),
+            ("left_uncommitted", self.left_uncommitted),
             ("headline", self.headline),
             ("duration", self.duration),
         )

@@ -8,6 +8,9 @@ the one rule for both front ends, whether `session end` ends it or a start ends
 the one still open), unless the user says to leave it to the next one:
 `until` is written once, and a note of the window it closes is the same bytes
 for good, so a warning after the fact would come too late to act on.
+Work left so (`left_uncommitted`), or plan changes made after the last
+session ended and not committed as the next starts, are the next session's:
+its note takes them in (start_session), so no note leaves them out.
 The writer then applies the changes and refuses what its rules refuse.
 """
 
@@ -46,24 +49,49 @@ def start_session(
     point = session_point(loaded.path, loaded.project.repo)
     work = uncommitted_work(loaded, point)
     changes: list = []
-    opened = loaded.project.open_sessions()
+    project = loaded.project
+    opened = project.open_sessions()
+    follows: tuple[int, str | None, bool] | None = None  # the session this one follows: its index, until, what it left
     if len(opened) == 1 and end_open:  # several: the writer refuses the start and names them
         _refuse_uncommitted(loaded, point, opened[0], work, leave_uncommitted)
-        changes.append(EndSession(opened[0], _hhmm(moment), point.head, day=moment.date().isoformat()))
-    changes.append(
-        AppendSession(
-            moment.date().isoformat(),
-            focus or None,
-            point.head,
-            started=_hhmm(moment),
-            plan_committed=False if work is not None else None,
-            count=len(loaded.project.sessions),
+        changes.append(
+            EndSession(
+                opened[0],
+                _hhmm(moment),
+                point.head,
+                day=moment.date().isoformat(),
+                left_uncommitted=True if work is not None else None,
+            )
         )
+        follows = (opened[0], point.head, work is not None)
+    elif project.sessions and not opened and (last := project.sessions[-1]).closed:
+        follows = (len(project.sessions) - 1, last.until, bool(last.left_uncommitted and last.until))
+    # The plan's work a session's end left (recorded as left_uncommitted), or did not commit, was done before it ended;
+    # an end refuses the plan not committed otherwise, so the changes not committed now were made since.  Either
+    # way they are in no note but this one's: its window begins where the session before left them.
+    takes_in = follows is not None and (follows[2] or work is not None)
+    start = AppendSession(
+        moment.date().isoformat(),
+        focus or None,
+        follows[1] if follows is not None and follows[2] else point.head,
+        started=_hhmm(moment),
+        plan_committed=False if work is not None and not takes_in else None,
+        count=len(project.sessions),
     )
+    changes.append(start)
     warnings = []
     if len(changes) > 1:  # the open session ends here, as `session end` would end it
         warnings.append(_not_in_session(loaded, point))
-    if work is not None:
+    if follows is not None and takes_in:
+        name = start.expected(project).session_name(follows[0])  # as the plan names it once this one is added
+        warnings.append(
+            f"{loaded.path}: the plan's changes left by session {name}{f' ({work})' if work is not None else ''} are "
+            f"this session's: it starts where that one ended, at {follows[1]}, so its note takes them in"
+            if follows[2]
+            else f"{loaded.path}: the plan's changes made since session {name} ended ({work}) are this session's: "
+            "its note takes them in"
+        )
+    elif work is not None:
         warnings.append(
             f"{loaded.path}: warning: the plan has changes that are not committed; the session's note compares "
             "with the plan as last committed, so commit the plan first for a note that shows only this "
@@ -89,11 +117,13 @@ def end_session(
 
     index = session_to_end(loaded, name)
     point = session_point(loaded.path, loaded.project.repo)
-    _refuse_uncommitted(loaded, point, index, uncommitted_work(loaded, point), leave_uncommitted)
+    work = uncommitted_work(loaded, point)
+    _refuse_uncommitted(loaded, point, index, work, leave_uncommitted)
     change = EndSession(
         index,
         _hhmm(moment),
         point.head,
+        left_uncommitted=True if work is not None else None,
         headline=headline or None,
         duration=duration or None,
         accomplished=accomplished,
@@ -178,10 +208,16 @@ def left_out_of_note(loaded: LoadedOk) -> str | None:
     if work is None:
         return None
     name = project.session_name(len(project.sessions) - 1)
+    last = project.sessions[-1]
+    # What start_session does with them: a session that left them starts the next one at its until.
+    then = (
+        "they are the next session's, which starts where this one ended and takes them in"
+        if last.left_uncommitted
+        else "start the next session before you commit them, and its note takes them in"
+    )
     return (
         f"{loaded.path}: warning: the plan has changes that are not committed ({work}); the note of session "
-        f"{name}, which ended at {project.sessions[-1].until or 'no commit'}, leaves them out: they are the next "
-        "session's"
+        f"{name}, which ended at {last.until or 'no commit'}, leaves them out: {then}"
     )
 
 

@@ -109,21 +109,25 @@ def _escape(ch: str) -> str:
 
 
 def set_key(
-    text: str, mapping: yamltree.Mapping, key: str, value: str, plain_date: bool = False, after: tuple[str, ...] = ()
+    text: str,
+    mapping: yamltree.Mapping,
+    key: str,
+    value: str | bool,
+    plain_date: bool = False,
+    after: tuple[str, ...] = (),
 ) -> str:
-    """`text` with `key: value` in `mapping`: the old value replaced, or the key added (a date plain with plain_date).
+    """`text` with `key: value` in `mapping`: the old value replaced, or the key added (a date plain with plain_date,
+    a bool as YAML's true or false).
 
     A new key goes on the line after the last of the keys `after` that the mapping has, else after all its keys.
     """
     node = mapping.get(key)
     if node is None:
-        return _insert_key(text, mapping, key, render_scalar(value, plain_date=plain_date), after)
+        return _insert_key(text, mapping, key, render_value(value, None, plain_date), after)
     if node.kind != "scalar":
         raise EditError(node.line, node.column, f"'{key}' holds a {node.kind}, not a single value")
     if node.start == node.end:  # `key:` with nothing after it
-        return _insert_at(
-            text, node.start, _space_after_colon(text, node) + render_scalar(value, plain_date=plain_date)
-        )
+        return _insert_at(text, node.start, _space_after_colon(text, node) + render_value(value, None, plain_date))
     written = text[node.start : node.end]
     if written[0] in "|>":
         raise EditError(
@@ -133,7 +137,14 @@ def set_key(
             f"as '{key}: value' and try again",
         )
     style = written[0] if written[0] in "'\"" else None
-    return text[: node.start] + render_scalar(value, style, plain_date) + text[node.end :]
+    return text[: node.start] + render_value(value, style, plain_date) + text[node.end :]
+
+
+def render_value(value: str | bool, style: str | None = None, plain_date: bool = False) -> str:
+    """A value as the plan writes it: text as render_scalar renders it, a bool as YAML's true or false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return render_scalar(value, style, plain_date)
 
 
 def append_entry(

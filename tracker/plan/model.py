@@ -247,6 +247,7 @@ class Session(Record, kw_only=True):
     plan_committed: bool | None = None
     until: str | None = None
     ended: ClockTime | None = None
+    left_uncommitted: bool | None = None
     accomplished: list[Accomplishment] = field(default_factory=list)
     insights: list[Insight] = field(default_factory=list)
 
@@ -534,6 +535,8 @@ HELP: dict[str, dict[str, str]] = {
         "until": "The git revision where the session ended (tracker session end writes HEAD then).",
         "ended": "When it ended, HH:MM (tracker session end writes it); earlier than started: on a later day, the "
         "next unless until's commit is later still.",
+        "left_uncommitted": "true when it ended with plan changes not committed (session end --leave-uncommitted): "
+        "they are the next session's, which starts at this one's until, so its note takes them in.",
         "accomplished": "Work that is no issue (moved docs, guides).",
         "insights": "What was learnt.",
     },
