@@ -87,11 +87,11 @@ def test_the_text_table_says_which_commit_does_not_load_and_forecasts(history_re
 
 def test_the_session_note_says_the_change_as_history_measures_it(history_repo: Repo):
     rows = history_json(history_repo)["rows"]
-    start, now = rows[2], rows[-1]  # the session starts after the rename
+    start, now = rows[2], rows[-1]  # after the rename: a window, not the session's own (it starts on its day)
     done = run_tracker("-f", "plan.yaml", "summary", "--since", start["sha"], cwd=history_repo.root, env=NOW)
     assert done.returncode == 0, done.stderr
-    expected = f"Overall {start['percent']}% → {now['percent']}% this session (+1 issue; 3 of 4 done)"
-    assert expected == "Overall 50% → 75% this session (+1 issue; 3 of 4 done)"
+    expected = f"Overall {start['percent']}% → {now['percent']}% in this window (+1 issue; 3 of 4 done)"
+    assert expected == "Overall 50% → 75% in this window (+1 issue; 3 of 4 done)"
     assert expected in done.stdout.splitlines()
 
 

@@ -84,6 +84,7 @@ from tracker.notes.views import (
     SessionView,
     StatusView,
     StepView,
+    WindowView,
 )
 from tracker.plan import (
     ISSUE_MENTION,
@@ -97,6 +98,7 @@ from tracker.plan import (
     StatusDef,
     Step,
     format_minutes,
+    is_iso_date,
     load_data,
     named_file,
     normalize,
@@ -172,6 +174,8 @@ class _Facts:
         None  # the day `until`'s work was done (repo.work_day): a session past midnight ended on or after it
     )
     plan: str | None = None  # the plan's path in the repository as the window's end has it
+    # The day a window given with --since starts on, when it is not the session's own (None: the session's window).
+    window_start: str | None = None
     problems: list[str] = field(default_factory=list)
     revisions: dict[str, str] = field(default_factory=dict)  # each revision named -> the commit git took it for
 
@@ -311,6 +315,7 @@ def gather_summary(
             chosen.time_text(facts.end_day),
         ),
         "history": facts.history,
+        "window": _window(chosen, facts, today),
         "accomplished": accomplished,
         "attention": needs,
         "phases": phases,
@@ -432,9 +437,12 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
             )
 
     history = HistoryView(True, "", start.short, start.date, start.how, "", "", end_sha[:7] if end_sha else None)
+    window_start = None
+    if since is not None and not _own_start(repo, session, start):
+        window_start = since if is_iso_date(since) else start.date
     # Only `until` was HEAD as the session ended; a window closed by the next session's start says nothing of it.
     end_day = repo.work_day(end_sha) if end_sha is not None and session.until else None
-    facts = _Facts(history, root=repo.root, end=end_sha, end_day=end_day)
+    facts = _Facts(history, root=repo.root, end=end_sha, end_day=end_day, window_start=window_start)
     if start.name is not None and start.sha is not None:
         facts.revisions[start.name] = start.sha
     if end is not None and end_sha is not None:
@@ -452,6 +460,29 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         facts.plan = plan
     facts.changes = found if end_sha is not None else _with_output(found, repo, start, output)
     return facts
+
+
+def _own_start(repo: GitRepo, session: Session, start: Start) -> bool:
+    """Whether `start` (given with --since) is where the session's own window starts: its `since`, else its day's
+    start.  A `since` git does not hold starts no window, so a start given in its place is not the session's."""
+    try:
+        own = (
+            revision(repo, session.since, "where the session started")
+            if session.since
+            else day_start(repo, session.date)
+        )
+    except HistoryError:
+        return False
+    return own.sha == start.sha
+
+
+def _window(session: Session, facts: _Facts, today: datetime.date) -> WindowView | None:
+    """The window the note is about when --since gave one that is not the session's own: from the day it
+    starts to the day it ends (the session's end, or today while the session is open)."""
+    if facts.window_start is None:
+        return None
+    end = (session.end_day(facts.end_day) or session.date) if facts.end is not None else today.isoformat()
+    return WindowView(facts.window_start, _long_date(facts.window_start), end, _long_date(end))
 
 
 def _missing(loaded: Loaded, repo: GitRepo, session: Session, key: str, exc: HistoryError) -> str:

@@ -167,6 +167,15 @@ class HistoryView(Struct, frozen=True):
     end: str | None = None  # short sha where a closed session ended; None: open (HEAD and the work tree)
 
 
+class WindowView(Struct, frozen=True):
+    """A window given with --since that is not the session's own: the note is about it, not about the session."""
+
+    start_date: str  # YYYY-MM-DD: the day given, else the day of the commit given
+    start_long: str  # "December 2, 2026"
+    end_date: str  # the day the window ends: the session's end, or today while it is open
+    end_long: str
+
+
 class SessionView(Struct, frozen=True):
     date: str
     date_long: str  # "November 30, 2025"
