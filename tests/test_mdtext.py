@@ -69,6 +69,21 @@ def test_code_spans_hold_any_backticks_and_fall_back_to_text_for_pipes():
         assert children[0].content == one_line(text).strip(" ") or children[0].content == one_line(text), text
 
 
+def test_code_spans_told_where_they_go_keep_pipes_in_a_table_cell_and_in_a_line():
+    for text in [*texts(), "ev/pi|pe.md", "a\\|b", "``|`"]:
+        if not one_line(text).strip():
+            continue
+        for table, markup in ((True, "| a | b |\n|---|---|\n| {} | x |"), (False, "- {} x")):
+            span = code(text, table=table)
+            found = inline_tokens(markup.format(span))
+            if table:
+                assert len(found) == 4 and found[3].content == "x", (text, span)  # the row did not split
+                found = found[2:3]
+            children = found[0].children
+            assert [c.type for c in children][:1] == ["code_inline"], (text, span)
+            assert children[0].content in (one_line(text), one_line(text).strip(" ")), (text, span)
+
+
 def test_text_left_as_it_is_without_the_escaping_steps_is_what_they_would_give():
     """inline skips its steps for text none of them would change; any text it skips them for must come out
     as the steps would have made it, whatever the character that would have made them act."""

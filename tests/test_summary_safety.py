@@ -8,7 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from gitutil import Repo
+from conftest import run_tracker
+from gitutil import ENV, Repo, make_repo
 from markdown_it import MarkdownIt
 
 from tracker.notes.gather import build_summary
@@ -144,6 +145,7 @@ def test_every_table_row_keeps_its_cells_and_its_text(nasty: str):
     assert rows[0] == ["File", "Type", "Purpose", "Status"]
     body = rows[1:]
     assert [r[2] for r in body] == [shown(t) for t in NASTY]  # purposes, exactly as typed
+    assert [r[0] for r in body] == [source_of(t) for t in NASTY]  # paths, exactly as typed
     assert [r[3] for r in body] == [
         ("✅ Complete" if n % 2 else "⬜ <i>odd</i> | `label`") for n in range(1, len(NASTY) + 1)
     ]
@@ -183,3 +185,48 @@ def test_paths_with_markdown_are_literal_in_the_created_tree(nasty: str):
     tokens = parser().parse(nasty)
     fence = next(t for t in tokens if t.type == "fence" and "created/" in t.content)
     assert "a | b | c.txt (1 line, untracked)" in fence.content
+
+
+def test_a_deliverables_path_stays_code_and_a_deliverable_with_no_type_shows_its_size_alone(tmp_path: Path):
+    """The table showed `|  (1 line) |` for a deliverable with no type, and `ev/pi\\|pe.md` as plain text: a `|`
+    in a path lost its code span, in the table and in the lists."""
+    repo = make_repo(tmp_path / "repo")
+    paths = ["ev/pi|pe.md", "ev/``tick`.md", "ev/plain.md"]
+    deliverables = "".join(f"\n          - path: {q(path)}" for path in paths)
+    repo.write(
+        "data/phases.yaml",
+        f"""\
+project: X
+phases:
+  - id: P
+    title: T
+    issues:
+      - id: 1
+        title: one
+        status: not_started
+        deliverables:{deliverables}
+            type: doc
+sessions:
+  - date: 2026-12-05
+""",
+    )
+    repo.commit("Plan", date="2026-12-04T08:00:00+00:00")
+    for path in paths:
+        repo.write(path, "x\n")
+    repo.commit("Evidence", date="2026-12-05T09:30:00+00:00")
+    env = {**ENV, "TRACKER_NOW": "2026-12-05T10:00", "TRACKER_FILE": "", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    note = run_tracker("summary", cwd=repo.root, env=env)
+    assert note.returncode == 0, note.stderr
+    table = note.stdout[note.stdout.index("| File |") :].split("\n\n")[0].splitlines()
+    assert table[2:] == [
+        "| `ev/pi\\|pe.md` | 1 line |  | ⬜ Not started |",
+        "| ```ev/``tick`.md``` | 1 line |  | ⬜ Not started |",
+        "| `ev/plain.md` | Documentation (1 line) |  | ⬜ Not started |",
+    ]
+    tokens = parser().parse(note.stdout)
+    cells = [t for i, t in enumerate(tokens) if t.type == "inline" and tokens[i - 1].type == "td_open"]
+    assert [(c.children[0].type, c.children[0].content) for c in cells[::4]] == [("code_inline", p) for p in paths]
+    # Outside the table a `|` needs no escape, and the path keeps its span there too.
+    assert "- **File**: `ev/pi|pe.md` (1 line)" in note.stdout
+    lists = [c for t in tokens if t.type == "inline" for c in t.children if c.type == "code_inline"]
+    assert [c.content for c in lists].count("ev/pi|pe.md") == 2  # Accomplished, and the table

@@ -82,17 +82,22 @@ def _escaped(text: str) -> Md:
     return Md(text)
 
 
-def code(value) -> Md:
-    """A code span that shows the text exactly, however many backticks it holds."""
+def code(value, table: bool | None = None) -> Md:
+    """A code span that shows the text exactly, however many backticks it holds.
+
+    A `|` ends a table cell even inside a span, unless escaped, and outside a table the escape would show:
+    `table=True` (a table cell) escapes it, `table=False` (anywhere else) leaves it, and a template that does
+    not say gets escaped text, right in both places but no span."""
     text = one_line("" if value is None else str(value))
-    if not text.strip() or "|" in text:
-        # An empty span is not a span; a `|` would end a table cell even inside one.
-        return inline(text)
+    if not text.strip() or ("|" in text and table is None):
+        return inline(text)  # an empty span is not a span
     longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
     fence = "`" * (longest + 1)
     if text[0] in "` " or text[-1] in "` ":
         text = f" {text} "
-    return Md(f"{fence}{text}{fence}")
+    span = f"{fence}{text}{fence}"
+    # GFM splits a row into cells at each `|` not escaped, then reads `\|` as `|`, inside a span too.
+    return Md(span.replace("|", "\\|") if table else span)
 
 
 def verbatim(value) -> Md:
