@@ -694,10 +694,37 @@ def test_output_through_a_symlink_writes_its_target_and_keeps_the_link(shop):
     assert (root / "notes" / "real.md").read_bytes().startswith(b"---\n")
 
 
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary"],
+        ["export", "html"],
+        ["export", "csv"],
+    ],
+)
+def test_an_output_over_the_plan_is_refused_even_with_force_and_does_not_offer_it(shop, args, force):
+    """A user trial: `summary -o data/phases.yaml` said 'add --force to replace it', and --force put the note in
+    place of the plan (every command then failed on its second YAML document); a hard link to it likewise."""
+    root = shop["repo"].root
+    plan = root / "data" / "phases.yaml"
+    os.link(plan, root / "data" / "other-name.yaml")
+    before = plan.read_bytes()
+    for name in ("data/phases.yaml", "data/other-name.yaml"):
+        done = run(root, *args, "-o", name, *force)
+        what = "the summary" if args == ["summary"] else f"the {args[1]} export"
+        assert (done.returncode, done.stderr.decode()) == (
+            1,
+            f"{name}: error: cannot write {what}: this is the plan itself, which an output never replaces; "
+            "choose another file\n",
+        )
+        assert plan.read_bytes() == before
+    assert run(root, "status").returncode == 0
+
+
 @pytest.mark.parametrize(
     "name, why",
     [
-        ("data/phases.yaml", "this is the plan itself"),
         (".git/config", "this is inside a .git folder, which git keeps"),
         (".git/hooks/post-checkout", "this is inside a .git folder, which git keeps"),
         ("src/app.js", "the file exists and is not a .md file"),

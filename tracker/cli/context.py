@@ -97,7 +97,7 @@ def load_to_write(options: Options) -> tuple[LoadedOk, StatusRun | None]:
 
 def output_options(kept: str, folders_made: bool = False) -> Callable[[Callable], Callable]:
     """The -o FILE and --force options of a command whose answer write_output writes: `kept`, the files --force
-    is needed for besides the plan and .git (atomicfile.write_output's rule), as the help says them."""
+    is needed for besides .git (the plan is never replaced: atomicfile.write_output's rule), as the help says them."""
     made = "; missing folders are made" if folders_made else ""
     output = click.option(
         "-o",
@@ -109,7 +109,9 @@ def output_options(kept: str, folders_made: bool = False) -> Callable[[Callable]
         "(a file named - is ./-).",
     )
     force = click.option(
-        "--force", is_flag=True, help=f"Replace FILE even if it exists and is not {kept}, or is the plan or in .git."
+        "--force",
+        is_flag=True,
+        help=f"Replace FILE even if it exists and is not {kept}, or is in .git (never the plan).",
     )
     return lambda command: output(force(command))
 
@@ -130,7 +132,7 @@ def write_output(
     make_folders: bool = False,
     check: Callable[[Path], None] | None = None,
 ) -> None:
-    """`data` to stdout as it is, or to `output` (atomicfile.write_output: never over the plan, into .git,
+    """`data` to stdout as it is, or to `output` (atomicfile.write_output: never over the plan; into .git,
     over a file of another kind or one `check` refuses unless `force`; missing folders made with
     `make_folders`); a file that cannot be written is a located failure."""
     if output is None:
@@ -141,6 +143,8 @@ def write_output(
 
     try:
         atomicfile.write_output(output, data, kinds, force=force, keep=(plan,), make_folders=make_folders, check=check)
+    except atomicfile.PlanItself as exc:  # --force or not: nothing to insist on
+        raise Failed(f"{output}: error: cannot write {what}: {exc.strerror}") from None
     except atomicfile.Refused as exc:
         where = f"{output}:{exc.at[0]}:{exc.at[1]}" if exc.at else f"{output}"
         raise Failed(f"{where}: error: cannot write {what}: {exc.strerror}, or add --force to replace it") from None

@@ -74,6 +74,11 @@ class Refused(FileExistsError):
     at: tuple[int, int] | None = None
 
 
+class PlanItself(Refused):
+    """An output named the plan it was made from (or a link to it): refused even with `force`, since writing it
+    would lose the plan, so the front end does not offer to insist."""
+
+
 class Kept(Refused):
     """An existing file a write_output `check` keeps (notes/replacing.py, export/replacing.py): `why` it is kept;
     `evidence`: where the plan names it as an issue's deliverable, if it does (only --force replaces it then,
@@ -132,8 +137,9 @@ def write_output(
     A regular file is replaced atomically, through a symlink as the plan
     writer does (the link stays).  A device or FIFO is written in place, never
     replaced, and /dev/stdout and its kin go to the descriptor they name.
-    Unless `force`, Refused (its strerror the reason) for a target that is one
-    of `keep` (the plan), lies in a `.git` folder, or exists and is not of the
+    A target that is one of `keep` (the plan), by any name, is PlanItself,
+    `force` or not.  Unless `force`, Refused (its strerror the reason) for a
+    target that lies in a `.git` folder, or exists and is not of the
     kind written (its name ends in none of `kinds`): an output never replaces
     a file that was not meant to be written.  Then, unless `force`, `check`
     is given the real path of an existing regular file about to be replaced
@@ -166,8 +172,12 @@ def _write_output(
         _write_in_place(target, data)
         return
     real = Path(os.path.realpath(target))
+    if info is not None and any(_same_file(info, path) for path in keep):
+        raise PlanItself(
+            errno.EEXIST, "this is the plan itself, which an output never replaces; choose another file", str(real)
+        )
     if not force:
-        _refuse_to_replace(real, info, kinds, keep, check)
+        _refuse_to_replace(real, info, kinds, check)
         if check is not None and info is not None and stat.S_ISREG(info.st_mode):
             check(real)
     with folders_for(real) if make_folders else contextlib.nullcontext():
@@ -204,17 +214,19 @@ def _make_folders(folder: Path, made: list[Path]) -> None:
         made.insert(0, each)
 
 
+def _same_file(info: os.stat_result, path: str | os.PathLike) -> bool:
+    """Whether `info` is the file at `path`: through a symlink or another hard link too."""
+    try:
+        return os.path.samestat(info, os.stat(path))
+    except OSError:
+        return False
+
+
 def _refuse_to_replace(
-    real: Path,
-    info: os.stat_result | None,
-    kinds: tuple[str, ...],
-    keep: Iterable[str | os.PathLike],
-    check: Callable[[Path], None] | None,
+    real: Path, info: os.stat_result | None, kinds: tuple[str, ...], check: Callable[[Path], None] | None
 ) -> None:
     why = None
-    if any(os.path.realpath(path) == str(real) for path in keep):
-        why = "this is the plan itself"
-    elif ".git" in real.parts:
+    if ".git" in real.parts:
         why = "this is inside a .git folder, which git keeps"
     elif info is not None and not real.name.lower().endswith(kinds):
         why = f"the file exists and is not a {kinds[0]} file"
