@@ -63,7 +63,11 @@ def test_good_values_load(fields):
     ("fields", "where", "message"),
     [
         ("due: soon", "15:14", "'due' must look like YYYY-MM-DD, not 'soon'"),
-        ("due: 2025-02-30", "15:14", "due date '2025-02-30' of issue #1 is not a real calendar date"),
+        (
+            "due: 2025-02-30",
+            "15:14",
+            "due date '2025-02-30' of issue #1 is not a real calendar date; write a day that exists, as YYYY-MM-DD",
+        ),
         ("due: 2025-13-01", "15:14", "not a real calendar date"),
         ("review_every: often", "15:23", "'review_every' of issue #1 is 'often', which is not an interval"),
         ("review_every: 0d", "15:23", "which is not an interval; write it like 90d, 12w, 6m or 1y"),

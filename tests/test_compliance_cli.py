@@ -204,7 +204,11 @@ def test_set_owner_due_and_reviewed_change_one_line_each(programme):
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("set", "2", "--due", "2026-02-30"), 2, "'2026-02-30' is not a date; write it as YYYY-MM-DD or 'today'"),
+        (
+            ("set", "2", "--due", "2026-02-30"),
+            2,
+            "'2026-02-30' is not a real calendar date; write a day that exists, as YYYY-MM-DD, or 'today'",
+        ),
         (("set", "2", "--owner", " "), 1, "data/phases.yaml:21:9: error: an owner is a name, not blank"),
         (("set", "2", "--reviewed", "today"), 2, "name it with --deliverable PATH"),
         (("set", "2"), 2, "nothing to change"),

@@ -247,7 +247,10 @@ def test_a_session_is_appended_in_the_style_of_the_file(folder, sessions, expect
             "error: deliverable 3 of issue #003 is no longer 'src/x.js'",
         ),
         (EndSession(1, "10:00"), ":44:3: error: the plan has no session to end; start one first"),
-        (AppendSession("2025-13-01"), "error: a session date looks like YYYY-MM-DD, not '2025-13-01'"),
+        (
+            AppendSession("2025-13-01"),
+            "error: session date '2025-13-01' is not a real calendar date; write a day that exists",
+        ),
     ],
 )
 def test_refused_changes_leave_the_bytes_untouched(folder, change, message):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.context import Failed, Options, load_to_write
+from tracker.cli.context import Failed, Options, command_day, load_to_write
 
 
 @click.group()
@@ -28,7 +28,7 @@ def add_phase(options: Options, title: str, id_: str | None) -> None:
 @click.argument("title")
 @click.option("--id", "id_", metavar="ID", help="The issue's id (default: the next in the plan's sequence).")
 @click.option("--owner", metavar="NAME", help="Who answers for it.")
-@click.option("--due", metavar="DATE", help="When it is due (YYYY-MM-DD).")
+@click.option("--due", metavar="DATE", callback=command_day, help="When it is due: YYYY-MM-DD or 'today'.")
 @click.option(
     "--controls",
     metavar="IDS",

@@ -17,6 +17,7 @@ from tracker import __version__
 from tracker.cli.context import (
     Failed,
     Options,
+    command_day,
     load_plan,
     load_to_write,
     output_options,
@@ -300,26 +301,12 @@ def summary(
             click.echo(warning, err=True)
 
 
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A day given on the command line: YYYY-MM-DD, or `today` (clock.today(), so TRACKER_NOW holds)."""
-    from tracker.plan import is_iso_date
-    from tracker.support.clock import today
-
-    if value is None:
-        return None
-    if value.lower() == "today":
-        return today().isoformat()
-    if not is_iso_date(value):
-        raise click.BadParameter(f"'{value}' is not a date; write it as YYYY-MM-DD or 'today'")
-    return value
-
-
 def _review_day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A review's day (as _day): one still to come would keep its evidence fresh for a review nobody made yet."""
+    """A review's day (as command_day): one still to come would keep its evidence fresh for a review not yet made."""
     from tracker.plan import compliance
     from tracker.support.clock import today
 
-    day = _day(ctx, param, value)
+    day = command_day(ctx, param, value)
     if day is not None and compliance.is_to_come(day, today()):
         raise click.BadParameter(
             f"{day} is after today ({today().isoformat()}); give the day the evidence was reviewed, or 'today'"
@@ -335,7 +322,7 @@ def _review_day(ctx: click.Context, param: click.Parameter, value: str | None) -
 )
 @click.option("--deliverable", metavar="PATH", help="Set the status (or --reviewed) of the issue's deliverable PATH.")
 @click.option("--owner", metavar="NAME", help="Who answers for the issue.")
-@click.option("--due", metavar="DATE", callback=_day, help="When the issue is due: YYYY-MM-DD or 'today'.")
+@click.option("--due", metavar="DATE", callback=command_day, help="When the issue is due: YYYY-MM-DD or 'today'.")
 @click.option(
     "--reviewed",
     metavar="DATE",

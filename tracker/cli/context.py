@@ -150,3 +150,18 @@ def write_output(
         raise Failed(f"{where}: error: cannot write {what}: {exc.strerror}, or add --force to replace it") from None
     except OSError as exc:
         raise Failed(f"{output}: error: cannot write {what}: {exc.strerror or exc}") from None
+
+
+def command_day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A day given on the command line: YYYY-MM-DD, or `today` (clock.today(), so TRACKER_NOW holds).  A bad
+    one is wrong usage (exit 2), whichever command it is given to."""
+    from tracker.plan import NOT_A_DAY, is_iso_date
+    from tracker.support.clock import today
+
+    if value is None:
+        return None
+    if value.lower() == "today":
+        return today().isoformat()
+    if not is_iso_date(value):
+        raise click.BadParameter(f"'{value}' is {NOT_A_DAY}, or 'today'")
+    return value

@@ -27,7 +27,18 @@ from msgspec.structs import replace
 from tracker.edit import textedit
 from tracker.edit.commands import WriteRefused, _check_field, _check_status, _issue, _with_issue
 from tracker.edit.nodes import Nodes
-from tracker.plan import Deliverable, Issue, Phase, Project, Step, did_you_mean, is_iso_date, issue_key, yamltree
+from tracker.plan import (
+    NOT_A_DAY,
+    Deliverable,
+    Issue,
+    Phase,
+    Project,
+    Step,
+    did_you_mean,
+    is_iso_date,
+    issue_key,
+    yamltree,
+)
 from tracker.support.textsafe import one_line
 
 ADDED = "added"  # what an addition's value becomes: never equal to its value before, so the writer always edits
@@ -225,7 +236,7 @@ class AddIssue(msgspec.Struct, frozen=True):
         for control in self.controls:
             _check_field("controls", control, where, at)
         if self.due is not None and not is_iso_date(self.due):
-            raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: a due date looks like YYYY-MM-DD, not '{self.due}'")
+            raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: due date '{self.due}' is {NOT_A_DAY}")
         if self.owner is not None:  # '' otherwise reaches the model's own check in the verify: a traceback
             _check_field("owner", self.owner, where, at)
         _check_status(project, project.workflow[0].id, where, at)

@@ -14,6 +14,7 @@ from msgspec.structs import replace
 from tracker.edit import textedit
 from tracker.edit.nodes import Nodes
 from tracker.plan import (
+    NOT_A_DAY,
     Accomplishment,
     Insight,
     Issue,
@@ -245,9 +246,7 @@ def _check_field(key: str, text: str, where: str, at: tuple[int, int]) -> None:
     if key == "owner" and not text.strip():
         raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: an owner is a name, not blank")
     if key in ("due", "reviewed") and not is_iso_date(text):
-        raise WriteRefused(
-            f"{where}:{at[0]}:{at[1]}: error: '{one_line(text)}' is not a date; write it as YYYY-MM-DD (or 'today')"
-        )
+        raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: '{one_line(text)}' is {NOT_A_DAY}")
 
 
 def _find_deliverable(project: Project, issue_id: int | str, path: str, index: int | None, where: str):
@@ -307,9 +306,7 @@ class AppendSession(Struct, frozen=True):
     def check(self, project: Project, where: str) -> None:
         line, column = project.where("sessions")
         if not is_iso_date(self.date):
-            raise WriteRefused(
-                f"{where}:{line}:{column}: error: a session date looks like YYYY-MM-DD, not '{self.date}'"
-            )
+            raise WriteRefused(f"{where}:{line}:{column}: error: session date '{one_line(self.date)}' is {NOT_A_DAY}")
         opened = project.open_sessions()
         if len(opened) == 1:
             session = project.sessions[opened[0]]

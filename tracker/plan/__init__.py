@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     )
     from tracker.plan.model import (
         ISSUE_MENTION,
+        NOT_A_DAY,
         Accomplishment,
         Deliverable,
         Framework,

@@ -554,6 +554,11 @@ def is_iso_date(text: str) -> bool:
     return iso_day(text) is not None
 
 
+# What every check of a day says of one that is_iso_date refuses, in the plan (validate) or on the command
+# line (set, add, session): `2026-02-30` is written in the form, so the reason is the day, and the fix.
+NOT_A_DAY = "not a real calendar date; write a day that exists, as YYYY-MM-DD"
+
+
 @lru_cache(maxsize=1 << 12)  # a plan writes the same few hundred days thousands of times
 def iso_day(text: str) -> datetime.date | None:
     """The day `text` writes as YYYY-MM-DD, or None when it writes none (or writes one otherwise)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker.plan.compliance import INTERVAL_HINT, parse_interval, split_control
 from tracker.plan.estimate import estimate_error
-from tracker.plan.model import Issue, Project, is_iso_date, issue_key
+from tracker.plan.model import NOT_A_DAY, Issue, Project, is_iso_date, issue_key
 from tracker.plan.paths import notes_folder_message, outside_reason, unsafe_mentions
 from tracker.plan.problems import Problem, did_you_mean
 
@@ -42,7 +42,7 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
 
     for session in project.sessions:  # several sessions may share a day (DATE#N names them)
         if not is_iso_date(session.date):
-            error(session, "date", f"session date '{session.date}' is not a real calendar date")
+            error(session, "date", f"session date '{session.date}' is {NOT_A_DAY}")
     opened = project.open_sessions()
     if len(opened) > 1:  # a pull merged in a session started elsewhere: `session end` must be told which
         error(
@@ -109,7 +109,7 @@ class _IssueRules:
         self.status(issue, "status", issue.status, f"status of issue #{issue.id}")
         _check_review(issue, f"issue #{issue.id}", error)
         if issue.due is not None and not is_iso_date(issue.due):
-            error(issue, "due", f"due date '{issue.due}' of issue #{issue.id} is not a real calendar date")
+            error(issue, "due", f"due date '{issue.due}' of issue #{issue.id} is {NOT_A_DAY}")
         if issue.controls:
             _check_controls(self.project, issue, self.catalogue, error)
         _check_repeats(issue, error)
@@ -181,7 +181,7 @@ def _check_paths(unsafe, where: str, problems: list[Problem]) -> None:
 def _check_review(record, what: str, error) -> None:
     """`reviewed` is a real day and `review_every` an interval, wherever they are set."""
     if record.reviewed is not None and not is_iso_date(record.reviewed):
-        error(record, "reviewed", f"'reviewed' of {what} is '{record.reviewed}', which is not a real calendar date")
+        error(record, "reviewed", f"'reviewed' of {what} is '{record.reviewed}', which is {NOT_A_DAY}")
     if record.review_every is not None and parse_interval(record.review_every) is None:
         error(
             record,
