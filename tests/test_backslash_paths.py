@@ -61,7 +61,7 @@ def test_a_committed_file_with_a_backslash_in_its_name_is_the_file_every_output_
     validate = tracker(repo, "validate")
     assert validate.returncode == 0 and "warning" not in validate.stdout + validate.stderr
     note = tracker(repo, "summary").stdout
-    assert "No deliverable was created" not in note and "| `ev/back\\slash.md` |  (1 line) | p |" in note
+    assert "No deliverable was created" not in note and "| `ev/back\\slash.md` | 1 line | p |" in note
     assert "does not exist" not in note
     html = tracker(repo, "export", "html", "-o", "report.html")
     assert html.returncode == 0 and "does not exist" not in (repo.root / "report.html").read_text()
