@@ -567,7 +567,8 @@ def test_a_session_on_a_day_the_calendar_lacks_is_told_as_such_not_as_a_tracebac
     checked = _tracker(where, "validate")
     assert checked.returncode == 1
     assert checked.stderr == (
-        "plan.yaml:16:11: error: session date '2026-02-30' is not a real calendar date\nplan.yaml: 1 error\n"
+        "plan.yaml:16:11: error: session date '2026-02-30' is not a real calendar date; write a day that exists, "
+        "as YYYY-MM-DD\nplan.yaml: 1 error\n"
     )
 
 
