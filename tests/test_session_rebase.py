@@ -461,10 +461,9 @@ def test_a_day_whose_commits_an_older_commit_was_rebased_onto_later_keeps_its_st
     assert f"**Since**: `{start[:7]}`" in given.stdout, given.stderr
 
 
-def test_a_commit_authored_before_the_session_and_rebased_under_it_is_told(tmp_path):
-    """Grace's commit U0, made at 08:50 before the session began (09:00), reaches origin while the session runs;
-    b pulls with a rebase after it ended.  U0 now lies under the session's commits, and its author date is
-    older than all of theirs: dates in order said nothing, and the note claimed U0's work."""
+def _grace_before_the_session(tmp_path: Path) -> tuple[Path, Path, str]:
+    """Two clones of one origin, a and b; in a, Grace's U0 (08:50, theirs.md), not pushed: the commit made before
+    b's session begins at 09:00.  Returns a, b and U0's sha."""
     origin = tmp_path / "origin.git"
     _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
     a, b = tmp_path / "a", tmp_path / "b"
@@ -474,7 +473,14 @@ def test_a_commit_authored_before_the_session_and_rebased_under_it_is_told(tmp_p
     _git(a, "push", "-q", "origin", "main")
     _git(tmp_path, "clone", "-q", str(origin), str(b))
     (a / "theirs.md").write_text("theirs\n", encoding="utf-8")
-    u0 = _commit(a, "U0", "2026-12-05T08:50:00+00:00", who=GRACE)
+    return a, b, _commit(a, "U0", "2026-12-05T08:50:00+00:00", who=GRACE)
+
+
+def test_a_commit_authored_before_the_session_and_rebased_under_it_is_told(tmp_path):
+    """Grace's commit U0, made at 08:50 before the session began (09:00), reaches origin while the session runs;
+    b pulls with a rebase after it ended.  U0 now lies under the session's commits, and its author date is
+    older than all of theirs: dates in order said nothing, and the note claimed U0's work."""
+    a, b, u0 = _grace_before_the_session(tmp_path)
 
     assert _tracker(b, "session", "start", "--focus", "mine", at="2026-12-05T09:00").returncode == 0
     (b / "mine.md").write_text("mine\n", encoding="utf-8")
@@ -576,16 +582,7 @@ def test_a_pull_that_fast_forwards_as_the_session_begins_is_no_rebase(tmp_path):
     """Grace's U0 (08:50) pushed; b starts a session at 09:00, pulls (a fast-forward: nothing rewritten) and
     works.  U0 was committed before the session began, as in a rebase that moved it under the session's
     commits, but none of those was written again: the window takes U0 in as it stands, without a warning."""
-    origin = tmp_path / "origin.git"
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
-    a, b = tmp_path / "a", tmp_path / "b"
-    _git(tmp_path, "clone", "-q", str(origin), str(a))
-    (a / "plan.yaml").write_text(PLAN, encoding="utf-8")
-    _commit(a, "S", "2026-12-05T08:00:00+00:00", who=GRACE)
-    _git(a, "push", "-q", "origin", "main")
-    _git(tmp_path, "clone", "-q", str(origin), str(b))
-    (a / "theirs.md").write_text("theirs\n", encoding="utf-8")
-    _commit(a, "U0", "2026-12-05T08:50:00+00:00", who=GRACE)
+    a, b, _ = _grace_before_the_session(tmp_path)
     _git(a, "push", "-q", "origin", "main")
 
     assert _tracker(b, "session", "start", "--focus", "mine", at="2026-12-05T09:00").returncode == 0
