@@ -1771,3 +1771,20 @@ async def test_a_with_nothing_under_the_cursor_says_what_it_needs(plan):
             "a adds an issue to a phase or a step to an issue: move the cursor to one (Escape clears the filters).",
             "s sets an issue's status: move the cursor to an issue or its evidence (open a phase with →).",
         ]
+
+
+@pytest.mark.parametrize(("keys", "status"), [("nnnq", 0), ("nnn\x03", 130)])
+@synchronously
+async def test_quitting_in_the_same_read_as_the_keys_waits_for_their_writes(plan, monkeypatch, keys, status):
+    """`n n n q` typed in one burst: the three changes the screen took are written before the app exits, with
+    q's status (Ctrl+C's 130 likewise); before, the exit came while the first write was under way and none of
+    them reached the file."""
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.2")
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dashboard(app).jump(Ref("issue", "P3", "7"))
+        read_from_terminal(app, keys)
+        await wait_for(pilot, lambda: app.return_code is not None)
+    assert app.return_code == status
+    assert status_of_issue(plan, "7") == "verified"

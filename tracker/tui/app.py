@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 
 from tracker.plan import Loaded
+from tracker.support.figures import counted
 from tracker.support.memory import collect_again
 from tracker.support.signals import INTERRUPTED
 from tracker.tui.screens.dashboard import DashboardScreen
@@ -42,6 +43,7 @@ class TrackerApp(App[int]):
         self.loaded = loaded
         self.settings = settings
         self.toasts = HeldToasts(self)
+        self.quitting: int | None = None  # the exit status asked for while writes were still to end
 
     def notify(self, message, *, title="", severity="information", timeout=None, markup=True) -> None:
         if not self.toasts.holds(Toast(message, title, severity, timeout, markup)):
@@ -89,12 +91,27 @@ class TrackerApp(App[int]):
             asyncio.get_running_loop().add_signal_handler(signal.SIGINT, self.action_help_quit)
 
     async def action_quit(self) -> None:
-        self.exit(0)
+        self.quit_once_written(0)
 
     def action_help_quit(self) -> None:
         """Ctrl+C (Textual only says how to quit, when no text is selected to copy): the user quits, and the
         exit status says Ctrl+C stopped it, as a shell's for a program SIGINT stopped."""
-        self.exit(return_code=INTERRUPTED)
+        self.quit_once_written(INTERRUPTED)
+
+    def quit_once_written(self, code: int) -> None:
+        """Exit with `code` once the changes the keys put are written: `n n n q` typed in one burst reaches the
+        app before the first write ends, and an exit then would drop changes the screen already showed.  Asked
+        again while it waits (a second q or Ctrl+C), it exits at once."""
+        dashboard = getattr(self, "dashboard", None)
+        pending = dashboard.writes.pending if dashboard is not None else 0
+        if not pending or self.quitting is not None:
+            self.exit(return_code=code)
+            return
+        self.quitting = code  # the dashboard exits with it when the last write has ended (on_write_queue_ended)
+        self.notify(
+            f"Quitting once {counted(pending, 'write')} {'ends' if pending == 1 else 'end'}; press again to quit now.",
+            title="Writing",
+        )
 
     def action_help(self) -> None:
         from tracker.tui.screens.help import HelpScreen

@@ -331,6 +331,9 @@ class DashboardScreen(Screen):
             self.show_plan()
         else:
             self.show_header()
+        quitting = getattr(self.app, "quitting", None)
+        if quitting is not None and not self.writes.pending:  # q or Ctrl+C waited for the writes (app.py)
+            self.app.exit(return_code=quitting)
 
     def on_adding_chosen(self, message: Adding.Chosen) -> None:
         self.change(message.change)
