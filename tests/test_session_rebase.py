@@ -590,3 +590,37 @@ def test_a_pull_that_fast_forwards_as_the_session_begins_is_no_rebase(tmp_path):
     (b / "mine.md").write_text("mine\n", encoding="utf-8")
     _commit(b, "A", "2026-12-05T09:10:00+00:00")
     _ends_clean(b, "mine.md", "theirs.md")
+
+
+def test_the_sessions_own_start_commit_pushed_before_the_rebase_is_not_named_as_anothers(tmp_path):
+    """b starts a session at 09:55 and pushes its start commit at 10:00; Grace pushes U at 10:20 while b commits
+    A (10:10) and B (10:30); b pulls with a rebase.  U is told, and the window is to start at it; b's own start
+    commit, under U, is not named as another's work (it was, as one of "2 commits that are not the session's")."""
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    a, b = tmp_path / "a", tmp_path / "b"
+    _git(tmp_path, "clone", "-q", str(origin), str(b))
+    (b / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    _commit(b, "S", "2026-12-05T08:00:00+00:00")
+    _git(b, "push", "-q", "origin", "main")
+    _git(tmp_path, "clone", "-q", str(origin), str(a))
+    assert _tracker(b, "session", "start", "--focus", "mine", at="2026-12-05T09:55").returncode == 0
+    start = _commit(b, "Start session", "2026-12-05T10:00:00+00:00")
+    _git(b, "push", "-q", "origin", "main")
+    (b / "mine.md").write_text("mine\n", encoding="utf-8")
+    _commit(b, "A", "2026-12-05T10:10:00+00:00")
+    _git(a, "pull", "-q", "origin", "main")
+    (a / "theirs.md").write_text("theirs\n", encoding="utf-8")
+    theirs = _commit(a, "U", "2026-12-05T10:20:00+00:00", who=GRACE)
+    _git(a, "push", "-q", "origin", "main")
+    (b / "mine2.md").write_text("mine, more\n", encoding="utf-8")
+    _commit(b, "B", "2026-12-05T10:30:00+00:00")
+    _git(b, "pull", "-q", "--rebase", "origin", "main", at="2026-12-05T11:00:00+00:00")
+    assert _tracker(b, "session", "end", at="2026-12-05T11:05").returncode == 0
+    _commit(b, "end", "2026-12-05T11:06:00+00:00")
+
+    checked = _tracker(b, "validate")
+    assert checked.returncode == 0, checked.stderr
+    assert f"takes in 1 commit that is not the session's own ({theirs[:7]} 'U': " in checked.stderr
+    assert start[:7] not in checked.stderr
+    assert f"write since: {theirs[:7]}\n" in checked.stderr

@@ -78,8 +78,8 @@ class Commit(NamedTuple):
 
 
 def moved_past(window: list[Commit], since_committed: int, began: int | None = None) -> list[Commit]:
-    """The commits at the start of `window` (the first-parent line after `since`, oldest first) that are not the
-    session's own, with every commit before the last such one.
+    """The commits of `window` (the first-parent line after `since`, oldest first) that are not the session's
+    own, oldest first: the window should start at the last of them.
 
     One that was committed before the session began (`began`, when the plan tells it), under a commit of the
     session's committer's own work written again later (its author date before its committer date: a rebase or
@@ -100,20 +100,24 @@ def moved_past(window: list[Commit], since_committed: int, began: int | None = N
     firsts: dict[str, int] = {}  # each committer's earliest author date among the commits after the one looked at
     own_first: int | None = None  # the same among those their committer authored too, whoever that was
     rewritten = False  # whether a commit after the one looked at is its committer's own work written again
-    for number in range(len(window) - 1, -1, -1):
-        commit = window[number]
+    foreign: list[Commit] = []  # newest first
+    for commit in reversed(window):
         moved_onto = any(
             authored < commit.committed for committer, authored in firsts.items() if committer != commit.committer
         ) or (commit.authored == commit.committed and own_first is not None and own_first < commit.committed)
         if moved_onto or (rewritten and began is not None and commit.committed < began):
-            return window[: number + 1]
+            # Told, and the commits under it looked at in turn: one of the session's own there (its start commit,
+            # pushed before the rebase) is not named as another's, though the window past the newest told leaves
+            # it out as well.
+            foreign.append(commit)
+            continue
         own = commit.author == commit.committer
         rewritten = rewritten or (own and commit.authored < commit.committed)
         if commit.authored > since_committed:
             firsts[commit.committer] = min(firsts.get(commit.committer, commit.authored), commit.authored)
             if own:
                 own_first = commit.authored if own_first is None else min(own_first, commit.authored)
-    return []
+    return foreign[::-1]
 
 
 def taken_in(repo: GitRepo, since: str, end: str, session: Session) -> list[Commit]:
