@@ -6,6 +6,8 @@ Real repositories (two clones of one origin for the pull), real commits, the rea
 
 from __future__ import annotations
 
+import os
+import subprocess
 import time
 from pathlib import Path
 
@@ -218,3 +220,75 @@ def test_plan_edited_after_a_session_ended_is_the_next_ones_when_it_starts_befor
     assert "the plan's changes made since session 2026-12-05#1 ended (issue #2) are this session's" in started.stderr
     repo.commit("Audit #2", date="2026-12-05T10:10:00+00:00")
     assert "Issue #2: not started → audit" in tracker(repo, "2026-12-05T10:30", "summary").stdout
+
+
+def _as(person: str, repo: Repo, *args: str) -> str:
+    """git in `repo` as `person` (their own author and committer), not as the tests' Ada."""
+    email = f"{person}@example.org"
+    env = {**os.environ, **ENV, "GIT_AUTHOR_EMAIL": email, "GIT_COMMITTER_EMAIL": email}
+    env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = "2026-12-05T09:30:00+00:00"
+    done = subprocess.run(["git", *args], cwd=repo.root, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+SEVEN_NINE = PLAN + "".join(
+    f"      - id: {number}\n        title: issue {number}\n        status: audit\n" for number in (7, 9)
+)
+
+
+def test_work_left_uncommitted_is_not_taken_in_with_a_colleagues_commits_pulled_after_the_end(tmp_path: Path):
+    """The next start began its window at the `until` of the session that left work, whatever came in since: after a
+    pull, its note claimed a colleague's issue and file."""
+    alice, bob = clones(tmp_path, SEVEN_NINE.encode())
+    tracker(bob, "2026-12-05T09:00", "session", "start", "--focus", "bob")
+    tracker(bob, "2026-12-05T09:10", "set", "7", "complete")
+    tracker(bob, "2026-12-05T09:20", "session", "end", "--leave-uncommitted")
+    until = bob.git("rev-parse", "--short", "HEAD")
+
+    tracker(alice, "2026-12-05T09:30", "set", "9", "verified")
+    alice.write("src/alice.js", "alice();\n")
+    _as("alice", alice, "add", ".")
+    _as("alice", alice, "commit", "-q", "-m", "Verify #9")
+    _as("alice", alice, "push", "-q", "origin", "main")
+    theirs = alice.git("rev-parse", "--short", "HEAD")
+
+    bob.git("pull", "-q", "--no-rebase", "--autostash", "origin", "main")
+    started = tracker(bob, "2026-12-05T10:00", "session", "start", "--focus", "next")
+    assert (
+        f"warning: this session starts at HEAD ({theirs}), not where session 2026-12-05#1 ended ({until}) to take in "
+        f"the plan's changes it left: 1 commit by others came in after it ended ({theirs} 'Verify #9'), and this "
+        "session's note would claim their work; the plan's changes not committed ("
+    ) in started.stderr
+    assert "#7) are this session's, and its note takes them in" in started.stderr
+    tracker(bob, "2026-12-05T10:10", "set", "1", "verified")
+    bob.commit("Verify #1", date="2026-12-05T10:10:00+00:00")
+    tracker(bob, "2026-12-05T10:20", "session", "end")
+    bob.commit("End", date="2026-12-05T10:20:00+00:00")
+    note = tracker(bob, "2026-12-05T10:30", "summary").stdout
+    assert "Issue #1: not started → verified" in note and "Issue #7: audit → complete" in note
+    assert "Issue #9: audit → verified" not in note and "alice.js" not in note
+    assert "warning" not in tracker(bob, "2026-12-05T10:31", "validate").stderr
+
+
+def test_work_left_uncommitted_and_committed_before_a_merge_pull_is_said_to_be_in_no_note(tmp_path: Path):
+    alice, bob = clones(tmp_path, SEVEN_NINE.encode())
+    tracker(bob, "2026-12-05T09:00", "session", "start", "--focus", "bob")
+    tracker(bob, "2026-12-05T09:10", "set", "7", "complete")
+    tracker(bob, "2026-12-05T09:20", "session", "end", "--leave-uncommitted")
+    until = bob.git("rev-parse", "--short", "HEAD")
+    bob.commit("Complete #7", date="2026-12-05T09:25:00+00:00")
+    alice.write("src/alice.js", "alice();\n")
+    _as("alice", alice, "add", ".")
+    _as("alice", alice, "commit", "-q", "-m", "Alice's file")
+    _as("alice", alice, "push", "-q", "origin", "main")
+
+    bob.git("pull", "-q", "--no-rebase", "origin", "main")
+    started = tracker(bob, "2026-12-05T10:00", "session", "start", "--focus", "next")
+    assert "3 commits by others came in after it ended" not in started.stderr  # Bob's own commit is not counted
+    assert "2 commits by others came in after it ended (" in started.stderr  # the merge and Alice's
+    assert f"so the changes it left are in no note (since: {until} written by hand takes them in" in started.stderr
+    bob.commit("Start", date="2026-12-05T10:01:00+00:00")
+    tracker(bob, "2026-12-05T10:20", "session", "end")
+    bob.commit("End", date="2026-12-05T10:20:00+00:00")
+    assert "alice.js" not in tracker(bob, "2026-12-05T10:30", "summary").stdout

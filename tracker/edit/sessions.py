@@ -44,7 +44,7 @@ def start_session(
     """A session dated `moment`, from HEAD; with `end_open`, the session still open is ended first, as
     `session end` ends it: refused (WriteRefused) while the plan has work not committed, unless
     `leave_uncommitted`."""
-    from tracker.git import session_point
+    from tracker.git import others_since, session_point
 
     point = session_point(loaded.path, loaded.project.repo)
     work = uncommitted_work(loaded, point)
@@ -52,6 +52,7 @@ def start_session(
     project = loaded.project
     opened = project.open_sessions()
     follows: tuple[int, str | None, bool] | None = None  # the session this one follows: its index, until, what it left
+    others: list[tuple[str, str]] = []  # commits by others since the session before ended, that left work
     if len(opened) == 1 and end_open:  # several: the writer refuses the start and names them
         _refuse_uncommitted(loaded, point, opened[0], work, leave_uncommitted)
         changes.append(
@@ -65,7 +66,10 @@ def start_session(
         )
         follows = (opened[0], point.head, work is not None)
     elif project.sessions and not opened and (last := project.sessions[-1]).closed:
-        follows = (len(project.sessions) - 1, last.until, bool(last.left_uncommitted and last.until))
+        if last.left_uncommitted and last.until:
+            # A window from its until would take in all that came since (a pull): the note would claim others' work.
+            others = others_since(loaded.path, project.repo, last.until) or []
+        follows = (len(project.sessions) - 1, last.until, bool(last.left_uncommitted and last.until) and not others)
     # The plan's work a session's end left (recorded as left_uncommitted), or did not commit, was done before it ended;
     # an end refuses the plan not committed otherwise, so the changes not committed now were made since.  Either
     # way they are in no note but this one's: its window begins where the session before left them.
@@ -82,8 +86,10 @@ def start_session(
     warnings = []
     if len(changes) > 1:  # the open session ends here, as `session end` would end it
         warnings.append(_not_in_session(loaded, point))
-    if follows is not None and takes_in:
-        name = start.expected(project).session_name(follows[0])  # as the plan names it once this one is added
+    name = start.expected(project).session_name(follows[0]) if follows is not None else ""  # once this one is added
+    if others:
+        warnings.append(_others_came_in(loaded, point, name, follows[1] if follows else None, others, work))
+    elif follows is not None and takes_in:
         warnings.append(
             f"{loaded.path}: the plan's changes left by session {name}{f' ({work})' if work is not None else ''} are "
             f"this session's: it starts where that one ended, at {follows[1]}, so its note takes them in"
@@ -98,6 +104,25 @@ def start_session(
             "session's work"
         )
     return SessionWrite(tuple(changes), "\n".join(w for w in warnings if w) or None)
+
+
+def _others_came_in(
+    loaded: LoadedOk, point: SessionPoint, name: str, until: str | None, others: list[tuple[str, str]], work: str | None
+) -> str:
+    """Why a session starts at HEAD, not at the `until` of session `name` that left plan work not committed:
+    `others` (others_since, not empty) came in since; and where that work goes."""
+    named = first_few([f"{sha} '{subject}'" for sha, subject in others], 3)
+    return (
+        f"{loaded.path}: warning: this session starts at HEAD ({point.head}), not where session {name} ended "
+        f"({until}) to take in the plan's changes it left: {counted(len(others), 'commit')} by others came in after "
+        f"it ended ({named}), and this session's note would claim their work; "
+    ) + (
+        f"the plan's changes not committed ({work}) are this session's, and its note takes them in, but any that "
+        f"session {name} left and were committed since are in no note"
+        if work is not None
+        else f"so the changes it left are in no note (since: {until} written by hand takes them in, with the others' "
+        "work)"
+    )
 
 
 def end_session(

@@ -65,7 +65,13 @@ if TYPE_CHECKING:
         stop_git,
         work_tree,
     )
-    from tracker.git.sessionrevs import missing_revision, not_its_own, session_revision_problems, taken_in
+    from tracker.git.sessionrevs import (
+        missing_revision,
+        not_its_own,
+        others_since,
+        session_revision_problems,
+        taken_in,
+    )
     from tracker.git.snapshot import links_at
     from tracker.git.statusproc import STATUS_ARGS, StatusRun, ask_git, ask_status, git_env, revision_args
     from tracker.git.unmerged import ask_unmerged, unmerged_problem

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tracker.git.planhistory import plan_in
-from tracker.git.repo import GitRepo, GitUnavailable
+from tracker.git.repo import GitRepo, GitUnavailable, repo_start
 from tracker.plan import Problem, Project, Session
 
 _SHA = re.compile(r"[0-9a-fA-F]{7,40}")  # what `session start|end` writes; a branch name is not searched for
@@ -185,6 +185,30 @@ def not_its_own(since: str, end: str, foreign: list[Commit]) -> str:
 
 
 _NAMED = 5  # commits named in a message; the rest counted
+
+
+def others_since(plan_file: Path, repo_setting: str | None, rev: str) -> list[tuple[str, str]] | None:
+    """(short sha, subject) of each commit of `rev..HEAD`, newest first, that is not the user's own work done
+    here: a merge, or a commit not both authored and committed by the identity git commits as now (its
+    `user.email`, or GIT_COMMITTER_EMAIL); empty when all are.  None when git cannot tell (no repository,
+    `rev` no commit)."""
+    if rev.startswith("-"):  # an option to git, not a revision
+        return None
+    try:
+        with GitRepo.open(repo_start(plan_file, repo_setting)) as repo:
+            if not repo.ok("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"):
+                return None
+            ident = repo.run("var", "GIT_COMMITTER_IDENT", check=False).decode("utf-8", "replace")
+            me = ident.partition("<")[2].partition(">")[0].lower() if "<" in ident else None  # None: no identity
+            out = repo.run("log", "--format=%h%x09%p%x09%ae%x09%ce%x09%s", f"{rev}..HEAD").decode("utf-8", "replace")
+    except GitUnavailable:
+        return None
+    others = []
+    for line in out.splitlines():
+        sha, parents, author, committer, subject = line.split("\t", 4)
+        if " " in parents or me is None or not (author.lower() == committer.lower() == me):
+            others.append((sha, subject))
+    return others
 
 
 def moment_of(session: Session, key: str) -> tuple[str | None, str | None]:
