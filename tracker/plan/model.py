@@ -536,7 +536,8 @@ HELP: dict[str, dict[str, str]] = {
         "ended": "When it ended, HH:MM (tracker session end writes it); earlier than started: on a later day, the "
         "next unless until's commit is later still.",
         "left_uncommitted": "true when it ended with plan changes not committed (session end --leave-uncommitted): "
-        "they are the next session's, which starts at this one's until, so its note takes them in.",
+        "they are the next session's, which starts at this one's until, so its note takes them in, unless commits "
+        "of others came in since (a pull): then it starts at HEAD, and says which of them are in no note.",
         "accomplished": "Work that is no issue (moved docs, guides).",
         "insights": "What was learnt.",
     },
