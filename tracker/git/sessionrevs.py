@@ -192,7 +192,7 @@ def others_since(plan_file: Path, repo_setting: str | None, rev: str) -> list[tu
     here: a merge, or a commit not both authored and committed by the identity git commits as now (its
     `user.email`, or GIT_COMMITTER_EMAIL); empty when all are.  None when git cannot tell (no repository,
     `rev` no commit)."""
-    if rev.startswith("-"):  # an option to git, not a revision
+    if not _askable(rev):
         return None
     try:
         with GitRepo.open(repo_start(plan_file, repo_setting)) as repo:
