@@ -381,12 +381,7 @@ def _pick_session(loaded: Loaded, project: Project, name: str | None) -> int:
 def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, since: str | None, output) -> _Facts:
     session = project.sessions[index]
     try:
-        if since is not None:
-            start = resolve_since(repo, since)
-        elif session.since:
-            start = revision(repo, session.since, "where the session started")
-        else:
-            start = day_start(repo, session.date)
+        start = resolve_since(repo, since) if since is not None else _session_start(repo, session)
     except HistoryError as exc:
         if since is not None:
             raise SummaryError(
@@ -466,14 +461,18 @@ def _own_start(repo: GitRepo, session: Session, start: Start) -> bool:
     """Whether `start` (given with --since) is where the session's own window starts: its `since`, else its day's
     start.  A `since` git does not hold starts no window, so a start given in its place is not the session's."""
     try:
-        own = (
-            revision(repo, session.since, "where the session started")
-            if session.since
-            else day_start(repo, session.date)
-        )
+        own = _session_start(repo, session)
     except HistoryError:
         return False
     return own.sha == start.sha
+
+
+def _session_start(repo: GitRepo, session: Session) -> Start:
+    """Where the session's own window starts: its `since`, else the start of its day (HistoryError if git does not
+    hold it)."""
+    return (
+        revision(repo, session.since, "where the session started") if session.since else day_start(repo, session.date)
+    )
 
 
 def _window(session: Session, facts: _Facts, today: datetime.date) -> WindowView | None:
