@@ -152,7 +152,6 @@ def test_bad_values_are_refused_before_anything_is_written(tmp_path):
     plan = copy(tmp_path, BUNDLED_PLAN.read_text())
     before = plan.read_bytes()
     for args, message in [
-        (("step", "6", "x", "--estimate", "soon"), "estimate 'soon' is not a duration"),
         (("issue", "P1", "x", "--owner", ""), "an owner is a name, not blank"),
         (("issue", "P1", "x", "--owner", " "), "an owner is a name, not blank"),
         (("deliverable", "6", "../outside.md"), "'../outside.md'"),
@@ -169,6 +168,10 @@ def test_bad_values_are_refused_before_anything_is_written(tmp_path):
         done = add(plan, "issue", "P1", "x", "--due", due)
         assert done.returncode == 2
         assert f"'{due}' is not a real calendar date; write a day that exists, as YYYY-MM-DD, or 'today'" in done.stderr
+    for estimate, message in (("soon", "is not a duration"), ("20000h", "is more than 10,000 hours")):
+        done = add(plan, "step", "6", "x", "--estimate", estimate)  # wrong usage too, as a bad --due is
+        assert done.returncode == 2, done.stderr
+        assert f"Invalid value for '--estimate': estimate '{estimate}' {message}" in done.stderr
     assert plan.read_bytes() == before
 
 

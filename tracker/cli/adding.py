@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.context import Failed, Options, command_day, load_to_write
+from tracker.cli.context import Failed, Options, command_day, command_estimate, load_to_write
 
 
 @click.group()
@@ -56,7 +56,9 @@ def add_issue(
 @add.command("step")
 @click.argument("issue")
 @click.argument("title")
-@click.option("--estimate", metavar="TIME", help="How long it takes: 30m, 1.5h, 1h30m, '2 hours'.")
+@click.option(
+    "--estimate", metavar="TIME", callback=command_estimate, help="How long it takes: 30m, 1.5h, 1h30m, '2 hours'."
+)
 @click.pass_obj
 def add_step(options: Options, issue: str, title: str, estimate: str | None) -> None:
     """Append a step titled TITLE to ISSUE."""

@@ -165,3 +165,17 @@ def command_day(ctx: click.Context, param: click.Parameter, value: str | None) -
     if not is_iso_date(value):
         raise click.BadParameter(f"'{value}' is {NOT_A_DAY}, or 'today'")
     return value
+
+
+def command_estimate(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A step's estimate given on the command line, kept as typed.  One tracker cannot read is wrong usage
+    (exit 2), as a bad day is (command_day); it used to reach the writer, whose refusal (AddStep.check) is a
+    failed operation (exit 1)."""
+    from tracker.plan import estimate_error
+
+    if value is None:
+        return None
+    wrong = estimate_error(value)
+    if wrong is not None:
+        raise click.BadParameter(wrong)
+    return value
