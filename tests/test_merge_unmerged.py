@@ -57,7 +57,9 @@ def test_a_plan_git_left_unmerged_is_an_error_for_every_command_and_no_writer_wr
         for shown in (("status",), ("status", "--json"), ("export", "csv")):
             said = run_tracker(*named, *shown, cwd=repo.root, env=ENV)
             assert (said.returncode, said.stdout, said.stderr) == (1, "", error), shown
-    for reading in (("coverage",), ("history",), ("history", "--json")):
+    template = repo.root.parent / "mine.j2"  # a template of the user's own: the note is made, never replayed
+    template.write_text("{{ project }}\n")
+    for reading in (("coverage",), ("history",), ("history", "--json"), ("summary", "--template", str(template))):
         refused = run_tracker(*named, *reading, cwd=repo.root, env=ENV)
         assert (refused.returncode, refused.stdout, refused.stderr) == (1, "", error), reading
     # Every writer says nothing was written: the quick `set` and `add issue` (cli/quickset.py, from the parse

@@ -49,28 +49,25 @@ def plan_path(options: Options) -> Path:
         raise Failed(f"tracker: error: {exc}") from None
 
 
-def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = True, ahead=None, unmerged: bool = True):
+def load_plan(options: Options, fail_on_errors: bool = True, start_gc: bool = True, ahead=None):
     """The loaded plan; with fail_on_errors, every problem printed and exit 1 if any is an error, or if git left
-    the plan unmerged (git.unmerged_problem; not asked without `unmerged`: load_to_write refuses it as a write does).
+    the plan unmerged (git.unmerged_problem, asked as the plan is read: git's few milliseconds, the whole index
+    read, pass beside the read instead of after it).
 
     `tracker` starts with the cyclic GC off (launch.main); start_gc turns it on again.
     `ahead`: the plan read and hashed meanwhile (plan.ReadAhead of plan_path(options)).
     """
-    from tracker.plan import load
+    path = ahead.path if ahead is not None else plan_path(options)
+    if not fail_on_errors:
+        return _load(options, path, fail_on_errors=False, start_gc=start_gc, ahead=ahead)
+    from tracker.git import ask_unmerged, unmerged_problem
 
-    loaded = load(ahead.path if ahead is not None else plan_path(options), max_bytes=options.max_bytes, ahead=ahead)
-    if start_gc:
-        collect_again()
-    else:
-        gc.freeze()  # the dashboard turns the GC on itself, freezing what its first frame made too
-    if fail_on_errors and not loaded.ok:
-        raise Failed(loaded.report())
-    if fail_on_errors and unmerged:
-        from tracker.git import unmerged_problem
-
-        left = unmerged_problem(loaded.path, str(loaded.path))  # one side of a merge alone: no plan to answer for
-        if left is not None:
-            raise Failed(str(left))
+    asked = ask_unmerged(path)
+    loaded = _load(options, path, start_gc=start_gc, ahead=ahead, asked=asked)
+    # One side of a merge alone: no plan to answer for.
+    left = unmerged_problem(loaded.path, str(loaded.path), asked=asked)
+    if left is not None:
+        raise Failed(str(left))
     return loaded
 
 
@@ -82,17 +79,42 @@ def load_to_write(options: Options) -> tuple[LoadedOk, StatusRun | None]:
     from tracker.edit import WriteRefused, refuse_unmerged
     from tracker.git import ask_unmerged
 
-    asked = ask_unmerged(plan_path(options))
+    path = plan_path(options)
+    asked = ask_unmerged(path)
+    loaded = _load(options, path, asked=asked)
     try:
-        loaded = load_plan(options, unmerged=False)
         refuse_unmerged(loaded, asked)
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
-    except BaseException:  # the plan's errors, Ctrl+C: git is not left running
+    return loaded, asked
+
+
+def _load(
+    options: Options,
+    path: Path,
+    *,
+    fail_on_errors: bool = True,
+    start_gc: bool = True,
+    ahead=None,
+    asked: StatusRun | None = None,
+):
+    """load_plan's load of `path`, without the question to git; `asked`, git's run set going for it, is stopped
+    if the load fails (the plan's errors, Ctrl+C): git is not left running."""
+    from tracker.plan import load
+
+    try:
+        loaded = load(path, max_bytes=options.max_bytes, ahead=ahead)
+        if start_gc:
+            collect_again()
+        else:
+            gc.freeze()  # the dashboard turns the GC on itself, freezing what its first frame made too
+        if fail_on_errors and not loaded.ok:
+            raise Failed(loaded.report())
+    except BaseException:
         if asked is not None:
             asked.stop()
         raise
-    return loaded, asked
+    return loaded
 
 
 def output_options(kept: str, folders_made: bool = False) -> Callable[[Callable], Callable]:

@@ -19,6 +19,7 @@ def history(options: Options, since: str | None, as_json: bool) -> None:
         BadSince,
         GitRepo,
         GitUnavailable,
+        ask_unmerged,
         forecast,
         plan_in,
         read_history,
@@ -28,23 +29,27 @@ def history(options: Options, since: str | None, as_json: bool) -> None:
     from tracker.support.clock import BadClock, today
 
     path = plan_path(options)
-    # An error here as for every command: the history read is HEAD's, without the side the merge brings.
-    unmerged = unmerged_problem(path, str(path))
-    if unmerged is not None:
-        raise Failed(str(unmerged))
-    try:
-        day = today()
-    except BadClock as exc:
-        raise Failed(f"tracker: error: {exc}") from None
+    # An error here as for every command: the history read is HEAD's, without the side the merge brings.  Git is
+    # asked as the repository is opened, and answers before the history is read.
+    asked = ask_unmerged(path)
     try:
         with GitRepo.open(path) as repo:
             plan = plan_in(repo, path)
+            unmerged = unmerged_problem(path, str(path), asked=asked)
+            if unmerged is not None:
+                raise Failed(str(unmerged))
+            day = today()
             found = read_history(repo, plan, options.max_bytes)
             rows = rows_since(repo, found.rows, since) if since else found.rows
+    except BadClock as exc:
+        raise Failed(f"tracker: error: {exc}") from None
     except GitUnavailable as exc:
         raise Failed(f"tracker: error: no history for {path}: {exc}") from None
     except BadSince as exc:
         raise Failed(f"tracker: error: --since: {exc}") from None
+    finally:
+        if asked is not None:
+            asked.stop()  # answered, or the repository did not open: git is not left running
     ahead = forecast(found.rows, day)
     if as_json:
         click.echo(json.dumps({"plan": plan, "rows": [_row_json(row) for row in rows], "forecast": ahead.as_json()}))
