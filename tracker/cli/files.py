@@ -11,7 +11,7 @@ import datetime
 
 from tracker import git
 from tracker.git import FileLink, Links, deliverable_drift
-from tracker.plan import Project, compliance
+from tracker.plan import Project
 from tracker.support.figures import line_count
 from tracker.support.textsafe import ellipsize, ellipsize_middle, one_line
 
@@ -109,17 +109,9 @@ def attention_lines(project: Project, links: Links, today: datetime.date) -> str
             out.append(f"{head} overdue: due {issue.due}{owner}")
         elif item.kind == "drift" and deliverable is not None:
             drifted = True
-            reason = deliverable_drift(project, issue, deliverable, links.get(deliverable.path))
-            out.append(
-                f"{head} {one_line(deliverable.path)}: marked {project.label(issue.status_of(deliverable)).lower()} "
-                f"but {reason}"
-            )
+            out.append(f"{head} {one_line(deliverable.path)}: {item.marked}")
         elif item.kind == "open-steps":
-            count = compliance.open_steps(issue)
-            out.append(
-                f"{head} marked {project.label(issue.status).lower()} but {count} of its steps "
-                f"{'is' if count == 1 else 'are'} not done"
-            )
+            out.append(f"{head} {item.marked}")
         elif item.freshness is not None and deliverable is not None:
             out.append(
                 f"{head} {one_line(deliverable.path)}: stale: last reviewed {item.freshness.reviewed}, "

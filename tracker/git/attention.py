@@ -31,6 +31,9 @@ class Attention:
     deliverable: Deliverable | None
     message: str
     freshness: Freshness | None = None  # of stale evidence: when last reviewed, when due
+    # Of drift and open steps: what the message says of it after naming it ("marked done but 2 of its steps are
+    # not done"), for a view that names it its own way (status's `!` lines).
+    marked: str = ""
 
     def where(self) -> tuple[int, int]:
         if self.deliverable is not None:
@@ -55,16 +58,13 @@ def attention(
         if "overdue" in wanted and compliance.is_overdue(project, issue, today):
             yield Attention("overdue", phase, issue, None, f"issue #{issue.id} was due {issue.due} and is not done")
         done = progress.is_done(project, issue)
-        if "open-steps" in wanted and done and compliance.open_steps(issue):
-            count = compliance.open_steps(issue)
-            yield Attention(
-                "open-steps",
-                phase,
-                issue,
-                None,
-                f"issue #{issue.id} is marked {project.label(issue.status).lower()} but "
-                f"{count} of its steps {'is' if count == 1 else 'are'} not done",
+        count = compliance.open_steps(issue) if "open-steps" in wanted and done else 0
+        if count:
+            marked = (
+                f"marked {project.label(issue.status).lower()} but {count} of its steps "
+                f"{'is' if count == 1 else 'are'} not done"
             )
+            yield Attention("open-steps", phase, issue, None, f"issue #{issue.id} is {marked}", marked=marked)
         for deliverable in issue.deliverables:
             reason = (
                 deliverable_drift(project, issue, deliverable, links.get(deliverable.path))
@@ -72,13 +72,14 @@ def attention(
                 else None
             )
             if reason:
-                status = project.label(issue.status_of(deliverable)).lower()
+                marked = f"marked {project.label(issue.status_of(deliverable)).lower()} but {reason}"
                 yield Attention(
                     "drift",
                     phase,
                     issue,
                     deliverable,
-                    f"deliverable '{deliverable.path}' of issue #{issue.id} is marked {status} but {reason}",
+                    f"deliverable '{deliverable.path}' of issue #{issue.id} is {marked}",
+                    marked=marked,
                 )
             if "stale" in wanted:
                 fresh = evidence_freshness(project, phase, issue, deliverable, links, today)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from textual.screen import Screen
 
-from tracker.plan import Deliverable, Issue, Loaded, Project, Step
+from tracker.plan import Deliverable, Issue, Loaded, Project, Step, compliance
 from tracker.support.textsafe import one_line
 from tracker.tui.refs import Item
 
@@ -70,7 +70,7 @@ class StatusEdits:
 
     def confirm_done(self, item: Item, issue: Issue, status: str, project: Project, base: Loaded | None) -> None:
         """Hand the change on; first ask when it finishes an issue whose steps are not all done."""
-        open_steps = sum(not step.done for step in issue.steps)
+        open_steps = compliance.open_steps(issue)
         if isinstance(item.part, Deliverable) or not project.is_done(status) or not open_steps:
             self.choose(status_change(item, issue, status), project, base)
             return
