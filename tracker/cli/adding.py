@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.context import Failed, Options, command_day, command_estimate, load_to_write
+from tracker.cli.context import Failed, Options, command_day, command_estimate, load_to_write, write_change
 
 
 @click.group()
@@ -113,18 +113,8 @@ def _text(value: str, name: str) -> str:
 
 def _write(options: Options, change, refusal=None) -> None:
     """Write `change`, unless `refusal` (given the plan) says why not."""
-    from tracker.edit import Interrupted, WriteRefused, apply
-    from tracker.support.textsafe import one_line
-
     loaded, unmerged = load_to_write(options)
     refused = refusal(loaded) if refusal is not None else None
     if refused:
         raise Failed(refused)
-    try:
-        written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True), unmerged=unmerged)
-    except WriteRefused as exc:
-        raise Failed(str(exc)) from None
-    except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops
-        click.echo(one_line(f"{loaded.path}: {change.added(stop.written.project)}"))
-        raise
-    click.echo(one_line(f"{loaded.path}: {change.added(written.project)}"))
+    write_change(change, loaded, unmerged, lambda written: change.added(written.project))

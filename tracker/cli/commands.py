@@ -22,6 +22,7 @@ from tracker.cli.context import (
     load_to_write,
     output_options,
     plan_path,
+    write_change,
     write_output,
 )
 from tracker.cli.coverage import coverage
@@ -374,23 +375,6 @@ def set_status(
     loaded, unmerged = load_to_write(options)
     for change in changes:
         loaded = write_change(change, loaded, unmerged)
-
-
-def write_change(change, loaded, unmerged):
-    """Apply `change` to `loaded` through the writer (the TUI's path too), say what it did, and give the plan as
-    now written (`loaded`, `unmerged`: load_to_write's)."""
-    from tracker.edit import Interrupted, WriteRefused, apply, summary
-    from tracker.support.textsafe import one_line
-
-    try:
-        written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True), unmerged=unmerged)
-    except WriteRefused as exc:
-        raise Failed(str(exc)) from None
-    except Interrupted:  # Ctrl+C after the change was in place: it is said, then the command stops
-        click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project)}"))
-        raise
-    click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project)}"))
-    return written
 
 
 from tracker.cli.starting import import_, init  # noqa: E402  (commands of their own topic, added last)

@@ -89,6 +89,27 @@ def load_to_write(options: Options) -> tuple[LoadedOk, StatusRun | None]:
     return loaded, asked
 
 
+def write_change(change, loaded, unmerged, said=None):
+    """Apply `change` to `loaded` through the writer (the TUI's path too), say what it did, and give the plan as
+    now written (`loaded`, `unmerged`: load_to_write's).  `said(written)`: what it did, from the plan written (an
+    added record's id is there); else edit.summary of it on the plan before."""
+    from tracker.edit import Interrupted, WriteRefused, apply, summary
+    from tracker.support.textsafe import one_line
+
+    def line(written) -> str:
+        return one_line(f"{loaded.path}: {summary(change, loaded.project) if said is None else said(written)}")
+
+    try:
+        written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True), unmerged=unmerged)
+    except WriteRefused as exc:
+        raise Failed(str(exc)) from None
+    except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops
+        click.echo(line(stop.written))
+        raise
+    click.echo(line(written))
+    return written
+
+
 def _load(
     options: Options,
     path: Path,

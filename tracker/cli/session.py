@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.context import Failed, Options, load_to_write
+from tracker.cli.context import Failed, Options, load_to_write, write_change
 
 TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
@@ -97,8 +97,6 @@ def session_end(ctx: click.Context, headline, duration, accomplished, detail, in
 def _carry_out(loaded: LoadedOk, unmerged: StatusRun | None, planned: SessionWrite) -> None:
     """A session start's or end's writes, each made to the plan the one before left, then its warning
     (`loaded`, `unmerged`: load_to_write's)."""
-    from tracker.cli.commands import write_change
-
     for change in planned.changes:
         loaded = write_change(change, loaded, unmerged)
     if planned.warning:
