@@ -142,7 +142,16 @@ def test_ids_stay_unique_and_case_is_suggested_not_applied(tmp_path):
 def test_an_id_typed_without_the_zeros_of_its_number_is_suggested_before_a_close_spelling(tmp_path):
     issues = "".join(f"      - {{id: AC-{n:02d}, title: T{n}, status: not_started}}\n" for n in range(1, 22))
     plan = copy(tmp_path, f"project: P\nphases:\n  - id: AC\n    title: Access\n    issues:\n{issues}")
-    for typed, meant in (("AC-1", "AC-01"), ("ac-1", "AC-01"), ("AC-001", "AC-01"), ("AC-012", "AC-12")):
+    # Digits of another script are read as numbers too, as the catalogue reads a control id (plain_id; the next
+    # test's AC-٠١): difflib would pick AC-21, every id being as far from AC-٠١.
+    for typed, meant in (
+        ("AC-1", "AC-01"),
+        ("ac-1", "AC-01"),
+        ("AC-001", "AC-01"),
+        ("AC-012", "AC-12"),
+        ("AC-٠١", "AC-01"),
+        ("AC-１２", "AC-12"),
+    ):
         wrong = run_tracker("set", typed, "in_progress", "-f", str(plan))
         assert wrong.returncode == 1
         assert f"no issue '{typed}' in the plan (did you mean '{meant}'?)" in wrong.stderr, wrong.stderr
@@ -300,6 +309,8 @@ def test_in_a_plan_of_controls_a_new_issue_is_a_task_of_its_phase_never_a_contro
         (["AC-1", "AC-2"], ["AC-1", "AC-2", "CC6-T01"], "CC6-T2"),
         # an ordinary sequence beside a framework it is not a control of: the next number, as before
         (["SEC-1", "SEC-2"], ["CC6.1"], "SEC-3"),
+        # ids in digits of another script are the controls they read as (plain_id), as a suggestion reads them
+        (["AC-٠١", "AC-٠٢"], ["AC-1", "AC-2"], "CC6-T01"),
     ],
 )
 def test_a_new_issue_id_is_never_a_declared_control(tmp_path, ids, controls, wanted):

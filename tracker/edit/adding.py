@@ -37,6 +37,7 @@ from tracker.plan import (
     did_you_mean,
     is_iso_date,
     issue_key,
+    plain_id,
     yamltree,
 )
 from tracker.support.textsafe import one_line
@@ -46,8 +47,6 @@ _NUMBERED = re.compile(r"(.*?)(\d+)\Z")
 # NIST's enhancement, AC-2(1) or AC-02(01): a plan that has one names its issues by control, with or without a
 # framework declared.
 _ENHANCEMENT = re.compile(r"[A-Za-z]+-\d+\(\d+\)\Z")
-_DIGITS = re.compile(r"\d+")
-_PADDED = re.compile(r"(?<!\d)0\d")  # a number written with a leading zero (ASCII ids: a non-ASCII \d is read apart)
 TASK = "-T"  # between a phase's id and the number of a task added to a plan of controls: AC-T1
 
 
@@ -78,7 +77,7 @@ def issue_id(ids: list, phase: Phase, controls: list) -> int | str:
     AC-2(1), or one of the declared frameworks' `controls`); then the phase's next task, AC-T1, padded as the
     phase's numbers are (AC-T01 among AC-01, AC-02), and never one of `controls`."""
     near = [issue.id for issue in phase.issues]
-    declared = {_plain(c) for c in controls}
+    declared = {plain_id(c) for c in controls}
     if not _named_by_control(ids, declared):
         return next_id(ids, near)
     prefix = f"{issue_key(phase.id)}{TASK}"
@@ -86,24 +85,14 @@ def issue_id(ids: list, phase: Phase, controls: list) -> int | str:
     numbers = [m.group(2) for m in (_NUMBERED.match(str(i)) for i in near or ids) if m]
     taken = {issue_key(i).casefold() for i in ids}
     number = max((int(t) for t in tasks if t.isascii() and t.isdigit()), default=0) + 1
-    return _free(prefix, number, _width(numbers), lambda new: new.casefold() in taken or _plain(new) in declared)
+    return _free(prefix, number, _width(numbers), lambda new: new.casefold() in taken or plain_id(new) in declared)
 
 
 def _named_by_control(ids: list, declared: set[str]) -> bool:
-    """Whether `ids` are control ids: one is an enhancement, or one is among the `declared` controls (_plain)."""
+    """Whether `ids` are control ids: one is an enhancement, or one is among the `declared` controls (plain_id)."""
     if any(isinstance(i, str) and _ENHANCEMENT.match(i) for i in ids):
         return True
-    return bool(declared) and any(isinstance(i, str) and _plain(i) in declared for i in ids)
-
-
-def _plain(ident) -> str:
-    """An id as a catalogue reads it: AC-02(01) is AC-2(1), ac-2(1) too."""
-    text = str(ident)
-    if text.isascii() and not ("0" in text and _PADDED.search(text)):
-        # No number to read again: the common id, without a call per number (a plan of 100,000 ids is
-        # read whole to find whether they are controls: 75 ms with the calls, 17 without).
-        return text.casefold()
-    return _DIGITS.sub(lambda m: str(int(m.group())), text).casefold()
+    return bool(declared) and any(isinstance(i, str) and plain_id(i) in declared for i in ids)
 
 
 def _width(numbers: list[str]) -> int:

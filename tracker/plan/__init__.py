@@ -64,7 +64,7 @@ if TYPE_CHECKING:
         plan_paths,
         unsafe_reason,
     )
-    from tracker.plan.problems import Problem, did_you_mean, sort_key
+    from tracker.plan.problems import Problem, did_you_mean, plain_id, sort_key
     from tracker.plan.progress import status_kind
     from tracker.plan.schema import plan_schema
 
