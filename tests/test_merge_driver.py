@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import run_tracker
 from gitutil import ENV, Repo, make_repo
+from test_computed_answers import git_commands
 
 PLAN = """project: X
 phases:
@@ -372,6 +373,33 @@ def test_in_a_pull_rebase_theirs_is_named_as_git_names_the_commit_being_replayed
     text = (repo.root / "data/phases.yaml").read_text()
     assert f"<<<<<<< HEAD\n        status: audit\n=======\n        status: complete\n>>>>>>> {mine} (ours 2)\n" in text
     assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
+
+
+@pytest.mark.parametrize("how", ["--no-rebase", "--rebase"])
+def test_the_driver_opens_the_repository_once_and_asks_once_where_git_keeps_the_merge_s_state(tmp_path: Path, how: str):
+    """The markers' labels and which side is this clone's own are read from one look at git's state
+    (git/mergelabels.merge_state): one GitRepo.open (its `rev-parse --is-bare-repository …`) and one `rev-parse
+    --git-path` for the rebase folders and FETCH_HEAD.  It was two or three opens, and a --git-path per file."""
+    their_repo, our_repo = clones(tmp_path, PLAN.encode())
+    (their_repo.root / "data/phases.yaml").write_text(edit(PLAN, status(ISSUE_1, "audit")))
+    their_repo.commit("theirs", "data/phases.yaml")
+    their_repo.git("push", "-q", "origin", "main")
+    (our_repo.root / "data/phases.yaml").write_text(edit(PLAN, status(ISSUE_2, "blocked")))
+    our_repo.commit("ours", "data/phases.yaml")
+    trace = tmp_path / "trace.json"
+    done = subprocess.run(
+        ["git", "pull", how, "-q", "origin", "main"],
+        cwd=our_repo.root,
+        env={**os.environ, **ENV, "GIT_TRACE2_EVENT": str(trace)},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (our_repo.root / "data/phases.yaml").read_text() == edit(
+        PLAN, status(ISSUE_1, "audit"), status(ISSUE_2, "blocked")
+    )
+    asked = [argv[1] for argv in git_commands(trace) if argv[:1] == ["rev-parse"]]
+    assert asked == ["--is-bare-repository", "--git-path"]
 
 
 def test_labels_given_by_git_are_used_as_they_are(tmp_path: Path):

@@ -33,17 +33,18 @@ def merge_file(
     The result replaces OURS.  Set it up as git's merge driver with `tracker git setup`.
     """
     from tracker.edit import merge_plans
-    from tracker.git import GitUnavailable, driver_labels, local_side
+    from tracker.git import GitUnavailable, driver_labels, local_side, merge_state
     from tracker.support.atomicfile import write_atomic
     from tracker.support.textsafe import one_line
 
     shown = path or str(ours)
-    ours_label, theirs_label = driver_labels(ours_label, theirs_label, Path.cwd())
+    state = merge_state(Path.cwd())  # git runs the driver from the work tree's top
+    ours_label, theirs_label = driver_labels(ours_label, theirs_label, state)
     try:
         old, mine, other = (name.read_bytes() for name in (base, ours, theirs))
     except OSError as exc:
         raise Failed(f"tracker: error: cannot read {exc.filename}: {exc.strerror}") from None
-    local = local_side(Path.cwd())
+    local = local_side(state)
     try:
         merged = merge_plans(
             old,

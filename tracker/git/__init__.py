@@ -40,7 +40,7 @@ if TYPE_CHECKING:
         no_git,
         read_links,
     )
-    from tracker.git.mergelabels import driver_labels, local_side
+    from tracker.git.mergelabels import driver_labels, local_side, merge_state
     from tracker.git.mergesetup import driver_problem, set_up_merge, undo_merge
     from tracker.git.pace import Forecast, forecast
     from tracker.git.planhistory import (

@@ -29,69 +29,94 @@ from pathlib import Path
 from tracker.git.repo import GitRepo, GitUnavailable, is_object_id
 
 UNSUBSTITUTED = {"ours": "%X", "theirs": "%Y"}  # what git before 2.44 passes for them
+_REBASES = ("rebase-merge", "rebase-apply")  # the rebase's state folder in git's default backend, and --apply's
 
 
-def driver_labels(ours: str, theirs: str, work_tree: Path) -> tuple[str, str]:
+class MergeState:
+    """Where git keeps the state of the merge a driver runs in, found once per driver run (merge_state): the
+    repository opened once, git asked once where the rebase folders and FETCH_HEAD are, FETCH_HEAD read once."""
+
+    __slots__ = ("repo", "rebase_merge", "rebase_apply", "fetch_head", "_fetched")
+
+    def __init__(self, repo: GitRepo, rebase_merge: Path, rebase_apply: Path, fetch_head: Path):
+        self.repo = repo
+        self.rebase_merge = rebase_merge
+        self.rebase_apply = rebase_apply
+        self.fetch_head = fetch_head
+        self._fetched: dict[str, str] | None = None  # FETCH_HEAD's {commit: name} of those fetched for merging
+
+    def rebasing(self) -> bool:
+        return self.rebase_merge.is_dir() or self.rebase_apply.is_dir()
+
+    def fetched_name(self, label: str) -> str:
+        """FETCH_HEAD's name for `label` when it is a bare commit id fetched for merging; else `label`."""
+        if not is_object_id(label):
+            return label
+        if self._fetched is None:
+            self._fetched = {}
+            try:
+                lines = self.fetch_head.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                lines = ""
+            for line in lines.splitlines():
+                commit, mark, name = (line.split("\t", 2) + ["", ""])[:3]
+                if mark == "" and name.strip():
+                    self._fetched.setdefault(commit, " ".join(name.split()))  # one line, as a marker's label must be
+        return self._fetched.get(label, label)
+
+
+def merge_state(work_tree: Path) -> MergeState | None:
+    """The state of the merge under way in `work_tree`'s repository; None where git cannot tell it."""
+    try:
+        repo = GitRepo.open(work_tree)
+        names = (*_REBASES, "FETCH_HEAD")
+        said = repo.run("rev-parse", *(arg for name in names for arg in ("--git-path", name))).split(b"\n")[:-1]
+        if len(said) != len(names):  # a newline in a path: each asked on its own
+            said = [repo.run("rev-parse", "--git-path", name).removesuffix(b"\n") for name in names]
+    except (GitUnavailable, OSError):
+        return None
+    merge, apply, fetch_head = (repo.root / os.fsdecode(path) for path in said)
+    return MergeState(repo, merge, apply, fetch_head)
+
+
+def driver_labels(ours: str, theirs: str, state: MergeState | None) -> tuple[str, str]:
     """The labels for ours and theirs, as given, or as git would name the sides when it did not give them."""
     if ours in (UNSUBSTITUTED["ours"], ""):
         ours = "HEAD"
     if theirs in (UNSUBSTITUTED["theirs"], ""):
         heads = [value for name, value in os.environ.items() if name.startswith("GITHEAD_") and value]
-        theirs = heads[0] if len(heads) == 1 else _replayed(work_tree) or "theirs"
-    return ours, _fetched_name(theirs, work_tree)
+        theirs = heads[0] if len(heads) == 1 else _replayed(state) or "theirs"
+    return ours, theirs if state is None else state.fetched_name(theirs)
 
 
-_REBASES = ("rebase-merge", "rebase-apply")  # the rebase's state folder in git's default backend, and --apply's
-
-
-def local_side(work_tree: Path) -> str | None:
+def local_side(state: MergeState | None) -> str | None:
     """ "theirs" during a rebase, "ours" in the merge of a commit fetched for it (`git pull`), else None."""
-    try:
-        repo = GitRepo.open(work_tree)
-        if any(_git_path(repo, name).is_dir() for name in _REBASES):
-            return "theirs"
-    except (GitUnavailable, OSError):
+    if state is None:
         return None
+    if state.rebasing():
+        return "theirs"
     heads = [name[len("GITHEAD_") :] for name, value in os.environ.items() if name.startswith("GITHEAD_")]
-    if len(heads) == 1 and is_object_id(heads[0]) and _fetched_name(heads[0], work_tree) != heads[0]:
+    if len(heads) == 1 and is_object_id(heads[0]) and state.fetched_name(heads[0]) != heads[0]:
         return "ours"
     return None
 
 
-def _replayed(work_tree: Path) -> str | None:
+def _replayed(state: MergeState | None) -> str | None:
     """The commit a rebase is replaying, as git's markers name it (`1a2b3c4 (Add retry)`); None outside one."""
+    if state is None:
+        return None
     try:
-        repo = GitRepo.open(work_tree)
-        done = _git_path(repo, "rebase-merge/done")
+        done = state.rebase_merge / "done"
         if done.is_file():
             # The last command is the one being run: `pick <commit> <subject>` (or reword, edit, fixup -C …).
             lines = [line for line in done.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
             words = [word for word in lines[-1].split()[1:] if not word.startswith("-")] if lines else []
             commit = words[0] if words else ""
         else:
-            commit = _git_path(repo, "rebase-apply/original-commit").read_text(encoding="ascii", errors="replace")
-        said = repo.run("show", "--no-patch", "--format=%h%n%B", f"{commit.strip()}^{{commit}}", check=False)
+            commit = (state.rebase_apply / "original-commit").read_text(encoding="ascii", errors="replace")
+        said = state.repo.run("show", "--no-patch", "--format=%h%n%B", f"{commit.strip()}^{{commit}}", check=False)
     except (GitUnavailable, OSError):
         return None
     short, _, message = said.decode("utf-8", "replace").partition("\n")
     subject = message.split("\n", 1)[0].strip()
     return (f"{short} ({' '.join(subject.split())})" if subject else short) or None
-
-
-def _git_path(repo: GitRepo, name: str) -> Path:
-    return repo.root / os.fsdecode(repo.run("rev-parse", "--git-path", name).rstrip(b"\n"))
-
-
-def _fetched_name(label: str, work_tree: Path) -> str:
-    """FETCH_HEAD's name for `label` when it is a bare commit id fetched for merging; else `label`."""
-    if not is_object_id(label):
-        return label
-    try:
-        lines = _git_path(GitRepo.open(work_tree), "FETCH_HEAD").read_text(encoding="utf-8", errors="replace")
-    except (GitUnavailable, OSError):
-        return label
-    for line in lines.splitlines():
-        commit, mark, name = (line.split("\t", 2) + ["", ""])[:3]
-        if commit == label and mark == "" and name.strip():
-            return " ".join(name.split())  # one line, as a marker's label must be
-    return label

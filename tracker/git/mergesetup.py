@@ -40,10 +40,9 @@ def driver_program(driver: str) -> tuple[str, bool] | None:
     return (words[0], False) if words else None
 
 
-def missing_program(driver: str) -> tuple[str, bool] | None:
-    """The absolute program `driver` runs first, when it is not there to run (moved or removed), and whether
-    the line then falls back to the `tracker` on PATH; None when it is there, or looked up on PATH."""
-    found = driver_program(driver)
+def missing_program(found: tuple[str, bool] | None) -> tuple[str, bool] | None:
+    """`found`, driver_program's answer for a driver line, when the absolute program it names is not there to
+    run (moved or removed); None when it is there, or looked up on PATH."""
     if found is None or not os.path.isabs(found[0]):
         return None  # a command looked up on PATH, or not tracker's: git's to find
     return None if os.access(found[0], os.X_OK) else found
@@ -63,7 +62,7 @@ def driver_problem(plan: Path) -> tuple[Problem | None, list[str]]:
         return None, []  # not set up here (a pull merges the plan line by line), or set up by hand
     config = os.path.join(repo.root, origin[5:])  # git names it from the work tree's top
     watched = [config] + ([program[0]] if os.path.isabs(program[0]) else [])
-    missing = missing_program(driver)
+    missing = missing_program(program)
     if missing is None:
         return None, watched
     then = (

@@ -107,9 +107,9 @@ def _why(repo: GitRepo, plan: Path) -> str:
     driver = repo.run("config", "--get", "merge.tracker.driver", check=False).decode("utf-8", "replace").strip()
     if not driver:
         return "tracker's merge driver is not set up in this clone"
-    from tracker.git.mergesetup import missing_program
+    from tracker.git.mergesetup import driver_program, missing_program
 
-    missing = missing_program(driver)
+    missing = missing_program(driver_program(driver))
     if missing is not None and not missing[1]:
         return f"the merge driver could not run: {missing[0]} is not there"
     if missing is not None:
