@@ -209,6 +209,20 @@ def test_a_file_turned_into_a_symlink_out_is_seen(base: Repo, tmp_path: Path):
     assert not given_back and links.get("notes.txt").state == "unsafe"
 
 
+def test_what_a_symlink_leads_out_to_is_not_looked_at(base: Repo, tmp_path: Path):
+    """A file a link leads out to is never read (the link is `unsafe`), so no link depends on it: its change
+    leaves the links standing, as it leaves a replayed answer (support/cachefiles.link_target)."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret\n")
+    (base.root / "out.txt").symlink_to(outside)
+    age(base.root, "out.txt")
+    run = Run(base, ["out.txt"])
+    assert run.first.get("out.txt").state == "unsafe"
+    outside.write_text("secret, and more\n")
+    links, given_back = run.again()
+    assert given_back and links.get("out.txt").state == "unsafe"
+
+
 def test_a_symlink_that_leads_elsewhere_is_seen(base: Repo):
     base.write("one.md", "1\n")
     base.write("two.md", "1\n2\n")

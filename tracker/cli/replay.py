@@ -66,6 +66,7 @@ from tracker.support.cachefiles import (
     cache_folder,
     code_key,
     git_environment,
+    link_target,
     open_entry,
     stat_signature,
     used,
@@ -570,14 +571,14 @@ def _signature(path: str | os.PathLike, follow: bool = False) -> Signature:
 
 
 def _file_signature(root: str, path: str) -> tuple[Signature, str]:
+    """`path`'s lstat signature, and for a symlink where it leads, with that file's signature after its own when
+    it is inside the work tree (cachefiles.link_target: one leading out is never looked at)."""
     full = f"{root}/{path}"  # git paths use "/" on every system
     signature = _signature(full)
     if not signature or not stat.S_ISLNK(signature[0]):
         return signature, ""
-    target = os.path.realpath(full)
-    inside = target == root or target.startswith(root.rstrip(os.sep) + os.sep)
-    # What a link inside the work tree leads to is read; one leading out never is.
-    return signature + (_signature(target) if inside else []), target
+    target, info = link_target(root, full)
+    return signature + ([] if info is None else stat_signature(info)), target
 
 
 def _files_unchanged(root: str, files: list) -> bool:

@@ -38,6 +38,7 @@ from tracker.support.cachefiles import (
     cache_dir,
     code_key,
     git_environment,
+    link_target,
     read_entry,
     write_entry,
 )
@@ -216,8 +217,8 @@ def signatures(
     root: str, files: list[str], lstats: Mapping[str, os.stat_result | None] | None = None
 ) -> tuple[list, int]:
     """The signature of each file's lstat (for a symlink, also where it leads and that file's
-    stat; None: nothing there), and the newest time among them.  `lstats` holds the lstat of files
-    already asked (None: nothing there).
+    stat, inside the work tree only: cachefiles.link_target; None: nothing there), and the newest
+    time among them.  `lstats` holds the lstat of files already asked (None: nothing there).
 
     Tens of thousands of files every run: one lstat each, and what is made of it made in C
     (attrgetter, map) rather than in a Python call per file."""
@@ -237,8 +238,7 @@ def signatures(
     present = [sig for sig in out if sig is not None]
     for number, sig in enumerate(out):
         if sig is not None and stat.S_ISLNK(sig[0]):
-            target = os.path.realpath(f"{root}/{files[number]}")
-            info = _stat(target, os.stat)
+            target, info = link_target(root, f"{root}/{files[number]}")
             out[number] = (sig, os.fsencode(target), None if info is None else _SIGNATURE(info))
             if info is not None:
                 present.append(_SIGNATURE(info))
@@ -264,13 +264,6 @@ def _changed(files: list[str], kept: bytes, now: list) -> set[str]:
 def _listed(paths: bytes) -> list[str]:
     """The paths of an entry's `vouched`, as a list."""
     return paths.decode().split("\0")[:-1]
-
-
-def _stat(path: str, how) -> os.stat_result | None:
-    try:
-        return how(path)
-    except (OSError, ValueError):
-        return None
 
 
 def _paths_digest(written: list[str]) -> str:

@@ -49,6 +49,23 @@ def stat_signature(info: os.stat_result) -> list[int]:
     return [info.st_mode, info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
+def link_target(root: str, link: str) -> tuple[str, os.stat_result | None]:
+    """Where the symlink `link` leads (symlinks resolved), and that file's stat when it is inside the work tree
+    `root` (resolved); None when nothing is there, or when it is outside.
+
+    What a symlink leads to is part of a file's signature for the caches that watch files' stats, the links'
+    (git/linkmemo.py) and the answers' (cli/replay.py), but only inside the work tree: a file a link leads out
+    to is never read (git/links.py's symlink_reason), so no answer depends on it, and it is not looked at, not
+    even its stat."""
+    target = os.path.realpath(link)
+    if target != root and not target.startswith(root.rstrip(os.sep) + os.sep):
+        return target, None
+    try:
+        return target, os.stat(target)
+    except (OSError, ValueError):
+        return target, None
+
+
 def git_environment() -> list[str]:
     """The GIT_* variables, sorted: they change what git answers, so they are part of any key
     under which an answer of git's is kept."""
