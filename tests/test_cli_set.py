@@ -257,6 +257,27 @@ def test_ctrl_c_once_the_change_is_in_place_still_says_what_was_written(tmp_path
     assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
 
 
+def test_ctrl_c_between_two_writes_of_one_command_says_the_first_was_written(tmp_path):
+    """`set 4 complete --owner eve` writes twice; a Ctrl+C while the second waits to be renamed used to say
+    "nothing was written", the first change in place and said above."""
+    path = bundled_copy(tmp_path)
+    before = path.read_text()
+    writer = start(
+        "--file", str(path), "set", "4", "complete", "--owner", "eve", env={"TRACKER_TEST_PAUSE_AFTER_TEMP": "3"}
+    )
+    deadline = time.monotonic() + 60
+    while path.read_text() == before:  # the first write in place: the second's temporary file comes next
+        assert writer.poll() is None and time.monotonic() < deadline, writer.communicate()
+        time.sleep(0.01)
+    wait_for_temp(path.parent, writer)
+    writer.send_signal(signal.SIGINT)
+    stdout, stderr = writer.communicate(timeout=60)
+    assert (writer.returncode, stderr) == (130, "tracker: interrupted; the change above was written\n")
+    assert stdout == f"{path}: the status of issue #4: 'audit' -> 'complete'\n"
+    assert path.read_text() == before.replace("status: audit", "status: complete", 1)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["phases.yaml"]
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
 def test_a_writer_terminated_mid_write_cleans_up_and_ends_by_the_signal(tmp_path, signum):
     path = bundled_copy(tmp_path)

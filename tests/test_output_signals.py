@@ -123,3 +123,49 @@ def test_a_ctrl_c_held_through_a_step_is_raised_after_it_unless_the_step_is_alre
             time.sleep(0.01)
             raise Terminated(signal.SIGTERM)
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize(
+    "args, name, what",
+    [
+        (("summary", "-o"), "out.md", "the summary"),
+        (("export", "html", "-o"), "out.html", "the html export"),
+        (("export", "csv", "-o"), "out.csv", "the csv export"),
+    ],
+)
+@pytest.mark.parametrize("moment", ["TRACKER_TEST_PAUSE_AFTER_TEMP", "TRACKER_TEST_PAUSE_AFTER_OUTPUT"])
+def test_ctrl_c_says_whether_the_output_file_was_written(repo, args, name, what, moment):
+    """Ctrl+C before the temporary file is renamed to the output's name, and in the moment after: the first
+    leaves no file and says nothing was written; the second used to say so too, the file written. (The rename
+    is made with Ctrl+C held, so no moment is between the two.)"""
+    make_plan_repo(repo)
+    out = repo.root / "out"
+    out.mkdir()
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "tracker", *args, f"out/{name}"],
+        cwd=repo.root,
+        # The pause after the rename holds Ctrl+C as the rename does: it ends, then the Ctrl+C is raised.
+        env=tracker_env(**{moment: "60" if moment.endswith("TEMP") else "3", "TRACKER_NOW": PAUSE["TRACKER_NOW"]}),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        if moment == "TRACKER_TEST_PAUSE_AFTER_TEMP":
+            wait_for_temp(out, name, lambda: writer.poll() is None)
+        else:
+            deadline = time.monotonic() + 60
+            while not (out / name).exists():
+                assert writer.poll() is None, writer.communicate()
+                assert time.monotonic() < deadline, "the output was never replaced"
+                time.sleep(0.02)
+        writer.send_signal(signal.SIGINT)
+        stdout, stderr = writer.communicate(timeout=30)
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+    written = moment == "TRACKER_TEST_PAUSE_AFTER_OUTPUT"
+    said = f"{what} was written to out/{name}" if written else "nothing was written"
+    assert (writer.returncode, stderr, stdout) == (130, f"tracker: interrupted; {said}\n", "")
+    assert sorted(p.name for p in out.iterdir()) == ([name] if written else [])

@@ -93,6 +93,7 @@ def write_change(change, loaded, unmerged, said=None):
     """Apply `change` to `loaded` through the writer (the TUI's path too), say what it did, and give the plan as
     now written (`loaded`, `unmerged`: load_to_write's).  `said(written)`: what it did, from the plan written (an
     added record's id is there); else edit.summary of it on the plan before."""
+    from tracker.cli.launch import CHANGE_WRITTEN, leaves
     from tracker.edit import Interrupted, WriteRefused, apply, summary
     from tracker.support.textsafe import one_line
 
@@ -106,6 +107,7 @@ def write_change(change, loaded, unmerged, said=None):
     except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops
         click.echo(line(stop.written))
         raise
+    leaves(CHANGE_WRITTEN)  # a Ctrl+C from here on (before the next write's rename) comes after this change
     click.echo(line(written))
     return written
 
@@ -162,7 +164,12 @@ def output_options(kept: str, folders_made: bool = False) -> Callable[[Callable]
 def _output_file(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
     """An `-o` file; `-` is standard output (None), as Unix tools take it.  Read as text, before any Path, which
     would spell `./-` as `-` too: a file named `-` is still `-o ./-`."""
-    return None if value is None or value == "-" else Path(value)
+    if value is None or value == "-":
+        return None
+    from tracker.cli.launch import NOTHING_WRITTEN, leaves
+
+    leaves(NOTHING_WRITTEN)  # until write_output puts it in place
+    return Path(value)
 
 
 def write_output(
@@ -182,10 +189,17 @@ def write_output(
         stdout: BinaryIO = click.get_binary_stream("stdout")  # type: ignore[operator]  # click types it `object`
         stdout.write(data)
         return
+    from tracker.cli.launch import leaves
     from tracker.support import atomicfile
+    from tracker.support.textsafe import one_line
+
+    def placed(whole: bool) -> None:  # what a Ctrl+C from now on leaves: a part of it in a device, or it all
+        leaves(f"{what} was written to {one_line(str(output))}" if whole else None)
 
     try:
-        atomicfile.write_output(output, data, kinds, force=force, keep=(plan,), make_folders=make_folders, check=check)
+        atomicfile.write_output(
+            output, data, kinds, force=force, keep=(plan,), make_folders=make_folders, check=check, placed=placed
+        )
     except atomicfile.PlanItself as exc:  # --force or not: nothing to insist on
         raise Failed(f"{output}: error: cannot write {what}: {exc.strerror}") from None
     except atomicfile.Refused as exc:

@@ -54,6 +54,7 @@ def run() -> int:
     """
     try:
         try:
+            leaves(NOTHING_WRITTEN if _command(sys.argv[1:]) in _PLAN_WRITERS else None)
             from tracker.support.clock import BadClock
 
             found = plain_status(sys.argv[1:])
@@ -103,22 +104,53 @@ def run() -> int:
         return 1
 
 
+NOTHING_WRITTEN = "nothing was written"
+CHANGE_WRITTEN = "the change above was written"
+# The commands whose every write is a change of the plan through its writer: nothing is written until a
+# change is in place, and each one says when it is (CHANGE_WRITTEN).
+_PLAN_WRITERS = ("set", "add", "session")
+# What a Ctrl+C now leaves, as `interrupted` says it (`leaves`): NOTHING_WRITTEN from the start for the plan's
+# writers, from its -o for a summary or an export (cli/context.py), then what each write put in place.  None
+# for a command that writes no file (`status`, `validate`, `serve`, whose browsers' dashboards may well have
+# written), or has not said what it writes: a line saying "nothing was written" would then claim too much.
+_left: str | None = None
+
+
+def leaves(said: str | None) -> None:
+    """From now on, a Ctrl+C leaves what `said` says (NOTHING_WRITTEN, CHANGE_WRITTEN, an output's words), or
+    nothing to speak of (None)."""
+    global _left
+    _left = said
+
+
 def interrupted(exc: KeyboardInterrupt) -> int:
     """Say what a Ctrl+C left, on one line, and give the status a shell gives a process ended by SIGINT.
 
     A change in place when it came (edit.Interrupted: the writer's rename is done, its line already said)
-    is written; any other Ctrl+C came before a write's rename, which is atomic, so nothing was.
+    is written; any other Ctrl+C left what the command last said it would (`leaves`): before a write's
+    rename, which is atomic, nothing; after it, that file.  A command that writes no file says only that
+    it was interrupted.
     """
     from tracker.support.signals import INTERRUPTED
 
-    written = hasattr(exc, "written")  # edit.Interrupted, told by its attribute: its module may not be loaded
+    # edit.Interrupted, told by its attribute: its module may not be loaded
+    left = CHANGE_WRITTEN if hasattr(exc, "written") else _left
     if sys.stderr is not None:
-        sys.stderr.write(
-            "tracker: interrupted; the change above was written\n"
-            if written
-            else "tracker: interrupted; nothing was written\n"
-        )
+        sys.stderr.write(f"tracker: interrupted; {left}\n" if left else "tracker: interrupted\n")
     return INTERRUPTED
+
+
+def _command(args: list[str]) -> str | None:
+    """The command's name: the first argument that is neither an option nor the value of a global one."""
+    index = 0
+    while index < len(args):
+        if args[index] in ("-f", "--file", "--max-bytes"):
+            index += 2
+        elif args[index].startswith("-"):
+            index += 1
+        else:
+            return args[index]
+    return None
 
 
 def _exit_status(code: object) -> int:

@@ -69,6 +69,7 @@ def _apply(reading, change, part: dict, said) -> int | None:
         if unmerged is not None:
             unmerged.stop()
         return None  # not cached, no such issue or phase, or the plan's errors: the CLI says what it must
+    from tracker.cli.launch import CHANGE_WRITTEN, leaves
     from tracker.edit import Interrupted, NeedWhole, WriteRefused, apply
     from tracker.support.textsafe import block, one_line
 
@@ -82,6 +83,7 @@ def _apply(reading, change, part: dict, said) -> int | None:
     except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops
         _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, stop.written)}"))
         raise
+    leaves(CHANGE_WRITTEN)  # a Ctrl+C from here on comes after the change was made
     _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, written)}"))
     return 0
 

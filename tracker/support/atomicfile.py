@@ -129,6 +129,7 @@ def write_output(
     keep: Iterable[str | os.PathLike] = (),
     make_folders: bool = False,
     check: Callable[[Path], None] | None = None,
+    placed: Callable[[bool], None] | None = None,
 ) -> None:
     """Write a file the user named as output (`summary -o FILE`, the dashboard's export).
 
@@ -146,9 +147,14 @@ def write_output(
     and raises Refused to keep it (what a session note or an export may
     replace: notes/replacing.py, export/replacing.py); devices, FIFOs and
     descriptors are never asked about.
+
+    `placed` is told False as a write into a device, FIFO or descriptor begins (a part of the output may be
+    there from then on), and True once the whole output is: a file is renamed into place with Ctrl+C held, so
+    that a Ctrl+C then comes after `placed(True)` (an interrupted command says what it left: cli/launch.py).
+    TRACKER_TEST_PAUSE_AFTER_OUTPUT=SECONDS holds the rename's end that long, for tests.
     """
     with signals.cleanup_first():  # a SIGTERM or SIGHUP mid-write: the temporary file goes, then the process
-        _write_output(Path(target), data, kinds, force, keep, make_folders, check)
+        _write_output(Path(target), data, kinds, force, keep, make_folders, check, placed or (lambda whole: None))
 
 
 def _write_output(
@@ -159,17 +165,22 @@ def _write_output(
     keep: Iterable[str | os.PathLike],
     make_folders: bool,
     check: Callable[[Path], None] | None,
+    placed: Callable[[bool], None],
 ) -> None:
     named = _descriptor_named(target)
     if named:
+        placed(False)
         _write_all(1 if named[1] else 2 if named[2] else int(named[3] or named[4]), data)
+        placed(True)
         return
     try:
         info = os.stat(target)
     except FileNotFoundError:
         info = None
     if info is not None and not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+        placed(False)
         _write_in_place(target, data)
+        placed(True)
         return
     real = Path(os.path.realpath(target))
     if info is not None and any(_same_file(info, path) for path in keep):
@@ -181,7 +192,11 @@ def _write_output(
         if check is not None and info is not None and stat.S_ISREG(info.st_mode):
             check(real)
     with folders_for(real) if make_folders else contextlib.nullcontext():
-        replace(write_temp(real, data), real)
+        temp = write_temp(real, data)
+        with signals.interrupt_held():  # a Ctrl+C lands before the rename, or once `placed` knows it is done
+            replace(temp, real)
+            pause_for_tests("TRACKER_TEST_PAUSE_AFTER_OUTPUT")
+            placed(True)
 
 
 @contextlib.contextmanager
