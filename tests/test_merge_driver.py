@@ -375,6 +375,44 @@ def test_in_a_pull_rebase_theirs_is_named_as_git_names_the_commit_being_replayed
     assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
 
 
+@pytest.mark.parametrize(
+    "command",
+    [("cherry-pick", "eve"), ("cherry-pick", "main..eve"), ("revert", "FINISH"), ("revert", "FINISH", "HEAD~3")],
+)
+def test_in_a_cherry_pick_or_a_revert_theirs_is_named_as_git_names_the_commit_applied(tmp_path: Path, command):
+    """git before 2.44 gives the driver no label and sets no GITHEAD_ in a cherry-pick or a revert, nor
+    CHERRY_PICK_HEAD or REVERT_HEAD before the merge is over: the commit is read from sequencer/todo (several
+    commits) or from the `git cherry-pick`/`git revert` the driver runs under (one), and named as git's own
+    markers name it, the reverted one as `parent of …`.  It was `theirs`."""
+    repo = make_repo(tmp_path / "repo")
+    repo.write("data/phases.yaml", PLAN)
+    assert run_tracker("git", "setup", cwd=repo.root, env=ENV).returncode == 0
+    repo.commit("plan")
+    repo.git("switch", "-q", "-c", "eve")
+    repo.write("data/phases.yaml", edit(PLAN, status(ISSUE_2, "blocked")))
+    repo.commit("Block two")
+    repo.write("data/phases.yaml", edit(PLAN, status(ISSUE_2, "blocked"), status(ISSUE_1, "complete")))
+    finish = repo.commit("Finish the retry handler")
+    repo.write("data/phases.yaml", edit(PLAN, status(ISSUE_2, "blocked"), status(ISSUE_1, "audit")))
+    repo.commit("Audit one")
+    short = repo.git("rev-parse", "--short", finish)
+    if command[0] == "cherry-pick":
+        repo.git("switch", "-q", "main")
+        repo.write("data/phases.yaml", edit(PLAN, status(ISSUE_1, "audit")))
+        repo.commit("Audit one first")
+        if command[1] == "eve":
+            repo.git("branch", "-f", "eve", finish)  # the one commit picked: the branch's tip
+        side, label = ("audit", "complete"), f"{short} (Finish the retry handler)"
+    else:
+        side, label = ("audit", "not_started"), f"parent of {short} (Finish the retry handler)"
+    args = [arg.replace("FINISH", finish) for arg in command]
+    done = git(repo, *args)
+    assert done.returncode == 1, done.stderr
+    text = (repo.root / "data/phases.yaml").read_text()
+    assert f"<<<<<<< HEAD\n        status: {side[0]}\n=======\n        status: {side[1]}\n>>>>>>> {label}\n" in text
+    assert repo.git("status", "--porcelain") == "UU data/phases.yaml"
+
+
 @pytest.mark.parametrize("how", ["--no-rebase", "--rebase"])
 def test_the_driver_opens_the_repository_once_and_asks_once_where_git_keeps_the_merge_s_state(tmp_path: Path, how: str):
     """The markers' labels and which side is this clone's own are read from one look at git's state
