@@ -258,9 +258,9 @@ def test_work_left_uncommitted_is_not_taken_in_with_a_colleagues_commits_pulled_
     assert (
         f"warning: this session starts at HEAD ({theirs}), not where session 2026-12-05#1 ended ({until}) to take in "
         f"the plan's changes it left: 1 commit by others came in after it ended ({theirs} 'Verify #9'), and this "
-        "session's note would claim their work; the plan's changes not committed ("
-    ) in started.stderr
-    assert "#7) are this session's, and its note takes them in" in started.stderr
+        "session's note would claim their work; the plan's changes not committed (issue #7) are this session's, "
+        "and its note takes them in"
+    ) in started.stderr  # not "issues #1, #7": #1's steps, read back from the parse cache, are no change
     tracker(bob, "2026-12-05T10:10", "set", "1", "verified")
     bob.commit("Verify #1", date="2026-12-05T10:10:00+00:00")
     tracker(bob, "2026-12-05T10:20", "session", "end")
@@ -269,6 +269,28 @@ def test_work_left_uncommitted_is_not_taken_in_with_a_colleagues_commits_pulled_
     assert "Issue #1: not started → verified" in note and "Issue #7: audit → complete" in note
     assert "Issue #9: audit → verified" not in note and "alice.js" not in note
     assert "warning" not in tracker(bob, "2026-12-05T10:31", "validate").stderr
+
+
+def test_after_a_pull_with_autostash_the_plan_s_work_not_committed_is_the_user_s_alone(tmp_path: Path):
+    """`git pull --rebase --autostash` over a plan edited and not committed: the note's warning named issues #1 and
+    #7, where only #7 was edited. #1's steps say `status: todo`, the default: the plan as HEAD holds it (read back
+    from the parse cache: the clones share one here) and the work tree's (git wrote it: parsed) were compared
+    through msgspec.to_builtins, which leaves a default out only when it is the very same object."""
+    alice, bob = clones(tmp_path, SEVEN_NINE.encode())
+    tracker(bob, "2026-12-05T09:00", "session", "start", "--focus", "bob")
+    bob.commit("Start", date="2026-12-05T09:00:00+00:00")
+    bob.git("push", "-q", "origin", "main")
+    tracker(bob, "2026-12-05T09:10", "set", "7", "complete")
+    tracker(bob, "2026-12-05T09:20", "session", "end", "--leave-uncommitted")
+    alice.git("pull", "-q", "origin", "main")
+    tracker(alice, "2026-12-05T09:30", "set", "9", "verified")
+    _as("alice", alice, "commit", "-q", "-am", "Verify #9")
+    _as("alice", alice, "push", "-q", "origin", "main")
+
+    bob.git("pull", "-q", "--rebase", "--autostash", "origin", "main")
+    assert "status: verified" in bob.git("show", "HEAD:data/phases.yaml")
+    said = tracker(bob, "2026-12-05T09:45", "summary").stderr
+    assert "warning: the plan has changes that are not committed (issue #7); the note of session 2026-12-05" in said
 
 
 def test_work_left_uncommitted_and_committed_before_a_merge_pull_is_said_to_be_in_no_note(tmp_path: Path):

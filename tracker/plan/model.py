@@ -432,24 +432,48 @@ def day_number(dates: list[str], index: int) -> int:
 
 
 def same_work(a: Project, b: Project) -> bool:
-    """Whether two plans hold the same work: everything but the sessions and the places of values."""
-    return _plain(msgspec.to_builtins(msgspec.structs.replace(a, sessions=[]))) == _plain(
-        msgspec.to_builtins(msgspec.structs.replace(b, sessions=[]))
+    """Whether two plans hold the same work: everything but the sessions and the places of values.  Issue by
+    issue, so that each one equal as it is (in C) is not taken apart."""
+
+    def shell(project: Project) -> Project:
+        phases = [msgspec.structs.replace(phase, issues=[]) for phase in project.phases]
+        return msgspec.structs.replace(project, sessions=[], phases=phases)
+
+    return (
+        _same(shell(a), shell(b))
+        and [len(phase.issues) for phase in a.phases] == [len(phase.issues) for phase in b.phases]
+        and all(_same(was, issue) for (_, was), (_, issue) in zip(a.issues(), b.issues(), strict=True))
     )
 
 
 def changed_issues(a: Project, b: Project) -> list[str]:
     """The keys of the issues of `b` that `a` lacks or holds otherwise (the places of values aside)."""
-    before = {issue.key: _plain(msgspec.to_builtins(issue)) for _, issue in a.issues()}
-    return [issue.key for _, issue in b.issues() if before.get(issue.key) != _plain(msgspec.to_builtins(issue))]
+    before = {issue.key: issue for _, issue in a.issues()}
+    return [issue.key for _, issue in b.issues() if (was := before.get(issue.key)) is None or not _same(was, issue)]
+
+
+def _same(a: Record, b: Record) -> bool:
+    """Whether two records hold the same values, their places (`at`) aside: equal as they are (in C, places and
+    all), or else field by field."""
+    return a == b or _plain(a) == _plain(b)
+
+
+_LEAVES = (str, int, float, bool, type(None))
 
 
 def _plain(value):
-    """A record as builtins without its places (`at`), which move with every line added above it."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if k != "at"}
+    """A record's values, field by field, without its places (`at`), which move with every line added above it.
+    Not msgspec.to_builtins: it leaves out a field holding its default only when it is the default object itself,
+    so a `status: todo` parsed from the text and the same read back from the parse cache came out different."""
+    if type(value) in _LEAVES:
+        return value
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, msgspec.Struct):
+        fields = value.__struct_fields__
+        return tuple(_plain(v) for name, v in zip(fields, msgspec.structs.astuple(value), strict=True) if name != "at")
     return value
 
 
