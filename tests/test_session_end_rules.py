@@ -293,6 +293,32 @@ def test_after_a_pull_with_autostash_the_plan_s_work_not_committed_is_the_user_s
     assert "warning: the plan has changes that are not committed (issue #7); the note of session 2026-12-05" in said
 
 
+def test_a_colleague_s_commit_cherry_picked_is_the_user_s_own_so_the_next_session_takes_in_the_work_left(
+    tmp_path: Path,
+):
+    """others_since judged a commit by its author too: Alice's commit that Bob cherry-picked (committed by Bob, as
+    moved_past has it: written here by him) counted as another's, and the next session began at HEAD, leaving the
+    work the last one left in no note."""
+    alice, bob = clones(tmp_path, SEVEN_NINE.encode())
+    tracker(bob, "2026-12-05T09:00", "session", "start", "--focus", "bob")
+    tracker(bob, "2026-12-05T09:10", "set", "7", "complete")
+    tracker(bob, "2026-12-05T09:20", "session", "end", "--leave-uncommitted")
+    until = bob.git("rev-parse", "--short", "HEAD")
+    alice.git("switch", "-q", "-c", "fix")
+    alice.write("src/alice.js", "alice();\n")
+    _as("alice", alice, "add", ".")
+    _as("alice", alice, "commit", "-q", "-m", "Alice's fix")
+    _as("alice", alice, "push", "-q", "origin", "fix")
+
+    bob.git("fetch", "-q", "origin")
+    bob.git("cherry-pick", "origin/fix")
+    assert bob.git("log", "-1", "--format=%ae %ce") == "alice@example.org ada@example.org"
+    started = tracker(bob, "2026-12-05T10:00", "session", "start", "--focus", "next")
+    assert "by others came in" not in started.stderr
+    assert f"(issue #7) are this session's: it starts where that one ended, at {until}" in started.stderr
+    assert f"since: {until}" in (bob.root / "data/phases.yaml").read_text().split("focus: next")[1]
+
+
 def test_work_left_uncommitted_and_committed_before_a_merge_pull_is_said_to_be_in_no_note(tmp_path: Path):
     alice, bob = clones(tmp_path, SEVEN_NINE.encode())
     tracker(bob, "2026-12-05T09:00", "session", "start", "--focus", "bob")

@@ -189,9 +189,10 @@ _NAMED = 5  # commits named in a message; the rest counted
 
 def others_since(plan_file: Path, repo_setting: str | None, rev: str) -> list[tuple[str, str]] | None:
     """(short sha, subject) of each commit of `rev..HEAD`, newest first, that is not the user's own work done
-    here: a merge, or a commit not both authored and committed by the identity git commits as now (its
-    `user.email`, or GIT_COMMITTER_EMAIL); empty when all are.  None when git cannot tell (no repository,
-    `rev` no commit)."""
+    here: a merge, or a commit not committed by the identity git commits as now (its `user.email`, or
+    GIT_COMMITTER_EMAIL); empty when all are.  Its author does not count, as in moved_past: a colleague's commit
+    the user cherry-picked (or a patch applied with `git am`) was written here by the user, where it stands, as
+    the session's own work.  None when git cannot tell (no repository, `rev` no commit)."""
     if not _askable(rev):
         return None
     try:
@@ -200,13 +201,13 @@ def others_since(plan_file: Path, repo_setting: str | None, rev: str) -> list[tu
                 return None
             ident = repo.run("var", "GIT_COMMITTER_IDENT", check=False).decode("utf-8", "replace")
             me = ident.partition("<")[2].partition(">")[0].lower() if "<" in ident else None  # None: no identity
-            out = repo.run("log", "--format=%h%x09%p%x09%ae%x09%ce%x09%s", f"{rev}..HEAD").decode("utf-8", "replace")
+            out = repo.run("log", "--format=%h%x09%p%x09%ce%x09%s", f"{rev}..HEAD").decode("utf-8", "replace")
     except GitUnavailable:
         return None
     others = []
     for line in out.splitlines():
-        sha, parents, author, committer, subject = line.split("\t", 4)
-        if " " in parents or me is None or not (author.lower() == committer.lower() == me):
+        sha, parents, committer, subject = line.split("\t", 3)
+        if " " in parents or me is None or committer.lower() != me:
             others.append((sha, subject))
     return others
 
