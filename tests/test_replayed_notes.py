@@ -194,6 +194,31 @@ def test_a_named_revision_that_comes_to_name_another_commit_means_making_the_not
     assert outcome(after) == outcome(fresh(shop, "summary", "--since", "topic", tmp_path=tmp_path))
 
 
+@pytest.mark.parametrize("branch", ["moved", "made"])
+def test_the_session_s_own_start_coming_to_name_another_commit_means_making_the_note_again(
+    shop: Repo, branch: str, tmp_path: Path
+):
+    """`--since` the commit the session's `since: start` names is the session's own window, titled as the
+    session; once the branch `start` moves, the same --since is a window of its own, titled by its days (and
+    the other way round once a `start` that named no commit is made there).  The replay asked git again about
+    --since's revision only, and gave back the title it had."""
+    plan = shop.root / "data" / "phases.yaml"
+    plan.write_text(plan.read_text() + "    since: start\n")
+    sha = shop.git("rev-parse", "HEAD~1")
+    own, other = b"# Session Summary - November 30, 2025\n", b"# Summary - November 29, 2025 to "
+    if branch == "moved":
+        shop.git("branch", "start", sha)
+    before = run(shop, "summary", "--since", sha)
+    assert (own if branch == "moved" else other) in outcome(before)[0]
+    mark_recorded_notes()
+    assert replayed(run(shop, "summary", "--since", sha))
+    # git status says what it said: HEAD and its branch are as they were.
+    shop.git("branch", "-f", "start", "HEAD" if branch == "moved" else sha)
+    after = run(shop, "summary", "--since", sha)
+    assert not replayed(after) and (other if branch == "moved" else own) in outcome(after)[0]
+    assert outcome(after) == outcome(fresh(shop, "summary", "--since", sha, tmp_path=tmp_path))
+
+
 def test_a_gitignore_that_comes_to_ignore_the_output_means_making_the_note_again(shop: Repo, tmp_path: Path):
     """Whether the file written is one the session made is git's ignore rules' to say, and a .gitignore that
     ignores itself can change them without `git status` saying anything new."""

@@ -433,11 +433,13 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
 
     history = HistoryView(True, "", start.short, start.date, start.how, "", "", end_sha[:7] if end_sha else None)
     window_start = None
-    if since is not None and not _own_start(repo, session, start):
+    own: dict[str, str] = {}  # the revision naming the session's own start, when --since gave one: it sets the title
+    if since is not None and not _own_start(repo, session, start, own):
         window_start = since if is_iso_date(since) else start.date
     # Only `until` was HEAD as the session ended; a window closed by the next session's start says nothing of it.
     end_day = repo.work_day(end_sha) if end_sha is not None and session.until else None
     facts = _Facts(history, root=repo.root, end=end_sha, end_day=end_day, window_start=window_start)
+    facts.revisions.update(own)
     if start.name is not None and start.sha is not None:
         facts.revisions[start.name] = start.sha
     if end is not None and end_sha is not None:
@@ -457,13 +459,20 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
     return facts
 
 
-def _own_start(repo: GitRepo, session: Session, start: Start) -> bool:
+def _own_start(repo: GitRepo, session: Session, start: Start, named: dict[str, str]) -> bool:
     """Whether `start` (given with --since) is where the session's own window starts: its `since`, else its day's
-    start.  A `since` git does not hold starts no window, so a start given in its place is not the session's."""
+    start.  A `since` git does not hold starts no window, so a start given in its place is not the session's.
+    The session's `since` goes into `named` with the commit it names ("" none): a replay asks git about it again,
+    since a branch or a tag may come to name another commit, and the answer with it."""
     try:
         own = _session_start(repo, session)
+    except NoCommit:  # raised for a `since` alone (a day's start is always found)
+        named[session.since or ""] = ""
+        return False
     except HistoryError:
         return False
+    if own.name is not None and own.sha is not None:
+        named[own.name] = own.sha
     return own.sha == start.sha
 
 
