@@ -372,7 +372,10 @@ def test_overdue_issues_and_stale_evidence_need_attention_as_of_the_sessions_own
     note = r.note("2026-01-14T10:05")
     attention = section(note, "Needs Attention")
     assert "- Issue #1 (Backups) is overdue: it was due 2026-01-10 and its status is In progress\n" in attention
-    assert "- `docs/runbook.md` (Issue #1) is stale: " in attention
+    assert (
+        "- `docs/runbook.md` (Issue #1) is stale: last reviewed 2025-06-01; its review was due 2025-08-30\n"
+        in attention
+    )
     assert "Issue #2" not in attention  # due later
     # Months on, with #2 overdue by then: the note of that session does not change.
     assert r.note("2026-06-01T09:00", "--session", "2026-01-14") == note

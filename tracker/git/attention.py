@@ -32,8 +32,10 @@ class Attention:
     message: str
     freshness: Freshness | None = None  # of stale evidence: when last reviewed, when due
     # Of drift and open steps: what the message says of it after naming it ("marked done but 2 of its steps are
-    # not done"), for a view that names it its own way (status's `!` lines).
+    # not done"), for a view that names it its own way (status's `!` lines); and what is wrong, after "but"
+    # (drift: what git says against the file, deliverable_drift), for a view that says the status apart (notes).
     marked: str = ""
+    reason: str = ""
 
     def where(self) -> tuple[int, int]:
         if self.deliverable is not None:
@@ -60,11 +62,11 @@ def attention(
         done = progress.is_done(project, issue)
         count = compliance.open_steps(issue) if "open-steps" in wanted and done else 0
         if count:
-            marked = (
-                f"marked {project.label(issue.status).lower()} but {count} of its steps "
-                f"{'is' if count == 1 else 'are'} not done"
+            steps = f"{count} of its steps {'is' if count == 1 else 'are'} not done"
+            marked = f"marked {project.label(issue.status).lower()} but {steps}"
+            yield Attention(
+                "open-steps", phase, issue, None, f"issue #{issue.id} is {marked}", marked=marked, reason=steps
             )
-            yield Attention("open-steps", phase, issue, None, f"issue #{issue.id} is {marked}", marked=marked)
         for deliverable in issue.deliverables:
             reason = (
                 deliverable_drift(project, issue, deliverable, links.get(deliverable.path))
@@ -80,6 +82,7 @@ def attention(
                     deliverable,
                     f"deliverable '{deliverable.path}' of issue #{issue.id} is {marked}",
                     marked=marked,
+                    reason=reason,
                 )
             if "stale" in wanted:
                 fresh = evidence_freshness(project, phase, issue, deliverable, links, today)

@@ -34,8 +34,6 @@ from tracker.git import (
     GitRepo,
     GitUnavailable,
     Links,
-    deliverable_drift,
-    evidence_freshness,
     link_paths,
     links_at,
     measure,
@@ -822,11 +820,9 @@ def _attention(
             )
         elif deliverable is not None and named_file(deliverable.path, said.__contains__) not in said:
             status = views.status(issue.status_of(deliverable))
-            if item.kind == "drift":
-                reason = deliverable_drift(project, issue, deliverable, links.get(deliverable.path)) or ""
-            else:
-                fresh = evidence_freshness(project, item.phase, issue, deliverable, links, today)
-                reason = f"last reviewed {fresh.reviewed}; its review was due {fresh.review_due}"
+            reason = item.reason
+            if item.freshness is not None:
+                reason = f"last reviewed {item.freshness.reviewed}; its review was due {item.freshness.review_due}"
             out.append(Attention(item.kind, _shown(deliverable.path), str(issue.id), issue.title, status, reason, ""))
     return out
 
