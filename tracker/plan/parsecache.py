@@ -57,6 +57,7 @@ FORMAT = "tracker plan cache 4"
 KEEP = 8  # whole entries kept: a few plans, or the last few versions of one
 DELTAS_KEPT = 16  # delta entries kept: the last edits made from a few issues' lines
 DELTA_MOST = 256  # issues a delta holds at most: past them the next write is a whole entry
+CHUNK = 1000  # issues decoded in one call (_issues): about 2.5 ms of holding Python's lock
 # The parts whose code decides what a plan loads to; editing any module of them changes the key.
 LOADER_PARTS = ("plan", "support")
 
@@ -255,7 +256,7 @@ def store(
     _write(
         digest,
         "",
-        encode(_head(project)),
+        encode(head_only(project)),
         [len(phase.issues) for phase in project.phases],
         [issue.key for issue in issues],
         _numbered(issues),
@@ -306,7 +307,7 @@ def store_part(digest: str, part: Part, project: Project, problems: list[Problem
     keys = [*part.keys[: part.first], *(issue.key for issue in window), *part.keys[after:]]
     counts = [count + added * (i == part.phase) for i, count in enumerate(part.counts)]
     numbered = part.numbered and _numbered(window)
-    head = msgspec.msgpack.encode(_head(project))
+    head = msgspec.msgpack.encode(head_only(project))
     new = Part(part.base, keys, counts, numbered, changes, moves, part.first, len(window), part.phase, part.plain)
     if len(changes) <= DELTA_MOST:
         held = sorted(changes)
@@ -430,14 +431,30 @@ def _whole(digest: str, code: str, fetched: Fetched) -> tuple[_Header, list[Issu
     if found is None:
         return None
     read, data = found
-    body = data[read.start - _ARRAY :]
-    if len(body) != _ARRAY + (read.ends[-1] if read.ends else 0):
+    if len(data) != read.start + (read.ends[-1] if read.ends else 0):
         return None
-    issues = _decode(body, list[Issue])
+    issues = _issues(data, read)
     if issues is None or len(issues) != len(read.header.keys):
         return None
     used(read.file)
     return read.header, issues
+
+
+def _issues(data: memoryview, read: _Read) -> list[Issue] | None:
+    """Every issue of a whole entry's body, CHUNK at a time: decoding 100,000 issues in one call held Python's
+    lock for 0.25 s, and the dashboard decodes its model in a worker after the first frame (plan/outline.py),
+    while the thread that writes that frame to the terminal waits for the lock.  Between chunks, it gets it."""
+    decoder = msgspec.msgpack.Decoder(list[Issue])
+    ends, start, issues = read.ends, read.start, []
+    try:
+        for first in range(0, len(ends), CHUNK):
+            last = min(first + CHUNK, len(ends))
+            begin = ends[first - 1] if first else 0
+            head = b"\xdd" + (last - first).to_bytes(4, "big")  # a msgpack array of the chunk's issues
+            issues += decoder.decode(head + data[start + begin : start + ends[last - 1]])
+    except (ValueError, RecursionError, msgspec.MsgspecError):
+        return None
+    return issues
 
 
 def _through_delta(digest: str, code: str, fetched: Fetched) -> tuple[_Header, list[Issue], bool] | None:
@@ -604,7 +621,8 @@ def _numbered(issues: list[Issue]) -> bool:
     return all(type(issue.id) is int for issue in issues)
 
 
-def _head(project: Project) -> Project:
+def head_only(project: Project) -> Project:
+    """`project` with every phase's issues taken out: what an entry keeps of the plan beside its issues."""
     return replace(project, phases=[replace(phase, issues=[]) for phase in project.phases])
 
 
