@@ -133,11 +133,16 @@ def _dashboard(options: Options) -> None:
             "the dashboard needs a terminal; in a script or a pipe use "
             "'tracker status' (or --json) and 'tracker summary'"
         )
-    from tracker.tui import run_dashboard
+    from tracker.tui import first_look, run_dashboard
 
+    read_only = os.environ.get(READ_ONLY_ENV) == "1"
+    # A big plan whose outline is kept: the first frame is drawn from it, the model decoded after it.
+    first = first_look(ahead)
+    if first is not None:
+        sys.exit(run_dashboard(first[0], read_only, outline=first[1], ahead=ahead))
     # The dashboard turns the cyclic GC back on after its first frame (TrackerApp.on_ready).
     loaded = load_plan(options, fail_on_errors=False, start_gc=False, ahead=ahead)
-    sys.exit(run_dashboard(loaded, read_only=os.environ.get(READ_ONLY_ENV) == "1"))
+    sys.exit(run_dashboard(loaded, read_only=read_only))
 
 
 @main.command()

@@ -10,10 +10,11 @@ import contextlib
 import signal
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
-from tracker.plan import Loaded
+from tracker.plan import Loaded, Outlined, ReadAhead
 from tracker.support.figures import counted
 from tracker.support.memory import collect_again
 from tracker.support.signals import INTERRUPTED
@@ -38,12 +39,48 @@ class TrackerApp(App[int]):
         Binding("question_mark,f1", "help", "Help", tooltip="This list of keys"),
     ]
 
-    def __init__(self, loaded: Loaded, settings: Settings):
+    def __init__(
+        self, loaded: Loaded, settings: Settings, outline: Outlined | None = None, ahead: ReadAhead | None = None
+    ):
+        """`outline`, `ahead`: the first frame drawn from the plan's outline, its model read after (tui/outlines.py)."""
         super().__init__()
         self.loaded = loaded
         self.settings = settings
+        self.outline, self.ahead = outline, ahead
         self.toasts = HeldToasts(self)
         self.quitting: int | None = None  # the exit status asked for while writes were still to end
+        # Keys and clicks held while the screen shows an outline (None: none is held), and those posted again.
+        self.held: list[events.Event] | None = [] if outline is not None else None
+        self.again: list[events.Event] = []
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, HELD) and not event.is_forwarded and self.holds(event):
+            return
+        await super().on_event(event)
+
+    def holds(self, event: events.Event) -> bool:
+        """Whether `event` waits: a key or a click while the plan is an outline (or one behind those held), which
+        would act on a plan not there yet.  Those held are posted again in order once it is (release_held)."""
+        for n, posted in enumerate(self.again):
+            if posted is event:  # its turn: on it goes, then those held behind it
+                del self.again[n]
+                if not self.again:
+                    self.release_held()
+                return False
+        if self.held is None:
+            return False
+        self.held.append(event)
+        return True
+
+    def release_held(self) -> None:
+        """The plan is on screen: the events held are posted again, in order.  Until they are back, the keys
+        typed meanwhile (already queued behind them, or after) are held too, then posted again after them."""
+        if self.held is None or self.again:
+            return
+        held, self.held = self.held, ([] if self.held else None)
+        self.again = held
+        for event in held:
+            self.post_message(event)
 
     def notify(self, message, *, title="", severity="information", timeout=None, markup=True) -> None:
         if not self.toasts.holds(Toast(message, title, severity, timeout, markup)):
@@ -64,7 +101,8 @@ class TrackerApp(App[int]):
             )
 
     def get_default_screen(self) -> DashboardScreen:
-        self.dashboard = DashboardScreen(self.loaded, self.settings)
+        self.dashboard = DashboardScreen(self.loaded, self.settings, self.outline, self.ahead)
+        self.ahead = None  # the screen has it now (its bytes go once the model is read)
         return self.dashboard
 
     def on_ready(self) -> None:
@@ -72,9 +110,9 @@ class TrackerApp(App[int]):
         # GC off (launch.main); what it built lives as long as the app, so it is frozen out of
         # the collector's sight and the collector goes back to work.
         collect_again()
-        # Reading git starts only now: started earlier, its thread (the git reader's imports
-        # first) slowed the first frame down.
-        self.dashboard.refresh_git()
+        # Reading git (and a model the first frame was drawn without) starts only now: started earlier, its
+        # thread (the git reader's imports first) slowed the first frame down.
+        self.dashboard.after_first_frame()
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
@@ -179,5 +217,11 @@ SECTION_TITLES = {"DashboardScreen": "Dashboard", "PlanTree": "Plan tree", "Filt
 DESCRIPTIONS = {"command_palette": "Jump to an issue, start a session, change theme (command palette)"}
 
 
-def make_app(loaded: Loaded, settings: Settings | None = None) -> TrackerApp:
-    return TrackerApp(loaded, settings or Settings())
+# What waits while the screen shows a plan's outline (TrackerApp.holds): what acts on the plan.
+HELD = (events.Key, events.MouseDown, events.MouseUp, events.MouseScrollDown, events.MouseScrollUp, events.Paste)
+
+
+def make_app(
+    loaded: Loaded, settings: Settings | None = None, outline: Outlined | None = None, ahead: ReadAhead | None = None
+) -> TrackerApp:
+    return TrackerApp(loaded, settings or Settings(), outline, ahead)

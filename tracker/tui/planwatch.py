@@ -10,6 +10,7 @@ plan anyway.  Where the kernel says when the plan's folder changes
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import get_current_worker
 
-from tracker.plan import Loaded, load
+from tracker.plan import Loaded, ReadAhead, load
+from tracker.support.memory import no_cycle_scans
 from tracker.tui.filewatch import FileWatch
 from tracker.tui.folderevents import FolderEvents, open_events
 
@@ -104,12 +106,25 @@ class PlanWatcher:
         and make the next key act on the old plan.  A change after the write is found by the next poll."""
         return read.writes_seen != self._writes_seen
 
-    def load(self) -> None:
+    def load(self, ahead: ReadAhead | None = None) -> None:
+        """Read the plan in a worker; `ahead`: the plan `tracker` started reading, whose first frame was drawn
+        from its outline (tui/outlines.py): its bytes and cache entry, already read, are decoded."""
         self.screen.run_worker(
-            partial(self._load, self._writes_seen), thread=True, exclusive=True, group="load", exit_on_error=False
+            partial(self._load, self._writes_seen, ahead),
+            thread=True,
+            exclusive=True,
+            group="load",
+            exit_on_error=False,
         )
 
-    def _load(self, writes_seen: int) -> None:
-        loaded = load(self.path, max_bytes=self.max_bytes, before=self.shown())
+    def _load(self, writes_seen: int, ahead: ReadAhead | None) -> None:
+        if ahead is None:
+            loaded = load(self.path, max_bytes=self.max_bytes, before=self.shown())
+        else:
+            # The model lives as long as the dashboard, as one loaded before the first frame does: frozen out of
+            # the collector's sight, before it would scan its hundreds of thousands of objects (see launch.main).
+            with no_cycle_scans():
+                loaded = load(self.path, max_bytes=self.max_bytes, ahead=ahead)
+                gc.freeze()
         if not get_current_worker().is_cancelled:
             self.screen.post_message(self.Read(loaded, writes_seen))

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tracker.plan import Loaded, Project, is_ok
+from tracker.plan import Loaded, Outlined, Project, ReadAhead, is_ok
 from tracker.support.textsafe import block, one_line
 from tracker.tui.adding import Adding
 from tracker.tui.editing import Editing, can_hand_over
@@ -27,6 +27,7 @@ from tracker.tui.exporting import Exporter
 from tracker.tui.filters import Filters
 from tracker.tui.gitschedule import GitSchedule
 from tracker.tui.gitview import GitView
+from tracker.tui.outlines import Outlines
 from tracker.tui.planwatch import PlanWatcher
 from tracker.tui.refs import Item, Ref, nearest
 from tracker.tui.sessions import Sessions
@@ -112,12 +113,18 @@ class DashboardScreen(Screen):
         Binding("r", "reload", "Reload", show=False, tooltip="Read the plan and git again"),
     ]
 
-    def __init__(self, loaded: Loaded, settings: Settings):
+    def __init__(
+        self, loaded: Loaded, settings: Settings, outline: Outlined | None = None, ahead: ReadAhead | None = None
+    ):
+        """`outline`: `loaded` is not decoded yet (tui/outlines.py's first_look); the first frame is drawn from the
+        figures kept for it, and the model read from `ahead` after that frame."""
         super().__init__()
         self.settings = settings
         self.path = loaded.path
         self.shown: Loaded | None = loaded if loaded.project is not None else None
-        self.broken: Loaded | None = None if loaded.ok else loaded
+        self.outline = outline
+        self._ahead = ahead
+        self.broken: Loaded | None = None if loaded.ok or outline is not None else loaded
         self.git = GitView(None)
         self.selected: Ref | None = None
         self.writes = WriteQueue(self)
@@ -137,6 +144,7 @@ class DashboardScreen(Screen):
         self.editing = Editing(self, self.path)
         self.exporter = Exporter(self)
         self.filters = Filters(self, "#left", PlanTree)
+        self.outlines = Outlines(self)
 
     @property
     def project(self) -> Project | None:
@@ -160,11 +168,25 @@ class DashboardScreen(Screen):
         self.watcher.start(self.settings.poll_seconds, self.settings.plan_events)
         # Git is first read when the app is Ready (TrackerApp.on_ready), after the first frame.
 
+    def after_first_frame(self) -> None:
+        """Drawn from an outline: the model is decoded now (taken as a reload's, in on_plan_watcher_read).  Drawn
+        from the model: git is read, and the outline kept for the next dashboard."""
+        if self._ahead is not None:
+            self.watcher.load(self._ahead)
+            self._ahead = None  # its bytes go with the worker
+            return
+        if self.shown is not None:
+            self.outlines.keep(self.shown)
+        self.refresh_git()
+
     # -- showing --------------------------------------------------------
 
     def show_plan(self, keep: Ref | None = None) -> None:
         """The plan as the writes still to come will leave it (what the keys act on), its rows that they change
-        marked writing…, the cursor on `keep` (else on the item selected)."""
+        marked writing…, the cursor on `keep` (else on the item selected).  Before the model, its outline."""
+        if self.outline is not None:
+            self.show_outline(self.outline)
+            return
         project = self.intended()
         self.show_header()
         self.query_one(PhaseBars).show(project)
@@ -173,6 +195,13 @@ class DashboardScreen(Screen):
         if project is not None:
             shown = tree.show_plan(project, self.filters.query, keep or self.selected, self.writes.on_their_way())
             self.filters.show_count(shown, sum(len(phase.issues) for phase in project.phases))
+        self.show_detail()
+
+    def show_outline(self, outline: Outlined) -> None:
+        """The frame show_plan draws for the plan, from the figures kept for it: every phase closed."""
+        self.show_header()
+        self.query_one(PhaseBars).show(outline.project, outline.figures)
+        self.query_one(PlanTree).show_outline(outline)
         self.show_detail()
 
     def show_problems(self) -> None:
@@ -192,9 +221,13 @@ class DashboardScreen(Screen):
             + (["NOT MERGED by git"] if self.git.unmerged is not None else [])
             + (["writing…"] if self.writes.pending else [])
         )
-        self.query_one(PlanHeader).show(self.intended(), self.git, " · ".join(notes))
+        self.query_one(PlanHeader).show(self.intended(), self.git, " · ".join(notes), self.outline)
 
     def show_detail(self) -> None:
+        if self.outline is not None:
+            outlined = self.outline.project
+            self.query_one(DetailPane).show(outlined, nearest(outlined, self.selected), self.git, self.outline)
+            return
         project = self.intended()
         item = nearest(project, self.selected) if project is not None else None
         self.query_one(DetailPane).show(project, item, self.git)
@@ -216,7 +249,9 @@ class DashboardScreen(Screen):
         dashboard, every action that writes: hidden, in the key bar and the palette."""
         if action in WRITES and self.settings.read_only:
             return False
-        item = self.selected_item() if action in ITEM_ACTIONS else None
+        # Before the model, the keys that need an item show as they will for the phase in its outline.
+        outlined = self.outline.project if self.outline is not None else None
+        item = self.selected_item(outlined) if action in ITEM_ACTIONS else None
         if action in ("pick_status", "next_status"):
             return True if item is not None and item.issue is not None else None
         if action == "tick_step":
@@ -251,6 +286,7 @@ class DashboardScreen(Screen):
         self.take(message.loaded)
 
     def take(self, loaded: Loaded) -> None:
+        outlined, self.outline = self.outline, None  # the model is here (or the errors of a plan changed since)
         if loaded.ok:
             self.shown, self.broken = loaded, None
         else:
@@ -258,7 +294,10 @@ class DashboardScreen(Screen):
             if loaded.project is not None and (self.shown is None or not self.shown.ok):
                 self.shown = loaded  # no good version yet: the file as it reads now, not as it first read
         self.show_plan()
+        if outlined is not None:  # the keys held while its outline was on screen act on it now
+            self.app.release_held()  # type: ignore[attr-defined]
         self.refresh_git()
+        self.outlines.keep(loaded)
 
     def refresh_git(self) -> None:
         self.git_schedule.refresh()
@@ -281,6 +320,10 @@ class DashboardScreen(Screen):
         worker = event.worker
         if worker.group == "git" and worker.is_finished:
             self.git_schedule.finished()
+        if event.state == WorkerState.ERROR and worker.group == "load" and self.outline is not None:
+            self.outline = None  # no model to show: the screen says so, and the keys held act on that
+            self.show_plan()
+            self.app.release_held()  # type: ignore[attr-defined]
         if event.state == WorkerState.ERROR:
             self.notify(
                 f"{worker.group}: {one_line(str(worker.error))}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 
-from tracker.plan import Project
+from tracker.plan import Outlined, Project
 from tracker.support.textsafe import block
 from tracker.tui.gitview import GitView
 from tracker.tui.refs import Item
@@ -25,7 +25,7 @@ class DetailPane(VerticalScroll):
         yield Lines(id="detail-head")
         yield Lines(id="detail-parts")
 
-    def show(self, project: Project | None, item: Item | None, git: GitView) -> None:
+    def show(self, project: Project | None, item: Item | None, git: GitView, outline: Outlined | None = None) -> None:
         head = self.query_one("#detail-head", Lines)
         parts = self.query_one("#detail-parts", Lines)
         if project is None or item is None:
@@ -33,7 +33,7 @@ class DetailPane(VerticalScroll):
                 lines.show(lambda width, style: [])
             self._description = ""
         else:
-            title, drift = detail_lines.head(project, item, git), detail_lines.drift(project, item, git)
+            title, drift = detail_lines.head(project, item, git, outline), detail_lines.drift(project, item, git)
             to_come = detail_lines.reviews_to_come(project, item, git)
             # The drift and the reviews dated ahead up here, under the title: a done deliverable that is not in git
             # is news, and so is a review day that does not count.

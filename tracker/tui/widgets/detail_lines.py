@@ -10,7 +10,17 @@ import textwrap
 
 from textual.content import Content
 
-from tracker.plan import Deliverable, Issue, Project, Step, format_minutes, parse_minutes, progress
+from tracker.plan import (
+    Deliverable,
+    Issue,
+    Outlined,
+    Project,
+    Step,
+    format_minutes,
+    parse_minutes,
+    phase_figures,
+    progress,
+)
 from tracker.support.figures import line_count
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.gitview import GitView
@@ -20,14 +30,15 @@ from tracker.tui.textfit import ellipsize_path, estimate_text
 from tracker.tui.widgets.detail_fields import extension_lines, issue_fields, review_line
 
 
-def head(project: Project, item: Item, git: GitView):
+def head(project: Project, item: Item, git: GitView, outline: Outlined | None = None):
+    """`outline`: the figures kept for `project`, whose issues are not decoded yet (plan/outline.py)."""
+
     def build(width: int, style) -> list[Content]:
         if item.issue is None:
             phase = item.phase
-            pct = progress.phase_percent(project, phase)
-            status = progress.phase_status(project, phase)
-            done = sum(progress.is_done(project, i) for i in phase.issues)
-            facts = [f"{'—' if pct is None else pct}%", f"{done} of {len(phase.issues)} issues done"]
+            figures = outline.of(phase) if outline is not None else phase_figures(project, phase)
+            pct, status = figures.percent, figures.status
+            facts = [f"{'—' if pct is None else pct}%", f"{figures.done} of {figures.issues} issues done"]
             if phase.priority:
                 facts.append(f"priority {phase.priority}")
             return [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from tracker.plan import Project, progress
+from tracker.plan import Outlined, Project, progress
 from tracker.support.figures import counted
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.gitview import GitView
@@ -22,8 +22,11 @@ class PlanHeader(Widget):
         self.git = GitView(None)
         self.warning = ""
 
-    def show(self, project: Project | None, git: GitView, warning: str = "") -> None:
-        if project is not self.project:  # a plan never changes in place; its percent takes 8 ms at 10,000 issues
+    def show(self, project: Project | None, git: GitView, warning: str = "", outline: Outlined | None = None) -> None:
+        """`outline`: the plan is not decoded yet, its figures are those kept for it (`project` is None)."""
+        if outline is not None:
+            project, self.percent = outline.project, outline.percent
+        elif project is not self.project:  # a plan never changes in place; its percent takes 8 ms at 10,000 issues
             self.percent = progress.project_percent(project) if project is not None else None
         self.project, self.git, self.warning = project, git, warning
         self.refresh()

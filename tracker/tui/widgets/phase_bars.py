@@ -7,7 +7,7 @@ from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
 
-from tracker.plan import Project, progress
+from tracker.plan import PhaseFigures, Project, progress
 from tracker.support.figures import bar, percent_text
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.marks import mark
@@ -31,13 +31,19 @@ class PhaseBars(Widget):
         self.rows: list[tuple[str, str, int | None, str]] = []
         self._columns: tuple[int, int] | None = None  # see _widths
 
-    def show(self, project: Project | None) -> None:
+    def show(self, project: Project | None, figures: list[PhaseFigures] | None = None) -> None:
+        """`figures`: each phase's, kept for a plan whose issues are not decoded yet (plan/outline.py)."""
         # Progress is worked out once per plan, not on every repaint.
         self.project = project
-        self.rows = (
-            []
-            if project is None
-            else [
+        if project is None:
+            self.rows = []
+        elif figures is not None:
+            self.rows = [
+                (one_line(str(p.id)), one_line(p.title), f.percent, f.status)
+                for p, f in zip(project.phases, figures, strict=True)
+            ]
+        else:
+            self.rows = [
                 (
                     one_line(str(p.id)),
                     one_line(p.title),
@@ -46,7 +52,6 @@ class PhaseBars(Widget):
                 )
                 for p in project.phases
             ]
-        )
         self._columns = None
         self.refresh(layout=True)
 

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tracker.plan import Deliverable, Issue, Phase, Project, Query, progress
+from tracker.plan import Deliverable, Issue, Outlined, Phase, Project, Query, progress
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.gitview import GitView
 from tracker.tui.marks import STEP_MARKS, mark
@@ -106,25 +106,40 @@ class PlanTree(Tree[Node]):
         self.clear()
         self._content.clear()
         for phase, issues in shown:
-            ref = phase_ref(phase)
-            pct = progress.phase_percent(project, phase)
-            sign, tone = mark(project, progress.phase_status(project, phase))
-            node = self.root.add(
-                Text(),
-                Node(
-                    ref,
-                    sign,
-                    tone,
-                    f"{one_line(str(phase.id))}  {one_line(phase.title)}",
-                    "" if pct is None else f"{pct}%",
-                ),
-                allow_expand=bool(issues),
-            )
+            pct, status = progress.phase_percent(project, phase), progress.phase_status(project, phase)
+            node = self._add_phase(project, phase, pct, status, bool(issues))
             self._content[node.id] = (phase, issues)
-            if issues and (ref in self.expanded or (filtering and few)):
+            if issues and (phase_ref(phase) in self.expanded or (filtering and few)):
                 self._open(node)
         self.put_cursor(keep)
         return count
+
+    def show_outline(self, outline: Outlined) -> None:
+        """The phases of a plan whose issues are not decoded yet, from the figures kept for it (plan/outline.py):
+        closed, as show_plan starts a plan of more than OPEN_ALL_UP_TO issues, the cursor on the first.  Nothing
+        opens before show_plan has the plan (the app holds the keys until then)."""
+        self.project = None
+        if self.expanded is None:
+            self.expanded = set()
+        self.clear()
+        self._content.clear()
+        for phase, figures in zip(outline.project.phases, outline.figures, strict=True):
+            self._add_phase(outline.project, phase, figures.percent, figures.status, figures.issues > 0)
+        self.put_cursor(None)
+
+    def _add_phase(self, project: Project, phase: Phase, pct: int | None, status: str, issues: bool) -> TreeNode[Node]:
+        sign, tone = mark(project, status)
+        return self.root.add(
+            Text(),
+            Node(
+                phase_ref(phase),
+                sign,
+                tone,
+                f"{one_line(str(phase.id))}  {one_line(phase.title)}",
+                "" if pct is None else f"{pct}%",
+            ),
+            allow_expand=issues,
+        )
 
     def _open(self, node: TreeNode[Node]) -> None:
         self._fill(node)
