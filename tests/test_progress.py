@@ -48,6 +48,19 @@ def test_custom_workflow_weights_and_done():
     )
     # done always counts 1, even with a weight below 1: (0 + 0.5 + 1 + 1) / 4
     assert progress.project_percent(project) == 62
+    assert progress.done_count(project, project.phases[0].issues) == 2
+
+
+def test_the_issues_done_are_counted_as_is_done_says_in_the_default_workflow_and_a_plan_s_own():
+    own = "statuses:\n  - {id: open}\n  - {id: shipped, done: true}\n  - {id: closed, done: true}\n"
+    for statuses, words in (
+        ("", ("not_started", "complete", "audit", "blocked")),
+        (own, ("open", "shipped", "closed")),
+    ):
+        rows = [f"{{id: {n}, title: t{n}, status: {words[n % len(words)]}}}" for n in range(1, 12)]
+        project = plan(issues(*rows), statuses)
+        found = project.phases[0].issues
+        assert progress.done_count(project, found) == sum(progress.is_done(project, issue) for issue in found) > 0
 
 
 def test_rounding_is_down_and_never_shows_a_false_0_or_100():

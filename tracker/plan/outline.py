@@ -37,9 +37,11 @@ class PhaseFigures(msgspec.Struct, array_like=True, frozen=True):
 
 def phase_figures(project: Project, phase: Phase) -> PhaseFigures:
     """The figures of `phase`, a phase of `project`, from its issues: the one rule for them."""
-    done = sum(progress.is_done(project, issue) for issue in phase.issues)
     return PhaseFigures(
-        len(phase.issues), done, progress.phase_percent(project, phase), progress.phase_status(project, phase)
+        len(phase.issues),
+        progress.done_count(project, phase.issues),
+        progress.phase_percent(project, phase),
+        progress.phase_status(project, phase),
     )
 
 
