@@ -249,6 +249,53 @@ def test_a_plan_tracker_wrote_itself_is_not_hashed_again_until_anyone_changes_it
     assert loader.ReadAhead(path).result() == (changed, hashlib.sha256(changed).hexdigest())
 
 
+def test_a_write_after_a_write_compares_only_the_file_the_rename_displaced_and_lets_it_go_before_the_watch(
+    tmp_path, monkeypatch
+):
+    # The file tracker put in place, its digest recorded (Loaded.proven): the check before the rename takes its
+    # times as proof and compares no bytes; the one after compares the file the rename displaced (its ctime
+    # moved), then closes it, so freeing it runs inside the watch after the rename (Watch.let_go).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.05")  # the times of the file put in place prove it
+    fast, slow = tmp_path / "fast.yaml", tmp_path / "slow.yaml"
+    for path in (fast, slow):
+        path.write_text(HAND_WRITTEN, encoding="utf-8")
+        load(path)
+        first = load_part(path, "1")
+        assert first is not None
+        apply(first, SetIssueStatus("1", "complete"))
+    compared: list[int] = []
+    open_at_watch: list[int] = []
+    holds, still = ondisk.Watch._holds, ondisk.Watch.still
+
+    def counted(self, fd, pieces):
+        compared.append(fd)
+        return holds(self, fd, pieces)
+
+    def watched(self, snap, digest):
+        open_at_watch.append(len(self._fds))
+        return still(self, snap, digest)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ondisk.Watch, "_holds", counted)
+        patch.setattr(ondisk.Watch, "still", watched)
+        part = load_part(fast, "2", ahead=loader.ReadAhead(fast))
+        assert part is not None and part.proven == signature(os.stat(fast))
+        apply(part, SetIssueStatus("2", "complete"))
+    assert len(compared) == 1  # the displaced file only
+    assert open_at_watch == [1]  # the file put in place; the one read is closed
+    whole = load(slow)  # the slow path: the whole plan, compared byte for byte
+    apply(whole, SetIssueStatus("2", "complete"))
+    assert fast.read_bytes() == slow.read_bytes()
+    # A file changed in place since it was put there shows another signature: read and compared again.
+    part = load_part(fast, "003", ahead=loader.ReadAhead(fast))
+    assert part is not None
+    fast.write_bytes(fast.read_bytes().replace(b"Programme plan", b"Programme list"))
+    apply(part, SetIssueStatus("003", "complete"))
+    assert b"Programme list" in fast.read_bytes()
+    assert load(fast).project.find_issue("003")[1].status == "complete"
+
+
 # --- the command ----------------------------------------------------------------------------------
 
 PLAN = """\

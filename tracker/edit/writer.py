@@ -307,6 +307,7 @@ def _write(
             # wait for it to end, and write its content again, merged, over the file just put there.
             source, expect = disk.read_again(expect), placed
             continue
+        disk.let_go(expect)  # read again only from the name from here on
         written = landed[-1]
         # The next command need not parse it; a plan read in part is kept from the bytes it was read from.
         if base.part is not None:
