@@ -7,6 +7,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -247,6 +248,47 @@ def test_a_plan_tracker_wrote_itself_is_not_hashed_again_until_anyone_changes_it
     placed.remember(target, signature(os.stat(path)), "0" * 64, time.time_ns())
     assert placed.digest_of(target, signature(os.stat(path))) is None
     assert loader.ReadAhead(path).result() == (changed, hashlib.sha256(changed).hexdigest())
+
+
+def test_a_plan_tracker_wrote_itself_is_looked_up_while_its_bytes_are_read_and_taken_only_if_they_are_its(
+    tmp_path, monkeypatch
+):
+    # load_part looks the parse cache up by the digest recorded with the file tracker put in place
+    # (ReadAhead.known) while the thread reads its bytes: the read here waits until that lookup is made.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    load(path)
+    data = path.read_bytes()
+    true = hashlib.sha256(data).hexdigest()
+    target = os.path.realpath(path)
+    asked: list[str] = []
+    looked_up = threading.Event()
+    lookup_part, read_bytes = parsecache.lookup_part, loader.read_bytes
+
+    def lookup(digest, *args, **kwargs):
+        asked.append(digest)
+        looked_up.set()
+        return lookup_part(digest, *args, **kwargs)
+
+    def read_after_the_lookup(*args, **kwargs):
+        assert looked_up.wait(10), "the bytes were waited for before the cache was looked up"
+        return read_bytes(*args, **kwargs)
+
+    monkeypatch.setattr(parsecache, "lookup_part", lookup)
+    monkeypatch.setattr(loader, "read_bytes", read_after_the_lookup)
+    placed.remember(target, signature(os.stat(path)), true, time.time_ns())  # as the writer records its own
+    part = load_part(path, "1", ahead=loader.ReadAhead(path))
+    assert part is not None and part.digest == true and asked == [true]  # once: that lookup was taken
+    # The name showed another file after the read (no proof of the bytes): they are hashed, and the cache is
+    # looked up again by what they are, not taken from the digest recorded.
+    asked.clear()
+    wrong = "0" * 64
+    placed.remember(target, signature(os.stat(path)), wrong, time.time_ns())
+    monkeypatch.setattr(loader, "_proof", lambda *args, **kwargs: None)
+    part = load_part(path, "1", ahead=loader.ReadAhead(path))
+    assert asked == [wrong, true]
+    assert part is not None and part.digest == true and part.project == load_part(path, "1").project
 
 
 def test_a_write_after_a_write_compares_only_the_file_the_rename_displaced_and_lets_it_go_before_the_watch(
