@@ -85,7 +85,13 @@ def _apply(reading, change, part: dict, said) -> int | None:
         raise
     leaves(CHANGE_WRITTEN)  # a Ctrl+C from here on comes after the change was made
     _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, written)}"))
+    # Held to the end: launch.main ends the process with os._exit, which lets the memory go at once, where
+    # freeing the plan's bytes and the cache's 100,000 keys object by object took 10 ms at 100,000 issues.
+    _HELD.append((reading, loaded, written))
     return 0
+
+
+_HELD: list[tuple] = []
 
 
 def _write(stream, line: str) -> None:
