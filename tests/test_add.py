@@ -114,6 +114,8 @@ def test_crlf_flow_lists_and_quotes_follow_the_neighbours(tmp_path):
         (["AC-1", "AC-2", "AC-2(1)", "AT-1"], ["AC-1", "AC-2", "AC-2(1)"], "AC-3"),
         (["SOC-2", "soc-3"], None, "SOC-4"),
         (["alpha", "beta"], None, 3),
+        ([1, "X-1"], None, 2),  # a number, as the plan's numbers are: not the text '2'
+        (["01", "02", "X-1"], None, "03"),  # numbers the plan writes as text stay text
     ],
 )
 def test_next_id_follows_the_plans_sequence(ids, near, wanted):

@@ -4,6 +4,7 @@ issues cannot settle it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -121,6 +122,18 @@ def test_issues_added_from_the_phase_s_last_issues_are_the_cli_s_bytes_and_cache
 def test_what_the_last_issues_cannot_settle_goes_to_the_cli(tmp_path, args, plan):
     fast, cli = folders(tmp_path, plan)
     same_result(fast, cli, *args, taken=False)
+
+
+def test_bare_numbers_among_text_ids_go_on_as_numbers_on_either_path(tmp_path):
+    fast, cli = folders(tmp_path, PLAN.replace("      - id: 2\n", "      - id: X-2\n"))
+    for _ in range(2):  # the first add leaves the plan cached: the second is offered to the quick path
+        assert same_result(fast, cli, "add", "issue", "P1", "Next", taken=False).returncode == 0
+    text = (fast / "data/phases.yaml").read_text(encoding="utf-8")
+    # Written unquoted as the numbers around them, not '5' and '6': ids of another type than 1, 3 and 4.
+    assert "      - id: 5\n        title: 'Next'\n        status: not_started\n\n      - id: 6\n" in text
+    status = run(cli, "status", "--json", cli=True)
+    ids = [issue["id"] for phase in json.loads(status.stdout)["phases"] for issue in phase["issues"]]
+    assert ids == [1, "X-2", 5, 6, 3, 4]
 
 
 def test_a_plan_changed_since_its_part_was_read_gets_the_next_id_of_the_plan_on_disk(tmp_path, monkeypatch):

@@ -63,8 +63,13 @@ def next_id(ids: list, near: list | None = None) -> int | str:
     ]
     if matches:
         prefix = Counter(m.group(1) for m in matches).most_common(1)[0][0]
-        same = [m.group(2) for m in (_NUMBERED.match(str(i)) for i in ids) if m and m.group(1) == prefix]
-        return _free(prefix, max(int(n) for n in same) + 1, _width(same), lambda new: new.casefold() in taken)
+        sequence = [
+            (i, m.group(2)) for i, m in ((i, _NUMBERED.match(str(i))) for i in ids) if m and m.group(1) == prefix
+        ]
+        same = [digits for _, digits in sequence]
+        new = _free(prefix, max(int(n) for n in same) + 1, _width(same), lambda new: new.casefold() in taken)
+        # Bare numbers among text ids (1, X-1) go on as numbers: the text '2' is an id of another type, quoted.
+        return int(new) if not prefix and any(type(i) is int for i, _ in sequence) else new
     number = len(ids) + 1
     while str(number).casefold() in taken:
         number += 1
