@@ -129,6 +129,30 @@ def test_validate_rejects_a_symlink_out_of_the_repository(shop: Repo, tmp_path: 
     assert escape["state"] == "unsafe" and escape["lines"] is None and escape["size"] is None
 
 
+def test_evidence_through_a_symlink_out_of_the_repository_marked_done_needs_attention(shop: Repo):
+    # Marked complete, yet never read: status and the report's Needs attention flag it as they flag a missing
+    # file; validate says it once, as the error it is, with or without --strict.
+    (shop.root / "docs/pw.md").symlink_to("/etc/passwd")
+    shop.write("data/phases.yaml", PLAN.replace("docs/guide.md", "docs/pw.md"))
+    shop.commit("Link")
+    reason = "its path leads outside the repository's files, so it is never read"
+    plain = run(shop.root, "status")
+    assert plain.returncode == 0, plain.stderr
+    assert f"! #1 docs/pw.md: marked complete but {reason}\n" in plain.stdout
+    html = run(shop.root, "export", "html").stdout
+    attention = html[html.index("<h2>Needs attention</h2>") : html.index('<section id="issues">')]
+    assert "<code>docs/pw.md</code>" in attention and reason.replace("'", "&#39;") in attention
+    assert "root:" not in html  # never read
+    plan = shop.root / "data" / "phases.yaml"
+    for strict in ([], ["--strict"]):
+        checked = run(shop.root, "validate", *strict)
+        assert checked.returncode == 1
+        assert checked.stderr.splitlines() == [
+            f"{plan}:12:19: error: path 'docs/pw.md' leads outside the repository through a symlink; it is never read",
+            f"{plan}: 1 error",
+        ], strict
+
+
 def test_without_git_everything_still_works(tmp_path: Path):
     root = tmp_path / "plain"
     (root / "data").mkdir(parents=True)

@@ -2,7 +2,7 @@
 
 One row per deliverable, issue file and step file, under its issue; the files a
 folder or pattern stands for are listed under it.  `!` marks a deliverable
-marked done whose file is missing or not committed as it is.
+marked done whose file is missing, not committed as it is, or unsafe to read.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def render_files(project: Project, links: Links, width: int | None = None) -> st
     for entry in entries:
         lines.append(entry if isinstance(entry, str) else _row(*entry, path_width, width))
     if any(not isinstance(entry, str) and entry[0] for entry in entries):
-        lines += ["", f"{DRIFT_MARK} marked done, but the file is missing or not committed as it is"]
+        lines += ["", f"{DRIFT_MARK} marked done, but the file is missing, not committed as it is, or unsafe to read"]
     if width is not None:
         lines = [ellipsize(line, width) for line in lines]
     return "\n".join(lines) + "\n"

@@ -32,6 +32,9 @@ DRIFT = {
     "modified": "the file has changes that are not committed",
     "staged": "its changes are staged but not committed",
     "ignored": "git ignores the file, so it is not in the repository",
+    # A symlink out of the work tree or into `.git` (the link's note says which): never read, so nothing vouches
+    # for it.  `validate` already says it as an error at the path (unsafe_link_problems, plan/rules.py).
+    "unsafe": "its path leads outside the repository's files, so it is never read",
 }
 
 
@@ -81,6 +84,8 @@ def drift_problems(project: Project, links: Links, where: str) -> list[Problem]:
     """Warnings for deliverables marked done whose file is missing or not committed as it is."""
     out = []
     for issue, deliverable, link, reason in plan_drift(project, links):
+        if link.state == "unsafe":  # an error already, at the path, in the words of why (unsafe_link_problems)
+            continue
         hint = f" ({link.note})" if link.state == "missing" and link.note else ""
         out.append(
             Problem(

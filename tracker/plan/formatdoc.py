@@ -64,7 +64,8 @@ RULES = """\
   otherwise in progress.
 - A deliverable without a `status` has its issue's. A deliverable whose status is done but whose file is
   missing, untracked, modified, staged or ignored is *drift*: `tracker status` marks it with `!` and
-  `tracker validate` warns (with or without git: a file that is not there is missing).
+  `tracker validate` warns (with or without git: a file that is not there is missing). So is one whose path
+  leads outside the repository through a symlink (never read): `validate` calls that an error.
 
 ## Working with the plan
 
