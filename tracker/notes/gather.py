@@ -72,6 +72,7 @@ from tracker.notes.views import (
     FileView,
     HistoryView,
     InsightView,
+    IssueMove,
     IssueView,
     Move,
     Moved,
@@ -318,6 +319,8 @@ def gather_summary(
         "attention": needs,
         "phases": phases,
         "change": _change(None if unknown_start else facts.before, project),
+        "removed": [] if unknown_start else _removed(project, facts.before, views),
+        "issue_moves": [] if unknown_start else _issue_moves(project, facts.before, views),
         "deliverables": [views.deliverable(issue, d) for issue, d in listed],
         "next": next_up,
         "created": _created(facts, created, views),
@@ -660,6 +663,19 @@ class _Views:
             )
         return view
 
+    def former_issue(self, before: Project, issue: Issue) -> IssueView:
+        """An issue of the plan at the start that the end no longer holds, with its status and figures then."""
+        return IssueView(
+            str(issue.id),
+            issue.title,
+            issue.summary or "",
+            self.status(issue.status, before),
+            progress.issue_percent(before, issue),
+            sum(s.done for s in issue.steps),
+            len(issue.steps),
+            [str(d) for d in issue.depends_on],
+        )
+
     def phase(self, phase: Phase) -> PhaseView:
         done = sum(progress.is_done(self.project, issue) for issue in phase.issues)
         return PhaseView(
@@ -912,7 +928,33 @@ def _change(before: Project | None, now: Project) -> ProgressChange | None:
     if before is None:
         return None
     was, is_ = measure(before), measure(now)
-    return ProgressChange(was.percent or 0, is_.percent or 0, is_.done - was.done, is_.done, is_.total)
+    removed = len(_issue_keys(before) - _issue_keys(now))
+    return ProgressChange(was.percent or 0, is_.percent or 0, is_.done - was.done, is_.done, is_.total, removed)
+
+
+def _issue_keys(project: Project) -> set[str]:
+    return {issue.key for _, issue in project.issues()}
+
+
+def _removed(project: Project, before: Project | None, views: _Views) -> list[IssueView]:
+    """Issues in the plan at the start and not at the end, as they were then, in the plan's order then."""
+    if before is None:
+        return []
+    now = _issue_keys(project)
+    return [views.former_issue(before, issue) for _, issue in before.issues() if issue.key not in now]
+
+
+def _issue_moves(project: Project, before: Project | None, views: _Views) -> list[IssueMove]:
+    """Issues that are in another phase than at the start, in the plan's order."""
+    if before is None:
+        return []
+    then = {issue.key: phase for phase, issue in before.issues()}
+    out = []
+    for phase, issue in project.issues():
+        was = then.get(issue.key)
+        if was is not None and str(was.id) != str(phase.id):
+            out.append(IssueMove(views.issue(issue), _phase_name(was), _phase_name(phase)))
+    return out
 
 
 def _created(facts: _Facts, paths: list[str], views: _Views) -> Created | None:

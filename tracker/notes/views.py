@@ -64,6 +64,14 @@ class PhaseView(Struct, frozen=True):
     issues: list[IssueView]
 
 
+class IssueMove(Struct, frozen=True):
+    """An issue the window moved from one phase to another (its status and steps are said under its own item)."""
+
+    issue: IssueView
+    source: str  # the phase's name at the start ("Phase 1")
+    target: str  # and at the end
+
+
 class DeliverableMove(Struct, frozen=True):
     """A deliverable whose own status (set on it, not its issue's) changed in the window."""
 
@@ -212,3 +220,4 @@ class ProgressChange(Struct, frozen=True):
     gained: int  # issues done now less those done at the start (negative when some were reopened)
     done: int
     total: int
+    removed: int = 0  # issues in the plan at the start and not at the end: the percent moved with them
