@@ -61,11 +61,14 @@ async def test_tree_marks_header_counts_and_detail_fields(plan):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         header = text_of(dashboard(app).query_one(PlanHeader))
-        assert "1 overdue · 1 stale" in header
+        assert "1 overdue · 1 stale · 1 drift" in header
         lines = issue_lines(app)
         assert lines["2"].rstrip().endswith("overdue") and lines["1"].rstrip().endswith("stale")
         assert "overdue" not in lines["1"] and "stale" not in lines["2"]  # done (1) and fresh (2)
         assert not any(word in lines["3"] for word in ("overdue", "stale"))  # due later
+        # Done, its evidence missing: marked on its row, not only in the detail pane.
+        assert lines["5"].rstrip().endswith("drift") and "✔" in lines["5"]
+        assert not any("drift" in lines[key] for key in ("1", "2", "3", "4"))
         dashboard(app).jump(Ref("issue", "P1", "1"))
         await settle(pilot)
         await pilot.press("right")

@@ -37,15 +37,16 @@ class AttentionView:
                 self.issues[item.kind].add(key)
 
     def counts(self) -> str:
-        """'3 overdue · 5 stale': only the kinds there are."""
-        parts = [f"{len(self.overdue)} overdue"] if self.overdue else []
-        return " · ".join(parts + ([f"{len(self.stale)} stale"] if self.stale else []))
+        """'3 overdue · 5 stale · 1 drift': only the kinds there are (stale and drift count pieces of evidence)."""
+        counted = (("overdue", self.overdue), ("stale", self.stale), ("drift", self.drift))
+        return " · ".join(f"{len(found)} {kind}" for kind, found in counted if found)
 
     def marks(self, issue_key: str, path: str | None = None) -> list[str]:
-        """The words to put beside an issue (its own and its evidence's) or one piece of evidence."""
+        """The words to put beside an issue (its own and its evidence's) or one piece of evidence.  A drifted
+        piece of evidence has its git state beside it, in the drift colour; its issue, shown done, says "drift"."""
         if path is not None:
             return ["stale"] if (issue_key, path) in self.stale else []
-        return [kind for kind in ("overdue", "stale") if issue_key in self.issues[kind]]
+        return [kind for kind in ("overdue", "stale", "drift") if issue_key in self.issues[kind]]
 
 
 def read_attention(project, links, today: datetime.date) -> AttentionView:

@@ -1,5 +1,5 @@
-"""One line: the project, its overall progress, what is late ("3 overdue · 5 stale"), and the repository's branch
-and changes."""
+"""One line: the project, its overall progress, what needs attention ("3 overdue · 5 stale · 1 drift"), and the
+repository's branch and changes."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 Labels are plain text built from the plan (never markup), cut with an
 ellipsis to the width there is.  Beside them: a file's git state (in the drift
-colour when done in the plan but not in git), and "overdue" / "stale" from the
-git view's attention.  An issue's parts are added when it is first
+colour when done in the plan but not in git), and "overdue" / "stale" / "drift" from
+the git view's attention.  An issue's parts are added when it is first
 opened, so a plan with ten thousand issues builds its tree quickly.
 """
 
@@ -336,7 +336,7 @@ class PlanTree(Tree[Node]):
         return text
 
     def _late(self, data: Node) -> str:
-        """'overdue', 'stale' or both beside an issue; 'stale' beside a deliverable."""
+        """'overdue', 'stale', 'drift' (those there are) beside an issue; 'stale' beside a deliverable."""
         ref = data.ref
         if ref.issue is None or ref.kind not in ("issue", "deliverable"):
             return ""
