@@ -1189,6 +1189,9 @@ async def test_help_lists_every_key(plan):
             assert binding.tooltip in text, binding.tooltip
         for words in ("Quit tracker", "This list of keys", "command palette", "Cursor Up", "Open the item"):
             assert words in text
+        # Ctrl+C quits (130) unless text is selected: not "Copy selected text" alone.
+        assert "Copy the selected text; with none selected, ^c quits (exit status 130)" in text
+        assert "Copy selected text" not in text
         await pilot.press("escape")
         assert isinstance(app.screen, DashboardScreen)
 

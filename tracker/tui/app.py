@@ -214,7 +214,13 @@ PALETTE = (
     ),
 )
 SECTION_TITLES = {"DashboardScreen": "Dashboard", "PlanTree": "Plan tree", "FilterBar": "Filter"}
-DESCRIPTIONS = {"command_palette": "Jump to an issue, start a session, change theme (command palette)"}
+# Ctrl+C copies only with text selected (Textual's copy actions skip otherwise); then the app's binding quits with 130.
+_COPY_OR_QUIT = "Copy the selected text; with none selected, ^c quits (exit status 130)"
+DESCRIPTIONS = {
+    "command_palette": "Jump to an issue, start a session, change theme (command palette)",
+    "screen.copy_text": _COPY_OR_QUIT,
+    "copy": _COPY_OR_QUIT,  # a text field's (Input, TextArea)
+}
 
 
 # What waits while the screen shows a plan's outline (TrackerApp.holds): what acts on the plan.
