@@ -222,6 +222,29 @@ async def test_first_screen_shows_project_phases_tree_and_git(plan):
 
 
 @synchronously
+async def test_git_read_during_a_write_counts_neither_the_lock_nor_the_temporary_file(plan, monkeypatch):
+    """In a repository without the .gitignore lines init offers, a write's lock and temporary file are untracked
+    files for git while it is under way: the header counts the user's files alone, as before the write."""
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_AFTER_TEMP", "1.5")  # the write holds, its two files beside the plan
+    app = app_for(plan)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = dashboard(app)
+        assert "1 changed file · 1 untracked" in text_of(screen.query_one(PlanHeader))
+        screen.jump(issue4())
+        await pilot.press("n")
+        await wait_for(pilot, lambda: len(os.listdir(plan.parent)) == 3)  # the plan, its lock, a temporary file
+        screen.refresh_git()
+        await app.workers.wait_for_complete([w for w in app.workers if w.group == "git"])
+        await pilot.pause()
+        header = text_of(screen.query_one(PlanHeader))
+        assert screen.writes.pending and len(os.listdir(plan.parent)) == 3  # read while the write was under way
+        assert "writing…" in header and "1 changed file · 1 untracked" in header, header
+        await settle(pilot, 1.6)
+    assert os.listdir(plan.parent) == ["phases.yaml"]
+
+
+@synchronously
 async def test_the_cyclic_gc_is_back_on_and_the_start_frozen_after_the_first_frame(plan):
     gc.disable()  # as `tracker` starts (launch.main)
     frozen = gc.get_freeze_count()

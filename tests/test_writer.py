@@ -23,7 +23,7 @@ from tracker.edit.writer import (
     apply,
 )
 from tracker.plan.loader import load
-from tracker.support import atomicfile, stablefile
+from tracker.support import atomicfile, ownfiles, stablefile
 
 HAND_WRITTEN = """\
 # Programme plan, kept by hand.
@@ -414,7 +414,7 @@ def test_a_lock_left_by_a_dead_process_is_cleared(folder):
     path.write_text(HAND_WRITTEN, encoding="utf-8")
     dead = _dead_pid()
     (folder / "phases.yaml.lock").write_text(f"{dead} {os.uname().nodename} x\n")
-    (folder / f".phases.yaml{atomicfile.TEMP_INFIX}{dead}-0.tmp").write_text("half a plan")
+    (folder / ownfiles.temp_name("phases.yaml", dead, "0")).write_text("half a plan")
     apply(load(path), SetIssueStatus(1, "complete"), lock_timeout=2)
     assert sorted(p.name for p in folder.iterdir()) == ["phases.yaml"]
 

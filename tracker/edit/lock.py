@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 from tracker.edit.commands import RUN_AGAIN
+from tracker.support.ownfiles import lock_name
 
 try:
     import fcntl
@@ -42,7 +43,7 @@ class Lock:
     """`with Lock(target):` — the exclusive right to replace `target`."""
 
     def __init__(self, target: Path, timeout: float = 15.0):
-        self.path = target.with_name(target.name + ".lock")
+        self.path = target.with_name(lock_name(target.name))
         self.timeout = timeout
         self.fd: int | None = None
 

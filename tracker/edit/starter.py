@@ -17,6 +17,7 @@ from pathlib import Path
 from tracker.edit import textedit
 from tracker.plan import plan_schema, yamltree
 from tracker.support import atomicfile
+from tracker.support.ownfiles import lock_name, temp_pattern
 
 TEMPLATES = {
     "blank": "one phase, one issue, one step: a file to grow your own plan from",
@@ -104,8 +105,8 @@ def git_lines(plan: Path, root: Path) -> dict[str, list[str]]:
     prefix = f"{folder}/" if folder else ""
     return {
         ".gitignore": [
-            f"/{relative}.lock",  # a writer's lock, there for milliseconds
-            f"/{prefix}.{plan.name}.tracker-*.tmp",  # a writer killed mid-write
+            f"/{lock_name(relative)}",  # a writer's lock, there for milliseconds
+            f"/{prefix}{temp_pattern(plan.name)}",  # a writer killed mid-write
         ],
         ".gitattributes": [f"/{prefix}{SCHEMA_NAME} linguist-generated=true"],
     }

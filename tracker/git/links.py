@@ -37,7 +37,7 @@ from tracker.git.linkcache import LinkCache
 from tracker.git.linkmemo import LinkMemo, Near
 from tracker.git.repo import GitRepo, GitUnavailable, repo_start
 from tracker.git.statusproc import STATUS_ARGS
-from tracker.git.worktree import HeadFiles, Status, WorkTree, change_state, head_of
+from tracker.git.worktree import HeadFiles, Status, WorkTree, change_state, head_of, leave_out_own
 from tracker.plan import (
     GLOB_CHARS,
     Project,
@@ -49,6 +49,7 @@ from tracker.plan import (
 )
 from tracker.support.figures import counted
 from tracker.support.memory import no_cycle_scans
+from tracker.support.ownfiles import plan_locks
 
 # A pattern or folder shows the least finished state among its files.
 _AGGREGATE_ORDER = ("modified", "staged", "untracked", "ignored", "committed")
@@ -164,7 +165,7 @@ def read_links(
     if isinstance(taken, GitUnavailable):
         return no_git(written, str(taken), root=root_without_git(plan_file, project.repo))
     with taken.repo:
-        return link_paths(taken.repo, written, history, started=taken)
+        return link_paths(taken.repo, written, history, started=taken, locks=plan_locks(taken.repo.root, plan_file))
 
 
 def unsafe_link(path: str, reason: str) -> FileLink:
@@ -204,11 +205,14 @@ def link_paths(
     remember: bool = True,
     started: Started | None = None,
     names: Collection[str] = (),
+    locks: frozenset[str] = frozenset(),
 ) -> Links:
     """Links for paths relative to `repo`'s root, with a fixed number of git calls.
 
     `names`: those of `written` that are git's own names (the files a session's commits touched), taken
     as they are: "evidence/[2026] review.md" is no pattern, as a path the plan writes may be.
+    `locks`: the plans' locks (worktree.plan_locks); they and tracker's temporary files are not the user's
+    files, and git's word on them is left out (worktree.leave_out_own).
 
     With `remember`, links made from the same work tree and paths before are
     given back as they were (git/linkmemo.py), and new ones are kept.
@@ -245,7 +249,7 @@ def link_paths(
             listed = HeadFiles.cached(cache)
             walked = read_cache(repo.root) if history else None
         try:
-            raw = status.output()
+            raw = leave_out_own(status.output(), locks)
         except GitUnavailable as exc:
             return no_git(written, str(exc))
         head = head_of(raw)

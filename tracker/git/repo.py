@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from tracker.git.statusproc import git_env, ignored_git_variables
+from tracker.support.ownfiles import is_own, plan_locks
 
 TYPE_CHECKING = False  # typing is not imported for a type named in a function (see support/faces.py)
 if TYPE_CHECKING:
@@ -476,9 +477,11 @@ def session_point(plan_file: Path, repo_setting: str | None) -> SessionPoint:
             head = repo.run("rev-parse", "--short", "--verify", "--quiet", "HEAD", check=False).decode().strip()
             out = repo.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames")
             plan = os.path.realpath(plan_file)
+            locks = plan_locks(repo.root, plan)
             changed = []
             for entry in out.split(b"\0"):
-                if len(entry) > 3:
+                # tracker's own files, a write's lock and temporary file (a dashboard's write under way), are no work
+                if len(entry) > 3 and not (entry.startswith(b"??") and is_own(os.fsdecode(entry[3:]), locks)):
                     changed.append(os.fsdecode(entry[3:]))
             dirty = [path for path in changed if os.path.realpath(repo.root / path) != plan]
             committed = len(dirty) == len(changed) and (head != "" or not plan_file.exists())

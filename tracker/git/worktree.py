@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from tracker.git.linkcache import LinkCache
 from tracker.git.repo import GitRepo
+from tracker.support.ownfiles import TEMP_INFIX, is_own
 
 _REGULAR = ("100644", "100755")  # file modes whose blob is the file's content (not a symlink's target)
 # One `git ls-tree -z` entry: mode, type, object id, TAB, the name up to its NUL.
@@ -136,6 +137,22 @@ class WorkTree:
         while end < len(universe) and universe[end].startswith(prefix):
             end += 1
         return universe[start:end]
+
+
+def leave_out_own(raw: bytes, locks: frozenset[str]) -> bytes:
+    """`git status` output (STATUS_ARGS) without what it says of tracker's own untracked files: its temporary
+    files and the plans' `locks` (support/ownfiles.py), there while a write is under way; not the user's changes."""
+    if TEMP_INFIX.encode() not in raw and not any(os.fsencode(lock) + b"\0" in raw for lock in locks):
+        return raw  # nearly always: the tokens are not looked at one by one
+    kept = []
+    tokens = iter(raw.split(b"\0"))
+    for token in tokens:
+        if token.startswith(b"? ") and is_own(os.fsdecode(token[2:]), locks):
+            continue
+        kept.append(token)
+        if token.startswith(b"2 "):
+            kept.append(next(tokens, b""))  # the name it had before the rename, which is no record
+    return b"\0".join(kept)
 
 
 def head_of(raw: bytes) -> str | None:

@@ -106,6 +106,7 @@ from tracker.plan import (
 )
 from tracker.support import clock
 from tracker.support.figures import line_count
+from tracker.support.ownfiles import plan_locks
 from tracker.support.textsafe import one_line
 
 NEXT_LIMIT = 3  # open issues shown under "What's next"
@@ -278,7 +279,7 @@ def gather_summary(
             links = (
                 links_at(repo, facts.end, wanted, names)
                 if facts.end is not None
-                else link_paths(repo, wanted, names=names)
+                else link_paths(repo, wanted, names=names, locks=plan_locks(repo.root, loaded.path))
             )
     except GitUnavailable as exc:
         where = repo.root if repo is not None else loaded.path.parent
@@ -445,8 +446,8 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         facts.revisions[start.name] = start.sha
     if end is not None and end_sha is not None:
         facts.revisions[end] = end_sha
-    found = changes(repo, start, end_sha)
     plan = _relative(loaded.path, repo.root)
+    found = changes(repo, start, end_sha, plan_locks(repo.root, loaded.path))
     if plan is None:
         facts.history = _with_plan(facts.history, "outside", "")
     else:

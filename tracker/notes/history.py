@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from tracker.git import WORK_DATE, GitRepo, revision_args
 from tracker.plan import is_iso_date
+from tracker.support.ownfiles import is_own
 
 
 class HistoryError(Exception):
@@ -148,8 +149,9 @@ def file_at(repo: GitRepo, start: Start, path: str) -> bytes | None:
     return repo.file_at(start.sha, path) if start.sha is not None else None
 
 
-def changes(repo: GitRepo, start: Start, end: str | None = None) -> Changes:
-    """What changed from the start to `end` (a commit), or to the work tree (staged and untracked included)."""
+def changes(repo: GitRepo, start: Start, end: str | None = None, locks: frozenset[str] = frozenset()) -> Changes:
+    """What changed from the start to `end` (a commit), or to the work tree (staged and untracked included, but
+    not tracker's own files: its temporary files and the plans' `locks`, support/ownfiles.py)."""
     added: dict[str, str] = {}
     modified: set[str] = set()
     deleted: set[str] = set()
@@ -180,7 +182,8 @@ def changes(repo: GitRepo, start: Start, end: str | None = None) -> Changes:
             i += 2
     if end is None:
         for path in _paths(repo.run("ls-files", "--others", "--exclude-standard", "-z")):
-            added[path] = "untracked"
+            if not is_own(path, locks):  # a write's lock or temporary file, there while it is under way
+                added[path] = "untracked"
     return Changes(added, frozenset(modified), frozenset(deleted), moved)
 
 

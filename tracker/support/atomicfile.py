@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from tracker.support import signals
+from tracker.support.ownfiles import temp_name, temp_pattern
 
-TEMP_INFIX = ".tracker-"
 MARKDOWN = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")
 EXPORTS = {"html": (".html", ".htm"), "csv": (".csv",)}  # what an export's file may be called to be replaced
 # Names of a descriptor this process already has: written to it, never opened again (`-o /dev/stdout >> log`
@@ -308,7 +308,7 @@ def write_temp(target: Path, data: bytes | Sequence[bytes | memoryview]) -> Path
         info = None
     if info is not None:
         refuse_read_only(target, info)
-    temp = target.with_name(f".{target.name}{TEMP_INFIX}{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    temp = target.with_name(temp_name(target.name, os.getpid(), os.urandom(4).hex()))
     signals.made(temp)
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 if info is None else 0o600)
     try:
@@ -414,7 +414,7 @@ def exchange(temp: Path, target: Path) -> bool:
 
 def remove_leftovers(target: Path) -> None:
     """Temporary files of writers that were killed; call only while holding the target's lock."""
-    for leftover in target.parent.glob(f".{_glob_escape(target.name)}{TEMP_INFIX}*.tmp"):
+    for leftover in target.parent.glob(temp_pattern(_glob_escape(target.name))):
         leftover.unlink(missing_ok=True)
 
 
