@@ -469,6 +469,10 @@ async def test_a_paste_into_the_export_form_stays_in_its_field_and_writes_nothin
 async def test_a_file_that_is_not_markdown_is_not_replaced_and_the_message_fits_the_dashboard(
     plan, tmp_path, monkeypatch
 ):
+    """Refused, the form stays open with the reason (a user trial: it closed, and the note was to be made
+    again from the start), so another file can be typed and written at once."""
+    from tracker.tui.screens.note_export import NoteExportScreen
+
     monkeypatch.chdir(tmp_path)
     (tmp_path / "notes.txt").write_text("keep me\n")
     before = plan.read_bytes()
@@ -476,10 +480,18 @@ async def test_a_file_that_is_not_markdown_is_not_replaced_and_the_message_fits_
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_export(pilot)
-        app.screen.query_one(Input).value = "notes.txt"
+        form = app.screen
+        form.query_one(Input).value = "notes.txt"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any(n.title == "Not exported" for n in app._notifications))
-        message = next(n.message for n in app._notifications if n.title == "Not exported")
+        said = form.query_one("#note-error", Static)
+        await wait_for(pilot, lambda: said.display)
+        message = text_of(said)
+        assert app.screen is form and form.query_one(Input).value == "notes.txt"
+        assert not any(n.title == "Not exported" for n in app._notifications)  # said in the form, not over it
+        form.query_one(Input).value = "notes.md"  # another file, in the same form
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: any("Wrote notes.md" in n for n in notes(app)))
+        assert not isinstance(app.screen, NoteExportScreen)
         await pilot.press("escape")
         app.screen.action_export("html")  # the HTML export over the plan itself: refused as well
         await settle(pilot)
@@ -527,8 +539,14 @@ async def test_a_file_that_is_not_this_sessions_note_is_replaced_only_when_asked
             "(session 2)'). Replace it with this session's note?"
         )
         await pilot.press("n")
-        await wait_for(pilot, lambda: any("Kept SESSION_SUMMARY_2026-01-15.md" in n for n in notes(app)))
+        form = app.screen  # open again, saying the file was kept
+        said = form.query_one("#note-error", Static)
+        await wait_for(pilot, lambda: said.display)
+        assert text_of(said) == (
+            "Kept SESSION_SUMMARY_2026-01-15.md: nothing was written; choose another file, or Escape to cancel."
+        )
         assert earlier.read_bytes() == kept
+        await pilot.press("escape")
         await write_to(earlier.name)
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         asked = app.screen
@@ -539,10 +557,11 @@ async def test_a_file_that_is_not_this_sessions_note_is_replaced_only_when_asked
         await pilot.press("y")
         await wait_for(pilot, lambda: any("Wrote" in n for n in notes(app)))
         await write_to(str(guide))
-        await wait_for(pilot, lambda: any("as evidence" in n for n in notes(app)))
+        said = app.screen.query_one("#note-error", Static)
+        await wait_for(pilot, lambda: "as evidence" in text_of(said))
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmScreen)  # not even asked
-        message = next(n for n in notes(app) if "as evidence" in n)
+        message = text_of(said)
     assert earlier.read_text() == build_summary(load(plan), output=earlier)
     assert message == (
         f"{guide}: error: cannot write the summary: the plan names this file as evidence (the deliverable of issue "

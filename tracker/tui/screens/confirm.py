@@ -42,14 +42,24 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-def ask_to_replace(screen: Screen, path: Path, kept: Kept, what: str, replace: Callable[[bytes], None]) -> None:
+def ask_to_replace(
+    screen: Screen,
+    path: Path,
+    kept: Kept,
+    what: str,
+    replace: Callable[[bytes], None],
+    said: Callable[[str], None] | None = None,
+) -> None:
     """The question the CLI's --force answers, for a file there that an output would replace (atomicfile.Kept,
     `kept.asked`): yes calls `replace` with the digest of the file as it was when asked, the only content it may
-    then replace; no keeps it, and says so.  `what`: the output, as in "Replace it with this session's note?"."""
+    then replace; no keeps it, and says so (to `said`, a form that stays open for another file; else in a
+    notification).  `what`: the output, as in "Replace it with this session's note?"."""
 
     def answered(yes: bool | None) -> None:
         if yes:
             replace(kept.seen)
+        elif said is not None:
+            said(f"Kept {one_line(str(path))}: nothing was written; choose another file, or Escape to cancel.")
         else:
             screen.notify(f"Kept {one_line(str(path))}", title="Not exported", markup=False)
 

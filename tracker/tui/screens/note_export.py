@@ -7,11 +7,17 @@ one (`--template FILE`, relative to the current folder like the file); front
 matter as the plan's `notes: front_matter:` says, and plain (no emoji) off.
 Naming another session renames the file with it, unless the user changed the file.
 
-Enter builds the note in a worker thread with the CLI's own call (build_summary):
-what the core refuses (a session the plan does not have, a template that is
-missing or does not render) is said in the form, which stays open with
-everything as typed; nothing is written.  A note that builds is handed back to
-be written.  Tab moves through the fields and choices (Space flips a choice),
+Enter builds the note in a worker thread with the CLI's own call (build_summary),
+then writes it there as `tracker summary -o` writes it: missing folders made,
+never over the plan, into .git or over a file that is not markdown.  A file there
+that is not this session's note (notes/replacing.py) is replaced only once the
+user says yes to the question, and only as it was when asked; one the plan names
+as a deliverable is refused, as the CLI refuses it without --force.  What the core
+refuses (a session the plan does not have, a template that is missing or does not
+render, a file the note may not be written to, a file the user chose to keep) is
+said in the form, which stays open with everything as typed, so another file can
+be chosen; nothing is written.  The form closes once the note is written, with
+the file it went to.  Tab moves through the fields and choices (Space flips a choice),
 Escape cancels.  A paste stays in its field, its line breaks made spaces, and
 does not write the note (widgets/form_line.py).
 """
@@ -33,6 +39,10 @@ from textual.widgets import Checkbox, Input, Static
 from tracker.plan import Loaded
 from tracker.tui.widgets.form_line import FormLine
 
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
+if TYPE_CHECKING:
+    from tracker.support.atomicfile import Kept
+
 
 @dataclass(frozen=True)
 class NoteExport:
@@ -48,7 +58,9 @@ FIELDS = (
 )
 
 
-class NoteExportScreen(ModalScreen[NoteExport | None]):
+class NoteExportScreen(ModalScreen[Path | None]):
+    """Dismissed with the file the note was written to, or None (Escape)."""
+
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     @dataclass
@@ -56,6 +68,13 @@ class NoteExportScreen(ModalScreen[NoteExport | None]):
         attempt: int  # which Enter it answers: only the latest counts
         export: NoteExport | None
         error: str | None = None
+
+    @dataclass
+    class Written(Message):
+        attempt: int
+        export: NoteExport
+        error: str | None = None  # why it was not written
+        kept: Kept | None = None  # a file there to ask about replacing
 
     def __init__(self, loaded: Loaded, path: str, session: str, front_matter: bool, refused: str | None = None):
         super().__init__()
@@ -147,7 +166,50 @@ class NoteExportScreen(ModalScreen[NoteExport | None]):
         if message.export is None:
             self._say(message.error)
             return
-        self.dismiss(message.export)
+        self.write(message.attempt, message.export)
+
+    @work(thread=True, exclusive=True, group="note-export", exit_on_error=False)
+    def write(self, attempt: int, export: NoteExport, allowed: bytes | None = None) -> None:
+        """The note to its file as `tracker summary -o` writes it; `allowed`: the digest of the file there that
+        the user said may be replaced."""
+        from tracker.notes import note_check
+        from tracker.support import atomicfile
+
+        path = export.path
+        try:
+            data = export.text.encode("utf-8")
+            check = note_check(data, lambda: self.loaded, allowed)
+            atomicfile.write_output(
+                path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,), make_folders=True, check=check
+            )
+        except atomicfile.Refused as exc:
+            if isinstance(exc, atomicfile.Kept) and exc.asked:
+                self.post_message(self.Written(attempt, export, kept=exc))
+            else:
+                self.post_message(
+                    self.Written(attempt, export, f"{path}: error: cannot write the summary: {exc.strerror}.")
+                )
+        except OSError as exc:
+            self.post_message(
+                self.Written(attempt, export, f"{path}: error: cannot write the summary: {exc.strerror or exc}")
+            )
+        else:
+            self.post_message(self.Written(attempt, export))
+
+    def on_note_export_screen_written(self, message: Written) -> None:
+        if message.attempt != self.attempt:
+            return  # the form was cancelled meanwhile, or Enter pressed again
+        if message.kept is not None:
+            from tracker.tui.screens.confirm import ask_to_replace
+
+            def replace(seen: bytes) -> None:
+                self.write(message.attempt, message.export, seen)
+
+            ask_to_replace(self, message.export.path, message.kept, "this session's note", replace, said=self._say)
+        elif message.error is not None:
+            self._say(message.error)
+        else:
+            self.dismiss(message.export.path)
 
     def _say(self, problem: str | None) -> None:
         from tracker.support.textsafe import block

@@ -1,11 +1,8 @@
 """The session summary exactly as `tracker summary` makes it: previewed, then exported to a file.
 
-The export offers the plan's notes folder and the options of `tracker summary -o FILE`
-(the session, a template of one's own, front matter on or off, plain), and writes as it
-does: missing folders made, never over the plan, into .git or over a file that is not
-markdown.  A file there that is not this session's note (notes/replacing.py) is replaced
-only once the user says yes to the question, and only as it was when asked; one the plan
-names as a deliverable is refused, as the CLI refuses it without --force.
+The export form (screens/note_export.py) offers the plan's notes folder and the options of
+`tracker summary -o FILE` (the session, a template of one's own, front matter on or off,
+plain), and writes as it does; what it refuses is said in the form, which stays open.
 """
 
 from __future__ import annotations
@@ -13,7 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -30,10 +26,6 @@ from tracker.tui.settings import read_only, refused
 from tracker.tui.textfit import as_read
 from tracker.tui.widgets.key_bar import KeyBar
 from tracker.tui.widgets.safe_markdown import SafeMarkdown
-
-if TYPE_CHECKING:
-    from tracker.support.atomicfile import Kept
-    from tracker.tui.screens.note_export import NoteExport
 
 
 class SummaryScreen(Screen):
@@ -52,13 +44,6 @@ class SummaryScreen(Screen):
         place: Path | None = None  # where the note goes by default (the plan's notes folder)
         refused: str | None = None  # why the plan's notes folder was passed over for the current folder
         warning: str | None = None  # what `tracker summary` warns of: the plan's changes the note leaves out
-
-    @dataclass
-    class Exported(Message):
-        path: Path
-        error: str | None = None
-        kept: Kept | None = None  # a file there to ask about replacing, with the note's text
-        text: str = ""
 
     def __init__(self, loaded: Loaded, write: bool = False):
         super().__init__()
@@ -142,46 +127,9 @@ class SummaryScreen(Screen):
             NoteExportScreen(self.loaded, shown_path(self.place), session, on, self.refused), self.export_to
         )
 
-    def export_to(self, answer: NoteExport | None) -> None:
-        if answer is not None:
-            self.export(answer.path, answer.text)
-
-    @work(thread=True, group="export", exit_on_error=False)
-    def export(self, path: Path, text: str, allowed: bytes | None = None) -> None:
-        """`text` to `path` as `tracker summary -o` writes it; `allowed`: the digest of the file there that
-        the user said may be replaced."""
-        from tracker.notes import note_check
-        from tracker.support import atomicfile
-
-        try:
-            # As `tracker summary -o`: the notes folder may not exist yet.
-            data = text.encode("utf-8")
-            check = note_check(data, lambda: self.loaded, allowed)
-            atomicfile.write_output(
-                path, data, atomicfile.MARKDOWN, keep=(self.loaded.path,), make_folders=True, check=check
-            )
-        except atomicfile.Refused as exc:
-            if isinstance(exc, atomicfile.Kept) and exc.asked:
-                self.post_message(self.Exported(path, kept=exc, text=text))
-            else:
-                self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror}."))
-        except OSError as exc:
-            self.post_message(self.Exported(path, f"{path}: error: cannot write the summary: {exc.strerror or exc}"))
-        else:
-            self.post_message(self.Exported(path))
-
-    def on_summary_screen_exported(self, message: Exported) -> None:
-        if message.kept is not None:
-            from tracker.tui.screens.confirm import ask_to_replace
-
-            def replace(seen: bytes) -> None:
-                self.export(message.path, message.text, seen)
-
-            ask_to_replace(self, message.path, message.kept, "this session's note", replace)
-        elif message.error is not None:
-            self.notify(block(message.error), title="Not exported", severity="error", markup=False)
-        else:
-            self.notify(f"Wrote {one_line(str(message.path))}", title="Exported", markup=False)
+    def export_to(self, written: Path | None) -> None:
+        if written is not None:
+            self.notify(f"Wrote {one_line(str(written))}", title="Exported", markup=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
