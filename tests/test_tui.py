@@ -1782,20 +1782,28 @@ async def test_h_shows_the_history_of_tracker_history_and_escape_goes_back(repo,
 
 
 @synchronously
-async def test_a_with_nothing_under_the_cursor_says_what_it_needs(plan):
-    """A filter that keeps no issue leaves nothing to add to: `a` says so, as s and n do, rather than nothing."""
+async def test_keys_with_a_filter_that_matches_nothing_say_so_and_how_to_clear_it(plan):
+    """A filter that keeps no issue leaves nothing to act on: the keys that act on one say the filter matches
+    nothing and how to clear it (a user trial: `s` said to move the cursor, where there was nowhere to move it);
+    once cleared, a key on the wrong row says where it works again."""
     app = app_for(plan)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"nothing matches this", "enter")
         await settle(pilot)
         assert tree_lines(app) == []
-        await pilot.press("a", "s")
+        await pilot.press("a", "s", "n", "x", "v")
         await settle(pilot)
         assert app.screen is dashboard(app)
         assert notes(app) == [
-            "a adds an issue to a phase or a step to an issue: move the cursor to one (Escape clears the filters).",
-            "s sets an issue's status: move the cursor to an issue or its evidence (open a phase with →).",
+            f"The filter matches no issue, so {key} has nothing to act on: Escape clears the filter, / changes it."
+            for key in "asnxv"
+        ]
+        app.clear_notifications()
+        await pilot.press("escape", "s")  # the cursor on the first phase
+        await settle(pilot)
+        assert tree_lines(app) and notes(app) == [
+            "s sets an issue's status: move the cursor to an issue or its evidence (open a phase with →)."
         ]
 
 

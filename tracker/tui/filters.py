@@ -31,6 +31,7 @@ class Filters:
         self.home, self.before = home, before  # where the filter line goes: into `home`, above `before`
         self.text = ""
         self.statuses: frozenset[str] = frozenset()
+        self.shown: int | None = None  # the issues the tree shows, as last counted (show_count)
 
     @property
     def active(self) -> bool:
@@ -84,8 +85,14 @@ class Filters:
 
         self.screen.app.push_screen(StatusPicker(project, "Show issues with status", current, any_choice=True), chosen)
 
+    @property
+    def hide_all(self) -> bool:
+        """Whether a filter is in force and the tree shows no issue: a key that acts on one has none to act on."""
+        return self.active and self.shown == 0
+
     def show_count(self, shown: int, total: int) -> None:
         """'3 of 10' in the filter line while a filter is in force: an empty tree says why."""
+        self.shown = shown
         for bar in self.screen.query("#filter"):
             bar.show_count(f"{shown} of {total}" if self.active else "")  # type: ignore[attr-defined]
 

@@ -27,10 +27,10 @@ from tracker.plan import Deliverable, Issue, Loaded, Project, Step, compliance
 from tracker.support.textsafe import one_line
 from tracker.tui.refs import Item
 
-# What a key that acts on one kind of item says when the cursor is on another (`a`: on nothing, a filter that
-# keeps no issue).
+# What a key that acts on one kind of item says when the cursor is on another (`a`: on nothing, a plan without
+# phases).
 NEEDS = {
-    "add": "a adds an issue to a phase or a step to an issue: move the cursor to one (Escape clears the filters).",
+    "add": "a adds an issue to a phase or a step to an issue: move the cursor to one.",
     "pick_status": "s sets an issue's status: move the cursor to an issue or its evidence (open a phase with →).",
     "next_status": "n moves an issue's status on: move the cursor to an issue or its evidence (open a phase with →).",
     "tick_step": "x ticks a step: move the cursor to a step (open an issue with →).",
@@ -39,6 +39,8 @@ NEEDS = {
 # What each of those keys says instead when the plan never loaded (a conflict marker, a YAML error): there is
 # nothing to move the cursor to until the file is fixed; the first error says where.
 NEEDS_A_PLAN = "{key} changes the plan, which does not load: {error}. Fix the file and save: it reloads by itself."
+# And when a filter hides every issue: moving the cursor cannot help, clearing the filter does.
+NEEDS_A_MATCH = "The filter matches no issue, so {key} has nothing to act on: Escape clears the filter, / changes it."
 
 
 class StatusEdits:
@@ -134,15 +136,18 @@ class StatusEdits:
         """Hand `change` on, chosen on `project` (the plan as the writes to come leave it)."""
         self.put(change, base, seen=change.value(project, ""))
 
-    def needs(self, action: str, unloaded: Loaded | None = None) -> None:
+    def needs(self, action: str, unloaded: Loaded | None = None, hidden: bool = False) -> None:
         """The key of `action` was pressed where it does nothing: say where it works, or, on a plan that never
-        loaded (`unloaded`), that it does not load and where its first error is."""
+        loaded (`unloaded`), that it does not load and where its first error is, or, when a filter hides every
+        issue (`hidden`), how to clear it."""
+        key = NEEDS[action].split(" ", 1)[0]
         errors = [problem for problem in unloaded.problems if problem.is_error] if unloaded is not None else []
         if errors:
-            key = NEEDS[action].split(" ", 1)[0]
             self.screen.notify(NEEDS_A_PLAN.format(key=key, error=one_line(str(errors[0]))), markup=False)
-            return
-        self.screen.notify(NEEDS[action], markup=False)
+        elif hidden:
+            self.screen.notify(NEEDS_A_MATCH.format(key=key), markup=False)
+        else:
+            self.screen.notify(NEEDS[action], markup=False)
 
 
 def status_of(item: Item, issue: Issue) -> str:

@@ -417,7 +417,7 @@ class DashboardScreen(Screen):
         elif action == "edit_plan":
             self.action_edit_plan()
         else:
-            self.status_edits.needs(action, self.broken if self.project is None else None)
+            self.status_edits.needs(action, self.broken if self.project is None else None, self.filters.hide_all)
 
     def action_start_session(self) -> None:
         self.sessions.ask_start(self.shown if self.broken is None else None)
