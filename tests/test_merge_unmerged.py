@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
+import pytest
 from conftest import run_tracker
 from gitutil import ENV, Repo
 from test_computed_answers import git_commands
@@ -186,3 +188,35 @@ def test_validate_warns_of_a_merge_driver_that_is_not_there_until_it_is_set_up_a
     warned = run_tracker("validate", cwd=repo.root, env=ENV)
     assert f"warning: merge.tracker.driver runs {program}, which is not there" in warned.stderr
     assert "a pull runs the 'tracker' on PATH instead, if there is one" in warned.stderr
+
+
+def test_a_dashboard_reads_word_spares_the_write_asking_git_until_the_index_changes(tmp_path: Path):
+    """The dashboard's writes take its git read's answer (git.Unmerged) while git's index (and, were sides of the
+    plan in it, the plan) is as it was when asked: no `git ls-files --unmerged` for the write.  A merge since
+    wrote a new index: the write asks git again, and the plan git left unmerged is refused."""
+    from tracker.edit import SetIssueStatus, WriteRefused, apply
+    from tracker.git import GitRepo, Unmerged
+    from tracker.plan import load
+
+    repo = diverged(tmp_path, OLD_DRIVER)
+    plan = repo.root / "data/phases.yaml"
+    with GitRepo.open(plan) as opened:
+        index = opened.index_file
+    time.sleep(0.05)  # the index, written by the commit, older than the racy window when git is asked
+    asked = Unmerged(plan, index)
+    assert asked.problem(str(plan)) is None and asked.holds(plan)
+    trace = tmp_path / "trace.json"
+    os.environ["GIT_TRACE2_EVENT"] = str(trace)
+    try:
+        apply(load(plan), SetIssueStatus("1", "audit"), unmerged=asked)  # the plan changed: git's word is the index's
+        assert not trace.exists() or not git_commands(trace)  # no git at all for the write
+        assert asked.holds(plan)
+        repo.git("checkout", "--", "data/phases.yaml")  # the change undone, for the pull
+        assert git(repo, "pull", "--no-rebase", "-q", "origin", "main").returncode == 1  # unmerged, a new index
+        assert not asked.holds(plan)
+        with pytest.raises(WriteRefused, match="git has not merged this file"):
+            apply(load(plan), SetIssueStatus("1", "complete"), unmerged=asked)
+        assert [argv[:2] for argv in git_commands(trace)].count(["ls-files", "--unmerged"]) == 1
+    finally:
+        del os.environ["GIT_TRACE2_EVENT"]
+    assert plan.read_text() == OURS

@@ -11,6 +11,7 @@ from tuiplan import make_plan_repo
 
 from tracker.plan.loader import load
 from tracker.tui.app import make_app
+from tracker.tui.refs import Ref
 from tracker.tui.screens.dashboard import DashboardScreen
 from tracker.tui.settings import Settings
 from tracker.tui.widgets.problems import ProblemsView
@@ -146,3 +147,34 @@ def test_a_status_key_on_a_plan_that_never_loaded_says_it_does_not_load_and_wher
         "by itself."
         for key in "snxv"
     ]
+
+
+def test_a_write_asks_git_nothing_its_last_read_knows(repo, tmp_path: Path, monkeypatch):
+    """Whether git left the plan unmerged is asked with each git read (`git ls-files --unmerged`, beside
+    `git status`); a write made while the index is as that read found it takes its answer: git's own trace
+    counts one ask per read, none for the write.  (The plan git left unmerged is still refused: above.)"""
+    from test_computed_answers import git_commands
+    from tuiplan import PLAN_TEXT
+
+    plan = make_plan_repo(repo)
+    trace = tmp_path / "trace.json"
+    monkeypatch.setenv("GIT_TRACE2_EVENT", str(trace))
+
+    async def run() -> None:
+        app = make_app(load(plan), Settings(poll_seconds=0.1, git_seconds=None))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            trace.unlink()
+            screen = app.screen_stack[0]
+            screen.jump(Ref("issue", "P2", "4"))
+            await pilot.press("n")
+            for _ in range(100):  # written, and git read again after it
+                await settle(pilot)
+                if plan.read_text() != PLAN_TEXT.read_text() and not screen.writes.pending:
+                    break
+            await settle(pilot)
+
+    asyncio.run(run())
+    started = [argv[:2] for argv in git_commands(trace)]
+    assert started.count(["status", "--porcelain=v2"]) == 1  # the read after the write
+    assert started.count(["ls-files", "--unmerged"]) == 1, started  # that read's; the write asked nothing

@@ -87,7 +87,7 @@ from tracker.edit.commands import (
 )
 from tracker.edit.lock import Lock, LockTimeout
 from tracker.edit.nodes import IssueNodes, NeedWhole, Nodes
-from tracker.git import StatusRun, unmerged_problem
+from tracker.git import StatusRun, Unmerged, unmerged_problem
 from tracker.plan import Loaded, LoadedOk, LoadError, Problem, Project, decode, is_ok, load_text, parsecache, splice
 from tracker.support import atomicfile, signals
 
@@ -140,15 +140,16 @@ def apply(
     lock_timeout: float = LOCK_TIMEOUT,
     warn: Callable[[str], None] | None = None,
     later: list[Callable[[], None]] | None = None,
-    unmerged: StatusRun | None = None,
+    unmerged: StatusRun | Unmerged | None = None,
 ) -> Loaded:
     """Write `change` into the plan file `loaded` came from; the plan as it now is on disk.
 
     `warn` is told what the user should know of a write that was made (a hard link split).
     `later`: where keeping the new plan whole in the parse cache is put, for the caller to do once the
     write is shown (the dashboard: 1.5 s at 100,000 issues, which the screen waited for); else done here.
-    `unmerged`: git asked whether it left the plan unmerged (git.ask_unmerged), set going as the plan was read
-    (refuse_unmerged).
+    `unmerged`: git asked whether it left the plan unmerged (git.ask_unmerged), set going as the plan was read,
+    or the dashboard's last git read's answer (git.Unmerged: git is asked again unless it still holds);
+    see refuse_unmerged.
     """
     where = str(loaded.path)
     if not is_ok(loaded):
@@ -196,11 +197,12 @@ def apply(
     return written.loaded
 
 
-def refuse_unmerged(loaded: Loaded, unmerged: StatusRun | None = None) -> None:
+def refuse_unmerged(loaded: Loaded, unmerged: StatusRun | Unmerged | None = None) -> None:
     """WriteRefused, saying nothing was written, if git left the plan `loaded` is of unmerged as one side alone
     (git.unmerged_problem): a write would bury the other side.  `unmerged`: git.ask_unmerged's run for the
     plan, set going as it was read; its answer is kept, so a command that writes several times asks git once
-    (cli/context.load_to_write).  Without it, git is asked here."""
+    (cli/context.load_to_write).  Or a dashboard read's answer, taken while it holds.  Without either, git is
+    asked here."""
     where = str(loaded.path)
     left = unmerged_problem(loaded.path, where, asked=unmerged)
     if left is not None:

@@ -74,7 +74,7 @@ if TYPE_CHECKING:
     )
     from tracker.git.snapshot import links_at
     from tracker.git.statusproc import STATUS_ARGS, StatusRun, ask_git, ask_status, git_env, revision_args
-    from tracker.git.unmerged import ask_unmerged, unmerged_problem
+    from tracker.git.unmerged import Unmerged, ask_unmerged, unmerged_problem
     from tracker.git.worktree import Status
 
 __getattr__ = faces.lazy(__name__, __file__)

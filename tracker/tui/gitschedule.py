@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tracker.plan import Project
-from tracker.tui.gitview import GitView, read_git
+from tracker.tui.gitview import GitView, git_index, read_git
 
 
 class GitSchedule:
@@ -37,6 +37,8 @@ class GitSchedule:
         self._timer: Timer | None = None
         self._took = 0.0  # seconds the last read took
         self._last: tuple[Project, GitView] | None = None  # the last read, and the plan it was made for
+        self._index: Path | None = None  # the plan's git index (gitview.git_index), looked for once
+        self._looked = False
 
     def refresh(self) -> None:
         project = self.project()
@@ -58,8 +60,11 @@ class GitSchedule:
 
     def _read(self, project: Project) -> None:
         start = time.perf_counter()
+        if not self._looked:
+            self._index, self._looked = git_index(self.path), True
         last = self._last
-        git = read_git(project, self.path, last[1] if last is not None and last[0] is project else None)
+        before = last[1] if last is not None and last[0] is project else None
+        git = read_git(project, self.path, before, self._index)
         self._last = (project, git)
         self._took = time.perf_counter() - start  # read by finished(), after this worker ends
         self.screen.post_message(self.Read(git, self._took))

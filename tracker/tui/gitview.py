@@ -9,6 +9,7 @@ today's date (tracker.support.clock) as the read saw it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,32 +18,47 @@ from tracker.plan import Deliverable, Freshness, Issue, Phase, Problem, Project
 from tracker.tui.attentionview import AttentionView, read_attention
 
 if TYPE_CHECKING:
-    from tracker.git import FileLink, Links, ReviewToCome
+    from tracker.git import FileLink, Links, ReviewToCome, Unmerged
 
 
-def read_git(project: Project, plan_file: Path, before: GitView | None = None) -> GitView:
+def read_git(project: Project, plan_file: Path, before: GitView | None = None, index: Path | None = None) -> GitView:
     """Read in a worker thread; read_links opens and closes its own repository each time.
 
     `before`: the view last read for this same plan.  When git shows the same links on the same day, it
     is the answer again, as it is: what needs attention is worked out anew only when something it depends
     on changed (on 10,000 issues that is 45 ms, nine tenths of what an idle dashboard spent).
+    `index`: the plan's work tree's git index (git_index), what git's word on an unmerged plan rests on.
     """
     # Here: the first frame, drawn before git is read, does without them.
-    from tracker.git import ask_unmerged, read_links, unmerged_problem
+    from tracker.git import Unmerged, read_links
     from tracker.support.clock import BadClock, today
 
     # A plan git left unmerged as one side alone is said with each read: `git add` changes no byte of it.
-    # Asked before the links are read, git answers while they are.
-    asked = ask_unmerged(plan_file)
+    # Asked before the links are read, git answers while they are.  Kept with what it rests on, the answer is
+    # the writes' too, while it holds (git.Unmerged): no git is asked again for each key.
+    asked = Unmerged(plan_file, index)
     links = read_links(project, plan_file)
-    unmerged = unmerged_problem(plan_file, str(plan_file), asked=asked)
+    unmerged = asked.problem(str(plan_file))
     try:
         day = today()
     except BadClock as exc:  # TRACKER_NOW is no date: git is shown, what is late is not known
-        return GitView(links, clock_error=str(exc), unmerged=unmerged)
+        return GitView(links, clock_error=str(exc), unmerged=unmerged, asked=asked)
     if before is not None and before.attention.today == day and before.links == links and before.unmerged == unmerged:
+        before.asked = asked  # the same view, on git's newer word
         return before
-    return GitView(links, read_attention(project, links, day), unmerged=unmerged)
+    return GitView(links, read_attention(project, links, day), unmerged=unmerged, asked=asked)
+
+
+def git_index(plan_file: Path) -> Path | None:
+    """The index of the work tree the plan file is in (where git keeps what it left unmerged, whatever the plan's
+    `repo:` says); None without git.  One `git rev-parse`."""
+    from tracker.git import GitRepo, GitUnavailable
+
+    try:
+        with GitRepo.open(Path(os.path.realpath(plan_file))) as repo:
+            return repo.index_file
+    except GitUnavailable:
+        return None
 
 
 class GitView:
@@ -52,11 +68,13 @@ class GitView:
         attention: AttentionView | None = None,
         clock_error: str = "",
         unmerged: Problem | None = None,
+        asked: Unmerged | None = None,
     ):
         self.links = links
         self.attention = attention or AttentionView()
         self.clock_error = clock_error
         self.unmerged = unmerged  # git left the plan unmerged, one side alone (git.unmerged_problem)
+        self.asked = asked  # what `unmerged` rests on, for the writes to take while it holds (git.Unmerged)
 
     @property
     def ready(self) -> bool:

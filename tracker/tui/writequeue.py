@@ -26,12 +26,16 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 from textual.screen import Screen
 
 from tracker.plan import Loaded, LoadedOk, Project, is_ok
 from tracker.tui.settings import refused
+
+if TYPE_CHECKING:
+    from tracker.git import Unmerged
 
 UNCHECKED = object()  # a change put without the value it was chosen on (a deliverable's own status may be None)
 SHOWN_WAIT = 2.0  # seconds a write's cache entry waits for the screen to show it (a screen gone: no longer)
@@ -54,8 +58,9 @@ class WriteQueue:
     class Ended(Message):
         """Every change of the oldest put is answered (Written or Refused), or the worker failed."""
 
-    def __init__(self, screen: Screen):
+    def __init__(self, screen: Screen, unmerged: Callable[[], Unmerged | None] = lambda: None):
         self.screen = screen
+        self.unmerged = unmerged  # the last git read's word on whether git left the plan unmerged
         # The main thread's account: each put's changes not yet answered, in the order they were put.
         self._puts: deque[list] = deque()
         # What `intended` gave last, with the plan it started from, and the changes put since: a key pressed on the
@@ -218,7 +223,9 @@ class WriteQueue:
         for change in changes:
             what = edit.summary(change, base.project)
             try:
-                written = edit.apply(base, change, later=later)
+                # What the screen's last git read found of an unmerged plan: git is asked again only when it no
+                # longer holds (git.Unmerged), not for each key.
+                written = edit.apply(base, change, later=later, unmerged=self.unmerged())
             except edit.WriteRefused as exc:
                 self.screen.post_message(self.Refused(str(exc), changes))
                 return

@@ -127,7 +127,7 @@ class DashboardScreen(Screen):
         self.broken: Loaded | None = None if loaded.ok or outline is not None else loaded
         self.git = GitView(None)
         self.selected: Ref | None = None
-        self.writes = WriteQueue(self)
+        self.writes = WriteQueue(self, lambda: self.git.asked)
         self.watcher = PlanWatcher(
             self,
             self.path,
