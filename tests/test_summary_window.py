@@ -37,3 +37,34 @@ def test_a_window_given_with_since_is_named_in_the_header_not_the_sessions_day_t
     assert "# Session Summary - December 4, 2026\n" in own
     assert "**Time**: 09:00 to 10:00  \n**Focus**: cleanup  \n**Status**: Cleaned" in own
     assert "## 🎯 Accomplished This Session" in own and "Issue #1" not in own.split("## 📊")[0]
+
+
+def test_a_window_cut_at_the_next_sessions_start_says_so_and_never_calls_an_open_session_ended(tmp_path: Path):
+    """Two sessions open on one day (a pull merging a teammate's start): the first one's window ends where the
+    second began, and that is all the note may say of it; the session itself is still open."""
+    repo = planned(tmp_path)
+    base = repo.git("rev-parse", "--short", "HEAD").strip()
+    tracker(repo, "2026-12-05T09:10", "set", "1", "in_progress")
+    repo.commit("#1 in progress", date="2026-12-05T09:10:00+00:00")
+    second = repo.git("rev-parse", "--short", "HEAD").strip()
+    plan = (repo.root / "data/phases.yaml").read_text()
+    sessions = "".join(
+        f"  - date: 2026-12-05\n    started: '{at}'\n    focus: {focus}\n    since: {since}\n"
+        for at, focus, since in (("09:00", "first", base), ("10:00", "second", second))
+    )
+    (repo.root / "data/phases.yaml").write_text(plan + "sessions:\n" + sessions)
+    repo.commit("sessions", date="2026-12-05T10:00:00+00:00")
+
+    note = tracker(repo, "2026-12-05T12:00", "summary", "--session", "2026-12-05#1").stdout
+    assert "**Time**: 09:00, still open  \n" in note
+    assert (
+        f"**Until**: `{second}`, where the next session (2026-12-05#2) began; this session is still open\n\n---\n"
+    ) in note
+    assert "ended" not in note.split("---")[2]  # the header
+
+    # Ended by hand (no `until`): its window still ends at the next one's start, which is what is said.
+    ended = plan + "sessions:\n" + sessions.replace("    focus: first\n", "    ended: '09:50'\n    focus: first\n")
+    (repo.root / "data/phases.yaml").write_text(ended)
+    repo.commit("ended", date="2026-12-05T10:05:00+00:00")
+    note = tracker(repo, "2026-12-05T12:00", "summary", "--session", "2026-12-05#1").stdout
+    assert f"**Until**: `{second}`, where the next session (2026-12-05#2) began\n\n---\n" in note

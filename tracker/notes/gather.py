@@ -433,7 +433,13 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
                 f"(or keep this start: tracker summary --since {one_line(session.since)})"
             )
 
-    history = HistoryView(True, "", start.short, start.date, start.how, "", "", end_sha[:7] if end_sha else None)
+    # A window cut at a later session's start is not where this one ended: it may well be open still.
+    end_by = ""
+    if ends is not None and ends[2] != "until":
+        end_by = project.session_name(next(i for i, s in enumerate(project.sessions) if s is ends[1]))
+    history = HistoryView(
+        True, "", start.short, start.date, start.how, "", "", end_sha[:7] if end_sha else None, end_by
+    )
     window_start = None
     own: dict[str, str] = {}  # the revision naming the session's own start, when --since gave one: it sets the title
     if since is not None and not _own_start(repo, session, start, own):

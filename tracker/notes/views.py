@@ -173,6 +173,9 @@ class HistoryView(Struct, frozen=True):
     plan: str  # "read" | "absent" | "outside" | "unreadable" | "" (no git)
     plan_problem: str
     end: str | None = None  # short sha where a closed session ended; None: open (HEAD and the work tree)
+    # The session whose start closed the window (DATE or DATE#N), when the session has no `until` of its own;
+    # "" when `end` is where the session ended.
+    end_by: str = ""
 
 
 class WindowView(Struct, frozen=True):
