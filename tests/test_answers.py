@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import zstandard
 from answerutil import answer_entries, joined_entry, replace_recorded_answers, run_cli, run_fresh, split_entry
+from conftest import tracker_env, wait_until_settled
 from gitutil import ENV, Repo, make_repo
 
 from tracker.cli import replay
@@ -288,6 +289,37 @@ def test_a_file_changed_just_before_the_run_is_not_trusted(shop: Repo, monkeypat
     shop.write("src/retry.js", "changed a moment ago\n")
     status(shop, "--json")
     assert entries() == []
+
+
+def test_a_symlinked_deliverable_s_target_changed_during_the_run_is_not_trusted(repo: Repo):
+    """The answer counts the target's lines; a write to it after they were read, before the answer is
+    recorded, must not leave the old count kept under the target's new stat (replayed ever after)."""
+    issues = "".join(
+        f"      - id: {n}\n        title: Issue {n}\n        status: in_progress\n        deliverables:\n"
+        f"          - path: docs/current.md\n          - path: src/f{n}.md\n"
+        for n in range(1, 300)
+    )
+    repo.write("data/phases.yaml", f"project: Shop\nphases:\n  - id: P1\n    title: Fixes\n    issues:\n{issues}")
+    repo.write(".gitignore", "build/\n")
+    target = repo.write("build/v1.md", "one line\n")  # ignored: rewriting it leaves `git status` as it was
+    (repo.root / "docs").mkdir()
+    (repo.root / "docs" / "current.md").symlink_to("../build/v1.md")
+    repo.commit("First")
+    wait_until_settled()  # the symlink and its target were written long enough before the run to be trusted
+    command = [sys.executable, "-m", "tracker", "--file", str(repo.root / "data" / "phases.yaml"), "status", "--json"]
+
+    def lines(answer: bytes) -> int:
+        return json.loads(answer)["phases"][0]["issues"][0]["deliverables"][0]["git"]["lines"]
+
+    # The answer (half a megabyte) fills the pipe and waits for it to be read: it was computed, its links
+    # measured, before its first bytes came, and is recorded after its last.
+    run = subprocess.Popen(command, cwd=repo.root, env=tracker_env(), stdout=subprocess.PIPE)
+    assert run.stdout is not None
+    first = run.stdout.read(4096)
+    target.write_text("a\nb\nc\n")
+    assert lines(first + run.stdout.read()) == 1 and run.wait() == 0
+    again = subprocess.run(command, cwd=repo.root, env=tracker_env(), capture_output=True, check=True).stdout
+    assert lines(again) == 3
 
 
 @pytest.mark.parametrize("args", [(), ("--json",)])

@@ -487,8 +487,11 @@ class Recorder:
         return today_text() == self.day
 
     def _settled(self, signature: Signature) -> Signature | None:
-        """The signature, or None if its times are too close to this run to prove anything."""
-        if signature and max(signature[4], signature[5]) >= self.began - RACY_NS:
+        """The signature, or None if its times are too close to this run to prove anything.
+
+        Every stat in it counts: a symlink's is followed by its target's (_file_signature), whose content the
+        answer read, and which a write during the run would leave recorded under the new signature."""
+        if signature and max(signature[4::6] + signature[5::6]) >= self.began - RACY_NS:
             return None
         return signature
 
