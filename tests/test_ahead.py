@@ -13,9 +13,10 @@ from gitutil import Repo, make_repo
 from test_gitlinks import plan_text
 
 from tracker.git import Ahead, ask_status, linkmemo, repo_start
+from tracker.git import ahead as ahead_module
 from tracker.git import lastcommit as lastcommit_module
-from tracker.git.links import read_links
-from tracker.git.repo import Lent
+from tracker.git.links import link_paths, read_links
+from tracker.git.repo import GitRepo, Lent, Owned
 from tracker.plan.loader import load
 
 
@@ -39,6 +40,15 @@ def walks(monkeypatch) -> list:
 
     monkeypatch.setattr(lastcommit_module.Walk, "__init__", counted)
     return started
+
+
+def reaped(pid: int) -> bool:
+    """Whether the git of `pid` was stopped and waited for (no longer a child of this process)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
 
 
 def committed_plan(repo: Repo, text: str) -> Path:
@@ -88,23 +98,70 @@ def test_a_plan_naming_another_work_tree_stops_what_was_started_around_its_file(
     other.commit("in the other repository")
     plan = committed_plan(repo, plan_text(files=["b.md"], repo_setting="../../other"))
     ahead = Ahead(plan, history=True)
-    assert ahead.walk is not None and ahead.status is not None
-    walk, status = ahead.walk._stream._process, ahead.status._process
+    assert ahead.walk is not None and isinstance(ahead.status, Owned)
+    walk, status = ahead.walk._stream._process, ahead.status._run.pid
     project = load(plan).project
     assert project is not None
     links = read_links(project, plan, ahead=ahead)
     assert links.get("b.md").last_commit.subject == "in the other repository"
-    assert walk.returncode is not None and status.returncode is not None  # stopped, not left running
+    assert walk.returncode is not None and reaped(status)  # stopped, not left running
     assert ahead.walk is None and ahead.status is None and ahead.repo is None
 
 
-def test_outside_git_the_failure_found_ahead_is_the_one_linking_gives(tmp_path: Path):
+def test_git_status_starts_before_the_work_tree_is_opened_and_stops_with_linking(
+    repo: Repo, tmp_path: Path, monkeypatch
+):
+    """Warm linking mostly waits for `git status`: it is started from the plan's folder before `git
+    rev-parse` finds the work tree's root, gives the links of a status run from the root, and is
+    stopped (waited for) once linking is done."""
+    plan = committed_plan(repo, plan_text(files=["a.md", "b.md", "c.md", "data/new.md"]))
+    repo.write("data/new.md", "untracked, beside the plan\n")
+    order: list[str] = []
+    asked, opened = ahead_module.ask_status, ahead_module.GitRepo.open
+    monkeypatch.setattr(ahead_module, "ask_status", lambda start: order.append("status") or asked(start))
+    monkeypatch.setattr(
+        ahead_module.GitRepo, "open", classmethod(lambda cls, start: order.append("open") or opened(start))
+    )
+    ahead = Ahead(plan, history=True)
+    assert order == ["status", "open"] and isinstance(ahead.status, Owned)
+    pid = ahead.status._run.pid
+    project = load(plan).project
+    assert project is not None
+    early = read_links(project, plan, ahead=ahead)
+    assert reaped(pid)
+
+    monkeypatch.undo()
+    shutil.rmtree(tmp_path / "cache")
+    with GitRepo.open(repo.root) as opened_at_root:  # git status run from the root, as the repository runs it
+        assert early == link_paths(opened_at_root, list(early.links))
+    assert [early.get(path).state for path in ("a.md", "b.md", "c.md", "data/new.md")] == [
+        "modified",
+        "committed",
+        "missing",
+        "untracked",
+    ]
+
+
+def test_a_status_started_ahead_and_dropped_unclosed_leaves_no_git_behind(repo: Repo):
+    plan = committed_plan(repo, plan_text(files=["a.md"]))
+    ahead = Ahead(plan, history=False)
+    assert isinstance(ahead.status, Owned)
+    pid = ahead.status._run.pid
+    del ahead
+    assert reaped(pid)
+
+
+def test_outside_git_the_failure_found_ahead_is_the_one_linking_gives(tmp_path: Path, monkeypatch):
     plan = tmp_path / "work" / "data" / "phases.yaml"
     plan.parent.mkdir(parents=True)
     plan.write_text(plan_text(files=["here.md", "gone.md"]), encoding="utf-8")
     (tmp_path / "work" / "here.md").write_text("x\n", encoding="utf-8")
+    started: list = []
+    asked = ahead_module.ask_status
+    monkeypatch.setattr(ahead_module, "ask_status", lambda start: started.append(asked(start)) or started[-1])
     ahead = Ahead(plan, history=True)
     assert ahead.repo is None and ahead.failed is not None
+    assert len(started) == 1 and reaped(started[0].pid)  # the status started before git said why not: stopped
     project = load(plan).project
     assert project is not None
     early = read_links(project, plan, ahead=ahead)

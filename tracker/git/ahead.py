@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from tracker.git.lastcommit import Walk, early_walk
-from tracker.git.repo import GitRepo, GitUnavailable, Lent, Running, repo_start
-from tracker.git.statusproc import STATUS_ARGS, StatusRun
+from tracker.git.repo import GitRepo, GitUnavailable, Lent, Owned, Running, repo_start
+from tracker.git.statusproc import STATUS_ARGS, StatusRun, ask_status
 
 
 class Started(NamedTuple):
@@ -43,17 +43,28 @@ class Started(NamedTuple):
 
 
 def set_going(start: Path, history: bool, status: StatusRun | None = None) -> Started | GitUnavailable:
-    """The work tree around `start` opened, the walk of its history started when nothing is cached for it
-    (and `history`), then its `git status` (or `status`, lent: see Ahead); why there is no work tree, if not."""
+    """`git status` started in the work tree around `start` (or `status`, lent: see Ahead), the work tree
+    opened, and the walk of its history started when nothing is cached for it (and `history`); why there
+    is no work tree, if not."""
+    # `git status` first, from `start` itself, without waiting for `git rev-parse` to find the work tree's
+    # root: its porcelain names paths from the root wherever it runs (as a lent one's are), and git
+    # looks at the work tree while the repository is opened (warm linking mostly waits for it).
+    own = ask_status(str(start)) if status is None else None
     repo, walk = None, None
     try:
         repo = GitRepo.open(start)
-        # The walk first, as linking starts them; a walk of "HEAD" begun after `git status` looked
-        # at HEAD is walked again should HEAD have moved between them (lastcommit.LastCommits).
+        # A walk of "HEAD" begun after `git status` looked at HEAD is walked again should HEAD have
+        # moved between them (lastcommit.LastCommits).
         if history:
             walk = early_walk(repo)
-        return Started(repo, walk, Lent(status) if status is not None else repo.start(*STATUS_ARGS))
+        if status is not None:
+            return Started(repo, walk, Lent(status))
+        # git that could not start from `start` (gone meanwhile): started as the repository starts it, or
+        # why not
+        return Started(repo, walk, Owned(own) if own is not None else repo.start(*STATUS_ARGS))
     except GitUnavailable as exc:
+        if own is not None:
+            own.stop()
         if walk is not None:
             walk.close()
         if repo is not None:

@@ -315,6 +315,21 @@ class Lent:
         """Nothing: the run is its starter's to stop."""
 
 
+class Owned(Lent):
+    """A `git status` started by statusproc.ask_status for linking alone (git/ahead.py): read as a Lent
+    one is, and stopped when linking is done with it."""
+
+    __slots__ = ()
+
+    def close(self) -> None:
+        self._run.stop()
+
+    def __del__(self) -> None:
+        # Dropped unclosed (an Ahead neither taken nor closed): no git, pipe or zombie left behind, as
+        # subprocess sees to for a Running's process.
+        self._run.stop()
+
+
 def stop_git(process: subprocess.Popen) -> None:
     """Kill `process` if it still runs, wait for it, and close the pipes it was given."""
     if process.poll() is None:
