@@ -218,6 +218,32 @@ def test_problems_above_one_that_stops_the_parse_are_reported_with_it(tmp_path):
     assert f"{broken}:8:1: error: invalid YAML" in done.stderr
 
 
+def test_values_read_above_a_syntax_error_are_checked_as_far_as_they_go(tmp_path):
+    # The tab stops the reading inside issue 1: its status and its due date (the value the tab line cut short)
+    # are judged, as they are without the tab line; issue 2, cut before its status, is not said to lack one,
+    # nor its dependency on an issue the unread lines may hold.
+    plan = tmp_path / "phases.yaml"
+    plan.write_text(
+        PLAN_HEAD + "  - id: P1\n    title: T\n    issues:\n      - id: 1\n        title: a\n        status: no\n"
+        "        due: 2025-02-30\n      - id: 2\n        depends_on: [9]\n        title: b\n\tfoo: 1\n"
+    )
+    done = run_tracker("--file", str(plan), "validate")
+    assert done.returncode == 1
+    located = [line.removeprefix(f"{plan}:").split(": error: ") for line in done.stderr.splitlines()[:-1]]
+    assert [at for at, _ in located] == ["8:17", "9:14", "13:1"], done.stderr
+    assert located[0][1].startswith("status of issue #1 'no' is not a status of this plan")
+    assert located[1][1].startswith("due date '2025-02-30' of issue #1 is not a real calendar date")
+    assert "tab is used for indentation" in located[2][1]
+    # A status is not judged against a workflow the lines after the error may still declare.
+    plan.write_text(plan.read_text().replace("status: no", "status: started") + "statuses:\n  - id: started\n")
+    done = run_tracker("--file", str(plan), "validate")
+    assert [line.split(": error: ")[0] for line in done.stderr.splitlines()[:-1]] == [f"{plan}:9:14", f"{plan}:13:1"]
+    # A '[' never closed holds the rest of the file: it is not judged (not 'status must be text, not a list').
+    plan.write_text(PLAN_HEAD + "  - id: P1\n    title: T\n    issues:\n      - {id: 1, title: a, status: [no\n")
+    done = run_tracker("--file", str(plan), "validate")
+    assert [line.split(": error: ")[0] for line in done.stderr.splitlines()[:-1]] == [f"{plan}:6:35"], done.stderr
+
+
 def test_file_larger_than_the_limit(tmp_path):
     plan = tmp_path / "phases.yaml"
     plan.write_text("project: X\nphases: []\n" + "# padding\n" * 100)

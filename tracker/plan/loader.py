@@ -444,6 +444,33 @@ def _parse(text: str, digest: str, path: Path, like: Project | None = None) -> L
     return loaded
 
 
+def _check_partial(stopped, text: str, where: str, problems: list[Problem]) -> None:
+    """Add the values' problems of the plan read as far as the syntax error `stopped` (yamltree.YamlError) let
+    it be: what the lines after it might settle (a required key, an issue a dependency names, the statuses or
+    frameworks a value is judged by when they may still be declared) is not judged."""
+    from tracker.plan import rules, shape
+
+    root = stopped.partial
+    if root is None or root.kind != "mapping":
+        return
+    project = shape.build_project(root, where, problems, consume=True, cut=stopped.cut)
+    if project is None:
+        return
+    cut = set(map(id, stopped.cut))
+    rest = text.split("\n", stopped.line - 1)[-1]  # from the error's line on: never read
+    unread = {"issues", "sessions"}
+    for key in ("statuses", "frameworks"):
+        node = root.get(key)
+        if (node is not None and id(node) in cut) or (node is None and _names_key(rest, key)):
+            unread.add(key)
+    rules.check(project, where, problems, frozenset(unread))
+
+
+def _names_key(text: str, key: str) -> bool:
+    """Whether `text` has a line that may be the key `key` (at any indentation, quoted or not)."""
+    return re.search(rf"^[ \t]*[\"']?{key}[\"']?[ \t]*:", text, re.MULTILINE) is not None
+
+
 CONFLICT_START = re.compile(r"<{7,}(?:[ \t]|$)")
 CONFLICT_END = re.compile(r">{7,}(?:[ \t]|$)")
 
@@ -494,6 +521,7 @@ def load_text(text: str, path: str | os.PathLike, digest: str = "", like: Projec
             # What was found before the tree stopped is reported with what stopped it (the issues the
             # fold checked, tags, anchors, duplicate keys above it): one run, every problem seen.
             problems += [Problem(where, p.line, p.column, p.message) for p in [*exc.earlier, exc]]
+            _check_partial(exc, text, where, problems)
             problems.sort(key=sort_key)
             return Loaded(path, None, problems, text, digest)
         problems += [Problem(where, p.line, p.column, p.message) for p in tree.problems]

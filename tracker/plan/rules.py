@@ -9,10 +9,15 @@ from tracker.plan.paths import notes_folder_message, outside_reason, unsafe_ment
 from tracker.plan.problems import Problem, did_you_mean
 
 
-def check(project: Project, where: str, problems: list[Problem]) -> None:
+def check(project: Project, where: str, problems: list[Problem], unread: frozenset[str] = frozenset()) -> None:
+    """Every rule `project` breaks, added to `problems`.  `unread`: what the lines after a syntax error may hold
+    (plan/loader.py): "statuses" and "frameworks" (values are not judged against a workflow or catalogue that
+    may be declared further on), "issues" (a dependency may be one of them) and "sessions" (one read in part
+    may end further on)."""
     error = _reporter(where, problems)
-    _check_workflow(project, error)
-    issue_rules = _IssueRules(project, error)
+    if "statuses" not in unread:
+        _check_workflow(project, error)
+    issue_rules = _IssueRules(project, error, unread=unread)
     _check_review(project, "the plan", error)
     phase_ids: dict[str, object] = {}
     issue_ids: dict[str, object] = {}
@@ -31,7 +36,7 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
             at = f"depends_on.{index}"  # the item's own place, else the list's
             if key == issue.key:
                 error(issue, at, f"issue #{issue.id} depends on itself", fallback="depends_on")
-            elif key not in issue_ids:
+            elif key not in issue_ids and "issues" not in unread:
                 error(
                     issue,
                     at,
@@ -44,7 +49,9 @@ def check(project: Project, where: str, problems: list[Problem]) -> None:
         if not is_iso_date(session.date):
             error(session, "date", f"session date '{session.date}' is {NOT_A_DAY}")
     opened = project.open_sessions()
-    if len(opened) > 1:  # a pull merged in a session started elsewhere: `session end` must be told which
+    if (
+        len(opened) > 1 and "sessions" not in unread
+    ):  # a pull merged in a session started elsewhere: `session end` must be told which
         error(
             project.sessions[opened[-1]],
             "started",
@@ -87,16 +94,18 @@ def _reporter(where: str, problems: list[Problem]):
 class _IssueRules:
     """The rules one issue must keep by itself, against the plan's workflow and frameworks."""
 
-    def __init__(self, project: Project, error, frameworks_checked: bool = False):
+    def __init__(self, project: Project, error, frameworks_checked: bool = False, unread: frozenset[str] = frozenset()):
         self.project = project
         self.error = error
         self.allowed = [s.id for s in project.workflow]
-        self.known = set(self.allowed)
+        # A workflow or catalogue that may be declared in lines never read judges nothing.
+        self.known: set[str] | None = None if "statuses" in unread else set(self.allowed)
+        self.controls_known = "frameworks" not in unread
         # The frameworks' own problems are the plan's, reported once by `check`; here only their controls.
         self.catalogue = _check_frameworks(project, (lambda *_, **__: None) if frameworks_checked else error)
 
     def status(self, record, key: str, value: str, what: str) -> None:
-        if value not in self.known:
+        if self.known is not None and value not in self.known:
             hint = did_you_mean(value, self.allowed)
             if value.lower() in ("no", "yes", "on", "off", "true", "false"):
                 hint += " (if you meant a status, write one of the ids above)"
@@ -110,7 +119,7 @@ class _IssueRules:
         _check_review(issue, f"issue #{issue.id}", error)
         if issue.due is not None and not is_iso_date(issue.due):
             error(issue, "due", f"due date '{issue.due}' of issue #{issue.id} is {NOT_A_DAY}")
-        if issue.controls:
+        if issue.controls and self.controls_known:
             _check_controls(self.project, issue, self.catalogue, error)
         _check_repeats(issue, error)
         for deliverable in issue.deliverables:

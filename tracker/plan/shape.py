@@ -19,12 +19,15 @@ INVALID = object()
 ISSUES = ("phases", None, "issues", None)  # where the issues stand in the tree (a yamltree fold path)
 
 
-def build_project(root, where: str, problems: list[Problem], consume: bool = False) -> Project | None:
+def build_project(root, where: str, problems: list[Problem], consume: bool = False, cut: tuple = ()) -> Project | None:
     """The plan in the tree under `root`, or None; every problem found is added to `problems`.
 
     With `consume`, each list item of the tree is let go once its record is
     built, so that a large plan is never held whole both as a tree and as a
-    model (the loader passes it; the tree is no use after).
+    model (the loader passes it; the tree is no use after).  `cut`: the
+    mappings a syntax error left open (yamltree.YamlError.cut), whose required
+    keys may be in the lines never read: one missing is no problem of its own
+    (the record is left out, as an invalid one is).
     """
     if root.kind != "mapping":
         problems.append(
@@ -36,7 +39,7 @@ def build_project(root, where: str, problems: list[Problem], consume: bool = Fal
             )
         )
         return None
-    value = _checker(Project)(root, _Context(where, problems, consume), "the plan")
+    value = _checker(Project)(root, _Context(where, problems, consume, frozenset(map(id, cut))), "the plan")
     return None if value is INVALID else value
 
 
@@ -86,12 +89,13 @@ class _Checked:
 
 
 class _Context:
-    __slots__ = ("where", "problems", "consume")
+    __slots__ = ("where", "problems", "consume", "cut")
 
-    def __init__(self, where: str, problems: list[Problem], consume: bool):
+    def __init__(self, where: str, problems: list[Problem], consume: bool, cut: frozenset[int] = frozenset()):
         self.where = where
         self.problems = problems
         self.consume = consume
+        self.cut = cut  # the id() of each mapping read only in part (build_project)
 
     def error(self, node, message: str) -> object:
         self.problems.append(Problem(self.where, node.line, node.column, message))
@@ -194,7 +198,8 @@ def _compile_struct(t: mi.StructType):
             values[name] = result
         for name in required:
             if name not in values and name not in at:
-                ctx.error(node, f"{what} is missing the required key '{name}'")
+                if id(node) not in ctx.cut:
+                    ctx.error(node, f"{what} is missing the required key '{name}'")
                 broken = True
         if broken:
             return INVALID

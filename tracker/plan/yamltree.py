@@ -44,6 +44,8 @@ _WORDS = {
 }
 _NOT_A_WORD = object()
 _NUMBER_START = frozenset("+-.0123456789")  # the first character of every int or float above
+_ITEM_DASH = re.compile(r"[ \t]*-[ \t]+")  # what comes before a list item's scalar on its line
+_COMMENT = re.compile(r"[ \t]#")  # where a comment begins after a plain scalar
 
 
 class YamlError(Exception):
@@ -57,6 +59,10 @@ class YamlError(Exception):
         # The problems found before this one stopped the tree (a tag, an anchor, a duplicate key above an
         # alias or a syntax error): reported with it, so one run names every problem it saw.
         self.earlier: list[YamlError] = []
+        # The tree as far as it was read (None: nothing was), and the containers still open where the reading
+        # stopped: their keys that would have come after are not missing, only unread (the loader checks the rest).
+        self.partial: Node | None = None
+        self.cut: list[Mapping | Sequence] = []
 
 
 # msgspec Structs rather than dataclasses: built in C, with no GC header (a tree
@@ -295,16 +301,70 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
                 keys = {} if cls is MappingStartEvent else None
     except YamlError as exc:
         exc.earlier = problems
+        _stopped(exc, root, outer, container)
         raise
     except yaml.MarkedYAMLError as exc:
         error = _syntax_error(exc, text)
         error.earlier = problems
+        pending = _pending_scalar(exc, text, container, key)
+        if pending is not None and back is not None and type(pending.value) is str:
+            pending.value = pending.text = pending.text.translate(back)
+        if pending is not None:
+            items.append(pending if keys is None else (key, pending))
+        _stopped(error, root, outer, container)
         raise error from None
     except yaml.reader.ReaderError as exc:  # a character YAML refuses anywhere, even in quotes
         error = _refused_character(exc, text)
         error.earlier = problems
+        _stopped(error, root, outer, container)
         raise error from None
     return Tree(root, problems)
+
+
+def _stopped(error: YamlError, root: Node | None, outer: list[tuple], container) -> None:
+    """Give `error` the tree read before it (`root`, attached as it opened) and the containers left open (`outer`'s,
+    below the first entry, which stands for no container, and the innermost `container`)."""
+    cut = [entry[0] for entry in outer[1:]] + ([container] if container is not None else [])
+    # A '[' or '{' never closed takes in whatever follows, to the end of the file: it is left out, with all it holds.
+    flow = next((index for index, node in enumerate(cut) if node.flow), None)
+    if flow is not None:
+        parent = cut[flow - 1].items if flow > 0 else []
+        # Attached as it opened, it is the last thing its container holds (unless its key was refused).
+        if parent and (parent[-1] is cut[flow] or (type(parent[-1]) is tuple and parent[-1][1] is cut[flow])):
+            parent.pop()
+        cut = cut[:flow]
+    error.partial = None if flow == 0 else root
+    error.cut = cut
+
+
+def _pending_scalar(exc: yaml.MarkedYAMLError, text: str, container, key) -> Scalar | None:
+    """The plain scalar libyaml was reading when the next line stopped it (`due: 2025-02-30` above a line indented
+    with a tab), as the value of the open mapping's `key` on its line or an item after the open list's `-`: it
+    had ended with its own line, when only blank lines come between them.  None otherwise: a value that ran on
+    over several lines, or one in a flow collection, might have been more than is written."""
+    start, stop = exc.context_mark, exc.problem_mark
+    if exc.context != "while scanning a plain scalar" or start is None or stop is None or stop.line <= start.line:
+        return None
+    if container is None or container.flow:
+        return None
+    if container.kind == "mapping" and (key is None or key is _DROPPED or key.line != start.line + 1):
+        return None
+    line_start = text.rfind("\n", 0, start.index) + 1
+    if container.kind == "sequence" and _ITEM_DASH.fullmatch(text, line_start, start.index) is None:
+        return None
+    if container.kind == "sequence" and text.index("-", line_start) - line_start + 1 != container.column:
+        return None
+    written, _, between = text[start.index : stop.index].partition("\n")
+    if between.strip(" \t\r\n") or "\t" in between:
+        return None
+    written = _COMMENT.split(written, 1)[0].rstrip(" \t\r")
+    if not written:
+        return None
+    try:
+        value = resolve_plain(written)
+    except ValueError:
+        return None  # a number past Python's limit: the complete parse says so
+    return Scalar(value, written, True, start.line + 1, start.column + 1, start.index, start.index + len(written))
 
 
 def _hide_breaks(text: str) -> tuple[str, dict[int, int]]:
