@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import tracker_env
+from conftest import BUNDLED_PLAN, tracker_env
+from gitutil import make_repo
 
 SCRIPT = Path(sys.executable).parent / "tracker"  # the console script pyproject.toml defines, as a user runs it
 NOTHING = "tracker: interrupted; nothing was written\n"
@@ -139,4 +140,103 @@ def test_ctrl_c_while_the_new_plan_waits_to_be_renamed_leaves_the_old_one(tmp_pa
     stdout, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr, stdout) == (130, NOTHING, "")
     assert path.read_bytes() == before
+    assert sorted(os.listdir(path.parent)) == ["phases.yaml"]
+
+
+# The console script's two lines, with a profiler that sends SIGINT as the function named first is first called
+# (its qualified name: a Python function's, or a builtin's such as os._exit).
+AT_THE_CALL_OF = (
+    "import os, signal, sys\n"
+    "moment = sys.argv.pop(1)\n"
+    "def profile(frame, event, arg):\n"
+    "    called = frame.f_code.co_qualname if event == 'call' else getattr(arg, '__qualname__', '')\n"
+    "    if event in ('call', 'c_call') and called == moment:\n"
+    "        sys.setprofile(None)\n"
+    "        os.kill(os.getpid(), signal.SIGINT)\n"
+    "sys.setprofile(profile)\n"
+    "from tracker.__main__ import main\n"
+    "sys.exit(main())\n"
+)
+# Where a Ctrl+C used to reach click's own handling (`Aborted!`, status 1) or the entry point's ("while starting;
+# nothing was written", after the change was): click parsing the command line, before the command; click ending,
+# after it; the process's end, after launch.py's run.
+BEFORE = "Command.make_context"
+AFTER = ("Context.exit", "_exit")
+CLICKS = [
+    ("set", "4", "complete"),  # the quick path, falling back to the CLI: the plan is not in the parse cache yet
+    ("add", "issue", "P1", "New one"),  # the same
+    ("set", "4", "--owner", "eve"),
+    ("session", "start"),
+    ("session", "end"),
+    ("summary", "-o", "out.md"),
+    ("export", "csv", "-o", "out.csv"),
+]
+
+
+def _interrupted_at(moment: str, folder: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", AT_THE_CALL_OF, moment, *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env=tracker_env(folder.parent / "cache"),
+        timeout=120,
+    )
+
+
+def _repo_with_plan(folder: Path, args: tuple[str, ...]) -> Path:
+    """A repository with the bundled plan committed (and a session open for `session end`); the plan's path."""
+    repo = make_repo(folder)
+    path = repo.write("data/phases.yaml", BUNDLED_PLAN.read_text(encoding="utf-8"))
+    repo.commit("plan")
+    if args[:2] == ("session", "end"):
+        started = subprocess.run(
+            [str(SCRIPT), "session", "start"], cwd=folder, capture_output=True, env=tracker_env(folder.parent / "cache")
+        )
+        assert started.returncode == 0, started
+        repo.commit("session")
+    return path
+
+
+@pytest.mark.parametrize("args", CLICKS, ids=" ".join)
+def test_ctrl_c_while_click_parses_says_nothing_was_written(tmp_path, args):
+    path = _repo_with_plan(tmp_path / "repo", args)
+    before = path.read_bytes()
+    done = _interrupted_at(BEFORE, tmp_path / "repo", args)
+    # summary and export have not yet read their -o: as commands that write no file, they say only that
+    said = "tracker: interrupted\n" if args[0] in ("summary", "export") else NOTHING
+    assert (done.returncode, done.stderr, done.stdout) == (130, said, "")
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path / "repo")) == [".git", "data"]  # no output file either
+    assert sorted(os.listdir(path.parent)) == ["phases.yaml"]
+
+
+@pytest.mark.parametrize("moment", AFTER)
+@pytest.mark.parametrize("args", CLICKS, ids=" ".join)
+def test_ctrl_c_once_the_command_has_ended_leaves_it_done(tmp_path, args, moment):
+    """Too late to stop anything: the command ends as it would have, its status and its words, nothing more."""
+    path = _repo_with_plan(tmp_path / "repo", args)
+    before = path.read_bytes()
+    done = _interrupted_at(moment, tmp_path / "repo", args)
+    assert (done.returncode, done.stderr) == (0, ""), done
+    if args[0] in ("summary", "export"):
+        assert done.stdout == "" and path.read_bytes() == before
+        assert (tmp_path / "repo" / args[-1]).stat().st_size > 0
+    else:
+        assert done.stdout.startswith(f"{path}: ") and done.stdout.count("\n") == 1, done
+        assert path.read_bytes() != before
+
+
+@pytest.mark.parametrize("moment", ("TextIOWrapper.flush", "_exit"))
+@pytest.mark.parametrize("args", [("set", "4", "complete"), ("add", "issue", "P1", "New one")], ids=" ".join)
+def test_ctrl_c_as_the_quick_path_ends_says_the_change_was_written(tmp_path, args, moment):
+    """cli/quickset.py's answer, its line flushed as the process ends: the change was made."""
+    path = _repo_with_plan(tmp_path / "repo", args)
+    warmed = subprocess.run([str(SCRIPT), "status"], cwd=path.parent.parent, env=tracker_env(tmp_path / "cache"))
+    assert warmed.returncode == 0  # the plan now in the parse cache: the quick path answers
+    before = path.read_bytes()
+    done = _interrupted_at(moment, tmp_path / "repo", args)
+    assert done.stdout.startswith(f"{path}: ") and done.stdout.count("\n") == 1, done
+    assert (done.returncode, done.stderr) in ((0, ""), (130, WRITTEN)), done
+    assert path.read_bytes() != before
     assert sorted(os.listdir(path.parent)) == ["phases.yaml"]

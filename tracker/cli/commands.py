@@ -66,12 +66,13 @@ class TrackerGroup(click.Group):
     def invoke(self, ctx: click.Context):
         """Run the command; a Ctrl+C is said as launch.py says it (what it left written, status 130), not as
         click's `Aborted!` and status 1, which would hide a change already made.  (The dashboard ends by its
-        own Ctrl+C, SystemExit(130), before this sees it.)"""
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt as exc:
-            from tracker.cli.launch import interrupted
+        own Ctrl+C, SystemExit(130), before this sees it.)  Around click's own code, launch.py holds a Ctrl+C
+        back; it is let through here, around the command alone."""
+        from tracker.cli.launch import interrupted, interruptible
 
+        try:
+            return interruptible(super().invoke, ctx)
+        except KeyboardInterrupt as exc:  # held again: a second one does not cut this line short
             sys.exit(interrupted(exc))
 
 

@@ -20,9 +20,18 @@ a part of the plan goes to the CLI.
 
 from __future__ import annotations
 
+# signal's own core, without a stub: signal.py loads enum and functools, which a replayed status never needs
+import _signal  # type: ignore[import-not-found]
 import gc
 import os
 import sys
+
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
+    T = TypeVar("T")
 
 _STATUS_FLAGS = {"--json": "json", "--ascii": "ascii", "--files": "files"}
 
@@ -50,46 +59,18 @@ def run() -> int:
 
     Output that cannot be written (a full disk, a quota) is a one-line error
     and status 1; a reader that went away (`tracker status | head`) is status
-    1 without a word, as click has it.
+    1 without a word, as click has it.  A Ctrl+C is said by `interrupted`
+    wherever it lands, up to the end of the process (see `hold_interrupts`).
     """
     try:
         try:
-            leaves(NOTHING_WRITTEN if _command(sys.argv[1:]) in _PLAN_WRITERS else None)
-            from tracker.support.clock import BadClock
-
-            found = plain_status(sys.argv[1:])
-            answered = _answered(*found) if found is not None else None
-            checking = plain_validate(sys.argv[1:]) if found is None else None
-            if checking is not None:
-                answered = _validated(*checking)
-            setting = plain_set(sys.argv[1:]) if found is None and checking is None else None
-            adding = plain_add(sys.argv[1:]) if found is None and checking is None and setting is None else None
-            if setting is not None or adding is not None:
-                from tracker.cli import quickset
-
-                _unless_ascii(sys.stdout, sys.stderr)
-                if setting is not None:
-                    answered = quickset.answer(*setting)
-                elif adding is not None:
-                    answered = quickset.add_issue(*adding)
-            if answered is not None:
-                status = answered
-            else:
-                from tracker.cli.commands import main as cli
-
-                cli()  # standalone: it always ends in SystemExit
-                status = 0
-        except SystemExit as exc:
-            status = _exit_status(exc.code)
+            status = _status()
+            _flush()
+            hold_interrupts()  # the command has ended: a Ctrl+C from here to os._exit is too late to stop it
         except KeyboardInterrupt as exc:  # Ctrl+C on a path taken here (the CLI says its own: TrackerGroup)
+            hold_interrupts()  # a second one must not cut the line short
             status = interrupted(exc)
-        except BadClock as exc:  # TRACKER_NOW is no date: whatever command asked for today
-            if sys.stderr is not None:
-                sys.stderr.write(f"tracker: error: {exc}\n")
-            status = 1
-        for stream in (sys.stdout, sys.stderr):
-            if stream is not None:  # None: started with that descriptor closed
-                stream.flush()
+            _flush()
         return status
     except BrokenPipeError:
         return 1
@@ -102,6 +83,51 @@ def run() -> int:
         except OSError:
             pass
         return 1
+
+
+def _status() -> int:
+    """The command's exit status: a plain form answered here, else the click CLI's."""
+    leaves(NOTHING_WRITTEN if _command(sys.argv[1:]) in _PLAN_WRITERS else None)
+    from tracker.support.clock import BadClock
+
+    try:
+        found = plain_status(sys.argv[1:])
+        answered = _answered(*found) if found is not None else None
+        checking = plain_validate(sys.argv[1:]) if found is None else None
+        if checking is not None:
+            answered = _validated(*checking)
+        setting = plain_set(sys.argv[1:]) if found is None and checking is None else None
+        adding = plain_add(sys.argv[1:]) if found is None and checking is None and setting is None else None
+        if setting is not None or adding is not None:
+            from tracker.cli import quickset
+
+            _unless_ascii(sys.stdout, sys.stderr)
+            if setting is not None:
+                answered = quickset.answer(*setting)
+            elif adding is not None:
+                answered = quickset.add_issue(*adding)
+        if answered is not None:
+            return answered
+        from tracker.cli.commands import main as cli
+
+        # click says a Ctrl+C that reaches its own code (parsing the command line, ending) as "Aborted!" and
+        # status 1, which would hide a change already made: it is held there, let through around the
+        # command itself (TrackerGroup.invoke, `interruptible`).
+        hold_interrupts()
+        cli()  # standalone: it always ends in SystemExit
+        return 0
+    except SystemExit as exc:
+        return _exit_status(exc.code)
+    except BadClock as exc:  # TRACKER_NOW is no date: whatever command asked for today
+        if sys.stderr is not None:
+            sys.stderr.write(f"tracker: error: {exc}\n")
+        return 1
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:  # None: started with that descriptor closed
+            stream.flush()
 
 
 NOTHING_WRITTEN = "nothing was written"
@@ -138,6 +164,38 @@ def interrupted(exc: KeyboardInterrupt) -> int:
     if sys.stderr is not None:
         sys.stderr.write(f"tracker: interrupted; {left}\n" if left else "tracker: interrupted\n")
     return INTERRUPTED
+
+
+_held: list[int] = []  # the Ctrl+Cs that came while held (hold_interrupts), not yet raised
+
+
+def hold_interrupts() -> None:
+    """From now on a Ctrl+C is noted, not raised, except inside `interruptible`: where click's own code runs
+    (it would say it as "Aborted!", status 1) and once the command has ended, up to os._exit.
+
+    Only Python's usual handler is replaced: a SIGINT ignored (a job started in the background by a script)
+    stays ignored, and one that asyncio or another caller set is theirs."""
+    if _signal.getsignal(_signal.SIGINT) is _signal.default_int_handler:
+        _signal.signal(_signal.SIGINT, _note)
+
+
+def _note(signum, frame) -> None:
+    _held.append(signum)
+
+
+def interruptible(command: Callable[..., T], *args) -> T:
+    """`command(*args)` with a Ctrl+C raised as usual, KeyboardInterrupt (one held before it, at once); held
+    again after it.  Where none is held (nested, or hold_interrupts not called), it just runs."""
+    if _signal.getsignal(_signal.SIGINT) is not _note:
+        return command(*args)
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+    try:
+        if _held:
+            _held.clear()
+            raise KeyboardInterrupt
+        return command(*args)
+    finally:
+        _signal.signal(_signal.SIGINT, _note)
 
 
 def _command(args: list[str]) -> str | None:
