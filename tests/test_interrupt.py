@@ -144,13 +144,15 @@ def test_ctrl_c_while_the_new_plan_waits_to_be_renamed_leaves_the_old_one(tmp_pa
 
 
 # The console script's two lines, with a profiler that sends SIGINT as the function named first is first called
-# (its qualified name: a Python function's, or a builtin's such as os._exit).
+# (its qualified name: a Python function's, or a builtin's such as os._exit), from the function named after an @
+# if one is.
 AT_THE_CALL_OF = (
     "import os, signal, sys\n"
-    "moment = sys.argv.pop(1)\n"
+    "callee, _, caller = sys.argv.pop(1).partition('@')\n"
     "def profile(frame, event, arg):\n"
     "    called = frame.f_code.co_qualname if event == 'call' else getattr(arg, '__qualname__', '')\n"
-    "    if event in ('call', 'c_call') and called == moment:\n"
+    "    calling = (frame if event == 'c_call' else frame.f_back).f_code.co_qualname\n"
+    "    if event in ('call', 'c_call') and called == callee and caller in ('', calling):\n"
     "        sys.setprofile(None)\n"
     "        os.kill(os.getpid(), signal.SIGINT)\n"
     "sys.setprofile(profile)\n"
@@ -239,4 +241,16 @@ def test_ctrl_c_as_the_quick_path_ends_says_the_change_was_written(tmp_path, arg
     assert done.stdout.startswith(f"{path}: ") and done.stdout.count("\n") == 1, done
     assert (done.returncode, done.stderr) in ((0, ""), (130, WRITTEN)), done
     assert path.read_bytes() != before
+    assert sorted(os.listdir(path.parent)) == ["phases.yaml"]
+
+
+@pytest.mark.parametrize("args", [("set", "4", "complete"), ("export", "csv", "-o", "out.csv")], ids=" ".join)
+def test_ctrl_c_as_a_temporary_file_is_closed_removes_it(tmp_path, args):
+    """After write_temp's own `try` and before its caller's: signals.made noted the file, and it goes."""
+    path = _repo_with_plan(tmp_path / "repo", args)
+    before = path.read_bytes()
+    done = _interrupted_at("close@write_temp", tmp_path / "repo", args)
+    assert (done.returncode, done.stderr, done.stdout) == (130, NOTHING, "")
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(tmp_path / "repo")) == [".git", "data"]
     assert sorted(os.listdir(path.parent)) == ["phases.yaml"]

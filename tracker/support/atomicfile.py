@@ -7,8 +7,8 @@ fsynced, then renamed over the target; the folder is fsynced so the rename
 survives a crash.  A new file gets the usual mode (0666 less the umask).  A
 process killed at any moment leaves the old file or the new one; the temporary
 file it leaves behind is named so that the next writer can remove it, and one
-ended by SIGTERM or SIGHUP removes its own first (signals.cleanup_first), whether
-it writes the plan, an output the user named, or a setup file.
+ended by SIGTERM, SIGHUP or Ctrl+C removes its own first (signals.cleanup_first),
+whether it writes the plan, an output the user named, or a setup file.
 
 TRACKER_TEST_PAUSE_AFTER_TEMP=SECONDS makes every writer wait once its temporary
 file is written, so that tests can end it at the worst moment.

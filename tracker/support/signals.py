@@ -49,8 +49,9 @@ def _raise(signum, frame) -> None:
 
 
 def made(path: str | os.PathLike) -> None:
-    """Note a temporary file about to be made inside cleanup_first(): if a signal ends it, the file is
-    removed, wherever the signal landed (even between the file's creation and the `try` that cleans it up).
+    """Note a temporary file about to be made inside cleanup_first(): if a signal ends it (a SIGTERM or
+    SIGHUP's Terminated, a Ctrl+C's KeyboardInterrupt), the file is removed, wherever the signal landed (even
+    between the file's creation and the `try` that cleans it up, or after that `try` and before the caller's).
     Once renamed away the name is free again, and removing it does nothing."""
     paths = getattr(_made, "paths", None)
     if paths is not None:
@@ -63,7 +64,7 @@ def _removing_made():
     _made.paths = []
     try:
         yield
-    except Terminated:
+    except (Terminated, KeyboardInterrupt):
         for path in _made.paths:
             with contextlib.suppress(OSError):
                 os.unlink(path)
