@@ -454,7 +454,7 @@ def test_a_day_whose_commits_an_older_commit_was_rebased_onto_later_keeps_its_st
 
     after = _tracker(where, "summary", at="2026-12-04T10:00")
     assert after.returncode == 0, after.stderr
-    assert f"**Since**: `{start[:7]}`, the last commit before the first one on or after 2026-12-01" in after.stdout
+    assert f"**Since**: `{start[:7]}`, the first commit made before 2026-12-01, going back from HEAD\n" in after.stdout
     assert "Issue #1: in progress → complete" in _accomplished(after.stdout)  # it said no issue changed
     assert "mine.md" in after.stdout
     given = _tracker(where, "summary", "--since", "2026-12-01", at="2026-12-04T10:00")

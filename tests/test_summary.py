@@ -156,7 +156,7 @@ def test_deliverables_carry_line_counts_and_purposes(shop):
 
 def test_the_start_is_before_the_first_commit_of_the_session_day(shop):
     text = summary(shop["plan"])
-    assert f"**Since**: `{shop['a'][:7]}`, the last commit before the first one on or after {SESSION}" in text
+    assert f"**Since**: `{shop['a'][:7]}`, the first commit made before {SESSION}, going back from HEAD\n" in text
 
 
 def test_history_reads_files_as_they_were_and_leaves_no_git_process_once_closed(shop):
@@ -206,7 +206,7 @@ def test_since_a_revision_starts_there(shop):
 
 def test_since_a_later_day_with_no_commits_starts_at_head(shop):
     text = summary(shop["plan"], since="2025-12-01")
-    assert f"**Since**: `{shop['c'][:7]}`, HEAD, as nothing was committed on or after 2025-12-01" in text
+    assert f"**Since**: `{shop['c'][:7]}`, HEAD, itself made before 2025-12-01\n" in text
     assert "- Issue #1: in progress → complete" in text
     assert "archive-old.md" not in section(text, "Files Created")
 

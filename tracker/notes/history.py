@@ -78,22 +78,34 @@ def revision(repo: GitRepo, rev: str, how: str) -> Start:
 
 
 def day_start(repo: GitRepo, day: str) -> Start:
-    """Where a session on `day` began: before the first commit on or after it on HEAD's first-parent line."""
+    """Where a session on `day` began: before the first commit on or after it on HEAD's first-parent line.
+
+    The walk goes back from HEAD only as far as the first commit made (written and committed) before the day,
+    never through the whole history: a commit dated on or after the day further back (dates out of order) is
+    not seen, so the words say what the walk found, not what the whole history holds."""
     tip = head(repo)
     if tip is None:
         return Start(None, None, "no commits yet")
     first: tuple[str, str] | None = None
     parent_date: str | None = None  # the author day of the commit below `first`
+    stop: str | None = None  # the first commit made before the day, where the walk stopped (None: none was)
     for sha, parents, authored, committed in _first_parent_line(repo, tip):
         if first is not None and parent_date is None:
             parent_date = authored[:10]
         if authored[:10] >= day:
             first, parent_date = (sha, parents), None
         elif committed[:10] < day:
-            break  # neither done nor written on or after the day: nor is anything below it
+            stop = sha
+            break  # neither done nor written on or after the day: nor is anything below it, dates in order
         # else its work is older but a rebase wrote it here on or after the day: the day's commits may lie below
     if first is None:
-        return Start(tip, parent_date or repo.work_day(tip), f"HEAD, as nothing was committed on or after {day}")
+        if stop == tip:
+            how = f"HEAD, itself made before {day}"
+        elif stop is None:
+            how = f"HEAD, as nothing was written on or after {day}"
+        else:
+            how = f"HEAD, as nothing was written on or after {day} back to {stop[:7]}, the first commit made before it"
+        return Start(tip, parent_date or repo.work_day(tip), how)
     sha, parents = first
     if not parents:
         if _is_shallow_boundary(repo, sha):
@@ -103,9 +115,16 @@ def day_start(repo: GitRepo, day: str) -> Start:
             )
         return Start(None, None, f"the start of history (the first commit, {sha[:7]}, is on or after {day})")
     parent = parents.split()[0]
-    return Start(
-        parent, parent_date or repo.work_day(parent), f"the last commit before the first one on or after {day}"
-    )
+    if parent == stop:
+        how = f"the first commit made before {day}, going back from HEAD"
+    elif stop is None:  # the whole line was read: the earliest is the earliest of all
+        how = f"the last commit before the earliest one written on or after {day}"
+    else:  # a commit a rebase wrote on or after the day lies between
+        how = (
+            f"the last commit before the earliest one written on or after {day}, going back from HEAD "
+            f"to {stop[:7]}, the first commit made before it"
+        )
+    return Start(parent, parent_date or repo.work_day(parent), how)
 
 
 _PAGE = 200  # commits asked of git at a time: a day's start is usually within the first page
