@@ -254,3 +254,38 @@ def test_ctrl_c_as_a_temporary_file_is_closed_removes_it(tmp_path, args):
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path / "repo")) == [".git", "data"]
     assert sorted(os.listdir(path.parent)) == ["phases.yaml"]
+
+
+# A Ctrl+C inside a module's import, mid-way through its code: as the standard library's platform (which msgspec
+# loads through uuid) builds a class, Python reports it as a RuntimeError with a traceback, status 1; in
+# msgspec's own start it crashed the process (SIGSEGV). faces holds it until the import is done.
+IN_AN_IMPORT = (
+    "import os, signal, sys\n"
+    "def profile(frame, event, arg):\n"
+    "    if event == 'call' and frame.f_code.co_name == '__set_name__' and frame.f_back is not None\\\n"
+    "            and frame.f_back.f_globals.get('__name__') == 'platform':\n"
+    "        sys.setprofile(None)\n"
+    "        os.write(2, b'interrupting\\n')\n"
+    "        os.kill(os.getpid(), signal.SIGINT)\n"
+    "sys.setprofile(profile)\n"
+    "from tracker.__main__ import main\n"
+    "sys.exit(main())\n"
+)
+
+
+@pytest.mark.parametrize("args", [("set", "4", "complete"), ("set", "4", "--owner", "eve")], ids=" ".join)
+def test_ctrl_c_in_the_middle_of_an_import_is_said_once_the_import_is_done(tmp_path, args):
+    path = _repo_with_plan(tmp_path / "repo", args)
+    before = path.read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-c", IN_AN_IMPORT, *args],
+        cwd=tmp_path / "repo",
+        capture_output=True,
+        text=True,
+        env=tracker_env(tmp_path / "cache"),
+        timeout=120,
+    )
+    # "interrupting": the moment came (platform was imported by this command), else the test proves nothing
+    assert (done.returncode, done.stderr, done.stdout) == (130, "interrupting\n" + NOTHING, "")
+    assert path.read_bytes() == before
+    assert sorted(os.listdir(path.parent)) == ["phases.yaml"]

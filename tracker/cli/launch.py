@@ -108,12 +108,14 @@ def _status() -> int:
                 answered = quickset.add_issue(*adding)
         if answered is not None:
             return answered
-        from tracker.cli.commands import main as cli
-
         # click says a Ctrl+C that reaches its own code (parsing the command line, ending) as "Aborted!" and
         # status 1, which would hide a change already made: it is held there, let through around the
-        # command itself (TrackerGroup.invoke, `interruptible`).
+        # command itself (TrackerGroup.invoke, `interruptible`).  Held from before the CLI is imported, too:
+        # one landing inside an import can crash it (support/faces.py's _module); it is raised as the command
+        # starts.
         hold_interrupts()
+        from tracker.cli.commands import main as cli
+
         cli()  # standalone: it always ends in SystemExit
         return 0
     except SystemExit as exc:

@@ -13,6 +13,7 @@ takes any `if TYPE_CHECKING:` as true.
 
 from __future__ import annotations
 
+import _signal  # type: ignore[import-not-found]  # signal's core: signal.py loads enum, which a replay never needs
 import sys
 
 TYPE_CHECKING = False
@@ -69,6 +70,47 @@ def lazy(package: str, face_file: str) -> Callable[[str], object]:
 
 
 def _module(name: str) -> object:
-    """The module `name`, imported if it is not yet (`__import__`: `importlib` is not loaded for it)."""
-    __import__(name)
+    """The module `name`, imported if it is not yet (`__import__`: `importlib` is not loaded for it).
+
+    A Ctrl+C is held while it is imported, and raised once it is: one landing inside an import (msgspec's
+    own, its Decoders built at a module's top) crashed the process (SIGSEGV) or printed importlib's
+    "Exception ignored" and a traceback, about one in six times a `set` was interrupted at a random moment.
+    After the import, KeyboardInterrupt is raised at a line of tracker's, and said as any other.
+    """
+    module = sys.modules.get(name)
+    if module is not None:
+        return module
+    held = _hold()
+    try:
+        __import__(name)
+    finally:
+        if held:
+            _release()
     return sys.modules[name]
+
+
+_caught: list[int] = []  # Ctrl+Cs that came while an import was held (_hold)
+
+
+def _hold() -> bool:
+    """Whether a Ctrl+C is now held: only where Python's usual handler is set (another is its setter's, and an
+    import within an import is held already), and only in the main thread (the one signals are set in)."""
+    if _signal.getsignal(_signal.SIGINT) is not _signal.default_int_handler:
+        return False
+    try:
+        _signal.signal(_signal.SIGINT, _catch)
+    except ValueError:  # a worker thread's import
+        return False
+    return True
+
+
+def _catch(signum, frame) -> None:
+    _caught.append(signum)
+
+
+def _release() -> None:
+    """Python's usual handler back, and a Ctrl+C that came while held raised now, the import done."""
+    _signal.signal(_signal.SIGINT, _signal.default_int_handler)
+    if _caught:
+        _caught.clear()
+        raise KeyboardInterrupt
