@@ -176,8 +176,13 @@ CLICKS = [
 
 
 def _interrupted_at(moment: str, folder: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess:
+    return _interrupting(AT_THE_CALL_OF, folder, (moment, *args))
+
+
+def _interrupting(program: str, folder: Path, args: tuple[str, ...]) -> subprocess.CompletedProcess:
+    """`program` (the console script's two lines, with what sends the SIGINT) run in `folder` with `args`."""
     return subprocess.run(
-        [sys.executable, "-c", AT_THE_CALL_OF, moment, *args],
+        [sys.executable, "-c", program, *args],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -277,14 +282,7 @@ IN_AN_IMPORT = (
 def test_ctrl_c_in_the_middle_of_an_import_is_said_once_the_import_is_done(tmp_path, args):
     path = _repo_with_plan(tmp_path / "repo", args)
     before = path.read_bytes()
-    done = subprocess.run(
-        [sys.executable, "-c", IN_AN_IMPORT, *args],
-        cwd=tmp_path / "repo",
-        capture_output=True,
-        text=True,
-        env=tracker_env(tmp_path / "cache"),
-        timeout=120,
-    )
+    done = _interrupting(IN_AN_IMPORT, tmp_path / "repo", args)
     # "interrupting": the moment came (platform was imported by this command), else the test proves nothing
     assert (done.returncode, done.stderr, done.stdout) == (130, "interrupting\n" + NOTHING, "")
     assert path.read_bytes() == before
