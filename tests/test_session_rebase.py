@@ -62,18 +62,32 @@ def kept_headers() -> list[tuple[bytes, dict]]:
     return [split_entry(entry.read_bytes()) for entry in answer_entries()]
 
 
+def _two_clones(
+    tmp_path: Path, first: str, subject: str, who: dict[str, str] | None = None, setup: bool = False
+) -> tuple[Path, Path]:
+    """Clones a and b of one origin: the one named `first` commits the plan as `subject` at 08:00 (by `who`) and
+    pushes it before the other is cloned; with `setup`, each has `tracker git setup` (the merge driver)."""
+    origin = tmp_path / "origin.git"
+    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    a, b = tmp_path / "a", tmp_path / "b"
+    one, other = (a, b) if first == "a" else (b, a)
+    _git(tmp_path, "clone", "-q", str(origin), str(one))
+    (one / "plan.yaml").write_text(PLAN, encoding="utf-8")
+    if setup:
+        assert _tracker(one, "git", "setup").returncode == 0
+    _commit(one, subject, "2026-12-05T08:00:00+00:00", who=who)
+    _git(one, "push", "-q", "origin", "main")
+    _git(tmp_path, "clone", "-q", str(origin), str(other))
+    if setup:
+        assert _tracker(other, "git", "setup").returncode == 0
+    return a, b
+
+
 def _rebased(tmp_path: Path, prep: bool = False) -> tuple[Path, Path, str]:
     """Clone b holds a session (started 09:00, ended 10:00 at its "work" commit), clone a an issue added
     at 09:45 and pushed first; b pulls with a rebase and pushes, a pulls.  Gives a, b, and the sha
     `until` names, which a rebase made anew."""
-    origin = tmp_path / "origin.git"
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
-    a, b = tmp_path / "a", tmp_path / "b"
-    _git(tmp_path, "clone", "-q", str(origin), str(a))
-    (a / "plan.yaml").write_text(PLAN, encoding="utf-8")
-    _commit(a, "plan", "2026-12-05T08:00:00+00:00")
-    _git(a, "push", "-q", "origin", "main")
-    _git(tmp_path, "clone", "-q", str(origin), str(b))
+    a, b = _two_clones(tmp_path, "a", "plan")
     if prep:  # a commit of b's own before the session: `since` names a commit the rebase rewrites too
         (b / "prep.md").write_text("prep\n", encoding="utf-8")
         _commit(b, "prep", "2026-12-05T08:30:00+00:00")
@@ -198,16 +212,7 @@ def _pulled(tmp_path: Path, how: str) -> tuple[Path, dict[str, str]]:
     (mine2.md), ended at B and the end committed; meanwhile clone a pushes U1 (theirs.md, issue 3 started)
     and U2 (theirs2.md).  Then b pulls with `how` (--rebase or --no-rebase).  Gives b and the commits'
     shas by subject as b's history holds them."""
-    origin = tmp_path / "origin.git"
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
-    a, b = tmp_path / "a", tmp_path / "b"
-    _git(tmp_path, "clone", "-q", str(origin), str(a))
-    (a / "plan.yaml").write_text(PLAN, encoding="utf-8")
-    assert _tracker(a, "git", "setup").returncode == 0  # both change the plan: merged by its structure
-    _commit(a, "S", "2026-12-05T08:00:00+00:00")
-    _git(a, "push", "-q", "origin", "main")
-    _git(tmp_path, "clone", "-q", str(origin), str(b))
-    assert _tracker(b, "git", "setup").returncode == 0
+    a, b = _two_clones(tmp_path, "a", "S", setup=True)  # both change the plan: merged by its structure
 
     assert _tracker(b, "session", "start", "--focus", "mine", at="2026-12-05T09:00").returncode == 0
     assert _tracker(b, "set", "1", "complete", at="2026-12-05T09:10").returncode == 0
@@ -464,14 +469,7 @@ def test_a_day_whose_commits_an_older_commit_was_rebased_onto_later_keeps_its_st
 def _grace_before_the_session(tmp_path: Path) -> tuple[Path, Path, str]:
     """Two clones of one origin, a and b; in a, Grace's U0 (08:50, theirs.md), not pushed: the commit made before
     b's session begins at 09:00.  Returns a, b and U0's sha."""
-    origin = tmp_path / "origin.git"
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
-    a, b = tmp_path / "a", tmp_path / "b"
-    _git(tmp_path, "clone", "-q", str(origin), str(a))
-    (a / "plan.yaml").write_text(PLAN, encoding="utf-8")
-    _commit(a, "S", "2026-12-05T08:00:00+00:00", who=GRACE)
-    _git(a, "push", "-q", "origin", "main")
-    _git(tmp_path, "clone", "-q", str(origin), str(b))
+    a, b = _two_clones(tmp_path, "a", "S", who=GRACE)
     (a / "theirs.md").write_text("theirs\n", encoding="utf-8")
     return a, b, _commit(a, "U0", "2026-12-05T08:50:00+00:00", who=GRACE)
 
@@ -596,14 +594,7 @@ def test_the_sessions_own_start_commit_pushed_before_the_rebase_is_not_named_as_
     """b starts a session at 09:55 and pushes its start commit at 10:00; Grace pushes U at 10:20 while b commits
     A (10:10) and B (10:30); b pulls with a rebase.  U is told, and the window is to start at it; b's own start
     commit, under U, is not named as another's work (it was, as one of "2 commits that are not the session's")."""
-    origin = tmp_path / "origin.git"
-    _git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
-    a, b = tmp_path / "a", tmp_path / "b"
-    _git(tmp_path, "clone", "-q", str(origin), str(b))
-    (b / "plan.yaml").write_text(PLAN, encoding="utf-8")
-    _commit(b, "S", "2026-12-05T08:00:00+00:00")
-    _git(b, "push", "-q", "origin", "main")
-    _git(tmp_path, "clone", "-q", str(origin), str(a))
+    a, b = _two_clones(tmp_path, "b", "S")
     assert _tracker(b, "session", "start", "--focus", "mine", at="2026-12-05T09:55").returncode == 0
     start = _commit(b, "Start session", "2026-12-05T10:00:00+00:00")
     _git(b, "push", "-q", "origin", "main")
