@@ -27,8 +27,8 @@ import time
 from pathlib import Path
 
 from tracker.git.statusproc import StatusRun, ask_git
-from tracker.plan import Problem
-from tracker.support.stablefile import RACY_NS, proves, signature
+from tracker.plan import Problem, content_signature
+from tracker.support.stablefile import RACY_NS, proves
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -58,8 +58,8 @@ class Unmerged:
         self.plan = Path(os.path.realpath(plan))
         self.index = index  # this work tree's index (GitRepo.index_file); None: not known, the answer never holds
         self._asked_ns = time.time_ns()
-        self._index_seen = _signature(index) if index is not None else None
-        self._plan_seen = _signature(self.plan)
+        self._index_seen = content_signature(index) if index is not None else None
+        self._plan_seen = content_signature(self.plan)
         self._run = ask_unmerged(self.plan)
         self._sides = False  # whether git held sides of the plan
         self._answer: tuple[str, Problem | None] | None = None  # (where, problem), once read
@@ -80,17 +80,10 @@ class Unmerged:
         before = self._asked_ns - RACY_NS
         watched = [(self.index, self._index_seen)] + ([(self.plan, self._plan_seen)] if self._sides else [])
         for path, seen in watched:
-            now = _signature(path)
+            now = content_signature(path)
             if now != seen or (seen is not None and not proves(seen, before)):
                 return False
         return True
-
-
-def _signature(path: Path | None) -> tuple | None:
-    try:
-        return signature(os.stat(path)) if path is not None else None
-    except OSError:
-        return None
 
 
 def unmerged_problem(
