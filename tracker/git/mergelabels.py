@@ -136,18 +136,23 @@ def _applied(state: MergeState) -> tuple[str, bool]:
     done = state.rebase_merge / "done"
     if done.is_file():
         # The last command is the one being run: `pick <commit> <subject>` (or reword, edit, fixup -C …).
-        lines = [line for line in done.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        lines = _todo_lines(done)
         return _commit_of(lines[-1].split()[1:] if lines else []), False
     if state.rebase_apply.is_dir():
         return (state.rebase_apply / "original-commit").read_text(encoding="ascii", errors="replace").strip(), False
     todo = state.sequencer / "todo"
     if todo.is_file():  # the first command is the one being run
-        lines = [line for line in todo.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+        lines = _todo_lines(todo)
         words = lines[0].split() if lines else []
         return (
             (_commit_of(words[1:]), words[0] == "revert") if words and words[0] in _APPLIERS.values() else ("", False)
         )
     return _commanded()
+
+
+def _todo_lines(path: Path) -> list[str]:
+    """The commands of git's list `path` (a rebase's done, a sequencer's todo), blank lines left out."""
+    return [line for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
 
 
 def _commit_of(words: list[str]) -> str:
