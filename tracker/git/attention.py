@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from tracker.git.drift import DRIFT, deliverable_drift
+from tracker.git.drift import deliverable_drift
 from tracker.git.links import Links
 from tracker.plan import Coverage, Deliverable, Freshness, Issue, Phase, Problem, Project, compliance, progress
 
@@ -116,7 +116,8 @@ def strict_problems(project: Project, links: Links, today: datetime.date, where:
     """What `validate --strict` fails on: drift, overdue issues, stale evidence, done issues with open steps."""
     out = []
     for item in attention(project, links, today):
-        if item.kind == "drift" and item.reason == DRIFT["unsafe"]:  # an error already (drift.link_problems)
+        unsafe = item.kind == "drift" and item.deliverable and links.get(item.deliverable.path).state == "unsafe"
+        if unsafe:  # an error already (drift.link_problems): left out by its state, as drift_problems does
             continue
         fix = _FIX[item.kind].format(
             issue=item.issue.id, path=_shell_word(item.deliverable.path) if item.deliverable else ""
