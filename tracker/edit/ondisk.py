@@ -317,16 +317,17 @@ class Watch:
         age = time.time_ns() - max(after.st_mtime_ns, after.st_ctime_ns)
         window = RACY_NS if writing is not None else RACY_UNSURE_NS
         racy = age < window
-        if _signature(before) == _signature(after) and len(data) == after.st_size and not writing and not racy:
+        shows = _signature(after)
+        if _signature(before) == shows and len(data) == after.st_size and not writing and not racy:
             known = start - STILL_NS
-            if data is like and _signature(after) == proven:
+            if data is like and shows == proven:
                 # The caller's proof of these bytes (Loaded.proven: the file tracker put in place, its digest
                 # recorded, or one no one wrote for STILL_NS before it was read) holds while the file shows
                 # that signature, so the check before the rename need not compare it either (80 MiB,
                 # 6 ms at 100,000 issues, when one write follows another within STILL_NS).  Its last write
                 # is proven to show: any moment after it will do, and this one is the earliest.
                 known = max(known, after.st_mtime_ns + 1)
-            return Snapshot(fd, _signature(after), (data,), after.st_nlink, known=known)
+            return Snapshot(fd, shows, (data,), after.st_nlink, known=known)
         if time.monotonic() > deadline:
             why = "another program kept it open for writing" if writing else "it kept changing"
             raise Unsettled(
