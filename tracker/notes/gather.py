@@ -244,9 +244,10 @@ def gather_summary(
         if repo is not None:
             facts = _read_history(loaded, now, repo, index, since, output)
         project = facts.after or now
-        unknown_start = chosen.plan_committed is False
-        changed = {} if unknown_start else _changed_issues(project, facts.before)
-        moves = {} if unknown_start else _own_status_changes(project, facts.before)
+        # The plan at the window's start; None where it is not known (a session whose plan was never committed).
+        start = None if chosen.plan_committed is False else facts.before
+        changed = _changed_issues(project, start)
+        moves = _own_status_changes(project, start)
         touched = facts.changes.touched if facts.changes else set()
         candidates = [
             (issue, d)
@@ -296,6 +297,7 @@ def gather_summary(
     needs = _attention(project, chosen, facts, links, views, today)
     focus = set(ISSUE_MENTION.findall(chosen.focus or ""))
     next_up = _next(project, views, focus | {item.issue.id for item in accomplished if item.issue})
+    removed = _removed(project, start, views)
     name = now.session_name(index)
     context = {
         "project": project.project,
@@ -319,9 +321,9 @@ def gather_summary(
         "accomplished": accomplished,
         "attention": needs,
         "phases": phases,
-        "change": _change(None if unknown_start else facts.before, project),
-        "removed": [] if unknown_start else _removed(project, facts.before, views),
-        "issue_moves": [] if unknown_start else _issue_moves(project, facts.before, views),
+        "change": _change(start, project, len(removed)),
+        "removed": removed,
+        "issue_moves": _issue_moves(project, start, views),
         "deliverables": [views.deliverable(issue, d) for issue, d in listed],
         "next": next_up,
         "created": _created(facts, created, views),
@@ -930,12 +932,12 @@ def _closing(project: Project, phases: list[PhaseView], next_up: Next) -> Closin
     return Closing(phase, first, progress.project_percent(project) or 0, done, len(issues))
 
 
-def _change(before: Project | None, now: Project) -> ProgressChange | None:
-    """The plan's figures at the session's start and now, measured as `tracker history` measures each commit."""
+def _change(before: Project | None, now: Project, removed: int) -> ProgressChange | None:
+    """The plan's figures at the session's start and now, measured as `tracker history` measures each commit;
+    `removed`: how many of its issues the plan lost since (_removed)."""
     if before is None:
         return None
     was, is_ = measure(before), measure(now)
-    removed = len(_issue_keys(before) - _issue_keys(now))
     return ProgressChange(was.percent or 0, is_.percent or 0, is_.done - was.done, is_.done, is_.total, removed)
 
 
