@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from browser import chromium, devtools_events, websocket_text
+from browser import chromium, devtools_events, requested_urls, websocket_text
 from conftest import BUNDLED_PLAN, run_tracker
 
 pytest.importorskip("textual_serve", reason="tracker serve needs the serve extra: pip install -e '.[serve]'")
@@ -93,6 +93,10 @@ def screen_text(browser, wanted: list[str], timeout: float = 90) -> str:
 def test_served_dashboard_shows_the_plan_in_chromium(tmp_path: Path):
     with served(BUNDLED_PLAN) as server, chromium(1280, 800) as browser:
         browser.get(f"http://127.0.0.1:{server.port}/")
+        # The page asks nothing of another machine (textual-serve's own page fetched its font from Google).
+        urls = requested_urls(browser)
+        assert [url for url in urls if not url.startswith(f"http://127.0.0.1:{server.port}/")] == []
+        assert any("/static/fonts/RobotoMono" in url for url in urls), urls
         text = screen_text(browser, ["LMS Compliance", "40%"])
         assert "LMS Compliance" in text
         assert "40%" in text

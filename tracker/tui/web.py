@@ -9,6 +9,7 @@ it reads the plan, then `web_server` with the command that starts the dashboard.
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -26,4 +27,5 @@ def web_server(command: str, host: str, port: int, title: str) -> Server:
     port is taken."""
     from textual_serve.server import Server
 
-    return Server(command, host=host, port=port, title=title)
+    # Our copy of textual-serve's page, which loads its font from the server instead of fonts.googleapis.com.
+    return Server(command, host=host, port=port, title=title, templates_path=Path(__file__).parent / "servepage")
