@@ -18,6 +18,7 @@ from tracker.edit import textedit
 from tracker.plan import plan_schema, yamltree
 from tracker.support import atomicfile
 from tracker.support.ownfiles import lock_name, temp_pattern
+from tracker.support.treepath import inside_resolved
 
 TEMPLATES = {
     "blank": "one phase, one issue, one step: a file to grow your own plan from",
@@ -97,10 +98,7 @@ def write_plan(target: Path, text: str, force: bool, schema: bool = True) -> Wri
 
 def git_lines(plan: Path, root: Path) -> dict[str, list[str]]:
     """Lines worth adding to the repository's .gitignore and .gitattributes for a plan at `plan`."""
-    try:
-        relative = plan.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        relative = plan.name
+    relative = inside_resolved(root, plan) or plan.name
     folder = relative.rpartition("/")[0]
     prefix = f"{folder}/" if folder else ""
     return {

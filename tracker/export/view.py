@@ -19,6 +19,7 @@ from tracker import git
 from tracker.export.report import status_report
 from tracker.git import Attention, Forecast, GitRepo, GitUnavailable, Links, Row, coverage_of, read_links
 from tracker.plan import MAX_BYTES, Coverage, Loaded, Project, progress
+from tracker.support.treepath import inside_resolved
 
 
 @dataclass(slots=True)
@@ -79,9 +80,9 @@ def _history(loaded: Loaded, max_bytes: int) -> list[Row] | None:
     """What `tracker history` reads: the plan's progress at every commit that changed it (cached per blob)."""
     try:
         with GitRepo.open(loaded.path) as repo:
-            plan = loaded.path.resolve().relative_to(repo.root.resolve()).as_posix()
-            return git.read_history(repo, plan, max_bytes).rows
-    except (GitUnavailable, ValueError):  # no git, or a plan outside the work tree: no history to show
+            plan = inside_resolved(repo.root, loaded.path)
+            return None if plan is None else git.read_history(repo, plan, max_bytes).rows
+    except (GitUnavailable, ValueError):  # no git (a plan outside the work tree: None above): no history to show
         return None
 
 

@@ -50,6 +50,7 @@ from tracker.plan import (
 from tracker.support.figures import counted
 from tracker.support.memory import no_cycle_scans
 from tracker.support.ownfiles import plan_locks
+from tracker.support.treepath import inside
 
 # A pattern or folder shows the least finished state among its files.
 _AGGREGATE_ORDER = ("modified", "staged", "untracked", "ignored", "committed")
@@ -826,10 +827,10 @@ def symlink_reason(root: str, real: str, then: str = "; it is never read") -> st
     """Why the file at `real` (symlinks resolved) may not be read from the work tree whose resolved
     path is `root`: it is outside it, or inside a `.git` folder at any depth (said, then `then`); None
     when it may."""
-    if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+    relative = inside(root, real)
+    if relative is None:
         return f"leads outside the repository through a symlink{then}"
-    relative = real[len(root.rstrip(os.sep)) + 1 :] if real != root else "."
-    if any(part.lower() == ".git" for part in relative.split(os.sep)):
+    if any(part.lower() == ".git" for part in relative.split("/")):
         return f"leads into a '.git' folder, git's own storage, through a symlink{then}"
     return None
 

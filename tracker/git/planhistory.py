@@ -24,6 +24,7 @@ import msgspec
 from tracker.git.repo import WORK_DATE, GitRepo, GitUnavailable
 from tracker.plan import MAX_BYTES, LoadError, Problem, Project, decode, is_iso_date, load_text, progress
 from tracker.support.cachefiles import cache_dir, code_key, read_entry, write_entry
+from tracker.support.treepath import inside_resolved
 
 FORMAT = "tracker history cache 2"
 KEEP = 4  # cache files: one per version of the code that measured
@@ -162,10 +163,10 @@ def read_history(repo: GitRepo, plan: str, max_bytes: int = MAX_BYTES) -> Histor
 
 def plan_in(repo: GitRepo, path: Path) -> str:
     """The plan's path from the work tree's root, as git names it; GitUnavailable when it is outside."""
-    try:
-        return Path(os.path.realpath(path)).relative_to(os.path.realpath(repo.root)).as_posix()
-    except ValueError:
-        raise GitUnavailable(f"the plan is not inside the work tree at {repo.root}") from None
+    inside = inside_resolved(repo.root, path)
+    if inside is None:
+        raise GitUnavailable(f"the plan is not inside the work tree at {repo.root}")
+    return inside
 
 
 def rows_since(repo: GitRepo, rows: list[Row], since: str) -> list[Row]:

@@ -108,6 +108,7 @@ from tracker.support import clock
 from tracker.support.figures import line_count
 from tracker.support.ownfiles import plan_locks
 from tracker.support.textsafe import one_line
+from tracker.support.treepath import inside_resolved
 
 NEXT_LIMIT = 3  # open issues shown under "What's next"
 WAITING_LIMIT = 5  # issues waiting on others, and blocked ones, named under it
@@ -345,7 +346,7 @@ def _ignore_files(output: Path, repo: GitRepo) -> tuple[str, ...]:
     """The files that decide whether git ignores `output` (none if it is outside the work tree), relative to
     the work tree's root: the .gitignore in each folder down to it, and the repository's exclude file, which
     a linked worktree reads from the repository it shares, outside the work tree (reached through `..`)."""
-    path = _relative(output, repo.root)
+    path = inside_resolved(repo.root, output)
     if path is None:
         return ()
     folders = path.split("/")[:-1]
@@ -454,7 +455,7 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         facts.revisions[start.name] = start.sha
     if end is not None and end_sha is not None:
         facts.revisions[end] = end_sha
-    plan = _relative(loaded.path, repo.root)
+    plan = inside_resolved(repo.root, loaded.path)
     found = changes(repo, start, end_sha, plan_locks(repo.root, loaded.path))
     if plan is None:
         facts.history = _with_plan(facts.history, "outside", "")
@@ -561,20 +562,13 @@ def _with_output(found: Changes, repo: GitRepo, start: Start, output) -> Changes
     """The file being written is one the session creates, whether or not an earlier run left it there."""
     if output is None:
         return found
-    path = _relative(Path(output), repo.root)
+    path = inside_resolved(repo.root, output)
     if path is None or path in found.modified or is_ignored(repo, path):
         return found
     if path not in found.added and start.sha is not None and file_at(repo, start, path) is not None:
         return found
     # Only the output is added: what the window deleted and moved stays (it needs attention).
     return dataclasses.replace(found, added={**found.added, path: "this file"})
-
-
-def _relative(path: Path, root: Path) -> str | None:
-    try:
-        return Path(os.path.realpath(path)).relative_to(os.path.realpath(root)).as_posix()
-    except ValueError:
-        return None
 
 
 def _changed_issues(project: Project, before: Project | None) -> dict[str, Issue | None]:

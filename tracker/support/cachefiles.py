@@ -18,6 +18,7 @@ import time
 import zlib
 
 from tracker import __version__
+from tracker.support.treepath import inside
 
 TYPE_CHECKING = False  # typing is not imported on the replay path (see support/faces.py)
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def link_target(root: str, link: str) -> tuple[str, os.stat_result | None]:
     to is never read (git/links.py's symlink_reason), so no answer depends on it, and it is not looked at, not
     even its stat."""
     target = os.path.realpath(link)
-    if target != root and not target.startswith(root.rstrip(os.sep) + os.sep):
+    if inside(root, target) is None:
         return target, None
     try:
         return target, os.stat(target)

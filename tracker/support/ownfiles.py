@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 
+from tracker.support.treepath import inside_resolved
+
 TEMP_INFIX = ".tracker-"
 LOCK_SUFFIX = ".lock"
 
@@ -45,7 +47,5 @@ def is_own(path: str, locks: frozenset[str] | set[str] = frozenset()) -> bool:
 
 def plan_locks(root: str | os.PathLike, plan_file: str | os.PathLike) -> frozenset[str]:
     """The lock of the plan `plan_file`, as git names it in the work tree at `root`; none for a plan outside it."""
-    inside = os.path.relpath(os.path.realpath(plan_file), os.path.realpath(root))
-    if inside == ".." or inside.startswith(".." + os.sep) or os.path.isabs(inside):
-        return frozenset()
-    return frozenset({lock_name(inside.replace(os.sep, "/"))})
+    inside = inside_resolved(root, plan_file)
+    return frozenset() if inside is None else frozenset({lock_name(inside)})
