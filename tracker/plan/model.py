@@ -436,14 +436,20 @@ def same_work(a: Project, b: Project) -> bool:
     issue, so that each one equal as it is (in C) is not taken apart."""
 
     def shell(project: Project) -> Project:
-        phases = [msgspec.structs.replace(phase, issues=[]) for phase in project.phases]
-        return msgspec.structs.replace(project, sessions=[], phases=phases)
+        return msgspec.structs.replace(head_only(project), sessions=[])
 
     return (
         _same(shell(a), shell(b))
         and [len(phase.issues) for phase in a.phases] == [len(phase.issues) for phase in b.phases]
         and all(_same(was, issue) for (_, was), (_, issue) in zip(a.issues(), b.issues(), strict=True))
     )
+
+
+def head_only(project: Project) -> Project:
+    """`project` with every phase's issues taken out: what the parse cache and the outline keep of the plan beside
+    its issues, and what same_work compares before them, issue by issue."""
+    phases = [msgspec.structs.replace(phase, issues=[]) for phase in project.phases]
+    return msgspec.structs.replace(project, phases=phases)
 
 
 def changed_issues(a: Project, b: Project) -> list[str]:

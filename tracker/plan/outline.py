@@ -18,8 +18,8 @@ from __future__ import annotations
 import msgspec
 
 from tracker.plan import progress
-from tracker.plan.model import Phase, Project
-from tracker.plan.parsecache import LOADER_PARTS, entry_path, head_only
+from tracker.plan.model import Phase, Project, head_only
+from tracker.plan.parsecache import LOADER_PARTS, entry_path
 from tracker.support.cachefiles import code_key, read_entry, used, write_entry
 
 FORMAT = "tracker plan outline 1"
@@ -49,7 +49,7 @@ class Outline(msgspec.Struct, array_like=True):
     format: str
     code: str
     digest: str  # of the plan's bytes
-    head: msgspec.Raw  # the Project, every phase's issues taken out
+    head: Project  # every phase's issues taken out
     phases: list[PhaseFigures]  # in the order of the head's phases
     percent: int | None  # the project's
 
@@ -92,7 +92,7 @@ def keep_outline(digest: str, project: Project) -> None:
         FORMAT,
         code,
         digest,
-        msgspec.Raw(msgspec.msgpack.encode(head_only(project))),
+        head_only(project),
         [phase_figures(project, phase) for phase in project.phases],
         progress.project_percent(project),
     )
@@ -108,16 +108,15 @@ def read_outline(digest: str) -> Outlined | None:
         return None
     try:
         outline = msgspec.msgpack.decode(data, type=Outline)
-        project = msgspec.msgpack.decode(outline.head, type=Project)
     except (ValueError, RecursionError, msgspec.MsgspecError):
         return None
     if (
         outline.format != FORMAT
         or outline.code != code
         or outline.digest != digest
-        or len(outline.phases) != len(project.phases)
-        or any(phase.issues for phase in project.phases)
+        or len(outline.phases) != len(outline.head.phases)
+        or any(phase.issues for phase in outline.head.phases)
     ):
         return None
     used(file)
-    return Outlined(digest, project, outline.phases, outline.percent)
+    return Outlined(digest, outline.head, outline.phases, outline.percent)

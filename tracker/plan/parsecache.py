@@ -48,7 +48,7 @@ from typing import Literal
 import msgspec
 from msgspec.structs import replace
 
-from tracker.plan.model import Issue, Project, issue_key
+from tracker.plan.model import Issue, Project, head_only, issue_key
 from tracker.plan.problems import Problem
 from tracker.support.cachefiles import NewEntry, cache_dir, code_key, open_entry, read_entry, seal_of, used
 from tracker.support.memory import no_cycle_scans
@@ -619,11 +619,6 @@ def _decode_issue(raw: bytes) -> Issue | None:
 
 def _numbered(issues: list[Issue]) -> bool:
     return all(type(issue.id) is int for issue in issues)
-
-
-def head_only(project: Project) -> Project:
-    """`project` with every phase's issues taken out: what an entry keeps of the plan beside its issues."""
-    return replace(project, phases=[replace(phase, issues=[]) for phase in project.phases])
 
 
 def _rows(problems: list[Problem]) -> _Problems:
