@@ -17,6 +17,7 @@ from tracker.git.lastcommit import LastCommits, cache_file, history_cut
 from tracker.git.repo import GitRepo
 from tracker.notes import render as rendering
 from tracker.notes.errors import SummaryError
+from tracker.plan import yamltree
 from tracker.plan.estimate import MAX_MINUTES, estimate_error, parse_minutes
 from tracker.plan.loader import load_text
 from tracker.plan.paths import unsafe_reason
@@ -113,6 +114,21 @@ def test_line_separators_are_text_and_lines_are_the_editors(separator):
     assert load_text(plan(title='"Escaped \\L and \\N"'), "p.yaml").project.phases[0].issues[0].title == (
         "Escaped \u2028 and \x85"
     )
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85"])
+@pytest.mark.parametrize("line", ["title: x{}y", "n: 12{}", "- x{}y"])
+def test_a_value_a_syntax_error_cut_short_is_read_as_the_whole_file_reads_it(separator, line):
+    """The plain scalar above a line indented with a tab (yamltree's _pending_scalar) is the value the file reads as
+    without that line: its line separators given back before it is resolved, as every other value's are."""
+    text = line.format(separator) + "\n"
+    listed = line.startswith("-")
+    whole = yamltree.parse(text).root.items[-1]
+    with pytest.raises(yamltree.YamlError) as stopped:
+        yamltree.parse(text + ("\t- z\n" if listed else "\tfoo: 1\n"))
+    assert stopped.value.partial.items[-1] == whole
+    value = whole if listed else whole[1]
+    assert type(value.value) is str and separator in value.value
 
 
 # D12: every cache entry carries its checksum; a flipped bit is a miss, never data.

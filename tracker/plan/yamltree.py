@@ -306,9 +306,7 @@ def parse(text: str, max_depth: int = MAX_DEPTH, spans: bool = True, fold: Fold 
     except yaml.MarkedYAMLError as exc:
         error = _syntax_error(exc, text)
         error.earlier = problems
-        pending = _pending_scalar(exc, text, container, key)
-        if pending is not None and back is not None and type(pending.value) is str:
-            pending.value = pending.text = pending.text.translate(back)
+        pending = _pending_scalar(exc, text, container, key, back)
         if pending is not None:
             items.append(pending if keys is None else (key, pending))
         _stopped(error, root, outer, container)
@@ -337,11 +335,12 @@ def _stopped(error: YamlError, root: Node | None, outer: list[tuple], container)
     error.cut = cut
 
 
-def _pending_scalar(exc: yaml.MarkedYAMLError, text: str, container, key) -> Scalar | None:
+def _pending_scalar(exc: yaml.MarkedYAMLError, text: str, container, key, back: dict | None) -> Scalar | None:
     """The plain scalar libyaml was reading when the next line stopped it (`due: 2025-02-30` above a line indented
     with a tab), as the value of the open mapping's `key` on its line or an item after the open list's `-`: it
     had ended with its own line, when only blank lines come between them.  None otherwise: a value that ran on
-    over several lines, or one in a flow collection, might have been more than is written."""
+    over several lines, or one in a flow collection, might have been more than is written.  `back`: parse's table
+    that gives the line separators it hid back, applied before the value is resolved, as parse applies it."""
     start, stop = exc.context_mark, exc.problem_mark
     if exc.context != "while scanning a plain scalar" or start is None or stop is None or stop.line <= start.line:
         return None
@@ -360,6 +359,8 @@ def _pending_scalar(exc: yaml.MarkedYAMLError, text: str, container, key) -> Sca
     written = _COMMENT.split(written, 1)[0].rstrip(" \t\r")
     if not written:
         return None
+    if back is not None:
+        written = written.translate(back)
     try:
         value = resolve_plain(written)
     except ValueError:
