@@ -212,7 +212,7 @@ def link_paths(
 
     `names`: those of `written` that are git's own names (the files a session's commits touched), taken
     as they are: "evidence/[2026] review.md" is no pattern, as a path the plan writes may be.
-    `locks`: the plans' locks (worktree.plan_locks); they and tracker's temporary files are not the user's
+    `locks`: the plans' locks (support/ownfiles.plan_locks); they and tracker's temporary files are not the user's
     files, and git's word on them is left out (worktree.leave_out_own).
 
     With `remember`, links made from the same work tree and paths before are
