@@ -66,10 +66,11 @@ def start_session(
         )
         follows = (opened[0], point.head, work is not None)
     elif project.sessions and not opened and (last := project.sessions[-1]).closed:
-        if last.left_uncommitted and last.until:
+        left = last.until if last.left_uncommitted else None  # where the work it left begins, if anywhere
+        if left:
             # A window from its until would take in all that came since (a pull): the note would claim others' work.
-            others = others_since(loaded.path, project.repo, last.until) or []
-        follows = (len(project.sessions) - 1, last.until, bool(last.left_uncommitted and last.until) and not others)
+            others = others_since(loaded.path, project.repo, left) or []
+        follows = (len(project.sessions) - 1, last.until, bool(left) and not others)
     # The plan's work a session's end left (recorded as left_uncommitted), or did not commit, was done before it ended;
     # an end refuses the plan not committed otherwise, so the changes not committed now were made since.  Either
     # way they are in no note but this one's: its window begins where the session before left them.
@@ -86,17 +87,18 @@ def start_session(
     warnings = []
     if len(changes) > 1:  # the open session ends here, as `session end` would end it
         warnings.append(_not_in_session(loaded, point))
-    name = start.expected(project).session_name(follows[0]) if follows is not None else ""  # once this one is added
-    if others:
-        warnings.append(_others_came_in(loaded, point, name, follows[1] if follows else None, others, work))
-    elif follows is not None and takes_in:
-        warnings.append(
-            f"{loaded.path}: the plan's changes left by session {name}{f' ({work})' if work is not None else ''} are "
-            f"this session's: it starts where that one ended, at {follows[1]}, so its note takes them in"
-            if follows[2]
-            else f"{loaded.path}: the plan's changes made since session {name} ended ({work}) are this session's: "
-            "its note takes them in"
-        )
+    if follows is not None and (others or takes_in):
+        name = start.expected(project).session_name(follows[0])  # once this one is added
+        if others:
+            warnings.append(_others_came_in(loaded, point, name, follows[1], others, work))
+        else:
+            warnings.append(
+                f"{loaded.path}: the plan's changes left by session {name}{f' ({work})' if work is not None else ''} "
+                f"are this session's: it starts where that one ended, at {follows[1]}, so its note takes them in"
+                if follows[2]
+                else f"{loaded.path}: the plan's changes made since session {name} ended ({work}) are this "
+                "session's: its note takes them in"
+            )
     elif work is not None:
         warnings.append(
             f"{loaded.path}: warning: the plan has changes that are not committed; the session's note compares "
