@@ -400,8 +400,12 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
     ends = project.window_end(index)
     end: str | None = None
     end_sha = None
+    end_by = ""
     if ends is not None:
         end, end_of, end_key = ends
+        # A window cut at a later session's start is not where this one ended: it may well be open still.
+        if end_key != "until":
+            end_by = project.session_name(next(i for i, s in enumerate(project.sessions) if s is end_of))
         try:
             end_sha = revision(repo, end, "where the session ended").sha
         except HistoryError as exc:
@@ -436,10 +440,6 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
                 f"(or keep this start: tracker summary --since {one_line(session.since)})"
             )
 
-    # A window cut at a later session's start is not where this one ended: it may well be open still.
-    end_by = ""
-    if ends is not None and ends[2] != "until":
-        end_by = project.session_name(next(i for i, s in enumerate(project.sessions) if s is ends[1]))
     history = HistoryView(
         True, "", start.short, start.date, start.how, "", "", end_sha[:7] if end_sha else None, end_by
     )
@@ -654,26 +654,21 @@ class _Views:
     def issue(self, issue: Issue) -> IssueView:
         view = self._issues.get(id(issue))
         if view is None:
-            view = self._issues[id(issue)] = IssueView(
-                str(issue.id),
-                issue.title,
-                issue.summary or "",
-                self.status(issue.status),
-                progress.issue_percent(self.project, issue),
-                sum(s.done for s in issue.steps),
-                len(issue.steps),
-                [str(d) for d in issue.depends_on],
-            )
+            view = self._issues[id(issue)] = self._issue_of(self.project, issue)
         return view
 
     def former_issue(self, before: Project, issue: Issue) -> IssueView:
         """An issue of the plan at the start that the end no longer holds, with its status and figures then."""
+        return self._issue_of(before, issue)
+
+    def _issue_of(self, plan: Project, issue: Issue) -> IssueView:
+        """The view of `issue`, an issue of `plan` (this note's, or the plan at the start)."""
         return IssueView(
             str(issue.id),
             issue.title,
             issue.summary or "",
-            self.status(issue.status, before),
-            progress.issue_percent(before, issue),
+            self.status(issue.status, None if plan is self.project else plan),
+            progress.issue_percent(plan, issue),
             sum(s.done for s in issue.steps),
             len(issue.steps),
             [str(d) for d in issue.depends_on],
