@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from tracker.support.atomicfile import Kept
+from tracker.support.treepath import inside
 
 TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
@@ -38,8 +39,8 @@ def _deliverable_naming(loaded: Loaded | None, real: Path) -> str | None:
     if loaded is None or project is None:
         return None
     root = os.path.realpath(work_tree(loaded.path, project.repo))
-    path = os.path.relpath(real, root).replace(os.sep, "/")
-    if path == ".." or path.startswith("../"):
+    path = inside(root, str(real))
+    if path is None:
         return None  # outside the repository: no plan path names it
     for _, issue in project.issues():
         for deliverable in issue.deliverables:
