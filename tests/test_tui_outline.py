@@ -99,6 +99,7 @@ def test_the_next_dashboard_draws_its_first_frame_from_the_outline_and_then_the_
     assert first is not None  # the fast path: taken
     loaded, outline = first
     assert loaded.project is None and outline.issues == PHASES * PER_PHASE
+    assert loaded.source == ""  # not the plan's bytes: the app keeps this Loaded as long as it runs
 
     async def drawn_from_the_outline() -> Recorded:
         app = Recorded(loaded, settings(), outline, ahead)

@@ -36,12 +36,14 @@ def first_look(ahead: ReadAhead) -> tuple[Loaded, Outlined] | None:
     read = ahead.result()
     if read is None:
         return None
-    data, digest = read
+    digest = read[1]
     outline = read_outline(digest)
     if outline is None or outline.issues <= OPEN_ALL_UP_TO:
         return None
-    loaded = Loaded(ahead.path, None, [], data, digest, ahead.max_bytes)
-    loaded.seen, loaded.proven, loaded.size = ahead.seen, ahead.proven, len(data)
+    # Without the bytes (80 MiB at 100,000 issues): the app keeps this Loaded as long as it runs, and the model
+    # decoded from `ahead` holds them only until a write replaces it.  What the screen's plan watcher starts from.
+    loaded = Loaded(ahead.path, None, [], digest=digest, max_bytes=ahead.max_bytes)
+    loaded.seen = ahead.seen
     return loaded, outline
 
 
