@@ -330,3 +330,31 @@ def test_a_phase_s_derived_status_is_worked_out_once_and_kept_for_the_phases_an_
     done = plan(issues("{id: 1, title: a, status: complete}"))
     begun = plan(issues("{id: 1, title: a, status: not_started}"))
     assert progress.phase_status(done, begun.phases[0]) == "not_started"  # asked of `done`, not one of its phases
+
+
+def test_a_phase_s_issues_done_are_counted_once_and_kept_for_the_phases_an_edit_left(tmp_path, monkeypatch):
+    """The dashboard's phase figures (outline.phase_figures) on each redraw: each phase's issues done are counted
+    once per plan, and after an edit only for the phase the edit changed, each as done_count gives."""
+    from tracker.edit import SetIssueStatus, apply
+    from tracker.plan.loader import load
+
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(BUNDLED_PLAN.read_bytes())
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    load(path)
+    before = load(path)
+    counted: list[list[str]] = []
+    real = progress.done_count
+    monkeypatch.setattr(
+        progress, "done_count", lambda p, issues: counted.append([i.key for i in issues]) or real(p, issues)
+    )
+    done = [progress.phase_done(before.project, p) for p in before.project.phases]
+    assert [progress.phase_done(before.project, p) for p in before.project.phases] == done
+    assert len(counted) == len(before.project.phases)  # not counted again
+    phase, issue = next((p, i) for p, i in before.project.issues() if i.status == "not_started")
+    after = apply(before, SetIssueStatus(issue.id, "complete")).project
+    counted.clear()
+    now = [progress.phase_done(after, p) for p in after.phases]
+    assert counted == [[i.key for i in p.issues] for p in after.phases if p.id == phase.id]
+    assert now == [real(after, p.issues) for p in after.phases]
+    assert now[before.project.phases.index(phase)] == done[before.project.phases.index(phase)] + 1

@@ -39,7 +39,7 @@ def phase_figures(project: Project, phase: Phase) -> PhaseFigures:
     """The figures of `phase`, a phase of `project`, from its issues: the one rule for them."""
     return PhaseFigures(
         len(phase.issues),
-        progress.done_count(project, phase.issues),
+        progress.phase_done(project, phase),
         progress.phase_percent(project, phase),
         progress.phase_status(project, phase),
     )

@@ -127,21 +127,24 @@ class _Tally:
     workflow's weights are the same.  At 100,000 issues a key in the dashboard
     waited 0.17 s for the credits of every issue.  So with each phase's
     derived status (`statuses`, worked out when first asked): the bars and the
-    tree each walked every issue for it again.
+    tree each walked every issue for it again; and with how many of its issues
+    are done (`done`, when first asked: the dashboard's phase figures).
     """
 
-    __slots__ = ("phases", "plan", "project", "statuses", "weights")
+    __slots__ = ("done", "phases", "plan", "project", "statuses", "weights")
 
     def __init__(self, project: Project, before: _Tally | None = None):
         self.plan = project  # held, so that no other phase can have the id of one of its phases
         self.weights = weights = _weights(project)
         if before is not None and before.weights == weights:
-            known, statuses = before.phases, before.statuses
+            known, statuses, done = before.phases, before.statuses, before.done
         else:
-            known, statuses = {}, {}
-        # By id(phase): the phase, its issues' credits and its percent; and its derived status, once asked.
+            known, statuses, done = {}, {}, {}
+        # By id(phase): the phase, its issues' credits and its percent; its derived status and its issues done,
+        # once asked.
         self.phases: dict[int, tuple[Phase, list[float], int | None]] = {}
         self.statuses: dict[int, str] = {}
+        self.done: dict[int, int] = {}
         credits: list[float] = []
         for phase in project.phases:
             kept = known.get(id(phase))
@@ -150,6 +153,8 @@ class _Tally:
                 own = kept[1]
                 if id(phase) in statuses:
                     self.statuses[id(phase)] = statuses[id(phase)]
+                if id(phase) in done:
+                    self.done[id(phase)] = done[id(phase)]
             else:
                 own = _credits(weights, phase.issues)
             self.phases[id(phase)] = (phase, own, _percent(project, own, phase.issues))
@@ -184,6 +189,18 @@ def _percent(project: Project, credits: list[float], issues: Iterable[Issue]) ->
     if credit is not None and credit >= 1.0:
         return percent(credit, all(is_done(project, issue) for issue in issues))
     return percent(credit)
+
+
+def phase_done(project: Project, phase: Phase) -> int:
+    """How many of the phase's issues are in a done status (kept in the tally: see _Tally)."""
+    tally = _tally(project)
+    known = tally.phases.get(id(phase))
+    if known is None or known[0] is not phase:  # not a phase of `project`
+        return done_count(project, phase.issues)
+    done = tally.done.get(id(phase))
+    if done is None:
+        done = tally.done[id(phase)] = done_count(project, phase.issues)
+    return done
 
 
 def phase_status(project: Project, phase: Phase) -> str:

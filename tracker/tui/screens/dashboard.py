@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from tracker.plan import Loaded, Outlined, Project, ReadAhead, is_ok
+from tracker.plan import Loaded, Outlined, Project, ReadAhead, is_ok, phase_figures
 from tracker.support.textsafe import block, one_line
 from tracker.tui.adding import Adding
 from tracker.tui.editing import Editing, can_hand_over
@@ -188,12 +188,16 @@ class DashboardScreen(Screen):
             self.show_outline(self.outline)
             return
         project = self.intended()
+        # Each phase's figures, for the bars and the tree alike.
+        figures = [phase_figures(project, phase) for phase in project.phases] if project is not None else []
         self.show_header()
-        self.query_one(PhaseBars).show(project)
+        self.query_one(PhaseBars).show(project, figures)
         self.show_problems()
         tree = self.query_one(PlanTree)
         if project is not None:
-            shown = tree.show_plan(project, self.filters.query, keep or self.selected, self.writes.on_their_way())
+            shown = tree.show_plan(
+                project, figures, self.filters.query, keep or self.selected, self.writes.on_their_way()
+            )
             self.filters.show_count(shown, sum(len(phase.issues) for phase in project.phases))
         self.show_detail()
 

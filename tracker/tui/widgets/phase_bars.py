@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.content import Content
 from textual.strip import Strip
 from textual.visual import Visual
 from textual.widget import Widget
 
-from tracker.plan import PhaseFigures, Project, progress
+from tracker.plan import PhaseFigures, Project
 from tracker.support.figures import bar, percent_text
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.marks import mark
@@ -31,27 +33,18 @@ class PhaseBars(Widget):
         self.rows: list[tuple[str, str, int | None, str]] = []
         self._columns: tuple[int, int] | None = None  # see _widths
 
-    def show(self, project: Project | None, figures: list[PhaseFigures] | None = None) -> None:
-        """`figures`: each phase's, kept for a plan whose issues are not decoded yet (plan/outline.py)."""
-        # Progress is worked out once per plan, not on every repaint.
+    def show(self, project: Project | None, figures: Sequence[PhaseFigures] = ()) -> None:
+        """`figures`: each phase's, in order (plan/outline.py's phase_figures, or those kept in its outline)."""
+        # Worked out once per plan by the screen, not on every repaint.
         self.project = project
-        if project is None:
-            self.rows = []
-        elif figures is not None:
-            self.rows = [
+        self.rows = (
+            [
                 (one_line(str(p.id)), one_line(p.title), f.percent, f.status)
                 for p, f in zip(project.phases, figures, strict=True)
             ]
-        else:
-            self.rows = [
-                (
-                    one_line(str(p.id)),
-                    one_line(p.title),
-                    progress.phase_percent(project, p),
-                    progress.phase_status(project, p),
-                )
-                for p in project.phases
-            ]
+            if project is not None
+            else []
+        )
         self._columns = None
         self.refresh(layout=True)
 

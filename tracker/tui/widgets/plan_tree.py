@@ -9,6 +9,7 @@ opened, so a plan with ten thousand issues builds its tree quickly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.style import Style
@@ -18,7 +19,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from tracker.plan import Deliverable, Issue, Outlined, Phase, Project, Query, progress
+from tracker.plan import Deliverable, Issue, Outlined, Phase, PhaseFigures, Project, Query, progress
 from tracker.support.textsafe import ellipsize, one_line
 from tracker.tui.gitview import GitView
 from tracker.tui.marks import STEP_MARKS, mark
@@ -83,31 +84,32 @@ class PlanTree(Tree[Node]):
     def show_plan(
         self,
         project: Project,
+        figures: Sequence[PhaseFigures],
         query: Query | None = None,
         keep: Ref | None = None,
         writing: frozenset[str] = frozenset(),
     ) -> int:
         """Rebuild from `project`, keeping open nodes and putting the cursor back on `keep`; how many issues show.
-        `writing`: the issues whose changes are not written yet, marked so."""
+        `figures`: each phase's (plan/outline.py's phase_figures), in order.  `writing`: the issues whose changes
+        are not written yet, marked so."""
         self.project = project
         self.writing = writing
         query = query or Query()
         filtering = query.active
         flagged = self.git.attention.issues
         shown = [
-            (phase, [i for i in phase.issues if query.keeps(project, i, flagged)] if filtering else phase.issues)
-            for phase in project.phases
+            (phase, each, [i for i in phase.issues if query.keeps(project, i, flagged)] if filtering else phase.issues)
+            for phase, each in zip(project.phases, figures, strict=True)
         ]
-        shown = [(phase, issues) for phase, issues in shown if issues or not filtering]
-        count = sum(len(issues) for _, issues in shown)
+        shown = [(phase, each, issues) for phase, each, issues in shown if issues or not filtering]
+        count = sum(len(issues) for _, _, issues in shown)
         few = count <= OPEN_ALL_UP_TO
         if self.expanded is None:
-            self.expanded = {phase_ref(phase) for phase, _ in shown} if few else set()
+            self.expanded = {phase_ref(phase) for phase, _, _ in shown} if few else set()
         self.clear()
         self._content.clear()
-        for phase, issues in shown:
-            pct, status = progress.phase_percent(project, phase), progress.phase_status(project, phase)
-            node = self._add_phase(project, phase, pct, status, bool(issues))
+        for phase, each, issues in shown:
+            node = self._add_phase(project, phase, each.percent, each.status, bool(issues))
             self._content[node.id] = (phase, issues)
             if issues and (phase_ref(phase) in self.expanded or (filtering and few)):
                 self._open(node)
