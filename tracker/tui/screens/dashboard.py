@@ -290,18 +290,25 @@ class DashboardScreen(Screen):
         self.take(message.loaded)
 
     def take(self, loaded: Loaded) -> None:
-        outlined, self.outline = self.outline, None  # the model is here (or the errors of a plan changed since)
         if loaded.ok:
             self.shown, self.broken = loaded, None
         else:
             self.broken = loaded
             if loaded.project is not None and (self.shown is None or not self.shown.ok):
                 self.shown = loaded  # no good version yet: the file as it reads now, not as it first read
-        self.show_plan()
-        if outlined is not None:  # the keys held while its outline was on screen act on it now
-            self.app.release_held()  # type: ignore[attr-defined]
+        if self.outline is not None:  # the model is here (or the errors of a plan changed since)
+            self.leave_outline()
+        else:
+            self.show_plan()
         self.refresh_git()
         self.outlines.keep(loaded)
+
+    def leave_outline(self) -> None:
+        """The plan read (or, with none, why not) shown in place of its outline, and the keys held while the outline
+        was on screen act on it now."""
+        self.outline = None
+        self.show_plan()
+        self.app.release_held()  # type: ignore[attr-defined]
 
     def refresh_git(self) -> None:
         self.git_schedule.refresh()
@@ -325,9 +332,7 @@ class DashboardScreen(Screen):
         if worker.group == "git" and worker.is_finished:
             self.git_schedule.finished()
         if event.state == WorkerState.ERROR and worker.group == "load" and self.outline is not None:
-            self.outline = None  # no model to show: the screen says so, and the keys held act on that
-            self.show_plan()
-            self.app.release_held()  # type: ignore[attr-defined]
+            self.leave_outline()  # no model to show: the screen says so, and the keys held act on that
         if event.state == WorkerState.ERROR:
             self.notify(
                 f"{worker.group}: {one_line(str(worker.error))}",
