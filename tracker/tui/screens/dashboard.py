@@ -228,13 +228,10 @@ class DashboardScreen(Screen):
         self.query_one(PlanHeader).show(self.intended(), self.git, " · ".join(notes), self.outline)
 
     def show_detail(self) -> None:
-        if self.outline is not None:
-            outlined = self.outline.project
-            self.query_one(DetailPane).show(outlined, nearest(outlined, self.selected), self.git, self.outline)
-            return
-        project = self.intended()
+        """The item selected, in the plan as the writes will leave it; before the model, in its outline."""
+        project = self.outline.project if self.outline is not None else self.intended()
         item = nearest(project, self.selected) if project is not None else None
-        self.query_one(DetailPane).show(project, item, self.git)
+        self.query_one(DetailPane).show(project, item, self.git, self.outline)
 
     def on_unmount(self) -> None:
         self.watcher.stop()
