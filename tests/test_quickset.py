@@ -21,7 +21,7 @@ from tracker.edit import ondisk, writer
 from tracker.edit.writer import NeedWhole, SetIssueStatus, apply
 from tracker.plan import loader, parsecache, splice
 from tracker.plan.loader import load, load_part, load_text
-from tracker.support import placed, stablefile
+from tracker.support import atomicfile, placed, stablefile
 from tracker.support.stablefile import signature
 
 STYLES = {
@@ -165,14 +165,25 @@ def test_a_part_read_ahead_in_a_thread_is_the_part_read_then(tmp_path):
 
 def test_the_new_plans_digest_worked_out_while_it_is_written_is_that_of_the_file_written(tmp_path, monkeypatch):
     # Above ondisk.Hashing.THREAD_FROM the writer hashes the new bytes (three pieces on the windowed path)
-    # in a thread during the write; the parse cache entry is named by that digest.
+    # in a thread once they are written, while the fsync waits; the parse cache entry is named by that digest.
     pieces = (memoryview(b"a" * 3_000_000), b"window\n", memoryview(b"z" * 1_500_000))
     joined = b"".join(pieces)
     for above in (0, 1 << 40):  # in a thread, and not
         monkeypatch.setattr(ondisk.Hashing, "THREAD_FROM", above)
-        assert ondisk.Hashing(pieces).digest() == hashlib.sha256(joined).hexdigest()
-        assert ondisk.Hashing(joined).digest() == hashlib.sha256(joined).hexdigest()
+        for data in (pieces, joined):
+            started = ondisk.Hashing(data)
+            started.start()
+            assert started.digest() == ondisk.Hashing(data).digest() == hashlib.sha256(joined).hexdigest()
     monkeypatch.undo()
+    # The thread starts once the temporary file holds every byte, not while they are written.
+    folder = tmp_path / "staged"
+    folder.mkdir()
+    sizes: list[list[int]] = []
+    staged = atomicfile.write_temp(
+        folder / "out.yaml", pieces, written=lambda: sizes.append([f.stat().st_size for f in folder.iterdir()])
+    )
+    assert sizes == [[len(joined)]] and staged.read_bytes() == joined
+    staged.unlink()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     path = tmp_path / "phases.yaml"
     path.write_text(HAND_WRITTEN + "# padding\n" * 200_000, encoding="utf-8")  # 2 MiB: hashed in a thread

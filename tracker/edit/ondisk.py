@@ -68,6 +68,10 @@ from tracker.support.stablefile import RACY_NS, STILL_NS, Lease, proves
 from tracker.support.stablefile import signature as _signature
 from tracker.support.stablefile import writing as _writing
 
+TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
+if TYPE_CHECKING:
+    import threading
+
 RECENT_NS = 2_000_000_000  # a plan another program changed this recently is being edited now
 BUSY_WATCH = 0.5  # seconds the file put in place is watched then; an editor's read-to-save is well inside
 RACY_UNSURE_NS = 1_000_000_000  # without the lease answer: an in-place save may be paused this long
@@ -348,11 +352,14 @@ def _sha_of(pieces: Sequence[bytes | memoryview]) -> str:
 
 class Hashing:
     """The SHA-256 of the bytes about to be written (or of their pieces, one after the other), worked out
-    in a thread while they are written.
+    in a thread from `start()` on: once the bytes are written, while the fsync waits on the disk.
 
-    hashlib lets go of Python's lock on large inputs, and write_temp's writes and fsync wait on the disk:
-    the 80 MiB of a 100,000-issue plan (about 45 ms to hash) are hashed in that time instead of after it.
-    Below THREAD_FROM bytes a thread costs more than it saves: `digest` hashes them itself.
+    hashlib lets go of Python's lock on large inputs, and the fsync only waits: the 80 MiB of a
+    100,000-issue plan (about 50 ms to hash) are hashed in that time instead of after it.  Not while
+    they are written: the write copies them into the page cache, work for a core as much as the hash,
+    and on a machine with other work to do the two side by side made the write of 80 MiB take 70-290 ms
+    where alone it took 20-70 ms.  Below THREAD_FROM bytes a thread costs more than it saves: `digest`
+    hashes them itself.
     """
 
     THREAD_FROM = 1 << 20
@@ -360,8 +367,11 @@ class Hashing:
     def __init__(self, data: bytes | Sequence[bytes | memoryview]):
         self._pieces = (data,) if isinstance(data, bytes) else tuple(data)
         self._digest: str | None = None
-        self._thread = None
-        if sum(map(len, self._pieces)) >= self.THREAD_FROM:
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start hashing in a thread (large bytes only; small ones are hashed by `digest`)."""
+        if self._thread is None and sum(map(len, self._pieces)) >= self.THREAD_FROM:
             import threading  # here: most writes are of small plans
 
             self._thread = threading.Thread(target=self._hash, daemon=True)
@@ -373,7 +383,7 @@ class Hashing:
     def digest(self) -> str:
         if self._thread is not None:
             self._thread.join()
-        if self._digest is None:  # small, or the thread failed (out of memory): hashed here
+        if self._digest is None:  # small, not started (the write failed first), or the thread failed: hashed here
             self._hash()
         assert self._digest is not None
         return self._digest

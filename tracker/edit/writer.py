@@ -270,8 +270,8 @@ def _write(
             new_source = new_text
             plain = splice.plain_breaks(new_text)
             del new_text
-        hashing = ondisk.Hashing(out)  # the new plan's digest, worked out while it is written
-        staged = atomicfile.write_temp(target, out)
+        hashing = ondisk.Hashing(out)  # the new plan's digest, worked out while the fsync waits
+        staged = atomicfile.write_temp(target, out, written=hashing.start)
         temp: Path | None = staged  # None once it has replaced the plan
         try:
             if not disk.unchanged(expect):

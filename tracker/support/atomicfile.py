@@ -297,9 +297,12 @@ def write_new(target: str | os.PathLike, data: bytes) -> None:
     sync_folder(target.parent)
 
 
-def write_temp(target: Path, data: bytes | Sequence[bytes | memoryview]) -> Path:
+def write_temp(
+    target: Path, data: bytes | Sequence[bytes | memoryview], written: Callable[[], None] | None = None
+) -> Path:
     """`data` (or its pieces, one after the other) in a new file next to `target`, with its mode bits and
-    owner if it exists, flushed to disk."""
+    owner if it exists, flushed to disk.  `written` is called once the bytes are written, before the fsync
+    waits for the disk (the writer hashes them then: ondisk.Hashing)."""
     if target.name in ("", ".", "..") or target.is_dir():
         raise IsADirectoryError(errno.EISDIR, "a folder, not a file name", str(target))
     try:
@@ -321,6 +324,8 @@ def write_temp(target: Path, data: bytes | Sequence[bytes | memoryview]) -> Path
             view = memoryview(piece)
             while view:
                 view = view[os.write(fd, view) :]
+        if written is not None:
+            written()
         os.fsync(fd)
         pause_for_tests("TRACKER_TEST_PAUSE_AFTER_TEMP")
     except BaseException:
