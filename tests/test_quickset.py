@@ -302,12 +302,11 @@ def test_a_plan_tracker_wrote_itself_is_looked_up_while_its_bytes_are_read_and_t
     assert part is not None and part.digest == true and part.project == load_part(path, "1").project
 
 
-def test_a_write_after_a_write_compares_only_the_file_the_rename_displaced_and_lets_it_go_before_the_watch(
-    tmp_path, monkeypatch
-):
+def test_a_write_after_a_write_compares_no_bytes_and_lets_the_file_displaced_go_before_the_watch(tmp_path, monkeypatch):
     # The file tracker put in place, its digest recorded (Loaded.proven): the check before the rename takes its
-    # times as proof and compares no bytes; the one after compares the file the rename displaced (its ctime
-    # moved), then closes it, so freeing it runs inside the watch after the rename (Watch.let_go).
+    # times as proof and compares no bytes; so does the one after, of the file the rename displaced (its ctime
+    # moved), where a read lease held from that proof to the rename shows no one wrote it (else it is
+    # compared), then closes it, so freeing it runs inside the watch after the rename (Watch.let_go).
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.05")  # the times of the file put in place prove it
     fast, slow = tmp_path / "fast.yaml", tmp_path / "slow.yaml"
@@ -335,7 +334,7 @@ def test_a_write_after_a_write_compares_only_the_file_the_rename_displaced_and_l
         part = load_part(fast, "2", ahead=loader.ReadAhead(fast))
         assert part is not None and part.proven == signature(os.stat(fast))
         apply(part, SetIssueStatus("2", "complete"))
-    assert len(compared) == 1  # the displaced file only
+    assert len(compared) == (0 if leases(fast) else 1)  # without leases, the displaced file
     assert open_at_watch == [1]  # the file put in place; the one read is closed
     whole = load(slow)  # the slow path: the whole plan, compared byte for byte
     apply(whole, SetIssueStatus("2", "complete"))
@@ -347,6 +346,62 @@ def test_a_write_after_a_write_compares_only_the_file_the_rename_displaced_and_l
     apply(part, SetIssueStatus("003", "complete"))
     assert b"Programme list" in fast.read_bytes()
     assert load(fast).project.find_issue("003")[1].status == "complete"
+
+
+def leases(path: Path) -> bool:
+    """Whether the kernel says who has `path` open for writing (stablefile.writing): a read lease can be held."""
+    with open(path, "rb") as f:
+        return stablefile.writing(f.fileno()) is not None
+
+
+def test_the_file_displaced_is_compared_when_anyone_wrote_it_or_asked_to_after_its_proof(tmp_path, monkeypatch):
+    # A write after a write (the digest recorded, Loaded.proven), with another program at the plan in the last
+    # instant: writing it in place and putting its mtime back before the rename (the ctime alone shows it:
+    # the lease taken at the rename finds it moved), or opening it for writing while the lease is held (the
+    # exchange then finds the lease broken).  Either way what the rename displaced is compared, and merged.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.05")  # the times of the file put in place prove it
+    path = tmp_path / "phases.yaml"
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    load(path)
+    first = load_part(path, "1")
+    assert first is not None
+    apply(first, SetIssueStatus("1", "complete"))
+    compared: list[int] = []
+    holds, pause, exchange = ondisk.Watch._holds, atomicfile.pause_for_tests, atomicfile.exchange
+
+    def counted(self, fd, pieces):
+        compared.append(fd)
+        return holds(self, fd, pieces)
+
+    def written_in_place(name):  # in the first pause before the rename: the same size, the mtime put back
+        pause(name)
+        if name != "TRACKER_TEST_PAUSE_BEFORE_RENAME" or b"Programme PLAN" in path.read_bytes():
+            return
+        times = os.stat(path)
+        edited = path.read_bytes().replace(b"Programme plan", b"Programme PLAN")
+        with open(path, "r+b") as program:
+            program.write(edited)
+        os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+
+    def asked_to_write(temp, target):  # under the lease: an open for writing breaks it (and would wait)
+        try:
+            os.close(os.open(target, os.O_WRONLY | os.O_NONBLOCK))
+        except BlockingIOError:
+            pass
+        return exchange(temp, target)
+
+    for issue, patched in (("2", ("pause_for_tests", written_in_place)), ("003", ("exchange", asked_to_write))):
+        part = load_part(path, issue, ahead=loader.ReadAhead(path))
+        assert part is not None and part.proven == signature(os.stat(path))
+        with monkeypatch.context() as patch:
+            patch.setattr(ondisk.Watch, "_holds", counted)
+            patch.setattr(atomicfile, *patched)
+            apply(part, SetIssueStatus(issue, "complete"))
+        assert compared, patched[0]
+        compared.clear()
+        assert load(path).project.find_issue(issue)[1].status == "complete"
+    assert b"Programme PLAN" in path.read_bytes()
 
 
 # --- the command ----------------------------------------------------------------------------------

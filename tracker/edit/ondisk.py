@@ -105,6 +105,9 @@ class Snapshot(msgspec.Struct, dict=True):  # dict: room for the cached digest
     # RACY_NS before its rename for a file put in place (no one could reach it before), STILL_NS before
     # the read for a file read.  0: compared byte for byte at each check.
     known: int = 0
+    # Its bytes held as read through `replace`'s rename: its times proved them and no one opened it for writing
+    # from that check to the rename (a read lease held across), so `kept` need not compare it after.
+    held_through_rename: bool = False
 
     @property
     def proven(self) -> bool:
@@ -186,12 +189,13 @@ class Watch:
         Its ctime is left out of the signature: the rename that replaced it changed its link count, and
         so its ctime.  Its times prove its bytes only while the ctime stays too: a program that writes
         the file in place and puts its mtime back (cp -p, touch -r, rsync --inplace -t) moves the ctime
-        alone, so a file whose ctime moved (the one a rename displaced) is compared byte for byte.
+        alone, so a file whose ctime moved (the one a rename displaced) is compared byte for byte, unless
+        `replace` vouched for it under a read lease (Snapshot.held_through_rename).
         """
         now = _signature(os.fstat(snap.fd))
         if now[:4] != snap.signature[:4] or _writing(snap.fd):
             return False
-        return (snap.proven and now == snap.signature) or self._holds(snap.fd, snap.pieces)
+        return (snap.proven and now == snap.signature) or snap.held_through_rename or self._holds(snap.fd, snap.pieces)
 
     def let_go(self, snap: Snapshot) -> None:
         """Close the descriptor of `snap`, a file the write no longer looks at: the one the rename displaced,
@@ -277,7 +281,12 @@ class Watch:
         # Its times prove its bytes (`known`) only as the stat after the rename finds them: a program that
         # opened it for writing in between and put the mtime back would show in the ctime alone, which the
         # rename moves too.  The lease held until that stat makes such a program wait for it.
-        with Lease(fd) as lease:
+        # The file displaced likewise: its times proving its bytes under a lease taken now, and that lease
+        # unbroken after the exchange, no one wrote it in between (an open for writing breaks the lease and
+        # waits), so what the exchange displaced is what was read, and `kept` compares no bytes (80 MiB, 8 ms
+        # at 100,000 issues).  Its ctime, which the exchange moves, could not show such a write after it.
+        with Lease(expect.fd) as displaced, Lease(fd) as lease:
+            as_read = displaced.taken and expect.proven and _signature(os.fstat(expect.fd)) == expect.signature
             known = time.time_ns() - RACY_NS
             exchanged = atomicfile.exchange(temp, self.target)
             if not exchanged:
@@ -286,6 +295,7 @@ class Watch:
             info = os.fstat(fd)  # the rename changed its ctime
             if not lease.alone():
                 known = 0
+            expect.held_through_rename = as_read and displaced.alone()
         if exchanged and not self._is(temp, expect):
             atomicfile.exchange(temp, self.target)
             os.unlink(temp)
