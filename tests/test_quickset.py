@@ -21,7 +21,7 @@ from tracker.edit import ondisk, writer
 from tracker.edit.writer import NeedWhole, SetIssueStatus, apply
 from tracker.plan import loader, parsecache, splice
 from tracker.plan.loader import load, load_part, load_text
-from tracker.support import atomicfile, placed, stablefile
+from tracker.support import atomicfile, placed, stablefile, threads
 from tracker.support.stablefile import signature
 
 STYLES = {
@@ -194,6 +194,22 @@ def test_the_new_plans_digest_worked_out_while_it_is_written_is_that_of_the_file
     written = apply(part, SetIssueStatus("1", "complete"))
     assert written.digest == hashlib.sha256(path.read_bytes()).hexdigest()
     assert parsecache.lookup(written.digest, str(path)) is not None  # the next command need not parse it
+
+
+def test_work_set_going_in_a_thread_says_when_it_has_ended_however_it_ended(monkeypatch):
+    # support/threads.py: what ReadAhead and Hashing start returns at once, not once the thread runs.
+    gate, seen, unraised = threading.Event(), [], []
+    done = threads.start(lambda: seen.append(gate.wait(10)))
+    assert not done.is_set() and not seen
+    gate.set()
+    assert done.wait(10) and seen == [True]
+
+    def failing():
+        raise OSError("no disk")
+
+    monkeypatch.setattr(sys, "unraisablehook", unraised.append)
+    assert threads.start(failing).wait(10)
+    assert [type(hook.exc_value) for hook in unraised] == [OSError]
 
 
 def test_a_plan_tracker_wrote_itself_is_not_hashed_again_until_anyone_changes_it(tmp_path, monkeypatch):

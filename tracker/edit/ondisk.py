@@ -377,22 +377,21 @@ class Hashing:
     def __init__(self, data: bytes | Sequence[bytes | memoryview]):
         self._pieces = (data,) if isinstance(data, bytes) else tuple(data)
         self._digest: str | None = None
-        self._thread: threading.Thread | None = None
+        self._done: threading.Event | None = None  # set once the thread has hashed them
 
     def start(self) -> None:
         """Start hashing in a thread (large bytes only; small ones are hashed by `digest`)."""
-        if self._thread is None and sum(map(len, self._pieces)) >= self.THREAD_FROM:
-            import threading  # here: most writes are of small plans
+        if self._done is None and sum(map(len, self._pieces)) >= self.THREAD_FROM:
+            from tracker.support import threads  # here: most writes are of small plans
 
-            self._thread = threading.Thread(target=self._hash, daemon=True)
-            self._thread.start()
+            self._done = threads.start(self._hash)
 
     def _hash(self) -> None:
         self._digest = _sha_of(self._pieces)
 
     def digest(self) -> str:
-        if self._thread is not None:
-            self._thread.join()
+        if self._done is not None:
+            self._done.wait()
         if self._digest is None:  # small, not started (the write failed first), or the thread failed: hashed here
             self._hash()
         assert self._digest is not None

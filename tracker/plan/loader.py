@@ -323,6 +323,8 @@ class ReadAhead:
     def __init__(self, path: Path, max_bytes: int = MAX_BYTES, whole: bool = False):
         import threading  # here: most commands never read ahead
 
+        from tracker.support import threads
+
         self.path = path
         self.max_bytes = max_bytes
         self.whole = whole
@@ -332,8 +334,7 @@ class ReadAhead:
         self.proven: tuple | None = None  # that signature, when it proves the bytes read (Loaded.proven)
         self._known: str | None = None
         self._asked = threading.Event()  # set once _known is worked out (or the thread failed before)
-        self._thread = threading.Thread(target=self._read, daemon=True)
-        self._thread.start()
+        self._done = threads.start(self._read)
 
     def _read(self) -> None:
         start = time.time_ns()
@@ -362,7 +363,7 @@ class ReadAhead:
         return self._known
 
     def result(self) -> tuple[bytes, str] | None:
-        self._thread.join()
+        self._done.wait()
         return self._found
 
 
