@@ -122,7 +122,7 @@ def test_a_rebased_until_is_named_with_the_commit_it_probably_is_now(tmp_path):
     done = _tracker(a, "summary", "--session", "last")
     assert done.returncode == 1
     assert done.stdout == ""
-    assert f"plan.yaml:24:12: error: session 2026-12-05: '{work[:7]}' is not a commit in the repository at " in (
+    assert f"plan.yaml:25:12: error: session 2026-12-05: '{work[:7]}' is not a commit in the repository at " in (
         done.stderr
     )
     # a's "add issue 2" (09:45) now comes before the session's commits: the start past it is offered too
@@ -140,14 +140,14 @@ def test_a_rebased_until_is_named_with_the_commit_it_probably_is_now(tmp_path):
 
     checked = _tracker(a, "validate")
     assert checked.returncode == 0, checked.stderr
-    assert f"plan.yaml:24:12: warning: '{work[:7]}' is not a commit in the repository at " in checked.stderr
+    assert f"plan.yaml:25:12: warning: '{work[:7]}' is not a commit in the repository at " in checked.stderr
     assert f"it is probably {now[:7]} now" in checked.stderr
 
     # The clone that rebased still holds the old commit, out of HEAD's history: told too, before it is pushed on.
     there = _tracker(b, "validate")
     assert there.returncode == 0, there.stderr
     assert (
-        f"plan.yaml:24:12: warning: '{work[:7]}' is not in the history of HEAD (a rebase or an amend may have "
+        f"plan.yaml:25:12: warning: '{work[:7]}' is not in the history of HEAD (a rebase or an amend may have "
         f"rewritten it); it is probably {now[:7]} now"
     ) in there.stderr
     assert there.stderr.count("warning") == 1  # `since`, pushed before the session, is in it

@@ -238,7 +238,7 @@ def test_a_plan_moved_in_the_session_or_after_it_is_read_under_the_name_it_had(a
     assert "Added to the plan" not in done
     assert "- Issue #4: not started → in progress" in done
     assert "this session (+0 issues; 1 of 5 done)" in note
-    assert "- `data/phases.yaml` → `plans/scripted.yaml` (80 lines)\n" in section(note, "Files Moved")
+    assert "- `data/phases.yaml` → `plans/scripted.yaml` (83 lines)\n" in section(note, "Files Moved")
     assert closed == replay.note("2026-01-15T10:00", "-f", "plans/scripted.yaml", "--session", "2026-01-14#1")
 
 

@@ -10,6 +10,7 @@ write refused later leaves a draft that the next try starts from.
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -68,6 +69,15 @@ def head(plan: Path) -> str:
     return make_repo(plan.parent.parent).git("rev-parse", "--short", "HEAD")
 
 
+def starter(plan: Path) -> str:
+    """The `by:` the dashboard's session start writes: whoever git commits as in the plan's repository, for this
+    process (not the fixed identity the tests' commits are made with), quoted."""
+    ident = subprocess.run(
+        ["git", "var", "GIT_COMMITTER_IDENT"], cwd=plan.parent, capture_output=True, text=True, check=True
+    ).stdout
+    return "'" + ident[: ident.rindex(">") + 1] + "'"
+
+
 def edited_in_session(plan: Path, twin: Path) -> str:
     """A session started in both repositories, then issue #7 set and not committed; the plan's text then."""
     for where in (plan, twin):
@@ -120,6 +130,7 @@ async def test_start_writes_what_tracker_session_start_writes_and_a_second_start
             "+    started: '09:30'",
             "+    focus: '#4 locks'",
             f"+    since: {head(plan)}",
+            f"+    by: {starter(plan)}",
         ]
         started = plan.read_text()
         await in_palette(pilot, "Start a session")  # one is open: asked before the focus is typed
@@ -171,6 +182,7 @@ async def test_starting_while_a_session_is_open_ends_it_first_when_asked_as_sess
         "+    started: '11:45'",
         "+    focus: second",
         f"+    since: {sha}",
+        f"+    by: {starter(plan)}",
     ]
     tracker(twin, LATER, "session", "start", "--end-open", "--focus", "second")
     assert twin.read_text() == plan.read_text()

@@ -292,6 +292,7 @@ class AppendSession(Struct, frozen=True):
     started: str | None = None
     plan_committed: bool | None = None  # False: the plan had uncommitted changes as the session started
     count: int | None = None  # None: append whatever is there (no check for a session added meanwhile)
+    by: str | None = None  # who starts it, as git names whoever commits here
 
     def what(self, project: Project) -> str:
         return f"a session on {self.date}" + (f" at {self.started}" if self.started else "")
@@ -328,7 +329,12 @@ class AppendSession(Struct, frozen=True):
 
     def expected(self, project: Project) -> Project:
         session = Session(
-            date=self.date, started=self.started, focus=self.focus, since=self.since, plan_committed=self.plan_committed
+            date=self.date,
+            started=self.started,
+            focus=self.focus,
+            since=self.since,
+            by=self.by,
+            plan_committed=self.plan_committed,
         )
         return replace(project, sessions=[*project.sessions, session])
 
@@ -343,6 +349,7 @@ class AppendSession(Struct, frozen=True):
             ("started", self.started),
             ("focus", self.focus),
             ("since", self.since),
+            ("by", self.by),
             ("plan_committed", self.plan_committed),
         )
         return [(key, value) for key, value in values if value is not None]

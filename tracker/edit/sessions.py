@@ -82,6 +82,7 @@ def start_session(
         started=_hhmm(moment),
         plan_committed=False if work is not None and not takes_in else None,
         count=len(project.sessions),
+        by=point.by,
     )
     changes.append(start)
     warnings = []

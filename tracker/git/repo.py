@@ -189,6 +189,13 @@ class GitRepo:
         """The day the work of commit `sha` was done (YYYY-MM-DD): its author date (WORK_DATE), in the author's own zone."""
         return self._read(lambda objects: objects.commit(sha).authored_datetime.date().isoformat())
 
+    def committer(self) -> str | None:
+        """Who git commits as here, "Name <email>" (user.name and user.email, or GIT_COMMITTER_NAME and
+        GIT_COMMITTER_EMAIL); None when git has no identity to commit with."""
+        ident = self.run("var", "GIT_COMMITTER_IDENT", check=False).decode("utf-8", "replace")
+        who, bracket, _ = ident.rpartition(">")  # after it, the moment: "1764925200 +0000"
+        return who + bracket if bracket and "<" in who else None
+
     def file_at(self, sha: str, path: str) -> bytes | None:
         """The bytes of `path` (from the work tree's root) in commit `sha`; None if it held no file there."""
 
@@ -474,15 +481,21 @@ def session_start_revision(plan_file: Path, repo_setting: str | None) -> str | N
 class SessionPoint:
     """Where the work tree stands as a session starts or ends."""
 
-    __slots__ = ("head", "plan_committed", "uncommitted", "plan_at_head")
+    __slots__ = ("head", "plan_committed", "uncommitted", "plan_at_head", "by")
 
     def __init__(
-        self, head: str | None, plan_committed: bool | None, uncommitted: tuple[str, ...], plan_at_head: bytes | None
+        self,
+        head: str | None,
+        plan_committed: bool | None,
+        uncommitted: tuple[str, ...],
+        plan_at_head: bytes | None,
+        by: str | None = None,
     ):
         self.head = head  # HEAD's short name; None without git or a commit
         self.plan_committed = plan_committed  # None without git
         self.uncommitted = uncommitted  # files (the plan aside) with changes git has not committed
         self.plan_at_head = plan_at_head  # the plan file as HEAD holds it, when it differs from the work tree
+        self.by = by  # who git commits as here ("Name <email>"); None without git or an identity
 
 
 def session_point(plan_file: Path, repo_setting: str | None) -> SessionPoint:
@@ -504,7 +517,7 @@ def session_point(plan_file: Path, repo_setting: str | None) -> SessionPoint:
             if not committed and head:
                 inside = Path(plan).relative_to(os.path.realpath(repo.root)).as_posix()
                 held = repo.run("show", f"HEAD:{inside}", check=False) or None
-            return SessionPoint(head or None, committed, tuple(dirty), held)
+            return SessionPoint(head or None, committed, tuple(dirty), held, repo.committer())
     except (GitUnavailable, ValueError):
         return SessionPoint(None, None, (), None)
 

@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 from tracker.git.planhistory import plan_in
 from tracker.git.repo import GitRepo, GitUnavailable, repo_start
-from tracker.plan import Problem, Project, Session
+from tracker.plan import Problem, Project, Session, email_of
 
 _SHA = re.compile(r"[0-9a-fA-F]{7,40}")  # what `session start|end` writes; a branch name is not searched for
 
@@ -199,8 +199,7 @@ def others_since(plan_file: Path, repo_setting: str | None, rev: str) -> list[tu
         with GitRepo.open(repo_start(plan_file, repo_setting)) as repo:
             if not repo.ok("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"):
                 return None
-            ident = repo.run("var", "GIT_COMMITTER_IDENT", check=False).decode("utf-8", "replace")
-            me = ident.partition("<")[2].partition(">")[0].lower() if "<" in ident else None  # None: no identity
+            me = email_of(repo.committer())  # None: no identity
             out = repo.run("log", "--format=%h%x09%p%x09%ce%x09%s", f"{rev}..HEAD").decode("utf-8", "replace")
     except GitUnavailable:
         return None

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         Step,
         changed_issues,
         day_number,
+        email_of,
         id_fault,
         is_iso_date,
         issue_key,

@@ -244,6 +244,7 @@ class Session(Record, kw_only=True):
     headline: str | None = None
     duration: str | None = None
     since: str | None = None
+    by: str | None = None
     plan_committed: bool | None = None
     until: str | None = None
     ended: ClockTime | None = None
@@ -254,6 +255,17 @@ class Session(Record, kw_only=True):
     @property
     def closed(self) -> bool:
         return self.until is not None or self.ended is not None
+
+    @property
+    def starter(self) -> str | None:
+        """The e-mail address of who started the session (`by`, as git writes an identity: "Name <email>"),
+        lower-cased as git's identities are compared; None when the plan does not say."""
+        return email_of(self.by)
+
+    def another_starter(self, other: Session) -> bool:
+        """Whether `other` was started by someone else: both say who started them, and not the same one."""
+        mine, theirs = self.starter, other.starter
+        return mine is not None and theirs is not None and mine != theirs
 
     def end_day(self, until_day: str | None = None) -> str | None:
         """The day the session ended (YYYY-MM-DD); None when it has no `ended`.
@@ -387,12 +399,15 @@ class Project(Record, kw_only=True):
 
     def window_end(self, index: int) -> tuple[str, Session, str] | None:
         """Where the window of the session at `index` ends: its `until`, else where the next session began
-        (None: still open, up to HEAD and the work tree); with the session and the key that name it."""
+        (None: still open, up to HEAD and the work tree); with the session and the key that name it.
+
+        A session someone else started (a colleague's, merged in by a pull) does not end this one: both ran at
+        once, each in its own clone, and this one goes on until its own end."""
         session = self.sessions[index]
         if session.until:
             return session.until, session, "until"
         for later in self.sessions[index + 1 :]:
-            if later.since:
+            if later.since and not session.another_starter(later):
                 return later.since, later, "since"
         return None
 
@@ -421,6 +436,14 @@ class Project(Record, kw_only=True):
         date = self.sessions[index].date
         same_day = [i for i, session in enumerate(self.sessions) if session.date == date]
         return date if len(same_day) == 1 else f"{date}#{same_day.index(index) + 1}"
+
+
+def email_of(identity: str | None) -> str | None:
+    """The e-mail address in a git identity ("Name <email>", or the address alone), lower-cased as git's
+    identities are compared; None for none."""
+    if not identity:
+        return None
+    return (identity.partition("<")[2].partition(">")[0] if "<" in identity else identity).strip().lower() or None
 
 
 def day_number(dates: list[str], index: int) -> int:
@@ -560,6 +583,9 @@ HELP: dict[str, dict[str, str]] = {
         "headline": "The session's main result, in one line.",
         "duration": "How long it lasted, as free text.",
         "since": "The git revision where the session started (HEAD then).",
+        "by": "Who started it, as git names whoever commits: Name <email> (tracker session start writes it). A "
+        "session started by someone else, at the same time in another clone, does not end this one, and each "
+        "one's note leaves out the commits the other one's starter made.",
         "plan_committed": "false when the plan had uncommitted changes as the session started: its note leaves "
         "status changes out, as they cannot be told apart from earlier ones.",
         "until": "The git revision where the session ended (tracker session end writes HEAD then).",
