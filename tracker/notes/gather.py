@@ -51,13 +51,16 @@ from tracker.notes.history import (
     HistoryError,
     NoCommit,
     Start,
+    WindowCommit,
     changes,
     day_start,
     file_at,
+    head,
     is_ignored,
     renamed_from,
     resolve_since,
     revision,
+    window_commits,
 )
 from tracker.notes.place import front_matter as plan_front_matter
 from tracker.notes.place import number_of_day
@@ -105,7 +108,7 @@ from tracker.plan import (
     progress,
 )
 from tracker.support import clock
-from tracker.support.figures import line_count
+from tracker.support.figures import counted, first_few, line_count
 from tracker.support.ownfiles import plan_locks
 from tracker.support.textsafe import one_line
 from tracker.support.treepath import inside_resolved
@@ -467,7 +470,140 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         _read_plan_at_start(facts, repo, start, before, project)
         facts.plan = plan
     facts.changes = found if end_sha is not None else _with_output(found, repo, start, output)
+    if start.sha is not None:
+        _leave_out_others(facts, repo, project, index, start.sha, end_sha)
     return facts
+
+
+def _leave_out_others(facts: _Facts, repo: GitRepo, project: Project, index: int, start: str, end: str | None) -> None:
+    """Take out of the window the work of those who ran a session of their own at the same time (_at_once): two
+    sessions in two clones, merged by a pull, share their windows' history, and each note would claim the other's
+    work.  A commit is theirs when they committed it (a commit cherry-picked here is the picker's, as in
+    others_since); the files only their commits touched, and the issues only their commits changed, are left out,
+    the latter as if the start had them already.  Said in the note, naming the commits."""
+    others = _at_once(repo, project, index)
+    if not others:
+        return
+    commits = window_commits(repo, start, end)
+    theirs = [commit for commit in commits if commit.committer in others]
+    if not theirs:
+        return
+    mine = [commit for commit in commits if commit.committer not in others]
+    own_paths = set().union(*(commit.paths for commit in mine))
+    their_paths = set().union(*(commit.paths for commit in theirs)) - own_paths
+    if facts.changes is not None:
+        facts.changes = _without(facts.changes, their_paths)
+    if facts.before is not None and facts.plan is not None:
+        after = facts.after or project
+        own = _issues_changed(repo, mine, facts.plan, project)
+        if end is None and (tip := head(repo)) is not None:  # the work tree is this clone's own
+            at_head = _plan_at(repo, tip, facts.plan, project)
+            own |= _reported(at_head, project) if at_head is not None else set()
+        their_issues = _issues_changed(repo, theirs, facts.plan, project) - own
+        if their_issues:
+            facts.before = _with_their_work(facts.before, after, their_issues)
+    for email, (by, name) in others.items():
+        made = [commit for commit in theirs if commit.committer == email]
+        if made:
+            named = first_few([f"{commit.sha[:7]} '{one_line(commit.subject)}'" for commit in made[::-1]], 3)
+            facts.problems.append(
+                f"Left out: {counted(len(made), 'commit')} of this window by {one_line(by)}, who ran session {name} "
+                f"at the same time ({named}): that work is in that session's note."
+            )
+
+
+def _at_once(repo: GitRepo, project: Project, index: int) -> dict[str, tuple[str, str]]:
+    """Who started a session that ran at the same time as the one at `index` (neither ended before the other
+    began): their e-mail address -> how the plan names them (`by`) and that session.  Only sessions that say who
+    started them (`by`) are told apart; a session someone else started is one of theirs."""
+    session = project.sessions[index]
+    found: dict[str, tuple[str, str]] = {}
+    for i, other in enumerate(project.sessions):
+        if i == index or not session.another_starter(other) or other.starter in found:
+            continue
+        if not _ended_before(repo, session, other) and not _ended_before(repo, other, session):
+            found[other.starter or ""] = (other.by or "", project.session_name(i))
+    return found
+
+
+def _ended_before(repo: GitRepo, first: Session, then: Session) -> bool:
+    """Whether session `first` had ended when `then` began: its end in the history of `then`'s start (`then`'s
+    clone had it), or `then` began on a later day than `first` ended."""
+    if not first.closed:
+        return False
+    if then.date > (first.end_day() or first.date):
+        return True
+    end, start = first.until, then.since
+    if not end or not start or end.startswith("-") or start.startswith("-"):
+        return False
+    return repo.ok("merge-base", "--is-ancestor", end, start)
+
+
+def _without(found: Changes, paths: set[str]) -> Changes:
+    """The window's changes without those of `paths`."""
+    return dataclasses.replace(
+        found,
+        added={path: how for path, how in found.added.items() if path not in paths},
+        modified=found.modified - paths,
+        deleted=found.deleted - paths,
+        moved={old: new for old, new in (found.moved or {}).items() if old not in paths and new not in paths},
+    )
+
+
+def _issues_changed(repo: GitRepo, commits: list[WindowCommit], plan: str, like: Project) -> set[str]:
+    """The keys of the issues whose change a note reports (_reported) that `commits` made, each to its parent."""
+    keys: set[str] = set()
+    for commit in commits:
+        if plan not in commit.paths:
+            continue
+        after = _plan_at(repo, commit.sha, plan, like)
+        before = _plan_at(repo, commit.parent, plan, like) if commit.parent else Project(project="", phases=[])
+        if after is not None and before is not None:
+            keys |= _reported(before, after)
+    return keys
+
+
+def _plan_at(repo: GitRepo, sha: str, plan: str, like: Project) -> Project | None:
+    """The plan as commit `sha` holds it; an empty one where it held none, None where it does not read."""
+    data = repo.file_at(sha, plan)
+    if data is None:
+        return Project(project="", phases=[])
+    try:
+        return load_data(data, f"{sha[:7]}:{plan}", like=like).project
+    except LoadError:
+        return None
+
+
+def _reported(before: Project, after: Project) -> set[str]:
+    """The keys of the issues a note reports changed from `before` to `after`: added, removed, their status,
+    their done steps, their deliverables' own status."""
+    keys = set(_changed_issues(after, before)) | {key for key, _ in _own_status_changes(after, before)}
+    return keys | ({issue.key for _, issue in before.issues()} - {issue.key for _, issue in after.issues()})
+
+
+def _with_their_work(before: Project, after: Project, keys: set[str]) -> Project:
+    """The plan at the start as if the work that another session did on the issues `keys` had been done before it:
+    those issues as `after` has them (none, where it has them no more), so the note reports nothing of them."""
+    now = {issue.key: (phase, issue) for phase, issue in after.issues()}
+    phases = []
+    for phase in before.phases:
+        issues = [
+            now[issue.key][1] if issue.key in keys else issue
+            for issue in phase.issues
+            if issue.key not in keys or issue.key in now
+        ]
+        phases.append(msgspec.structs.replace(phase, issues=issues))
+    held = {issue.key for _, issue in before.issues()}
+    for key in sorted(keys - held):
+        if key not in now:
+            continue
+        phase, issue = now[key]
+        at = next((i for i, kept in enumerate(phases) if kept.id == phase.id), None)
+        if at is None:
+            phases.append(msgspec.structs.replace(phase, issues=[issue]))
+        else:
+            phases[at] = msgspec.structs.replace(phases[at], issues=[*phases[at].issues, issue])
+    return msgspec.structs.replace(before, phases=phases)
 
 
 def _own_start(repo: GitRepo, session: Session, start: Start, named: dict[str, str]) -> bool:

@@ -206,6 +206,44 @@ def changes(repo: GitRepo, start: Start, end: str | None = None, locks: frozense
     return Changes(added, frozenset(modified), frozenset(deleted), moved)
 
 
+@dataclass(frozen=True, slots=True)
+class WindowCommit:
+    """A commit of a window that is no merge: who committed it and what it touched."""
+
+    sha: str
+    parent: str | None  # None: the first commit of the history
+    committer: str  # e-mail address, lower-cased
+    subject: str
+    paths: frozenset[str]  # every path it added, changed or deleted; a rename's both names
+
+
+def window_commits(repo: GitRepo, start: str, end: str | None) -> list[WindowCommit]:
+    """The commits of start..end (HEAD when `end` is None) that are no merge, newest first.  A merge carries
+    the work of its sides, each commit of which is listed; what it resolves is nobody's session work alone."""
+    out = repo.run(
+        "log",
+        "--no-merges",
+        "-z",
+        "--name-status",
+        "-M",
+        "--format=%x01%H%x02%P%x02%ce%x02%s",
+        f"{start}..{end or 'HEAD'}",
+    )
+    found = []
+    for chunk in out.split(b"\x01")[1:]:
+        head, _, listing = chunk.partition(b"\0")
+        sha, parent, committer, subject = head.decode("utf-8", "replace").split("\x02", 3)
+        fields = _paths(listing.lstrip(b"\n"))
+        paths: set[str] = set()
+        i = 0
+        while i < len(fields):  # each change: its status, then its path (a rename's and a copy's: two)
+            count = 2 if fields[i][:1] in ("R", "C") else 1
+            paths.update(fields[i + 1 : i + 1 + count])
+            i += 1 + count
+        found.append(WindowCommit(sha, parent or None, committer.lower(), subject, frozenset(paths)))
+    return found
+
+
 def renamed_from(repo: GitRepo, sha: str, path: str) -> str | None:
     """The path that `path` of the work tree had at commit `sha`, when git finds it renamed since then."""
     return changes(repo, Start(sha, None, ""), None).former(path)
