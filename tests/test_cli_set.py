@@ -148,8 +148,10 @@ def test_session_start_records_today_and_head(repo):
     today = datetime.date.today().isoformat()
     session = load(path).project.sessions[-1]
     assert (session.date, session.focus, session.since) == (today, "Phase 3: locks", head)
-    *_, date, started, focus, since = path.read_text(encoding="utf-8").splitlines()
+    *_, date, started, focus, since, by = path.read_text(encoding="utf-8").splitlines()
     assert (date, focus) == (f"  - date: {today}", "    focus: 'Phase 3: locks'")
+    ident = subprocess.run(["git", "var", "GIT_COMMITTER_IDENT"], cwd=repo.root, capture_output=True, text=True).stdout
+    assert by == f"    by: '{ident[: ident.rindex('>') + 1]}'"  # whoever git commits as there
     assert re.fullmatch(r"    started: '\d\d:\d\d'", started)
     assert since in (f"    since: {head}", f"    since: '{head}'")  # quoted when the sha looks like a number
 

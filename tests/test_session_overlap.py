@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import run_tracker, tracker_env
 from test_session_rebase import GRACE, _commit, _git, _two_clones
 
@@ -23,18 +24,19 @@ def _ok(where: Path, *args: str, at: str, who: dict[str, str] | None = None) -> 
     return done.stdout
 
 
-def _note(where: Path, session: str) -> str:
-    return _ok(where, "summary", "--session", session, "--no-front-matter", "--plain", at="2026-12-05T12:00")
+def _note(where: Path, session: str, who: dict[str, str] | None = None) -> str:
+    """The note of `session`, made in clone `where` by `who` (default Ada)."""
+    return _ok(where, "summary", "--session", session, "--no-front-matter", "--plain", at="2026-12-05T12:00", who=who)
 
 
 def _section(note: str, title: str) -> str:
     return note.split(f"## {title}", 1)[1].split("\n---", 1)[0]
 
 
-def _overlapping(tmp_path: Path) -> tuple[Path, Path]:
+def _overlapping(tmp_path: Path, how: str = "--no-rebase") -> tuple[Path, Path]:
     """Ada (clone a) starts a session at 09:00, Grace (clone b) hers at 09:20, each at the same origin commit.
-    Ada completes #1 and, after Grace began, writes a2.md; Grace sets #3 in progress; Grace pulls (a merge),
-    ends and pushes; Ada pulls (a fast-forward), commits a3.md, ends and pushes; Grace pulls."""
+    Ada completes #1 and, after Grace began, writes a2.md; Grace sets #3 in progress; Grace pulls (`how`: a merge
+    or a rebase), ends and pushes; Ada pulls (a fast-forward)."""
     a, b = _two_clones(tmp_path, "a", "plan", setup=True)
     _ok(a, "session", "start", "--focus", "Ada's", at="2026-12-05T09:00")
     _commit(a, "Ada starts", "2026-12-05T09:00:30+00:00")
@@ -49,7 +51,7 @@ def _overlapping(tmp_path: Path) -> tuple[Path, Path]:
     _ok(b, "set", "3", "in_progress", at="2026-12-05T09:40", who=GRACE)
     (b / "b1.md").write_text("b1\n", encoding="utf-8")
     _commit(b, "B1", "2026-12-05T09:40:30+00:00", who=GRACE)
-    _git(b, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", at="2026-12-05T10:00:00+00:00", who=GRACE)
+    _git(b, "pull", "-q", how, "--no-edit", "origin", "main", at="2026-12-05T10:00:00+00:00", who=GRACE)
     _ok(b, "session", "end", "--session", "2026-12-05#2", at="2026-12-05T10:10", who=GRACE)
     _commit(b, "Grace ends", "2026-12-05T10:10:30+00:00", who=GRACE)
     _git(b, "push", "-q", "origin", "main", who=GRACE)
@@ -57,10 +59,21 @@ def _overlapping(tmp_path: Path) -> tuple[Path, Path]:
     return a, b
 
 
-def test_overlapping_sessions_each_note_their_own_work_alone(tmp_path):
-    a, b = _overlapping(tmp_path)
+@pytest.mark.parametrize("how", ["--no-rebase", "--rebase"])
+def test_overlapping_sessions_each_note_their_own_work_alone(tmp_path, how):
+    a, b = _overlapping(tmp_path, how)
     plan = (a / "plan.yaml").read_text(encoding="utf-8")
     assert f"    by: {ADA}\n" in plan and "    by: 'Grace Hopper <grace@example.org>'\n" in plan
+
+    # Ada's session, still open, seen in Grace's clone: Grace's work not committed there is not Ada's.
+    (b / "b2.md").write_text("b2\n", encoding="utf-8")
+    seen = _note(b, "2026-12-05#1", GRACE)
+    assert "a1.md" in seen and "b2.md" not in seen and "b1.md" not in seen
+    assert (
+        "> Left out: the changes not committed in this clone, which commits as Grace Hopper \\<grace@example.org>, "
+        "who ran session 2026-12-05#2 at the same time: they are that session's."
+    ) in seen
+    (b / "b2.md").unlink()
 
     # Ada's session runs on: Grace's start (a colleague's, at the same commit) does not end it.
     running = _note(a, "2026-12-05#1")
@@ -75,8 +88,10 @@ def test_overlapping_sessions_each_note_their_own_work_alone(tmp_path):
     _git(a, "push", "-q", "origin", "main")
     _git(b, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", at="2026-12-05T10:50:00+00:00", who=GRACE)
 
-    for where in (a, b):  # the same notes in either clone
-        ada, grace = _note(where, "2026-12-05#1"), _note(where, "2026-12-05#2")
+    checked = _run(b, "validate", at="2026-12-05T12:00", who=GRACE)  # a rebase moved Grace's commits past Ada's: no warning
+    assert checked.returncode == 0 and "not the session's own" not in checked.stderr, checked.stderr
+    for where, who in ((a, None), (b, GRACE)):  # the same notes in either clone
+        ada, grace = _note(where, "2026-12-05#1", who), _note(where, "2026-12-05#2", who)
         done = _section(ada, "Accomplished This Session")
         assert "- Issue #1: in progress → complete" in done and "Issue #3" not in done
         assert [name for name in ("a1.md", "a2.md", "a3.md", "b1.md") if name in ada] == ["a1.md", "a2.md", "a3.md"]

@@ -66,6 +66,7 @@ if TYPE_CHECKING:
         work_tree,
     )
     from tracker.git.sessionrevs import (
+        at_once,
         missing_revision,
         not_its_own,
         others_since,

@@ -120,20 +120,28 @@ def moved_past(window: list[Commit], since_committed: int, began: int | None = N
     return foreign[::-1]
 
 
-def taken_in(repo: GitRepo, since: str, end: str, session: Session) -> list[Commit]:
+def taken_in(
+    repo: GitRepo, since: str, end: str, session: Session, others: frozenset[str] = frozenset()
+) -> list[Commit]:
     """The commits that the window of `session` from `since` (a full sha) to `end` takes in though they are not
     its own (moved_past), read from the window's first-parent line; none when `since` is not on that line (a
-    window that a merge joined to it is not looked into)."""
+    window that a merge joined to it is not looked into).  The commits of `others` (e-mail addresses: at_once)
+    are left out of the note whatever a rebase did with them, so they are neither told nor taken for the
+    session's own."""
     walked = _walk(repo, end, since)
     if not walked or walked[-1][0] != "-" or walked[-1][1].sha != since:
         return []
-    return _moved_in(walked, 0, len(walked) - 1, session)
+    return _moved_in(walked, 0, len(walked) - 1, session, others)
 
 
-def _moved_in(walked: list[tuple[str, Commit]], end: int, since: int, session: Session) -> list[Commit]:
+def _moved_in(
+    walked: list[tuple[str, Commit]], end: int, since: int, session: Session, others: frozenset[str] = frozenset()
+) -> list[Commit]:
     """moved_past of the window of `session` from `walked[since]` to `walked[end]` (indexes into a _walk, newest
-    first)."""
-    window = [commit for mark, commit in walked[end:since] if mark != "-"][::-1]
+    first), the commits of `others` (at_once) aside."""
+    window = [commit for mark, commit in walked[end:since] if mark != "-" and commit.committer.lower() not in others][
+        ::-1
+    ]
     return moved_past(window, walked[since][1].committed, _began(session, walked[end][1].zone))
 
 
@@ -315,20 +323,48 @@ def _taking_in(project: Project, repo: GitRepo, where: str, held: dict[str, str]
         ends = project.window_end(index)
         end = "HEAD" if ends is None else ends[0]
         if session.since in held and end in held and not {session.since, end} & doubtful:
-            windows.append((session, held[session.since], held[end]))
+            windows.append((session, held[session.since], held[end], frozenset(at_once(repo, project, index))))
     if not windows:
         return []
-    base = repo.run("merge-base", "--octopus", *{since for _, since, _ in windows}, check=False).decode().strip()
+    base = repo.run("merge-base", "--octopus", *{since for _, since, _, _ in windows}, check=False).decode().strip()
     walked = _walk(repo, "HEAD", base) if base else []
     at = {commit.sha: number for number, (_, commit) in enumerate(walked)}
     problems = []
-    for session, since, end in windows:
+    for session, since, end, others in windows:
         if since in at and end in at and at[end] < at[since] and session.since:
-            foreign = _moved_in(walked, at[end], at[since], session)
+            foreign = _moved_in(walked, at[end], at[since], session, others)
             if foreign:
                 said = not_its_own(session.since, end, foreign)
                 problems.append(Problem(where, *session.where("since"), said, "warning"))
     return problems
+
+
+def at_once(repo: GitRepo, project: Project, index: int) -> dict[str, tuple[str, str]]:
+    """Who started a session that ran at the same time as the one at `index` (neither ended before the other
+    began): their e-mail address -> how the plan names them (`by`) and that session.  Only sessions that say who
+    started them (`by`) are told apart.  A note leaves out the commits they committed (notes/gather.py), and a
+    rebase's moving them is not looked into (taken_in)."""
+    session = project.sessions[index]
+    found: dict[str, tuple[str, str]] = {}
+    for i, other in enumerate(project.sessions):
+        if i == index or not session.another_starter(other) or other.starter in found:
+            continue
+        if not _ended_before(repo, session, other) and not _ended_before(repo, other, session):
+            found[other.starter or ""] = (other.by or "", project.session_name(i))
+    return found
+
+
+def _ended_before(repo: GitRepo, first: Session, then: Session) -> bool:
+    """Whether session `first` had ended when `then` began: its end in the history of `then`'s start (`then`'s
+    clone had it), or `then` began on a later day than `first` ended."""
+    if not first.closed:
+        return False
+    if then.date > (first.end_day() or first.date):
+        return True
+    end, start = first.until, then.since
+    return bool(end and start and _askable(end) and _askable(start)) and repo.ok(
+        "merge-base", "--is-ancestor", str(end), str(start)
+    )
 
 
 def _commits(repo: GitRepo, revs: Sequence[str | None]) -> dict[str, str]:

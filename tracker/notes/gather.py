@@ -34,6 +34,7 @@ from tracker.git import (
     GitRepo,
     GitUnavailable,
     Links,
+    at_once,
     link_paths,
     links_at,
     measure,
@@ -99,6 +100,7 @@ from tracker.plan import (
     Session,
     StatusDef,
     Step,
+    email_of,
     format_minutes,
     is_iso_date,
     load_data,
@@ -433,8 +435,10 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         )
     # A rebase that moved the session's commits past others leaves `since` before them: the note would claim
     # their work.  Refused, with the commit to start at; a --since given is the user's own word.
+    # Those who ran a session of their own at the same time: their commits are left out of this note.
+    others = at_once(repo, project, index)
     if since is None and session.since and start.sha is not None:
-        foreign = taken_in(repo, start.sha, end_sha or "HEAD", session)
+        foreign = taken_in(repo, start.sha, end_sha or "HEAD", session, frozenset(others))
         if foreign:
             line, column = session.where("since")
             said = not_its_own(session.since, end_sha or "HEAD", foreign)
@@ -470,36 +474,51 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         _read_plan_at_start(facts, repo, start, before, project)
         facts.plan = plan
     facts.changes = found if end_sha is not None else _with_output(found, repo, start, output)
-    if start.sha is not None:
-        _leave_out_others(facts, repo, project, index, start.sha, end_sha)
+    if start.sha is not None and others:
+        _leave_out_others(facts, repo, project, others, start.sha, end_sha)
     return facts
 
 
-def _leave_out_others(facts: _Facts, repo: GitRepo, project: Project, index: int, start: str, end: str | None) -> None:
-    """Take out of the window the work of those who ran a session of their own at the same time (_at_once): two
+def _leave_out_others(
+    facts: _Facts, repo: GitRepo, project: Project, others: dict[str, tuple[str, str]], start: str, end: str | None
+) -> None:
+    """Take out of the window the work of `others`, who ran a session of their own at the same time (at_once): two
     sessions in two clones, merged by a pull, share their windows' history, and each note would claim the other's
     work.  A commit is theirs when they committed it (a commit cherry-picked here is the picker's, as in
     others_since); the files only their commits touched, and the issues only their commits changed, are left out,
-    the latter as if the start had them already.  Said in the note, naming the commits."""
-    others = _at_once(repo, project, index)
-    if not others:
-        return
+    the latter as if the start had them already.  An open window's work tree is the clone's: theirs, when one of
+    them commits here (their clone, where this session is a colleague's).  Said in the note, naming the commits."""
     commits = window_commits(repo, start, end)
     theirs = [commit for commit in commits if commit.committer in others]
-    if not theirs:
+    tip = head(repo) if end is None else None
+    tree_theirs = tip is not None and email_of(repo.committer()) in others
+    if not theirs and not tree_theirs:
         return
     mine = [commit for commit in commits if commit.committer not in others]
     own_paths = set().union(*(commit.paths for commit in mine))
-    their_paths = set().union(*(commit.paths for commit in theirs)) - own_paths
+    their_paths = set().union(*(commit.paths for commit in theirs))
+    if tree_theirs and tip is not None:
+        tree = changes(repo, Start(tip, None, ""), None, plan_locks(repo.root, repo.root / (facts.plan or "")))
+        their_paths |= tree.touched | tree.deleted
+        if tree.touched | tree.deleted:
+            ident = one_line(repo.committer() or "")
+            facts.problems.append(
+                f"Left out: the changes not committed in this clone, which commits as {ident}, who ran session "
+                f"{others[email_of(ident) or ''][1]} at the same time: they are that session's."
+            )
+    their_paths -= own_paths
     if facts.changes is not None:
         facts.changes = _without(facts.changes, their_paths)
     if facts.before is not None and facts.plan is not None:
         after = facts.after or project
         own = _issues_changed(repo, mine, facts.plan, project)
-        if end is None and (tip := head(repo)) is not None:  # the work tree is this clone's own
-            at_head = _plan_at(repo, tip, facts.plan, project)
-            own |= _reported(at_head, project) if at_head is not None else set()
-        their_issues = _issues_changed(repo, theirs, facts.plan, project) - own
+        their_issues = _issues_changed(repo, theirs, facts.plan, project)
+        if tip is not None and (at_head := _plan_at(repo, tip, facts.plan, project)) is not None:
+            if tree_theirs:
+                their_issues |= _reported(at_head, project)
+            else:
+                own |= _reported(at_head, project)
+        their_issues -= own
         if their_issues:
             facts.before = _with_their_work(facts.before, after, their_issues)
     for email, (by, name) in others.items():
@@ -512,38 +531,11 @@ def _leave_out_others(facts: _Facts, repo: GitRepo, project: Project, index: int
             )
 
 
-def _at_once(repo: GitRepo, project: Project, index: int) -> dict[str, tuple[str, str]]:
-    """Who started a session that ran at the same time as the one at `index` (neither ended before the other
-    began): their e-mail address -> how the plan names them (`by`) and that session.  Only sessions that say who
-    started them (`by`) are told apart; a session someone else started is one of theirs."""
-    session = project.sessions[index]
-    found: dict[str, tuple[str, str]] = {}
-    for i, other in enumerate(project.sessions):
-        if i == index or not session.another_starter(other) or other.starter in found:
-            continue
-        if not _ended_before(repo, session, other) and not _ended_before(repo, other, session):
-            found[other.starter or ""] = (other.by or "", project.session_name(i))
-    return found
-
-
-def _ended_before(repo: GitRepo, first: Session, then: Session) -> bool:
-    """Whether session `first` had ended when `then` began: its end in the history of `then`'s start (`then`'s
-    clone had it), or `then` began on a later day than `first` ended."""
-    if not first.closed:
-        return False
-    if then.date > (first.end_day() or first.date):
-        return True
-    end, start = first.until, then.since
-    if not end or not start or end.startswith("-") or start.startswith("-"):
-        return False
-    return repo.ok("merge-base", "--is-ancestor", end, start)
-
-
 def _without(found: Changes, paths: set[str]) -> Changes:
     """The window's changes without those of `paths`."""
     return dataclasses.replace(
         found,
-        added={path: how for path, how in found.added.items() if path not in paths},
+        added={path: how for path, how in found.added.items() if path not in paths or how == "this file"},
         modified=found.modified - paths,
         deleted=found.deleted - paths,
         moved={old: new for old, new in (found.moved or {}).items() if old not in paths and new not in paths},
