@@ -88,7 +88,9 @@ def test_overlapping_sessions_each_note_their_own_work_alone(tmp_path, how):
     _git(a, "push", "-q", "origin", "main")
     _git(b, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", at="2026-12-05T10:50:00+00:00", who=GRACE)
 
-    checked = _run(b, "validate", at="2026-12-05T12:00", who=GRACE)  # a rebase moved Grace's commits past Ada's: no warning
+    checked = _run(
+        b, "validate", at="2026-12-05T12:00", who=GRACE
+    )  # a rebase moved Grace's commits past Ada's: no warning
     assert checked.returncode == 0 and "not the session's own" not in checked.stderr, checked.stderr
     for where, who in ((a, None), (b, GRACE)):  # the same notes in either clone
         ada, grace = _note(where, "2026-12-05#1", who), _note(where, "2026-12-05#2", who)

@@ -1187,7 +1187,11 @@ async def test_the_palette_starts_a_session_at_head_as_tracker_session_start_doe
         today = datetime.date.today().isoformat()
         added = changed_lines(before, plan.read_text())
         assert added[0] == f"+  - date: {today}" and re.fullmatch(r"\+    started: '\d\d:\d\d'", added[1])
-        assert added[2:] == ["+    focus: 'Audit: [b]locks'", f"+    since: {head}"]
+        ident = subprocess.run(
+            ["git", "var", "GIT_COMMITTER_IDENT"], cwd=repo.root, capture_output=True, text=True, check=True
+        ).stdout
+        by = f"+    by: '{ident[: ident.rindex('>') + 1]}'"  # whoever git commits as there, for this process
+        assert added[2:] == ["+    focus: 'Audit: [b]locks'", f"+    since: {head}", by]
         assert load(plan).project.session(today).focus == "Audit: [b]locks"
         assert any(f"a session on {today}" in n for n in notes(app))
         await in_palette(pilot, "Start a session")  # while that one is open: asks to end it before anything else

@@ -318,12 +318,15 @@ def _taking_in(project: Project, repo: GitRepo, where: str, held: dict[str, str]
     """A warning at the `since` of each session whose window takes in commits a rebase moved the session's own
     past, read from one walk of HEAD's first-parent line down to where every session began.  A window whose
     end is told of already (`doubtful`: that message says this too) or off that line is left out."""
+    # Sessions are told apart by who started them only where the plan names two people or more.
+    several = len({session.starter for session in project.sessions} - {None}) > 1
     windows = []
     for index, session in enumerate(project.sessions):
         ends = project.window_end(index)
         end = "HEAD" if ends is None else ends[0]
         if session.since in held and end in held and not {session.since, end} & doubtful:
-            windows.append((session, held[session.since], held[end], frozenset(at_once(repo, project, index))))
+            others = frozenset(at_once(repo, project, index)) if several else frozenset()
+            windows.append((session, held[session.since], held[end], others))
     if not windows:
         return []
     base = repo.run("merge-base", "--octopus", *{since for _, since, _, _ in windows}, check=False).decode().strip()
@@ -346,6 +349,8 @@ def at_once(repo: GitRepo, project: Project, index: int) -> dict[str, tuple[str,
     rebase's moving them is not looked into (taken_in)."""
     session = project.sessions[index]
     found: dict[str, tuple[str, str]] = {}
+    if session.starter is None:
+        return found
     for i, other in enumerate(project.sessions):
         if i == index or not session.another_starter(other) or other.starter in found:
             continue
