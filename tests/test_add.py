@@ -159,6 +159,32 @@ def test_an_id_typed_without_the_zeros_of_its_number_is_suggested_before_a_close
         assert f"no issue '{typed}' in the plan (did you mean '{meant}'?)" in wrong.stderr, wrong.stderr
 
 
+def test_a_bare_number_given_with_id_takes_the_form_the_plans_own_next_id_has(tmp_path):
+    """`--id 2` among text ids (AC-01) was written as the text '2', quoted: the one id of its form, and the next
+    issue added took its quotes ('AC-03', 'Y').  It is refused where the plan's sequence goes on with text, and
+    said how to give one; where it goes on with numbers it is a number, as the id given without --id is."""
+    head = "project: P\nphases:\n  - id: AC\n    title: Access\n    issues:\n"
+    plan = copy(tmp_path, head + "      - id: AC-01\n        title: A\n        status: not_started\n")
+    before = plan.read_bytes()
+    refused = add(plan, "issue", "AC", "X", "--id", "2")
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        f"{plan}:6:7: error: --id 2 is a bare number, and the plan's issue ids are text (AC-01); give the id in "
+        "their form, e.g. --id AC-02 (the next one), or leave --id out\n"
+    )
+    assert plan.read_bytes() == before
+    phase = add(plan, "phase", "Audit", "--id", "2")  # a phase's id likewise: AC's next is a number, 2
+    assert (phase.returncode, phase.stdout) == (0, f"{plan}: added phase 2 'Audit'\n"), phase.stderr
+    assert plan.read_text().endswith("  - id: 2\n    title: Audit\n")
+    # Numbers among text ids go on as numbers (next_id): one typed is a number too, not the text '7'.
+    plan.write_text(head + "      - {id: 1, title: A, status: audit}\n      - {id: X-1, title: B, status: audit}\n")
+    assert add(plan, "issue", "AC", "Keys", "--id", "7").returncode == 0
+    assert add(plan, "issue", "AC", "Logs").stdout.endswith("added issue #8 'Logs' to phase AC\n")
+    assert plan.read_text().endswith(
+        "      - {id: 7, title: Keys, status: not_started}\n      - {id: 8, title: Logs, status: not_started}\n"
+    )
+
+
 def test_bad_values_are_refused_before_anything_is_written(tmp_path):
     plan = copy(tmp_path, BUNDLED_PLAN.read_text())
     before = plan.read_bytes()

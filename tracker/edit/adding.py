@@ -40,6 +40,7 @@ from tracker.plan import (
     plain_id,
     yamltree,
 )
+from tracker.support.figures import first_few
 from tracker.support.textsafe import one_line
 
 ADDED = "added"  # what an addition's value becomes: never equal to its value before, so the writer always edits
@@ -111,12 +112,28 @@ def _free(prefix: str, number: int, width: int, taken: Callable[[str], bool]) ->
     return f"{prefix}{number:0{width}d}"
 
 
-def typed_id(text: str, ids: list) -> int | str:
-    """An id typed on the command line as the plan holds it: a number when it is one and the plan's are."""
+def typed_id(text: str, ids: list, near: Callable[[], int | str]) -> int | str:
+    """An id typed on the command line in the plan's form: a number when it is one and so is the id the plan's own
+    sequence gives next (`near`, the id given without --id: all ids numbers, or bare numbers among text ids)."""
     if text.isascii() and text.isdigit() and (text == "0" or not text.startswith("0")):
-        if all(isinstance(i, int) for i in ids):
+        if all(type(i) is int for i in ids) or type(near()) is int:
             return int(text)
     return text
+
+
+def check_form(text: str, ids: list, near: Callable[[], int | str], kind: str, where: str, at: tuple[int, int]) -> None:
+    """Refuse a bare number typed where the plan's sequence goes on with text (`near`, AC-03 after AC-02): it would
+    be written as the text '2', quoted, the one id of its form, and the entries added after it take its quotes."""
+    if not (text.isascii() and text.isdigit()) or all(type(i) is int for i in ids):
+        return
+    after = near()
+    if type(after) is int or str(after).isdigit():  # the plan's numbers, or its numbers written as text ('3')
+        return
+    raise WriteRefused(
+        f"{where}:{at[0]}:{at[1]}: error: --id {text} is a bare number, and the plan's {kind} ids are text "
+        f"({first_few([one_line(str(i)) for i in ids], 3)}); give the id in their form, e.g. --id {after} (the "
+        "next one), or leave --id out"
+    )
 
 
 def _render_id(value: int | str, style: str | None) -> str:
@@ -175,15 +192,17 @@ class AddPhase(msgspec.Struct, frozen=True):
 
     def check(self, project: Project, where: str) -> None:
         if self.id is not None:
+            ids = [p.id for p in project.phases]
             _check_field("id", self.id, where, project.where("phases"))
-            _duplicate([p.id for p in project.phases], self.id, "a phase", where, project.where("phases"))
+            check_form(self.id, ids, lambda: next_id(ids), "phase", where, project.where("phases"))
+            _duplicate(ids, self.id, "a phase", where, project.where("phases"))
 
     def position(self, project: Project) -> tuple[int, int]:
         return project.where("phases")
 
     def new_id(self, project: Project) -> int | str:
         ids = [p.id for p in project.phases]
-        return typed_id(self.id, ids) if self.id is not None else next_id(ids)
+        return typed_id(self.id, ids, lambda: next_id(ids)) if self.id is not None else next_id(ids)
 
     def expected(self, project: Project) -> Project:
         phase = msgspec.convert({"id": self.new_id(project), "title": self.title}, Phase)
@@ -224,8 +243,10 @@ class AddIssue(msgspec.Struct, frozen=True):
         phase = self._phase(project, where)
         at = phase.where("issues")
         if self.id is not None:
+            ids = [i.id for _, i in project.issues()]
             _check_field("id", self.id, where, at)
-            _duplicate([i.id for _, i in project.issues()], self.id, "an issue", where, at)
+            check_form(self.id, ids, lambda: self._next_id(ids, project), "issue", where, at)
+            _duplicate(ids, self.id, "an issue", where, at)
         for control in self.controls:
             _check_field("controls", control, where, at)
         if self.due is not None and not is_iso_date(self.due):
@@ -242,7 +263,11 @@ class AddIssue(msgspec.Struct, frozen=True):
             return self.numbered_as
         ids = [issue.id for _, issue in project.issues()]
         if self.id is not None:
-            return typed_id(self.id, ids)
+            return typed_id(self.id, ids, lambda: self._next_id(ids, project))
+        return self._next_id(ids, project)
+
+    def _next_id(self, ids: list, project: Project) -> int | str:
+        """The id the plan's sequence gives this issue when none is typed."""
         controls = [control for framework in project.frameworks for control in framework.controls]
         return issue_id(ids, self._phase(project, ""), controls)
 
