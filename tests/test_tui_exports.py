@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_tracker
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from tuiplan import PLAN_TEXT, make_plan_repo
 
 from tracker.plan.loader import load
@@ -100,6 +100,7 @@ def test_dashboard_export_asks_before_replacing_a_file_that_is_no_export_and_kee
     kept = mine.read_bytes()
     app = make_app(load(plan), Settings(poll_seconds=60, git_seconds=None))
     questions: list[str] = []
+    said: list[str] = []  # in the form, which stays open
 
     async def export_to(pilot, name: str) -> None:
         app.screen.action_export("csv")
@@ -117,6 +118,9 @@ def test_dashboard_export_asks_before_replacing_a_file_that_is_no_export_and_kee
             await pilot.press("n")
             await settle(pilot)
             assert mine.read_bytes() == kept
+            assert isinstance(app.screen, AskScreen)  # open again, saying the file was kept
+            said.append(str(app.screen.query_one("#ask-error", Static).render()))
+            await pilot.press("escape")
             await export_to(pilot, "plan.csv")
             assert isinstance(app.screen, ConfirmScreen)
             await pilot.press("y")
@@ -127,6 +131,9 @@ def test_dashboard_export_asks_before_replacing_a_file_that_is_no_export_and_kee
             assert not isinstance(app.screen, ConfirmScreen)
             await export_to(pilot, str(evidence))
             assert not isinstance(app.screen, ConfirmScreen)
+            said.append(str(app.screen.query_one("#ask-error", Static).render()))
+            await pilot.press("escape")  # the toasts held while a form is open show once the dashboard is back
+            await settle(pilot)
 
     asyncio.run(run())
     assert questions == [
@@ -134,11 +141,62 @@ def test_dashboard_export_asks_before_replacing_a_file_that_is_no_export_and_kee
         "tracker's has 'phase'). Replace it with the CSV export?"
     ]
     notes = [(n.title, n.message) for n in app._notifications]
-    assert ("Not exported", "Kept plan.csv") in notes
     assert [message for title, message in notes if title == "Exported"] == ["Wrote plan.csv", "Wrote plan.csv"]
-    refused = [message for title, message in notes if title == "Not exported" and "evidence" in message]
-    assert len(refused) == 1 and "(the deliverable of issue #" in refused[0]
+    assert not [message for title, message in notes if title == "Not exported"]  # said in the form instead
+    assert said[0] == "Kept plan.csv: nothing was written; choose another file, or Escape to cancel."
+    assert "(the deliverable of issue #" in said[1]
     assert evidence.read_bytes() == signed
     done = run_tracker("--file", str(plan), "export", "csv", "-o", str(tmp_path / "cli.csv"), env={"TRACKER_NOW": NOW})
     assert done.returncode == 0, done.stderr
     assert mine.read_bytes() == (tmp_path / "cli.csv").read_bytes()
+
+
+def test_a_palette_export_refused_keeps_its_form_open_with_the_reason_for_another_file(
+    plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """As the note's `w` form (d0c54bb): an export over the plan itself, or into a folder that does not exist,
+    closed the form and said why in a notification, and the name was to be typed again from the start.  The
+    form stays open with the reason and the name as typed; another name in it is written, and closes it."""
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)  # outside the work tree: a new file there would change what git reports
+    before = plan.read_bytes()
+    app = make_app(load(plan), Settings(poll_seconds=60, git_seconds=None))
+    said: list[tuple[str, str]] = []
+
+    async def run() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            app.screen.action_export("html")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, AskScreen)
+            error = form.query_one("#ask-error", Static)
+            assert not error.display
+            for name in (str(plan), "missing/report.html"):
+                form.query_one(Input).value = name
+                await pilot.press("enter")
+                await settle(pilot)
+                assert app.screen is form and error.display
+                said.append((form.query_one(Input).value, str(error.render())))
+            form.query_one(Input).value = "report.html"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, AskScreen)
+
+    asyncio.run(run())
+    assert said == [
+        (
+            str(plan),
+            f"{plan}: error: cannot write the html export: this is the plan itself, which an output never replaces; "
+            "choose another file.",
+        ),
+        (
+            "missing/report.html",
+            "missing/report.html: error: cannot write the html export: No such file or directory",
+        ),
+    ]
+    notes = [(n.title, n.message) for n in app._notifications]
+    assert ("Exported", "Wrote report.html") in notes and not [m for t, m in notes if t == "Not exported"]
+    assert (out / "report.html").exists() and not (out / "missing").exists()
+    assert plan.read_bytes() == before

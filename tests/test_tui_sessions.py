@@ -509,7 +509,7 @@ async def test_a_file_that_is_not_markdown_is_not_replaced_and_the_message_fits_
         await settle(pilot)
         app.screen.query_one(Input).value = str(plan)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: any("this is the plan itself" in n for n in notes(app)))
+        await wait_for(pilot, lambda: "this is the plan itself" in text_of(app.screen.query_one("#ask-error", Static)))
     assert (
         message
         == "notes.txt: error: cannot write the summary: the file exists and is not a .md file; choose another file."

@@ -445,6 +445,8 @@ class DashboardScreen(Screen):
         self.exporter.ask(kind, self.shown)
 
     def on_exporter_exported(self, message: Exporter.Exported) -> None:
+        if self.exporter.said_in_form(message):
+            return
         if message.error is not None:
             self.notify(block(message.error), title="Not exported", severity="error", markup=False)
         else:
