@@ -159,6 +159,11 @@ AT_THE_CALL_OF = (
     "from tracker.__main__ import main\n"
     "sys.exit(main())\n"
 )
+# The same, with the SIGINT sent as the function named returns: it is raised in its caller's next bytecodes.
+AT_THE_RETURN_OF = AT_THE_CALL_OF.replace(
+    "    if event in ('call', 'c_call') and called == callee and caller in ('', calling):\n",
+    "    if event == 'return' and frame.f_code.co_qualname == callee and caller in ('', calling):\n",
+)
 # Where a Ctrl+C used to reach click's own handling (`Aborted!`, status 1) or the entry point's ("while starting;
 # nothing was written", after the change was): click parsing the command line, before the command; click ending,
 # after it; the process's end, after launch.py's run.
@@ -286,4 +291,23 @@ def test_ctrl_c_in_the_middle_of_an_import_is_said_once_the_import_is_done(tmp_p
     # "interrupting": the moment came (platform was imported by this command), else the test proves nothing
     assert (done.returncode, done.stderr, done.stdout) == (130, "interrupting\n" + NOTHING, "")
     assert path.read_bytes() == before
+    assert sorted(os.listdir(path.parent)) == ["phases.yaml"]
+
+
+@pytest.mark.parametrize("quick", [True, False], ids=["quick path", "click"])
+@pytest.mark.parametrize(
+    "args", [("set", "4", "complete"), ("add", "issue", "P1", "New one"), ("session", "start")], ids=" ".join
+)
+def test_ctrl_c_as_the_writer_returns_says_the_change_was_written(tmp_path, args, quick):
+    """In the bytecodes after edit.apply returned and before its caller noted the change, a Ctrl+C said
+    "nothing was written" over a plan that had changed: the writer notes it now, in the step of its rename."""
+    path = _repo_with_plan(tmp_path / "repo", args)
+    if quick:  # the plan in the parse cache: cli/quickset.py writes set and add; session start has no quick path
+        warmed = subprocess.run([str(SCRIPT), "status"], cwd=path.parent.parent, env=tracker_env(tmp_path / "cache"))
+        assert warmed.returncode == 0
+    before = path.read_bytes()
+    done = _interrupting(AT_THE_RETURN_OF, tmp_path / "repo", ("apply", *args))
+    assert (done.returncode, done.stderr) == (130, WRITTEN), done
+    assert done.stdout.startswith(f"{path}: ") and done.stdout.count("\n") == 1, done
+    assert path.read_bytes() != before
     assert sorted(os.listdir(path.parent)) == ["phases.yaml"]

@@ -93,23 +93,28 @@ def write_change(change, loaded, unmerged, said=None):
     """Apply `change` to `loaded` through the writer (the TUI's path too), say what it did, and give the plan as
     now written (`loaded`, `unmerged`: load_to_write's).  `said(written)`: what it did, from the plan written (an
     added record's id is there); else edit.summary of it on the plan before."""
-    from tracker.cli.launch import CHANGE_WRITTEN, leaves
-    from tracker.edit import Interrupted, WriteRefused, apply, summary
+    from tracker.cli.launch import said_once_written
+    from tracker.edit import WriteRefused, apply, summary
     from tracker.support.textsafe import one_line
 
-    def line(written) -> str:
-        return one_line(f"{loaded.path}: {summary(change, loaded.project) if said is None else said(written)}")
+    def line(written) -> None:
+        click.echo(one_line(f"{loaded.path}: {summary(change, loaded.project) if said is None else said(written)}"))
+
+    def write(landed: list):
+        return apply(
+            loaded,
+            change,
+            warn=lambda message: click.echo(one_line(message), err=True),
+            unmerged=unmerged,
+            landed=landed,
+        )
 
     try:
-        written = apply(loaded, change, warn=lambda message: click.echo(one_line(message), err=True), unmerged=unmerged)
+        # A Ctrl+C once the change is in place says it, then stops the command; from here on (before the next
+        # write's rename) one comes after this change.
+        return said_once_written(write, line)
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
-    except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops
-        click.echo(line(stop.written))
-        raise
-    leaves(CHANGE_WRITTEN)  # a Ctrl+C from here on (before the next write's rename) comes after this change
-    click.echo(line(written))
-    return written
 
 
 def _load(

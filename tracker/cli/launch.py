@@ -151,6 +151,31 @@ def leaves(said: str | None) -> None:
     _left = said
 
 
+def said_once_written(write: Callable[[list], T], say: Callable[[T], None]) -> T:
+    """`write(landed)`, a change through the writer (edit.apply with `landed`: the plan it put in place, added in
+    the same step as the rename), then `say(the plan written)`, its line; from then on a Ctrl+C leaves the
+    change written.  One that comes once the rename is done, even in the few bytecodes after the writer
+    returned and before the line was said, says the line and that the change was written: the writer noted
+    it, where this caller's own note would come too late."""
+    from tracker.support.signals import interrupt_held
+
+    landed: list = []
+    said = False
+    try:
+        written = write(landed)
+        with interrupt_held():  # the line and its note, one step: a Ctrl+C meanwhile is raised once both are made
+            say(written)
+            leaves(CHANGE_WRITTEN)
+            said = True
+    except KeyboardInterrupt:  # edit.Interrupted too: the writer's watch after the rename
+        if said or not landed:
+            raise  # before the rename, nothing was written; once said, the change above was
+        say(landed[-1])
+        leaves(CHANGE_WRITTEN)
+        raise
+    return written
+
+
 def interrupted(exc: KeyboardInterrupt) -> int:
     """Say what a Ctrl+C left, on one line, and give the status a shell gives a process ended by SIGINT.
 

@@ -69,22 +69,25 @@ def _apply(reading, change, part: dict, said) -> int | None:
         if unmerged is not None:
             unmerged.stop()
         return None  # not cached, no such issue or phase, or the plan's errors: the CLI says what it must
-    from tracker.cli.launch import CHANGE_WRITTEN, leaves
-    from tracker.edit import Interrupted, NeedWhole, WriteRefused, apply
+    from tracker.cli.launch import said_once_written
+    from tracker.edit import NeedWhole, WriteRefused, apply
     from tracker.support.textsafe import block, one_line
 
+    def write(landed: list):
+        return apply(
+            loaded, change, warn=lambda message: _write(sys.stderr, one_line(message)), unmerged=unmerged, landed=landed
+        )
+
     try:
-        written = apply(loaded, change, warn=lambda message: _write(sys.stderr, one_line(message)), unmerged=unmerged)
+        # A Ctrl+C once the change is in place says it, then stops the command (cli/launch.py).
+        written = said_once_written(
+            write, lambda written: _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, written)}"))
+        )
     except NeedWhole:
         return None
     except WriteRefused as exc:
         _write(sys.stderr, block(str(exc)))  # as cli.Failed shows it
         return 1
-    except Interrupted as stop:  # Ctrl+C after the change was in place: it is said, then the command stops
-        _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, stop.written)}"))
-        raise
-    leaves(CHANGE_WRITTEN)  # a Ctrl+C from here on comes after the change was made
-    _write(sys.stdout, one_line(f"{loaded.path}: {said(loaded, written)}"))
     # Held to the end: launch.main ends the process with os._exit, which lets the memory go at once, where
     # freeing the plan's bytes and the cache's 100,000 keys object by object took 10 ms at 100,000 issues.
     _HELD.append((reading, loaded, written))

@@ -141,6 +141,7 @@ def apply(
     warn: Callable[[str], None] | None = None,
     later: list[Callable[[], None]] | None = None,
     unmerged: StatusRun | Unmerged | None = None,
+    landed: list[Loaded] | None = None,
 ) -> Loaded:
     """Write `change` into the plan file `loaded` came from; the plan as it now is on disk.
 
@@ -150,6 +151,9 @@ def apply(
     `unmerged`: git asked whether it left the plan unmerged (git.ask_unmerged), set going as the plan was read,
     or the dashboard's last git read's answer (git.Unmerged: git is asked again unless it still holds);
     see refuse_unmerged.
+    `landed`: where the plan this write put under the name is added, in the same step as the rename, for a
+    caller that says what a Ctrl+C left: one in the bytecodes after this returns, before the caller has noted
+    the change, finds it there (cli/launch.said_once_written).
     """
     where = str(loaded.path)
     if not is_ok(loaded):
@@ -164,7 +168,7 @@ def apply(
         return loaded
     change.check(loaded.project, where)
     target = Path(os.path.realpath(loaded.path))  # through a symlink: replace the file, keep the link
-    landed: list[Loaded] = []  # the plan under the name, once this write put it there
+    landed = [] if landed is None else landed  # the plan under the name, once this write put it there
     try:
         with (
             signals.cleanup_first(),
