@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from functools import partial
 
 from textual import events
@@ -21,6 +22,13 @@ from tracker.support.signals import INTERRUPTED
 from tracker.tui.screens.dashboard import DashboardScreen
 from tracker.tui.settings import Settings
 from tracker.tui.toasts import HeldToasts, Toast
+
+
+def _say(line: str) -> None:
+    """A line in the terminal once the dashboard has given it back."""
+    if sys.stderr is not None:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
 
 def issue_commands():
@@ -121,6 +129,25 @@ class TrackerApp(App[int]):
                 # what the screen turns off is not offered (a read-only dashboard writes nothing)
                 if screen.check_action(action, parameters):
                     yield SystemCommand(title, help, partial(getattr(screen, f"action_{action}"), *parameters))
+
+    async def run_async(self, **kwargs) -> int | None:
+        """Textual's run, then the writes still under way ended in sight: quit at once (q or Ctrl+C again while
+        they were awaited), the screen is gone, and their thread held the process with nothing shown (the loop
+        waits for it as it closes: 30 s for one change under load at 100,000 issues)."""
+        code = await super().run_async(**kwargs)
+        writes = self.dashboard.writes if hasattr(self, "dashboard") else None
+        left = writes.under_way() if writes is not None else 0
+        if writes is None or not left:
+            return code
+        ending = "ends" if left == 1 else "end"
+        _say(f"tracker: quitting once {counted(left, 'write')} to {self.loaded.path.name} {ending}…")
+        while writes.under_way():
+            await asyncio.sleep(0.05)
+        for reason in writes.unshown:  # the screen that would have said it is gone
+            _say(reason)
+        if not writes.unshown:
+            _say("tracker: written")
+        return code
 
     def on_load(self) -> None:
         # A SIGINT while the dashboard runs (kill -INT; Ctrl+C is a key in the terminal's raw mode) ends it as the

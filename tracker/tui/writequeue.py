@@ -77,6 +77,7 @@ class WriteQueue:
         self._left: LoadedOk | None = None  # the plan the last write left on disk
         self._replaced: set[str] = set()  # digests of the plans this queue's writes replaced
         self._closed = threading.Event()  # the screen is gone: nothing will be shown any more
+        self.unshown: list[str] = []  # why a write was refused once the screen was gone: said after it (app.py)
 
     @property
     def pending(self) -> int:
@@ -139,6 +140,12 @@ class WriteQueue:
         return frozenset(
             issue_key(change.issue_id) for put in self._puts for change in put if hasattr(change, "issue_id")
         )
+
+    def under_way(self) -> int:
+        """Puts the worker has not ended, as it counts them: once the screen is gone, `pending` no longer moves
+        (its Ended messages are not read)."""
+        with self._turns:
+            return len(self._waiting)
 
     def close(self) -> None:
         """The screen is leaving (the app quits): the plans written are kept in the parse cache at once."""
@@ -218,7 +225,7 @@ class WriteQueue:
         try:
             chosen_on(base, changes[0], seen)
         except edit.WriteRefused as exc:
-            self.screen.post_message(self.Refused(str(exc), changes))
+            self._refused(str(exc), changes)
             return
         for change in changes:
             what = edit.summary(change, base.project)
@@ -227,7 +234,7 @@ class WriteQueue:
                 # longer holds (git.Unmerged), not for each key.
                 written = edit.apply(base, change, later=later, unmerged=self.unmerged())
             except edit.WriteRefused as exc:
-                self.screen.post_message(self.Refused(str(exc), changes))
+                self._refused(str(exc), changes)
                 return
             added = getattr(change, "added", None)  # an addition says what it added (the id it was given)
             what = added(written.project) if added is not None else what
@@ -244,6 +251,11 @@ class WriteQueue:
                     self._replaced.add(base.digest)
                     self._left = written
             base = written
+
+    def _refused(self, reason: str, changes: tuple) -> None:
+        if self._closed.is_set():
+            self.unshown.append(reason)
+        self.screen.post_message(self.Refused(reason, changes))
 
 
 def chosen_on(base: LoadedOk, change, seen: object) -> None:
