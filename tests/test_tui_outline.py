@@ -154,3 +154,32 @@ def test_bytes_the_outline_was_not_kept_for_take_the_full_path(repo):
     assert first_look(ReadAhead(plan, whole=True)) is not None
     plan.write_text(plan.read_text(encoding="utf-8").replace("title: Issue 7\n", "title: Issue seven\n"))
     assert first_look(ReadAhead(plan, whole=True)) is None
+
+
+def test_space_then_down_held_before_the_model_is_there_go_into_the_phase_space_opened(repo):
+    """In tmux at 100,000 issues, Space then Down typed in one burst while the first frame was the outline's moved
+    to the next phase: held, then posted again together, Down came before the tree filled the phase Space opened
+    (its children were added when Textual's NodeExpanded message was handled). Held keys act as on the model."""
+    plan = big_plan(repo.root / "data" / "phases.yaml")
+    keys = ("space", "down", "down", "down", "space", "down")  # P1 opened, down to issue 3, opened, its first step
+    full = asyncio.run(shown_from_the_model(plan, keys))
+    ahead = ReadAhead(plan, whole=True)
+    first = first_look(ahead)
+    assert first is not None
+
+    async def keys_first() -> Recorded:
+        app = Recorded(first[0], settings(), first[1], ahead)
+        app.decode = False
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert app.held is not None and len(app.held) == len(keys)
+            TrackerApp.on_ready(app)
+            await settle(pilot)
+            app.cursor = app.dashboard.query_one(PlanTree).cursor_ref
+        return app
+
+    late = asyncio.run(keys_first())
+    assert full.cursor is not None and (full.cursor.kind, full.cursor.phase, full.cursor.issue) == ("step", "P1", "3")
+    assert late.cursor == full.cursor

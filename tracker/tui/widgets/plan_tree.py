@@ -273,6 +273,14 @@ class PlanTree(Tree[Node]):
         else:
             self._open(node)  # children now, so a key typed right after finds them
 
+    def _toggle_node(self, node: TreeNode[Node]) -> None:
+        """Space, Enter and a click on the arrow: a node opened has its children at once, as `action_open` gives
+        them, not when Textual's NodeExpanded message is handled (keys held until the model is there and posted
+        again together, Space then Down, are all handled before it: Down went on to the next phase)."""
+        if not node.is_expanded:
+            self._fill(node)
+        super()._toggle_node(node)
+
     def action_close(self) -> None:
         node = self.cursor_node
         if node is None:
