@@ -244,6 +244,35 @@ def test_values_read_above_a_syntax_error_are_checked_as_far_as_they_go(tmp_path
     assert [line.split(": error: ")[0] for line in done.stderr.splitlines()[:-1]] == [f"{plan}:6:35"], done.stderr
 
 
+def test_the_values_of_an_entry_cut_before_a_required_key_are_checked(tmp_path):
+    # Issue 2 is cut by the tab before its status: it was left out whole, and its due date, its evidence's path
+    # and status were never judged. Its values read are judged as written; the status, never read, is not said
+    # missing.
+    plan = tmp_path / "phases.yaml"
+    head = PLAN_HEAD + "  - id: P1\n    title: T\n    issues:\n      - id: 1\n        title: a\n        status: audit\n"
+    plan.write_text(
+        head + "      - id: 2\n        title: b\n        due: 2025-02-30\n        deliverables:\n"
+        "          - path: ../outside.md\n            status: nope\n\tfoo: 1\n"
+    )
+    done = run_tracker("--file", str(plan), "validate")
+    assert done.returncode == 1
+    located = [line.removeprefix(f"{plan}:").split(": error: ") for line in done.stderr.splitlines()[:-1]]
+    assert [at for at, _ in located] == ["11:14", "13:19", "14:21", "15:1"], done.stderr
+    assert located[0][1].startswith("due date '2025-02-30' of issue #2 is not a real calendar date")
+    assert located[1][1].startswith("path '../outside.md' leaves the repository")
+    assert located[2][1].startswith("deliverable status 'nope' is not a status of this plan")
+    assert "tab is used for indentation" in located[3][1]
+    # A step cut before its title: its estimate is judged the same way.
+    plan.write_text(head + "        steps:\n          - estimate: 5 parsecs\n\tfoo: 1\n")
+    done = run_tracker("--file", str(plan), "validate")
+    assert [line.split(": error: ")[0] for line in done.stderr.splitlines()[:-1]] == [f"{plan}:10:23", f"{plan}:11:1"]
+    assert "estimate '5 parsecs' is not a duration" in done.stderr
+    # A deliverable cut before its path: named by its issue.
+    plan.write_text(head + "        deliverables:\n          - reviewed: 2025-02-30\n\tfoo: 1\n")
+    done = run_tracker("--file", str(plan), "validate")
+    assert f"{plan}:10:23: error: 'reviewed' of a deliverable of issue #1 is '2025-02-30'" in done.stderr
+
+
 def test_file_larger_than_the_limit(tmp_path):
     plan = tmp_path / "phases.yaml"
     plan.write_text("project: X\nphases: []\n" + "# padding\n" * 100)

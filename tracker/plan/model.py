@@ -616,6 +616,14 @@ def is_iso_date(text: str) -> bool:
 NOT_A_DAY = "not a real calendar date; write a day that exists, as YYYY-MM-DD"
 
 
+class _Unread(str):
+    """The text a required key holds in a record a syntax error cut off before that key (plan/shape.py): no rule
+    judges it, the record's other values are judged as written."""
+
+
+UNREAD = _Unread()
+
+
 @lru_cache(maxsize=1 << 12)  # a plan writes the same few hundred days thousands of times
 def iso_day(text: str) -> datetime.date | None:
     """The day `text` writes as YYYY-MM-DD, or None when it writes none (or writes one otherwise)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tracker.plan.compliance import INTERVAL_HINT, parse_interval, split_control
 from tracker.plan.estimate import estimate_error
-from tracker.plan.model import NOT_A_DAY, Issue, Project, is_iso_date, issue_key
+from tracker.plan.model import NOT_A_DAY, UNREAD, Issue, Project, is_iso_date, issue_key
 from tracker.plan.paths import notes_folder_message, outside_reason, unsafe_mentions
 from tracker.plan.problems import Problem, did_you_mean
 
@@ -46,7 +46,7 @@ def check(project: Project, where: str, problems: list[Problem], unread: frozens
     _check_cycles(project, issue_ids, error)
 
     for session in project.sessions:  # several sessions may share a day (DATE#N names them)
-        if not is_iso_date(session.date):
+        if not is_iso_date(session.date) and session.date is not UNREAD:
             error(session, "date", f"session date '{session.date}' is {NOT_A_DAY}")
     opened = project.open_sessions()
     if (
@@ -105,7 +105,7 @@ class _IssueRules:
         self.catalogue = _check_frameworks(project, (lambda *_, **__: None) if frameworks_checked else error)
 
     def status(self, record, key: str, value: str, what: str) -> None:
-        if self.known is not None and value not in self.known:
+        if self.known is not None and value not in self.known and value is not UNREAD:
             hint = did_you_mean(value, self.allowed)
             if value.lower() in ("no", "yes", "on", "off", "true", "false"):
                 hint += " (if you meant a status, write one of the ids above)"
@@ -126,7 +126,9 @@ class _IssueRules:
             if deliverable.status is not None:
                 self.status(deliverable, "status", deliverable.status, "deliverable status")
             if deliverable.reviewed is not None or deliverable.review_every is not None:
-                _check_review(deliverable, f"deliverable '{deliverable.path}'", error)
+                # One a syntax error cut off before its path is named by its issue.
+                what = f"deliverable '{deliverable.path}'" if deliverable.path is not UNREAD else None
+                _check_review(deliverable, what or f"a deliverable of issue #{issue.id}", error)
         for step in issue.steps:
             wrong = estimate_error(step.estimate) if step.estimate is not None else None
             if wrong is not None:

@@ -12,7 +12,7 @@ from functools import cache
 
 from msgspec import inspect as mi
 
-from tracker.plan.model import WIDE, Issue, Project, id_fault, pack_places, place
+from tracker.plan.model import UNREAD, WIDE, Issue, Project, id_fault, pack_places, place
 from tracker.plan.problems import Problem, did_you_mean
 
 INVALID = object()
@@ -150,6 +150,9 @@ def _compile_struct(t: mi.StructType):
     cls = t.cls
     fields = {f.name: f for f in t.fields if f.name not in ("at", "extensions")}
     required = [f.name for f in t.fields if f.required]
+    # The required keys a record cut off by a syntax error may lack and still be judged (its title, status,
+    # path, date): text, UNREAD in it.  Not its id, which every message about it names.
+    unread = {f.name for f in t.fields if f.required and f.name != "id" and _is_text(f.type)}
     # name -> (checker, required, how messages name it); compiled on first use,
     # since the model's types refer to each other.
     steps: dict = {}
@@ -200,7 +203,11 @@ def _compile_struct(t: mi.StructType):
             if name not in values and name not in at:
                 if id(node) not in ctx.cut:
                     ctx.error(node, f"{what} is missing the required key '{name}'")
-                broken = True
+                    broken = True
+                elif name in unread:
+                    values[name] = UNREAD  # in the lines never read, maybe: the values read are judged
+                else:
+                    broken = True
         if broken:
             return INVALID
         if extensions:
@@ -208,6 +215,12 @@ def _compile_struct(t: mi.StructType):
         return cls(at=pack_places(line, node.column, at), **values)
 
     return check
+
+
+def _is_text(t) -> bool:
+    while isinstance(t, mi.Metadata):
+        t = t.type
+    return isinstance(t, mi.StrType)
 
 
 def plain(node):
