@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import run_tracker
 from gitutil import ENV, Repo, make_repo
 from test_computed_answers import git_commands
@@ -113,7 +114,7 @@ CASES = {
     "d an issue added on each side in the same phase": (
         [(OWNER, OWNER + added(3))],
         [(OWNER, OWNER + added(4, "audit"))],
-        [(OWNER, OWNER + added(4, "audit") + added(3))],
+        [(OWNER, OWNER + added(3) + added(4, "audit"))],  # theirs, then yours (a pull's ours)
     ),
     "f a comment on one side, a status on the other": (
         [("# the first", "# the first, and the hardest")],
@@ -133,7 +134,7 @@ CASES = {
     "a step added on each side to an issue that had none": (
         [(OWNER, OWNER + "        steps:\n          - title: c\n")],
         [(OWNER, OWNER + "        steps:\n          - title: d\n            estimate: 1h\n")],
-        [(OWNER, OWNER + "        steps:\n          - title: d\n            estimate: 1h\n          - title: c\n")],
+        [(OWNER, OWNER + "        steps:\n          - title: c\n          - title: d\n            estimate: 1h\n")],
     ),
     "the same issue added alike on both sides, a status on one": (
         [(OWNER, OWNER + added(3))],
@@ -709,3 +710,58 @@ def test_a_session_of_another_day_merged_in_is_not_told(tmp_path: Path):
     _repo, done = pull(tmp_path, plan.encode(), theirs.encode(), ours.encode())
     assert done.returncode == 0, done.stderr
     assert "tracker: data/phases.yaml: " not in done.stderr
+
+
+def added_by_command(repo: Repo, *commands: tuple[str, ...]) -> None:
+    """`tracker add …` for each of `commands` in `repo`, then one commit of the plan."""
+    for command in commands:
+        done = run_tracker("add", *command, cwd=repo.root)
+        assert done.returncode == 0, done.stderr
+    repo.commit("added", "data/phases.yaml")
+
+
+@pytest.mark.parametrize("how", ["--no-rebase", "--rebase"])
+def test_what_you_added_comes_after_theirs_in_your_order_in_a_merge_and_a_rebase(tmp_path: Path, how: str):
+    # Without the fix a merge put yours first and your renumbered issue last (3 Mine second, 4 Mine third,
+    # 3 Theirs A, 6 Mine first; your step and deliverable before theirs), and a rebase put your renumbered
+    # issue after your others: neither your order, nor after theirs as the README says.
+    their_repo, our_repo = clones(tmp_path, PLAN.encode())
+    added_by_command(
+        their_repo,
+        ("issue", "P", "Theirs A"),
+        ("step", "1", "c"),
+        ("deliverable", "2", "docs/t.md"),
+        ("phase", "Theirs phase", "--id", "Q"),
+    )
+    their_repo.git("push", "-q", "origin", "main")
+    added_by_command(
+        our_repo,
+        ("issue", "P", "Mine first"),
+        ("issue", "P", "Mine second"),
+        ("issue", "P", "Mine third"),
+        ("step", "1", "d"),
+        ("step", "1", "e"),
+        ("deliverable", "2", "docs/m1.md"),
+        ("deliverable", "2", "docs/m2.md"),
+        ("phase", "My phase", "--id", "R"),
+        ("phase", "My next phase", "--id", "S"),
+    )
+    done = git(our_repo, "pull", how, "--no-edit", "-q", "origin", "main")
+    assert done.returncode == 0, done.stderr
+    assert "tracker: data/phases.yaml: issue #3 was added on both sides; yours, 'Mine first', is now #6" in done.stderr
+    plan = yaml.safe_load((our_repo.root / "data/phases.yaml").read_text())
+    assert [phase["id"] for phase in plan["phases"]] == ["P", "Q", "R", "S"]
+    issues = plan["phases"][0]["issues"]
+    assert [(issue["id"], issue["title"]) for issue in issues] == [
+        (1, "one"),
+        (2, "two"),
+        (3, "Theirs A"),
+        (6, "Mine first"),
+        (4, "Mine second"),
+        (5, "Mine third"),
+    ]
+    assert [step["title"] for step in issues[0]["steps"]] == ["a", "b", "c", "d", "e"]
+    assert [one["path"] for one in issues[1]["deliverables"]] == ["docs/t.md", "docs/m1.md", "docs/m2.md"]
+    checked = run_tracker("validate", cwd=our_repo.root)
+    assert checked.returncode == 0, checked.stderr
+    assert our_repo.git("status", "--porcelain") == ""

@@ -7,8 +7,10 @@ top: a group one side changed is taken from that side whole, a group both
 changed alike is taken once, and one both changed differently is merged child
 by child.  Children added on one side come in after the child they follow
 there, both sides' at one place in date order when they are dated (sessions),
-else ours first (a block list both sides added, as the first `sessions:`, is
-merged so, item by item); a child removed on one side and unchanged on the other is
+else the other side's first and then the side only this clone has, each in its
+own order, as a rebase replays yours on theirs (ours first when neither side is
+known as this clone's; a block list both sides added, as the first `sessions:`,
+is merged so, item by item); a child removed on one side and unchanged on the other is
 removed.  What both sides changed differently (a scalar, an item both added
 with the same name, an item one side removed and the other changed) is a
 conflict confined to its line(s), with git's markers.  The merged text is cut
@@ -94,8 +96,8 @@ def _structural(base, ours, theirs, path, labels, marker_size, local) -> Merged:
             trees.append(cut(text))
         except Uncut as exc:
             raise Unsupported(f"{name} does not load: {exc}") from None
-    late = frozenset(("id", str(one.new), 0) for one in moved)
-    merged = _merge(trees[0], trees[1], trees[2], _Ids(late, frozenset(("id", text, 0) for text in ids.clashing)))
+    clashing = frozenset(("id", text, 0) for text in ids.clashing)
+    merged = _merge(trees[0], trees[1], trees[2], _Ids(clashing, ours_last=local == "ours"))
     assert merged is not None  # the top group is on every side
     count = 0
     if merged.clashes:
@@ -149,10 +151,13 @@ def _decode(data: bytes, name: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _Ids:
-    """Issues added on both sides under one id (mergeids.py), by their key among a phase's issues."""
+    """Issues added on both sides under one id (mergeids.py), by their key among a phase's issues; and which
+    side's additions at one place come first."""
 
-    late: frozenset = frozenset()  # renumbered: after the other side's additions at the same place
     clashing: frozenset = frozenset()  # still one id for two issues: theirs is a conflict wherever it stands
+    # ours is the side only this clone has (`git pull`'s merge): its additions after theirs, as in a rebase,
+    # where theirs is that side; so both give the same plan, and your renumbered issue stays in your order
+    ours_last: bool = False
 
 
 def _merge(base: Group | None, ours: Group | None, theirs: Group | None, ids: _Ids = _Ids()) -> Group | None:
@@ -177,7 +182,7 @@ def _merge(base: Group | None, ours: Group | None, theirs: Group | None, ids: _I
         return _clash(base, ours, theirs)  # a flow collection's commas and brackets do not cut apart
     sides = [{child.key: child for child in side} for side in (old_parts, my_parts, other_parts)]
     children = []
-    for key in _order(old_parts, my_parts, other_parts, ids.late):
+    for key in _order(old_parts, my_parts, other_parts, ids.ours_last):
         child = _merge(sides[0].get(key), sides[1].get(key), sides[2].get(key), ids)
         if child is not None:
             children.append(child)
@@ -242,8 +247,9 @@ def _keys(children: list[Group]) -> list[object]:
     return [child.key for child in children]
 
 
-def _order(base: list[Group], ours: list[Group], theirs: list[Group], late: frozenset) -> list[object]:
-    """The children's keys in the merged order: base's, each side's additions after what they follow there."""
+def _order(base: list[Group], ours: list[Group], theirs: list[Group], ours_last: bool) -> list[object]:
+    """The children's keys in the merged order: base's, each side's additions after what they follow there,
+    both sides' at one place in date order when all are dated, else ours first (`ours_last`: theirs first)."""
     place = {child.key: number for number, child in enumerate(base)}
     added: list[dict[object, list[Group]]] = [{}, {}]
     for side, name, found in ((ours, "ours", added[0]), (theirs, "theirs", added[1])):
@@ -262,11 +268,9 @@ def _order(base: list[Group], ours: list[Group], theirs: list[Group], late: froz
         if anchor is not None:
             keys.append(anchor)
         mine, other = added[0].get(anchor, []), added[1].get(anchor, [])
-        both = mine + other
+        both = other + mine if ours_last else mine + other
         if mine and other and all(child.order is not None for child in both):
-            both.sort(key=lambda child: child.order or ())
-        if late:
-            both.sort(key=lambda child: child.key in late)  # stable: the rest keep their order
+            both.sort(key=lambda child: child.order or ())  # stable: a tie keeps the order above
         for child in both:
             if child.key not in seen:
                 seen.add(child.key)
