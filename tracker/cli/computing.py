@@ -13,11 +13,10 @@ plans with errors are answered, whether it reads the plan's own history, and
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from tracker.cli import replay
-from tracker.git import Ahead, read_links, repo_start, unmerged_problem
+from tracker.git import Ahead, plan_folder, read_links, repo_start, unmerged_problem
 from tracker.plan import is_ok, load
 from tracker.support.memory import collect_again
 
@@ -66,9 +65,9 @@ def compute(
         if project is None or not (with_errors or is_ok(loaded)):
             return loaded
         start = repo_start(loaded.path, project.repo)
-        # The plan's history is read around the plan's own folder, a symlinked plan not followed
-        # (export/view.py); git's view is asked from where the links are read, the symlink followed.
-        if not plan_history or str(start) == os.path.realpath(loaded.path.parent):
+        # The plan's history is read around the plan's own folder (export/view.py); git's view is asked from
+        # where the links are read, which the plan's `repo:` may put elsewhere.
+        if not plan_history or str(start) == plan_folder(loaded.path):
             recorder.before_git(start)  # else nothing is kept (see Recorder.record)
         # A plan git left unmerged is one side alone: answered as its error alone, like conflict markers, and
         # never recorded.  The `git status` just read says so when it was asked from the plan's own folder.

@@ -59,7 +59,7 @@ import stat
 import time
 import zlib
 
-from tracker.git import StatusRun, ask_git, ask_status, revision_args
+from tracker.git import StatusRun, ask_git, ask_status, plan_folder, revision_args
 from tracker.support.cachefiles import (
     RACY_NS,
     NewEntry,
@@ -503,7 +503,10 @@ def _zstd_compressor() -> Any:
 
 
 def _key(plan: str | Path, command: Iterable[str]) -> str:
-    material = "\0".join([FORMAT, code_key(), *_libraries(), os.path.realpath(plan), *command, "", *git_environment()])
+    # The plan as named, its folder resolved: two repositories whose plans are symlinks to one file each have
+    # their own answers (their deliverables are their own: statusproc.plan_folder).
+    named = os.path.join(plan_folder(plan), os.path.basename(plan))
+    material = "\0".join([FORMAT, code_key(), *_libraries(), named, *command, "", *git_environment()])
     return _sha(material.encode("utf-8", "surrogateescape"))
 
 

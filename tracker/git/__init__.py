@@ -74,7 +74,15 @@ if TYPE_CHECKING:
         taken_in,
     )
     from tracker.git.snapshot import links_at
-    from tracker.git.statusproc import STATUS_ARGS, StatusRun, ask_git, ask_status, git_env, revision_args
+    from tracker.git.statusproc import (
+        STATUS_ARGS,
+        StatusRun,
+        ask_git,
+        ask_status,
+        git_env,
+        plan_folder,
+        revision_args,
+    )
     from tracker.git.unmerged import Unmerged, ask_unmerged, unmerged_problem
     from tracker.git.worktree import Status
 

@@ -164,6 +164,12 @@ def read_history(repo: GitRepo, plan: str, max_bytes: int = MAX_BYTES) -> Histor
 def plan_in(repo: GitRepo, path: Path) -> str:
     """The plan's path from the work tree's root, as git names it; GitUnavailable when it is outside."""
     inside = inside_resolved(repo.root, path)
+    if inside is None and os.path.islink(path):  # the work tree is the link's (repo_start): its file is elsewhere
+        raise GitUnavailable(
+            f"the plan is a symlink to {os.path.realpath(path)}, outside the work tree at {repo.root}: git keeps "
+            "the link, not the plan; to have git keep the plan (its history, its merges), move it into the "
+            "repository in place of the link"
+        )
     if inside is None:
         raise GitUnavailable(f"the plan is not inside the work tree at {repo.root}")
     return inside

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from tracker.git.statusproc import git_env, ignored_git_variables
+from tracker.git.statusproc import git_env, ignored_git_variables, plan_folder
 from tracker.support.ownfiles import is_own, plan_locks
 
 TYPE_CHECKING = False  # typing is not imported for a type named in a function (see support/faces.py)
@@ -533,8 +533,9 @@ def work_tree(plan_file: Path, repo_setting: str | None) -> Path:
 
 
 def repo_start(plan_file: Path, repo_setting: str | None) -> Path:
-    """Where to look for the work tree: the plan's `repo:` relative to the file, else the file's folder."""
-    base = Path(os.path.realpath(plan_file)).parent  # not resolve(): a symlink loop is the reader's to report
+    """Where to look for the work tree: the plan's `repo:` relative to the file, else the file's folder (the
+    link's, for a plan that is a symlink: statusproc.plan_folder)."""
+    base = Path(plan_folder(plan_file))
     if repo_setting:
         return Path(os.path.normpath(base / repo_setting))
     return base

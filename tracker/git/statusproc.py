@@ -32,6 +32,14 @@ _KILL = 9  # SIGKILL on every POSIX system; `signal` would import `enum` for its
 _RESTORED = (13, 25)
 
 
+def plan_folder(plan_file: str | os.PathLike[str]) -> str:
+    """The folder that holds the plan's name as the user named it, resolved as git takes its working folder:
+    where the plan's repository is looked for (repo.repo_start) and what a replayed answer is kept for
+    (cli/replay.py).  A plan that is a symlink is its link's repository's, not the one of the file it leads
+    to: that one may be outside any repository, or in another, and the plan's deliverables are the link's."""
+    return os.path.realpath(os.path.dirname(os.path.abspath(plan_file)))
+
+
 def git_env(start: str | None = None) -> dict[str, str]:
     """The environment git runs in for tracker, asked from `start`: GIT_ENV over the user's, less a GIT_DIR
     or GIT_WORK_TREE that names another repository than `start`'s own.
