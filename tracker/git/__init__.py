@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         GitRepo,
         GitUnavailable,
         SessionPoint,
+        git_index,
         repo_start,
         session_point,
         session_start_revision,

@@ -532,6 +532,16 @@ def work_tree(plan_file: Path, repo_setting: str | None) -> Path:
         return start
 
 
+def git_index(plan_file: Path) -> Path | None:
+    """The index of the work tree the plan file is in (where git keeps what it left unmerged, whatever the plan's
+    `repo:` says); None without git.  One `git rev-parse`."""
+    try:
+        with GitRepo.open(Path(os.path.realpath(plan_file))) as repo:
+            return repo.index_file
+    except GitUnavailable:
+        return None
+
+
 def repo_start(plan_file: Path, repo_setting: str | None) -> Path:
     """Where to look for the work tree: the plan's `repo:` relative to the file, else the file's folder (the
     link's, for a plan that is a symlink: statusproc.plan_folder)."""

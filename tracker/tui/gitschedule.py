@@ -18,8 +18,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
+from tracker.git import git_index
 from tracker.plan import Project
-from tracker.tui.gitview import GitView, git_index, read_git
+from tracker.tui.gitview import GitView, read_git
 
 
 class GitSchedule:
@@ -37,7 +38,7 @@ class GitSchedule:
         self._timer: Timer | None = None
         self._took = 0.0  # seconds the last read took
         self._last: tuple[Project, GitView] | None = None  # the last read, and the plan it was made for
-        self._index: Path | None = None  # the plan's git index (gitview.git_index), looked for once
+        self._index: Path | None = None  # the plan's git index (git.git_index), looked for once
         self._looked = False
 
     def refresh(self) -> None:

@@ -9,7 +9,6 @@ today's date (tracker.support.clock) as the read saw it.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +26,7 @@ def read_git(project: Project, plan_file: Path, before: GitView | None = None, i
     `before`: the view last read for this same plan.  When git shows the same links on the same day, it
     is the answer again, as it is: what needs attention is worked out anew only when something it depends
     on changed (on 10,000 issues that is 45 ms, nine tenths of what an idle dashboard spent).
-    `index`: the plan's work tree's git index (git_index), what git's word on an unmerged plan rests on.
+    `index`: the plan's work tree's git index (git.git_index), what git's word on an unmerged plan rests on.
     """
     # Here: the first frame, drawn before git is read, does without them.
     from tracker.git import Unmerged, read_links
@@ -47,18 +46,6 @@ def read_git(project: Project, plan_file: Path, before: GitView | None = None, i
         before.asked = asked  # the same view, on git's newer word
         return before
     return GitView(links, read_attention(project, links, day), unmerged=unmerged, asked=asked)
-
-
-def git_index(plan_file: Path) -> Path | None:
-    """The index of the work tree the plan file is in (where git keeps what it left unmerged, whatever the plan's
-    `repo:` says); None without git.  One `git rev-parse`."""
-    from tracker.git import GitRepo, GitUnavailable
-
-    try:
-        with GitRepo.open(Path(os.path.realpath(plan_file))) as repo:
-            return repo.index_file
-    except GitUnavailable:
-        return None
 
 
 class GitView:
