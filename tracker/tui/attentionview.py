@@ -11,19 +11,23 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from tracker.git import KINDS
 from tracker.plan import Freshness
 
 if TYPE_CHECKING:
     from tracker.git import Attention
 
+# The kinds the dashboard shows (it has no mark for open steps), in git's order: the header's counts' and the marks'.
+SHOWN = tuple(kind for kind in KINDS if kind != "open-steps")
+
 
 class AttentionView:
     def __init__(self, items: Iterable[Attention] = (), today: datetime.date | None = None):
         self.today = today  # the day the rules were applied for; None: not yet (git not read)
-        self.overdue: set[str] = set()  # issue keys
+        self.issues: dict[str, set[str]] = {kind: set() for kind in SHOWN}  # kind → the keys of issues it marks
+        self.overdue = self.issues["overdue"]  # issue keys
         self.stale: dict[tuple[str, str], Freshness] = {}  # (issue key, path) → its freshness
         self.drift: set[tuple[str, str]] = set()  # (issue key, path)
-        self.issues: dict[str, set[str]] = {"overdue": self.overdue, "stale": set(), "drift": set()}
         for item in items:
             key = item.issue.key
             if item.kind == "overdue":
@@ -38,19 +42,19 @@ class AttentionView:
 
     def counts(self) -> str:
         """'3 overdue · 5 stale · 1 drift': only the kinds there are (stale and drift count pieces of evidence)."""
-        counted = (("overdue", self.overdue), ("stale", self.stale), ("drift", self.drift))
-        return " · ".join(f"{len(found)} {kind}" for kind, found in counted if found)
+        counted = {"overdue": self.overdue, "stale": self.stale, "drift": self.drift}
+        return " · ".join(f"{len(counted[kind])} {kind}" for kind in SHOWN if counted[kind])
 
     def marks(self, issue_key: str, path: str | None = None) -> list[str]:
         """The words to put beside an issue (its own and its evidence's) or one piece of evidence.  A drifted
         piece of evidence has its git state beside it, in the drift colour; its issue, shown done, says "drift"."""
         if path is not None:
             return ["stale"] if (issue_key, path) in self.stale else []
-        return [kind for kind in ("overdue", "stale", "drift") if issue_key in self.issues[kind]]
+        return [kind for kind in SHOWN if issue_key in self.issues[kind]]
 
 
 def read_attention(project, links, today: datetime.date) -> AttentionView:
     """Everything that needs attention, by git's rules (in the reader's worker)."""
     from tracker.git import needs_attention
 
-    return AttentionView(needs_attention(project, links, today, ("overdue", "stale", "drift")), today)
+    return AttentionView(needs_attention(project, links, today, SHOWN), today)
