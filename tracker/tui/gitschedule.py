@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from textual.message import Message
@@ -38,8 +39,6 @@ class GitSchedule:
         self._timer: Timer | None = None
         self._took = 0.0  # seconds the last read took
         self._last: tuple[Project, GitView] | None = None  # the last read, and the plan it was made for
-        self._index: Path | None = None  # the plan's git index (git.git_index), looked for once
-        self._looked = False
 
     def refresh(self) -> None:
         project = self.project()
@@ -59,10 +58,13 @@ class GitSchedule:
             description="read git",
         )
 
+    @cached_property
+    def _index(self) -> Path | None:
+        """The plan's git index (git.git_index), looked for once, by the first read (one worker reads at a time)."""
+        return git_index(self.path)
+
     def _read(self, project: Project) -> None:
         start = time.perf_counter()
-        if not self._looked:
-            self._index, self._looked = git_index(self.path), True
         last = self._last
         before = last[1] if last is not None and last[0] is project else None
         git = read_git(project, self.path, before, self._index)
