@@ -23,9 +23,15 @@ def _target(options: Options, output: Path | None) -> Path:
 
 
 def _project_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A blank name would be written as a plan whose `project` does not validate."""
+    """A blank name would be written as a plan whose `project` does not validate; one the plan cannot hold
+    (plan.text_fault: a byte that is not UTF-8), as a traceback where it was quoted."""
     if value is not None and not value.strip():
         raise click.BadParameter("the project's name cannot be empty")
+    from tracker.plan import text_fault
+
+    fault = None if value is None else text_fault(value)
+    if fault is not None:
+        raise click.BadParameter(fault)
     return value
 
 

@@ -9,7 +9,7 @@ through textedit.  writer.apply takes them to disk.
 from __future__ import annotations
 
 from msgspec import Struct
-from msgspec.structs import replace
+from msgspec.structs import astuple, replace
 
 from tracker.edit import textedit
 from tracker.edit.nodes import Nodes
@@ -25,6 +25,7 @@ from tracker.plan import (
     is_iso_date,
     issue_key,
     normalize,
+    text_fault,
     yamltree,
 )
 from tracker.support.figures import first_few
@@ -247,6 +248,23 @@ def _check_field(key: str, text: str, where: str, at: tuple[int, int]) -> None:
         raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: an owner is a name, not blank")
     if key in ("due", "reviewed") and not is_iso_date(text):
         raise WriteRefused(f"{where}:{at[0]}:{at[1]}: error: '{one_line(text)}' is {NOT_A_DAY}")
+
+
+def check_text(change: Struct, where: str) -> None:
+    """Refuse a change whose text the plan cannot hold (model.text_fault: a byte of the command line that is not
+    UTF-8), whichever command or field it came from: unrefused, it failed as a traceback where it was quoted."""
+    for text in _texts(astuple(change)):
+        fault = text_fault(text)
+        if fault is not None:
+            raise WriteRefused(f"{where}: error: {fault}")
+
+
+def _texts(values):
+    for value in values:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, tuple):  # controls, a closing session's accomplished and insights
+            yield from _texts(value)
 
 
 def _find_deliverable(project: Project, issue_id: int | str, path: str, index: int | None, where: str):

@@ -84,6 +84,7 @@ from tracker.edit.commands import (
     SetIssueStatus,
     SetStepStatus,
     WriteRefused,
+    check_text,
 )
 from tracker.edit.lock import Lock, LockTimeout
 from tracker.edit.nodes import IssueNodes, NeedWhole, Nodes
@@ -167,6 +168,7 @@ def apply(
     if before == change.wanted:
         return loaded
     change.check(loaded.project, where)
+    check_text(change, where)  # after check: an id's own check says where the id goes
     target = Path(os.path.realpath(loaded.path))  # through a symlink: replace the file, keep the link
     landed = [] if landed is None else landed  # the plan under the name, once this write put it there
     try:

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         place,
         same_work,
         status_words,
+        text_fault,
     )
     from tracker.plan.outline import Outlined, PhaseFigures, has_outline, keep_outline, phase_figures, read_outline
     from tracker.plan.paths import (

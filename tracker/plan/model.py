@@ -654,8 +654,27 @@ def id_fault(text: str) -> str | None:
         return None
     char = found.group()
     if char >= "\udc80":  # os.fsdecode's stand-in for a byte of a command line that is not UTF-8
-        return f"the byte \\x{ord(char) - 0xDC00:02x} (not UTF-8)"
+        return _byte_words(char)
     return _FAULT_NAMES.get(char) or f"the control character U+{ord(char):04X}"
+
+
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")  # os.fsdecode's stand-in for each byte of a command line that is not UTF-8
+
+
+def text_fault(text: str) -> str | None:
+    """Why `text` cannot go into a plan, in words ending a `path: error:` line, or None when it can: a byte
+    of the command line that is not UTF-8 (a terminal set to Latin-1 types `é` as \\xe9)."""
+    found = _NOT_UTF8.search(text)
+    if found is None:
+        return None
+    return (
+        f"'{one_line(text)}' holds {_byte_words(found.group())}; the plan is UTF-8 text, so type it as UTF-8 "
+        "(is the terminal set to another encoding?)"
+    )
+
+
+def _byte_words(char: str) -> str:
+    return f"the byte \\x{ord(char) - 0xDC00:02x} (not UTF-8)"
 
 
 def issue_key(issue_id: IssueId) -> str:
