@@ -227,12 +227,19 @@ def test_ctrl_c_while_click_parses_says_nothing_was_written(tmp_path, args):
     path = _repo_with_plan(tmp_path / "repo", args)
     before = path.read_bytes()
     done = _interrupted_at(BEFORE, tmp_path / "repo", args)
-    # summary and export have not yet read their -o: as commands that write no file, they say only that
-    said = "tracker: interrupted\n" if args[0] in ("summary", "export") else NOTHING
-    assert (done.returncode, done.stderr, done.stdout) == (130, said, "")
+    # summary and export -o FILE too, though click has not yet read their -o (it said only "interrupted")
+    assert (done.returncode, done.stderr, done.stdout) == (130, NOTHING, "")
     assert path.read_bytes() == before
     assert sorted(os.listdir(tmp_path / "repo")) == [".git", "data"]  # no output file either
     assert sorted(os.listdir(path.parent)) == ["phases.yaml"]
+
+
+@pytest.mark.parametrize("args", [("summary",), ("export", "csv", "-o", "-"), ("summary", "-o", "x.md", "-o", "-")])
+def test_ctrl_c_while_click_parses_a_command_writing_to_stdout_says_only_interrupted(tmp_path, args):
+    """A command that writes no file says nothing of what was written (launch._writes_a_file)."""
+    _repo_with_plan(tmp_path / "repo", args)
+    done = _interrupted_at(BEFORE, tmp_path / "repo", args)
+    assert (done.returncode, done.stderr, done.stdout) == (130, "tracker: interrupted\n", "")
 
 
 @pytest.mark.parametrize("moment", AFTER)

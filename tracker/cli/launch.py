@@ -87,7 +87,7 @@ def run() -> int:
 
 def _status() -> int:
     """The command's exit status: a plain form answered here, else the click CLI's."""
-    leaves(NOTHING_WRITTEN if _command(sys.argv[1:]) in _PLAN_WRITERS else None)
+    leaves(NOTHING_WRITTEN if _writes_a_file(sys.argv[1:]) else None)
     from tracker.support.clock import BadClock
 
     try:
@@ -236,6 +236,26 @@ def _command(args: list[str]) -> str | None:
         else:
             return args[index]
     return None
+
+
+def _writes_a_file(args: list[str]) -> bool:
+    """Whether the command line writes a file: the plan's writers always; `summary` and `export` with `-o FILE`
+    (`-` is stdout), read here before click reads it (cli/context.output_options), so that a Ctrl+C meanwhile
+    is said as one before their rename, not as a command's that writes no file."""
+    command = _command(args)
+    if command in _PLAN_WRITERS:
+        return True
+    if command not in ("summary", "export"):
+        return False
+    output = None  # click's rule: the last one given counts
+    for index, arg in enumerate(args):
+        if arg in ("-o", "--output"):
+            output = args[index + 1] if index + 1 < len(args) else None
+        elif arg.startswith("--output="):
+            output = arg.partition("=")[2]
+        elif arg.startswith("-o"):
+            output = arg[2:]
+    return output not in (None, "-")
 
 
 def _exit_status(code: object) -> int:
