@@ -93,7 +93,7 @@ def test_it_never_writes_over_a_plan_unless_forced(moderate, tmp_path):
     assert done.returncode == 1
     assert done.stderr == (
         f"{out}: error: a plan is already there; nothing was written "
-        "(pass --force to replace it, or --file PATH to write another)\n"
+        "(pass --force to replace it, or -o/--output FILE to write another)\n"
     )
     assert out.read_text() == "mine\n"
     assert run_tracker("import", "oscal", str(RESOLVED), "-o", str(out), "--force").returncode == 0

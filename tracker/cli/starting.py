@@ -171,7 +171,7 @@ def import_oscal(
         return
     target = _target(options, output)
     try:
-        write_plan(target, text, force, schema=False)
+        write_plan(target, text, force, schema=False, elsewhere="-o/--output FILE")
     except StartRefused as exc:
         raise Failed(str(exc)) from None
     click.echo(f"wrote {target}: {len(plan.phases)} phases, {plan.issue_count} issues")

@@ -65,8 +65,9 @@ def with_project(text: str, project: str | None) -> str:
     return textedit.set_key(text, root, "project", project)
 
 
-def write_plan(target: Path, text: str, force: bool, schema: bool = True) -> Written:
-    """Write a new plan (and its schema file next to it); refuse to replace a plan unless `force`."""
+def write_plan(target: Path, text: str, force: bool, schema: bool = True, elsewhere: str = "--file PATH") -> Written:
+    """Write a new plan (and its schema file next to it); refuse to replace a plan unless `force`, saying how to
+    write another: `elsewhere`, the command's option that names the file."""
     if target.is_dir():
         raise StartRefused(f"{target}: error: a folder, not a file; give the plan's file name")
     data = text.encode("utf-8")
@@ -77,7 +78,7 @@ def write_plan(target: Path, text: str, force: bool, schema: bool = True) -> Wri
     except FileExistsError:
         raise StartRefused(
             f"{target}: error: a plan is already there; nothing was written "
-            "(pass --force to replace it, or --file PATH to write another)"
+            f"(pass --force to replace it, or {elsewhere} to write another)"
         ) from None
     except OSError as exc:
         raise StartRefused(f"{target}: error: cannot write it: {exc.strerror or exc}; nothing was written") from None
