@@ -158,7 +158,18 @@ def test_a_plan_never_committed_has_no_rows_and_no_pace(repo: Repo):
     done = run_tracker("-f", "plan.yaml", "history", cwd=repo.root, env=NOW)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("No commit changed plan.yaml")
-    assert "no pace yet" in done.stdout
+    assert done.stdout.endswith("Forecast: no pace yet: no commit holds the plan yet.\n")
+
+
+def test_a_repository_without_commits_has_no_history_yet(repo: Repo):
+    """It said "no version of the plan in its history loads", which reads as a history gone bad."""
+    repo.write("plan.yaml", plan(["not_started"] * 4))
+    done = run_tracker("-f", "plan.yaml", "history", cwd=repo.root, env=NOW)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (
+        "No commit changed plan.yaml (or none in the range asked for).\n\n"
+        "Forecast: no pace yet: no commit holds the plan yet.\n"
+    )
 
 
 def read(repo: Repo):
@@ -319,7 +330,7 @@ def test_the_range_always_holds_the_date():
 @pytest.mark.parametrize(
     "series, today, how",
     [
-        ([], "2026-03-01", "no pace yet: no version of the plan in its history loads"),
+        ([], "2026-03-01", "no pace yet: no commit holds the plan yet"),  # it said no version "loads"
         ([("2026-02-27", 3, 0)], "2026-03-01", "no pace yet: the plan's history covers 2 days; a pace needs a week"),
         (  # it said "covers -4 days"
             [("2026-03-05", 3, 0), ("2026-03-20", 5, 0)],
@@ -338,3 +349,11 @@ def test_no_pace_gives_no_date(series, today, how):
     ahead = forecast(rows(*series), datetime.date.fromisoformat(today))
     assert ahead.date is None and ahead.early is None and ahead.late is None
     assert ahead.how == how
+
+
+def test_no_pace_from_a_history_none_of_whose_versions_loads():
+    broken = Measure(None, [], 0, 0, 0, problem="invalid YAML")
+    ahead = forecast(
+        [Row("0" * 40, "2026-02-27T12:00:00+00:00", "", "plan.yaml", "", broken)], datetime.date(2026, 3, 1)
+    )
+    assert ahead.how == "no pace yet: no version of the plan in its history loads"

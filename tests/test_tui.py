@@ -1786,6 +1786,27 @@ async def test_h_shows_the_history_of_tracker_history_and_escape_goes_back(repo,
 
 
 @synchronously
+async def test_h_on_a_plan_no_commit_holds_says_there_is_no_history_yet(repo):
+    """The chart said no version of the plan "loads", which reads as a history gone bad, under a forecast saying
+    no commit holds the plan."""
+    from historyplan import plan as plan_text
+    from textual.widgets import Static
+
+    from tracker.tui.widgets.progress_chart import ProgressChart
+
+    repo.write("plan.yaml", plan_text(["not_started"] * 4))
+    app = app_for(repo.root / "plan.yaml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: "no pace yet" in str(app.screen.query_one("#history-forecast", Static).render()))
+        assert str(app.screen.query_one(ProgressChart).render()) == (
+            "Nothing to chart: no commit holds a version of the plan that loads."
+        )
+        assert "no commit holds the plan yet" in str(app.screen.query_one("#history-forecast", Static).render())
+
+
+@synchronously
 async def test_keys_with_a_filter_that_matches_nothing_say_so_and_how_to_clear_it(plan):
     """A filter that keeps no issue leaves nothing to act on: the keys that act on one say the filter matches
     nothing and how to clear it (a user trial: `s` said to move the cursor, where there was nowhere to move it);

@@ -114,8 +114,10 @@ def forecast(
 def _forecast(rows: list[Row], today: datetime.date, window_days: int, now: Measure | None) -> Forecast:
     points = timeline(rows)
     if not points or now is None:
+        # No row at all is a plan not committed yet (or a repository without commits), not a broken history.
+        why = "no version of the plan in its history loads" if rows else "no commit holds the plan yet"
         return _none(
-            "no pace yet: no version of the plan in its history loads",
+            f"no pace yet: {why}",
             now.total - now.done if now else 0,
             now.open_minutes if now else 0,
         )

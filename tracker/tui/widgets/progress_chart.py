@@ -52,7 +52,7 @@ class ProgressChart(Widget):
 
     def render(self) -> Content:
         if not self.points:
-            return Content("No version of the plan in its history loads: there is nothing to chart.")
+            return Content("Nothing to chart: no commit holds a version of the plan that loads.")
         width = max(8, self.size.width - LABEL - VALUE)
         columns = self._columns(width)
         latest = self.points[-1][1]
