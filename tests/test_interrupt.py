@@ -31,7 +31,8 @@ def big_plan(folder: Path, issues: int) -> Path:
             f"        title: Issue {n}",
             "        status: not_started",
             "        steps:",
-            f"          - {{title: Step of {n}, estimate: 30m, status: todo}}",
+            # done: an issue marked done with a step open is said on stderr, which is not what this is about
+            f"          - {{title: Step of {n}, estimate: 30m, status: done}}",
         ]
     path.write_text("\n".join(lines) + "\n")
     return path
@@ -182,7 +183,9 @@ AT_THE_RETURN_OF = AT_THE_CALL_OF.replace(
 BEFORE = "Command.make_context"
 AFTER = ("Context.exit", "_exit")
 CLICKS = [
-    ("set", "4", "complete"),  # the quick path, falling back to the CLI: the plan is not in the parse cache yet
+    # The quick path, falling back to the CLI: the plan is not in the parse cache yet.  (Not `complete`: an issue
+    # marked done with steps open, as #4 has, is said on stderr after the change, which is not what these are about.)
+    ("set", "4", "verified"),
     ("add", "issue", "P1", "New one"),  # the same
     ("set", "4", "--owner", "eve"),
     ("session", "start"),
@@ -259,7 +262,7 @@ def test_ctrl_c_once_the_command_has_ended_leaves_it_done(tmp_path, args, moment
 
 
 @pytest.mark.parametrize("moment", ("TextIOWrapper.flush", "_exit"))
-@pytest.mark.parametrize("args", [("set", "4", "complete"), ("add", "issue", "P1", "New one")], ids=" ".join)
+@pytest.mark.parametrize("args", [("set", "4", "verified"), ("add", "issue", "P1", "New one")], ids=" ".join)
 def test_ctrl_c_as_the_quick_path_ends_says_the_change_was_written(tmp_path, args, moment):
     """cli/quickset.py's answer, its line flushed as the process ends: the change was made."""
     path = _repo_with_plan(tmp_path / "repo", args)

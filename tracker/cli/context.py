@@ -94,7 +94,7 @@ def write_change(change, loaded, unmerged, said=None):
     now written (`loaded`, `unmerged`: load_to_write's).  `said(written)`: what it did, from the plan written (an
     added record's id is there); else edit.summary of it on the plan before."""
     from tracker.cli.launch import said_once_written
-    from tracker.edit import WriteRefused, apply, summary
+    from tracker.edit import WriteRefused, apply, left_open_warning, summary
     from tracker.support.textsafe import one_line
 
     def line(written) -> None:
@@ -112,9 +112,13 @@ def write_change(change, loaded, unmerged, said=None):
     try:
         # A Ctrl+C once the change is in place says it, then stops the command; from here on (before the next
         # write's rename) one comes after this change.
-        return said_once_written(write, line)
+        written = said_once_written(write, line)
     except WriteRefused as exc:
         raise Failed(str(exc)) from None
+    warning = left_open_warning(change, written.project, str(loaded.path))
+    if warning is not None:  # on stderr, after the change's line: a script's stdout stays that line
+        click.echo(one_line(warning), err=True)
+    return written
 
 
 def _load(

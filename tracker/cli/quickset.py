@@ -70,7 +70,7 @@ def _apply(reading, change, part: dict, said) -> int | None:
             unmerged.stop()
         return None  # not cached, no such issue or phase, or the plan's errors: the CLI says what it must
     from tracker.cli.launch import said_once_written
-    from tracker.edit import NeedWhole, WriteRefused, apply
+    from tracker.edit import NeedWhole, WriteRefused, apply, left_open_warning
     from tracker.support.textsafe import block, one_line
 
     def write(landed: list):
@@ -88,6 +88,9 @@ def _apply(reading, change, part: dict, said) -> int | None:
     except WriteRefused as exc:
         _write(sys.stderr, block(str(exc)))  # as cli.Failed shows it
         return 1
+    warning = left_open_warning(change, written.project, str(loaded.path)) if is_ok(written) else None
+    if warning is not None:  # on stderr, after the change's line: a script's stdout stays that line
+        _write(sys.stderr, one_line(warning))
     # Held to the end: launch.main ends the process with os._exit, which lets the memory go at once, where
     # freeing the plan's bytes and the cache's 100,000 keys object by object took 10 ms at 100,000 issues.
     _HELD.append((reading, loaded, written))

@@ -5,6 +5,7 @@ from tracker.support import faces
 
 TYPE_CHECKING = False  # typing's constant without importing typing (see support/faces.py)
 if TYPE_CHECKING:
+    from tracker.edit.commands import left_open_warning
     from tracker.edit.merge import Merged, merge_plans
     from tracker.edit.newplan import render
     from tracker.edit.oscal import NewPlan, OscalError, read_oscal

@@ -77,6 +77,25 @@ class SetIssueStatus(Struct, frozen=True):
         return textedit.set_key(text, nodes.issue(_issue(project, self.issue_id, "")), "status", self.status)
 
 
+def left_open_warning(change, project: Project, where: str) -> str | None:
+    """What `set ISSUE STATUS` says on stderr once it has marked an issue done whose steps are not all done
+    (compliance.left_open, as `status` and `validate --strict` say it after, and the dashboard asks before), at
+    the issue's steps; None for any other change."""
+    if not isinstance(change, SetIssueStatus):
+        return None
+    from tracker.plan import compliance
+
+    issue = _issue(project, change.issue_id, where)
+    left = compliance.left_open(project, issue)
+    if left is None:
+        return None
+    line, column = issue.where("steps")
+    return (
+        f"{where}:{line}:{column}: warning: issue #{issue.id} is {left[0]} (its steps are listed here); "
+        f"finish them (tracker set {issue.id} --step N done) or reopen it"
+    )
+
+
 class SetStepStatus(Struct, frozen=True):
     issue_id: int | str
     step_index: int

@@ -15,7 +15,7 @@ from typing import Literal
 
 from tracker.git.drift import deliverable_drift
 from tracker.git.links import Links
-from tracker.plan import Coverage, Deliverable, Freshness, Issue, Phase, Problem, Project, compliance, progress
+from tracker.plan import Coverage, Deliverable, Freshness, Issue, Phase, Problem, Project, compliance
 
 Kind = Literal["overdue", "stale", "drift", "open-steps"]
 KINDS: tuple[Kind, ...] = ("overdue", "stale", "drift", "open-steps")
@@ -59,11 +59,9 @@ def attention(
     for phase, issue in project.issues():
         if "overdue" in wanted and compliance.is_overdue(project, issue, today):
             yield Attention("overdue", phase, issue, None, f"issue #{issue.id} was due {issue.due} and is not done")
-        done = progress.is_done(project, issue)
-        count = compliance.open_steps(issue) if "open-steps" in wanted and done else 0
-        if count:
-            steps = f"{count} of its steps {'is' if count == 1 else 'are'} not done"
-            marked = f"marked {project.label(issue.status).lower()} but {steps}"
+        left = compliance.left_open(project, issue) if "open-steps" in wanted else None
+        if left is not None:
+            marked, steps = left
             yield Attention(
                 "open-steps", phase, issue, None, f"issue #{issue.id} is {marked}", marked=marked, reason=steps
             )

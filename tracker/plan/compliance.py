@@ -148,6 +148,17 @@ def open_steps(issue: Issue) -> int:
     return sum(not step.done for step in issue.steps)
 
 
+def left_open(project: Project, issue: Issue) -> tuple[str, str] | None:
+    """An issue marked done with steps still open, in words: how it is marked and what is open ('marked complete
+    but 2 of its steps are not done'), and what is open alone; None for any other issue.  `status` and `validate
+    --strict` say it (git/attention.py), and `set` as it marks one done (edit/commands.left_open_warning)."""
+    count = open_steps(issue) if is_done(project, issue) else 0
+    if not count:
+        return None
+    steps = f"{count} of its steps {'is' if count == 1 else 'are'} not done"
+    return f"marked {project.label(issue.status).lower()} but {steps}", steps
+
+
 # --- controls and frameworks ---------------------------------------------------------------------
 
 
