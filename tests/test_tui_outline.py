@@ -113,6 +113,8 @@ def test_the_next_dashboard_draws_its_first_frame_from_the_outline_and_then_the_
     assert not fast.model_at_first_frame  # drawn before the model was decoded
     assert fast.first_frame == full.first_frame  # and the same frame
     assert fast.model is not None and fast.model.ok and fast.dashboard.outline is None
+    # The bytes are the model's alone now: `tracker` holds `ahead` as long as the app runs (cli/commands.py).
+    assert ahead.result() is None and ahead.entries is None
     assert fast.last_frame == full.last_frame  # the model, then git: as the full path shows them
 
 

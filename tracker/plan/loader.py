@@ -246,6 +246,7 @@ def load(
     if ahead is not None and read is not None:
         loaded = _load(path, max_bytes, before, read, ahead.entries)
         loaded.seen, loaded.proven = ahead.seen, ahead.proven
+        ahead.spent()
         return loaded
     # Taken before the bytes are read; ahead's None: read again, to say why.
     start, seen = time.time_ns(), content_signature(path)
@@ -365,6 +366,14 @@ class ReadAhead:
     def result(self) -> tuple[bytes, str] | None:
         self._done.wait()
         return self._found
+
+    def spent(self) -> None:
+        """A plan is loaded from what was read (`load`): the bytes, its source now, and the cache entries are let
+        go here.  Whoever handed this on may hold it as long as that plan lives (the dashboard's start, as long as
+        the app runs): 80 MiB and the entries at 100,000 issues, after a write had replaced the plan.  `result()`
+        is None from now on."""
+        self._thread.join()
+        self._found, self.entries = None, None
 
 
 def _read_hashed(path: Path, max_bytes: int) -> tuple[bytes, str] | None:
