@@ -88,6 +88,27 @@ async def shown_from_the_model(plan: Path, keys: tuple[str, ...] = ()) -> Record
     return app
 
 
+async def held_then_the_model(plan: Path, keys: tuple[str, ...]) -> Recorded:
+    """The dashboard drawn from the outline, `keys` pressed before the model is read (each held, none acting on
+    the outline), then the model read: what it shows once the held keys went on."""
+    ahead = ReadAhead(plan, whole=True)
+    first = first_look(ahead)
+    assert first is not None
+    app = Recorded(first[0], settings(), first[1], ahead)
+    app.decode = False
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert app.dashboard.shown is None and app.held is not None and len(app.held) == len(keys)
+        assert app.dashboard.query_one(PlanTree).cursor_line == 0  # held: not one acted on the outline
+        TrackerApp.on_ready(app)  # now the model is read (and git after it)
+        await settle(pilot)
+        app.last_frame = app.export_screenshot()
+        app.cursor = app.dashboard.query_one(PlanTree).cursor_ref
+    return app
+
+
 def test_the_next_dashboard_draws_its_first_frame_from_the_outline_and_then_the_frame_the_model_gives(repo):
     plan = big_plan(repo.root / "data" / "phases.yaml")
     full = asyncio.run(shown_from_the_model(plan))
@@ -124,27 +145,7 @@ def test_keys_pressed_before_the_model_is_there_act_on_it_in_order(repo):
     full = asyncio.run(shown_from_the_model(plan, keys))
     assert full.cursor is not None and full.cursor.kind == "issue"
 
-    ahead = ReadAhead(plan, whole=True)
-    first = first_look(ahead)
-    assert first is not None
-
-    async def keys_first() -> Recorded:
-        app = Recorded(first[0], settings(), first[1], ahead)
-        app.decode = False
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await pilot.press(*keys)
-            await pilot.pause()
-            tree = app.dashboard.query_one(PlanTree)
-            assert app.dashboard.shown is None and app.held is not None and len(app.held) == len(keys)
-            assert tree.cursor_line == 0  # held: not one acted on the outline
-            TrackerApp.on_ready(app)  # now the model is read (and git after it)
-            await settle(pilot)
-            app.last_frame = app.export_screenshot()
-            app.cursor = tree.cursor_ref
-        return app
-
-    late = asyncio.run(keys_first())
+    late = asyncio.run(held_then_the_model(plan, keys))
     assert late.held is None and not late.again  # every key went on
     assert late.cursor == full.cursor
     assert late.last_frame == full.last_frame
@@ -165,23 +166,6 @@ def test_space_then_down_held_before_the_model_is_there_go_into_the_phase_space_
     plan = big_plan(repo.root / "data" / "phases.yaml")
     keys = ("space", "down", "down", "down", "space", "down")  # P1 opened, down to issue 3, opened, its first step
     full = asyncio.run(shown_from_the_model(plan, keys))
-    ahead = ReadAhead(plan, whole=True)
-    first = first_look(ahead)
-    assert first is not None
-
-    async def keys_first() -> Recorded:
-        app = Recorded(first[0], settings(), first[1], ahead)
-        app.decode = False
-        async with app.run_test(size=SIZE) as pilot:
-            await pilot.pause()
-            await pilot.press(*keys)
-            await pilot.pause()
-            assert app.held is not None and len(app.held) == len(keys)
-            TrackerApp.on_ready(app)
-            await settle(pilot)
-            app.cursor = app.dashboard.query_one(PlanTree).cursor_ref
-        return app
-
-    late = asyncio.run(keys_first())
+    late = asyncio.run(held_then_the_model(plan, keys))
     assert full.cursor is not None and (full.cursor.kind, full.cursor.phase, full.cursor.issue) == ("step", "P1", "3")
     assert late.cursor == full.cursor
