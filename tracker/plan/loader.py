@@ -372,7 +372,7 @@ class ReadAhead:
         go here.  Whoever handed this on may hold it as long as that plan lives (the dashboard's start, as long as
         the app runs): 80 MiB and the entries at 100,000 issues, after a write had replaced the plan.  `result()`
         is None from now on."""
-        self._thread.join()
+        self._done.wait()  # the reading thread has let go of what it found
         self._found, self.entries = None, None
 
 
