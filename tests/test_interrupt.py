@@ -333,3 +333,44 @@ def test_ctrl_c_as_the_writer_returns_says_the_change_was_written(tmp_path, args
     assert done.stdout.startswith(f"{path}: ") and done.stdout.count("\n") == 1, done
     assert path.read_bytes() != before
     assert sorted(os.listdir(path.parent)) == ["phases.yaml"]
+
+
+# SIGINT as the writer returns, then again as the change's line is being said (people press Ctrl+C twice).  The
+# second is sent from one_line, not from the profiler: an exception raised inside a profile function removes it.
+TWICE_AS_THE_WRITER_RETURNS = (
+    "import os, signal, sys\n"
+    "import tracker.support.textsafe as textsafe\n"
+    "sent = []\n"
+    "real = textsafe.one_line\n"
+    "def one_line(text):\n"
+    "    if sent == ['first']:\n"
+    "        sent.append('again')\n"
+    "        os.write(2, b'again\\n')\n"
+    "        os.kill(os.getpid(), signal.SIGINT)\n"
+    "    return real(text)\n"
+    "textsafe.one_line = one_line\n"
+    "def profile(frame, event, arg):\n"
+    "    if event == 'return' and frame.f_code.co_qualname == 'apply':\n"
+    "        sys.setprofile(None)\n"
+    "        sent.append('first')\n"
+    "        os.kill(os.getpid(), signal.SIGINT)\n"
+    "sys.setprofile(profile)\n"
+    "from tracker.__main__ import main\n"
+    "sys.exit(main())\n"
+)
+
+
+@pytest.mark.parametrize("quick", [True, False], ids=["quick path", "click"])
+def test_a_second_ctrl_c_while_the_written_change_is_said_still_says_it_was_written(tmp_path, quick):
+    """The line said after a Ctrl+C that came as the writer returned: a second one meanwhile said "nothing was
+    written" over the changed plan (launch.said_once_written)."""
+    args = ("set", "4", "verified")
+    path = _repo_with_plan(tmp_path / "repo", args)
+    if quick:
+        warmed = subprocess.run([str(SCRIPT), "status"], cwd=path.parent.parent, env=tracker_env(tmp_path / "cache"))
+        assert warmed.returncode == 0
+    before = path.read_bytes()
+    done = _interrupting(TWICE_AS_THE_WRITER_RETURNS, tmp_path / "repo", args)
+    assert (done.returncode, done.stderr) == (130, "again\n" + WRITTEN), done  # "again": the second one was sent
+    assert done.stdout.startswith(f"{path}: ") and done.stdout.count("\n") == 1, done
+    assert path.read_bytes() != before

@@ -142,6 +142,9 @@ _PLAN_WRITERS = ("set", "add", "session")
 # for a command that writes no file (`status`, `validate`, `serve`, whose browsers' dashboards may well have
 # written), or has not said what it writes: a line saying "nothing was written" would then claim too much.
 _left: str | None = None
+# The plans the writer put in place (said_once_written hands it this list, appended in the step of the rename):
+# however late a Ctrl+C comes after that, even while its line is being said, the change was written.
+_landed: list = []
 
 
 def leaves(said: str | None) -> None:
@@ -159,19 +162,20 @@ def said_once_written(write: Callable[[list], T], say: Callable[[T], None]) -> T
     it, where this caller's own note would come too late."""
     from tracker.support.signals import interrupt_held
 
-    landed: list = []
     said = False
     try:
-        written = write(landed)
+        written = write(_landed)
         with interrupt_held():  # the line and its note, one step: a Ctrl+C meanwhile is raised once both are made
             say(written)
             leaves(CHANGE_WRITTEN)
             said = True
     except KeyboardInterrupt:  # edit.Interrupted too: the writer's watch after the rename
-        if said or not landed:
+        if said or not _landed:
             raise  # before the rename, nothing was written; once said, the change above was
-        say(landed[-1])
-        leaves(CHANGE_WRITTEN)
+        # Held, and the note first: a second Ctrl+C while the line is said must not leave "nothing was written".
+        with interrupt_held():
+            leaves(CHANGE_WRITTEN)
+            say(_landed[-1])
         raise
     return written
 
@@ -187,7 +191,7 @@ def interrupted(exc: KeyboardInterrupt) -> int:
     from tracker.support.signals import INTERRUPTED
 
     # edit.Interrupted, told by its attribute: its module may not be loaded
-    left = CHANGE_WRITTEN if hasattr(exc, "written") else _left
+    left = CHANGE_WRITTEN if hasattr(exc, "written") or (_landed and _left == NOTHING_WRITTEN) else _left
     if sys.stderr is not None:
         sys.stderr.write(f"tracker: interrupted; {left}\n" if left else "tracker: interrupted\n")
     return INTERRUPTED
