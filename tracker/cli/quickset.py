@@ -88,7 +88,7 @@ def _apply(reading, change, part: dict, said) -> int | None:
     except WriteRefused as exc:
         _write(sys.stderr, block(str(exc)))  # as cli.Failed shows it
         return 1
-    warning = left_open_warning(change, written.project, str(loaded.path)) if is_ok(written) else None
+    warning = left_open_warning(change, written.project, str(loaded.path))
     if warning is not None:  # on stderr, after the change's line: a script's stdout stays that line
         _write(sys.stderr, one_line(warning))
     # Held to the end: launch.main ends the process with os._exit, which lets the memory go at once, where

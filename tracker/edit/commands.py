@@ -78,9 +78,9 @@ class SetIssueStatus(Struct, frozen=True):
 
 
 def left_open_warning(change, project: Project, where: str) -> str | None:
-    """What `set ISSUE STATUS` says on stderr once it has marked an issue done whose steps are not all done
-    (compliance.left_open, as `status` and `validate --strict` say it after, and the dashboard asks before), at
-    the issue's steps; None for any other change."""
+    """What `set ISSUE STATUS` says on stderr when it leaves an issue done whose steps are not all done, whether
+    it marked it so or it already was (compliance.left_open, as `status` and `validate --strict` say it after,
+    and the dashboard asks before), at the issue's steps; None for any other change."""
     if not isinstance(change, SetIssueStatus):
         return None
     from tracker.plan import compliance
