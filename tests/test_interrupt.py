@@ -374,3 +374,94 @@ def test_a_second_ctrl_c_while_the_written_change_is_said_still_says_it_was_writ
     assert (done.returncode, done.stderr) == (130, "again\n" + WRITTEN), done  # "again": the second one was sent
     assert done.stdout.startswith(f"{path}: ") and done.stdout.count("\n") == 1, done
     assert path.read_bytes() != before
+
+
+# The commands that start a plan or set git up: each writes files of its own, not through the plan's writer.
+RESOLVED = (
+    Path(__file__).parent / "data" / "oscal" / "NIST_SP-800-53_rev5_MODERATE-baseline-resolved-profile_catalog-min.json"
+)
+STARTERS = [("init",), ("init", "--git-lines"), ("import", "oscal", str(RESOLVED)), ("git", "setup")]
+
+
+def _repo_for(folder: Path, args: tuple[str, ...]) -> Path:
+    """An empty repository for init and import (they make the plan), one with the plan for git setup (and set up
+    for --undo); the repository."""
+    if args[0] != "git":
+        make_repo(folder)
+        return folder
+    _repo_with_plan(folder, args)
+    if "--undo" in args:
+        done = subprocess.run([str(SCRIPT), "git", "setup"], cwd=folder, env=tracker_env(folder.parent / "cache"))
+        assert done.returncode == 0
+    return folder
+
+
+def _state(repo: Path) -> tuple[list[str], str]:
+    """The repository's files (recursively, .git aside) and its merge.tracker config."""
+    files = sorted(str(p.relative_to(repo)) for p in repo.rglob("*") if ".git" not in p.relative_to(repo).parts[:1])
+    config = subprocess.run(
+        ["git", "config", "--local", "--get-regexp", r"^merge\.tracker\."], cwd=repo, capture_output=True, text=True
+    )
+    return files, config.stdout
+
+
+@pytest.mark.parametrize("moment", [BEFORE, "write_temp"])
+@pytest.mark.parametrize("args", STARTERS, ids=lambda args: " ".join(args[:2]))
+def test_ctrl_c_before_a_starter_writes_says_nothing_was_written(tmp_path, args, moment):
+    """init, import oscal and git setup said only "interrupted", the words of a command that writes no file."""
+    repo = _repo_for(tmp_path / "repo", args)
+    before = _state(repo)
+    done = _interrupted_at(moment, repo, args)
+    assert (done.returncode, done.stderr, done.stdout) == (130, NOTHING, "")
+    assert _state(repo) == before
+
+
+@pytest.mark.parametrize(
+    ("program", "moment", "args", "said"),
+    [
+        # the plan linked into place, its folder being synced: the schema is not written
+        (AT_THE_CALL_OF, "sync_folder", ("init",), ["wrote data/phases.yaml (template blank)"]),
+        (AT_THE_RETURN_OF, "write_plan", ("init",), ["wrote data/phases.yaml (", "wrote data/phases.schema.json"]),
+        (
+            AT_THE_RETURN_OF,
+            "add_git_lines",
+            ("init", "--git-lines"),
+            [
+                "wrote data/phases.yaml (",
+                "wrote data/phases.schema.json",
+                "added tracker's lines to ",
+                "added tracker's lines to ",
+            ],
+        ),
+        (AT_THE_CALL_OF, "sync_folder", ("import", "oscal", str(RESOLVED)), ["wrote data/phases.yaml: "]),
+        (AT_THE_RETURN_OF, "write_plan", ("import", "oscal", str(RESOLVED)), ["wrote data/phases.yaml: "]),
+        (AT_THE_CALL_OF, "sync_folder", ("git", "setup"), ["added to "]),
+        (AT_THE_RETURN_OF, "set_up_merge", ("git", "setup"), ["added to ", "set git config ", "set git config "]),
+        (AT_THE_RETURN_OF, "undo_merge", ("git", "setup", "--undo"), ["removed from ", "removed git config section"]),
+    ],
+    ids=[
+        "init, in sync_folder",
+        "init, as write_plan returns",
+        "init --git-lines, as add_git_lines returns",
+        "import oscal, in sync_folder",
+        "import oscal, as write_plan returns",
+        "git setup, in sync_folder",
+        "git setup, as set_up_merge returns",
+        "git setup --undo, as undo_merge returns",
+    ],
+)
+def test_ctrl_c_once_a_starter_has_written_says_what_it_wrote(tmp_path, program, moment, args, said):
+    """A change in place is said by its line, then "the change above was written"; the changes after it are not
+    made (the schema, the config), as the lines show."""
+    repo = _repo_for(tmp_path / "repo", args)
+    done = _interrupting(program, repo, (moment, *args))
+    assert (done.returncode, done.stderr) == (130, WRITTEN), done
+    lines = done.stdout.splitlines()
+    assert [line[: len(start)] for line, start in zip(lines, said, strict=False)] == said, done.stdout
+    assert len(lines) == len(said), done.stdout
+    files, config = _state(repo)
+    assert not any(name.endswith(".tmp") for name in files)
+    if args[0] == "init":
+        assert ("schema.json" in done.stdout) == any("schema.json" in name for name in files)
+    if args[:2] == ("git", "setup"):
+        assert ("merge.tracker" in config) == (len(said) == 3)

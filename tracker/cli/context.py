@@ -181,6 +181,15 @@ def _output_file(ctx: click.Context, param: click.Parameter, value: str | None) 
     return Path(value)
 
 
+def said_written(line: str) -> None:
+    """Say `line`, a change's, as its file is put in place (atomicfile's `placed`, Ctrl+C held): from then on a
+    Ctrl+C says the change above was written (cli/launch.py), and the line is there above it."""
+    from tracker.cli.launch import CHANGE_WRITTEN, leaves
+
+    click.echo(line)
+    leaves(CHANGE_WRITTEN)
+
+
 def write_output(
     data: bytes,
     output: Path | None,

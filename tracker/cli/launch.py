@@ -243,23 +243,33 @@ def _command(args: list[str]) -> str | None:
 
 
 def _writes_a_file(args: list[str]) -> bool:
-    """Whether the command line writes a file: the plan's writers always; `summary` and `export` with `-o FILE`
-    (`-` is stdout), read here before click reads it (cli/context.output_options), so that a Ctrl+C meanwhile
-    is said as one before their rename, not as a command's that writes no file."""
+    """Whether the command line writes a file: the plan's writers, `init` (but `--template list`), `git` (setup)
+    always; `import` unless to `-o -` (stdout); `summary` and `export` with `-o FILE`; all read here before click
+    reads them (cli/context.output_options), so that a Ctrl+C meanwhile is said as one before their rename, not
+    as a command's that writes no file."""
     command = _command(args)
-    if command in _PLAN_WRITERS:
+    if command in _PLAN_WRITERS or command == "git":
         return True
+    if command == "init":
+        return _last_value(args, "-t", "--template") != "list"
+    if command == "import":  # its plan goes to --file or data/phases.yaml without -o
+        return _last_value(args, "-o", "--output") != "-"
     if command not in ("summary", "export"):
         return False
-    output = None  # click's rule: the last one given counts
+    return _last_value(args, "-o", "--output") not in (None, "-")
+
+
+def _last_value(args: list[str], short: str, long: str) -> str | None:
+    """The value of the option spelt `short` or `long`, the last one given as click takes it; None if none is."""
+    value = None
     for index, arg in enumerate(args):
-        if arg in ("-o", "--output"):
-            output = args[index + 1] if index + 1 < len(args) else None
-        elif arg.startswith("--output="):
-            output = arg.partition("=")[2]
-        elif arg.startswith("-o"):
-            output = arg[2:]
-    return output not in (None, "-")
+        if arg in (short, long):
+            value = args[index + 1] if index + 1 < len(args) else None
+        elif arg.startswith(f"{long}="):
+            value = arg.partition("=")[2]
+        elif arg.startswith(short):
+            value = arg[len(short) :]
+    return value
 
 
 def _exit_status(code: object) -> int:

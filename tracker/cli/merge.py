@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tracker.cli.context import Failed, Options, plan_path
+from tracker.cli.context import Failed, Options, plan_path, said_written
 
 
 @click.command("merge-file")
@@ -102,15 +102,24 @@ def git_setup(options: Options, undo: bool) -> None:
     from tracker.git import GitUnavailable, set_up_merge, undo_merge
 
     plan = plan_path(options)
+    changes: list[str] = []
+
+    def changed(line: str) -> None:
+        said_written(line)
+        changes.append(line)
+
     try:
-        changes = undo_merge(plan) if undo else set_up_merge(plan, own_command())
+        if undo:
+            undo_merge(plan, changed)
+        else:
+            set_up_merge(plan, own_command(), changed)
     except OSError as exc:
         where = exc.filename if exc.filename is not None else "tracker"
         raise Failed(f"{where}: error: {exc.strerror or exc}; nothing more was changed") from None
     except (GitUnavailable, ValueError) as exc:
         raise Failed(f"tracker: error: {exc}; nothing more was changed") from None
-    for change in changes or ["nothing to change: " + ("not set up" if undo else "already set up")]:
-        click.echo(change)
+    if not changes:
+        click.echo("nothing to change: " + ("not set up" if undo else "already set up"))
 
 
 def own_command() -> str:

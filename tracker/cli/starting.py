@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import click
 
-from tracker.cli.context import Failed, Options
+from tracker.cli.context import Failed, Options, said_written
 from tracker.cli.discovery import DEFAULT_NAME
 
 
@@ -69,13 +69,15 @@ def init(options: Options, template: str, project: str | None, force: bool, git_
             param_hint="'--template'",
         )
     target = _target(options, None)
+
+    def placed(path: Path) -> None:
+        about = f"template {template}" if path == target else "the schema editors check the plan against"
+        said_written(f"wrote {path} ({about})")
+
     try:
-        written = write_plan(target, template_text(template, project), force)
+        write_plan(target, template_text(template, project), force, placed)
     except StartRefused as exc:
         raise Failed(str(exc)) from None
-    click.echo(f"wrote {written.plan} (template {template})")
-    if written.schema is not None:
-        click.echo(f"wrote {written.schema} (the schema editors check the plan against)")
     _offer_git_lines(target, git_lines)
     plan = "" if target == Path(DEFAULT_NAME) else f" -f {target}"
     click.echo(
@@ -93,8 +95,7 @@ def _offer_git_lines(target: Path, answer: bool | None) -> None:
         shown = "\n".join(f"  {name}: {line}" for name, items in lines.items() for line in items)
         answer = click.confirm(f"Add these lines?\n{shown}\n", default=False)
     if answer:
-        for path in add_git_lines(root, lines):
-            click.echo(f"added tracker's lines to {path}")
+        add_git_lines(root, lines, lambda path: said_written(f"added tracker's lines to {path}"))
         return
     click.echo("suggested (not added; `--git-lines` adds them):")
     for name, items in lines.items():
@@ -170,8 +171,8 @@ def import_oscal(
         stdout.write(text.encode("utf-8"))
         return
     target = _target(options, output)
+    said = f"wrote {target}: {len(plan.phases)} phases, {plan.issue_count} issues"
     try:
-        write_plan(target, text, force, schema=False, elsewhere="-o/--output FILE")
+        write_plan(target, text, force, lambda path: said_written(said), schema=False, elsewhere="-o/--output FILE")
     except StartRefused as exc:
         raise Failed(str(exc)) from None
-    click.echo(f"wrote {target}: {len(plan.phases)} phases, {plan.issue_count} issues")

@@ -11,7 +11,8 @@ by hand: it is `tracker import oscal` of NIST's resolved moderate baseline
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from tracker.edit import textedit
@@ -32,12 +33,6 @@ _SCHEMA_PREFIX = "# yaml-language-server: $schema="
 
 class StartRefused(Exception):
     """Nothing was written; str() is the message, `path: error: ...`."""
-
-
-@dataclass
-class Written:
-    plan: Path
-    schema: Path | None  # None: the schema file was there already and left alone
 
 
 def template_text(name: str, project: str | None = None) -> str:
@@ -65,16 +60,25 @@ def with_project(text: str, project: str | None) -> str:
     return textedit.set_key(text, root, "project", project)
 
 
-def write_plan(target: Path, text: str, force: bool, schema: bool = True, elsewhere: str = "--file PATH") -> Written:
-    """Write a new plan (and its schema file next to it); refuse to replace a plan unless `force`, saying how to
-    write another: `elsewhere`, the command's option that names the file."""
+def write_plan(
+    target: Path,
+    text: str,
+    force: bool,
+    placed: Callable[[Path], None],
+    schema: bool = True,
+    elsewhere: str = "--file PATH",
+) -> None:
+    """Write a new plan (and its schema file next to it, unless one is there); refuse to replace a plan unless
+    `force`, saying how to write another: `elsewhere`, the command's option that names the file.  `placed` is
+    told each file as it is put in place, in the rename's step (atomicfile: Ctrl+C held), so that an interrupted
+    command has said each file it wrote (cli/launch.py)."""
     if target.is_dir():
         raise StartRefused(f"{target}: error: a folder, not a file; give the plan's file name")
     data = text.encode("utf-8")
     write = atomicfile.write_atomic if force else atomicfile.write_new  # the plan and its schema alike
     try:
         with atomicfile.folders_for(target):
-            write(target, data)
+            write(target, data, lambda: placed(target))
     except FileExistsError:
         raise StartRefused(
             f"{target}: error: a plan is already there; nothing was written "
@@ -83,18 +87,17 @@ def write_plan(target: Path, text: str, force: bool, schema: bool = True, elsewh
     except OSError as exc:
         raise StartRefused(f"{target}: error: cannot write it: {exc.strerror or exc}; nothing was written") from None
     if not schema:
-        return Written(target, None)
+        return
     schema_path = target.parent / SCHEMA_NAME
     schema_data = (json.dumps(plan_schema(), indent=2) + "\n").encode("utf-8")
     try:
-        write(schema_path, schema_data)
+        write(schema_path, schema_data, lambda: placed(schema_path))
     except FileExistsError:
-        return Written(target, None)
+        return
     except OSError as exc:
         raise StartRefused(
             f"{schema_path}: error: cannot write the schema for editors: {exc.strerror or exc}"
         ) from None
-    return Written(target, schema_path)
 
 
 def git_lines(plan: Path, root: Path) -> dict[str, list[str]]:
@@ -111,9 +114,9 @@ def git_lines(plan: Path, root: Path) -> dict[str, list[str]]:
     }
 
 
-def add_git_lines(root: Path, lines: dict[str, list[str]]) -> list[Path]:
-    """Append the lines that are not there yet to each file; the files changed."""
-    changed = []
+def add_git_lines(root: Path, lines: dict[str, list[str]], placed: Callable[[Path], None]) -> None:
+    """Append the lines that are not there yet to each file; `placed` is told each file changed, in its rename's
+    step (as write_plan's)."""
     for name, wanted in lines.items():
         path = root / name
         old = path.read_text(encoding="utf-8") if path.is_file() else ""
@@ -122,6 +125,4 @@ def add_git_lines(root: Path, lines: dict[str, list[str]]) -> list[Path]:
         if not missing:
             continue
         lead = "" if not old or old.endswith("\n") else "\n"
-        atomicfile.write_atomic(path, (old + lead + "\n".join(missing) + "\n").encode("utf-8"))
-        changed.append(path)
-    return changed
+        atomicfile.write_atomic(path, (old + lead + "\n".join(missing) + "\n").encode("utf-8"), partial(placed, path))

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 from tracker.git.planhistory import plan_in
 from tracker.git.repo import GitRepo, GitUnavailable
 from tracker.plan import Problem
 from tracker.support.atomicfile import write_atomic
+from tracker.support.signals import interrupt_held
 
 NAME = "tracker: merge the plan by its structure"
 # git 2.44+ puts the sides' names there (quoted); older git passes them as they are, and the driver
@@ -94,16 +96,16 @@ def attribute_line(repo: GitRepo, plan: Path) -> str:
     return f"/{pattern} merge=tracker"
 
 
-def set_up_merge(plan: Path, command: str) -> list[str]:
-    """Write what git needs to merge `plan` with `command` (tracker's own); say what changed."""
+def set_up_merge(plan: Path, command: str, changed: Callable[[str], None]) -> None:
+    """Write what git needs to merge `plan` with `command` (tracker's own); `changed` is told each change in the
+    step that makes it (Ctrl+C held), so that an interrupted command has said what it changed (cli/launch.py)."""
     repo = GitRepo.open(plan)
-    changes = []
     line = attribute_line(repo, plan)
     attributes = repo.root / ".gitattributes"
     text = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
     if line not in text.splitlines():
-        _write(attributes, (text + ("" if not text or text.endswith("\n") else "\n") + line + "\n").encode())
-        changes.append(f"added to {attributes}: {line}")
+        data = (text + ("" if not text or text.endswith("\n") else "\n") + line + "\n").encode()
+        _write(attributes, data, lambda: changed(f"added to {attributes}: {line}"))
     wanted = {
         "merge.tracker.name": NAME,
         "merge.tracker.driver": driver_command(command),
@@ -111,32 +113,30 @@ def set_up_merge(plan: Path, command: str) -> list[str]:
     for key, value in wanted.items():
         now = repo.run("config", "--local", "--get", key, check=False).decode("utf-8", "replace").rstrip("\n")
         if now != value:
-            repo.run("config", "--local", key, value)
-            changes.append(f"set git config {key} = {value}")
-    return changes
+            with interrupt_held():
+                repo.run("config", "--local", key, value)
+                changed(f"set git config {key} = {value}")
 
 
-def undo_merge(plan: Path) -> list[str]:
-    """Remove what set_up_merge wrote; say what changed."""
+def undo_merge(plan: Path, changed: Callable[[str], None]) -> None:
+    """Remove what set_up_merge wrote; `changed` told each change as set_up_merge's."""
     repo = GitRepo.open(plan)
-    changes = []
     line = attribute_line(repo, plan)
     attributes = repo.root / ".gitattributes"
     if attributes.exists():
         lines = attributes.read_text(encoding="utf-8").splitlines(keepends=True)
         kept = [each for each in lines if each.rstrip("\r\n") != line]
         if len(kept) != len(lines):
-            _write(attributes, "".join(kept).encode())
-            changes.append(f"removed from {attributes}: {line}")
+            _write(attributes, "".join(kept).encode(), lambda: changed(f"removed from {attributes}: {line}"))
     if repo.run("config", "--local", "--get-regexp", r"^merge\.tracker\.", check=False):
-        repo.run("config", "--local", "--remove-section", "merge.tracker")
-        changes.append("removed git config section merge.tracker")
-    return changes
+        with interrupt_held():
+            repo.run("config", "--local", "--remove-section", "merge.tracker")
+            changed("removed git config section merge.tracker")
 
 
-def _write(attributes: Path, data: bytes) -> None:
+def _write(attributes: Path, data: bytes, placed: Callable[[], None]) -> None:
     """write_atomic, its OSError naming the file (a full disk's ENOSPC names none) for the user's message."""
     try:
-        write_atomic(attributes, data)
+        write_atomic(attributes, data, placed)
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(attributes)) from None

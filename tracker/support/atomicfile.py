@@ -61,10 +61,16 @@ def _descriptor_named(target: str | os.PathLike) -> re.Match[str] | None:
 _MAX_HOPS = 40  # as the kernel's limit on links followed in one path (ELOOP)
 
 
-def write_atomic(target: str | os.PathLike, data: bytes) -> None:
+def write_atomic(target: str | os.PathLike, data: bytes, placed: Callable[[], None] | None = None) -> None:
+    """`data` in place of `target` through a temporary file.  `placed` is called in the rename's step, Ctrl+C
+    held, so that one coming then is raised once it has been told the file is written (as write_output's)."""
     target = Path(target)
     with signals.cleanup_first():
-        replace(write_temp(target, data), target)
+        temp = write_temp(target, data)
+        with signals.interrupt_held():
+            replace(temp, target)
+            if placed is not None:
+                placed()
 
 
 class Refused(FileExistsError):
@@ -285,16 +291,19 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view) :]
 
 
-def write_new(target: str | os.PathLike, data: bytes) -> None:
+def write_new(target: str | os.PathLike, data: bytes, placed: Callable[[], None] | None = None) -> None:
     """Like write_atomic, but FileExistsError if `target` exists, even if it appears while this writes."""
     target = Path(target)
     with signals.cleanup_first():
         temp = write_temp(target, data)
-        try:
-            os.link(temp, target)  # unlike a rename, a hard link never replaces what is there
-        finally:
-            temp.unlink(missing_ok=True)
-    sync_folder(target.parent)
+        with signals.interrupt_held():  # the link and `placed`, one step, as write_atomic's rename
+            try:
+                os.link(temp, target)  # unlike a rename, a hard link never replaces what is there
+            finally:
+                temp.unlink(missing_ok=True)
+            sync_folder(target.parent)
+            if placed is not None:
+                placed()
 
 
 def write_temp(
