@@ -142,8 +142,9 @@ _PLAN_WRITERS = ("set", "add", "session")
 # for a command that writes no file (`status`, `validate`, `serve`, whose browsers' dashboards may well have
 # written), or has not said what it writes: a line saying "nothing was written" would then claim too much.
 _left: str | None = None
-# The plans the writer put in place (said_once_written hands it this list, appended in the step of the rename):
-# however late a Ctrl+C comes after that, even while its line is being said, the change was written.
+# The list said_once_written hands the write under way, which the writer appends the plan it put in place to in
+# the step of its rename (each write its own list: the writer reads it as its own): however late a Ctrl+C comes
+# after that, even while the change's line is being said, the change was written.
 _landed: list = []
 
 
@@ -162,20 +163,23 @@ def said_once_written(write: Callable[[list], T], say: Callable[[T], None]) -> T
     it, where this caller's own note would come too late."""
     from tracker.support.signals import interrupt_held
 
+    global _landed
+    landed: list = []
+    _landed = landed
     said = False
     try:
-        written = write(_landed)
+        written = write(landed)
         with interrupt_held():  # the line and its note, one step: a Ctrl+C meanwhile is raised once both are made
             say(written)
             leaves(CHANGE_WRITTEN)
             said = True
     except KeyboardInterrupt:  # edit.Interrupted too: the writer's watch after the rename
-        if said or not _landed:
+        if said or not landed:
             raise  # before the rename, nothing was written; once said, the change above was
         # Held, and the note first: a second Ctrl+C while the line is said must not leave "nothing was written".
         with interrupt_held():
             leaves(CHANGE_WRITTEN)
-            say(_landed[-1])
+            say(landed[-1])
         raise
     return written
 
