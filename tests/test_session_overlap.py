@@ -33,16 +33,22 @@ def _section(note: str, title: str) -> str:
     return note.split(f"## {title}", 1)[1].split("\n---", 1)[0]
 
 
-def _overlapping(tmp_path: Path, how: str = "--no-rebase") -> tuple[Path, Path]:
-    """Ada (clone a) starts a session at 09:00, Grace (clone b) hers at 09:20, each at the same origin commit.
-    Ada completes #1 and, after Grace began, writes a2.md; Grace sets #3 in progress; Grace pulls (`how`: a merge
-    or a rebase), ends and pushes; Ada pulls (a fast-forward)."""
+def _ada_begins(tmp_path: Path) -> tuple[Path, Path]:
+    """Clones a and b of one origin; in a, Ada starts a session at 09:00 and completes #1, writing a1.md."""
     a, b = _two_clones(tmp_path, "a", "plan", setup=True)
     _ok(a, "session", "start", "--focus", "Ada's", at="2026-12-05T09:00")
     _commit(a, "Ada starts", "2026-12-05T09:00:30+00:00")
     _ok(a, "set", "1", "complete", at="2026-12-05T09:10")
     (a / "a1.md").write_text("a1\n", encoding="utf-8")
     _commit(a, "A1", "2026-12-05T09:10:30+00:00")
+    return a, b
+
+
+def _overlapping(tmp_path: Path, how: str = "--no-rebase") -> tuple[Path, Path]:
+    """Ada (clone a) starts a session at 09:00, Grace (clone b) hers at 09:20, each at the same origin commit.
+    Ada completes #1 and, after Grace began, writes a2.md; Grace sets #3 in progress; Grace pulls (`how`: a merge
+    or a rebase), ends and pushes; Ada pulls (a fast-forward)."""
+    a, b = _ada_begins(tmp_path)
     _ok(b, "session", "start", "--focus", "Grace's", at="2026-12-05T09:20", who=GRACE)
     _commit(b, "Grace starts", "2026-12-05T09:20:30+00:00", who=GRACE)
     (a / "a2.md").write_text("a2\n", encoding="utf-8")
@@ -98,9 +104,10 @@ def test_overlapping_sessions_each_note_their_own_work_alone(tmp_path, how):
         assert "- Issue #1: in progress → complete" in done and "Issue #3" not in done
         assert [name for name in ("a1.md", "a2.md", "a3.md", "b1.md") if name in ada] == ["a1.md", "a2.md", "a3.md"]
         assert "Overall 0% → 50% this session (+1 issue; 1 of 2 done)" in ada
+        # 'Grace ends' came after her session's `until`: outside her window, so not left out of Ada's.
         assert (
-            "> Left out: 3 commits of this window by Grace Hopper \\<grace@example.org>, who ran session 2026-12-05#2 "
-            "at the same time ("
+            "> Left out: 2 commits of this window that Grace Hopper \\<grace@example.org> made in session "
+            "2026-12-05#2, which ran at the same time ("
         ) in ada
 
         done = _section(grace, "Accomplished This Session")
@@ -108,10 +115,66 @@ def test_overlapping_sessions_each_note_their_own_work_alone(tmp_path, how):
         assert [name for name in ("a1.md", "a2.md", "a3.md", "b1.md") if name in grace] == ["b1.md"]
         assert "Overall 50% → 50% this session (+0 issues; 1 of 2 done)" in grace  # #1 was Ada's
         assert (
-            "> Left out: 3 commits of this window by Ada Lovelace \\<ada@example.org>, who ran session 2026-12-05#1 "
-            "at the same time ("
+            "> Left out: 3 commits of this window that Ada Lovelace \\<ada@example.org> made in session "
+            "2026-12-05#1, which ran at the same time ("
         ) in grace
         assert "'Ada starts', " in grace and "'A2 after Grace began')" in grace
+
+
+def test_a_colleagues_work_after_her_session_ended_stays_in_the_note_whose_window_has_it(tmp_path):
+    """Only the commits a colleague made in her own session's window are left out as that session's: what Grace
+    committed after her session ended is in no note of hers, so Ada's open session, whose window has it, keeps it."""
+    a, b = _ada_begins(tmp_path)
+    _git(a, "push", "-q", "origin", "main")
+    _ok(b, "session", "start", "--focus", "Grace's", at="2026-12-05T09:20", who=GRACE)
+    _commit(b, "Grace starts", "2026-12-05T09:20:30+00:00", who=GRACE)
+    (b / "b1.md").write_text("b1\n", encoding="utf-8")
+    _commit(b, "B1", "2026-12-05T09:40:30+00:00", who=GRACE)
+    _ok(b, "session", "end", at="2026-12-05T10:00", who=GRACE)
+    _commit(b, "Grace ends", "2026-12-05T10:00:30+00:00", who=GRACE)
+    (b / "b2.md").write_text("b2\n", encoding="utf-8")
+    _ok(b, "set", "3", "in_progress", at="2026-12-05T10:10", who=GRACE)
+    _commit(b, "B2 after Grace ended", "2026-12-05T10:10:30+00:00", who=GRACE)
+    _git(b, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", at="2026-12-05T10:20:00+00:00", who=GRACE)
+    _git(b, "push", "-q", "origin", "main", who=GRACE)
+    _git(a, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", at="2026-12-05T10:30:00+00:00")
+
+    ada, grace = _note(a, "2026-12-05#1"), _note(a, "2026-12-05#2")
+    assert "Focus**: Ada's" in ada and "Focus**: Grace's" in grace
+    assert "b2.md" not in grace and "Issue #3" not in _section(grace, "Accomplished This Session")  # after `until`
+    assert "b2.md" in ada and "b1.md" not in ada
+    assert "- Issue #3: not started → in progress" in _section(ada, "Accomplished This Session")
+    left = [line for line in ada.splitlines() if line.startswith("> Left out")]
+    assert len(left) == 1 and "2 commits" in left[0] and "made in session 2026-12-05#2" in left[0], left
+    assert "'Grace starts', " in left[0] and "'B1')" in left[0] and "B2 after" not in left[0]
+
+
+def test_each_of_a_colleagues_sessions_at_the_same_time_is_named_for_its_own_commits(tmp_path):
+    """Grace ran two sessions, one after the other, while Ada's ran: Ada's note names each with its commits."""
+    a, b = _two_clones(tmp_path, "a", "plan", setup=True)
+    _ok(a, "session", "start", "--focus", "Ada's", at="2026-12-05T09:00")
+    _commit(a, "Ada starts", "2026-12-05T09:00:30+00:00")
+    _git(a, "push", "-q", "origin", "main")
+    for number, hour in ((1, "09"), (3, "10")):
+        _ok(b, "session", "start", "--focus", f"Grace's {number}", at=f"2026-12-05T{hour}:00", who=GRACE)
+        _commit(b, f"Grace starts {number}", f"2026-12-05T{hour}:00:30+00:00", who=GRACE)
+        (b / f"b{number}.md").write_text("b\n", encoding="utf-8")
+        _commit(b, f"B{number}", f"2026-12-05T{hour}:10:30+00:00", who=GRACE)
+        _ok(b, "session", "end", at=f"2026-12-05T{hour}:20", who=GRACE)
+        _commit(b, f"Grace ends {number}", f"2026-12-05T{hour}:20:30+00:00", who=GRACE)
+    _git(b, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", at="2026-12-05T10:30:00+00:00", who=GRACE)
+    _git(b, "push", "-q", "origin", "main", who=GRACE)
+    _git(a, "pull", "-q", "--no-rebase", "--no-edit", "origin", "main", at="2026-12-05T10:40:00+00:00")
+
+    names = {_note(a, f"2026-12-05#{i}").split("**Focus**: ")[1].split("  ")[0]: f"2026-12-05#{i}" for i in (1, 2, 3)}
+    left = [line for line in _note(a, names["Ada's"]).splitlines() if line.startswith("> Left out")]
+    assert len(left) == 2, left
+    for number, line in zip((1, 3), sorted(left, key=lambda line: "'B3'" in line), strict=True):
+        session = names[f"Grace's {number}"]
+        assert line.startswith(
+            f"> Left out: 2 commits of this window that Grace Hopper \\<grace@example.org> made in session {session}, "
+        )
+        assert f"'Grace starts {number}', " in line and f"'B{number}'): that work is in that session's note." in line
 
 
 def _sequential(tmp_path: Path) -> tuple[Path, Path]:

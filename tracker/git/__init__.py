@@ -67,6 +67,7 @@ if TYPE_CHECKING:
         work_tree,
     )
     from tracker.git.sessionrevs import (
+        AtOnce,
         at_once,
         missing_revision,
         not_its_own,

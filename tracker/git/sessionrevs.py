@@ -325,7 +325,7 @@ def _taking_in(project: Project, repo: GitRepo, where: str, held: dict[str, str]
         ends = project.window_end(index)
         end = "HEAD" if ends is None else ends[0]
         if session.since in held and end in held and not {session.since, end} & doubtful:
-            others = frozenset(at_once(repo, project, index)) if several else frozenset()
+            others = frozenset(other.email for other in at_once(repo, project, index)) if several else frozenset()
             windows.append((session, held[session.since], held[end], others))
     if not windows:
         return []
@@ -342,21 +342,32 @@ def _taking_in(project: Project, repo: GitRepo, where: str, held: dict[str, str]
     return problems
 
 
-def at_once(repo: GitRepo, project: Project, index: int) -> dict[str, tuple[str, str]]:
-    """Who started a session that ran at the same time as the one at `index` (neither ended before the other
-    began): their e-mail address -> how the plan names them (`by`) and that session.  Only sessions that say who
-    started them (`by`) are told apart.  A note leaves out the commits they committed (notes/gather.py), and a
-    rebase's moving them is not looked into (taken_in)."""
+class AtOnce(NamedTuple):
+    """A session that ran at the same time as another (at_once): its place (index) in the plan, its starter's e-mail
+    address, how the plan names them (`by`) and the session's name."""
+
+    place: int
+    email: str
+    by: str
+    name: str
+
+
+def at_once(repo: GitRepo, project: Project, index: int) -> list[AtOnce]:
+    """The sessions that ran at the same time as the one at `index` (neither ended before the other began),
+    every one of them, a person's several too.  Only sessions that say who started them (`by`) are told apart.
+    A note leaves out the commits each one's starter committed in its own window (notes/gather.py), and a
+    rebase's moving their starters' commits is not looked into (taken_in)."""
     session = project.sessions[index]
-    found: dict[str, tuple[str, str]] = {}
     if session.starter is None:
-        return found
-    for i, other in enumerate(project.sessions):
-        if i == index or not session.another_starter(other) or other.starter in found:
-            continue
-        if not _ended_before(repo, session, other) and not _ended_before(repo, other, session):
-            found[other.starter or ""] = (other.by or "", project.session_name(i))
-    return found
+        return []
+    return [
+        AtOnce(i, other.starter or "", other.by or "", project.session_name(i))
+        for i, other in enumerate(project.sessions)
+        if i != index
+        and session.another_starter(other)
+        and not _ended_before(repo, session, other)
+        and not _ended_before(repo, other, session)
+    ]
 
 
 def _ended_before(repo: GitRepo, first: Session, then: Session) -> bool:

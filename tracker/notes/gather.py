@@ -30,6 +30,7 @@ from pathlib import Path
 import msgspec
 
 from tracker.git import (
+    AtOnce,
     FileLink,
     GitRepo,
     GitUnavailable,
@@ -435,10 +436,10 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
         )
     # A rebase that moved the session's commits past others leaves `since` before them: the note would claim
     # their work.  Refused, with the commit to start at; a --since given is the user's own word.
-    # Those who ran a session of their own at the same time: their commits are left out of this note.
+    # Sessions others ran at the same time: the commits they made in those sessions are left out of this note.
     others = at_once(repo, project, index)
     if since is None and session.since and start.sha is not None:
-        foreign = taken_in(repo, start.sha, end_sha or "HEAD", session, frozenset(others))
+        foreign = taken_in(repo, start.sha, end_sha or "HEAD", session, frozenset(other.email for other in others))
         if foreign:
             line, column = session.where("since")
             said = not_its_own(session.since, end_sha or "HEAD", foreign)
@@ -480,21 +481,33 @@ def _read_history(loaded: Loaded, project: Project, repo: GitRepo, index: int, s
 
 
 def _leave_out_others(
-    facts: _Facts, repo: GitRepo, project: Project, others: dict[str, tuple[str, str]], start: str, end: str | None
+    facts: _Facts, repo: GitRepo, project: Project, others: list[AtOnce], start: str, end: str | None
 ) -> None:
-    """Take out of the window the work of `others`, who ran a session of their own at the same time (at_once): two
-    sessions in two clones, merged by a pull, share their windows' history, and each note would claim the other's
-    work.  A commit is theirs when they committed it (a commit cherry-picked here is the picker's, as in
-    others_since); the files only their commits touched, and the issues only their commits changed, are left out,
-    the latter as if the start had them already.  An open window's work tree is the clone's: theirs, when one of
-    them commits here (their clone, where this session is a colleague's).  Said in the note, naming the commits."""
+    """Take out of the window the work of `others`, sessions that ran at the same time (at_once): two sessions in
+    two clones, merged by a pull, share their windows' history, and each note would claim the other's work.  A
+    commit is such a session's when its starter committed it (a commit cherry-picked here is the picker's, as in
+    others_since) within that session's own window (_own_window): what they committed outside each of those
+    windows is in none of those notes, so it stays in this one.  The files only their commits touched, and the issues
+    only their commits changed, are left out, the latter as if the start had them already.  An open window's
+    work tree is the clone's: theirs, when one of them commits here (their clone, where this session is a
+    colleague's).  Said in the note, naming the commits and the session each one is in."""
     commits = window_commits(repo, start, end)
-    theirs = [commit for commit in commits if commit.committer in others]
+    belongs: dict[str, AtOnce] = {}  # a left-out commit's sha -> the session whose window holds it
+    for other in others:
+        window = _own_window(repo, project, other.place)
+        for commit in commits:
+            if commit.committer == other.email and commit.sha in window:
+                belongs.setdefault(commit.sha, other)
+    theirs = [commit for commit in commits if commit.sha in belongs]
     tip = head(repo) if end is None else None
-    tree_theirs = tip is not None and email_of(repo.committer()) in others
+    committer = email_of(repo.committer()) if tip is not None else None
+    here = [other for other in others if other.email == committer]
+    # The work tree goes on from HEAD: it is their open session's, when one of theirs is open.
+    tree_of = next((other for other in here if project.window_end(other.place) is None), here[0] if here else None)
+    tree_theirs = tree_of is not None
     if not theirs and not tree_theirs:
         return
-    mine = [commit for commit in commits if commit.committer not in others]
+    mine = [commit for commit in commits if commit.sha not in belongs]
     own_paths = set().union(*(commit.paths for commit in mine))
     their_paths = set().union(*(commit.paths for commit in theirs))
     if tree_theirs and tip is not None:
@@ -504,7 +517,7 @@ def _leave_out_others(
             ident = one_line(repo.committer() or "")
             facts.problems.append(
                 f"Left out: the changes not committed in this clone, which commits as {ident}, who ran session "
-                f"{others[email_of(ident) or ''][1]} at the same time: they are that session's."
+                f"{tree_of.name if tree_of else ''} at the same time: they are that session's."
             )
     their_paths -= own_paths
     if facts.changes is not None:
@@ -521,14 +534,30 @@ def _leave_out_others(
         their_issues -= own
         if their_issues:
             facts.before = _with_their_work(facts.before, after, their_issues)
-    for email, (by, name) in others.items():
-        made = [commit for commit in theirs if commit.committer == email]
+    for other in others:
+        made = [commit for commit in theirs if belongs[commit.sha] is other]
         if made:
             named = first_few([f"{commit.sha[:7]} '{one_line(commit.subject)}'" for commit in made[::-1]], 3)
             facts.problems.append(
-                f"Left out: {counted(len(made), 'commit')} of this window by {one_line(by)}, who ran session {name} "
-                f"at the same time ({named}): that work is in that session's note."
+                f"Left out: {counted(len(made), 'commit')} of this window that {one_line(other.by)} made in session "
+                f"{other.name}, which ran at the same time ({named}): that work is in that session's note."
             )
+
+
+def _own_window(repo: GitRepo, project: Project, index: int) -> set[str]:
+    """The commits of the window of the session at `index`, from its start to its end (HEAD while open), both
+    found as its own note finds them (_session_start, Project.window_end); none where git does not hold them,
+    so nothing is left out of another note for a session whose note cannot be made."""
+    try:
+        start = _session_start(repo, project.sessions[index])
+        ends = project.window_end(index)
+        end = "HEAD" if ends is None else revision(repo, ends[0], "where the session ended").sha
+    except HistoryError:
+        return set()
+    if end is None:
+        return set()
+    span = end if start.sha is None else f"{start.sha}..{end}"
+    return set(repo.run("rev-list", span).decode().split())
 
 
 def _without(found: Changes, paths: set[str]) -> Changes:

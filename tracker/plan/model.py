@@ -585,7 +585,7 @@ HELP: dict[str, dict[str, str]] = {
         "since": "The git revision where the session started (HEAD then).",
         "by": "Who started it, as git names whoever commits: Name <email> (tracker session start writes it). A "
         "session started by someone else, at the same time in another clone, does not end this one, and each "
-        "one's note leaves out the commits the other one's starter made.",
+        "one's note leaves out the commits the other one's starter made in that session's own window.",
         "plan_committed": "false when the plan had uncommitted changes as the session started: its note leaves "
         "status changes out, as they cannot be told apart from earlier ones.",
         "until": "The git revision where the session ended (tracker session end writes HEAD then).",
