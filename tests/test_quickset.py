@@ -327,11 +327,7 @@ def test_a_write_after_a_write_compares_no_bytes_and_lets_the_file_displaced_go_
     monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.05")  # the times of the file put in place prove it
     fast, slow = tmp_path / "fast.yaml", tmp_path / "slow.yaml"
     for path in (fast, slow):
-        path.write_text(HAND_WRITTEN, encoding="utf-8")
-        load(path)
-        first = load_part(path, "1")
-        assert first is not None
-        apply(first, SetIssueStatus("1", "complete"))
+        _written_once(path)
     compared: list[int] = []
     open_at_watch: list[int] = []
     holds, still = ondisk.Watch._holds, ondisk.Watch.still
@@ -364,6 +360,16 @@ def test_a_write_after_a_write_compares_no_bytes_and_lets_the_file_displaced_go_
     assert load(fast).project.find_issue("003")[1].status == "complete"
 
 
+def _written_once(path: Path) -> None:
+    """The hand-written plan at `path`, then issue 1 set complete by the quick path's load: the file now one
+    tracker put in place, its digest recorded (Loaded.proven)."""
+    path.write_text(HAND_WRITTEN, encoding="utf-8")
+    load(path)
+    first = load_part(path, "1")
+    assert first is not None
+    apply(first, SetIssueStatus("1", "complete"))
+
+
 def leases(path: Path) -> bool:
     """Whether the kernel says who has `path` open for writing (stablefile.writing): a read lease can be held."""
     with open(path, "rb") as f:
@@ -378,11 +384,7 @@ def test_the_file_displaced_is_compared_when_anyone_wrote_it_or_asked_to_after_i
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("TRACKER_TEST_PAUSE_BEFORE_RENAME", "0.05")  # the times of the file put in place prove it
     path = tmp_path / "phases.yaml"
-    path.write_text(HAND_WRITTEN, encoding="utf-8")
-    load(path)
-    first = load_part(path, "1")
-    assert first is not None
-    apply(first, SetIssueStatus("1", "complete"))
+    _written_once(path)
     compared: list[int] = []
     holds, pause, exchange = ondisk.Watch._holds, atomicfile.pause_for_tests, atomicfile.exchange
 
