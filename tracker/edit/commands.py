@@ -345,7 +345,7 @@ class AppendSession(Struct, frozen=True):
         line, column = project.where("sessions")
         if not is_iso_date(self.date):
             raise WriteRefused(f"{where}:{line}:{column}: error: session date '{one_line(self.date)}' is {NOT_A_DAY}")
-        opened = project.open_sessions()
+        opened = project.open_sessions(self.by)  # a colleague's, pulled in, runs on beside this one
         if len(opened) == 1:
             session = project.sessions[opened[0]]
             line, column = session.where()

@@ -50,7 +50,7 @@ def start_session(
     work = uncommitted_work(loaded, point)
     changes: list = []
     project = loaded.project
-    opened = project.open_sessions()
+    opened = project.open_sessions(point.by)  # this person's: a colleague's open session runs on beside the new one
     follows: tuple[int, str | None, bool] | None = None  # the session this one follows: its index, until, what it left
     others: list[tuple[str, str]] = []  # commits by others since the session before ended, that left work
     if len(opened) == 1 and end_open:  # several: the writer refuses the start and names them
@@ -143,8 +143,8 @@ def end_session(
     (the writer refuses a session already ended)."""
     from tracker.git import session_point
 
-    index = session_to_end(loaded, name)
     point = session_point(loaded.path, loaded.project.repo)
+    index = session_to_end(loaded, point.by, name)
     work = uncommitted_work(loaded, point)
     _refuse_uncommitted(loaded, point, index, work, leave_uncommitted)
     change = EndSession(
@@ -161,10 +161,11 @@ def end_session(
     return SessionWrite((change,), _not_in_session(loaded, point))
 
 
-def session_to_end(loaded: LoadedOk, name: str | None = None) -> int:
-    """The index of the session `tracker session end` ends: the one `name` names, else the open one, else the
-    last (one written by hand, with no start time).  Raises WriteRefused when `name` names none, or none is
-    named and several are open (a pull merged in a colleague's session, open or ended after this one)."""
+def session_to_end(loaded: LoadedOk, by: str | None, name: str | None = None) -> int:
+    """The index of the session `tracker session end` ends: the one `name` names, else the open one `by` (git's
+    identity here) holds (Session.held_by), else the last (one written by hand, with no start time).  Raises
+    WriteRefused when `name` names none, or none is named and several of `by`'s are open, or only others' are
+    (a pull merged in a colleague's session: theirs to end, unless named)."""
     project = loaded.project
     line, column = project.where("sessions")
     if not project.sessions:
@@ -176,12 +177,26 @@ def session_to_end(loaded: LoadedOk, name: str | None = None) -> int:
         if index is None:
             raise WriteRefused(f"{loaded.path}:{line}:{column}: error: {project.unknown_session(name)}")
         return index
-    opened = project.open_sessions()
+    opened = project.open_sessions(by)
     if len(opened) > 1:
         line, column = project.sessions[opened[0]].where()
         raise WriteRefused(
             f"{loaded.path}:{line}:{column}: error: {project.open_sessions_said(opened)}; say which one ends with "
             "--session DATE#N"
+        )
+    theirs = project.open_sessions()
+    if not opened and theirs:
+        line, column = project.sessions[theirs[0]].where()
+        named = [
+            f"{project.session_name(i)} (started {project.sessions[i].started} by {project.sessions[i].by})"
+            for i in theirs
+        ]
+        raise WriteRefused(
+            f"{loaded.path}:{line}:{column}: error: no session of yours ({by}) is open; "
+            f"{'the open one is' if len(named) == 1 else 'the open ones are'} {', '.join(named)}, for "
+            f"{'its starter' if len(named) == 1 else 'their starters'} to end in their own clone; to end "
+            f"{'it' if len(named) == 1 else 'one'} here all the same, name it: "
+            f"'tracker session end --session {project.session_name(theirs[0])}'"
         )
     return opened[0] if opened else len(project.sessions) - 1
 

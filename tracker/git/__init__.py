@@ -59,6 +59,7 @@ if TYPE_CHECKING:
         GitRepo,
         GitUnavailable,
         SessionPoint,
+        committer_of,
         git_index,
         repo_start,
         session_point,

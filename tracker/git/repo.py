@@ -522,6 +522,16 @@ def session_point(plan_file: Path, repo_setting: str | None) -> SessionPoint:
         return SessionPoint(None, None, (), None)
 
 
+def committer_of(plan_file: Path, repo_setting: str | None) -> str | None:
+    """Who git commits as in the plan's work tree ("Name <email>", as session_point's `by`); None without git or
+    an identity.  Two quick git calls: the dashboard asks it as a key press opens a session's form."""
+    try:
+        with GitRepo.open(repo_start(plan_file, repo_setting)) as repo:
+            return repo.committer()
+    except GitUnavailable:
+        return None
+
+
 def work_tree(plan_file: Path, repo_setting: str | None) -> Path:
     """Where plan paths start: the git work tree of the plan, else the folder `repo:` names."""
     start = repo_start(plan_file, repo_setting)

@@ -262,6 +262,13 @@ class Session(Record, kw_only=True):
         lower-cased as git's identities are compared; None when the plan does not say."""
         return email_of(self.by)
 
+    def held_by(self, identity: str | None) -> bool:
+        """Whether the session is the one of `identity` (git's "Name <email>", who runs tracker here) to end, or to be
+        held up by as a start: that person started it, or the session does not say who did (a plan from before
+        `by`, or one written by hand: anyone's), or there is no identity to tell (None)."""
+        mine, theirs = email_of(identity), self.starter
+        return mine is None or theirs is None or mine == theirs
+
     def another_starter(self, other: Session) -> bool:
         """Whether `other` was started by someone else: both say who started them, and not the same one."""
         mine, theirs = self.starter, other.starter
@@ -392,10 +399,16 @@ class Project(Record, kw_only=True):
             return same_day[int(number) - 1]
         return None
 
-    def open_sessions(self) -> list[int]:
+    def open_sessions(self, of: str | None = None) -> list[int]:
         """The indexes of the sessions `tracker session start` opened and nothing ended yet: the last one, and,
-        once a pull merged in a colleague's later session, one before it (merged sessions go in date order)."""
-        return [i for i, session in enumerate(self.sessions) if session.started is not None and not session.closed]
+        once a pull merged in a colleague's later session, one before it (merged sessions go in date order).
+        With `of` (a git identity), only those `of` holds (Session.held_by): a colleague's open session neither
+        stops a start nor is ended by `session end` here."""
+        return [
+            i
+            for i, session in enumerate(self.sessions)
+            if session.started is not None and not session.closed and (of is None or session.held_by(of))
+        ]
 
     def window_end(self, index: int) -> tuple[str, Session, str] | None:
         """Where the window of the session at `index` ends: its `until`, else where the next session began

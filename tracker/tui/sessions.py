@@ -59,7 +59,10 @@ class Sessions:
         project = self._writable(loaded, "to add a session to")
         if project is None or loaded is None or not is_ok(loaded):  # the second and third: for the type checker
             return
-        opened = project.open_sessions()
+        from tracker.git import committer_of
+
+        # This person's: a colleague's open session, pulled in, runs on beside a new one (as `session start`).
+        opened = project.open_sessions(committer_of(loaded.path, project.repo))
         if not opened:
             self._ask_focus(loaded, project, end_open=False)
             return
@@ -129,7 +132,10 @@ class Sessions:
         if not project.sessions:
             self._refuse("The plan has no session to end; start one with Start a session, in this palette.")
             return
-        opened = project.open_sessions()
+        from tracker.git import committer_of
+
+        by = committer_of(loaded.path, project.repo)  # whose open sessions this one ends, as `session end`
+        opened = project.open_sessions(by)
         if len(opened) > 1:
             # A pull brought in a colleague's session, open: the form asks which ends (`--session DATE#N`), offering
             # first the one typed for last time if it is still open, else the first (where `session end` points).
@@ -138,7 +144,7 @@ class Sessions:
             from tracker.edit import WriteRefused, session_to_end
 
             try:
-                index = session_to_end(loaded)
+                index = session_to_end(loaded, by)
             except WriteRefused as exc:
                 self._refuse(str(exc))
                 return
