@@ -4,6 +4,8 @@ real CLI, Ada in clone a (gitutil.ENV's identity), Grace in clone b."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -93,3 +95,26 @@ async def test_the_dashboard_starts_beside_a_colleagues_open_session_and_does_no
         await wait_for(pilot, lambda: plan.read_text(encoding="utf-8") != before)
         await settle(pilot)
     assert _sessions(a) == [(GRACES, "09:00", None), (ADA, "09:40", None)]
+
+
+def _two_open_sessions(tmp_path: Path, first_by: str, second_by: str) -> subprocess.CompletedProcess:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "project: P\nphases:\n  - id: P1\n    title: One\n    issues:\n      - id: 1\n        title: A\n"
+        "        status: not_started\nsessions:\n"
+        f"  - date: 2026-12-05\n    started: '09:00'\n    by: '{first_by}'\n"
+        f"  - date: 2026-12-05\n    started: '09:20'\n    by: '{second_by}'\n",
+        encoding="utf-8",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "tracker", "--file", str(plan), "validate"], capture_output=True, text=True
+    )
+
+
+def test_validate_warns_of_two_open_sessions_of_one_person_not_of_two_people(tmp_path: Path):
+    """Two people's sessions open at once is what `by` made normal: each ends in its starter's clone. One
+    person's two open sessions still need `session end --session` told which."""
+    apart = _two_open_sessions(tmp_path, "Ada <ada@example.org>", "Grace <grace@example.org>")
+    assert (apart.returncode, apart.stderr) == (0, ""), apart
+    same = _two_open_sessions(tmp_path, "Ada <ada@example.org>", "Ada L. <ADA@example.org>")
+    assert same.returncode == 0 and "where one at a time is meant to be" in same.stderr, same

@@ -48,10 +48,12 @@ def check(project: Project, where: str, problems: list[Problem], unread: frozens
     for session in project.sessions:  # several sessions may share a day (DATE#N names them)
         if not is_iso_date(session.date) and session.date is not UNREAD:
             error(session, "date", f"session date '{session.date}' is {NOT_A_DAY}")
+    # A pull merged in a session started elsewhere: `session end` must be told which.  Not when each open session
+    # is another person's (`by`): each is ended in its starter's clone (Project.open_sessions(of)).
     opened = project.open_sessions()
-    if (
-        len(opened) > 1 and "sessions" not in unread
-    ):  # a pull merged in a session started elsewhere: `session end` must be told which
+    sessions = project.sessions
+    opened = [i for i in opened if any(j != i and not sessions[i].another_starter(sessions[j]) for j in opened)]
+    if len(opened) > 1 and "sessions" not in unread:
         error(
             project.sessions[opened[-1]],
             "started",
