@@ -500,8 +500,8 @@ def _leave_out_others(
                 belongs.setdefault(commit.sha, other)
     theirs = [commit for commit in commits if commit.sha in belongs]
     tip = head(repo) if end is None else None
-    committer = email_of(repo.committer()) if tip is not None else None
-    here = [other for other in others if other.email == committer]
+    identity = repo.committer() if tip is not None else None  # who commits in this clone (one `git var`)
+    here = [other for other in others if other.email == email_of(identity)]
     # The work tree goes on from HEAD: it is their open session's, when one of theirs is open.
     tree_of = next((other for other in here if project.window_end(other.place) is None), here[0] if here else None)
     tree_theirs = tree_of is not None
@@ -513,11 +513,10 @@ def _leave_out_others(
     if tree_theirs and tip is not None:
         tree = changes(repo, Start(tip, None, ""), None, plan_locks(repo.root, repo.root / (facts.plan or "")))
         their_paths |= tree.touched | tree.deleted
-        if tree.touched | tree.deleted:
-            ident = one_line(repo.committer() or "")
+        if tree.touched | tree.deleted and tree_of is not None:
             facts.problems.append(
-                f"Left out: the changes not committed in this clone, which commits as {ident}, who ran session "
-                f"{tree_of.name if tree_of else ''} at the same time: they are that session's."
+                f"Left out: the changes not committed in this clone, which commits as {one_line(identity or '')}, "
+                f"who ran session {tree_of.name} at the same time: they are that session's."
             )
     their_paths -= own_paths
     if facts.changes is not None:
