@@ -72,8 +72,8 @@ class Exporter:
     def said_in_form(self, message: Exported) -> bool:
         """Whether `message` is a refusal said in the form it answers, which stays open for another file; a file
         written closes it.  A form closed meanwhile (Escape) says nothing: the dashboard notifies."""
-        form = self.form
-        if form is None or message.attempt != self.attempt or form not in self.screen.app.screen_stack:
+        form = self._form_of(message.attempt)
+        if form is None:
             return False
         if message.error is None:
             self.form = None
@@ -81,6 +81,11 @@ class Exporter:
             return False
         form.say(message.error)
         return True
+
+    def _form_of(self, attempt: int) -> AskScreen | None:
+        """The form whose Enter `attempt` was, while it is open; None once another Enter came, or Escape."""
+        form = self.form
+        return form if form is not None and attempt == self.attempt and form in self.screen.app.screen_stack else None
 
     def _run(self, work) -> None:
         self.screen.run_worker(work, thread=True, group="export", exit_on_error=False, description="export the plan")
@@ -133,7 +138,7 @@ class Exporter:
         def replace(seen: bytes) -> None:
             self._run(lambda: self._put(kind, loaded, path, data, attempt, seen))
 
-        form = self.form if attempt == self.attempt and self.form in self.screen.app.screen_stack else None
+        form = self._form_of(attempt)
         said = form.say if form is not None else None
         ask_to_replace(self.screen, path, kept, f"the {kind.upper()} export", replace, said=said)
 
